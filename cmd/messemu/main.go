@@ -1,0 +1,76 @@
+// Command messemu is a local Messenger Platform: point a bot's Graph API base
+// URL at it and it answers as the platform would.
+//
+//	messemu serve                 run the emulator with its defaults
+//	messemu validate FILE|-       check a Send API JSON body offline
+//	messemu env                   print the variables for intercept mode
+//	messemu ca path|pem           print the intercept CA
+//	messemu version
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = runServe(args[1:], stdout, stderr)
+	case "validate":
+		var failed bool
+		failed, err = runValidate(args[1:], stdin, stdout)
+		if err == nil && failed {
+			return 1
+		}
+	case "env":
+		err = runEnv(args[1:], stdout)
+	case "ca":
+		err = runCA(args[1:], stdout)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "messemu", version)
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+	default:
+		fmt.Fprintf(stderr, "messemu: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "messemu:", err)
+		return 2
+	}
+	return 0
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `messemu: a local emulator of Facebook's Messenger Platform.
+
+Usage:
+  messemu serve [flags]          run the emulator (messemu serve -h for flags)
+  messemu validate FILE|-        check a Send API JSON body offline; exit 1 on any error
+  messemu env [--shell sh|fish|powershell]
+                                 print the variables that send a bot through intercept mode
+  messemu ca path|pem            print the intercept CA certificate's path or PEM
+  messemu version
+`)
+}

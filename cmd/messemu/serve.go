@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// serveConfig is what `messemu serve` runs with: flags, each also read from
+// a MESSEMU_* environment variable.
+type serveConfig struct {
+	addr         string
+	pageID       string
+	pageName     string
+	pageToken    string
+	appID        string
+	appSecret    string
+	requireProof bool
+	rateLimits   bool
+	logLevel     string
+	logFormat    string
+	intercept    string
+	passthrough  bool
+	caDir        string
+}
+
+func (c *serveConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.addr, "addr", env("MESSEMU_ADDR", "127.0.0.1:8765"), "listen address (loopback by default) [MESSEMU_ADDR]")
+	fs.StringVar(&c.pageID, "page-id", env("MESSEMU_PAGE_ID", fakegraph.DefaultPageID), "the test Page's id [MESSEMU_PAGE_ID]")
+	fs.StringVar(&c.pageName, "page-name", env("MESSEMU_PAGE_NAME", fakegraph.DefaultPageName), "the test Page's name [MESSEMU_PAGE_NAME]")
+	fs.StringVar(&c.pageToken, "page-token", env("MESSEMU_PAGE_TOKEN", fakegraph.DefaultPageToken), "the Page access token the bot uses [MESSEMU_PAGE_TOKEN]")
+	fs.StringVar(&c.appID, "app-id", env("MESSEMU_APP_ID", fakegraph.DefaultAppID), "the bot's app id [MESSEMU_APP_ID]")
+	fs.StringVar(&c.appSecret, "app-secret", env("MESSEMU_APP_SECRET", fakegraph.DefaultAppSecret), "app secret for appsecret_proof and webhook signatures [MESSEMU_APP_SECRET]")
+	fs.BoolVar(&c.requireProof, "require-proof", envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
+	fs.BoolVar(&c.rateLimits, "rate-limits", envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
+	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
+	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
+	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
+	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
+	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(key string) bool {
+	b, err := strconv.ParseBool(os.Getenv(key))
+	return err == nil && b
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// serverOptions turns the configuration into emulator options.
+func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
+	opts := []fakegraph.Option{
+		fakegraph.WithLogger(log),
+		fakegraph.WithApp(c.appID, c.appSecret),
+		fakegraph.WithRequireProof(c.requireProof),
+		fakegraph.WithRateLimits(c.rateLimits),
+	}
+	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
+		users := fakegraph.DefaultUsers()
+		for i := range users {
+			users[i].PageID = c.pageID
+		}
+		opts = append(opts,
+			fakegraph.WithPage(fakegraph.Page{ID: c.pageID, Name: c.pageName, Token: c.pageToken}),
+			fakegraph.WithUsers(users...))
+	}
+	return opts
+}
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg serveConfig
+	cfg.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	log, err := newLogger(stderr, cfg.logLevel, cfg.logFormat)
+	if err != nil {
+		return err
+	}
+	srv := fakegraph.New(cfg.serverOptions(log)...)
+	if err := srv.Start(cfg.addr); err != nil {
+		return err
+	}
+	stopIntercept := func(context.Context) error { return nil }
+	if cfg.intercept != "" {
+		stopIntercept, err = startIntercept(cfg.intercept, cfg.caDir, cfg.passthrough, srv.Handler(), log)
+		if err != nil {
+			closeErr := srv.Close()
+			return fmt.Errorf("--intercept: %w (closing: %v)", err, closeErr)
+		}
+	}
+	page := srv.Pages()[0]
+	log.Info("messemu is serving", "url", srv.URL(), "graph", srv.URL()+"/"+fakegraph.LatestVersion,
+		"page_id", page.ID, "page_token", page.Token, "control", srv.URL()+"/_messemu/v1/")
+	fmt.Fprintf(stdout, "messemu %s serving on %s (page %s, token %s)\n", version, srv.URL(), page.ID, page.Token)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ierr := stopIntercept(shutdown)
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	return ierr
+}

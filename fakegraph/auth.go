@@ -1,0 +1,100 @@
+package fakegraph
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Tokens and appsecret_proof (PLATFORM.md §1.2).
+
+var (
+	ruleToken = validator.Rule{Name: "access_token", Source: "Graph/guides/access-tokens"}
+	ruleProof = validator.Rule{Name: "appsecret_proof", Source: "Graph/guides/secure-requests"}
+)
+
+// tokenOf finds the access token: the query, a form field or top-level JSON
+// key, or an Authorization: Bearer header.
+func (c *call) tokenOf() string {
+	if t := c.r.URL.Query().Get("access_token"); t != "" {
+		return t
+	}
+	if t := c.str("access_token"); t != "" {
+		return t
+	}
+	if h := c.r.Header.Get("Authorization"); h != "" {
+		if len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
+			return strings.TrimSpace(h[7:])
+		}
+		if len(h) > 6 && strings.EqualFold(h[:6], "OAuth ") {
+			return strings.TrimSpace(h[6:])
+		}
+	}
+	return ""
+}
+
+// authenticate resolves the token to its Page and checks appsecret_proof.
+func (s *Server) authenticate(c *call) *validator.GraphError {
+	c.token = c.tokenOf()
+	if c.token == "" {
+		return c.fail("access_token", ruleToken, validator.Err(validator.KeyNoToken), "no access token")
+	}
+	s.mu.RLock()
+	info, ok := s.tokens[c.token]
+	var page *pageState
+	if ok {
+		page = s.pages[info.pageID]
+	}
+	s.mu.RUnlock()
+	if !ok || page == nil {
+		return c.fail("access_token", ruleToken, validator.Err(validator.KeyBadToken), "unknown token "+redact(c.token))
+	}
+	if info.revoked || (!info.expires.IsZero() && !c.now.Before(info.expires)) {
+		when := info.expires
+		if when.IsZero() {
+			when = c.now
+		}
+		return c.fail("access_token", ruleToken, validator.Err(validator.KeyTokenExpired,
+			when.UTC().Format("Monday, 02-Jan-06 15:04:05 MST"), c.now.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")), "token expired or revoked")
+	}
+	c.page = page
+	proof := c.str("appsecret_proof")
+	switch {
+	case proof != "":
+		if s.opts.appSecret == "" || !hmac.Equal([]byte(proof), []byte(AppSecretProof(s.opts.appSecret, c.token))) {
+			return c.fail("appsecret_proof", ruleProof, validator.Err(validator.KeyProofInvalid), "the proof is not HMAC-SHA256(app secret, token)")
+		}
+	case s.opts.requireProof:
+		return c.fail("appsecret_proof", ruleProof, validator.Err(validator.KeyProofMissing), "Require App Secret is on")
+	}
+	return nil
+}
+
+// AppSecretProof is the lowercase hex HMAC-SHA256 of token keyed with the
+// app secret, as a bot computes it.
+func AppSecretProof(appSecret, token string) string {
+	m := hmac.New(sha256.New, []byte(appSecret))
+	m.Write([]byte(token))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ExpireToken makes token expire at t (revoke it when t is zero). It
+// reports whether the token exists.
+func (s *Server) ExpireToken(token string, t time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	info, ok := s.tokens[token]
+	if !ok {
+		return false
+	}
+	if t.IsZero() {
+		info.revoked = true
+	} else {
+		info.expires = t
+	}
+	return true
+}

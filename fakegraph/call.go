@@ -1,0 +1,318 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// call is one Graph API request on its way through the emulator: what the
+// pipeline learned (version, token, Page, parameters) and what the handler
+// adds for the journal (the conversation, violations).
+type call struct {
+	s       *Server
+	r       *http.Request
+	method  string
+	version string // the version the call is served as
+	segs    []string
+	params  map[string]any
+	files   []File
+	token   string
+	page    *pageState // the token's Page
+	route   *route
+	now     time.Time
+
+	// Set by handlers, for the journal.
+	psid       string
+	mid        string
+	violations []validator.Violation
+	// requestJSON overrides what the journal records as the request.
+	requestJSON json.RawMessage
+}
+
+// response is a finished answer, kept apart from the http.ResponseWriter so
+// batch requests can run items through the same pipeline.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// warn records a warning violation on the call.
+func (c *call) warn(path string, rule validator.Rule, detail string) {
+	c.violations = append(c.violations, validator.Violation{
+		Path: path, Rule: rule.Name, Limit: rule.LimitText(), Source: rule.Source,
+		Severity: validator.SeverityWarning, Detail: detail,
+	})
+}
+
+// fail records an error violation and returns its Graph error, for
+// handlers that refuse a request outside the validator.
+func (c *call) fail(path string, rule validator.Rule, err *validator.GraphError, detail string) *validator.GraphError {
+	c.violations = append(c.violations, validator.Violation{
+		Path: path, Rule: rule.Name, Limit: rule.LimitText(), Source: rule.Source,
+		Severity: validator.SeverityError, Detail: detail, Error: err,
+	})
+	return err
+}
+
+// str is a text parameter ("" when absent or not text).
+func (c *call) str(key string) string {
+	s, _ := paramString(c.params[key])
+	return s
+}
+
+func paramString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return x.String(), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+var (
+	versionPattern   = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
+	ruleOldVersion   = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
+	ruleRequestShape = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
+)
+
+// serveGraph runs a Graph API request through the whole pipeline: version,
+// body, token, route, rate limits, handler; then it journals the call.
+func (s *Server) serveGraph(r *http.Request) (resp response) {
+	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now()}
+	if c.method == http.MethodHead {
+		c.method = http.MethodGet
+	}
+	var result any
+	var gerr *validator.GraphError
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic serving request", "path", r.URL.Path, "panic", fmt.Sprint(p))
+			gerr = c.fail("", ruleRequestShape, validator.Err(validator.KeyUnknownError), fmt.Sprint("internal error: ", p))
+			result = nil
+		}
+		resp = s.finish(c, result, gerr)
+	}()
+	result, gerr = s.pipeline(c)
+	return resp
+}
+
+func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
+	segs, gerr := c.parseVersion(strings.Trim(c.r.URL.Path, "/"))
+	if gerr != nil {
+		// Authentication still comes first (PLATFORM.md §2: auth, route, …).
+		if d, derr, _ := decodeRequest(c.r, s.opts.bodyLimit); derr == nil {
+			c.params = d.params
+			if aerr := s.authenticate(c); aerr != nil {
+				return nil, aerr
+			}
+		}
+		return nil, gerr
+	}
+	c.segs = segs
+	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
+	if gerr != nil {
+		return nil, c.fail("", ruleRequestShape, gerr, detail)
+	}
+	c.params, c.files = d.params, d.files
+	if gerr := s.authenticate(c); gerr != nil {
+		return nil, gerr
+	}
+	rt, gerr := s.match(c.method, c.segs)
+	if gerr != nil {
+		if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
+			return nil, validator.Err(validator.KeyGetMessages)
+		}
+		return nil, gerr
+	}
+	c.route = rt
+	if gerr := c.resolvePage(); gerr != nil {
+		return nil, gerr
+	}
+	if gerr := s.limits.admit(c); gerr != nil {
+		return nil, gerr
+	}
+	v, err := rt.handle(c)
+	if err != nil {
+		ge, ok := err.(*validator.GraphError)
+		if !ok {
+			s.log.Error("handler error", "path", c.r.URL.Path, "err", err)
+			ge = validator.Err(validator.KeyUnknownError)
+		}
+		return nil, ge
+	}
+	return v, nil
+}
+
+// parseVersion strips a /vX.Y prefix (PLATFORM.md §1.1, D21).
+func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
+	segs := strings.Split(path, "/")
+	first := segs[0]
+	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
+		return segs, nil
+	}
+	rest := "/" + strings.Join(segs[1:], "/")
+	m := versionPattern.FindStringSubmatch(first)
+	if m == nil || compareVersion(first, LatestVersion) > 0 {
+		return nil, validator.Err(validator.KeyUnknownPath, rest)
+	}
+	c.version = first
+	if compareVersion(first, c.s.opts.oldestVersion) < 0 {
+		c.version = c.s.opts.oldestVersion
+		c.warn("", ruleOldVersion, first+" has expired; served as "+c.version)
+	}
+	return segs[1:], nil
+}
+
+// compareVersion orders "vX.Y" strings.
+func compareVersion(a, b string) int {
+	am, bm := versionPattern.FindStringSubmatch(a), versionPattern.FindStringSubmatch(b)
+	if am == nil || bm == nil {
+		return strings.Compare(a, b)
+	}
+	for i := 1; i <= 2; i++ {
+		x, _ := strconv.Atoi(am[i])
+		y, _ := strconv.Atoi(bm[i])
+		if x != y {
+			if x < y {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// resolvePage checks a {page} segment against the token's Page: "me" and
+// the Page's own id are it; another Page's id is 100/33 (PLATFORM.md §1.2).
+func (c *call) resolvePage() *validator.GraphError {
+	for i, p := range c.route.segs {
+		if p != "{page}" {
+			continue
+		}
+		seg := c.segs[i]
+		if seg == "me" || seg == c.page.ID {
+			c.segs[i] = c.page.ID
+			continue
+		}
+		return validator.UnsupportedError(c.method, seg)
+	}
+	return nil
+}
+
+// finish turns a handler's result or error into the response and journals it.
+func (s *Server) finish(c *call, result any, gerr *validator.GraphError) response {
+	h := s.graphHeaders(c)
+	status := http.StatusOK
+	var body []byte
+	if gerr != nil {
+		status = http.StatusBadRequest
+		body = s.errorBody(gerr, h)
+		if !hasErrorViolation(c.violations) {
+			c.violations = append(c.violations, validator.Violation{
+				Rule: string(gerr.Key), Severity: validator.SeverityError, Error: gerr,
+			})
+		}
+	} else {
+		var err error
+		body, err = json.Marshal(result)
+		if err != nil {
+			s.log.Error("encode response", "err", err)
+			status = http.StatusBadRequest
+			body = s.errorBody(validator.Err(validator.KeyUnknownError), h)
+		}
+	}
+	s.record(c, status, body, gerr == nil)
+	return response{status: status, header: h, body: body}
+}
+
+// errorBody writes the one Graph error envelope, adding fbtrace_id and,
+// for 104 and 190, WWW-Authenticate (PLATFORM.md §1.3).
+func (s *Server) errorBody(e *validator.GraphError, h http.Header) []byte {
+	type envelope struct {
+		Error struct {
+			*validator.GraphError
+			TraceID string `json:"fbtrace_id"`
+		} `json:"error"`
+	}
+	var env envelope
+	env.Error.GraphError = e
+	env.Error.TraceID = s.ids.TraceID()
+	if e.Authenticate {
+		h.Set("WWW-Authenticate", `OAuth "Facebook Platform" "invalid_token" "`+strings.ReplaceAll(e.Message, `"`, `'`)+`"`)
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		return []byte(`{"error":{"message":"An unknown error has occurred.","type":"OAuthException","code":1}}`)
+	}
+	return b
+}
+
+func hasErrorViolation(vs []validator.Violation) bool {
+	for _, v := range vs {
+		if v.Severity == validator.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// record journals a Graph API call.
+func (s *Server) record(c *call, status int, body []byte, accepted bool) {
+	req := c.requestJSON
+	if req == nil {
+		req = requestRecord(c.params, c.files)
+	}
+	api := ""
+	if c.route != nil {
+		api = c.route.api
+	}
+	pageID := ""
+	if c.page != nil {
+		pageID = c.page.ID
+	}
+	s.journal.Append(Event{
+		Time: c.now, Kind: KindRequest, PageID: pageID, PSID: c.psid, API: api,
+		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,
+		Request: req, Response: body, Violations: c.violations, MID: c.mid,
+	})
+}
+
+// requestRecord renders the parameters as JSON for the journal, with the
+// token hidden and files described rather than copied.
+func requestRecord(params map[string]any, files []File) json.RawMessage {
+	rec := make(map[string]any, len(params)+1)
+	for k, v := range params {
+		if k == "access_token" {
+			v = redact(fmt.Sprint(v))
+		}
+		rec[k] = v
+	}
+	if len(files) > 0 {
+		rec["_files"] = files
+	}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}
+
+func redact(token string) string {
+	if len(token) <= 8 {
+		return "…"
+	}
+	return token[:6] + "…"
+}

@@ -1,0 +1,257 @@
+package fakegraph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// File is an uploaded file part (multipart "filedata").
+type File struct {
+	Field       string `json:"field"`
+	Name        string `json:"filename"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Data        []byte `json:"-"`
+}
+
+// decoded is a request's parameters: the query and the body (JSON, form or
+// multipart) as one JSON object. Object-valued form fields arrive as JSON
+// strings (the platform's own curl examples send them so) and are parsed.
+type decoded struct {
+	params map[string]any
+	files  []File
+	// fromJSON is true when the body was a JSON document.
+	fromJSON bool
+}
+
+// errTooLarge marks a body over the limit.
+var errTooLarge = errors.New("request body too large")
+
+// decodeRequest reads r's query and body within limit bytes.
+func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError, string) {
+	d := decoded{params: map[string]any{}}
+	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if ge, detail := d.readBody(r, limit); ge != nil {
+			return d, ge, detail
+		}
+	}
+	// Query parameters apply too; the body wins on a clash.
+	for k, vs := range r.URL.Query() {
+		if _, ok := d.params[k]; ok || len(vs) == 0 {
+			continue
+		}
+		v, ge, detail := formValue(k, vs[len(vs)-1])
+		if ge != nil {
+			return d, ge, detail
+		}
+		d.params[k] = v
+	}
+	return d, nil, ""
+}
+
+func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
+	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		return d.readMultipart(r, ctParams["boundary"], limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
+	}
+	if int64(len(body)) > limit {
+		return validator.Err(validator.KeyInvalid), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, ""
+	}
+	switch {
+	case ct == "application/json" || ct == "text/json" || (ct != "application/x-www-form-urlencoded" && trimmed[0] == '{'):
+		d.fromJSON = true
+		return d.readJSON(body)
+	default:
+		vals, err := url.ParseQuery(string(body))
+		if err != nil {
+			return validator.Err(validator.KeyInvalid), "the form body does not parse: " + err.Error()
+		}
+		for k, vs := range vals {
+			if len(vs) == 0 {
+				continue
+			}
+			v, ge, detail := formValue(k, vs[len(vs)-1])
+			if ge != nil {
+				return ge, detail
+			}
+			d.params[k] = v
+		}
+	}
+	return nil, ""
+}
+
+func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return validator.Err(validator.KeyInvalid), "the JSON body does not parse: " + err.Error()
+	}
+	if dec.More() {
+		return validator.Err(validator.KeyInvalid), "the JSON body has trailing data"
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return validator.Err(validator.KeyInvalid), "the JSON body is not an object"
+	}
+	if !utf8.Valid(body) {
+		// encoding/json turned the bad bytes into U+FFFD; name the value.
+		p := replacementPath(obj, validator.Path{})
+		return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
+	}
+	d.params = obj
+	return nil, ""
+}
+
+func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (*validator.GraphError, string) {
+	if boundary == "" {
+		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
+	}
+	lr := &io.LimitedReader{R: r.Body, N: limit + 1}
+	mr := multipart.NewReader(lr, boundary)
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, ""
+		}
+		if err != nil {
+			if lr.N <= 0 {
+				return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
+			}
+			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
+		}
+		data, err := io.ReadAll(part)
+		if lr.N <= 0 {
+			return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
+		}
+		if err != nil {
+			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
+		}
+		name := part.FormName()
+		if part.FileName() != "" {
+			ct := part.Header.Get("Content-Type")
+			if ct == "" {
+				ct = "application/octet-stream"
+			}
+			d.files = append(d.files, File{Field: name, Name: part.FileName(), ContentType: ct, Size: int64(len(data)), Data: data})
+			continue
+		}
+		v, ge, detail := formValue(name, string(data))
+		if ge != nil {
+			return ge, detail
+		}
+		d.params[name] = v
+	}
+}
+
+// formValue turns a form value into a JSON value: objects and arrays are
+// parsed (also in the single-quoted form the docs show,
+// recipient={'id':'…'}), anything else stays text.
+func formValue(key, v string) (any, *validator.GraphError, string) {
+	if !utf8.ValidString(v) {
+		return nil, validator.Err(validator.KeyString, key), "invalid UTF-8 in " + key
+	}
+	t := strings.TrimSpace(v)
+	if t == "" || (t[0] != '{' && t[0] != '[') {
+		return v, nil, ""
+	}
+	if x, err := parseJSONValue(t); err == nil {
+		return x, nil, ""
+	}
+	if x, err := parseJSONValue(singleToDoubleQuotes(t)); err == nil {
+		return x, nil, ""
+	}
+	return nil, validator.Err(validator.KeyInvalid), "param " + key + " is not valid JSON"
+}
+
+func parseJSONValue(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("trailing data")
+	}
+	return v, nil
+}
+
+// singleToDoubleQuotes rewrites a single-quoted JSON-like text with double
+// quotes, leaving quotes inside strings alone.
+func singleToDoubleQuotes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var quote rune
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			escaped = false
+		case r == '\\':
+			escaped = true
+		case quote == 0 && (r == '\'' || r == '"'):
+			quote = r
+			r = '"'
+		case quote != 0 && r == quote:
+			quote = 0
+			r = '"'
+		case quote == '\'' && r == '"':
+			b.WriteString(`\"`)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// replacementPath finds the first string holding U+FFFD.
+func replacementPath(v any, p validator.Path) validator.Path {
+	switch x := v.(type) {
+	case string:
+		if strings.ContainsRune(x, utf8.RuneError) {
+			return p
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if strings.ContainsRune(k, utf8.RuneError) {
+				return p.Key(k)
+			}
+			if q := replacementPath(x[k], p.Key(k)); q.JSON() != "" {
+				return q
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if q := replacementPath(e, p.Index(i)); q.JSON() != "" {
+				return q
+			}
+		}
+	}
+	return validator.Path{}
+}

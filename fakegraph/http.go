@@ -1,0 +1,23 @@
+package fakegraph
+
+import (
+	"net/http"
+	"strings"
+)
+
+// serveHTTP splits the control API (under /_messemu/) from the Graph API.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, controlPrefix) || r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
+		s.serveControl(w, r)
+		return
+	}
+	if r.Method == http.MethodOptions {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	s.serveGraph(r).write(w)
+}

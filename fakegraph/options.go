@@ -1,0 +1,124 @@
+package fakegraph
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	pages          []Page
+	users          []User
+	noDefaultUsers bool
+	appID          string
+	appSecret      string
+	verifyToken    string
+	requireProof   bool
+	clock          *Clock
+	ids            *IDSource
+	logger         *slog.Logger
+	rateLimits     bool
+	bodyLimit      int64
+	oldestVersion  string
+	journalLimit   int
+	schemas        *validator.Schemas
+}
+
+func defaultOptions() options {
+	return options{
+		appID:         DefaultAppID,
+		appSecret:     DefaultAppSecret,
+		verifyToken:   DefaultVerifyToken,
+		clock:         NewClock(time.Time{}),
+		ids:           NewIDSource(0),
+		logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		bodyLimit:     DefaultBodyLimit,
+		oldestVersion: DefaultOldestVersion,
+		schemas:       validator.MustLoadSchemas(),
+	}
+}
+
+// WithPage hosts page p. The first WithPage replaces the default page (and
+// its default users); users of p come with WithUsers.
+func WithPage(p Page) Option {
+	return func(o *options) { o.pages = append(o.pages, p) }
+}
+
+// WithUsers adds test users. A user with no PageID belongs to the first page.
+func WithUsers(users ...User) Option {
+	return func(o *options) { o.users = append(o.users, users...) }
+}
+
+// WithoutDefaultUsers starts the default page with no test users.
+func WithoutDefaultUsers() Option {
+	return func(o *options) { o.noDefaultUsers = true }
+}
+
+// WithApp sets the bot's app id and app secret.
+func WithApp(id, secret string) Option {
+	return func(o *options) { o.appID, o.appSecret = id, secret }
+}
+
+// WithAppSecret sets the app secret (webhook signatures, appsecret_proof).
+func WithAppSecret(secret string) Option {
+	return func(o *options) { o.appSecret = secret }
+}
+
+// WithVerifyToken sets the webhook verify token.
+func WithVerifyToken(t string) Option {
+	return func(o *options) { o.verifyToken = t }
+}
+
+// WithRequireProof makes a missing appsecret_proof an error, as the app
+// setting "Require App Secret" does (PLATFORM.md §1.2).
+func WithRequireProof(on bool) Option {
+	return func(o *options) { o.requireProof = on }
+}
+
+// WithClock uses c as the virtual clock.
+func WithClock(c *Clock) Option {
+	return func(o *options) { o.clock = c }
+}
+
+// WithIDSeed makes every generated id deterministic.
+func WithIDSeed(seed uint64) Option {
+	return func(o *options) { o.ids = NewIDSource(seed) }
+}
+
+// WithLogger logs through l (the default discards).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// WithRateLimits switches the platform's rate limits on (PLATFORM.md §11);
+// they are off by default.
+func WithRateLimits(on bool) Option {
+	return func(o *options) { o.rateLimits = on }
+}
+
+// WithBodyLimit bounds request bodies (bytes).
+func WithBodyLimit(n int64) Option {
+	return func(o *options) { o.bodyLimit = n }
+}
+
+// WithOldestVersion sets the oldest live Graph API version (default v20.0).
+func WithOldestVersion(v string) Option {
+	return func(o *options) { o.oldestVersion = v }
+}
+
+// WithJournalLimit keeps at most n journal events (0, the default, keeps
+// all of them).
+func WithJournalLimit(n int) Option {
+	return func(o *options) { o.journalLimit = n }
+}
+
+// WithSchemas validates against s instead of the embedded openapi.yaml;
+// nil turns schema validation off (the platform rules still run).
+func WithSchemas(s *validator.Schemas) Option {
+	return func(o *options) { o.schemas = s }
+}

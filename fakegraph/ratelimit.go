@@ -1,0 +1,204 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Rate limits (PLATFORM.md §11). Counters run on the virtual clock and
+// always count, so x-business-use-case-usage is meaningful; refusals happen
+// only when limits are switched on (off by default: a test run would
+// exhaust a 200-calls-a-day quota in seconds).
+
+// Documented limits.
+var (
+	ruleMessengerQuota = validator.Rule{Name: "rate.messenger-24h", Limit: 200, Source: "MP/overview/rate-limiting"}
+	ruleSendRate       = validator.Rule{Name: "rate.send-per-second", Limit: 300, Source: "MP/overview/rate-limiting"}
+	ruleMediaRate      = validator.Rule{Name: "rate.media-per-second", Limit: 10, Source: "MP/overview/rate-limiting"}
+	ruleProfileRate    = validator.Rule{Name: "rate.messenger-profile", Limit: 10, Source: "MP/overview/rate-limiting"}
+	ruleHighVolume     = validator.Rule{Name: "rate.high-volume", Limit: 40, Source: "MP/overview/rate-limiting"}
+)
+
+const (
+	quotaWindow   = 24 * time.Hour
+	quotaBucket   = time.Minute
+	profileWindow = 10 * time.Minute
+)
+
+// windowCounter counts events in a rolling window with fixed buckets, in
+// constant memory.
+type windowCounter struct {
+	bucket  time.Duration
+	buckets []int
+	stamps  []int64 // bucket index each slot holds
+}
+
+func newWindowCounter(window, bucket time.Duration) *windowCounter {
+	n := int(window / bucket)
+	return &windowCounter{bucket: bucket, buckets: make([]int, n), stamps: make([]int64, n)}
+}
+
+func (w *windowCounter) slot(now time.Time) (int, int64) {
+	idx := now.UnixNano() / int64(w.bucket)
+	return int(idx % int64(len(w.buckets))), idx
+}
+
+func (w *windowCounter) add(now time.Time) {
+	i, idx := w.slot(now)
+	if w.stamps[i] != idx {
+		w.stamps[i], w.buckets[i] = idx, 0
+	}
+	w.buckets[i]++
+}
+
+func (w *windowCounter) count(now time.Time) int {
+	_, idx := w.slot(now)
+	oldest := idx - int64(len(w.buckets)) + 1
+	total := 0
+	for i, s := range w.stamps {
+		if s >= oldest && s <= idx {
+			total += w.buckets[i]
+		}
+	}
+	return total
+}
+
+type pageCounters struct {
+	calls   *windowCounter // every Messenger call, 24 h
+	sends   *windowCounter // messages, per second
+	media   *windowCounter // audio and video, per second
+	profile *windowCounter // Messenger Profile, 10 min
+	users   map[string]*windowCounter
+}
+
+type rateLimiter struct {
+	clock *Clock
+	on    bool
+	mu    sync.Mutex
+	pages map[string]*pageCounters
+}
+
+func newRateLimiter(c *Clock, on bool) *rateLimiter {
+	return &rateLimiter{clock: c, on: on, pages: map[string]*pageCounters{}}
+}
+
+func (l *rateLimiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pages = map[string]*pageCounters{}
+}
+
+// SetEnabled switches refusals on or off.
+func (l *rateLimiter) setEnabled(on bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.on = on
+}
+
+func (l *rateLimiter) counters(pageID string) *pageCounters {
+	pc := l.pages[pageID]
+	if pc == nil {
+		pc = &pageCounters{
+			calls:   newWindowCounter(quotaWindow, quotaBucket),
+			sends:   newWindowCounter(time.Second, 100*time.Millisecond),
+			media:   newWindowCounter(time.Second, 100*time.Millisecond),
+			profile: newWindowCounter(profileWindow, 10*time.Second),
+			users:   map[string]*windowCounter{},
+		}
+		l.pages[pageID] = pc
+	}
+	return pc
+}
+
+// quota is the Page's 24-hour Messenger quota: 200 × engaged users.
+func (s *Server) quota(p *pageState) int {
+	s.mu.RLock()
+	engaged := len(p.threads)
+	s.mu.RUnlock()
+	return ruleMessengerQuota.Limit * max(engaged, 1)
+}
+
+// admit counts a Page-token call against the 24-hour quota.
+func (l *rateLimiter) admit(c *call) *validator.GraphError {
+	if c.page == nil {
+		return nil
+	}
+	quota := c.s.quota(c.page)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pc := l.counters(c.page.ID)
+	if l.on && pc.calls.count(c.now) >= quota {
+		return c.fail("", ruleMessengerQuota, validator.Err(validator.KeyRateMessenger), "the Page's 24-hour Messenger quota is used up")
+	}
+	pc.calls.add(c.now)
+	return nil
+}
+
+// admitSend counts a message against the per-second Send API limits; media
+// is audio or video.
+func (l *rateLimiter) admitSend(c *call, media bool) *validator.GraphError {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pc := l.counters(c.page.ID)
+	limit, ctr, rule := ruleSendRate.Limit, pc.sends, ruleSendRate
+	if media {
+		limit, ctr, rule = ruleMediaRate.Limit, pc.media, ruleMediaRate
+	}
+	if l.on && ctr.count(c.now) >= limit {
+		return c.fail("", rule, validator.Err(validator.KeyRateAPI), "Send API calls per second exceeded")
+	}
+	ctr.add(c.now)
+	if n := pc.sends.count(c.now) + pc.media.count(c.now); n > ruleHighVolume.Limit {
+		c.warn("", ruleHighVolume, "more than 40 messages per second (inbox high volume)")
+	}
+	return nil
+}
+
+// admitProfile counts a Messenger Profile call (psid "" for the Page's
+// profile, else custom_user_settings for that user).
+func (l *rateLimiter) admitProfile(c *call, psid string) *validator.GraphError {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pc := l.counters(c.page.ID)
+	ctr := pc.profile
+	if psid != "" {
+		ctr = pc.users[psid]
+		if ctr == nil {
+			ctr = newWindowCounter(profileWindow, 10*time.Second)
+			pc.users[psid] = ctr
+		}
+	}
+	if l.on && ctr.count(c.now) >= ruleProfileRate.Limit {
+		return c.fail("", ruleProfileRate, validator.Err(validator.KeyRateAPI), "more than 10 Messenger Profile calls in 10 minutes")
+	}
+	ctr.add(c.now)
+	return nil
+}
+
+// usageHeader renders x-business-use-case-usage for a Page.
+func (s *Server) usageHeader(p *pageState, now time.Time) string {
+	quota := s.quota(p)
+	s.limits.mu.Lock()
+	used := s.limits.counters(p.ID).calls.count(now)
+	s.limits.mu.Unlock()
+	pct := min(100, used*100/quota)
+	regain := 0
+	if used >= quota {
+		regain = 60
+	}
+	type usage struct {
+		Type        string `json:"type"`
+		CallCount   int    `json:"call_count"`
+		CPUTime     int    `json:"total_cputime"`
+		TotalTime   int    `json:"total_time"`
+		RegainInMin int    `json:"estimated_time_to_regain_access"`
+	}
+	b, err := json.Marshal(map[string][]usage{p.ID: {{Type: "messenger", CallCount: pct, CPUTime: pct / 2, TotalTime: pct / 2, RegainInMin: regain}}})
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}

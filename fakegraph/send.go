@@ -1,0 +1,87 @@
+package fakegraph
+
+import "encoding/json"
+
+// The Send API (PLATFORM.md §2).
+func (s *Server) sendRoutes() []route {
+	return []route{
+		{method: "POST", pattern: "{page}/messages", api: "send", handle: s.send},
+	}
+}
+
+// SendResponse is the Send API's answer to a message (PLATFORM.md §2.8).
+type SendResponse struct {
+	RecipientID  string `json:"recipient_id,omitempty"`
+	MessageID    string `json:"message_id"`
+	AttachmentID string `json:"attachment_id,omitempty"`
+}
+
+// SenderActionResponse is the answer to a sender action.
+type SenderActionResponse struct {
+	RecipientID string `json:"recipient_id"`
+}
+
+func (s *Server) send(c *call) (any, error) {
+	// The journal keeps the request as it came, before normalisation.
+	c.requestJSON = requestRecord(c.params, c.files)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	chk := s.validator.Send(c.params, stateView{p: c.page, now: c.now})
+	c.violations = append(c.violations, chk.Violations...)
+	c.psid = chk.Recipient.PSID
+	if gerr := chk.Err(); gerr != nil {
+		return nil, gerr
+	}
+	if chk.SenderAction != "" {
+		return SenderActionResponse{RecipientID: chk.Recipient.PSID}, nil
+	}
+	if gerr := s.limits.admitSend(c, isMediaMessage(c.params["message"])); gerr != nil {
+		return nil, gerr
+	}
+	p := c.page
+	psid := chk.Recipient.PSID
+	if chk.Recipient.OTN != "" {
+		t := p.otn[chk.Recipient.OTN]
+		t.used = true
+		psid = t.psid
+		c.psid = psid
+	}
+	body, err := json.Marshal(c.params["message"])
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
+	m.PersonaID = c.str("persona_id")
+	if psid != "" {
+		p.addMessage(m)
+	}
+	c.mid = m.MID
+	if n := receiptOrderNumber(c.params["message"]); n != "" {
+		p.orders[n] = true
+	}
+	resp := SendResponse{RecipientID: chk.Recipient.PSID, MessageID: m.MID}
+	if chk.Recipient.UserRef != "" {
+		resp.RecipientID = "" // user_ref sends answer no recipient_id (PLATFORM.md §2.1)
+	}
+	return resp, nil
+}
+
+// isMediaMessage reports an audio or video attachment (10/s, PLATFORM.md §11).
+func isMediaMessage(v any) bool {
+	m, _ := v.(map[string]any)
+	a, _ := m["attachment"].(map[string]any)
+	t, _ := a["type"].(string)
+	return t == "audio" || t == "video"
+}
+
+// receiptOrderNumber finds a receipt template's order number.
+func receiptOrderNumber(v any) string {
+	m, _ := v.(map[string]any)
+	a, _ := m["attachment"].(map[string]any)
+	pl, _ := a["payload"].(map[string]any)
+	if tt, _ := pl["template_type"].(string); tt != "receipt" {
+		return ""
+	}
+	n, _ := paramString(pl["order_number"])
+	return n
+}

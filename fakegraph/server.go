@@ -1,0 +1,258 @@
+// Package fakegraph is messemu's emulated Graph API: the HTTP server a bot
+// talks to, the in-memory state (pages, test users, threads), the journal,
+// the virtual clock and the control API.
+//
+// A Server is a value; every test may have its own:
+//
+//	s := fakegraph.New()
+//	srv := httptest.NewServer(s.Handler())
+//	// point the bot at srv.URL with fakegraph.DefaultPageToken
+package fakegraph
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// The built-in defaults: a test page with a known token, an app and three
+// test users, so that `messemu serve` is useful with no flags.
+const (
+	DefaultPageID      = "109876543210987"
+	DefaultPageName    = "messemu Test Page"
+	DefaultPageToken   = "EAAMessemuTestPageToken"
+	DefaultAppID       = "1517776481860111"
+	DefaultAppSecret   = "messemu-app-secret"
+	DefaultVerifyToken = "messemu-verify-token"
+	// PageInboxAppID is the Page Inbox, a secondary receiver (PLATFORM.md §8).
+	PageInboxAppID = "263902037430900"
+	// LatestVersion is the newest Graph API version (PLATFORM.md §1.1).
+	LatestVersion = "v26.0"
+	// DefaultOldestVersion is the oldest live version; older ones are
+	// served as it.
+	DefaultOldestVersion = "v20.0"
+	// DefaultBodyLimit bounds a request body: room for a 25 MB upload
+	// (PLATFORM.md §3) and its multipart framing.
+	DefaultBodyLimit = 26 << 20
+)
+
+// DefaultUsers are the test users of the default page.
+func DefaultUsers() []User {
+	return []User{
+		{PSID: "5275811702471834", Name: "Alice Martin", FirstName: "Alice", LastName: "Martin", Locale: "en_US", Timezone: -7, Gender: "female", Email: "alice@example.com", Phone: "+15555550101"},
+		{PSID: "6283749102837465", Name: "Bob Chen", FirstName: "Bob", LastName: "Chen", Locale: "en_GB", Timezone: 0, Gender: "male", Email: "bob@example.com", Phone: "+447700900102"},
+		{PSID: "7391028374650192", Name: "Carla Rossi", FirstName: "Carla", LastName: "Rossi", Locale: "it_IT", Timezone: 1, Gender: "female", Email: "carla@example.com", Phone: "+393000000103"},
+	}
+}
+
+// Server is one emulated Messenger Platform. It is safe for concurrent use.
+type Server struct {
+	opts      options
+	log       *slog.Logger
+	clock     *Clock
+	ids       *IDSource
+	journal   *Journal
+	validator *validator.Validator
+	limits    *rateLimiter
+	routes    []route
+
+	mu     sync.RWMutex // guards pages and tokens
+	pages  map[string]*pageState
+	tokens map[string]*tokenInfo
+
+	httpMu  sync.Mutex
+	httpSrv *http.Server
+	url     string
+}
+
+type tokenInfo struct {
+	pageID  string
+	expires time.Time // zero: never
+	revoked bool
+}
+
+// New returns an emulator with the given options; with none, it hosts the
+// default page, token and test users.
+func New(opts ...Option) *Server {
+	o := defaultOptions()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if len(o.pages) == 0 {
+		o.pages = []Page{{ID: DefaultPageID, Name: DefaultPageName, Token: DefaultPageToken}}
+		if !o.noDefaultUsers {
+			o.users = append(DefaultUsers(), o.users...)
+		}
+	}
+	s := &Server{
+		opts:      o,
+		log:       o.logger,
+		clock:     o.clock,
+		ids:       o.ids,
+		journal:   NewJournal(o.journalLimit),
+		validator: validator.New(o.schemas),
+	}
+	s.limits = newRateLimiter(s.clock, o.rateLimits)
+	s.routes = s.allRoutes()
+	s.resetState()
+	return s
+}
+
+// resetState builds the pages, tokens and users from the options.
+func (s *Server) resetState() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pages = map[string]*pageState{}
+	s.tokens = map[string]*tokenInfo{}
+	for _, p := range s.opts.pages {
+		s.pages[p.ID] = newPageState(p)
+		s.tokens[p.Token] = &tokenInfo{pageID: p.ID}
+	}
+	for _, u := range s.opts.users {
+		u := u
+		if u.PageID == "" {
+			u.PageID = s.opts.pages[0].ID
+		}
+		if p, ok := s.pages[u.PageID]; ok {
+			fillUser(&u)
+			p.users[u.PSID] = &u
+		}
+	}
+	s.limits.reset()
+}
+
+// Reset forgets every message, user change and setting and goes back to the
+// state New built. The journal is kept (sequence numbers never repeat) and
+// records the reset; the clock keeps its time.
+func (s *Server) Reset() {
+	s.resetState()
+	s.journal.Append(Event{Time: s.clock.Now(), Kind: KindControl, API: "reset", Accepted: true})
+}
+
+// Journal is the emulator's event log.
+func (s *Server) Journal() *Journal { return s.journal }
+
+// Clock is the emulator's virtual clock.
+func (s *Server) Clock() *Clock { return s.clock }
+
+// IDs is the emulator's identifier source.
+func (s *Server) IDs() *IDSource { return s.ids }
+
+// Logger is the emulator's logger.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
+// AppID is the bot's app id.
+func (s *Server) AppID() string { return s.opts.appID }
+
+// AppSecret is the app secret that signs webhooks and appsecret_proof.
+func (s *Server) AppSecret() string { return s.opts.appSecret }
+
+// VerifyToken is the webhook verify token.
+func (s *Server) VerifyToken() string { return s.opts.verifyToken }
+
+// Pages lists the hosted pages.
+func (s *Server) Pages() []Page {
+	out := make([]Page, len(s.opts.pages))
+	copy(out, s.opts.pages)
+	return out
+}
+
+// Handler serves the Graph API and, under /_messemu/v1/, the control API.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// Start listens on addr ("127.0.0.1:0" picks a port) and serves in the
+// background until Close.
+func (s *Server) Start(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	s.httpMu.Lock()
+	s.httpSrv = srv
+	s.url = "http://" + l.Addr().String()
+	s.httpMu.Unlock()
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the base URL of a started server ("" before Start).
+func (s *Server) URL() string {
+	s.httpMu.Lock()
+	defer s.httpMu.Unlock()
+	return s.url
+}
+
+// Shutdown stops a started server gracefully.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.httpMu.Lock()
+	srv := s.httpSrv
+	s.httpMu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Shutdown(ctx)
+}
+
+// Close stops a started server at once.
+func (s *Server) Close() error {
+	s.httpMu.Lock()
+	srv := s.httpSrv
+	s.httpMu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// fillUser completes a user's derived profile fields.
+func fillUser(u *User) {
+	if u.Name == "" {
+		u.Name = joinName(u.FirstName, u.LastName)
+	}
+	if u.FirstName == "" && u.LastName == "" {
+		u.FirstName, u.LastName = splitName(u.Name)
+	}
+	if u.Locale == "" {
+		u.Locale = "en_US"
+	}
+	if u.ProfilePic == "" {
+		u.ProfilePic = "https://platform-lookaside.fbsbx.com/platform/profilepic/?psid=" + u.PSID
+	}
+}
+
+func joinName(first, last string) string {
+	switch {
+	case first == "":
+		return last
+	case last == "":
+		return first
+	}
+	return first + " " + last
+}
+
+func splitName(name string) (string, string) {
+	for i := 0; i < len(name); i++ {
+		if name[i] == ' ' {
+			return name[:i], name[i+1:]
+		}
+	}
+	return name, ""
+}
+
+var _ io.Closer = (*Server)(nil)

@@ -1,0 +1,181 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Page is a Facebook Page the emulator hosts, with the token that acts for it.
+type Page struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Token string `json:"token"`
+	// News marks a News Page (NON_PROMOTIONAL_SUBSCRIPTION, PLATFORM.md §2.2).
+	News bool `json:"news,omitempty"`
+}
+
+// User is a test user: a person who writes to the Page. PSIDs are scoped to
+// one Page, as on the platform.
+type User struct {
+	PSID       string  `json:"psid"`
+	PageID     string  `json:"page_id"`
+	Name       string  `json:"name"`
+	FirstName  string  `json:"first_name"`
+	LastName   string  `json:"last_name"`
+	ProfilePic string  `json:"profile_pic,omitempty"`
+	Locale     string  `json:"locale,omitempty"`
+	Timezone   float64 `json:"timezone"`
+	Gender     string  `json:"gender,omitempty"`
+	Email      string  `json:"email,omitempty"`
+	Phone      string  `json:"phone,omitempty"`
+	// Blocked: the user blocked the Page; sends get 551.
+	Blocked bool `json:"blocked,omitempty"`
+	// PhoneAccount and Private shape the User Profile API's answer.
+	PhoneAccount bool `json:"phone_account,omitempty"`
+	Private      bool `json:"private,omitempty"`
+	// LastInteraction opened or refreshed the 24-hour window; LastMessage
+	// is the user's last message (7-day tags). Zero: never.
+	LastInteraction time.Time `json:"last_interaction,omitzero"`
+	LastMessage     time.Time `json:"last_message,omitzero"`
+}
+
+// Message is one message of a thread, from the Page or from the user.
+type Message struct {
+	MID      string    `json:"mid"`
+	PageID   string    `json:"page_id"`
+	PSID     string    `json:"psid"`
+	FromPage bool      `json:"from_page"`
+	Time     time.Time `json:"time"`
+	// Body is the message object as sent (normalised), for the Page's
+	// messages; for the user's, the webhook's message object.
+	Body      json.RawMessage `json:"body"`
+	PersonaID string          `json:"persona_id,omitempty"`
+	Seq       uint64          `json:"seq"` // the journal event that carried it
+}
+
+// pageState is everything the emulator keeps for one Page. It is guarded
+// by Server.mu.
+type pageState struct {
+	Page
+	humanAgent bool
+	users      map[string]*User
+	threads    map[string][]*Message // by PSID, oldest first
+	mids       map[string]*Message
+	userRefs   map[string]bool
+	otn        map[string]*otnToken
+	products   map[string]bool
+	domains    []string
+	orders     map[string]bool
+}
+
+type otnToken struct {
+	psid    string
+	payload string
+	created time.Time
+	used    bool
+}
+
+func newPageState(p Page) *pageState {
+	return &pageState{
+		Page:       p,
+		humanAgent: true,
+		users:      map[string]*User{},
+		threads:    map[string][]*Message{},
+		mids:       map[string]*Message{},
+		userRefs:   map[string]bool{},
+		otn:        map[string]*otnToken{},
+		products:   map[string]bool{},
+		orders:     map[string]bool{},
+	}
+}
+
+// sortedUsers lists the Page's users by name, then PSID.
+func (p *pageState) sortedUsers() []User {
+	out := make([]User, 0, len(p.users))
+	for _, u := range p.users {
+		out = append(out, *u)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Name != out[j].Name {
+			return out[i].Name < out[j].Name
+		}
+		return out[i].PSID < out[j].PSID
+	})
+	return out
+}
+
+// addMessage stores m in its thread.
+func (p *pageState) addMessage(m *Message) {
+	p.threads[m.PSID] = append(p.threads[m.PSID], m)
+	p.mids[m.MID] = m
+}
+
+// stateView shows a Page to the validator. It is used with Server.mu held.
+type stateView struct {
+	p   *pageState
+	now time.Time
+}
+
+var _ validator.State = stateView{}
+
+func (v stateView) Now() time.Time { return v.now }
+
+func (v stateView) User(psid string) (validator.UserInfo, bool) {
+	u, ok := v.p.users[psid]
+	if !ok {
+		return validator.UserInfo{}, false
+	}
+	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked}, true
+}
+
+func (v stateView) UserRef(ref string) bool { return v.p.userRefs[ref] }
+
+// OneTimeTokenLife is how long a one-time-notification token stays valid.
+const OneTimeTokenLife = 365 * 24 * time.Hour
+
+func (v stateView) OneTimeToken(token string) validator.TokenStatus {
+	t, ok := v.p.otn[token]
+	switch {
+	case !ok:
+		return validator.TokenUnknown
+	case t.used:
+		return validator.TokenUsed
+	case !v.now.Before(t.created.Add(OneTimeTokenLife)):
+		return validator.TokenExpired
+	}
+	return validator.TokenValid
+}
+
+func (v stateView) Persona(id string) bool { return false }
+
+func (v stateView) ThreadMessage(psid, mid string) bool {
+	m, ok := v.p.mids[mid]
+	return ok && m.PSID == psid
+}
+
+func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
+	return validator.AttachmentInfo{}, false
+}
+
+func (v stateView) Product(id string) bool { return v.p.products[id] }
+
+func (v stateView) WhitelistedDomain(host string) bool {
+	for _, d := range v.p.domains {
+		u, err := url.Parse(d)
+		if err == nil && strings.EqualFold(u.Hostname(), host) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v stateView) OrderNumberUsed(n string) bool { return v.p.orders[n] }
+
+func (v stateView) Page() validator.PageInfo {
+	return validator.PageInfo{News: v.p.News, HumanAgent: v.p.humanAgent}
+}

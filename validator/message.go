@@ -1,0 +1,63 @@
+package validator
+
+// The message object (PLATFORM.md §2.4). Quick replies, attachments and
+// templates have files of their own.
+
+// Documented limits of the message object.
+var (
+	ruleText          = Rule{Name: "message.text.length", Limit: 2000, Source: "SendRef"}
+	ruleMetadata      = Rule{Name: "message.metadata.length", Limit: 1000, Source: "SendRef"}
+	ruleMessageKeys   = Rule{Name: "message.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleEmptyMessage  = Rule{Name: "message.content", Source: "MP/error-codes 2018034"}
+	ruleTextXorAttach = Rule{Name: "message.text-xor-attachment", Source: "MP/error-codes 2018018"}
+	ruleAttachBoth    = Rule{Name: "message.attachment-xor-attachments", Source: "SendRef"}
+)
+
+var messageKeys = set("text", "attachment", "attachments", "quick_replies", "metadata")
+
+func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
+	if !s.checkKeys(m, messageKeys, p, ruleMessageKeys) {
+		return
+	}
+	text, hasText, ok := s.str(m, "text", p, ruleText)
+	if !ok {
+		return
+	}
+	_, hasAttachment := m["attachment"]
+	_, hasAttachments := m["attachments"]
+	switch {
+	case (!hasText || text == "") && !hasAttachment && !hasAttachments:
+		s.fail(p, ruleEmptyMessage, Err(KeyEmptyMessage), "no text, attachment or attachments")
+		return
+	case hasText && (hasAttachment || hasAttachments):
+		s.fail(p, ruleTextXorAttach, Err(KeyTextXorAttachment), "text and an attachment in one message")
+		return
+	case hasAttachment && hasAttachments:
+		s.fail(p, ruleAttachBoth, Err(KeyInvalid), "attachment and attachments in one message")
+		return
+	}
+	if hasText && runeLen(text) > ruleText.Limit {
+		s.fail(p.Key("text"), ruleText, Err(KeyLength, p.Key("text").Param(), ruleText.Limit), "")
+	}
+	if md, present, ok := s.str(m, "metadata", p, ruleMetadata); ok && present && runeLen(md) > ruleMetadata.Limit {
+		s.fail(p.Key("metadata"), ruleMetadata, Err(KeyLength, p.Key("metadata").Param(), ruleMetadata.Limit), "")
+	}
+	if hasAttachment {
+		s.attachment(m["attachment"], p.Key("attachment"), out)
+	}
+	if hasAttachments {
+		s.attachments(m["attachments"], p.Key("attachments"))
+	}
+	if _, ok := m["quick_replies"]; ok {
+		s.quickReplies(m["quick_replies"], p.Key("quick_replies"))
+	}
+}
+
+// attachment checks message.attachment. (Filled in by attachment.go.)
+func (s *sendChecker) attachment(raw any, p Path, out *SendCheck) {}
+
+// attachments checks message.attachments (several images).
+func (s *sendChecker) attachments(raw any, p Path) {}
+
+// quickReplies checks message.quick_replies.
+func (s *sendChecker) quickReplies(raw any, p Path) {}

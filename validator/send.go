@@ -1,0 +1,502 @@
+package validator
+
+import (
+	"strings"
+	"time"
+)
+
+// The Send API's top-level rules (PLATFORM.md §2.1–§2.3). Checks run in the
+// platform's order: recipient, message or action, window and tag, content.
+// The first error wins; warnings are all kept.
+
+var (
+	ruleRecipientRequired = Rule{Name: "recipient.required", Source: "SendRef"}
+	ruleRecipientKeys     = Rule{Name: "recipient.one-key", Source: "SendRef"}
+	ruleRecipientID       = Rule{Name: "recipient.id.format", Source: "SendRef"}
+	ruleRecipientKnown    = Rule{Name: "recipient.id.known", Source: "MP/error-codes 2018001"}
+	ruleRecipientRef      = Rule{Name: "recipient.user_ref.known", Source: "SendRef"}
+	ruleRecipientOTN      = Rule{Name: "recipient.one_time_notif_token", Source: "MP/send-messages/one-time-notification"}
+	ruleRecipientOther    = Rule{Name: "recipient.not-emulated", Source: "SendRef"}
+	ruleUnavailable       = Rule{Name: "recipient.blocked", Source: "MP/error-codes 551"}
+	ruleThreadControlled  = Rule{Name: "handover.thread-controlled", Source: "handover-protocol"}
+	ruleMessagingType     = Rule{Name: "messaging_type.enum", Source: "SendRef"}
+	ruleMessagingTypeMiss = Rule{Name: "messaging_type.missing", Source: "PLATFORM.md D1"}
+	ruleUtility           = Rule{Name: "messaging_type.utility", Source: "SendRef"}
+	ruleTagRequired       = Rule{Name: "tag.required", Source: "SendRef"}
+	ruleTagIgnored        = Rule{Name: "tag.ignored", Source: "SendRef"}
+	ruleTagEnum           = Rule{Name: "tag.enum", Source: "MP/send-messages (message tags)"}
+	ruleTagNews           = Rule{Name: "tag.news-only", Source: "MP/error-codes 2018065"}
+	ruleTagFeedback       = Rule{Name: "tag.customer-feedback-template", Source: "SendRef (PLATFORM.md D20)"}
+	ruleNotificationType  = Rule{Name: "notification_type.enum", Source: "SendRef"}
+	rulePersona           = Rule{Name: "persona_id.live", Source: "MP/send-messages/personas"}
+	ruleReplyTo           = Rule{Name: "reply_to.mid", Source: "SendRef"}
+	ruleReplyToWindow     = Rule{Name: "reply_to.window", Source: "SendRef"}
+	ruleMsgAndState       = Rule{Name: "message-and-sender_action", Source: "MP/error-codes 2018014"}
+	ruleMsgOrState        = Rule{Name: "message-or-sender_action", Source: "MP/error-codes 2018015"}
+	ruleWindow            = Rule{Name: "window.24h", Limit: 24, Source: "MP/send-messages (24-hour window)"}
+	ruleWindow7d          = Rule{Name: "window.7d", Limit: 7, Source: "MP/send-messages (message tags)"}
+	ruleActionWindow      = Rule{Name: "sender_action.window", Source: "PLATFORM.md D18"}
+	ruleSenderAction      = Rule{Name: "sender_action.enum", Source: "MP/send-messages/sender-actions"}
+	ruleSenderActionAlone = Rule{Name: "sender_action.alone", Source: "MP/send-messages/sender-actions"}
+	ruleReactPayload      = Rule{Name: "sender_action.react.payload", Source: "MP/send-messages/sender-actions"}
+	ruleReactEmoji        = Rule{Name: "sender_action.react.emoji", Source: "MP/send-messages/sender-actions"}
+	ruleUnknownParam      = Rule{Name: "unknown-parameter", Source: "PLATFORM.md D19"}
+	ruleSchema            = Rule{Name: "schema", Source: "openapi.yaml"}
+)
+
+// Window and tag periods (PLATFORM.md §2.2).
+const (
+	StandardWindow = 24 * time.Hour
+	HumanAgentSpan = 7 * 24 * time.Hour
+)
+
+// TagCutoff is when ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and
+// POST_PURCHASE_UPDATE stop being accepted (PLATFORM.md §2.2, D10).
+var TagCutoff = time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)
+
+var (
+	messagingTypes    = []string{"RESPONSE", "UPDATE", "MESSAGE_TAG", "UTILITY"}
+	notificationTypes = []string{"REGULAR", "SILENT_PUSH", "NO_PUSH"}
+	senderActions     = []string{"typing_on", "typing_off", "mark_seen", "react", "unreact"}
+	tagsBeforeCutoff  = []string{"ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "CUSTOMER_FEEDBACK", "HUMAN_AGENT", "NON_PROMOTIONAL_SUBSCRIPTION", "POST_PURCHASE_UPDATE"}
+	tagsAfterCutoff   = []string{"CUSTOMER_FEEDBACK", "HUMAN_AGENT", "NON_PROMOTIONAL_SUBSCRIPTION"}
+	sendParams        = set("recipient", "messaging_type", "tag", "notification_type", "persona_id",
+		"reply_to", "message", "sender_action", "payload", "access_token", "appsecret_proof", "filedata")
+	recipientKeys   = []string{"id", "user_ref", "one_time_notif_token", "comment_id", "post_id", "notification_messages_token", "phone_number"}
+	recipientFuture = map[string]string{
+		"comment_id":                  "Private replies (recipient.comment_id)",
+		"post_id":                     "Private replies (recipient.post_id)",
+		"notification_messages_token": "Marketing messages (recipient.notification_messages_token)",
+		"phone_number":                "Customer matching (recipient.phone_number)",
+	}
+)
+
+// Recipient is who a send is for, as the request names them.
+type Recipient struct {
+	PSID    string // recipient.id
+	UserRef string // recipient.user_ref
+	OTN     string // recipient.one_time_notif_token
+}
+
+// SendCheck is the verdict on a Send API request plus what the checks
+// learned on the way, so the server need not parse the request twice.
+type SendCheck struct {
+	Result
+	Recipient     Recipient
+	SenderAction  string // "" for a message
+	MessagingType string // after D1 defaulting
+	Tag           string
+}
+
+// Validator judges requests against openapi.yaml and the platform rules.
+// It is safe for concurrent use.
+type Validator struct {
+	schemas *Schemas
+}
+
+// New returns a validator over compiled schemas; nil skips schema checks.
+func New(schemas *Schemas) *Validator { return &Validator{schemas: schemas} }
+
+// Send judges a Send API request body, decoded as JSON values with object
+// form values already parsed. It normalises lenient forms in body in place.
+func (v *Validator) Send(body map[string]any, st State) SendCheck {
+	s := sendChecker{st: st, now: st.Now()}
+	out := SendCheck{}
+	s.run(body, &out)
+	if !s.failed() && v.schemas != nil && v.schemas.Has("SendRequest") {
+		if err := v.schemas.CheckBody("SendRequest", body); err != nil {
+			s.fail(Root(err.Path), ruleSchema, Err(KeyInvalid), err.Reason)
+		}
+	}
+	out.Violations = s.out
+	return out
+}
+
+type sendChecker struct {
+	report
+	st  State
+	now time.Time
+}
+
+func (s *sendChecker) run(body map[string]any, out *SendCheck) {
+	for _, k := range unknownKeys(body, sendParams) {
+		s.warn(Root(k), ruleUnknownParam, "unknown top-level parameter, ignored by Graph")
+	}
+	user, ok := s.recipient(body, out)
+	if !ok {
+		return
+	}
+	msg, hasMsg := body["message"]
+	action, hasAction := body["sender_action"]
+	switch {
+	case hasMsg && hasAction:
+		s.fail(Path{}, ruleMsgAndState, Err(KeyMsgAndState), "message and sender_action in one request")
+		return
+	case !hasMsg && !hasAction:
+		s.fail(Path{}, ruleMsgOrState, Err(KeyMsgOrState), "neither message nor sender_action")
+		return
+	}
+	if hasAction {
+		s.senderAction(body, action, user, out)
+		return
+	}
+	if !s.envelope(body, out) {
+		return
+	}
+	m, ok := asObject(msg)
+	if !ok {
+		s.fail(Root("message"), ruleSchema, Err(KeyInvalid), "message must be an object")
+		return
+	}
+	if !s.window(out, user, m) {
+		return
+	}
+	s.message(m, Root("message"), out)
+}
+
+// recipient checks the recipient and returns the user it names.
+func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, bool) {
+	p := Root("recipient")
+	raw, ok := body["recipient"]
+	if !ok || raw == nil {
+		s.fail(p, ruleRecipientRequired, Err(KeyRequired, "recipient"), "no recipient")
+		return UserInfo{}, false
+	}
+	rec, ok := asObject(raw)
+	if !ok {
+		s.fail(p, ruleRecipientRequired, Err(KeyInvalid), "recipient must be an object")
+		return UserInfo{}, false
+	}
+	var named []string
+	for _, k := range recipientKeys {
+		if _, ok := rec[k]; ok {
+			named = append(named, k)
+		}
+	}
+	switch len(named) {
+	case 0:
+		s.fail(p, ruleRecipientKeys, Err(KeyNonEmpty, "recipient"), "recipient names no one")
+		return UserInfo{}, false
+	case 1:
+	default:
+		s.fail(p, ruleRecipientKeys, Err(KeyInvalid), "recipient names more than one of "+strings.Join(named, ", "))
+		return UserInfo{}, false
+	}
+	key := named[0]
+	if feature, ok := recipientFuture[key]; ok {
+		s.fail(p.Key(key), ruleRecipientOther, Err(KeyNotEmulated, feature), "")
+		return UserInfo{}, false
+	}
+	val, _, ok := s.str(rec, key, p, ruleRecipientRequired)
+	if !ok {
+		return UserInfo{}, false
+	}
+	switch key {
+	case "id":
+		out.Recipient.PSID = val
+		if val == "" || !psidPattern.MatchString(val) {
+			s.fail(p.Key("id"), ruleRecipientID, Err(KeyID, p.Key("id").Param()), "recipient.id must be digits")
+			return UserInfo{}, false
+		}
+		u, known := s.st.User(val)
+		if !known {
+			s.fail(p.Key("id"), ruleRecipientKnown, Err(KeyNoUser), "no test user "+val+" on this Page")
+			return UserInfo{}, false
+		}
+		return s.reachable(u, p)
+	case "user_ref":
+		out.Recipient.UserRef = val
+		if !s.st.UserRef(val) {
+			s.fail(p.Key("user_ref"), ruleRecipientRef, Err(KeyNoUser), "user_ref comes only from a plugin opt-in")
+			return UserInfo{}, false
+		}
+		// A user_ref recipient has no window: the opt-in is the consent.
+		return UserInfo{LastInteraction: s.now, LastMessage: s.now}, true
+	default: // one_time_notif_token
+		out.Recipient.OTN = val
+		s.warn(p.Key(key), ruleRecipientOTN, "one-time notification is a legacy beta")
+		switch s.st.OneTimeToken(val) {
+		case TokenValid:
+			return UserInfo{LastInteraction: s.now, LastMessage: s.now}, true
+		case TokenUsed:
+			s.fail(p.Key(key), ruleRecipientOTN, Err(KeyInvalid), "one-time notification token already used")
+		case TokenExpired:
+			s.fail(p.Key(key), ruleRecipientOTN, Err(KeyInvalid), "one-time notification token older than a year")
+		default:
+			s.fail(p.Key(key), ruleRecipientOTN, Err(KeyInvalid), "unknown one-time notification token")
+		}
+		return UserInfo{}, false
+	}
+}
+
+// reachable refuses users who blocked the Page or whose thread another app owns.
+func (s *sendChecker) reachable(u UserInfo, p Path) (UserInfo, bool) {
+	if u.Blocked {
+		s.fail(p.Key("id"), ruleUnavailable, Err(KeyUnavailable), "the user blocked the Page")
+		return u, false
+	}
+	if u.ControlledByOther {
+		s.fail(p.Key("id"), ruleThreadControlled, Err(KeyThreadControlled), "another app owns the thread")
+		return u, false
+	}
+	return u, true
+}
+
+// envelope checks messaging_type, tag, notification_type, persona_id and
+// reply_to of a message.
+func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
+	mt, present, ok := s.str(body, "messaging_type", Path{}, ruleMessagingType)
+	if !ok {
+		return false
+	}
+	tag, hasTag, ok := s.str(body, "tag", Path{}, ruleTagEnum)
+	if !ok {
+		return false
+	}
+	if !present || mt == "" {
+		if hasTag && tag != "" {
+			mt = "MESSAGE_TAG"
+		} else {
+			mt = "RESPONSE"
+		}
+		s.warn(Root("messaging_type"), ruleMessagingTypeMiss, "messaging_type missing; treated as "+mt)
+	} else if !contains(messagingTypes, mt) {
+		s.fail(Root("messaging_type"), ruleMessagingType, EnumError("messaging_type", messagingTypes, mt), "")
+		return false
+	}
+	out.MessagingType = mt
+	if mt == "UTILITY" {
+		s.warn(Root("messaging_type"), ruleUtility, "UTILITY messages are not emulated; no window check")
+	}
+	if mt == "MESSAGE_TAG" {
+		if !hasTag || tag == "" {
+			s.fail(Root("tag"), ruleTagRequired, Err(KeyRequired, "tag"), "MESSAGE_TAG needs a tag")
+			return false
+		}
+		out.Tag = tag
+	} else if hasTag {
+		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
+	}
+	if nt, present, ok := s.str(body, "notification_type", Path{}, ruleNotificationType); !ok {
+		return false
+	} else if present && !contains(notificationTypes, nt) {
+		s.fail(Root("notification_type"), ruleNotificationType, EnumError("notification_type", notificationTypes, nt), "")
+		return false
+	}
+	if !s.persona(body) {
+		return false
+	}
+	return s.replyTo(body, out)
+}
+
+func (s *sendChecker) persona(body map[string]any) bool {
+	id, present, ok := s.str(body, "persona_id", Path{}, rulePersona)
+	if !ok {
+		return false
+	}
+	if present && !s.st.Persona(id) {
+		s.fail(Root("persona_id"), rulePersona, Err(KeyInvalid), "persona "+id+" is not a live persona of this Page")
+		return false
+	}
+	return true
+}
+
+func (s *sendChecker) replyTo(body map[string]any, out *SendCheck) bool {
+	raw, ok := s.optional(body, "reply_to", Path{}, true)
+	if !ok {
+		return true
+	}
+	p := Root("reply_to")
+	rt, ok := asObject(raw)
+	if !ok {
+		s.fail(p, ruleReplyTo, Err(KeyInvalid), "reply_to must be an object")
+		return false
+	}
+	mid, present, ok := s.str(rt, "mid", p, ruleReplyTo)
+	if !ok {
+		return false
+	}
+	if !present {
+		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyRequired, p.Key("mid").Param()), "")
+		return false
+	}
+	if out.Recipient.PSID != "" && !s.st.ThreadMessage(out.Recipient.PSID, mid) {
+		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyInvalid), "reply_to.mid is not a message of this thread")
+		return false
+	}
+	if u, ok := s.st.User(out.Recipient.PSID); ok && !s.now.Before(u.LastMessage.Add(StandardWindow)) {
+		s.warn(p, ruleReplyToWindow, "no user message in the last 24 hours")
+	}
+	return true
+}
+
+// window applies the 24-hour window and the message tags (PLATFORM.md §2.2).
+func (s *sendChecker) window(out *SendCheck, u UserInfo, msg map[string]any) bool {
+	p := Root("tag")
+	switch out.MessagingType {
+	case "UTILITY":
+		return true
+	case "RESPONSE", "UPDATE":
+		return s.within(u.LastInteraction, StandardWindow, ruleWindow)
+	}
+	allowed := tagsBeforeCutoff
+	if !s.now.Before(TagCutoff) {
+		allowed = tagsAfterCutoff
+	}
+	if !contains(allowed, out.Tag) {
+		s.fail(p, ruleTagEnum, EnumError("tag", allowed, out.Tag), "not a current message tag")
+		return false
+	}
+	switch out.Tag {
+	case "HUMAN_AGENT":
+		if !s.st.Page().HumanAgent {
+			s.fail(p, ruleWindow7d, Err(KeyOutsideWindow), "the app does not hold the Human Agent permission")
+			return false
+		}
+		return s.within(u.LastMessage, HumanAgentSpan, ruleWindow7d)
+	case "CUSTOMER_FEEDBACK":
+		if !isTemplate(msg, "customer_feedback") {
+			s.fail(p, ruleTagFeedback, Err(KeyInvalid), "CUSTOMER_FEEDBACK serves only the customer feedback template")
+			return false
+		}
+		return s.within(u.LastMessage, HumanAgentSpan, ruleWindow7d)
+	case "NON_PROMOTIONAL_SUBSCRIPTION":
+		if !s.st.Page().News {
+			s.fail(p, ruleTagNews, Err(KeyNewsOnly), "only News Pages may use NON_PROMOTIONAL_SUBSCRIPTION")
+			return false
+		}
+	}
+	return true
+}
+
+// within checks now < last + span on the virtual clock.
+func (s *sendChecker) within(last time.Time, span time.Duration, rule Rule) bool {
+	if !last.IsZero() && s.now.Before(last.Add(span)) {
+		return true
+	}
+	detail := "the user has never written"
+	if !last.IsZero() {
+		detail = "last user interaction " + s.now.Sub(last).Round(time.Minute).String() + " ago"
+	}
+	s.fail(Root("messaging_type"), rule, Err(KeyOutsideWindow), detail)
+	return false
+}
+
+func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out *SendCheck) {
+	p := Root("sender_action")
+	action, ok := asString(raw)
+	if !ok || !contains(senderActions, action) {
+		got, _ := asString(raw)
+		s.fail(p, ruleSenderAction, EnumError("sender_action", senderActions, got), "")
+		return
+	}
+	out.SenderAction = action
+	for _, k := range []string{"messaging_type", "tag", "notification_type", "reply_to"} {
+		if _, ok := body[k]; ok {
+			s.warn(Root(k), ruleSenderActionAlone, "a sender action is sent alone; "+k+" is ignored")
+		}
+	}
+	if _, ok := body["persona_id"]; ok {
+		if action != "typing_on" && action != "typing_off" {
+			s.warn(Root("persona_id"), ruleSenderActionAlone, "persona_id goes with typing actions only")
+		} else if !s.persona(body) {
+			return
+		}
+	}
+	if action == "react" || action == "unreact" {
+		if !s.reaction(body, action, out) {
+			return
+		}
+	}
+	if !u.LastInteraction.IsZero() && s.now.Before(u.LastInteraction.Add(StandardWindow)) {
+		return
+	}
+	s.warn(p, ruleActionWindow, "sender action outside the 24-hour window")
+}
+
+func (s *sendChecker) reaction(body map[string]any, action string, out *SendCheck) bool {
+	p := Root("payload")
+	raw, ok := body["payload"]
+	if !ok {
+		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
+		return false
+	}
+	pl, ok := asObject(raw)
+	if !ok {
+		s.fail(p, ruleReactPayload, Err(KeyInvalid), "payload must be an object")
+		return false
+	}
+	mid, present, ok := s.str(pl, "message_id", p, ruleReactPayload)
+	if !ok {
+		return false
+	}
+	if !present || mid == "" {
+		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
+		return false
+	}
+	if out.Recipient.PSID != "" && !s.st.ThreadMessage(out.Recipient.PSID, mid) {
+		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyInvalid), "message_id is not a message of this thread")
+		return false
+	}
+	if action == "unreact" {
+		return true
+	}
+	emoji, present, ok := s.str(pl, "reaction", p, ruleReactPayload)
+	if !ok {
+		return false
+	}
+	if !present || emoji == "" {
+		s.fail(p.Key("reaction"), ruleReactPayload, Err(KeyRequired, p.Key("reaction").Param()), "")
+		return false
+	}
+	if !singleEmoji(emoji) {
+		s.warn(p.Key("reaction"), ruleReactEmoji, "reaction is not a single emoji")
+	}
+	return true
+}
+
+// singleEmoji is a loose test: one grapheme-ish cluster made of emoji code
+// points, variation selectors, joiners and skin-tone modifiers.
+func singleEmoji(s string) bool {
+	n := 0
+	prevJoiner := true
+	for _, r := range s {
+		switch {
+		case r == 0x200D:
+			prevJoiner = true
+			continue
+		case r == 0xFE0F || (r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F):
+			continue
+		case r >= 0x1F1E6 && r <= 0x1F1FF: // regional indicators come in pairs
+			n++
+			continue
+		case r >= 0x2190 && r <= 0x2BFF, r >= 0x1F000 && r <= 0x1FAFF, r == 0x00A9, r == 0x00AE, r == 0x3030, r == 0x303D:
+			if !prevJoiner {
+				return false
+			}
+			prevJoiner = false
+		default:
+			return false
+		}
+	}
+	return !prevJoiner || n == 2
+}
+
+func isTemplate(msg map[string]any, kind string) bool {
+	att, _ := asObject(msg["attachment"])
+	if t, _ := asString(att["type"]); t != "template" {
+		return false
+	}
+	pl, _ := asObject(att["payload"])
+	tt, _ := asString(pl["template_type"])
+	return tt == kind
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
