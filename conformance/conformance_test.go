@@ -1,0 +1,294 @@
+// Package conformance drives real third-party Messenger clients from npm
+// (messaging-api-messenger and botly) against a `messemu serve` binary, so the
+// emulator is judged by what real bots send rather than by its own tests.
+//
+// The Node programs (send.mjs, graph.mjs) print one `ok - …` or
+// `not ok - …: why` line per check and end with `N passed, N failed`; this
+// test builds the binary, starts it on a free loopback port, runs each program
+// against it and fails on any failed check.
+//
+// Run `npm ci` in conformance/ first. Without Node the test skips; without
+// node_modules it skips too, except in CI (CI=true), where it fails.
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The emulator's built-in defaults (DESIGN.md: `messemu serve` needs no flags).
+const (
+	defaultPageID    = "109876543210987"
+	defaultPageToken = "EAAMessemuTestPageToken"
+	alicePSID        = "5275811702471834"
+)
+
+// scripts are the Node programs run against a fresh emulator each.
+//
+// graph.mjs (Messenger Profile, personas, labels, user profile, handover,
+// batch, … : issue 4) joins this list once the emulator answers those
+// endpoints and it passes; until then run it on demand with
+// MESSEMU_CONFORMANCE_GRAPH=1.
+var scripts = []string{"send.mjs"}
+
+var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
+
+func TestConformance(t *testing.T) {
+	node := requireNode(t)
+
+	// MESSEMU_CONFORMANCE_URL points the harness at an emulator that is
+	// already running (for debugging one); no binary is built then.
+	external := strings.TrimRight(os.Getenv("MESSEMU_CONFORMANCE_URL"), "/")
+	var bin string
+	if external == "" {
+		bin = buildMessemu(t)
+	}
+
+	run := scripts
+	if os.Getenv("MESSEMU_CONFORMANCE_GRAPH") == "1" {
+		run = append(append([]string(nil), scripts...), "graph.mjs")
+	}
+	for _, script := range run {
+		t.Run(script, func(t *testing.T) {
+			url := external
+			if url == "" {
+				url = startServer(t, bin)
+			}
+			runScript(t, node, url, script)
+		})
+	}
+}
+
+// requireNode returns the path of node, or skips (or, in CI, fails) when the
+// harness cannot run.
+func requireNode(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH: install Node.js (18 or later) and run `npm ci` in conformance/ to run the conformance harness")
+	}
+	if _, err := os.Stat(filepath.Join("node_modules", "messaging-api-messenger", "package.json")); err != nil {
+		msg := "conformance/node_modules is missing: run `npm ci` in conformance/ (" + err.Error() + ")"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; in CI, .ci/run must do `(cd conformance && npm ci)` before the Go tests")
+		}
+		t.Skip(msg)
+	}
+	return node
+}
+
+// buildMessemu builds cmd/messemu into a temporary directory. Under -race the
+// binary is built with -race too, so the clients' traffic doubles as a race
+// test of the server.
+func buildMessemu(t *testing.T) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go is not on PATH: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "messemu")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	args = append(args, "github.com/messemu/messemu/cmd/messemu")
+	cmd := exec.Command(goTool, args...)
+	cmd.Dir = ".." // the module root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return bin
+}
+
+// syncBuffer collects the server's output from its two streams.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startServer runs `messemu serve` on a free loopback port with its built-in
+// defaults and returns its base URL once the control API answers. The server
+// is stopped when the test ends; its log is shown if the test failed.
+func startServer(t *testing.T, bin string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	logs := &syncBuffer{}
+	cmd := exec.Command(bin, "serve", "--addr", addr, "--no-demo-bot")
+	cmd.Env = withoutMessemuVars(os.Environ()) // run on the built-in defaults only
+	cmd.Stdout = logs
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s serve: %v", bin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	t.Cleanup(func() {
+		select {
+		case err := <-exited:
+			t.Errorf("messemu serve exited during the test: %v", err)
+		default:
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Logf("interrupt messemu serve: %v", err)
+			}
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+				t.Errorf("messemu serve did not stop within 10 s of SIGINT; killing it")
+				if err := cmd.Process.Kill(); err != nil {
+					t.Logf("kill messemu serve: %v", err)
+				}
+				<-exited
+			}
+		}
+		out := logs.String()
+		if strings.Contains(out, "WARNING: DATA RACE") {
+			t.Errorf("the race detector fired in messemu serve")
+		}
+		if t.Failed() {
+			t.Logf("messemu serve log:\n%s", out)
+		}
+	})
+
+	url := "http://" + addr
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			exited <- err // let the cleanup see it too
+			t.Fatalf("messemu serve exited before answering: %v\n%s", err, logs.String())
+		default:
+		}
+		resp, err := client.Get(url + "/_messemu/v1/users")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return url
+			}
+		}
+		if time.Now().After(deadline) {
+			status := "no answer"
+			if err != nil {
+				status = err.Error()
+			} else {
+				status = resp.Status
+			}
+			t.Fatalf("messemu serve on %s: GET /_messemu/v1/users did not answer 200 within 30 s (last: %s)", addr, status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// freeAddr finds a free loopback port by listening on :0 and closing.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatalf("close probe listener: %v", err)
+	}
+	return addr
+}
+
+func withoutMessemuVars(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "MESSEMU_") {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// runScript runs one Node program against the emulator at url, streaming its
+// output into the test log, and fails unless it exits 0 with a closing line
+// reporting 0 failed.
+func runScript(t *testing.T, node, url, script string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script)
+	cmd.Env = append(withoutMessemuVars(os.Environ()),
+		"MESSEMU_URL="+url,
+		"MESSEMU_PAGE_TOKEN="+defaultPageToken,
+		"MESSEMU_PAGE_ID="+defaultPageID,
+		"MESSEMU_PSID="+alicePSID,
+	)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatalf("pipe: %v", err)
+	}
+	cmd.Stdout = pw
+	cmd.Stderr = pw
+	if err := cmd.Start(); err != nil {
+		pw.Close()
+		pr.Close()
+		t.Fatalf("start node %s: %v", script, err)
+	}
+	pw.Close() // the child holds its own copy
+
+	var lastLine string
+	var notOK []string
+	sc := bufio.NewScanner(pr)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		t.Log(line)
+		if strings.HasPrefix(line, "not ok - ") {
+			notOK = append(notOK, line)
+		}
+		if strings.TrimSpace(line) != "" {
+			lastLine = strings.TrimSpace(line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Errorf("read node output: %v", err)
+	}
+	pr.Close()
+	waitErr := cmd.Wait()
+
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		t.Fatalf("node %s did not finish within 5 minutes", script)
+	}
+	m := summaryLine.FindStringSubmatch(lastLine)
+	switch {
+	case m == nil:
+		t.Errorf("node %s: the last line is %q, want `N passed, N failed`", script, lastLine)
+	case m[2] != "0":
+		t.Errorf("node %s: %s:\n%s", script, lastLine, strings.Join(notOK, "\n"))
+	case m[1] == "0":
+		t.Errorf("node %s: no check passed (%s)", script, lastLine)
+	}
+	if waitErr != nil {
+		t.Errorf("node %s exited with %v", script, waitErr)
+	}
+}
