@@ -138,7 +138,13 @@ func startServer(t *testing.T, bin string) string {
 	t.Helper()
 	addr := freeAddr(t)
 	logs := &syncBuffer{}
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--no-demo-bot")
+	args := []string{"serve", "--addr", addr}
+	if serveHasFlag(t, bin, "no-demo-bot") {
+		args = append(args, "--no-demo-bot") // the demo bot would answer the test user's messages
+	} else {
+		t.Log("messemu serve has no --no-demo-bot flag (yet); starting it without")
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Env = withoutMessemuVars(os.Environ()) // run on the built-in defaults only
 	cmd.Stdout = logs
 	cmd.Stderr = logs
@@ -203,6 +209,16 @@ func startServer(t *testing.T, bin string) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// serveHasFlag reports whether `messemu serve -h` lists the flag.
+func serveHasFlag(t *testing.T, bin, flag string) bool {
+	t.Helper()
+	out, err := exec.Command(bin, "serve", "-h").CombinedOutput()
+	if err != nil && len(out) == 0 {
+		t.Logf("%s serve -h: %v", bin, err)
+	}
+	return bytes.Contains(out, []byte("-"+flag+" ")) || bytes.Contains(out, []byte("-"+flag+"\n"))
 }
 
 // freeAddr finds a free loopback port by listening on :0 and closing.
