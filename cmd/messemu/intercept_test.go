@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/fakegraph/intercept"
 )
 
@@ -131,5 +133,64 @@ func TestServeInterceptAnswersForGraph(t *testing.T) {
 	defer cancel()
 	if err := stop(ctx); err != nil {
 		t.Errorf("stop: %v", err)
+	}
+}
+
+// Through the intercept listener, a bot gets the emulator's own answers,
+// its validation errors included, and the journal records the requests.
+func TestInterceptServesTheEmulator(t *testing.T) {
+	t.Parallel()
+	ca, err := intercept.LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatalf("LoadOrCreateCA: %v", err)
+	}
+	srv := fakegraph.New()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	stop := serveIntercept(l, ca, false, srv.Handler(), nil)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stop(ctx); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	tr := &http.Transport{
+		Proxy:           http.ProxyURL(&url.URL{Scheme: "http", Host: l.Addr().String()}),
+		TLSClientConfig: &tls.Config{RootCAs: ca.Pool()},
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+
+	token := srv.Pages()[0].Token
+	resp, err := client.Post("https://graph.facebook.com/v26.0/me/messages?access_token="+url.QueryEscape(token),
+		"application/json", strings.NewReader(`{"recipient":{"id":"no-such-user"},"message":{"text":"hi"}}`))
+	if err != nil {
+		t.Fatalf("POST through the intercept listener: %v", err)
+	}
+	var answer struct {
+		Error struct {
+			Code      int    `json:"code"`
+			FBTraceID string `json:"fbtrace_id"`
+		} `json:"error"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatalf("decoding the answer: %v", err)
+	}
+	if resp.StatusCode != http.StatusBadRequest || answer.Error.Code == 0 || answer.Error.FBTraceID == "" {
+		t.Errorf("answer = %d %+v, want the emulator's Graph error for an unknown recipient", resp.StatusCode, answer)
+	}
+	found := false
+	for _, e := range srv.Journal().After(0, 0) {
+		if e.Kind == fakegraph.KindRequest && e.Path == "/v26.0/me/messages" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the journal has no request event for /v26.0/me/messages: %+v", srv.Journal().After(0, 0))
 	}
 }
