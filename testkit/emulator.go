@@ -58,6 +58,12 @@ func Start(t TB, opts ...Option) *Emulator {
 	srv := fakegraph.New(o.fakegraphOptions()...)
 	e := &Emulator{t: t, srv: srv, timeout: o.timeout, users: map[string]*User{}}
 	e.page = srv.Pages()[0]
+	// Close stops the listener, if any, and the webhook dispatcher.
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("testkit: closing the emulator: %v", err)
+		}
+	})
 	if o.listen || o.webhookURL != "" {
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			t.Fatalf("testkit: starting the emulator's listener: %v", err)
@@ -72,12 +78,7 @@ func Start(t TB, opts ...Option) *Emulator {
 		tr = tr.Clone()
 		tr.Proxy = nil // loopback only, whatever the environment says
 		e.client = &http.Client{Transport: tr}
-		t.Cleanup(func() {
-			tr.CloseIdleConnections()
-			if err := srv.Close(); err != nil {
-				t.Errorf("testkit: closing the emulator: %v", err)
-			}
-		})
+		t.Cleanup(tr.CloseIdleConnections)
 	} else {
 		e.url = "http://" + emulatorHost
 		e.client = &http.Client{Transport: e.Transport()}
