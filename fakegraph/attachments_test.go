@@ -288,4 +288,3 @@ func countAttachments(s *Server) int {
 	defer s.mu.RUnlock()
 	return len(s.pages[DefaultPageID].attachments)
 }
-
