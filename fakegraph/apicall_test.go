@@ -197,16 +197,8 @@ func lastEvent(t testing.TB, s *Server) Event {
 	return e
 }
 
-// userWrites makes a test user write, opening the window.
-func userWrites(t testing.TB, s *Server, psid, text string) {
-	t.Helper()
-	if _, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: text}); err != nil {
-		t.Fatalf("UserSends: %v", err)
-	}
-}
-
+// psidBob and psidCarla are default test users (alice is in core_test.go).
 const (
-	alice = "5275811702471834"
-	bob   = "6283749102837465"
-	carla = "7391028374650192"
+	psidBob   = "6283749102837465"
+	psidCarla = "7391028374650192"
 )

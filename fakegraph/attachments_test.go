@@ -220,7 +220,7 @@ func sendBody(psid string, message map[string]any) map[string]any {
 func TestSendReusableAndReuse(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	userWrites(t, s, alice, "hi")
+	userWrites(t, s, alice)
 	res := apiJSON(t, s, "POST", "/me/messages", sendBody(alice, uploadMessage("image", map[string]any{"url": "https://example.com/cat.png", "is_reusable": true})))
 	wantOK(t, res, nil)
 	id := res.str("attachment_id")
@@ -247,7 +247,7 @@ func TestSendReusableAndReuse(t *testing.T) {
 func TestSendMultipartFiledata(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	userWrites(t, s, alice, "hi")
+	userWrites(t, s, alice)
 	png := []byte("png bytes")
 	recipient := part{name: "recipient", data: []byte(`{"id":"` + alice + `"}`)}
 	file := part{name: "filedata", fileName: "cat.png", contentType: "image/png", data: png}
