@@ -24,6 +24,10 @@ type SenderActionResponse struct {
 func (s *Server) send(c *call) (any, error) {
 	// The journal keeps the request as it came, before normalisation.
 	c.requestJSON = requestRecord(c.params, c.files)
+	if len(c.files) > 0 {
+		// Tell the validator a file part carries the media (PLATFORM.md §3).
+		c.params["filedata"] = c.files[0].Name
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	chk := s.validator.Send(c.params, stateView{p: c.page, now: c.now})
