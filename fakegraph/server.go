@@ -62,6 +62,7 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
+	faults    faultSet // faults.go
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -133,6 +134,7 @@ func (s *Server) resetState() {
 // records the reset; the clock keeps its time.
 func (s *Server) Reset() {
 	s.resetState()
+	s.ClearFaults()
 	s.journal.Append(Event{Time: s.clock.Now(), Kind: KindControl, API: "reset", Accepted: true})
 }
 

@@ -71,6 +71,8 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
+
+	attachments map[string]*Attachment // attachments.go
 }
 
 type otnToken struct {
@@ -91,6 +93,8 @@ func newPageState(p Page) *pageState {
 		otn:        map[string]*otnToken{},
 		products:   map[string]bool{},
 		orders:     map[string]bool{},
+
+		attachments: map[string]*Attachment{},
 	}
 }
 
@@ -159,7 +163,7 @@ func (v stateView) ThreadMessage(psid, mid string) bool {
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return validator.AttachmentInfo{}, false
+	return attachmentInfo(v.p, id)
 }
 
 func (v stateView) Product(id string) bool { return v.p.products[id] }
