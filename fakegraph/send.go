@@ -24,10 +24,6 @@ type SenderActionResponse struct {
 func (s *Server) send(c *call) (any, error) {
 	// The journal keeps the request as it came, before normalisation.
 	c.requestJSON = requestRecord(c.params, c.files)
-	if len(c.files) > 0 {
-		// Tell the validator a file part carries the media (PLATFORM.md §3).
-		c.params["filedata"] = c.files[0].Name
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	media, gerr := s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
