@@ -63,6 +63,8 @@ func TestMessengerProfilePostRules(t *testing.T) {
 		{"item payload 1001", `{` + gs + `,` + menu(`[{"type":"postback","title":"A","payload":"`+long(1001)+`"}]`) + `}`, lengthBody("persistent_menu[0][call_to_actions][0][payload]", 1000)},
 		{"postback without payload", `{` + gs + `,` + menu(`[{"type":"postback","title":"A"}]`) + `}`, requiredBody("persistent_menu[0][call_to_actions][0][payload]")},
 		{"web_url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","webview_height_ratio":"tall"}]`) + `}`, nil},
+		{"web_url messenger_extensions as text (D22)", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":"true","fallback_url":"https://shop.example.com/fb","webview_share_button":"hide"}]`) + `}`, nil},
+		{"web_url messenger_extensions not a boolean", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":"yes"}]`) + `}`, invalidBody},
 		{"web_url without url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop"}]`) + `}`, requiredBody("persistent_menu[0][call_to_actions][0][url]")},
 		{"web_url bad url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"shop"}]`) + `}`, urlBody("persistent_menu[0][call_to_actions][0][url]")},
 		{"web_url bad height", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","webview_height_ratio":"huge"}]`) + `}`, oauth100(`(#100) Param persistent_menu[0][call_to_actions][0][webview_height_ratio] must be one of {compact, tall, full} - got "huge".`)},

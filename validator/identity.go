@@ -45,6 +45,7 @@ func (v *Validator) CreatePersona(body map[string]any) PersonaCheck {
 	if ok && !profileAbsoluteURL(pic) {
 		r.fail(Root("profile_picture_url"), rulePersonaPicture, Err(KeyURL, "profile_picture_url"), "not an absolute http(s) URL")
 	}
+	v.backstop("PersonaCreateRequest", body, r)
 	out.Violations = r.out
 	out.Name, out.PictureURL = name, pic
 	return out
@@ -69,6 +70,7 @@ func (v *Validator) CreateLabel(body map[string]any) LabelCheck {
 		}
 	}
 	out.Name, _ = r.profileString(body, key, Path{}, ruleLabelName, 0)
+	v.backstop("LabelCreateRequest", body, r)
 	out.Violations = r.out
 	return out
 }

@@ -131,6 +131,7 @@ func (v *Validator) MessengerProfile(body map[string]any, getStartedStored bool)
 			r.warn(Root(k), ruleProfileLegacy, k+" is a legacy field: stored and returned, not acted on")
 		}
 	}
+	v.backstop("MessengerProfileRequest", body, r)
 	out.Violations = r.out
 	if !r.failed() {
 		for k := range present {
@@ -160,7 +161,19 @@ func (v *Validator) UserSettings(body map[string]any, getStartedStored bool) (Re
 		return Result{Violations: r.out}, psid
 	}
 	r.persistentMenu(menu, Root("persistent_menu"), getStartedStored)
+	v.backstop("CustomUserSettingsRequest", body, r)
 	return Result{Violations: r.out}, psid
+}
+
+// backstop checks a body the rules accepted against its openapi.yaml
+// schema, which must never refuse what the platform accepts.
+func (v *Validator) backstop(schema string, body map[string]any, r *report) {
+	if r.failed() || v.schemas == nil || !v.schemas.Has(schema) {
+		return
+	}
+	if err := v.schemas.CheckBody(schema, body); err != nil {
+		r.fail(Root(err.Path), ruleSchema, Err(KeyInvalid), err.Reason)
+	}
 }
 
 // FieldList reads a list parameter such as `fields`: a comma-separated
@@ -341,6 +354,21 @@ func (r *report) menuItem(v any, p Path) bool {
 	if !profileAbsoluteURL(u) {
 		r.fail(p.Key("url"), ruleMenuItemURL, Err(KeyURL, p.Key("url").Param()), "not an absolute http(s) URL")
 		return false
+	}
+	if ev, ok := r.optional(obj, "messenger_extensions", p, true); ok {
+		b, ok := asBool(ev)
+		if !ok {
+			r.fail(p.Key("messenger_extensions"), ruleMenuItemURL, Err(KeyInvalid), "messenger_extensions is a boolean")
+			return false
+		}
+		obj["messenger_extensions"] = b
+	}
+	for _, k := range []string{"fallback_url", "webview_share_button"} {
+		if _, ok := r.optional(obj, k, p, true); ok {
+			if _, _, ok := r.str(obj, k, p, ruleMenuItemURL); !ok {
+				return false
+			}
+		}
 	}
 	if hv, ok := r.optional(obj, "webview_height_ratio", p, true); ok {
 		h, _ := asString(hv)
