@@ -31,10 +31,12 @@ func FuzzGraphRequest(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, path, ctype, body string) {
-		if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/_messemu") || strings.ContainsAny(path, " ?#%\x00\r\n") {
+		if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/_messemu") {
 			return
 		}
-		req := httptest.NewRequest("POST", "http://graph.test"+path+"?access_token="+DefaultPageToken, strings.NewReader(body))
+		req := httptest.NewRequest("POST", "http://graph.test/", strings.NewReader(body))
+		req.URL.Path, req.URL.RawPath = path, ""
+		req.URL.RawQuery = "access_token=" + DefaultPageToken
 		req.Header.Set("Content-Type", ctype)
 		rec := httptest.NewRecorder()
 		s.Handler().ServeHTTP(rec, req)

@@ -45,7 +45,7 @@ func mustGraph(t *testing.T, s *Server, method, path, body string) map[string]an
 }
 
 // wantError checks a refused call's answer, exactly (minus fbtrace_id).
-func wantError(t *testing.T, code int, out map[string]any, want map[string]any) {
+func wantGraphError(t *testing.T, code int, out map[string]any, want map[string]any) {
 	t.Helper()
 	if code != http.StatusBadRequest {
 		t.Fatalf("want HTTP 400, got %d %v", code, out)

@@ -42,7 +42,7 @@ func TestLabelCreateRules(t *testing.T) {
 				}
 				return
 			}
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 }
@@ -129,11 +129,11 @@ func TestLabelLifecycle(t *testing.T) {
 	// Delete: gone from the list, from users, and from the id space.
 	mustGraph(t, s, "DELETE", "/"+vip, "")
 	code, out := graph(t, s, "GET", "/"+vip, "")
-	wantError(t, code, out, unsupportedBody("get", vip))
+	wantGraphError(t, code, out, unsupportedBody("get", vip))
 	code, out = graph(t, s, "DELETE", "/"+vip, "")
-	wantError(t, code, out, unsupportedBody("delete", vip))
+	wantGraphError(t, code, out, unsupportedBody("delete", vip))
 	code, out = graph(t, s, "POST", "/"+vip+"/label?user="+alice, "")
-	wantError(t, code, out, unsupportedBody("post", vip))
+	wantGraphError(t, code, out, unsupportedBody("post", vip))
 	if got := idsOf(mustGraph(t, s, "GET", "/"+alice+"/custom_labels", "")); len(got) != 0 {
 		t.Errorf("alice keeps deleted labels: %v", got)
 	}
@@ -167,7 +167,7 @@ func TestLabelErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := graph(t, s, tc.method, tc.path, tc.body)
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 	if ls, err := s.UserLabels(DefaultPageID, alice); err != nil || len(ls) != 0 {

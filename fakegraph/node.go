@@ -29,7 +29,8 @@ func (s *Server) nodeKinds() []nodeKind {
 		{name: "user", has: hasUser, get: s.getUserProfile},                         // userprofile.go
 		{name: "persona", has: hasPersona, get: s.getPersona, del: s.deletePersona}, // personas.go
 		{name: "label", has: hasLabel, get: s.getLabel, del: s.deleteLabel},         // labels.go
-		{name: "message", has: hasMessage, get: s.getMessage},                       // below
+		{name: "message", has: hasMessage, get: s.getMessage},
+		{name: "attachment", has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // below
 	}
 }
 
@@ -116,4 +117,23 @@ func (s *Server) getMessage(c *call, id string) (any, error) {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
 	return MessageNode{ID: m.MID, CreatedTime: m.Time.UTC().Format("2006-01-02T15:04:05-0700")}, nil
+}
+
+func hasAttachment(p *pageState, id string) bool { return p.attachments[id] != nil }
+
+// getAttachment and deleteAttachment adapt attachments.go's node answers.
+func (s *Server) getAttachment(c *call, id string) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if v, ok := s.getAttachmentNode(c, id); ok {
+		return v, nil
+	}
+	return nil, validator.UnsupportedError(c.method, id)
+}
+
+func (s *Server) deleteAttachment(c *call, id string) (any, error) {
+	if v, ok := s.deleteAttachmentNode(c, id); ok {
+		return v, nil
+	}
+	return nil, validator.UnsupportedError(c.method, id)
 }

@@ -47,7 +47,7 @@ func TestPersonaCreateRules(t *testing.T) {
 				}
 				return
 			}
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 			if ps, err := s.Personas(DefaultPageID); err != nil || len(ps) != 0 {
 				t.Errorf("a refused create stored a persona: %v %v", ps, err)
 			}
@@ -69,7 +69,7 @@ func TestPersonaLifecycleAndSends(t *testing.T) {
 		t.Errorf("GET persona fields=name (-want +got):\n%s", diff)
 	}
 	code, out := graph(t, s, "GET", "/"+id+"?fields=email", "")
-	wantError(t, code, out, invalidBody)
+	wantGraphError(t, code, out, invalidBody)
 
 	// A send with the live persona stores it on the message.
 	send := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","persona_id":"` + id + `","message":{"text":"Ben here"}}`
@@ -80,19 +80,19 @@ func TestPersonaLifecycleAndSends(t *testing.T) {
 
 	// Unknown persona: refused.
 	code, out = graph(t, s, "POST", "/me/messages", strings.Replace(send, id, "1234567890123456", 1))
-	wantError(t, code, out, invalidBody)
+	wantGraphError(t, code, out, invalidBody)
 
 	out = mustGraph(t, s, "DELETE", "/"+id, "")
 	if diff := cmp.Diff(success, out); diff != "" {
 		t.Errorf("DELETE (-want +got):\n%s", diff)
 	}
 	code, out = graph(t, s, "GET", "/"+id, "")
-	wantError(t, code, out, unsupportedBody("get", id))
+	wantGraphError(t, code, out, unsupportedBody("get", id))
 	code, out = graph(t, s, "DELETE", "/"+id, "")
-	wantError(t, code, out, unsupportedBody("delete", id))
+	wantGraphError(t, code, out, unsupportedBody("delete", id))
 	// A later send with the deleted persona is refused ...
 	code, out = graph(t, s, "POST", "/me/messages", send)
-	wantError(t, code, out, invalidBody)
+	wantGraphError(t, code, out, invalidBody)
 	// ... and the message already sent keeps it (soft delete).
 	thread, err := s.Thread(DefaultPageID, alice)
 	if err != nil {
@@ -225,7 +225,7 @@ func TestPagingErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := graph(t, s, "GET", tc.path, "")
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 	// Both sides: the issued cursors work.

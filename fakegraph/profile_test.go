@@ -126,7 +126,7 @@ func TestMessengerProfilePostRules(t *testing.T) {
 				}
 				return
 			}
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 }
@@ -212,7 +212,7 @@ func TestMessengerProfileGetDeleteErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := graph(t, s, tc.method, tc.path, tc.body)
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 }

@@ -74,6 +74,9 @@ type pageState struct {
 	profile    *profileState // profile.go
 	personas   *personaStore // personas.go
 	labels     *labelStore   // labels.go
+
+	attachments map[string]*Attachment // attachments.go
+	handover    *handoverState         // handover.go
 }
 
 type otnToken struct {
@@ -97,6 +100,9 @@ func newPageState(p Page) *pageState {
 		profile:    newProfileState(),
 		personas:   newPersonaStore(),
 		labels:     newLabelStore(),
+
+		attachments: map[string]*Attachment{},
+		handover:    newHandoverState(),
 	}
 }
 
@@ -136,7 +142,8 @@ func (v stateView) User(psid string) (validator.UserInfo, bool) {
 	if !ok {
 		return validator.UserInfo{}, false
 	}
-	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked}, true
+	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked,
+		ControlledByOther: controlledByOther(v.p, psid, v.now)}, true
 }
 
 func (v stateView) UserRef(ref string) bool { return v.p.userRefs[ref] }
@@ -169,7 +176,7 @@ func (v stateView) ThreadMessage(psid, mid string) bool {
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return validator.AttachmentInfo{}, false
+	return attachmentInfo(v.p, id)
 }
 
 func (v stateView) Product(id string) bool { return v.p.products[id] }

@@ -47,7 +47,7 @@ func TestUserProfile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := graph(t, s, "GET", tc.path, "")
 			if tc.err != nil {
-				wantError(t, code, out, tc.err)
+				wantGraphError(t, code, out, tc.err)
 				return
 			}
 			if code != 200 {
@@ -97,7 +97,7 @@ func TestOneIDSpace(t *testing.T) {
 		{"DELETE", alice}, {"DELETE", mid}, {"DELETE", "me"},
 	} {
 		code, out := graph(t, s, tc.method, "/"+tc.id, "")
-		wantError(t, code, out, unsupportedBody(strings.ToLower(tc.method), tc.id))
+		wantGraphError(t, code, out, unsupportedBody(strings.ToLower(tc.method), tc.id))
 	}
 	// Ids never collide across kinds.
 	s.mu.Lock()
@@ -116,7 +116,7 @@ func TestCustomUserSettings(t *testing.T) {
 	s := New()
 	userMenu := `"persistent_menu":[{"locale":"default","composer_input_disabled":false,"call_to_actions":[{"type":"postback","title":"Just for you","payload":"USER_MENU"}]}]`
 	code, out := graph(t, s, "POST", "/me/custom_user_settings", `{"psid":"`+alice+`",`+userMenu+`}`)
-	wantError(t, code, out, errBody(100, 2018145, "OAuthException", "(#100) You must set a Get Started button if you also wish to use persistent menu."))
+	wantGraphError(t, code, out, errBody(100, 2018145, "OAuthException", "(#100) You must set a Get Started button if you also wish to use persistent menu."))
 	mustGraph(t, s, "POST", "/me/messenger_profile", `{`+gs+`,`+menu(`[`+menuItem+`]`)+`}`)
 
 	cases := []struct {
@@ -136,7 +136,7 @@ func TestCustomUserSettings(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out := graph(t, s, tc.method, tc.path, tc.body)
-			wantError(t, code, out, tc.want)
+			wantGraphError(t, code, out, tc.want)
 		})
 	}
 
@@ -173,13 +173,13 @@ func TestProfileRateLimits(t *testing.T) {
 		mustGraph(t, s, "POST", "/me/messenger_profile", `{`+gs+`}`)
 	}
 	code, out := graph(t, s, "GET", "/me/messenger_profile?fields=get_started", "")
-	wantError(t, code, out, rate)
+	wantGraphError(t, code, out, rate)
 	// custom_user_settings counts per user.
 	for i := 0; i < 10; i++ {
 		mustGraph(t, s, "GET", "/me/custom_user_settings?psid="+alice, "")
 	}
 	code, out = graph(t, s, "GET", "/me/custom_user_settings?psid="+alice, "")
-	wantError(t, code, out, rate)
+	wantGraphError(t, code, out, rate)
 	mustGraph(t, s, "GET", "/me/custom_user_settings?psid="+bob, "")
 	// Ten minutes later, the window has moved on.
 	s.Advance(10*60*1e9 + 1e9)
