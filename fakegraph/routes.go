@@ -24,6 +24,8 @@ func (s *Server) allRoutes() []route {
 		s.sendRoutes(),       // send.go: POST /{page}/messages
 		s.nodeRoutes(),       // node.go: GET /me, GET and DELETE /{id}
 		s.attachmentRoutes(), // attachments.go: POST /{page}/message_attachments
+		s.handoverRoutes(),   // handover.go: /{page}/*_thread_control, thread_owner, secondary_receivers
+		s.batchRoutes(),      // batch.go: POST / (batch requests)
 	}
 	var all []route
 	for _, g := range groups {

@@ -83,6 +83,7 @@ func (s *Server) send(c *call) (any, error) {
 	m := &Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
 	if psid != "" {
+		s.claimIdleThread(p, psid, c.now) // handover.go
 		p.addMessage(m)
 	}
 	c.mid = m.MID

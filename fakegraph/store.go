@@ -73,6 +73,7 @@ type pageState struct {
 	orders     map[string]bool
 
 	attachments map[string]*Attachment // attachments.go
+	handover    *handoverState         // handover.go
 }
 
 type otnToken struct {
@@ -95,6 +96,7 @@ func newPageState(p Page) *pageState {
 		orders:     map[string]bool{},
 
 		attachments: map[string]*Attachment{},
+		handover:    newHandoverState(),
 	}
 }
 
@@ -134,7 +136,8 @@ func (v stateView) User(psid string) (validator.UserInfo, bool) {
 	if !ok {
 		return validator.UserInfo{}, false
 	}
-	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked}, true
+	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked,
+		ControlledByOther: controlledByOther(v.p, psid, v.now)}, true
 }
 
 func (v stateView) UserRef(ref string) bool { return v.p.userRefs[ref] }
