@@ -90,7 +90,7 @@ func (s *Server) appName(p *pageState, app string) string {
 	case PageInboxAppID:
 		return "Page Inbox"
 	case s.opts.appID:
-		return "messemu Test App"
+		return appDisplayName
 	}
 	return "App " + app
 }

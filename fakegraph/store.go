@@ -72,8 +72,9 @@ type pageState struct {
 	domains    []string
 	orders     map[string]bool
 
-	attachments map[string]*Attachment // attachments.go
-	handover    *handoverState         // handover.go
+	attachments  map[string]*Attachment // attachments.go
+	handover     *handoverState         // handover.go
+	subscription *subscription          // subscriptions.go; nil: every sent field
 }
 
 type otnToken struct {
