@@ -349,7 +349,7 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			return nil, c.fail(ref.path, ref.rule, ref.err, ref.detail)
 		}
 		s.journalHandover(c.page.ID, c.now, evs)
-		return map[string]bool{"success": true}, nil
+		return Success{Success: true}, nil
 	}
 }
 

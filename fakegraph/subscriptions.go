@@ -134,14 +134,14 @@ func (s *Server) subscribePage(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.page.subscription = &subscription{active: true, fields: dedupe(fields)}
-	return map[string]bool{"success": true}, nil
+	return Success{Success: true}, nil
 }
 
 func (s *Server) unsubscribePage(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.page.subscription = &subscription{}
-	return map[string]bool{"success": true}, nil
+	return Success{Success: true}, nil
 }
 
 // SubscribedApp is one entry of GET /{page}/subscribed_apps.
@@ -269,5 +269,5 @@ func (s *Server) postAppSubscription(c *call) (any, error) {
 	s.appSubs.mu.Lock()
 	defer s.appSubs.mu.Unlock()
 	s.appSubs.subs[object] = sub
-	return map[string]bool{"success": true}, nil
+	return Success{Success: true}, nil
 }

@@ -134,6 +134,9 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 	t := Turn{Seq: ev.Seq, Time: ev.Time}
 	switch ev.Kind {
 	case fakegraph.KindUserAction:
+		if ev.API == "delivery" {
+			return t, false // automatic receipts, not something the user did
+		}
 		t.From = u.info.FirstName
 		t.Text = userAction(ev)
 	case fakegraph.KindRequest:
@@ -171,13 +174,30 @@ func userAction(ev fakegraph.Event) string {
 	if err := dec.Decode(&body); err != nil {
 		body = nil
 	}
-	if ev.API == "message" {
-		if _, ok := body["quick_reply"]; ok {
-			return fmt.Sprintf("[taps quick reply %q]", str(body["text"]))
-		}
+	switch ev.API {
+	case "message":
 		if s := summarize(body); s != "" {
 			return s
 		}
+	case "quick_reply":
+		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
+	case "postback":
+		return fmt.Sprintf("[taps button %q]", str(body["button"]))
+	case "get_started":
+		return "[taps Get Started]"
+	case "menu":
+		return fmt.Sprintf("[taps menu item %q]", str(body["menu"]))
+	case "reaction":
+		if str(body["action"]) == "unreact" {
+			return "[removes a reaction]"
+		}
+		return fmt.Sprintf("[reacts %s]", firstOf(str(body["reaction"]), str(body["emoji"])))
+	case "read":
+		return "[reads the thread]"
+	case "referral":
+		return fmt.Sprintf("[arrives from %s ref %q]", str(body["source"]), str(body["ref"]))
+	case "optin":
+		return fmt.Sprintf("[opts in%s]", detailText(ev.Request))
 	}
 	return "[" + ev.API + detailText(ev.Request) + "]"
 }
