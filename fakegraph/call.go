@@ -25,8 +25,11 @@ type call struct {
 	files   []File
 	token   string
 	page    *pageState // the token's Page
-	route   *route
-	now     time.Time
+	// appToken: the call came with the app access token (app_id|secret),
+	// which serves only the app's own routes (subscriptions.go).
+	appToken bool
+	route    *route
+	now      time.Time
 
 	// Set by handlers, for the journal.
 	psid       string
@@ -141,6 +144,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, gerr
 	}
 	c.route = rt
+	if gerr := c.checkAppToken(); gerr != nil {
+		return nil, gerr
+	}
 	if gerr := c.resolvePage(); gerr != nil {
 		return nil, gerr
 	}
