@@ -33,8 +33,8 @@ var (
 	ruleReplyToWindow     = Rule{Name: "reply_to.window", Source: "SendRef"}
 	ruleMsgAndState       = Rule{Name: "message-and-sender_action", Source: "MP/error-codes 2018014"}
 	ruleMsgOrState        = Rule{Name: "message-or-sender_action", Source: "MP/error-codes 2018015"}
-	ruleWindow            = Rule{Name: "window.24h", Limit: 24, Source: "MP/send-messages (24-hour window)"}
-	ruleWindow7d          = Rule{Name: "window.7d", Limit: 7, Source: "MP/send-messages (message tags)"}
+	ruleWindow            = Rule{Name: "window.24h", Limit: int(StandardWindow / time.Hour), Source: "MP/send-messages (24-hour window)"}
+	ruleWindow7d          = Rule{Name: "window.7d", Limit: int(HumanAgentSpan / (24 * time.Hour)), Source: "MP/send-messages (message tags)"}
 	ruleActionWindow      = Rule{Name: "sender_action.window", Source: "PLATFORM.md D18"}
 	ruleSenderAction      = Rule{Name: "sender_action.enum", Source: "MP/send-messages/sender-actions"}
 	ruleSenderActionAlone = Rule{Name: "sender_action.alone", Source: "MP/send-messages/sender-actions"}
@@ -453,7 +453,7 @@ func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out
 
 func (s *sendChecker) reaction(body map[string]any, action string, out *SendCheck) bool {
 	p := Root("payload")
-	raw, ok := body["payload"]
+	raw, ok := s.optional(body, "payload", Path{}, true)
 	if !ok {
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
 		return false
