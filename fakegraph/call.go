@@ -25,8 +25,11 @@ type call struct {
 	files   []File
 	token   string
 	page    *pageState // the token's Page
-	route   *route
-	now     time.Time
+	// appToken: the call came with the app access token (app_id|secret),
+	// which serves only the app's own routes (subscriptions.go).
+	appToken bool
+	route    *route
+	now      time.Time
 
 	// Set by handlers, for the journal.
 	psid       string
@@ -138,6 +141,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, gerr
 	}
 	c.route = rt
+	if gerr := c.checkAppToken(); gerr != nil {
+		return nil, gerr
+	}
 	if gerr := c.resolvePage(); gerr != nil {
 		return nil, gerr
 	}
@@ -175,6 +181,9 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 	if compareVersion(first, c.s.opts.oldestVersion) < 0 {
 		c.version = c.s.opts.oldestVersion
 		c.warn("", ruleOldVersion, first+" has expired; served as "+c.version)
+	}
+	if len(segs) == 1 {
+		return []string{""}, nil // /vX.Y/ is the root, as / is (batch requests)
 	}
 	return segs[1:], nil
 }

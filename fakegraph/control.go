@@ -62,6 +62,9 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"POST", "reset", s.ctlReset},
 		{"GET", "pages", s.ctlPages},
 		{"POST", "rate_limits", s.ctlRateLimits},
+		{"GET", "profile", s.ctlProfile},                     // profile_read.go
+		{"GET", "personas", s.ctlPersonas},                   // personas.go
+		{"GET", "labels", s.ctlLabels},                       // labels.go
 		{"GET", "handover/roles", s.ctlGetRoles},             // handover_control.go
 		{"PUT", "handover/roles", s.ctlSetRoles},             // handover_control.go
 		{"GET", "handover/threads/{psid}", s.ctlThreadOwner}, // handover_control.go

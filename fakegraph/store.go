@@ -71,9 +71,13 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
+	profile    *profileState // profile.go
+	personas   *personaStore // personas.go
+	labels     *labelStore   // labels.go
 
-	attachments map[string]*Attachment // attachments.go
-	handover    *handoverState         // handover.go
+	attachments  map[string]*Attachment // attachments.go
+	handover     *handoverState         // handover.go
+	subscription *subscription          // subscriptions.go; nil: every sent field
 }
 
 type otnToken struct {
@@ -94,6 +98,9 @@ func newPageState(p Page) *pageState {
 		otn:        map[string]*otnToken{},
 		products:   map[string]bool{},
 		orders:     map[string]bool{},
+		profile:    newProfileState(),
+		personas:   newPersonaStore(),
+		labels:     newLabelStore(),
 
 		attachments: map[string]*Attachment{},
 		handover:    newHandoverState(),
@@ -158,7 +165,11 @@ func (v stateView) OneTimeToken(token string) validator.TokenStatus {
 	return validator.TokenValid
 }
 
-func (v stateView) Persona(id string) bool { return false }
+// Persona reports a live persona of the Page (personas.go).
+func (v stateView) Persona(id string) bool {
+	_, ok := v.p.personas.live(id)
+	return ok
+}
 
 func (v stateView) ThreadMessage(psid, mid string) bool {
 	m, ok := v.p.mids[mid]
