@@ -37,6 +37,9 @@ type call struct {
 	violations []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
+	// api overrides the route's family in the journal (node.go: GET /{id}
+	// of a user is "user_profile", of a persona "personas", ...).
+	api string
 }
 
 // response is a finished answer, kept apart from the http.ResponseWriter so
@@ -290,6 +293,9 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	api := ""
 	if c.route != nil {
 		api = c.route.api
+	}
+	if c.api != "" {
+		api = c.api
 	}
 	pageID := ""
 	if c.page != nil {
