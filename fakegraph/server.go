@@ -62,7 +62,8 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
-	faults    faultSet // faults.go
+	appSubs   *appSubscriptions // subscriptions.go
+	faults    faultSet          // faults.go
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -99,6 +100,7 @@ func New(opts ...Option) *Server {
 		ids:       o.ids,
 		journal:   NewJournal(o.journalLimit),
 		validator: validator.New(o.schemas),
+		appSubs:   newAppSubscriptions(),
 	}
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
 	s.routes = s.allRoutes()
@@ -127,6 +129,7 @@ func (s *Server) resetState() {
 		}
 	}
 	s.limits.reset()
+	s.appSubs.reset()
 }
 
 // Reset forgets every message, user change and setting and goes back to the
