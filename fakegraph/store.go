@@ -71,6 +71,8 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
+	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
+	edits      map[string]int    // mid → edits made by the user, actions.go
 }
 
 type otnToken struct {
@@ -91,6 +93,8 @@ func newPageState(p Page) *pageState {
 		otn:        map[string]*otnToken{},
 		products:   map[string]bool{},
 		orders:     map[string]bool{},
+		reactions:  map[string]string{},
+		edits:      map[string]int{},
 	}
 }
 
