@@ -141,6 +141,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if gerr := c.resolvePage(); gerr != nil {
 		return nil, gerr
 	}
+	if gerr := s.applyFaults(c); gerr != nil {
+		return nil, gerr
+	}
 	if gerr := s.limits.admit(c); gerr != nil {
 		return nil, gerr
 	}

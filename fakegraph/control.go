@@ -62,6 +62,10 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"POST", "reset", s.ctlReset},
 		{"GET", "pages", s.ctlPages},
 		{"POST", "rate_limits", s.ctlRateLimits},
+		{"POST", "faults", s.ctlAddFault}, // faults.go
+		{"GET", "faults", s.ctlListFaults},
+		{"DELETE", "faults", s.ctlClearFaults},
+		{"DELETE", "faults/{id}", s.ctlRemoveFault},
 	}
 }
 

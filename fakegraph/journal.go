@@ -69,8 +69,9 @@ type Journal struct {
 	limit   int           // keep at most limit events; 0 keeps all
 }
 
-// NewJournal returns an empty journal that keeps at most limit events
-// (0: all of them).
+// NewJournal returns an empty journal. With limit > 0 it forgets the oldest
+// events once it holds a quarter more than limit, keeping the newest limit
+// (0 keeps all of them).
 func NewJournal(limit int) *Journal {
 	return &Journal{first: 1, next: 1, changed: make(chan struct{}), limit: limit}
 }
@@ -82,7 +83,8 @@ func (j *Journal) Append(e Event) Event {
 	e.Seq = j.next
 	j.next++
 	j.events = append(j.events, e)
-	if j.limit > 0 && len(j.events) > j.limit {
+	// Trim in batches so that a full journal costs O(1) per append.
+	if j.limit > 0 && len(j.events) >= j.limit+max(j.limit/4, 1) {
 		drop := len(j.events) - j.limit
 		j.events = append(j.events[:0:0], j.events[drop:]...)
 		j.first += uint64(drop)

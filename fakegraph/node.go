@@ -27,9 +27,15 @@ func (s *Server) getNode(c *call) (any, error) {
 	if m, ok := c.page.mids[id]; ok {
 		return map[string]any{"id": m.MID, "created_time": m.Time.UTC().Format("2006-01-02T15:04:05-0700")}, nil
 	}
+	if v, ok := s.getAttachmentNode(c, id); ok {
+		return v, nil
+	}
 	return nil, validator.UnsupportedError(c.method, id)
 }
 
 func (s *Server) deleteNode(c *call) (any, error) {
+	if v, ok := s.deleteAttachmentNode(c, c.segs[0]); ok {
+		return v, nil
+	}
 	return nil, validator.UnsupportedError(c.method, c.segs[0])
 }

@@ -21,8 +21,9 @@ type route struct {
 // group's routes stand at the top of its file.
 func (s *Server) allRoutes() []route {
 	groups := [][]route{
-		s.sendRoutes(), // send.go: POST /{page}/messages
-		s.nodeRoutes(), // node.go: GET /me, GET and DELETE /{id}
+		s.sendRoutes(),       // send.go: POST /{page}/messages
+		s.nodeRoutes(),       // node.go: GET /me, GET and DELETE /{id}
+		s.attachmentRoutes(), // attachments.go: POST /{page}/message_attachments
 	}
 	var all []route
 	for _, g := range groups {

@@ -26,6 +26,11 @@ func (s *Server) send(c *call) (any, error) {
 	c.requestJSON = requestRecord(c.params, c.files)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	media, gerr := s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
+	if gerr != nil {
+		return nil, gerr
+	}
+	defer media.rollback(c.page)
 	chk := s.validator.Send(c.params, stateView{p: c.page, now: c.now})
 	c.violations = append(c.violations, chk.Violations...)
 	c.psid = chk.Recipient.PSID
@@ -59,7 +64,7 @@ func (s *Server) send(c *call) (any, error) {
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true
 	}
-	resp := SendResponse{RecipientID: chk.Recipient.PSID, MessageID: m.MID}
+	resp := SendResponse{RecipientID: chk.Recipient.PSID, MessageID: m.MID, AttachmentID: media.commit(s, c)}
 	if chk.Recipient.UserRef != "" {
 		resp.RecipientID = "" // user_ref sends answer no recipient_id (PLATFORM.md §2.1)
 	}

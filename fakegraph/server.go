@@ -63,6 +63,7 @@ type Server struct {
 	limits    *rateLimiter
 	routes    []route
 	hooks     *dispatcher // webhook delivery (dispatch.go)
+	faults    faultSet    // faults.go
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -135,6 +136,7 @@ func (s *Server) resetState() {
 // records the reset; the clock keeps its time.
 func (s *Server) Reset() {
 	s.resetState()
+	s.ClearFaults()
 	s.journal.Append(Event{Time: s.clock.Now(), Kind: KindControl, API: "reset", Accepted: true})
 }
 

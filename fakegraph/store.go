@@ -73,6 +73,8 @@ type pageState struct {
 	orders     map[string]bool
 	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
 	edits      map[string]int    // mid → edits made by the user, actions.go
+
+	attachments map[string]*Attachment // attachments.go
 }
 
 type otnToken struct {
@@ -95,6 +97,8 @@ func newPageState(p Page) *pageState {
 		orders:     map[string]bool{},
 		reactions:  map[string]string{},
 		edits:      map[string]int{},
+
+		attachments: map[string]*Attachment{},
 	}
 }
 
@@ -163,7 +167,7 @@ func (v stateView) ThreadMessage(psid, mid string) bool {
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return validator.AttachmentInfo{}, false
+	return attachmentInfo(v.p, id)
 }
 
 func (v stateView) Product(id string) bool { return v.p.products[id] }

@@ -27,6 +27,7 @@ type serveConfig struct {
 	appSecret    string
 	requireProof bool
 	rateLimits   bool
+	journalLimit int
 	logLevel     string
 	logFormat    string
 	intercept    string
@@ -43,6 +44,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.appSecret, "app-secret", env("MESSEMU_APP_SECRET", fakegraph.DefaultAppSecret), "app secret for appsecret_proof and webhook signatures [MESSEMU_APP_SECRET]")
 	fs.BoolVar(&c.requireProof, "require-proof", envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
 	fs.BoolVar(&c.rateLimits, "rate-limits", envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
+	fs.IntVar(&c.journalLimit, "journal-limit", envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep only the newest N journal events (0 keeps all; set it for day-long runs under load) [MESSEMU_JOURNAL_LIMIT]")
 	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
@@ -60,6 +62,14 @@ func env(key, def string) string {
 func envBool(key string) bool {
 	b, err := strconv.ParseBool(os.Getenv(key))
 	return err == nil && b
+}
+
+func envInt(key string, def int) int {
+	n, err := strconv.Atoi(os.Getenv(key))
+	if err != nil {
+		return def
+	}
+	return n
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
@@ -84,6 +94,7 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithApp(c.appID, c.appSecret),
 		fakegraph.WithRequireProof(c.requireProof),
 		fakegraph.WithRateLimits(c.rateLimits),
+		fakegraph.WithJournalLimit(c.journalLimit),
 	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestValidateCommand(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body string
+		status     int
+		want       []string // lines the output must contain
+	}{
+		{"accepted", `{"recipient":{"id":"5275811702471834"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, 0,
+			[]string{"accepted (0 warnings)"}},
+		{"warning only", `{"recipient":{"id":"5275811702471834"},"message":{"text":"hi"}}`, 0,
+			[]string{"warning messaging_type: messaging_type.missing", "accepted (1 warnings)"}},
+		{"too long", `{"recipient":{"id":"5275811702471834"},"messaging_type":"RESPONSE","message":{"text":"` + strings.Repeat("é", 2001) + `"}}`, 1,
+			[]string{"error   message.text: message.text.length (limit 2000) [SendRef]",
+				`platform answers 400 {"error":{"message":"(#100) Length of param message[text] must be less than or equal to 2000","type":"OAuthException","code":100}}`,
+				"refused"}},
+		{"both message and action", `{"recipient":{"id":"1"},"sender_action":"typing_on","message":{"text":"x"}}`, 1,
+			[]string{`"code":100,"error_subcode":2018014`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut bytes.Buffer
+			status := run([]string{"validate", "-"}, strings.NewReader(tc.body), &out, &errOut)
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d\n%s%s", status, tc.status, out.String(), errOut.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestValidateJSONAndErrors(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	body := `{"recipient":{"id":"5275811702471834"},"message":{"text":""}}`
+	if status := run([]string{"validate", "--json", "-"}, strings.NewReader(body), &out, &errOut); status != 1 {
+		t.Fatalf("exit status %d, want 1: %s", status, errOut.String())
+	}
+	var verdict struct {
+		Accepted   bool
+		Violations []struct {
+			Severity string
+			Error    struct{ Code, ErrorSubcode int } `json:"error"`
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &verdict); err != nil {
+		t.Fatalf("--json output is not JSON: %v\n%s", err, out.String())
+	}
+	if verdict.Accepted || len(verdict.Violations) == 0 {
+		t.Errorf("empty text accepted: %s", out.String())
+	}
+	for _, args := range [][]string{{"validate"}, {"validate", "/no/such/file.json"}, {"nonsense"}} {
+		out.Reset()
+		errOut.Reset()
+		if status := run(args, strings.NewReader(""), &out, &errOut); status != 2 || errOut.Len() == 0 {
+			t.Errorf("%v: exit status %d and stderr %q, want 2 and a message", args, status, errOut.String())
+		}
+	}
+	out.Reset()
+	if status := run([]string{"validate", "-"}, strings.NewReader("not json"), &out, &errOut); status != 2 {
+		t.Errorf("non-JSON input: exit status %d, want 2", status)
+	}
+	out.Reset()
+	if status := run([]string{"version"}, nil, &out, &errOut); status != 0 || !strings.HasPrefix(out.String(), "messemu ") {
+		t.Errorf("version: %d %q", status, out.String())
+	}
+}

@@ -1,0 +1,46 @@
+package fakegraph
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// generic10 is a 10-element generic template, each element with a title,
+// subtitle, image, default action and three buttons.
+func generic10() string {
+	el := `{"title":"Classic T-shirt","subtitle":"Soft cotton, in four colours","image_url":"https://example.com/shirt.png",` +
+		`"default_action":{"type":"web_url","url":"https://example.com/shirt","webview_height_ratio":"tall"},` +
+		`"buttons":[{"type":"web_url","url":"https://example.com/buy","title":"Buy"},{"type":"postback","title":"Details","payload":"DETAILS"},{"type":"phone_number","title":"Call","payload":"+15555550101"}]}`
+	els := strings.TrimSuffix(strings.Repeat(el+",", 10), ",")
+	return `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` + els + `]}}}}`
+}
+
+func benchSend(b *testing.B, body string) {
+	s := New(WithJournalLimit(10000))
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		b.Fatal(err)
+	}
+	h := s.Handler()
+	target := "/v26.0/me/messages?access_token=" + DefaultPageToken
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("POST", target, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// BenchmarkSendText is a validated text send through the HTTP handler.
+func BenchmarkSendText(b *testing.B) { benchSend(b, textSend) }
+
+// BenchmarkSendGeneric10 is a validated 10-element generic template.
+func BenchmarkSendGeneric10(b *testing.B) { benchSend(b, generic10()) }

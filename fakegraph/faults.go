@@ -1,0 +1,318 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Fault rules make the emulator misbehave on purpose, the way the platform
+// sometimes does: a send to one user fails with 551, the next three sends
+// get 613, the Send API answers slowly. They are reachable from Go
+// (AddFault) and from the control API (/_messemu/v1/faults), and are
+// consulted in the pipeline after the token, route and Page are resolved
+// and before rate limits and the handler, so a fault can force any
+// catalogue error, including the fault-only ones (PLATFORM.md §13).
+
+// ruleFault names the violation a fault rule records in the journal.
+var ruleFault = validator.Rule{Name: "fault", Source: "messemu fault rule"}
+
+// FaultRule is one fault. Empty match fields match everything; a rule
+// with neither Error nor Latency is refused.
+type FaultRule struct {
+	// ID is assigned by AddFault ("f1", "f2", ...).
+	ID string `json:"id"`
+
+	// Match. Method is GET, POST or DELETE. API is the family a route
+	// belongs to ("send", "node", "profile", ...), as journalled. Path is
+	// the route pattern ("{page}/messages") or the request path without
+	// the version, with "me" resolved to the Page id
+	// ("109876543210987/messages"). PSID is the user the call is about:
+	// the Send API's recipient.id, a psid or user parameter, or the node.
+	Method string `json:"method,omitempty"`
+	API    string `json:"api,omitempty"`
+	Path   string `json:"path,omitempty"`
+	PSID   string `json:"psid,omitempty"`
+
+	// Count. After lets that many matching calls through untouched before
+	// the rule applies; Times is how many calls it then applies to (0: all
+	// of them, for as long as the rule exists).
+	After int `json:"after,omitempty"`
+	Times int `json:"times,omitempty"`
+
+	// Effect. Error is a catalogue key (validator.KeyUnavailable,
+	// validator.KeyRateAPI, ...); Args fill its placeholders in the order
+	// PLATFORM.md §13 gives them. Latency delays the answer by real time
+	// (the bot's HTTP timeouts run on real time), before the error or the
+	// normal answer.
+	Error   validator.Key `json:"error,omitempty"`
+	Args    []string      `json:"args,omitempty"`
+	Latency time.Duration `json:"-"`
+
+	// Seen counts the matching calls; Applied those the rule acted on.
+	Seen    int `json:"seen"`
+	Applied int `json:"applied"`
+}
+
+// MarshalJSON writes the latency as a duration string.
+func (f FaultRule) MarshalJSON() ([]byte, error) {
+	type plain FaultRule
+	w := struct {
+		plain
+		Latency string `json:"latency,omitempty"`
+		// Spent is true once Times applications are used up.
+		Spent bool `json:"spent"`
+	}{plain: plain(f), Spent: f.spent()}
+	if f.Latency > 0 {
+		w.Latency = f.Latency.String()
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads the latency as a duration string ("2s") or a number
+// of milliseconds.
+func (f *FaultRule) UnmarshalJSON(b []byte) error {
+	type plain FaultRule
+	var w struct {
+		plain
+		Latency json.RawMessage `json:"latency"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*f = FaultRule(w.plain)
+	f.Latency = 0
+	if len(w.Latency) == 0 || string(w.Latency) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(w.Latency, &s); err == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("latency %q is not a duration such as \"250ms\"", s)
+		}
+		f.Latency = d
+		return nil
+	}
+	ms, err := strconv.ParseInt(string(w.Latency), 10, 64)
+	if err != nil {
+		return fmt.Errorf("latency must be a duration string such as \"250ms\" or a number of milliseconds")
+	}
+	f.Latency = time.Duration(ms) * time.Millisecond
+	return nil
+}
+
+func (f *FaultRule) spent() bool { return f.Times > 0 && f.Applied >= f.Times }
+
+// maxFaultLatency bounds a fault's delay, so a typo cannot hang a test run.
+const maxFaultLatency = 5 * time.Minute
+
+// check refuses a rule that could not work.
+func (f *FaultRule) check() error {
+	if f.Error == "" && f.Latency <= 0 {
+		return badRequest("a fault rule needs an error key, a latency, or both")
+	}
+	if f.After < 0 || f.Times < 0 {
+		return badRequest("after and times cannot be negative")
+	}
+	if f.Latency < 0 || f.Latency > maxFaultLatency {
+		return badRequest("latency must be between 0 and " + maxFaultLatency.String())
+	}
+	switch strings.ToUpper(f.Method) {
+	case "", "GET", "POST", "DELETE":
+		f.Method = strings.ToUpper(f.Method)
+	default:
+		return badRequest("method must be GET, POST or DELETE")
+	}
+	if f.Error != "" {
+		if !validator.Known(f.Error) {
+			return badRequest("unknown error key " + strconv.Quote(string(f.Error)) + "; use a key of PLATFORM.md §13 such as \"unavailable\" or \"rate-api\"")
+		}
+		// Without arguments, Err leaves the message's placeholders in place.
+		if want := strings.Count(validator.Err(f.Error).Message, "%v"); want != len(f.Args) {
+			return badRequest(fmt.Sprintf("error %q takes %d args, got %d", f.Error, want, len(f.Args)))
+		}
+	}
+	return nil
+}
+
+// faultSet holds a Server's fault rules. The zero value is empty and ready.
+type faultSet struct {
+	mu    sync.Mutex
+	next  int
+	rules []*FaultRule
+}
+
+// AddFault installs a fault rule and returns it with its ID. Rules are
+// consulted in the order they were added; the first that answers with an
+// error wins, and every matching rule's latency is added up.
+func (s *Server) AddFault(f FaultRule) (FaultRule, error) {
+	if err := f.check(); err != nil {
+		return FaultRule{}, err
+	}
+	fs := &s.faults
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.next++
+	f.ID = "f" + strconv.Itoa(fs.next)
+	f.Seen, f.Applied = 0, 0
+	rule := f
+	fs.rules = append(fs.rules, &rule)
+	return rule, nil
+}
+
+// Faults lists the installed fault rules with their counters.
+func (s *Server) Faults() []FaultRule {
+	fs := &s.faults
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	out := make([]FaultRule, len(fs.rules))
+	for i, r := range fs.rules {
+		out[i] = *r
+	}
+	return out
+}
+
+// RemoveFault deletes one rule; it reports whether the rule existed.
+func (s *Server) RemoveFault(id string) bool {
+	fs := &s.faults
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for i, r := range fs.rules {
+		if r.ID == id {
+			fs.rules = append(fs.rules[:i:i], fs.rules[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// ClearFaults deletes every fault rule.
+func (s *Server) ClearFaults() {
+	fs := &s.faults
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.rules = nil
+}
+
+// applyFaults runs the fault rules on a call whose route and Page are
+// known: it sleeps for the matching latency and returns the forced error,
+// if any, recorded as a violation.
+func (s *Server) applyFaults(c *call) *validator.GraphError {
+	fs := &s.faults
+	fs.mu.Lock()
+	if len(fs.rules) == 0 {
+		fs.mu.Unlock()
+		return nil
+	}
+	psid := c.faultPSID()
+	path := strings.Join(c.segs, "/")
+	var delay time.Duration
+	var hit *FaultRule
+	var gerr *validator.GraphError
+	for _, r := range fs.rules {
+		if r.spent() || !r.matches(c, path, psid) {
+			continue
+		}
+		if r.Error != "" && hit != nil {
+			continue // an earlier rule already answers; leave this one's counters alone
+		}
+		r.Seen++
+		if r.Seen <= r.After {
+			continue
+		}
+		r.Applied++
+		delay += r.Latency
+		if r.Error != "" {
+			args := make([]any, len(r.Args))
+			for i, a := range r.Args {
+				args[i] = a
+			}
+			hit, gerr = r, validator.Err(r.Error, args...)
+		}
+	}
+	var id string
+	if hit != nil {
+		id = hit.ID
+	}
+	fs.mu.Unlock()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-c.r.Context().Done():
+			t.Stop()
+		}
+	}
+	if gerr == nil {
+		return nil
+	}
+	return c.fail("", ruleFault, gerr, "forced by fault rule "+id)
+}
+
+func (r *FaultRule) matches(c *call, path, psid string) bool {
+	if r.Method != "" && r.Method != c.method {
+		return false
+	}
+	if r.API != "" && (c.route == nil || r.API != c.route.api) {
+		return false
+	}
+	if r.Path != "" {
+		p := strings.Trim(r.Path, "/")
+		if p != path && (c.route == nil || p != c.route.pattern) {
+			return false
+		}
+	}
+	return r.PSID == "" || r.PSID == psid
+}
+
+// faultPSID is the user a call is about, for matching: the Send API's
+// recipient, a psid or user parameter, or a node id.
+func (c *call) faultPSID() string {
+	if rec, ok := c.params["recipient"].(map[string]any); ok {
+		if id, ok := paramString(rec["id"]); ok {
+			return id
+		}
+	}
+	for _, k := range []string{"psid", "user", "recipient"} {
+		if v := c.str(k); v != "" {
+			return v
+		}
+	}
+	if c.route != nil && len(c.route.segs) > 0 && c.route.segs[0] == "{id}" && len(c.segs) > 0 {
+		return c.segs[0]
+	}
+	return ""
+}
+
+// Control API: POST, GET and DELETE /_messemu/v1/faults, DELETE
+// /_messemu/v1/faults/{id}.
+
+func (s *Server) ctlAddFault(c *controlCall) (any, error) {
+	var f FaultRule
+	if err := c.decode(&f); err != nil {
+		return nil, err
+	}
+	return s.AddFault(f)
+}
+
+func (s *Server) ctlListFaults(c *controlCall) (any, error) {
+	return map[string]any{"data": s.Faults()}, nil
+}
+
+func (s *Server) ctlClearFaults(c *controlCall) (any, error) {
+	s.ClearFaults()
+	return map[string]any{"ok": true}, nil
+}
+
+func (s *Server) ctlRemoveFault(c *controlCall) (any, error) {
+	if !s.RemoveFault(c.vars["id"]) {
+		return nil, notFound("no fault rule " + c.vars["id"])
+	}
+	return map[string]any{"ok": true}, nil
+}
