@@ -1,0 +1,225 @@
+package fakegraph
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the webhook golden files under testdata/webhooks")
+
+// golden compares body with testdata/webhooks/name.json byte for byte
+// (the exact signed bytes, escapes included).
+func golden(t *testing.T, name string, body []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "webhooks", name+".json")
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(append([]byte{}, body...), '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%s: %v (run go test -run TestWebhookGolden -update to write it)", name, err)
+	}
+	if got := append(append([]byte{}, body...), '\n'); !bytes.Equal(got, want) {
+		t.Errorf("%s: body differs from %s\n got: %s\nwant: %s", name, path, got, want)
+	}
+	if !json.Valid(body) {
+		t.Errorf("%s: not JSON: %s", name, body)
+	}
+}
+
+// TestWebhookGolden drives every event type of PLATFORM.md §10 through a
+// real HTTP bot that checks both signatures, and compares each body with
+// its golden file.
+func TestWebhookGolden(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	s := hookServer(t, bot, WebhookConfig{})
+	tick := func() { s.Advance(1500 * time.Millisecond) }
+	expect := func(names ...string) {
+		t.Helper()
+		for _, n := range names {
+			golden(t, n, bot.next(t))
+		}
+		bot.none(t)
+		tick()
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	const page = DefaultPageID
+
+	hello, err := s.UserSends(page, alice, UserMessageRequest{Text: "Hello äöå 👋"})
+	must(err)
+	expect("messages_text")
+
+	sent := botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"text": "Pick a colour, ünïcode ✓", "metadata": "step-1", "quick_replies": []any{
+			map[string]any{"content_type": "text", "title": "Red", "payload": "PICK_RED"},
+			map[string]any{"content_type": "text", "title": "Green", "payload": "PICK_GREEN"},
+			map[string]any{"content_type": "user_email"},
+		}}})
+	botMID, _ := sent["message_id"].(string)
+	expect("message_echoes_text", "message_deliveries")
+
+	_, err = s.UserTapsQuickReply(page, alice, "Green")
+	must(err)
+	expect("messages_quick_reply")
+	_, err = s.UserTapsQuickReply(page, alice, "2")
+	must(err)
+	expect("messages_quick_reply_email")
+
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{
+			"template_type": "button", "text": "What next?", "buttons": []any{
+				map[string]any{"type": "postback", "title": "Buy", "payload": "BUY_1"},
+				map[string]any{"type": "web_url", "title": "Site", "url": "https://example.com"},
+			}}}}})
+	expect("message_echoes_template", "message_deliveries_2")
+	_, err = s.UserTapsButton(page, alice, "Buy")
+	must(err)
+	expect("messaging_postbacks")
+	_, err = s.UserTapsGetStarted(page, alice)
+	must(err)
+	expect("messaging_postbacks_get_started")
+	_, err = s.UserTapsMenu(page, alice, "Help")
+	must(err)
+	expect("messaging_postbacks_menu")
+
+	_, err = s.UserReacts(page, alice, botMID, "love")
+	must(err)
+	expect("message_reactions_react")
+	_, err = s.UserUnreacts(page, alice, botMID)
+	must(err)
+	expect("message_reactions_unreact")
+	_, err = s.UserReads(page, alice)
+	must(err)
+	expect("message_reads")
+
+	_, err = s.UserSends(page, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "image", URL: "https://example.com/cat.png"}}})
+	must(err)
+	expect("messages_image")
+	_, err = s.UserSends(page, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "sticker", URL: "https://example.com/sticker.png", StickerID: 369239263222822}}})
+	must(err)
+	expect("messages_sticker")
+	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "look", Attachments: []UserAttachment{{Type: "fallback", URL: "https://example.com/article", Title: "An article"}}})
+	must(err)
+	expect("messages_fallback")
+	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "this one", ReplyTo: botMID})
+	must(err)
+	expect("messages_reply_to")
+	_, err = s.UserEdits(page, alice, hello.MID, "Hello again")
+	must(err)
+	expect("message_edits")
+
+	_, err = s.UserOptsIn(page, alice, OptIn{Ref: "from-site"})
+	must(err)
+	expect("messaging_optins_plugin")
+	_, err = s.UserOptsIn(page, alice, OptIn{Type: OptInCheckbox, Ref: "checkout", UserRef: "cb-1234"})
+	must(err)
+	expect("messaging_optins_checkbox")
+	_, err = s.UserOptsIn(page, alice, OptIn{Type: OptInOneTimeNotification, Payload: "NOTIFY_PRICE"})
+	must(err)
+	expect("messaging_optins_otn")
+	_, err = s.UserArrivesFrom(page, alice, Referral{Ref: "summer-sale"})
+	must(err)
+	expect("messaging_referrals_shortlink")
+	_, err = s.UserArrivesFrom(page, alice, Referral{Ref: "ad_42", Source: "ADS", AdID: "6045246247433"})
+	must(err)
+	expect("messaging_referrals_ads")
+
+	idle := (*string)(nil)
+	inbox := PageInboxAppID
+	must(s.EmitPassThreadControl(page, alice, ThreadControl{PreviousOwnerAppID: idle, NewOwnerAppID: DefaultAppID, Metadata: "over to you"}))
+	expect("messaging_handovers_pass")
+	must(s.EmitTakeThreadControl(page, alice, ThreadControl{PreviousOwnerAppID: &inbox, NewOwnerAppID: DefaultAppID, Metadata: "taken"}))
+	expect("messaging_handovers_take")
+	must(s.EmitRequestThreadControl(page, alice, RequestThreadControl{RequestedOwnerAppID: PageInboxAppID, Metadata: "may I?"}))
+	expect("messaging_handovers_request")
+	must(s.EmitAppRoles(page, map[string][]string{DefaultAppID: {"primary_receiver"}}))
+	expect("messaging_handovers_app_roles")
+
+	must(s.EmitAccountLinking(page, alice, AccountLinking{Status: "linked", AuthorizationCode: "auth-code-1"}))
+	expect("messaging_account_linking_linked")
+	must(s.EmitAccountLinking(page, alice, AccountLinking{Status: "unlinked", AuthorizationCode: "ignored"}))
+	expect("messaging_account_linking_unlinked")
+	must(s.EmitPolicyEnforcement(page, "", PolicyEnforcement{Action: "block", Reason: "The bot violated our Platform Policies."}))
+	expect("messaging_policy_enforcement_block")
+	must(s.EmitPolicyEnforcement(page, "", PolicyEnforcement{Action: "unblock", Reason: "dropped"}))
+	expect("messaging_policy_enforcement_unblock")
+
+	must(s.UserSubmitsFeedback(page, alice, MessagingFeedback{FeedbackScreens: []FeedbackScreen{{ScreenID: 0, Questions: map[string]FeedbackQuestion{
+		"hauydmns8": {Type: "csat", Payload: "5", FollowUp: &FeedbackFollowUp{Type: "free_form", Payload: "Great ☺"}}}}}}))
+	expect("messaging_feedback")
+	must(s.EmitInboxLabel(page, alice, "add", "1712444532121303", "vip"))
+	expect("inbox_labels")
+
+	// After 2026-08-30 a sticker comes as a sticker only.
+	s.Advance(100 * 24 * time.Hour)
+	_, err = s.UserSends(page, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "sticker", URL: "https://example.com/sticker.png", StickerID: 369239263222822}}})
+	must(err)
+	expect("messages_sticker_after_cutoff")
+
+	if st := s.Webhook(); st.State != "active" || st.Pending != 0 || st.Failed != 0 {
+		t.Errorf("status after the run: %+v", st)
+	}
+}
+
+// TestWebhookFieldsFilter: only subscribed fields are sent.
+func TestWebhookFieldsFilter(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	s := hookServer(t, bot, WebhookConfig{Fields: []string{"messages"}})
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := bot.next(t); !strings.Contains(string(body), `"text":"hi"`) {
+		t.Errorf("got %s", body)
+	}
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "yo"}})
+	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
+		t.Fatal(err)
+	}
+	bot.none(t) // no echo, no delivery, no read
+	if err := s.SetWebhook(WebhookConfig{URL: bot.URL(), Fields: []string{"messages", "nope"}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Errorf("an unknown field: err %v", err)
+	}
+}
+
+// TestReceiptsOff: no echo or delivery when automatic receipts are off;
+// reads still fire.
+func TestReceiptsOff(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	off := false
+	s := hookServer(t, bot, WebhookConfig{Receipts: &off})
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	bot.next(t)
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "yo"}})
+	bot.none(t)
+	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
+		t.Fatal(err)
+	}
+	if body := bot.next(t); !strings.Contains(string(body), `"read":{"watermark":`) {
+		t.Errorf("got %s", body)
+	}
+	if s.Webhook().Receipts {
+		t.Error("status says receipts are on")
+	}
+}
