@@ -68,9 +68,12 @@ type webhookEvent struct {
 
 // attemptDetail is a delivery attempt's journal detail.
 type attemptDetail struct {
-	EventID   uint64     `json:"event_id"`
-	Origin    uint64     `json:"origin_seq"`
-	Attempt   int        `json:"attempt"`
+	EventID uint64 `json:"event_id"`
+	Origin  uint64 `json:"origin_seq"`
+	Attempt int    `json:"attempt"` // attempts made so far
+	// Dropped marks an entry that is not an attempt: the event failed
+	// without a POST (webhook unverified, disabled, removed or closed).
+	Dropped   bool       `json:"dropped,omitempty"`
 	Outcome   string     `json:"outcome"` // delivered, retry or failed (final)
 	LatencyMS float64    `json:"latency_ms"`
 	URL       string     `json:"url,omitempty"`
@@ -598,7 +601,7 @@ func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, statu
 func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
 	d.dropped++
 	d.journalAttemptLocked(we, d.s.clock.Now(), 0, attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts,
-		Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
+		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
 }
 
 // dropAllLocked ends every pending event as failed, except those in

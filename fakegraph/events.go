@@ -64,8 +64,8 @@ type WebhookPayload struct {
 // WebhookEntry is one Page's events; the emulator sends one entry with one
 // event per POST.
 type WebhookEntry struct {
-	ID        string             `json:"id"`
-	Time      int64              `json:"time"`
+	ID        string            `json:"id"`
+	Time      int64             `json:"time"`
 	Messaging []json.RawMessage `json:"messaging,omitempty"`
 	Standby   []json.RawMessage `json:"standby,omitempty"`
 	Changes   []WebhookChange   `json:"changes,omitempty"`

@@ -223,3 +223,153 @@ func TestReceiptsOff(t *testing.T) {
 		t.Error("status says receipts are on")
 	}
 }
+
+// TestOneTimeNotification: the optin webhook carries a token; the bot
+// sends with it once, outside the window, and the second send is refused.
+func TestOneTimeNotification(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	s := hookServer(t, bot, WebhookConfig{})
+	if _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInOneTimeNotification, Payload: "PRICE_DROP"}); err != nil {
+		t.Fatal(err)
+	}
+	var p WebhookPayload
+	if err := json.Unmarshal(bot.next(t), &p); err != nil {
+		t.Fatal(err)
+	}
+	var ev MessagingEvent
+	if err := json.Unmarshal(p.Entry[0].Messaging[0], &ev); err != nil {
+		t.Fatal(err)
+	}
+	if ev.Optin == nil || ev.Optin.Type != "one_time_notif_req" || ev.Optin.Payload != "PRICE_DROP" || ev.Optin.OneTimeNotifToken == "" {
+		t.Fatalf("optin event: %+v", ev.Optin)
+	}
+	s.Advance(3 * 24 * time.Hour) // no window: the token is the consent
+	send := map[string]any{"recipient": map[string]any{"one_time_notif_token": ev.Optin.OneTimeNotifToken}, "message": map[string]any{"text": "The price dropped"}}
+	res := apiJSON(t, s, "POST", "/v26.0/me/messages", send)
+	if res.status != 200 {
+		t.Fatalf("first send with the token: %d %s", res.status, res.raw)
+	}
+	if body := bot.next(t); !strings.Contains(string(body), `"is_echo":true`) || !strings.Contains(string(body), `"recipient":{"id":"`+alice+`"}`) {
+		t.Errorf("echo of the OTN send: %s", body)
+	}
+	res = apiJSON(t, s, "POST", "/v26.0/me/messages", send)
+	if res.status != 400 || !strings.Contains(string(res.raw), `"code":100`) {
+		t.Errorf("second send with the token: %d %s", res.status, res.raw)
+	}
+	// A token never issued is refused too.
+	send["recipient"] = map[string]any{"one_time_notif_token": "made-up"}
+	if res = apiJSON(t, s, "POST", "/v26.0/me/messages", send); res.status != 400 {
+		t.Errorf("unknown token: %d %s", res.status, res.raw)
+	}
+}
+
+// TestControlUserActions drives the user actions through the control API.
+func TestControlUserActions(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	s := hookServer(t, nil, WebhookConfig{})
+	code, body := control(t, s, "PUT", "webhook", `{"url":"`+bot.URL()+`","fields":["messages","messaging_postbacks","message_reactions","message_reads","messaging_referrals","messaging_optins","message_edits"],"timeout":"2s"}`)
+	if code != 200 || !strings.Contains(body, `"state":"active"`) || !strings.Contains(body, `"timeout":"2s"`) {
+		t.Fatalf("PUT webhook = %d %s", code, body)
+	}
+	code, body = control(t, s, "POST", "users/"+alice+"/messages", `{"text":"hi"}`)
+	if code != 200 {
+		t.Fatalf("message: %d %s", code, body)
+	}
+	var said struct{ MID string }
+	if err := json.Unmarshal([]byte(body), &said); err != nil {
+		t.Fatal(err)
+	}
+	bot.next(t)
+	// Nothing sent yet: no quick reply, no button to tap.
+	code, body = control(t, s, "POST", "users/"+alice+"/quick_replies", `{"title":"Yes"}`)
+	if code != 400 || !strings.Contains(body, "sent Alice Martin nothing") {
+		t.Errorf("tap with no bot message: %d %s", code, body)
+	}
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{
+		"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "generic", "elements": []any{
+			map[string]any{"title": "Shoe", "subtitle": "red", "buttons": []any{map[string]any{"type": "postback", "title": "Buy", "payload": "BUY_SHOE"}}},
+		}}},
+		"quick_replies": []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}, map[string]any{"content_type": "text", "title": "No", "payload": "N"}},
+	}})
+	steps := []struct{ path, body, want string }{
+		{"quick_replies", `{"title":"Yes"}`, `"quick_reply":{"payload":"Y"}`},
+		{"quick_replies", `{"index":1}`, `"quick_reply":{"payload":"N"}`},
+		{"postbacks", `{"title":"Buy"}`, `"title":"Buy","payload":"BUY_SHOE"`},
+		{"postbacks", `{"get_started":true}`, `"title":"Get Started"`},
+		{"postbacks", `{"menu":"Help"}`, `"title":"Help"`},
+		{"reactions", `{"mid":"` + said.MID + `","reaction":"👍"}`, `"reaction":"like","emoji":"\ud83d\udc4d","action":"react"`},
+		{"reactions", `{"mid":"` + said.MID + `","action":"unreact"}`, `"action":"unreact"`},
+		{"read", ``, `"read":{"watermark":`},
+		{"referrals", `{"ref":"spring"}`, `"referral":{"ref":"spring","source":"SHORTLINK","type":"OPEN_THREAD"}`},
+		{"optins", `{"ref":"widget"}`, `"optin":{"ref":"widget"}`},
+		{"edits", `{"mid":"` + said.MID + `","text":"hey"}`, `"message_edit":{"mid":"` + said.MID + `","text":"hey","num_edit":1}`},
+	}
+	for _, st := range steps {
+		code, body := control(t, s, "POST", "users/"+alice+"/"+st.path, st.body)
+		if code != 200 {
+			t.Errorf("%s %s: %d %s", st.path, st.body, code, body)
+			continue
+		}
+		if got := string(bot.next(t)); !strings.Contains(got, st.want) {
+			t.Errorf("%s %s: webhook %s lacks %s", st.path, st.body, got, st.want)
+		}
+	}
+	errs := []struct{ path, body, want string }{
+		{"quick_replies", `{"title":"Maybe"}`, `no quick reply \"Maybe\" in the bot's last message; it offers 0: \"Yes\", 1: \"No\"`},
+		{"quick_replies", `{"index":2}`, `no quick reply \"2\"`},
+		{"postbacks", `{"title":"Sell"}`, `no postback button \"Sell\"`},
+		{"postbacks", `{}`, `give one of`},
+		{"reactions", `{"mid":"m_nope","reaction":"love"}`, `is not a message of Alice Martin's thread`},
+		{"reactions", `{"mid":"` + said.MID + `","reaction":"x"}`, `reaction must be`},
+		{"referrals", `{"ref":"no spaces"}`, `ref is at most 2083`},
+		{"optins", `{"type":"bogus"}`, `optin type must be`},
+		{"edits", `{"mid":"m_nope","text":"x"}`, `is not a message Alice Martin wrote`},
+	}
+	for _, e := range errs {
+		code, body := control(t, s, "POST", "users/"+alice+"/"+e.path, e.body)
+		if code != 400 || !strings.Contains(body, e.want) {
+			t.Errorf("%s %s: %d %s, want 400 with %s", e.path, e.body, code, body, e.want)
+		}
+	}
+	bot.none(t)
+	code, body = control(t, s, "POST", "webhook/verify", "")
+	if code != 200 || !strings.Contains(body, `"verified":true`) {
+		t.Errorf("verify: %d %s", code, body)
+	}
+}
+
+// TestWindowFromActions: the actions of PLATFORM.md §2.2 open the window,
+// reads do not.
+func TestWindowFromActions(t *testing.T) {
+	t.Parallel()
+	s := hookServer(t, nil, WebhookConfig{})
+	open := func() bool {
+		u, err := s.GetUser(DefaultPageID, alice)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !u.LastInteraction.IsZero() && s.Clock().Now().Before(u.LastInteraction.Add(24*time.Hour))
+	}
+	if _, err := s.UserReads(DefaultPageID, alice); err != nil || open() {
+		t.Fatalf("a read opened the window (err %v)", err)
+	}
+	acts := map[string]func() error{
+		"referral":    func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "x"}); return err },
+		"get started": func() error { _, err := s.UserTapsGetStarted(DefaultPageID, alice); return err },
+		"plugin":      func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Ref: "p"}); return err },
+	}
+	for name, act := range acts {
+		s.Advance(25 * time.Hour)
+		if open() {
+			t.Fatalf("window still open before %s", name)
+		}
+		if err := act(); err != nil {
+			t.Fatal(err)
+		}
+		if !open() {
+			t.Errorf("%s did not open the window", name)
+		}
+	}
+}

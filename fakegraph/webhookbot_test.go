@@ -30,7 +30,6 @@ type hookBot struct {
 	// challenge, when set, is what the bot answers to the handshake.
 	challenge func(c string) string
 	mu        sync.Mutex
-	seen      int
 }
 
 func newHookBot(t testing.TB) *hookBot {
@@ -51,8 +50,11 @@ func (b *hookBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c := q.Get("hub.challenge")
-		if b.challenge != nil {
-			c = b.challenge(c)
+		b.mu.Lock()
+		f := b.challenge
+		b.mu.Unlock()
+		if f != nil {
+			c = f(c)
 		}
 		_, _ = io.WriteString(w, c)
 		return
@@ -78,15 +80,18 @@ func (b *hookBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	if b.answer != nil {
-		status, stall := b.answer(body)
+	b.mu.Lock()
+	answer := b.answer
+	b.mu.Unlock()
+	if answer != nil {
+		status, stall := answer(body)
 		if stall > 0 {
 			select {
 			case <-time.After(stall):
 			case <-r.Context().Done():
 			}
-			w.WriteHeader(http.StatusOK)
-			return // too late: the emulator counts it failed
+			w.WriteHeader(http.StatusInternalServerError)
+			return // too late anyway: the emulator gave up
 		}
 		if status != http.StatusOK {
 			w.WriteHeader(status)
@@ -94,6 +99,21 @@ func (b *hookBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	b.got <- body
+}
+
+// setAnswer changes how the bot answers POSTs (nil: 200).
+func (b *hookBot) setAnswer(f func(body []byte) (int, time.Duration)) {
+	b.mu.Lock()
+	b.answer = f
+	b.mu.Unlock()
+}
+
+// setChallenge changes what the bot answers to the handshake (nil: the
+// challenge).
+func (b *hookBot) setChallenge(f func(string) string) {
+	b.mu.Lock()
+	b.challenge = f
+	b.mu.Unlock()
 }
 
 // checkSignatures verifies X-Hub-Signature-256 and X-Hub-Signature.
