@@ -265,23 +265,47 @@ func messageButtons(body json.RawMessage) []sentButton {
 }
 
 // UserTapsGetStarted makes a test user tap Get Started: a postback with
-// the Page's get_started payload.
+// the payload of the Page's get_started (Messenger Profile API). A Page
+// without one shows no Get Started button: an error for the caller.
 func (s *Server) UserTapsGetStarted(pageID, psid string) (Postback, error) {
+	payload, ok := s.GetStarted(pageID)
+	if !ok {
+		return Postback{}, badRequest("the Page has no Get Started button: the bot sets one with POST /me/messenger_profile {\"get_started\":{\"payload\":…}}")
+	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
 	if err != nil {
 		s.mu.Unlock()
 		return Postback{}, err
 	}
-	payload := p.getStartedPayload()
 	pb := Postback{MID: s.ids.MID(), Title: "Get Started", Payload: payload}
 	return s.postback(p, u, pb, "get_started", map[string]string{"get_started": payload})
 }
 
-// UserTapsMenu makes a test user tap a persistent-menu item by title.
+// UserTapsMenu makes a test user tap a postback item of the persistent
+// menu they see (their own menu over the Page's, in their locale).
 func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
 	if title == "" {
 		return Postback{}, badRequest("a menu item needs its title")
+	}
+	menu, ok := s.PersistentMenu(pageID, psid)
+	if !ok || len(menu.CallToActions) == 0 {
+		return Postback{}, badRequest("user " + psid + " sees no persistent menu: the bot sets one with the Messenger Profile API")
+	}
+	var item *MenuItem
+	var titles []string
+	for i := range menu.CallToActions {
+		it := &menu.CallToActions[i]
+		titles = append(titles, strconv.Quote(it.Title))
+		if it.Title == title && item == nil {
+			item = it
+		}
+	}
+	switch {
+	case item == nil:
+		return Postback{}, badRequest("no menu item " + strconv.Quote(title) + "; the menu has " + strings.Join(titles, ", "))
+	case item.Type != "postback":
+		return Postback{}, badRequest("the menu item " + strconv.Quote(title) + " is a " + item.Type + " item: tapping it sends no postback")
 	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
@@ -289,23 +313,9 @@ func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
 		s.mu.Unlock()
 		return Postback{}, err
 	}
-	payload, err := p.menuPayload(psid, title)
-	if err != nil {
-		s.mu.Unlock()
-		return Postback{}, err
-	}
-	pb := Postback{MID: s.ids.MID(), Title: title, Payload: payload}
+	pb := Postback{MID: s.ids.MID(), Title: title, Payload: item.Payload}
 	return s.postback(p, u, pb, "menu", map[string]string{"menu": title})
 }
-
-// getStartedPayload is the Page's Get Started payload. The Messenger
-// Profile store is not in this package yet: until it is, Get Started
-// sends "GET_STARTED".
-func (p *pageState) getStartedPayload() string { return "GET_STARTED" }
-
-// menuPayload finds a persistent-menu item's payload. Until the Messenger
-// Profile store exists every title is accepted, with the title as payload.
-func (p *pageState) menuPayload(psid, title string) (string, error) { return title, nil }
 
 // Reactions the platform names (PLATFORM.md §10); any other emoji is
 // "other".

@@ -1,6 +1,8 @@
 package fakegraph
 
 import (
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -44,3 +46,35 @@ func BenchmarkSendText(b *testing.B) { benchSend(b, textSend) }
 
 // BenchmarkSendGeneric10 is a validated 10-element generic template.
 func BenchmarkSendGeneric10(b *testing.B) { benchSend(b, generic10()) }
+
+// BenchmarkSendTextHTTP sends over real loopback connections from 32
+// concurrent clients, as a bot under load would.
+func BenchmarkSendTextHTTP(b *testing.B) {
+	s := New(WithJournalLimit(10000))
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	client := srv.Client()
+	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+	target := srv.URL + "/v26.0/me/messages?access_token=" + DefaultPageToken
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			resp, err := client.Post(target, "application/json", strings.NewReader(textSend))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				b.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Fatalf("status %d", resp.StatusCode)
+			}
+		}
+	})
+}

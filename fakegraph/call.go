@@ -176,6 +176,9 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 		c.version = c.s.opts.oldestVersion
 		c.warn("", ruleOldVersion, first+" has expired; served as "+c.version)
 	}
+	if len(segs) == 1 {
+		return []string{""}, nil // /vX.Y/ is the root, as / is (batch requests)
+	}
 	return segs[1:], nil
 }
 

@@ -62,7 +62,14 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"POST", "reset", s.ctlReset},
 		{"GET", "pages", s.ctlPages},
 		{"POST", "rate_limits", s.ctlRateLimits},
-		{"POST", "faults", s.ctlAddFault}, // faults.go
+		{"GET", "profile", s.ctlProfile},                     // profile_read.go
+		{"GET", "personas", s.ctlPersonas},                   // personas.go
+		{"GET", "labels", s.ctlLabels},                       // labels.go
+		{"GET", "handover/roles", s.ctlGetRoles},             // handover_control.go
+		{"PUT", "handover/roles", s.ctlSetRoles},             // handover_control.go
+		{"GET", "handover/threads/{psid}", s.ctlThreadOwner}, // handover_control.go
+		{"POST", "handover/act", s.ctlHandoverAct},           // handover_control.go
+		{"POST", "faults", s.ctlAddFault},                    // faults.go
 		{"GET", "faults", s.ctlListFaults},
 		{"DELETE", "faults", s.ctlClearFaults},
 		{"DELETE", "faults/{id}", s.ctlRemoveFault},

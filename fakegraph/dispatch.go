@@ -271,7 +271,23 @@ func (d *dispatcher) handle(ev *Event) {
 	switch {
 	case ev.Kind == KindUserAction && len(ev.Detail) > 0:
 		var rec userActionRecord
-		if err := json.Unmarshal(ev.Detail, &rec); err != nil || rec.Field == "" {
+		if err := json.Unmarshal(ev.Detail, &rec); err != nil {
+			return
+		}
+		if rec.Field == "" && ev.API == HandoverEventsAPI {
+			// handover.go journals the messaging event itself; it goes out
+			// in the one shape of MessagingEvent.
+			var me MessagingEvent
+			if err := json.Unmarshal(ev.Detail, &me); err != nil {
+				return
+			}
+			raw, err := json.Marshal(me)
+			if err != nil {
+				return
+			}
+			rec = userActionRecord{Field: FieldHandovers, Event: raw}
+		}
+		if rec.Field == "" {
 			return // an action that fires nothing
 		}
 		d.enqueue(ev, rec)
@@ -282,7 +298,7 @@ func (d *dispatcher) handle(ev *Event) {
 
 // enqueue builds the POST body of rec and queues it for its user.
 func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
-	standby := rec.Field != FieldInboxLabels && d.s.standbyFor(ev.PageID, ev.PSID)
+	standby := rec.Field != FieldInboxLabels && rec.Field != FieldHandovers && d.s.standbyFor(ev.PageID, ev.PSID)
 	field := rec.Field
 	if standby {
 		field = FieldStandby

@@ -252,9 +252,14 @@ func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string)
 }
 
 // standbyFor reports whether another app owns psid's thread, so the bot
-// gets `standby` in place of `messaging` (PLATFORM.md §8, §10). Thread
-// ownership is not tracked in this package yet: the bot always owns it.
-func (s *Server) standbyFor(pageID, psid string) bool { return false }
+// gets `standby` in place of `messaging` (PLATFORM.md §8, §10).
+func (s *Server) standbyFor(pageID, psid string) bool {
+	if psid == "" {
+		return false
+	}
+	o := s.ThreadOwner(pageID, psid)
+	return o != "" && o != s.opts.appID
+}
 
 // sendReceipts turns an accepted send into its echo (message_echoes) and
 // then a delivery, when automatic receipts are on (PLATFORM.md §2.8).

@@ -116,7 +116,7 @@ type WebhookMessage struct {
 	QuickReply  *QuickReplyPayload  `json:"quick_reply,omitempty"`
 	ReplyTo     *ReplyTo            `json:"reply_to,omitempty"`
 	Attachments []WebhookAttachment `json:"attachments,omitempty"`
-	Commands    []Command           `json:"commands,omitempty"`
+	Commands    []MessageCommand    `json:"commands,omitempty"`
 }
 
 // QuickReplyPayload is the payload of a tapped quick reply.
@@ -130,8 +130,8 @@ type ReplyTo struct {
 	IsSelfReply bool   `json:"is_self_reply"`
 }
 
-// Command is a bot command the user picked from the composer menu.
-type Command struct {
+// MessageCommand is a bot command the user picked from the composer menu.
+type MessageCommand struct {
 	Name string `json:"name"`
 }
 

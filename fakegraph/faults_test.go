@@ -200,3 +200,25 @@ func TestFaultControlAPI(t *testing.T) {
 		t.Errorf("after DELETE: %+v, want 200", a)
 	}
 }
+
+// The control API's fault answers fit openapi.yaml.
+func TestFaultAnswersFitTheSpec(t *testing.T) {
+	t.Parallel()
+	s := faultServer(t)
+	schemas := validator.MustLoadSchemas()
+	for _, tc := range []struct{ schema, method, path, body string }{
+		{"ControlFaultRule", "POST", "faults", `{"api":"send","times":3,"error":"rate-api","latency":"10ms"}`},
+		{"ControlFaultList", "GET", "faults", ""},
+		{"ControlOK", "DELETE", "faults/f1", ""},
+		{"ControlOK", "DELETE", "faults", ""},
+	} {
+		code, body := control(t, s, tc.method, tc.path, tc.body)
+		var got map[string]any
+		if err := json.Unmarshal([]byte(body), &got); err != nil || code != 200 {
+			t.Fatalf("%s %s: %d %s %v", tc.method, tc.path, code, body, err)
+		}
+		if err := schemas.CheckBody(tc.schema, got); err != nil {
+			t.Errorf("%s %s does not fit %s: %v\n%s", tc.method, tc.path, tc.schema, err, body)
+		}
+	}
+}

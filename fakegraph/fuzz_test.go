@@ -26,7 +26,7 @@ func FuzzGraphRequest(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.path, s.ctype, s.body)
 	}
-	s := New(WithIDSeed(1))
+	s := New(WithIDSeed(1), WithJournalLimit(1000))
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
 		f.Fatal(err)
 	}

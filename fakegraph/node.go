@@ -3,11 +3,34 @@ package fakegraph
 import "github.com/messemu/messemu/validator"
 
 // Nodes: GET /me, and GET or DELETE of any id the emulator knows. One id
-// space: an id resolves to whatever it is (PLATFORM.md §5–§7).
+// space: an id resolves to whatever it is (PLATFORM.md §5–§7), and an id
+// that is nothing, or a node that does not take the method, answers 100/33.
 func (s *Server) nodeRoutes() []route {
 	return []route{
 		{method: "GET", pattern: "{id}", api: "node", handle: s.getNode},
 		{method: "DELETE", pattern: "{id}", api: "node", handle: s.deleteNode},
+	}
+}
+
+// nodeKind is one kind of Graph node in the id space.
+type nodeKind struct {
+	name string
+	// has reports whether id is a node of this kind on p; s.mu is held.
+	has func(p *pageState, id string) bool
+	// get and del answer GET and DELETE /{id} for a node of this kind;
+	// they take s.mu themselves. nil: the node does not take the method.
+	get func(c *call, id string) (any, error)
+	del func(c *call, id string) (any, error)
+}
+
+// nodeKinds lists every kind of node, one line per family.
+func (s *Server) nodeKinds() []nodeKind {
+	return []nodeKind{
+		{name: "user", has: hasUser, get: s.getUserProfile},                         // userprofile.go
+		{name: "persona", has: hasPersona, get: s.getPersona, del: s.deletePersona}, // personas.go
+		{name: "label", has: hasLabel, get: s.getLabel, del: s.deleteLabel},         // labels.go
+		{name: "message", has: hasMessage, get: s.getMessage},
+		{name: "attachment", has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // below
 	}
 }
 
@@ -17,25 +40,100 @@ type PageNode struct {
 	ID   string `json:"id"`
 }
 
+// nodeKindOf finds what id is on the call's Page.
+func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, k := range s.nodeKinds() {
+		if k.has(c.page, id) {
+			return k, true
+		}
+	}
+	return nodeKind{}, false
+}
+
 func (s *Server) getNode(c *call) (any, error) {
 	id := c.segs[0]
 	if id == "me" || id == c.page.ID {
 		return PageNode{Name: c.page.Name, ID: c.page.ID}, nil
 	}
+	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {
+		return k.get(c, id)
+	}
+	return nil, validator.UnsupportedError(c.method, id)
+}
+
+func (s *Server) deleteNode(c *call) (any, error) {
+	id := c.segs[0]
+	if k, ok := s.nodeKindOf(c, id); ok && k.del != nil {
+		return k.del(c, id)
+	}
+	return nil, validator.UnsupportedError(c.method, id)
+}
+
+// idTaken reports whether id already names a node of p; s.mu is held.
+func (s *Server) idTaken(p *pageState, id string) bool {
+	if id == p.ID {
+		return true
+	}
+	for _, k := range s.nodeKinds() {
+		if k.has(p, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// newObjectID draws a persona, label or attachment id that names nothing
+// else on p; s.mu is held for writing.
+func (s *Server) newObjectID(p *pageState) string {
+	for {
+		if id := s.ids.ObjectID(); !s.idTaken(p, id) {
+			return id
+		}
+	}
+}
+
+// Success is the answer {"success":true}.
+type Success struct {
+	Success bool `json:"success"`
+}
+
+func hasUser(p *pageState, id string) bool { return p.users[id] != nil }
+
+func hasMessage(p *pageState, id string) bool { return p.mids[id] != nil }
+
+// MessageNode is the answer to GET /{message-id}.
+type MessageNode struct {
+	ID          string `json:"id"`
+	CreatedTime string `json:"created_time"`
+}
+
+func (s *Server) getMessage(c *call, id string) (any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if m, ok := c.page.mids[id]; ok {
-		return map[string]any{"id": m.MID, "created_time": m.Time.UTC().Format("2006-01-02T15:04:05-0700")}, nil
+	m, ok := c.page.mids[id]
+	if !ok {
+		return nil, validator.UnsupportedError(c.method, id)
 	}
+	return MessageNode{ID: m.MID, CreatedTime: m.Time.UTC().Format("2006-01-02T15:04:05-0700")}, nil
+}
+
+func hasAttachment(p *pageState, id string) bool { return p.attachments[id] != nil }
+
+// getAttachment and deleteAttachment adapt attachments.go's node answers.
+func (s *Server) getAttachment(c *call, id string) (any, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if v, ok := s.getAttachmentNode(c, id); ok {
 		return v, nil
 	}
 	return nil, validator.UnsupportedError(c.method, id)
 }
 
-func (s *Server) deleteNode(c *call) (any, error) {
-	if v, ok := s.deleteAttachmentNode(c, c.segs[0]); ok {
+func (s *Server) deleteAttachment(c *call, id string) (any, error) {
+	if v, ok := s.deleteAttachmentNode(c, id); ok {
 		return v, nil
 	}
-	return nil, validator.UnsupportedError(c.method, c.segs[0])
+	return nil, validator.UnsupportedError(c.method, id)
 }

@@ -23,7 +23,12 @@ func (s *Server) allRoutes() []route {
 	groups := [][]route{
 		s.sendRoutes(),       // send.go: POST /{page}/messages
 		s.nodeRoutes(),       // node.go: GET /me, GET and DELETE /{id}
+		s.profileRoutes(),    // profile.go: messenger_profile, custom_user_settings
+		s.personaRoutes(),    // personas.go: POST and GET /{page}/personas
+		s.labelRoutes(),      // labels.go: custom_labels, /{label}/label
 		s.attachmentRoutes(), // attachments.go: POST /{page}/message_attachments
+		s.handoverRoutes(),   // handover.go: /{page}/*_thread_control, thread_owner, secondary_receivers
+		s.batchRoutes(),      // batch.go: POST / (batch requests)
 	}
 	var all []route
 	for _, g := range groups {

@@ -1,6 +1,12 @@
 package fakegraph
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/messemu/messemu/validator"
+)
+
+var ruleOTNOnce = validator.Rule{Name: "recipient.one_time_notif_token", Source: "MP/send-messages/one-time-notification"}
 
 // The Send API (PLATFORM.md §2).
 func (s *Server) sendRoutes() []route {
@@ -24,18 +30,37 @@ type SenderActionResponse struct {
 func (s *Server) send(c *call) (any, error) {
 	// The journal keeps the request as it came, before normalisation.
 	c.requestJSON = requestRecord(c.params, c.files)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	// Sends are judged under the read lock, so they validate in parallel,
+	// and committed under the write lock. An uploaded file changes the
+	// store before validation, so such a send holds the write lock throughout.
+	exclusive := len(c.files) > 0
+	if exclusive {
+		s.mu.Lock()
+	} else {
+		s.mu.RLock()
+	}
 	media, gerr := s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
+	var chk validator.SendCheck
+	if gerr == nil {
+		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now})
+	}
+	if !exclusive {
+		s.mu.RUnlock()
+		s.mu.Lock()
+	}
+	defer s.mu.Unlock()
 	if gerr != nil {
 		return nil, gerr
 	}
 	defer media.rollback(c.page)
-	chk := s.validator.Send(c.params, stateView{p: c.page, now: c.now})
 	c.violations = append(c.violations, chk.Violations...)
 	c.psid = chk.Recipient.PSID
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
+	}
+	if chk.Recipient.OTN != "" && (stateView{p: c.page, now: c.now}).OneTimeToken(chk.Recipient.OTN) != validator.TokenValid {
+		// Spent by a concurrent send between the two locks: a token serves once.
+		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}
 	if chk.SenderAction != "" {
 		return SenderActionResponse{RecipientID: chk.Recipient.PSID}, nil
@@ -58,6 +83,7 @@ func (s *Server) send(c *call) (any, error) {
 	m := &Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
 	if psid != "" {
+		s.claimIdleThread(p, psid, c.now) // handover.go
 		p.addMessage(m)
 	}
 	c.mid = m.MID

@@ -73,8 +73,12 @@ type pageState struct {
 	orders     map[string]bool
 	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
 	edits      map[string]int    // mid → edits made by the user, actions.go
+	profile    *profileState     // profile.go
+	personas   *personaStore     // personas.go
+	labels     *labelStore       // labels.go
 
 	attachments map[string]*Attachment // attachments.go
+	handover    *handoverState         // handover.go
 }
 
 type otnToken struct {
@@ -97,8 +101,12 @@ func newPageState(p Page) *pageState {
 		orders:     map[string]bool{},
 		reactions:  map[string]string{},
 		edits:      map[string]int{},
+		profile:    newProfileState(),
+		personas:   newPersonaStore(),
+		labels:     newLabelStore(),
 
 		attachments: map[string]*Attachment{},
+		handover:    newHandoverState(),
 	}
 }
 
@@ -138,7 +146,8 @@ func (v stateView) User(psid string) (validator.UserInfo, bool) {
 	if !ok {
 		return validator.UserInfo{}, false
 	}
-	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked}, true
+	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked,
+		ControlledByOther: controlledByOther(v.p, psid, v.now)}, true
 }
 
 func (v stateView) UserRef(ref string) bool { return v.p.userRefs[ref] }
@@ -159,7 +168,11 @@ func (v stateView) OneTimeToken(token string) validator.TokenStatus {
 	return validator.TokenValid
 }
 
-func (v stateView) Persona(id string) bool { return false }
+// Persona reports a live persona of the Page (personas.go).
+func (v stateView) Persona(id string) bool {
+	_, ok := v.p.personas.live(id)
+	return ok
+}
 
 func (v stateView) ThreadMessage(psid, mid string) bool {
 	m, ok := v.p.mids[mid]

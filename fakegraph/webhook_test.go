@@ -93,6 +93,18 @@ func TestWebhookGolden(t *testing.T) {
 	_, err = s.UserTapsButton(page, alice, "Buy")
 	must(err)
 	expect("messaging_postbacks")
+	if _, err := s.UserTapsGetStarted(page, alice); err == nil || !strings.Contains(err.Error(), "no Get Started button") {
+		t.Errorf("Get Started before the bot set one: %v", err)
+	}
+	if res := apiJSON(t, s, "POST", "/v26.0/me/messenger_profile", map[string]any{
+		"get_started": map[string]any{"payload": "GET_STARTED"},
+		"persistent_menu": []any{map[string]any{"locale": "default", "composer_input_disabled": false, "call_to_actions": []any{
+			map[string]any{"type": "postback", "title": "Help", "payload": "HELP"},
+			map[string]any{"type": "web_url", "title": "Site", "url": "https://example.com"},
+		}}},
+	}); res.status != 200 {
+		t.Fatalf("profile: %s", res.raw)
+	}
 	_, err = s.UserTapsGetStarted(page, alice)
 	must(err)
 	expect("messaging_postbacks_get_started")
@@ -167,6 +179,24 @@ func TestWebhookGolden(t *testing.T) {
 	expect("messaging_feedback")
 	must(s.EmitInboxLabel(page, alice, "add", "1712444532121303", "vip"))
 	expect("inbox_labels")
+
+	// The Page Inbox owns the thread: the bot gets standby, and postbacks
+	// without their payload (PLATFORM.md §8).
+	if res := apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": PageInboxAppID}); res.status != 200 {
+		t.Fatalf("pass to the inbox: %s", res.raw)
+	}
+	bot.none(t)
+	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "a human, please"})
+	must(err)
+	expect("standby_message")
+	_, err = s.UserTapsButton(page, alice, "Buy")
+	must(err)
+	expect("standby_postback")
+	must(s.ActAsApp(page, HandoverActRequest{Action: "pass_thread_control", PSID: alice, TargetAppID: DefaultAppID, Metadata: "back to the bot"}))
+	expect("messaging_handovers_pass_from_inbox")
+	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "thanks"})
+	must(err)
+	expect("messages_after_handover")
 
 	// After 2026-08-30 a sticker comes as a sticker only.
 	s.Advance(100 * 24 * time.Hour)
@@ -293,12 +323,19 @@ func TestControlUserActions(t *testing.T) {
 		}}},
 		"quick_replies": []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}, map[string]any{"content_type": "text", "title": "No", "payload": "N"}},
 	}})
+	if res := apiJSON(t, s, "POST", "/v26.0/me/messenger_profile", map[string]any{
+		"get_started": map[string]any{"payload": "START"},
+		"persistent_menu": []any{map[string]any{"locale": "default", "call_to_actions": []any{
+			map[string]any{"type": "postback", "title": "Help", "payload": "HELP"}}}},
+	}); res.status != 200 {
+		t.Fatalf("profile: %s", res.raw)
+	}
 	steps := []struct{ path, body, want string }{
 		{"quick_replies", `{"title":"Yes"}`, `"quick_reply":{"payload":"Y"}`},
 		{"quick_replies", `{"index":1}`, `"quick_reply":{"payload":"N"}`},
 		{"postbacks", `{"title":"Buy"}`, `"title":"Buy","payload":"BUY_SHOE"`},
-		{"postbacks", `{"get_started":true}`, `"title":"Get Started"`},
-		{"postbacks", `{"menu":"Help"}`, `"title":"Help"`},
+		{"postbacks", `{"get_started":true}`, `"title":"Get Started","payload":"START"`},
+		{"postbacks", `{"menu":"Help"}`, `"title":"Help","payload":"HELP"`},
 		{"reactions", `{"mid":"` + said.MID + `","reaction":"👍"}`, `"reaction":"like","emoji":"\ud83d\udc4d","action":"react"`},
 		{"reactions", `{"mid":"` + said.MID + `","action":"unreact"}`, `"action":"unreact"`},
 		{"read", ``, `"read":{"watermark":`},
@@ -321,6 +358,7 @@ func TestControlUserActions(t *testing.T) {
 		{"quick_replies", `{"index":2}`, `no quick reply \"2\"`},
 		{"postbacks", `{"title":"Sell"}`, `no postback button \"Sell\"`},
 		{"postbacks", `{}`, `give one of`},
+		{"postbacks", `{"menu":"Nope"}`, `no menu item \"Nope\"; the menu has \"Help\"`},
 		{"reactions", `{"mid":"m_nope","reaction":"love"}`, `is not a message of Alice Martin's thread`},
 		{"reactions", `{"mid":"` + said.MID + `","reaction":"x"}`, `reaction must be`},
 		{"referrals", `{"ref":"no spaces"}`, `ref is at most 2083`},
@@ -355,10 +393,17 @@ func TestWindowFromActions(t *testing.T) {
 	if _, err := s.UserReads(DefaultPageID, alice); err != nil || open() {
 		t.Fatalf("a read opened the window (err %v)", err)
 	}
+	s.Advance(25 * time.Hour)
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{
+		"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "button", "text": "Go?",
+			"buttons": []any{map[string]any{"type": "postback", "title": "Go", "payload": "GO"}}}}}})
 	acts := map[string]func() error{
-		"referral":    func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "x"}); return err },
-		"get started": func() error { _, err := s.UserTapsGetStarted(DefaultPageID, alice); return err },
-		"plugin":      func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Ref: "p"}); return err },
+		"referral": func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "x"}); return err },
+		"button":   func() error { _, err := s.UserTapsButton(DefaultPageID, alice, "Go"); return err },
+		"plugin":   func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Ref: "p"}); return err },
 	}
 	for name, act := range acts {
 		s.Advance(25 * time.Hour)

@@ -1,13 +1,14 @@
 package validator
 
-// The message object (PLATFORM.md §2.4). Quick replies, attachments and
-// templates have files of their own.
+// The message object (PLATFORM.md §2.4). Attachments, quick replies,
+// buttons and templates have files of their own.
 
 // Documented limits of the message object.
 var (
 	ruleText          = Rule{Name: "message.text.length", Limit: 2000, Source: "SendRef"}
 	ruleMetadata      = Rule{Name: "message.metadata.length", Limit: 1000, Source: "SendRef"}
 	ruleMessageKeys   = Rule{Name: "message.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleMessageObject = Rule{Name: "message.object", Source: "SendRef"}
 	ruleEmptyMessage  = Rule{Name: "message.content", Source: "MP/error-codes 2018034"}
 	ruleTextXorAttach = Rule{Name: "message.text-xor-attachment", Source: "MP/error-codes 2018018"}
 	ruleAttachBoth    = Rule{Name: "message.attachment-xor-attachments", Source: "SendRef"}
@@ -19,12 +20,23 @@ func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
 	if !s.checkKeys(m, messageKeys, p, ruleMessageKeys) {
 		return
 	}
+	for _, k := range []string{"attachment", "attachments", "quick_replies", "metadata"} {
+		s.optional(m, k, p, true)
+	}
+	if v, has := m["text"]; has && v == nil {
+		s.optional(m, "text", p, false)
+	}
 	text, hasText, ok := s.str(m, "text", p, ruleText)
 	if !ok {
 		return
 	}
 	_, hasAttachment := m["attachment"]
 	_, hasAttachments := m["attachments"]
+	if hasText && text == "" && (hasAttachment || hasAttachments) {
+		// "" beside an attachment is the lenient form of no text (D22).
+		s.optional(m, "text", p, true)
+		hasText = false
+	}
 	switch {
 	case (!hasText || text == "") && !hasAttachment && !hasAttachments:
 		s.fail(p, ruleEmptyMessage, Err(KeyEmptyMessage), "no text, attachment or attachments")
@@ -36,11 +48,11 @@ func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
 		s.fail(p, ruleAttachBoth, Err(KeyInvalid), "attachment and attachments in one message")
 		return
 	}
-	if hasText && runeLen(text) > ruleText.Limit {
-		s.fail(p.Key("text"), ruleText, Err(KeyLength, p.Key("text").Param(), ruleText.Limit), "")
+	if hasText && !s.maxLen(text, p.Key("text"), ruleText) {
+		return
 	}
-	if md, present, ok := s.str(m, "metadata", p, ruleMetadata); ok && present && runeLen(md) > ruleMetadata.Limit {
-		s.fail(p.Key("metadata"), ruleMetadata, Err(KeyLength, p.Key("metadata").Param(), ruleMetadata.Limit), "")
+	if md, present, ok := s.str(m, "metadata", p, ruleMetadata); !ok || (present && !s.maxLen(md, p.Key("metadata"), ruleMetadata)) {
+		return
 	}
 	if hasAttachment {
 		s.attachment(m["attachment"], p.Key("attachment"), out)
@@ -52,12 +64,3 @@ func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
 		s.quickReplies(m["quick_replies"], p.Key("quick_replies"))
 	}
 }
-
-// attachment checks message.attachment. (Filled in by attachment.go.)
-func (s *sendChecker) attachment(raw any, p Path, out *SendCheck) {}
-
-// attachments checks message.attachments (several images).
-func (s *sendChecker) attachments(raw any, p Path) {}
-
-// quickReplies checks message.quick_replies.
-func (s *sendChecker) quickReplies(raw any, p Path) {}

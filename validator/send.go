@@ -86,6 +86,10 @@ type SendCheck struct {
 	SenderAction  string // "" for a message
 	MessagingType string // after D1 defaulting
 	Tag           string
+	// Reusable is the media type ("image", "audio", "video", "file") of a
+	// message.attachment sent with is_reusable:true: the server saves the
+	// asset and answers its attachment_id (PLATFORM.md §2.4, §2.8).
+	Reusable string
 }
 
 // Validator judges requests against openapi.yaml and the platform rules.
@@ -101,6 +105,7 @@ func New(schemas *Schemas) *Validator { return &Validator{schemas: schemas} }
 // form values already parsed. It normalises lenient forms in body in place.
 func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	s := sendChecker{st: st, now: st.Now()}
+	_, s.upload = body["filedata"]
 	out := SendCheck{}
 	s.run(body, &out)
 	if !s.failed() && v.schemas != nil && v.schemas.Has("SendRequest") {
@@ -116,6 +121,9 @@ type sendChecker struct {
 	report
 	st  State
 	now time.Time
+	// upload: the request carries a file part (multipart "filedata"), so
+	// a media payload names neither url nor attachment_id (PLATFORM.md §3).
+	upload bool
 }
 
 func (s *sendChecker) run(body map[string]any, out *SendCheck) {
@@ -126,8 +134,8 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	if !ok {
 		return
 	}
-	msg, hasMsg := body["message"]
-	action, hasAction := body["sender_action"]
+	msg, hasMsg := s.optional(body, "message", Path{}, true)
+	action, hasAction := s.optional(body, "sender_action", Path{}, true)
 	switch {
 	case hasMsg && hasAction:
 		s.fail(Path{}, ruleMsgAndState, Err(KeyMsgAndState), "message and sender_action in one request")
@@ -245,11 +253,11 @@ func (s *sendChecker) reachable(u UserInfo, p Path) (UserInfo, bool) {
 // envelope checks messaging_type, tag, notification_type, persona_id and
 // reply_to of a message.
 func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
-	mt, present, ok := s.str(body, "messaging_type", Path{}, ruleMessagingType)
+	mt, present, ok := s.optText(body, "messaging_type", Path{}, ruleMessagingType)
 	if !ok {
 		return false
 	}
-	tag, hasTag, ok := s.str(body, "tag", Path{}, ruleTagEnum)
+	tag, hasTag, ok := s.optText(body, "tag", Path{}, ruleTagEnum)
 	if !ok {
 		return false
 	}
@@ -277,7 +285,7 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 	} else if hasTag {
 		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
 	}
-	if nt, present, ok := s.str(body, "notification_type", Path{}, ruleNotificationType); !ok {
+	if nt, present, ok := s.optText(body, "notification_type", Path{}, ruleNotificationType); !ok {
 		return false
 	} else if present && !contains(notificationTypes, nt) {
 		s.fail(Root("notification_type"), ruleNotificationType, EnumError("notification_type", notificationTypes, nt), "")
@@ -290,7 +298,7 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 }
 
 func (s *sendChecker) persona(body map[string]any) bool {
-	id, present, ok := s.str(body, "persona_id", Path{}, rulePersona)
+	id, present, ok := s.optText(body, "persona_id", Path{}, rulePersona)
 	if !ok {
 		return false
 	}

@@ -2,8 +2,12 @@ package validator
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -149,4 +153,119 @@ func set(keys ...string) map[string]bool {
 		m[k] = true
 	}
 	return m
+}
+
+// optText reads an optional text field: absent, null and "" count as absent
+// (null and "" with a D22 warning); numbers are coerced to text.
+func (r *report) optText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
+	if _, has := r.optional(obj, key, p, true); !has {
+		return "", false, true
+	}
+	return r.str(obj, key, p, rule)
+}
+
+// reqText reads a field the caller requires: null counts as absent (the
+// caller answers "required" or its own key), "" is returned as is.
+func (r *report) reqText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
+	if v, has := obj[key]; has && v == nil {
+		delete(obj, key)
+		return "", false, true
+	}
+	return r.str(obj, key, p, rule)
+}
+
+// optBool reads an optional boolean, accepting "true" and "false" (D22) and
+// writing the boolean back. Anything else is refused with "invalid".
+func (r *report) optBool(obj map[string]any, key string, p Path, rule Rule) (b, present, ok bool) {
+	v, has := r.optional(obj, key, p, true)
+	if !has {
+		return false, false, true
+	}
+	b, ok = asBool(v)
+	if !ok {
+		r.fail(p.Key(key), rule, Err(KeyInvalid), "expected a boolean")
+		return false, true, false
+	}
+	obj[key] = b
+	return b, true, true
+}
+
+// optArray reads an optional array; null and "" count as absent (D22).
+func (r *report) optArray(obj map[string]any, key string, p Path, rule Rule) (a []any, present, ok bool) {
+	v, has := r.optional(obj, key, p, true)
+	if !has {
+		return nil, false, true
+	}
+	a, ok = asArray(v)
+	if !ok {
+		r.fail(p.Key(key), rule, Err(KeyInvalid), "expected an array")
+		return nil, true, false
+	}
+	return a, true, true
+}
+
+// optObject reads an optional object; null and "" count as absent (D22).
+func (r *report) optObject(obj map[string]any, key string, p Path, rule Rule) (m map[string]any, present, ok bool) {
+	v, has := r.optional(obj, key, p, true)
+	if !has {
+		return nil, false, true
+	}
+	return r.object(v, p.Key(key), rule)
+}
+
+// object reads v as an object, refusing anything else with "invalid".
+func (r *report) object(v any, p Path, rule Rule) (m map[string]any, present, ok bool) {
+	m, ok = asObject(v)
+	if !ok {
+		r.fail(p, rule, Err(KeyInvalid), "expected an object")
+		return nil, true, false
+	}
+	return m, true, true
+}
+
+// maxLen refuses text longer than rule.Limit code points with "length"
+// (D7: a limit N accepts N).
+func (r *report) maxLen(s string, p Path, rule Rule) bool {
+	if n := runeLen(s); n > rule.Limit {
+		r.fail(p, rule, Err(KeyLength, p.Param(), rule.Limit), fmt.Sprintf("%d code points, at most %d", n, rule.Limit))
+		return false
+	}
+	return true
+}
+
+// count checks an array's size: fewer than few.Limit elements get
+// "too-few" (194), more than many.Limit "too-many" (105), with the
+// platform's path (D12). A zero Rule skips that side.
+func (r *report) count(n int, p Path, few, many Rule) bool {
+	if few.Name != "" && n < few.Limit {
+		r.fail(p, few, Err(KeyTooFew, p.Param()), fmt.Sprintf("%d elements, at least %d", n, few.Limit))
+		return false
+	}
+	if many.Name != "" && n > many.Limit {
+		r.fail(p, many, Err(KeyTooMany, p.Param()), fmt.Sprintf("%d elements, at most %d", n, many.Limit))
+		return false
+	}
+	return true
+}
+
+// enum refuses v when it is not in allowed, listing allowed in order.
+func (r *report) enum(v string, allowed []string, p Path, rule Rule) bool {
+	if !slices.Contains(allowed, v) {
+		r.fail(p, rule, EnumError(p.Param(), allowed, v), "")
+		return false
+	}
+	return true
+}
+
+// httpURL parses an absolute http(s) URL with a host.
+func httpURL(s string) (*url.URL, bool) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return nil, false
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u, true
+	}
+	return nil, false
 }

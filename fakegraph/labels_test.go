@@ -1,0 +1,176 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func createLabel(t *testing.T, s *Server, body string) string {
+	t.Helper()
+	id, _ := mustGraph(t, s, "POST", "/me/custom_labels", body)["id"].(string)
+	if len(id) < 15 || !isDigits(id) {
+		t.Fatalf("label id %q is not 15–16 digits", id)
+	}
+	return id
+}
+
+func TestLabelCreateRules(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body string
+		want       map[string]any
+	}{
+		{"page_label_name", `{"page_label_name":"vip"}`, nil},
+		{"legacy name", `{"name":"vip"}`, nil},
+		{"long name (no limit, D2)", `{"page_label_name":"` + strings.Repeat("v", 5000) + `"}`, nil},
+		{"no name", `{}`, requiredBody("page_label_name")},
+		{"empty page_label_name", `{"page_label_name":""}`, stringBody("page_label_name")},
+		{"empty legacy name", `{"name":""}`, stringBody("name")},
+		{"name not text", `{"page_label_name":["vip"]}`, stringBody("page_label_name")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New()
+			code, out := graph(t, s, "POST", "/me/custom_labels", tc.body)
+			if tc.want == nil {
+				if code != 200 || out["id"] == nil {
+					t.Fatalf("want accepted, got %d %v", code, out)
+				}
+				return
+			}
+			wantGraphError(t, code, out, tc.want)
+		})
+	}
+}
+
+func TestLabelLifecycle(t *testing.T) {
+	t.Parallel()
+	s := New()
+	vip := createLabel(t, s, `{"name":"vip"}`)
+	gold := createLabel(t, s, `{"page_label_name":"gold"}`)
+	dup := createLabel(t, s, `{"page_label_name":"gold"}`) // duplicates allowed (D2)
+
+	for _, tc := range []struct {
+		path string
+		want map[string]any
+	}{
+		{"/" + vip, map[string]any{"id": vip, "page_label_name": "vip"}},
+		{"/" + vip + "?fields=name", map[string]any{"id": vip, "name": "vip"}},
+		{"/" + gold + "?fields=page_label_name,id", map[string]any{"id": gold, "page_label_name": "gold"}},
+	} {
+		if diff := cmp.Diff(tc.want, mustGraph(t, s, "GET", tc.path, "")); diff != "" {
+			t.Errorf("GET %s (-want +got):\n%s", tc.path, diff)
+		}
+	}
+	list := mustGraph(t, s, "GET", "/me/custom_labels?fields=page_label_name", "")
+	want := []any{
+		map[string]any{"id": vip, "page_label_name": "vip"},
+		map[string]any{"id": gold, "page_label_name": "gold"},
+		map[string]any{"id": dup, "page_label_name": "gold"},
+	}
+	if diff := cmp.Diff(want, list["data"]); diff != "" {
+		t.Errorf("list (-want +got):\n%s", diff)
+	}
+
+	seq := s.Journal().Last()
+	// The user as a query param, in a JSON body, and in a form body.
+	mustGraph(t, s, "POST", "/"+vip+"/label?user="+alice, "")
+	mustGraph(t, s, "POST", "/v26.0/"+gold+"/label", `{"user":"`+alice+`"}`)
+	if code, _, out := do(t, s, "POST", "/"+vip+"/label", "application/x-www-form-urlencoded", "access_token="+DefaultPageToken+"&user="+bob); code != 200 {
+		t.Fatalf("form label: %d %v", code, out)
+	}
+	mine := mustGraph(t, s, "GET", "/"+alice+"/custom_labels?fields=name", "")
+	if diff := cmp.Diff([]any{map[string]any{"id": vip, "name": "vip"}, map[string]any{"id": gold, "name": "gold"}}, mine["data"]); diff != "" {
+		t.Errorf("alice's labels (-want +got):\n%s", diff)
+	}
+	out := mustGraph(t, s, "DELETE", "/"+gold+"/label?user="+alice, "")
+	if diff := cmp.Diff(success, out); diff != "" {
+		t.Errorf("dissociate (-want +got):\n%s", diff)
+	}
+	if got := idsOf(mustGraph(t, s, "GET", "/"+alice+"/custom_labels", "")); cmp.Diff([]any{vip}, got) != "" {
+		t.Errorf("alice's labels after dissociate = %v", got)
+	}
+	if got := idsOf(mustGraph(t, s, "GET", "/"+carla+"/custom_labels", "")); len(got) != 0 {
+		t.Errorf("carla has labels %v", got)
+	}
+
+	// Each change fired inbox_labels (PLATFORM.md §6, §10).
+	var changes []string
+	for _, e := range s.Journal().After(seq, 0) {
+		if e.API != APIInboxLabels {
+			continue
+		}
+		var d struct {
+			Field  string          `json:"field"`
+			Change json.RawMessage `json:"change"`
+		}
+		if err := json.Unmarshal(e.Detail, &d); err != nil {
+			t.Fatal(err)
+		}
+		if e.Kind != KindUserAction || d.Field != "inbox_labels" || e.PSID == "" {
+			t.Errorf("inbox_labels event %+v", e)
+		}
+		changes = append(changes, string(d.Change))
+	}
+	wantChanges := []string{
+		`{"user":{"id":"` + alice + `"},"action":"add_label","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
+		`{"user":{"id":"` + alice + `"},"action":"add_label","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
+		`{"user":{"id":"` + bob + `"},"action":"add_label","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
+		`{"user":{"id":"` + alice + `"},"action":"remove_label","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
+	}
+	if diff := cmp.Diff(wantChanges, changes); diff != "" {
+		t.Errorf("inbox_labels changes (-want +got):\n%s", diff)
+	}
+
+	// Delete: gone from the list, from users, and from the id space.
+	mustGraph(t, s, "DELETE", "/"+vip, "")
+	code, out := graph(t, s, "GET", "/"+vip, "")
+	wantGraphError(t, code, out, unsupportedBody("get", vip))
+	code, out = graph(t, s, "DELETE", "/"+vip, "")
+	wantGraphError(t, code, out, unsupportedBody("delete", vip))
+	code, out = graph(t, s, "POST", "/"+vip+"/label?user="+alice, "")
+	wantGraphError(t, code, out, unsupportedBody("post", vip))
+	if got := idsOf(mustGraph(t, s, "GET", "/"+alice+"/custom_labels", "")); len(got) != 0 {
+		t.Errorf("alice keeps deleted labels: %v", got)
+	}
+	labels, err := s.Labels(DefaultPageID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(labels) != 2 || labels[0].ID != gold || labels[1].ID != dup {
+		t.Errorf("Labels = %+v", labels)
+	}
+}
+
+func TestLabelErrors(t *testing.T) {
+	t.Parallel()
+	s := New()
+	vip := createLabel(t, s, `{"page_label_name":"vip"}`)
+	cases := []struct {
+		name, method, path, body string
+		want                     map[string]any
+	}{
+		{"unknown user", "POST", "/" + vip + "/label?user=" + nobody, "", noUserBody},
+		{"unknown user on delete", "DELETE", "/" + vip + "/label?user=" + nobody, "", noUserBody},
+		{"not a PSID", "POST", "/" + vip + "/label", `{"user":"alice"}`, noUserBody},
+		{"no user", "POST", "/" + vip + "/label", "", requiredBody("user")},
+		{"unknown label", "POST", "/1234567890123456/label?user=" + alice, "", unsupportedBody("post", "1234567890123456")},
+		{"a user is not a label", "POST", "/" + bob + "/label?user=" + alice, "", unsupportedBody("post", bob)},
+		{"unknown user's labels", "GET", "/" + nobody + "/custom_labels", "", unsupportedBody("get", nobody)},
+		{"unknown field", "GET", "/me/custom_labels?fields=colour", "", invalidBody},
+		{"another Page's labels", "POST", "/123456789012345/custom_labels", `{"name":"x"}`, unsupportedBody("post", "123456789012345")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out := graph(t, s, tc.method, tc.path, tc.body)
+			wantGraphError(t, code, out, tc.want)
+		})
+	}
+	if ls, err := s.UserLabels(DefaultPageID, alice); err != nil || len(ls) != 0 {
+		t.Errorf("refused calls labelled alice: %v %v", ls, err)
+	}
+}

@@ -1,0 +1,205 @@
+package fakegraph
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// Personas (PLATFORM.md §5): create, list with paging, get and delete by id
+// (node.go). Deletion is soft: messages already sent keep their persona,
+// and later sends with it are refused (stateView.Persona).
+func (s *Server) personaRoutes() []route {
+	return []route{
+		{method: "POST", pattern: "{page}/personas", api: "personas", handle: s.createPersona},
+		{method: "GET", pattern: "{page}/personas", api: "personas", handle: s.listPersonas},
+	}
+}
+
+// Persona is a name and picture a Page's messages can be sent as.
+type Persona struct {
+	ID                string    `json:"id"`
+	Name              string    `json:"name"`
+	ProfilePictureURL string    `json:"profile_picture_url"`
+	Created           time.Time `json:"created"`
+	// Deleted is set by DELETE /{persona-id}; the persona stays known so
+	// past messages still show it.
+	Deleted bool `json:"deleted,omitempty"`
+	place   uint64
+}
+
+// PersonaNode is a persona as the Graph API answers it.
+type PersonaNode struct {
+	Name              string `json:"name,omitempty"`
+	ProfilePictureURL string `json:"profile_picture_url,omitempty"`
+	ID                string `json:"id"`
+}
+
+var personaFields = []string{"id", "name", "profile_picture_url"}
+
+var rulePersonaFields = validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas"}
+
+// personaStore holds a Page's personas; guarded by Server.mu.
+type personaStore struct {
+	byID  map[string]*Persona
+	place uint64
+}
+
+func newPersonaStore() *personaStore { return &personaStore{byID: map[string]*Persona{}} }
+
+func (ps *personaStore) live(id string) (*Persona, bool) {
+	p, ok := ps.byID[id]
+	return p, ok && !p.Deleted
+}
+
+func hasPersona(p *pageState, id string) bool { return p.personas.byID[id] != nil }
+
+func (s *Server) createPersona(c *call) (any, error) {
+	chk := s.validator.CreatePersona(c.params)
+	c.violations = append(c.violations, chk.Violations...)
+	if gerr := chk.Err(); gerr != nil {
+		return nil, gerr
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps := c.page.personas
+	ps.place++
+	p := &Persona{ID: s.newObjectID(c.page), Name: chk.Name, ProfilePictureURL: chk.PictureURL, Created: c.now, place: ps.place}
+	ps.byID[p.ID] = p
+	return map[string]string{"id": p.ID}, nil
+}
+
+func (s *Server) listPersonas(c *call) (any, error) {
+	fields, gerr := c.nodeFields(personaFields, rulePersonaFields)
+	if gerr != nil {
+		return nil, gerr
+	}
+	s.mu.RLock()
+	ps := c.page.personas
+	items := make([]pagedItem, 0, len(ps.byID))
+	for _, p := range ps.byID {
+		if !p.Deleted {
+			items = append(items, pagedItem{place: p.place, value: personaNode(p, fields)})
+		}
+	}
+	cc := cursorCodec{collection: "personas:" + c.page.ID, issued: ps.place}
+	s.mu.RUnlock()
+	return c.paginate(items, cc)
+}
+
+func (s *Server) getPersona(c *call, id string) (any, error) {
+	fields, gerr := c.nodeFields(personaFields, rulePersonaFields)
+	if gerr != nil {
+		return nil, gerr
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := c.page.personas.live(id)
+	if !ok {
+		return nil, validator.UnsupportedError(c.method, id)
+	}
+	return personaNode(p, fields), nil
+}
+
+func (s *Server) deletePersona(c *call, id string) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := c.page.personas.live(id)
+	if !ok {
+		return nil, validator.UnsupportedError(c.method, id)
+	}
+	p.Deleted = true
+	return Success{Success: true}, nil
+}
+
+func personaNode(p *Persona, fields map[string]bool) PersonaNode {
+	n := PersonaNode{ID: p.ID}
+	if fields == nil || fields["name"] {
+		n.Name = p.Name
+	}
+	if fields == nil || fields["profile_picture_url"] {
+		n.ProfilePictureURL = p.ProfilePictureURL
+	}
+	return n
+}
+
+// nodeFields reads `fields` for a node that answers the given fields; nil
+// means none were asked for (the default answer). An unknown field is
+// refused with the generic error: the platform's text is not documented
+// for these nodes (D16).
+func (c *call) nodeFields(known []string, rule validator.Rule) (map[string]bool, *validator.GraphError) {
+	list, _ := c.listParam("fields")
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out := map[string]bool{}
+	for _, f := range list {
+		ok := false
+		for _, k := range known {
+			ok = ok || k == f
+		}
+		if !ok {
+			return nil, c.fail("fields", rule, validator.Err(validator.KeyInvalid), "no field "+f+"; this node answers "+strings.Join(known, ", "))
+		}
+		out[f] = true
+	}
+	return out, nil
+}
+
+// Personas lists a Page's live personas, oldest first.
+func (s *Server) Personas(pageID string) ([]Persona, error) {
+	all, err := s.allPersonas(pageID)
+	if err != nil {
+		return nil, err
+	}
+	live := all[:0]
+	for _, p := range all {
+		if !p.Deleted {
+			live = append(live, p)
+		}
+	}
+	return live, nil
+}
+
+// allPersonas lists every persona of a Page, deleted ones too, oldest first.
+func (s *Server) allPersonas(pageID string) ([]Persona, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	pg, err := s.page(pageID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Persona, 0, len(pg.personas.byID))
+	for _, p := range pg.personas.byID {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].place < out[j].place })
+	return out, nil
+}
+
+// PersonaByID looks up a persona of a Page, deleted or not, so a past
+// message can show the persona it was sent as.
+func (s *Server) PersonaByID(pageID, id string) (Persona, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	pg, ok := s.pages[pageID]
+	if !ok {
+		return Persona{}, false
+	}
+	p, ok := pg.personas.byID[id]
+	if !ok {
+		return Persona{}, false
+	}
+	return *p, true
+}
+
+// ctlPersonas lists every persona of the Page, deleted ones marked.
+func (s *Server) ctlPersonas(c *controlCall) (any, error) {
+	all, err := s.allPersonas(c.pageID)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"data": all}, nil
+}

@@ -1,0 +1,62 @@
+package fakegraph
+
+import "github.com/messemu/messemu/validator"
+
+// The User Profile API (PLATFORM.md §7): GET /{PSID}?fields=… answers the
+// requested fields of the test user that are set, plus id. It is reached
+// through the one id space (node.go); test users' profiles are set with
+// the control API (PATCH users/{psid}).
+
+var ruleNoProfile = validator.Rule{Name: "user_profile.phone-number-account", Source: "MP/error-codes 2018218"}
+
+// defaultProfileFields answer a request without fields (≈, PLATFORM.md §7).
+var defaultProfileFields = []string{"name", "id"}
+
+func (s *Server) getUserProfile(c *call, psid string) (any, error) {
+	fields, _ := c.listParam("fields")
+	res := validator.UserProfileFieldsParam(fields)
+	c.violations = append(c.violations, res.Violations...)
+	s.mu.RLock()
+	u, ok := c.page.users[psid]
+	var user User
+	if ok {
+		user = *u
+	}
+	s.mu.RUnlock()
+	if !ok {
+		return nil, validator.UnsupportedError(c.method, psid)
+	}
+	c.psid = psid
+	if gerr := res.Err(); gerr != nil {
+		return nil, gerr
+	}
+	if user.PhoneAccount {
+		return nil, c.fail("", ruleNoProfile, validator.Err(validator.KeyNoProfile), "the user is flagged as a phone-number account")
+	}
+	if user.Private {
+		return map[string]any{}, nil
+	}
+	if len(fields) == 0 {
+		fields = defaultProfileFields
+	}
+	return userProfile(user, fields), nil
+}
+
+// userProfile answers the asked fields that are set, plus id.
+func userProfile(u User, fields []string) map[string]any {
+	out := map[string]any{"id": u.PSID}
+	text := map[string]string{
+		"name": u.Name, "first_name": u.FirstName, "last_name": u.LastName,
+		"profile_pic": u.ProfilePic, "locale": u.Locale, "gender": u.Gender,
+	}
+	for _, f := range fields {
+		if f == "timezone" {
+			out[f] = u.Timezone
+			continue
+		}
+		if v := text[f]; v != "" {
+			out[f] = v
+		}
+	}
+	return out
+}

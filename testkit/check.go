@@ -1,0 +1,180 @@
+package testkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Checks compare what the bot sent with what the test wants. Each reports
+// a go-cmp diff (want −, got +) followed by the conversation so far, marks
+// itself a helper, fails with Errorf (the test goes on) and returns
+// whether it passed.
+
+// CheckText checks the message's text.
+func CheckText(t TB, msg Message, want string) bool {
+	t.Helper()
+	return check(t, msg, "text", want, msg.Text())
+}
+
+// CheckQuickReplies checks the titles of the message's quick replies, in
+// order.
+func CheckQuickReplies(t TB, msg Message, titles ...string) bool {
+	t.Helper()
+	return check(t, msg, "quick reply titles", titles, msg.QuickReplyTitles())
+}
+
+// CheckTemplate checks the template's kind and, when titles are given,
+// its elements' titles (the cards of a carousel).
+func CheckTemplate(t TB, msg Message, kind string, titles ...string) bool {
+	t.Helper()
+	type template struct {
+		Kind   string
+		Titles []string
+	}
+	want := template{Kind: kind, Titles: titles}
+	got := template{Kind: msg.TemplateType()}
+	if len(titles) > 0 {
+		for _, e := range msg.Elements() {
+			got.Titles = append(got.Titles, e.Title)
+		}
+	}
+	return check(t, msg, "template", want, got)
+}
+
+// CheckButtons checks the titles of the message's buttons (a button
+// template's, or every element's in order).
+func CheckButtons(t TB, msg Message, titles ...string) bool {
+	t.Helper()
+	return check(t, msg, "button titles", titles, msg.ButtonTitles())
+}
+
+// CheckAttachment checks a media attachment's type (image, audio, video,
+// file) and URL.
+func CheckAttachment(t TB, msg Message, typ, url string) bool {
+	t.Helper()
+	type attachment struct{ Type, URL string }
+	return check(t, msg, "attachment", attachment{typ, url}, attachment{msg.AttachmentType(), msg.AttachmentURL()})
+}
+
+// CheckOption changes how Check compares.
+type CheckOption func(*checkConfig)
+
+type checkConfig struct{ partial bool }
+
+// Partial compares only what want mentions: object keys absent from want
+// are ignored at every depth (arrays still compare element by element).
+func Partial() CheckOption { return func(c *checkConfig) { c.partial = true } }
+
+// Check compares the message object (the Send API's "message") with want:
+// a JSON string or []byte, a map, or any value that marshals to JSON. With
+// Partial, only the keys want mentions are compared.
+//
+//	testkit.Check(t, msg, `{"text":"Pick one","quick_replies":[{"title":"Red"}]}`, testkit.Partial())
+func Check(t TB, msg Message, want any, opts ...CheckOption) bool {
+	t.Helper()
+	var cfg checkConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	w, err := toJSONValue(want)
+	if err != nil {
+		t.Errorf("testkit: Check: want is not JSON: %v", err)
+		return false
+	}
+	got, err := toJSONValue(msg.JSON())
+	if err != nil {
+		t.Errorf("testkit: Check: %v", err)
+		return false
+	}
+	if cfg.partial {
+		got = prune(got, w)
+	}
+	return check(t, msg, "message", w, got)
+}
+
+// check reports a mismatch between want and got, named what.
+func check(t TB, msg Message, what string, want, got any) bool {
+	t.Helper()
+	diff := cmp.Diff(want, got)
+	if diff == "" {
+		return true
+	}
+	t.Errorf("%s: %s mismatch (-want +got):\n%s\n%s", msg.label(), what, diff, msg.transcript())
+	return false
+}
+
+// label names a message in failure output.
+func (m Message) label() string {
+	if m.user == nil {
+		return "testkit: message (none)"
+	}
+	return fmt.Sprintf("testkit: the bot's message %d to %s", m.user.ordinal(m.Seq), m.user.info.FirstName)
+}
+
+func (m Message) transcript() string {
+	if m.user == nil {
+		return "(the message came from no conversation; NextMessage returns them)"
+	}
+	return m.user.transcript()
+}
+
+// toJSONValue turns want or got into generic JSON values (maps, slices,
+// strings, json.Number, bools, nil) so they compare structurally.
+func toJSONValue(v any) (any, error) {
+	var raw []byte
+	switch x := v.(type) {
+	case string:
+		raw = []byte(x)
+	case []byte:
+		raw = x
+	case json.RawMessage:
+		raw = x
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		raw = b
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// prune keeps of got only what want mentions: object keys want lacks are
+// dropped at every depth; arrays of the same length are pruned element by
+// element, others are left whole so the diff shows them.
+func prune(got, want any) any {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return got
+		}
+		out := make(map[string]any, len(w))
+		for k, wv := range w {
+			if gv, ok := g[k]; ok {
+				out[k] = prune(gv, wv)
+			}
+		}
+		return out
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return got
+		}
+		out := make([]any, len(g))
+		for i := range g {
+			out[i] = prune(g[i], w[i])
+		}
+		return out
+	}
+	return got
+}

@@ -1,0 +1,244 @@
+package testkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
+)
+
+// NextMessage waits for the bot's next accepted message to the user (the
+// journal's next accepted Send API call with a message for them) and
+// returns it. Sender actions and refused sends are skipped; a refused send
+// shows in the failure message. When nothing comes within the timeout
+// (DefaultTimeout, or the Timeout option) the test fails with the
+// conversation so far.
+func (u *User) NextMessage(t TB) Message {
+	t.Helper()
+	m, ok := u.next(u.emu.timeout)
+	if !ok {
+		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s", u.info.FirstName, u.emu.timeout, u.transcript())
+	}
+	return m
+}
+
+// NoMessage checks that the bot sends the user nothing more within d.
+func (u *User) NoMessage(t TB, d time.Duration) {
+	t.Helper()
+	if m, ok := u.next(d); ok {
+		t.Errorf("testkit: the bot sent %s %s, want no message.\n%s", u.info.FirstName, m, u.transcript())
+	}
+}
+
+// next waits up to d for the next bot message to u.
+func (u *User) next(d time.Duration) (Message, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	j := u.emu.srv.Journal()
+	for {
+		evs, err := j.Wait(ctx, u.cursor, 0)
+		for _, ev := range evs {
+			u.cursor = ev.Seq
+			if !u.isBotMessage(&ev) {
+				continue
+			}
+			m, merr := newMessage(u, ev)
+			if merr != nil {
+				u.emu.t.Errorf("testkit: %v", merr)
+				continue
+			}
+			return m, true
+		}
+		if err != nil {
+			return Message{}, false
+		}
+	}
+}
+
+// isBotMessage reports an accepted Send API message to u.
+func (u *User) isBotMessage(ev *fakegraph.Event) bool {
+	return ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.API == "send" &&
+		ev.MID != "" && ev.PSID == u.info.PSID && ev.PageID == u.emu.page.ID
+}
+
+// ordinal numbers the bot's message carried by journal event seq among
+// its messages to u, from 1.
+func (u *User) ordinal(seq uint64) int {
+	return len(u.emu.srv.Journal().Find(0, func(e *fakegraph.Event) bool {
+		return e.Seq <= seq && u.isBotMessage(e)
+	}))
+}
+
+// Turn is one line of a conversation: a user action, a message the bot
+// sent, a send the platform refused, or a failed webhook delivery.
+type Turn struct {
+	Seq  uint64
+	Time time.Time
+	// From is the user's first name, "bot", or "messemu" for deliveries.
+	From string
+	// Text summarises what happened: the text in quotes, or the
+	// attachment, template or action in brackets.
+	Text string
+	// Refused is the platform's error for a refused send, with the JSON
+	// path of the offending value.
+	Refused string
+}
+
+func (t Turn) String() string {
+	if t.Refused != "" {
+		return fmt.Sprintf("%s ✗ refused: %s", t.From, t.Refused)
+	}
+	return t.From + ": " + t.Text
+}
+
+// Conversation is a user's thread with the bot, oldest first.
+type Conversation []Turn
+
+// String renders the conversation one turn a line.
+func (c Conversation) String() string {
+	if len(c) == 0 {
+		return "  (nothing yet)\n"
+	}
+	var b strings.Builder
+	for _, t := range c {
+		b.WriteString("  ")
+		b.WriteString(t.String())
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// Conversation reads the user's thread from the journal: what they did,
+// what the bot sent, what the platform refused.
+func (u *User) Conversation() Conversation {
+	var out Conversation
+	evs := u.emu.srv.Journal().Find(0, func(e *fakegraph.Event) bool {
+		return e.PSID == u.info.PSID && (e.PageID == "" || e.PageID == u.emu.page.ID)
+	})
+	for _, ev := range evs {
+		if t, ok := u.turn(ev); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
+	t := Turn{Seq: ev.Seq, Time: ev.Time}
+	switch ev.Kind {
+	case fakegraph.KindUserAction:
+		if ev.API == "delivery" {
+			return t, false // automatic receipts, not something the user did
+		}
+		t.From = u.info.FirstName
+		t.Text = userAction(ev)
+	case fakegraph.KindRequest:
+		t.From = "bot"
+		switch {
+		case !ev.Accepted:
+			t.Refused = refusal(ev)
+		case ev.MID != "":
+			m, err := newMessage(u, ev)
+			if err != nil {
+				return t, false
+			}
+			t.Text = m.String()
+		default:
+			return t, false // sender actions and reads
+		}
+	case fakegraph.KindWebhook:
+		if ev.Accepted {
+			return t, false
+		}
+		t.From = "messemu"
+		t.Text = "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
+	default:
+		return t, false
+	}
+	return t, true
+}
+
+// userAction renders a user's action: a message as its text or
+// attachments, anything else as [action details].
+func userAction(ev fakegraph.Event) string {
+	var body map[string]any
+	dec := json.NewDecoder(bytes.NewReader(ev.Request))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil {
+		body = nil
+	}
+	switch ev.API {
+	case "message":
+		if s := summarize(body); s != "" {
+			return s
+		}
+	case "quick_reply":
+		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
+	case "postback":
+		return fmt.Sprintf("[taps button %q]", str(body["button"]))
+	case "get_started":
+		return "[taps Get Started]"
+	case "menu":
+		return fmt.Sprintf("[taps menu item %q]", str(body["menu"]))
+	case "reaction":
+		if str(body["action"]) == "unreact" {
+			return "[removes a reaction]"
+		}
+		return fmt.Sprintf("[reacts %s]", firstOf(str(body["reaction"]), str(body["emoji"])))
+	case "read":
+		return "[reads the thread]"
+	case "referral":
+		return fmt.Sprintf("[arrives from %s ref %q]", str(body["source"]), str(body["ref"]))
+	case "optin":
+		return fmt.Sprintf("[opts in%s]", detailText(ev.Request))
+	}
+	return "[" + ev.API + detailText(ev.Request) + "]"
+}
+
+// refusal renders a refused request: the platform's message, the JSON
+// path of the first error and the call.
+func refusal(ev fakegraph.Event) string {
+	var first *validator.Violation
+	for i := range ev.Violations {
+		if ev.Violations[i].Severity == validator.SeverityError {
+			first = &ev.Violations[i]
+			break
+		}
+	}
+	if first == nil || first.Error == nil {
+		return fmt.Sprintf("%s %s (status %d)", ev.Method, ev.Path, ev.Status)
+	}
+	s := first.Error.Message
+	if first.Path != "" {
+		s += " at " + first.Path
+	}
+	if first.Detail != "" {
+		s += " (" + first.Detail + ")"
+	}
+	return s
+}
+
+func detailText(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == "{}" {
+		return ""
+	}
+	const max = 200
+	s := string(raw)
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return " " + s
+}
+
+// transcript is the conversation for failure messages.
+func (u *User) transcript() string {
+	return "Conversation with " + u.info.FirstName + " so far:\n" + u.Conversation().String()
+}

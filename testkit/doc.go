@@ -1,0 +1,124 @@
+// Package testkit tests a Messenger bot the way httptest tests an HTTP
+// handler: one call starts a private Messenger Platform in process, the
+// test plays the users, waits for what the bot sends, and asserts on it
+// with a diff that says what to fix.
+//
+// # Start
+//
+// Start gives the test its own emulator (its own Page, token, users,
+// virtual clock and journal) and stops it when the test ends. Hand the
+// bot what it would read from its configuration:
+//
+//	func TestGreeting(t *testing.T) {
+//		t.Parallel()
+//		var bot http.Handler // built below, once the emulator is known
+//		emu := testkit.Start(t, testkit.Bot(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//			bot.ServeHTTP(w, r)
+//		})))
+//		bot = mybot.New(mybot.Config{
+//			GraphURL:  emu.URL(),       // instead of https://graph.facebook.com
+//			PageToken: emu.PageToken(),
+//			AppSecret: emu.AppSecret(), // webhooks are signed with it
+//			Client:    emu.Client(),    // reaches the emulator with no socket
+//		})
+//		...
+//	}
+//
+// Bot serves the bot's webhook handler in process: webhooks reach it
+// through a transport that calls the handler, and the bot's Send API calls
+// reach the emulator through Client, so nothing listens on a port. A bot
+// that runs in another process gets Webhook(url) instead, and the
+// emulator then listens on loopback (URL is "http://127.0.0.1:PORT").
+// A bot that hard-codes https://graph.facebook.com only needs its
+// http.Client's transport set to Transport, which answers for that host.
+//
+// Other options: AppSecret and VerifyToken choose the secrets, StrictProof
+// requires appsecret_proof on every call, ClockAt and FrozenClockAt set
+// the virtual clock, Receipts switches the automatic delivery receipts,
+// Timeout sets how long NextMessage waits, RateLimits turns the platform's
+// rate limits on. Start takes a TB, the few methods of testing.TB it uses,
+// so it works under other runners too (Standalone is one for programs
+// and examples).
+//
+// # Act
+//
+// Users are created on the emulator's Page and act as people do in
+// Messenger; each action reaches the bot as the webhook the platform
+// would send:
+//
+//	alice := emu.User("Alice", testkit.Locale("fr_FR"))
+//	alice.Says("hi")
+//	alice.Sends(testkit.Image("https://example.com/cat.png"))
+//	alice.TapsQuickReply("Red")     // by title, from the bot's last quick replies
+//	alice.TapsButton("Buy")         // a postback button of the bot's messages
+//	alice.TapsGetStarted()
+//	alice.Reacts(msg, "love")
+//	alice.Reads()
+//	alice.ArrivesFrom(testkit.Ref("summer-ad"))
+//
+// # Wait
+//
+// NextMessage waits for the bot's next message to the user, reading the
+// emulator's journal: the next Send API call for that user that the
+// platform accepted. If none comes within the timeout, the test fails with
+// the conversation so far, refused sends included, so the reason is on
+// the screen:
+//
+//	msg := alice.NextMessage(t)
+//
+// Conversation returns the whole thread: what the user did, what the bot
+// sent, what the platform refused.
+//
+// # Assert
+//
+// A Message has typed accessors (Text, QuickReplies, TemplateType,
+// Elements, Buttons, AttachmentType, AttachmentURL, Tag, Persona) and the
+// checks compare them, each reporting a go-cmp diff (want −, got +)
+// followed by the conversation:
+//
+//	testkit.CheckText(t, msg, "Hello Alice")
+//	testkit.CheckQuickReplies(t, msg, "Red", "Blue")
+//	testkit.CheckTemplate(t, msg, "generic", "Red shirt", "Blue shirt")
+//	testkit.CheckButtons(t, msg, "Buy", "Buy")
+//	testkit.CheckAttachment(t, msg, "image", "https://example.com/cat.png")
+//	testkit.Check(t, msg, `{"text":"Pick one","quick_replies":[{"payload":"RED"}]}`, testkit.Partial())
+//
+// The emulator also judges every request by the platform's rules.
+// CheckNoViolations fails the test if the platform refused any of the
+// bot's requests, naming the call, the JSON path of the offending value
+// and the platform's error; CheckNoWarnings does the same for rules the
+// platform documents but does not enforce. Both belong at the end of most
+// tests.
+//
+// # Policy
+//
+// The emulator's clock is virtual. Advance moves it, and the platform's
+// rules follow: after 24 hours without a message from the user a RESPONSE
+// is refused with (#10) 2018278, and only a tag such as HUMAN_AGENT gets
+// through:
+//
+//	emu.Advance(25 * time.Hour)
+//
+// # Faults
+//
+// Fault rules make the platform fail on purpose, so the test can show the
+// bot survives it. A rule matches calls by API family, path, recipient
+// and method, may let some calls through first (After) and stop after a
+// number of calls (Times), and answers any error of the platform's
+// catalogue, or answers late:
+//
+//	emu.AddFault(testkit.Fault{API: "send", PSID: alice.PSID(), Error: validator.KeyUnavailable}) // 551
+//	emu.AddFault(testkit.Fault{API: "send", Times: 3, Error: validator.KeyRateAPI})              // 613 ×3
+//	emu.AddFault(testkit.Fault{API: "send", Latency: 2 * time.Second})
+//
+// The control API offers the same rules over HTTP at /_messemu/v1/faults
+// (POST, GET, DELETE). Refusals forced by a fault rule are not violations
+// of the bot.
+//
+// # Parallel
+//
+// Nothing in testkit or fakegraph is global: each emulator has its own
+// state, clock and journal, so tests that call t.Parallel each with their
+// own emulator never see each other. Starting one costs well under a
+// millisecond and a few tens of kilobytes (see the benchmarks).
+package testkit

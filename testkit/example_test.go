@@ -1,0 +1,105 @@
+package testkit_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/testkit"
+)
+
+// reply plays the bot in the examples: one Send API call, as any bot
+// makes it, through the emulator's client.
+func reply(emu *testkit.Emulator, body string) string {
+	req, err := http.NewRequest("POST", emu.URL()+"/v26.0/me/messages?access_token="+emu.PageToken(), strings.NewReader(body))
+	if err != nil {
+		return err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := emu.Client().Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	defer resp.Body.Close()
+	return resp.Status
+}
+
+func ExampleStart() {
+	// In a test: emu := testkit.Start(t). Outside one, a Standalone plays t.
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+
+	emu := testkit.Start(t)
+	fmt.Println(emu.URL())
+	fmt.Println(emu.PageToken())
+	fmt.Println(emu.AppSecret())
+
+	// emu.Client reaches emu.URL in process; a bot uses both as it would
+	// use http.DefaultClient and https://graph.facebook.com.
+	resp, err := emu.Client().Get(emu.URL() + "/v26.0/me?access_token=" + emu.PageToken())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status, resp.Header.Get("facebook-api-version"))
+	// Output:
+	// http://graph.messemu.test
+	// EAAMessemuTestPageToken
+	// messemu-app-secret
+	// 200 OK v26.0
+}
+
+func ExampleCheckText() {
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("colours?")
+
+	// The bot answers (here by hand; in a test, the bot under test does).
+	reply(emu, `{"recipient":{"id":"`+alice.PSID()+`"},"messaging_type":"RESPONSE",
+		"message":{"text":"Pick one","quick_replies":[
+			{"content_type":"text","title":"Red","payload":"RED"},
+			{"content_type":"text","title":"Blue","payload":"BLUE"}]}}`)
+
+	msg := alice.NextMessage(t)
+	fmt.Println(testkit.CheckText(t, msg, "Pick one"))
+	fmt.Println(testkit.CheckQuickReplies(t, msg, "Red", "Blue"))
+	fmt.Println(testkit.Check(t, msg, `{"quick_replies":[{"payload":"RED"},{"payload":"BLUE"}]}`, testkit.Partial()))
+	fmt.Println(emu.CheckNoViolations(t))
+	fmt.Print(alice.Conversation())
+	// Output:
+	// true
+	// true
+	// true
+	// true
+	//   Alice: "colours?"
+	//   bot: "Pick one" quick replies: Red | Blue
+}
+
+func ExampleEmulator_Advance() {
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+	// A frozen clock makes every time in the journal predictable.
+	emu := testkit.Start(t, testkit.FrozenClockAt(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)))
+	alice := emu.User("Alice")
+	alice.Says("hi")
+
+	// A day and an hour later the 24-hour window is closed: a RESPONSE is
+	// refused, a HUMAN_AGENT tag still gets through (7 days).
+	now := emu.Advance(25 * time.Hour)
+	fmt.Println(now.Format(time.RFC3339))
+	fmt.Println(reply(emu, `{"recipient":{"id":"`+alice.PSID()+`"},"messaging_type":"RESPONSE","message":{"text":"still there?"}}`))
+	fmt.Println(reply(emu, `{"recipient":{"id":"`+alice.PSID()+`"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"An agent here."}}`))
+	fmt.Print(alice.Conversation())
+	// Output:
+	// 2026-11-24T10:00:00Z
+	// 400 Bad Request
+	// 200 OK
+	//   Alice: "hi"
+	//   bot ✗ refused: (#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview at messaging_type (last user interaction 25h0m0s ago)
+	//   bot: "An agent here."
+}

@@ -1,0 +1,130 @@
+package testkit
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// Option configures an emulator started by Start.
+type Option func(*options)
+
+type options struct {
+	bot         http.Handler
+	webhookURL  string
+	appSecret   string
+	verifyToken string
+	strictProof bool
+	clockAt     time.Time
+	frozen      bool
+	receipts    *bool
+	listen      bool
+	timeout     time.Duration
+	rateLimits  bool
+	logger      *slog.Logger
+	idSeed      uint64
+}
+
+// Bot serves the bot's webhook handler in process: the emulator posts its
+// webhooks to h through a transport that calls h directly, with no socket.
+func Bot(h http.Handler) Option {
+	return func(o *options) { o.bot = h }
+}
+
+// Webhook posts the webhooks to a bot listening at url (for a bot that
+// runs in another process). It implies Listen, since such a bot needs a
+// real URL to reach the emulator.
+func Webhook(url string) Option {
+	return func(o *options) { o.webhookURL = url }
+}
+
+// AppSecret sets the app secret (default fakegraph.DefaultAppSecret).
+func AppSecret(secret string) Option {
+	return func(o *options) { o.appSecret = secret }
+}
+
+// VerifyToken sets the webhook verify token (default
+// fakegraph.DefaultVerifyToken).
+func VerifyToken(token string) Option {
+	return func(o *options) { o.verifyToken = token }
+}
+
+// StrictProof turns "Require App Secret" on: a call without
+// appsecret_proof is refused (PLATFORM.md §1.2).
+func StrictProof() Option {
+	return func(o *options) { o.strictProof = true }
+}
+
+// ClockAt starts the virtual clock at t; it then runs with real time.
+func ClockAt(t time.Time) Option {
+	return func(o *options) { o.clockAt, o.frozen = t, false }
+}
+
+// FrozenClockAt starts the virtual clock at t and keeps it there until
+// Advance: every timestamp is predictable.
+func FrozenClockAt(t time.Time) Option {
+	return func(o *options) { o.clockAt, o.frozen = t, true }
+}
+
+// Receipts switches the automatic delivery and read receipts webhooks on
+// or off.
+func Receipts(on bool) Option {
+	return func(o *options) { o.receipts = &on }
+}
+
+// Listen serves the emulator on a loopback port as well, for a bot that
+// cannot take an http.Client: URL is then "http://127.0.0.1:PORT".
+func Listen() Option {
+	return func(o *options) { o.listen = true }
+}
+
+// Timeout sets how long NextMessage waits (default DefaultTimeout).
+func Timeout(d time.Duration) Option {
+	return func(o *options) { o.timeout = d }
+}
+
+// RateLimits switches the platform's rate limits on (PLATFORM.md §11).
+func RateLimits() Option {
+	return func(o *options) { o.rateLimits = true }
+}
+
+// Logger logs the emulator's diagnostics through l (default: discarded).
+func Logger(l *slog.Logger) Option {
+	return func(o *options) { o.logger = l }
+}
+
+// IDSeed makes every id the emulator generates deterministic.
+func IDSeed(seed uint64) Option {
+	return func(o *options) { o.idSeed = seed }
+}
+
+func (o *options) fakegraphOptions() []fakegraph.Option {
+	fo := []fakegraph.Option{fakegraph.WithoutDefaultUsers()}
+	if o.appSecret != "" {
+		fo = append(fo, fakegraph.WithAppSecret(o.appSecret))
+	}
+	if o.verifyToken != "" {
+		fo = append(fo, fakegraph.WithVerifyToken(o.verifyToken))
+	}
+	if o.strictProof {
+		fo = append(fo, fakegraph.WithRequireProof(true))
+	}
+	switch {
+	case o.frozen:
+		fo = append(fo, fakegraph.WithClock(fakegraph.NewFrozenClock(o.clockAt)))
+	case !o.clockAt.IsZero():
+		fo = append(fo, fakegraph.WithClock(fakegraph.NewClock(o.clockAt)))
+	}
+	if o.rateLimits {
+		fo = append(fo, fakegraph.WithRateLimits(true))
+	}
+	if o.logger != nil {
+		fo = append(fo, fakegraph.WithLogger(o.logger))
+	}
+	if o.idSeed != 0 {
+		fo = append(fo, fakegraph.WithIDSeed(o.idSeed))
+	}
+	return fo
+}

@@ -1,0 +1,122 @@
+package testkit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
+)
+
+// CheckNoViolations fails the test if the platform refused any of the
+// bot's requests since Start, listing each with its call, the JSON path of
+// the offending value, the rule and the error the platform answered.
+// Refusals forced by fault rules are the test's doing and are not listed.
+func (e *Emulator) CheckNoViolations(t TB) bool {
+	t.Helper()
+	return e.checkViolations(t, validator.SeverityError, "refused")
+}
+
+// CheckNoWarnings fails the test if any of the bot's requests since Start
+// broke a rule the platform documents but does not enforce (PLATFORM.md
+// "W" rules: a missing messaging_type, a quick reply title over 20, ...).
+func (e *Emulator) CheckNoWarnings(t TB) bool {
+	t.Helper()
+	return e.checkViolations(t, validator.SeverityWarning, "warned about")
+}
+
+func (e *Emulator) checkViolations(t TB, sev validator.Severity, verb string) bool {
+	t.Helper()
+	evs := e.srv.Journal().Find(e.start, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindRequest })
+	var b strings.Builder
+	n := 0
+	for _, ev := range evs {
+		var lines []string
+		for _, v := range ev.Violations {
+			if v.Severity != sev || v.Rule == "fault" {
+				continue
+			}
+			lines = append(lines, violationLine(v))
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		n++
+		fmt.Fprintf(&b, "  %s %s%s\n", ev.Method, ev.Path, e.recipientName(ev.PSID))
+		for _, l := range lines {
+			fmt.Fprintf(&b, "    %s\n", l)
+		}
+	}
+	if n == 0 {
+		return true
+	}
+	t.Errorf("testkit: the platform %s %d of the bot's requests:\n%s", verb, n, b.String())
+	return false
+}
+
+func violationLine(v validator.Violation) string {
+	var b strings.Builder
+	path := v.Path
+	if path == "" {
+		path = "(request)"
+	}
+	fmt.Fprintf(&b, "at %s: rule %s", path, v.Rule)
+	if v.Limit != "" {
+		fmt.Fprintf(&b, " (limit %s)", v.Limit)
+	}
+	if v.Error != nil {
+		fmt.Fprintf(&b, ": %s", v.Error.Message)
+	}
+	if v.Detail != "" {
+		fmt.Fprintf(&b, " — %s", v.Detail)
+	}
+	return b.String()
+}
+
+func (e *Emulator) recipientName(psid string) string {
+	if psid == "" {
+		return ""
+	}
+	e.mu.Lock()
+	u := e.users[psid]
+	e.mu.Unlock()
+	if u == nil {
+		return " to " + psid
+	}
+	return " to " + u.info.FirstName
+}
+
+// Fault is a fault rule: which calls it matches (API family, path,
+// recipient PSID, method), when (After, Times) and what it does (a
+// catalogue error key, a latency). See fakegraph.FaultRule.
+//
+//	emu.AddFault(testkit.Fault{API: "send", PSID: alice.PSID(), Error: validator.KeyUnavailable})
+//	emu.AddFault(testkit.Fault{API: "send", Times: 3, Error: validator.KeyRateAPI})
+//	emu.AddFault(testkit.Fault{API: "send", Latency: 2 * time.Second})
+type Fault = fakegraph.FaultRule
+
+// AddFault installs a fault rule and returns its id; the test fails if the
+// rule is invalid (an unknown error key, missing arguments).
+func (e *Emulator) AddFault(f Fault) string {
+	e.t.Helper()
+	r, err := e.srv.AddFault(f)
+	if err != nil {
+		e.fatalf("AddFault: %v", err)
+		return ""
+	}
+	return r.ID
+}
+
+// RemoveFault deletes a fault rule by id.
+func (e *Emulator) RemoveFault(id string) {
+	e.t.Helper()
+	if !e.srv.RemoveFault(id) {
+		e.fatalf("RemoveFault: no fault rule %q", id)
+	}
+}
+
+// ClearFaults deletes every fault rule.
+func (e *Emulator) ClearFaults() { e.srv.ClearFaults() }
+
+// Faults lists the fault rules with how often each matched and applied.
+func (e *Emulator) Faults() []Fault { return e.srv.Faults() }

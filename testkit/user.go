@@ -1,0 +1,89 @@
+package testkit
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// User is a test user of the emulator's Page: a person who writes to the
+// bot. Its actions reach the bot as webhooks; NextMessage waits for what
+// the bot sends back.
+type User struct {
+	emu  *Emulator
+	info fakegraph.User
+
+	mu     sync.Mutex
+	cursor uint64 // the journal sequence NextMessage reads after
+}
+
+// UserOption shapes a test user's profile.
+type UserOption func(*fakegraph.User)
+
+// Locale sets the user's locale ("fr_FR"); the default is en_US.
+func Locale(l string) UserOption { return func(u *fakegraph.User) { u.Locale = l } }
+
+// Timezone sets the user's UTC offset in hours.
+func Timezone(hours float64) UserOption { return func(u *fakegraph.User) { u.Timezone = hours } }
+
+// Gender sets the user's gender as the User Profile API reports it.
+func Gender(g string) UserOption { return func(u *fakegraph.User) { u.Gender = g } }
+
+// Email sets the address the email quick reply sends.
+func Email(addr string) UserOption { return func(u *fakegraph.User) { u.Email = addr } }
+
+// Phone sets the number the phone quick reply sends.
+func Phone(number string) UserOption { return func(u *fakegraph.User) { u.Phone = number } }
+
+// PSID gives the user a chosen PSID (16 digits) instead of a generated one.
+func PSID(id string) UserOption { return func(u *fakegraph.User) { u.PSID = id } }
+
+// User creates a test user on the emulator's Page. name is the full name
+// ("Alice" or "Alice Martin"); the PSID is new unless PSID is given.
+func (e *Emulator) User(name string, opts ...UserOption) *User {
+	e.t.Helper()
+	u := fakegraph.User{Name: name, PageID: e.page.ID}
+	for _, opt := range opts {
+		opt(&u)
+	}
+	got, err := e.srv.AddUser(u)
+	if err != nil {
+		e.fatalf("creating user %q: %v", name, err)
+		return &User{emu: e, info: u}
+	}
+	tu := &User{emu: e, info: got, cursor: e.srv.Journal().Last()}
+	e.mu.Lock()
+	e.users[got.PSID] = tu
+	e.mu.Unlock()
+	return tu
+}
+
+// PSID is the user's page-scoped id, the recipient.id the bot sends to.
+func (u *User) PSID() string { return u.info.PSID }
+
+// Name is the user's full name.
+func (u *User) Name() string { return u.info.Name }
+
+// FirstName is the user's first name, as the conversation shows them.
+func (u *User) FirstName() string { return u.info.FirstName }
+
+// Profile is the user as the emulator stores it.
+func (u *User) Profile() fakegraph.User {
+	p, err := u.emu.srv.GetUser(u.emu.page.ID, u.info.PSID)
+	if err != nil {
+		return u.info
+	}
+	return p
+}
+
+// Block makes the user block the Page (sends to them then get 551), or
+// unblocks with false.
+func (u *User) Block(blocked bool) {
+	u.emu.t.Helper()
+	patch := map[string]json.RawMessage{"blocked": json.RawMessage(strconv.FormatBool(blocked))}
+	if _, err := u.emu.srv.UpdateUser(u.emu.page.ID, u.info.PSID, patch); err != nil {
+		u.emu.fatalf("%s: %v", u.info.FirstName, err)
+	}
+}

@@ -1,0 +1,279 @@
+package validator
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Buttons (PLATFORM.md §2.6), in the button, generic and media templates,
+// and the web_url fields they share with a generic element's default_action.
+
+var (
+	ruleButtons        = Rule{Name: "buttons.array", Source: "MP/send-messages/buttons"}
+	ruleButton         = Rule{Name: "button.object", Source: "MP/send-messages/buttons"}
+	ruleButtonKeys     = Rule{Name: "button.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleButtonType     = Rule{Name: "button.type", Source: "MP/send-messages/buttons"}
+	ruleButtonRemoved  = Rule{Name: "button.type.removed", Source: "MP/send-messages/buttons (element_share, payment removed)"}
+	ruleButtonTitle    = Rule{Name: "button.title", Source: "MP/error-codes 2018053"}
+	ruleButtonTitleLen = Rule{Name: "button.title.length", Limit: 20, Source: "MP/send-messages/buttons (PLATFORM.md D6)"}
+	ruleButtonURL      = Rule{Name: "button.url", Source: "MP/error-codes 2018041"}
+	ruleButtonURLValid = Rule{Name: "button.url.valid", Source: "MP/send-messages/buttons"}
+	ruleExtensions     = Rule{Name: "button.messenger_extensions.domain", Source: "MP/send-messages/buttons (whitelisted_domains)"}
+	ruleHeightRatio    = Rule{Name: "button.webview_height_ratio", Source: "MP/send-messages/buttons"}
+	ruleShareButton    = Rule{Name: "button.webview_share_button", Source: "MP/send-messages/buttons"}
+	ruleFallbackURL    = Rule{Name: "button.fallback_url.without-extensions", Source: "MP/send-messages/buttons"}
+	ruleButtonPayload  = Rule{Name: "button.payload", Source: "MP/error-codes 2018040"}
+	ruleButtonPayLen   = Rule{Name: "button.payload.length", Limit: 1000, Source: "MP/send-messages/buttons"}
+	rulePhonePayload   = Rule{Name: "button.phone_number.payload", Source: "MP/send-messages/buttons"}
+	ruleAccountLinkURL = Rule{Name: "button.account_link.url", Source: "MP/send-messages/buttons"}
+	ruleGameMetadata   = Rule{Name: "button.game_play.game_metadata", Source: "MP/send-messages/buttons"}
+	ruleGameInert      = Rule{Name: "button.game_play.inert", Source: "messemu"}
+	ruleDefaultAction  = Rule{Name: "default_action.object", Source: "MP/send-messages/template/generic"}
+	ruleDefaultTitle   = Rule{Name: "default_action.title", Source: "MP/send-messages/template/generic"}
+	buttonTypes        = []string{"web_url", "postback", "phone_number", "account_link", "account_unlink", "game_play"}
+	removedButtonTypes = []string{"element_share", "payment"}
+	heightRatios       = []string{"compact", "tall", "full"}
+	shareButtonValues  = []string{"hide"}
+	phonePattern       = regexp.MustCompile(`^\+[0-9]+$`)
+	webURLKeys         = []string{"type", "title", "url", "webview_height_ratio", "messenger_extensions", "fallback_url", "webview_share_button"}
+	defaultActionKeys  = set(webURLKeys...)
+	buttonKeysByType   = map[string]map[string]bool{
+		"web_url":        set(webURLKeys...),
+		"postback":       set("type", "title", "payload"),
+		"phone_number":   set("type", "title", "payload"),
+		"account_link":   set("type", "url"),
+		"account_unlink": set("type"),
+		"game_play":      set("type", "title", "payload", "game_metadata"),
+	}
+	gameMetadataKeys = set("player_id", "context_id")
+)
+
+// buttonsLimits says how many buttons an array takes and what an empty or
+// missing one gets.
+type buttonsLimits struct {
+	required bool // missing: "required"
+	nonEmpty bool // []: "nonempty" (button template, observed) rather than too-few
+	few      Rule // []: too-few, when set
+	many     Rule // more: too-many
+}
+
+// buttons checks obj[key], a buttons array. It reports false on an error.
+func (s *sendChecker) buttons(obj map[string]any, key string, p Path, lim buttonsLimits) bool {
+	list, present, ok := s.optArray(obj, key, p, ruleButtons)
+	if !ok {
+		return false
+	}
+	bp := p.Key(key)
+	switch {
+	case !present && lim.required:
+		s.fail(bp, ruleButtons, Err(KeyRequired, bp.Param()), "")
+		return false
+	case !present:
+		return true
+	case len(list) == 0 && lim.nonEmpty:
+		s.fail(bp, ruleButtons, Err(KeyNonEmpty, bp.Param()), "no buttons")
+		return false
+	}
+	if !s.count(len(list), bp, lim.few, lim.many) {
+		return false
+	}
+	for i, item := range list {
+		if !s.button(item, bp, i) {
+			return false
+		}
+	}
+	return true
+}
+
+// button checks buttons[i]; arr is the enclosing array, named by the
+// platform when a removed type is used.
+func (s *sendChecker) button(raw any, arr Path, i int) bool {
+	p := arr.Index(i)
+	b, _, ok := s.object(raw, p, ruleButton)
+	if !ok {
+		return false
+	}
+	typ, present, ok := s.reqText(b, "type", p, ruleButtonType)
+	if !ok {
+		return false
+	}
+	if !present {
+		s.fail(p.Key("type"), ruleButtonType, Err(KeyRequired, p.Key("type").Param()), "")
+		return false
+	}
+	if contains(removedButtonTypes, typ) {
+		s.fail(arr, ruleButtonRemoved, Err(KeyTooMany, arr.Param()), typ+" buttons were removed; the platform answers too-many on the array")
+		return false
+	}
+	if !s.enum(typ, buttonTypes, p.Key("type"), ruleButtonType) {
+		return false
+	}
+	if !s.checkKeys(b, buttonKeysByType[typ], p, ruleButtonKeys) {
+		return false
+	}
+	switch typ {
+	case "web_url":
+		return s.buttonTitle(b, p) && s.webURL(b, p)
+	case "postback":
+		return s.buttonTitle(b, p) && s.postbackPayload(b, p)
+	case "phone_number":
+		if !s.buttonTitle(b, p) {
+			return false
+		}
+		num, _, ok := s.optText(b, "payload", p, rulePhonePayload)
+		if ok && !phonePattern.MatchString(num) {
+			s.warn(p.Key("payload"), rulePhonePayload, "a call button's payload should be + and digits")
+		}
+		return ok
+	case "account_link":
+		u, present, ok := s.reqText(b, "url", p, ruleAccountLinkURL)
+		if !ok {
+			return false
+		}
+		if !present {
+			s.fail(p.Key("url"), ruleAccountLinkURL, Err(KeyRequired, p.Key("url").Param()), "")
+			return false
+		}
+		if pu, ok := httpURL(u); !ok || !strings.EqualFold(pu.Scheme, "https") {
+			s.fail(p.Key("url"), ruleAccountLinkURL, Err(KeyURL, p.Key("url").Param()), "account linking needs an HTTPS URL")
+			return false
+		}
+		return true
+	case "game_play":
+		return s.buttonTitle(b, p) && s.gamePlay(b, p)
+	}
+	return true // account_unlink: type only, checked by its keys
+}
+
+// buttonTitle: missing → btn-title, "" → string, over 20 → W (D6).
+func (s *sendChecker) buttonTitle(b map[string]any, p Path) bool {
+	title, present, ok := s.reqText(b, "title", p, ruleButtonTitle)
+	if !ok {
+		return false
+	}
+	switch {
+	case !present:
+		s.fail(p.Key("title"), ruleButtonTitle, Err(KeyBtnTitle), "")
+		return false
+	case title == "":
+		s.fail(p.Key("title"), ruleButtonTitle, Err(KeyString, p.Key("title").Param()), "empty title")
+		return false
+	case runeLen(title) > ruleButtonTitleLen.Limit:
+		s.warn(p.Key("title"), ruleButtonTitleLen, "titles over 20 code points are truncated")
+	}
+	return true
+}
+
+func (s *sendChecker) postbackPayload(b map[string]any, p Path) bool {
+	payload, present, ok := s.reqText(b, "payload", p, ruleButtonPayload)
+	if !ok {
+		return false
+	}
+	if !present || payload == "" {
+		s.fail(p.Key("payload"), ruleButtonPayload, Err(KeyBtnPayload), "")
+		return false
+	}
+	return s.maxLen(payload, p.Key("payload"), ruleButtonPayLen)
+}
+
+// webURL checks the fields of a web_url button or default action.
+func (s *sendChecker) webURL(b map[string]any, p Path) bool {
+	raw, present, ok := s.reqText(b, "url", p, ruleButtonURL)
+	if !ok {
+		return false
+	}
+	if !present || raw == "" {
+		s.fail(p.Key("url"), ruleButtonURL, Err(KeyBtnURL), "")
+		return false
+	}
+	u, ok := httpURL(raw)
+	if !ok {
+		s.fail(p.Key("url"), ruleButtonURLValid, Err(KeyURL, p.Key("url").Param()), "not an absolute http(s) URL")
+		return false
+	}
+	if ratio, present, ok := s.optText(b, "webview_height_ratio", p, ruleHeightRatio); !ok || (present && !s.enum(ratio, heightRatios, p.Key("webview_height_ratio"), ruleHeightRatio)) {
+		return false
+	}
+	if share, present, ok := s.optText(b, "webview_share_button", p, ruleShareButton); !ok || (present && !s.enum(share, shareButtonValues, p.Key("webview_share_button"), ruleShareButton)) {
+		return false
+	}
+	ext, _, ok := s.optBool(b, "messenger_extensions", p, ruleExtensions)
+	if !ok {
+		return false
+	}
+	if ext && (!strings.EqualFold(u.Scheme, "https") || !s.st.WhitelistedDomain(u.Hostname())) {
+		s.fail(p.Key("url"), ruleExtensions, Err(KeyExtDomain), "messenger_extensions needs HTTPS on a whitelisted domain")
+		return false
+	}
+	fb, hasFallback, ok := s.optText(b, "fallback_url", p, ruleButtonURLValid)
+	if !ok {
+		return false
+	}
+	if hasFallback {
+		if _, ok := httpURL(fb); !ok {
+			s.fail(p.Key("fallback_url"), ruleButtonURLValid, Err(KeyURL, p.Key("fallback_url").Param()), "not an absolute http(s) URL")
+			return false
+		}
+		if !ext {
+			s.warn(p.Key("fallback_url"), ruleFallbackURL, "fallback_url is used only with messenger_extensions")
+		}
+	}
+	return true
+}
+
+func (s *sendChecker) gamePlay(b map[string]any, p Path) bool {
+	if _, _, ok := s.optText(b, "payload", p, ruleGameMetadata); !ok {
+		return false
+	}
+	gm, present, ok := s.optObject(b, "game_metadata", p, ruleGameMetadata)
+	if !ok {
+		return false
+	}
+	if present {
+		gp := p.Key("game_metadata")
+		if !s.checkKeys(gm, gameMetadataKeys, gp, ruleButtonKeys) {
+			return false
+		}
+		_, hasPlayer, ok1 := s.optText(gm, "player_id", gp, ruleGameMetadata)
+		_, hasContext, ok2 := s.optText(gm, "context_id", gp, ruleGameMetadata)
+		if !ok1 || !ok2 {
+			return false
+		}
+		if hasPlayer && hasContext {
+			s.fail(gp, ruleGameMetadata, Err(KeyInvalid), "game_metadata takes player_id or context_id, not both")
+			return false
+		}
+	}
+	s.warn(p, ruleGameInert, "game_play buttons are inert in messemu's UI")
+	return true
+}
+
+// defaultAction checks a generic element's default_action: a web_url
+// without a title (a title is accepted with a warning).
+func (s *sendChecker) defaultAction(obj map[string]any, p Path) bool {
+	da, present, ok := s.optObject(obj, "default_action", p, ruleDefaultAction)
+	if !ok || !present {
+		return ok
+	}
+	dp := p.Key("default_action")
+	if !s.checkKeys(da, defaultActionKeys, dp, ruleButtonKeys) {
+		return false
+	}
+	typ, present, ok := s.reqText(da, "type", dp, ruleDefaultAction)
+	if !ok {
+		return false
+	}
+	if !present {
+		s.fail(dp.Key("type"), ruleDefaultAction, Err(KeyRequired, dp.Key("type").Param()), "")
+		return false
+	}
+	if !s.enum(typ, []string{"web_url"}, dp.Key("type"), ruleDefaultAction) {
+		return false
+	}
+	if _, hasTitle, ok := s.optText(da, "title", dp, ruleDefaultTitle); !ok {
+		return false
+	} else if hasTitle {
+		s.warn(dp.Key("title"), ruleDefaultTitle, "a default_action takes no title")
+	}
+	return s.webURL(da, dp)
+}

@@ -1,0 +1,172 @@
+package validator
+
+import (
+	"testing"
+	"time"
+)
+
+// Top-level rules of the Send API (PLATFORM.md §2.1–§2.3).
+
+var (
+	errOutsideWindow = oauth(10, 2018278, "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview")
+	errNewsOnly      = oauth(10, 2018065, "(#10) This message is sent outside of allowed window. You need News Messaging permission to be able to do it. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview")
+	errNoUser        = oauth(100, 2018001, "(#100) No matching user found")
+	errMsgOrState    = oauth(100, 2018015, "(#100) Must send either message or state")
+	errMsgAndState   = oauth(100, 2018014, "(#100) Cannot send both message and state at the same time.")
+	tagsNow          = "CUSTOMER_FEEDBACK, HUMAN_AGENT, NON_PROMOTIONAL_SUBSCRIPTION"
+	tagsBefore       = "ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, CUSTOMER_FEEDBACK, HUMAN_AGENT, NON_PROMOTIONAL_SUBSCRIPTION, POST_PURCHASE_UPDATE"
+	retiredTags      = []string{"BUSINESS_PRODUCTIVITY", "COMMUNITY_ALERT", "CONFIRMED_EVENT_REMINDER", "PAIRING_UPDATE", "APPLICATION_UPDATE", "PAYMENT_UPDATE", "PERSONAL_FINANCE_UPDATE", "SHIPPING_UPDATE", "RESERVATION_UPDATE", "ISSUE_RESOLUTION", "APPOINTMENT_UPDATE", "GAME_EVENT", "TRANSPORTATION_UPDATE", "FEATURE_FUNCTIONALITY_UPDATE", "TICKET_UPDATE"}
+)
+
+// tagged is a text send to psid with messaging_type MESSAGE_TAG and tag.
+func tagged(psid, tag, message string) string {
+	return `{"recipient":{"id":"` + psid + `"},"messaging_type":"MESSAGE_TAG","tag":"` + tag + `","message":` + message + `}`
+}
+
+// action is a sender action to psid with extra top-level fields.
+func action(psid, act, extra string) string {
+	return `{"recipient":{"id":"` + psid + `"},"sender_action":"` + act + `"` + extra + `}`
+}
+
+// lastSeen sets alice's last interaction and last message to ago before now.
+func lastSeen(ago time.Duration) func(*fakeState) {
+	return func(f *fakeState) {
+		f.users[alice] = UserInfo{LastInteraction: f.now.Add(-ago), LastMessage: f.now.Add(-ago)}
+	}
+}
+
+// at moves the clock to t, keeping alice in the window.
+func at(t time.Time) func(*fakeState) {
+	return func(f *fakeState) {
+		f.now = t
+		f.users[alice] = UserInfo{LastInteraction: t.Add(-time.Hour), LastMessage: t.Add(-time.Hour)}
+	}
+}
+
+var beforeCutoff = TagCutoff.Add(-time.Second)
+
+var topLevelCases = []sendCase{
+	// §2 example.
+	{name: "text send (§2 example)", body: to(text("hello"))},
+
+	// recipient (§2.1).
+	{name: "recipient missing", body: `{"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: errRequired("recipient")},
+	{name: "recipient null", body: `{"recipient":null,"message":{"text":"hi"}}`, want: errRequired("recipient")},
+	{name: "recipient not an object", body: `{"recipient":"` + alice + `","message":{"text":"hi"}}`, want: errInvalid},
+	{name: "recipient names no one", body: `{"recipient":{},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) param recipient must be non-empty.")},
+	{name: "recipient with two keys", body: `{"recipient":{"id":"` + alice + `","user_ref":"` + userRef + `"},"message":{"text":"hi"}}`, want: errInvalid},
+	{name: "recipient id not digits", body: `{"recipient":{"id":"alice"},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`)},
+	{name: "recipient id empty", body: `{"recipient":{"id":""},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`)},
+	{name: "recipient id as a number is coerced", body: `{"recipient":{"id":` + alice + `},"messaging_type":"RESPONSE","message":{"text":"hi"}}`},
+	{name: "recipient id as an object", body: `{"recipient":{"id":{"v":1}},"message":{"text":"hi"}}`, want: errString("recipient[id]")},
+	{name: "recipient unknown PSID", body: `{"recipient":{"id":"1234567890123456"},"message":{"text":"hi"}}`, want: errNoUser},
+	{name: "recipient blocked the Page", body: `{"recipient":{"id":"` + carla + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(551, 1545041, "(#551) This person isn't available right now.")},
+	{name: "recipient thread owned by another app", body: `{"recipient":{"id":"` + dan + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(10, 2018300, "(#10) Message failed to send because another app is controlling this thread now.")},
+	{name: "recipient user_ref from an opt-in", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`},
+	{name: "recipient unknown user_ref", body: `{"recipient":{"user_ref":"nope"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: errNoUser},
+	{name: "recipient one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnValid + `"},"messaging_type":"UPDATE","message":{"text":"back in stock"}}`, warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient used one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnUsed + `"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient expired one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnExpired + `"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient unknown one-time token", body: `{"recipient":{"one_time_notif_token":"1"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient comment_id", body: `{"recipient":{"comment_id":"1_2"},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) Private replies (recipient.comment_id) is not emulated by messemu")},
+	{name: "recipient post_id", body: `{"recipient":{"post_id":"1_2"},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) Private replies (recipient.post_id) is not emulated by messemu")},
+	{name: "recipient notification_messages_token", body: `{"recipient":{"notification_messages_token":"t"},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) Marketing messages (recipient.notification_messages_token) is not emulated by messemu")},
+	{name: "recipient phone_number", body: `{"recipient":{"phone_number":"+15105551234","name":{"first_name":"A"}},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) Customer matching (recipient.phone_number) is not emulated by messemu")},
+
+	// message / sender_action (§2.1).
+	{name: "message and sender_action", body: `{"recipient":{"id":"` + alice + `"},"sender_action":"typing_on","message":{"text":"hi"}}`, want: errMsgAndState},
+	{name: "neither message nor sender_action", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE"}`, want: errMsgOrState},
+	{name: "message null counts as absent", body: `{"recipient":{"id":"` + alice + `"},"message":null,"sender_action":"mark_seen"}`, warns: []string{wLenient}},
+	{name: "message not an object", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":"hi"}`, want: errInvalid},
+
+	// messaging_type (§2.1, D1).
+	{name: "messaging_type missing (D1)", body: `{"recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`, warns: []string{wNoType}},
+	{name: "messaging_type empty (D22)", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"","message":{"text":"hi"}}`, warns: []string{wLenient, wNoType}},
+	{name: "messaging_type missing with a tag means MESSAGE_TAG", body: `{"recipient":{"id":"` + bob + `"},"tag":"NON_PROMOTIONAL_SUBSCRIPTION","message":{"text":"hi"}}`, state: func(f *fakeState) { f.page.News = true }, warns: []string{wNoType}},
+	{name: "messaging_type UPDATE", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"UPDATE","message":{"text":"hi"}}`},
+	{name: "messaging_type UTILITY skips the window", body: `{"recipient":{"id":"` + bob + `"},"messaging_type":"UTILITY","message":{"text":"hi"}}`, warns: []string{"messaging_type.utility"}},
+	{name: "messaging_type off the list", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"PROMO","message":{"text":"hi"}}`, want: errEnum("messaging_type", "RESPONSE, UPDATE, MESSAGE_TAG, UTILITY", "PROMO")},
+	{name: "messaging_type lower case", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"response","message":{"text":"hi"}}`, want: errEnum("messaging_type", "RESPONSE, UPDATE, MESSAGE_TAG, UTILITY", "response")},
+
+	// The 24-hour window (§2.2, D11): open while now < last + 24h.
+	{name: "window open 24h less a second", body: to(text("hi")), state: lastSeen(24*time.Hour - time.Second)},
+	{name: "window closed at exactly 24h", body: to(text("hi")), state: lastSeen(24 * time.Hour), want: errOutsideWindow},
+	{name: "window closed after 25h", body: to(text("hi")), state: lastSeen(25 * time.Hour), want: errOutsideWindow},
+	{name: "window never opened", body: `{"recipient":{"id":"` + bob + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: errOutsideWindow},
+	{name: "UPDATE outside the window", body: `{"recipient":{"id":"` + bob + `"},"messaging_type":"UPDATE","message":{"text":"hi"}}`, want: errOutsideWindow},
+
+	// tag (§2.1, §2.2).
+	{name: "MESSAGE_TAG without a tag", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","message":{"text":"hi"}}`, want: errRequired("tag")},
+	{name: "MESSAGE_TAG with an empty tag", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","tag":"","message":{"text":"hi"}}`, want: errRequired("tag"), warns: []string{wLenient}},
+	{name: "tag with RESPONSE is ignored", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","tag":"SHIPPING_UPDATE","message":{"text":"hi"}}`, warns: []string{"tag.ignored"}},
+	{name: "HUMAN_AGENT 7 days less a second", body: tagged(alice, "HUMAN_AGENT", text("hi")), state: lastSeen(7*24*time.Hour - time.Second)},
+	{name: "HUMAN_AGENT at exactly 7 days", body: tagged(alice, "HUMAN_AGENT", text("hi")), state: lastSeen(7 * 24 * time.Hour), want: errOutsideWindow},
+	{name: "HUMAN_AGENT never wrote", body: tagged(bob, "HUMAN_AGENT", text("hi")), want: errOutsideWindow},
+	{name: "HUMAN_AGENT without the permission", body: tagged(alice, "HUMAN_AGENT", text("hi")), state: func(f *fakeState) { f.page.HumanAgent = false }, want: errOutsideWindow},
+	{name: "CUSTOMER_FEEDBACK with its template", body: tagged(alice, "CUSTOMER_FEEDBACK", feedbackMessage), state: lastSeen(3 * 24 * time.Hour)},
+	{name: "CUSTOMER_FEEDBACK at exactly 7 days", body: tagged(alice, "CUSTOMER_FEEDBACK", feedbackMessage), state: lastSeen(7 * 24 * time.Hour), want: errOutsideWindow},
+	{name: "CUSTOMER_FEEDBACK on text (D20)", body: tagged(alice, "CUSTOMER_FEEDBACK", text("hi")), want: errInvalid},
+	{name: "CUSTOMER_FEEDBACK on another template (D20)", body: tagged(alice, "CUSTOMER_FEEDBACK", `{"attachment":{"type":"template","payload":{"template_type":"button","text":"t","buttons":[{"type":"postback","title":"a","payload":"b"}]}}}`), want: errInvalid},
+	{name: "NON_PROMOTIONAL_SUBSCRIPTION on a News Page", body: tagged(bob, "NON_PROMOTIONAL_SUBSCRIPTION", text("news")), state: func(f *fakeState) { f.page.News = true }},
+	{name: "NON_PROMOTIONAL_SUBSCRIPTION elsewhere", body: tagged(bob, "NON_PROMOTIONAL_SUBSCRIPTION", text("news")), want: errNewsOnly},
+	{name: "ACCOUNT_UPDATE a second before the cutoff", body: tagged(bob, "ACCOUNT_UPDATE", text("hi")), state: at(beforeCutoff)},
+	{name: "CONFIRMED_EVENT_UPDATE before the cutoff", body: tagged(bob, "CONFIRMED_EVENT_UPDATE", text("hi")), state: at(beforeCutoff)},
+	{name: "POST_PURCHASE_UPDATE before the cutoff", body: tagged(bob, "POST_PURCHASE_UPDATE", text("hi")), state: at(beforeCutoff)},
+	{name: "ACCOUNT_UPDATE at the cutoff", body: tagged(bob, "ACCOUNT_UPDATE", text("hi")), state: at(TagCutoff), want: errEnum("tag", tagsNow, "ACCOUNT_UPDATE")},
+	{name: "CONFIRMED_EVENT_UPDATE after the cutoff", body: tagged(bob, "CONFIRMED_EVENT_UPDATE", text("hi")), want: errEnum("tag", tagsNow, "CONFIRMED_EVENT_UPDATE")},
+	{name: "POST_PURCHASE_UPDATE after the cutoff", body: tagged(bob, "POST_PURCHASE_UPDATE", text("hi")), want: errEnum("tag", tagsNow, "POST_PURCHASE_UPDATE")},
+	{name: "unknown tag before the cutoff", body: tagged(alice, "PROMO", text("hi")), state: at(beforeCutoff), want: errEnum("tag", tagsBefore, "PROMO")},
+	{name: "lower-case tag", body: tagged(alice, "human_agent", text("hi")), want: errEnum("tag", tagsNow, "human_agent")},
+
+	// notification_type, persona_id, reply_to (§2.1).
+	{name: "notification_type REGULAR", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","notification_type":"REGULAR","message":{"text":"hi"}}`},
+	{name: "notification_type SILENT_PUSH", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","notification_type":"SILENT_PUSH","message":{"text":"hi"}}`},
+	{name: "notification_type NO_PUSH", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","notification_type":"NO_PUSH","message":{"text":"hi"}}`},
+	{name: "notification_type off the list", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","notification_type":"LOUD","message":{"text":"hi"}}`, want: errEnum("notification_type", "REGULAR, SILENT_PUSH, NO_PUSH", "LOUD")},
+	{name: "notification_type null (D22)", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","notification_type":null,"message":{"text":"hi"}}`, warns: []string{wLenient}},
+	{name: "persona_id live", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","persona_id":"` + persona + `","message":{"text":"hi"}}`},
+	{name: "persona_id unknown", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","persona_id":"999","message":{"text":"hi"}}`, want: errInvalid},
+	{name: "reply_to a thread message", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","reply_to":{"mid":"` + knownMID + `"},"message":{"text":"hi"}}`},
+	{name: "reply_to another thread's message", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","reply_to":{"mid":"` + bobMID + `"},"message":{"text":"hi"}}`, want: errInvalid},
+	{name: "reply_to without mid", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","reply_to":{},"message":{"text":"hi"}}`, want: errRequired("reply_to[mid]")},
+	{name: "reply_to not an object", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","reply_to":"m_1","message":{"text":"hi"}}`, want: errInvalid},
+	{name: "reply_to with no user message in 24h", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","reply_to":{"mid":"` + knownMID + `"},"message":{"text":"hi"}}`, state: lastSeen(2 * 24 * time.Hour), warns: []string{"reply_to.window"}},
+	{name: "unknown top-level params are ignored (W)", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"},"foo":1}`, warns: []string{"unknown-parameter"}},
+	{name: "token and proof in the body", body: `{"access_token":"EAAx","appsecret_proof":"ab","recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`},
+
+	// Sender actions (§2.3).
+	{name: "typing_on", body: action(alice, "typing_on", "")},
+	{name: "typing_off with a persona", body: action(alice, "typing_off", `,"persona_id":"`+persona+`"`)},
+	{name: "typing_on with an unknown persona", body: action(alice, "typing_on", `,"persona_id":"999"`), want: errInvalid},
+	{name: "mark_seen with a persona (W)", body: action(alice, "mark_seen", `,"persona_id":"`+persona+`"`), warns: []string{"sender_action.alone"}},
+	{name: "sender action with messaging_type (W)", body: action(alice, "typing_on", `,"messaging_type":"RESPONSE"`), warns: []string{"sender_action.alone"}},
+	{name: "sender action off the list", body: action(alice, "typing", ""), want: errEnum("sender_action", "typing_on, typing_off, mark_seen, react, unreact", "typing")},
+	{name: "sender action outside the window (D18)", body: action(bob, "typing_on", ""), warns: []string{"sender_action.window"}},
+	{name: "sender action at exactly 24h (D18)", body: action(alice, "mark_seen", ""), state: lastSeen(24 * time.Hour), warns: []string{"sender_action.window"}},
+	{name: "react", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`","reaction":"😊"}`)},
+	{name: "react with a flag and a joined emoji", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`","reaction":"👩‍💻"}`)},
+	{name: "react with text (W)", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`","reaction":"love"}`), warns: []string{"sender_action.react.emoji"}},
+	{name: "react with two emoji (W)", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`","reaction":"😊😊"}`), warns: []string{"sender_action.react.emoji"}},
+	{name: "react without payload", body: action(alice, "react", ""), want: errRequired("payload[message_id]")},
+	{name: "react without message_id", body: action(alice, "react", `,"payload":{"reaction":"😊"}`), want: errRequired("payload[message_id]")},
+	{name: "react without reaction", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`"}`), want: errRequired("payload[reaction]")},
+	{name: "react to an unknown mid", body: action(alice, "react", `,"payload":{"message_id":"m_nope","reaction":"😊"}`), want: errInvalid},
+	{name: "unreact", body: action(alice, "unreact", `,"payload":{"message_id":"`+knownMID+`"}`)},
+	{name: "unreact without message_id", body: action(alice, "unreact", `,"payload":{}`), want: errRequired("payload[message_id]")},
+
+	// Lenient forms (D22) at the top level.
+	{name: "persona_id empty counts as absent", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","persona_id":"","message":{"text":"hi"}}`, warns: []string{wLenient}},
+	{name: "reply_to null counts as absent", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","reply_to":null,"message":{"text":"hi"}}`, warns: []string{wLenient}},
+}
+
+func TestSendTopLevel(t *testing.T) {
+	t.Parallel()
+	cases := append([]sendCase(nil), topLevelCases...)
+	for _, tag := range retiredTags {
+		cases = append(cases,
+			sendCase{name: "retired tag " + tag + " before the cutoff", body: tagged(alice, tag, text("hi")), state: at(beforeCutoff), want: errEnum("tag", tagsBefore, tag)},
+			sendCase{name: "retired tag " + tag, body: tagged(alice, tag, text("hi")), want: errEnum("tag", tagsNow, tag)},
+		)
+	}
+	runSendCases(t, cases)
+}
