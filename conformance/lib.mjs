@@ -212,12 +212,19 @@ export const expect = {
     const w = [...want].sort();
     if (got.join(',') !== w.join(',')) fail(`${what}: want keys [${w}], got [${got}]`);
   },
+  // deepEqual compares JSON values; object key order does not matter, array order does.
   deepEqual(got, want, what) {
-    const g = JSON.stringify(got);
-    const w = JSON.stringify(want);
+    const g = canonical(got);
+    const w = canonical(want);
     if (g !== w) fail(`${what}: want ${brief(w)}, got ${brief(g)}`);
   },
 };
+
+function canonical(v) {
+  return JSON.stringify(v, (_, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x,
+  );
+}
 
 // check runs one named check. A check that throws fails; the reason and the
 // last exchange are printed.

@@ -218,9 +218,8 @@ func (s *Server) saveAttachment(c *call, up *upload, reusable bool) *Attachment 
 		f := *up.file
 		a.File = &f
 	}
-	for a.ID == "" || c.page.attachments[a.ID] != nil {
-		a.ID = s.ids.ObjectID()
-	}
+	a.ID = s.newObjectID(c.page) // node.go: one id space
+
 	c.page.attachments[a.ID] = a
 	return a
 }
@@ -308,5 +307,5 @@ func (s *Server) deleteAttachmentNode(c *call, id string) (any, bool) {
 		return nil, false
 	}
 	delete(c.page.attachments, id)
-	return map[string]bool{"success": true}, true
+	return Success{Success: true}, true
 }

@@ -43,6 +43,9 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	if c.token == "" {
 		return c.fail("access_token", ruleToken, validator.Err(validator.KeyNoToken), "no access token")
 	}
+	if c.token == s.appToken() {
+		return s.authenticateApp(c) // subscriptions.go
+	}
 	s.mu.RLock()
 	info, ok := s.tokens[c.token]
 	var page *pageState

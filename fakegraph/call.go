@@ -25,8 +25,11 @@ type call struct {
 	files   []File
 	token   string
 	page    *pageState // the token's Page
-	route   *route
-	now     time.Time
+	// appToken: the call came with the app access token (app_id|secret),
+	// which serves only the app's own routes (subscriptions.go).
+	appToken bool
+	route    *route
+	now      time.Time
 
 	// Set by handlers, for the journal.
 	psid       string
@@ -34,6 +37,9 @@ type call struct {
 	violations []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
+	// api overrides the route's family in the journal (node.go: GET /{id}
+	// of a user is "user_profile", of a persona "personas", ...).
+	api string
 }
 
 // response is a finished answer, kept apart from the http.ResponseWriter so
@@ -138,6 +144,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, gerr
 	}
 	c.route = rt
+	if gerr := c.checkAppToken(); gerr != nil {
+		return nil, gerr
+	}
 	if gerr := c.resolvePage(); gerr != nil {
 		return nil, gerr
 	}
@@ -284,6 +293,9 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	api := ""
 	if c.route != nil {
 		api = c.route.api
+	}
+	if c.api != "" {
+		api = c.api
 	}
 	pageID := ""
 	if c.page != nil {

@@ -90,7 +90,7 @@ func (s *Server) appName(p *pageState, app string) string {
 	case PageInboxAppID:
 		return "Page Inbox"
 	case s.opts.appID:
-		return "messemu Test App"
+		return appDisplayName
 	}
 	return "App " + app
 }
@@ -349,7 +349,7 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			return nil, c.fail(ref.path, ref.rule, ref.err, ref.detail)
 		}
 		s.journalHandover(c.page.ID, c.now, evs)
-		return map[string]bool{"success": true}, nil
+		return Success{Success: true}, nil
 	}
 }
 

@@ -77,18 +77,18 @@ func (s *Server) createLabel(c *call) (any, error) {
 	return map[string]string{"id": l.id}, nil
 }
 
-// labelNode answers the asked fields (default page_label_name) and id.
-func labelNode(l *labelState, fields map[string]bool) map[string]string {
-	n := map[string]string{"id": l.id}
+// labelNode answers the asked fields (default page_label_name), then id.
+func labelNode(l *labelState, fields []string) orderedObject {
 	if fields == nil {
-		fields = map[string]bool{"page_label_name": true}
+		fields = []string{"page_label_name"}
 	}
-	for f := range fields {
+	n := make(orderedObject, 0, len(fields)+1)
+	for _, f := range fields {
 		if f != "id" {
-			n[f] = l.name
+			n = append(n, field{f, l.name})
 		}
 	}
-	return n
+	return append(n, field{"id", l.id})
 }
 
 func (s *Server) listLabels(c *call) (any, error) {

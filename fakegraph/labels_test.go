@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -172,5 +173,41 @@ func TestLabelErrors(t *testing.T) {
 	}
 	if ls, err := s.UserLabels(DefaultPageID, alice); err != nil || len(ls) != 0 {
 		t.Errorf("refused calls labelled alice: %v %v", ls, err)
+	}
+}
+
+// TestAnswerKeyOrder: nodes answer the asked fields in order, then id;
+// profile settings in the documentation's order (some clients compare the
+// JSON text).
+func TestAnswerKeyOrder(t *testing.T) {
+	t.Parallel()
+	s := New()
+	raw := func(method, path, body string) string {
+		t.Helper()
+		req := httptest.NewRequest(method, path+"&access_token="+DefaultPageToken, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body.String())
+		}
+		return rec.Body.String()
+	}
+	vip := createLabel(t, s, `{"name":"vip"}`)
+	persona := createPersona(t, s, "Ben")
+	raw("POST", "/me/messenger_profile?x=1", `{"ice_breakers":[{"payload":"HOURS","question":"Hours?"}],"greeting":[{"text":"Hi","locale":"default"}]}`)
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/" + vip + "?fields=name", `{"name":"vip","id":"` + vip + `"}`},
+		{"GET", "/" + vip + "?fields=id,page_label_name,name", `{"page_label_name":"vip","name":"vip","id":"` + vip + `"}`},
+		{"GET", "/me/custom_labels?fields=name", `{"data":[{"name":"vip","id":"` + vip + `"}]`},
+		{"GET", "/" + persona + "?x=1", `{"name":"Ben","profile_picture_url":"https://www.example.com/Ben.png","id":"` + persona + `"}`},
+		{"GET", "/" + alice + "?fields=last_name,first_name,timezone", `{"last_name":"Martin","first_name":"Alice","timezone":-7,"id":"` + alice + `"}`},
+		{"GET", "/me/messenger_profile?fields=ice_breakers,greeting", `{"data":[{"greeting":[{"locale":"default","text":"Hi"}],"ice_breakers":[{"question":"Hours?","payload":"HOURS"}]}]}`},
+	} {
+		if got := raw(tc.method, tc.path, ""); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s %s = %s, want %s…", tc.method, tc.path, got, tc.want)
+		}
 	}
 }

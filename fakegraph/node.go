@@ -15,6 +15,8 @@ func (s *Server) nodeRoutes() []route {
 // nodeKind is one kind of Graph node in the id space.
 type nodeKind struct {
 	name string
+	// api is the family the journal records a call on the node under.
+	api string
 	// has reports whether id is a node of this kind on p; s.mu is held.
 	has func(p *pageState, id string) bool
 	// get and del answer GET and DELETE /{id} for a node of this kind;
@@ -26,11 +28,11 @@ type nodeKind struct {
 // nodeKinds lists every kind of node, one line per family.
 func (s *Server) nodeKinds() []nodeKind {
 	return []nodeKind{
-		{name: "user", has: hasUser, get: s.getUserProfile},                         // userprofile.go
-		{name: "persona", has: hasPersona, get: s.getPersona, del: s.deletePersona}, // personas.go
-		{name: "label", has: hasLabel, get: s.getLabel, del: s.deleteLabel},         // labels.go
-		{name: "message", has: hasMessage, get: s.getMessage},
-		{name: "attachment", has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // below
+		{name: "user", api: "user_profile", has: hasUser, get: s.getUserProfile},                                    // userprofile.go
+		{name: "persona", api: "personas", has: hasPersona, get: s.getPersona, del: s.deletePersona},                // personas.go
+		{name: "label", api: "labels", has: hasLabel, get: s.getLabel, del: s.deleteLabel},                          // labels.go
+		{name: "message", api: "node", has: hasMessage, get: s.getMessage},                                          // below
+		{name: "attachment", api: "attachments", has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // attachments.go, adapted below
 	}
 }
 
@@ -58,6 +60,7 @@ func (s *Server) getNode(c *call) (any, error) {
 		return PageNode{Name: c.page.Name, ID: c.page.ID}, nil
 	}
 	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {
+		c.api = k.api
 		return k.get(c, id)
 	}
 	return nil, validator.UnsupportedError(c.method, id)
@@ -66,6 +69,7 @@ func (s *Server) getNode(c *call) (any, error) {
 func (s *Server) deleteNode(c *call) (any, error) {
 	id := c.segs[0]
 	if k, ok := s.nodeKindOf(c, id); ok && k.del != nil {
+		c.api = k.api
 		return k.del(c, id)
 	}
 	return nil, validator.UnsupportedError(c.method, id)

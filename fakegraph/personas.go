@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -114,36 +115,36 @@ func (s *Server) deletePersona(c *call, id string) (any, error) {
 	return Success{Success: true}, nil
 }
 
-func personaNode(p *Persona, fields map[string]bool) PersonaNode {
+func personaNode(p *Persona, fields []string) PersonaNode {
 	n := PersonaNode{ID: p.ID}
-	if fields == nil || fields["name"] {
+	if fields == nil || slices.Contains(fields, "name") {
 		n.Name = p.Name
 	}
-	if fields == nil || fields["profile_picture_url"] {
+	if fields == nil || slices.Contains(fields, "profile_picture_url") {
 		n.ProfilePictureURL = p.ProfilePictureURL
 	}
 	return n
 }
 
-// nodeFields reads `fields` for a node that answers the given fields; nil
-// means none were asked for (the default answer). An unknown field is
-// refused with the generic error: the platform's text is not documented
-// for these nodes (D16).
-func (c *call) nodeFields(known []string, rule validator.Rule) (map[string]bool, *validator.GraphError) {
+// nodeFields reads `fields` for a node that answers the given fields, in
+// the order asked and without repeats; nil means none were asked for (the
+// default answer). An unknown field is refused with the generic error: the
+// platform's text is not documented for these nodes (D16).
+func (c *call) nodeFields(known []string, rule validator.Rule) ([]string, *validator.GraphError) {
 	list, _ := c.listParam("fields")
 	if len(list) == 0 {
 		return nil, nil
 	}
-	out := map[string]bool{}
+	var out []string
+	seen := map[string]bool{}
 	for _, f := range list {
-		ok := false
-		for _, k := range known {
-			ok = ok || k == f
-		}
-		if !ok {
+		if !slices.Contains(known, f) {
 			return nil, c.fail("fields", rule, validator.Err(validator.KeyInvalid), "no field "+f+"; this node answers "+strings.Join(known, ", "))
 		}
-		out[f] = true
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
 	}
 	return out, nil
 }

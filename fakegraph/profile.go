@@ -65,7 +65,7 @@ func (s *Server) setProfile(c *call) (any, error) {
 	}
 	stored := make(map[string]json.RawMessage, len(chk.Fields))
 	for k, v := range chk.Fields {
-		b, err := json.Marshal(v)
+		b, err := json.Marshal(profileOrder(v))
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +145,7 @@ func (s *Server) setUserSettings(c *call) (any, error) {
 	if gerr := res.Err(); gerr != nil {
 		return nil, gerr
 	}
-	b, err := json.Marshal(c.params["persistent_menu"])
+	b, err := json.Marshal(profileOrder(c.params["persistent_menu"]))
 	if err != nil {
 		return nil, err
 	}

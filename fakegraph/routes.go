@@ -21,14 +21,15 @@ type route struct {
 // group's routes stand at the top of its file.
 func (s *Server) allRoutes() []route {
 	groups := [][]route{
-		s.sendRoutes(),       // send.go: POST /{page}/messages
-		s.nodeRoutes(),       // node.go: GET /me, GET and DELETE /{id}
-		s.profileRoutes(),    // profile.go: messenger_profile, custom_user_settings
-		s.personaRoutes(),    // personas.go: POST and GET /{page}/personas
-		s.labelRoutes(),      // labels.go: custom_labels, /{label}/label
-		s.attachmentRoutes(), // attachments.go: POST /{page}/message_attachments
-		s.handoverRoutes(),   // handover.go: /{page}/*_thread_control, thread_owner, secondary_receivers
-		s.batchRoutes(),      // batch.go: POST / (batch requests)
+		s.sendRoutes(),         // send.go: POST /{page}/messages
+		s.nodeRoutes(),         // node.go: GET /me, GET and DELETE /{id}
+		s.profileRoutes(),      // profile.go: messenger_profile, custom_user_settings
+		s.personaRoutes(),      // personas.go: POST and GET /{page}/personas
+		s.labelRoutes(),        // labels.go: custom_labels, /{label}/label
+		s.attachmentRoutes(),   // attachments.go: POST /{page}/message_attachments
+		s.handoverRoutes(),     // handover.go: /{page}/*_thread_control, thread_owner, secondary_receivers
+		s.batchRoutes(),        // batch.go: POST / (batch requests)
+		s.subscriptionRoutes(), // subscriptions.go: subscribed_apps, /{app-id}/subscriptions, debug_token, messaging_feature_review
 	}
 	var all []route
 	for _, g := range groups {
@@ -44,17 +45,22 @@ func (s *Server) allRoutes() []route {
 // false with a Graph error when no route applies: 2500 for an unknown path,
 // 100/33 for a known path with the wrong method (PLATFORM.md D14).
 func (s *Server) match(method string, segs []string) (*route, *validator.GraphError) {
-	var pathKnown *route
+	var pathKnown, found *route
 	best := -1
 	for i := range s.routes {
 		r := &s.routes[i]
 		if !segsMatch(r.segs, segs) {
 			continue
 		}
-		if r.method == method {
-			return r, nil
+		// A route with more literal segments wins (GET /debug_token over
+		// GET /{id}); among equals the first listed does.
+		if r.method == method && (found == nil || literals(r.segs) > literals(found.segs)) {
+			found = r
 		}
 		pathKnown = r
+	}
+	if found != nil {
+		return found, nil
 	}
 	if pathKnown != nil {
 		return nil, validator.UnsupportedError(method, nodeOf(segs))
@@ -70,6 +76,17 @@ func (s *Server) match(method string, segs []string) (*route, *validator.GraphEr
 		return nil, validator.UnsupportedError(method, nodeOf(segs))
 	}
 	return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[best:], "/"))
+}
+
+// literals counts a pattern's literal segments.
+func literals(pattern []string) int {
+	n := 0
+	for _, p := range pattern {
+		if p != "{page}" && p != "{id}" {
+			n++
+		}
+	}
+	return n
 }
 
 func segsMatch(pattern, segs []string) bool {

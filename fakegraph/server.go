@@ -62,8 +62,9 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
-	hooks     *dispatcher // webhook delivery (dispatch.go)
-	faults    faultSet    // faults.go
+	hooks     *dispatcher       // webhook delivery (dispatch.go)
+	appSubs   *appSubscriptions // subscriptions.go
+	faults    faultSet          // faults.go
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -100,6 +101,7 @@ func New(opts ...Option) *Server {
 		ids:       o.ids,
 		journal:   NewJournal(o.journalLimit),
 		validator: validator.New(o.schemas),
+		appSubs:   newAppSubscriptions(),
 	}
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
 	s.hooks = newDispatcher(s)
@@ -129,6 +131,7 @@ func (s *Server) resetState() {
 		}
 	}
 	s.limits.reset()
+	s.appSubs.reset()
 }
 
 // Reset forgets every message, user change and setting and goes back to the

@@ -77,8 +77,9 @@ type pageState struct {
 	personas   *personaStore     // personas.go
 	labels     *labelStore       // labels.go
 
-	attachments map[string]*Attachment // attachments.go
-	handover    *handoverState         // handover.go
+	attachments  map[string]*Attachment // attachments.go
+	handover     *handoverState         // handover.go
+	subscription *subscription          // subscriptions.go; nil: every sent field
 }
 
 type otnToken struct {

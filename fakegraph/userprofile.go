@@ -42,21 +42,26 @@ func (s *Server) getUserProfile(c *call, psid string) (any, error) {
 	return userProfile(user, fields), nil
 }
 
-// userProfile answers the asked fields that are set, plus id.
-func userProfile(u User, fields []string) map[string]any {
-	out := map[string]any{"id": u.PSID}
+// userProfile answers the asked fields that are set, in the order asked,
+// then id.
+func userProfile(u User, fields []string) orderedObject {
 	text := map[string]string{
 		"name": u.Name, "first_name": u.FirstName, "last_name": u.LastName,
 		"profile_pic": u.ProfilePic, "locale": u.Locale, "gender": u.Gender,
 	}
+	out := make(orderedObject, 0, len(fields)+1)
+	seen := map[string]bool{"id": true}
 	for _, f := range fields {
-		if f == "timezone" {
-			out[f] = u.Timezone
+		if seen[f] {
 			continue
 		}
-		if v := text[f]; v != "" {
-			out[f] = v
+		seen[f] = true
+		switch {
+		case f == "timezone":
+			out = append(out, field{f, u.Timezone})
+		case text[f] != "":
+			out = append(out, field{f, text[f]})
 		}
 	}
-	return out
+	return append(out, field{"id", u.PSID})
 }

@@ -81,11 +81,15 @@ func TestOneIDSpace(t *testing.T) {
 	persona := createPersona(t, s, "Ben")
 	label := createLabel(t, s, `{"page_label_name":"vip"}`)
 	for _, tc := range []struct {
-		id, key string
+		id, key, api string
 	}{
-		{alice, "name"}, {persona, "profile_picture_url"}, {label, "page_label_name"}, {mid, "created_time"}, {"me", "name"}, {DefaultPageID, "name"},
+		{alice, "name", "user_profile"}, {persona, "profile_picture_url", "personas"}, {label, "page_label_name", "labels"},
+		{mid, "created_time", "node"}, {"me", "name", "node"}, {DefaultPageID, "name", "node"},
 	} {
 		out := mustGraph(t, s, "GET", "/"+tc.id, "")
+		if ev := s.Journal().After(s.Journal().Last()-1, 0); len(ev) != 1 || ev[0].API != tc.api {
+			t.Errorf("GET /%s journalled as %+v, want API %q", tc.id, ev, tc.api)
+		}
 		if _, ok := out[tc.key]; !ok || (out["id"] != tc.id && tc.id != "me") {
 			t.Errorf("GET /%s = %v, want its %s and id", tc.id, out, tc.key)
 		}

@@ -27,9 +27,12 @@ const DefaultTimeout = 5 * time.Second
 // anything.
 const emulatorHost = "graph.messemu.test"
 
-// botURL is where the webhook dispatcher posts when the bot is an
-// http.Handler served in process.
-const botURL = "http://bot.messemu.test/webhook"
+// botHost and botURL are where the webhook dispatcher posts when the bot
+// is an http.Handler served in process.
+const (
+	botHost = "bot.messemu.test"
+	botURL  = "http://" + botHost + "/webhook"
+)
 
 // Emulator is one private Messenger Platform for one test: its own Page,
 // token, users, virtual clock and journal.
@@ -40,7 +43,9 @@ type Emulator struct {
 	url     string
 	client  *http.Client
 	timeout time.Duration
-	start   uint64 // the journal's last sequence number when Start returned
+	// receipts is the Receipts option, kept for SetBot and SetWebhook.
+	receipts *bool
+	start    uint64 // the journal's last sequence number when Start returned
 
 	mu    sync.Mutex
 	users map[string]*User // by PSID

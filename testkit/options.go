@@ -13,6 +13,7 @@ type Option func(*options)
 
 type options struct {
 	bot         http.Handler
+	botFrom     func(*Emulator) http.Handler
 	webhookURL  string
 	appSecret   string
 	verifyToken string
@@ -31,6 +32,17 @@ type options struct {
 // webhooks to h through a transport that calls h directly, with no socket.
 func Bot(h http.Handler) Option {
 	return func(o *options) { o.bot = h }
+}
+
+// BotFrom builds the bot once the emulator is up, so the bot can be given
+// the emulator's URL, token, secret and client, and then serves it as Bot
+// does:
+//
+//	emu := testkit.Start(t, testkit.BotFrom(func(emu *testkit.Emulator) http.Handler {
+//		return mybot.New(emu.URL(), emu.PageToken(), emu.AppSecret(), emu.Client())
+//	}))
+func BotFrom(build func(emu *Emulator) http.Handler) Option {
+	return func(o *options) { o.botFrom = build }
 }
 
 // Webhook posts the webhooks to a bot listening at url (for a bot that

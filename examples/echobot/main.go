@@ -23,31 +23,50 @@ package main
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	cfg := Config{
-		GraphURL:    cmp.Or(os.Getenv("GRAPH_API_URL"), "https://graph.facebook.com"),
-		PageToken:   os.Getenv("PAGE_ACCESS_TOKEN"),
-		AppSecret:   os.Getenv("APP_SECRET"),
-		VerifyToken: os.Getenv("VERIFY_TOKEN"),
-		Client:      &http.Client{Timeout: 10 * time.Second},
-		Logger:      log,
-	}
-	if cfg.PageToken == "" || cfg.AppSecret == "" || cfg.VerifyToken == "" {
-		log.Error("set PAGE_ACCESS_TOKEN, APP_SECRET and VERIFY_TOKEN")
+	cfg, addr, err := configFromEnv(os.Getenv)
+	if err != nil {
+		log.Error("configuration", "err", err)
 		os.Exit(2)
 	}
-	addr := cmp.Or(os.Getenv("ADDR"), "127.0.0.1:3000")
+	cfg.Client = &http.Client{Timeout: 10 * time.Second}
+	cfg.Logger = log
 	srv := &http.Server{Addr: addr, Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second}
 	log.Info("echobot listening", "addr", addr, "graph", cfg.GraphURL)
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "err", err)
 		os.Exit(1)
 	}
+}
+
+// configFromEnv reads the configuration and the listen address from the
+// environment (getenv is os.Getenv, or a map in tests).
+func configFromEnv(getenv func(string) string) (Config, string, error) {
+	cfg := Config{
+		GraphURL:    strings.TrimSuffix(cmp.Or(getenv("GRAPH_API_URL"), "https://graph.facebook.com"), "/"),
+		PageToken:   getenv("PAGE_ACCESS_TOKEN"),
+		AppSecret:   getenv("APP_SECRET"),
+		VerifyToken: getenv("VERIFY_TOKEN"),
+	}
+	var missing []string
+	for name, v := range map[string]string{"PAGE_ACCESS_TOKEN": cfg.PageToken, "APP_SECRET": cfg.AppSecret, "VERIFY_TOKEN": cfg.VerifyToken} {
+		if v == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return cfg, "", fmt.Errorf("set %s", strings.Join(missing, ", "))
+	}
+	return cfg, cmp.Or(getenv("ADDR"), "127.0.0.1:3000"), nil
 }

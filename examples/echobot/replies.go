@@ -110,7 +110,7 @@ func carousel() map[string]any {
 			"subtitle":  "100% cotton",
 			"image_url": s.Image,
 			"buttons": []any{
-				map[string]any{"type": "postback", "title": "Buy", "payload": payloadBuy + s.Colour},
+				map[string]any{"type": "postback", "title": "Buy " + strings.ToLower(s.Colour), "payload": payloadBuy + s.Colour},
 			},
 		})
 	}
