@@ -103,6 +103,7 @@ type dispatcher struct {
 	verified  bool
 	verifyErr string
 	disabled  bool
+	resub     map[string][]string // Page → fields unsubscribed at disable time
 	alerted   bool
 	failing   time.Time // virtual time of the first failure of the streak
 	lastErr   string
@@ -143,6 +144,12 @@ func (d *dispatcher) configure(set webhookSettings, receipts *bool, workers int)
 	if receipts != nil {
 		d.receipts = *receipts
 	}
+	if d.disabled {
+		for id, f := range d.resub {
+			d.s.resubscribe(id, f)
+		}
+	}
+	d.resub = nil
 	d.verified, d.verifyErr, d.disabled, d.alerted, d.failing, d.lastErr = false, "", false, false, time.Time{}, ""
 	d.verifying = set.url != ""
 	if set.url == "" {
@@ -296,16 +303,26 @@ func (d *dispatcher) handle(ev *Event) {
 	}
 }
 
-// enqueue builds the POST body of rec and queues it for its user.
+// enqueue builds the POST body of rec and queues it for its user, if the
+// field is subscribed: in the webhook's fields and in the Page's
+// subscribed_apps (PLATFORM.md §10).
 func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
 	standby := rec.Field != FieldInboxLabels && rec.Field != FieldHandovers && d.s.standbyFor(ev.PageID, ev.PSID)
 	field := rec.Field
 	if standby {
 		field = FieldStandby
 	}
+	pageFields := d.s.SubscribedFields(ev.PageID) // nil: unsubscribed
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cfg.url == "" || !d.cfg.fields[field] || d.closed {
+	if d.cfg.url == "" || d.closed {
+		return
+	}
+	if d.disabled && pageFields != nil {
+		// The bot subscribed the Page again (POST subscribed_apps).
+		d.enableLocked()
+	}
+	if pageFields != nil && (!d.cfg.fields[field] || !contains(pageFields, field)) {
 		return // not subscribed: the platform sends nothing
 	}
 	d.nextID++
@@ -314,13 +331,45 @@ func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
 	we.sig256, we.sig1 = signatures(d.s.opts.appSecret, we.body)
 	switch {
 	case d.disabled:
-		d.failLocked(we, "Webhooks Disabled: the Page was unsubscribed after 1 h of failures; set the webhook again to re-subscribe")
+		d.failLocked(we, "Webhooks Disabled: the Page was unsubscribed after 1 h of failures; set the webhook again or POST /{page}/subscribed_apps to re-subscribe")
+		return
+	case pageFields == nil:
+		d.failLocked(we, "the app is not subscribed to the Page: the bot subscribes with POST /{page}/subscribed_apps")
 		return
 	case !d.verifying && !d.verified:
 		d.failLocked(we, d.verifyErr)
 		return
 	}
 	d.pushLocked(we, false)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// enableLocked ends a disabled state: the Page is subscribed again.
+func (d *dispatcher) enableLocked() {
+	d.disabled, d.alerted, d.failing, d.lastErr = false, false, time.Time{}, ""
+	d.resub = nil
+	d.cond.Broadcast()
+}
+
+// unsubscribeLocked unsubscribes the app from every Page, as the platform
+// does when it disables a webhook, remembering the fields to restore when
+// the webhook is set again.
+func (d *dispatcher) unsubscribeLocked() {
+	d.resub = map[string][]string{}
+	for _, pg := range d.s.Pages() {
+		if f := d.s.SubscribedFields(pg.ID); f != nil {
+			d.resub[pg.ID] = f
+		}
+		d.s.Unsubscribe(pg.ID)
+	}
 }
 
 // pushLocked queues we for its user (at the front for a retry).
@@ -656,6 +705,7 @@ func (d *dispatcher) checkFailureLocked(now time.Time) {
 	}
 	if !d.disabled && elapsed >= disableAfter {
 		d.disabled = true
+		d.unsubscribeLocked()
 		d.alertLocked(now, "webhook_disabled", "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
 		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
 	}

@@ -116,7 +116,7 @@ func TestHandshakeFails(t *testing.T) {
 func TestWebhookDisabled(t *testing.T) {
 	t.Parallel()
 	bot := newHookBot(t)
-	bot.setAnswer(func([]byte) (int, time.Duration) { return http.StatusServiceUnavailable, 0 })
+	bot.setAnswer(func([]byte) (int, bool) { return http.StatusServiceUnavailable, false })
 	s := hookServer(t, bot, WebhookConfig{})
 	start := s.Journal().Last()
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hello?"}); err != nil {
@@ -166,6 +166,9 @@ func TestWebhookDisabled(t *testing.T) {
 		t.Errorf("disabled status: %+v", st)
 	}
 
+	if f := s.SubscribedFields(DefaultPageID); f != nil {
+		t.Errorf("the Page is still subscribed to %v", f)
+	}
 	// Unsubscribed: later events fail at once, with the reason.
 	bot.setAnswer(nil)
 	from := s.Journal().Last()
@@ -190,6 +193,40 @@ func TestWebhookDisabled(t *testing.T) {
 	if st := s.Webhook(); st.State != "active" || st.Alerted || st.FailingSince != nil {
 		t.Errorf("re-subscribed: %+v", st)
 	}
+	if f := s.SubscribedFields(DefaultPageID); len(f) != len(SentFields) {
+		t.Errorf("after SetWebhook the Page is subscribed to %v", f)
+	}
+}
+
+// TestPageSubscription: events follow the Page's subscribed_apps; a Page
+// the bot unsubscribed gets nothing, with the reason in the journal.
+func TestPageSubscription(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	s := hookServer(t, bot, WebhookConfig{})
+	if res := apiJSON(t, s, "POST", "/v26.0/me/subscribed_apps?subscribed_fields=messages", nil); res.status != 200 {
+		t.Fatalf("subscribe: %s", res.raw)
+	}
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	bot.next(t)
+	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
+		t.Fatal(err)
+	}
+	bot.none(t) // message_reads is not subscribed
+	if res := apiJSON(t, s, "DELETE", "/v26.0/me/subscribed_apps", nil); res.status != 200 {
+		t.Fatalf("unsubscribe: %s", res.raw)
+	}
+	from := s.Journal().Last()
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "two"}); err != nil {
+		t.Fatal(err)
+	}
+	e := waitJournal(t, s, from, func(e *Event) bool { return e.Kind == KindWebhook })
+	if d := attemptOf(t, e); !d.Dropped || !strings.Contains(d.Error, "subscribed_apps") {
+		t.Errorf("event to an unsubscribed Page: %+v", d)
+	}
+	bot.none(t)
 }
 
 // TestFlakyBot: a bot failing half its requests at random and sometimes
@@ -202,19 +239,19 @@ func TestFlakyBot(t *testing.T) {
 	bot := newHookBot(t)
 	var rmu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
-	bot.setAnswer(func([]byte) (int, time.Duration) {
+	bot.setAnswer(func([]byte) (int, bool) {
 		rmu.Lock()
 		defer rmu.Unlock()
 		switch x := rng.IntN(20); {
-		case x < 8:
-			return http.StatusInternalServerError, 0
+		case x < 9:
+			return http.StatusInternalServerError, false
 		case x < 10:
-			return 0, 1500 * time.Millisecond // past the timeout
+			return 0, true // past the timeout
 		}
-		return http.StatusOK, 0
+		return http.StatusOK, false
 	})
 	off := false
-	s := hookServer(t, bot, WebhookConfig{Timeout: 500 * time.Millisecond, Workers: 4, Receipts: &off})
+	s := hookServer(t, bot, WebhookConfig{Timeout: 2 * time.Second, Workers: 4, Receipts: &off})
 	psids := []string{alice, "6283749102837465", "7391028374650192"}
 	for i := 0; i < 3; i++ {
 		u, err := s.AddUser(User{Name: fmt.Sprintf("Flaky %d", i)})
@@ -223,7 +260,7 @@ func TestFlakyBot(t *testing.T) {
 		}
 		psids = append(psids, u.PSID)
 	}
-	const perUser = 15
+	const perUser = 10
 	order := map[string]int{} // mid → its rank in its user's thread
 	var omu sync.Mutex
 	var wg sync.WaitGroup
@@ -252,7 +289,7 @@ func TestFlakyBot(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("still pending after 60 s: %+v", s.Webhook())
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(150 * time.Millisecond) // a stall (2 s) is 13 virtual minutes
 		s.Advance(time.Minute)
 	}
 

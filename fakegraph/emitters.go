@@ -320,3 +320,13 @@ func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
 	}
 	return out
 }
+
+// resubscribe subscribes the app to a Page's fields again (after a
+// webhook was disabled and set again).
+func (s *Server) resubscribe(pageID string, fields []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pages[pageID]; ok {
+		p.subscription = &subscription{active: true, fields: append([]string(nil), fields...)}
+	}
+}

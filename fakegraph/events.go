@@ -44,16 +44,9 @@ const (
 	webhookDefaultWorkerPool = 8
 )
 
-// WebhookFields lists every field the emulator sends, the default
-// subscription.
-func WebhookFields() []string {
-	return []string{
-		FieldMessages, FieldMessageEchoes, FieldPostbacks, FieldDeliveries,
-		FieldReads, FieldReactions, FieldEdits, FieldOptins, FieldReferrals,
-		FieldHandovers, FieldAccountLinking, FieldPolicyEnforcement,
-		FieldFeedback, FieldInboxLabels, FieldStandby,
-	}
-}
+// WebhookFields lists every field the emulator sends (SentFields), the
+// default subscription.
+func WebhookFields() []string { return append([]string(nil), SentFields...) }
 
 // WebhookPayload is the body of one webhook POST.
 type WebhookPayload struct {

@@ -66,9 +66,6 @@ type WebhookStatus struct {
 	Failed    uint64 `json:"failed"`
 }
 
-// storedOnlyFields may be subscribed but are never sent (PLATFORM.md §10).
-var storedOnlyFields = []string{"messaging_game_plays", "messenger_template_status_update", "response_feedback", "send_cart", "group_feed", "messaging_seen"}
-
 // ruleWebhookHTTPS: a callback without HTTPS and a valid certificate (W).
 var ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
 
@@ -139,7 +136,7 @@ func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
 	}
 	set.fields = map[string]bool{}
 	known := map[string]bool{}
-	for _, f := range append(WebhookFields(), storedOnlyFields...) {
+	for _, f := range append(WebhookFields(), StoredOnlyFields...) {
 		known[f] = true
 	}
 	var unknown []string
