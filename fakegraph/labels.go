@@ -58,8 +58,8 @@ var (
 
 // Inbox label actions, the `action` of an inbox_labels change.
 const (
-	InboxLabelAdd    = "add_label"
-	InboxLabelRemove = "remove_label"
+	InboxLabelAdd    = "add"
+	InboxLabelRemove = "remove"
 )
 
 func (s *Server) createLabel(c *call) (any, error) {

@@ -118,10 +118,10 @@ func TestLabelLifecycle(t *testing.T) {
 		changes = append(changes, string(d.Change))
 	}
 	wantChanges := []string{
-		`{"user":{"id":"` + alice + `"},"action":"add_label","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
-		`{"user":{"id":"` + alice + `"},"action":"add_label","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
-		`{"user":{"id":"` + bob + `"},"action":"add_label","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
-		`{"user":{"id":"` + alice + `"},"action":"remove_label","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
+		`{"user":{"id":"` + alice + `"},"action":"add","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
+		`{"user":{"id":"` + alice + `"},"action":"add","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
+		`{"user":{"id":"` + bob + `"},"action":"add","label":{"id":"` + vip + `","page_label_name":"vip"}}`,
+		`{"user":{"id":"` + alice + `"},"action":"remove","label":{"id":"` + gold + `","page_label_name":"gold"}}`,
 	}
 	if diff := cmp.Diff(wantChanges, changes); diff != "" {
 		t.Errorf("inbox_labels changes (-want +got):\n%s", diff)

@@ -2,6 +2,7 @@ package testkit_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -323,5 +324,22 @@ func TestStrictProofAndAppSecret(t *testing.T) {
 	code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), text(alice.PSID(), "no proof"))
 	if err != nil || code != 400 || !strings.Contains(body, "appsecret_proof") {
 		t.Errorf("send without proof: %d %s %v", code, body, err)
+	}
+}
+
+// A bot's client timeout works against the in-process transport as it
+// does over a socket: a latency fault longer than the timeout ends the
+// call with the client's error.
+func TestTransportHonoursClientTimeout(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	emu.AddFault(testkit.Fault{API: "send", Latency: time.Minute})
+	c := &http.Client{Transport: emu.Transport(), Timeout: 20 * time.Millisecond}
+	_, _, err := send(c, "https://graph.facebook.com", emu.PageToken(), text(alice.PSID(), "slow"))
+	var timeout interface{ Timeout() bool }
+	if !errors.As(err, &timeout) || !timeout.Timeout() {
+		t.Errorf("err = %v, want the client's timeout", err)
 	}
 }

@@ -13,7 +13,7 @@ var (
 	ruleMediaSource      = Rule{Name: "attachment.payload.url-xor-attachment_id", Source: "MP/send-messages/saving-assets"}
 	ruleMediaKeys        = Rule{Name: "attachment.payload.keys", Source: "SendRef (PLATFORM.md D19)"}
 	ruleFetch            = Rule{Name: "attachment.payload.url.fetch", Source: "MP/error-codes 2018008"}
-	ruleAttachmentIDLife = Rule{Name: "attachment.attachment_id.life", Limit: 90, Source: "MP/send-messages/saving-assets"}
+	ruleAttachmentIDLife = Rule{Name: "attachment.attachment_id.life", Limit: int(AttachmentIDLife / (24 * time.Hour)), Source: "MP/send-messages/saving-assets"}
 	ruleReusable         = Rule{Name: "attachment.payload.is_reusable", Source: "MP/send-messages/saving-assets"}
 	ruleAttachmentsImage = Rule{Name: "attachments.images-only", Source: "SendRef"}
 	ruleAttachmentsMin   = Rule{Name: "attachments.too-few", Limit: 1, Source: "SendRef"}

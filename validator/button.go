@@ -1,10 +1,5 @@
 package validator
 
-import (
-	"regexp"
-	"strings"
-)
-
 // Buttons (PLATFORM.md §2.6), in the button, generic and media templates,
 // and the web_url fields they share with a generic element's default_action.
 
@@ -34,7 +29,6 @@ var (
 	removedButtonTypes = []string{"element_share", "payment"}
 	heightRatios       = []string{"compact", "tall", "full"}
 	shareButtonValues  = []string{"hide"}
-	phonePattern       = regexp.MustCompile(`^\+[0-9]+$`)
 	webURLKeys         = []string{"type", "title", "url", "webview_height_ratio", "messenger_extensions", "fallback_url", "webview_share_button"}
 	defaultActionKeys  = set(webURLKeys...)
 	buttonKeysByType   = map[string]map[string]bool{
@@ -121,7 +115,7 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 			return false
 		}
 		num, _, ok := s.optText(b, "payload", p, rulePhonePayload)
-		if ok && !phonePattern.MatchString(num) {
+		if ok && !phoneNumber(num) {
 			s.warn(p.Key("payload"), rulePhonePayload, "a call button's payload should be + and digits")
 		}
 		return ok
@@ -134,7 +128,7 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 			s.fail(p.Key("url"), ruleAccountLinkURL, Err(KeyRequired, p.Key("url").Param()), "")
 			return false
 		}
-		if pu, ok := httpURL(u); !ok || !strings.EqualFold(pu.Scheme, "https") {
+		if pu, ok := httpURL(u); !ok || !pu.https {
 			s.fail(p.Key("url"), ruleAccountLinkURL, Err(KeyURL, p.Key("url").Param()), "account linking needs an HTTPS URL")
 			return false
 		}
@@ -201,7 +195,7 @@ func (s *sendChecker) webURL(b map[string]any, p Path) bool {
 	if !ok {
 		return false
 	}
-	if ext && (!strings.EqualFold(u.Scheme, "https") || !s.st.WhitelistedDomain(u.Hostname())) {
+	if ext && (!u.https || !s.st.WhitelistedDomain(u.host)) {
 		s.fail(p.Key("url"), ruleExtensions, Err(KeyExtDomain), "messenger_extensions needs HTTPS on a whitelisted domain")
 		return false
 	}
@@ -276,4 +270,17 @@ func (s *sendChecker) defaultAction(obj map[string]any, p Path) bool {
 		s.warn(dp.Key("title"), ruleDefaultTitle, "a default_action takes no title")
 	}
 	return s.webURL(da, dp)
+}
+
+// phoneNumber reports "+" followed by digits, the call button's format.
+func phoneNumber(s string) bool {
+	if len(s) < 2 || s[0] != '+' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -33,14 +33,16 @@ var (
 	ruleReplyToWindow     = Rule{Name: "reply_to.window", Source: "SendRef"}
 	ruleMsgAndState       = Rule{Name: "message-and-sender_action", Source: "MP/error-codes 2018014"}
 	ruleMsgOrState        = Rule{Name: "message-or-sender_action", Source: "MP/error-codes 2018015"}
-	ruleWindow            = Rule{Name: "window.24h", Limit: 24, Source: "MP/send-messages (24-hour window)"}
-	ruleWindow7d          = Rule{Name: "window.7d", Limit: 7, Source: "MP/send-messages (message tags)"}
+	ruleWindow            = Rule{Name: "window.24h", Limit: int(StandardWindow / time.Hour), Source: "MP/send-messages (24-hour window)"}
+	ruleWindow7d          = Rule{Name: "window.7d", Limit: int(HumanAgentSpan / (24 * time.Hour)), Source: "MP/send-messages (message tags)"}
 	ruleActionWindow      = Rule{Name: "sender_action.window", Source: "PLATFORM.md D18"}
 	ruleSenderAction      = Rule{Name: "sender_action.enum", Source: "MP/send-messages/sender-actions"}
 	ruleSenderActionAlone = Rule{Name: "sender_action.alone", Source: "MP/send-messages/sender-actions"}
 	ruleReactPayload      = Rule{Name: "sender_action.react.payload", Source: "MP/send-messages/sender-actions"}
 	ruleReactEmoji        = Rule{Name: "sender_action.react.emoji", Source: "MP/send-messages/sender-actions"}
 	ruleUnknownParam      = Rule{Name: "unknown-parameter", Source: "PLATFORM.md D19"}
+	ruleAuthParam         = Rule{Name: "auth.param", Source: "Graph/guides/secure-requests"}
+	rulePayloadIgnored    = Rule{Name: "payload.ignored", Source: "SendRef"}
 	ruleSchema            = Rule{Name: "schema", Source: "openapi.yaml"}
 )
 
@@ -109,7 +111,18 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	out := SendCheck{}
 	s.run(body, &out)
 	if !s.failed() && v.schemas != nil && v.schemas.Has("SendRequest") {
-		if err := v.schemas.CheckBody("SendRequest", body); err != nil {
+		// The schema backstop checks the envelope only: the rules check
+		// every key and type of the message object, which
+		// TestRulesRefuseWhatTheSchemaRefuses and FuzzSend hold them to, and
+		// the schema of a 10-element generic template costs more than all
+		// the rules together.
+		msg, hasMsg := body["message"]
+		delete(body, "message")
+		err := v.schemas.CheckBody("SendRequest", body)
+		if hasMsg {
+			body["message"] = msg
+		}
+		if err != nil {
 			s.fail(Root(err.Path), ruleSchema, Err(KeyInvalid), err.Reason)
 		}
 	}
@@ -130,6 +143,12 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	for _, k := range unknownKeys(body, sendParams) {
 		s.warn(Root(k), ruleUnknownParam, "unknown top-level parameter, ignored by Graph")
 	}
+	// The token and proof were read by the server; here only their type.
+	for _, k := range []string{"access_token", "appsecret_proof"} {
+		if _, _, ok := s.optText(body, k, Path{}, ruleAuthParam); !ok {
+			return
+		}
+	}
 	user, ok := s.recipient(body, out)
 	if !ok {
 		return
@@ -147,6 +166,10 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	if hasAction {
 		s.senderAction(body, action, user, out)
 		return
+	}
+	if _, ok := body["payload"]; ok {
+		delete(body, "payload")
+		s.warn(Root("payload"), rulePayloadIgnored, "payload goes with the react and unreact sender actions; ignored on a message")
 	}
 	if !s.envelope(body, out) {
 		return
@@ -202,7 +225,7 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 	switch key {
 	case "id":
 		out.Recipient.PSID = val
-		if val == "" || !psidPattern.MatchString(val) {
+		if !allDigits(val) {
 			s.fail(p.Key("id"), ruleRecipientID, Err(KeyID, p.Key("id").Param()), "recipient.id must be digits")
 			return UserInfo{}, false
 		}
@@ -283,6 +306,7 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 		}
 		out.Tag = tag
 	} else if hasTag {
+		delete(body, "tag")
 		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
 	}
 	if nt, present, ok := s.optText(body, "notification_type", Path{}, ruleNotificationType); !ok {
@@ -399,17 +423,22 @@ func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out
 		return
 	}
 	out.SenderAction = action
-	for _, k := range []string{"messaging_type", "tag", "notification_type", "reply_to"} {
+	ignored := []string{"messaging_type", "tag", "notification_type", "reply_to"}
+	if action != "typing_on" && action != "typing_off" {
+		ignored = append(ignored, "persona_id")
+	}
+	if action != "react" && action != "unreact" {
+		ignored = append(ignored, "payload")
+	}
+	for _, k := range ignored {
 		if _, ok := body[k]; ok {
-			s.warn(Root(k), ruleSenderActionAlone, "a sender action is sent alone; "+k+" is ignored")
+			// Ignored params are dropped, so nothing checks them further.
+			delete(body, k)
+			s.warn(Root(k), ruleSenderActionAlone, "a "+action+" sender action is sent alone; "+k+" is ignored")
 		}
 	}
-	if _, ok := body["persona_id"]; ok {
-		if action != "typing_on" && action != "typing_off" {
-			s.warn(Root("persona_id"), ruleSenderActionAlone, "persona_id goes with typing actions only")
-		} else if !s.persona(body) {
-			return
-		}
+	if !s.persona(body) {
+		return
 	}
 	if action == "react" || action == "unreact" {
 		if !s.reaction(body, action, out) {
@@ -424,7 +453,7 @@ func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out
 
 func (s *sendChecker) reaction(body map[string]any, action string, out *SendCheck) bool {
 	p := Root("payload")
-	raw, ok := body["payload"]
+	raw, ok := s.optional(body, "payload", Path{}, true)
 	if !ok {
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
 		return false

@@ -152,6 +152,13 @@ var topLevelCases = []sendCase{
 	{name: "react without reaction", body: action(alice, "react", `,"payload":{"message_id":"`+knownMID+`"}`), want: errRequired("payload[reaction]")},
 	{name: "react to an unknown mid", body: action(alice, "react", `,"payload":{"message_id":"m_nope","reaction":"😊"}`), want: errInvalid},
 	{name: "unreact", body: action(alice, "unreact", `,"payload":{"message_id":"`+knownMID+`"}`)},
+	{name: "react with payload null (D22)", body: action(alice, "react", `,"payload":null`), want: errRequired("payload[message_id]"), warns: []string{wLenient}},
+	{name: "react with payload not an object", body: action(alice, "react", `,"payload":"m_1"`), want: errInvalid},
+	{name: "typing_on with a payload (W, dropped)", body: action(alice, "typing_on", `,"payload":"x"`), warns: []string{"sender_action.alone"}},
+	{name: "mark_seen with a bad persona (W, dropped)", body: action(alice, "mark_seen", `,"persona_id":{"id":1}`), warns: []string{"sender_action.alone"}},
+	{name: "message with a payload (W, dropped)", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","payload":"x","message":{"text":"hi"}}`, warns: []string{"payload.ignored"}},
+	{name: "access_token not a string", body: `{"access_token":{"t":1},"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: errString("access_token")},
+	{name: "persona_id as a number is coerced", body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","persona_id":` + persona + `,"message":{"text":"hi"}}`},
 	{name: "unreact without message_id", body: action(alice, "unreact", `,"payload":{}`), want: errRequired("payload[message_id]")},
 
 	// Lenient forms (D22) at the top level.

@@ -35,7 +35,7 @@ var (
 	questionTypes          = []string{"csat", "nps", "ces", "free_form"}
 	scoreLabels            = []string{"neg_pos", "hard_easy", "dis_sat", "unlike_like", "poor_great", "none"}
 	scoreOptionsByType     = map[string][]string{"csat": {"five_stars", "one_to_five", "five_emojis"}, "nps": {"zero_to_ten"}, "ces": {"one_to_seven"}}
-	questionIDPattern      = regexp.MustCompile(`^[A-Za-z0-9_]{1,80}$`)
+	questionIDPattern      = regexp.MustCompile(`^[A-Za-z0-9_]+$`) // at most ruleQuestionID.Limit
 	urlInText              = regexp.MustCompile(`(?i)(https?://|www\.)\S`)
 	feedbackExpiresDefault = 1
 )
@@ -119,7 +119,7 @@ func (s *sendChecker) feedbackQuestion(raw any, p Path) bool {
 		return false
 	}
 	if !questionIDPattern.MatchString(id) {
-		s.fail(p.Key("id"), ruleQuestionID, Err(KeyInvalid), "id is 1 to 80 of [A-Za-z0-9_]")
+		s.fail(p.Key("id"), ruleQuestionID, Err(KeyInvalid), "id is made of [A-Za-z0-9_]")
 		return false
 	}
 	typ, ok := s.requiredText(q, "type", p, ruleQuestionType)

@@ -71,6 +71,6 @@ func facebookURL(raw string) bool {
 	if !ok {
 		return false
 	}
-	host := strings.ToLower(u.Hostname())
+	host := u.host
 	return host == "facebook.com" || strings.HasSuffix(host, ".facebook.com")
 }
