@@ -35,3 +35,21 @@ func BenchmarkSendRulesOnlyText(b *testing.B) {
 func BenchmarkSendRulesOnlyGeneric10(b *testing.B) {
 	benchmarkSend(b, New(nil), genericTemplate10())
 }
+
+// BenchmarkSendGeneric10FullSchema is what Send cost when the schema
+// backstop checked the whole body: the rules, then the schema of the
+// message too (kept for comparison with BenchmarkSendGeneric10).
+func BenchmarkSendGeneric10FullSchema(b *testing.B) {
+	rulesOnly, schemas := New(nil), MustLoadSchemas()
+	body := decodeSchemaBody(b, genericTemplate10(), true)
+	st := newFakeState()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := rulesOnly.Send(body, st).Err(); err != nil {
+			b.Fatal(err)
+		}
+		if err := schemas.CheckBody("SendRequest", body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

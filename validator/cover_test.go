@@ -2,6 +2,7 @@ package validator
 
 import (
 	"encoding/json"
+	"github.com/getkin/kin-openapi/openapi3"
 	"maps"
 	"slices"
 	"testing"
@@ -104,6 +105,97 @@ func TestRulesRefuseWhatTheSchemaRefuses(t *testing.T) {
 					t.Fatal(merr)
 				}
 				t.Errorf("rules accept what the schema refuses (%v): %s", err, out)
+			}
+		})
+	}
+	if n < 10000 {
+		t.Errorf("only %d variants checked", n)
+	}
+}
+
+// sendPropertyNames lists every property name the SendRequest schema
+// defines, anywhere below it.
+func sendPropertyNames(t *testing.T) []string {
+	t.Helper()
+	root := MustLoadSchemas().byName["SendRequest"]
+	if root == nil {
+		t.Fatal("no SendRequest schema")
+	}
+	names := map[string]bool{}
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(*openapi3.Schema)
+	walk = func(s *openapi3.Schema) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		for name, ref := range s.Properties {
+			names[name] = true
+			walk(ref.Value)
+		}
+		if s.Items != nil {
+			walk(s.Items.Value)
+		}
+		for _, refs := range []openapi3.SchemaRefs{s.OneOf, s.AllOf, s.AnyOf} {
+			for _, ref := range refs {
+				walk(ref.Value)
+			}
+		}
+	}
+	walk(root)
+	return slices.Sorted(maps.Keys(names))
+}
+
+// TestRulesReadEveryKeyTheSchemaTypes adds, to every object of the
+// schema's own valid bodies, each property name the spec knows with a
+// value of the wrong type: a key the rules let through unread would be
+// decided by the schema alone.
+func TestRulesReadEveryKeyTheSchemaTypes(t *testing.T) {
+	t.Parallel()
+	rulesOnly := New(nil)
+	schemas := MustLoadSchemas()
+	names := sendPropertyNames(t)
+	values := []any{map[string]any{"zz": "x"}, "x", json.Number("1")}
+	var objects func(v any, fn func(map[string]any))
+	objects = func(v any, fn func(map[string]any)) {
+		switch x := v.(type) {
+		case map[string]any:
+			fn(x)
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				objects(x[k], fn)
+			}
+		case []any:
+			for _, e := range x {
+				objects(e, fn)
+			}
+		}
+	}
+	n := 0
+	for _, tc := range schemaValidBodies {
+		root := decodeSchemaBody(t, tc.body, true)
+		objects(root, func(obj map[string]any) {
+			for _, name := range names {
+				if _, has := obj[name]; has {
+					continue
+				}
+				for _, v := range values {
+					obj[name] = v
+					n++
+					body, ok := deepCopy(root).(map[string]any)
+					if !ok {
+						t.Fatal("body is not an object")
+					}
+					if rulesOnly.Send(body, OfflineState{Clock: testNow}).Err() == nil {
+						if err := schemas.CheckBody("SendRequest", body); err != nil {
+							out, merr := json.Marshal(body)
+							if merr != nil {
+								t.Fatal(merr)
+							}
+							t.Errorf("%s: rules accept what the schema refuses (%v): %s", tc.name, err, short(string(out)))
+						}
+					}
+				}
+				delete(obj, name)
 			}
 		})
 	}

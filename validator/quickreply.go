@@ -52,9 +52,7 @@ func (s *sendChecker) quickReply(raw any, p Path) bool {
 	}
 	if ct == legacyQuickReplyType {
 		s.warn(p.Key("content_type"), ruleQRLocation, "location quick replies are legacy and not shown")
-		return true
-	}
-	if !s.enum(ct, quickReplyTypes, p.Key("content_type"), ruleQRContentType) {
+	} else if !s.enum(ct, quickReplyTypes, p.Key("content_type"), ruleQRContentType) {
 		return false
 	}
 	img, hasImage, ok := s.optText(qr, "image_url", p, ruleQRImageURL)
@@ -68,7 +66,13 @@ func (s *sendChecker) quickReply(raw any, p Path) bool {
 		}
 	}
 	if ct != "text" {
-		return true // the phone and email chips carry the user's data
+		// The phone and email chips carry the user's data: their title and
+		// payload are only read as text.
+		_, _, ok := s.optText(qr, "title", p, ruleQRTitle)
+		if ok {
+			_, _, ok = s.optText(qr, "payload", p, ruleQRPayload)
+		}
+		return ok
 	}
 	title, present, ok := s.reqText(qr, "title", p, ruleQRTitle)
 	if !ok {
