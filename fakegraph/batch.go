@@ -20,9 +20,12 @@ import (
 // fail the batch.
 func (s *Server) batchRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "", api: "batch", handle: s.batch},
+		{method: "POST", pattern: "", api: batchAPI, handle: s.batch},
 	}
 }
+
+// batchAPI names the batch route in the journal and rate limits.
+const batchAPI = "batch"
 
 // MaxBatchSize is the most items a batch may hold (PLATFORM.md §9).
 const MaxBatchSize = 50

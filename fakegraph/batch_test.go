@@ -357,3 +357,25 @@ func BenchmarkBatch50(b *testing.B) {
 		}
 	}
 }
+
+// TestBatchItemsCountOnce: with rate limits on, each item counts once
+// against the Page's 24-hour quota (200 × 1 engaged user) and the batch
+// itself not at all.
+func TestBatchItemsCountOnce(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, WithRateLimits(true))
+	userWrites(t, s, alice)
+	items := make([]map[string]any, MaxBatchSize)
+	for i := range items {
+		items[i] = map[string]any{"method": "GET", "relative_url": "me"}
+	}
+	for b := 0; b < 4; b++ { // 200 items: the whole quota
+		for i, a := range decodeBatch(t, batchForm(t, s, "/", items, nil)) {
+			if a == nil || a.Code != 200 {
+				t.Fatalf("batch %d item %d: %+v", b, i, a)
+			}
+		}
+	}
+	got := decodeBatch(t, batchForm(t, s, "/", items[:1], nil))
+	itemError(t, got[0], 80006, 0, "(#80006) There have been too many calls to this Messenger account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.")
+}
