@@ -71,9 +71,11 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
-	profile    *profileState // profile.go
-	personas   *personaStore // personas.go
-	labels     *labelStore   // labels.go
+	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
+	edits      map[string]int    // mid → edits made by the user, actions.go
+	profile    *profileState     // profile.go
+	personas   *personaStore     // personas.go
+	labels     *labelStore       // labels.go
 
 	attachments  map[string]*Attachment // attachments.go
 	handover     *handoverState         // handover.go
@@ -98,6 +100,8 @@ func newPageState(p Page) *pageState {
 		otn:        map[string]*otnToken{},
 		products:   map[string]bool{},
 		orders:     map[string]bool{},
+		reactions:  map[string]string{},
+		edits:      map[string]int{},
 		profile:    newProfileState(),
 		personas:   newPersonaStore(),
 		labels:     newLabelStore(),
