@@ -136,6 +136,9 @@ func (p *pageState) addMessage(m *Message) {
 type stateView struct {
 	p   *pageState
 	now time.Time
+	// pages are all hosted Pages, so an attachment id of another Page can
+	// be told from a made-up one (nil: not told apart).
+	pages map[string]*pageState
 }
 
 var _ validator.State = stateView{}
@@ -181,7 +184,7 @@ func (v stateView) ThreadMessage(psid, mid string) bool {
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return attachmentInfo(v.p, id)
+	return attachmentInfo(v.p, v.pages, id)
 }
 
 func (v stateView) Product(id string) bool { return v.p.products[id] }
