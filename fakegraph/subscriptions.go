@@ -182,9 +182,9 @@ const appDisplayName = "messemu Test App"
 // AppSubscription is one object's subscription of the app, as recorded
 // from POST /{app-id}/subscriptions.
 type AppSubscription struct {
-	Object      string              `json:"object"`
-	CallbackURL string              `json:"callback_url"`
-	Active      bool                `json:"active"`
+	Object      string                 `json:"object"`
+	CallbackURL string                 `json:"callback_url"`
+	Active      bool                   `json:"active"`
 	Fields      []AppSubscriptionField `json:"fields"`
 }
 
