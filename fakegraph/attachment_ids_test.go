@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -23,6 +24,9 @@ func TestAttachmentIDRules(t *testing.T) {
 	}
 	wantOK(t, send(mine), nil)
 	wantError(t, send(foreign), 100, 2018074, msgAttachID)
+	if v := lastEvent(t, s).Violations; len(v) == 0 || !strings.Contains(v[len(v)-1].Detail, "another Page") {
+		t.Fatalf("the journal does not say the id is another Page's: %+v", v)
+	}
 	wantError(t, send("1234567890123456"), 100, 2018074, msgAttachID)
 	// 90 days on the virtual clock: the last moment before works, then not.
 	s.Clock().Advance(AttachmentLife - time.Second)

@@ -273,13 +273,18 @@ func isMultipart(r *http.Request) bool {
 	return err == nil && mt == "multipart/form-data"
 }
 
-// attachmentInfo shows a saved attachment to the validator.
-func attachmentInfo(p *pageState, id string) (validator.AttachmentInfo, bool) {
-	a, ok := p.attachments[id]
-	if !ok || !a.Reusable {
-		return validator.AttachmentInfo{}, false
+// attachmentInfo shows a saved attachment to the validator: one of p, or
+// (Foreign) one of another of pages.
+func attachmentInfo(p *pageState, pages map[string]*pageState, id string) (validator.AttachmentInfo, bool) {
+	if a, ok := p.attachments[id]; ok && a.Reusable {
+		return validator.AttachmentInfo{Type: a.Type, Created: a.Created}, true
 	}
-	return validator.AttachmentInfo{Type: a.Type, Created: a.Created}, true
+	for _, other := range pages {
+		if a, ok := other.attachments[id]; ok && other != p && a.Reusable {
+			return validator.AttachmentInfo{Type: a.Type, Created: a.Created, Foreign: true}, true
+		}
+	}
+	return validator.AttachmentInfo{}, false
 }
 
 // attachmentLive reports whether a is usable at now (under 90 days old).

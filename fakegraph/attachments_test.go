@@ -84,6 +84,9 @@ func TestUploadByURL(t *testing.T) {
 			if !ok || a.URL == "" || !a.Reusable {
 				t.Fatalf("stored attachment %+v, %v", a, ok)
 			}
+			if v := lastEvent(t, s).Violations; len(v) != 0 {
+				t.Fatalf("is_reusable:true drew violations: %+v", v)
+			}
 		})
 	}
 }

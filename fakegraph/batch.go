@@ -20,9 +20,12 @@ import (
 // fail the batch.
 func (s *Server) batchRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "", api: "batch", handle: s.batch},
+		{method: "POST", pattern: "", api: batchAPI, handle: s.batch},
 	}
 }
+
+// batchAPI names the batch route in the journal and rate limits.
+const batchAPI = "batch"
 
 // MaxBatchSize is the most items a batch may hold (PLATFORM.md §9).
 const MaxBatchSize = 50
@@ -256,6 +259,18 @@ func itemHasToken(u *url.URL, body []byte, contentType string) bool {
 	return false
 }
 
+// headerSpelling writes header names as the platform spells them
+// (PLATFORM.md §1.4); Go's canonical form serves the rest.
+var headerSpelling = map[string]string{
+	"Facebook-Api-Version":      "facebook-api-version",
+	"X-Fb-Request-Id":           "x-fb-request-id",
+	"X-Fb-Trace-Id":             "x-fb-trace-id",
+	"X-Fb-Rev":                  "x-fb-rev",
+	"X-Fb-Debug":                "X-FB-Debug",
+	"Www-Authenticate":          "WWW-Authenticate",
+	"X-Business-Use-Case-Usage": "x-business-use-case-usage",
+}
+
 // headerList renders headers as the batch answer lists them, sorted.
 func headerList(h http.Header) []BatchHeader {
 	names := make([]string, 0, len(h))
@@ -265,8 +280,12 @@ func headerList(h http.Header) []BatchHeader {
 	sort.Strings(names)
 	out := make([]BatchHeader, 0, len(names))
 	for _, k := range names {
+		name := k
+		if sp, ok := headerSpelling[k]; ok {
+			name = sp
+		}
 		for _, v := range h[k] {
-			out = append(out, BatchHeader{Name: k, Value: v})
+			out = append(out, BatchHeader{Name: name, Value: v})
 		}
 	}
 	return out

@@ -172,7 +172,7 @@ func TestBatchHeadersAndJSONBody(t *testing.T) {
 	for _, h := range got[0].Headers {
 		hdr[h.Name] = h.Value
 	}
-	if hdr["Content-Type"] != "application/json; charset=UTF-8" || hdr["Facebook-Api-Version"] != "v26.0" {
+	if hdr["Content-Type"] != "application/json; charset=UTF-8" || hdr["facebook-api-version"] != "v26.0" || hdr["x-fb-request-id"] == "" {
 		t.Fatalf("item headers: %v", got[0].Headers)
 	}
 	// A per-item token wins over the batch's; a bad one fails only its item,
@@ -180,7 +180,7 @@ func TestBatchHeadersAndJSONBody(t *testing.T) {
 	itemError(t, got[1], 190, 0, "Invalid OAuth access token - Cannot parse access token")
 	found := false
 	for _, h := range got[1].Headers {
-		found = found || h.Name == "Www-Authenticate"
+		found = found || (h.Name == "WWW-Authenticate" && strings.HasPrefix(h.Value, `OAuth "Facebook Platform" "invalid_token"`))
 	}
 	if !found {
 		t.Fatalf("no WWW-Authenticate on a token error: %v", got[1].Headers)
@@ -328,4 +328,54 @@ func TestBatchConcurrent(t *testing.T) {
 	if len(msgs) != 1+8 {
 		t.Fatalf("thread has %d messages, want 9", len(msgs))
 	}
+}
+
+// BenchmarkBatch50 runs a full batch of 50 sends through the pipeline.
+func BenchmarkBatch50(b *testing.B) {
+	s := newTestServer(b)
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		b.Fatal(err)
+	}
+	items := make([]map[string]any, MaxBatchSize)
+	for i := range items {
+		items[i] = sendItem(alice, "n"+strconv.Itoa(i))
+	}
+	raw, err := json.Marshal(items)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := url.Values{"batch": {string(raw)}, "access_token": {DefaultPageToken}}.Encode()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+}
+
+// TestBatchItemsCountOnce: with rate limits on, each item counts once
+// against the Page's 24-hour quota (200 × 1 engaged user) and the batch
+// itself not at all.
+func TestBatchItemsCountOnce(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t, WithRateLimits(true))
+	userWrites(t, s, alice)
+	items := make([]map[string]any, MaxBatchSize)
+	for i := range items {
+		items[i] = map[string]any{"method": "GET", "relative_url": "me"}
+	}
+	for b := 0; b < 4; b++ { // 200 items: the whole quota
+		for i, a := range decodeBatch(t, batchForm(t, s, "/", items, nil)) {
+			if a == nil || a.Code != 200 {
+				t.Fatalf("batch %d item %d: %+v", b, i, a)
+			}
+		}
+	}
+	got := decodeBatch(t, batchForm(t, s, "/", items[:1], nil))
+	itemError(t, got[0], 80006, 0, "(#80006) There have been too many calls to this Messenger account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.")
 }

@@ -73,6 +73,16 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"GET", "faults", s.ctlListFaults},
 		{"DELETE", "faults", s.ctlClearFaults},
 		{"DELETE", "faults/{id}", s.ctlRemoveFault},
+		{"PUT", "webhook", s.ctlSetWebhook}, // control_webhook.go
+		{"GET", "webhook", s.ctlWebhook},
+		{"POST", "webhook/verify", s.ctlVerifyWebhook},
+		{"POST", "users/{psid}/quick_replies", s.ctlQuickReply},
+		{"POST", "users/{psid}/postbacks", s.ctlPostback},
+		{"POST", "users/{psid}/reactions", s.ctlReaction},
+		{"POST", "users/{psid}/read", s.ctlRead},
+		{"POST", "users/{psid}/referrals", s.ctlReferral},
+		{"POST", "users/{psid}/optins", s.ctlOptIn},
+		{"POST", "users/{psid}/edits", s.ctlEdit},
 	}
 }
 

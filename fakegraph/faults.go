@@ -252,6 +252,9 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 	if gerr == nil {
 		return nil
 	}
+	if c.psid == "" {
+		c.psid = psid // the journal places the refusal in the user's conversation
+	}
 	return c.fail("", ruleFault, gerr, "forced by fault rule "+id)
 }
 

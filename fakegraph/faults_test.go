@@ -86,6 +86,9 @@ func TestFaultUnavailableForOneUser(t *testing.T) {
 	if len(v) != 1 || v[0].Rule != "fault" || !strings.Contains(v[0].Detail, "f1") || v[0].Error.Code != 551 {
 		t.Errorf("violation = %+v, want the fault rule f1 with 551", v)
 	}
+	if evs[0].PSID != faultAlice {
+		t.Errorf("the refusal is journalled for PSID %q, want Alice's", evs[0].PSID)
+	}
 }
 
 func TestFaultTimesAndAfter(t *testing.T) {

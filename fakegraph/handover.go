@@ -254,14 +254,10 @@ func (s *Server) apply(p *pageState, a handoverAct, now time.Time) ([]handoverEv
 		if cur == a.app {
 			return nil, refuse("", ruleHandoverOwner, validator.Err(validator.KeyInvalid), "the app already owns the thread")
 		}
-		to := cur
-		if to == "" {
-			to = primaryOf(roles) // an idle thread's events go to the primary
+		if cur == "" {
+			return nil, nil // an idle thread has no owner to ask
 		}
-		if to == "" {
-			return nil, nil
-		}
-		return []handoverEvent{{toApp: to, psid: a.psid, key: actRequest,
+		return []handoverEvent{{toApp: cur, psid: a.psid, key: actRequest,
 			body: RequestThreadControlEvent{RequestedOwnerAppID: a.app, Metadata: a.metadata}}}, nil
 	case actRelease:
 		if cur != a.app {
@@ -271,15 +267,6 @@ func (s *Server) apply(p *pageState, a handoverAct, now time.Time) ([]handoverEv
 		return nil, nil
 	}
 	return nil, refuse("", ruleHandoverOwner, validator.Err(validator.KeyInvalid), "unknown handover action "+a.action)
-}
-
-func primaryOf(roles map[string]string) string {
-	for app, r := range roles {
-		if r == RolePrimary {
-			return app
-		}
-	}
-	return ""
 }
 
 // handoverRefusal is a refused handover action.

@@ -99,7 +99,7 @@ func (c *call) paginate(items []pagedItem, cc cursorCodec) (Paged, error) {
 			return Paged{}, c.fail("after", ruleCursor, validator.Err(validator.KeyBadCursor), "a cursor messemu did not issue for this edge")
 		}
 		start = sort.Search(len(items), func(i int) bool { return items[i].place > place })
-		end = min(start+limit, len(items))
+		end = start + min(limit, len(items)-start) // no overflow with a huge limit
 	case c.str("before") != "":
 		place, ok := cc.decode(c.str("before"))
 		if !ok {

@@ -232,4 +232,7 @@ func TestPagingErrors(t *testing.T) {
 	mustGraph(t, s, "GET", "/me/personas?after="+personaCursor, "")
 	mustGraph(t, s, "GET", "/me/custom_labels?after="+labelCursor, "")
 	mustGraph(t, s, "GET", "/me/personas?limit=1", "")
+	// A huge limit is one page of everything, after a cursor too.
+	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807&after="+personaCursor, "")
+	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807", "")
 }

@@ -1,6 +1,9 @@
 package fakegraph
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Read access to the Messenger Profile for the rest of messemu: the web UI
 // draws the Get Started button, greeting, menu and ice breakers; the
@@ -207,6 +210,36 @@ func (s *Server) GreetingText(pageID, psid string) string {
 	}
 	g, _ := pickLocale(ps.Greeting, s.userLocale(pageID, psid), func(g Greeting) string { return g.Locale })
 	return g.Text
+}
+
+// GreetingShown is the greeting as psid sees it, with the documented
+// placeholders {{user_first_name}}, {{user_last_name}} and
+// {{user_full_name}} filled in.
+func (s *Server) GreetingShown(pageID, psid string) string {
+	text := s.GreetingText(pageID, psid)
+	if text == "" {
+		return ""
+	}
+	u, err := s.GetUser(pageID, psid)
+	if err != nil {
+		return text
+	}
+	return strings.NewReplacer("{{user_first_name}}", u.FirstName, "{{user_last_name}}", u.LastName,
+		"{{user_full_name}}", u.Name).Replace(text)
+}
+
+// Commands returns the bot commands psid sees, in their locale or the
+// default one.
+func (s *Server) Commands(pageID, psid string) []Command {
+	ps, err := s.MessengerProfile(pageID)
+	if err != nil {
+		return nil
+	}
+	l, ok := pickLocale(ps.Commands, s.userLocale(pageID, psid), func(l CommandLocale) string { return l.Locale })
+	if !ok {
+		return nil
+	}
+	return l.Commands
 }
 
 func (s *Server) userLocale(pageID, psid string) string {

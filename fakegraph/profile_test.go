@@ -176,6 +176,16 @@ func TestMessengerProfileRoundTrip(t *testing.T) {
 	if got := s.GreetingText(DefaultPageID, alice); got != "Hi {{user_first_name}}" {
 		t.Errorf("GreetingText = %q", got)
 	}
+	if got := s.GreetingShown(DefaultPageID, alice); got != "Hi Alice" {
+		t.Errorf("GreetingShown = %q", got)
+	}
+	mustGraph(t, s, "POST", "/me/messenger_profile", `{"commands":[{"locale":"default","commands":[{"name":"order","description":"Order food"}]},{"locale":"it_IT","commands":[{"name":"ordina","description":"Ordina"}]}]}`)
+	if got := s.Commands(DefaultPageID, carla); len(got) != 1 || got[0].Name != "ordina" {
+		t.Errorf("Commands(carla, it_IT) = %+v", got)
+	}
+	if got := s.Commands(DefaultPageID, bob); len(got) != 1 || got[0].Name != "order" {
+		t.Errorf("Commands(bob, en_GB → default) = %+v", got)
+	}
 
 	// DELETE with fields in a JSON body, in the query, and PHP-style.
 	mustGraph(t, s, "DELETE", "/me/messenger_profile", `{"fields":["greeting"]}`)

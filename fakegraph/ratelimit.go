@@ -123,8 +123,8 @@ func (s *Server) quota(p *pageState) int {
 
 // admit counts a Page-token call against the 24-hour quota.
 func (l *rateLimiter) admit(c *call) *validator.GraphError {
-	if c.page == nil {
-		return nil
+	if c.page == nil || (c.route != nil && c.route.api == batchAPI) {
+		return nil // a batch's items count one each, not the batch (§11)
 	}
 	quota := c.s.quota(c.page)
 	l.mu.Lock()

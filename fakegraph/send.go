@@ -42,7 +42,7 @@ func (s *Server) send(c *call) (any, error) {
 	media, gerr := s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
 	var chk validator.SendCheck
 	if gerr == nil {
-		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now})
+		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages})
 	}
 	if !exclusive {
 		s.mu.RUnlock()

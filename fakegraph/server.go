@@ -62,6 +62,7 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
+	hooks     *dispatcher       // webhook delivery (dispatch.go)
 	appSubs   *appSubscriptions // subscriptions.go
 	faults    faultSet          // faults.go
 
@@ -103,6 +104,7 @@ func New(opts ...Option) *Server {
 		appSubs:   newAppSubscriptions(),
 	}
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
+	s.hooks = newDispatcher(s)
 	s.routes = s.allRoutes()
 	s.resetState()
 	return s
@@ -205,8 +207,9 @@ func (s *Server) URL() string {
 	return s.url
 }
 
-// Shutdown stops a started server gracefully.
+// Shutdown stops a started server gracefully, and the webhook dispatcher.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.hooks.close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()
@@ -216,8 +219,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return srv.Shutdown(ctx)
 }
 
-// Close stops a started server at once.
+// Close stops a started server at once, and the webhook dispatcher; events
+// still waiting for delivery end failed in the journal.
 func (s *Server) Close() error {
+	s.hooks.close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()

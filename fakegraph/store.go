@@ -71,9 +71,11 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
-	profile    *profileState // profile.go
-	personas   *personaStore // personas.go
-	labels     *labelStore   // labels.go
+	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
+	edits      map[string]int    // mid → edits made by the user, actions.go
+	profile    *profileState     // profile.go
+	personas   *personaStore     // personas.go
+	labels     *labelStore       // labels.go
 
 	attachments  map[string]*Attachment // attachments.go
 	handover     *handoverState         // handover.go
@@ -98,6 +100,8 @@ func newPageState(p Page) *pageState {
 		otn:        map[string]*otnToken{},
 		products:   map[string]bool{},
 		orders:     map[string]bool{},
+		reactions:  map[string]string{},
+		edits:      map[string]int{},
 		profile:    newProfileState(),
 		personas:   newPersonaStore(),
 		labels:     newLabelStore(),
@@ -132,6 +136,9 @@ func (p *pageState) addMessage(m *Message) {
 type stateView struct {
 	p   *pageState
 	now time.Time
+	// pages are all hosted Pages, so an attachment id of another Page can
+	// be told from a made-up one (nil: not told apart).
+	pages map[string]*pageState
 }
 
 var _ validator.State = stateView{}
@@ -177,7 +184,7 @@ func (v stateView) ThreadMessage(psid, mid string) bool {
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return attachmentInfo(v.p, id)
+	return attachmentInfo(v.p, v.pages, id)
 }
 
 func (v stateView) Product(id string) bool { return v.p.products[id] }

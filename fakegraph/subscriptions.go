@@ -112,12 +112,13 @@ func (c *call) readFields(key string) ([]string, bool) {
 // checkFields refuses an unknown field and warns about stored-only ones.
 func (c *call) checkFields(key string, fields []string) *validator.GraphError {
 	all := append(append([]string(nil), SentFields...), StoredOnlyFields...)
-	for _, f := range fields {
+	for i, f := range fields {
+		p := validator.Root(key).Index(i) // Graph names the element: subscribed_fields[1]
 		switch {
 		case containsString(StoredOnlyFields, f):
-			c.warn(key, ruleFieldNeverSent, f+" is stored but messemu never sends it")
+			c.warn(p.JSON(), ruleFieldNeverSent, f+" is stored but messemu never sends it")
 		case !containsString(SentFields, f):
-			return c.fail(key, ruleSubscribedFields, validator.EnumError(key, all, f), "")
+			return c.fail(p.JSON(), ruleSubscribedFields, validator.EnumError(p.Param(), all, f), "")
 		}
 	}
 	return nil

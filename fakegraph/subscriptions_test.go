@@ -29,7 +29,7 @@ func TestSubscribedApps(t *testing.T) {
 		{"spaces and repeats", "messages, messages ,standby", "", []string{"messages", "standby"}, false},
 		{"stored only", "messages,messaging_seen", "", []string{"messages", "messaging_seen"}, true},
 		{"json array", `["message_reads"]`, "", []string{"message_reads"}, false},
-		{"unknown", "messages,feed", `(#100) Param subscribed_fields must be one of {` + allFields + `} - got "feed".`, nil, false},
+		{"unknown", "messages,feed", `(#100) Param subscribed_fields[1] must be one of {` + allFields + `} - got "feed".`, nil, false},
 		{"none", "", "(#100) The parameter subscribed_fields is required", nil, false},
 	}
 	for _, tt := range tests {

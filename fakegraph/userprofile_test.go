@@ -223,6 +223,31 @@ func TestControlAPIReadsIdentityState(t *testing.T) {
 	if len(ls) != 1 || cmp.Diff([]any{alice}, ls[0].(map[string]any)["users"]) != "" {
 		t.Errorf("labels = %v", ls)
 	}
+	// PATCH users/{psid} flags a phone-number account, then a private user.
+	for _, tc := range []struct {
+		patch string
+		code  int
+		want  map[string]any
+	}{
+		{`{"phone_account":true}`, 400, errBody(100, 2018218, "OAuthException", "(#100) No profile available for this user.")},
+		{`{"phone_account":false,"private":true}`, 200, map[string]any{}},
+		{`{"private":false}`, 200, map[string]any{"id": bob, "first_name": "Bob"}},
+	} {
+		req := httptest.NewRequest("PATCH", "/_messemu/v1/users/"+bob, strings.NewReader(tc.patch))
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("PATCH %s: %d %s", tc.patch, rec.Code, rec.Body.String())
+		}
+		code, out := graph(t, s, "GET", "/"+bob+"?fields=first_name", "")
+		if tc.code == 400 {
+			wantGraphError(t, code, out, tc.want)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, out); code != 200 || diff != "" {
+			t.Errorf("after PATCH %s: %d (-want +got):\n%s", tc.patch, code, diff)
+		}
+	}
 	// Reset forgets it all.
 	s.Reset()
 	if ps, err := s.allPersonas(DefaultPageID); err != nil || len(ps) != 0 {

@@ -133,19 +133,13 @@ func (s *Server) Thread(pageID, psid string) ([]Message, error) {
 	return out, nil
 }
 
-// userMessageBody is the webhook message object of a user's message
-// (PLATFORM.md §10, messages).
-type userMessageBody struct {
-	MID         string           `json:"mid"`
-	Text        string           `json:"text,omitempty"`
-	Attachments []map[string]any `json:"attachments,omitempty"`
-	ReplyTo     *struct {
-		MID string `json:"mid"`
-	} `json:"reply_to,omitempty"`
-}
+// stickerCutoff: stickers come as both image and sticker attachments
+// until then, and as sticker only from then on (PLATFORM.md §10).
+var stickerCutoff = time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
 
 // UserSends makes a test user write to the Page: it opens or refreshes the
-// messaging window, stores the message and journals it.
+// messaging window, stores the message, journals it and so fires the
+// messages webhook.
 func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message, error) {
 	if req.Text == "" && len(req.Attachments) == 0 {
 		return Message{}, badRequest("a user message needs text or attachments")
@@ -164,8 +158,29 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 		return Message{}, err
 	}
 	now := s.clock.Now()
-	body := userMessageBody{MID: s.ids.MID(), Text: req.Text}
-	for _, a := range req.Attachments {
+	msg := WebhookMessage{MID: s.ids.MID(), Text: req.Text, Attachments: userAttachments(req.Attachments, now)}
+	if req.ReplyTo != "" {
+		m, ok := p.mids[req.ReplyTo]
+		if !ok || m.PSID != psid {
+			s.mu.Unlock()
+			return Message{}, badRequest("reply_to " + req.ReplyTo + " is not a message of this thread")
+		}
+		msg.ReplyTo = &ReplyTo{MID: req.ReplyTo, IsSelfReply: !m.FromPage}
+	}
+	m, err := s.storeUserMessage(p, u, now, &msg)
+	s.mu.Unlock()
+	if err != nil {
+		return Message{}, err
+	}
+	ev := userEvent(pageID, psid, now)
+	ev.Message = &msg
+	return s.finishUserMessage(m, now, "message", m.Body, ev)
+}
+
+// userAttachments renders what a user attaches as the webhook does.
+func userAttachments(in []UserAttachment, now time.Time) []WebhookAttachment {
+	var out []WebhookAttachment
+	for _, a := range in {
 		pl := map[string]any{}
 		if a.URL != "" {
 			pl["url"] = a.URL
@@ -173,34 +188,17 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 		if a.StickerID != 0 {
 			pl["sticker_id"] = a.StickerID
 		}
-		att := map[string]any{"type": a.Type, "payload": pl}
-		if a.Title != "" {
-			att["title"] = a.Title
+		raw, err := json.Marshal(pl)
+		if err != nil {
+			continue // a map of strings and numbers always encodes
 		}
-		body.Attachments = append(body.Attachments, att)
-	}
-	if req.ReplyTo != "" {
-		if m, ok := p.mids[req.ReplyTo]; !ok || m.PSID != psid {
-			s.mu.Unlock()
-			return Message{}, badRequest("reply_to " + req.ReplyTo + " is not a message of this thread")
+		att := WebhookAttachment{Type: a.Type, Title: a.Title, Payload: raw}
+		if a.Type == "sticker" && now.Before(stickerCutoff) {
+			img := att
+			img.Type = "image"
+			out = append(out, img)
 		}
-		body.ReplyTo = &struct {
-			MID string `json:"mid"`
-		}{req.ReplyTo}
+		out = append(out, att)
 	}
-	raw, err := json.Marshal(body)
-	if err != nil {
-		s.mu.Unlock()
-		return Message{}, err
-	}
-	m := &Message{MID: body.MID, PageID: p.ID, PSID: psid, Time: now, Body: raw}
-	p.addMessage(m)
-	u.LastInteraction, u.LastMessage = now, now
-	s.mu.Unlock()
-	ev := s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: p.ID, PSID: psid, API: "message", Accepted: true, Request: raw, MID: m.MID})
-	s.mu.Lock()
-	m.Seq = ev.Seq
-	out := *m
-	s.mu.Unlock()
-	return out, nil
+	return out
 }

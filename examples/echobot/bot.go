@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Config is what the bot needs to know.
@@ -19,12 +21,18 @@ type Config struct {
 	VerifyToken string
 	Client      *http.Client
 	Logger      *slog.Logger
+	// Now is the bot's clock (default time.Now); tests pass the
+	// emulator's virtual clock so the bot sees time jump with it.
+	Now func() time.Time
 }
 
 // Bot is the bot: an http.Handler for its webhook and help-desk endpoint.
 type Bot struct {
 	cfg Config
 	mux *http.ServeMux
+
+	mu       sync.Mutex
+	lastSeen map[string]time.Time // each user's last message, from webhook timestamps
 }
 
 // New returns the bot.
@@ -35,7 +43,10 @@ func New(cfg Config) *Bot {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	b := &Bot{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	b := &Bot{cfg: cfg, mux: http.NewServeMux(), lastSeen: map[string]time.Time{}}
 	b.mux.HandleFunc("GET /webhook", b.verify)
 	b.mux.HandleFunc("POST /webhook", b.receive)
 	b.mux.HandleFunc("POST /agent", b.agent)

@@ -41,7 +41,12 @@ func main() {
 	}
 	cfg.Client = &http.Client{Timeout: 10 * time.Second}
 	cfg.Logger = log
-	srv := &http.Server{Addr: addr, Handler: New(cfg), ReadHeaderTimeout: 10 * time.Second}
+	bot := New(cfg)
+	if err := bot.Setup(); err != nil {
+		log.Error("setting the Messenger profile", "err", err)
+		os.Exit(1)
+	}
+	srv := &http.Server{Addr: addr, Handler: bot, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("echobot listening", "addr", addr, "graph", cfg.GraphURL)
 	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "err", err)

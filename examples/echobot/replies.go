@@ -2,6 +2,7 @@ package main
 
 import (
 	"strings"
+	"time"
 )
 
 // What the bot says. Payloads are the bot's own vocabulary.
@@ -9,6 +10,8 @@ const (
 	payloadGetStarted = "GET_STARTED"
 	payloadColour     = "COLOUR_"
 	payloadBuy        = "BUY_"
+	payloadShop       = "SHOP"
+	payloadColours    = payloadColour + "ASK"
 )
 
 // shirts are the carousel's cards.
@@ -21,6 +24,9 @@ var shirts = []struct{ Name, Colour, Image string }{
 // handle answers one webhook event.
 func (b *Bot) handle(ev event) {
 	psid := ev.Sender.ID
+	if ev.Message != nil && !ev.Message.IsEcho || ev.Postback != nil {
+		b.seen(psid, time.UnixMilli(ev.Timestamp))
+	}
 	switch {
 	case ev.Message != nil && ev.Message.IsEcho:
 		// The bot's own messages, echoed back: nothing to answer.
@@ -63,17 +69,17 @@ func (b *Bot) greet(psid string) {
 	b.send(psid, map[string]any{
 		"text": "Hello! I echo what you say. Try \"colours\" or \"shop\".",
 		"quick_replies": []any{
-			quickReply("Colours", payloadColour+"ASK"),
-			quickReply("Shop", "SHOP"),
+			quickReply("Colours", payloadColours),
+			quickReply("Shop", payloadShop),
 		},
 	})
 }
 
 func (b *Bot) quickReply(psid, payload string) {
 	switch {
-	case payload == "SHOP":
+	case payload == payloadShop:
 		b.send(psid, carousel())
-	case payload == payloadColour+"ASK":
+	case payload == payloadColours:
 		b.text(psid, "colours")
 	case strings.HasPrefix(payload, payloadColour):
 		colour := strings.ToLower(strings.TrimPrefix(payload, payloadColour))
@@ -87,6 +93,10 @@ func (b *Bot) postback(psid, payload string) {
 	switch {
 	case payload == payloadGetStarted:
 		b.greet(psid)
+	case payload == payloadShop:
+		b.send(psid, carousel())
+	case payload == payloadColours:
+		b.text(psid, "colours")
 	case strings.HasPrefix(payload, payloadBuy):
 		colour := strings.ToLower(strings.TrimPrefix(payload, payloadBuy))
 		b.send(psid, textMessage("Thank you! Your "+colour+" shirt is on its way."))

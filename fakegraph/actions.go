@@ -1,0 +1,450 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// What test users do besides writing: tap quick replies and buttons, react,
+// read, edit. Each action updates the store, opens or refreshes the
+// messaging window where PLATFORM.md §2.2 says so, is journalled as a
+// user_action event carrying its webhook event, and so reaches the bot
+// when its field is subscribed.
+
+// recordUserAction journals a user action that fires field with ev.
+func (s *Server) recordUserAction(now time.Time, pageID, psid, api, mid string, request any, field string, ev *MessagingEvent) (Event, error) {
+	req, err := json.Marshal(request)
+	if err != nil {
+		return Event{}, err
+	}
+	rec := userActionRecord{Field: field}
+	if ev != nil {
+		if rec.Event, err = json.Marshal(ev); err != nil {
+			return Event{}, err
+		}
+	}
+	detail, err := json.Marshal(rec)
+	if err != nil {
+		return Event{}, err
+	}
+	return s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: psid, API: api,
+		Accepted: true, Request: req, MID: mid, Detail: detail}), nil
+}
+
+// userEvent is an event from the user to the Page.
+func userEvent(pageID, psid string, now time.Time) *MessagingEvent {
+	return &MessagingEvent{Sender: &Party{ID: psid}, Recipient: Party{ID: pageID}, Timestamp: millis(now)}
+}
+
+// touch opens or refreshes the messaging window (PLATFORM.md §2.2); a
+// message also counts for the 7-day tags.
+func touch(u *User, now time.Time, message bool) {
+	u.LastInteraction = now
+	if message {
+		u.LastMessage = now
+	}
+}
+
+// lastPageMessage is the bot's newest message to psid.
+func (p *pageState) lastPageMessage(psid string) *Message {
+	th := p.threads[psid]
+	for i := len(th) - 1; i >= 0; i-- {
+		if th[i].FromPage {
+			return th[i]
+		}
+	}
+	return nil
+}
+
+// sentQuickReply is a quick reply as the bot sent it.
+type sentQuickReply struct {
+	ContentType string `json:"content_type"`
+	Title       any    `json:"title"`
+	Payload     any    `json:"payload"`
+}
+
+// UserTapsQuickReply makes a test user tap a quick reply of the bot's last
+// message to them, by title (or content type, for the phone and email
+// chips) or by 0-based index. The webhook carries the payload the bot
+// offered, with the title as text; the phone and email chips send the
+// user's phone or email (PLATFORM.md §2.5, §10).
+func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message, error) {
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Message{}, err
+	}
+	last := p.lastPageMessage(psid)
+	if last == nil {
+		s.mu.Unlock()
+		return Message{}, badRequest("the bot has sent " + u.Name + " nothing, so there is no quick reply to tap")
+	}
+	var body struct {
+		QuickReplies []sentQuickReply `json:"quick_replies"`
+	}
+	if err := json.Unmarshal(last.Body, &body); err != nil || len(body.QuickReplies) == 0 {
+		s.mu.Unlock()
+		return Message{}, badRequest("the bot's last message to " + u.Name + " (" + last.MID + ") has no quick replies")
+	}
+	qr, ok := pickQuickReply(body.QuickReplies, titleOrIndex)
+	if !ok {
+		s.mu.Unlock()
+		return Message{}, badRequest("no quick reply " + strconv.Quote(titleOrIndex) + " in the bot's last message; it offers " + quickReplyList(body.QuickReplies))
+	}
+	text, payload := textOf(qr.Title), textOf(qr.Payload)
+	switch qr.ContentType {
+	case "user_email":
+		text, payload = u.Email, u.Email
+	case "user_phone_number":
+		text, payload = u.Phone, u.Phone
+	}
+	if text == "" {
+		text = payload // an image-only quick reply: the platform sends its payload
+	}
+	now := s.clock.Now()
+	msg := WebhookMessage{MID: s.ids.MID(), Text: text, QuickReply: &QuickReplyPayload{Payload: payload}}
+	m, err := s.storeUserMessage(p, u, now, &msg)
+	s.mu.Unlock()
+	if err != nil {
+		return Message{}, err
+	}
+	ev := userEvent(pageID, psid, now)
+	ev.Message = &msg
+	req := map[string]string{"quick_reply": titleOrIndex}
+	return s.finishUserMessage(m, now, "quick_reply", req, ev)
+}
+
+// storeUserMessage stores a user's message; s.mu must be held.
+func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *WebhookMessage) (*Message, error) {
+	raw, err := json.Marshal(msg)
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
+	p.addMessage(m)
+	touch(u, now, true)
+	return m, nil
+}
+
+// finishUserMessage journals a stored user message and returns it.
+func (s *Server) finishUserMessage(m *Message, now time.Time, api string, req any, ev *MessagingEvent) (Message, error) {
+	je, err := s.recordUserAction(now, m.PageID, m.PSID, api, m.MID, req, FieldMessages, ev)
+	if err != nil {
+		return Message{}, err
+	}
+	s.mu.Lock()
+	m.Seq = je.Seq
+	out := *m
+	s.mu.Unlock()
+	return out, nil
+}
+
+func pickQuickReply(qrs []sentQuickReply, key string) (sentQuickReply, bool) {
+	for _, q := range qrs {
+		if textOf(q.Title) == key && key != "" {
+			return q, true
+		}
+	}
+	for _, q := range qrs {
+		if q.ContentType == key && q.ContentType != "text" {
+			return q, true
+		}
+	}
+	if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(qrs) {
+		return qrs[i], true
+	}
+	return sentQuickReply{}, false
+}
+
+func quickReplyList(qrs []sentQuickReply) string {
+	var names []string
+	for i, q := range qrs {
+		n := textOf(q.Title)
+		if q.ContentType != "" && q.ContentType != "text" {
+			n = q.ContentType
+		}
+		names = append(names, strconv.Itoa(i)+": "+strconv.Quote(n))
+	}
+	return strings.Join(names, ", ")
+}
+
+// textOf renders a JSON scalar as text (numbers become strings, as the
+// platform does with payloads).
+func textOf(v any) string {
+	s, _ := paramString(v)
+	return s
+}
+
+// UserTapsButton makes a test user tap a postback button, by title, in a
+// message the bot sent them (the newest first). The webhook carries the
+// title and payload the bot gave the button, and a new mid.
+func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Postback{}, err
+	}
+	var found *sentButton
+	var other string
+	th := p.threads[psid]
+	for i := len(th) - 1; i >= 0 && found == nil; i-- {
+		if !th[i].FromPage {
+			continue
+		}
+		for _, b := range messageButtons(th[i].Body) {
+			if textOf(b.Title) != title {
+				continue
+			}
+			if b.Type == "postback" {
+				b := b
+				found = &b
+				break
+			}
+			if other == "" {
+				other = b.Type
+			}
+		}
+	}
+	if found == nil {
+		s.mu.Unlock()
+		if other != "" {
+			return Postback{}, badRequest("the button " + strconv.Quote(title) + " is a " + other + " button: tapping it sends no postback")
+		}
+		return Postback{}, badRequest("no postback button " + strconv.Quote(title) + " in the bot's messages to " + u.Name)
+	}
+	pb := Postback{MID: s.ids.MID(), Title: title, Payload: textOf(found.Payload)}
+	return s.postback(p, u, pb, "postback", map[string]string{"button": title})
+}
+
+// postback touches the window and journals a postback; s.mu is held and
+// released.
+func (s *Server) postback(p *pageState, u *User, pb Postback, api string, req any) (Postback, error) {
+	now := s.clock.Now()
+	touch(u, now, false)
+	s.mu.Unlock()
+	ev := userEvent(p.ID, u.PSID, now)
+	ev.Postback = &pb
+	if _, err := s.recordUserAction(now, p.ID, u.PSID, api, pb.MID, req, FieldPostbacks, ev); err != nil {
+		return Postback{}, err
+	}
+	return pb, nil
+}
+
+// sentButton is a button as the bot sent it.
+type sentButton struct {
+	Type    string `json:"type"`
+	Title   any    `json:"title"`
+	Payload any    `json:"payload"`
+}
+
+// messageButtons lists the buttons of a message the bot sent: a button
+// template's, and each element's of a generic or media template.
+func messageButtons(body json.RawMessage) []sentButton {
+	var m struct {
+		Attachment struct {
+			Payload struct {
+				Buttons  []sentButton `json:"buttons"`
+				Elements []struct {
+					Buttons []sentButton `json:"buttons"`
+				} `json:"elements"`
+			} `json:"payload"`
+		} `json:"attachment"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil
+	}
+	out := m.Attachment.Payload.Buttons
+	for _, e := range m.Attachment.Payload.Elements {
+		out = append(out, e.Buttons...)
+	}
+	return out
+}
+
+// UserTapsGetStarted makes a test user tap Get Started: a postback with
+// the payload of the Page's get_started (Messenger Profile API). A Page
+// without one shows no Get Started button: an error for the caller.
+func (s *Server) UserTapsGetStarted(pageID, psid string) (Postback, error) {
+	payload, ok := s.GetStarted(pageID)
+	if !ok {
+		return Postback{}, badRequest("the Page has no Get Started button: the bot sets one with POST /me/messenger_profile {\"get_started\":{\"payload\":…}}")
+	}
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Postback{}, err
+	}
+	pb := Postback{MID: s.ids.MID(), Title: "Get Started", Payload: payload}
+	return s.postback(p, u, pb, "get_started", map[string]string{"get_started": payload})
+}
+
+// UserTapsMenu makes a test user tap a postback item of the persistent
+// menu they see (their own menu over the Page's, in their locale).
+func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
+	if title == "" {
+		return Postback{}, badRequest("a menu item needs its title")
+	}
+	menu, ok := s.PersistentMenu(pageID, psid)
+	if !ok || len(menu.CallToActions) == 0 {
+		return Postback{}, badRequest("user " + psid + " sees no persistent menu: the bot sets one with the Messenger Profile API")
+	}
+	var item *MenuItem
+	var titles []string
+	for i := range menu.CallToActions {
+		it := &menu.CallToActions[i]
+		titles = append(titles, strconv.Quote(it.Title))
+		if it.Title == title && item == nil {
+			item = it
+		}
+	}
+	switch {
+	case item == nil:
+		return Postback{}, badRequest("no menu item " + strconv.Quote(title) + "; the menu has " + strings.Join(titles, ", "))
+	case item.Type != "postback":
+		return Postback{}, badRequest("the menu item " + strconv.Quote(title) + " is a " + item.Type + " item: tapping it sends no postback")
+	}
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Postback{}, err
+	}
+	pb := Postback{MID: s.ids.MID(), Title: title, Payload: item.Payload}
+	return s.postback(p, u, pb, "menu", map[string]string{"menu": title})
+}
+
+// Reactions the platform names (PLATFORM.md §10); any other emoji is
+// "other".
+var reactionEmoji = []struct{ name, emoji string }{
+	{"smile", "\U0001F606"}, {"angry", "\U0001F620"}, {"sad", "\U0001F622"}, {"wow", "\U0001F62E"},
+	{"love", "\u2764\ufe0f"}, {"like", "\U0001F44D"}, {"dislike", "\U0001F44E"},
+}
+
+// reactionOf turns a reaction name or an emoji into both.
+func reactionOf(r string) (name, emoji string, ok bool) {
+	for _, e := range reactionEmoji {
+		if r == e.name || r == e.emoji || (e.name == "love" && r == "\u2764") {
+			return e.name, e.emoji, true
+		}
+	}
+	if r == "" || r == "other" || strings.IndexFunc(r, func(c rune) bool { return c < 0x80 }) >= 0 {
+		return "", "", false
+	}
+	return "other", r, true
+}
+
+// UserReacts makes a test user react to a message of their thread, with a
+// reaction name (love, like, ...) or an emoji.
+func (s *Server) UserReacts(pageID, psid, mid, reaction string) (Reaction, error) {
+	name, emoji, ok := reactionOf(reaction)
+	if !ok {
+		return Reaction{}, badRequest("reaction must be smile, angry, sad, wow, love, like, dislike or an emoji, not " + strconv.Quote(reaction))
+	}
+	return s.react(pageID, psid, mid, name, emoji, "react")
+}
+
+// UserUnreacts removes a test user's reaction to a message.
+func (s *Server) UserUnreacts(pageID, psid, mid string) (Reaction, error) {
+	return s.react(pageID, psid, mid, "", "", "unreact")
+}
+
+func (s *Server) react(pageID, psid, mid, name, emoji, action string) (Reaction, error) {
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Reaction{}, err
+	}
+	if m, ok := p.mids[mid]; !ok || m.PSID != psid {
+		s.mu.Unlock()
+		return Reaction{}, badRequest("mid " + strconv.Quote(mid) + " is not a message of " + u.Name + "'s thread")
+	}
+	now := s.clock.Now()
+	if action == "unreact" {
+		prev, ok := p.reactions[mid]
+		if !ok {
+			s.mu.Unlock()
+			return Reaction{}, badRequest(u.Name + " has no reaction on " + mid + " to remove")
+		}
+		name, emoji, _ = reactionOf(prev)
+		delete(p.reactions, mid)
+	} else {
+		p.reactions[mid] = emoji
+		touch(u, now, false)
+	}
+	s.mu.Unlock()
+	r := Reaction{Reaction: name, Emoji: emoji, Action: action, MID: mid}
+	ev := userEvent(pageID, psid, now)
+	ev.Reaction = &r
+	if _, err := s.recordUserAction(now, pageID, psid, "reaction", mid, r, FieldReactions, ev); err != nil {
+		return Reaction{}, err
+	}
+	return r, nil
+}
+
+// UserReads makes a test user read the thread: a read watermark of now.
+// Reading does not open the window.
+func (s *Server) UserReads(pageID, psid string) (Read, error) {
+	s.mu.RLock()
+	_, _, err := s.user(pageID, psid)
+	now := s.clock.Now()
+	s.mu.RUnlock()
+	if err != nil {
+		return Read{}, err
+	}
+	r := Read{Watermark: millis(now)}
+	ev := userEvent(pageID, psid, now)
+	ev.Read = &r
+	if _, err := s.recordUserAction(now, pageID, psid, "read", "", r, FieldReads, ev); err != nil {
+		return Read{}, err
+	}
+	return r, nil
+}
+
+// UserEdits makes a test user edit one of their messages (at most 5 times).
+func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) {
+	if text == "" {
+		return MessageEdit{}, badRequest("an edit needs the new text")
+	}
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return MessageEdit{}, err
+	}
+	m, ok := p.mids[mid]
+	if !ok || m.PSID != psid || m.FromPage {
+		s.mu.Unlock()
+		return MessageEdit{}, badRequest("mid " + strconv.Quote(mid) + " is not a message " + u.Name + " wrote")
+	}
+	if p.edits[mid] >= maxMessageEdits {
+		s.mu.Unlock()
+		return MessageEdit{}, badRequest("a message can be edited at most 5 times")
+	}
+	var body WebhookMessage
+	if err := json.Unmarshal(m.Body, &body); err != nil {
+		s.mu.Unlock()
+		return MessageEdit{}, err
+	}
+	body.Text = text
+	raw, err := json.Marshal(body)
+	if err != nil {
+		s.mu.Unlock()
+		return MessageEdit{}, err
+	}
+	m.Body = raw
+	p.edits[mid]++
+	e := MessageEdit{MID: mid, Text: text, NumEdit: p.edits[mid]}
+	now := s.clock.Now()
+	s.mu.Unlock()
+	ev := userEvent(pageID, psid, now)
+	ev.MessageEdit = &e
+	if _, err := s.recordUserAction(now, pageID, psid, "edit", mid, e, FieldEdits, ev); err != nil {
+		return MessageEdit{}, err
+	}
+	return e, nil
+}

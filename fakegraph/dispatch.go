@@ -1,0 +1,772 @@
+package fakegraph
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Webhook delivery the way the platform delivers (PLATFORM.md §10). The
+// dispatcher follows the journal: user actions and accepted sends become
+// webhook events, queued per user (so one user's events go out in order)
+// and posted by a bounded pool of workers. Every attempt is journalled with
+// its status and latency; each event ends delivered or failed, with the
+// reason in the journal.
+
+// The retry ladder on the virtual clock: 3 retries at once, then +1, +2,
+// +5, +10 min, then every 10 min; an alert after 15 min of failure and
+// "Webhooks Disabled" after 1 h.
+const (
+	immediateRetries = 3
+	alertAfter       = 15 * time.Minute
+	disableAfter     = time.Hour
+	retryEvery       = 10 * time.Minute
+	// maxAnswerKept bounds the bot's answer kept in the journal.
+	maxAnswerKept = 512
+)
+
+var retryLadder = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute}
+
+// retryDelay is the wait before delayed retry number step (0-based).
+func retryDelay(step int) time.Duration {
+	if step < len(retryLadder) {
+		return retryLadder[step]
+	}
+	return retryEvery
+}
+
+// webhookEvent is one event on its way to the bot.
+type webhookEvent struct {
+	id     uint64
+	key    string // the ordering key: Page and user
+	field  string
+	pageID string
+	psid   string
+	mid    string
+	origin uint64 // the journal event it came from
+	body   []byte // the exact bytes posted
+	sig256 string
+	sig1   string
+
+	attempts int
+	step     int       // next delayed retry
+	due      time.Time // virtual time of the next delayed retry
+}
+
+// attemptDetail is a delivery attempt's journal detail.
+type attemptDetail struct {
+	EventID uint64 `json:"event_id"`
+	Origin  uint64 `json:"origin_seq"`
+	Attempt int    `json:"attempt"` // attempts made so far
+	// Dropped marks an entry that is not an attempt: the event failed
+	// without a POST (webhook unverified, disabled, removed or closed).
+	Dropped   bool       `json:"dropped,omitempty"`
+	Outcome   string     `json:"outcome"` // delivered, retry or failed (final)
+	LatencyMS float64    `json:"latency_ms"`
+	URL       string     `json:"url,omitempty"`
+	Error     string     `json:"error,omitempty"`
+	Answer    string     `json:"answer,omitempty"`
+	NextRetry *time.Time `json:"next_retry,omitempty"`
+}
+
+// Outcomes of an attempt.
+const (
+	OutcomeDelivered = "delivered"
+	OutcomeRetry     = "retry"
+	OutcomeFailed    = "failed"
+)
+
+// dispatcher delivers webhooks. Its goroutines start with the first
+// SetWebhook and stop with Server.Close.
+type dispatcher struct {
+	s *Server
+
+	mu        sync.Mutex
+	cond      *sync.Cond
+	cfg       webhookSettings
+	gen       uint64 // bumped by every SetWebhook
+	receipts  bool
+	verifying bool
+	verified  bool
+	verifyErr string
+	disabled  bool
+	resub     map[string][]string // Page → fields unsubscribed at disable time
+	alerted   bool
+	failing   time.Time // virtual time of the first failure of the streak
+	lastErr   string
+	client    *http.Client // the default client, made once
+
+	queues  map[string][]*webhookEvent
+	busy    map[string]bool
+	ready   []string
+	delayed []*webhookEvent
+	pending int
+
+	nextID                       uint64
+	attempts, delivered, dropped uint64
+
+	running bool
+	closed  bool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	wake    chan struct{}
+}
+
+func newDispatcher(s *Server) *dispatcher {
+	ctx, cancel := context.WithCancel(context.Background())
+	d := &dispatcher{s: s, receipts: true, queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
+		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
+	d.cond = sync.NewCond(&d.mu)
+	return d
+}
+
+// configure installs new settings and returns their generation. It starts
+// the dispatcher on first use.
+func (d *dispatcher) configure(set webhookSettings, receipts *bool, workers int) uint64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.gen++
+	d.cfg = set
+	if receipts != nil {
+		d.receipts = *receipts
+	}
+	if d.disabled {
+		for id, f := range d.resub {
+			d.s.resubscribe(id, f)
+		}
+	}
+	d.resub = nil
+	d.verified, d.verifyErr, d.disabled, d.alerted, d.failing, d.lastErr = false, "", false, false, time.Time{}, ""
+	d.verifying = set.url != ""
+	if set.url == "" {
+		d.dropAllLocked("the webhook was removed")
+		return d.gen
+	}
+	if !d.running && !d.closed {
+		d.running = true
+		if workers <= 0 {
+			workers = webhookDefaultWorkerPool
+		}
+		d.client = &http.Client{Transport: &http.Transport{
+			Proxy:               nil, // straight to the callback, never through a proxy
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        4 * workers,
+			MaxIdleConnsPerHost: 2 * workers,
+			IdleConnTimeout:     90 * time.Second,
+		}}
+		from := d.s.journal.Last()
+		d.wg.Add(2 + workers)
+		go d.follow(from)
+		go d.retryLoop()
+		for i := 0; i < workers; i++ {
+			go d.worker()
+		}
+	}
+	return d.gen
+}
+
+func (d *dispatcher) clientLocked() *http.Client {
+	if d.cfg.client != nil {
+		return d.cfg.client
+	}
+	if d.client == nil {
+		return http.DefaultClient
+	}
+	return d.client
+}
+
+// verifyDone records a handshake's result for generation gen.
+func (d *dispatcher) verifyDone(gen uint64, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if gen != d.gen {
+		return // a newer configuration took over
+	}
+	d.verifying = false
+	if err != nil {
+		d.verified, d.verifyErr, d.lastErr = false, err.Error(), err.Error()
+		d.dropAllLocked(err.Error())
+		return
+	}
+	d.verified, d.verifyErr = true, ""
+	d.cond.Broadcast()
+}
+
+// close stops the goroutines; events still pending end failed.
+func (d *dispatcher) close() {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return
+	}
+	d.closed = true
+	d.cancel()
+	d.cond.Broadcast()
+	d.mu.Unlock()
+	d.wg.Wait()
+	d.mu.Lock()
+	d.dropAllLocked("the emulator was closed")
+	d.mu.Unlock()
+}
+
+func (d *dispatcher) status() WebhookStatus {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := WebhookStatus{URL: d.cfg.url, Fields: append([]string{}, d.cfg.fieldList...), Verified: d.verified,
+		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr, Receipts: d.receipts,
+		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped}
+	if d.cfg.timeout > 0 {
+		st.Timeout = d.cfg.timeout.String()
+	}
+	if !d.failing.IsZero() {
+		t := d.failing
+		st.FailingSince = &t
+	}
+	switch {
+	case d.cfg.url == "":
+		st.State = "none"
+	case d.disabled:
+		st.State = "disabled"
+	case d.verifying:
+		st.State = "verifying"
+	case !d.verified:
+		st.State = "unverified"
+	case d.alerted:
+		st.State = "alerted"
+	case !d.failing.IsZero():
+		st.State = "failing"
+	default:
+		st.State = "active"
+	}
+	return st
+}
+
+// follow turns journal events into webhook events, in journal order.
+func (d *dispatcher) follow(seq uint64) {
+	defer d.wg.Done()
+	for {
+		evs, err := d.s.journal.Wait(d.ctx, seq, 512)
+		if err != nil {
+			return
+		}
+		if evs[0].Seq > seq+1 {
+			d.s.log.Warn("webhook dispatcher fell behind the journal limit", "missed", evs[0].Seq-seq-1)
+		}
+		for i := range evs {
+			d.handle(&evs[i])
+			seq = evs[i].Seq
+		}
+	}
+}
+
+// handle reacts to one journal event.
+func (d *dispatcher) handle(ev *Event) {
+	switch {
+	case ev.Kind == KindUserAction && len(ev.Detail) > 0:
+		var rec userActionRecord
+		if err := json.Unmarshal(ev.Detail, &rec); err != nil {
+			return
+		}
+		if rec.Field == "" && ev.API == HandoverEventsAPI {
+			// handover.go journals the messaging event itself; it goes out
+			// in the one shape of MessagingEvent.
+			var me MessagingEvent
+			if err := json.Unmarshal(ev.Detail, &me); err != nil {
+				return
+			}
+			raw, err := json.Marshal(me)
+			if err != nil {
+				return
+			}
+			rec = userActionRecord{Field: FieldHandovers, Event: raw}
+		}
+		if rec.Field == "" {
+			return // an action that fires nothing
+		}
+		d.enqueue(ev, rec)
+	case ev.Kind == KindRequest && ev.Accepted && ev.API == "send" && ev.MID != "" && ev.PSID != "":
+		d.s.sendReceipts(ev, d)
+	}
+}
+
+// enqueue builds the POST body of rec and queues it for its user, if the
+// field is subscribed: in the webhook's fields and in the Page's
+// subscribed_apps (PLATFORM.md §10).
+func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
+	standby := rec.Field != FieldInboxLabels && rec.Field != FieldHandovers && d.s.standbyFor(ev.PageID, ev.PSID)
+	field := rec.Field
+	if standby {
+		field = FieldStandby
+	}
+	pageFields := d.s.SubscribedFields(ev.PageID) // nil: unsubscribed
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cfg.url == "" || d.closed {
+		return
+	}
+	if d.disabled && pageFields != nil {
+		// The bot subscribed the Page again (POST subscribed_apps).
+		d.enableLocked()
+	}
+	if pageFields != nil && (!d.cfg.fields[field] || !contains(pageFields, field)) {
+		return // not subscribed: the platform sends nothing
+	}
+	d.nextID++
+	we := &webhookEvent{id: d.nextID, key: ev.PageID + "/" + ev.PSID, field: rec.Field, pageID: ev.PageID, psid: ev.PSID, mid: ev.MID, origin: ev.Seq}
+	we.body = webhookBody(ev.PageID, millis(ev.Time), rec, standby)
+	we.sig256, we.sig1 = signatures(d.s.opts.appSecret, we.body)
+	switch {
+	case d.disabled:
+		d.failLocked(we, "Webhooks Disabled: the Page was unsubscribed after 1 h of failures; set the webhook again or POST /{page}/subscribed_apps to re-subscribe")
+		return
+	case pageFields == nil:
+		d.failLocked(we, "the app is not subscribed to the Page: the bot subscribes with POST /{page}/subscribed_apps")
+		return
+	case !d.verifying && !d.verified:
+		d.failLocked(we, d.verifyErr)
+		return
+	}
+	d.pushLocked(we, false)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// enableLocked ends a disabled state: the Page is subscribed again.
+func (d *dispatcher) enableLocked() {
+	d.disabled, d.alerted, d.failing, d.lastErr = false, false, time.Time{}, ""
+	d.resub = nil
+	d.cond.Broadcast()
+}
+
+// unsubscribeLocked unsubscribes the app from every Page, as the platform
+// does when it disables a webhook, remembering the fields to restore when
+// the webhook is set again.
+func (d *dispatcher) unsubscribeLocked() {
+	d.resub = map[string][]string{}
+	for _, pg := range d.s.Pages() {
+		if f := d.s.SubscribedFields(pg.ID); f != nil {
+			d.resub[pg.ID] = f
+		}
+		d.s.Unsubscribe(pg.ID)
+	}
+}
+
+// pushLocked queues we for its user (at the front for a retry).
+func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
+	q := d.queues[we.key]
+	switch {
+	case front && d.busy[we.key] && len(q) > 0:
+		// The head is in flight: the retry goes right after it.
+		q = append(q[:1:1], append([]*webhookEvent{we}, q[1:]...)...)
+	case front:
+		q = append([]*webhookEvent{we}, q...)
+	default:
+		q = append(q, we)
+	}
+	d.queues[we.key] = q
+	if !front {
+		d.pending++
+	}
+	if len(q) == 1 && !d.busy[we.key] {
+		d.ready = append(d.ready, we.key)
+		d.cond.Signal()
+	}
+}
+
+// webhookBody renders the envelope around one event, with non-ASCII
+// escaped as \uXXXX (PLATFORM.md D8).
+func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []byte {
+	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
+	b = append(b, `{"object":"page","entry":[{"id":`...)
+	b = strconv.AppendQuote(b, pageID)
+	b = append(b, `,"time":`...)
+	b = strconv.AppendInt(b, ms, 10)
+	switch {
+	case rec.Change != nil:
+		b = append(b, `,"changes":[{"field":`...)
+		b = strconv.AppendQuote(b, rec.Field)
+		b = append(b, `,"value":`...)
+		b = append(b, rec.Change...)
+		b = append(b, `}]}]}`...)
+	case standby:
+		b = append(b, `,"standby":[`...)
+		b = append(b, standbyEvent(rec.Event)...)
+		b = append(b, `]}]}`...)
+	default:
+		b = append(b, `,"messaging":[`...)
+		b = append(b, rec.Event...)
+		b = append(b, `]}]}`...)
+	}
+	return escapeNonASCII(b)
+}
+
+// standbyEvent drops a postback's payload: non-owners don't get it
+// (PLATFORM.md §8).
+func standbyEvent(raw json.RawMessage) json.RawMessage {
+	var ev MessagingEvent
+	if err := json.Unmarshal(raw, &ev); err != nil || ev.Postback == nil {
+		return raw
+	}
+	ev.Postback.Payload = ""
+	out, err := json.Marshal(ev)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// escapeNonASCII writes every non-ASCII code point of a JSON text as
+// \uXXXX, with surrogate pairs above U+FFFF. JSON holds non-ASCII only
+// inside strings, so the text stays equivalent.
+func escapeNonASCII(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	const hexd = "0123456789abcdef"
+	out := make([]byte, i, len(b)+len(b)/2)
+	copy(out, b[:i])
+	u := func(r rune) {
+		out = append(out, '\\', 'u', hexd[r>>12&0xf], hexd[r>>8&0xf], hexd[r>>4&0xf], hexd[r&0xf])
+	}
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		i += n
+		if r >= 0x10000 {
+			r -= 0x10000
+			u(0xd800 + (r>>10)&0x3ff)
+			u(0xdc00 + r&0x3ff)
+			continue
+		}
+		u(r)
+	}
+	return out
+}
+
+// signatures are the X-Hub-Signature-256 and X-Hub-Signature values of body.
+func signatures(secret string, body []byte) (string, string) {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	s256 := "sha256=" + hex.EncodeToString(m.Sum(nil))
+	m1 := hmac.New(sha1.New, []byte(secret))
+	m1.Write(body)
+	return s256, "sha1=" + hex.EncodeToString(m1.Sum(nil))
+}
+
+// worker posts events, one user at a time.
+func (d *dispatcher) worker() {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		for !d.closed && (len(d.ready) == 0 || !d.deliverableLocked()) {
+			d.cond.Wait()
+		}
+		if d.closed {
+			d.mu.Unlock()
+			return
+		}
+		key := d.ready[0]
+		d.ready = d.ready[1:]
+		q := d.queues[key]
+		if len(q) == 0 {
+			d.mu.Unlock()
+			continue
+		}
+		we := q[0]
+		d.busy[key] = true
+		gen := d.gen
+		d.mu.Unlock()
+
+		d.deliver(we, gen)
+
+		d.mu.Lock()
+		d.busy[key] = false
+		if len(d.queues[key]) > 0 {
+			d.ready = append(d.ready, key)
+			d.cond.Signal()
+		} else {
+			delete(d.queues, key)
+			delete(d.busy, key)
+		}
+		d.mu.Unlock()
+	}
+}
+
+func (d *dispatcher) deliverableLocked() bool {
+	return d.cfg.url != "" && d.verified && !d.disabled
+}
+
+// deliver makes the attempts due for we now: the first attempt and its
+// immediate retries, or one delayed retry. It leaves we delivered, failed,
+// or waiting for its next delayed retry; it pops we off its queue.
+func (d *dispatcher) deliver(we *webhookEvent, gen uint64) {
+	tries := 1
+	if we.attempts == 0 {
+		tries += immediateRetries
+	}
+	for i := 0; i < tries; i++ {
+		d.mu.Lock()
+		set, client := d.cfg, d.clientLocked()
+		d.mu.Unlock()
+		status, answer, latency, err := d.post(we, set, client)
+		we.attempts++
+
+		d.mu.Lock()
+		d.attempts++
+		now := d.s.clock.Now()
+		det := attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts, LatencyMS: latency, URL: set.url, Answer: answer}
+		if err == nil {
+			det.Outcome = OutcomeDelivered
+			d.failing, d.alerted, d.lastErr = time.Time{}, false, ""
+			d.popLocked(we)
+			d.delivered++
+			d.journalAttemptLocked(we, now, status, det)
+			d.mu.Unlock()
+			return
+		}
+		det.Error = err.Error()
+		d.lastErr = err.Error()
+		if d.failing.IsZero() {
+			d.failing = now
+		}
+		d.checkFailureLocked(now)
+		switch {
+		case d.closed || d.disabled || d.cfg.url == "":
+			det.Outcome = OutcomeFailed
+			det.Error += "; " + d.stopReasonLocked()
+			d.popLocked(we)
+			d.dropped++
+			d.journalAttemptLocked(we, now, status, det)
+			d.mu.Unlock()
+			return
+		case i < tries-1:
+			det.Outcome = OutcomeRetry
+			d.journalAttemptLocked(we, now, status, det)
+			d.mu.Unlock()
+			continue
+		}
+		we.due = now.Add(retryDelay(we.step))
+		we.step++
+		due := we.due
+		det.Outcome, det.NextRetry = OutcomeRetry, &due
+		d.journalAttemptLocked(we, now, status, det)
+		d.popLocked(we)
+		d.pending++ // still pending, now among the delayed
+		d.delayed = append(d.delayed, we)
+		d.mu.Unlock()
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+		return
+	}
+}
+
+// popLocked takes we off its queue (it is pending no more).
+func (d *dispatcher) popLocked(we *webhookEvent) {
+	q := d.queues[we.key]
+	for i, x := range q {
+		if x == we {
+			d.queues[we.key] = append(q[:i:i], q[i+1:]...)
+			break
+		}
+	}
+	d.pending--
+}
+
+func (d *dispatcher) stopReasonLocked() string {
+	switch {
+	case d.closed:
+		return "the emulator was closed"
+	case d.disabled:
+		return "Webhooks Disabled: the Page was unsubscribed after 1 h of failures"
+	}
+	return "the webhook was removed"
+}
+
+// post makes one POST of we.
+func (d *dispatcher) post(we *webhookEvent, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
+	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
+	defer cancel()
+	start := time.Now()
+	defer func() { latencyMS = float64(time.Since(start).Microseconds()) / 1000 }()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, set.url, bytes.NewReader(we.body))
+	if err != nil {
+		return 0, "", 0, err
+	}
+	h := req.Header
+	h["Content-Type"] = []string{webhookContentType}
+	h["User-Agent"] = []string{webhookUserAgent}
+	h["X-Hub-Signature-256"] = []string{we.sig256}
+	h["X-Hub-Signature"] = []string{we.sig1}
+	resp, err := client.Do(req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return 0, "", 0, fmt.Errorf("no answer within %s", set.timeout)
+		}
+		return 0, "", 0, err
+	}
+	defer resp.Body.Close()
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	answer = truncate(string(b), maxAnswerKept)
+	if rerr != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return resp.StatusCode, answer, 0, fmt.Errorf("no complete answer within %s", set.timeout)
+		}
+		return resp.StatusCode, answer, 0, rerr
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, answer, 0, fmt.Errorf("the bot answered HTTP %d", resp.StatusCode)
+	}
+	return resp.StatusCode, answer, 0, nil
+}
+
+// journalAttemptLocked records one attempt (or a final failure).
+func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, det attemptDetail) {
+	detail, err := json.Marshal(det)
+	if err != nil {
+		d.s.log.Error("webhook attempt detail", "err", err)
+	}
+	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
+		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
+		Request: json.RawMessage(we.body), MID: we.mid, Detail: detail})
+}
+
+// failLocked ends a not-yet-queued event as failed.
+func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
+	d.dropped++
+	d.journalAttemptLocked(we, d.s.clock.Now(), 0, attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts,
+		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
+}
+
+// dropAllLocked ends every pending event as failed, except those in
+// flight (their worker ends them).
+func (d *dispatcher) dropAllLocked(reason string) {
+	for key, q := range d.queues {
+		keep := q[:0:0]
+		for i, we := range q {
+			if i == 0 && d.busy[key] {
+				keep = append(keep, we)
+				continue
+			}
+			d.pending--
+			d.failLocked(we, reason)
+		}
+		d.queues[key] = keep
+	}
+	for _, we := range d.delayed {
+		d.pending--
+		d.failLocked(we, reason)
+	}
+	d.delayed = nil
+	d.ready = d.ready[:0]
+}
+
+// checkFailureLocked raises the alert after 15 min of failure and disables
+// the webhook after 1 h (PLATFORM.md §10).
+func (d *dispatcher) checkFailureLocked(now time.Time) {
+	if d.failing.IsZero() || d.cfg.url == "" {
+		return
+	}
+	elapsed := now.Sub(d.failing)
+	if !d.alerted && elapsed >= alertAfter {
+		d.alerted = true
+		d.alertLocked(now, "webhook_failing", "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
+	}
+	if !d.disabled && elapsed >= disableAfter {
+		d.disabled = true
+		d.unsubscribeLocked()
+		d.alertLocked(now, "webhook_disabled", "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
+		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
+	}
+}
+
+func (d *dispatcher) alertLocked(now time.Time, api, text string) {
+	detail, err := json.Marshal(map[string]string{"alert": text, "url": d.cfg.url, "last_error": d.lastErr, "failing_since": d.failing.UTC().Format(time.RFC3339Nano)})
+	if err != nil {
+		d.s.log.Error("webhook alert detail", "err", err)
+	}
+	d.s.log.Warn(text, "url", d.cfg.url, "last_error", d.lastErr)
+	d.s.journal.Append(Event{Time: now, Kind: KindAlert, API: api, Path: d.cfg.url, Detail: detail})
+}
+
+// retryLoop wakes delayed retries and the alert and disable deadlines on
+// the virtual clock, whether it runs or jumps.
+func (d *dispatcher) retryLoop() {
+	defer d.wg.Done()
+	for {
+		changed := d.s.clock.Changed()
+		d.mu.Lock()
+		now := d.s.clock.Now()
+		d.checkFailureLocked(now)
+		var next time.Time
+		keep := d.delayed[:0]
+		for _, we := range d.delayed {
+			if !we.due.After(now) {
+				d.pushLocked(we, true)
+				continue
+			}
+			keep = append(keep, we)
+			if next.IsZero() || we.due.Before(next) {
+				next = we.due
+			}
+		}
+		d.delayed = keep
+		if !d.failing.IsZero() && d.cfg.url != "" {
+			for _, t := range []time.Time{d.failing.Add(alertAfter), d.failing.Add(disableAfter)} {
+				if t.After(now) && (next.IsZero() || t.Before(next)) {
+					next = t
+				}
+			}
+		}
+		d.mu.Unlock()
+		var timer *time.Timer
+		var fire <-chan time.Time
+		if !next.IsZero() {
+			timer = time.NewTimer(max(next.Sub(d.s.clock.Now()), time.Millisecond))
+			fire = timer.C
+		}
+		select {
+		case <-d.ctx.Done():
+		case <-changed:
+		case <-d.wake:
+		case <-fire:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if d.ctx.Err() != nil {
+			return
+		}
+	}
+}

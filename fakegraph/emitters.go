@@ -1,0 +1,332 @@
+package fakegraph
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// Events that come from plugins, links, the platform or other apps rather
+// than from a tap in the thread: opt-ins, referrals, account linking,
+// policy enforcement, handover, labels, feedback; and the automatic
+// receipts of the bot's own sends.
+
+// OptIn types for UserOptsIn.
+const (
+	// OptInSendToMessenger is the Send-to-Messenger plugin (Type "").
+	OptInSendToMessenger = ""
+	// OptInCheckbox is the checkbox plugin: the event names a user_ref, not
+	// the user, and the Send API then accepts recipient.user_ref.
+	OptInCheckbox = "checkbox"
+	// OptInOneTimeNotification is a one-time-notification opt-in.
+	OptInOneTimeNotification = otnOptinType
+)
+
+// UserOptsIn makes a test user opt in: through the Send-to-Messenger
+// plugin (Type ""; opens the window), the checkbox plugin (Type
+// "checkbox"; a user_ref the Send API then accepts), or a one-time
+// notification request (Type "one_time_notif_req"; a single-use token the
+// Send API accepts once as recipient.one_time_notif_token, with the
+// payload given or that of the bot's newest one_time_notif_req template).
+// It returns the optin object the webhook carries.
+func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return OptIn{}, err
+	}
+	now := s.clock.Now()
+	ev := userEvent(pageID, psid, now)
+	out := OptIn{Ref: in.Ref}
+	switch in.Type {
+	case OptInSendToMessenger, "send_to_messenger":
+		touch(u, now, false)
+	case OptInCheckbox:
+		out.UserRef = in.UserRef
+		if out.UserRef == "" {
+			out.UserRef = "ref_" + s.ids.Number(16)
+		}
+		p.userRefs[out.UserRef] = true
+		ev.Sender = nil // no sender for the checkbox (PLATFORM.md §10)
+	case OptInOneTimeNotification:
+		payload := in.Payload
+		if payload == "" {
+			payload = p.otnRequestPayload(psid)
+		}
+		if payload == "" {
+			s.mu.Unlock()
+			return OptIn{}, badRequest("a one-time notification opt-in needs a payload, or a one_time_notif_req template the bot sent")
+		}
+		token := base64.RawURLEncoding.EncodeToString(s.ids.bytes(48))
+		p.otn[token] = &otnToken{psid: psid, payload: payload, created: now}
+		out = OptIn{Type: otnOptinType, Payload: payload, OneTimeNotifToken: token}
+	default:
+		s.mu.Unlock()
+		return OptIn{}, badRequest(`optin type must be "" (Send to Messenger), "checkbox" or "one_time_notif_req", not ` + strconv.Quote(in.Type))
+	}
+	s.mu.Unlock()
+	ev.Optin = &out
+	if _, err := s.recordUserAction(now, pageID, psid, "optin", "", in, FieldOptins, ev); err != nil {
+		return OptIn{}, err
+	}
+	return out, nil
+}
+
+// otnRequestPayload is the payload of the bot's newest one-time
+// notification request to psid.
+func (p *pageState) otnRequestPayload(psid string) string {
+	th := p.threads[psid]
+	for i := len(th) - 1; i >= 0; i-- {
+		if !th[i].FromPage {
+			continue
+		}
+		var m struct {
+			Attachment struct {
+				Payload struct {
+					TemplateType string `json:"template_type"`
+					Payload      any    `json:"payload"`
+				} `json:"payload"`
+			} `json:"attachment"`
+		}
+		if json.Unmarshal(th[i].Body, &m) == nil && m.Attachment.Payload.TemplateType == otnOptinType {
+			return textOf(m.Attachment.Payload.Payload)
+		}
+	}
+	return ""
+}
+
+// referralRef is the alphabet of an m.me ref (PLATFORM.md §10).
+var referralRef = regexp.MustCompile(`^[A-Za-z0-9_=-]*$`)
+
+// UserArrivesFrom makes a test user open the thread from an m.me link
+// (Source "SHORTLINK", the default) or an ad (Source "ADS", with AdID):
+// a messaging_referrals event; it opens the window.
+func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, error) {
+	if r.Source == "" {
+		r.Source = defaultReferralSource
+	}
+	if r.Type == "" {
+		r.Type = defaultReferralType
+	}
+	switch {
+	case r.Source != "SHORTLINK" && r.Source != "ADS":
+		return Referral{}, badRequest(`referral source must be "SHORTLINK" or "ADS", not ` + strconv.Quote(r.Source))
+	case r.Type != defaultReferralType:
+		return Referral{}, badRequest(`referral type must be "OPEN_THREAD"`)
+	case len([]rune(r.Ref)) > referralRefMaxLength || !referralRef.MatchString(r.Ref):
+		return Referral{}, badRequest("ref is at most 2083 characters of A-Z, a-z, 0-9, _, = and -")
+	case r.Source != "ADS" && (r.AdID != "" || len(r.AdsContextData) > 0):
+		return Referral{}, badRequest("ad_id and ads_context_data come only with source ADS")
+	}
+	s.mu.Lock()
+	_, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Referral{}, err
+	}
+	now := s.clock.Now()
+	touch(u, now, false)
+	s.mu.Unlock()
+	ev := userEvent(pageID, psid, now)
+	ev.Referral = &r
+	if _, err := s.recordUserAction(now, pageID, psid, "referral", "", r, FieldReferrals, ev); err != nil {
+		return Referral{}, err
+	}
+	return r, nil
+}
+
+// EmitAccountLinking tells the bot a user linked ("linked", with the
+// authorization code) or unlinked their account.
+func (s *Server) EmitAccountLinking(pageID, psid string, a AccountLinking) error {
+	if a.Status != accountLinkingLinked && a.Status != accountLinkingUnlinked {
+		return badRequest(`account linking status must be "linked" or "unlinked"`)
+	}
+	if a.Status == accountLinkingUnlinked {
+		a.AuthorizationCode = ""
+	}
+	return s.emit(pageID, psid, "account_linking", a, FieldAccountLinking, func(ev *MessagingEvent) { ev.AccountLinking = &a })
+}
+
+// EmitPolicyEnforcement tells the bot the platform warned, blocked or
+// unblocked the Page. The event has no sender; psid ("" allowed) only
+// places it in the journal.
+func (s *Server) EmitPolicyEnforcement(pageID, psid string, pe PolicyEnforcement) error {
+	switch pe.Action {
+	case "warning", "block":
+	case policyActionUnblock:
+		pe.Reason = ""
+	default:
+		return badRequest(`policy enforcement action must be "warning", "block" or "unblock"`)
+	}
+	return s.emit(pageID, psid, "policy_enforcement", pe, FieldPolicyEnforcement, func(ev *MessagingEvent) {
+		ev.Sender = nil
+		ev.PolicyEnforcement = &pe
+	})
+}
+
+// EmitPassThreadControl tells the bot it was passed the thread. Handover
+// code calls the Emit functions when the bot's app is the one the platform
+// tells (the target of a pass, the previous owner of a take, the owner
+// asked by a request).
+func (s *Server) EmitPassThreadControl(pageID, psid string, tc ThreadControl) error {
+	return s.emit(pageID, psid, "pass_thread_control", tc, FieldHandovers, func(ev *MessagingEvent) { ev.PassThreadControl = &tc })
+}
+
+// EmitTakeThreadControl tells the bot the primary receiver took the thread.
+func (s *Server) EmitTakeThreadControl(pageID, psid string, tc ThreadControl) error {
+	return s.emit(pageID, psid, "take_thread_control", tc, FieldHandovers, func(ev *MessagingEvent) { ev.TakeThreadControl = &tc })
+}
+
+// EmitRequestThreadControl tells the owning bot another app asks for the
+// thread.
+func (s *Server) EmitRequestThreadControl(pageID, psid string, rc RequestThreadControl) error {
+	return s.emit(pageID, psid, "request_thread_control", rc, FieldHandovers, func(ev *MessagingEvent) { ev.RequestThreadControl = &rc })
+}
+
+// EmitAppRoles tells the bot the Page's handover roles changed.
+func (s *Server) EmitAppRoles(pageID string, roles map[string][]string) error {
+	return s.emit(pageID, "", "app_roles", roles, FieldHandovers, func(ev *MessagingEvent) {
+		ev.Sender = nil
+		ev.AppRoles = roles
+	})
+}
+
+// UserSubmitsFeedback makes a test user submit a customer feedback form.
+func (s *Server) UserSubmitsFeedback(pageID, psid string, f MessagingFeedback) error {
+	if len(f.FeedbackScreens) == 0 {
+		return badRequest("feedback needs at least one screen")
+	}
+	return s.emit(pageID, psid, "feedback", f, FieldFeedback, func(ev *MessagingEvent) { ev.MessagingFeedback = &f })
+}
+
+// emit journals an event from psid (or from no one, psid "") to pageID.
+func (s *Server) emit(pageID, psid, api string, req any, field string, set func(*MessagingEvent)) error {
+	s.mu.RLock()
+	var err error
+	if psid == "" {
+		_, err = s.page(pageID)
+	} else {
+		_, _, err = s.user(pageID, psid)
+	}
+	now := s.clock.Now()
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	ev := userEvent(pageID, psid, now)
+	if psid == "" {
+		ev.Sender = nil
+	}
+	set(ev)
+	_, err = s.recordUserAction(now, pageID, psid, api, "", req, field, ev)
+	return err
+}
+
+// EmitInboxLabel tells the bot a label was added to ("add") or removed
+// from ("remove") a user: an inbox_labels change.
+func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string) error {
+	if action != "add" && action != "remove" {
+		return badRequest(`label action must be "add" or "remove"`)
+	}
+	s.mu.RLock()
+	_, _, err := s.user(pageID, psid)
+	now := s.clock.Now()
+	s.mu.RUnlock()
+	if err != nil {
+		return err
+	}
+	v := InboxLabel{User: Party{ID: psid}, Action: action, Label: InboxLabelLabel{ID: labelID, PageLabelName: labelName}}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	detail, err := json.Marshal(userActionRecord{Field: FieldInboxLabels, Change: raw})
+	if err != nil {
+		return err
+	}
+	s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: psid, API: "inbox_labels", Accepted: true, Request: raw, Detail: detail})
+	return nil
+}
+
+// standbyFor reports whether another app owns psid's thread, so the bot
+// gets `standby` in place of `messaging` (PLATFORM.md §8, §10).
+func (s *Server) standbyFor(pageID, psid string) bool {
+	if psid == "" {
+		return false
+	}
+	o := s.ThreadOwner(pageID, psid)
+	return o != "" && o != s.opts.appID
+}
+
+// sendReceipts turns an accepted send into its echo (message_echoes) and
+// then a delivery, when automatic receipts are on (PLATFORM.md §2.8).
+func (s *Server) sendReceipts(ev *Event, d *dispatcher) {
+	d.mu.Lock()
+	on := d.receipts
+	d.mu.Unlock()
+	if !on {
+		return
+	}
+	s.mu.RLock()
+	var body json.RawMessage
+	if p, ok := s.pages[ev.PageID]; ok {
+		if m, ok := p.mids[ev.MID]; ok {
+			body = m.Body
+		}
+	}
+	s.mu.RUnlock()
+	if body == nil {
+		return // the store was reset since
+	}
+	echo := &MessagingEvent{Sender: &Party{ID: ev.PageID}, Recipient: Party{ID: ev.PSID}, Timestamp: millis(ev.Time), Message: echoMessage(ev.MID, s.opts.appID, body)}
+	raw, err := json.Marshal(echo)
+	if err != nil {
+		s.log.Error("echo", "err", err)
+		return
+	}
+	d.enqueue(ev, userActionRecord{Field: FieldMessageEchoes, Event: raw})
+	del := userEvent(ev.PageID, ev.PSID, s.clock.Now())
+	del.Delivery = &Delivery{MIDs: []string{ev.MID}, Watermark: millis(ev.Time)}
+	if _, err := s.recordUserAction(time.UnixMilli(del.Timestamp), ev.PageID, ev.PSID, "delivery", ev.MID, del.Delivery, FieldDeliveries, del); err != nil {
+		s.log.Error("delivery", "err", err)
+	}
+}
+
+// echoMessage is the echo of a message the bot sent.
+func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
+	var m map[string]any
+	out := &WebhookMessage{MID: mid, IsEcho: true, AppID: appIDNumber(appID)}
+	if err := json.Unmarshal(body, &m); err != nil {
+		return out
+	}
+	out.Text = textOf(m["text"])
+	out.Metadata = textOf(m["metadata"])
+	atts, _ := m["attachments"].([]any)
+	if a, ok := m["attachment"]; ok {
+		atts = append([]any{a}, atts...)
+	}
+	for _, a := range atts {
+		am, _ := a.(map[string]any)
+		pl, _ := am["payload"].(map[string]any)
+		delete(pl, "is_reusable")
+		raw, err := json.Marshal(pl)
+		if err != nil {
+			continue
+		}
+		out.Attachments = append(out.Attachments, WebhookAttachment{Type: textOf(am["type"]), Payload: raw})
+	}
+	return out
+}
+
+// resubscribe subscribes the app to a Page's fields again (after a
+// webhook was disabled and set again).
+func (s *Server) resubscribe(pageID string, fields []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.pages[pageID]; ok {
+		p.subscription = &subscription{active: true, fields: append([]string(nil), fields...)}
+	}
+}

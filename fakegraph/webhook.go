@@ -1,0 +1,245 @@
+package fakegraph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// The bot's webhook: where the emulator posts events, which fields it
+// sends, and the verification handshake (PLATFORM.md §10).
+
+// WebhookConfig points the emulator at a bot.
+type WebhookConfig struct {
+	// URL is the callback; "" removes the webhook (pending events fail).
+	URL string
+	// VerifyToken is sent in the handshake ("": the server's verify token).
+	VerifyToken string
+	// Fields are the subscribed fields (nil: every field the emulator sends).
+	Fields []string
+	// Client posts the events (nil: a default client that goes straight to
+	// the URL). Tests may pass a client whose transport calls an
+	// http.Handler in process.
+	Client *http.Client
+	// Timeout is how long a POST may take to answer 2xx (0: 5 s).
+	Timeout time.Duration
+	// Receipts switches the automatic echo-delivery receipts (nil: keep the
+	// current setting, on by default).
+	Receipts *bool
+	// Workers bounds the deliveries in flight across users (0: 8). It is
+	// read when the first webhook is set.
+	Workers int
+}
+
+// WebhookStatus is what the emulator knows of the webhook: the control
+// API's GET /_messemu/v1/webhook.
+type WebhookStatus struct {
+	URL    string   `json:"url"`
+	Fields []string `json:"fields"`
+	// State is "none" (no webhook), "verifying", "unverified" (the
+	// handshake failed: nothing is delivered), "active", "failing"
+	// (failures, not yet alerted), "alerted" (failing for 15 min) or
+	// "disabled" (unsubscribed after 1 h of failures).
+	State    string `json:"state"`
+	Verified bool   `json:"verified"`
+	Alerted  bool   `json:"alerted"`
+	Disabled bool   `json:"disabled"`
+	// LastError is the last handshake or delivery failure.
+	LastError    string     `json:"last_error,omitempty"`
+	FailingSince *time.Time `json:"failing_since,omitempty"`
+	Receipts     bool       `json:"receipts"`
+	Timeout      string     `json:"timeout"`
+	// Pending counts events queued or waiting for a retry.
+	Pending   int    `json:"pending"`
+	Attempts  uint64 `json:"attempts"`
+	Delivered uint64 `json:"delivered"`
+	Failed    uint64 `json:"failed"`
+}
+
+// ruleWebhookHTTPS: a callback without HTTPS and a valid certificate (W).
+var ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
+
+// webhookSettings is a validated WebhookConfig.
+type webhookSettings struct {
+	url         string
+	verifyToken string
+	fields      map[string]bool
+	fieldList   []string
+	client      *http.Client
+	timeout     time.Duration
+}
+
+// SetWebhook points the emulator at a bot: it stores the configuration,
+// performs the verification handshake and, once it passes, delivers every
+// event of the subscribed fields. A failed handshake is returned, logged,
+// journalled as an alert and shown by Webhook(); nothing is delivered
+// until a handshake passes (VerifyWebhook or SetWebhook again). Setting the
+// webhook again also re-subscribes a Page disabled after failures.
+func (s *Server) SetWebhook(cfg WebhookConfig) error {
+	set, err := s.webhookSettings(cfg)
+	if err != nil {
+		return err
+	}
+	d := s.hooks
+	gen := d.configure(set, cfg.Receipts, cfg.Workers)
+	if set.url == "" {
+		return nil
+	}
+	return d.verify(gen)
+}
+
+// VerifyWebhook performs the handshake again with the current webhook.
+func (s *Server) VerifyWebhook() error {
+	d := s.hooks
+	d.mu.Lock()
+	gen, url := d.gen, d.cfg.url
+	if url != "" {
+		d.verifying, d.verified = true, false
+	}
+	d.mu.Unlock()
+	if url == "" {
+		return errors.New("no webhook is set")
+	}
+	return d.verify(gen)
+}
+
+// Webhook reports the webhook's configuration and health.
+func (s *Server) Webhook() WebhookStatus { return s.hooks.status() }
+
+func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
+	set := webhookSettings{url: strings.TrimSpace(cfg.URL), verifyToken: cfg.VerifyToken, client: cfg.Client, timeout: cfg.Timeout}
+	if set.url != "" {
+		u, err := url.Parse(set.url)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return set, fmt.Errorf("webhook URL %q is not an absolute http(s) URL", cfg.URL)
+		}
+	}
+	if set.verifyToken == "" {
+		set.verifyToken = s.opts.verifyToken
+	}
+	if set.timeout <= 0 {
+		set.timeout = defaultWebhookTimeout
+	}
+	fields := cfg.Fields
+	if fields == nil {
+		fields = WebhookFields()
+	}
+	set.fields = map[string]bool{}
+	known := map[string]bool{}
+	for _, f := range append(WebhookFields(), StoredOnlyFields...) {
+		known[f] = true
+	}
+	var unknown []string
+	for _, f := range fields {
+		f = strings.TrimSpace(f)
+		if !known[f] {
+			unknown = append(unknown, strconv.Quote(f))
+			continue
+		}
+		if !set.fields[f] {
+			set.fields[f] = true
+			set.fieldList = append(set.fieldList, f)
+		}
+	}
+	if len(unknown) > 0 {
+		return set, fmt.Errorf("unknown webhook field %s; the fields are %s", strings.Join(unknown, ", "), strings.Join(WebhookFields(), ", "))
+	}
+	return set, nil
+}
+
+// verifyOutcome is a handshake's journal detail.
+type verifyOutcome struct {
+	URL       string  `json:"url"`
+	Challenge string  `json:"challenge"`
+	Status    int     `json:"status,omitempty"`
+	Answer    string  `json:"answer,omitempty"`
+	LatencyMS float64 `json:"latency_ms"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// verify runs the handshake for configuration generation gen.
+func (d *dispatcher) verify(gen uint64) error {
+	d.mu.Lock()
+	set := d.cfg
+	client := d.clientLocked()
+	d.mu.Unlock()
+	challenge := strconv.FormatInt(1e9+rand.Int64N(9e9), 10)
+	out := verifyOutcome{URL: set.url, Challenge: challenge}
+	q := url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {set.verifyToken}, "hub.challenge": {challenge}}
+	target := set.url
+	if strings.Contains(target, "?") {
+		target += "&" + q.Encode()
+	} else {
+		target += "?" + q.Encode()
+	}
+	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
+	defer cancel()
+	start := time.Now()
+	err := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("User-Agent", webhookUserAgent)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		if err != nil {
+			return err
+		}
+		out.Status, out.Answer = resp.StatusCode, string(b)
+		switch {
+		case resp.StatusCode != http.StatusOK:
+			return fmt.Errorf("the bot answered HTTP %d (want 200 with the challenge as the body)", resp.StatusCode)
+		case string(b) != challenge:
+			return fmt.Errorf("the bot answered %q, not the challenge %q: does it check hub.verify_token and echo hub.challenge?", truncate(string(b), 80), challenge)
+		}
+		return nil
+	}()
+	out.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+	if err != nil {
+		out.Error = "webhook verification failed: " + err.Error()
+		err = errors.New(out.Error)
+	}
+	var warn []validator.Violation
+	if u, perr := url.Parse(set.url); perr == nil && u.Scheme != "https" {
+		warn = append(warn, validator.Violation{Rule: ruleWebhookHTTPS.Name, Source: ruleWebhookHTTPS.Source,
+			Severity: validator.SeverityWarning, Detail: "the platform needs an HTTPS callback with a valid certificate"})
+	}
+	detail, merr := json.Marshal(out)
+	if merr != nil {
+		return merr
+	}
+	s := d.s
+	now := s.clock.Now()
+	if err != nil {
+		s.log.Warn("webhook verification failed", "url", set.url, "err", err)
+		s.journal.Append(Event{Time: now, Kind: KindAlert, API: "webhook_verify", Method: http.MethodGet, Path: set.url, Status: out.Status, Violations: warn, Detail: detail})
+	} else {
+		s.log.Info("webhook verified", "url", set.url)
+		s.journal.Append(Event{Time: now, Kind: KindWebhook, API: "webhook_verify", Method: http.MethodGet, Path: set.url, Status: out.Status, Accepted: true, Violations: warn, Detail: detail})
+	}
+	d.verifyDone(gen, err)
+	return err
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
