@@ -211,3 +211,55 @@ func TestAnswerKeyOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelChangesReachTheBot: labelling a user through the Graph API
+// delivers an inbox_labels change to the bot's webhook (PLATFORM.md §6, §10).
+func TestLabelChangesReachTheBot(t *testing.T) {
+	t.Parallel()
+	s := New()
+	t.Cleanup(func() { s.Close() })
+	bot := newHookBot(t)
+	if err := s.SetWebhook(WebhookConfig{URL: bot.URL()}); err != nil {
+		t.Fatal(err)
+	}
+	vip := createLabel(t, s, `{"page_label_name":"vip"}`)
+	mustGraph(t, s, "POST", "/"+vip+"/label", `{"user":"`+alice+`"}`)
+	mustGraph(t, s, "DELETE", "/"+vip+"/label?user="+alice, "")
+	for _, action := range []string{"add", "remove"} {
+		var got struct {
+			Object string `json:"object"`
+			Entry  []struct {
+				ID      string `json:"id"`
+				Changes []struct {
+					Field string          `json:"field"`
+					Value json.RawMessage `json:"value"`
+				} `json:"changes"`
+			} `json:"entry"`
+		}
+		body := bot.next(t)
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		if got.Object != "page" || len(got.Entry) != 1 || got.Entry[0].ID != DefaultPageID || len(got.Entry[0].Changes) != 1 {
+			t.Fatalf("webhook body %s", body)
+		}
+		ch := got.Entry[0].Changes[0]
+		want := `{"user":{"id":"` + alice + `"},"action":"` + action + `","label":{"id":"` + vip + `","page_label_name":"vip"}}`
+		if ch.Field != "inbox_labels" || !jsonEqual(t, want, string(ch.Value)) {
+			t.Errorf("change %s %s, want inbox_labels %s", ch.Field, ch.Value, want)
+		}
+	}
+}
+
+// jsonEqual compares two JSON texts as values.
+func jsonEqual(t *testing.T, a, b string) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		t.Fatal(err)
+	}
+	return cmp.Equal(x, y)
+}

@@ -176,7 +176,7 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	}
 	m, ok := asObject(msg)
 	if !ok {
-		s.fail(Root("message"), ruleSchema, Err(KeyInvalid), "message must be an object")
+		s.fail(Root("message"), ruleMessageObject, Err(KeyInvalid), "message must be an object")
 		return
 	}
 	if !s.window(out, user, m) {

@@ -9,36 +9,38 @@ import (
 // The customer feedback template (PLATFORM.md §2.7).
 
 var (
-	ruleFeedbackTitle      = Rule{Name: "template.customer_feedback.title.length", Limit: 65, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackSubtitle   = Rule{Name: "template.customer_feedback.subtitle.length", Limit: 80, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackButton     = Rule{Name: "template.customer_feedback.button_title.length", Limit: 20, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackNoURL      = Rule{Name: "template.customer_feedback.no-url", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackScreens    = Rule{Name: "template.customer_feedback.feedback_screens.exactly-one", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackQuestions  = Rule{Name: "template.customer_feedback.questions.exactly-one", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFeedbackObject     = Rule{Name: "template.customer_feedback.object", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleQuestionID         = Rule{Name: "template.customer_feedback.question.id", Limit: 80, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleQuestionType       = Rule{Name: "template.customer_feedback.question.type", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleQuestionTitleMin   = Rule{Name: "template.customer_feedback.question.title.min", Limit: 5, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleQuestionTitleMax   = Rule{Name: "template.customer_feedback.question.title.length", Limit: 85, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleScoreLabel         = Rule{Name: "template.customer_feedback.question.score_label", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleScoreOption        = Rule{Name: "template.customer_feedback.question.score_option", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFollowUpType       = Rule{Name: "template.customer_feedback.follow_up.type", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleFollowUpHolder     = Rule{Name: "template.customer_feedback.follow_up.placeholder.length", Limit: 65, Source: "MP/send-messages/templates/customer-feedback-template"}
-	rulePrivacyURL         = Rule{Name: "template.customer_feedback.business_privacy.url", Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleExpiresMin         = Rule{Name: "template.customer_feedback.expires_in_days.min", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
-	ruleExpiresMax         = Rule{Name: "template.customer_feedback.expires_in_days.max", Limit: 7, Source: "MP/send-messages/templates/customer-feedback-template"}
-	feedbackKeys           = set("template_type", "title", "subtitle", "button_title", "feedback_screens", "business_privacy", "expires_in_days")
-	feedbackScreenKeys     = set("questions")
-	feedbackQuestionKeys   = set("id", "type", "title", "score_label", "score_option", "follow_up")
-	feedbackFollowUpKeys   = set("type", "placeholder")
-	feedbackPrivacyKeys    = set("url")
-	questionTypes          = []string{"csat", "nps", "ces", "free_form"}
-	scoreLabels            = []string{"neg_pos", "hard_easy", "dis_sat", "unlike_like", "poor_great", "none"}
-	scoreOptionsByType     = map[string][]string{"csat": {"five_stars", "one_to_five", "five_emojis"}, "nps": {"zero_to_ten"}, "ces": {"one_to_seven"}}
-	questionIDPattern      = regexp.MustCompile(`^[A-Za-z0-9_]+$`) // at most ruleQuestionID.Limit
-	urlInText              = regexp.MustCompile(`(?i)(https?://|www\.)\S`)
-	feedbackExpiresDefault = 1
+	ruleFeedbackTitle     = Rule{Name: "template.customer_feedback.title.length", Limit: 65, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackSubtitle  = Rule{Name: "template.customer_feedback.subtitle.length", Limit: 80, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackButton    = Rule{Name: "template.customer_feedback.button_title.length", Limit: 20, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackNoURL     = Rule{Name: "template.customer_feedback.no-url", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackScreens   = Rule{Name: "template.customer_feedback.feedback_screens.exactly-one", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackQuestions = Rule{Name: "template.customer_feedback.questions.exactly-one", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFeedbackObject    = Rule{Name: "template.customer_feedback.object", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleQuestionID        = Rule{Name: "template.customer_feedback.question.id", Limit: 80, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleQuestionType      = Rule{Name: "template.customer_feedback.question.type", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleQuestionTitleMin  = Rule{Name: "template.customer_feedback.question.title.min", Limit: 5, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleQuestionTitleMax  = Rule{Name: "template.customer_feedback.question.title.length", Limit: 85, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleScoreLabel        = Rule{Name: "template.customer_feedback.question.score_label", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleScoreOption       = Rule{Name: "template.customer_feedback.question.score_option", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFollowUpType      = Rule{Name: "template.customer_feedback.follow_up.type", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleFollowUpHolder    = Rule{Name: "template.customer_feedback.follow_up.placeholder.length", Limit: 65, Source: "MP/send-messages/templates/customer-feedback-template"}
+	rulePrivacyURL        = Rule{Name: "template.customer_feedback.business_privacy.url", Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleExpiresMin        = Rule{Name: "template.customer_feedback.expires_in_days.min", Limit: 1, Source: "MP/send-messages/templates/customer-feedback-template"}
+	ruleExpiresMax        = Rule{Name: "template.customer_feedback.expires_in_days.max", Limit: 7, Source: "MP/send-messages/templates/customer-feedback-template"}
+	feedbackKeys          = set("template_type", "title", "subtitle", "button_title", "feedback_screens", "business_privacy", "expires_in_days")
+	feedbackScreenKeys    = set("questions")
+	feedbackQuestionKeys  = set("id", "type", "title", "score_label", "score_option", "follow_up")
+	feedbackFollowUpKeys  = set("type", "placeholder")
+	feedbackPrivacyKeys   = set("url")
+	questionTypes         = []string{"csat", "nps", "ces", "free_form"}
+	scoreLabels           = []string{"neg_pos", "hard_easy", "dis_sat", "unlike_like", "poor_great", "none"}
+	scoreOptionsByType    = map[string][]string{"csat": {"five_stars", "one_to_five", "five_emojis"}, "nps": {"zero_to_ten"}, "ces": {"one_to_seven"}}
+	questionIDPattern     = regexp.MustCompile(`^[A-Za-z0-9_]+$`) // at most ruleQuestionID.Limit
+	urlInText             = regexp.MustCompile(`(?i)(https?://|www\.)\S`)
 )
+
+// feedbackExpiresDefault is the survey life when expires_in_days is absent.
+const feedbackExpiresDefault = 1
 
 func (s *sendChecker) feedbackTemplate(pl map[string]any, p Path) {
 	if !s.checkKeys(pl, feedbackKeys, p, ruleTemplateKeys) {

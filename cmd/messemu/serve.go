@@ -33,6 +33,10 @@ type serveConfig struct {
 	intercept    string
 	passthrough  bool
 	caDir        string
+	webhook      string // serve_webhook.go
+	verifyToken  string
+	noDemoBot    bool
+	noReceipts   bool
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -50,6 +54,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
+	c.webhookFlags(fs)
 }
 
 func env(key, def string) string {
@@ -95,6 +100,7 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithRequireProof(c.requireProof),
 		fakegraph.WithRateLimits(c.rateLimits),
 		fakegraph.WithJournalLimit(c.journalLimit),
+		fakegraph.WithVerifyToken(c.verifyToken),
 	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()
@@ -142,6 +148,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if err := cfg.startWebhook(ctx, srv, log); err != nil {
+		closeErr := srv.Close()
+		return fmt.Errorf("--webhook: %w (closing: %v)", err, closeErr)
+	}
 	<-ctx.Done()
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)

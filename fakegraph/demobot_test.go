@@ -1,0 +1,66 @@
+package fakegraph
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDemoBot: the built-in bot answers every demo step through the real
+// HTTP Send API, with requests the platform accepts without a warning.
+func TestDemoBot(t *testing.T) {
+	t.Parallel()
+	s := New()
+	if err := s.StartDemoBot(nil); err == nil {
+		t.Error("the demo bot started before the server")
+	}
+	if err := s.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := s.StartDemoBot(nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Webhook(); st.State != "active" || st.URL != demoBotURL {
+		t.Fatalf("status %+v", st)
+	}
+	// reply waits for the bot's next accepted send to Alice and returns
+	// its message as JSON.
+	reply := func(act func() error) string {
+		t.Helper()
+		from := s.Journal().Last()
+		if err := act(); err != nil {
+			t.Fatal(err)
+		}
+		e := waitJournal(t, s, from, func(e *Event) bool { return e.Kind == KindRequest && e.API == "send" && e.PSID == alice })
+		if !e.Accepted || len(e.Violations) > 0 {
+			t.Fatalf("the demo bot's send was not clean: %s\n%+v\n%s", e.Request, e.Violations, e.Response)
+		}
+		return string(e.Request)
+	}
+	steps := []struct {
+		name string
+		act  func() error
+		want string
+	}{
+		{"greeting", func() error { _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); return err }, "Hi Alice!"},
+		{"carousel", func() error { _, err := s.UserTapsQuickReply(DefaultPageID, alice, "Carousel"); return err }, `"template_type":"generic"`},
+		{"postback", func() error { _, err := s.UserTapsButton(DefaultPageID, alice, "Choose latte"); return err }, "PICK_LATTE"},
+		{"buttons", func() error { _, err := s.UserTapsQuickReply(DefaultPageID, alice, "Buttons"); return err }, `"template_type":"button"`},
+		{"receipt button", func() error { _, err := s.UserTapsButton(DefaultPageID, alice, "Show a receipt"); return err }, `"template_type":"receipt"`},
+		{"receipt again", func() error { _, err := s.UserTapsQuickReply(DefaultPageID, alice, "Receipt"); return err }, `"template_type":"receipt"`},
+		{"picture", func() error {
+			_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "image", URL: "https://example.com/a.png"}}})
+			return err
+		}, "Thanks for the image!"},
+		{"link", func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "demo"}); return err }, "Welcome!"},
+	}
+	for _, st := range steps {
+		if got := reply(st.act); !strings.Contains(got, st.want) {
+			t.Errorf("%s: the bot sent %s, want %s", st.name, got, st.want)
+		}
+	}
+}
