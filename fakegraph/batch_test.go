@@ -272,6 +272,8 @@ func TestJSONPath(t *testing.T) {
 		"{result=r:$.data[1].id}":  "b",
 		"{result=r:$.o.x.y}":       "true",
 		"{result=r:$.o.x}":         `{"y":true}`,
+		"{result=r:$.o.*}":         `{"y":true}`,
+		"{result=r:$.o.x.*}":       "true",
 		"ids={result=r:$.data.0}&": "",
 		"{result=r:$.data[9].id}":  "",
 		"{result=r:$[}":            "",
@@ -378,4 +380,32 @@ func TestBatchItemsCountOnce(t *testing.T) {
 	}
 	got := decodeBatch(t, batchForm(t, s, "/", items[:1], nil))
 	itemError(t, got[0], 80006, 0, "(#80006) There have been too many calls to this Messenger account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.")
+}
+
+// Items whose body is a JSON object (as in a JSON batch), with references
+// and their own token inside.
+func TestBatchJSONItemBodies(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	res := apiJSON(t, s, "POST", "/", map[string]any{"batch": []map[string]any{
+		{"method": "GET", "relative_url": "me", "name": "page"},
+		{"method": "POST", "relative_url": "me/messages", "body": map[string]any{
+			"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+			"message": map[string]any{"text": "hello from {result=page:$.name}"}}},
+		{"method": "POST", "relative_url": "me/messages", "body": map[string]any{
+			"access_token": "EAAbogus", "recipient": map[string]any{"id": alice}, "message": map[string]any{"text": "x"}}},
+	}})
+	got := decodeBatch(t, res)
+	if got[1] == nil || got[1].Code != 200 {
+		t.Fatalf("item 1: %+v", got[1])
+	}
+	msgs, err := s.Thread(DefaultPageID, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := string(msgs[len(msgs)-1].Body); !strings.Contains(last, "hello from "+DefaultPageName) {
+		t.Fatalf("the reference was not filled in: %s", last)
+	}
+	itemError(t, got[2], 190, 0, "Invalid OAuth access token - Cannot parse access token")
 }

@@ -29,7 +29,9 @@ func (s *Server) handoverRoutes() []route {
 
 // Handover roles and actions as the platform names them.
 const (
-	RolePrimary   = "primary_receiver"
+	// RolePrimary is the primary receiver: it may take the thread.
+	RolePrimary = "primary_receiver"
+	// RoleSecondary is a secondary receiver, such as the Page Inbox.
 	RoleSecondary = "secondary_receiver"
 
 	actPass    = "pass_thread_control"

@@ -182,14 +182,14 @@ const appDisplayName = "messemu Test App"
 // AppSubscription is one object's subscription of the app, as recorded
 // from POST /{app-id}/subscriptions.
 type AppSubscription struct {
-	Object      string              `json:"object"`
-	CallbackURL string              `json:"callback_url"`
-	Active      bool                `json:"active"`
-	Fields      []AppSubscriptionFn `json:"fields"`
+	Object      string                 `json:"object"`
+	CallbackURL string                 `json:"callback_url"`
+	Active      bool                   `json:"active"`
+	Fields      []AppSubscriptionField `json:"fields"`
 }
 
-// AppSubscriptionFn is one subscribed field with its version.
-type AppSubscriptionFn struct {
+// AppSubscriptionField is one subscribed field with its version.
+type AppSubscriptionField struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 }
@@ -262,10 +262,10 @@ func (s *Server) postAppSubscription(c *call) (any, error) {
 	c.warn("callback_url", ruleAppSubscription, "recorded only: the webhook URL and verify token are messemu settings (serve --webhook, PUT /_messemu/v1/webhook)")
 	sub := AppSubscription{Object: object, CallbackURL: cb, Active: true}
 	for _, f := range dedupe(fields) {
-		sub.Fields = append(sub.Fields, AppSubscriptionFn{Name: f, Version: c.version})
+		sub.Fields = append(sub.Fields, AppSubscriptionField{Name: f, Version: c.version})
 	}
 	if sub.Fields == nil {
-		sub.Fields = []AppSubscriptionFn{}
+		sub.Fields = []AppSubscriptionField{}
 	}
 	s.appSubs.mu.Lock()
 	defer s.appSubs.mu.Unlock()

@@ -51,3 +51,112 @@ func (u *User) Replies(to Message, text string) {
 		u.emu.fatalf("%s replies to %s: %v", u.info.FirstName, to.MID, err)
 	}
 }
+
+// TapsQuickReply makes the user tap a quick reply of the bot's last
+// message to them, by title (or "0", "1", ... by position). The bot
+// receives a message with the title as text and the chip's payload.
+func (u *User) TapsQuickReply(titleOrIndex string) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserTapsQuickReply(u.emu.page.ID, u.info.PSID, titleOrIndex); err != nil {
+		u.emu.fatalf("%s taps quick reply %q: %v", u.info.FirstName, titleOrIndex, err)
+	}
+}
+
+// TapsButton makes the user tap a postback button, by title, of the bot's
+// newest message that has one (a button template, or a carousel card).
+// The bot receives a messaging_postbacks event with the button's payload.
+func (u *User) TapsButton(title string) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserTapsButton(u.emu.page.ID, u.info.PSID, title); err != nil {
+		u.emu.fatalf("%s taps button %q: %v", u.info.FirstName, title, err)
+	}
+}
+
+// TapsGetStarted makes the user tap Get Started: a postback with the
+// Page's get_started payload.
+func (u *User) TapsGetStarted() {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserTapsGetStarted(u.emu.page.ID, u.info.PSID); err != nil {
+		u.emu.fatalf("%s taps Get Started: %v", u.info.FirstName, err)
+	}
+}
+
+// TapsMenu makes the user tap a persistent-menu item by title.
+func (u *User) TapsMenu(title string) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserTapsMenu(u.emu.page.ID, u.info.PSID, title); err != nil {
+		u.emu.fatalf("%s taps menu item %q: %v", u.info.FirstName, title, err)
+	}
+}
+
+// Reacts makes the user react to one of the bot's messages, with a
+// reaction name (love, like, smile, wow, sad, angry, dislike) or an emoji.
+func (u *User) Reacts(msg Message, reaction string) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserReacts(u.emu.page.ID, u.info.PSID, msg.MID, reaction); err != nil {
+		u.emu.fatalf("%s reacts %q: %v", u.info.FirstName, reaction, err)
+	}
+}
+
+// Unreacts removes the user's reaction to a message.
+func (u *User) Unreacts(msg Message) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserUnreacts(u.emu.page.ID, u.info.PSID, msg.MID); err != nil {
+		u.emu.fatalf("%s removes a reaction: %v", u.info.FirstName, err)
+	}
+}
+
+// Reads makes the user read the thread: a message_reads event with the
+// current time as watermark.
+func (u *User) Reads() {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserReads(u.emu.page.ID, u.info.PSID); err != nil {
+		u.emu.fatalf("%s reads: %v", u.info.FirstName, err)
+	}
+}
+
+// OptIn is a plugin or one-time-notification opt-in.
+type OptIn = fakegraph.OptIn
+
+// SendToMessenger is an opt-in through the Send-to-Messenger plugin with
+// the plugin's data-ref; it opens the 24-hour window.
+func SendToMessenger(ref string) OptIn { return OptIn{Type: fakegraph.OptInSendToMessenger, Ref: ref} }
+
+// Checkbox is an opt-in through the checkbox plugin: the event carries a
+// user_ref, which the Send API then accepts as recipient.user_ref.
+func Checkbox(ref string) OptIn { return OptIn{Type: fakegraph.OptInCheckbox, Ref: ref} }
+
+// OneTimeNotification is a one-time-notification opt-in; with payload ""
+// it answers the bot's newest one_time_notif_req template.
+func OneTimeNotification(payload string) OptIn {
+	return OptIn{Type: fakegraph.OptInOneTimeNotification, Payload: payload}
+}
+
+// OptsIn makes the user opt in and returns the optin object the webhook
+// carried (its user_ref or one_time_notif_token, for the test to use).
+func (u *User) OptsIn(in OptIn) OptIn {
+	u.emu.t.Helper()
+	out, err := u.emu.srv.UserOptsIn(u.emu.page.ID, u.info.PSID, in)
+	if err != nil {
+		u.emu.fatalf("%s opts in: %v", u.info.FirstName, err)
+	}
+	return out
+}
+
+// Referral is how a user comes to the thread: an m.me link or an ad.
+type Referral = fakegraph.Referral
+
+// Ref is an m.me link's ref parameter (m.me/page?ref=summer-ad).
+func Ref(ref string) Referral { return Referral{Ref: ref, Source: "SHORTLINK"} }
+
+// Ad is a click-to-Messenger ad with its id and ref.
+func Ad(adID, ref string) Referral { return Referral{Ref: ref, Source: "ADS", AdID: adID} }
+
+// ArrivesFrom makes the user open the thread from a link or an ad: a
+// messaging_referrals event; it opens the 24-hour window.
+func (u *User) ArrivesFrom(r Referral) {
+	u.emu.t.Helper()
+	if _, err := u.emu.srv.UserArrivesFrom(u.emu.page.ID, u.info.PSID, r); err != nil {
+		u.emu.fatalf("%s arrives from %q: %v", u.info.FirstName, r.Ref, err)
+	}
+}

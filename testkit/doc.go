@@ -11,24 +11,27 @@
 //
 //	func TestGreeting(t *testing.T) {
 //		t.Parallel()
-//		var bot http.Handler // built below, once the emulator is known
-//		emu := testkit.Start(t, testkit.Bot(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-//			bot.ServeHTTP(w, r)
-//		})))
-//		bot = mybot.New(mybot.Config{
-//			GraphURL:  emu.URL(),       // instead of https://graph.facebook.com
-//			PageToken: emu.PageToken(),
-//			AppSecret: emu.AppSecret(), // webhooks are signed with it
-//			Client:    emu.Client(),    // reaches the emulator with no socket
-//		})
-//		...
+//		emu := testkit.Start(t, testkit.BotFrom(func(emu *testkit.Emulator) http.Handler {
+//			return mybot.New(mybot.Config{
+//				GraphURL:  emu.URL(),       // instead of https://graph.facebook.com
+//				PageToken: emu.PageToken(),
+//				AppSecret: emu.AppSecret(), // webhooks are signed with it
+//				Client:    emu.Client(),    // reaches the emulator with no socket
+//			})
+//		}))
+//		alice := emu.User("Alice")
+//		alice.Says("hi")
+//		testkit.CheckText(t, alice.NextMessage(t), "Hello Alice!")
 //	}
 //
-// Bot serves the bot's webhook handler in process: webhooks reach it
-// through a transport that calls the handler, and the bot's Send API calls
-// reach the emulator through Client, so nothing listens on a port. A bot
-// that runs in another process gets Webhook(url) instead, and the
-// emulator then listens on loopback (URL is "http://127.0.0.1:PORT").
+// BotFrom builds the bot once the emulator exists and serves its webhook
+// handler in process (Bot does the same for a handler built beforehand):
+// the emulator verifies it with the hub.challenge handshake, then posts
+// every event to it, signed, through a transport that calls the handler;
+// the bot's Graph API calls reach the emulator through Client. Nothing
+// listens on a port. A bot that runs in another process gets Webhook(url)
+// (or SetWebhook later), and the emulator then listens on loopback (URL
+// is "http://127.0.0.1:PORT").
 // A bot that hard-codes https://graph.facebook.com only needs its
 // http.Client's transport set to Transport, which answers for that host.
 //
@@ -55,6 +58,7 @@
 //	alice.Reacts(msg, "love")
 //	alice.Reads()
 //	alice.ArrivesFrom(testkit.Ref("summer-ad"))
+//	alice.OptsIn(testkit.Checkbox("cart-42"))
 //
 // # Wait
 //
@@ -66,7 +70,8 @@
 //
 //	msg := alice.NextMessage(t)
 //
-// Conversation returns the whole thread: what the user did, what the bot
+// NoMessage checks that the bot stays quiet for a while. Conversation
+// returns the whole thread: what the user did, what the bot
 // sent, what the platform refused.
 //
 // # Assert

@@ -103,3 +103,29 @@ func ExampleEmulator_Advance() {
 	//   bot ✗ refused: (#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview at messaging_type (last user interaction 25h0m0s ago)
 	//   bot: "An agent here."
 }
+
+func ExampleUser_NextMessage() {
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+	// The bot is an http.Handler served in process; BotFrom hands it the
+	// emulator's URL, token, secrets and client once they exist.
+	emu := testkit.Start(t, testkit.BotFrom(func(emu *testkit.Emulator) http.Handler {
+		return echoBot(emu)
+	}))
+	alice := emu.User("Alice")
+
+	alice.Says("hi")
+	msg := alice.NextMessage(t)
+	fmt.Println(msg.Text())
+
+	alice.Says("how are you?")
+	fmt.Println(alice.NextMessage(t).Text())
+	fmt.Print(alice.Conversation())
+	// Output:
+	// echo: hi
+	// echo: how are you?
+	//   Alice: "hi"
+	//   bot: "echo: hi"
+	//   Alice: "how are you?"
+	//   bot: "echo: how are you?"
+}

@@ -177,3 +177,52 @@ func TestSendTopLevel(t *testing.T) {
 	}
 	runSendCases(t, cases)
 }
+
+// TestSendInvalidUTF8 feeds a string the JSON decoder could not have
+// produced (form values can): a non-UTF-8 text is E "string" (§1.3).
+func TestSendInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	body := decodeSchemaBody(t, to(text("hi")), true)
+	msg, ok := body["message"].(map[string]any)
+	if !ok {
+		t.Fatal("no message object")
+	}
+	msg["text"] = "caf\xe9"
+	got := testValidator.Send(body, newFakeState()).Err()
+	if want := errString("message[text]"); wantBody(got) != wantBody(want) {
+		t.Errorf("got %s, want %s", wantBody(got), wantBody(want))
+	}
+}
+
+// TestSendSchemaBackstop checks that the schema still runs on the envelope
+// of an accepted request and refuses, as "invalid", what it does not fit.
+func TestSendSchemaBackstop(t *testing.T) {
+	t.Parallel()
+	spec := `openapi: 3.0.3
+info: {title: t, version: v}
+paths: {}
+components:
+  schemas:
+    SendRequest:
+      type: object
+      required: [zz_needed]
+      properties:
+        message: {type: string}
+`
+	schemas, err := LoadSchemas([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := decodeSchemaBody(t, to(text("hi")), true)
+	chk := New(schemas).Send(body, newFakeState())
+	if got := chk.Err(); wantBody(got) != wantBody(errInvalid) {
+		t.Fatalf("got %s, want the schema's invalid", wantBody(got))
+	}
+	if v := chk.Errors()[0]; v.Rule != "schema" || v.Path != "zz_needed" {
+		t.Errorf("violation %+v, want the schema rule at zz_needed", v)
+	}
+	// The message object is left to the rules (and put back after the check).
+	if _, ok := body["message"].(map[string]any); !ok {
+		t.Errorf("message not restored: %v", body["message"])
+	}
+}

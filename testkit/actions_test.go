@@ -1,0 +1,178 @@
+package testkit_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/testkit"
+)
+
+// buttons is a button template with a postback button and a URL button.
+func buttons(psid string) map[string]any {
+	return map[string]any{"recipient": map[string]any{"id": psid}, "messaging_type": "RESPONSE", "message": map[string]any{
+		"attachment": map[string]any{"type": "template", "payload": map[string]any{
+			"template_type": "button", "text": "What now?", "buttons": []any{
+				map[string]any{"type": "postback", "title": "Order", "payload": "ORDER"},
+				map[string]any{"type": "web_url", "title": "Site", "url": "https://example.com"},
+			}}}}}
+}
+
+// setProfile gives the Page a Get Started button and a persistent menu,
+// as a bot does at start-up.
+func setProfile(t *testing.T, emu *testkit.Emulator) {
+	t.Helper()
+	body := `{"get_started":{"payload":"START"},"persistent_menu":[{"locale":"default","composer_input_disabled":false,
+		"call_to_actions":[{"type":"postback","title":"Help","payload":"HELP"}]}]}`
+	req, err := http.NewRequest("POST", emu.URL()+"/v26.0/me/messenger_profile?access_token="+emu.PageToken(), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := emu.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("messenger_profile: HTTP %d", resp.StatusCode)
+	}
+}
+
+// Every action reaches the bot as its webhook: the echo bot answers text
+// (quick reply taps included) with "echo: <text>" and postbacks with
+// "echo: <payload>".
+func TestActionsReachTheBot(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	setProfile(t, emu)
+	alice := emu.User("Alice")
+
+	alice.TapsGetStarted()
+	testkit.CheckText(t, alice.NextMessage(t), "echo: START")
+	alice.TapsMenu("Help")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: HELP")
+
+	// Quick replies and buttons are tapped on what the bot sent.
+	if code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), map[string]any{
+		"recipient": map[string]any{"id": alice.PSID()}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"text": "Size?", "quick_replies": []any{
+			map[string]any{"content_type": "text", "title": "Small", "payload": "S"},
+			map[string]any{"content_type": "text", "title": "Large", "payload": "L"}}}}); err != nil || code != 200 {
+		t.Fatalf("quick replies: %d %s %v", code, body, err)
+	}
+	qr := alice.NextMessage(t)
+	alice.TapsQuickReply("Large")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: Large")
+	if code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), buttons(alice.PSID())); err != nil || code != 200 {
+		t.Fatalf("buttons: %d %s %v", code, body, err)
+	}
+	alice.NextMessage(t)
+	alice.TapsButton("Order")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: ORDER")
+
+	alice.Reacts(qr, "love")
+	alice.Reads()
+	alice.ArrivesFrom(testkit.Ref("summer-ad"))
+	in := alice.OptsIn(testkit.Checkbox("cart-42"))
+	if !strings.HasPrefix(in.UserRef, "ref_") {
+		t.Errorf("checkbox opt-in user_ref = %q", in.UserRef)
+	}
+	alice.Sends(testkit.Image("https://example.com/cat.png"))
+	alice.NoMessage(t, 50*time.Millisecond) // the echo bot ignores all of these
+
+	conv := alice.Conversation().String()
+	for _, want := range []string{
+		"Alice: [taps Get Started]",
+		`Alice: [taps menu item "Help"]`,
+		`Alice: [taps quick reply "Large"]`,
+		`Alice: [taps button "Order"]`,
+		"Alice: [reacts love]",
+		"Alice: [reads the thread]",
+		`Alice: [arrives from SHORTLINK ref "summer-ad"]`,
+		"Alice: [image https://example.com/cat.png]",
+	} {
+		if !strings.Contains(conv, want) {
+			t.Errorf("conversation lacks %s:\n%s", want, conv)
+		}
+	}
+	emu.CheckNoViolations(t)
+}
+
+// An action the emulator refuses (a quick reply the bot never offered)
+// fails the test with the emulator's reason.
+func TestRefusedActionFails(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	rec.run(func() {
+		emu := testkit.Start(&rec, testkit.BotFrom(echoBot))
+		alice := emu.User("Alice")
+		alice.Says("hi")
+		alice.NextMessage(&rec)
+		alice.TapsQuickReply("Yes")
+	})
+	if out := rec.output(); !strings.Contains(out, `Alice taps quick reply "Yes"`) || !strings.Contains(out, "no quick replies") {
+		t.Errorf("failure: %q", out)
+	}
+}
+
+// A bot in its own process: the emulator listens on loopback and posts
+// its webhooks to the bot's URL.
+func TestWebhookURL(t *testing.T) {
+	t.Parallel()
+	var emu *testkit.Emulator
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { echoBot(emu).ServeHTTP(w, r) }))
+	t.Cleanup(bot.Close)
+	emu = testkit.Start(t, testkit.Listen())
+	emu.SetWebhook(bot.URL + "/webhook")
+	alice := emu.User("Alice")
+	alice.Says("over the wire")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: over the wire")
+}
+
+// A bot whose handshake fails cannot be connected: Start fails the test
+// with the reason.
+func TestBadBotFailsStart(t *testing.T) {
+	t.Parallel()
+	var rec recorder
+	rec.run(func() {
+		testkit.Start(&rec, testkit.Bot(http.NotFoundHandler()))
+	})
+	if out := rec.output(); !strings.Contains(out, "testkit:") || !strings.Contains(out, "404") {
+		t.Errorf("failure: %q", out)
+	}
+}
+
+// Receipts(false) stops the automatic delivery receipts; they are on by
+// default.
+func TestReceiptsOption(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{true, false} {
+		emu := testkit.Start(t, testkit.BotFrom(echoBot), testkit.Receipts(on))
+		alice := emu.User("Alice")
+		alice.Says("hi")
+		alice.NextMessage(t)
+		deliveries := func() int {
+			return len(emu.Server().Journal().Find(0, func(e *fakegraph.Event) bool {
+				return e.Kind == fakegraph.KindUserAction && e.API == "delivery"
+			}))
+		}
+		if on {
+			deadline := time.Now().Add(5 * time.Second)
+			for deliveries() == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if deliveries() == 0 {
+				t.Error("Receipts(true): no delivery receipt")
+			}
+		} else {
+			alice.NoMessage(t, 50*time.Millisecond)
+			if n := deliveries(); n != 0 {
+				t.Errorf("Receipts(false): %d delivery receipts", n)
+			}
+		}
+	}
+}
