@@ -75,6 +75,7 @@ func TestActionsReachTheBot(t *testing.T) {
 	testkit.CheckText(t, alice.NextMessage(t), "echo: ORDER")
 
 	alice.Reacts(qr, "love")
+	alice.Unreacts(qr)
 	alice.Reads()
 	alice.ArrivesFrom(testkit.Ref("summer-ad"))
 	in := alice.OptsIn(testkit.Checkbox("cart-42"))
@@ -91,6 +92,7 @@ func TestActionsReachTheBot(t *testing.T) {
 		`Alice: [taps quick reply "Large"]`,
 		`Alice: [taps button "Order"]`,
 		"Alice: [reacts love]",
+		"Alice: [removes a reaction]",
 		"Alice: [reads the thread]",
 		`Alice: [arrives from SHORTLINK ref "summer-ad"]`,
 		"Alice: [image https://example.com/cat.png]",

@@ -108,7 +108,9 @@ func ExampleUser_NextMessage() {
 	t := testkit.NewStandalone(os.Stdout)
 	defer t.Close()
 	// The bot is an http.Handler served in process; BotFrom hands it the
-	// emulator's URL, token, secrets and client once they exist.
+	// emulator's URL, token, secrets and client once they exist. echoBot
+	// is the smallest real bot (this package's tests define it: it checks
+	// signatures and echoes text); examples/echobot is a complete one.
 	emu := testkit.Start(t, testkit.BotFrom(func(emu *testkit.Emulator) http.Handler {
 		return echoBot(emu)
 	}))
