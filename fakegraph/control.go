@@ -83,6 +83,9 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"POST", "users/{psid}/referrals", s.ctlReferral},
 		{"POST", "users/{psid}/optins", s.ctlOptIn},
 		{"POST", "users/{psid}/edits", s.ctlEdit},
+		{"POST", "users/{psid}/account_linking", s.ctlAccountLinking},
+		{"POST", "users/{psid}/feedback", s.ctlFeedback},
+		{"POST", "policy_enforcement", s.ctlPolicyEnforcement},
 	}
 }
 

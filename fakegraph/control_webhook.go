@@ -144,3 +144,36 @@ func (s *Server) ctlEdit(c *controlCall) (any, error) {
 	}
 	return s.UserEdits(c.pageID, c.vars["psid"], req.MID, req.Text)
 }
+
+func (s *Server) ctlAccountLinking(c *controlCall) (any, error) {
+	var req AccountLinking
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := s.EmitAccountLinking(c.pageID, c.vars["psid"], req); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
+}
+
+func (s *Server) ctlFeedback(c *controlCall) (any, error) {
+	var req MessagingFeedback
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := s.UserSubmitsFeedback(c.pageID, c.vars["psid"], req); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
+}
+
+func (s *Server) ctlPolicyEnforcement(c *controlCall) (any, error) {
+	var req PolicyEnforcement
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := s.EmitPolicyEnforcement(c.pageID, "", req); err != nil {
+		return nil, err
+	}
+	return map[string]any{"ok": true}, nil
+}

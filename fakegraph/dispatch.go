@@ -3,20 +3,14 @@ package fakegraph
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Webhook delivery the way the platform delivers (PLATFORM.md §10). The
@@ -25,28 +19,6 @@ import (
 // and posted by a bounded pool of workers. Every attempt is journalled with
 // its status and latency; each event ends delivered or failed, with the
 // reason in the journal.
-
-// The retry ladder on the virtual clock: 3 retries at once, then +1, +2,
-// +5, +10 min, then every 10 min; an alert after 15 min of failure and
-// "Webhooks Disabled" after 1 h.
-const (
-	immediateRetries = 3
-	alertAfter       = 15 * time.Minute
-	disableAfter     = time.Hour
-	retryEvery       = 10 * time.Minute
-	// maxAnswerKept bounds the bot's answer kept in the journal.
-	maxAnswerKept = 512
-)
-
-var retryLadder = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute}
-
-// retryDelay is the wait before delayed retry number step (0-based).
-func retryDelay(step int) time.Duration {
-	if step < len(retryLadder) {
-		return retryLadder[step]
-	}
-	return retryEvery
-}
 
 // webhookEvent is one event on its way to the bot.
 type webhookEvent struct {
@@ -352,26 +324,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// enableLocked ends a disabled state: the Page is subscribed again.
-func (d *dispatcher) enableLocked() {
-	d.disabled, d.alerted, d.failing, d.lastErr = false, false, time.Time{}, ""
-	d.resub = nil
-	d.cond.Broadcast()
-}
-
-// unsubscribeLocked unsubscribes the app from every Page, as the platform
-// does when it disables a webhook, remembering the fields to restore when
-// the webhook is set again.
-func (d *dispatcher) unsubscribeLocked() {
-	d.resub = map[string][]string{}
-	for _, pg := range d.s.Pages() {
-		if f := d.s.SubscribedFields(pg.ID); f != nil {
-			d.resub[pg.ID] = f
-		}
-		d.s.Unsubscribe(pg.ID)
-	}
-}
-
 // pushLocked queues we for its user (at the front for a retry).
 func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
 	q := d.queues[we.key]
@@ -392,95 +344,6 @@ func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
 		d.ready = append(d.ready, we.key)
 		d.cond.Signal()
 	}
-}
-
-// webhookBody renders the envelope around one event, with non-ASCII
-// escaped as \uXXXX (PLATFORM.md D8).
-func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []byte {
-	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
-	b = append(b, `{"object":"page","entry":[{"id":`...)
-	b = strconv.AppendQuote(b, pageID)
-	b = append(b, `,"time":`...)
-	b = strconv.AppendInt(b, ms, 10)
-	switch {
-	case rec.Change != nil:
-		b = append(b, `,"changes":[{"field":`...)
-		b = strconv.AppendQuote(b, rec.Field)
-		b = append(b, `,"value":`...)
-		b = append(b, rec.Change...)
-		b = append(b, `}]}]}`...)
-	case standby:
-		b = append(b, `,"standby":[`...)
-		b = append(b, standbyEvent(rec.Event)...)
-		b = append(b, `]}]}`...)
-	default:
-		b = append(b, `,"messaging":[`...)
-		b = append(b, rec.Event...)
-		b = append(b, `]}]}`...)
-	}
-	return escapeNonASCII(b)
-}
-
-// standbyEvent drops a postback's payload: non-owners don't get it
-// (PLATFORM.md §8).
-func standbyEvent(raw json.RawMessage) json.RawMessage {
-	var ev MessagingEvent
-	if err := json.Unmarshal(raw, &ev); err != nil || ev.Postback == nil {
-		return raw
-	}
-	ev.Postback.Payload = ""
-	out, err := json.Marshal(ev)
-	if err != nil {
-		return raw
-	}
-	return out
-}
-
-// escapeNonASCII writes every non-ASCII code point of a JSON text as
-// \uXXXX, with surrogate pairs above U+FFFF. JSON holds non-ASCII only
-// inside strings, so the text stays equivalent.
-func escapeNonASCII(b []byte) []byte {
-	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf {
-		i++
-	}
-	if i == len(b) {
-		return b
-	}
-	const hexd = "0123456789abcdef"
-	out := make([]byte, i, len(b)+len(b)/2)
-	copy(out, b[:i])
-	u := func(r rune) {
-		out = append(out, '\\', 'u', hexd[r>>12&0xf], hexd[r>>8&0xf], hexd[r>>4&0xf], hexd[r&0xf])
-	}
-	for i < len(b) {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			out = append(out, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		i += n
-		if r >= 0x10000 {
-			r -= 0x10000
-			u(0xd800 + (r>>10)&0x3ff)
-			u(0xdc00 + r&0x3ff)
-			continue
-		}
-		u(r)
-	}
-	return out
-}
-
-// signatures are the X-Hub-Signature-256 and X-Hub-Signature values of body.
-func signatures(secret string, body []byte) (string, string) {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	s256 := "sha256=" + hex.EncodeToString(m.Sum(nil))
-	m1 := hmac.New(sha1.New, []byte(secret))
-	m1.Write(body)
-	return s256, "sha1=" + hex.EncodeToString(m1.Sum(nil))
 }
 
 // worker posts events, one user at a time.
@@ -660,113 +523,4 @@ func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, statu
 	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
 		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
 		Request: json.RawMessage(we.body), MID: we.mid, Detail: detail})
-}
-
-// failLocked ends a not-yet-queued event as failed.
-func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
-	d.dropped++
-	d.journalAttemptLocked(we, d.s.clock.Now(), 0, attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts,
-		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
-}
-
-// dropAllLocked ends every pending event as failed, except those in
-// flight (their worker ends them).
-func (d *dispatcher) dropAllLocked(reason string) {
-	for key, q := range d.queues {
-		keep := q[:0:0]
-		for i, we := range q {
-			if i == 0 && d.busy[key] {
-				keep = append(keep, we)
-				continue
-			}
-			d.pending--
-			d.failLocked(we, reason)
-		}
-		d.queues[key] = keep
-	}
-	for _, we := range d.delayed {
-		d.pending--
-		d.failLocked(we, reason)
-	}
-	d.delayed = nil
-	d.ready = d.ready[:0]
-}
-
-// checkFailureLocked raises the alert after 15 min of failure and disables
-// the webhook after 1 h (PLATFORM.md §10).
-func (d *dispatcher) checkFailureLocked(now time.Time) {
-	if d.failing.IsZero() || d.cfg.url == "" {
-		return
-	}
-	elapsed := now.Sub(d.failing)
-	if !d.alerted && elapsed >= alertAfter {
-		d.alerted = true
-		d.alertLocked(now, "webhook_failing", "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
-	}
-	if !d.disabled && elapsed >= disableAfter {
-		d.disabled = true
-		d.unsubscribeLocked()
-		d.alertLocked(now, "webhook_disabled", "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
-		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
-	}
-}
-
-func (d *dispatcher) alertLocked(now time.Time, api, text string) {
-	detail, err := json.Marshal(map[string]string{"alert": text, "url": d.cfg.url, "last_error": d.lastErr, "failing_since": d.failing.UTC().Format(time.RFC3339Nano)})
-	if err != nil {
-		d.s.log.Error("webhook alert detail", "err", err)
-	}
-	d.s.log.Warn(text, "url", d.cfg.url, "last_error", d.lastErr)
-	d.s.journal.Append(Event{Time: now, Kind: KindAlert, API: api, Path: d.cfg.url, Detail: detail})
-}
-
-// retryLoop wakes delayed retries and the alert and disable deadlines on
-// the virtual clock, whether it runs or jumps.
-func (d *dispatcher) retryLoop() {
-	defer d.wg.Done()
-	for {
-		changed := d.s.clock.Changed()
-		d.mu.Lock()
-		now := d.s.clock.Now()
-		d.checkFailureLocked(now)
-		var next time.Time
-		keep := d.delayed[:0]
-		for _, we := range d.delayed {
-			if !we.due.After(now) {
-				d.pushLocked(we, true)
-				continue
-			}
-			keep = append(keep, we)
-			if next.IsZero() || we.due.Before(next) {
-				next = we.due
-			}
-		}
-		d.delayed = keep
-		if !d.failing.IsZero() && d.cfg.url != "" {
-			for _, t := range []time.Time{d.failing.Add(alertAfter), d.failing.Add(disableAfter)} {
-				if t.After(now) && (next.IsZero() || t.Before(next)) {
-					next = t
-				}
-			}
-		}
-		d.mu.Unlock()
-		var timer *time.Timer
-		var fire <-chan time.Time
-		if !next.IsZero() {
-			timer = time.NewTimer(max(next.Sub(d.s.clock.Now()), time.Millisecond))
-			fire = timer.C
-		}
-		select {
-		case <-d.ctx.Done():
-		case <-changed:
-		case <-d.wake:
-		case <-fire:
-		}
-		if timer != nil {
-			timer.Stop()
-		}
-		if d.ctx.Err() != nil {
-			return
-		}
-	}
 }

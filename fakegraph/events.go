@@ -28,7 +28,6 @@ const (
 	FieldFeedback            = "messaging_feedback"
 	FieldInboxLabels         = "inbox_labels"
 	FieldStandby             = "standby"
-	webhookObjectPage        = "page"
 	webhookUserAgent         = "facebookexternalua"
 	webhookContentType       = "application/json"
 	defaultWebhookTimeout    = 5 * time.Second
@@ -40,7 +39,6 @@ const (
 	accountLinkingLinked     = "linked"
 	accountLinkingUnlinked   = "unlinked"
 	policyActionUnblock      = "unblock"
-	inboxLabelsChangeField   = FieldInboxLabels
 	webhookDefaultWorkerPool = 8
 )
 

@@ -151,6 +151,7 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 			return Message{}, badRequest("attachment type must be image, audio, video, file, sticker or fallback")
 		}
 	}
+	command := s.commandIn(pageID, psid, req.Text)
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
 	if err != nil {
@@ -159,6 +160,9 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 	}
 	now := s.clock.Now()
 	msg := WebhookMessage{MID: s.ids.MID(), Text: req.Text, Attachments: userAttachments(req.Attachments, now)}
+	if command != "" {
+		msg.Commands = []MessageCommand{{Name: command}}
+	}
 	if req.ReplyTo != "" {
 		m, ok := p.mids[req.ReplyTo]
 		if !ok || m.PSID != psid {
@@ -175,6 +179,29 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
 	return s.finishUserMessage(m, now, "message", m.Body, ev)
+}
+
+// commandIn finds the bot command a message starts with ("/name"), among
+// the commands the bot set for the user's locale (Messenger Profile).
+func (s *Server) commandIn(pageID, psid, text string) string {
+	if !strings.HasPrefix(text, "/") {
+		return ""
+	}
+	name, _, _ := strings.Cut(text[1:], " ")
+	ps, err := s.MessengerProfile(pageID)
+	if err != nil || name == "" {
+		return ""
+	}
+	cl, ok := pickLocale(ps.Commands, s.userLocale(pageID, psid), func(c CommandLocale) string { return c.Locale })
+	if !ok {
+		return ""
+	}
+	for _, c := range cl.Commands {
+		if c.Name == name {
+			return name
+		}
+	}
+	return ""
 }
 
 // userAttachments renders what a user attaches as the webhook does.

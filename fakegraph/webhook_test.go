@@ -102,9 +102,13 @@ func TestWebhookGolden(t *testing.T) {
 			map[string]any{"type": "postback", "title": "Help", "payload": "HELP"},
 			map[string]any{"type": "web_url", "title": "Site", "url": "https://example.com"},
 		}}},
+		"commands": []any{map[string]any{"locale": "default", "commands": []any{map[string]any{"name": "flights", "description": "Find flights"}}}},
 	}); res.status != 200 {
 		t.Fatalf("profile: %s", res.raw)
 	}
+	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "/flights to Rome"})
+	must(err)
+	expect("messages_command")
 	_, err = s.UserTapsGetStarted(page, alice)
 	must(err)
 	expect("messaging_postbacks_get_started")
@@ -299,7 +303,7 @@ func TestControlUserActions(t *testing.T) {
 	t.Parallel()
 	bot := newHookBot(t)
 	s := hookServer(t, nil, WebhookConfig{})
-	code, body := control(t, s, "PUT", "webhook", `{"url":"`+bot.URL()+`","fields":["messages","messaging_postbacks","message_reactions","message_reads","messaging_referrals","messaging_optins","message_edits"],"timeout":"2s"}`)
+	code, body := control(t, s, "PUT", "webhook", `{"url":"`+bot.URL()+`","fields":["messages","messaging_postbacks","message_reactions","message_reads","messaging_referrals","messaging_optins","message_edits","messaging_account_linking","messaging_feedback","messaging_policy_enforcement"],"timeout":"2s"}`)
 	if code != 200 || !strings.Contains(body, `"state":"active"`) || !strings.Contains(body, `"timeout":"2s"`) {
 		t.Fatalf("PUT webhook = %d %s", code, body)
 	}
@@ -342,6 +346,8 @@ func TestControlUserActions(t *testing.T) {
 		{"referrals", `{"ref":"spring"}`, `"referral":{"ref":"spring","source":"SHORTLINK","type":"OPEN_THREAD"}`},
 		{"optins", `{"ref":"widget"}`, `"optin":{"ref":"widget"}`},
 		{"edits", `{"mid":"` + said.MID + `","text":"hey"}`, `"message_edit":{"mid":"` + said.MID + `","text":"hey","num_edit":1}`},
+		{"account_linking", `{"status":"linked","authorization_code":"abc"}`, `"account_linking":{"status":"linked","authorization_code":"abc"}`},
+		{"feedback", `{"feedback_screens":[{"screen_id":0,"questions":{"q1":{"type":"nps","payload":"9"}}}]}`, `"questions":{"q1":{"type":"nps","payload":"9"}}`},
 	}
 	for _, st := range steps {
 		code, body := control(t, s, "POST", "users/"+alice+"/"+st.path, st.body)
@@ -364,6 +370,8 @@ func TestControlUserActions(t *testing.T) {
 		{"referrals", `{"ref":"no spaces"}`, `ref is at most 2083`},
 		{"optins", `{"type":"bogus"}`, `optin type must be`},
 		{"edits", `{"mid":"m_nope","text":"x"}`, `is not a message Alice Martin wrote`},
+		{"account_linking", `{"status":"maybe"}`, `status must be`},
+		{"feedback", `{}`, `at least one screen`},
 	}
 	for _, e := range errs {
 		code, body := control(t, s, "POST", "users/"+alice+"/"+e.path, e.body)
@@ -372,6 +380,11 @@ func TestControlUserActions(t *testing.T) {
 		}
 	}
 	bot.none(t)
+	if code, body := control(t, s, "POST", "policy_enforcement", `{"action":"warning","reason":"spam"}`); code != 200 {
+		t.Errorf("policy_enforcement: %d %s", code, body)
+	} else if got := string(bot.next(t)); !strings.Contains(got, `"policy_enforcement":{"action":"warning","reason":"spam"}`) || strings.Contains(got, `"sender"`) {
+		t.Errorf("policy_enforcement webhook: %s", got)
+	}
 	code, body = control(t, s, "POST", "webhook/verify", "")
 	if code != 200 || !strings.Contains(body, `"verified":true`) {
 		t.Errorf("verify: %d %s", code, body)

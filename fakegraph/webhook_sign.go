@@ -1,0 +1,102 @@
+package fakegraph
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The bytes a webhook POST carries and their signatures (PLATFORM.md §10, D8).
+
+// webhookBody renders the envelope around one event, with non-ASCII
+// escaped as \uXXXX (PLATFORM.md D8).
+func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []byte {
+	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
+	b = append(b, `{"object":"page","entry":[{"id":`...)
+	b = strconv.AppendQuote(b, pageID)
+	b = append(b, `,"time":`...)
+	b = strconv.AppendInt(b, ms, 10)
+	switch {
+	case rec.Change != nil:
+		b = append(b, `,"changes":[{"field":`...)
+		b = strconv.AppendQuote(b, rec.Field)
+		b = append(b, `,"value":`...)
+		b = append(b, rec.Change...)
+		b = append(b, `}]}]}`...)
+	case standby:
+		b = append(b, `,"standby":[`...)
+		b = append(b, standbyEvent(rec.Event)...)
+		b = append(b, `]}]}`...)
+	default:
+		b = append(b, `,"messaging":[`...)
+		b = append(b, rec.Event...)
+		b = append(b, `]}]}`...)
+	}
+	return escapeNonASCII(b)
+}
+
+// standbyEvent drops a postback's payload: non-owners don't get it
+// (PLATFORM.md §8).
+func standbyEvent(raw json.RawMessage) json.RawMessage {
+	var ev MessagingEvent
+	if err := json.Unmarshal(raw, &ev); err != nil || ev.Postback == nil {
+		return raw
+	}
+	ev.Postback.Payload = ""
+	out, err := json.Marshal(ev)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// escapeNonASCII writes every non-ASCII code point of a JSON text as
+// \uXXXX, with surrogate pairs above U+FFFF. JSON holds non-ASCII only
+// inside strings, so the text stays equivalent.
+func escapeNonASCII(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	const hexd = "0123456789abcdef"
+	out := make([]byte, i, len(b)+len(b)/2)
+	copy(out, b[:i])
+	u := func(r rune) {
+		out = append(out, '\\', 'u', hexd[r>>12&0xf], hexd[r>>8&0xf], hexd[r>>4&0xf], hexd[r&0xf])
+	}
+	for i < len(b) {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		i += n
+		if r >= 0x10000 {
+			r -= 0x10000
+			u(0xd800 + (r>>10)&0x3ff)
+			u(0xdc00 + r&0x3ff)
+			continue
+		}
+		u(r)
+	}
+	return out
+}
+
+// signatures are the X-Hub-Signature-256 and X-Hub-Signature values of body.
+func signatures(secret string, body []byte) (string, string) {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	s256 := "sha256=" + hex.EncodeToString(m.Sum(nil))
+	m1 := hmac.New(sha1.New, []byte(secret))
+	m1.Write(body)
+	return s256, "sha1=" + hex.EncodeToString(m1.Sum(nil))
+}
