@@ -178,3 +178,23 @@ func TestReceiptsOption(t *testing.T) {
 		}
 	}
 }
+
+// When the bot's webhook fails, NextMessage's failure shows each attempt
+// and what the bot answered.
+func TestFailingBotShowsInConversation(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(100*time.Millisecond), testkit.Bot(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge")))
+			return
+		}
+		http.Error(w, "boom", http.StatusInternalServerError)
+	})))
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	if out := rec.output(); !strings.Contains(out, `messemu: [messages webhook, attempt 1: the bot answered HTTP 500 "boom"`) {
+		t.Errorf("failure message:\n%s", out)
+	}
+}

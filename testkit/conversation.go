@@ -158,7 +158,7 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 			return t, false
 		}
 		t.From = "messemu"
-		t.Text = "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
+		t.Text = webhookFailure(ev)
 	default:
 		return t, false
 	}
@@ -200,6 +200,32 @@ func userAction(ev fakegraph.Event) string {
 		return fmt.Sprintf("[opts in%s]", detailText(ev.Request))
 	}
 	return "[" + ev.API + detailText(ev.Request) + "]"
+}
+
+// webhookFailure renders a failed webhook delivery attempt: the field,
+// the attempt, the reason and what the bot answered.
+func webhookFailure(ev fakegraph.Event) string {
+	var d struct {
+		Attempt int    `json:"attempt"`
+		Outcome string `json:"outcome"`
+		Error   string `json:"error"`
+		Answer  string `json:"answer"`
+	}
+	if err := json.Unmarshal(ev.Detail, &d); err != nil || d.Error == "" {
+		return "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
+	}
+	s := fmt.Sprintf("[%s webhook, attempt %d: %s", ev.API, d.Attempt, d.Error)
+	if a := strings.TrimSpace(d.Answer); a != "" {
+		const max = 120
+		if len(a) > max {
+			a = a[:max] + "…"
+		}
+		s += fmt.Sprintf(" %q", a)
+	}
+	if d.Outcome != "" {
+		s += " (" + d.Outcome + ")"
+	}
+	return s + "]"
 }
 
 // refusal renders a refused request: the platform's message, the JSON
