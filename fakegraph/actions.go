@@ -278,7 +278,8 @@ func (s *Server) UserTapsGetStarted(pageID, psid string) (Postback, error) {
 		s.mu.Unlock()
 		return Postback{}, err
 	}
-	pb := Postback{MID: s.ids.MID(), Title: "Get Started", Payload: payload}
+	pb := Postback{MID: s.ids.MID(), Title: "Get Started", Payload: payload, Referral: p.referrals[psid]}
+	delete(p.referrals, psid)
 	return s.postback(p, u, pb, "get_started", map[string]string{"get_started": payload})
 }
 

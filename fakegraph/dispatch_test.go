@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -60,7 +61,7 @@ func TestHandshakeFails(t *testing.T) {
 	bot.setChallenge(func(string) string { return "12345" })
 	s := hookServer(t, nil, WebhookConfig{})
 	err := s.SetWebhook(WebhookConfig{URL: bot.URL()})
-	if err == nil || !strings.Contains(err.Error(), `answered "12345", not the challenge`) {
+	if err == nil || !strings.Contains(err.Error(), `answered "12345", not the challenge`) || !errors.Is(err, ErrWebhookVerification) {
 		t.Fatalf("SetWebhook error = %v, want the wrong-challenge reason", err)
 	}
 	st := s.Webhook()

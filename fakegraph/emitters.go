@@ -103,7 +103,10 @@ var referralRef = regexp.MustCompile(`^[A-Za-z0-9_=-]*$`)
 
 // UserArrivesFrom makes a test user open the thread from an m.me link
 // (Source "SHORTLINK", the default) or an ad (Source "ADS", with AdID):
-// a messaging_referrals event; it opens the window.
+// a messaging_referrals event; it opens the window. A user new to the Page
+// sees the Get Started button first (when the Page has one): the referral
+// then comes inside the Get Started postback, as on the platform, and
+// nothing fires until the tap.
 func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, error) {
 	if r.Source == "" {
 		r.Source = defaultReferralSource
@@ -121,13 +124,21 @@ func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, err
 	case r.Source != "ADS" && (r.AdID != "" || len(r.AdsContextData) > 0):
 		return Referral{}, badRequest("ad_id and ads_context_data come only with source ADS")
 	}
+	_, hasGetStarted := s.GetStarted(pageID)
 	s.mu.Lock()
-	_, u, err := s.user(pageID, psid)
+	p, u, err := s.user(pageID, psid)
 	if err != nil {
 		s.mu.Unlock()
 		return Referral{}, err
 	}
 	now := s.clock.Now()
+	if hasGetStarted && len(p.threads[psid]) == 0 && u.LastInteraction.IsZero() {
+		rc := r
+		p.referrals[psid] = &rc
+		s.mu.Unlock()
+		_, err := s.recordUserAction(now, pageID, psid, "referral", "", r, "", nil) // fires with Get Started
+		return r, err
+	}
 	touch(u, now, false)
 	s.mu.Unlock()
 	ev := userEvent(pageID, psid, now)

@@ -71,11 +71,12 @@ type pageState struct {
 	products   map[string]bool
 	domains    []string
 	orders     map[string]bool
-	reactions  map[string]string // mid → the user's reaction (emoji), actions.go
-	edits      map[string]int    // mid → edits made by the user, actions.go
-	profile    *profileState     // profile.go
-	personas   *personaStore     // personas.go
-	labels     *labelStore       // labels.go
+	reactions  map[string]string    // mid → the user's reaction (emoji), actions.go
+	edits      map[string]int       // mid → edits made by the user, actions.go
+	referrals  map[string]*Referral // PSID → a referral waiting for Get Started, emitters.go
+	profile    *profileState        // profile.go
+	personas   *personaStore        // personas.go
+	labels     *labelStore          // labels.go
 
 	attachments  map[string]*Attachment // attachments.go
 	handover     *handoverState         // handover.go
@@ -102,6 +103,7 @@ func newPageState(p Page) *pageState {
 		orders:     map[string]bool{},
 		reactions:  map[string]string{},
 		edits:      map[string]int{},
+		referrals:  map[string]*Referral{},
 		profile:    newProfileState(),
 		personas:   newPersonaStore(),
 		labels:     newLabelStore(),

@@ -69,6 +69,10 @@ type WebhookStatus struct {
 // ruleWebhookHTTPS: a callback without HTTPS and a valid certificate (W).
 var ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
 
+// ErrWebhookVerification wraps a failed handshake (errors.Is), as against
+// a configuration SetWebhook refuses outright.
+var ErrWebhookVerification = errors.New("webhook verification failed")
+
 // webhookSettings is a validated WebhookConfig.
 type webhookSettings struct {
 	url         string
@@ -211,8 +215,8 @@ func (d *dispatcher) verify(gen uint64) error {
 	}()
 	out.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	if err != nil {
-		out.Error = "webhook verification failed: " + err.Error()
-		err = errors.New(out.Error)
+		err = fmt.Errorf("%w: %s", ErrWebhookVerification, err.Error())
+		out.Error = err.Error()
 	}
 	var warn []validator.Violation
 	if u, perr := url.Parse(set.url); perr == nil && u.Scheme != "https" {

@@ -109,6 +109,14 @@ func TestWebhookGolden(t *testing.T) {
 	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "/flights to Rome"})
 	must(err)
 	expect("messages_command")
+	// Bob is new: his m.me referral comes with his Get Started tap.
+	const bob = "6283749102837465"
+	_, err = s.UserArrivesFrom(page, bob, Referral{Ref: "welcome-bob"})
+	must(err)
+	bot.none(t)
+	_, err = s.UserTapsGetStarted(page, bob)
+	must(err)
+	expect("messaging_postbacks_get_started_referral")
 	_, err = s.UserTapsGetStarted(page, alice)
 	must(err)
 	expect("messaging_postbacks_get_started")

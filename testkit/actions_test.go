@@ -135,6 +135,32 @@ func TestWebhookURL(t *testing.T) {
 	testkit.CheckText(t, alice.NextMessage(t), "echo: over the wire")
 }
 
+// The Webhook option connects the bot at Start and implies Listen.
+func TestWebhookOption(t *testing.T) {
+	t.Parallel()
+	var emu *testkit.Emulator
+	ready := make(chan struct{})
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet { // the handshake, during Start
+			if r.URL.Query().Get("hub.verify_token") == fakegraph.DefaultVerifyToken {
+				_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge")))
+			}
+			return
+		}
+		<-ready // emu is set
+		echoBot(emu).ServeHTTP(w, r)
+	}))
+	t.Cleanup(bot.Close)
+	emu = testkit.Start(t, testkit.Webhook(bot.URL+"/webhook"))
+	close(ready)
+	if !strings.HasPrefix(emu.URL(), "http://127.0.0.1:") {
+		t.Errorf("URL = %q, want a loopback listener", emu.URL())
+	}
+	alice := emu.User("Alice")
+	alice.Says("configured at Start")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: configured at Start")
+}
+
 // A bot whose handshake fails cannot be connected: Start fails the test
 // with the reason.
 func TestBadBotFailsStart(t *testing.T) {

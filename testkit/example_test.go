@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/messemu/messemu/testkit"
+	"github.com/messemu/messemu/validator"
 )
 
 // reply plays the bot in the examples: one Send API call, as any bot
@@ -130,4 +131,33 @@ func ExampleUser_NextMessage() {
 	//   bot: "echo: hi"
 	//   Alice: "how are you?"
 	//   bot: "echo: how are you?"
+}
+
+func ExampleEmulator_AddFault() {
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	alice := emu.User("Alice")
+
+	// The next send to Alice hits a rate limit (613). A rule without Times
+	// would hold for good: Error: validator.KeyUnavailable is a user who
+	// blocked the Page (551).
+	emu.AddFault(testkit.Fault{API: "send", PSID: alice.PSID(), Times: 1, Error: validator.KeyRateAPI})
+
+	alice.Says("one")
+	alice.Says("two")
+	fmt.Println(alice.NextMessage(t).Text())
+	for _, turn := range alice.Conversation() {
+		if turn.From == "bot" {
+			fmt.Println(turn)
+		}
+	}
+	fmt.Println(emu.Faults()[0].Applied)
+	fmt.Println(emu.CheckNoViolations(t)) // refusals forced by faults are the test's doing
+	// Output:
+	// echo: two
+	// bot ✗ refused: (#613) Calls to this api have exceeded the rate limit. (forced by fault rule f1)
+	// bot: "echo: two"
+	// 1
+	// true
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"log/slog"
 	"time"
@@ -46,7 +47,7 @@ func (c *serveConfig) startWebhook(ctx context.Context, srv *fakegraph.Server, l
 	if err == nil {
 		return nil
 	}
-	if srv.Webhook().URL == "" {
+	if !errors.Is(err, fakegraph.ErrWebhookVerification) {
 		return err // a bad URL or field list: nothing to retry
 	}
 	log.Warn("the webhook is not verified yet; retrying (or POST /_messemu/v1/webhook/verify)", "url", c.webhook, "err", err)
