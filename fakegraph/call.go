@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ type call struct {
 	segs    []string
 	params  map[string]any
 	files   []File
+	decoded decoded // the body as it came, for the journal
 	token   string
 	page    *pageState // the token's Page
 	// appToken: the call came with the app access token (app_id|secret),
@@ -132,7 +134,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if gerr != nil {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
-	c.params, c.files = d.params, d.files
+	c.params, c.files, c.decoded = d.params, d.files, d
 	if gerr := s.authenticate(c); gerr != nil {
 		return nil, gerr
 	}
@@ -176,8 +178,7 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 		return segs, nil
 	}
 	rest := "/" + strings.Join(segs[1:], "/")
-	m := versionPattern.FindStringSubmatch(first)
-	if m == nil || compareVersion(first, LatestVersion) > 0 {
+	if _, _, ok := versionNumbers(first); !ok || compareVersion(first, LatestVersion) > 0 {
 		return nil, validator.Err(validator.KeyUnknownPath, rest)
 	}
 	c.version = first
@@ -191,21 +192,39 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 	return segs[1:], nil
 }
 
-// compareVersion orders "vX.Y" strings.
-func compareVersion(a, b string) int {
-	am, bm := versionPattern.FindStringSubmatch(a), versionPattern.FindStringSubmatch(b)
-	if am == nil || bm == nil {
-		return strings.Compare(a, b)
+// versionNumbers reads "vX.Y"; ok is false for anything else.
+func versionNumbers(v string) (major, minor int, ok bool) {
+	if len(v) < 4 || v[0] != 'v' {
+		return 0, 0, false
 	}
-	for i := 1; i <= 2; i++ {
-		x, _ := strconv.Atoi(am[i])
-		y, _ := strconv.Atoi(bm[i])
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
+	dot := strings.IndexByte(v, '.')
+	if dot < 2 || !isDigits(v[1:dot]) || !isDigits(v[dot+1:]) || dot > 6 || len(v)-dot > 6 {
+		return 0, 0, false
+	}
+	major, err1 := strconv.Atoi(v[1:dot])
+	minor, err2 := strconv.Atoi(v[dot+1:])
+	return major, minor, err1 == nil && err2 == nil
+}
+
+// compareVersion orders "vX.Y" strings (malformed ones by text).
+func compareVersion(a, b string) int {
+	amaj, amin, aok := versionNumbers(a)
+	bmaj, bmin, bok := versionNumbers(b)
+	switch {
+	case !aok || !bok:
+		return strings.Compare(a, b)
+	case amaj != bmaj:
+		return cmpInt(amaj, bmaj)
+	}
+	return cmpInt(amin, bmin)
+}
+
+func cmpInt(x, y int) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
 	}
 	return 0
 }
@@ -288,7 +307,7 @@ func hasErrorViolation(vs []validator.Violation) bool {
 func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	req := c.requestJSON
 	if req == nil {
-		req = requestRecord(c.params, c.files)
+		req = c.requestRecord()
 	}
 	api := ""
 	if c.route != nil {
@@ -306,6 +325,23 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,
 		Request: req, Response: body, Violations: c.violations, MID: c.mid,
 	})
+}
+
+// requestRecord is the request as the journal keeps it: the JSON body as
+// it came when that says everything (no token in it, nothing else in the
+// query but the token and proof), else the parameters rendered as JSON.
+// Handlers that normalise parameters call it before they do.
+func (c *call) requestRecord() json.RawMessage {
+	if d := c.decoded; d.fromJSON && len(d.files) == 0 {
+		usable := true
+		for _, k := range d.queryKeys {
+			usable = usable && (k == "access_token" || k == "appsecret_proof")
+		}
+		if _, tokenInBody := c.params["access_token"]; usable && (!tokenInBody || slices.Contains(d.queryKeys, "access_token")) {
+			return json.RawMessage(d.raw)
+		}
+	}
+	return requestRecord(c.params, c.files)
 }
 
 // requestRecord renders the parameters as JSON for the journal, with the

@@ -34,6 +34,10 @@ type decoded struct {
 	files  []File
 	// fromJSON is true when the body was a JSON document.
 	fromJSON bool
+	// raw is that document, as it came.
+	raw []byte
+	// queryKeys are the parameters that came from the query string.
+	queryKeys []string
 }
 
 // errTooLarge marks a body over the limit.
@@ -57,6 +61,7 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 			return d, ge, detail
 		}
 		d.params[k] = v
+		d.queryKeys = append(d.queryKeys, k)
 	}
 	return d, nil, ""
 }
@@ -120,6 +125,7 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 		return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
 	}
 	d.params = obj
+	d.raw = body
 	return nil, ""
 }
 

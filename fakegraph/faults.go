@@ -31,8 +31,8 @@ type FaultRule struct {
 	// Match. Method is GET, POST or DELETE. API is the family a route
 	// belongs to ("send", "node", "profile", ...), as journalled. Path is
 	// the route pattern ("{page}/messages") or the request path without
-	// the version, with "me" resolved to the Page id
-	// ("109876543210987/messages"). PSID is the user the call is about:
+	// the version, written with "me" or the Page id ("me/messages",
+	// "109876543210987/messages"). PSID is the user the call is about:
 	// the Send API's recipient.id, a psid or user parameter, or the node.
 	Method string `json:"method,omitempty"`
 	API    string `json:"api,omitempty"`
@@ -267,7 +267,11 @@ func (r *FaultRule) matches(c *call, path, psid string) bool {
 	}
 	if r.Path != "" {
 		p := strings.Trim(r.Path, "/")
-		if p != path && (c.route == nil || p != c.route.pattern) {
+		asMe := path
+		if c.page != nil {
+			asMe = strings.Replace(path, c.page.ID, "me", 1)
+		}
+		if p != path && p != asMe && (c.route == nil || p != c.route.pattern) {
 			return false
 		}
 	}

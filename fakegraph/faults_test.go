@@ -225,3 +225,23 @@ func TestFaultAnswersFitTheSpec(t *testing.T) {
 		}
 	}
 }
+
+func TestFaultPathForms(t *testing.T) {
+	t.Parallel()
+	for _, path := range []string{"{page}/messages", "me/messages", "/me/messages", DefaultPageID + "/messages"} {
+		s := faultServer(t)
+		if _, err := s.AddFault(FaultRule{Path: path, Error: validator.KeyUnexpectedError}); err != nil {
+			t.Fatal(err)
+		}
+		if a := sendText(t, s, faultBob); a.Error.Code != 2 {
+			t.Errorf("path %q: code %d, want 2", path, a.Error.Code)
+		}
+	}
+	s := faultServer(t)
+	if _, err := s.AddFault(FaultRule{Path: "me/messenger_profile", Error: validator.KeyUnexpectedError}); err != nil {
+		t.Fatal(err)
+	}
+	if a := sendText(t, s, faultBob); a.Status != 200 {
+		t.Errorf("a rule for another path applied to a send: %+v", a)
+	}
+}

@@ -65,10 +65,14 @@ type handoverState struct {
 	botApp  string // the bot's app id, set with the first owner
 }
 
-// threadControl is one user's thread: its owner and last handover.
+// threadControl is one user's thread: its owner, last handover and last
+// activity, kept up to date as messages arrive so that asking who owns a
+// thread costs the same however long the thread is.
 type threadControl struct {
 	owner string // app id; "" idle
 	since time.Time
+	last  time.Time // the handover or the latest message since
+	ended bool      // a 24-hour gap since the handover ended the tenure
 }
 
 func newHandoverState() *handoverState {
@@ -105,16 +109,24 @@ func lastActivity(p *pageState, psid string, now time.Time) (last time.Time, ok 
 	if tc == nil {
 		return time.Time{}, false
 	}
-	last = tc.since
-	msgs := p.threads[psid]
-	i := sort.Search(len(msgs), func(i int) bool { return !msgs[i].Time.Before(tc.since) })
-	for _, m := range msgs[i:] {
-		if !m.Time.Before(last.Add(ThreadIdleAfter)) {
-			return last, false
-		}
-		last = m.Time
+	if tc.ended {
+		return tc.last, false
 	}
-	return last, now.Before(last.Add(ThreadIdleAfter))
+	return tc.last, now.Before(tc.last.Add(ThreadIdleAfter))
+}
+
+// noteMessage moves a thread's last activity to m, or ends the owner's
+// tenure when m comes after 24 idle hours. s.mu must be held for writing.
+func (h *handoverState) noteMessage(m *Message) {
+	tc := h.threads[m.PSID]
+	if tc == nil || tc.ended || m.Time.Before(tc.since) {
+		return
+	}
+	if !m.Time.Before(tc.last.Add(ThreadIdleAfter)) {
+		tc.ended = true
+		return
+	}
+	tc.last = m.Time
 }
 
 // owner is the app owning psid's thread at now ("" when idle).
@@ -139,7 +151,7 @@ func controlledByOther(p *pageState, psid string, now time.Time) bool {
 // setOwner gives psid's thread to app ("" makes it idle).
 func (s *Server) setOwner(p *pageState, psid, app string, now time.Time) {
 	p.handover.botApp = s.opts.appID
-	p.handover.threads[psid] = &threadControl{owner: app, since: now}
+	p.handover.threads[psid] = &threadControl{owner: app, since: now, last: now}
 }
 
 // claimIdleThread makes the bot the owner of an idle thread it sends to,

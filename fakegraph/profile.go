@@ -53,7 +53,7 @@ func (s *Server) setProfile(c *call) (any, error) {
 	if gerr := s.limits.admitProfile(c, ""); gerr != nil {
 		return nil, gerr
 	}
-	c.requestJSON = requestRecord(c.params, c.files)
+	c.requestJSON = c.requestRecord()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps := c.page.profile
@@ -130,7 +130,7 @@ func (s *Server) setUserSettings(c *call) (any, error) {
 	if gerr := s.limits.admitProfile(c, c.str("psid")); gerr != nil {
 		return nil, gerr
 	}
-	c.requestJSON = requestRecord(c.params, c.files)
+	c.requestJSON = c.requestRecord()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps := c.page.profile

@@ -29,7 +29,7 @@ type SenderActionResponse struct {
 
 func (s *Server) send(c *call) (any, error) {
 	// The journal keeps the request as it came, before normalisation.
-	c.requestJSON = requestRecord(c.params, c.files)
+	c.requestJSON = c.requestRecord()
 	// Sends are judged under the read lock, so they validate in parallel,
 	// and committed under the write lock. An uploaded file changes the
 	// store before validation, so such a send holds the write lock throughout.

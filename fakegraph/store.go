@@ -132,6 +132,7 @@ func (p *pageState) sortedUsers() []User {
 func (p *pageState) addMessage(m *Message) {
 	p.threads[m.PSID] = append(p.threads[m.PSID], m)
 	p.mids[m.MID] = m
+	p.handover.noteMessage(m) // handover.go: the owner's tenure
 }
 
 // stateView shows a Page to the validator. It is used with Server.mu held.

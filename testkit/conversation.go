@@ -91,6 +91,7 @@ type Turn struct {
 	Refused string
 }
 
+// String renders the turn as a transcript line.
 func (t Turn) String() string {
 	if t.Refused != "" {
 		return fmt.Sprintf("%s ✗ refused: %s", t.From, t.Refused)

@@ -135,4 +135,5 @@ func (e *Emulator) fatalf(format string, args ...any) {
 	e.t.Fatalf("testkit: "+format, args...)
 }
 
+// String names the emulator in logs.
 func (e *Emulator) String() string { return fmt.Sprintf("emulator at %s (page %s)", e.url, e.page.ID) }

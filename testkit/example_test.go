@@ -161,3 +161,32 @@ func ExampleEmulator_AddFault() {
 	// 1
 	// true
 }
+
+func ExampleEmulator_Transport() {
+	t := testkit.NewStandalone(os.Stdout)
+	defer t.Close()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("hi")
+
+	// A bot that hard-codes https://graph.facebook.com keeps its URLs; its
+	// client gets the emulator's transport. No socket, no certificate.
+	client := &http.Client{Transport: emu.Transport()}
+	body := `{"recipient":{"id":"` + alice.PSID() + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`
+	resp, err := client.Post("https://graph.facebook.com/v26.0/me/messages?access_token="+emu.PageToken(), "application/json", strings.NewReader(body))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status)
+	fmt.Println(alice.NextMessage(t).Text())
+
+	// Other hosts are refused: nothing leaves the process.
+	_, err = client.Get("https://example.com/")
+	fmt.Println(err != nil)
+	// Output:
+	// 200 OK
+	// hello
+	// true
+}

@@ -343,3 +343,61 @@ func TestTransportHonoursClientTimeout(t *testing.T) {
 		t.Errorf("err = %v, want the client's timeout", err)
 	}
 }
+
+// post makes one Graph API call as the bot and decodes the answer.
+func post(t *testing.T, emu *testkit.Emulator, path, body string) map[string]any {
+	t.Helper()
+	req, err := http.NewRequest("POST", emu.URL()+"/v26.0/"+path+"?access_token="+emu.PageToken(), strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := emu.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST %s: HTTP %d %v %v", path, resp.StatusCode, out, err)
+	}
+	return out
+}
+
+func TestMessageAccessors(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	persona, ok := post(t, emu, "me/personas", `{"name":"Sam","profile_picture_url":"https://example.com/sam.png"}`)["id"].(string)
+	if !ok {
+		t.Fatal("the persona has no id")
+	}
+	post(t, emu, "me/messages", `{"recipient":{"id":"`+alice.PSID()+`"},"messaging_type":"RESPONSE","persona_id":"`+persona+`",
+		"message":{"metadata":"order-7","attachment":{"type":"template","payload":{"template_type":"button","text":"Your order?",
+		"buttons":[{"type":"postback","title":"Track","payload":"TRACK"},{"type":"web_url","title":"Site","url":"https://example.com/o/7"}]}}}}`)
+	msg := alice.NextMessage(t)
+	if msg.Persona() != persona {
+		t.Errorf("Persona() = %q, want %q", msg.Persona(), persona)
+	}
+	if msg.Metadata() != "order-7" || msg.MessagingType() != "RESPONSE" || msg.Tag() != "" || msg.Text() != "" {
+		t.Errorf("metadata %q type %q tag %q text %q", msg.Metadata(), msg.MessagingType(), msg.Tag(), msg.Text())
+	}
+	if msg.AttachmentType() != "template" || msg.TemplateType() != "button" || msg.TemplateText() != "Your order?" {
+		t.Errorf("attachment %q template %q text %q", msg.AttachmentType(), msg.TemplateType(), msg.TemplateText())
+	}
+	want := []testkit.Button{{Type: "postback", Title: "Track", Payload: "TRACK"}, {Type: "web_url", Title: "Site", URL: "https://example.com/o/7"}}
+	testkit.Check(t, msg, `{"attachment":{"payload":{"buttons":[{"title":"Track"},{"title":"Site"}]}}}`, testkit.Partial())
+	if got := msg.Buttons(); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("Buttons() = %+v, want %+v", got, want)
+	}
+	if s := msg.String(); s != `[button template "Your order?" buttons: Track | Site]` {
+		t.Errorf("String() = %q", s)
+	}
+	if !strings.Contains(string(msg.JSON()), `"metadata":"order-7"`) {
+		t.Errorf("JSON() = %s", msg.JSON())
+	}
+	if tok, ok := msg.Request()["access_token"].(string); ok && strings.Contains(tok, emu.PageToken()) {
+		t.Error("the journalled request shows the whole token")
+	}
+}

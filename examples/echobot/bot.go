@@ -53,6 +53,7 @@ func New(cfg Config) *Bot {
 	return b
 }
 
+// ServeHTTP serves /webhook and /agent.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) { b.mux.ServeHTTP(w, r) }
 
 // verify answers the subscription handshake.

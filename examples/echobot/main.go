@@ -17,7 +17,19 @@
 //	ADDR               where to listen (default 127.0.0.1:3000)
 //
 // The webhook is served at /webhook; POST /agent?psid=…&text=… plays a
-// help-desk agent answering a user.
+// help-desk agent answering a user. At start-up the bot sets its Messenger
+// profile (Get Started, greeting, persistent menu).
+//
+// Against messemu serve:
+//
+//	messemu serve --webhook http://127.0.0.1:3000/webhook &
+//	GRAPH_API_URL=http://127.0.0.1:8765 PAGE_ACCESS_TOKEN=EAAMessemuTestPageToken \
+//	APP_SECRET=messemu-app-secret VERIFY_TOKEN=messemu-verify-token go run ./examples/echobot &
+//	curl -X POST http://127.0.0.1:8765/_messemu/v1/webhook/verify   # the bot is up now
+//
+// and write to it from the browser, or with
+// curl -d '{"text":"shop"}' http://127.0.0.1:8765/_messemu/v1/users/5275811702471834/messages.
+// Its tests (echobot_test.go) show the same through testkit, in process.
 package main
 
 import (

@@ -24,6 +24,7 @@ type GraphError struct {
 	Subcode int    `json:"error_subcode"`
 }
 
+// Error renders the error with its code and subcode.
 func (e *GraphError) Error() string {
 	return fmt.Sprintf("graph error %d/%d: %s", e.Code, e.Subcode, e.Message)
 }
