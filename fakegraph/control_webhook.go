@@ -16,6 +16,7 @@ type webhookRequest struct {
 	Fields      []string `json:"fields"`
 	Timeout     string   `json:"timeout"`
 	Receipts    *bool    `json:"receipts"`
+	Batch       int      `json:"batch"`
 }
 
 func (s *Server) ctlSetWebhook(c *controlCall) (any, error) {
@@ -23,7 +24,10 @@ func (s *Server) ctlSetWebhook(c *controlCall) (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	cfg := WebhookConfig{URL: req.URL, VerifyToken: req.VerifyToken, Fields: req.Fields, Receipts: req.Receipts}
+	if req.Batch < 0 {
+		return nil, badRequest("batch must be 0 or more")
+	}
+	cfg := WebhookConfig{URL: req.URL, VerifyToken: req.VerifyToken, Fields: req.Fields, Receipts: req.Receipts, Batch: req.Batch}
 	if req.Timeout != "" {
 		d, err := time.ParseDuration(req.Timeout)
 		if err != nil || d <= 0 {

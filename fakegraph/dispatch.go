@@ -45,7 +45,9 @@ type attemptDetail struct {
 	Attempt int    `json:"attempt"` // attempts made so far
 	// Dropped marks an entry that is not an attempt: the event failed
 	// without a POST (webhook unverified, disabled, removed or closed).
-	Dropped   bool       `json:"dropped,omitempty"`
+	Dropped bool `json:"dropped,omitempty"`
+	// Batch is the number of events the POST carried, when more than one.
+	Batch     int        `json:"batch,omitempty"`
 	Outcome   string     `json:"outcome"` // delivered, retry or failed (final)
 	LatencyMS float64    `json:"latency_ms"`
 	URL       string     `json:"url,omitempty"`
@@ -204,6 +206,9 @@ func (d *dispatcher) status() WebhookStatus {
 	if d.cfg.timeout > 0 {
 		st.Timeout = d.cfg.timeout.String()
 	}
+	if d.cfg.batch > 1 {
+		st.Batch = d.cfg.batch
+	}
 	if !d.failing.IsZero() {
 		t := d.failing
 		st.FailingSince = &t
@@ -346,7 +351,9 @@ func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
 	}
 }
 
-// worker posts events, one user at a time.
+// worker posts events, one user at a time: a user's next event waits
+// until the previous one is delivered or waits for a delayed retry. With
+// batching on, one POST carries the next event of several users.
 func (d *dispatcher) worker() {
 	defer d.wg.Done()
 	for {
@@ -358,62 +365,95 @@ func (d *dispatcher) worker() {
 			d.mu.Unlock()
 			return
 		}
-		key := d.ready[0]
-		d.ready = d.ready[1:]
-		q := d.queues[key]
-		if len(q) == 0 {
-			d.mu.Unlock()
-			continue
-		}
-		we := q[0]
-		d.busy[key] = true
+		batch, keys := d.takeLocked()
 		gen := d.gen
 		d.mu.Unlock()
 
-		d.deliver(we, gen)
+		if len(batch) > 0 {
+			d.deliver(batch, gen)
+		}
 
 		d.mu.Lock()
-		d.busy[key] = false
-		if len(d.queues[key]) > 0 {
-			d.ready = append(d.ready, key)
-			d.cond.Signal()
-		} else {
-			delete(d.queues, key)
-			delete(d.busy, key)
+		for _, key := range keys {
+			d.busy[key] = false
+			if len(d.queues[key]) > 0 {
+				d.ready = append(d.ready, key)
+				d.cond.Signal()
+			} else {
+				delete(d.queues, key)
+				delete(d.busy, key)
+			}
 		}
 		d.mu.Unlock()
 	}
+}
+
+// takeLocked takes the next ready user's head event and, when batching,
+// the fresh head events of more ready users; it marks their users busy.
+func (d *dispatcher) takeLocked() ([]*webhookEvent, []string) {
+	key := d.ready[0]
+	d.ready = d.ready[1:]
+	q := d.queues[key]
+	if len(q) == 0 {
+		return nil, nil
+	}
+	d.busy[key] = true
+	batch, keys := []*webhookEvent{q[0]}, []string{key}
+	if d.cfg.batch <= 1 || q[0].attempts > 0 {
+		return batch, keys // a retry goes alone
+	}
+	rest := d.ready[:0:0]
+	for _, k := range d.ready {
+		if kq := d.queues[k]; len(batch) < d.cfg.batch && len(kq) > 0 && kq[0].attempts == 0 {
+			d.busy[k] = true
+			batch, keys = append(batch, kq[0]), append(keys, k)
+			continue
+		}
+		rest = append(rest, k)
+	}
+	d.ready = rest
+	return batch, keys
 }
 
 func (d *dispatcher) deliverableLocked() bool {
 	return d.cfg.url != "" && d.verified && !d.disabled
 }
 
-// deliver makes the attempts due for we now: the first attempt and its
-// immediate retries, or one delayed retry. It leaves we delivered, failed,
-// or waiting for its next delayed retry; it pops we off its queue.
-func (d *dispatcher) deliver(we *webhookEvent, gen uint64) {
+// deliver makes the attempts due for a batch now (one event unless
+// batching is on): the first attempt and its immediate retries, or one
+// delayed retry. It leaves each event delivered, failed, or waiting for its
+// next delayed retry, and takes it off its queue. Each event's attempts are
+// journalled one by one, with the bytes posted.
+func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 	tries := 1
-	if we.attempts == 0 {
+	if batch[0].attempts == 0 {
 		tries += immediateRetries
 	}
+	body, sig256, sig1 := batchBody(d.s.opts.appSecret, batch)
 	for i := 0; i < tries; i++ {
 		d.mu.Lock()
 		set, client := d.cfg, d.clientLocked()
 		d.mu.Unlock()
-		status, answer, latency, err := d.post(we, set, client)
-		we.attempts++
+		status, answer, latency, err := d.post(body, sig256, sig1, set, client)
 
 		d.mu.Lock()
-		d.attempts++
+		for _, we := range batch {
+			we.attempts++
+		}
+		d.attempts += uint64(len(batch))
 		now := d.s.clock.Now()
-		det := attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts, LatencyMS: latency, URL: set.url, Answer: answer}
+		det := attemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
+		if det.Batch == 1 {
+			det.Batch = 0
+		}
 		if err == nil {
-			det.Outcome = OutcomeDelivered
 			d.failing, d.alerted, d.lastErr = time.Time{}, false, ""
-			d.popLocked(we)
-			d.delivered++
-			d.journalAttemptLocked(we, now, status, det)
+			det.Outcome = OutcomeDelivered
+			for _, we := range batch {
+				d.popLocked(we)
+				d.delivered++
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
 			d.mu.Unlock()
 			return
 		}
@@ -427,25 +467,32 @@ func (d *dispatcher) deliver(we *webhookEvent, gen uint64) {
 		case d.closed || d.disabled || d.cfg.url == "":
 			det.Outcome = OutcomeFailed
 			det.Error += "; " + d.stopReasonLocked()
-			d.popLocked(we)
-			d.dropped++
-			d.journalAttemptLocked(we, now, status, det)
+			for _, we := range batch {
+				d.popLocked(we)
+				d.dropped++
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
 			d.mu.Unlock()
 			return
 		case i < tries-1:
 			det.Outcome = OutcomeRetry
-			d.journalAttemptLocked(we, now, status, det)
+			for _, we := range batch {
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
 			d.mu.Unlock()
 			continue
 		}
-		we.due = now.Add(retryDelay(we.step))
-		we.step++
-		due := we.due
-		det.Outcome, det.NextRetry = OutcomeRetry, &due
-		d.journalAttemptLocked(we, now, status, det)
-		d.popLocked(we)
-		d.pending++ // still pending, now among the delayed
-		d.delayed = append(d.delayed, we)
+		for _, we := range batch {
+			we.due = now.Add(retryDelay(we.step))
+			we.step++
+			due := we.due
+			det := det
+			det.Outcome, det.NextRetry = OutcomeRetry, &due
+			d.journalAttemptLocked(we, now, status, body, det)
+			d.popLocked(we)
+			d.pending++ // still pending, now among the delayed
+			d.delayed = append(d.delayed, we)
+		}
 		d.mu.Unlock()
 		select {
 		case d.wake <- struct{}{}:
@@ -478,20 +525,20 @@ func (d *dispatcher) stopReasonLocked() string {
 }
 
 // post makes one POST of we.
-func (d *dispatcher) post(we *webhookEvent, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
+func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
 	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
 	defer cancel()
 	start := time.Now()
 	defer func() { latencyMS = float64(time.Since(start).Microseconds()) / 1000 }()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, set.url, bytes.NewReader(we.body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, set.url, bytes.NewReader(body))
 	if err != nil {
 		return 0, "", 0, err
 	}
 	h := req.Header
 	h["Content-Type"] = []string{webhookContentType}
 	h["User-Agent"] = []string{webhookUserAgent}
-	h["X-Hub-Signature-256"] = []string{we.sig256}
-	h["X-Hub-Signature"] = []string{we.sig1}
+	h["X-Hub-Signature-256"] = []string{sig256}
+	h["X-Hub-Signature"] = []string{sig1}
 	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -514,13 +561,15 @@ func (d *dispatcher) post(we *webhookEvent, set webhookSettings, client *http.Cl
 	return resp.StatusCode, answer, 0, nil
 }
 
-// journalAttemptLocked records one attempt (or a final failure).
-func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, det attemptDetail) {
+// journalAttemptLocked records one attempt of we (or its final failure)
+// with the bytes posted.
+func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det attemptDetail) {
+	det.EventID, det.Origin, det.Attempt = we.id, we.origin, we.attempts
 	detail, err := json.Marshal(det)
 	if err != nil {
 		d.s.log.Error("webhook attempt detail", "err", err)
 	}
 	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
 		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
-		Request: json.RawMessage(we.body), MID: we.mid, Detail: detail})
+		Request: json.RawMessage(body), MID: we.mid, Detail: detail})
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -237,6 +239,15 @@ func TestPageSubscription(t *testing.T) {
 // flow then); the journal's attempt log adds up.
 func TestFlakyBot(t *testing.T) {
 	t.Parallel()
+	for _, batch := range []int{1, 4} {
+		t.Run(fmt.Sprintf("batch=%d", batch), func(t *testing.T) {
+			t.Parallel()
+			flakyRun(t, batch)
+		})
+	}
+}
+
+func flakyRun(t *testing.T, batch int) {
 	bot := newHookBot(t)
 	var rmu sync.Mutex
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -252,7 +263,7 @@ func TestFlakyBot(t *testing.T) {
 		return http.StatusOK, false
 	})
 	off := false
-	s := hookServer(t, bot, WebhookConfig{Timeout: 2 * time.Second, Workers: 4, Receipts: &off})
+	s := hookServer(t, bot, WebhookConfig{Timeout: 2 * time.Second, Workers: 4, Receipts: &off, Batch: batch})
 	psids := []string{alice, "6283749102837465", "7391028374650192"}
 	for i := 0; i < 3; i++ {
 		u, err := s.AddUser(User{Name: fmt.Sprintf("Flaky %d", i)})
@@ -306,9 +317,11 @@ func TestFlakyBot(t *testing.T) {
 		if err := json.Unmarshal(<-bot.got, &p); err != nil {
 			t.Fatal(err)
 		}
-		mid := p.Entry[0].Messaging[0].Message.MID
-		got[mid]++
-		arrivals = append(arrivals, mid)
+		for _, e := range p.Entry {
+			mid := e.Messaging[0].Message.MID
+			got[mid]++
+			arrivals = append(arrivals, mid)
+		}
 	}
 
 	// The attempt log, by event.
@@ -393,4 +406,91 @@ func TestFlakyBot(t *testing.T) {
 		t.Errorf("only %d of %d delivered", delivered, total)
 	}
 	t.Logf("%d events: %d delivered (%d in their first round), %d failed, %d attempts", total, delivered, len(immediate), failed, attempts)
+}
+
+// TestBatchedDelivery: with batching on, one POST carries the next event
+// of several users, one entry each, signed over the whole body; one user's
+// events still go out in order.
+func TestBatchedDelivery(t *testing.T) {
+	t.Parallel()
+	first := make(chan struct{})
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var posts [][]string // the texts of each POST's entries
+	var once sync.Once
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		if msg := checkSignatures(DefaultAppSecret, r.Header, body); msg != "" {
+			t.Error(msg)
+		}
+		var p struct {
+			Entry []struct {
+				Messaging []MessagingEvent `json:"messaging"`
+			} `json:"entry"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Error(err)
+		}
+		var texts []string
+		for _, e := range p.Entry {
+			if len(e.Messaging) != 1 {
+				t.Errorf("an entry with %d events", len(e.Messaging))
+				continue
+			}
+			texts = append(texts, e.Messaging[0].Message.Text)
+		}
+		mu.Lock()
+		posts = append(posts, texts)
+		mu.Unlock()
+		once.Do(func() {
+			close(first)
+			<-release
+		})
+	}))
+	defer bot.Close()
+	off := false
+	s := hookServer(t, nil, WebhookConfig{})
+	if err := s.SetWebhook(WebhookConfig{URL: bot.URL, Batch: 10, Workers: 1, Receipts: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Webhook(); st.Batch != 10 {
+		t.Errorf("status batch %d", st.Batch)
+	}
+	say := func(psid, text string) {
+		t.Helper()
+		if _, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	say(alice, "a1")
+	<-first // the only worker is busy with a1
+	bob, carla := "6283749102837465", "7391028374650192"
+	say(alice, "a2")
+	say(bob, "b1")
+	say(carla, "c1")
+	say(bob, "b2")
+	for s.Webhook().Pending != 5 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for st := s.Webhook(); st.Delivered < 5; st = s.Webhook() {
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	got := fmt.Sprint(posts)
+	if got != "[[a1] [b1 c1 a2] [b2]]" {
+		t.Errorf("POSTs carried %s, want [[a1] [b1 c1 a2] [b2]]", got)
+	}
+	batched := s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindWebhook && attemptOf(t, *e).Batch == 3 })
+	if len(batched) != 3 {
+		t.Errorf("%d journal attempts say batch 3, want 3", len(batched))
+	}
 }

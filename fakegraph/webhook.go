@@ -39,6 +39,10 @@ type WebhookConfig struct {
 	// Workers bounds the deliveries in flight across users (0: 8). It is
 	// read when the first webhook is set.
 	Workers int
+	// Batch lets one POST carry the next events of up to Batch users, one
+	// entry each, as the platform may (PLATFORM.md §10); 0 or 1: one event
+	// per POST.
+	Batch int
 }
 
 // WebhookStatus is what the emulator knows of the webhook: the control
@@ -59,6 +63,7 @@ type WebhookStatus struct {
 	FailingSince *time.Time `json:"failing_since,omitempty"`
 	Receipts     bool       `json:"receipts"`
 	Timeout      string     `json:"timeout"`
+	Batch        int        `json:"batch,omitempty"`
 	// Pending counts events queued or waiting for a retry.
 	Pending   int    `json:"pending"`
 	Attempts  uint64 `json:"attempts"`
@@ -81,6 +86,7 @@ type webhookSettings struct {
 	fieldList   []string
 	client      *http.Client
 	timeout     time.Duration
+	batch       int
 }
 
 // SetWebhook points the emulator at a bot: it stores the configuration,
@@ -121,7 +127,7 @@ func (s *Server) VerifyWebhook() error {
 func (s *Server) Webhook() WebhookStatus { return s.hooks.status() }
 
 func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
-	set := webhookSettings{url: strings.TrimSpace(cfg.URL), verifyToken: cfg.VerifyToken, client: cfg.Client, timeout: cfg.Timeout}
+	set := webhookSettings{url: strings.TrimSpace(cfg.URL), verifyToken: cfg.VerifyToken, client: cfg.Client, timeout: cfg.Timeout, batch: cfg.Batch}
 	if set.url != "" {
 		u, err := url.Parse(set.url)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

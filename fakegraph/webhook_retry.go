@@ -53,7 +53,7 @@ func (d *dispatcher) unsubscribeLocked() {
 // failLocked ends a not-yet-queued event as failed.
 func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
 	d.dropped++
-	d.journalAttemptLocked(we, d.s.clock.Now(), 0, attemptDetail{EventID: we.id, Origin: we.origin, Attempt: we.attempts,
+	d.journalAttemptLocked(we, d.s.clock.Now(), 0, we.body, attemptDetail{
 		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
 }
 

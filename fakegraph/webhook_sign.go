@@ -12,11 +12,17 @@ import (
 
 // The bytes a webhook POST carries and their signatures (PLATFORM.md §10, D8).
 
+// The envelope around the entries of a POST.
+const (
+	envelopeHead = `{"object":"page","entry":[`
+	envelopeTail = `]}`
+)
+
 // webhookBody renders the envelope around one event, with non-ASCII
 // escaped as \uXXXX (PLATFORM.md D8).
 func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []byte {
 	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
-	b = append(b, `{"object":"page","entry":[{"id":`...)
+	b = append(b, envelopeHead+`{"id":`...)
 	b = strconv.AppendQuote(b, pageID)
 	b = append(b, `,"time":`...)
 	b = strconv.AppendInt(b, ms, 10)
@@ -37,6 +43,24 @@ func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []
 		b = append(b, `]}]}`...)
 	}
 	return escapeNonASCII(b)
+}
+
+// batchBody is the body of a POST carrying batch, one entry per event,
+// and its signatures.
+func batchBody(secret string, batch []*webhookEvent) ([]byte, string, string) {
+	if len(batch) == 1 {
+		return batch[0].body, batch[0].sig256, batch[0].sig1
+	}
+	b := []byte(envelopeHead)
+	for i, we := range batch {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, we.body[len(envelopeHead):len(we.body)-len(envelopeTail)]...)
+	}
+	b = append(b, envelopeTail...)
+	s256, s1 := signatures(secret, b)
+	return b, s256, s1
 }
 
 // standbyEvent drops a postback's payload: non-owners don't get it
