@@ -66,8 +66,9 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	}
 	c.page = page
 	proof := c.str("appsecret_proof")
+	_, given := c.params["appsecret_proof"]
 	switch {
-	case proof != "":
+	case given: // an empty or non-text proof is a wrong one
 		if s.opts.appSecret == "" || !hmac.Equal([]byte(proof), []byte(AppSecretProof(s.opts.appSecret, c.token))) {
 			return c.fail("appsecret_proof", ruleProof, validator.Err(validator.KeyProofInvalid), "the proof is not HMAC-SHA256(app secret, token)")
 		}

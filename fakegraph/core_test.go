@@ -95,6 +95,8 @@ func TestPipelineErrors(t *testing.T) {
 			want: errBody(100, 33, "GraphMethodException", "Unsupported get request. Object with ID '424242' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api")},
 		{name: "wrong proof", method: "GET", target: "/me?" + tok + "&appsecret_proof=abc",
 			want: errBody(100, 0, "GraphMethodException", "Invalid appsecret_proof provided in the API argument")},
+		{name: "empty proof", method: "GET", target: "/me?" + tok + "&appsecret_proof=",
+			want: errBody(100, 0, "GraphMethodException", "Invalid appsecret_proof provided in the API argument")},
 		{name: "malformed JSON", method: "POST", target: "/me/messages?" + tok, ctype: "application/json", body: `{"recipient":`,
 			want: errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
 		{name: "JSON array body", method: "POST", target: "/me/messages?" + tok, ctype: "application/json", body: `[1,2]`,
