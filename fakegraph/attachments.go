@@ -4,6 +4,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -132,6 +133,12 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 	if !ok {
 		return nil, c.fail(p.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "message must be an object")
 	}
+	if gerr := c.uploadKeys(m, p, uploadMessageKeys); gerr != nil {
+		return nil, gerr
+	}
+	if _, hasText := m["text"]; hasText {
+		return nil, c.fail(p.JSON(), ruleUploadMessage, validator.Err(validator.KeyTextXorAttachment), "text in an attachment upload")
+	}
 	ap := p.Key("attachment")
 	att, ok := m["attachment"].(map[string]any)
 	if !ok {
@@ -139,6 +146,9 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 			return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyRequired, ap.Param()), "no message.attachment")
 		}
 		return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "message.attachment must be an object")
+	}
+	if gerr := c.uploadKeys(att, ap, uploadAttachmentKeys); gerr != nil {
+		return nil, gerr
 	}
 	up := &upload{path: ap}
 	tp := ap.Key("type")
@@ -156,6 +166,9 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 		if !ok {
 			return nil, c.fail(pp.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "payload must be an object")
 		}
+		if gerr := c.uploadKeys(pl, pp, uploadPayloadKeys); gerr != nil {
+			return nil, gerr
+		}
 		up.payload = pl
 	}
 	if gerr := c.readPayloadSource(up); gerr != nil {
@@ -165,6 +178,29 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 		c.warn(pp.Key("is_reusable").JSON(), ruleUploadReusable, "is_reusable is not true; the platform may not keep the asset for reuse")
 	}
 	return up, nil
+}
+
+// The keys an upload's message, attachment and payload may hold; others
+// are E keys, as inside any message (PLATFORM.md §1.3, D19).
+var (
+	uploadMessageKeys    = []string{"attachment", "text", "attachments", "quick_replies", "metadata"}
+	uploadAttachmentKeys = []string{"type", "payload"}
+	uploadPayloadKeys    = []string{"url", "is_reusable"}
+)
+
+// uploadKeys refuses keys of obj that allowed does not name.
+func (c *call) uploadKeys(obj map[string]any, p validator.Path, allowed []string) *validator.GraphError {
+	var bad []string
+	for k := range obj {
+		if !slices.Contains(allowed, k) {
+			bad = append(bad, k)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	return c.fail(p.JSON(), ruleUploadMessage, validator.KeysError(p.Param(), bad), "keys the platform does not define")
 }
 
 // readPayloadSource reads payload.url and payload.is_reusable.

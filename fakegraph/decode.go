@@ -122,6 +122,9 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if !utf8.Valid(body) {
 		// encoding/json turned the bad bytes into U+FFFD; name the value.
 		p := replacementPath(obj, validator.Path{})
+		if p.JSON() == "" {
+			return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a top-level key"
+		}
 		return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
 	}
 	d.params = obj
@@ -246,9 +249,13 @@ func replacementPath(v any, p validator.Path) validator.Path {
 		sort.Strings(keys)
 		for _, k := range keys {
 			if strings.ContainsRune(k, utf8.RuneError) {
-				return p.Key(k)
+				return p // name the object: a key with U+FFFD has no place on the wire
 			}
-			if q := replacementPath(x[k], p.Key(k)); q.JSON() != "" {
+			child := p.Key(k)
+			if k == "payload" && p.JSON() == "message.attachment" && x["type"] == "template" {
+				child = child.Rebase("name_placeholder") // PLATFORM.md §2.6
+			}
+			if q := replacementPath(x[k], child); q.JSON() != "" {
 				return q
 			}
 		}

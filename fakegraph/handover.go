@@ -48,13 +48,14 @@ const (
 )
 
 var (
-	ruleReceiversOnly  = validator.Rule{Name: "handover.receivers-only", Source: "MP/error-codes 2018171"}
-	ruleHandoverRecip  = validator.Rule{Name: "handover.recipient", Source: "handover-protocol"}
-	ruleHandoverTarget = validator.Rule{Name: "handover.target_app_id", Source: "handover-protocol"}
-	ruleHandoverOwner  = validator.Rule{Name: "handover.owner", Source: "handover-protocol"}
-	ruleHandoverTake   = validator.Rule{Name: "handover.take.primary-only", Source: "graph reference page/take_thread_control"}
-	ruleHandoverFields = validator.Rule{Name: "handover.secondary_receivers.fields", Source: "handover-protocol"}
-	ruleHandoverExtra  = validator.Rule{Name: "handover.not-emulated", Source: "handover-protocol"}
+	ruleReceiversOnly    = validator.Rule{Name: "handover.receivers-only", Source: "MP/error-codes 2018171"}
+	ruleHandoverRecip    = validator.Rule{Name: "handover.recipient", Source: "handover-protocol"}
+	ruleHandoverTarget   = validator.Rule{Name: "handover.target_app_id", Source: "handover-protocol"}
+	ruleHandoverOwner    = validator.Rule{Name: "handover.owner", Source: "handover-protocol"}
+	ruleHandoverTake     = validator.Rule{Name: "handover.take.primary-only", Source: "graph reference page/take_thread_control"}
+	ruleHandoverFields   = validator.Rule{Name: "handover.secondary_receivers.fields", Source: "handover-protocol"}
+	ruleHandoverMetadata = validator.Rule{Name: "handover.metadata", Source: "PLATFORM.md §1.3"}
+	ruleHandoverExtra    = validator.Rule{Name: "handover.not-emulated", Source: "handover-protocol"}
 )
 
 // handoverState is a Page's handover state; it is guarded by Server.mu.
@@ -342,6 +343,12 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 		if gerr != nil {
 			s.mu.Unlock()
 			return nil, gerr
+		}
+		if v, ok := c.params["metadata"]; ok {
+			if _, text := paramString(v); !text || v == nil {
+				s.mu.Unlock()
+				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
+			}
 		}
 		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: c.str("target_app_id"), metadata: c.str("metadata")}
 		evs, ref := s.apply(c.page, a, c.now)

@@ -39,8 +39,18 @@ func (s *Server) send(c *call) (any, error) {
 	} else {
 		s.mu.RLock()
 	}
-	media, gerr := s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
 	var chk validator.SendCheck
+	var gerr *validator.GraphError
+	if exclusive || isMultipart(c.r) {
+		// The recipient, the window and the tag come before the file
+		// (PLATFORM.md §2: the first error wins in that order).
+		chk = s.validator.SendEnvelope(c.params, stateView{p: c.page, now: c.now})
+		gerr = chk.Err()
+	}
+	var media *sendMedia
+	if gerr == nil {
+		media, gerr = s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
+	}
 	if gerr == nil {
 		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages})
 	}
@@ -50,6 +60,7 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	defer s.mu.Unlock()
 	if gerr != nil {
+		c.violations = append(c.violations, chk.Violations...)
 		return nil, gerr
 	}
 	defer media.rollback(c.page)

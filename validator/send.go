@@ -103,6 +103,18 @@ type Validator struct {
 // New returns a validator over compiled schemas; nil skips schema checks.
 func New(schemas *Schemas) *Validator { return &Validator{schemas: schemas} }
 
+// SendEnvelope runs the checks that come before the message content
+// (recipient, message or action, messaging type, tag and window), for a
+// server that must do content work of its own, such as storing an uploaded
+// file, only once those pass. Send runs them again with the content.
+func (v *Validator) SendEnvelope(body map[string]any, st State) SendCheck {
+	s := sendChecker{st: st, now: st.Now(), envelopeOnly: true}
+	out := SendCheck{}
+	s.run(body, &out)
+	out.Violations = s.out
+	return out
+}
+
 // Send judges a Send API request body, decoded as JSON values with object
 // form values already parsed. It normalises lenient forms in body in place.
 func (v *Validator) Send(body map[string]any, st State) SendCheck {
@@ -134,6 +146,8 @@ type sendChecker struct {
 	report
 	st  State
 	now time.Time
+	// envelopeOnly stops before the message content (SendEnvelope).
+	envelopeOnly bool
 	// upload: the request carries a file part (multipart "filedata"), so
 	// a media payload names neither url nor attachment_id (PLATFORM.md §3).
 	upload bool
@@ -179,7 +193,7 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 		s.fail(Root("message"), ruleMessageObject, Err(KeyInvalid), "message must be an object")
 		return
 	}
-	if !s.window(out, user, m) {
+	if !s.window(out, user, m) || s.envelopeOnly {
 		return
 	}
 	s.message(m, Root("message"), out)
@@ -198,11 +212,21 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 		s.fail(p, ruleRecipientRequired, Err(KeyInvalid), "recipient must be an object")
 		return UserInfo{}, false
 	}
-	var named []string
+	var named, given []string
 	for _, k := range recipientKeys {
-		if _, ok := rec[k]; ok {
+		if v, ok := rec[k]; ok {
 			named = append(named, k)
+			if v != nil && v != "" {
+				given = append(given, k)
+			}
 		}
+	}
+	if len(given) > 0 && len(given) < len(named) {
+		// Beside a real recipient, null or "" keys count as absent (D22).
+		for _, k := range named {
+			s.optional(rec, k, p, true)
+		}
+		named = given
 	}
 	switch len(named) {
 	case 0:

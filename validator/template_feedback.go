@@ -143,6 +143,11 @@ func (s *sendChecker) feedbackQuestion(raw any, p Path) bool {
 	if !ok {
 		return false
 	}
+	if present && len(scoreOptionsByType[typ]) == 0 {
+		// free_form has no scale: no value list to quote (D16).
+		s.fail(p.Key("score_option"), ruleScoreOption, Err(KeyInvalid), typ+" questions take no score_option")
+		return false
+	}
 	if present && !s.enum(opt, scoreOptionsByType[typ], p.Key("score_option"), ruleScoreOption) {
 		return false
 	}

@@ -3,6 +3,7 @@ package validator
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -64,13 +65,15 @@ func asNumber(v any) (float64, bool) {
 		return float64(x), true
 	case json.Number:
 		f, err := x.Float64()
-		return f, err == nil
+		return f, err == nil && finite(f)
 	case string:
 		f, err := strconv.ParseFloat(x, 64)
-		return f, err == nil
+		return f, err == nil && finite(f) // "NaN" and "Inf" are no numbers to the platform
 	}
 	return 0, false
 }
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 func asObject(v any) (map[string]any, bool) {
 	m, ok := v.(map[string]any)
@@ -283,8 +286,8 @@ func httpURL(s string) (absURL, bool) {
 		}
 	}
 	host := s
-	if i := strings.IndexAny(host, "/?#"); i >= 0 {
-		host = host[:i]
+	if i := strings.IndexAny(host, "/?#\\"); i >= 0 {
+		host = host[:i] // a backslash ends the authority, as browsers read it
 	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {
 		host = host[i+1:]

@@ -1,0 +1,126 @@
+package fakegraph
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime/multipart"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Regressions from a review of the emulator against PLATFORM.md: each case
+// is a request the emulator once answered wrongly.
+func TestReviewRegressions(t *testing.T) {
+	t.Parallel()
+	tok := "?access_token=" + DefaultPageToken
+	receipt := func(quantity string) string {
+		return `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"receipt","recipient_name":"a","order_number":"o1","currency":"USD","payment_method":"Visa","summary":{"total_cost":1.5},"elements":[{"title":"t","price":1,"quantity":` + quantity + `}]}}}}`
+	}
+	media := func(url string) string {
+		return `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"media","elements":[{"media_type":"image","url":"` + url + `"}]}}}}`
+	}
+	cases := []struct {
+		name, target, body string
+		want               map[string]any // nil: accepted
+	}{
+		{"NaN is no quantity", "/me/messages" + tok, receipt(`"NaN"`),
+			errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
+		{"Inf is no quantity", "/me/messages" + tok, receipt(`"Inf"`),
+			errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
+		{"a numeric string is a quantity", "/me/messages" + tok, receipt(`"2"`), nil},
+		{"a backslash ends the host", "/me/messages" + tok, media(`https://evil.com\\\\@facebook.com/x`),
+			errBody(100, 2018185, "OAuthException", "(#100) Only Facebook URLs are supported for media template")},
+		{"null beside a real recipient", "/me/messages" + tok,
+			`{"recipient":{"id":"` + alice + `","user_ref":null},"messaging_type":"RESPONSE","message":{"text":"x"}}`, nil},
+		{"unknown key in an upload's message", "/me/message_attachments" + tok,
+			`{"message":{"foo":1,"attachment":{"type":"image","payload":{"url":"https://a.b/c.png","is_reusable":true}}}}`,
+			errBody(100, 0, "OAuthException", `(#100) Invalid keys "foo" were found in param "message".`)},
+		{"unknown key in an upload's payload", "/me/message_attachments" + tok,
+			`{"message":{"attachment":{"type":"image","payload":{"url":"https://a.b/c.png","is_reusable":true,"foo":1}}}}`,
+			errBody(100, 0, "OAuthException", `(#100) Invalid keys "foo" were found in param "message[attachment][payload]".`)},
+		{"invalid UTF-8 inside a template", "/me/messages" + tok,
+			`{"recipient":{"id":"` + alice + `"},"message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[{"title":"` + "\xff" + `","subtitle":"s"}]}}}}`,
+			errBody(100, 0, "OAuthException", "(#100) Param name_placeholder[elements][0][title] must be a non-empty UTF-8 encoded string")},
+		{"handover metadata that is no text", "/me/take_thread_control" + tok,
+			`{"recipient":{"id":"` + alice + `"},"metadata":{"a":1}}`,
+			errBody(100, 0, "OAuthException", "(#100) Param metadata must be a non-empty UTF-8 encoded string")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New()
+			userWrites(t, s, alice)
+			code, _, body := do(t, s, "POST", tc.target, "application/json", tc.body)
+			if tc.want == nil {
+				if code != 200 {
+					t.Errorf("refused: %v", body)
+				}
+				return
+			}
+			if code != 400 {
+				t.Fatalf("accepted: %v", body)
+			}
+			if diff := cmp.Diff(tc.want, graphError(t, body)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A multipart send is judged recipient first, then the window, then the
+// file (PLATFORM.md §2: the first error wins in that order).
+func TestMultipartSendOrder(t *testing.T) {
+	t.Parallel()
+	send := func(s *Server, recipient, contentType string) map[string]any {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		for k, v := range map[string]string{"recipient": `{"id":"` + recipient + `"}`, "message": `{"attachment":{"type":"image","payload":{}}}`} {
+			if err := mw.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fw, err := mw.CreatePart(map[string][]string{
+			"Content-Disposition": {`form-data; name="filedata"; filename="a.txt"`},
+			"Content-Type":        {contentType},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write([]byte("not a picture")); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", "/me/messages?access_token="+DefaultPageToken, &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	s := New()
+	userWrites(t, s, alice)
+	for _, tc := range []struct {
+		name, recipient, ctype string
+		code, sub              float64
+	}{
+		{"unknown user before the file", "5275811702471830", "text/plain", 100, 2018001},
+		{"closed window before the file", "6283749102837465", "text/plain", 10, 2018278},
+		{"then the file", alice, "text/plain", 100, 2018047},
+	} {
+		e := graphError(t, send(s, tc.recipient, tc.ctype))
+		if e["code"] != tc.code || (tc.sub != 0 && e["error_subcode"] != tc.sub) {
+			t.Errorf("%s: %v, want %v/%v", tc.name, e, tc.code, tc.sub)
+		}
+	}
+	if !strings.Contains(string(send(s, alice, "image/png")["message_id"].(string)), "m_") {
+		t.Error("a good multipart send was refused")
+	}
+}
