@@ -131,6 +131,12 @@ func (b *DemoBot) handle(ctx context.Context, pageID string, ev *MessagingEvent)
 	case ev.Message != nil && len(ev.Message.Attachments) > 0:
 		return b.send(ctx, pageID, psid, b.menu("Thanks for the "+ev.Message.Attachments[0].Type+"! What shall I show you?"))
 	case ev.Message != nil:
+		// A thumbs-up on the user's message (a react sender action), then
+		// the greeting.
+		if err := b.post(ctx, pageID, map[string]any{"recipient": map[string]any{"id": psid}, "sender_action": "react",
+			"payload": map[string]any{"message_id": ev.Message.MID, "reaction": "\U0001F44D"}}); err != nil {
+			return err
+		}
 		return b.send(ctx, pageID, psid, b.menu("Hi "+b.firstName(ctx, pageID, psid)+"! I'm messemu's demo bot. What shall I show you?"))
 	case ev.Postback != nil:
 		if ev.Postback.Payload == demoCarousel || ev.Postback.Payload == demoButtons || ev.Postback.Payload == demoReceipt {
@@ -220,7 +226,12 @@ func (b *DemoBot) proof(pageID string) string {
 
 // send posts a message through the Send API.
 func (b *DemoBot) send(ctx context.Context, pageID, psid string, message map[string]any) error {
-	body, err := json.Marshal(map[string]any{"recipient": map[string]any{"id": psid}, "messaging_type": "RESPONSE", "message": message})
+	return b.post(ctx, pageID, map[string]any{"recipient": map[string]any{"id": psid}, "messaging_type": "RESPONSE", "message": message})
+}
+
+// post calls the Send API with a body.
+func (b *DemoBot) post(ctx context.Context, pageID string, send map[string]any) error {
+	body, err := json.Marshal(send)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func TestDemoBot(t *testing.T) {
 		if err := act(); err != nil {
 			t.Fatal(err)
 		}
-		e := waitJournal(t, s, from, func(e *Event) bool { return e.Kind == KindRequest && e.API == "send" && e.PSID == alice })
+		e := waitJournal(t, s, from, func(e *Event) bool { return e.Kind == KindRequest && e.API == "send" && e.PSID == alice && e.MID != "" })
 		if !e.Accepted || len(e.Violations) > 0 {
 			t.Fatalf("the demo bot's send was not clean: %s\n%+v\n%s", e.Request, e.Violations, e.Response)
 		}
@@ -62,5 +62,18 @@ func TestDemoBot(t *testing.T) {
 		if got := reply(st.act); !strings.Contains(got, st.want) {
 			t.Errorf("%s: the bot sent %s, want %s", st.name, got, st.want)
 		}
+	}
+	// Every call the bot made, the reactions and profile look-ups too, is clean.
+	reacts := 0
+	for _, e := range s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindRequest }) {
+		if !e.Accepted || len(e.Violations) > 0 {
+			t.Errorf("%s %s: %s %+v", e.Method, e.Path, e.Response, e.Violations)
+		}
+		if strings.Contains(string(e.Request), `"sender_action":"react"`) {
+			reacts++
+		}
+	}
+	if reacts != 1 { // on "hi"
+		t.Errorf("%d react sender actions, want 1", reacts)
 	}
 }
