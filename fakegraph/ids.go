@@ -1,66 +1,71 @@
 package fakegraph
 
 import (
-	crand "crypto/rand"
 	"encoding/base64"
-	"encoding/binary"
 	"math/rand/v2"
 	"sync"
 )
 
 // IDSource makes every identifier the emulator hands out, in the platform's
-// formats (PLATFORM.md §1.4). The default is random; WithIDSeed makes it
-// deterministic for golden files.
+// formats (PLATFORM.md §1.4). The default draws from the runtime's random
+// source, without a lock; WithIDSeed makes it deterministic for golden files.
 type IDSource struct {
 	mu  sync.Mutex
-	rng *rand.Rand
+	rng *rand.Rand // nil: the runtime's source
 }
 
-// NewIDSource returns a source seeded with seed, or randomly when seed is 0.
+// NewIDSource returns a source seeded with seed, or random when seed is 0.
 func NewIDSource(seed uint64) *IDSource {
 	if seed == 0 {
-		var b [16]byte
-		if _, err := crand.Read(b[:]); err != nil {
-			panic("fakegraph: no system randomness: " + err.Error())
-		}
-		return &IDSource{rng: rand.New(rand.NewPCG(binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])))}
+		return &IDSource{}
 	}
 	return &IDSource{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-func (s *IDSource) digits(n int) string {
+// draw calls f with a source of random numbers, locking a seeded one.
+func (s *IDSource) draw(f func(next func() uint64)) {
+	if s.rng == nil {
+		f(rand.Uint64)
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	f(s.rng.Uint64)
+}
+
+func (s *IDSource) digits(n int) string {
 	b := make([]byte, n)
-	b[0] = byte('1' + s.rng.IntN(9))
-	for i := 1; i < n; i++ {
-		b[i] = byte('0' + s.rng.IntN(10))
-	}
+	s.draw(func(next func() uint64) {
+		b[0] = byte('1' + next()%9)
+		for i := 1; i < n; i++ {
+			b[i] = byte('0' + next()%10)
+		}
+	})
 	return string(b)
 }
 
 func (s *IDSource) bytes(n int) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	b := make([]byte, n)
-	for i := 0; i < n; i += 8 {
-		v := s.rng.Uint64()
-		for j := 0; j < 8 && i+j < n; j++ {
-			b[i+j] = byte(v >> (8 * j))
+	s.draw(func(next func() uint64) {
+		for i := 0; i < n; i += 8 {
+			v := next()
+			for j := 0; j < 8 && i+j < n; j++ {
+				b[i+j] = byte(v >> (8 * j))
+			}
 		}
-	}
+	})
 	return b
 }
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 func (s *IDSource) alnum(n int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	b := make([]byte, n)
-	for i := range b {
-		b[i] = alnum[s.rng.IntN(len(alnum))]
-	}
+	s.draw(func(next func() uint64) {
+		for i := range b {
+			b[i] = alnum[next()%uint64(len(alnum))]
+		}
+	})
 	return string(b)
 }
 

@@ -28,6 +28,7 @@ type serveConfig struct {
 	requireProof bool
 	rateLimits   bool
 	journalLimit int
+	pprofAddr    string
 	logLevel     string
 	logFormat    string
 	intercept    string
@@ -49,6 +50,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.requireProof, "require-proof", envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
 	fs.BoolVar(&c.rateLimits, "rate-limits", envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
 	fs.IntVar(&c.journalLimit, "journal-limit", envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep only the newest N journal events (0 keeps all; set it for day-long runs under load) [MESSEMU_JOURNAL_LIMIT]")
+	fs.StringVar(&c.pprofAddr, "pprof", env("MESSEMU_PPROF", ""), "serve Go's net/http/pprof profiles on this address, e.g. 127.0.0.1:6060 (off by default) [MESSEMU_PPROF]")
 	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
@@ -132,6 +134,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	srv := fakegraph.New(cfg.serverOptions(log)...)
 	if err := srv.Start(cfg.addr); err != nil {
 		return err
+	}
+	if cfg.pprofAddr != "" {
+		stopPprof, err := startPprof(cfg.pprofAddr, log)
+		if err != nil {
+			return fmt.Errorf("--pprof: %w (closing: %v)", err, srv.Close())
+		}
+		defer func() {
+			if err := stopPprof(); err != nil {
+				log.Warn("pprof", "err", err)
+			}
+		}()
 	}
 	stopIntercept := func(context.Context) error { return nil }
 	if cfg.intercept != "" {
