@@ -26,7 +26,8 @@ const (
 
 // UserOptsIn makes a test user opt in: through the Send-to-Messenger
 // plugin (Type ""; opens the window), the checkbox plugin (Type
-// "checkbox"; a user_ref the Send API then accepts), or a one-time
+// "checkbox"; opens the window, and gives a user_ref the Send API then
+// accepts), or a one-time
 // notification request (Type "one_time_notif_req"; a single-use token the
 // Send API accepts once as recipient.one_time_notif_token, with the
 // payload given or that of the bot's newest one_time_notif_req template).
@@ -50,7 +51,8 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 			out.UserRef = "ref_" + s.ids.Number(16)
 		}
 		p.userRefs[out.UserRef] = true
-		ev.Sender = nil // no sender for the checkbox (PLATFORM.md §10)
+		touch(u, now, false) // the checkbox plugin opens the window too (PLATFORM.md §2.2)
+		ev.Sender = nil      // no sender for the checkbox (PLATFORM.md §10)
 	case OptInOneTimeNotification:
 		payload := in.Payload
 		if payload == "" {

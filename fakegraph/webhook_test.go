@@ -420,11 +420,22 @@ func TestWindowFromActions(t *testing.T) {
 	}
 	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{
 		"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "button", "text": "Go?",
-			"buttons": []any{map[string]any{"type": "postback", "title": "Go", "payload": "GO"}}}}}})
+			"buttons": []any{map[string]any{"type": "postback", "title": "Go", "payload": "GO"}}}},
+		"quick_replies": []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}}}})
 	acts := map[string]func() error{
-		"referral": func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "x"}); return err },
-		"button":   func() error { _, err := s.UserTapsButton(DefaultPageID, alice, "Go"); return err },
-		"plugin":   func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Ref: "p"}); return err },
+		"referral":    func() error { _, err := s.UserArrivesFrom(DefaultPageID, alice, Referral{Ref: "x"}); return err },
+		"button":      func() error { _, err := s.UserTapsButton(DefaultPageID, alice, "Go"); return err },
+		"plugin":      func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Ref: "p"}); return err },
+		"checkbox":    func() error { _, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInCheckbox}); return err },
+		"quick reply": func() error { _, err := s.UserTapsQuickReply(DefaultPageID, alice, "Yes"); return err },
+		"reaction": func() error {
+			th, err := s.Thread(DefaultPageID, alice)
+			if err != nil {
+				return err
+			}
+			_, err = s.UserReacts(DefaultPageID, alice, th[0].MID, "wow")
+			return err
+		},
 	}
 	for name, act := range acts {
 		s.Advance(25 * time.Hour)

@@ -1,0 +1,170 @@
+package fakegraph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// One POST to the bot: its attempts, their outcome and their journal
+// entries (PLATFORM.md §10).
+
+// deliver makes the attempts due for a batch now (one event unless
+// batching is on): the first attempt and its immediate retries, or one
+// delayed retry. It leaves each event delivered, failed, or waiting for its
+// next delayed retry, and takes it off its queue. Each event's attempts are
+// journalled one by one, with the bytes posted.
+func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
+	tries := 1
+	if batch[0].attempts == 0 {
+		tries += immediateRetries
+	}
+	body, sig256, sig1 := batchBody(d.s.opts.appSecret, batch)
+	for i := 0; i < tries; i++ {
+		d.mu.Lock()
+		set, client := d.cfg, d.clientLocked()
+		d.mu.Unlock()
+		status, answer, latency, err := d.post(body, sig256, sig1, set, client)
+
+		d.mu.Lock()
+		for _, we := range batch {
+			we.attempts++
+		}
+		d.attempts += uint64(len(batch))
+		now := d.s.clock.Now()
+		det := attemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
+		if det.Batch == 1 {
+			det.Batch = 0
+		}
+		if err == nil {
+			d.failing, d.alerted, d.lastErr = time.Time{}, false, ""
+			det.Outcome = OutcomeDelivered
+			for _, we := range batch {
+				d.popLocked(we)
+				d.delivered++
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
+			d.mu.Unlock()
+			return
+		}
+		det.Error = err.Error()
+		d.lastErr = err.Error()
+		if d.failing.IsZero() {
+			d.failing = now
+		}
+		d.checkFailureLocked(now)
+		switch {
+		case d.closed || d.disabled || d.cfg.url == "":
+			det.Outcome = OutcomeFailed
+			det.Error += "; " + d.stopReasonLocked()
+			for _, we := range batch {
+				d.popLocked(we)
+				d.dropped++
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
+			d.mu.Unlock()
+			return
+		case i < tries-1:
+			det.Outcome = OutcomeRetry
+			for _, we := range batch {
+				d.journalAttemptLocked(we, now, status, body, det)
+			}
+			d.mu.Unlock()
+			continue
+		}
+		for _, we := range batch {
+			we.due = now.Add(retryDelay(we.step))
+			we.step++
+			due := we.due
+			det := det
+			det.Outcome, det.NextRetry = OutcomeRetry, &due
+			d.journalAttemptLocked(we, now, status, body, det)
+			d.popLocked(we)
+			d.pending++ // still pending, now among the delayed
+			d.delayed = append(d.delayed, we)
+		}
+		d.mu.Unlock()
+		select {
+		case d.wake <- struct{}{}:
+		default:
+		}
+		return
+	}
+}
+
+// popLocked takes we off its queue (it is pending no more).
+func (d *dispatcher) popLocked(we *webhookEvent) {
+	q := d.queues[we.key]
+	for i, x := range q {
+		if x == we {
+			d.queues[we.key] = append(q[:i:i], q[i+1:]...)
+			break
+		}
+	}
+	d.pending--
+}
+
+func (d *dispatcher) stopReasonLocked() string {
+	switch {
+	case d.closed:
+		return "the emulator was closed"
+	case d.disabled:
+		return "Webhooks Disabled: the Page was unsubscribed after 1 h of failures"
+	}
+	return "the webhook was removed"
+}
+
+// post makes one POST of we.
+func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
+	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
+	defer cancel()
+	start := time.Now()
+	defer func() { latencyMS = float64(time.Since(start).Microseconds()) / 1000 }()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, set.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, "", 0, err
+	}
+	h := req.Header
+	h["Content-Type"] = []string{webhookContentType}
+	h["User-Agent"] = []string{webhookUserAgent}
+	h["X-Hub-Signature-256"] = []string{sig256}
+	h["X-Hub-Signature"] = []string{sig1}
+	resp, err := client.Do(req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return 0, "", 0, fmt.Errorf("no answer within %s", set.timeout)
+		}
+		return 0, "", 0, err
+	}
+	defer resp.Body.Close()
+	b, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	answer = truncate(string(b), maxAnswerKept)
+	if rerr != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return resp.StatusCode, answer, 0, fmt.Errorf("no complete answer within %s", set.timeout)
+		}
+		return resp.StatusCode, answer, 0, rerr
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return resp.StatusCode, answer, 0, fmt.Errorf("the bot answered HTTP %d", resp.StatusCode)
+	}
+	return resp.StatusCode, answer, 0, nil
+}
+
+// journalAttemptLocked records one attempt of we (or its final failure)
+// with the bytes posted.
+func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det attemptDetail) {
+	det.EventID, det.Origin, det.Attempt = we.id, we.origin, we.attempts
+	detail, err := json.Marshal(det)
+	if err != nil {
+		d.s.log.Error("webhook attempt detail", "err", err)
+	}
+	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
+		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
+		Request: json.RawMessage(body), MID: we.mid, Detail: detail})
+}
