@@ -36,6 +36,7 @@ type call struct {
 	// Set by handlers, for the journal.
 	psid       string
 	mid        string
+	message    *Message // a stored message, to learn its journal Seq
 	violations []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
@@ -320,11 +321,16 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	if c.page != nil {
 		pageID = c.page.ID
 	}
-	s.journal.Append(Event{
+	ev := s.journal.Append(Event{
 		Time: c.now, Kind: KindRequest, PageID: pageID, PSID: c.psid, API: api,
 		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,
 		Request: req, Response: body, Violations: c.violations, MID: c.mid,
 	})
+	if c.message != nil && accepted {
+		s.mu.Lock()
+		c.message.Seq = ev.Seq
+		s.mu.Unlock()
+	}
 }
 
 // requestRecord is the request as the journal keeps it: the JSON body as

@@ -185,6 +185,9 @@ func TestSendAcceptedEveryEncoding(t *testing.T) {
 			if len(thread) != 2 || thread[1].MID != got.MessageID || !thread[1].FromPage {
 				t.Errorf("thread %+v does not end with the bot's message %s", thread, got.MessageID)
 			}
+			if ev, ok := s.Journal().Get(thread[1].Seq); !ok || ev.MID != got.MessageID {
+				t.Errorf("the stored message's Seq %d is not its journal event %+v", thread[1].Seq, ev)
+			}
 		})
 	}
 }

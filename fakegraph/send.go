@@ -97,11 +97,12 @@ func (s *Server) send(c *call) (any, error) {
 		s.claimIdleThread(p, psid, c.now) // handover.go
 		p.addMessage(m)
 	}
-	c.mid = m.MID
+	c.mid, c.message = m.MID, m
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true
 	}
-	resp := SendResponse{RecipientID: chk.Recipient.PSID, MessageID: m.MID, AttachmentID: media.commit(s, c)}
+	resp := SendResponse{RecipientID: psid, // for a one-time token, the user it was issued by
+		MessageID: m.MID, AttachmentID: media.commit(s, c)}
 	if chk.Recipient.UserRef != "" {
 		resp.RecipientID = "" // user_ref sends answer no recipient_id (PLATFORM.md §2.1)
 	}

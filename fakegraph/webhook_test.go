@@ -292,6 +292,9 @@ func TestOneTimeNotification(t *testing.T) {
 	if res.status != 200 {
 		t.Fatalf("first send with the token: %d %s", res.status, res.raw)
 	}
+	if !strings.Contains(string(res.raw), `"recipient_id":"`+alice+`"`) {
+		t.Errorf("the answer to a one-time-token send names no recipient: %s", res.raw)
+	}
 	if body := bot.next(t); !strings.Contains(string(body), `"is_echo":true`) || !strings.Contains(string(body), `"recipient":{"id":"`+alice+`"}`) {
 		t.Errorf("echo of the OTN send: %s", body)
 	}
