@@ -29,41 +29,51 @@ const (
 )
 
 // windowCounter counts events in a rolling window with fixed buckets, in
-// constant memory.
+// constant memory and constant time: a running total, from which buckets
+// are taken as the window moves past them.
 type windowCounter struct {
 	bucket  time.Duration
 	buckets []int
-	stamps  []int64 // bucket index each slot holds
+	head    int64 // the newest bucket index seen
+	total   int
 }
 
 func newWindowCounter(window, bucket time.Duration) *windowCounter {
-	n := int(window / bucket)
-	return &windowCounter{bucket: bucket, buckets: make([]int, n), stamps: make([]int64, n)}
+	return &windowCounter{bucket: bucket, buckets: make([]int, int(window/bucket))}
 }
 
-func (w *windowCounter) slot(now time.Time) (int, int64) {
+// advance moves the window to now and returns now's bucket index.
+func (w *windowCounter) advance(now time.Time) int64 {
 	idx := now.UnixNano() / int64(w.bucket)
-	return int(idx % int64(len(w.buckets))), idx
+	n := int64(len(w.buckets))
+	if idx <= w.head {
+		return idx
+	}
+	if idx-w.head >= n {
+		clear(w.buckets)
+		w.total = 0
+	} else {
+		for b := w.head + 1; b <= idx; b++ {
+			w.total -= w.buckets[b%n]
+			w.buckets[b%n] = 0
+		}
+	}
+	w.head = idx
+	return idx
 }
 
 func (w *windowCounter) add(now time.Time) {
-	i, idx := w.slot(now)
-	if w.stamps[i] != idx {
-		w.stamps[i], w.buckets[i] = idx, 0
+	idx := w.advance(now)
+	if idx <= w.head-int64(len(w.buckets)) {
+		return // older than the window (a call that started long ago)
 	}
-	w.buckets[i]++
+	w.buckets[idx%int64(len(w.buckets))]++
+	w.total++
 }
 
 func (w *windowCounter) count(now time.Time) int {
-	_, idx := w.slot(now)
-	oldest := idx - int64(len(w.buckets)) + 1
-	total := 0
-	for i, s := range w.stamps {
-		if s >= oldest && s <= idx {
-			total += w.buckets[i]
-		}
-	}
-	return total
+	w.advance(now)
+	return w.total
 }
 
 type pageCounters struct {
