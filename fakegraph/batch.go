@@ -149,7 +149,7 @@ func (c *call) batchItems() ([]batchItem, *validator.GraphError) {
 func (s *Server) runBatchItem(c *call, it batchItem, outcomes map[string]batchOutcome) response {
 	p := validator.Root("batch").Index(it.index)
 	refuse := func(path validator.Path, rule validator.Rule, gerr *validator.GraphError, detail string) response {
-		ic := &call{s: s, r: c.r, method: c.method, version: c.version, now: s.clock.Now(), page: c.page, route: c.route,
+		ic := &call{s: s, r: c.r, method: c.method, version: c.version, now: s.clock.Now(), header: make(http.Header, 14), page: c.page, route: c.route,
 			params: map[string]any{"batch_item": it.raw}}
 		ic.fail(path.JSON(), rule, gerr, detail)
 		return s.finish(ic, nil, gerr)

@@ -33,6 +33,8 @@ type call struct {
 	route    *route
 	now      time.Time
 
+	header http.Header // where the answer's headers go
+
 	// Set by handlers, for the journal.
 	psid       string
 	mid        string
@@ -99,8 +101,14 @@ var (
 
 // serveGraph runs a Graph API request through the whole pipeline: version,
 // body, token, route, rate limits, handler; then it journals the call.
-func (s *Server) serveGraph(r *http.Request) (resp response) {
-	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now()}
+func (s *Server) serveGraph(r *http.Request) response {
+	return s.serveGraphInto(r, make(http.Header, 14))
+}
+
+// serveGraphInto is serveGraph writing the answer's headers into h (the
+// ResponseWriter's own, for a plain request: no copy on the hot path).
+func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) {
+	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now(), header: h}
 	if c.method == http.MethodHead {
 		c.method = http.MethodGet
 	}

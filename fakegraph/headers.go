@@ -4,7 +4,7 @@ import "net/http"
 
 // graphHeaders are the headers every Graph answer carries (PLATFORM.md §1.4).
 func (s *Server) graphHeaders(c *call) http.Header {
-	h := make(http.Header, 14)
+	h := c.header
 	h["Content-Type"] = []string{"application/json; charset=UTF-8"}
 	h["Facebook-Api-Version"] = []string{c.version}
 	h["X-Fb-Request-Id"] = []string{s.ids.RequestID()}
@@ -30,6 +30,11 @@ func (r response) write(w http.ResponseWriter) {
 	for k, v := range r.header {
 		dst[k] = v
 	}
+	r.writeBody(w)
+}
+
+// writeBody sends a response whose headers are in w already.
+func (r response) writeBody(w http.ResponseWriter) {
 	w.WriteHeader(r.status)
 	_, _ = w.Write(r.body)
 }

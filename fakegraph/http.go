@@ -19,5 +19,5 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	s.serveGraph(r).write(w)
+	s.serveGraphInto(r, w.Header()).writeBody(w)
 }
