@@ -236,6 +236,7 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 		req.Header.Set("Content-Type", contentType)
 	}
 	req.RemoteAddr = c.r.RemoteAddr
+	req.Host, req.TLS = c.r.Host, c.r.TLS // paging links name the host the bot called
 	return req, ""
 }
 

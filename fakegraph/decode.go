@@ -127,6 +127,18 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 		}
 		return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
 	}
+	// Graph reads a JSON body's top-level keys as parameters, so an object
+	// or array sent as JSON text (message="{\"text\":…}", batch="[…]")
+	// counts as that object, as it does in a form.
+	for k, v := range obj {
+		if str, ok := v.(string); ok {
+			if t := strings.TrimSpace(str); t != "" && (t[0] == '{' || t[0] == '[') {
+				if x, err := parseJSONValue(t); err == nil {
+					obj[k] = x
+				}
+			}
+		}
+	}
 	d.params = obj
 	d.raw = body
 	return nil, ""

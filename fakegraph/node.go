@@ -1,6 +1,10 @@
 package fakegraph
 
-import "github.com/messemu/messemu/validator"
+import (
+	"strings"
+
+	"github.com/messemu/messemu/validator"
+)
 
 // Nodes: GET /me, and GET or DELETE of any id the emulator knows. One id
 // space: an id resolves to whatever it is (PLATFORM.md §5–§7), and an id
@@ -36,6 +40,8 @@ func (s *Server) nodeKinds() []nodeKind {
 	}
 }
 
+var rulePageField = validator.Rule{Name: "page.fields.not-emulated", Source: "Graph/reference/page"}
+
 // PageNode is the answer to GET /me with a Page token.
 type PageNode struct {
 	Name string `json:"name"`
@@ -57,6 +63,13 @@ func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
 func (s *Server) getNode(c *call) (any, error) {
 	id := c.segs[0]
 	if id == "me" || id == c.page.ID {
+		// The Page node has many fields; messemu knows two. Others are
+		// left out with a warning, not refused: they exist on the platform.
+		for _, f := range strings.Split(c.str("fields"), ",") {
+			if f = strings.TrimSpace(f); f != "" && f != "id" && f != "name" {
+				c.warn("fields", rulePageField, "Page field "+f+" is not emulated; left out of the answer")
+			}
+		}
 		return PageNode{Name: c.page.Name, ID: c.page.ID}, nil
 	}
 	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {

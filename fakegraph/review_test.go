@@ -124,3 +124,69 @@ func TestMultipartSendOrder(t *testing.T) {
 		t.Error("a good multipart send was refused")
 	}
 }
+
+// Paging links inside a batch item name the host the bot called
+// (PLATFORM.md §1.4: absolute URLs), and unknown Page fields are warnings.
+func TestBatchPagingLinksAndPageFields(t *testing.T) {
+	t.Parallel()
+	s := New()
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	post := func(path, body string) map[string]any {
+		t.Helper()
+		resp, err := srv.Client().Post(srv.URL+path+"?access_token="+DefaultPageToken, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for _, name := range []string{"Ann", "Ben"} {
+		if out := post("/me/personas", `{"name":"`+name+`","profile_picture_url":"https://example.com/p.png"}`); out["id"] == nil {
+			t.Fatalf("persona: %v", out)
+		}
+	}
+	resp, err := srv.Client().Post(srv.URL+"/", "application/x-www-form-urlencoded",
+		strings.NewReader("access_token="+DefaultPageToken+`&batch=[{"method":"GET","relative_url":"me/personas?limit=1"}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var items []struct{ Body string }
+	if err := json.NewDecoder(resp.Body).Decode(&items); err != nil || len(items) != 1 {
+		t.Fatalf("batch answer: %v %v", items, err)
+	}
+	var page struct {
+		Paging struct{ Next string }
+	}
+	if err := json.Unmarshal([]byte(items[0].Body), &page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(page.Paging.Next, srv.URL+"/v26.0/") {
+		t.Errorf("next %q does not start with %s/v26.0/", page.Paging.Next, srv.URL)
+	}
+	_, _, me := do(t, s, "GET", "/me?fields=name,picture&access_token="+DefaultPageToken, "", "")
+	if me["id"] != DefaultPageID {
+		t.Errorf("GET /me?fields=name,picture: %v", me)
+	}
+	evs := s.Journal().After(0, 0)
+	last := evs[len(evs)-1]
+	if !last.Accepted || len(last.Violations) != 1 || last.Violations[0].Rule != "page.fields.not-emulated" {
+		t.Errorf("an unknown Page field is not a journalled warning: %+v", last)
+	}
+}
+
+// A JSON body may carry objects as JSON text, as a form does.
+func TestJSONTextValuesInAJSONBody(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	body := `{"recipient":"{\"id\":\"` + alice + `\"}","messaging_type":"RESPONSE","message":"{\"text\":\"hi\"}"}`
+	if code, _, out := do(t, s, "POST", "/me/messages?access_token="+DefaultPageToken, "application/json", body); code != 200 {
+		t.Errorf("JSON text values: %d %v", code, out)
+	}
+}

@@ -2,6 +2,8 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -83,6 +85,17 @@ func (s *Server) AddUser(u User) (User, error) {
 	return u, nil
 }
 
+// userFields are the JSON names of User's fields, for checking patches.
+var userFields = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeFor[User]()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		m[name] = true
+	}
+	return m
+}()
+
 // UpdateUser changes profile fields of a test user from a JSON patch of
 // User fields (first_name, locale, blocked, ...).
 func (s *Server) UpdateUser(pageID, psid string, patch map[string]json.RawMessage) (User, error) {
@@ -95,6 +108,11 @@ func (s *Server) UpdateUser(pageID, psid string, patch map[string]json.RawMessag
 	for _, k := range []string{"psid", "page_id", "last_interaction", "last_message"} {
 		if _, ok := patch[k]; ok {
 			return User{}, badRequest(k + " cannot be changed")
+		}
+	}
+	for k := range patch {
+		if !userFields[k] {
+			return User{}, badRequest("a test user has no field " + strconv.Quote(k))
 		}
 	}
 	b, err := json.Marshal(patch)
