@@ -140,7 +140,7 @@ func (d *dispatcher) configure(set webhookSettings, receipts *bool, workers int)
 		}}
 		from := d.s.journal.Last()
 		d.wg.Add(2 + workers)
-		go d.follow(from)
+		go d.follow(from, d.s.journal.Pin(from))
 		go d.retryLoop()
 		for i := 0; i < workers; i++ {
 			go d.worker()
@@ -190,7 +190,12 @@ func (d *dispatcher) close() {
 	d.wg.Wait()
 	d.mu.Lock()
 	d.dropAllLocked("the emulator was closed")
+	client := d.client
 	d.mu.Unlock()
+	if client != nil {
+		// Keep-alive connections to the bot would outlive the emulator.
+		client.CloseIdleConnections()
+	}
 }
 
 func (d *dispatcher) status() WebhookStatus {
@@ -229,20 +234,24 @@ func (d *dispatcher) status() WebhookStatus {
 }
 
 // follow turns journal events into webhook events, in journal order.
-func (d *dispatcher) follow(seq uint64) {
+// The pin keeps every event the dispatcher has not read in the journal,
+// whatever its limit: none is lost unseen.
+func (d *dispatcher) follow(seq uint64, pin *Pin) {
 	defer d.wg.Done()
+	defer pin.Release()
 	for {
 		evs, err := d.s.journal.Wait(d.ctx, seq, 512)
 		if err != nil {
 			return
 		}
 		if evs[0].Seq > seq+1 {
-			d.s.log.Warn("webhook dispatcher fell behind the journal limit", "missed", evs[0].Seq-seq-1)
+			d.s.log.Error("webhook dispatcher missed journal events", "missed", evs[0].Seq-seq-1)
 		}
 		for i := range evs {
 			d.handle(&evs[i])
 			seq = evs[i].Seq
 		}
+		pin.Move(seq)
 	}
 }
 

@@ -67,6 +67,38 @@ type Journal struct {
 	next    uint64
 	changed chan struct{} // closed and replaced on every append
 	limit   int           // keep at most limit events; 0 keeps all
+	pins    map[*Pin]uint64
+}
+
+// Pin holds events after a sequence number in the journal, whatever its
+// limit, until the pin moves past them: a reader that must see every event
+// (the webhook dispatcher) never loses one to trimming.
+type Pin struct{ j *Journal }
+
+// Pin returns a pin that holds the events after seq.
+func (j *Journal) Pin(seq uint64) *Pin {
+	p := &Pin{j: j}
+	j.mu.Lock()
+	if j.pins == nil {
+		j.pins = map[*Pin]uint64{}
+	}
+	j.pins[p] = seq
+	j.mu.Unlock()
+	return p
+}
+
+// Move lets the events up to seq go.
+func (p *Pin) Move(seq uint64) {
+	p.j.mu.Lock()
+	p.j.pins[p] = seq
+	p.j.mu.Unlock()
+}
+
+// Release removes the pin.
+func (p *Pin) Release() {
+	p.j.mu.Lock()
+	delete(p.j.pins, p)
+	p.j.mu.Unlock()
 }
 
 // NewJournal returns an empty journal. With limit > 0 it forgets the oldest
@@ -86,8 +118,13 @@ func (j *Journal) Append(e Event) Event {
 	// Trim in batches so that a full journal costs O(1) per append.
 	if j.limit > 0 && len(j.events) >= j.limit+max(j.limit/4, 1) {
 		drop := len(j.events) - j.limit
-		j.events = append(j.events[:0:0], j.events[drop:]...)
-		j.first += uint64(drop)
+		for _, seq := range j.pins {
+			drop = min(drop, int(max(seq+1, j.first)-j.first))
+		}
+		if drop >= max(j.limit/4, 1) { // a pinned reader behind: grow until it catches up
+			j.events = append(j.events[:0:0], j.events[drop:]...)
+			j.first += uint64(drop)
+		}
 	}
 	ch := j.changed
 	j.changed = make(chan struct{})

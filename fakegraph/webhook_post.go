@@ -27,6 +27,20 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 	body, sig256, sig1 := batchBody(d.s.opts.appSecret, batch)
 	for i := 0; i < tries; i++ {
 		d.mu.Lock()
+		if d.closed || !d.deliverableLocked() {
+			// The webhook changed, failed its handshake, was removed or
+			// disabled since the event was queued: never POST to a URL
+			// that has not passed the handshake.
+			det := attemptDetail{Outcome: OutcomeFailed, Error: d.undeliverableReasonLocked(), Batch: len(batch)}
+			now := d.s.clock.Now()
+			for _, we := range batch {
+				d.popLocked(we)
+				d.dropped++
+				d.journalAttemptLocked(we, now, 0, body, det)
+			}
+			d.mu.Unlock()
+			return
+		}
 		set, client := d.cfg, d.clientLocked()
 		d.mu.Unlock()
 		status, answer, latency, err := d.post(body, sig256, sig1, set, client)
@@ -107,6 +121,19 @@ func (d *dispatcher) popLocked(we *webhookEvent) {
 		}
 	}
 	d.pending--
+}
+
+// undeliverableReasonLocked says why an event cannot be posted now.
+func (d *dispatcher) undeliverableReasonLocked() string {
+	switch {
+	case d.closed || d.disabled || d.cfg.url == "":
+		return d.stopReasonLocked()
+	case d.verifying:
+		return "the webhook changed while the event was in flight; the new URL has not passed the handshake yet"
+	case d.verifyErr != "":
+		return "the webhook failed its handshake: " + d.verifyErr
+	}
+	return "the webhook is not verified"
 }
 
 func (d *dispatcher) stopReasonLocked() string {
