@@ -190,3 +190,17 @@ func TestJSONTextValuesInAJSONBody(t *testing.T) {
 		t.Errorf("JSON text values: %d %v", code, out)
 	}
 }
+
+// A user may send reels, posts and templates too (PLATFORM.md §10).
+func TestUserSendsEveryAttachmentType(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, typ := range []string{"image", "audio", "video", "file", "fallback", "reel", "post", "template"} {
+		if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: typ, URL: "https://example.com/x"}}}); err != nil {
+			t.Errorf("%s: %v", typ, err)
+		}
+	}
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "hologram"}}}); err == nil {
+		t.Error("an unknown attachment type was accepted")
+	}
+}

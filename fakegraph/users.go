@@ -164,9 +164,9 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 	}
 	for _, a := range req.Attachments {
 		switch a.Type {
-		case "image", "audio", "video", "file", "sticker", "fallback":
-		default:
-			return Message{}, badRequest("attachment type must be image, audio, video, file, sticker or fallback")
+		case "image", "audio", "video", "file", "sticker", "fallback", "reel", "post", "template":
+		default: // PLATFORM.md §10, messages
+			return Message{}, badRequest("attachment type must be image, audio, video, file, sticker, fallback, reel, post or template")
 		}
 	}
 	command := s.commandIn(pageID, psid, req.Text)
