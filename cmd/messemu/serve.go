@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -130,6 +131,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	log, err := newLogger(stderr, cfg.logLevel, cfg.logFormat)
 	if err != nil {
 		return err
+	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		// The emulator keeps everything it is sent; collecting less often
+		// buys ~10% throughput under load for some memory.
+		debug.SetGCPercent(200)
 	}
 	srv := fakegraph.New(cfg.serverOptions(log)...)
 	if err := srv.Start(cfg.addr); err != nil {
