@@ -80,14 +80,21 @@ func (s *Server) setProfile(c *call) (any, error) {
 	return profileSuccess, nil
 }
 
-func (s *Server) getProfile(c *call) (any, error) {
+// profileFieldsParam counts a GET or DELETE against the Messenger Profile
+// rate limit and reads its fields parameter.
+func (s *Server) profileFieldsParam(c *call) ([]string, *validator.GraphError) {
 	if gerr := s.limits.admitProfile(c, ""); gerr != nil {
 		return nil, gerr
 	}
 	fields, _ := c.listParam("fields")
 	res := validator.ProfileFieldsParam(fields)
 	c.violations = append(c.violations, res.Violations...)
-	if gerr := res.Err(); gerr != nil {
+	return fields, res.Err()
+}
+
+func (s *Server) getProfile(c *call) (any, error) {
+	fields, gerr := s.profileFieldsParam(c)
+	if gerr != nil {
 		return nil, gerr
 	}
 	s.mu.RLock()
@@ -106,13 +113,8 @@ func (s *Server) getProfile(c *call) (any, error) {
 }
 
 func (s *Server) deleteProfile(c *call) (any, error) {
-	if gerr := s.limits.admitProfile(c, ""); gerr != nil {
-		return nil, gerr
-	}
-	fields, _ := c.listParam("fields")
-	res := validator.ProfileFieldsParam(fields)
-	c.violations = append(c.violations, res.Violations...)
-	if gerr := res.Err(); gerr != nil {
+	fields, gerr := s.profileFieldsParam(c)
+	if gerr != nil {
 		return nil, gerr
 	}
 	s.mu.Lock()
