@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -42,7 +43,39 @@ func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []
 		b = append(b, rec.Event...)
 		b = append(b, `]}]}`...)
 	}
-	return escapeNonASCII(b)
+	return escapeNonASCII(unescapeHTML(b))
+}
+
+// unescapeHTML undoes encoding/json's escaping of <, > and & as \u003c,
+// \u003e and \u0026, which the platform does not do: only non-ASCII is
+// escaped in the bytes it signs (PLATFORM.md D8).
+func unescapeHTML(b []byte) []byte {
+	if !bytes.Contains(b, []byte(`\u00`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out = append(out, b[i])
+			continue
+		}
+		if b[i+1] == 'u' && i+6 <= len(b) {
+			switch string(b[i+2 : i+6]) {
+			case "003c":
+				out, i = append(out, '<'), i+5
+				continue
+			case "003e":
+				out, i = append(out, '>'), i+5
+				continue
+			case "0026":
+				out, i = append(out, '&'), i+5
+				continue
+			}
+		}
+		out = append(out, b[i], b[i+1]) // any other escape, \\ included, stays
+		i++
+	}
+	return out
 }
 
 // batchBody is the body of a POST carrying batch, one entry per event,
