@@ -96,6 +96,7 @@ func paramString(v any) (string, bool) {
 var (
 	versionPattern   = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
 	ruleOldVersion   = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
+	ruleFilePart     = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
 	ruleRequestShape = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
 )
 
@@ -143,7 +144,15 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if gerr != nil {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
-	c.params, c.files, c.decoded = d.params, d.files, d
+	c.params, c.decoded = d.params, d
+	for _, f := range d.files {
+		// The platform reads the file from the part named filedata (§3).
+		if f.Field != "filedata" {
+			c.warn(f.Field, ruleFilePart, "a file part named "+f.Field+" is ignored; the platform reads filedata")
+			continue
+		}
+		c.files = append(c.files, f)
+	}
 	if gerr := s.authenticate(c); gerr != nil {
 		return nil, gerr
 	}

@@ -169,7 +169,7 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
 		name := part.FormName()
-		if part.FileName() != "" {
+		if part.FileName() != "" || name == "filedata" {
 			ct := part.Header.Get("Content-Type")
 			if ct == "" {
 				ct = "application/octet-stream"

@@ -204,3 +204,43 @@ func TestUserSendsEveryAttachmentType(t *testing.T) {
 		t.Error("an unknown attachment type was accepted")
 	}
 }
+
+// The upload's file is the part named filedata, with or without a file
+// name; a file part under another name is ignored with a warning (§3).
+func TestUploadFilePartName(t *testing.T) {
+	t.Parallel()
+	upload := func(s *Server, disposition string) (int, map[string]any) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		if err := mw.WriteField("message", `{"attachment":{"type":"image","payload":{"is_reusable":true}}}`); err != nil {
+			t.Fatal(err)
+		}
+		fw, err := mw.CreatePart(map[string][]string{"Content-Disposition": {disposition}, "Content-Type": {"image/png"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write([]byte("\x89PNG")); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", "/me/message_attachments?access_token="+DefaultPageToken, &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		var out map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Code, out
+	}
+	s := New()
+	if code, out := upload(s, `form-data; name="filedata"`); code != 200 || out["attachment_id"] == nil {
+		t.Errorf("filedata without a file name: %d %v", code, out)
+	}
+	code, out := upload(s, `form-data; name="other"; filename="a.png"`)
+	if code != 400 || graphError(t, out)["error_subcode"] != 2018005.0 {
+		t.Errorf("a file under another name: %d %v, want file-count", code, out)
+	}
+}
