@@ -82,6 +82,11 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 		s.mu.Unlock()
 		return Message{}, badRequest("the bot has sent " + u.Name + " nothing, so there is no quick reply to tap")
 	}
+	if thread := p.threads[psid]; thread[len(thread)-1] != last {
+		// Quick replies go away once the user taps one or writes.
+		s.mu.Unlock()
+		return Message{}, badRequest("the quick replies of the bot's last message to " + u.Name + " are gone: the user has answered or written since")
+	}
 	var body struct {
 		QuickReplies []sentQuickReply `json:"quick_replies"`
 	}

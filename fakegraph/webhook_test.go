@@ -79,7 +79,13 @@ func TestWebhookGolden(t *testing.T) {
 	_, err = s.UserTapsQuickReply(page, alice, "Green")
 	must(err)
 	expect("messages_quick_reply")
-	_, err = s.UserTapsQuickReply(page, alice, "2")
+	if _, err := s.UserTapsQuickReply(page, alice, "Red"); err == nil {
+		t.Error("a second tap on the same quick replies was accepted: they go once the user answers")
+	}
+	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"text": "Your email?", "quick_replies": []any{map[string]any{"content_type": "user_email"}}}})
+	expect("message_echoes_text_email", "message_deliveries_email")
+	_, err = s.UserTapsQuickReply(page, alice, "0")
 	must(err)
 	expect("messages_quick_reply_email")
 
@@ -345,8 +351,15 @@ func TestControlUserActions(t *testing.T) {
 	}); res.status != 200 {
 		t.Fatalf("profile: %s", res.raw)
 	}
+	for _, e := range []struct{ body, want string }{
+		{`{"title":"Maybe"}`, `no quick reply \"Maybe\" in the bot's last message; it offers 0: \"Yes\", 1: \"No\"`},
+		{`{"index":2}`, `no quick reply \"2\"`},
+	} {
+		if code, body := control(t, s, "POST", "users/"+alice+"/quick_replies", e.body); code != 400 || !strings.Contains(body, e.want) {
+			t.Errorf("quick_replies %s: %d %s, want 400 with %s", e.body, code, body, e.want)
+		}
+	}
 	steps := []struct{ path, body, want string }{
-		{"quick_replies", `{"title":"Yes"}`, `"quick_reply":{"payload":"Y"}`},
 		{"quick_replies", `{"index":1}`, `"quick_reply":{"payload":"N"}`},
 		{"postbacks", `{"title":"Buy"}`, `"title":"Buy","payload":"BUY_SHOE"`},
 		{"postbacks", `{"get_started":true}`, `"title":"Get Started","payload":"START"`},
@@ -371,8 +384,7 @@ func TestControlUserActions(t *testing.T) {
 		}
 	}
 	errs := []struct{ path, body, want string }{
-		{"quick_replies", `{"title":"Maybe"}`, `no quick reply \"Maybe\" in the bot's last message; it offers 0: \"Yes\", 1: \"No\"`},
-		{"quick_replies", `{"index":2}`, `no quick reply \"2\"`},
+		{"quick_replies", `{"title":"Yes"}`, `are gone: the user has answered or written since`},
 		{"postbacks", `{"title":"Sell"}`, `no postback button \"Sell\"`},
 		{"postbacks", `{}`, `give one of`},
 		{"postbacks", `{"menu":"Nope"}`, `no menu item \"Nope\"; the menu has \"Help\"`},
