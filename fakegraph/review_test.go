@@ -244,3 +244,19 @@ func TestUploadFilePartName(t *testing.T) {
 		t.Errorf("a file under another name: %d %v, want file-count", code, out)
 	}
 }
+
+// Undocumented keys in a profile field are accepted with a warning and
+// dropped: GET never answers them back.
+func TestProfileDropsUndocumentedKeys(t *testing.T) {
+	t.Parallel()
+	s := New()
+	tok := "?access_token=" + DefaultPageToken
+	if code, _, out := do(t, s, "POST", "/me/messenger_profile"+tok, "application/json", `{"get_started":{"payload":"x","foo":1}}`); code != 200 {
+		t.Fatalf("POST: %d %v", code, out)
+	}
+	_, _, out := do(t, s, "GET", "/me/messenger_profile"+tok+"&fields=get_started", "", "")
+	want := map[string]any{"data": []any{map[string]any{"get_started": map[string]any{"payload": "x"}}}}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("GET (-want +got):\n%s", diff)
+	}
+}

@@ -309,7 +309,8 @@ func (r *report) profileString(obj map[string]any, key string, p Path, rule Rule
 // platform's answer to them is not documented.
 func (r *report) profileExtraKeys(obj map[string]any, allowed map[string]bool, p Path) {
 	for _, k := range unknownKeys(obj, allowed) {
-		r.warn(p.Key(k), ruleProfileExtraKey, "undocumented key "+k)
+		delete(obj, k) // not stored, so never answered back
+		r.warn(p.Key(k), ruleProfileExtraKey, "undocumented key "+k+"; dropped")
 	}
 }
 
