@@ -3,6 +3,7 @@ package intercept
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -120,4 +121,49 @@ r.raise_for_status()
 		}
 		journalled(t, "GET", "/v26.0/me")
 	})
+}
+
+// A CONNECT to port 80 carries plain HTTP, which the emulator answers.
+func TestConnectPort80CarriesPlainHTTP(t *testing.T) {
+	t.Parallel()
+	emu := fakegraph.New()
+	ca, err := LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(emu.Handler(), ca, Options{})
+	go func() {
+		if err := p.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	conn, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	req := "CONNECT graph.facebook.com:80 HTTP/1.1\r\nHost: graph.facebook.com:80\r\n\r\n" +
+		"GET /v26.0/me?access_token=" + fakegraph.DefaultPageToken + " HTTP/1.1\r\nHost: graph.facebook.com\r\nConnection: close\r\n\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(conn)
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "200 Connection established") || !strings.Contains(string(out), `"id":"`+fakegraph.DefaultPageID+`"`) {
+		t.Errorf("CONNECT :80 then GET answered:\n%s", out)
+	}
 }

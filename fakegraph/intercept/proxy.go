@@ -236,7 +236,11 @@ func (p *Proxy) serveConnect(w http.ResponseWriter, r *http.Request) {
 	}
 	tc := &tunnelConn{Conn: conn, host: host}
 	p.startInner()
-	if !p.innerLn.push(tls.Server(tc, p.tlsConfig(host))) {
+	var inner net.Conn = tls.Server(tc, p.tlsConfig(host))
+	if _, port, err := net.SplitHostPort(target); err == nil && port == "80" {
+		inner = tc // a tunnel to port 80 carries plain HTTP (curl --proxytunnel http://…)
+	}
+	if !p.innerLn.push(inner) {
 		conn.Close()
 	}
 }
