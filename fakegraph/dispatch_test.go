@@ -196,7 +196,7 @@ func TestWebhookDisabled(t *testing.T) {
 	if st := s.Webhook(); st.State != "active" || st.Alerted || st.FailingSince != nil {
 		t.Errorf("re-subscribed: %+v", st)
 	}
-	if f := s.SubscribedFields(DefaultPageID); len(f) != len(SentFields) {
+	if f := s.SubscribedFields(DefaultPageID); len(f) != len(sentFields) {
 		t.Errorf("after SetWebhook the Page is subscribed to %v", f)
 	}
 }

@@ -42,9 +42,9 @@ const (
 	webhookDefaultWorkerPool = 8
 )
 
-// WebhookFields lists every field the emulator sends (SentFields), the
+// WebhookFields lists every field the emulator sends (sentFields), the
 // default subscription.
-func WebhookFields() []string { return append([]string(nil), SentFields...) }
+func WebhookFields() []string { return append([]string(nil), sentFields...) }
 
 // WebhookPayload is the body of one webhook POST.
 type WebhookPayload struct {

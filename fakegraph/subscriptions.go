@@ -23,16 +23,16 @@ func (s *Server) subscriptionRoutes() []route {
 	}
 }
 
-// SentFields are the webhook fields the emulator sends, in PLATFORM.md
+// sentFields are the webhook fields the emulator sends, in PLATFORM.md
 // §10's order; a Page starts subscribed to all of them.
-var SentFields = []string{
+var sentFields = []string{
 	"messages", "message_echoes", "messaging_postbacks", "message_deliveries", "message_reads",
 	"message_reactions", "message_edits", "messaging_optins", "messaging_referrals", "messaging_handovers",
 	"messaging_account_linking", "messaging_policy_enforcement", "messaging_feedback", "inbox_labels", "standby",
 }
 
-// StoredOnlyFields may be subscribed to (with a warning) but are never sent.
-var StoredOnlyFields = []string{
+// storedOnlyFields may be subscribed to (with a warning) but are never sent.
+var storedOnlyFields = []string{
 	"messaging_game_plays", "messenger_template_status_update", "response_feedback", "send_cart", "group_feed", "messaging_seen",
 }
 
@@ -53,7 +53,7 @@ type subscription struct {
 // pageSubscription returns the Page's current subscription.
 func pageSubscription(p *pageState) subscription {
 	if p.subscription == nil {
-		return subscription{active: true, fields: append([]string(nil), SentFields...)}
+		return subscription{active: true, fields: append([]string(nil), sentFields...)}
 	}
 	return *p.subscription
 }
@@ -111,13 +111,13 @@ func (c *call) readFields(key string) ([]string, bool) {
 
 // checkFields refuses an unknown field and warns about stored-only ones.
 func (c *call) checkFields(key string, fields []string) *validator.GraphError {
-	all := append(append([]string(nil), SentFields...), StoredOnlyFields...)
+	all := append(append([]string(nil), sentFields...), storedOnlyFields...)
 	for i, f := range fields {
 		p := validator.Root(key).Index(i) // Graph names the element: subscribed_fields[1]
 		switch {
-		case containsString(StoredOnlyFields, f):
+		case containsString(storedOnlyFields, f):
 			c.warn(p.JSON(), ruleFieldNeverSent, f+" is stored but messemu never sends it")
-		case !containsString(SentFields, f):
+		case !containsString(sentFields, f):
 			return c.fail(p.JSON(), ruleSubscribedFields, validator.EnumError(p.Param(), all, f), "")
 		}
 	}

@@ -14,10 +14,10 @@ var testAppToken = DefaultAppID + "|" + DefaultAppSecret
 func TestSubscribedApps(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
-	if d := cmp.Diff(SentFields, s.SubscribedFields(DefaultPageID)); d != "" {
+	if d := cmp.Diff(sentFields, s.SubscribedFields(DefaultPageID)); d != "" {
 		t.Fatalf("default subscription (-want +got):\n%s", d)
 	}
-	allFields := strings.Join(append(append([]string(nil), SentFields...), StoredOnlyFields...), ", ")
+	allFields := strings.Join(append(append([]string(nil), sentFields...), storedOnlyFields...), ", ")
 	tests := []struct {
 		name    string
 		fields  string // "" sends none
@@ -43,7 +43,7 @@ func TestSubscribedApps(t *testing.T) {
 			res := apiForm(t, s, "POST", "/v26.0/"+DefaultPageID+"/subscribed_apps", form)
 			if tt.message != "" {
 				wantError(t, res, 100, 0, tt.message)
-				if d := cmp.Diff(SentFields, s.SubscribedFields(DefaultPageID)); d != "" {
+				if d := cmp.Diff(sentFields, s.SubscribedFields(DefaultPageID)); d != "" {
 					t.Fatalf("a refused call changed the subscription (-want +got):\n%s", d)
 				}
 				return

@@ -146,7 +146,7 @@ func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
 	}
 	set.fields = map[string]bool{}
 	known := map[string]bool{}
-	for _, f := range append(WebhookFields(), StoredOnlyFields...) {
+	for _, f := range append(WebhookFields(), storedOnlyFields...) {
 		known[f] = true
 	}
 	var unknown []string
