@@ -242,6 +242,10 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 		s.fail(p.Key(key), ruleRecipientOther, Err(KeyNotEmulated, feature), "")
 		return UserInfo{}, false
 	}
+	if rec[key] == nil {
+		s.fail(p.Key(key), ruleRecipientRequired, Err(KeyRequired, p.Key(key).Param()), "recipient."+key+" is null")
+		return UserInfo{}, false
+	}
 	val, _, ok := s.str(rec, key, p, ruleRecipientRequired)
 	if !ok {
 		return UserInfo{}, false

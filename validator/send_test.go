@@ -57,6 +57,8 @@ var topLevelCases = []sendCase{
 	{name: "recipient with two keys", body: `{"recipient":{"id":"` + alice + `","user_ref":"` + userRef + `"},"message":{"text":"hi"}}`, want: errInvalid},
 	{name: "recipient id not digits", body: `{"recipient":{"id":"alice"},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`)},
 	{name: "recipient id empty", body: `{"recipient":{"id":""},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`)},
+	{name: "recipient id null", body: `{"recipient":{"id":null},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) The parameter recipient[id] is required")},
+	{name: "recipient id beside a null user_ref", body: `{"recipient":{"id":"` + alice + `","user_ref":null},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, warns: []string{"lenient.null-or-empty"}},
 	{name: "recipient id as a number is coerced", body: `{"recipient":{"id":` + alice + `},"messaging_type":"RESPONSE","message":{"text":"hi"}}`},
 	{name: "recipient id as an object", body: `{"recipient":{"id":{"v":1}},"message":{"text":"hi"}}`, want: errString("recipient[id]")},
 	{name: "recipient unknown PSID", body: `{"recipient":{"id":"1234567890123456"},"message":{"text":"hi"}}`, want: errNoUser},
