@@ -29,25 +29,7 @@ func TestPythonAndCurlReachTheEmulator(t *testing.T) {
 	if _, err := emu.UserSends(fakegraph.DefaultPageID, "5275811702471834", fakegraph.UserMessageRequest{Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	ca, err := LoadOrCreateCA(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := New(emu.Handler(), ca, Options{})
-	go func() {
-		if err := p.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Error(err)
-		}
-	}()
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	ca, l := serveEmulator(t, emu)
 	bundle, _, err := ca.WriteBundle()
 	if err != nil {
 		t.Fatal(err)
@@ -127,25 +109,7 @@ r.raise_for_status()
 func TestConnectPort80CarriesPlainHTTP(t *testing.T) {
 	t.Parallel()
 	emu := fakegraph.New()
-	ca, err := LoadOrCreateCA(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := New(emu.Handler(), ca, Options{})
-	go func() {
-		if err := p.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Error(err)
-		}
-	}()
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	_, l := serveEmulator(t, emu)
 	conn, err := net.Dial("tcp", l.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -166,4 +130,30 @@ func TestConnectPort80CarriesPlainHTTP(t *testing.T) {
 	if !strings.Contains(string(out), "200 Connection established") || !strings.Contains(string(out), `"id":"`+fakegraph.DefaultPageID+`"`) {
 		t.Errorf("CONNECT :80 then GET answered:\n%s", out)
 	}
+}
+
+// serveEmulator serves emu behind a Proxy on a loopback port until the test
+// ends, and returns the proxy's CA and listener.
+func serveEmulator(t *testing.T, emu *fakegraph.Server) (*CA, net.Listener) {
+	t.Helper()
+	ca, err := LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(emu.Handler(), ca, Options{})
+	go func() {
+		if err := p.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Error(err)
+		}
+	}()
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return ca, l
 }
