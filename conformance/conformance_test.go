@@ -141,6 +141,7 @@ func startServer(t *testing.T, bin string) string {
 	cmd.Env = withoutMessemuVars(os.Environ()) // run on the built-in defaults only
 	cmd.Stdout = logs
 	cmd.Stderr = logs
+	stopWithParent(cmd) // a killed test run leaves no server behind
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s serve: %v", bin, err)
 	}
