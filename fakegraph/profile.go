@@ -92,6 +92,16 @@ func (s *Server) profileFieldsParam(c *call) ([]string, *validator.GraphError) {
 	return fields, res.Err()
 }
 
+// profileData is a profile GET's answer: one object of the set fields, or
+// an empty list when none is set (PLATFORM.md D9).
+func profileData(obj map[string]json.RawMessage) ProfileData {
+	out := ProfileData{Data: []map[string]json.RawMessage{}}
+	if len(obj) > 0 {
+		out.Data = append(out.Data, obj)
+	}
+	return out
+}
+
 func (s *Server) getProfile(c *call) (any, error) {
 	fields, gerr := s.profileFieldsParam(c)
 	if gerr != nil {
@@ -105,11 +115,7 @@ func (s *Server) getProfile(c *call) (any, error) {
 			obj[f] = b
 		}
 	}
-	out := ProfileData{Data: []map[string]json.RawMessage{}}
-	if len(obj) > 0 {
-		out.Data = append(out.Data, obj)
-	}
-	return out, nil
+	return profileData(obj), nil
 }
 
 func (s *Server) deleteProfile(c *call) (any, error) {
@@ -186,11 +192,7 @@ func (s *Server) getUserSettings(c *call) (any, error) {
 	if b, ok := c.page.profile.fields["persistent_menu"]; ok {
 		obj["page_level_persistent_menu"] = b
 	}
-	out := ProfileData{Data: []map[string]json.RawMessage{}}
-	if len(obj) > 0 {
-		out.Data = append(out.Data, obj)
-	}
-	return out, nil
+	return profileData(obj), nil
 }
 
 func (s *Server) deleteUserSettings(c *call) (any, error) {

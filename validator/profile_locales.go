@@ -12,27 +12,15 @@ func (r *report) greeting(v any) {
 		r.fail(p, ruleProfileShape, Err(KeyInvalid), "greeting is a list of {locale, text}")
 		return
 	}
-	hasDefault := false
-	for i, e := range entries {
-		ep := p.Index(i)
-		obj, ok := asObject(e)
-		if !ok {
-			r.fail(ep, ruleProfileShape, Err(KeyInvalid), "a greeting is an object {locale, text}")
-			return
-		}
-		r.profileExtraKeys(obj, set("locale", "text"), ep)
-		locale, ok := r.profileString(obj, "locale", ep, ruleGreetingLocale, 0)
-		if !ok {
-			return
-		}
-		hasDefault = hasDefault || locale == "default"
-		if _, ok := r.profileString(obj, "text", ep, ruleGreetingText, ruleGreetingText.Limit); !ok {
-			return
-		}
-	}
-	if !hasDefault {
-		r.fail(p, ruleGreetingDefault, Err(KeyInvalid), "greeting needs an entry with locale \"default\"")
-	}
+	r.localeEntries(entries, p, "a greeting is an object {locale, text}", ruleGreetingLocale, ruleGreetingDefault,
+		func(obj map[string]any, ep Path) bool {
+			r.profileExtraKeys(obj, set("locale", "text"), ep)
+			return true
+		},
+		func(obj map[string]any, ep Path) bool {
+			_, ok := r.profileString(obj, "text", ep, ruleGreetingText, ruleGreetingText.Limit)
+			return ok
+		})
 }
 
 func (r *report) iceBreakers(v any) {
@@ -64,27 +52,48 @@ func (r *report) iceBreakers(v any) {
 		r.iceBreakerQuestions(entries, p)
 		return
 	}
+	r.localeEntries(entries, p, "an ice breaker is an object", ruleIceBreakersDefault, ruleIceBreakersDefault,
+		func(obj map[string]any, ep Path) bool {
+			r.profileExtraKeys(obj, set("locale", "call_to_actions"), ep)
+			return true
+		},
+		func(obj map[string]any, ep Path) bool {
+			qs, ok := asArray(obj["call_to_actions"])
+			if !ok {
+				r.fail(ep.Key("call_to_actions"), ruleProfileShape, Err(KeyInvalid), "call_to_actions is a list of {question, payload}")
+				return false
+			}
+			return r.iceBreakerQuestions(qs, ep.Key("call_to_actions"))
+		})
+}
+
+// localeEntries walks a localised list (greeting, persistent_menu, ice
+// breakers): every entry an object with a locale, one of them "default"
+// (PLATFORM.md §4). keys checks an entry's keys before its locale is read,
+// rest the remainder; either stops the walk by answering false.
+func (r *report) localeEntries(entries []any, p Path, notObject string, localeRule, defaultRule Rule, keys, rest func(obj map[string]any, ep Path) bool) {
 	hasDefault := false
 	for i, e := range entries {
-		obj, _ := asObject(e)
 		ep := p.Index(i)
-		r.profileExtraKeys(obj, set("locale", "call_to_actions"), ep)
-		locale, ok := r.profileString(obj, "locale", ep, ruleIceBreakersDefault, 0)
+		obj, ok := asObject(e)
+		if !ok {
+			r.fail(ep, ruleProfileShape, Err(KeyInvalid), notObject)
+			return
+		}
+		if !keys(obj, ep) {
+			return
+		}
+		locale, ok := r.profileString(obj, "locale", ep, localeRule, 0)
 		if !ok {
 			return
 		}
 		hasDefault = hasDefault || locale == "default"
-		qs, ok := asArray(obj["call_to_actions"])
-		if !ok {
-			r.fail(ep.Key("call_to_actions"), ruleProfileShape, Err(KeyInvalid), "call_to_actions is a list of {question, payload}")
-			return
-		}
-		if !r.iceBreakerQuestions(qs, ep.Key("call_to_actions")) {
+		if !rest(obj, ep) {
 			return
 		}
 	}
 	if !hasDefault {
-		r.fail(p, ruleIceBreakersDefault, Err(KeyInvalid), "ice_breakers needs an entry with locale \"default\"")
+		r.fail(p, defaultRule, Err(KeyInvalid), p.JSON()+" needs an entry with locale \"default\"")
 	}
 }
 

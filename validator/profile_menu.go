@@ -15,29 +15,9 @@ func (r *report) persistentMenu(v any, p Path, getStarted bool) {
 		r.fail(p, ruleProfileShape, Err(KeyInvalid), "persistent_menu is a list of {locale, composer_input_disabled, call_to_actions}")
 		return
 	}
-	hasDefault := false
-	for i, e := range entries {
-		ep := p.Index(i)
-		obj, ok := asObject(e)
-		if !ok {
-			r.fail(ep, ruleProfileShape, Err(KeyInvalid), "a persistent_menu entry is an object")
-			return
-		}
-		if !r.checkKeys(obj, menuEntryKeys, ep, ruleMenuKeys) {
-			return
-		}
-		locale, ok := r.profileString(obj, "locale", ep, ruleMenuLocale, 0)
-		if !ok {
-			return
-		}
-		hasDefault = hasDefault || locale == "default"
-		if !r.menuEntry(obj, ep) {
-			return
-		}
-	}
-	if !hasDefault {
-		r.fail(p, ruleMenuDefault, Err(KeyInvalid), "persistent_menu needs an entry with locale \"default\"")
-	}
+	r.localeEntries(entries, p, "a persistent_menu entry is an object", ruleMenuLocale, ruleMenuDefault,
+		func(obj map[string]any, ep Path) bool { return r.checkKeys(obj, menuEntryKeys, ep, ruleMenuKeys) },
+		func(obj map[string]any, ep Path) bool { return r.menuEntry(obj, ep) })
 }
 
 func (r *report) menuEntry(obj map[string]any, ep Path) bool {
