@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -25,7 +24,10 @@ import (
 // HTTP Send API of the emulator, so it shows the whole path working.
 
 // demoBotURL is the demo bot's callback, reached without a socket.
-const demoBotURL = "http://demo-bot.messemu.invalid/webhook"
+const (
+	demoBotHost = "demo-bot.messemu.invalid"
+	demoBotURL  = "http://" + demoBotHost + "/webhook"
+)
 
 // Payloads of the demo bot's quick replies and buttons.
 const (
@@ -57,26 +59,7 @@ func (s *Server) StartDemoBot(receipts *bool) error {
 	for _, p := range s.Pages() {
 		bot.tokens[p.ID] = p.Token
 	}
-	return s.SetWebhook(WebhookConfig{URL: demoBotURL, Client: &http.Client{Transport: handlerTransport{bot}}, Receipts: receipts})
-}
-
-// handlerTransport is a RoundTripper that serves requests with an
-// http.Handler in process, no socket; it honours the request's context.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	done := make(chan *http.Response, 1)
-	go func() {
-		w := httptest.NewRecorder()
-		t.h.ServeHTTP(w, r)
-		done <- w.Result()
-	}()
-	select {
-	case resp := <-done:
-		return resp, nil
-	case <-r.Context().Done():
-		return nil, r.Context().Err()
-	}
+	return s.SetWebhook(WebhookConfig{URL: demoBotURL, Client: &http.Client{Transport: NewHandlerTransport(bot, "the demo bot", demoBotHost)}, Receipts: receipts})
 }
 
 // ServeHTTP answers the handshake and the webhook POSTs.
