@@ -1,0 +1,127 @@
+#!/bin/sh
+# compare.sh measures `messemu serve` side by side with a bare net/http
+# server that only decodes the same JSON (examples/bench/bare), as a user
+# meets it: default settings, after a fill of FILL sends, both pinned to
+# one core (taskset, where it exists) and the load generator on another,
+# interleaved wrk rounds, then a fixed-rate pass with hey (RATE sends a
+# second, p99). It prints one table and the ratio.
+#
+#   examples/bench/compare.sh                 # the defaults below
+#   FILL=100000 ROUNDS=2 DURATION=10s examples/bench/compare.sh
+#   MESSEMU_FLAGS='--retention 0' examples/bench/compare.sh
+#
+# Needs go, wrk, hey and curl (Debian: apt-get install wrk hey curl).
+set -eu
+
+FILL=${FILL:-1000000}          # sends into messemu before measuring
+ROUNDS=${ROUNDS:-3}            # interleaved wrk rounds per server
+DURATION=${DURATION:-20s}      # length of one wrk round
+CONNS=${CONNS:-32}             # wrk connections
+RATE=${RATE:-2000}             # fixed-rate pass, sends a second
+RATE_FOR=${RATE_FOR:-20s}      # length of the fixed-rate pass
+MESSEMU_FLAGS=${MESSEMU_FLAGS:-}
+PORT_M=${PORT_M:-18765}
+PORT_B=${PORT_B:-18766}
+
+for tool in go wrk hey curl; do
+	command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed" >&2; exit 2; }
+done
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+go build -o "$tmp/messemu" ./cmd/messemu
+go build -o "$tmp/bare" ./examples/bench/bare
+
+# The servers share core 0, the load generator has core 1 (one server is
+# under load at a time).
+server_cpu="" load_cpu=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	server_cpu="taskset -c 0" load_cpu="taskset -c 1"
+fi
+
+# shellcheck disable=SC2086
+$server_cpu "$tmp/messemu" serve --addr "127.0.0.1:$PORT_M" --no-demo-bot --log-level warn $MESSEMU_FLAGS &
+mpid=$!
+pids="$pids $mpid"
+$server_cpu "$tmp/bare" -addr "127.0.0.1:$PORT_B" &
+bpid=$!
+pids="$pids $bpid"
+for _ in $(seq 100); do
+	curl -fs -o /dev/null "http://127.0.0.1:$PORT_M/_messemu/v1/clock" && curl -s -o /dev/null "http://127.0.0.1:$PORT_B/" && break
+	sleep 0.1
+done
+
+psid=5275811702471834
+token=EAAMessemuTestPageToken
+send='{"recipient":{"id":"'$psid'"},"messaging_type":"RESPONSE","message":{"text":"hello from wrk"}}'
+el='{"title":"Classic T-shirt","subtitle":"Soft cotton, in four colours","image_url":"https://example.com/shirt.png","default_action":{"type":"web_url","url":"https://example.com/shirt","webview_height_ratio":"tall"},"buttons":[{"type":"web_url","url":"https://example.com/buy","title":"Buy"},{"type":"postback","title":"Details","payload":"DETAILS"},{"type":"phone_number","title":"Call","payload":"+15555550101"}]}'
+els=$el,$el,$el,$el,$el,$el,$el,$el,$el,$el
+generic='{"recipient":{"id":"'$psid'"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":['$els']}}}}'
+path="/v26.0/me/messages?access_token=$token"
+
+# The user writes first: the 24-hour window opens (a send outside it is refused).
+curl -fs -o /dev/null -XPOST "http://127.0.0.1:$PORT_M/_messemu/v1/users/$psid/messages" -d '{"text":"hi"}'
+
+lua() { # lua FILE BODY [STOP_AFTER_PER_THREAD]
+	{
+		echo 'wrk.method = "POST"'
+		echo 'wrk.headers["Content-Type"] = "application/json"'
+		printf 'wrk.body = [==[%s]==]\n' "$2"
+		if [ -n "${3:-}" ]; then
+			echo "local n, stop = 0, $3"
+			echo 'response = function() n = n + 1; if n >= stop then wrk.thread:stop() end end'
+		fi
+	} >"$1"
+}
+lua "$tmp/send.lua" "$send"
+lua "$tmp/generic.lua" "$generic"
+
+rss() { # rss PID FIELD: a /proc status field in MiB
+	awk -v f="$2:" '$1 == f { printf "%d", $2 / 1024 }' "/proc/$1/status"
+}
+rate() { # rate URL LUA: requests a second of one wrk round
+	$load_cpu wrk -t2 -c"$CONNS" -d"$DURATION" -s "$2" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
+}
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+if [ "$FILL" -gt 0 ]; then
+	echo "filling messemu with $FILL sends..." >&2
+	lua "$tmp/fill.lua" "$send" $((FILL / 2))
+	start=$(date +%s)
+	$load_cpu wrk -t2 -c"$CONNS" -d3600s -s "$tmp/fill.lua" "http://127.0.0.1:$PORT_M$path" >/dev/null
+	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
+fi
+
+mr="" br=""
+for i in $(seq "$ROUNDS"); do
+	b=$(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua")
+	m=$(rate "http://127.0.0.1:$PORT_M$path" "$tmp/send.lua")
+	echo "round $i: bare $b/s, messemu $m/s (RSS $(rss $mpid VmRSS) MiB)" >&2
+	br="$br $b" mr="$mr $m"
+done
+g=$(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua")
+
+p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
+	$load_cpu hey -z "$RATE_FOR" -c 20 -q $((RATE / 20)) -m POST -T application/json -d "$send" "$1" |
+		awk '/ 99% in / { printf "%.2f", $3 * 1000 }'
+}
+bp=$(p99 "http://127.0.0.1:$PORT_B$path")
+mp=$(p99 "http://127.0.0.1:$PORT_M$path")
+
+bmed=$(echo "$br" | median)
+mmed=$(echo "$mr" | median)
+sent=$(curl -fs "http://127.0.0.1:$PORT_M/_messemu/v1/journal?limit=1&after=0" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
+echo
+echo "| server, same run | median req/s | % of bare | rounds | peak RSS | p99 at $RATE/s |"
+echo "| --- | ---: | ---: | --- | ---: | ---: |"
+echo "| bare net/http (decode only) | $bmed | 100 % | $(echo $br | sed 's/ / \/ /g') | $(rss $bpid VmHWM) MiB | $bp ms |"
+echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
+echo
+echo "messemu: 10-element generic template $g/s ($((100 * g / mmed)) % of its text rate); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
+echo "pinning: ${server_cpu:-none} (servers), ${load_cpu:-none} (wrk, hey); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
