@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 )
 
@@ -14,8 +13,8 @@ import (
 // wait for new ones without polling.
 type Journal struct {
 	mu      sync.RWMutex
-	events  []Event // events[i].Seq == first + i
-	first   uint64  // seq of events[0]
+	events  eventBlocks // encoded (journal_codec.go); event first+i at index i
+	first   uint64      // seq of the oldest event kept
 	next    uint64
 	changed chan struct{} // closed and replaced on every append
 	limit   int           // keep at most limit events; 0 keeps all
@@ -66,16 +65,16 @@ func (j *Journal) Append(e Event) Event {
 	j.mu.Lock()
 	e.Seq = j.next
 	j.next++
-	j.events = append(j.events, e)
+	j.events.add(&e)
 	// Trim in batches so that a full journal costs O(1) per append.
-	if j.limit > 0 && len(j.events) >= j.limit+max(j.limit/4, 1) {
-		drop := len(j.events) - j.limit
+	if n := j.len(); j.limit > 0 && n >= j.limit+max(j.limit/4, 1) {
+		drop := n - j.limit
 		for _, seq := range j.pins {
 			drop = min(drop, int(max(seq+1, j.first)-j.first))
 		}
 		if drop >= max(j.limit/4, 1) { // a pinned reader behind: grow until it catches up
-			j.events = append(j.events[:0:0], j.events[drop:]...)
 			j.first += uint64(drop)
+			j.events.trim(drop, j.first)
 		}
 	}
 	ch := j.changed
@@ -106,15 +105,25 @@ func (j *Journal) after(seq uint64, limit int) []Event {
 	if seq >= j.first {
 		i = int(seq - j.first + 1)
 	}
-	if i >= len(j.events) {
+	n := j.len() - i
+	if n <= 0 {
 		return nil
 	}
-	out := j.events[i:]
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	if limit > 0 && n > limit {
+		n = limit
 	}
-	return append([]Event(nil), out...)
+	out := make([]Event, n)
+	for k := range out {
+		out[k] = j.at(i + k)
+	}
+	return out
 }
+
+// len is the number of events kept.
+func (j *Journal) len() int { return len(j.events.locs) }
+
+// at decodes the event at index i.
+func (j *Journal) at(i int) Event { return j.events.get(i, j.first+uint64(i)) }
 
 // Wait returns the events after seq, blocking until there is at least one
 // or ctx ends (then it returns what there is, possibly nothing, and
@@ -193,11 +202,12 @@ func (j *Journal) matchLocked(seq uint64, limit int, keep func(*Event) bool) ([]
 	}
 	var out []Event
 	last := max(seq, j.next-1)
-	for ; i < len(j.events); i++ {
-		if keep(&j.events[i]) {
-			out = append(out, j.events[i])
+	for n := j.len(); i < n; i++ {
+		e := j.at(i)
+		if keep(&e) {
+			out = append(out, e)
 			if limit > 0 && len(out) == limit {
-				last = j.events[i].Seq
+				last = e.Seq
 				break
 			}
 		}
@@ -237,7 +247,7 @@ func (j *Journal) Get(seq uint64) (Event, bool) {
 	if seq < j.first || seq >= j.next {
 		return Event{}, false
 	}
-	return j.events[seq-j.first], true
+	return j.at(int(seq - j.first)), true
 }
 
 // Find returns the events after seq that match keep, oldest first.
@@ -245,10 +255,14 @@ func (j *Journal) Find(seq uint64, keep func(*Event) bool) []Event {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
 	var out []Event
-	i := sort.Search(len(j.events), func(i int) bool { return j.events[i].Seq > seq })
-	for ; i < len(j.events); i++ {
-		if keep(&j.events[i]) {
-			out = append(out, j.events[i])
+	i := 0
+	if seq >= j.first {
+		i = int(seq - j.first + 1)
+	}
+	for n := j.len(); i < n; i++ {
+		e := j.at(i)
+		if keep(&e) {
+			out = append(out, e)
 		}
 	}
 	return out

@@ -20,8 +20,8 @@ CONNS=${CONNS:-32}             # wrk connections
 RATE=${RATE:-2000}             # fixed-rate pass, sends a second
 RATE_FOR=${RATE_FOR:-20s}      # length of the fixed-rate pass
 MESSEMU_FLAGS=${MESSEMU_FLAGS:-}
-PORT_M=${PORT_M:-18765}
-PORT_B=${PORT_B:-18766}
+PORT_M=${PORT_M:-38765}
+PORT_B=${PORT_B:-38766}
 
 for tool in go wrk hey curl; do
 	command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed" >&2; exit 2; }
@@ -35,6 +35,12 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+for port in "$PORT_M" "$PORT_B"; do
+	if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+		echo "compare.sh: something already listens on 127.0.0.1:$port (set PORT_M / PORT_B)" >&2
+		exit 2
+	fi
+done
 go build -o "$tmp/messemu" ./cmd/messemu
 go build -o "$tmp/bare" ./examples/bench/bare
 
@@ -55,6 +61,9 @@ pids="$pids $bpid"
 for _ in $(seq 100); do
 	curl -fs -o /dev/null "http://127.0.0.1:$PORT_M/_messemu/v1/clock" && curl -s -o /dev/null "http://127.0.0.1:$PORT_B/" && break
 	sleep 0.1
+done
+for p in $mpid $bpid; do
+	kill -0 "$p" 2>/dev/null || { echo "compare.sh: a server did not start" >&2; exit 1; }
 done
 
 psid=5275811702471834

@@ -1,0 +1,469 @@
+package fakegraph
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"time"
+	"unsafe"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// How the journal keeps its events: encoded one after another in large
+// byte blocks that hold no pointers, so the collector never walks them
+// however many there are, and decoded into Event values on read. The bodies
+// are kept as they came (request, response, detail), with the event's own
+// message id, PSID and Page id written as one marker byte each (raw JSON
+// never holds bytes below 0x20), and a text field that repeats the same
+// field of an earlier event in its block is kept as a reference to it. The
+// rare events with violations keep those beside the blocks.
+
+const (
+	firstBlockSize = 4 << 10 // a small journal stays small (testkit starts many)
+	maxBlockSize   = 1 << 20
+)
+
+// Markers standing for the event's own ids inside its bodies.
+const (
+	markMID    = 0x01
+	markPSID   = 0x02
+	markPageID = 0x03
+)
+
+// Event flags.
+const (
+	flagAccepted = 1 << iota
+	flagThread
+	flagStandby
+	flagViolations
+)
+
+// The text fields that may refer back to an earlier event's.
+const (
+	fieldPageID = iota
+	fieldPSID
+	fieldAPI
+	fieldMethod
+	fieldPath
+	fieldMID
+	fieldOwner
+	fieldCount
+)
+
+// Body modes.
+const (
+	bodyNil = iota
+	bodyRaw
+	bodyMarked
+)
+
+// eventBlocks is the encoded journal: blocks of events, the place of each,
+// and the violations of those that have some. It is guarded by the
+// journal's lock.
+type eventBlocks struct {
+	blocks     [][]byte // never grown in place: a full block is followed by a new one
+	firstBlock uint32   // the number of blocks[0]
+	locs       []uint64 // locs[i] is event first+i: block number << 32 | offset
+	violations []seqViolations
+	locations  []*time.Location // time zones other than UTC and Local
+	bytes      int              // bytes held in blocks
+	// last is where the newest literal of each text field is in the
+	// current block: its length's offset+1 (0: none yet), its bytes'
+	// offset, its length.
+	last [fieldCount][3]uint32
+}
+
+type seqViolations struct {
+	seq uint64
+	v   []validator.Violation
+}
+
+// add encodes e (whose Seq is set) at the end of the journal.
+func (b *eventBlocks) add(e *Event) {
+	need := 96 + len(e.PageID) + len(e.PSID) + len(e.API) + len(e.Method) + len(e.Path) + len(e.MID) +
+		len(e.Request) + len(e.Response) + len(e.Detail) + 12*fieldCount
+	if e.Thread != nil {
+		need += 64 + len(e.Thread.OwnerAppID) + len(e.Thread.Window)
+	}
+	cur := len(b.blocks) - 1
+	if cur < 0 || cap(b.blocks[cur])-len(b.blocks[cur]) < need {
+		size := firstBlockSize
+		if cur >= 0 {
+			size = min(2*cap(b.blocks[cur]), maxBlockSize)
+		}
+		b.blocks = append(b.blocks, make([]byte, 0, max(size, need)))
+		b.last = [fieldCount][3]uint32{}
+		cur++
+	}
+	blk := b.blocks[cur]
+	start := len(blk)
+	b.locs = append(b.locs, uint64(b.firstBlock+uint32(cur))<<32|uint64(start))
+
+	flags := byte(0)
+	if e.Accepted {
+		flags |= flagAccepted
+	}
+	if e.Thread != nil {
+		flags |= flagThread
+		if e.Thread.Standby {
+			flags |= flagStandby
+		}
+	}
+	if len(e.Violations) > 0 {
+		flags |= flagViolations
+		b.violations = append(b.violations, seqViolations{seq: e.Seq, v: e.Violations})
+	}
+	blk = append(blk, kindCode(e.Kind), flags)
+	if kindCode(e.Kind) == 0 {
+		blk = appendLiteral(blk, string(e.Kind))
+	}
+	blk = b.appendTime(blk, e.Time, time.Time{})
+	blk = b.appendText(blk, fieldPageID, e.PageID)
+	blk = b.appendText(blk, fieldPSID, e.PSID)
+	blk = b.appendText(blk, fieldAPI, e.API)
+	blk = b.appendText(blk, fieldMethod, e.Method)
+	blk = b.appendText(blk, fieldPath, e.Path)
+	blk = b.appendText(blk, fieldMID, e.MID)
+	blk = binary.AppendUvarint(blk, uint64(e.Status))
+	blk = appendBody(blk, e.Request, e)
+	blk = appendBody(blk, e.Response, e)
+	blk = appendBody(blk, e.Detail, e)
+	if t := e.Thread; t != nil {
+		blk = b.appendText(blk, fieldOwner, t.OwnerAppID)
+		switch t.Window {
+		case WindowClosed:
+			blk = append(blk, 0)
+		case WindowOpen:
+			blk = append(blk, 1)
+		default:
+			blk = appendLiteral(append(blk, 2), t.Window)
+		}
+		blk = b.appendTime(blk, t.WindowEnds, e.Time)
+		blk = b.appendTime(blk, t.HumanAgentEnds, e.Time)
+	}
+	b.bytes += len(blk) - start
+	b.blocks[cur] = blk
+}
+
+// kindByCode numbers the kinds from 1 (0: written out).
+var kindByCode = [...]EventKind{1: KindRequest, KindUserAction, KindReceipt, KindHandover, KindLabel, KindWebhook, KindFault, KindControl, KindAlert}
+
+func kindCode(k EventKind) byte {
+	for i := 1; i < len(kindByCode); i++ {
+		if kindByCode[i] == k {
+			return byte(i)
+		}
+	}
+	return 0
+}
+
+func appendLiteral(blk []byte, s string) []byte {
+	return append(binary.AppendUvarint(blk, uint64(len(s))), s...)
+}
+
+// appendText writes a text field: 0 for "", a literal as length<<1|1 and
+// the bytes, or a reference to the same field's last literal in this block
+// as (offset of that literal's length + 1)<<1.
+func (b *eventBlocks) appendText(blk []byte, field int, s string) []byte {
+	if s == "" {
+		return append(blk, 0)
+	}
+	if l := b.last[field]; l[0] != 0 && int(l[2]) == len(s) && string(blk[l[1]:l[1]+l[2]]) == s {
+		return binary.AppendUvarint(blk, uint64(l[0])<<1)
+	}
+	at := len(blk)
+	blk = binary.AppendUvarint(blk, uint64(len(s))<<1|1)
+	b.last[field] = [3]uint32{uint32(at) + 1, uint32(len(blk)), uint32(len(s))}
+	return append(blk, s...)
+}
+
+// appendTime writes a time as its zone (0: zero time, 1: UTC, 2: Local,
+// 3+: another zone), then seconds from base's and nanoseconds. The
+// monotonic clock reading is not kept: readers compare times with Equal.
+func (b *eventBlocks) appendTime(blk []byte, t, base time.Time) []byte {
+	if t.IsZero() {
+		return append(blk, 0)
+	}
+	zone := byte(0)
+	switch loc := t.Location(); loc {
+	case time.UTC:
+		zone = 1
+	case time.Local:
+		zone = 2
+	default:
+		for i, l := range b.locations {
+			if l == loc {
+				zone = byte(3 + i)
+			}
+		}
+		if zone == 0 && len(b.locations) < 250 {
+			b.locations = append(b.locations, loc)
+			zone = byte(2 + len(b.locations))
+		}
+		if zone == 0 {
+			zone = 1 // more zones than a journal meets: kept as UTC
+		}
+	}
+	var baseSec int64
+	if !base.IsZero() {
+		baseSec = base.Unix()
+	}
+	blk = append(blk, zone)
+	blk = binary.AppendVarint(blk, t.Unix()-baseSec)
+	return binary.AppendUvarint(blk, uint64(t.Nanosecond()))
+}
+
+// appendBody writes a body: nil, as it came, or with the event's ids
+// replaced by their markers.
+func appendBody(blk []byte, body []byte, e *Event) []byte {
+	if body == nil {
+		return append(blk, bodyNil)
+	}
+	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
+	var next [markPageID + 1]int
+	marked := false
+	for k := markMID; k <= markPageID; k++ {
+		next[k] = -1
+		if len(ids[k]) >= 4 {
+			next[k] = bytes.Index(body, unsafe.Slice(unsafe.StringData(ids[k]), len(ids[k])))
+			marked = marked || next[k] >= 0
+		}
+	}
+	if !marked || hasMarkerByte(body) {
+		blk = append(blk, bodyRaw)
+		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
+	}
+	blk = append(blk, bodyMarked)
+	lenAt := len(blk)
+	blk = append(blk, 0, 0, 0, 0, 0) // the length, written once known
+	from := len(blk)
+	for i := 0; ; {
+		k := 0
+		for m := markMID; m <= markPageID; m++ {
+			if next[m] >= 0 && (k == 0 || next[m] < next[k]) {
+				k = m
+			}
+		}
+		if k == 0 {
+			blk = append(blk, body[i:]...)
+			break
+		}
+		blk = append(append(blk, body[i:next[k]]...), byte(k))
+		i = next[k] + len(ids[k])
+		for m := markMID; m <= markPageID; m++ {
+			if next[m] >= 0 && next[m] < i {
+				next[m] = -1
+				if j := bytes.Index(body[i:], unsafe.Slice(unsafe.StringData(ids[m]), len(ids[m]))); j >= 0 {
+					next[m] = i + j
+				}
+			}
+		}
+	}
+	n := uint64(len(blk) - from)
+	for i := range 5 { // a fixed five-byte varint
+		c := byte(n>>(7*i)) & 0x7f
+		if i < 4 {
+			c |= 0x80
+		}
+		blk[lenAt+i] = c
+	}
+	return blk
+}
+
+// hasMarkerByte reports a body that holds a marker's byte itself (not
+// valid JSON, but kept as it came all the same).
+func hasMarkerByte(body []byte) bool {
+	for _, c := range body {
+		if c <= markPageID {
+			return true
+		}
+	}
+	return false
+}
+
+// get decodes the event at index i of locs; its texts and raw bodies share
+// the block's memory (which never changes), marked bodies are rebuilt.
+func (b *eventBlocks) get(i int, seq uint64) Event {
+	loc := b.locs[i]
+	blk := b.blocks[uint32(loc>>32)-b.firstBlock]
+	d := decoder{blk: blk, at: int(uint32(loc)), locations: b.locations}
+	e := Event{Seq: seq}
+	kind := d.byte()
+	flags := d.byte()
+	if kind == 0 || int(kind) >= len(kindByCode) {
+		e.Kind = EventKind(d.literal())
+	} else {
+		e.Kind = kindByCode[kind]
+	}
+	e.Accepted = flags&flagAccepted != 0
+	e.Time = d.time(time.Time{})
+	e.PageID = d.text()
+	e.PSID = d.text()
+	e.API = d.text()
+	e.Method = d.text()
+	e.Path = d.text()
+	e.MID = d.text()
+	e.Status = int(d.uvarint())
+	e.Request = d.body(&e)
+	e.Response = d.body(&e)
+	e.Detail = d.body(&e)
+	if flags&flagThread != 0 {
+		t := &ThreadState{OwnerAppID: d.text(), Standby: flags&flagStandby != 0}
+		switch d.byte() {
+		case 0:
+			t.Window = WindowClosed
+		case 1:
+			t.Window = WindowOpen
+		default:
+			t.Window = d.literal()
+		}
+		t.WindowEnds = d.time(e.Time)
+		t.HumanAgentEnds = d.time(e.Time)
+		e.Thread = t
+	}
+	if flags&flagViolations != 0 {
+		e.Violations = b.violationsOf(seq)
+	}
+	return e
+}
+
+func (b *eventBlocks) violationsOf(seq uint64) []validator.Violation {
+	lo, hi := 0, len(b.violations)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if b.violations[m].seq < seq {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(b.violations) && b.violations[lo].seq == seq {
+		return b.violations[lo].v
+	}
+	return nil
+}
+
+// trim forgets the oldest n events, and the blocks and violations only
+// they used.
+func (b *eventBlocks) trim(n int, first uint64) {
+	b.locs = append(b.locs[:0:0], b.locs[n:]...)
+	keepFrom := b.firstBlock + uint32(len(b.blocks)) - 1
+	if len(b.locs) > 0 {
+		keepFrom = uint32(b.locs[0] >> 32)
+	}
+	if drop := int(keepFrom - b.firstBlock); drop > 0 {
+		for _, blk := range b.blocks[:drop] {
+			b.bytes -= len(blk)
+		}
+		b.blocks = append(b.blocks[:0:0], b.blocks[drop:]...)
+		b.firstBlock = keepFrom
+	}
+	i := 0
+	for i < len(b.violations) && b.violations[i].seq < first {
+		i++
+	}
+	if i > 0 {
+		b.violations = append(b.violations[:0:0], b.violations[i:]...)
+	}
+}
+
+// decoder reads one event of a block.
+type decoder struct {
+	blk       []byte
+	at        int
+	locations []*time.Location
+}
+
+func (d *decoder) byte() byte {
+	c := d.blk[d.at]
+	d.at++
+	return c
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.blk[d.at:])
+	d.at += n
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.blk[d.at:])
+	d.at += n
+	return v
+}
+
+// str returns n bytes at off of the block as a string sharing its memory.
+func (d *decoder) str(off, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String(&d.blk[off], n)
+}
+
+func (d *decoder) literal() string {
+	n := int(d.uvarint())
+	s := d.str(d.at, n)
+	d.at += n
+	return s
+}
+
+func (d *decoder) text() string {
+	v := d.uvarint()
+	switch {
+	case v == 0:
+		return ""
+	case v&1 == 1:
+		n := int(v >> 1)
+		s := d.str(d.at, n)
+		d.at += n
+		return s
+	}
+	// A reference to the literal whose length is at offset v>>1 - 1.
+	off := int(v>>1) - 1
+	lit, k := binary.Uvarint(d.blk[off:])
+	return d.str(off+k, int(lit>>1))
+}
+
+func (d *decoder) time(base time.Time) time.Time {
+	zone := d.byte()
+	if zone == 0 {
+		return time.Time{}
+	}
+	var baseSec int64
+	if !base.IsZero() {
+		baseSec = base.Unix()
+	}
+	sec := d.varint() + baseSec
+	t := time.Unix(sec, int64(d.uvarint()))
+	switch {
+	case zone == 1:
+		return t.UTC()
+	case zone == 2:
+		return t
+	}
+	return t.In(d.locations[zone-3])
+}
+
+func (d *decoder) body(e *Event) json.RawMessage {
+	mode := d.byte()
+	if mode == bodyNil {
+		return nil
+	}
+	n := int(d.uvarint())
+	raw := d.blk[d.at : d.at+n : d.at+n]
+	d.at += n
+	if mode == bodyRaw {
+		return raw
+	}
+	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
+	out := make([]byte, 0, n+2*len(e.MID))
+	for _, c := range raw {
+		if c <= markPageID {
+			out = append(out, ids[c]...)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
