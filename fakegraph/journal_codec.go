@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"time"
@@ -214,51 +213,47 @@ func (b *eventBlocks) appendTime(blk []byte, t, base time.Time) []byte {
 	return binary.AppendUvarint(blk, uint64(t.Nanosecond()))
 }
 
-// appendBody writes a body: nil, as it came, or with the event's ids
-// replaced by their markers.
+// appendBody writes a body: nil, as it came, or marked: with the event's
+// ids and the fragments of bodyWords replaced by their marker bytes.
 func appendBody(blk []byte, body []byte, e *Event) []byte {
 	if body == nil {
 		return append(blk, bodyNil)
 	}
-	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
-	var next [markPageID + 1]int
-	marked := false
-	for k := markMID; k <= markPageID; k++ {
-		next[k] = -1
-		if len(ids[k]) >= 4 {
-			next[k] = bytes.Index(body, unsafe.Slice(unsafe.StringData(ids[k]), len(ids[k])))
-			marked = marked || next[k] >= 0
-		}
-	}
-	if !marked || hasMarkerByte(body) {
+	if hasMarkerByte(body) {
 		blk = append(blk, bodyRaw)
 		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
 	}
+	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
 	blk = append(blk, bodyMarked)
 	lenAt := len(blk)
 	blk = append(blk, 0, 0, 0, 0, 0) // the length, written once known
 	from := len(blk)
-	for i := 0; ; {
-		k := 0
-		for m := markMID; m <= markPageID; m++ {
-			if next[m] >= 0 && (k == 0 || next[m] < next[k]) {
-				k = m
-			}
-		}
-		if k == 0 {
-			blk = append(blk, body[i:]...)
-			break
-		}
-		blk = append(append(blk, body[i:next[k]]...), byte(k))
-		i = next[k] + len(ids[k])
-		for m := markMID; m <= markPageID; m++ {
-			if next[m] >= 0 && next[m] < i {
-				next[m] = -1
-				if j := bytes.Index(body[i:], unsafe.Slice(unsafe.StringData(ids[m]), len(ids[m]))); j >= 0 {
-					next[m] = i + j
+	for i := 0; i < len(body); {
+		c := body[i]
+		m, n := byte(0), 0
+		if i > 0 && body[i-1] == '"' { // an id is a JSON string's content
+			for k := markMID; k <= markPageID; k++ {
+				if id := ids[k]; len(id) >= 4 && c == id[0] && len(body)-i >= len(id) && string(body[i:i+len(id)]) == id {
+					m, n = byte(k), len(id)
+					break
 				}
 			}
 		}
+		if m == 0 && (c == '{' || c == ',' || c == '"') {
+			for k := firstWord; k < len(bodyWords); k++ {
+				if w := bodyWords[k]; w != "" && w[0] == c && len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
+					m, n = byte(k), len(w)
+					break
+				}
+			}
+		}
+		if m == 0 {
+			blk = append(blk, c)
+			i++
+			continue
+		}
+		blk = append(blk, m)
+		i += n
 	}
 	n := uint64(len(blk) - from)
 	for i := range 5 { // a fixed five-byte varint
@@ -271,11 +266,45 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	return blk
 }
 
+// bodyWords are fragments that the journal's bodies repeat (the Send API's
+// requests and answers, receipts, user messages), each written as its
+// index, a byte JSON never holds raw. Tab, line feed and carriage return,
+// which JSON allows between tokens, are no markers.
+var bodyWords = [...]string{
+	0x04: `{"request_seq":`,
+	0x05: `,"field":"message_echoes","event":{"sender":{"id":"`,
+	0x06: `,"field":"message_deliveries","event":{"sender":{"id":"`,
+	0x07: `"},"recipient":{"id":"`,
+	0x08: `"},"timestamp":`,
+	0x0b: `,"message":{"mid":"`,
+	0x0c: `","is_echo":true,"app_id":`,
+	0x0e: `,"text":"`,
+	0x0f: `,"delivery":{"mids":["`,
+	0x10: `"],"watermark":`,
+	0x11: `{"recipient_id":"`,
+	0x12: `","message_id":"`,
+	0x13: `{"recipient":{"id":"`,
+	0x14: `"},"messaging_type":"RESPONSE","message":{`,
+	0x15: `"},"messaging_type":"UPDATE","message":{`,
+	0x16: `"},"messaging_type":"MESSAGE_TAG","tag":"`,
+	0x17: `"text":"`,
+	0x18: `{"action":"message","field":"messages","event":{"sender":{"id":"`,
+	0x19: `"attachment":{"type":"template","payload":{"template_type":"`,
+	0x1a: `"quick_replies":[{"content_type":"text","title":"`,
+	0x1b: `","payload":"`,
+	0x1c: `{"mid":"`,
+	0x1d: `"},{"content_type":"text","title":"`,
+	0x1e: `"buttons":[{"type":"`,
+	0x1f: `"},"sender_action":"`,
+}
+
+const firstWord = 0x04
+
 // hasMarkerByte reports a body that holds a marker's byte itself (not
 // valid JSON, but kept as it came all the same).
 func hasMarkerByte(body []byte) bool {
 	for _, c := range body {
-		if c <= markPageID {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return true
 		}
 	}
@@ -457,13 +486,16 @@ func (d *decoder) body(e *Event) json.RawMessage {
 		return raw
 	}
 	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
-	out := make([]byte, 0, n+2*len(e.MID))
+	out := make([]byte, 0, 2*n+len(e.MID))
 	for _, c := range raw {
-		if c <= markPageID {
+		switch {
+		case c <= markPageID:
 			out = append(out, ids[c]...)
-			continue
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			out = append(out, bodyWords[c]...)
+		default:
+			out = append(out, c)
 		}
-		out = append(out, c)
 	}
 	return out
 }

@@ -1,0 +1,80 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// TestJournalKeepsEventsAsAppended: what a reader gets back from the
+// encoded journal is the event as it was appended, whatever its shape.
+func TestJournalKeepsEventsAsAppended(t *testing.T) {
+	t.Parallel()
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	at := time.Date(2026, 12, 2, 13, 0, 0, 123456789, time.UTC)
+	mid := "m_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGh"
+	events := []Event{
+		{Time: at, Kind: KindRequest, PageID: DefaultPageID, PSID: alice, API: APISend, Method: "POST",
+			Path: "/v26.0/me/messages", Status: 200, Accepted: true, MID: mid,
+			Request:  json.RawMessage(`{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`),
+			Response: json.RawMessage(`{"recipient_id":"` + alice + `","message_id":"` + mid + `"}`),
+			Thread:   &ThreadState{OwnerAppID: DefaultAppID, Window: WindowOpen, WindowEnds: at.Add(24 * time.Hour), HumanAgentEnds: at.Add(7 * 24 * time.Hour)}},
+		// The same texts again: kept as references to the first.
+		{Time: at, Kind: KindReceipt, PageID: DefaultPageID, PSID: alice, API: FieldMessageEchoes, Accepted: true, MID: mid,
+			Detail: json.RawMessage(`{"request_seq":1,"field":"message_echoes","event":{"sender":{"id":"` + DefaultPageID + `"},"recipient":{"id":"` + alice + `"},"timestamp":1,"message":{"mid":"` + mid + `","is_echo":true,"app_id":1,"text":"hello"}}}`),
+			Thread: &ThreadState{Standby: true, OwnerAppID: "263902037430900", Window: WindowClosed}},
+		// Empty and nil bodies differ; tabs and new lines stay; a body
+		// holding a marker's byte is kept as it came.
+		{Time: at.In(paris), Kind: KindUserAction, PSID: alice, Request: json.RawMessage{}, Response: json.RawMessage("{\n\t\"text\": \"" + alice + "\"\r\n}"),
+			Detail: json.RawMessage("\x01\x05not json\x1f")},
+		{Kind: "a kind from a newer writer", Time: at.Local(), Violations: []validator.Violation{{Path: "message.text", Rule: "text.length", Severity: validator.SeverityError}},
+			Thread: &ThreadState{Window: "someday"}},
+		{Time: at, Kind: KindControl, API: ChangeClock, Detail: json.RawMessage(`{"change":"clock"}`)},
+	}
+	j := NewJournal(0)
+	for i := range events {
+		got := j.Append(events[i])
+		events[i].Seq = got.Seq
+	}
+	for _, want := range events {
+		got, ok := j.Get(want.Seq)
+		require.True(t, ok, "event %d", want.Seq)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("event %d (-appended +read):\n%s", want.Seq, diff)
+		}
+		require.Equal(t, want.Time.Location().String(), got.Time.Location().String(), "zone of event %d", want.Seq)
+	}
+}
+
+// TestJournalTrimsBlocks: a bounded journal lets go of its old blocks and
+// of the violations only they had, and reads stay right across blocks.
+func TestJournalTrimsBlocks(t *testing.T) {
+	t.Parallel()
+	j := NewJournal(1000)
+	for i := range 20000 {
+		e := Event{Kind: KindRequest, PSID: fmt.Sprint(i % 7), Request: json.RawMessage(fmt.Sprintf(`{"n":%d}`, i))}
+		if i%100 == 0 {
+			e.Violations = []validator.Violation{{Rule: fmt.Sprint(i)}}
+		}
+		j.Append(e)
+	}
+	first := j.First()
+	require.GreaterOrEqual(t, first, uint64(20000-1250+1))
+	evs := j.After(0, 0)
+	require.Len(t, evs, int(20000-first+1))
+	for _, e := range evs {
+		n := int(e.Seq - 1)
+		require.Equal(t, fmt.Sprintf(`{"n":%d}`, n), string(e.Request))
+		require.Equal(t, fmt.Sprint(n%7), e.PSID)
+		require.Equal(t, n%100 == 0, len(e.Violations) == 1, "violations of %d", e.Seq)
+	}
+	require.LessOrEqual(t, len(j.events.violations), 13)
+	require.Less(t, j.events.bytes, 200<<10, "bytes held after trimming")
+}
