@@ -109,6 +109,7 @@ func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *Web
 		return nil, err
 	}
 	m := &Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
+	s.followRetentionLocked() // store_retention.go
 	p.addMessage(m)
 	touch(u, now, true)
 	return m, nil

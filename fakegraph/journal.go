@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // Journal is the append-only, sequenced log of everything that happened.
@@ -17,8 +18,11 @@ type Journal struct {
 	first   uint64      // seq of the oldest event kept
 	next    uint64
 	changed chan struct{} // closed and replaced on every append
-	limit   int           // keep at most limit events; 0 keeps all
+	keep    Retention
 	pins    map[*Pin]uint64
+	// oldest mirrors first for readers that must not take the lock (the
+	// store follows the journal's trimming under its own lock).
+	oldest atomic.Uint64
 }
 
 // Pin holds events after a sequence number in the journal, whatever its
@@ -56,7 +60,15 @@ func (p *Pin) Release() {
 // events once it holds a quarter more than limit, keeping the newest limit
 // (0 keeps all of them).
 func NewJournal(limit int) *Journal {
-	return &Journal{first: 1, next: 1, changed: make(chan struct{}), limit: limit}
+	return NewRetainingJournal(Retention{Events: limit})
+}
+
+// NewRetainingJournal returns an empty journal that forgets its oldest
+// events under r (the zero Retention keeps all of them).
+func NewRetainingJournal(r Retention) *Journal {
+	j := &Journal{first: 1, next: 1, changed: make(chan struct{}), keep: r}
+	j.oldest.Store(1)
+	return j
 }
 
 // Append assigns e the next sequence number, stores it and wakes waiting
@@ -66,16 +78,8 @@ func (j *Journal) Append(e Event) Event {
 	e.Seq = j.next
 	j.next++
 	j.events.add(&e)
-	// Trim in batches so that a full journal costs O(1) per append.
-	if n := j.len(); j.limit > 0 && n >= j.limit+max(j.limit/4, 1) {
-		drop := n - j.limit
-		for _, seq := range j.pins {
-			drop = min(drop, int(max(seq+1, j.first)-j.first))
-		}
-		if drop >= max(j.limit/4, 1) { // a pinned reader behind: grow until it catches up
-			j.first += uint64(drop)
-			j.events.trim(drop, j.first)
-		}
+	if j.keep.bounded() {
+		j.trimLocked(e.Time)
 	}
 	ch := j.changed
 	j.changed = make(chan struct{})
@@ -226,7 +230,7 @@ type TrimmedError struct {
 }
 
 func (e *TrimmedError) Error() string {
-	return fmt.Sprintf("journal events %d to %d were trimmed under the journal limit (the oldest kept is %d): read again after %d, or keep more with --journal-limit",
+	return fmt.Sprintf("journal events %d to %d were trimmed under the journal's retention (the oldest kept is %d): read again after %d, or keep more with --retention",
 		e.After+1, e.First-1, e.First, e.First-1)
 }
 

@@ -25,7 +25,7 @@ type options struct {
 	rateLimits     bool
 	bodyLimit      int64
 	oldestVersion  string
-	journalLimit   int
+	retention      Retention
 	schemas        *validator.Schemas
 }
 
@@ -112,9 +112,16 @@ func WithOldestVersion(v string) Option {
 }
 
 // WithJournalLimit keeps at most n journal events (0, the default, keeps
-// all of them).
+// all of them), and the stored messages they carry: the Events bound of
+// WithRetention.
 func WithJournalLimit(n int) Option {
-	return func(o *options) { o.journalLimit = n }
+	return func(o *options) { o.retention.Events = n }
+}
+
+// WithRetention bounds the journal and the conversation store together
+// (Retention). The default keeps everything, for test runs.
+func WithRetention(r Retention) Option {
+	return func(o *options) { o.retention = r }
 }
 
 // WithSchemas validates against s instead of the embedded openapi.yaml;

@@ -59,6 +59,7 @@ func (s *Server) send(c *call) (any, error) {
 		s.mu.Lock()
 	}
 	defer s.mu.Unlock()
+	s.followRetentionLocked() // store_retention.go
 	if gerr != nil {
 		c.violations = append(c.violations, chk.Violations...)
 		return nil, gerr

@@ -60,9 +60,12 @@ type Server struct {
 	faults    faultSet          // faults.go
 	receipts  atomic.Bool       // automatic echo and delivery receipts (journal_write.go)
 
-	mu     sync.RWMutex // guards pages and tokens
+	mu     sync.RWMutex // guards pages, tokens and storeFirst
 	pages  map[string]*pageState
 	tokens map[string]*tokenInfo
+	// storeFirst is the journal's oldest event when the store last
+	// followed its trimming (store_retention.go).
+	storeFirst uint64
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server
@@ -93,7 +96,7 @@ func New(opts ...Option) *Server {
 		log:       o.logger,
 		clock:     o.clock,
 		ids:       o.ids,
-		journal:   NewJournal(o.journalLimit),
+		journal:   NewRetainingJournal(o.retention),
 		validator: validator.New(o.schemas),
 		appSubs:   newAppSubscriptions(),
 	}

@@ -154,7 +154,10 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 	return next, nil
 }
 
-// Thread returns the messages between the Page and a user, oldest first.
+// Thread returns the messages between the Page and a user, oldest first:
+// under a Retention, from the oldest kept (and the few older ones the
+// rules still need, store_retention.go); Conversation says whether the
+// history is complete.
 func (s *Server) Thread(pageID, psid string) ([]Message, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

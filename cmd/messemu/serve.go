@@ -29,6 +29,8 @@ type serveConfig struct {
 	requireProof bool
 	rateLimits   bool
 	journalLimit int
+	keep         fakegraph.Retention // --retention
+	keepErr      error               // a MESSEMU_RETENTION that does not parse
 	pprofAddr    string
 	logLevel     string
 	logFormat    string
@@ -50,7 +52,9 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.appSecret, "app-secret", env("MESSEMU_APP_SECRET", fakegraph.DefaultAppSecret), "app secret for appsecret_proof and webhook signatures [MESSEMU_APP_SECRET]")
 	fs.BoolVar(&c.requireProof, "require-proof", envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
 	fs.BoolVar(&c.rateLimits, "rate-limits", envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
-	fs.IntVar(&c.journalLimit, "journal-limit", envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep only the newest N journal events (0 keeps all; set it for day-long runs under load) [MESSEMU_JOURNAL_LIMIT]")
+	c.keep, c.keepErr = fakegraph.ParseRetention(env("MESSEMU_RETENTION", fakegraph.DefaultServeRetention.String()))
+	fs.Var(retentionFlag{&c.keep}, "retention", "how much history the journal and the conversations keep: events (500000), a size (200MB) and/or an age on the virtual clock (24h), joined by commas, or unlimited [MESSEMU_RETENTION]")
+	fs.IntVar(&c.journalLimit, "journal-limit", envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep at most N journal events, with the retention's other bounds (an older name for --retention N) [MESSEMU_JOURNAL_LIMIT]")
 	fs.StringVar(&c.pprofAddr, "pprof", env("MESSEMU_PPROF", ""), "serve Go's net/http/pprof profiles on this address, e.g. 127.0.0.1:6060 (off by default) [MESSEMU_PPROF]")
 	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
@@ -58,6 +62,25 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	c.webhookFlags(fs)
+}
+
+// retentionFlag reads --retention (fakegraph.ParseRetention).
+type retentionFlag struct{ r *fakegraph.Retention }
+
+func (f retentionFlag) String() string {
+	if f.r == nil {
+		return ""
+	}
+	return f.r.String()
+}
+
+func (f retentionFlag) Set(text string) error {
+	r, err := fakegraph.ParseRetention(text)
+	if err != nil {
+		return err
+	}
+	*f.r = r
+	return nil
 }
 
 func env(key, def string) string {
@@ -97,12 +120,16 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 
 // serverOptions turns the configuration into emulator options.
 func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
+	keep := c.keep
+	if c.journalLimit > 0 {
+		keep.Events = c.journalLimit
+	}
 	opts := []fakegraph.Option{
 		fakegraph.WithLogger(log),
 		fakegraph.WithApp(c.appID, c.appSecret),
 		fakegraph.WithRequireProof(c.requireProof),
 		fakegraph.WithRateLimits(c.rateLimits),
-		fakegraph.WithJournalLimit(c.journalLimit),
+		fakegraph.WithRetention(keep),
 		fakegraph.WithVerifyToken(c.verifyToken),
 	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
@@ -124,6 +151,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	cfg.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if cfg.keepErr != nil {
+		return fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))

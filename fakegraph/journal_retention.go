@@ -1,0 +1,174 @@
+package fakegraph
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Retention bounds what the emulator remembers: the journal forgets its
+// oldest events once any bound is passed, and the conversation store lets
+// a message go with the journal event that carried it (each thread keeps
+// what the platform's rules still need, however old: the window times,
+// the bot's last message and its quick replies, the last one-time
+// notification request, unused tokens, the handover state). Readers are
+// told what is gone: a *TrimmedError (410 over HTTP) for a journal
+// position, Conversation.Complete false for a thread. The zero Retention
+// keeps everything.
+type Retention struct {
+	// Events keeps at most this many journal events (0: no bound).
+	Events int
+	// Bytes keeps at most about this many bytes of encoded journal
+	// events (0: no bound); the store it carries costs about as much
+	// again.
+	Bytes int
+	// Age keeps the events of this span of the virtual clock before the
+	// newest (0: no bound).
+	Age time.Duration
+}
+
+// DefaultServeRetention is what `messemu serve` keeps unless told: a
+// working day of a developer's traffic (some hundred thousand sends)
+// with the process well under 300 MB however long it runs.
+var DefaultServeRetention = Retention{Bytes: 96 << 20}
+
+func (r Retention) bounded() bool { return r.Events > 0 || r.Bytes > 0 || r.Age > 0 }
+
+// String writes r as ParseRetention reads it.
+func (r Retention) String() string {
+	if !r.bounded() {
+		return "unlimited"
+	}
+	var parts []string
+	if r.Events > 0 {
+		parts = append(parts, strconv.Itoa(r.Events))
+	}
+	if r.Bytes > 0 {
+		switch {
+		case r.Bytes%(1<<30) == 0:
+			parts = append(parts, strconv.Itoa(r.Bytes>>30)+"GB")
+		case r.Bytes%(1<<20) == 0:
+			parts = append(parts, strconv.Itoa(r.Bytes>>20)+"MB")
+		default:
+			parts = append(parts, strconv.Itoa(r.Bytes)+"B")
+		}
+	}
+	if r.Age > 0 {
+		parts = append(parts, r.Age.String())
+	}
+	return strings.Join(parts, ",")
+}
+
+// ParseRetention reads a retention: "unlimited" (or "0"), or bounds
+// joined by commas, each a number of events ("500000"), a size ("200MB",
+// "1GB", "64KB", "4096B"; units of 1024) or an age on the virtual clock
+// ("24h", "90m").
+func ParseRetention(text string) (Retention, error) {
+	var r Retention
+	text = strings.TrimSpace(text)
+	if text == "" || text == "0" || strings.EqualFold(text, "unlimited") {
+		return r, nil
+	}
+	for _, part := range strings.Split(text, ",") {
+		part = strings.TrimSpace(part)
+		upper := strings.ToUpper(part)
+		switch {
+		case part == "":
+			return Retention{}, fmt.Errorf("retention %q: an empty bound", text)
+		case strings.HasSuffix(upper, "B"):
+			n, err := parseSize(upper)
+			if err != nil {
+				return Retention{}, fmt.Errorf("retention %q: %w", text, err)
+			}
+			r.Bytes = n
+		case strings.IndexFunc(part, func(c rune) bool { return c < '0' || c > '9' }) < 0:
+			n, err := strconv.Atoi(part)
+			if err != nil || n <= 0 {
+				return Retention{}, fmt.Errorf("retention %q: %q is no number of events", text, part)
+			}
+			r.Events = n
+		default:
+			d, err := time.ParseDuration(part)
+			if err != nil || d <= 0 {
+				return Retention{}, fmt.Errorf("retention %q: %q is no number of events, size (MB, GB) or age (24h)", text, part)
+			}
+			r.Age = d
+		}
+	}
+	return r, nil
+}
+
+func parseSize(s string) (int, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"GB", 30}, {"MB", 20}, {"KB", 10}, {"B", 0}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(num))
+			if err != nil || n <= 0 || n > 1<<(62-u.shift) {
+				return 0, fmt.Errorf("%q is no size", s)
+			}
+			return n << u.shift, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is no size", s)
+}
+
+// trimLocked forgets the oldest events beyond the retention, in batches so
+// that a full journal costs O(1) per append; a pinned reader behind (the
+// webhook dispatcher) holds its events until it moves on. now is the
+// newest event's time.
+func (j *Journal) trimLocked(now time.Time) {
+	n := j.len()
+	drop := 0
+	if k := j.keep.Events; k > 0 && n >= k+max(k/4, 1) {
+		drop = n - k
+	}
+	if b := j.keep.Bytes; b > 0 && j.events.bytes >= b+b/4 {
+		drop = max(drop, j.events.dropForBytes(b))
+	}
+	if a := j.keep.Age; a > 0 && j.next%256 == 0 {
+		cut := now.Add(-a)
+		drop = max(drop, sort.Search(n, func(i int) bool { return !j.events.timeAt(i).Before(cut) }))
+	}
+	if drop == 0 {
+		return
+	}
+	for _, seq := range j.pins {
+		drop = min(drop, int(max(seq+1, j.first)-j.first))
+	}
+	if drop == 0 {
+		return
+	}
+	j.first += uint64(drop)
+	j.events.trim(drop, j.first)
+	j.oldest.Store(j.first)
+}
+
+// dropForBytes is how many of the oldest events go so that at most limit
+// bytes stay: whole blocks, oldest first.
+func (b *eventBlocks) dropForBytes(limit int) int {
+	held := b.bytes
+	keepFrom := b.firstBlock
+	for i := 0; i < len(b.blocks)-1 && held > limit; i++ {
+		held -= len(b.blocks[i])
+		keepFrom++
+	}
+	return sort.Search(len(b.locs), func(i int) bool { return uint32(b.locs[i]>>32) >= keepFrom })
+}
+
+// timeAt decodes only the time of the event at index i.
+func (b *eventBlocks) timeAt(i int) time.Time {
+	loc := b.locs[i]
+	d := decoder{blk: b.blocks[uint32(loc>>32)-b.firstBlock], at: int(uint32(loc)), locations: b.locations}
+	if d.byte() == 0 {
+		d.byte()
+		d.literal()
+	} else {
+		d.byte()
+	}
+	return d.time(time.Time{})
+}

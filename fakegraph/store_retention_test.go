@@ -1,0 +1,128 @@
+package fakegraph
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRetentionBoundsJournalAndStore: under an event bound the journal and
+// the thread both forget the old sends, the reader is told, and the rules
+// still find the bot's last message with its quick replies.
+func TestRetentionBoundsJournalAndStore(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 40}))
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	for range 200 {
+		sendOK(t, s, textSend)
+	}
+	sendOK(t, s, `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"text":"pick","quick_replies":[{"content_type":"text","title":"Red","payload":"RED"}]}}`)
+
+	first := s.Journal().First()
+	require.Greater(t, first, uint64(100), "the journal forgot its oldest events")
+	th, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	require.Less(t, len(th), 60, "the thread follows the journal")
+	for _, m := range th {
+		assert.GreaterOrEqual(t, m.Seq, first, "message %s kept past its journal event", m.MID)
+	}
+	conv, err := s.Conversation(DefaultPageID, alice)
+	require.NoError(t, err)
+	assert.False(t, conv.Complete)
+	assert.Equal(t, first, conv.FirstSeq)
+
+	_, err = s.Journal().Read(1, 0, nil)
+	var trimmed *TrimmedError
+	require.ErrorAs(t, err, &trimmed)
+	assert.Equal(t, first, trimmed.First)
+
+	_, err = s.UserTapsQuickReply(DefaultPageID, alice, "Red")
+	require.NoError(t, err, "the last message's quick replies outlive the retention")
+}
+
+// TestRetentionKeepsWhatRulesNeed: the bot's last message to a user stays
+// however old, with its quick replies, while another user's traffic pushes
+// everything else out.
+func TestRetentionKeepsWhatRulesNeed(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 20}))
+	for _, psid := range []string{alice, bob} {
+		_, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: "hi"})
+		require.NoError(t, err)
+	}
+	sendOK(t, s, `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"text":"pick","quick_replies":[{"content_type":"text","title":"Red","payload":"RED"}]}}`)
+	for range 100 {
+		sendOK(t, s, strings.ReplaceAll(textSend, alice, bob))
+	}
+	th, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	require.Len(t, th, 1, "alice's thread keeps the bot's last message only")
+	assert.Less(t, th[0].Seq, s.Journal().First())
+	_, err = s.UserTapsQuickReply(DefaultPageID, alice, "Red")
+	require.NoError(t, err)
+}
+
+// TestRetentionByBytesAndAge: the other two bounds trim as well.
+func TestRetentionByBytesAndAge(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Bytes: 64 << 10}))
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	for range 3000 {
+		sendOK(t, s, textSend)
+	}
+	assert.Greater(t, s.Journal().First(), uint64(1000))
+	assert.LessOrEqual(t, s.journal.events.bytes, 80<<10+maxBlockSize)
+
+	clock := NewFrozenClock(time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC))
+	s = New(WithClock(clock), WithRetention(Retention{Age: time.Hour}))
+	_, err = s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	clock.Advance(2 * time.Hour)
+	for range 600 {
+		sendOK(t, s, textSend)
+	}
+	evs, err := s.Journal().Read(0, 1, nil)
+	if errors.Is(err, ErrTrimmed) {
+		evs, err = s.Journal().Read(s.Journal().First()-1, 1, nil)
+	}
+	require.NoError(t, err)
+	require.NotEmpty(t, evs)
+	assert.False(t, evs[0].Time.Before(clock.Now().Add(-time.Hour)), "the oldest kept event is within the hour")
+}
+
+// TestParseRetention reads the --retention syntax.
+func TestParseRetention(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]Retention{
+		"unlimited":        {},
+		"0":                {},
+		"500000":           {Events: 500000},
+		"96MB":             {Bytes: 96 << 20},
+		"1gb":              {Bytes: 1 << 30},
+		"24h, 200MB, 1000": {Events: 1000, Bytes: 200 << 20, Age: 24 * time.Hour},
+	} {
+		got, err := ParseRetention(text)
+		require.NoError(t, err, text)
+		assert.Equal(t, want, got, text)
+		again, err := ParseRetention(got.String())
+		require.NoError(t, err)
+		assert.Equal(t, want, again, "round trip of %q", got.String())
+	}
+	for _, bad := range []string{"-5", "12XB", "soon", "1h,,2", "0MB"} {
+		_, err := ParseRetention(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+// sendOK posts a Send API body with the Page's token and requires a 200.
+func sendOK(t *testing.T, s *Server, body string) {
+	t.Helper()
+	code, _, answer := do(t, s, "POST", "/v26.0/me/messages?access_token="+DefaultPageToken, "application/json", body)
+	require.Equal(t, 200, code, "answer %v", answer)
+}
