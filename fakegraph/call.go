@@ -277,6 +277,8 @@ func (s *Server) finish(c *call, result any, gerr *validator.GraphError) respons
 				Rule: string(gerr.Key), Severity: validator.SeverityError, Error: gerr,
 			})
 		}
+	} else if r, ok := result.(SendResponse); ok {
+		body = r.appendJSON(make([]byte, 0, 160))
 	} else {
 		var err error
 		body, err = json.Marshal(result)

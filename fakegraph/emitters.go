@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
@@ -267,6 +268,14 @@ func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string)
 func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
 	var m map[string]any
 	out := &WebhookMessage{MID: mid, IsEcho: true, AppID: appIDNumber(appID)}
+	if !bytes.Contains(body, []byte(`"attachment`)) {
+		// No attachments (most sends): the two texts, without a map.
+		var texts struct{ Text, Metadata any }
+		if json.Unmarshal(body, &texts) == nil {
+			out.Text, out.Metadata = textOf(texts.Text), textOf(texts.Metadata)
+		}
+		return out
+	}
 	if err := json.Unmarshal(body, &m); err != nil {
 		return out
 	}

@@ -2,20 +2,34 @@ package fakegraph
 
 import "net/http"
 
+// Header values that never change, shared by every answer so that writing
+// them allocates nothing. Each slice has len == cap: a handler that adds a
+// value gets a new slice, never writes into these.
+var (
+	headerJSON    = []string{"application/json; charset=UTF-8"}
+	headerRev     = []string{"1029384756"}
+	headerDebug   = []string{"messemu"}
+	headerNoCache = []string{"private, no-cache, no-store, must-revalidate"}
+	headerPragma  = []string{"no-cache"}
+	headerExpires = []string{"Sat, 01 Jan 2000 00:00:00 GMT"}
+	headerOrigin  = []string{"*"}
+	headerHSTS    = []string{"max-age=15552000; preload"}
+)
+
 // graphHeaders are the headers every Graph answer carries (PLATFORM.md §1.4).
 func (s *Server) graphHeaders(c *call) http.Header {
 	h := c.header
-	h["Content-Type"] = []string{"application/json; charset=UTF-8"}
+	h["Content-Type"] = headerJSON
 	h["Facebook-Api-Version"] = []string{c.version}
 	h["X-Fb-Request-Id"] = []string{s.ids.RequestID()}
 	h["X-Fb-Trace-Id"] = []string{s.ids.HeaderTraceID()}
-	h["X-Fb-Rev"] = []string{"1029384756"}
-	h["X-Fb-Debug"] = []string{"messemu"}
-	h["Cache-Control"] = []string{"private, no-cache, no-store, must-revalidate"}
-	h["Pragma"] = []string{"no-cache"}
-	h["Expires"] = []string{"Sat, 01 Jan 2000 00:00:00 GMT"}
-	h["Access-Control-Allow-Origin"] = []string{"*"}
-	h["Strict-Transport-Security"] = []string{"max-age=15552000; preload"}
+	h["X-Fb-Rev"] = headerRev
+	h["X-Fb-Debug"] = headerDebug
+	h["Cache-Control"] = headerNoCache
+	h["Pragma"] = headerPragma
+	h["Expires"] = headerExpires
+	h["Access-Control-Allow-Origin"] = headerOrigin
+	h["Strict-Transport-Security"] = headerHSTS
 	if c.page != nil {
 		if u := s.usageHeader(c.page, c.now); u != "" {
 			h["X-Business-Use-Case-Usage"] = []string{u}

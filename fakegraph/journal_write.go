@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -115,15 +116,26 @@ func (s *Server) journalReceipts(req *Event, body json.RawMessage) {
 	s.journalReceipt(req, FieldDeliveries, del)
 }
 
+// journalReceipt journals one receipt of the send req. It happens with
+// the send, so it carries the send's thread state; its Detail is written
+// around the item's JSON rather than marshalled twice.
 func (s *Server) journalReceipt(req *Event, field string, ev *MessagingEvent) {
-	st := s.threadState(req.PageID, req.PSID, req.Time)
+	st := req.Thread
 	h, err := s.hookOf(field, ev, st)
 	if err != nil {
 		s.log.Error("receipt", "field", field, "err", err)
 		return
 	}
+	d := make([]byte, 0, len(h.Event)+len(field)+64)
+	d = strconv.AppendUint(append(d, `{"request_seq":`...), req.Seq, 10)
+	d = append(append(append(d, `,"field":"`...), field...), `","event":`...)
+	d = append(d, h.Event...)
+	if h.Standby {
+		d = append(d, `,"standby":true`...)
+	}
+	d = append(d, '}')
 	s.journal.Append(Event{Time: req.Time, Kind: KindReceipt, PageID: req.PageID, PSID: req.PSID, API: field,
-		Accepted: true, MID: req.MID, Thread: st, Detail: s.marshalDetail(ReceiptDetail{RequestSeq: req.Seq, Hook: h})})
+		Accepted: true, MID: req.MID, Thread: st, Detail: d})
 }
 
 // journalHandoverEvent journals a handover event for the bot's app.

@@ -22,6 +22,36 @@ type SendResponse struct {
 	AttachmentID string `json:"attachment_id,omitempty"`
 }
 
+// appendJSON writes r as json.Marshal would, without reflection: the
+// answer of every send.
+func (r SendResponse) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if r.RecipientID != "" {
+		b = appendJSONString(append(b, `"recipient_id":`...), r.RecipientID)
+		b = append(b, ',')
+	}
+	b = appendJSONString(append(b, `"message_id":`...), r.MessageID)
+	if r.AttachmentID != "" {
+		b = appendJSONString(append(b, `,"attachment_id":`...), r.AttachmentID)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString writes s as a JSON string: as it is when it is plain
+// ASCII (ids), else through encoding/json for its escapes.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil { // a string always marshals
+				return append(b, `""`...)
+			}
+			return append(b, q...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
+
 // SenderActionResponse is the answer to a sender action.
 type SenderActionResponse struct {
 	RecipientID string `json:"recipient_id"`
