@@ -1,7 +1,7 @@
 #!/bin/sh
 # compare.sh measures `messemu serve` side by side with a bare net/http
 # server that only decodes the same JSON (examples/bench/bare), as a user
-# meets it: default settings, after a fill of FILL sends, both pinned to
+# meets it: default settings, after a fill of FILL sends (hey -n), both pinned to
 # one core (taskset, where it exists) and the load generator on another,
 # interleaved wrk rounds, then a fixed-rate pass with hey (RATE sends a
 # second, p99). It prints one table and the ratio.
@@ -77,15 +77,11 @@ path="/v26.0/me/messages?access_token=$token"
 # The user writes first: the 24-hour window opens (a send outside it is refused).
 curl -fs -o /dev/null -XPOST "http://127.0.0.1:$PORT_M/_messemu/v1/users/$psid/messages" -d '{"text":"hi"}'
 
-lua() { # lua FILE BODY [STOP_AFTER_PER_THREAD]
+lua() { # lua FILE BODY
 	{
 		echo 'wrk.method = "POST"'
 		echo 'wrk.headers["Content-Type"] = "application/json"'
 		printf 'wrk.body = [==[%s]==]\n' "$2"
-		if [ -n "${3:-}" ]; then
-			echo "local n, stop = 0, $3"
-			echo 'response = function() n = n + 1; if n >= stop then wrk.thread:stop() end end'
-		fi
 	} >"$1"
 }
 lua "$tmp/send.lua" "$send"
@@ -101,9 +97,9 @@ median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[in
 
 if [ "$FILL" -gt 0 ]; then
 	echo "filling messemu with $FILL sends..." >&2
-	lua "$tmp/fill.lua" "$send" $((FILL / 2))
 	start=$(date +%s)
-	$load_cpu wrk -t2 -c"$CONNS" -d3600s -s "$tmp/fill.lua" "http://127.0.0.1:$PORT_M$path" >/dev/null
+	$load_cpu hey -n "$FILL" -c "$CONNS" -m POST -T application/json -d "$send" "http://127.0.0.1:$PORT_M$path" |
+		awk '/Requests\/sec:/ { printf "fill: %d sends/s\n", $2 } /\[[0-9]+\]/ { print "fill: " $0 }' >&2
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
@@ -125,7 +121,7 @@ mp=$(p99 "http://127.0.0.1:$PORT_M$path")
 
 bmed=$(echo "$br" | median)
 mmed=$(echo "$mr" | median)
-sent=$(curl -fs "http://127.0.0.1:$PORT_M/_messemu/v1/journal?limit=1&after=0" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
+sent=$(curl -fs "http://127.0.0.1:$PORT_M/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
 echo
 echo "| server, same run | median req/s | % of bare | rounds | peak RSS | p99 at $RATE/s |"
 echo "| --- | ---: | ---: | --- | ---: | ---: |"
