@@ -29,10 +29,11 @@ type Retention struct {
 	Age time.Duration
 }
 
-// DefaultServeRetention is what `messemu serve` keeps unless told: a
-// working day of a developer's traffic (some hundred thousand sends)
-// with the process well under 300 MB however long it runs.
-var DefaultServeRetention = Retention{Bytes: 96 << 20}
+// DefaultServeRetention is what `messemu serve` keeps unless told: about
+// 120,000 text sends with their receipts (a developer's working day
+// several times over), the process staying under 300 MB however long it
+// runs.
+var DefaultServeRetention = Retention{Bytes: 48 << 20}
 
 func (r Retention) bounded() bool { return r.Events > 0 || r.Bytes > 0 || r.Age > 0 }
 
