@@ -99,7 +99,7 @@ if [ "$FILL" -gt 0 ]; then
 	echo "filling messemu with $FILL sends..." >&2
 	start=$(date +%s)
 	$load_cpu hey -n "$FILL" -c "$CONNS" -m POST -T application/json -d "$send" "http://127.0.0.1:$PORT_M$path" |
-		awk '/Requests\/sec:/ { printf "fill: %d sends/s\n", $2 } /\[[0-9]+\]/ { print "fill: " $0 }' >&2
+		awk '/Requests\/sec:/ { printf "fill: %d sends/s\n", $2 } / responses/ { print "fill: " $0 }' >&2
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
