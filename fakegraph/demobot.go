@@ -238,12 +238,12 @@ func (b *DemoBot) post(ctx context.Context, pageID string, send map[string]any) 
 	q := url.Values{"access_token": {b.tokens[pageID]}, "appsecret_proof": {b.proof(pageID)}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.graphURL+"/me/messages?"+q.Encode(), bytes.NewReader(body))
 	if err != nil {
-		return err
+		return withoutQuery(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return err
+		return withoutQuery(err) // the query carries the token
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))

@@ -187,6 +187,7 @@ func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 // with the bytes posted.
 func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det attemptDetail) {
 	det.EventID, det.Origin, det.Attempt = we.id, we.origin, we.attempts
+	d.s.logAttempt(we.psid, we.field, status, det)
 	detail, err := json.Marshal(det)
 	if err != nil {
 		d.s.log.Error("webhook attempt detail", "err", err)
