@@ -204,3 +204,69 @@ func TestServeLogLevelWarnIsQuiet(t *testing.T) {
 		t.Errorf("--log-level warn logged calls:\n%s", got)
 	}
 }
+
+// TestServeLogsNoSecret runs serve's logger at debug through everything
+// that logs: a failed and a passed handshake, sends with the token in the
+// query, the body and a header, refused sends, failed deliveries, the
+// 15-minute alert and the 1-hour disabling. No line may carry the Page
+// token, the app secret or the verify token.
+func TestServeLogsNoSecret(t *testing.T) {
+	t.Parallel()
+	const token, secret, verify = "EAAPageTokenNeverLogged42", "app-secret-never-logged-42", "verify-never-logged-42"
+	var failing sync.Mutex
+	down := false
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			fmt.Fprint(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		failing.Lock()
+		defer failing.Unlock()
+		if down {
+			http.Error(w, "down", http.StatusBadGateway)
+		}
+	}))
+	defer bot.Close()
+	srv, cfg, buf := logged(t, "debug", "--page-token", token, "--app-secret", secret, "--verify-token", verify, "--no-demo-bot")
+	require.NoError(t, printStartup(srv, cfg, io.Discard, srv.Logger()))
+
+	// A handshake that cannot connect: the client's error names the URL.
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	require.Error(t, srv.SetWebhook(fakegraph.WebhookConfig{URL: closed.URL + "/hook?x=1"}))
+	require.NoError(t, srv.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL}))
+
+	u := srv.URL()
+	send := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`
+	require.Equal(t, 200, do(t, "POST", u+"/_messemu/v1/users/"+alice+"/messages", `{"text":"hi"}`))
+	require.Equal(t, 200, do(t, "POST", u+"/v26.0/me/messages?access_token="+token, send))
+	require.Equal(t, 200, do(t, "POST", u+"/v26.0/me/messages", `{"access_token":"`+token+`",`+send[1:]))
+	req, err := http.NewRequest("GET", u+"/v26.0/"+alice+"?fields=first_name", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, 400, do(t, "POST", u+"/v26.0/me/messages?access_token="+token+"&appsecret_proof=00", send))
+	require.Equal(t, 400, do(t, "POST", u+"/v26.0/me/messages?access_token="+token, `{"recipient":{"id":"`+alice+`"},"message":{"text":""}}`))
+	require.Equal(t, 400, do(t, "GET", u+"/v26.0/"+fakegraph.DefaultAppID+"/subscriptions?access_token="+fakegraph.DefaultAppID+"|"+secret+"x", ""))
+
+	failing.Lock()
+	down = true
+	failing.Unlock()
+	require.Equal(t, 200, do(t, "POST", u+"/_messemu/v1/users/"+alice+"/messages", `{"text":"are you there?"}`))
+	waitJournal(t, srv, "webhook", 8)
+	srv.Advance(16 * time.Minute)
+	srv.Advance(61 * time.Minute)
+	waitJournal(t, srv, "alert", 3) // the failed handshake, failing for 15 min, disabled
+
+	log := buf.String()
+	for _, want := range []string{"webhook verification failed", "webhook attempt failed", "msg=graph", "Webhooks Disabled"} {
+		require.Contains(t, log, want, "the test no longer exercises this line")
+	}
+	for name, s := range map[string]string{"Page token": token, "app secret": secret, "verify token": verify} {
+		if strings.Contains(log, s) {
+			t.Errorf("the log carries the %s:\n%s", name, log)
+		}
+	}
+}
