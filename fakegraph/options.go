@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -27,6 +28,7 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
+	home           http.Handler // "/" for browsers (home.go)
 }
 
 func defaultOptions() options {
