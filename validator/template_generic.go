@@ -38,7 +38,7 @@ func (s *sendChecker) genericTemplate(pl map[string]any, p Path) {
 		return
 	}
 	for i, item := range list {
-		if !s.genericElement(item, p.Key("elements").Index(i)) {
+		if !s.genericElement(item, p.Key("elements").Index(i)) && !s.all {
 			return
 		}
 	}
