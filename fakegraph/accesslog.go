@@ -48,7 +48,7 @@ func (s *Server) logCall(ev Event, start time.Time) {
 }
 
 // logAttempt writes the line of a webhook attempt that did not deliver.
-func (s *Server) logAttempt(psid, field string, status int, det attemptDetail) {
+func (s *Server) logAttempt(psid, field string, status int, det WebhookAttemptDetail) {
 	if det.Outcome == OutcomeDelivered {
 		return
 	}

@@ -44,7 +44,7 @@ func TestResponsesFitTheSpec(t *testing.T) {
 		{"ControlClock", "POST", "/_messemu/v1/clock/advance", `{"duration":"1h"}`},
 		{"ControlClock", "GET", "/_messemu/v1/clock", ""},
 		{"ControlJournalPage", "GET", "/_messemu/v1/journal?after=0", ""},
-		{"ControlThread", "GET", "/_messemu/v1/users/" + alice + "/thread", ""},
+		{"ControlConversation", "GET", "/_messemu/v1/users/" + alice + "/thread", ""},
 		{"JournalEvent", "GET", "/_messemu/v1/journal/1", ""},
 		{"ControlPageList", "GET", "/_messemu/v1/pages", ""},
 		{"ControlRateLimits", "POST", "/_messemu/v1/rate_limits", `{"enabled":false}`},
