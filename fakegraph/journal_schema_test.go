@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -273,82 +270,6 @@ func TestJournalFitsTheSpec(t *testing.T) {
 	// One event by its seq, and the answers for one not yet written.
 	fits(t, "JournalEvent", js.control(200, "GET", "journal/1", ""))
 	fits(t, "GraphError", js.control(404, "GET", "journal/"+strconv.Itoa(len(events)+1000), ""))
-	// Filters keep only what they name.
-	for _, f := range []string{"kind=receipt", "accepted=false", "psid=" + alice, "api=" + APISend} {
-		page := js.control(200, "GET", "journal?"+f, "")
-		fits(t, "ControlJournalPage", page)
-		key, val, _ := strings.Cut(f, "=")
-		got, _ := page["events"].([]any)
-		if len(got) == 0 {
-			t.Errorf("journal?%s: no events", f)
-		}
-		for _, raw := range got {
-			ev, _ := raw.(map[string]any)
-			if v := ev[key]; v != val && !(key == "accepted" && v == false) {
-				t.Errorf("journal?%s answered an event with %s %v", f, key, v)
-			}
-		}
-	}
-}
-
-// TestJournalTrimmedReader: a reader whose position the journal's limit
-// forgot is answered 410, and an event it forgot too.
-func TestJournalTrimmedReader(t *testing.T) {
-	t.Parallel()
-	s := New(WithClock(NewFrozenClock(testStart)), WithJournalLimit(5))
-	js := journalSession{t: t, s: s}
-	for range 10 {
-		js.control(200, "POST", "clock/advance", `{"duration":"1m"}`)
-	}
-	page := js.control(200, "GET", "journal", "")
-	fits(t, "ControlJournalPage", page)
-	first, _ := page["first_seq"].(json.Number).Int64()
-	if first <= 1 {
-		t.Fatalf("first_seq = %d after 10 events with a limit of 5, want the start trimmed", first)
-	}
-	fits(t, "GraphError", js.control(410, "GET", "journal?after=0", ""))
-	fits(t, "GraphError", js.control(410, "GET", "journal/1", ""))
-	js.control(200, "GET", "journal?after="+strconv.FormatInt(first-1, 10), "")
-}
-
-// TestControlRoutesInSpec: every control route is in openapi.yaml with its
-// method, path and operationId under the control tag, and the spec has no
-// control operation the emulator does not serve.
-func TestControlRoutesInSpec(t *testing.T) {
-	t.Parallel()
-	doc := validator.MustLoadSchemas().Doc()
-	served := map[string]string{}
-	for _, rt := range New().controlRoutes() {
-		path := ControlPrefix + rt.path
-		served[rt.method+" "+path] = rt.op
-		item := doc.Paths.Value(path)
-		if item == nil {
-			t.Errorf("%s %s (%s) is not in openapi.yaml", rt.method, path, rt.op)
-			continue
-		}
-		op := item.GetOperation(rt.method)
-		if op == nil {
-			t.Errorf("%s %s (%s): openapi.yaml has no %s on the path", rt.method, path, rt.op, rt.method)
-			continue
-		}
-		if op.OperationID != rt.op || !slices.Contains(op.Tags, "control") {
-			t.Errorf("%s %s: spec operationId %q tags %v, want %q under control", rt.method, path, op.OperationID, op.Tags, rt.op)
-		}
-	}
-	var extra []string
-	for path, item := range doc.Paths.Map() {
-		if !strings.HasPrefix(path, ControlPrefix) {
-			continue
-		}
-		for method, op := range item.Operations() {
-			if _, ok := served[method+" "+path]; !ok {
-				extra = append(extra, method+" "+path+" "+op.OperationID)
-			}
-		}
-	}
-	if d := cmp.Diff([]string(nil), extra); d != "" {
-		t.Errorf("spec operations the emulator does not serve (-want +got):\n%s", d)
-	}
 }
 
 // TestJournalDetailSchemasAreClosed: a Detail with a field the spec does
