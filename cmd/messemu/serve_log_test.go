@@ -270,3 +270,22 @@ func TestServeLogsNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestServeLogsNoSecretWithDemoBot runs the built-in demo bot, which calls
+// the Graph API with the Page token and appsecret_proof, under the debug
+// logger.
+func TestServeLogsNoSecretWithDemoBot(t *testing.T) {
+	t.Parallel()
+	const token, secret, verify = "EAADemoTokenNeverLogged42", "demo-secret-never-logged-42", "demo-verify-never-logged-42"
+	srv, cfg, buf := logged(t, "debug", "--page-token", token, "--app-secret", secret, "--verify-token", verify)
+	require.NoError(t, cfg.startWebhook(t.Context(), srv, srv.Logger()))
+	require.Equal(t, 200, do(t, "POST", srv.URL()+"/_messemu/v1/users/"+alice+"/messages", `{"text":"hi"}`))
+	waitJournal(t, srv, "request", 3) // the profile read and two answers
+	log := buf.String()
+	require.Contains(t, log, "msg=graph", "the demo bot's calls are logged")
+	for name, s := range map[string]string{"Page token": token, "app secret": secret, "verify token": verify} {
+		if strings.Contains(log, s) {
+			t.Errorf("the log carries the %s:\n%s", name, log)
+		}
+	}
+}
