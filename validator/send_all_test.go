@@ -60,6 +60,7 @@ func TestSendAllButtonsAndElements(t *testing.T) {
 	body := to(`{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[
 		{"title":"A","buttons":[{"type":"postback","title":"","payload":"x"},{"type":"web_url","title":"W"}]},
 		{"title":"","subtitle":"s"},
+		{"title":"","image_url":"nope","buttons":[{"type":"postback","title":"P"}]},
 		{"title":"C","subtitle":"ok"}]}}}`)
 	all := testValidator.SendAll(decodeSchemaBody(t, body, true), newFakeState())
 	var got []string
@@ -70,6 +71,9 @@ func TestSendAllButtonsAndElements(t *testing.T) {
 		"message.attachment.payload.elements[0].buttons[0].title",
 		"message.attachment.payload.elements[0].buttons[1].url",
 		"message.attachment.payload.elements[1].title",
+		"message.attachment.payload.elements[2].title",
+		"message.attachment.payload.elements[2].image_url",
+		"message.attachment.payload.elements[2].buttons[0].payload",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error paths (-want +got):\n%s\n%s", diff, violationsText(all.Violations))
