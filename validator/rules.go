@@ -19,6 +19,10 @@ type RuleDoc struct {
 	Severities []Severity
 	// Answers are the catalogue errors an error of this rule answers with.
 	Answers []Key
+	// LimitAnswers are the size errors (length, too-many, too-few) that a
+	// shared check answers by comparing with the rule's Limit: answered
+	// only when the rule has one.
+	LimitAnswers []Key
 	// Checks is the check's own description of a violation, where it has
 	// one ("…" stands for what is known only at run time).
 	Checks string

@@ -67,11 +67,34 @@ func allRules() []validator.RuleDoc {
 				m.Answers = append(m.Answers, k)
 			}
 		}
+		for _, k := range r.LimitAnswers {
+			if !slices.Contains(m.LimitAnswers, k) {
+				m.LimitAnswers = append(m.LimitAnswers, k)
+			}
+		}
 		if m.Checks == "" {
 			m.Checks = r.Checks
 		}
 	}
+	for i := range out {
+		out[i].Answers = possibleAnswers(out[i])
+	}
 	return validator.SortRules(out)
+}
+
+// possibleAnswers are the errors a rule can answer: its own, and the size
+// errors of shared checks when it has a limit to compare with.
+func possibleAnswers(r validator.RuleDoc) []validator.Key {
+	out := slices.Clone(r.Answers)
+	if r.Limit != 0 {
+		for _, k := range r.LimitAnswers {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func severityText(r validator.RuleDoc) string {

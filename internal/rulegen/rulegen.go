@@ -43,6 +43,9 @@ type use struct {
 	// generic: the detail is a helper's own words ("expected a string"),
 	// not the words of the check that named the rule.
 	generic bool
+	// sized: a size error (length, too-many, too-few) that a helper
+	// answers by comparing with the rule's Limit, so only when it has one.
+	sized bool
 }
 
 type funcInfo struct {
@@ -79,7 +82,7 @@ func Generate(dir string) ([]byte, error) {
 	fmt.Fprintf(&b, "// ruleTable lists every rule this package declares, with what its checks\n// do with it, as found in the source by internal/rulegen.\nvar ruleTable = []%sRuleDoc{\n", qual)
 	for _, v := range a.vars {
 		uses := a.usesOfVar(v)
-		sevs, keys, detail := summarise(uses)
+		sevs, keys, sized, detail := summarise(uses)
 		fmt.Fprintf(&b, "\t{Rule: %s", v)
 		if len(sevs) > 0 {
 			fmt.Fprintf(&b, ", Severities: []%sSeverity{", qual)
@@ -100,6 +103,9 @@ func Generate(dir string) ([]byte, error) {
 				b.WriteString(qual + k)
 			}
 			b.WriteString("}")
+		}
+		if len(sized) > 0 {
+			fmt.Fprintf(&b, ", LimitAnswers: []%sKey{%s%s}", qual, qual, strings.Join(sized, ", "+qual))
 		}
 		if detail != "" {
 			fmt.Fprintf(&b, ", Checks: %s", strconv.Quote(detail))

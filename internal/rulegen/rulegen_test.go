@@ -22,7 +22,7 @@ func TestGenerateFollowsEveryUse(t *testing.T) {
 	}
 	want := []string{
 		`{Rule: ruleDirect, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "x is … and wrong"},`,
-		`{Rule: ruleHelper, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyLength}},`,
+		`{Rule: ruleHelper, Severities: []validator.Severity{validator.SeverityError}, LimitAnswers: []validator.Key{validator.KeyLength}},`,
 		`{Rule: ruleAlias, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyEnum}},`,
 		`{Rule: ruleField, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyLength}},`,
 		`{Rule: ruleWarn, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "only a warning"},`,

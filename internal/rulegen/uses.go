@@ -175,6 +175,7 @@ func (a *analysis) callUses(call *ast.CallExpr, i int, ctx *funcInfo) []use {
 		u := use{severity: sev, keyParam: -1, detParam: -1}
 		if sev == "error" && i+1 < len(call.Args) {
 			u.key, u.keyParam = keyOf(call.Args[i+1], ctx)
+			u.sized = ctx != nil && sizeKeys[u.key]
 		}
 		if last := len(call.Args) - 1; last > i {
 			u.detail, u.detParam = textOf(call.Args[last], ctx)
@@ -190,6 +191,7 @@ func (a *analysis) callUses(call *ast.CallExpr, i int, ctx *funcInfo) []use {
 	for _, u := range a.paramUses(fn, i) {
 		if u.keyParam >= 0 && u.keyParam < len(call.Args) {
 			u.key, u.keyParam = keyOf(call.Args[u.keyParam], ctx)
+			u.sized = ctx != nil && sizeKeys[u.key]
 		}
 		if u.detParam >= 0 && u.detParam < len(call.Args) {
 			u.detail, u.detParam = textOf(call.Args[u.detParam], ctx)
@@ -310,17 +312,22 @@ func render(e ast.Expr) string {
 
 var verbs = strings.NewReplacer("%d", "…", "%s", "…", "%q", "…", "%v", "…", "%g", "…")
 
+// sizeKeys are the errors a helper answers by comparing with a limit.
+var sizeKeys = map[string]bool{"KeyLength": true, "KeyTooMany": true, "KeyTooFew": true}
+
 // summarise merges the uses of one rule: severities (error first), keys
-// and the first detail.
-func summarise(uses []use) (sevs, keys []string, detail string) {
-	seenSev, seenKey := map[string]bool{}, map[string]bool{}
+// answered always, keys answered only when the rule has a limit, and the
+// first detail of the check's own.
+func summarise(uses []use) (sevs, keys, sized []string, detail string) {
+	seenSev, direct, viaLimit := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, u := range uses {
-		if !seenSev[u.severity] {
-			seenSev[u.severity] = true
-		}
-		if u.key != "" && !seenKey[u.key] {
-			seenKey[u.key] = true
-			keys = append(keys, u.key)
+		seenSev[u.severity] = true
+		switch {
+		case u.key == "":
+		case u.sized:
+			viaLimit[u.key] = true
+		default:
+			direct[u.key] = true
 		}
 		if detail == "" && !u.generic {
 			detail = u.detail
@@ -331,6 +338,15 @@ func summarise(uses []use) (sevs, keys []string, detail string) {
 			sevs = append(sevs, s)
 		}
 	}
+	for k := range direct {
+		keys = append(keys, k)
+	}
+	for k := range viaLimit {
+		if !direct[k] {
+			sized = append(sized, k)
+		}
+	}
 	sort.Strings(keys)
-	return sevs, keys, detail
+	sort.Strings(sized)
+	return sevs, keys, sized, detail
 }
