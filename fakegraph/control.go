@@ -86,6 +86,11 @@ func (s *Server) controlRoutes() []controlRoute {
 		{"POST", "users/{psid}/account_linking", s.ctlAccountLinking},
 		{"POST", "users/{psid}/feedback", s.ctlFeedback},
 		{"POST", "policy_enforcement", s.ctlPolicyEnforcement},
+		{"POST", "products", s.ctlAddProducts}, // products.go
+		{"GET", "products", s.ctlListProducts},
+		{"DELETE", "products", s.ctlClearProducts},
+		{"DELETE", "products/{id}", s.ctlRemoveProduct},
+		{"POST", "users/{psid}/account_linking/start", s.ctlStartAccountLinking}, // linking.go
 	}
 }
 
