@@ -17,7 +17,7 @@ import (
 // users/{psid}/account_linking). POST /me/unlink_accounts unlinks a user.
 func (s *Server) linkingRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/unlink_accounts", api: "account_linking", handle: s.unlinkAccounts},
+		{method: "POST", pattern: "{page}/unlink_accounts", op: "unlinkAccounts", api: APIAccountLinking, handle: s.unlinkAccounts},
 	}
 }
 
@@ -66,14 +66,14 @@ func (s *Server) UserStartsAccountLinking(pageID, psid string) (AccountLinkingSt
 		}
 	}
 	if login == "" {
-		return AccountLinkingStart{}, badRequest("no Log In (account_link) button in the bot's messages to " + u.Name + ": account linking starts from one")
+		return AccountLinkingStart{}, fail(ErrNoButton, "no Log In (account_link) button in the bot's messages to "+u.Name+": account linking starts from one")
 	}
 	token := base64.RawURLEncoding.EncodeToString(s.ids.bytes(32))
 	p.linking[token] = psid
 	redirect := linkingRedirect + "?" + url.Values{"account_linking_token": {token}}.Encode()
 	target, err := url.Parse(login)
 	if err != nil {
-		return AccountLinkingStart{}, badRequest("the Log In button's url " + strconv.Quote(login) + " does not parse")
+		return AccountLinkingStart{}, invalid("the Log In button's url " + strconv.Quote(login) + " does not parse")
 	}
 	q := target.Query()
 	q.Set("account_linking_token", token)
@@ -122,6 +122,13 @@ func (s *Server) unlinkAccounts(c *call) (any, error) {
 	return UnlinkResult{Result: "unlink account success"}, nil
 }
 
+// linkingControlRoutes: the user's side of account linking.
+func (s *Server) linkingControlRoutes() []controlRoute {
+	return []controlRoute{
+		{"POST", "users/{psid}/account_linking/start", "userTapsLogIn", s.ctlStartAccountLinking},
+	}
+}
+
 func (s *Server) ctlStartAccountLinking(c *controlCall) (any, error) {
-	return s.UserStartsAccountLinking(c.pageID, c.vars["psid"])
+	return s.UserStartsAccountLinking(c.pageID, c.psid())
 }

@@ -69,7 +69,7 @@ func TestUnlinkAccounts(t *testing.T) {
 	wantOK(t, res, map[string]any{"result": "unlink account success"})
 	var unlinked *Event
 	for _, e := range s.Journal().After(0, 0) {
-		if e.API == "account_linking" && e.Kind != KindRequest {
+		if e.Kind == KindUserAction && e.API == FieldAccountLinking {
 			e := e
 			unlinked = &e
 		}

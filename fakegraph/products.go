@@ -1,9 +1,14 @@
 package fakegraph
 
 import (
+	"errors"
+	"net/http"
 	"sort"
 	"strings"
 )
+
+// ErrNoProduct: the Page's catalogue has no product with that id.
+var ErrNoProduct = errors.New("no such product")
 
 // Catalogue products: the product template names products of the Page's
 // catalogue by id, and the platform refuses an id it does not know
@@ -32,7 +37,7 @@ func WithProducts(products ...Product) Option {
 func (s *Server) AddProducts(pageID string, products ...Product) error {
 	for _, p := range products {
 		if strings.TrimSpace(p.ID) == "" {
-			return badRequest(`a product needs an "id", the id the product template names`)
+			return invalid(`a product needs an "id", the id the product template names`)
 		}
 	}
 	s.mu.Lock()
@@ -78,13 +83,23 @@ func (s *Server) RemoveProducts(pageID string, ids ...string) error {
 	}
 	for _, id := range ids {
 		if _, ok := pg.products[id]; !ok {
-			return notFound("no product " + id + " on page " + pageID)
+			return fail(ErrNoProduct, "no product "+id+" on page "+pageID)
 		}
 	}
 	for _, id := range ids {
 		delete(pg.products, id)
 	}
 	return nil
+}
+
+// productControlRoutes: the Page's catalogue.
+func (s *Server) productControlRoutes() []controlRoute {
+	return []controlRoute{
+		{"POST", "products", "addProducts", s.ctlAddProducts},
+		{"GET", "products", "listProducts", s.ctlListProducts},
+		{"DELETE", "products", "clearProducts", s.ctlClearProducts},
+		{"DELETE", "products/{id}", "removeProduct", s.ctlRemoveProduct},
+	}
 }
 
 // ctlAddProducts takes one product or a list: POST /_messemu/v1/products.
@@ -101,7 +116,7 @@ func (s *Server) ctlAddProducts(c *controlCall) (any, error) {
 		list = append(list, req.Product)
 	}
 	if len(list) == 0 {
-		return nil, badRequest(`give {"id":"…"} or {"products":[{"id":"…"},…]}`)
+		return nil, invalid(`give {"id":"…"} or {"products":[{"id":"…"},…]}`)
 	}
 	if err := s.AddProducts(c.pageID, list...); err != nil {
 		return nil, err
@@ -125,7 +140,10 @@ func (s *Server) ctlClearProducts(c *controlCall) (any, error) {
 }
 
 func (s *Server) ctlRemoveProduct(c *controlCall) (any, error) {
-	if err := s.RemoveProducts(c.pageID, c.vars["id"]); err != nil {
+	if err := s.RemoveProducts(c.pageID, c.r.PathValue("id")); err != nil {
+		if errors.Is(err, ErrNoProduct) {
+			return nil, &controlStatus{http.StatusNotFound, err.Error()}
+		}
 		return nil, err
 	}
 	return map[string]any{"ok": true}, nil

@@ -11,7 +11,7 @@ func (s *Server) unmodelledRoutes() []route {
 	var out []route
 	for _, u := range unmodelled {
 		for _, m := range u.methods {
-			out = append(out, route{method: m, pattern: u.pattern, api: "not_emulated", handle: notEmulated(u.feature)})
+			out = append(out, route{method: m.method, pattern: u.pattern, op: m.op, api: APINotEmulated, handle: notEmulated(u.feature)})
 		}
 	}
 	return out
@@ -21,19 +21,23 @@ func (s *Server) unmodelledRoutes() []route {
 // with, so none answers the wrong-method error either.
 var unmodelled = []struct {
 	pattern string
-	methods []string
+	methods []methodOp
 	feature string
 }{
-	{"{id}/insights", []string{"GET"}, "The Messaging Insights API (insights)"},
-	{"{id}/insights/{id}", []string{"GET"}, "The Messaging Insights API (insights)"},
-	{"{id}/ids_for_pages", []string{"GET"}, "ID matching across Pages (ids_for_pages)"},
-	{"{id}/ids_for_apps", []string{"GET"}, "ID matching across apps (ids_for_apps)"},
-	{"{page}/message_creatives", []string{"POST"}, "The Broadcast API (message_creatives, retired on the platform)"},
-	{"{page}/broadcast_messages", []string{"POST", "GET"}, "The Broadcast API (broadcast_messages, retired on the platform)"},
-	{"{page}/messenger_codes", []string{"POST"}, "Messenger Codes (messenger_codes, retired on the platform)"},
-	{"{page}/thread_settings", []string{"POST", "GET", "DELETE"}, "The Thread Settings API (thread_settings, replaced on the platform by messenger_profile)"},
-	{"{page}/nlp_configs", []string{"POST", "GET"}, "Built-in NLP (nlp_configs, retired on the platform)"},
+	{"{id}/insights", []methodOp{{"GET", "getInsights"}}, "The Messaging Insights API (insights)"},
+	{"{id}/insights/{id}", []methodOp{{"GET", "getInsightsMetric"}}, "The Messaging Insights API (insights)"},
+	{"{id}/ids_for_pages", []methodOp{{"GET", "getIdsForPages"}}, "ID matching across Pages (ids_for_pages)"},
+	{"{id}/ids_for_apps", []methodOp{{"GET", "getIdsForApps"}}, "ID matching across apps (ids_for_apps)"},
+	{"{page}/message_creatives", []methodOp{{"POST", "createMessageCreative"}}, "The Broadcast API (message_creatives, retired on the platform)"},
+	{"{page}/broadcast_messages", []methodOp{{"POST", "sendBroadcast"}}, "The Broadcast API (broadcast_messages, retired on the platform)"},
+	{"{page}/messenger_codes", []methodOp{{"POST", "createMessengerCode"}}, "Messenger Codes (messenger_codes, retired on the platform)"},
+	{"{page}/thread_settings", []methodOp{{"POST", "setThreadSettings"}, {"GET", "getThreadSettings"}, {"DELETE", "deleteThreadSettings"}},
+		"The Thread Settings API (thread_settings, replaced on the platform by messenger_profile)"},
+	{"{page}/nlp_configs", []methodOp{{"POST", "setNLPConfigs"}}, "Built-in NLP (nlp_configs, retired on the platform)"},
 }
+
+// methodOp is a method and its operationId in openapi.yaml.
+type methodOp struct{ method, op string }
 
 var ruleNotEmulated = validator.Rule{Name: "endpoint.not-emulated", Source: "PLATFORM.md D28"}
 
