@@ -160,6 +160,20 @@ await check('messenger: getPageInfo (GET /me) answers the Page id and name', asy
   expect.true(typeof body.name === 'string' && body.name.length > 0, `name: want a non-empty string, got ${JSON.stringify(body.name)}`);
 });
 
+// Node fields (D25): only the asked fields, plus id; a real Page field
+// messemu does not model is left out; a field no Page has is no-field.
+await check('messenger: getPageInfo({fields: [id]}) answers only the id', async () => {
+  const { body } = await succeed(() => m.getPageInfo({ fields: ['id'] }));
+  expect.equal(JSON.stringify(body), JSON.stringify({ id: cfg.pageId }), 'answer');
+});
+await check('messenger: getPageInfo({fields: [name, fan_count]}) leaves the unmodelled fan_count out', async () => {
+  const { body } = await succeed(() => m.getPageInfo({ fields: ['name', 'fan_count'] }));
+  expect.equal(JSON.stringify(Object.keys(body)), JSON.stringify(['name', 'id']), 'keys');
+});
+await check('messenger: getPageInfo({fields: [first_name]}) → 100 no-field on node type Page', async () => {
+  await refuse(() => m.getPageInfo({ fields: ['first_name'] }), { code: 100, message: '(#100) Tried accessing nonexisting field (first_name) on node type (Page)' });
+});
+
 await check('messenger: a client signing with appsecret_proof is served', async () => {
   const { body } = await succeed(() => mProof.sendText(PSID, 'signed'));
   messageAnswer(body, PSID);
