@@ -111,6 +111,7 @@ const (
 	ActionOptin             Action = "optin"
 	ActionReferral          Action = "referral"
 	ActionAccountLinking    Action = "account_linking"
+	ActionLogIn             Action = "log_in" // tapped a Log In button: account linking starts (linking.go)
 	ActionFeedback          Action = "feedback"
 	ActionPolicyEnforcement Action = "policy_enforcement"
 )

@@ -46,40 +46,53 @@ type AccountLinkingStart struct {
 // returns the URL the platform would open. Account linking starts only
 // from a Log In button, as on the platform.
 func (s *Server) UserStartsAccountLinking(pageID, psid string) (AccountLinkingStart, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.user(pageID, psid)
+	login, err := s.loginButtonURL(pageID, psid)
 	if err != nil {
 		return AccountLinkingStart{}, err
 	}
-	login := ""
+	target, err := url.Parse(login)
+	if err != nil {
+		return AccountLinkingStart{}, invalid("the Log In button's url " + strconv.Quote(login) + " does not parse")
+	}
+	token := base64.RawURLEncoding.EncodeToString(s.ids.bytes(32))
+	s.mu.Lock()
+	if p, ok := s.pages[pageID]; ok {
+		p.linking[token] = psid
+	}
+	s.mu.Unlock()
+	redirect := linkingRedirect + "?" + url.Values{"account_linking_token": {token}}.Encode()
+	q := target.Query()
+	q.Set("account_linking_token", token)
+	q.Set("redirect_uri", redirect)
+	target.RawQuery = q.Encode()
+	// The tap itself fires nothing; the link, later, fires
+	// messaging_account_linking. The journal keeps the tap (no token in it).
+	if _, err := s.journalUserAction(s.clock.Now(), pageID, psid, ActionLogIn, "", "", map[string]string{"url": login}, nil); err != nil {
+		return AccountLinkingStart{}, err
+	}
+	return AccountLinkingStart{URL: target.String(), AccountLinkingToken: token, RedirectURI: redirect}, nil
+}
+
+// loginButtonURL is the URL of the newest Log In button the bot sent psid.
+func (s *Server) loginButtonURL(pageID, psid string) (string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		return "", err
+	}
 	th := p.threads[psid]
-	for i := len(th) - 1; i >= 0 && login == ""; i-- {
+	for i := len(th) - 1; i >= 0; i-- {
 		if !th[i].FromPage {
 			continue
 		}
 		for _, b := range messageButtons(th[i].Body) {
 			if b.Type == "account_link" && b.URL != "" {
-				login = b.URL
-				break
+				return b.URL, nil
 			}
 		}
 	}
-	if login == "" {
-		return AccountLinkingStart{}, fail(ErrNoButton, "no Log In (account_link) button in the bot's messages to "+u.Name+": account linking starts from one")
-	}
-	token := base64.RawURLEncoding.EncodeToString(s.ids.bytes(32))
-	p.linking[token] = psid
-	redirect := linkingRedirect + "?" + url.Values{"account_linking_token": {token}}.Encode()
-	target, err := url.Parse(login)
-	if err != nil {
-		return AccountLinkingStart{}, invalid("the Log In button's url " + strconv.Quote(login) + " does not parse")
-	}
-	q := target.Query()
-	q.Set("account_linking_token", token)
-	q.Set("redirect_uri", redirect)
-	target.RawQuery = q.Encode()
-	return AccountLinkingStart{URL: target.String(), AccountLinkingToken: token, RedirectURI: redirect}, nil
+	return "", fail(ErrNoButton, "no Log In (account_link) button in the bot's messages to "+u.Name+": account linking starts from one")
 }
 
 // accountLinkingRecipient answers the PSID lookup of a token issued by

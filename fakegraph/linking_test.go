@@ -40,6 +40,14 @@ func TestAccountLinkingLookup(t *testing.T) {
 	assert.Equal(t, "messenger", opened.Query().Get("from"), "the button's own query is kept")
 	assert.Equal(t, start.AccountLinkingToken, opened.Query().Get("account_linking_token"))
 	assert.Equal(t, start.RedirectURI, opened.Query().Get("redirect_uri"))
+	taps := 0
+	for _, e := range s.Journal().After(0, 0) {
+		if d, ok := e.UserAction(); ok && d.Action == ActionLogIn {
+			taps++
+			assert.NotContains(t, string(e.Request), start.AccountLinkingToken, "the journal keeps no token")
+		}
+	}
+	assert.Equal(t, 2, taps, "each Log In tap is a journalled user action")
 
 	// botly getPSID: GET {FB_URL}me with qs fields, account_linking_token, access_token.
 	q := url.Values{"fields": {"recipient"}, "account_linking_token": {start.AccountLinkingToken}, "access_token": {DefaultPageToken}}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/messemu/messemu/testkit"
@@ -40,6 +41,9 @@ func TestLogInAndProducts(t *testing.T) {
 		t.Fatalf("PSID lookup: %s (%v)", b, err)
 	}
 	alice.LinksAccount("user-42")
+	if conv := alice.Conversation().String(); !strings.Contains(conv, "Alice: [taps Log In]") {
+		t.Errorf("the conversation lacks the Log In tap:\n%s", conv)
+	}
 
 	product := map[string]any{"recipient": map[string]any{"id": alice.PSID()}, "messaging_type": "RESPONSE", "message": map[string]any{
 		"attachment": map[string]any{"type": "template", "payload": map[string]any{
