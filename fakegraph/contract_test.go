@@ -50,6 +50,9 @@ func TestResponsesFitTheSpec(t *testing.T) {
 		{"ControlRateLimits", "POST", "/_messemu/v1/rate_limits", `{"enabled":false}`},
 		{"ControlUser", "PATCH", "/_messemu/v1/users/" + alice, `{"locale":"fr_FR"}`},
 		{"ControlOK", "POST", "/_messemu/v1/reset", ""},
+		{"ControlProductList", "POST", "/_messemu/v1/products", `{"id":"4730587393621832","name":"Blue mug"}`},
+		{"ControlProductList", "GET", "/_messemu/v1/products", ""},
+		{"ControlOK", "DELETE", "/_messemu/v1/products", ""},
 	}
 	for _, tc := range cases {
 		if !schemas.Has(tc.schema) {

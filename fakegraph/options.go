@@ -29,6 +29,7 @@ type options struct {
 	journalLimit   int
 	schemas        *validator.Schemas
 	home           http.Handler // "/" for browsers (home.go)
+	products       []Product    // products.go
 }
 
 func defaultOptions() options {

@@ -63,6 +63,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleMenuKeys, Severities: []Severity{SeverityError}, Answers: []Key{KeyKeys}},
 	{Rule: ruleMenuLocale, Severities: []Severity{SeverityError}, Answers: []Key{KeyRequired, KeyString}, LimitAnswers: []Key{KeyLength}},
 	{Rule: ruleMenuComposer, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "composer_input_disabled is a boolean"},
+	{Rule: ruleMenuSurfaces, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyInvalid}, Checks: "disabled_surfaces is a list such as [\"CUSTOMER_CHAT_PLUGIN\"]"},
 	{Rule: ruleMenuItems, Severities: []Severity{SeverityError}, Answers: []Key{KeyTooMany}, Checks: "at most 20 menu items"},
 	{Rule: ruleMenuItemsRequired, Severities: []Severity{SeverityError}, Answers: []Key{KeyRequired}, Checks: "a menu with the composer disabled needs call_to_actions"},
 	{Rule: ruleMenuItemType, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyRequired, KeyString}, LimitAnswers: []Key{KeyLength}, Checks: "menu items are web_url or postback"},
