@@ -90,12 +90,10 @@ type Step struct {
 	Column int `yaml:"-" json:"-"`
 }
 
-// SendStep is an attachment the user sends: a URL, or a local file whose
-// name the emulator shows (it is never uploaded anywhere).
+// SendStep is an attachment the user sends, by URL (a sticker by its id).
 type SendStep struct {
 	Type      string `yaml:"type" json:"type"`
 	URL       string `yaml:"url" json:"url,omitempty"`
-	File      string `yaml:"file" json:"file,omitempty"`
 	StickerID int64  `yaml:"sticker_id" json:"sticker_id,omitempty"`
 	Title     string `yaml:"title" json:"title,omitempty"`
 }
