@@ -49,6 +49,9 @@ func conversation(evs []fakegraph.Event) string {
 func conversationLine(e fakegraph.Event) string {
 	switch e.Kind {
 	case fakegraph.KindUserAction:
+		if e.API == "delivery" { // a platform receipt, not something the user did
+			return ""
+		}
 		return "user: " + userActionText(e)
 	case fakegraph.KindRequest:
 		if e.API != "send" {
@@ -95,9 +98,9 @@ func userActionText(e fakegraph.Event) string {
 		if m := d.Event.Message; m != nil {
 			return fmt.Sprintf("(taps quick reply %q)", m.Text)
 		}
-	case "postback":
+	case "postback", "menu", "get_started":
 		if p := d.Event.Postback; p != nil {
-			return fmt.Sprintf("(taps button %q)", p.Title)
+			return fmt.Sprintf("(taps %s %q)", map[string]string{"postback": "button", "menu": "menu item", "get_started": "Get Started"}[e.API], p.Title)
 		}
 	}
 	switch e.API {
