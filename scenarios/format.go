@@ -1,7 +1,5 @@
 package scenarios
 
-
-
 // Scenario is one conversation: a test user, optional setup and the steps.
 type Scenario struct {
 	Name  string   `yaml:"name" json:"name"`
@@ -65,7 +63,6 @@ type Step struct {
 	TapsButton     *TapStep      `yaml:"taps_button" json:"taps_button,omitempty"`
 	TapsGetStarted *bool         `yaml:"taps_get_started" json:"taps_get_started,omitempty"`
 	TapsMenu       *string       `yaml:"taps_menu" json:"taps_menu,omitempty"`
-	TapsIceBreaker *string       `yaml:"taps_ice_breaker" json:"taps_ice_breaker,omitempty"`
 	Reacts         *ReactStep    `yaml:"reacts" json:"reacts,omitempty"`
 	Reads          *bool         `yaml:"reads" json:"reads,omitempty"`
 	OptsIn         *OptInStep    `yaml:"opts_in" json:"opts_in,omitempty"`
@@ -80,10 +77,10 @@ type Step struct {
 	PolicyEnforcement *PolicyStep   `yaml:"policy_enforcement" json:"policy_enforcement,omitempty"`
 
 	// Expect steps.
-	Expect         *Expect      `yaml:"expect" json:"expect,omitempty"`
-	ExpectAnyOrder []Expect     `yaml:"expect_any_order" json:"expect_any_order,omitempty"`
-	NoMessage      *Duration    `yaml:"no_message" json:"no_message,omitempty"`
-	ExpectUser     *UserExpect  `yaml:"expect_user" json:"expect_user,omitempty"`
+	Expect         *Expect     `yaml:"expect" json:"expect,omitempty"`
+	ExpectAnyOrder []Expect    `yaml:"expect_any_order" json:"expect_any_order,omitempty"`
+	NoMessage      *Duration   `yaml:"no_message" json:"no_message,omitempty"`
+	ExpectUser     *UserExpect `yaml:"expect_user" json:"expect_user,omitempty"`
 
 	// Line and Column place the step in its file.
 	Line   int `yaml:"-" json:"-"`
@@ -207,4 +204,3 @@ type UserExpect struct {
 	// answers them (first_name, locale, ...).
 	Profile map[string]any `yaml:"profile" json:"profile,omitempty"`
 }
-

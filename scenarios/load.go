@@ -162,7 +162,7 @@ func parseScenario(n ast.Node) (*Scenario, error) {
 	if err := yaml.NodeToValue(n, s, decodeOpts()...); err != nil {
 		return nil, err
 	}
-	s.Line = n.GetToken().Position.Line
+	s.Line, _ = nodePos(n)
 	if err := s.check(n); err != nil {
 		return nil, err
 	}

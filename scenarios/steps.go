@@ -25,8 +25,6 @@ func (ss *session) step(ctx context.Context, st *Step) error {
 		return ss.control(ctx, "POST", user+"/postbacks", map[string]bool{"get_started": true})
 	case st.TapsMenu != nil:
 		return ss.control(ctx, "POST", user+"/postbacks", map[string]string{"menu": *st.TapsMenu})
-	case st.TapsIceBreaker != nil:
-		return fmt.Errorf("taps_ice_breaker: the emulator has no control call for ice breakers yet")
 	case st.Reacts != nil:
 		return ss.react(ctx, st.Reacts)
 	case st.Reads != nil:

@@ -31,8 +31,23 @@ func (e *PosError) Error() string {
 
 // nodeError is a PosError for node; the file is filled in by the loader.
 func nodeError(n ast.Node, format string, args ...any) *PosError {
+	line, col := nodePos(n)
+	return &PosError{Line: line, Column: col, Reason: fmt.Sprintf(format, args...)}
+}
+
+// nodePos is where n starts: a mapping's first key, else its token (the
+// parser's token for a mapping is its first colon).
+func nodePos(n ast.Node) (line, col int) {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		if len(m.Values) > 0 {
+			n = m.Values[0].Key
+		}
+	case *ast.MappingValueNode:
+		n = m.Key
+	}
 	p := n.GetToken().Position
-	return &PosError{Line: p.Line, Column: p.Column, Reason: fmt.Sprintf(format, args...)}
+	return p.Line, p.Column
 }
 
 // Duration is a Go duration written as a string: "500ms", "5s", "25h".
@@ -105,12 +120,7 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	if err := yaml.NodeToValue(n, (*plain)(s), decodeOpts()...); err != nil {
 		return err
 	}
-	p := n.GetToken().Position
-	s.Line, s.Column = p.Line, p.Column
-	if len(m.Values) > 0 {
-		p = m.Values[0].Key.GetToken().Position
-		s.Line, s.Column = p.Line, p.Column
-	}
+	s.Line, s.Column = nodePos(n)
 	if k := len(m.Values); k != 1 {
 		return nodeError(n, "a step does one thing: it has %d keys, want one such as says: or expect:", k)
 	}
