@@ -1,0 +1,156 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/golden/name, or rewrites it.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+// echoBot is a tiny bot for the runner's tests: it answers "You said: X"
+// to every text, and with a refused request to "break".
+func echoBot(t *testing.T, graph string) *httptest.Server {
+	t.Helper()
+	send := func(body string) {
+		resp, err := http.Post(graph+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge")))
+			return
+		}
+		var p struct {
+			Entry []struct {
+				Messaging []fakegraph.MessagingEvent `json:"messaging"`
+			} `json:"entry"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		for _, e := range p.Entry {
+			for _, m := range e.Messaging {
+				if m.Message == nil || m.Message.IsEcho || m.Message.Text == "" {
+					continue
+				}
+				psid, _ := json.Marshal(m.Sender.ID)
+				text, _ := json.Marshal("You said: " + m.Message.Text)
+				if m.Message.Text == "break" {
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
+					continue
+				}
+				send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":` + string(text) + `}}`)
+			}
+		}
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// startEmulator serves an emulator on a loopback port with its webhook on
+// a test bot.
+func startEmulator(t *testing.T) *fakegraph.Server {
+	t.Helper()
+	emu := fakegraph.New(fakegraph.WithIDSeed(1))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	bot := echoBot(t, emu.URL())
+	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL + "/webhook"}))
+	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	return emu
+}
+
+func TestRunnerReportsTheFailedStepItsDiffAndTheConversation(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Load("testdata/fail/wrong-reply.yaml")
+	require.NoError(t, err)
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, Wait: 5 * time.Second}
+	var out bytes.Buffer
+	con := &Console{W: &out, Total: len(all)}
+	r.OnResult = con.Result
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	con.Summary(rep)
+	require.Len(t, rep.Results, 2)
+	assert.False(t, rep.OK())
+	assert.Equal(t, 1, rep.Failed())
+	golden(t, "wrong-reply.out", out.String())
+
+	for i := range rep.Results {
+		rep.Results[i].Duration = 0
+	}
+	rep.Duration = 0
+	var junit bytes.Buffer
+	require.NoError(t, WriteJUnit(&junit, rep))
+	golden(t, "wrong-reply.junit.xml", junit.String())
+}
+
+func TestRunnerFailsAScenarioOnARefusedRequest(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("refused.yaml", []byte("name: refused\nsteps:\n  - says: break\n  - no_message: 200ms\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "refused.yaml:4:5: the bot made a request the platform would refuse:")
+	assert.Contains(t, f, "(#100) Message cannot be empty, must provide valid attachment or text")
+	assert.Contains(t, f, "rule ")
+}
+
+func TestRunnerPassesAndRunsClockScenariosAlone(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: a
+  steps: [{says: one}, {expect: {text: "You said: one"}}]
+- name: b
+  steps: [{says: two}, {expect: {text_contains: two}}, {no_message: 100ms}]
+- name: c moves the clock
+  steps: [{advances_clock: 25h}, {says: three}, {expect: {text_matches: "three$"}}]
+`
+	all, err := Parse("ok.yaml", []byte(src))
+	require.NoError(t, err)
+	var order []string
+	r := &Runner{Emulator: emu.URL(), Parallel: 8, OnResult: func(res Result) { order = append(order, res.Scenario.Name) }}
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	for _, res := range rep.Results {
+		assert.True(t, res.Passed(), "%s: %s", res.Scenario.Name, res.Failure)
+	}
+	require.Len(t, order, 3)
+	assert.Equal(t, "c moves the clock", order[2], "a scenario that moves the clock runs after the others")
+}
