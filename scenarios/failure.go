@@ -49,12 +49,14 @@ func conversation(evs []fakegraph.Event) string {
 func conversationLine(e fakegraph.Event) string {
 	switch e.Kind {
 	case fakegraph.KindUserAction:
-		if e.API == "delivery" { // a platform receipt, not something the user did
-			return ""
-		}
 		return "user: " + userActionText(e)
+	case fakegraph.KindHandover:
+		var d fakegraph.HandoverDetail
+		if json.Unmarshal(e.Detail, &d) == nil {
+			return "platform: (" + string(d.Action) + ")"
+		}
 	case fakegraph.KindRequest:
-		if e.API != "send" {
+		if e.API != fakegraph.APISend {
 			if !e.Accepted {
 				return "bot ✗ " + e.Method + " " + e.Path + " refused"
 			}
@@ -74,54 +76,79 @@ func conversationLine(e fakegraph.Event) string {
 	return ""
 }
 
-// userActionText renders a user action from its request.
+// userEvent is the part of a user action's webhook event the
+// conversation and the recorder read.
+type userEvent struct {
+	Message *struct {
+		Text        string `json:"text"`
+		Attachments []struct {
+			Type    string `json:"type"`
+			Payload struct {
+				URL       string `json:"url"`
+				StickerID int64  `json:"sticker_id"`
+			} `json:"payload"`
+		} `json:"attachments"`
+		QuickReply *struct {
+			Payload string `json:"payload"`
+		} `json:"quick_reply"`
+	} `json:"message"`
+	Postback *struct {
+		Title   string `json:"title"`
+		Payload string `json:"payload"`
+	} `json:"postback"`
+	Reaction *struct {
+		Reaction string `json:"reaction"`
+		Emoji    string `json:"emoji"`
+		Action   string `json:"action"`
+	} `json:"reaction"`
+	MessageEdit *struct {
+		Text string `json:"text"`
+	} `json:"message_edit"`
+	Optin *struct {
+		Type    string `json:"type"`
+		Ref     string `json:"ref"`
+		UserRef string `json:"user_ref"`
+		Payload string `json:"payload"`
+	} `json:"optin"`
+	Referral *struct {
+		Ref    string `json:"ref"`
+		Source string `json:"source"`
+		AdID   string `json:"ad_id"`
+	} `json:"referral"`
+}
+
+// userActionOf reads a user action's detail and webhook event.
+func userActionOf(e fakegraph.Event) (fakegraph.Action, userEvent, bool) {
+	d, ok := e.UserAction()
+	if !ok {
+		return "", userEvent{}, false
+	}
+	var ev userEvent
+	if len(d.Event) > 0 {
+		_ = json.Unmarshal(d.Event, &ev) // an unexpected shape renders from the action alone
+	}
+	return d.Action, ev, true
+}
+
+// userActionText renders a user action in one line.
 func userActionText(e fakegraph.Event) string {
-	var req map[string]any
-	_ = json.Unmarshal(e.Request, &req) // an odd request still renders its kind
-	str := func(k string) string {
-		s, _ := req[k].(string)
-		return s
+	action, ev, ok := userActionOf(e)
+	if !ok {
+		return "(" + e.API + ")"
 	}
-	var d struct {
-		Event struct {
-			Message *struct {
-				Text string `json:"text"`
-			} `json:"message"`
-			Postback *struct {
-				Title string `json:"title"`
-			} `json:"postback"`
-		} `json:"event"`
+	switch {
+	case action == fakegraph.ActionMessage && ev.Message != nil && ev.Message.Text != "":
+		return ev.Message.Text
+	case action == fakegraph.ActionMessage && ev.Message != nil && len(ev.Message.Attachments) > 0:
+		return "(sends " + ev.Message.Attachments[0].Type + ")"
+	case action == fakegraph.ActionQuickReply && ev.Message != nil:
+		return fmt.Sprintf("(taps quick reply %q)", ev.Message.Text)
+	case ev.Postback != nil:
+		return fmt.Sprintf("(taps %s %q)", strings.ReplaceAll(string(action), "_", " "), ev.Postback.Title)
+	case ev.Reaction != nil:
+		return fmt.Sprintf("(%ss %s)", ev.Reaction.Action, ev.Reaction.Emoji)
+	case ev.MessageEdit != nil:
+		return fmt.Sprintf("(edits to %q)", ev.MessageEdit.Text)
 	}
-	_ = json.Unmarshal(e.Detail, &d) // older journals carry no detail: fall back to the request
-	switch e.API {
-	case "quick_reply":
-		if m := d.Event.Message; m != nil {
-			return fmt.Sprintf("(taps quick reply %q)", m.Text)
-		}
-	case "postback", "menu", "get_started":
-		if p := d.Event.Postback; p != nil {
-			return fmt.Sprintf("(taps %s %q)", map[string]string{"postback": "button", "menu": "menu item", "get_started": "Get Started"}[e.API], p.Title)
-		}
-	}
-	switch e.API {
-	case "message":
-		if t := str("text"); t != "" {
-			return t
-		}
-		if atts, ok := req["attachments"].([]any); ok && len(atts) > 0 {
-			if a, ok := atts[0].(map[string]any); ok {
-				return fmt.Sprintf("(sends %v)", a["type"])
-			}
-		}
-		return "(sends a message)"
-	case "quick_reply":
-		return fmt.Sprintf("(taps quick reply %q)", str("quick_reply"))
-	case "postback":
-		return fmt.Sprintf("(taps button %q)", str("button"))
-	case "get_started":
-		return "(taps Get Started)"
-	case "reaction":
-		return fmt.Sprintf("(reacts %s%s)", str("emoji"), str("action"))
-	}
-	return "(" + e.API + ")"
+	return "(" + strings.ReplaceAll(string(action), "_", " ") + ")"
 }

@@ -63,6 +63,7 @@ type Step struct {
 	TapsButton     *TapStep      `yaml:"taps_button" json:"taps_button,omitempty"`
 	TapsGetStarted *bool         `yaml:"taps_get_started" json:"taps_get_started,omitempty"`
 	TapsMenu       *string       `yaml:"taps_menu" json:"taps_menu,omitempty"`
+	TapsIceBreaker *string       `yaml:"taps_ice_breaker" json:"taps_ice_breaker,omitempty"`
 	Reacts         *ReactStep    `yaml:"reacts" json:"reacts,omitempty"`
 	Reads          *bool         `yaml:"reads" json:"reads,omitempty"`
 	OptsIn         *OptInStep    `yaml:"opts_in" json:"opts_in,omitempty"`

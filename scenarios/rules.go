@@ -70,7 +70,7 @@ func (s *Scenario) check(n ast.Node) error {
 // bot may answer.
 func (st *Step) isUserStep() bool {
 	return st.Says != nil || st.Sends != nil || st.TapsQuickReply != nil || st.TapsButton != nil ||
-		st.TapsGetStarted != nil || st.TapsMenu != nil || st.Reacts != nil ||
+		st.TapsGetStarted != nil || st.TapsMenu != nil || st.TapsIceBreaker != nil || st.Reacts != nil ||
 		st.OptsIn != nil || st.Edits != nil || st.ArrivesFrom != nil || st.Reads != nil
 }
 
@@ -97,6 +97,8 @@ func (st *Step) check(userActed, userWrote bool) string {
 		return "reads: write reads: true"
 	case st.TapsMenu != nil && *st.TapsMenu == "":
 		return "taps_menu: needs the menu item's title"
+	case st.TapsIceBreaker != nil && *st.TapsIceBreaker == "":
+		return "taps_ice_breaker: needs the question"
 	case st.OptsIn != nil:
 		o := st.OptsIn
 		if (o.Ref == "" && o.UserRef == "") == (o.OneTimeNotif == "") {

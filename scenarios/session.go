@@ -3,7 +3,6 @@ package scenarios
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -149,29 +148,17 @@ func (ss *session) settle(ctx context.Context) {
 // webhook, at the end of a scenario.
 const settleGrace = 150 * time.Millisecond
 
-// allDelivered reports whether every user action of evs that fires a
-// webhook has a final delivery attempt.
+// allDelivered reports whether every event of evs that fires a webhook
+// (user actions, receipts, handovers, labels) has a final delivery
+// attempt.
 func allDelivered(evs []fakegraph.Event) bool {
 	pending := map[uint64]bool{}
 	for _, e := range evs {
-		switch e.Kind {
-		case fakegraph.KindUserAction:
-			var d struct {
-				Field string `json:"field"`
-			}
-			if json.Unmarshal(e.Detail, &d) == nil && d.Field != "" {
-				pending[e.Seq] = true
-			}
-		case fakegraph.KindWebhook:
-			var d struct {
-				Origin   uint64 `json:"origin_seq"`
-				EventSeq uint64 `json:"event_seq"`
-				Outcome  string `json:"outcome"`
-			}
-			if json.Unmarshal(e.Detail, &d) == nil && d.Outcome != "retry" {
-				delete(pending, d.Origin)
-				delete(pending, d.EventSeq)
-			}
+		if _, ok := e.Hook(); ok {
+			pending[e.Seq] = true
+		}
+		if a, ok := e.Attempt(); ok && a.Outcome != fakegraph.OutcomeRetry {
+			delete(pending, a.EventSeq)
 		}
 	}
 	return len(pending) == 0
@@ -200,6 +187,8 @@ func strayLine(e fakegraph.Event, strict bool) string {
 	if e.Kind != fakegraph.KindRequest {
 		return ""
 	}
+	// A fault rule's refusal is journalled as a fault event, then the
+	// request with the rule's violation: what a fault: step asked for.
 	var b strings.Builder
 	for _, v := range e.Violations {
 		if v.Rule == "fault" || (v.Severity != "error" && !strict) {

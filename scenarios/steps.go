@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph"
 )
 
 // step runs one step.
@@ -25,6 +27,8 @@ func (ss *session) step(ctx context.Context, st *Step) error {
 		return ss.control(ctx, "POST", user+"/postbacks", map[string]bool{"get_started": true})
 	case st.TapsMenu != nil:
 		return ss.control(ctx, "POST", user+"/postbacks", map[string]string{"menu": *st.TapsMenu})
+	case st.TapsIceBreaker != nil:
+		return ss.control(ctx, "POST", user+"/postbacks", map[string]string{"ice_breaker": *st.TapsIceBreaker})
 	case st.Reacts != nil:
 		return ss.react(ctx, st.Reacts)
 	case st.Reads != nil:
@@ -192,8 +196,8 @@ func (ss *session) react(ctx context.Context, r *ReactStep) error {
 func (ss *session) lastUserMID() string {
 	evs, _, _ := ss.in.snapshot()
 	for i := len(evs) - 1; i >= 0; i-- {
-		if e := evs[i]; e.Kind == "user_action" && e.MID != "" && (e.API == "message" || e.API == "quick_reply") {
-			return e.MID
+		if d, ok := evs[i].UserAction(); ok && evs[i].MID != "" && (d.Action == fakegraph.ActionMessage || d.Action == fakegraph.ActionQuickReply) {
+			return evs[i].MID
 		}
 	}
 	return ""
