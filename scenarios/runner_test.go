@@ -36,7 +36,10 @@ func golden(t *testing.T, name, got string) {
 
 // echoBot is a tiny bot for the runner's tests: it answers "You said: X"
 // to every text, and with a refused request to "break".
-func echoBot(t *testing.T, graph string) *httptest.Server {
+func echoBot(t *testing.T, graph string) *httptest.Server { return prefixBot(t, graph, "You said: ") }
+
+// prefixBot answers prefix + X to every text X.
+func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 	t.Helper()
 	send := func(body string) {
 		resp, err := http.Post(graph+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
@@ -64,7 +67,7 @@ func echoBot(t *testing.T, graph string) *httptest.Server {
 					continue
 				}
 				psid, _ := json.Marshal(m.Sender.ID)
-				text, _ := json.Marshal("You said: " + m.Message.Text)
+				text, _ := json.Marshal(prefix + m.Message.Text)
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -80,12 +83,15 @@ func echoBot(t *testing.T, graph string) *httptest.Server {
 
 // startEmulator serves an emulator on a loopback port with its webhook on
 // a test bot.
-func startEmulator(t *testing.T) *fakegraph.Server {
+func startEmulator(t *testing.T) *fakegraph.Server { return startEmulatorWith(t, "You said: ") }
+
+// startEmulatorWith is startEmulator with a bot that answers prefix + X.
+func startEmulatorWith(t *testing.T, prefix string) *fakegraph.Server {
 	t.Helper()
 	emu := fakegraph.New(fakegraph.WithIDSeed(1))
 	require.NoError(t, emu.Start("127.0.0.1:0"))
 	t.Cleanup(func() { _ = emu.Close() })
-	bot := echoBot(t, emu.URL())
+	bot := prefixBot(t, emu.URL(), prefix)
 	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL + "/webhook"}))
 	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
 	return emu

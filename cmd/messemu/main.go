@@ -4,6 +4,7 @@
 //	messemu serve                 run the emulator with its defaults
 //	messemu validate FILE|-       check a Send API JSON body offline
 //	messemu replay PATHS...       run scenario files against a bot
+//	messemu record --out FILE     turn a live session into a scenario file
 //	messemu env                   print the variables for intercept mode
 //	messemu ca path|pem           print the intercept CA
 //	messemu version
@@ -44,6 +45,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err = runReplay(args[1:], stdout, stderr); errors.Is(err, errFailed) {
 			return 1
 		}
+	case "record":
+		err = runRecord(args[1:], stdout, stderr)
 	case "env":
 		err = runEnv(args[1:], stdout)
 	case "ca":
@@ -75,6 +78,8 @@ Usage:
   messemu validate FILE|-        check a Send API JSON body offline; exit 1 on any error
   messemu replay [--bot URL | --exec CMD] [flags] PATHS...
                                  run scenario files against a bot; exit 1 if one fails
+  messemu record --emulator URL --out FILE [--psid P]
+                                 turn a live session into a scenario file
   messemu env [--shell sh|fish|powershell]
                                  print the variables that send a bot through intercept mode
   messemu ca path|pem            print the intercept CA certificate's path or PEM
