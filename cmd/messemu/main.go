@@ -5,6 +5,7 @@
 //	messemu validate FILE|-       check a Send API JSON body offline
 //	messemu replay PATHS...       run scenario files against a bot
 //	messemu record --out FILE     turn a live session into a scenario file
+//	messemu check JOURNAL.jsonl   judge an exported journal under today's rules
 //	messemu env                   print the variables for intercept mode
 //	messemu ca path|pem           print the intercept CA
 //	messemu version
@@ -45,6 +46,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err = runReplay(args[1:], stdout, stderr); errors.Is(err, errFailed) {
 			return 1
 		}
+	case "check":
+		var failed bool
+		failed, err = runCheck(args[1:], stdout, stderr)
+		if err == nil && failed {
+			return 1
+		}
 	case "record":
 		err = runRecord(args[1:], stdout, stderr)
 	case "env":
@@ -80,6 +87,8 @@ Usage:
                                  run scenario files against a bot; exit 1 if one fails
   messemu record --emulator URL --out FILE [--psid P]
                                  turn a live session into a scenario file
+  messemu check JOURNAL.jsonl [--at DATE]
+                                 judge an exported journal's sends under today's rules
   messemu env [--shell sh|fish|powershell]
                                  print the variables that send a bot through intercept mode
   messemu ca path|pem            print the intercept CA certificate's path or PEM

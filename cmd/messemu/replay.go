@@ -60,10 +60,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	var cfg replayConfig
 	cfg.flags(fs)
-	if err := fs.Parse(args); err != nil {
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		return errors.New("replay: give the scenario files, directories or globs to run")
 	}
 	if cfg.parallel < 1 {
@@ -77,7 +78,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		filter = re
 	}
-	all, err := scenarios.Load(fs.Args()...)
+	all, err := scenarios.Load(paths...)
 	if err != nil {
 		return err
 	}
