@@ -30,6 +30,10 @@ type Runner struct {
 	Wait time.Duration
 	// Timeout bounds one scenario (default 2 min).
 	Timeout time.Duration
+	// Settle is how long a scenario waits, once its webhooks are
+	// delivered, for a bot that sends after answering them (default
+	// 100 ms; a scenario that ends with no_message: has waited already).
+	Settle time.Duration
 	// Strict fails a scenario on warnings too, not only on refusals.
 	Strict bool
 	// Filter keeps only the scenarios whose name matches (nil: all).

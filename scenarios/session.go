@@ -77,7 +77,9 @@ func (ss *session) run(ctx context.Context, f *feed) error {
 	}
 	// The bot may still be answering the last step: let its webhooks be
 	// delivered, then look once more for refusals.
-	ss.settle(ctx)
+	if ss.s.Steps[len(ss.s.Steps)-1].NoMessage == nil {
+		ss.settle(ctx)
+	}
 	return ss.checkRequests(&ss.s.Steps[len(ss.s.Steps)-1])
 }
 
@@ -140,13 +142,9 @@ func (ss *session) settle(ctx context.Context) {
 	}
 	select {
 	case <-ctx.Done():
-	case <-time.After(settleGrace):
+	case <-time.After(cmp.Or(ss.r.Settle, 100*time.Millisecond)):
 	}
 }
-
-// settleGrace is how long the bot may take to send after answering a
-// webhook, at the end of a scenario.
-const settleGrace = 150 * time.Millisecond
 
 // allDelivered reports whether every event of evs that fires a webhook
 // (user actions, receipts, handovers, labels) has a final delivery
