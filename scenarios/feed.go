@@ -58,16 +58,20 @@ func (in *inbox) fail(err error) {
 	close(ch)
 }
 
-// start begins reading after the journal's current end.
-func (f *feed) start(ctx context.Context) error {
-	var first struct {
-		LastSeq uint64 `json:"last_seq"`
+// start begins reading after seq, or after the journal's current end
+// when seq is nil.
+func (f *feed) start(ctx context.Context, seq *uint64) error {
+	f.inboxes = map[string]*inbox{}
+	if seq != nil {
+		f.after = *seq
+		go f.run(ctx)
+		return nil
 	}
-	if err := f.c.control(ctx, "GET", "journal?limit=1&after="+strconv.FormatUint(^uint64(0)>>1, 10), nil, &first); err != nil {
+	last, err := lastSeq(ctx, f.c)
+	if err != nil {
 		return err
 	}
-	f.after = first.LastSeq
-	f.inboxes = map[string]*inbox{}
+	f.after = last
 	go f.run(ctx)
 	return nil
 }
@@ -145,4 +149,13 @@ func (f *feed) stop(err error) {
 	for _, in := range f.inboxes {
 		in.fail(err)
 	}
+}
+
+// lastSeq asks the emulator for its journal's newest sequence number.
+func lastSeq(ctx context.Context, c *client) (uint64, error) {
+	var first struct {
+		LastSeq uint64 `json:"last_seq"`
+	}
+	err := c.control(ctx, "GET", "journal?limit=1&after="+strconv.FormatUint(^uint64(0)>>1, 10), nil, &first)
+	return first.LastSeq, err
 }

@@ -34,6 +34,11 @@ type Runner struct {
 	// delivered, for a bot that sends after answering them (default
 	// 100 ms; a scenario that ends with no_message: has waited already).
 	Settle time.Duration
+	// After, when set, makes the run judge the bot's requests from this
+	// journal sequence number on, so that a bot started just before the
+	// run (its Messenger Profile set-up) is judged too; nil: from the
+	// start of Run. Refused requests of no scenario's user are Stray.
+	After *uint64
 	// Strict fails a scenario on warnings too, not only on refusals.
 	Strict bool
 	// Filter keeps only the scenarios whose name matches (nil: all).
@@ -109,7 +114,7 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &feed{c: c}
-	if err := f.start(ctx); err != nil {
+	if err := f.start(ctx, r.After); err != nil {
 		return nil, fmt.Errorf("reading the emulator's journal: %w", err)
 	}
 	var shared, alone []*Scenario
@@ -193,3 +198,13 @@ func trimSlash(s string) string {
 // runsAlone reports whether s changes what every scenario shares: the
 // clock or the Page's Messenger Profile.
 func (s *Scenario) runsAlone() bool { return s.MovesClock() || s.Setup.Profile != nil }
+
+// JournalEnd returns the emulator's newest journal sequence number, for
+// After: take it before starting the bot.
+func (r *Runner) JournalEnd(ctx context.Context) (uint64, error) {
+	c, err := r.client(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return lastSeq(ctx, c)
+}

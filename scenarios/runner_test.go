@@ -160,3 +160,26 @@ func TestRunnerPassesAndRunsClockScenariosAlone(t *testing.T) {
 	require.Len(t, order, 3)
 	assert.Equal(t, "c moves the clock", order[2], "a scenario that moves the clock runs after the others")
 }
+
+func TestRunnerJudgesTheBotsStartUpCallsToo(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	r := &Runner{Emulator: emu.URL()}
+	start, err := r.JournalEnd(context.Background())
+	require.NoError(t, err)
+	r.After = &start
+	// The bot's start-up: a persistent menu without Get Started, refused.
+	resp, err := http.Post(emu.URL()+"/v26.0/me/messenger_profile?access_token="+fakegraph.DefaultPageToken, "application/json",
+		strings.NewReader(`{"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"postback","title":"Shop","payload":"SHOP"}]}]}`))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+
+	all, err := Parse("ok.yaml", []byte("name: fine\nsteps: [{says: one}, {expect: {text: \"You said: one\"}}]\n"))
+	require.NoError(t, err)
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	assert.Equal(t, 0, rep.Failed())
+	require.Len(t, rep.Stray, 1)
+	assert.Contains(t, rep.Stray[0], "You must set a Get Started button if you also wish to use persistent menu.")
+	assert.False(t, rep.OK())
+}

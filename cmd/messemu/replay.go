@@ -98,14 +98,20 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		defer srv.Close()
 		emuURL = srv.URL()
 	}
+	runner := &scenarios.Runner{Emulator: emuURL, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
+		Strict: cfg.strict, Filter: filter}
+	// The bot's own start-up calls (its Messenger Profile) are judged too.
+	start, err := runner.JournalEnd(ctx)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	runner.After = &start
 	bot, err := startBot(ctx, cfg, emuURL, stderr)
 	if err != nil {
 		return err
 	}
 	defer bot.stop()
 
-	runner := &scenarios.Runner{Emulator: emuURL, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
-		Strict: cfg.strict, Filter: filter}
 	selected := runner.Select(all)
 	if len(selected) == 0 {
 		return fmt.Errorf("replay: no scenario matches --run %q", cfg.run)
