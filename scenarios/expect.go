@@ -11,6 +11,8 @@ import (
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/messemu/messemu/fakegraph"
 )
 
 // errTimeout is a wait that ran out.
@@ -93,7 +95,34 @@ func (ss *session) expectOne(ctx context.Context, st *Step, want *Expect) error 
 	if err != nil {
 		return err
 	}
+	if err := ss.personaName(ctx, want, &m); err != nil {
+		return err
+	}
 	return ss.match(want, m, "expect: the bot's message is not the one expected")
+}
+
+// personaName puts the persona's name in place of its id when the
+// expectation names the persona rather than giving its id.
+func (ss *session) personaName(ctx context.Context, want *Expect, m *botMessage) error {
+	if want.Persona == nil || m.PersonaID == "" || isDigits(*want.Persona) {
+		return nil
+	}
+	var page struct {
+		Data []fakegraph.Persona `json:"data"`
+	}
+	if err := ss.c.control(ctx, "GET", "personas", nil, &page); err != nil {
+		return err
+	}
+	for _, p := range page.Data {
+		if p.ID == m.PersonaID {
+			m.PersonaID = p.Name
+		}
+	}
+	return nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 func (ss *session) match(want *Expect, m botMessage, reason string) error {

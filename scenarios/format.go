@@ -167,9 +167,10 @@ type Expect struct {
 	Buttons            []ButtonExpect  `yaml:"buttons" json:"buttons,omitempty"`
 	Attachment         *AttachExpect   `yaml:"attachment" json:"attachment,omitempty"`
 	SenderAction       *string         `yaml:"sender_action" json:"sender_action,omitempty"`
-	Persona            *string         `yaml:"persona" json:"persona,omitempty"`
-	MessagingType      *string         `yaml:"messaging_type" json:"messaging_type,omitempty"`
-	Tag                *string         `yaml:"tag" json:"tag,omitempty"`
+	// Persona is the persona's id or name.
+	Persona       *string `yaml:"persona" json:"persona,omitempty"`
+	MessagingType *string `yaml:"messaging_type" json:"messaging_type,omitempty"`
+	Tag           *string `yaml:"tag" json:"tag,omitempty"`
 	// Within bounds the wait for the message (default: the runner's).
 	Within *Duration `yaml:"within" json:"within,omitempty"`
 }

@@ -68,6 +68,18 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 				}
 				psid, _ := json.Marshal(m.Sender.ID)
 				text, _ := json.Marshal(prefix + m.Message.Text)
+				if m.Message.Text == "agent" { // answers as a persona
+					resp, err := http.Post(graph+"/v26.0/me/personas?access_token="+fakegraph.DefaultPageToken, "application/json",
+						strings.NewReader(`{"name":"Agent Kim","profile_picture_url":"https://example.com/kim.png"}`))
+					if err != nil {
+						continue
+					}
+					var p struct{ ID string }
+					_ = json.NewDecoder(resp.Body).Decode(&p) // a failed creation shows as a refused send
+					resp.Body.Close()
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","persona_id":"` + p.ID + `","message":{"text":` + string(text) + `}}`)
+					continue
+				}
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -182,4 +194,23 @@ func TestRunnerJudgesTheBotsStartUpCallsToo(t *testing.T) {
 	require.Len(t, rep.Stray, 1)
 	assert.Contains(t, rep.Stray[0], "You must set a Get Started button if you also wish to use persistent menu.")
 	assert.False(t, rep.OK())
+}
+
+func TestRunnerChecksThePersonaByName(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: as Kim
+  steps: [{says: agent}, {expect: {text: "You said: agent", persona: Agent Kim}}]
+- name: as Bob
+  steps: [{says: agent}, {expect: {persona: Agent Bob}}]
+`
+	all, err := Parse("persona.yaml", []byte(src))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 1}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 2)
+	assert.True(t, rep.Results[0].Passed(), rep.Results[0].Failure)
+	assert.Contains(t, rep.Results[1].Failure, "- \tPersona:       \"Agent Bob\",")
+	assert.Contains(t, rep.Results[1].Failure, "+ \tPersona:       \"Agent Kim\",")
 }
