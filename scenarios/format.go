@@ -88,10 +88,13 @@ type Step struct {
 	Column int `yaml:"-" json:"-"`
 }
 
-// SendStep is an attachment the user sends, by URL (a sticker by its id).
+// SendStep is an attachment the user sends: by URL, or a local file
+// (a path relative to the scenario file) that the runner serves on
+// loopback as the platform's CDN would; a sticker by its id.
 type SendStep struct {
 	Type      string `yaml:"type" json:"type"`
 	URL       string `yaml:"url" json:"url,omitempty"`
+	File      string `yaml:"file" json:"file,omitempty"`
 	StickerID int64  `yaml:"sticker_id" json:"sticker_id,omitempty"`
 	Title     string `yaml:"title" json:"title,omitempty"`
 }

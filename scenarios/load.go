@@ -107,8 +107,24 @@ func Parse(file string, data []byte) ([]*Scenario, error) {
 	}
 	for _, s := range sc {
 		s.File = file
+		for _, st := range s.Steps {
+			if st.Sends == nil || st.Sends.File == "" {
+				continue
+			}
+			if _, err := os.Stat(st.Sends.path(file)); err != nil {
+				return nil, &PosError{File: file, Line: st.Line, Column: st.Column, Reason: "sends: file: " + err.Error()}
+			}
+		}
 	}
 	return sc, nil
+}
+
+// path is the file a sends: step names, relative to the scenario file.
+func (s *SendStep) path(scenarioFile string) string {
+	if filepath.IsAbs(s.File) {
+		return s.File
+	}
+	return filepath.Join(filepath.Dir(scenarioFile), s.File)
 }
 
 func parse(data []byte) ([]*Scenario, error) {

@@ -146,8 +146,8 @@ func checkSend(s *SendStep) string {
 		return "sends: type must be one of " + strings.Join(attachmentTypes, ", ")
 	case s.Type == "sticker" && s.StickerID == 0:
 		return "sends: a sticker needs sticker_id"
-	case s.Type != "sticker" && s.URL == "":
-		return "sends: give the attachment's url"
+	case s.Type != "sticker" && (s.URL == "") == (s.File == ""):
+		return "sends: give the attachment's url or file"
 	}
 	return ""
 }

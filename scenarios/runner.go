@@ -135,8 +135,10 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 			r.OnResult(res)
 		}
 	}
-	r.runAll(ctx, c, f, shared, cmp.Or(r.Parallel, 4), record)
-	r.runAll(ctx, c, f, alone, 1, record)
+	files := &fileServer{}
+	defer files.close()
+	r.runAll(ctx, c, f, files, shared, cmp.Or(r.Parallel, 4), record)
+	r.runAll(ctx, c, f, files, alone, 1, record)
 	for _, e := range f.strays() {
 		if line := strayLine(e, r.Strict); line != "" {
 			rep.Stray = append(rep.Stray, line)
@@ -146,7 +148,7 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	return rep, ctx.Err()
 }
 
-func (r *Runner) runAll(ctx context.Context, c *client, f *feed, list []*Scenario, parallel int, record func(Result)) {
+func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServer, list []*Scenario, parallel int, record func(Result)) {
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
 	for _, s := range list {
@@ -160,7 +162,7 @@ func (r *Runner) runAll(ctx context.Context, c *client, f *feed, list []*Scenari
 			if r.OnStart != nil {
 				r.OnStart(s)
 			}
-			record(r.runOne(ctx, c, f, s))
+			record(r.runOne(ctx, c, f, files, s))
 		}()
 	}
 	wg.Wait()

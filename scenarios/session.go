@@ -19,6 +19,8 @@ type session struct {
 	s    *Scenario
 	psid string
 	in   *inbox
+	// files serves the run's local attachments.
+	files *fileServer
 	// read is the number of events whose bot messages expectations have
 	// consumed; checked the number whose requests were checked for
 	// refusals.
@@ -35,11 +37,11 @@ type stepFailure struct {
 
 func (f *stepFailure) Error() string { return f.reason }
 
-func (r *Runner) runOne(ctx context.Context, c *client, f *feed, s *Scenario) Result {
+func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServer, s *Scenario) Result {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, cmp.Or(r.Timeout, 2*time.Minute))
 	defer cancel()
-	ss := &session{r: r, c: c, s: s}
+	ss := &session{r: r, c: c, s: s, files: files}
 	err := ss.run(ctx, f)
 	res := Result{Scenario: s, Duration: time.Since(start)}
 	if err != nil {

@@ -17,7 +17,14 @@ func (ss *session) step(ctx context.Context, st *Step) error {
 	case st.Says != nil:
 		return ss.control(ctx, "POST", user+"/messages", map[string]string{"text": *st.Says})
 	case st.Sends != nil:
-		a := map[string]any{"type": st.Sends.Type, "url": st.Sends.URL, "sticker_id": st.Sends.StickerID, "title": st.Sends.Title}
+		u := st.Sends.URL
+		if st.Sends.File != "" {
+			var err error
+			if u, err = ss.files.serve(st.Sends.path(ss.s.File)); err != nil {
+				return fmt.Errorf("sends: file: %w", err)
+			}
+		}
+		a := map[string]any{"type": st.Sends.Type, "url": u, "sticker_id": st.Sends.StickerID, "title": st.Sends.Title}
 		return ss.control(ctx, "POST", user+"/messages", map[string]any{"attachments": []any{a}})
 	case st.TapsQuickReply != nil:
 		return ss.tapQuickReply(ctx, st.TapsQuickReply)
