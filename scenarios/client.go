@@ -28,6 +28,7 @@ type controlError struct {
 	Message      string
 }
 
+// Error says which call was refused and why.
 func (e *controlError) Error() string {
 	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, e.Message)
 }

@@ -103,8 +103,10 @@ type recordedState struct {
 	e  fakegraph.Event
 }
 
+// Now is the date the requests are judged at.
 func (s recordedState) Now() time.Time { return s.at }
 
+// User is the recipient with its windows as recorded, moved to the date.
 func (s recordedState) User(psid string) (validator.UserInfo, bool) {
 	u, ok := validator.OfflineState{Clock: s.at}.User(psid)
 	th := s.e.Thread
@@ -124,6 +126,7 @@ func (s recordedState) User(psid string) (validator.UserInfo, bool) {
 	return u, true
 }
 
+// Attachment takes every saved attachment id to exist, saved at the date.
 func (s recordedState) Attachment(id string) (validator.AttachmentInfo, bool) {
 	return validator.OfflineState{Clock: s.at}.Attachment(id)
 }

@@ -111,6 +111,7 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer c.http.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &feed{c: c}
@@ -208,5 +209,6 @@ func (r *Runner) JournalEnd(ctx context.Context) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	defer c.http.CloseIdleConnections()
 	return lastSeq(ctx, c)
 }

@@ -35,6 +35,7 @@ type stepFailure struct {
 	diff   string
 }
 
+// Error is the reason alone; failureText renders the rest.
 func (f *stepFailure) Error() string { return f.reason }
 
 func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServer, s *Scenario) Result {

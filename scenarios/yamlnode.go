@@ -25,6 +25,7 @@ type PosError struct {
 	Reason       string
 }
 
+// Error renders file:line:column: reason.
 func (e *PosError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Reason)
 }
