@@ -6,6 +6,7 @@
 //	messemu replay PATHS...       run scenario files against a bot
 //	messemu record --out FILE     turn a live session into a scenario file
 //	messemu check JOURNAL.jsonl   judge an exported journal under today's rules
+//	messemu rules [--markdown]    list every rule messemu checks (docs/rules.md)
 //	messemu env                   print the variables for intercept mode
 //	messemu ca path|pem           print the intercept CA
 //	messemu version
@@ -54,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "record":
 		err = runRecord(args[1:], stdout, stderr)
+	case "rules":
+		err = runRules(args[1:], stdout)
 	case "env":
 		err = runEnv(args[1:], stdout)
 	case "ca":
@@ -89,6 +92,8 @@ Usage:
                                  turn a live session into a scenario file
   messemu check JOURNAL.jsonl [--at DATE]
                                  judge an exported journal's sends under today's rules
+  messemu rules [--markdown]     list every rule messemu checks, its limit, severity,
+                                 error and source (the Markdown is docs/rules.md)
   messemu env [--shell sh|fish|powershell]
                                  print the variables that send a bot through intercept mode
   messemu ca path|pem            print the intercept CA certificate's path or PEM
