@@ -214,3 +214,41 @@ func TestRunnerChecksThePersonaByName(t *testing.T) {
 	assert.Contains(t, rep.Results[1].Failure, "- \tPersona:       \"Agent Bob\",")
 	assert.Contains(t, rep.Results[1].Failure, "+ \tPersona:       \"Agent Kim\",")
 }
+
+func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: a fault refuses the bot's next send, as asked
+  steps:
+    - fault: {error: unavailable, api: send}
+    - says: one
+    - no_message: 300ms
+    - says: two
+    - expect: {text: "You said: two"}
+- name: the Page Inbox asks for the thread the bot owns
+  steps:
+    - says: hi
+    - expect: {text_contains: hi}
+    - handover: {action: request_thread_control, metadata: a person would answer}
+    - expect_user: {thread_owner: "1517776481860111", labels: []}
+- name: a wrong thread owner fails
+  steps:
+    - says: hi
+    - expect_user: {thread_owner: "1"}
+`
+	all, err := Parse("platform.yaml", []byte(src))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 3}).Run(context.Background(), all)
+	require.NoError(t, err)
+	byName := map[string]Result{}
+	for _, r := range rep.Results {
+		byName[r.Scenario.Name] = r
+	}
+	assert.True(t, byName["a fault refuses the bot's next send, as asked"].Passed(), byName["a fault refuses the bot's next send, as asked"].Failure)
+	assert.True(t, byName["the Page Inbox asks for the thread the bot owns"].Passed(), byName["the Page Inbox asks for the thread the bot owns"].Failure)
+	f := byName["a wrong thread owner fails"].Failure
+	assert.Contains(t, f, "platform.yaml:18:7: expect_user: the user's state is not the one expected")
+	assert.Contains(t, f, `"1"`)
+	assert.Empty(t, rep.Stray)
+}
