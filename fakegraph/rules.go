@@ -2,7 +2,7 @@ package fakegraph
 
 import "github.com/messemu/messemu/validator"
 
-//go:generate go run ../internal/rulegen/gen .
+//go:generate go run ../cmd/messemu/internal/rulegen/gen .
 
 // Rules lists the rules the server checks itself (tokens, batches,
 // uploads, handover, rate limits, ...), beside validator.Rules, sorted by

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../internal/rulegen/gen .
+//go:generate go run ../cmd/messemu/internal/rulegen/gen .
 
 // RuleDoc is a rule as a person looks it up (messemu rules, docs/rules.md):
 // the rule and what the checks do with it. The table of every rule

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/messemu/messemu/internal/rulegen"
+	"github.com/messemu/messemu/cmd/messemu/internal/rulegen"
 )
 
 func main() {
