@@ -49,14 +49,12 @@ func ReadJournal(r io.Reader) ([]fakegraph.Event, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("journal value %d: %w", n, err)
 		}
-		if bytes.Contains(raw[:min(len(raw), 64)], []byte(`"events"`)) {
-			var page struct {
-				Events []fakegraph.Event `json:"events"`
-			}
-			if err := json.Unmarshal(raw, &page); err == nil && page.Events != nil {
-				out = append(out, page.Events...)
-				continue
-			}
+		var page struct {
+			Events *[]fakegraph.Event `json:"events"`
+		}
+		if err := json.Unmarshal(raw, &page); err == nil && page.Events != nil {
+			out = append(out, *page.Events...)
+			continue
 		}
 		var e fakegraph.Event
 		if err := json.Unmarshal(raw, &e); err != nil {
