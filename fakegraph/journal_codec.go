@@ -219,7 +219,7 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	if body == nil {
 		return append(blk, bodyNil)
 	}
-	if hasMarkerByte(body) {
+	if len(body) > maxMarkedBody || hasMarkerByte(body) {
 		blk = append(blk, bodyRaw)
 		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
 	}
@@ -239,9 +239,10 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 				}
 			}
 		}
-		if m == 0 && (c == '{' || c == ',' || c == '"') {
+		if m == 0 && (c == '{' || c == ',' || c == '"') && i+1 < len(body) {
+			c1 := body[i+1]
 			for k := firstWord; k < len(bodyWords); k++ {
-				if w := bodyWords[k]; w != "" && w[0] == c && len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
+				if w := bodyWords[k]; w != "" && w[0] == c && w[1] == c1 && len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
 					m, n = byte(k), len(w)
 					break
 				}
@@ -299,6 +300,10 @@ var bodyWords = [...]string{
 }
 
 const firstWord = 0x04
+
+// maxMarkedBody: a larger body (a long template) is kept as it came; the
+// fragments would save it little and cost the hot path a scan.
+const maxMarkedBody = 1024
 
 // hasMarkerByte reports a body that holds a marker's byte itself (not
 // valid JSON, but kept as it came all the same).

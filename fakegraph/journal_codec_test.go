@@ -37,6 +37,8 @@ func TestJournalKeepsEventsAsAppended(t *testing.T) {
 		{Kind: "a kind from a newer writer", Time: at.Local(), Violations: []validator.Violation{{Path: "message.text", Rule: "text.length", Severity: validator.SeverityError}},
 			Thread: &ThreadState{Window: "someday"}},
 		{Time: at, Kind: KindControl, API: ChangeClock, Detail: json.RawMessage(`{"change":"clock"}`)},
+		// A long body is kept as it came.
+		{Time: at, Kind: KindRequest, PSID: alice, Request: json.RawMessage(generic10())},
 	}
 	j := NewJournal(0)
 	for i := range events {
