@@ -69,12 +69,42 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 	return d, nil, ""
 }
 
-func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
-	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct == "multipart/form-data" {
-		return d.readMultipart(r, ctParams["boundary"], limit)
+// readAll reads up to limit+1 bytes of the body, in one allocation when
+// the request says its length.
+func readAll(r *http.Request, limit int64) ([]byte, error) {
+	if n := r.ContentLength; n > 0 && n <= limit {
+		body := make([]byte, n, n+1)
+		if _, err := io.ReadFull(r.Body, body); err != nil {
+			return nil, err
+		}
+		// A body longer than it said is read on, as io.ReadAll would.
+		for {
+			m, err := r.Body.Read(body[n : n+1])
+			if m > 0 {
+				rest, err := io.ReadAll(io.LimitReader(r.Body, limit-n))
+				return append(body[:n+1], rest...), err
+			}
+			if err == io.EOF {
+				return body, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	return io.ReadAll(io.LimitReader(r.Body, limit+1))
+}
+
+func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
+	ct := r.Header.Get("Content-Type")
+	if ct != "application/json" { // what every client sends, read without a map of parameters
+		var ctParams map[string]string
+		ct, ctParams, _ = mime.ParseMediaType(ct)
+		if ct == "multipart/form-data" {
+			return d.readMultipart(r, ctParams["boundary"], limit)
+		}
+	}
+	body, err := readAll(r, limit)
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
