@@ -28,7 +28,10 @@
 //	Journal: event.go is the vocabulary (kinds, API families, actions, one
 //	         Detail type per kind), journal_write.go writes every kind but
 //	         requests (call.go) and delivery attempts (webhook_post.go),
-//	         journal.go keeps and serves them. The journal is the only thing
+//	         journal.go keeps and serves them, encoded in pointer-free
+//	         blocks (journal_codec.go) under a Retention
+//	         (journal_retention.go) that the store follows
+//	         (store_retention.go). The journal is the only thing
 //	         readers share: the webhook dispatcher, testkit, the web UI, the
 //	         scenario runner and GET /_messemu/v1/journal all read events,
 //	         never the store.
