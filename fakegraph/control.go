@@ -90,6 +90,9 @@ func (s *Server) controlRoutes() []controlRoute {
 }
 
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
+	if !s.allowControl(w, r) { // control_guard.go
+		return
+	}
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(controlPrefix, "/")), "/")
 	segs := strings.Split(path, "/")
 	var found *controlRoute

@@ -27,6 +27,7 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
+	controlToken   string // control_guard.go
 }
 
 func defaultOptions() options {
