@@ -39,6 +39,7 @@ type serveConfig struct {
 	verifyToken  string
 	noDemoBot    bool
 	noReceipts   bool
+	controlToken string // serve_exposure.go
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -58,6 +59,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	c.webhookFlags(fs)
+	c.exposureFlags(fs)
 }
 
 func env(key, def string) string {
@@ -105,6 +107,7 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithJournalLimit(c.journalLimit),
 		fakegraph.WithVerifyToken(c.verifyToken),
 	}
+	opts = append(opts, c.exposureOptions()...)
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()
 		for i := range users {
@@ -137,6 +140,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		// buys ~10% throughput under load for some memory.
 		debug.SetGCPercent(200)
 	}
+	cfg.warnExposure(log)
 	srv := fakegraph.New(cfg.serverOptions(log)...)
 	if err := srv.Start(cfg.addr); err != nil {
 		return err
@@ -162,7 +166,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	page := srv.Pages()[0]
 	log.Info("messemu is serving", "url", srv.URL(), "graph", srv.URL()+"/"+fakegraph.LatestVersion,
-		"page_id", page.ID, "page_token", page.Token, "control", srv.URL()+"/_messemu/v1/")
+		"page_id", page.ID, "control", srv.URL()+"/_messemu/v1/")
 	fmt.Fprintf(stdout, "messemu %s serving on %s (page %s, token %s)\n", version, srv.URL(), page.ID, page.Token)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
