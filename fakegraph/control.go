@@ -277,30 +277,24 @@ func (s *Server) ctlAdvance(c *controlCall) (any, error) {
 		return nil, err
 	}
 	var now time.Time
+	var err error
 	switch {
 	case req.Duration != "":
-		d, err := time.ParseDuration(req.Duration)
+		var d time.Duration
+		d, err = time.ParseDuration(req.Duration)
 		if err != nil || d < 0 {
 			return nil, badRequest("duration must be a positive Go duration such as \"25h\" or \"90m\"")
 		}
-		now = s.Advance(d)
+		now, err = s.AdvanceClock(d) // clock.go
 	case !req.To.IsZero():
-		if req.To.Before(s.clock.Now()) {
-			return nil, badRequest("the virtual clock only moves forward")
-		}
-		now = s.Advance(req.To.Sub(s.clock.Now()))
+		now, err = s.AdvanceClockTo(req.To)
 	default:
 		return nil, badRequest(`give {"duration":"25h"} or {"to":"2026-12-01T00:00:00Z"}`)
 	}
+	if err != nil {
+		return nil, badRequest(err.Error())
+	}
 	return map[string]any{"now": now.UTC()}, nil
-}
-
-// Advance moves the virtual clock forward by d and journals it.
-func (s *Server) Advance(d time.Duration) time.Time {
-	now := s.clock.Advance(d)
-	detail, _ := json.Marshal(map[string]string{"advanced": d.String()})
-	s.journal.Append(Event{Time: now, Kind: KindControl, API: "clock", Accepted: true, Detail: detail})
-	return now
 }
 
 // maxJournalWait bounds a long poll.
