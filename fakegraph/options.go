@@ -27,7 +27,8 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
-	controlToken   string // control_guard.go
+	controlToken   string   // control_guard.go
+	timeouts       Timeouts // timeouts.go
 }
 
 func defaultOptions() options {
@@ -41,6 +42,7 @@ func defaultOptions() options {
 		bodyLimit:     DefaultBodyLimit,
 		oldestVersion: DefaultOldestVersion,
 		schemas:       validator.MustLoadSchemas(),
+		timeouts:      DefaultTimeouts(),
 	}
 }
 

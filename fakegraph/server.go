@@ -183,9 +183,9 @@ func (s *Server) Start(addr string) error {
 	}
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a stalled body never holds a connection for ever
-		IdleTimeout:       5 * time.Minute,
+		ReadHeaderTimeout: s.opts.timeouts.ReadHeader, // timeouts.go
+		ReadTimeout:       s.opts.timeouts.Read,
+		IdleTimeout:       s.opts.timeouts.Idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.httpMu.Lock()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -92,4 +93,12 @@ func TestServeHelperProcess(t *testing.T) {
 		return // only as a child process
 	}
 	os.Exit(run([]string{"serve"}, os.Stdin, os.Stdout, os.Stderr))
+}
+
+func TestInterceptHasTheMainListenersTimeouts(t *testing.T) {
+	t.Parallel()
+	main := fakegraph.DefaultTimeouts()
+	o := interceptOptions(false, nil)
+	assert.Equal(t, []time.Duration{main.ReadHeader, main.Read, main.Idle}, []time.Duration{o.ReadHeaderTimeout, o.ReadTimeout, o.IdleTimeout})
+	assert.Positive(t, o.ReadTimeout, "a slow body is cut off")
 }
