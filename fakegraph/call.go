@@ -141,6 +141,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	}
 	c.segs = segs
 	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
+	c.decoded = d // a refused body is journalled from it too (body.go)
 	if gerr != nil {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
@@ -327,6 +328,9 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	if req == nil {
 		req = c.requestRecord()
 	}
+	if !accepted {
+		req = c.refusedRecord(req) // body.go
+	}
 	api := ""
 	if c.route != nil {
 		api = c.route.api
@@ -360,6 +364,8 @@ func (c *call) requestRecord() json.RawMessage {
 		for _, k := range d.queryKeys {
 			usable = usable && (k == "access_token" || k == "appsecret_proof")
 		}
+		_, proofInBody := c.params["appsecret_proof"]
+		usable = usable && (!proofInBody || slices.Contains(d.queryKeys, "appsecret_proof"))
 		if _, tokenInBody := c.params["access_token"]; usable && (!tokenInBody || slices.Contains(d.queryKeys, "access_token")) {
 			return json.RawMessage(d.raw)
 		}
@@ -372,7 +378,7 @@ func (c *call) requestRecord() json.RawMessage {
 func requestRecord(params map[string]any, files []File) json.RawMessage {
 	rec := make(map[string]any, len(params)+1)
 	for k, v := range params {
-		if k == "access_token" {
+		if secretParams[k] {
 			v = redact(fmt.Sprint(v))
 		}
 		rec[k] = v
@@ -387,6 +393,12 @@ func requestRecord(params map[string]any, files []File) json.RawMessage {
 	return b
 }
 
+// secretParams are the parameters the journal shortens (redact): whoever
+// reads the journal (the control API, the web page) sees which token was
+// used, not the token.
+var secretParams = map[string]bool{"access_token": true, "appsecret_proof": true, "input_token": true}
+
+// redact shortens a secret to its first 6 characters and "…".
 func redact(token string) string {
 	if len(token) <= 8 {
 		return "…"

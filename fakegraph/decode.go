@@ -38,6 +38,9 @@ type decoded struct {
 	raw []byte
 	// queryKeys are the parameters that came from the query string.
 	queryKeys []string
+	// tap read the body: its size, hash and prefix for the journal of a
+	// refused request (body.go).
+	tap *bodyTap
 }
 
 // errTooLarge marks a body over the limit.
@@ -67,15 +70,17 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 }
 
 func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
+	d.tap = newBodyTap(r.Body)
 	ct, ctParams, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" {
-		return d.readMultipart(r, ctParams["boundary"], limit)
+		return d.readMultipart(d.tap, ctParams["boundary"], limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := io.ReadAll(io.LimitReader(d.tap, limit+1))
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
 	if int64(len(body)) > limit {
+		d.tap.drain()
 		return validator.Err(validator.KeyInvalid), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 	}
 	trimmed := bytes.TrimSpace(body)
@@ -144,11 +149,11 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	return nil, ""
 }
 
-func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (*validator.GraphError, string) {
+func (d *decoded) readMultipart(body *bodyTap, boundary string, limit int64) (*validator.GraphError, string) {
 	if boundary == "" {
 		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
 	}
-	lr := &io.LimitedReader{R: r.Body, N: limit + 1}
+	lr := &io.LimitedReader{R: body, N: limit + 1}
 	mr := multipart.NewReader(lr, boundary)
 	for {
 		part, err := mr.NextPart()
@@ -157,12 +162,14 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 		}
 		if err != nil {
 			if lr.N <= 0 {
+				body.drain()
 				return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 			}
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
 		data, err := io.ReadAll(part)
 		if lr.N <= 0 {
+			body.drain()
 			return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 		}
 		if err != nil {

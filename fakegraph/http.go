@@ -7,6 +7,7 @@ import (
 
 // serveHTTP splits the control API (under /_messemu/) from the Graph API.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w = drainFirst(w, r) // body.go: a refused body is read before the answer
 	if strings.HasPrefix(r.URL.Path, controlPrefix) || r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
 		s.serveControl(w, r)
 		return

@@ -1,0 +1,150 @@
+package fakegraph
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// startListening starts s on a loopback port and closes it with the test.
+func startListening(t *testing.T, s *Server) string {
+	t.Helper()
+	require.NoError(t, s.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = s.Close() })
+	return strings.TrimPrefix(s.URL(), "http://")
+}
+
+// sendAllThenRead writes a whole request (head, then size bytes of body
+// made of fill) before reading anything, as Python's urllib does, and
+// returns the answer.
+func sendAllThenRead(t *testing.T, addr, head string, size int64, fill byte) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	require.NoError(t, conn.SetDeadline(time.Now().Add(2*time.Minute)))
+	_, err = io.WriteString(conn, head+"Content-Length: "+strconv.FormatInt(size, 10)+"\r\n\r\n")
+	require.NoError(t, err)
+	chunk := bytes.Repeat([]byte{fill}, 1<<20)
+	for left := size; left > 0; {
+		n := min(left, int64(len(chunk)))
+		_, err := conn.Write(chunk[:n])
+		require.NoError(t, err, "the server cut the upload off after %d of %d bytes", size-left, size)
+		left -= n
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err, "no answer to the over-cap body")
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestOverCapBodyGetsTheGraphErrorNotAReset(t *testing.T) {
+	t.Parallel()
+	addr := startListening(t, New())
+	const size = 200 << 20 // 200 MB, the size urllib saw reset 5 times in 5
+	for _, c := range []struct{ name, head string }{
+		{"json", "POST /v26.0/me/messages?access_token=" + DefaultPageToken + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\n"},
+		{"multipart", "POST /v26.0/me/message_attachments?access_token=" + DefaultPageToken + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: multipart/form-data; boundary=XYZ\r\n"},
+		{"control", "POST /_messemu/v1/users HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp := sendAllThenRead(t, addr, c.head, size, ' ')
+			var env struct {
+				Error struct {
+					Code    int    `json:"code"`
+					Message string `json:"message"`
+				} `json:"error"`
+			}
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&env))
+			assert.Equal(t, 400, resp.StatusCode)
+			assert.Equal(t, 100, env.Error.Code, env.Error.Message)
+		})
+	}
+	// And the server still serves.
+	resp, err := http.Get("http://" + addr + "/v26.0/me?access_token=" + DefaultPageToken)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+}
+
+func TestRefusedLargeBodyIsJournalledAsASummary(t *testing.T) {
+	t.Parallel()
+	s := New()
+	alice := DefaultUsers()[0].PSID
+	for _, c := range []struct {
+		name     string
+		size     int
+		complete bool
+	}{
+		{"under the cap, refused for its text", 25 << 20, true},
+		{"over the cap", DefaultBodyLimit + 5<<20, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			head := `{"recipient":{"id":"` + alice + `"},"message":{"text":"`
+			body := head + strings.Repeat("a", c.size-len(head)-3) + `"}}`
+			rec := httptest.NewRecorder()
+			r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
+			r.Header.Set("Content-Type", "application/json")
+			s.Handler().ServeHTTP(rec, r)
+			require.Equal(t, 400, rec.Code)
+			last := s.Journal().After(s.Journal().Last()-1, 1)
+			require.Len(t, last, 1)
+			var got map[string]BodySummary
+			require.NoError(t, json.Unmarshal(last[0].Request, &got), "%.200s", last[0].Request)
+			sum := sha256.Sum256([]byte(body))
+			want := BodySummary{Prefix: body[:1024], Size: int64(len(body)), SHA256: hex.EncodeToString(sum[:]), Complete: c.complete}
+			assert.Equal(t, want, got["_body"])
+			assert.Less(t, len(last[0].Request), 4096, "the journal keeps a summary, not the body")
+		})
+	}
+}
+
+func TestJournalShortensSecrets(t *testing.T) {
+	t.Parallel()
+	s := New()
+	alice := DefaultUsers()[0].PSID
+	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	bodies := map[string]string{
+		"json":           `{"access_token":"` + DefaultPageToken + `","appsecret_proof":"` + proof + `","recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`,
+		"json, query":    `{"recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`,
+		"form":           "access_token=" + DefaultPageToken + "&appsecret_proof=" + proof + `&recipient={"id":"` + alice + `"}&message={"text":"hi"}`,
+		"refused, proof": `{"access_token":"` + DefaultPageToken + `","appsecret_proof":"` + proof + `","recipient":{"id":"` + alice + `"},"message":{}}`,
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			target := "/v26.0/me/messages"
+			if name == "json, query" {
+				target += "?access_token=" + DefaultPageToken + "&appsecret_proof=" + proof
+			}
+			r := httptest.NewRequest("POST", target, strings.NewReader(body))
+			if strings.HasPrefix(body, "{") {
+				r.Header.Set("Content-Type", "application/json")
+			} else {
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, r)
+			ev := s.Journal().After(s.Journal().Last()-1, 1)[0]
+			entry, err := json.Marshal(ev)
+			require.NoError(t, err)
+			assert.NotContains(t, string(entry), proof, "the proof in full")
+			assert.NotContains(t, string(entry), DefaultPageToken, "the token in full")
+			if name != "json, query" {
+				assert.Contains(t, string(entry), proof[:6]+"…", "the proof shortened")
+			}
+		})
+	}
+}
