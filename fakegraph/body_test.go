@@ -116,7 +116,7 @@ func TestJournalShortensSecrets(t *testing.T) {
 	t.Parallel()
 	s := New()
 	alice := DefaultUsers()[0].PSID
-	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	proof := defaultProof
 	bodies := map[string]string{
 		"json":           `{"access_token":"` + DefaultPageToken + `","appsecret_proof":"` + proof + `","recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`,
 		"json, query":    `{"recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`,

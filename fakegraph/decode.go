@@ -43,6 +43,12 @@ type decoded struct {
 	tap *bodyTap
 }
 
+// maxMultipartParts bounds the parts of a multipart body. It is not a
+// platform limit (a Graph call has a dozen parameters at most) but the
+// resource bound Go's own ParseMultipartForm applies, so that a body of
+// 200,000 tiny parts is refused before it costs hundreds of megabytes.
+const maxMultipartParts = 1000
+
 // errTooLarge marks a body over the limit.
 var errTooLarge = errors.New("request body too large")
 
@@ -155,7 +161,10 @@ func (d *decoded) readMultipart(body *bodyTap, boundary string, limit int64) (*v
 	}
 	lr := &io.LimitedReader{R: body, N: limit + 1}
 	mr := multipart.NewReader(lr, boundary)
-	for {
+	for parts := 0; ; parts++ {
+		if parts == maxMultipartParts {
+			return validator.Err(validator.KeyInvalid), "a multipart body of more than " + strconv.Itoa(maxMultipartParts) + " parts"
+		}
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil, ""
