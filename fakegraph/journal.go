@@ -151,6 +151,9 @@ func (j *Journal) After(seq uint64, limit int) []Event {
 func (j *Journal) after(seq uint64, limit int) []Event {
 	i := 0
 	if seq >= j.first {
+		if seq-j.first >= uint64(len(j.events)) {
+			return nil // also keeps seq-first+1 from overflowing (after=2^64-1)
+		}
 		i = int(seq - j.first + 1)
 	}
 	if i >= len(j.events) {
