@@ -82,7 +82,7 @@ func TestHandshakeFails(t *testing.T) {
 	if d := attemptOf(t, failed); d.Outcome != OutcomeFailed || !d.Dropped || !strings.Contains(d.Error, "verification failed") || failed.Status != 0 {
 		t.Errorf("undelivered event: %+v", d)
 	}
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 
 	// The control API shows the same reason.
 	code, body := control(t, s, "PUT", "webhook", `{"url":"`+bot.URL()+`"}`)
@@ -182,7 +182,7 @@ func TestWebhookDisabled(t *testing.T) {
 	if d := attemptOf(t, dropped); d.Outcome != OutcomeFailed || !d.Dropped || d.Attempt != 0 || !strings.Contains(d.Error, "set the webhook again") {
 		t.Errorf("event while disabled: %+v", d)
 	}
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 
 	if err := s.SetWebhook(WebhookConfig{URL: bot.URL()}); err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func TestPageSubscription(t *testing.T) {
 	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
 		t.Fatal(err)
 	}
-	bot.none(t) // message_reads is not subscribed
+	bot.noWebhookWithin(t, 100*time.Millisecond) // message_reads is not subscribed
 	if res := apiJSON(t, s, "DELETE", "/v26.0/me/subscribed_apps", nil); res.status != 200 {
 		t.Fatalf("unsubscribe: %s", res.raw)
 	}
@@ -229,7 +229,7 @@ func TestPageSubscription(t *testing.T) {
 	if d := attemptOf(t, e); !d.Dropped || !strings.Contains(d.Error, "subscribed_apps") {
 		t.Errorf("event to an unsubscribed Page: %+v", d)
 	}
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 }
 
 // TestFlakyBot: a bot failing half its requests at random and sometimes
@@ -476,13 +476,9 @@ func TestBatchedDelivery(t *testing.T) {
 	say(bob, "b1")
 	say(carla, "c1")
 	say(bob, "b2")
-	for s.Webhook().Pending != 5 {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "5 pending events", func() bool { return s.Webhook().Pending == 5 })
 	close(release)
-	for st := s.Webhook(); st.Delivered < 5; st = s.Webhook() {
-		time.Sleep(time.Millisecond)
-	}
+	waitUntil(t, "5 delivered events", func() bool { return s.Webhook().Delivered >= 5 })
 	mu.Lock()
 	defer mu.Unlock()
 	got := fmt.Sprint(posts)
