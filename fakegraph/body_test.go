@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,10 +123,14 @@ func TestJournalShortensSecrets(t *testing.T) {
 		"json, query":    `{"recipient":{"id":"` + alice + `"},"message":{"text":"hi"}}`,
 		"form":           "access_token=" + DefaultPageToken + "&appsecret_proof=" + proof + `&recipient={"id":"` + alice + `"}&message={"text":"hi"}`,
 		"refused, proof": `{"access_token":"` + DefaultPageToken + `","appsecret_proof":"` + proof + `","recipient":{"id":"` + alice + `"},"message":{}}`,
+		"batch":          "access_token=" + DefaultPageToken + "&batch=" + url.QueryEscape(`[{"method":"GET","relative_url":"me?access_token=`+DefaultPageToken+`&appsecret_proof=`+proof+`"},{"method":"POST","relative_url":"me/messages","body":"access_token=`+DefaultPageToken+`&appsecret_proof=`+proof+`&recipient={\"id\":\"`+alice+`\"}"}]`),
 	}
 	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
 			target := "/v26.0/me/messages"
+			if name == "batch" {
+				target = "/v26.0/"
+			}
 			if name == "json, query" {
 				target += "?access_token=" + DefaultPageToken + "&appsecret_proof=" + proof
 			}
@@ -135,10 +140,10 @@ func TestJournalShortensSecrets(t *testing.T) {
 			} else {
 				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
+			before := s.Journal().Last()
 			rec := httptest.NewRecorder()
 			s.Handler().ServeHTTP(rec, r)
-			ev := s.Journal().After(s.Journal().Last()-1, 1)[0]
-			entry, err := json.Marshal(ev)
+			entry, err := json.Marshal(s.Journal().After(before, 0)) // a batch's items too
 			require.NoError(t, err)
 			assert.NotContains(t, string(entry), proof, "the proof in full")
 			assert.NotContains(t, string(entry), DefaultPageToken, "the token in full")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -381,6 +382,9 @@ func requestRecord(params map[string]any, files []File) json.RawMessage {
 		if secretParams[k] {
 			v = redact(fmt.Sprint(v))
 		}
+		if k == "batch" {
+			v = redactBatch(v)
+		}
 		rec[k] = v
 	}
 	if len(files) > 0 {
@@ -397,6 +401,64 @@ func requestRecord(params map[string]any, files []File) json.RawMessage {
 // reads the journal (the control API, the web page) sees which token was
 // used, not the token.
 var secretParams = map[string]bool{"access_token": true, "appsecret_proof": true, "input_token": true}
+
+// redactBatch shortens the secrets batch items carry in their
+// relative_url query or urlencoded body (PLATFORM.md §9), in a copy.
+func redactBatch(v any) any {
+	items, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			out[i] = it
+			continue
+		}
+		c := make(map[string]any, len(m))
+		for k, x := range m {
+			c[k] = x
+		}
+		if u, ok := m["relative_url"].(string); ok {
+			if path, query, found := strings.Cut(u, "?"); found {
+				c["relative_url"] = path + "?" + redactQuery(query)
+			}
+		}
+		if b, ok := m["body"].(string); ok {
+			c["body"] = redactQuery(b)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// redactQuery shortens the secret parameters of a query string; one that
+// does not parse and names a secret is replaced whole.
+func redactQuery(q string) string {
+	vals, err := url.ParseQuery(q)
+	if err != nil {
+		for k := range secretParams {
+			if strings.Contains(q, k) {
+				return "…"
+			}
+		}
+		return q
+	}
+	changed := false
+	for k, vs := range vals {
+		if secretParams[k] {
+			for i := range vs {
+				vs[i] = redact(vs[i])
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return vals.Encode()
+}
 
 // redact shortens a secret to its first 6 characters and "…".
 func redact(token string) string {
