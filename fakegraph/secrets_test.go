@@ -1,8 +1,12 @@
 package fakegraph
 
 import (
+	"log/slog"
 	"net/url"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -65,4 +69,46 @@ func TestAppTokenNearMissesAreRefused(t *testing.T) {
 	assert.True(t, sameSecret("a|b", "a|b"))
 	assert.False(t, sameSecret("a|b", "a|c"))
 	assert.False(t, sameSecret("a|b", "a|bc"))
+}
+
+// TestLogsKeepSecretsOut: nothing the emulator logs, at any level, holds a
+// token, the app access token or a proof in full.
+func TestLogsKeepSecretsOut(t *testing.T) {
+	t.Parallel()
+	var buf lockedBuffer
+	s := New(WithLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	app := DefaultAppID + "|" + DefaultAppSecret
+	for _, target := range []string{
+		"/v26.0/me?access_token=" + DefaultPageToken + "&appsecret_proof=" + defaultProof,
+		"/v26.0/me?access_token=" + DefaultPageToken + "&appsecret_proof=" + defaultProof[:60] + "0000",
+		"/v26.0/me?access_token=" + DefaultPageToken + "x",
+		"/debug_token?input_token=" + DefaultPageToken + "&access_token=" + url.QueryEscape(app),
+		"/v99.0/me?access_token=" + DefaultPageToken,
+		"/_messemu/v1/pages",
+	} {
+		do(t, s, "GET", target, "", "")
+	}
+	s.Advance(-time.Hour) // a warning
+	out := buf.String()
+	assert.Contains(t, out, "virtual clock not moved", "the logger was in use")
+	for _, secret := range []string{DefaultPageToken, defaultProof, DefaultAppSecret} {
+		assert.NotContains(t, out, secret)
+	}
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
