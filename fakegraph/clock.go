@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -119,22 +118,23 @@ func (c *Clock) nowLocked() time.Time {
 // AdvanceClock moves the virtual clock forward by d and journals it; a move
 // the clock refuses (see Clock.TryAdvance) is an error and journals nothing.
 func (s *Server) AdvanceClock(d time.Duration) (time.Time, error) {
+	from := s.clock.Now()
 	now, err := s.clock.TryAdvance(d)
 	if err != nil {
 		return now, err
 	}
-	s.journalAdvance(now, d)
+	s.journalAdvance(from, now, d)
 	return now, nil
 }
 
 // AdvanceClockTo moves the virtual clock to t, as AdvanceClock does.
 func (s *Server) AdvanceClockTo(t time.Time) (time.Time, error) {
-	before := s.clock.Now()
+	from := s.clock.Now()
 	now, err := s.clock.TrySet(t)
 	if err != nil {
 		return now, err
 	}
-	s.journalAdvance(now, now.Sub(before))
+	s.journalAdvance(from, now, now.Sub(from))
 	return now, nil
 }
 
@@ -149,10 +149,6 @@ func (s *Server) Advance(d time.Duration) time.Time {
 	return now
 }
 
-func (s *Server) journalAdvance(now time.Time, d time.Duration) {
-	detail, err := json.Marshal(map[string]string{"advanced": d.String()})
-	if err != nil {
-		detail = nil
-	}
-	s.journal.Append(Event{Time: now, Kind: KindControl, API: "clock", Accepted: true, Detail: detail})
+func (s *Server) journalAdvance(from, now time.Time, d time.Duration) {
+	s.journalControl(ChangeClock, "", "", map[string]any{"advanced": d.String(), "from": from.UTC(), "to": now.UTC()})
 }

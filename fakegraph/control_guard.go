@@ -174,6 +174,6 @@ func (s *Server) allowControl(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	s.log.Warn("control API request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err.Error())
-	writeControl(w, nil, &ControlError{Status: http.StatusForbidden, Message: err.Error()})
+	writeControl(w, nil, &controlStatus{http.StatusForbidden, err.Error()})
 	return false
 }

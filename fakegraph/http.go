@@ -8,8 +8,10 @@ import (
 // serveHTTP splits the control API (under /_messemu/) from the Graph API.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w = drainFirst(w, r) // body.go: a refused body is read before the answer
-	if strings.HasPrefix(r.URL.Path, controlPrefix) || r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
-		s.serveControl(w, r)
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
+		if s.allowControl(w, r) { // control_guard.go: this machine's tools only
+			s.control.ServeHTTP(w, r)
+		}
 		return
 	}
 	if r.Method == http.MethodOptions {

@@ -14,8 +14,8 @@ import (
 // and later sends with it are refused (stateView.Persona).
 func (s *Server) personaRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/personas", api: "personas", handle: s.createPersona},
-		{method: "GET", pattern: "{page}/personas", api: "personas", handle: s.listPersonas},
+		{method: "POST", pattern: "{page}/personas", op: "createPersona", api: APIPersonas, handle: s.createPersona},
+		{method: "GET", pattern: "{page}/personas", op: "listPersonas", api: APIPersonas, handle: s.listPersonas},
 	}
 }
 
@@ -194,13 +194,4 @@ func (s *Server) PersonaByID(pageID, id string) (Persona, bool) {
 		return Persona{}, false
 	}
 	return *p, true
-}
-
-// ctlPersonas lists every persona of the Page, deleted ones marked.
-func (s *Server) ctlPersonas(c *controlCall) (any, error) {
-	all, err := s.allPersonas(c.pageID)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"data": all}, nil
 }

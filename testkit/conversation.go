@@ -14,14 +14,17 @@ import (
 
 // NextMessage waits for the bot's next accepted message to the user (the
 // journal's next accepted Send API call with a message for them) and
-// returns it. Sender actions and refused sends are skipped; a refused send
-// shows in the failure message. When nothing comes within the timeout
-// (DefaultTimeout, or the Timeout option) the test fails with the
-// conversation so far.
+// returns it. Sender actions are skipped. A send to the user that the
+// platform refuses fails the test at once, with the violation; when
+// nothing comes within the timeout (DefaultTimeout, or the Timeout option)
+// the test fails with the conversation so far.
 func (u *User) NextMessage(t TB) Message {
 	t.Helper()
-	m, ok := u.next(u.emu.timeout)
-	if !ok {
+	m, refused, ok := u.next(u.emu.timeout, true)
+	switch {
+	case refused != nil:
+		t.Fatalf("testkit: the platform refused the bot's send to %s: %s\n%s", u.info.FirstName, refusal(*refused), u.transcript())
+	case !ok:
 		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s", u.info.FirstName, u.emu.timeout, u.transcript())
 	}
 	return m
@@ -30,41 +33,61 @@ func (u *User) NextMessage(t TB) Message {
 // NoMessage checks that the bot sends the user nothing more within d.
 func (u *User) NoMessage(t TB, d time.Duration) {
 	t.Helper()
-	if m, ok := u.next(d); ok {
+	if m, _, ok := u.next(d, false); ok {
 		t.Errorf("testkit: the bot sent %s %s, want no message.\n%s", u.info.FirstName, m, u.transcript())
 	}
 }
 
-// next waits up to d for the next bot message to u.
-func (u *User) next(d time.Duration) (Message, bool) {
+// next waits up to d for the next bot message to u; with stopOnRefusal
+// it returns a refused send to u as soon as it is journalled.
+func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Event, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	u.mu.Lock()
-	defer u.mu.Unlock()
+	u.st.mu.Lock()
+	defer u.st.mu.Unlock()
 	j := u.emu.srv.Journal()
 	for {
-		evs, err := j.Wait(ctx, u.cursor, 0)
-		for _, ev := range evs {
-			u.cursor = ev.Seq
+		evs, err := j.Wait(ctx, u.st.cursor, 0)
+		for i := range evs {
+			ev := evs[i]
+			u.st.cursor = ev.Seq
+			if stopOnRefusal && u.isRefusedSend(&ev) {
+				return Message{}, &ev, false
+			}
 			if !u.isBotMessage(&ev) {
 				continue
 			}
 			m, merr := newMessage(u, ev)
 			if merr != nil {
-				u.emu.t.Errorf("testkit: %v", merr)
+				u.tb().Errorf("testkit: %v", merr)
 				continue
 			}
-			return m, true
+			return m, nil, true
 		}
 		if err != nil {
-			return Message{}, false
+			return Message{}, nil, false
 		}
 	}
 }
 
+// isRefusedSend reports a Send API call to u that the platform refused
+// by its rules (a refusal forced by a fault rule is the test's doing).
+func (u *User) isRefusedSend(ev *fakegraph.Event) bool {
+	if ev.Kind != fakegraph.KindRequest || ev.Accepted || ev.API != fakegraph.APISend ||
+		ev.PSID != u.info.PSID || ev.PageID != u.emu.page.ID {
+		return false
+	}
+	for _, v := range ev.Violations {
+		if v.Rule == fakegraph.FaultRuleName {
+			return false
+		}
+	}
+	return true
+}
+
 // isBotMessage reports an accepted Send API message to u.
 func (u *User) isBotMessage(ev *fakegraph.Event) bool {
-	return ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.API == "send" &&
+	return ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.API == fakegraph.APISend &&
 		ev.MID != "" && ev.PSID == u.info.PSID && ev.PageID == u.emu.page.ID
 }
 
@@ -135,9 +158,6 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 	t := Turn{Seq: ev.Seq, Time: ev.Time}
 	switch ev.Kind {
 	case fakegraph.KindUserAction:
-		if ev.API == "delivery" {
-			return t, false // automatic receipts, not something the user did
-		}
 		t.From = u.info.FirstName
 		t.Text = userAction(ev)
 	case fakegraph.KindRequest:
@@ -175,44 +195,42 @@ func userAction(ev fakegraph.Event) string {
 	if err := dec.Decode(&body); err != nil {
 		body = nil
 	}
-	switch ev.API {
-	case "message":
+	d, _ := ev.UserAction()
+	switch d.Action {
+	case fakegraph.ActionMessage:
 		if s := summarize(body); s != "" {
 			return s
 		}
-	case "quick_reply":
+	case fakegraph.ActionQuickReply:
 		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
-	case "postback":
+	case fakegraph.ActionPostback:
 		return fmt.Sprintf("[taps button %q]", str(body["button"]))
-	case "get_started":
+	case fakegraph.ActionGetStarted:
 		return "[taps Get Started]"
-	case "menu":
+	case fakegraph.ActionMenu:
 		return fmt.Sprintf("[taps menu item %q]", str(body["menu"]))
-	case "reaction":
+	case fakegraph.ActionIceBreaker:
+		return fmt.Sprintf("[taps ice breaker %q]", str(body["ice_breaker"]))
+	case fakegraph.ActionReaction:
 		if str(body["action"]) == "unreact" {
 			return "[removes a reaction]"
 		}
 		return fmt.Sprintf("[reacts %s]", firstOf(str(body["reaction"]), str(body["emoji"])))
-	case "read":
+	case fakegraph.ActionRead:
 		return "[reads the thread]"
-	case "referral":
+	case fakegraph.ActionReferral:
 		return fmt.Sprintf("[arrives from %s ref %q]", str(body["source"]), str(body["ref"]))
-	case "optin":
+	case fakegraph.ActionOptin:
 		return fmt.Sprintf("[opts in%s]", detailText(ev.Request))
 	}
-	return "[" + ev.API + detailText(ev.Request) + "]"
+	return "[" + string(d.Action) + detailText(ev.Request) + "]"
 }
 
 // webhookFailure renders a failed webhook delivery attempt: the field,
 // the attempt, the reason and what the bot answered.
 func webhookFailure(ev fakegraph.Event) string {
-	var d struct {
-		Attempt int    `json:"attempt"`
-		Outcome string `json:"outcome"`
-		Error   string `json:"error"`
-		Answer  string `json:"answer"`
-	}
-	if err := json.Unmarshal(ev.Detail, &d); err != nil || d.Error == "" {
+	d, ok := ev.Attempt()
+	if !ok || d.Error == "" {
 		return "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
 	}
 	s := fmt.Sprintf("[%s webhook, attempt %d: %s", ev.API, d.Attempt, d.Error)

@@ -33,7 +33,7 @@ func (e *Emulator) checkViolations(t TB, sev validator.Severity, verb string) bo
 	for _, ev := range evs {
 		var lines []string
 		for _, v := range ev.Violations {
-			if v.Severity != sev || v.Rule == "fault" {
+			if v.Severity != sev || v.Rule == fakegraph.FaultRuleName {
 				continue
 			}
 			lines = append(lines, violationLine(v))
@@ -110,8 +110,8 @@ func (e *Emulator) AddFault(f Fault) string {
 // RemoveFault deletes a fault rule by id.
 func (e *Emulator) RemoveFault(id string) {
 	e.t.Helper()
-	if !e.srv.RemoveFault(id) {
-		e.fatalf("RemoveFault: no fault rule %q", id)
+	if err := e.srv.RemoveFault(id); err != nil {
+		e.fatalf("RemoveFault: %v", err)
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestConcurrentIdentityState has 32 goroutines create personas and
+// TestConcurrentProfilePersonasLabels has 32 goroutines create personas and
 // labels, label users, unlabel, delete and read at once (run it with
 // -race); the state at the end is exactly what the calls add up to.
-func TestConcurrentIdentityState(t *testing.T) {
+func TestConcurrentProfilePersonasLabels(t *testing.T) {
 	t.Parallel()
 	s := New()
 	users := []string{alice, bob, carla}
@@ -154,7 +154,7 @@ func TestConcurrentIdentityState(t *testing.T) {
 		t.Errorf("paged personas (-want +got):\n%s", diff)
 	}
 	// 32 × (2 + 2·2) label changes, each an inbox_labels event.
-	n := len(s.Journal().Find(0, func(e *Event) bool { return e.API == APIInboxLabels }))
+	n := len(s.Journal().Find(0, func(e *Event) bool { return e.API == FieldInboxLabels }))
 	if n != workers*6 {
 		t.Errorf("%d inbox_labels events, want %d", n, workers*6)
 	}
