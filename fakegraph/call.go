@@ -33,6 +33,7 @@ type call struct {
 	appToken bool
 	route    *route
 	now      time.Time
+	start    time.Time // wall clock, for the log line's latency
 
 	header http.Header // where the answer's headers go
 
@@ -95,10 +96,13 @@ func paramString(v any) (string, bool) {
 }
 
 var (
-	versionPattern   = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
-	ruleOldVersion   = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
-	ruleFilePart     = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
-	ruleRequestShape = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
+	versionPattern = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
+	ruleOldVersion = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
+	ruleFilePart   = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
+	// ruleMultipartClose: a multipart body without its closing boundary
+	// is read to its end (W, PLATFORM.md D27).
+	ruleMultipartClose = validator.Rule{Name: "multipart.closing-boundary", Source: "PLATFORM.md D27"}
+	ruleRequestShape   = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
 )
 
 // serveGraph runs a Graph API request through the whole pipeline: version,
@@ -110,7 +114,7 @@ func (s *Server) serveGraph(r *http.Request) response {
 // serveGraphInto is serveGraph writing the answer's headers into h (the
 // ResponseWriter's own, for a plain request: no copy on the hot path).
 func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) {
-	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now(), header: h}
+	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now(), start: time.Now(), header: h}
 	if c.method == http.MethodHead {
 		c.method = http.MethodGet
 	}
@@ -147,9 +151,15 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
 	c.params, c.decoded = d.params, d
+	if d.unclosed {
+		c.warn("", ruleMultipartClose, "the multipart body has no closing boundary; its parts were read to the end of the body")
+	}
 	for _, f := range d.files {
-		// The platform reads the file from the part named filedata (§3).
-		if f.Field != "filedata" {
+		// The platform reads the file from the part named filedata (§3);
+		// a lone file part named otherwise is not the upload. Two or more
+		// file parts, whatever their names, are file-count where a file
+		// is read (attachments.go).
+		if f.Field != "filedata" && len(d.files) == 1 {
 			c.warn(f.Field, ruleFilePart, "a file part named "+f.Field+" is ignored; the platform reads filedata")
 			continue
 		}
@@ -349,6 +359,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		Request: req, Response: body, Violations: c.violations, MID: c.mid,
 		Thread: s.threadState(pageID, c.psid, c.now),
 	})
+	s.logCall(ev, c.start)
 	if c.message != nil && accepted {
 		s.mu.Lock()
 		c.message.Seq = ev.Seq

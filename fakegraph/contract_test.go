@@ -44,7 +44,15 @@ func TestResponsesFitTheSpec(t *testing.T) {
 		{"ControlClock", "POST", "/_messemu/v1/clock/advance", `{"duration":"1h"}`},
 		{"ControlClock", "GET", "/_messemu/v1/clock", ""},
 		{"ControlJournalPage", "GET", "/_messemu/v1/journal?after=0", ""},
+		{"ControlConversation", "GET", "/_messemu/v1/users/" + alice + "/thread", ""},
+		{"JournalEvent", "GET", "/_messemu/v1/journal/1", ""},
+		{"ControlPageList", "GET", "/_messemu/v1/pages", ""},
+		{"ControlRateLimits", "POST", "/_messemu/v1/rate_limits", `{"enabled":false}`},
+		{"ControlUser", "PATCH", "/_messemu/v1/users/" + alice, `{"locale":"fr_FR"}`},
 		{"ControlOK", "POST", "/_messemu/v1/reset", ""},
+		{"ControlProductList", "POST", "/_messemu/v1/products", `{"id":"4730587393621832","name":"Blue mug"}`},
+		{"ControlProductList", "GET", "/_messemu/v1/products", ""},
+		{"ControlOK", "DELETE", "/_messemu/v1/products", ""},
 	}
 	for _, tc := range cases {
 		if !schemas.Has(tc.schema) {

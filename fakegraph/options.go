@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -27,8 +28,10 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
-	controlToken   string   // control_guard.go
-	timeouts       Timeouts // timeouts.go
+	home           http.Handler // "/" for browsers (home.go)
+	products       []Product    // products.go
+	controlToken   string       // control_guard.go
+	timeouts       Timeouts     // timeouts.go
 }
 
 func defaultOptions() options {

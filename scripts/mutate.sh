@@ -36,7 +36,7 @@ mutations=(
   "appsecret_proof journalled in full%fakegraph/call.go%\"appsecret_proof\": true, %\"appsecret_proof\": false, %./fakegraph%ShortensSecrets"
   "multipart parts unbounded%fakegraph/decode.go%if parts == maxMultipartParts \{%if parts < 0 {%./fakegraph%ManyParts"
   "intercept without a read timeout%fakegraph/intercept/proxy.go%\t\tReadTimeout:       read,\n\t\tIdleTimeout:       idle,\n\t\tErrorLog:          log%\t\tIdleTimeout:       idle,\n\t\tErrorLog:          log%./fakegraph/intercept%SlowBody"
-  "page token in the start-up log%cmd/messemu/serve.go%\"page_id\", page.ID, \"control\"%\"page_id\", page.ID, \"page_token\", page.Token, \"control\"%./cmd/messemu%PageTokenOut"
+  "page token in the start-up log%cmd/messemu/startup.go%\"control\", srv.URL\(\)\+\"/_messemu/v1/\", \"page_id\", srv.Pages\(\)\[0\].ID\)%\"control\", srv.URL()+\"/_messemu/v1/\", \"page_id\", srv.Pages()[0].ID, \"page_token\", srv.Pages()[0].Token)%./cmd/messemu%PageTokenOut"
 )
 
 filter="${1:-}"

@@ -39,7 +39,8 @@ type serveConfig struct {
 	verifyToken  string
 	noDemoBot    bool
 	noReceipts   bool
-	controlToken string // serve_exposure.go
+	products     []fakegraph.Product // serve_products.go
+	controlToken string              // serve_exposure.go
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -57,6 +58,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
+	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	c.webhookFlags(fs)
 	c.exposureFlags(fs)
@@ -106,6 +108,7 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithRateLimits(c.rateLimits),
 		fakegraph.WithJournalLimit(c.journalLimit),
 		fakegraph.WithVerifyToken(c.verifyToken),
+		fakegraph.WithProducts(c.products...),
 	}
 	opts = append(opts, c.exposureOptions()...)
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
@@ -164,10 +167,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--intercept: %w (closing: %v)", err, closeErr)
 		}
 	}
-	page := srv.Pages()[0]
-	log.Info("messemu is serving", "url", srv.URL(), "graph", srv.URL()+"/"+fakegraph.LatestVersion,
-		"page_id", page.ID, "control", srv.URL()+"/_messemu/v1/")
-	fmt.Fprintf(stdout, "messemu %s serving on %s (page %s, token %s)\n", version, srv.URL(), page.ID, page.Token)
+	if err := printStartup(srv, &cfg, stdout, log); err != nil {
+		return fmt.Errorf("%w (closing: %v)", err, srv.Close())
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
