@@ -5,8 +5,8 @@
 # exits 1 if one survives or no longer applies (the code moved: update its
 # pattern). Files are restored after each run, and on interrupt.
 #
-#   scripts/mutate.sh            every mutation (a few minutes)
-#   scripts/mutate.sh tag        only those whose name contains "tag"
+#   .ci/mutate.sh            every mutation (a few minutes)
+#   .ci/mutate.sh tag        only those whose name contains "tag"
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

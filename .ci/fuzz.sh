@@ -2,7 +2,7 @@
 # Runs every fuzz target of the module for FUZZTIME each (default 5s; CI
 # uses the default). `go test -fuzz` takes one target of one package at a
 # time, so the targets are found and run one by one. For a long run before a
-# release: FUZZTIME=10m scripts/fuzz.sh (or one target:
+# release: FUZZTIME=10m .ci/fuzz.sh (or one target:
 # go test -run '^$' -fuzz '^FuzzControlRequest$' -fuzztime 1h ./fakegraph).
 # A failing input is written under the package's testdata/fuzz/ and then
 # replays in every plain `go test`.
