@@ -84,11 +84,18 @@ func (s *Server) ctlPostback(c *controlCall) (any, error) {
 		Title      string `json:"title"`
 		Menu       string `json:"menu"`
 		GetStarted bool   `json:"get_started"`
+		IceBreaker string `json:"ice_breaker"`
 	}
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
 	psid := c.vars["psid"]
+	if req.IceBreaker != "" {
+		if req.Title != "" || req.Menu != "" || req.GetStarted {
+			return nil, badRequest("give ice_breaker alone")
+		}
+		return s.UserTapsIceBreaker(c.pageID, psid, req.IceBreaker)
+	}
 	switch {
 	case req.GetStarted && req.Title == "" && req.Menu == "":
 		return s.UserTapsGetStarted(c.pageID, psid)
@@ -97,7 +104,7 @@ func (s *Server) ctlPostback(c *controlCall) (any, error) {
 	case req.Title != "" && req.Menu == "" && !req.GetStarted:
 		return s.UserTapsButton(c.pageID, psid, req.Title)
 	}
-	return nil, badRequest(`give one of {"title": button title}, {"menu": menu item title} or {"get_started": true}`)
+	return nil, badRequest(`give one of {"title": button title}, {"menu": menu item title}, {"ice_breaker": question} or {"get_started": true}`)
 }
 
 func (s *Server) ctlReaction(c *controlCall) (any, error) {

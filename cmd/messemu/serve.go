@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/webui"
 )
 
 // serveConfig is what `messemu serve` runs with: flags, each also read from
@@ -39,6 +40,7 @@ type serveConfig struct {
 	verifyToken  string
 	noDemoBot    bool
 	noReceipts   bool
+	allowOrigin  string // web UI websocket: more origins, comma-separated
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -57,6 +59,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
+	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
 	c.webhookFlags(fs)
 }
 
@@ -138,7 +141,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		debug.SetGCPercent(200)
 	}
 	srv := fakegraph.New(cfg.serverOptions(log)...)
-	if err := srv.Start(cfg.addr); err != nil {
+	ui := webui.New(srv, webui.WithLogger(log), webui.WithAllowedOrigins(strings.Split(cfg.allowOrigin, ",")...))
+	defer ui.Close()
+	if err := srv.StartWith(cfg.addr, ui.Wrap); err != nil {
 		return err
 	}
 	if cfg.pprofAddr != "" {
@@ -161,7 +166,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	page := srv.Pages()[0]
-	log.Info("messemu is serving", "url", srv.URL(), "graph", srv.URL()+"/"+fakegraph.LatestVersion,
+	log.Info("messemu is serving", "url", srv.URL(), "web_ui", srv.URL()+"/", "graph", srv.URL()+"/"+fakegraph.LatestVersion,
 		"page_id", page.ID, "page_token", page.Token, "control", srv.URL()+"/_messemu/v1/")
 	fmt.Fprintf(stdout, "messemu %s serving on %s (page %s, token %s)\n", version, srv.URL(), page.ID, page.Token)
 
