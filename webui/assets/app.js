@@ -34,6 +34,7 @@ function connect() {
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('after', String(app.model.lastSeq));
   ws = new WebSocket(url);
+  app.ws = ws;
   ws.onopen = () => { backoff = 250; setConn('live', 'ok'); };
   ws.onmessage = e => {
     let f;
@@ -96,6 +97,8 @@ function onEvents(evs) {
   for (const ev of evs) {
     if (ev.kind === 'control' || ev.kind === 'alert') { refetch('users'); refetch('controls'); }
     if (ev.kind === 'control' && (ev.api === 'reset' || ev.detail?.change === 'reset')) { refetch('profile'); refetch('personas'); }
+    // A user's action moves their messaging window: the list says where.
+    if ((ev.kind === 'user_action' && !['delivery', 'read', 'message_deliveries', 'message_reads'].includes(ev.api)) && app.caughtUp) refetch('users');
     if (ev.kind === 'user_action' && ev.psid && !app.users.has(ev.psid) && ev.page_id === app.pageId) refetch('users');
     if (ev.kind === 'user_action' || ev.kind === 'webhook') refetch('controls');
     if (ev.kind === 'request' && ev.accepted) {

@@ -3,6 +3,7 @@
 // warnings amber.
 import { h, clear, json, fmtTime } from './dom.js';
 import { problems } from './model.js';
+import { errorText } from './render.js';
 
 /** rows drawn at first; older ones come with "show earlier". */
 const WINDOW = 400;
@@ -121,7 +122,7 @@ export class Inspector {
         h('code', { class: 'v-path' }, v.path || '(request)'), ' ', h('span', { class: 'v-rule' }, v.rule),
         v.limit !== undefined && v.limit !== null && v.limit !== '' ? h('span', { class: 'v-limit' }, ` limit ${v.limit}`) : null),
       v.detail ? h('div', { class: 'v-detail' }, v.detail) : null,
-      v.error ? h('div', { class: 'v-error' }, `(#${v.error.code}${v.error.error_subcode ? '/' + v.error.error_subcode : ''}) ${v.error.message || ''}`) : null,
+      v.error ? h('div', { class: 'v-error' }, errorText(v.error)) : null,
       v.source ? h('div', { class: 'v-source muted' }, v.source) : null)));
   }
 
@@ -129,7 +130,7 @@ export class Inspector {
     const parts = [];
     const block = (title, v) => v !== undefined && v !== null ? [h('div', { class: 'jl' }, title), h('pre', { class: 'json' }, json(v))] : null;
     parts.push(block('request', ev.request), block('response', ev.response), block('detail', ev.detail), block('thread', ev.thread));
-    if (p.refused && ev.response?.error) parts.unshift(h('div', { class: 'v-error' }, `(#${ev.response.error.code}) ${ev.response.error.message}`));
+    if (p.refused && ev.response?.error) parts.unshift(h('div', { class: 'v-error' }, errorText(ev.response.error)));
     return h('div', { class: 'ev-body' }, parts);
   }
 }

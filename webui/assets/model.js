@@ -85,7 +85,7 @@ export class Model {
   push(t, item) {
     t.items.push(item);
     if (item.mid) t.byMid.set(item.mid, item);
-    if (item.text !== undefined) { t.lastText = item.text; t.lastFrom = item.from; }
+    if (item.text !== undefined && !item.refused) { t.lastText = item.text; t.lastFrom = item.from; }
     this.touch(t, item);
   }
 

@@ -42,7 +42,7 @@ export function item(it, ctx) {
   if (it.refused) {
     meta.push(h('span', { class: 'badge bad', title: 'the platform refused this request; the user never saw it' }, 'Not sent'));
     const err = it.error;
-    if (err) meta.push(h('span', { class: 'err-text' }, `(#${err.code}${err.error_subcode ? '/' + err.error_subcode : ''}) ${err.message || ''}`));
+    if (err) meta.push(h('span', { class: 'err-text' }, errorText(err)));
   }
   if (warn.length) {
     meta.push(h('span', { class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
@@ -55,6 +55,13 @@ export function item(it, ctx) {
   row.append(col);
   if (!it.refused && it.mid) row.append(tools(it, ctx));
   return row;
+}
+
+/** errorText is a Graph error as a developer reads it: code, subcode, text. */
+export function errorText(err) {
+  const msg = String(err.message || '');
+  if (msg.startsWith('(#')) return msg + (err.error_subcode ? ` (subcode ${err.error_subcode})` : '');
+  return `(#${err.code}${err.error_subcode ? '/' + err.error_subcode : ''}) ${msg}`;
 }
 
 function tools(it, ctx) {
