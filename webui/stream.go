@@ -20,7 +20,7 @@ import (
 
 // frameEvents bounds the events of one frame, so a page catching up on a
 // long journal draws as it goes.
-const frameEvents = 500
+const frameEvents = 1000
 
 // readLimit bounds what a page may send; it sends nothing but pongs.
 const readLimit = 4 << 10

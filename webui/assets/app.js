@@ -48,7 +48,11 @@ function connect() {
     const fresh = [];
     for (const ev of f.events || []) if (app.model.apply(ev)) fresh.push(ev);
     if (fresh.length) onEvents(fresh);
-    if (!app.caughtUp && app.model.lastSeq >= (f.last_seq || 0)) { app.caughtUp = true; document.body.dataset.ready = 'true'; }
+    if (!app.caughtUp && app.model.lastSeq >= (f.last_seq || 0)) {
+      app.caughtUp = true;
+      // Ready once the journal so far is drawn (the frame after the draw).
+      requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.ready = 'true'; app.readyAt = performance.now(); }));
+    }
     scheduleDraw();
   };
   ws.onclose = () => {
@@ -110,7 +114,8 @@ function onEvents(evs) {
 }
 
 function scheduleDraw() {
-  if (drawQueued) return;
+  // While catching up on a long journal, draw once at the end.
+  if (drawQueued || (!app.caughtUp && ws)) return;
   drawQueued = true;
   requestAnimationFrame(() => { drawQueued = false; draw(); });
 }
@@ -427,6 +432,7 @@ async function start() {
     redraw: scheduleDraw,
   });
   wire();
+  connect(); // the journal streams in while the lists load
   try {
     const pages = await get('pages');
     app.pages = pages.data || [];
@@ -437,7 +443,6 @@ async function start() {
     await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.controls()]);
   } catch (err) { toast('messemu: ' + err.message); }
   app.inspector.setUser(app.psid);
-  connect();
   scheduleDraw();
   setInterval(async () => { try { await app.controls.loadClock(); drawTop(); drawWindow(app.users.get(app.psid)); } catch { /* offline: the stream says so */ } }, 30000);
 }

@@ -46,11 +46,12 @@ export class Inspector {
     const keep = this.filter();
     const stick = this.list.parentElement.scrollHeight - this.list.parentElement.scrollTop - this.list.parentElement.clientHeight < 60;
     const frag = document.createDocumentFragment();
-    for (const ev of this.pending) if (keep(ev)) frag.append(this.row(ev));
+    // Only the newest rows are drawn: more would be removed at once.
+    for (const ev of this.pending.filter(keep).slice(-this.shown)) frag.append(this.row(ev));
     this.pending = [];
     this.list.append(frag);
-    let extra = this.list.querySelectorAll(':scope > li.ev').length - this.shown;
-    while (extra-- > 0) this.list.querySelector(':scope > li.ev').remove();
+    const rows = this.list.querySelectorAll(':scope > li.ev');
+    for (let i = 0; i < rows.length - this.shown; i++) rows[i].remove();
     this.moreButton();
     if (stick) this.list.parentElement.scrollTop = this.list.parentElement.scrollHeight;
   }
