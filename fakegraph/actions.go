@@ -13,26 +13,6 @@ import (
 // user_action event carrying its webhook event, and so reaches the bot
 // when its field is subscribed.
 
-// recordUserAction journals a user action that fires field with ev.
-func (s *Server) recordUserAction(now time.Time, pageID, psid, api, mid string, request any, field string, ev *MessagingEvent) (Event, error) {
-	req, err := json.Marshal(request)
-	if err != nil {
-		return Event{}, err
-	}
-	rec := userActionRecord{Field: field}
-	if ev != nil {
-		if rec.Event, err = json.Marshal(ev); err != nil {
-			return Event{}, err
-		}
-	}
-	detail, err := json.Marshal(rec)
-	if err != nil {
-		return Event{}, err
-	}
-	return s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: psid, API: api,
-		Accepted: true, Request: req, MID: mid, Detail: detail}), nil
-}
-
 // userEvent is an event from the user to the Page.
 func userEvent(pageID, psid string, now time.Time) *MessagingEvent {
 	return &MessagingEvent{Sender: &Party{ID: psid}, Recipient: Party{ID: pageID}, Timestamp: millis(now)}
@@ -80,24 +60,24 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	last := p.lastPageMessage(psid)
 	if last == nil {
 		s.mu.Unlock()
-		return Message{}, badRequest("the bot has sent " + u.Name + " nothing, so there is no quick reply to tap")
+		return Message{}, fail(ErrNoQuickReply, "the bot has sent "+u.Name+" nothing, so there is no quick reply to tap")
 	}
 	if thread := p.threads[psid]; thread[len(thread)-1] != last {
 		// Quick replies go away once the user taps one or writes.
 		s.mu.Unlock()
-		return Message{}, badRequest("the quick replies of the bot's last message to " + u.Name + " are gone: the user has answered or written since")
+		return Message{}, fail(ErrNoQuickReply, "the quick replies of the bot's last message to "+u.Name+" are gone: the user has answered or written since")
 	}
 	var body struct {
 		QuickReplies []sentQuickReply `json:"quick_replies"`
 	}
 	if err := json.Unmarshal(last.Body, &body); err != nil || len(body.QuickReplies) == 0 {
 		s.mu.Unlock()
-		return Message{}, badRequest("the bot's last message to " + u.Name + " (" + last.MID + ") has no quick replies")
+		return Message{}, fail(ErrNoQuickReply, "the bot's last message to "+u.Name+" ("+last.MID+") has no quick replies")
 	}
 	qr, ok := pickQuickReply(body.QuickReplies, titleOrIndex)
 	if !ok {
 		s.mu.Unlock()
-		return Message{}, badRequest("no quick reply " + strconv.Quote(titleOrIndex) + " in the bot's last message; it offers " + quickReplyList(body.QuickReplies))
+		return Message{}, fail(ErrNoQuickReply, "no quick reply "+strconv.Quote(titleOrIndex)+" in the bot's last message; it offers "+quickReplyList(body.QuickReplies))
 	}
 	text, payload := textOf(qr.Title), textOf(qr.Payload)
 	switch qr.ContentType {
@@ -119,7 +99,7 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
 	req := map[string]string{"quick_reply": titleOrIndex}
-	return s.finishUserMessage(m, now, "quick_reply", req, ev)
+	return s.finishUserMessage(m, now, ActionQuickReply, req, ev)
 }
 
 // storeUserMessage stores a user's message; s.mu must be held.
@@ -135,8 +115,8 @@ func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *Web
 }
 
 // finishUserMessage journals a stored user message and returns it.
-func (s *Server) finishUserMessage(m *Message, now time.Time, api string, req any, ev *MessagingEvent) (Message, error) {
-	je, err := s.recordUserAction(now, m.PageID, m.PSID, api, m.MID, req, FieldMessages, ev)
+func (s *Server) finishUserMessage(m *Message, now time.Time, action Action, req any, ev *MessagingEvent) (Message, error) {
+	je, err := s.journalUserAction(now, m.PageID, m.PSID, action, FieldMessages, m.MID, req, ev)
 	if err != nil {
 		return Message{}, err
 	}
@@ -217,23 +197,23 @@ func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
 	if found == nil {
 		s.mu.Unlock()
 		if other != "" {
-			return Postback{}, badRequest("the button " + strconv.Quote(title) + " is a " + other + " button: tapping it sends no postback")
+			return Postback{}, fail(ErrNoButton, "the button "+strconv.Quote(title)+" is a "+other+" button: tapping it sends no postback")
 		}
-		return Postback{}, badRequest("no postback button " + strconv.Quote(title) + " in the bot's messages to " + u.Name)
+		return Postback{}, fail(ErrNoButton, "no postback button "+strconv.Quote(title)+" in the bot's messages to "+u.Name)
 	}
 	pb := Postback{MID: s.ids.MID(), Title: title, Payload: textOf(found.Payload)}
-	return s.postback(p, u, pb, "postback", map[string]string{"button": title})
+	return s.postback(p, u, pb, ActionPostback, map[string]string{"button": title})
 }
 
 // postback touches the window and journals a postback; s.mu is held and
 // released.
-func (s *Server) postback(p *pageState, u *User, pb Postback, api string, req any) (Postback, error) {
+func (s *Server) postback(p *pageState, u *User, pb Postback, action Action, req any) (Postback, error) {
 	now := s.clock.Now()
 	touch(u, now, false)
 	s.mu.Unlock()
 	ev := userEvent(p.ID, u.PSID, now)
 	ev.Postback = &pb
-	if _, err := s.recordUserAction(now, p.ID, u.PSID, api, pb.MID, req, FieldPostbacks, ev); err != nil {
+	if _, err := s.journalUserAction(now, p.ID, u.PSID, action, FieldPostbacks, pb.MID, req, ev); err != nil {
 		return Postback{}, err
 	}
 	return pb, nil
@@ -275,7 +255,7 @@ func messageButtons(body json.RawMessage) []sentButton {
 func (s *Server) UserTapsGetStarted(pageID, psid string) (Postback, error) {
 	payload, ok := s.GetStarted(pageID)
 	if !ok {
-		return Postback{}, badRequest("the Page has no Get Started button: the bot sets one with POST /me/messenger_profile {\"get_started\":{\"payload\":…}}")
+		return Postback{}, fail(ErrNoButton, "the Page has no Get Started button: the bot sets one with POST /me/messenger_profile {\"get_started\":{\"payload\":…}}")
 	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
@@ -285,18 +265,18 @@ func (s *Server) UserTapsGetStarted(pageID, psid string) (Postback, error) {
 	}
 	pb := Postback{MID: s.ids.MID(), Title: "Get Started", Payload: payload, Referral: p.referrals[psid]}
 	delete(p.referrals, psid)
-	return s.postback(p, u, pb, "get_started", map[string]string{"get_started": payload})
+	return s.postback(p, u, pb, ActionGetStarted, map[string]string{"get_started": payload})
 }
 
 // UserTapsMenu makes a test user tap a postback item of the persistent
 // menu they see (their own menu over the Page's, in their locale).
 func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
 	if title == "" {
-		return Postback{}, badRequest("a menu item needs its title")
+		return Postback{}, invalid("a menu item needs its title")
 	}
 	menu, ok := s.PersistentMenu(pageID, psid)
 	if !ok || len(menu.CallToActions) == 0 {
-		return Postback{}, badRequest("user " + psid + " sees no persistent menu: the bot sets one with the Messenger Profile API")
+		return Postback{}, fail(ErrNoButton, "user "+psid+" sees no persistent menu: the bot sets one with the Messenger Profile API")
 	}
 	var item *MenuItem
 	var titles []string
@@ -309,9 +289,9 @@ func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
 	}
 	switch {
 	case item == nil:
-		return Postback{}, badRequest("no menu item " + strconv.Quote(title) + "; the menu has " + strings.Join(titles, ", "))
+		return Postback{}, fail(ErrNoButton, "no menu item "+strconv.Quote(title)+"; the menu has "+strings.Join(titles, ", "))
 	case item.Type != "postback":
-		return Postback{}, badRequest("the menu item " + strconv.Quote(title) + " is a " + item.Type + " item: tapping it sends no postback")
+		return Postback{}, fail(ErrNoButton, "the menu item "+strconv.Quote(title)+" is a "+item.Type+" item: tapping it sends no postback")
 	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
@@ -320,7 +300,36 @@ func (s *Server) UserTapsMenu(pageID, psid, title string) (Postback, error) {
 		return Postback{}, err
 	}
 	pb := Postback{MID: s.ids.MID(), Title: title, Payload: item.Payload}
-	return s.postback(p, u, pb, "menu", map[string]string{"menu": title})
+	return s.postback(p, u, pb, ActionMenu, map[string]string{"menu": title})
+}
+
+// UserTapsIceBreaker makes a test user tap one of the ice breakers the
+// Page shows them (Messenger Profile API, in their locale): a postback
+// with the question as title and its payload.
+func (s *Server) UserTapsIceBreaker(pageID, psid, question string) (Postback, error) {
+	var found *IceBreaker
+	var questions []string
+	ibs := s.IceBreakers(pageID, psid)
+	for i := range ibs {
+		questions = append(questions, strconv.Quote(ibs[i].Question))
+		if ibs[i].Question == question && found == nil {
+			found = &ibs[i]
+		}
+	}
+	switch {
+	case len(ibs) == 0:
+		return Postback{}, fail(ErrNoButton, "user "+psid+" sees no ice breakers: the bot sets them with the Messenger Profile API")
+	case found == nil:
+		return Postback{}, fail(ErrNoButton, "no ice breaker "+strconv.Quote(question)+"; the Page shows "+strings.Join(questions, ", "))
+	}
+	s.mu.Lock()
+	p, u, err := s.user(pageID, psid)
+	if err != nil {
+		s.mu.Unlock()
+		return Postback{}, err
+	}
+	pb := Postback{MID: s.ids.MID(), Title: found.Question, Payload: found.Payload}
+	return s.postback(p, u, pb, ActionIceBreaker, map[string]string{"ice_breaker": question})
 }
 
 // Reactions the platform names (PLATFORM.md §10); any other emoji is
@@ -348,7 +357,7 @@ func reactionOf(r string) (name, emoji string, ok bool) {
 func (s *Server) UserReacts(pageID, psid, mid, reaction string) (Reaction, error) {
 	name, emoji, ok := reactionOf(reaction)
 	if !ok {
-		return Reaction{}, badRequest("reaction must be smile, angry, sad, wow, love, like, dislike or an emoji, not " + strconv.Quote(reaction))
+		return Reaction{}, invalid("reaction must be smile, angry, sad, wow, love, like, dislike or an emoji, not " + strconv.Quote(reaction))
 	}
 	return s.react(pageID, psid, mid, name, emoji, "react")
 }
@@ -367,14 +376,14 @@ func (s *Server) react(pageID, psid, mid, name, emoji, action string) (Reaction,
 	}
 	if m, ok := p.mids[mid]; !ok || m.PSID != psid {
 		s.mu.Unlock()
-		return Reaction{}, badRequest("mid " + strconv.Quote(mid) + " is not a message of " + u.Name + "'s thread")
+		return Reaction{}, fail(ErrNoMessage, "mid "+strconv.Quote(mid)+" is not a message of "+u.Name+"'s thread")
 	}
 	now := s.clock.Now()
 	if action == "unreact" {
 		prev, ok := p.reactions[mid]
 		if !ok {
 			s.mu.Unlock()
-			return Reaction{}, badRequest(u.Name + " has no reaction on " + mid + " to remove")
+			return Reaction{}, invalid(u.Name + " has no reaction on " + mid + " to remove")
 		}
 		name, emoji, _ = reactionOf(prev)
 		delete(p.reactions, mid)
@@ -386,7 +395,7 @@ func (s *Server) react(pageID, psid, mid, name, emoji, action string) (Reaction,
 	r := Reaction{Reaction: name, Emoji: emoji, Action: action, MID: mid}
 	ev := userEvent(pageID, psid, now)
 	ev.Reaction = &r
-	if _, err := s.recordUserAction(now, pageID, psid, "reaction", mid, r, FieldReactions, ev); err != nil {
+	if _, err := s.journalUserAction(now, pageID, psid, ActionReaction, FieldReactions, mid, r, ev); err != nil {
 		return Reaction{}, err
 	}
 	return r, nil
@@ -405,7 +414,7 @@ func (s *Server) UserReads(pageID, psid string) (Read, error) {
 	r := Read{Watermark: millis(now)}
 	ev := userEvent(pageID, psid, now)
 	ev.Read = &r
-	if _, err := s.recordUserAction(now, pageID, psid, "read", "", r, FieldReads, ev); err != nil {
+	if _, err := s.journalUserAction(now, pageID, psid, ActionRead, FieldReads, "", r, ev); err != nil {
 		return Read{}, err
 	}
 	return r, nil
@@ -414,7 +423,7 @@ func (s *Server) UserReads(pageID, psid string) (Read, error) {
 // UserEdits makes a test user edit one of their messages (at most 5 times).
 func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) {
 	if text == "" {
-		return MessageEdit{}, badRequest("an edit needs the new text")
+		return MessageEdit{}, invalid("an edit needs the new text")
 	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
@@ -425,11 +434,11 @@ func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) 
 	m, ok := p.mids[mid]
 	if !ok || m.PSID != psid || m.FromPage {
 		s.mu.Unlock()
-		return MessageEdit{}, badRequest("mid " + strconv.Quote(mid) + " is not a message " + u.Name + " wrote")
+		return MessageEdit{}, fail(ErrNoMessage, "mid "+strconv.Quote(mid)+" is not a message "+u.Name+" wrote")
 	}
 	if p.edits[mid] >= maxMessageEdits {
 		s.mu.Unlock()
-		return MessageEdit{}, badRequest("a message can be edited at most 5 times")
+		return MessageEdit{}, invalid("a message can be edited at most 5 times")
 	}
 	var body WebhookMessage
 	if err := json.Unmarshal(m.Body, &body); err != nil {
@@ -449,7 +458,7 @@ func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) 
 	s.mu.Unlock()
 	ev := userEvent(pageID, psid, now)
 	ev.MessageEdit = &e
-	if _, err := s.recordUserAction(now, pageID, psid, "edit", mid, e, FieldEdits, ev); err != nil {
+	if _, err := s.journalUserAction(now, pageID, psid, ActionEdit, FieldEdits, mid, e, ev); err != nil {
 		return MessageEdit{}, err
 	}
 	return e, nil

@@ -342,11 +342,15 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		Time: c.now, Kind: KindRequest, PageID: pageID, PSID: c.psid, API: api,
 		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,
 		Request: req, Response: body, Violations: c.violations, MID: c.mid,
+		Thread: s.threadState(pageID, c.psid, c.now),
 	})
 	if c.message != nil && accepted {
 		s.mu.Lock()
 		c.message.Seq = ev.Seq
 		s.mu.Unlock()
+		if api == APISend && ev.MID != "" && ev.PSID != "" {
+			s.journalReceipts(&ev, c.message.Body)
+		}
 	}
 }
 

@@ -35,7 +35,9 @@ func TestDemoBot(t *testing.T) {
 		if err := act(); err != nil {
 			t.Fatal(err)
 		}
-		e := waitJournal(t, s, from, func(e *Event) bool { return e.Kind == KindRequest && e.API == "send" && e.PSID == alice && e.MID != "" })
+		e := waitJournal(t, s, from, func(e *Event) bool {
+			return e.Kind == KindRequest && e.API == APISend && e.PSID == alice && e.MID != ""
+		})
 		if !e.Accepted || len(e.Violations) > 0 {
 			t.Fatalf("the demo bot's send was not clean: %s\n%+v\n%s", e.Request, e.Violations, e.Response)
 		}

@@ -2,7 +2,6 @@ package fakegraph
 
 import (
 	"context"
-	"encoding/json"
 	"net"
 	"net/http"
 	"sync"
@@ -34,31 +33,6 @@ type webhookEvent struct {
 	due      time.Time // virtual time of the next delayed retry
 }
 
-// attemptDetail is a delivery attempt's journal detail.
-type attemptDetail struct {
-	EventID uint64 `json:"event_id"`
-	Origin  uint64 `json:"origin_seq"`
-	Attempt int    `json:"attempt"` // attempts made so far
-	// Dropped marks an entry that is not an attempt: the event failed
-	// without a POST (webhook unverified, disabled, removed or closed).
-	Dropped bool `json:"dropped,omitempty"`
-	// Batch is the number of events the POST carried, when more than one.
-	Batch     int        `json:"batch,omitempty"`
-	Outcome   string     `json:"outcome"` // delivered, retry or failed (final)
-	LatencyMS float64    `json:"latency_ms"`
-	URL       string     `json:"url,omitempty"`
-	Error     string     `json:"error,omitempty"`
-	Answer    string     `json:"answer,omitempty"`
-	NextRetry *time.Time `json:"next_retry,omitempty"`
-}
-
-// Outcomes of an attempt.
-const (
-	OutcomeDelivered = "delivered"
-	OutcomeRetry     = "retry"
-	OutcomeFailed    = "failed"
-)
-
 // dispatcher delivers webhooks. Its goroutines start with the first
 // SetWebhook and stop with Server.Close.
 type dispatcher struct {
@@ -68,7 +42,6 @@ type dispatcher struct {
 	cond      *sync.Cond
 	cfg       webhookSettings
 	gen       uint64 // bumped by every SetWebhook
-	receipts  bool
 	verifying bool
 	verified  bool
 	verifyErr string
@@ -98,7 +71,7 @@ type dispatcher struct {
 
 func newDispatcher(s *Server) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &dispatcher{s: s, receipts: true, queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
+	d := &dispatcher{s: s, queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
 		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 	d.cond = sync.NewCond(&d.mu)
 	return d
@@ -106,14 +79,11 @@ func newDispatcher(s *Server) *dispatcher {
 
 // configure installs new settings and returns their generation. It starts
 // the dispatcher on first use.
-func (d *dispatcher) configure(set webhookSettings, receipts *bool, workers int) uint64 {
+func (d *dispatcher) configure(set webhookSettings, workers int) uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.gen++
 	d.cfg = set
-	if receipts != nil {
-		d.receipts = *receipts
-	}
 	if d.disabled {
 		for id, f := range d.resub {
 			d.s.resubscribe(id, f)
@@ -202,7 +172,7 @@ func (d *dispatcher) status() WebhookStatus {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st := WebhookStatus{URL: d.cfg.url, Fields: append([]string{}, d.cfg.fieldList...), Verified: d.verified,
-		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr, Receipts: d.receipts,
+		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr, Receipts: d.s.receipts.Load(),
 		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped}
 	if d.cfg.timeout > 0 {
 		st.Timeout = d.cfg.timeout.String()
@@ -255,43 +225,20 @@ func (d *dispatcher) follow(seq uint64, pin *Pin) {
 	}
 }
 
-// handle reacts to one journal event.
+// handle queues the webhook event a journal event fires, if any: user
+// actions, receipts, handovers and label changes carry theirs (Hook).
 func (d *dispatcher) handle(ev *Event) {
-	switch {
-	case ev.Kind == KindUserAction && len(ev.Detail) > 0:
-		var rec userActionRecord
-		if err := json.Unmarshal(ev.Detail, &rec); err != nil {
-			return
-		}
-		if rec.Field == "" && ev.API == HandoverEventsAPI {
-			// handover.go journals the messaging event itself; it goes out
-			// in the one shape of MessagingEvent.
-			var me MessagingEvent
-			if err := json.Unmarshal(ev.Detail, &me); err != nil {
-				return
-			}
-			raw, err := json.Marshal(me)
-			if err != nil {
-				return
-			}
-			rec = userActionRecord{Field: FieldHandovers, Event: raw}
-		}
-		if rec.Field == "" {
-			return // an action that fires nothing
-		}
-		d.enqueue(ev, rec)
-	case ev.Kind == KindRequest && ev.Accepted && ev.API == "send" && ev.MID != "" && ev.PSID != "":
-		d.s.sendReceipts(ev, d)
+	if h, ok := ev.Hook(); ok {
+		d.enqueue(ev, h)
 	}
 }
 
-// enqueue builds the POST body of rec and queues it for its user, if the
+// enqueue builds the POST body of h and queues it for its user, if the
 // field is subscribed: in the webhook's fields and in the Page's
 // subscribed_apps (PLATFORM.md §10).
-func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
-	standby := rec.Field != FieldInboxLabels && rec.Field != FieldHandovers && d.s.standbyFor(ev.PageID, ev.PSID)
-	field := rec.Field
-	if standby {
+func (d *dispatcher) enqueue(ev *Event, h Hook) {
+	field := h.Field
+	if h.Standby {
 		field = FieldStandby
 	}
 	pageFields := d.s.SubscribedFields(ev.PageID) // nil: unsubscribed
@@ -308,8 +255,8 @@ func (d *dispatcher) enqueue(ev *Event, rec userActionRecord) {
 		return // not subscribed: the platform sends nothing
 	}
 	d.nextID++
-	we := &webhookEvent{id: d.nextID, key: ev.PageID + "/" + ev.PSID, field: rec.Field, pageID: ev.PageID, psid: ev.PSID, mid: ev.MID, origin: ev.Seq}
-	we.body = webhookBody(ev.PageID, millis(ev.Time), rec, standby)
+	we := &webhookEvent{id: d.nextID, key: ev.PageID + "/" + ev.PSID, field: h.Field, pageID: ev.PageID, psid: ev.PSID, mid: ev.MID, origin: ev.Seq}
+	we.body = webhookBody(ev.PageID, millis(ev.Time), h)
 	we.sig256, we.sig1 = signatures(d.s.opts.appSecret, we.body)
 	switch {
 	case d.disabled:

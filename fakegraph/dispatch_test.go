@@ -70,7 +70,7 @@ func TestHandshakeFails(t *testing.T) {
 	if st.State != "unverified" || st.Verified || !strings.Contains(st.LastError, `"12345"`) {
 		t.Errorf("status = %+v", st)
 	}
-	alert := waitJournal(t, s, 0, func(e *Event) bool { return e.Kind == KindAlert && e.API == "webhook_verify" })
+	alert := waitJournal(t, s, 0, func(e *Event) bool { return e.Kind == KindAlert && e.API == APIWebhookVerify })
 	if !strings.Contains(string(alert.Detail), `"answer":"12345"`) || len(alert.Violations) != 1 {
 		t.Errorf("alert = %s %+v", alert.Detail, alert.Violations)
 	}
@@ -143,7 +143,7 @@ func TestWebhookDisabled(t *testing.T) {
 		t.Errorf("after 8 min: %+v", st)
 	}
 	s.Advance(10 * time.Minute) // 18 min: the alert (at 15) then the retry
-	alert := waitJournal(t, s, start, func(e *Event) bool { return e.Kind == KindAlert && e.API == "webhook_failing" })
+	alert := waitJournal(t, s, start, func(e *Event) bool { return e.Kind == KindAlert && e.API == AlertWebhookFailing })
 	attempt(8)
 	if st := s.Webhook(); st.State != "alerted" || !st.Alerted {
 		t.Errorf("after 18 min: %+v", st)
@@ -156,7 +156,7 @@ func TestWebhookDisabled(t *testing.T) {
 		t.Fatalf("disabled before 1 h: %+v", st)
 	}
 	s.Advance(2 * time.Minute) // 60 min
-	disabled := waitJournal(t, s, start, func(e *Event) bool { return e.Kind == KindAlert && e.API == "webhook_disabled" })
+	disabled := waitJournal(t, s, start, func(e *Event) bool { return e.Kind == KindAlert && e.API == AlertWebhookDisabled })
 	if alert.Seq >= disabled.Seq {
 		t.Errorf("alert %d should come before disabled %d", alert.Seq, disabled.Seq)
 	}
@@ -326,7 +326,7 @@ func flakyRun(t *testing.T, batch int) {
 
 	// The attempt log, by event.
 	type history struct {
-		attempts []attemptDetail
+		attempts []WebhookAttemptDetail
 		mid      string
 		psid     string
 	}

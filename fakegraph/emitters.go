@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"regexp"
 	"strconv"
-	"time"
 )
 
 // Events that come from plugins, links, the platform or other apps rather
@@ -60,18 +59,18 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 		}
 		if payload == "" {
 			s.mu.Unlock()
-			return OptIn{}, badRequest("a one-time notification opt-in needs a payload, or a one_time_notif_req template the bot sent")
+			return OptIn{}, invalid("a one-time notification opt-in needs a payload, or a one_time_notif_req template the bot sent")
 		}
 		token := base64.RawURLEncoding.EncodeToString(s.ids.bytes(48))
 		p.otn[token] = &otnToken{psid: psid, payload: payload, created: now}
 		out = OptIn{Type: otnOptinType, Payload: payload, OneTimeNotifToken: token}
 	default:
 		s.mu.Unlock()
-		return OptIn{}, badRequest(`optin type must be "" (Send to Messenger), "checkbox" or "one_time_notif_req", not ` + strconv.Quote(in.Type))
+		return OptIn{}, invalid(`optin type must be "" (Send to Messenger), "checkbox" or "one_time_notif_req", not ` + strconv.Quote(in.Type))
 	}
 	s.mu.Unlock()
 	ev.Optin = &out
-	if _, err := s.recordUserAction(now, pageID, psid, "optin", "", in, FieldOptins, ev); err != nil {
+	if _, err := s.journalUserAction(now, pageID, psid, ActionOptin, FieldOptins, "", in, ev); err != nil {
 		return OptIn{}, err
 	}
 	return out, nil
@@ -118,13 +117,13 @@ func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, err
 	}
 	switch {
 	case r.Source != "SHORTLINK" && r.Source != "ADS":
-		return Referral{}, badRequest(`referral source must be "SHORTLINK" or "ADS", not ` + strconv.Quote(r.Source))
+		return Referral{}, invalid(`referral source must be "SHORTLINK" or "ADS", not ` + strconv.Quote(r.Source))
 	case r.Type != defaultReferralType:
-		return Referral{}, badRequest(`referral type must be "OPEN_THREAD"`)
+		return Referral{}, invalid(`referral type must be "OPEN_THREAD"`)
 	case len([]rune(r.Ref)) > referralRefMaxLength || !referralRef.MatchString(r.Ref):
-		return Referral{}, badRequest("ref is at most 2083 characters of A-Z, a-z, 0-9, _, = and -")
+		return Referral{}, invalid("ref is at most 2083 characters of A-Z, a-z, 0-9, _, = and -")
 	case r.Source != "ADS" && (r.AdID != "" || len(r.AdsContextData) > 0):
-		return Referral{}, badRequest("ad_id and ads_context_data come only with source ADS")
+		return Referral{}, invalid("ad_id and ads_context_data come only with source ADS")
 	}
 	_, hasGetStarted := s.GetStarted(pageID)
 	s.mu.Lock()
@@ -138,14 +137,14 @@ func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, err
 		rc := r
 		p.referrals[psid] = &rc
 		s.mu.Unlock()
-		_, err := s.recordUserAction(now, pageID, psid, "referral", "", r, "", nil) // fires with Get Started
+		_, err := s.journalUserAction(now, pageID, psid, ActionReferral, "", "", r, nil) // fires with Get Started
 		return r, err
 	}
 	touch(u, now, false)
 	s.mu.Unlock()
 	ev := userEvent(pageID, psid, now)
 	ev.Referral = &r
-	if _, err := s.recordUserAction(now, pageID, psid, "referral", "", r, FieldReferrals, ev); err != nil {
+	if _, err := s.journalUserAction(now, pageID, psid, ActionReferral, FieldReferrals, "", r, ev); err != nil {
 		return Referral{}, err
 	}
 	return r, nil
@@ -155,12 +154,12 @@ func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, err
 // authorization code) or unlinked their account.
 func (s *Server) EmitAccountLinking(pageID, psid string, a AccountLinking) error {
 	if a.Status != accountLinkingLinked && a.Status != accountLinkingUnlinked {
-		return badRequest(`account linking status must be "linked" or "unlinked"`)
+		return invalid(`account linking status must be "linked" or "unlinked"`)
 	}
 	if a.Status == accountLinkingUnlinked {
 		a.AuthorizationCode = ""
 	}
-	return s.emit(pageID, psid, "account_linking", a, FieldAccountLinking, func(ev *MessagingEvent) { ev.AccountLinking = &a })
+	return s.emit(pageID, psid, ActionAccountLinking, a, FieldAccountLinking, func(ev *MessagingEvent) { ev.AccountLinking = &a })
 }
 
 // EmitPolicyEnforcement tells the bot the platform warned, blocked or
@@ -172,9 +171,9 @@ func (s *Server) EmitPolicyEnforcement(pageID, psid string, pe PolicyEnforcement
 	case policyActionUnblock:
 		pe.Reason = ""
 	default:
-		return badRequest(`policy enforcement action must be "warning", "block" or "unblock"`)
+		return invalid(`policy enforcement action must be "warning", "block" or "unblock"`)
 	}
-	return s.emit(pageID, psid, "policy_enforcement", pe, FieldPolicyEnforcement, func(ev *MessagingEvent) {
+	return s.emit(pageID, psid, ActionPolicyEnforcement, pe, FieldPolicyEnforcement, func(ev *MessagingEvent) {
 		ev.Sender = nil
 		ev.PolicyEnforcement = &pe
 	})
@@ -185,23 +184,23 @@ func (s *Server) EmitPolicyEnforcement(pageID, psid string, pe PolicyEnforcement
 // tells (the target of a pass, the previous owner of a take, the owner
 // asked by a request).
 func (s *Server) EmitPassThreadControl(pageID, psid string, tc ThreadControl) error {
-	return s.emit(pageID, psid, "pass_thread_control", tc, FieldHandovers, func(ev *MessagingEvent) { ev.PassThreadControl = &tc })
+	return s.emit(pageID, psid, ActionPassThreadControl, tc, FieldHandovers, func(ev *MessagingEvent) { ev.PassThreadControl = &tc })
 }
 
 // EmitTakeThreadControl tells the bot the primary receiver took the thread.
 func (s *Server) EmitTakeThreadControl(pageID, psid string, tc ThreadControl) error {
-	return s.emit(pageID, psid, "take_thread_control", tc, FieldHandovers, func(ev *MessagingEvent) { ev.TakeThreadControl = &tc })
+	return s.emit(pageID, psid, ActionTakeThreadControl, tc, FieldHandovers, func(ev *MessagingEvent) { ev.TakeThreadControl = &tc })
 }
 
 // EmitRequestThreadControl tells the owning bot another app asks for the
 // thread.
 func (s *Server) EmitRequestThreadControl(pageID, psid string, rc RequestThreadControl) error {
-	return s.emit(pageID, psid, "request_thread_control", rc, FieldHandovers, func(ev *MessagingEvent) { ev.RequestThreadControl = &rc })
+	return s.emit(pageID, psid, ActionRequestThreadControl, rc, FieldHandovers, func(ev *MessagingEvent) { ev.RequestThreadControl = &rc })
 }
 
 // EmitAppRoles tells the bot the Page's handover roles changed.
 func (s *Server) EmitAppRoles(pageID string, roles map[string][]string) error {
-	return s.emit(pageID, "", "app_roles", roles, FieldHandovers, func(ev *MessagingEvent) {
+	return s.emit(pageID, "", ActionAppRoles, roles, FieldHandovers, func(ev *MessagingEvent) {
 		ev.Sender = nil
 		ev.AppRoles = roles
 	})
@@ -210,13 +209,14 @@ func (s *Server) EmitAppRoles(pageID string, roles map[string][]string) error {
 // UserSubmitsFeedback makes a test user submit a customer feedback form.
 func (s *Server) UserSubmitsFeedback(pageID, psid string, f MessagingFeedback) error {
 	if len(f.FeedbackScreens) == 0 {
-		return badRequest("feedback needs at least one screen")
+		return invalid("feedback needs at least one screen")
 	}
-	return s.emit(pageID, psid, "feedback", f, FieldFeedback, func(ev *MessagingEvent) { ev.MessagingFeedback = &f })
+	return s.emit(pageID, psid, ActionFeedback, f, FieldFeedback, func(ev *MessagingEvent) { ev.MessagingFeedback = &f })
 }
 
-// emit journals an event from psid (or from no one, psid "") to pageID.
-func (s *Server) emit(pageID, psid, api string, req any, field string, set func(*MessagingEvent)) error {
+// emit journals an event from psid (or from no one, psid "") to pageID:
+// a handover event for FieldHandovers, else a user action.
+func (s *Server) emit(pageID, psid string, action Action, req any, field string, set func(*MessagingEvent)) error {
 	s.mu.RLock()
 	var err error
 	if psid == "" {
@@ -234,15 +234,23 @@ func (s *Server) emit(pageID, psid, api string, req any, field string, set func(
 		ev.Sender = nil
 	}
 	set(ev)
-	_, err = s.recordUserAction(now, pageID, psid, api, "", req, field, ev)
+	if field == FieldHandovers {
+		item, err := json.Marshal(ev)
+		if err != nil {
+			return err
+		}
+		s.journalHandoverEvent(now, pageID, psid, action, item)
+		return nil
+	}
+	_, err = s.journalUserAction(now, pageID, psid, action, field, "", req, ev)
 	return err
 }
 
 // EmitInboxLabel tells the bot a label was added to ("add") or removed
 // from ("remove") a user: an inbox_labels change.
 func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string) error {
-	if action != "add" && action != "remove" {
-		return badRequest(`label action must be "add" or "remove"`)
+	if action != InboxLabelAdd && action != InboxLabelRemove {
+		return invalid(`label action must be "add" or "remove"`)
 	}
 	s.mu.RLock()
 	_, _, err := s.user(pageID, psid)
@@ -251,61 +259,8 @@ func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string)
 	if err != nil {
 		return err
 	}
-	v := InboxLabel{User: Party{ID: psid}, Action: action, Label: InboxLabelLabel{ID: labelID, PageLabelName: labelName}}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	detail, err := json.Marshal(userActionRecord{Field: FieldInboxLabels, Change: raw})
-	if err != nil {
-		return err
-	}
-	s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: psid, API: "inbox_labels", Accepted: true, Request: raw, Detail: detail})
+	s.journalLabel(now, pageID, InboxLabel{User: Party{ID: psid}, Action: action, Label: InboxLabelLabel{ID: labelID, PageLabelName: labelName}})
 	return nil
-}
-
-// standbyFor reports whether another app owns psid's thread, so the bot
-// gets `standby` in place of `messaging` (PLATFORM.md §8, §10).
-func (s *Server) standbyFor(pageID, psid string) bool {
-	if psid == "" {
-		return false
-	}
-	o := s.ThreadOwner(pageID, psid)
-	return o != "" && o != s.opts.appID
-}
-
-// sendReceipts turns an accepted send into its echo (message_echoes) and
-// then a delivery, when automatic receipts are on (PLATFORM.md §2.8).
-func (s *Server) sendReceipts(ev *Event, d *dispatcher) {
-	d.mu.Lock()
-	on := d.receipts
-	d.mu.Unlock()
-	if !on {
-		return
-	}
-	s.mu.RLock()
-	var body json.RawMessage
-	if p, ok := s.pages[ev.PageID]; ok {
-		if m, ok := p.mids[ev.MID]; ok {
-			body = m.Body
-		}
-	}
-	s.mu.RUnlock()
-	if body == nil {
-		return // the store was reset since
-	}
-	echo := &MessagingEvent{Sender: &Party{ID: ev.PageID}, Recipient: Party{ID: ev.PSID}, Timestamp: millis(ev.Time), Message: echoMessage(ev.MID, s.opts.appID, body)}
-	raw, err := json.Marshal(echo)
-	if err != nil {
-		s.log.Error("echo", "err", err)
-		return
-	}
-	d.enqueue(ev, userActionRecord{Field: FieldMessageEchoes, Event: raw})
-	del := userEvent(ev.PageID, ev.PSID, s.clock.Now())
-	del.Delivery = &Delivery{MIDs: []string{ev.MID}, Watermark: millis(ev.Time)}
-	if _, err := s.recordUserAction(time.UnixMilli(del.Timestamp), ev.PageID, ev.PSID, "delivery", ev.MID, del.Delivery, FieldDeliveries, del); err != nil {
-		s.log.Error("delivery", "err", err)
-	}
 }
 
 // echoMessage is the echo of a message the bot sent.

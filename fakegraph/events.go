@@ -251,15 +251,6 @@ type InboxLabelLabel struct {
 	PageLabelName string `json:"page_label_name"`
 }
 
-// userActionRecord is what a user action journals as its Detail: the
-// field it fires and the event body, ready to post.
-type userActionRecord struct {
-	Field string          `json:"field"`
-	Event json.RawMessage `json:"event"`
-	// Change is set instead of Event for `changes` fields (inbox_labels).
-	Change json.RawMessage `json:"change,omitempty"`
-}
-
 // millis is a virtual time in ms, as webhooks write times.
 func millis(t time.Time) int64 { return t.UnixMilli() }
 

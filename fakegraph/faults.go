@@ -115,27 +115,27 @@ const maxFaultLatency = 5 * time.Minute
 // check refuses a rule that could not work.
 func (f *FaultRule) check() error {
 	if f.Error == "" && f.Latency <= 0 {
-		return badRequest("a fault rule needs an error key, a latency, or both")
+		return invalid("a fault rule needs an error key, a latency, or both")
 	}
 	if f.After < 0 || f.Times < 0 {
-		return badRequest("after and times cannot be negative")
+		return invalid("after and times cannot be negative")
 	}
 	if f.Latency < 0 || f.Latency > maxFaultLatency {
-		return badRequest("latency must be between 0 and " + maxFaultLatency.String())
+		return invalid("latency must be between 0 and " + maxFaultLatency.String())
 	}
 	switch strings.ToUpper(f.Method) {
 	case "", "GET", "POST", "DELETE":
 		f.Method = strings.ToUpper(f.Method)
 	default:
-		return badRequest("method must be GET, POST or DELETE")
+		return invalid("method must be GET, POST or DELETE")
 	}
 	if f.Error != "" {
 		if !validator.Known(f.Error) {
-			return badRequest("unknown error key " + strconv.Quote(string(f.Error)) + "; use a key of PLATFORM.md §13 such as \"unavailable\" or \"rate-api\"")
+			return invalid("unknown error key " + strconv.Quote(string(f.Error)) + "; use a key of PLATFORM.md §13 such as \"unavailable\" or \"rate-api\"")
 		}
 		// Without arguments, Err leaves the message's placeholders in place.
 		if want := strings.Count(validator.Err(f.Error).Message, "%v"); want != len(f.Args) {
-			return badRequest(fmt.Sprintf("error %q takes %d args, got %d", f.Error, want, len(f.Args)))
+			return invalid(fmt.Sprintf("error %q takes %d args, got %d", f.Error, want, len(f.Args)))
 		}
 	}
 	return nil
@@ -157,12 +157,13 @@ func (s *Server) AddFault(f FaultRule) (FaultRule, error) {
 	}
 	fs := &s.faults
 	fs.mu.Lock()
-	defer fs.mu.Unlock()
 	fs.next++
 	f.ID = "f" + strconv.Itoa(fs.next)
 	f.Seen, f.Applied = 0, 0
 	rule := f
 	fs.rules = append(fs.rules, &rule)
+	fs.mu.Unlock()
+	s.journalControl(ChangeFaultAdded, "", rule.PSID, rule)
 	return rule, nil
 }
 
@@ -178,22 +179,29 @@ func (s *Server) Faults() []FaultRule {
 	return out
 }
 
-// RemoveFault deletes one rule; it reports whether the rule existed.
-func (s *Server) RemoveFault(id string) bool {
+// RemoveFault deletes one rule; an unknown id is ErrNoFault.
+func (s *Server) RemoveFault(id string) error {
 	fs := &s.faults
 	fs.mu.Lock()
-	defer fs.mu.Unlock()
 	for i, r := range fs.rules {
 		if r.ID == id {
 			fs.rules = append(fs.rules[:i:i], fs.rules[i+1:]...)
-			return true
+			fs.mu.Unlock()
+			s.journalControl(ChangeFaultRemoved, "", r.PSID, *r)
+			return nil
 		}
 	}
-	return false
+	fs.mu.Unlock()
+	return fail(ErrNoFault, "no fault rule "+id)
 }
 
 // ClearFaults deletes every fault rule.
 func (s *Server) ClearFaults() {
+	s.clearFaults()
+	s.journalControl(ChangeFaultsCleared, "", "", nil)
+}
+
+func (s *Server) clearFaults() {
 	fs := &s.faults
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -215,6 +223,7 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 	var delay time.Duration
 	var hit *FaultRule
 	var gerr *validator.GraphError
+	var applied []string
 	for _, r := range fs.rules {
 		if r.spent() || !r.matches(c, path, psid) {
 			continue
@@ -227,6 +236,7 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 			continue
 		}
 		r.Applied++
+		applied = append(applied, r.ID)
 		delay += r.Latency
 		if r.Error != "" {
 			args := make([]any, len(r.Args))
@@ -241,6 +251,20 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 		id = hit.ID
 	}
 	fs.mu.Unlock()
+	if len(applied) > 0 {
+		api, pageID := "", ""
+		if c.route != nil {
+			api = c.route.api
+		}
+		if c.page != nil {
+			pageID = c.page.ID
+		}
+		d := FaultDetail{Rules: applied, RuleID: id, LatencyMS: float64(delay) / float64(time.Millisecond)}
+		if hit != nil {
+			d.Error = hit.Error
+		}
+		s.journalFault(c.now, pageID, psid, api, d)
+	}
 	if delay > 0 {
 		t := time.NewTimer(delay)
 		select {
@@ -295,31 +319,4 @@ func (c *call) faultPSID() string {
 		return c.segs[0]
 	}
 	return ""
-}
-
-// Control API: POST, GET and DELETE /_messemu/v1/faults, DELETE
-// /_messemu/v1/faults/{id}.
-
-func (s *Server) ctlAddFault(c *controlCall) (any, error) {
-	var f FaultRule
-	if err := c.decode(&f); err != nil {
-		return nil, err
-	}
-	return s.AddFault(f)
-}
-
-func (s *Server) ctlListFaults(c *controlCall) (any, error) {
-	return map[string]any{"data": s.Faults()}, nil
-}
-
-func (s *Server) ctlClearFaults(c *controlCall) (any, error) {
-	s.ClearFaults()
-	return map[string]any{"ok": true}, nil
-}
-
-func (s *Server) ctlRemoveFault(c *controlCall) (any, error) {
-	if !s.RemoveFault(c.vars["id"]) {
-		return nil, notFound("no fault rule " + c.vars["id"])
-	}
-	return map[string]any{"ok": true}, nil
 }

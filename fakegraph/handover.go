@@ -39,9 +39,6 @@ const (
 	actRequest = "request_thread_control"
 	actRelease = "release_thread_control"
 
-	// HandoverEventsAPI is the journal API (and webhook field) of handover
-	// events; the webhook dispatcher delivers them to the bot.
-	HandoverEventsAPI = "messaging_handovers"
 	// ThreadIdleAfter is how long a thread keeps its owner without
 	// activity (PLATFORM.md §8, D18), on the virtual clock.
 	ThreadIdleAfter = 24 * time.Hour
@@ -303,32 +300,38 @@ func (s *Server) journalHandover(pageID string, now time.Time, evs []handoverEve
 		if e.toApp != s.opts.appID {
 			continue
 		}
-		detail, err := json.Marshal(map[string]any{
+		// Through MessagingEvent, so the item has the one shape and order
+		// of every webhook item.
+		raw, err := json.Marshal(map[string]any{
 			"sender":    map[string]string{"id": e.psid},
 			"recipient": map[string]string{"id": pageID},
 			"timestamp": now.UnixMilli(),
 			e.key:       e.body,
 		})
+		var me MessagingEvent
+		if err == nil {
+			err = json.Unmarshal(raw, &me)
+		}
+		var item []byte
+		if err == nil {
+			item, err = json.Marshal(me)
+		}
 		if err != nil {
 			s.log.Error("encode handover event", "err", err)
 			continue
 		}
-		s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: e.psid, API: HandoverEventsAPI, Accepted: true, Detail: detail})
+		s.journalHandoverEvent(now, pageID, e.psid, Action(e.key), item)
 	}
 }
 
 // journalAppRoles journals an app_roles event after a change of roles.
 func (s *Server) journalAppRoles(pageID string, now time.Time, roles map[string]string) {
-	detail, err := json.Marshal(map[string]any{
-		"recipient": map[string]string{"id": pageID},
-		"timestamp": now.UnixMilli(),
-		"app_roles": rolesEvent(roles),
-	})
+	item, err := json.Marshal(MessagingEvent{Recipient: Party{ID: pageID}, Timestamp: now.UnixMilli(), AppRoles: rolesEvent(roles)})
 	if err != nil {
 		s.log.Error("encode app_roles event", "err", err)
 		return
 	}
-	s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, API: HandoverEventsAPI, Accepted: true, Detail: detail})
+	s.journalHandoverEvent(now, pageID, "", ActionAppRoles, item)
 }
 
 // handoverPost serves the four POST actions for the bot's app.

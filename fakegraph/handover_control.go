@@ -33,10 +33,10 @@ func (s *Server) SetAppRoles(pageID string, req AppRolesRequest) error {
 	primaries := 0
 	for app, rs := range req.AppRoles {
 		if !isDigits(app) {
-			return badRequest("app ids are digits: " + app)
+			return invalid("app ids are digits: " + app)
 		}
 		if len(rs) != 1 || (rs[0] != RolePrimary && rs[0] != RoleSecondary) {
-			return badRequest(`each app takes one role: ["primary_receiver"] or ["secondary_receiver"]`)
+			return invalid(`each app takes one role: ["primary_receiver"] or ["secondary_receiver"]`)
 		}
 		if rs[0] == RolePrimary {
 			primaries++
@@ -44,7 +44,7 @@ func (s *Server) SetAppRoles(pageID string, req AppRolesRequest) error {
 		roles[app] = rs[0]
 	}
 	if primaries > 1 {
-		return badRequest("a Page has at most one primary receiver")
+		return invalid("a Page has at most one primary receiver")
 	}
 	now := s.clock.Now()
 	s.mu.Lock()
@@ -58,6 +58,7 @@ func (s *Server) SetAppRoles(pageID string, req AppRolesRequest) error {
 		p.handover.names = req.Names
 	}
 	s.mu.Unlock()
+	s.journalControl(ChangeAppRoles, pageID, "", req)
 	s.journalAppRoles(pageID, now, roles)
 	return nil
 }
@@ -72,7 +73,7 @@ func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 	switch req.Action {
 	case actPass, actTake, actRequest, actRelease:
 	default:
-		return badRequest("action must be one of " + strings.Join([]string{actPass, actTake, actRequest, actRelease}, ", "))
+		return invalid("action must be one of " + strings.Join([]string{actPass, actTake, actRequest, actRelease}, ", "))
 	}
 	now := s.clock.Now()
 	s.mu.Lock()
@@ -88,7 +89,7 @@ func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 		if ref.detail != "" {
 			msg += " (" + ref.detail + ")"
 		}
-		return &ControlError{Status: 409, Message: msg}
+		return fail(ErrRefused, msg)
 	}
 	s.journalHandover(pageID, now, evs)
 	return nil
@@ -119,38 +120,4 @@ func (s *Server) ThreadControl(pageID, psid string) (ThreadControlState, error) 
 		st.IdleAt = last.Add(ThreadIdleAfter)
 	}
 	return st, nil
-}
-
-func (s *Server) ctlGetRoles(c *controlCall) (any, error) {
-	roles := s.AppRoles(c.pageID)
-	if roles == nil {
-		return nil, notFound("no page " + c.pageID)
-	}
-	return map[string]any{"app_roles": roles}, nil
-}
-
-func (s *Server) ctlSetRoles(c *controlCall) (any, error) {
-	var req AppRolesRequest
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := s.SetAppRoles(c.pageID, req); err != nil {
-		return nil, err
-	}
-	return map[string]any{"app_roles": s.AppRoles(c.pageID)}, nil
-}
-
-func (s *Server) ctlThreadOwner(c *controlCall) (any, error) {
-	return s.ThreadControl(c.pageID, c.vars["psid"])
-}
-
-func (s *Server) ctlHandoverAct(c *controlCall) (any, error) {
-	var req HandoverActRequest
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := s.ActAsApp(c.pageID, req); err != nil {
-		return nil, err
-	}
-	return s.ThreadControl(c.pageID, req.PSID)
 }

@@ -40,9 +40,9 @@ func inboxActs(t testing.TB, s *Server, action, psid, target string) {
 
 func handoverEvents(s *Server, after uint64) []map[string]any {
 	var out []map[string]any
-	for _, e := range s.Journal().Find(after, func(e *Event) bool { return e.API == HandoverEventsAPI }) {
+	for _, e := range s.Journal().Find(after, func(e *Event) bool { return e.Kind == KindHandover }) {
 		var m map[string]any
-		if err := json.Unmarshal(e.Detail, &m); err == nil {
+		if h, ok := e.Hook(); ok && json.Unmarshal(h.Event, &m) == nil {
 			delete(m, "timestamp")
 			out = append(out, m)
 		}

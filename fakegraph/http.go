@@ -7,8 +7,8 @@ import (
 
 // serveHTTP splits the control API (under /_messemu/) from the Graph API.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, controlPrefix) || r.URL.Path == strings.TrimSuffix(controlPrefix, "/") {
-		s.serveControl(w, r)
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
+		s.control.ServeHTTP(w, r)
 		return
 	}
 	if r.Method == http.MethodOptions {

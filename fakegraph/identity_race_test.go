@@ -154,7 +154,7 @@ func TestConcurrentIdentityState(t *testing.T) {
 		t.Errorf("paged personas (-want +got):\n%s", diff)
 	}
 	// 32 × (2 + 2·2) label changes, each an inbox_labels event.
-	n := len(s.Journal().Find(0, func(e *Event) bool { return e.API == APIInboxLabels }))
+	n := len(s.Journal().Find(0, func(e *Event) bool { return e.API == FieldInboxLabels }))
 	if n != workers*6 {
 		t.Errorf("%d inbox_labels events, want %d", n, workers*6)
 	}

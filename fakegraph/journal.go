@@ -2,59 +2,11 @@ package fakegraph
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"sync"
-	"time"
-
-	"github.com/messemu/messemu/validator"
 )
-
-// EventKind says what an event records.
-type EventKind string
-
-const (
-	// KindRequest is a Graph API call by the bot, accepted or refused.
-	KindRequest EventKind = "request"
-	// KindUserAction is something a test user did (wrote, tapped, read).
-	KindUserAction EventKind = "user_action"
-	// KindWebhook is one webhook delivery attempt.
-	KindWebhook EventKind = "webhook"
-	// KindControl is a change made through the control API (clock, reset).
-	KindControl EventKind = "control"
-	// KindAlert is something the platform would tell the developer about
-	// (webhook failing, webhook disabled).
-	KindAlert EventKind = "alert"
-)
-
-// Event is one entry of the journal. Events are immutable once appended:
-// readers share them, so nothing may modify an event it was given.
-type Event struct {
-	Seq  uint64    `json:"seq"`
-	Time time.Time `json:"time"` // virtual clock
-	Kind EventKind `json:"kind"`
-	// PageID and PSID place the event in a conversation ("" when none).
-	PageID string `json:"page_id,omitempty"`
-	PSID   string `json:"psid,omitempty"`
-	// API is the family of a request ("send", "profile", ...) or the action
-	// of a user ("message", "postback", ...), or the webhook field.
-	API    string `json:"api,omitempty"`
-	Method string `json:"method,omitempty"`
-	Path   string `json:"path,omitempty"`
-	Status int    `json:"status,omitempty"`
-	// Accepted is true for a request the platform would accept.
-	Accepted bool `json:"accepted"`
-	// Request and Response are the bodies as JSON (requests are decoded
-	// from JSON, form or multipart into one JSON object).
-	Request    json.RawMessage       `json:"request,omitempty"`
-	Response   json.RawMessage       `json:"response,omitempty"`
-	Violations []validator.Violation `json:"violations,omitempty"`
-	// MID is the message id an accepted send or a user message produced.
-	MID string `json:"mid,omitempty"`
-	// Detail carries kind-specific data (a webhook attempt's status and
-	// latency, an alert's text), as JSON.
-	Detail json.RawMessage `json:"detail,omitempty"`
-}
 
 // Journal is the append-only, sequenced log of everything that happened.
 // The web UI, testkit, scenarios and the control API read it; none reaches
@@ -141,7 +93,8 @@ func (j *Journal) Last() uint64 {
 }
 
 // After returns up to limit events with Seq > seq, oldest first (limit <= 0:
-// all of them).
+// all of them), from the oldest kept when seq was trimmed; Read reports
+// the trimming.
 func (j *Journal) After(seq uint64, limit int) []Event {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
@@ -165,16 +118,29 @@ func (j *Journal) after(seq uint64, limit int) []Event {
 
 // Wait returns the events after seq, blocking until there is at least one
 // or ctx ends (then it returns what there is, possibly nothing, and
-// ctx.Err()).
+// ctx.Err()). A reader whose position was trimmed gets a *TrimmedError
+// (errors.Is ErrTrimmed) instead of a silent gap.
 func (j *Journal) Wait(ctx context.Context, seq uint64, limit int) ([]Event, error) {
+	return j.WaitMatch(ctx, seq, limit, nil)
+}
+
+// WaitMatch is Wait for the events that match keep (nil: all): it returns
+// up to limit matching events after seq, oldest first, blocking until
+// there is one or ctx ends.
+func (j *Journal) WaitMatch(ctx context.Context, seq uint64, limit int, keep func(*Event) bool) ([]Event, error) {
 	for {
 		j.mu.RLock()
-		evs := j.after(seq, limit)
+		if err := j.trimmedLocked(seq); err != nil {
+			j.mu.RUnlock()
+			return nil, err
+		}
+		evs, scanned := j.matchLocked(seq, limit, keep)
 		ch := j.changed
 		j.mu.RUnlock()
 		if len(evs) > 0 {
 			return evs, nil
 		}
+		seq = scanned // nothing up to here matches: later rounds start after it
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -182,6 +148,80 @@ func (j *Journal) Wait(ctx context.Context, seq uint64, limit int) ([]Event, err
 		}
 	}
 }
+
+// Read returns up to limit events after seq that match keep (nil: all),
+// oldest first, without waiting; a trimmed position is a *TrimmedError.
+func (j *Journal) Read(seq uint64, limit int, keep func(*Event) bool) ([]Event, error) {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	if err := j.trimmedLocked(seq); err != nil {
+		return nil, err
+	}
+	evs, _ := j.matchLocked(seq, limit, keep)
+	return evs, nil
+}
+
+// First is the sequence number of the oldest event kept (Last()+1 when
+// the journal is empty).
+func (j *Journal) First() uint64 {
+	j.mu.RLock()
+	defer j.mu.RUnlock()
+	return j.first
+}
+
+// trimmedLocked reports a reader at seq that missed trimmed events.
+func (j *Journal) trimmedLocked(seq uint64) error {
+	if seq+1 < j.first {
+		return &TrimmedError{After: seq, First: j.first}
+	}
+	return nil
+}
+
+// matchLocked collects up to limit events after seq that match keep; it
+// also returns the seq of the last event it looked at.
+func (j *Journal) matchLocked(seq uint64, limit int, keep func(*Event) bool) ([]Event, uint64) {
+	if keep == nil {
+		evs := j.after(seq, limit)
+		if len(evs) > 0 {
+			return evs, evs[len(evs)-1].Seq
+		}
+		return nil, max(seq, j.next-1)
+	}
+	i := 0
+	if seq >= j.first {
+		i = int(seq - j.first + 1)
+	}
+	var out []Event
+	last := max(seq, j.next-1)
+	for ; i < len(j.events); i++ {
+		if keep(&j.events[i]) {
+			out = append(out, j.events[i])
+			if limit > 0 && len(out) == limit {
+				last = j.events[i].Seq
+				break
+			}
+		}
+	}
+	return out, last
+}
+
+// ErrTrimmed is what a reader gets when events after its position were
+// forgotten under the journal's limit.
+var ErrTrimmed = errors.New("journal events were trimmed")
+
+// TrimmedError says which events a reader missed.
+type TrimmedError struct {
+	After uint64 // the reader's position
+	First uint64 // the oldest event still kept
+}
+
+func (e *TrimmedError) Error() string {
+	return fmt.Sprintf("journal events %d to %d were trimmed under the journal limit (the oldest kept is %d): read again after %d, or keep more with --journal-limit",
+		e.After+1, e.First-1, e.First, e.First-1)
+}
+
+// Is makes errors.Is(err, ErrTrimmed) true.
+func (e *TrimmedError) Is(target error) bool { return target == ErrTrimmed }
 
 // Changed returns a channel closed at the next append.
 func (j *Journal) Changed() <-chan struct{} {

@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"encoding/json"
 	"sort"
 	"time"
 
@@ -178,47 +177,10 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 		delete(l.users, psid)
 		action = InboxLabelRemove
 	}
-	value := inboxLabelsValue{Action: action}
-	value.User.ID = psid
-	value.Label.ID, value.Label.PageLabelName = l.id, l.name
+	value := InboxLabel{User: Party{ID: psid}, Action: action, Label: InboxLabelLabel{ID: l.id, PageLabelName: l.name}}
 	s.mu.Unlock()
-	s.journalInboxLabels(c.page.ID, c.now, value)
+	s.journalLabel(c.now, c.page.ID, value)
 	return Success{Success: true}, nil
-}
-
-// inboxLabelsValue is the `value` of an inbox_labels change (PLATFORM.md
-// §10): {"user":{"id"},"action","label":{"id","page_label_name"}}.
-type inboxLabelsValue struct {
-	User struct {
-		ID string `json:"id"`
-	} `json:"user"`
-	Action string `json:"action"`
-	Label  struct {
-		ID            string `json:"id"`
-		PageLabelName string `json:"page_label_name"`
-	} `json:"label"`
-}
-
-// APIInboxLabels is the journal API of the event a label change appends.
-const APIInboxLabels = "inbox_labels"
-
-// journalInboxLabels appends the event the webhook dispatcher turns into an
-// inbox_labels change: a user_action event with API "inbox_labels" whose
-// Detail is {"field":"inbox_labels","change":<value>}, and whose Request is
-// the value alone.
-func (s *Server) journalInboxLabels(pageID string, now time.Time, v inboxLabelsValue) {
-	value, err := json.Marshal(v)
-	if err != nil {
-		s.log.Error("encode inbox_labels", "err", err)
-		return
-	}
-	detail, err := json.Marshal(map[string]any{"field": APIInboxLabels, "change": json.RawMessage(value)})
-	if err != nil {
-		s.log.Error("encode inbox_labels", "err", err)
-		return
-	}
-	s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: v.User.ID, API: APIInboxLabels,
-		Accepted: true, Request: value, Detail: detail})
 }
 
 // Labels lists a Page's custom labels, oldest first, with their users.
@@ -259,13 +221,4 @@ func (s *Server) UserLabels(pageID, psid string) ([]Label, error) {
 		}
 	}
 	return out, nil
-}
-
-// ctlLabels lists the Page's labels with the users that carry them.
-func (s *Server) ctlLabels(c *controlCall) (any, error) {
-	labels, err := s.Labels(c.pageID)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"data": labels}, nil
 }

@@ -102,7 +102,7 @@ func TestLabelLifecycle(t *testing.T) {
 	// Each change fired inbox_labels (PLATFORM.md §6, §10).
 	var changes []string
 	for _, e := range s.Journal().After(seq, 0) {
-		if e.API != APIInboxLabels {
+		if e.API != FieldInboxLabels {
 			continue
 		}
 		var d struct {
@@ -112,7 +112,7 @@ func TestLabelLifecycle(t *testing.T) {
 		if err := json.Unmarshal(e.Detail, &d); err != nil {
 			t.Fatal(err)
 		}
-		if e.Kind != KindUserAction || d.Field != "inbox_labels" || e.PSID == "" {
+		if e.Kind != KindLabel || d.Field != "inbox_labels" || e.PSID == "" {
 			t.Errorf("inbox_labels event %+v", e)
 		}
 		changes = append(changes, string(d.Change))

@@ -195,12 +195,3 @@ func (s *Server) PersonaByID(pageID, id string) (Persona, bool) {
 	}
 	return *p, true
 }
-
-// ctlPersonas lists every persona of the Page, deleted ones marked.
-func (s *Server) ctlPersonas(c *controlCall) (any, error) {
-	all, err := s.allPersonas(c.pageID)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"data": all}, nil
-}

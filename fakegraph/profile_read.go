@@ -267,16 +267,3 @@ func pickLocale[T any](entries []T, locale string, key func(T) string) (T, bool)
 	}
 	return def, found
 }
-
-// ctlProfile answers the Page's Messenger Profile as stored, and in Go form.
-func (s *Server) ctlProfile(c *controlCall) (any, error) {
-	snap, err := s.ProfileJSON(c.pageID)
-	if err != nil {
-		return nil, err
-	}
-	settings, err := s.MessengerProfile(c.pageID)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"fields": snap.Fields, "custom_user_settings": snap.CustomUserSettings, "settings": settings}, nil
-}

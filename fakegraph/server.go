@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -62,9 +63,11 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
+	control   http.Handler      // the control API, routed once (control_http.go)
 	hooks     *dispatcher       // webhook delivery (dispatch.go)
 	appSubs   *appSubscriptions // subscriptions.go
 	faults    faultSet          // faults.go
+	receipts  atomic.Bool       // automatic echo and delivery receipts (journal_write.go)
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -106,6 +109,8 @@ func New(opts ...Option) *Server {
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
 	s.hooks = newDispatcher(s)
 	s.routes = s.allRoutes()
+	s.control = s.controlHandler()
+	s.receipts.Store(true)
 	s.resetState()
 	return s
 }
@@ -139,8 +144,16 @@ func (s *Server) resetState() {
 // records the reset; the clock keeps its time.
 func (s *Server) Reset() {
 	s.resetState()
-	s.ClearFaults()
-	s.journal.Append(Event{Time: s.clock.Now(), Kind: KindControl, API: "reset", Accepted: true})
+	s.clearFaults()
+	s.journalControl(ChangeReset, "", "", nil)
+}
+
+// SetReceipts switches the automatic receipts: after each accepted send,
+// its echo and then its delivery (on by default).
+func (s *Server) SetReceipts(on bool) {
+	if s.receipts.Swap(on) != on {
+		s.journalControl(ChangeReceipts, "", "", map[string]bool{"enabled": on})
+	}
 }
 
 // Journal is the emulator's event log.

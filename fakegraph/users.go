@@ -15,7 +15,7 @@ import (
 func (s *Server) page(pageID string) (*pageState, error) {
 	p, ok := s.pages[pageID]
 	if !ok {
-		return nil, notFound("no page " + pageID)
+		return nil, fail(ErrNoPage, "no page "+pageID)
 	}
 	return p, nil
 }
@@ -28,7 +28,7 @@ func (s *Server) user(pageID, psid string) (*pageState, *User, error) {
 	}
 	u, ok := p.users[psid]
 	if !ok {
-		return nil, nil, notFound("no test user " + psid + " on page " + pageID)
+		return nil, nil, fail(ErrNoUser, "no test user "+psid+" on page "+pageID)
 	}
 	return p, u, nil
 }
@@ -58,11 +58,20 @@ func (s *Server) GetUser(pageID, psid string) (User, error) {
 // AddUser creates a test user on u.PageID (the first page when empty) and
 // returns it with its new PSID (unless one was given).
 func (s *Server) AddUser(u User) (User, error) {
+	u, err := s.addUser(u)
+	if err != nil {
+		return User{}, err
+	}
+	s.journalControl(ChangeUserCreated, u.PageID, u.PSID, u)
+	return u, nil
+}
+
+func (s *Server) addUser(u User) (User, error) {
 	if u.PageID == "" {
 		u.PageID = s.opts.pages[0].ID
 	}
 	if strings.TrimSpace(u.Name) == "" && u.FirstName == "" && u.LastName == "" {
-		return User{}, badRequest("a test user needs a name (or first_name and last_name)")
+		return User{}, invalid("a test user needs a name (or first_name and last_name)")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -75,9 +84,9 @@ func (s *Server) AddUser(u User) (User, error) {
 			u.PSID = s.ids.PSID()
 		}
 	} else if !isDigits(u.PSID) {
-		return User{}, badRequest("a PSID is digits only")
+		return User{}, invalid("a PSID is digits only")
 	} else if p.users[u.PSID] != nil {
-		return User{}, badRequest("PSID " + u.PSID + " is taken")
+		return User{}, invalid("PSID " + u.PSID + " is taken")
 	}
 	u.LastInteraction, u.LastMessage = time.Time{}, time.Time{}
 	fillUser(&u)
@@ -99,6 +108,15 @@ var userFields = func() map[string]bool {
 // UpdateUser changes profile fields of a test user from a JSON patch of
 // User fields (first_name, locale, blocked, ...).
 func (s *Server) UpdateUser(pageID, psid string, patch map[string]json.RawMessage) (User, error) {
+	u, err := s.updateUser(pageID, psid, patch)
+	if err != nil {
+		return User{}, err
+	}
+	s.journalControl(ChangeUserUpdated, pageID, psid, patch)
+	return u, nil
+}
+
+func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessage) (User, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, u, err := s.user(pageID, psid)
@@ -107,21 +125,21 @@ func (s *Server) UpdateUser(pageID, psid string, patch map[string]json.RawMessag
 	}
 	for _, k := range []string{"psid", "page_id", "last_interaction", "last_message"} {
 		if _, ok := patch[k]; ok {
-			return User{}, badRequest(k + " cannot be changed")
+			return User{}, invalid(k + " cannot be changed")
 		}
 	}
 	for k := range patch {
 		if !userFields[k] {
-			return User{}, badRequest("a test user has no field " + strconv.Quote(k))
+			return User{}, invalid("a test user has no field " + strconv.Quote(k))
 		}
 	}
 	b, err := json.Marshal(patch)
 	if err != nil {
-		return User{}, badRequest(err.Error())
+		return User{}, invalid(err.Error())
 	}
 	next := *u
 	if err := json.Unmarshal(b, &next); err != nil {
-		return User{}, badRequest("the patch does not fit a user: " + err.Error())
+		return User{}, invalid("the patch does not fit a user: " + err.Error())
 	}
 	if _, ok := patch["name"]; !ok {
 		if _, f := patch["first_name"]; f {
@@ -160,13 +178,13 @@ var stickerCutoff = time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
 // messages webhook.
 func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message, error) {
 	if req.Text == "" && len(req.Attachments) == 0 {
-		return Message{}, badRequest("a user message needs text or attachments")
+		return Message{}, invalid("a user message needs text or attachments")
 	}
 	for _, a := range req.Attachments {
 		switch a.Type {
 		case "image", "audio", "video", "file", "sticker", "fallback", "reel", "post", "template":
 		default: // PLATFORM.md §10, messages
-			return Message{}, badRequest("attachment type must be image, audio, video, file, sticker, fallback, reel, post or template")
+			return Message{}, invalid("attachment type must be image, audio, video, file, sticker, fallback, reel, post or template")
 		}
 	}
 	command := s.commandIn(pageID, psid, req.Text)
@@ -185,7 +203,7 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 		m, ok := p.mids[req.ReplyTo]
 		if !ok || m.PSID != psid {
 			s.mu.Unlock()
-			return Message{}, badRequest("reply_to " + req.ReplyTo + " is not a message of this thread")
+			return Message{}, fail(ErrNoMessage, "reply_to "+req.ReplyTo+" is not a message of this thread")
 		}
 		msg.ReplyTo = &ReplyTo{MID: req.ReplyTo, IsSelfReply: !m.FromPage}
 	}
@@ -196,7 +214,7 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 	}
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
-	return s.finishUserMessage(m, now, "message", m.Body, ev)
+	return s.finishUserMessage(m, now, ActionMessage, m.Body, ev)
 }
 
 // commandIn finds the bot command a message starts with ("/name"), among

@@ -2,7 +2,6 @@ package fakegraph
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -101,7 +100,18 @@ func (s *Server) SetWebhook(cfg WebhookConfig) error {
 		return err
 	}
 	d := s.hooks
-	gen := d.configure(set, cfg.Receipts, cfg.Workers)
+	if cfg.Receipts != nil {
+		s.SetReceipts(*cfg.Receipts)
+	}
+	gen := d.configure(set, cfg.Workers)
+	change := map[string]any{"url": set.url, "fields": set.fieldList, "receipts": s.receipts.Load()}
+	if set.timeout > 0 {
+		change["timeout"] = set.timeout.String()
+	}
+	if set.batch > 1 {
+		change["batch"] = set.batch
+	}
+	s.journalControl(ChangeWebhook, "", "", change)
 	if set.url == "" {
 		return nil
 	}
@@ -167,16 +177,6 @@ func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
 	return set, nil
 }
 
-// verifyOutcome is a handshake's journal detail.
-type verifyOutcome struct {
-	URL       string  `json:"url"`
-	Challenge string  `json:"challenge"`
-	Status    int     `json:"status,omitempty"`
-	Answer    string  `json:"answer,omitempty"`
-	LatencyMS float64 `json:"latency_ms"`
-	Error     string  `json:"error,omitempty"`
-}
-
 // verify runs the handshake for configuration generation gen.
 func (d *dispatcher) verify(gen uint64) error {
 	d.mu.Lock()
@@ -184,7 +184,7 @@ func (d *dispatcher) verify(gen uint64) error {
 	client := d.clientLocked()
 	d.mu.Unlock()
 	challenge := strconv.FormatInt(1e9+rand.Int64N(9e9), 10)
-	out := verifyOutcome{URL: set.url, Challenge: challenge}
+	out := VerifyDetail{URL: set.url, Challenge: challenge}
 	q := url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {set.verifyToken}, "hub.challenge": {challenge}}
 	target := set.url
 	if strings.Contains(target, "?") {
@@ -229,18 +229,15 @@ func (d *dispatcher) verify(gen uint64) error {
 		warn = append(warn, validator.Violation{Rule: ruleWebhookHTTPS.Name, Source: ruleWebhookHTTPS.Source,
 			Severity: validator.SeverityWarning, Detail: "the platform needs an HTTPS callback with a valid certificate"})
 	}
-	detail, merr := json.Marshal(out)
-	if merr != nil {
-		return merr
-	}
 	s := d.s
 	now := s.clock.Now()
 	if err != nil {
 		s.log.Warn("webhook verification failed", "url", set.url, "err", err)
-		s.journal.Append(Event{Time: now, Kind: KindAlert, API: "webhook_verify", Method: http.MethodGet, Path: set.url, Status: out.Status, Violations: warn, Detail: detail})
+		s.journalAlert(now, APIWebhookVerify, AlertDetail{Alert: out.Error, URL: set.url, Verify: &out}, warn)
 	} else {
 		s.log.Info("webhook verified", "url", set.url)
-		s.journal.Append(Event{Time: now, Kind: KindWebhook, API: "webhook_verify", Method: http.MethodGet, Path: set.url, Status: out.Status, Accepted: true, Violations: warn, Detail: detail})
+		s.journal.Append(Event{Time: now, Kind: KindWebhook, API: APIWebhookVerify, Method: http.MethodGet, Path: set.url,
+			Status: out.Status, Accepted: true, Violations: warn, Detail: s.marshalDetail(out)})
 	}
 	d.verifyDone(gen, err)
 	return err

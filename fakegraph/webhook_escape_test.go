@@ -13,7 +13,7 @@ func TestWebhookBodyEscaping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body := webhookBody(DefaultPageID, 1, userActionRecord{Field: FieldMessages, Event: event}, false)
+	body := webhookBody(DefaultPageID, 1, Hook{Field: FieldMessages, Event: event})
 	want := `{"object":"page","entry":[{"id":"` + DefaultPageID + `","time":1,"messaging":[{"message":{"text":"a<b & c>d \u00e9 \ud83d\ude00 \\u003c \"q\""}}]}]}`
 	if string(body) != want {
 		t.Errorf("body\n got %s\nwant %s", body, want)

@@ -31,7 +31,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			// The webhook changed, failed its handshake, was removed or
 			// disabled since the event was queued: never POST to a URL
 			// that has not passed the handshake.
-			det := attemptDetail{Outcome: OutcomeFailed, Error: d.undeliverableReasonLocked(), Batch: len(batch)}
+			det := WebhookAttemptDetail{Outcome: OutcomeFailed, Error: d.undeliverableReasonLocked(), Batch: len(batch)}
 			now := d.s.clock.Now()
 			for _, we := range batch {
 				d.popLocked(we)
@@ -51,7 +51,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 		}
 		d.attempts += uint64(len(batch))
 		now := d.s.clock.Now()
-		det := attemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
+		det := WebhookAttemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
 		if det.Batch == 1 {
 			det.Batch = 0
 		}
@@ -185,13 +185,9 @@ func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 
 // journalAttemptLocked records one attempt of we (or its final failure)
 // with the bytes posted.
-func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det attemptDetail) {
-	det.EventID, det.Origin, det.Attempt = we.id, we.origin, we.attempts
-	detail, err := json.Marshal(det)
-	if err != nil {
-		d.s.log.Error("webhook attempt detail", "err", err)
-	}
+func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det WebhookAttemptDetail) {
+	det.EventID, det.EventSeq, det.Attempt = we.id, we.origin, we.attempts
 	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
 		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
-		Request: json.RawMessage(body), MID: we.mid, Detail: detail})
+		Request: json.RawMessage(body), MID: we.mid, Detail: d.s.marshalDetail(det)})
 }

@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -53,7 +52,7 @@ func (d *dispatcher) unsubscribeLocked() {
 // failLocked ends a not-yet-queued event as failed.
 func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
 	d.dropped++
-	d.journalAttemptLocked(we, d.s.clock.Now(), 0, we.body, attemptDetail{
+	d.journalAttemptLocked(we, d.s.clock.Now(), 0, we.body, WebhookAttemptDetail{
 		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
 }
 
@@ -89,23 +88,24 @@ func (d *dispatcher) checkFailureLocked(now time.Time) {
 	elapsed := now.Sub(d.failing)
 	if !d.alerted && elapsed >= alertAfter {
 		d.alerted = true
-		d.alertLocked(now, "webhook_failing", "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
+		d.alertLocked(now, AlertWebhookFailing, "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
 	}
 	if !d.disabled && elapsed >= disableAfter {
 		d.disabled = true
 		d.unsubscribeLocked()
-		d.alertLocked(now, "webhook_disabled", "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
+		d.alertLocked(now, AlertWebhookDisabled, "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
 		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
 	}
 }
 
 func (d *dispatcher) alertLocked(now time.Time, api, text string) {
-	detail, err := json.Marshal(map[string]string{"alert": text, "url": d.cfg.url, "last_error": d.lastErr, "failing_since": d.failing.UTC().Format(time.RFC3339Nano)})
-	if err != nil {
-		d.s.log.Error("webhook alert detail", "err", err)
+	det := AlertDetail{Alert: text, URL: d.cfg.url, LastError: d.lastErr}
+	if !d.failing.IsZero() {
+		t := d.failing.UTC()
+		det.FailingSince = &t
 	}
 	d.s.log.Warn(text, "url", d.cfg.url, "last_error", d.lastErr)
-	d.s.journal.Append(Event{Time: now, Kind: KindAlert, API: api, Path: d.cfg.url, Detail: detail})
+	d.s.journalAlert(now, api, det, nil)
 }
 
 // retryLoop wakes delayed retries and the alert and disable deadlines on

@@ -21,7 +21,7 @@ const (
 
 // webhookBody renders the envelope around one event, with non-ASCII
 // escaped as \uXXXX (PLATFORM.md D8).
-func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []byte {
+func webhookBody(pageID string, ms int64, rec Hook) []byte {
 	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
 	b = append(b, envelopeHead+`{"id":`...)
 	b = strconv.AppendQuote(b, pageID)
@@ -34,7 +34,7 @@ func webhookBody(pageID string, ms int64, rec userActionRecord, standby bool) []
 		b = append(b, `,"value":`...)
 		b = append(b, rec.Change...)
 		b = append(b, `}]}]}`...)
-	case standby:
+	case rec.Standby:
 		b = append(b, `,"standby":[`...)
 		b = append(b, standbyEvent(rec.Event)...)
 		b = append(b, `]}]}`...)

@@ -188,9 +188,9 @@ func waitJournal(t testing.TB, s *Server, after uint64, keep func(*Event) bool) 
 }
 
 // attemptOf decodes a webhook attempt's detail.
-func attemptOf(t testing.TB, e Event) attemptDetail {
+func attemptOf(t testing.TB, e Event) WebhookAttemptDetail {
 	t.Helper()
-	var d attemptDetail
+	var d WebhookAttemptDetail
 	if err := json.Unmarshal(e.Detail, &d); err != nil {
 		t.Fatalf("attempt detail %s: %v", e.Detail, err)
 	}

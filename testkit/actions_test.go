@@ -185,7 +185,7 @@ func TestReceiptsOption(t *testing.T) {
 		alice.NextMessage(t)
 		deliveries := func() int {
 			return len(emu.Server().Journal().Find(0, func(e *fakegraph.Event) bool {
-				return e.Kind == fakegraph.KindUserAction && e.API == "delivery"
+				return e.Kind == fakegraph.KindReceipt && e.API == fakegraph.FieldDeliveries
 			}))
 		}
 		if on {

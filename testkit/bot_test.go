@@ -62,7 +62,7 @@ func journalBot(t testing.TB, emu *testkit.Emulator, answer func(psid, said stri
 			}
 			for _, ev := range evs {
 				seq = ev.Seq
-				if ev.Kind != fakegraph.KindUserAction || ev.API != "message" {
+				if d, ok := ev.UserAction(); !ok || d.Action != fakegraph.ActionMessage {
 					continue
 				}
 				var m struct {

@@ -64,7 +64,7 @@ func (u *User) next(d time.Duration) (Message, bool) {
 
 // isBotMessage reports an accepted Send API message to u.
 func (u *User) isBotMessage(ev *fakegraph.Event) bool {
-	return ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.API == "send" &&
+	return ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.API == fakegraph.APISend &&
 		ev.MID != "" && ev.PSID == u.info.PSID && ev.PageID == u.emu.page.ID
 }
 
@@ -135,9 +135,6 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 	t := Turn{Seq: ev.Seq, Time: ev.Time}
 	switch ev.Kind {
 	case fakegraph.KindUserAction:
-		if ev.API == "delivery" {
-			return t, false // automatic receipts, not something the user did
-		}
 		t.From = u.info.FirstName
 		t.Text = userAction(ev)
 	case fakegraph.KindRequest:
@@ -175,44 +172,42 @@ func userAction(ev fakegraph.Event) string {
 	if err := dec.Decode(&body); err != nil {
 		body = nil
 	}
-	switch ev.API {
-	case "message":
+	d, _ := ev.UserAction()
+	switch d.Action {
+	case fakegraph.ActionMessage:
 		if s := summarize(body); s != "" {
 			return s
 		}
-	case "quick_reply":
+	case fakegraph.ActionQuickReply:
 		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
-	case "postback":
+	case fakegraph.ActionPostback:
 		return fmt.Sprintf("[taps button %q]", str(body["button"]))
-	case "get_started":
+	case fakegraph.ActionGetStarted:
 		return "[taps Get Started]"
-	case "menu":
+	case fakegraph.ActionMenu:
 		return fmt.Sprintf("[taps menu item %q]", str(body["menu"]))
-	case "reaction":
+	case fakegraph.ActionIceBreaker:
+		return fmt.Sprintf("[taps ice breaker %q]", str(body["ice_breaker"]))
+	case fakegraph.ActionReaction:
 		if str(body["action"]) == "unreact" {
 			return "[removes a reaction]"
 		}
 		return fmt.Sprintf("[reacts %s]", firstOf(str(body["reaction"]), str(body["emoji"])))
-	case "read":
+	case fakegraph.ActionRead:
 		return "[reads the thread]"
-	case "referral":
+	case fakegraph.ActionReferral:
 		return fmt.Sprintf("[arrives from %s ref %q]", str(body["source"]), str(body["ref"]))
-	case "optin":
+	case fakegraph.ActionOptin:
 		return fmt.Sprintf("[opts in%s]", detailText(ev.Request))
 	}
-	return "[" + ev.API + detailText(ev.Request) + "]"
+	return "[" + string(d.Action) + detailText(ev.Request) + "]"
 }
 
 // webhookFailure renders a failed webhook delivery attempt: the field,
 // the attempt, the reason and what the bot answered.
 func webhookFailure(ev fakegraph.Event) string {
-	var d struct {
-		Attempt int    `json:"attempt"`
-		Outcome string `json:"outcome"`
-		Error   string `json:"error"`
-		Answer  string `json:"answer"`
-	}
-	if err := json.Unmarshal(ev.Detail, &d); err != nil || d.Error == "" {
+	d, ok := ev.Attempt()
+	if !ok || d.Error == "" {
 		return "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
 	}
 	s := fmt.Sprintf("[%s webhook, attempt %d: %s", ev.API, d.Attempt, d.Error)

@@ -110,8 +110,8 @@ func (e *Emulator) AddFault(f Fault) string {
 // RemoveFault deletes a fault rule by id.
 func (e *Emulator) RemoveFault(id string) {
 	e.t.Helper()
-	if !e.srv.RemoveFault(id) {
-		e.fatalf("RemoveFault: no fault rule %q", id)
+	if err := e.srv.RemoveFault(id); err != nil {
+		e.fatalf("RemoveFault: %v", err)
 	}
 }
 

@@ -1,0 +1,162 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// The control API is a thin HTTP layer over the Server's exported
+// methods: each route decodes its body, calls one method and writes what
+// it returns; the domain errors (errors.go) become statuses here and
+// nowhere else. Tests and tools, the web UI and the scenario runner reach
+// the same methods, over HTTP or in Go.
+
+// ControlPrefix is the reserved path prefix of the control API; no Graph
+// path uses it.
+const ControlPrefix = "/_messemu/v1/"
+
+// controlLimit bounds control API bodies.
+const controlLimit = 1 << 20
+
+// controlRoute is one control API operation: its method, its path after
+// ControlPrefix in net/http pattern syntax, and its openapi.yaml
+// operationId.
+type controlRoute struct {
+	method string
+	path   string
+	op     string
+	handle func(*controlCall) (any, error)
+}
+
+// controlCall is one control API request.
+type controlCall struct {
+	s      *Server
+	r      *http.Request
+	body   []byte
+	pageID string
+}
+
+// controlRoutes lists the control API, one group per concern; each
+// group's handlers are in the file named beside it.
+func (s *Server) controlRoutes() []controlRoute {
+	return slices.Concat(
+		s.userControlRoutes(),     // control_users.go: test users, their threads and what they do
+		s.emulatorControlRoutes(), // control_emulator.go: journal, clock, reset, faults, webhook, rate limits
+		s.pageControlRoutes(),     // control_pages.go: pages, profile, personas, labels, handover
+	)
+}
+
+// controlHandler routes the control API once, with net/http patterns. A
+// path that exists with another method answers 405, any other path under
+// the prefix 404, both as control errors.
+func (s *Server) controlHandler() http.Handler {
+	mux := http.NewServeMux()
+	methods := map[string][]string{}
+	for _, rt := range s.controlRoutes() {
+		path := ControlPrefix + rt.path
+		methods[path] = append(methods[path], rt.method)
+		mux.HandleFunc(rt.method+" "+path, s.controlEndpoint(rt))
+	}
+	for path, allowed := range methods {
+		allow := strings.Join(allowed, ", ")
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeControl(w, nil, &controlStatus{http.StatusMethodNotAllowed, r.Method + " is not allowed on " + r.URL.Path + " (allowed: " + allow + ")"})
+		})
+	}
+	mux.HandleFunc(ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
+		writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
+	})
+	return mux
+}
+
+// controlEndpoint adapts one route: page, body, call, answer.
+func (s *Server) controlEndpoint(rt controlRoute) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := &controlCall{s: s, r: r, pageID: r.URL.Query().Get("page_id")}
+		if c.pageID == "" {
+			c.pageID = s.opts.pages[0].ID
+		}
+		if r.Body != nil {
+			b, err := io.ReadAll(io.LimitReader(r.Body, controlLimit+1))
+			if err != nil {
+				writeControl(w, nil, invalid("reading the body: "+err.Error()))
+				return
+			}
+			if len(b) > controlLimit {
+				writeControl(w, nil, invalid("control API bodies are limited to 1 MiB"))
+				return
+			}
+			c.body = b
+		}
+		v, err := rt.handle(c)
+		writeControl(w, v, err)
+	}
+}
+
+// controlStatus is an error of the HTTP layer itself (unknown endpoint,
+// wrong method).
+type controlStatus struct {
+	status int
+	msg    string
+}
+
+func (e *controlStatus) Error() string { return e.msg }
+
+// controlErrorStatus maps an error of the Go API to its HTTP status.
+func controlErrorStatus(err error) int {
+	var cs *controlStatus
+	switch {
+	case errors.As(err, &cs):
+		return cs.status
+	case errors.Is(err, ErrNoPage), errors.Is(err, ErrNoUser), errors.Is(err, ErrNoFault), errors.Is(err, ErrNoEvent):
+		return http.StatusNotFound
+	case errors.Is(err, ErrRefused):
+		return http.StatusConflict
+	case errors.Is(err, ErrTrimmed):
+		return http.StatusGone
+	}
+	// ErrInvalid, ErrNoMessage, ErrNoQuickReply, ErrNoButton (the body
+	// names what is not there), a failed handshake and anything else the
+	// caller asked: the request cannot be done.
+	return http.StatusBadRequest
+}
+
+// writeControl writes a control answer: v as JSON, or err in the Graph
+// error envelope so clients parse one shape.
+func writeControl(w http.ResponseWriter, v any, err error) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err == nil {
+		b, merr := json.Marshal(v)
+		if merr == nil {
+			_, _ = w.Write(b)
+			return
+		}
+		err = merr
+	}
+	w.WriteHeader(controlErrorStatus(err))
+	b, merr := json.Marshal(map[string]any{"error": map[string]any{"message": err.Error(), "type": "MessemuControlError", "code": 100}})
+	if merr != nil {
+		b = []byte(`{"error":{"message":"the error could not be encoded","type":"MessemuControlError","code":100}}`)
+	}
+	_, _ = w.Write(b)
+}
+
+// decode reads the JSON body into v (an empty body leaves v alone).
+func (c *controlCall) decode(v any) error {
+	if len(strings.TrimSpace(string(c.body))) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.body, v); err != nil {
+		return invalid("the body is not the expected JSON: " + err.Error())
+	}
+	return nil
+}
+
+// ok is the answer of a call that has nothing else to say.
+var ok = map[string]bool{"ok": true}

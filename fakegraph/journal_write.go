@@ -1,0 +1,170 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// The journal's writers: one function per kind of event, so each Detail
+// type is written in one place. Requests are journalled by record
+// (call.go), webhook attempts by the dispatcher (webhook_post.go); the
+// rest come through here.
+
+// threadState is psid's thread as the rules see it at now: its owner,
+// whether the bot's app is on standby, and the messaging windows. s.mu must
+// not be held.
+func (s *Server) threadState(pageID, psid string, now time.Time) *ThreadState {
+	if psid == "" {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.pages[pageID]
+	if !ok {
+		return nil
+	}
+	return s.threadStateLocked(p, psid, now)
+}
+
+// threadStateLocked is threadState with s.mu held.
+func (s *Server) threadStateLocked(p *pageState, psid string, now time.Time) *ThreadState {
+	u, ok := p.users[psid]
+	if !ok {
+		return nil
+	}
+	st := &ThreadState{OwnerAppID: owner(p, psid, now), Window: WindowClosed}
+	st.Standby = st.OwnerAppID != "" && st.OwnerAppID != s.opts.appID
+	if !u.LastInteraction.IsZero() {
+		st.WindowEnds = u.LastInteraction.Add(validator.StandardWindow)
+		if now.Before(st.WindowEnds) {
+			st.Window = WindowOpen
+		}
+	}
+	if !u.LastMessage.IsZero() {
+		st.HumanAgentEnds = u.LastMessage.Add(validator.HumanAgentSpan)
+	}
+	return st
+}
+
+// marshalDetail renders a Detail; a Detail that cannot be rendered is a
+// bug, logged, and the event keeps no detail rather than being lost.
+func (s *Server) marshalDetail(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("journal detail", "err", err)
+		return nil
+	}
+	return b
+}
+
+// hookOf builds the Hook of a messaging item for field, with standby
+// decided from the thread state now.
+func (s *Server) hookOf(field string, ev *MessagingEvent, st *ThreadState) (Hook, error) {
+	h := Hook{Field: field}
+	if ev != nil {
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			return Hook{}, err
+		}
+		h.Event = raw
+	}
+	// Handover events and `changes` always go to the app they name; the
+	// rest go out as standby while another app owns the thread.
+	h.Standby = st != nil && st.Standby && field != FieldHandovers && field != FieldInboxLabels
+	return h, nil
+}
+
+// journalUserAction journals what a user did, with the webhook item it
+// fires on field ("" for an action that fires nothing itself).
+func (s *Server) journalUserAction(now time.Time, pageID, psid string, action Action, field, mid string, request any, ev *MessagingEvent) (Event, error) {
+	req, err := json.Marshal(request)
+	if err != nil {
+		return Event{}, err
+	}
+	st := s.threadState(pageID, psid, now)
+	h, err := s.hookOf(field, ev, st)
+	if err != nil {
+		return Event{}, err
+	}
+	api := field
+	if api == "" {
+		api = actionField[action]
+	}
+	return s.journal.Append(Event{Time: now, Kind: KindUserAction, PageID: pageID, PSID: psid, API: api,
+		Accepted: true, Request: req, MID: mid, Thread: st,
+		Detail: s.marshalDetail(UserActionDetail{Action: action, Hook: h})}), nil
+}
+
+// actionField is the field of an action that fires nothing itself.
+var actionField = map[Action]string{ActionReferral: FieldReferrals}
+
+// journalReceipts journals the echo and the delivery of an accepted send
+// (PLATFORM.md §2.8, §10): platform facts, whatever the webhook, while
+// automatic receipts are on.
+func (s *Server) journalReceipts(req *Event, body json.RawMessage) {
+	if !s.receipts.Load() || body == nil {
+		return
+	}
+	echo := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
+		Message: echoMessage(req.MID, s.opts.appID, body)}
+	s.journalReceipt(req, FieldMessageEchoes, echo)
+	del := userEvent(req.PageID, req.PSID, req.Time)
+	del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(req.Time)}
+	s.journalReceipt(req, FieldDeliveries, del)
+}
+
+func (s *Server) journalReceipt(req *Event, field string, ev *MessagingEvent) {
+	st := s.threadState(req.PageID, req.PSID, req.Time)
+	h, err := s.hookOf(field, ev, st)
+	if err != nil {
+		s.log.Error("receipt", "field", field, "err", err)
+		return
+	}
+	s.journal.Append(Event{Time: req.Time, Kind: KindReceipt, PageID: req.PageID, PSID: req.PSID, API: field,
+		Accepted: true, MID: req.MID, Thread: st, Detail: s.marshalDetail(ReceiptDetail{RequestSeq: req.Seq, Hook: h})})
+}
+
+// journalHandoverEvent journals a handover event for the bot's app.
+func (s *Server) journalHandoverEvent(now time.Time, pageID, psid string, action Action, item json.RawMessage) {
+	st := s.threadState(pageID, psid, now)
+	h := Hook{Field: FieldHandovers, Event: item}
+	s.journal.Append(Event{Time: now, Kind: KindHandover, PageID: pageID, PSID: psid, API: FieldHandovers,
+		Accepted: true, Thread: st, Detail: s.marshalDetail(HandoverDetail{Action: action, Hook: h})})
+}
+
+// journalLabel journals an inbox_labels change.
+func (s *Server) journalLabel(now time.Time, pageID string, v InboxLabel) {
+	value, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("inbox_labels", "err", err)
+		return
+	}
+	d := LabelDetail{Action: v.Action, LabelID: v.Label.ID, Hook: Hook{Field: FieldInboxLabels, Change: value}}
+	s.journal.Append(Event{Time: now, Kind: KindLabel, PageID: pageID, PSID: v.User.ID, API: FieldInboxLabels,
+		Accepted: true, Request: value, Thread: s.threadState(pageID, v.User.ID, now), Detail: s.marshalDetail(d)})
+}
+
+// journalControl journals a change made through the control API or its
+// Go methods.
+func (s *Server) journalControl(change, pageID, psid string, data any) Event {
+	d := ControlDetail{Change: change}
+	if data != nil {
+		d.Data = s.marshalDetail(data)
+	}
+	return s.journal.Append(Event{Time: s.clock.Now(), Kind: KindControl, PageID: pageID, PSID: psid, API: change,
+		Accepted: true, Detail: s.marshalDetail(d)})
+}
+
+// journalFault journals a fault rule acting on a request.
+func (s *Server) journalFault(now time.Time, pageID, psid, api string, d FaultDetail) {
+	s.journal.Append(Event{Time: now, Kind: KindFault, PageID: pageID, PSID: psid, API: api, Accepted: true,
+		Detail: s.marshalDetail(d)})
+}
+
+// journalAlert journals an alert.
+func (s *Server) journalAlert(now time.Time, api string, d AlertDetail, violations []validator.Violation) {
+	s.journal.Append(Event{Time: now, Kind: KindAlert, API: api, Path: d.URL, Violations: violations,
+		Detail: s.marshalDetail(d)})
+}
