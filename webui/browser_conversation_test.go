@@ -166,7 +166,7 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 	}
 	waitIdle(t, e)
 	last := e.srv.Journal().Last()
-	b.waitFor("the page back at the journal's end", fmt.Sprintf(`window.messemu.model.lastSeq === %d`, last), 10*time.Second)
+	b.waitFor("the page back at the journal's end", fmt.Sprintf(`window.messemu.model.lastSeq === %d && document.querySelector('#events li.ev:last-child')?.dataset.seq === '%d'`, last, last), 10*time.Second)
 	msgs := eval[[]string](b, `[...document.querySelectorAll('#messages [data-seq]')].map(n => n.dataset.seq)`)
 	evs := eval[[]string](b, `[...document.querySelectorAll('#events li.ev')].map(n => n.dataset.seq)`)
 	assert.Len(t, evs, int(last), "every journal event once in the inspector")
@@ -179,6 +179,7 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 		seen[s] = true
 	}
 	assert.Equal(t, 3, strings.Count(eval[string](b, `document.getElementById('messages').textContent`), "while away"))
+	assert.Empty(t, b.consoleErrors())
 }
 
 // waitIdle waits until the journal has stopped growing (the demo bot and
