@@ -257,3 +257,29 @@ func TestScreenshotForTheREADME(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join("..", "docs", "webui.png"), png, 0o644))
 	}
 }
+
+func TestUserReactsRepliesAndReads(t *testing.T) {
+	e := startEmulator(t, false)
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	status, _ := e.send(t, alice, map[string]any{"text": "Welcome!"}, nil)
+	require.Equal(t, http.StatusOK, status)
+	b.waitFor("the unread mark", `document.querySelector('#user-list .user.unread .dot') !== null`, 5*time.Second)
+
+	b.click("#messages .row.from-page .react-btn")
+	b.clickText(".picker .emoji", "❤️")
+	b.waitFor("the reaction under the message", `document.querySelector('#messages .row.from-page .reactions')?.textContent === '❤️'`, 5*time.Second)
+
+	b.click("#messages .row.from-page .tools button[title=Reply]")
+	b.say("thanks")
+	b.waitFor("the reply quoting the message", `document.querySelector('#messages .row.from-user:last-child .quoted-text')?.textContent === 'Welcome!'`, 5*time.Second)
+
+	status, _ = e.send(t, alice, map[string]any{"text": "You're welcome"}, nil)
+	require.Equal(t, http.StatusOK, status)
+	b.waitFor("unread again", `document.querySelector('#user-list .user.unread') !== null`, 5*time.Second)
+	b.click("#mark-read")
+	b.waitFor("seen", `document.querySelector('#footer .seen') !== null && document.querySelector('#user-list .user.unread') === null`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}

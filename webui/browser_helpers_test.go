@@ -109,16 +109,47 @@ type browser struct {
 	base string
 }
 
+// chromium is the one browser process of the test binary: each test opens
+// its own tab in it (starting a browser per test costs seconds in CI).
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel func()
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	os.Exit(code)
+}
+
+func sharedBrowser(exe string) (context.Context, error) {
+	chromium.once.Do(func() {
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+			chromedp.Flag("disable-background-networking", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1400, 860),
+		}
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelBrowser := chromedp.NewContext(actx)
+		chromium.ctx = bctx
+		chromium.cancel = func() { cancelBrowser(); cancelAlloc() }
+		// The first Run starts the browser; it must not carry a timeout.
+		chromium.err = chromedp.Do(bctx, chromedp.Navigate("about:blank"))
+	})
+	return chromium.ctx, chromium.err
+}
+
 func openBrowser(t *testing.T, e *emulator) *browser {
 	t.Helper()
 	exe := browserPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1400, 860),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	parent, err := sharedBrowser(exe)
+	require.NoError(t, err, "starting %s", exe)
+	ctx, cancelCtx := chromedp.NewContext(parent) // a new tab
 	dir, err := os.MkdirTemp("", "messemu-webui-"+strings.ReplaceAll(t.Name(), "/", "_")+"-")
 	require.NoError(t, err)
 	b := &browser{t: t, ctx: ctx, dir: dir, base: e.url}
@@ -147,7 +178,6 @@ func openBrowser(t *testing.T, e *emulator) *browser {
 		}
 		cancel()
 		cancelCtx()
-		cancelAlloc()
 		if t.Failed() {
 			t.Logf("screenshot of the page when the test failed: %s", shot)
 			return

@@ -3,7 +3,7 @@
 import { h, clear, avatar, fmtTime, fmtDuration } from './dom.js';
 import { call, get, post } from './api.js';
 import { Model } from './model.js';
-import { item as drawItem, quickReplies } from './render.js';
+import { item as drawItem, quickReplies, picker } from './render.js';
 import { Inspector } from './inspector.js';
 import { Controls } from './controls.js';
 
@@ -185,6 +185,18 @@ const ctx = {
     feedback: tpl => act(() => post(`users/${app.psid}/feedback`, feedbackAnswer(tpl), app.pageId)),
     react: (it, emoji) => act(() => post(`users/${app.psid}/reactions`, it.reactions?.user === emoji
       ? { mid: it.mid, action: 'unreact' } : { mid: it.mid, reaction: emoji }, app.pageId)),
+    pick: (it, anchor) => {
+      document.querySelector('.picker')?.remove();
+      const close = () => { p.remove(); anchor.focus(); };
+      const p = picker(it, ctx, close);
+      p.addEventListener('keydown', e => { if (e.key === 'Escape') close(); });
+      document.body.append(p);
+      // Above the button, kept inside the window.
+      const r = anchor.getBoundingClientRect();
+      p.style.left = `${Math.max(8, Math.min(r.left - 8, innerWidth - p.offsetWidth - 8))}px`;
+      p.style.top = `${Math.max(8, r.top - p.offsetHeight - 4)}px`;
+      p.querySelector('button').focus();
+    },
     reply: it => { app.replyTo = it; $('reply-text').textContent = `Replying to: ${it.text || 'a message'}`; $('reply-bar').hidden = false; $('text').focus(); },
   },
 };
@@ -404,6 +416,7 @@ function wire() {
   $('tab-inspector').onclick = () => tab('inspector');
   $('tab-controls').onclick = () => tab('controls');
   document.addEventListener('click', e => {
+    if (!e.target.closest('.picker, .react-btn')) document.querySelector('.picker')?.remove();
     for (const id of ['attach-pop', 'menu-pop']) {
       const pop = $(id);
       if (!pop.hidden && !pop.contains(e.target) && !e.target.closest('#attach-btn, #menu-btn')) pop.hidden = true;

@@ -65,11 +65,18 @@ export function errorText(err) {
 }
 
 function tools(it, ctx) {
-  const picker = h('div', { class: 'picker', role: 'menu' }, REACTIONS.map(e =>
-    h('button', { type: 'button', class: 'emoji', title: `react ${e}`, onclick: () => ctx.act.react(it, e) }, e)));
+  // One shared picker (app.js) instead of six buttons per message: a long
+  // conversation stays light.
   return h('div', { class: 'tools' },
-    it.from === 'page' ? h('details', { class: 'react' }, h('summary', { title: 'React', 'aria-label': 'React' }, '☺'), picker) : null,
+    it.from === 'page' ? h('button', { type: 'button', class: 'icon react-btn', title: 'React', 'aria-label': 'React', 'aria-haspopup': 'menu', onclick: e => ctx.act.pick(it, e.currentTarget) }, '☺') : null,
     h('button', { type: 'button', class: 'icon', title: 'Reply', 'aria-label': 'Reply', onclick: () => ctx.act.reply(it) }, '↩'));
+}
+
+/** picker is the reaction menu for one message. */
+export function picker(it, ctx, close) {
+  return h('div', { class: 'picker', role: 'menu' }, REACTIONS.map(e =>
+    h('button', { type: 'button', role: 'menuitem', class: `emoji${it.reactions?.user === e ? ' chosen' : ''}`, title: it.reactions?.user === e ? 'remove your reaction' : `react ${e}`,
+      onclick: () => { close(); ctx.act.react(it, e); } }, e)));
 }
 
 function body(it, ctx) {
