@@ -200,10 +200,10 @@ func TestWrapLeavesGraphAndControlToTheEmulator(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, false)
 	for path, want := range map[string]string{
-		"/":                       "text/html",
-		"/_messemu/ui/app.js":     "text/javascript",
-		"/_messemu/ui/style.css":  "text/css",
-		"/_messemu/v1/clock":      "application/json",
+		"/":                      "text/html",
+		"/_messemu/ui/app.js":    "text/javascript",
+		"/_messemu/ui/style.css": "text/css",
+		"/_messemu/v1/clock":     "application/json",
 		"/v26.0/me?access_token=" + fakegraph.DefaultPageToken: "application/json",
 	} {
 		resp, err := http.Get(e.url + path)
