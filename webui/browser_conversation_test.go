@@ -1,6 +1,7 @@
 package webui_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -282,4 +284,54 @@ func TestUserReactsRepliesAndReads(t *testing.T) {
 	b.click("#mark-read")
 	b.waitFor("seen", `document.querySelector('#footer .seen') !== null && document.querySelector('#user-list .user.unread') === null`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
+}
+
+func TestMessengerProfileShowsLiveAndItsButtonsFirePostbacks(t *testing.T) {
+	e := startEmulator(t, false)
+	b := openBrowser(t, e)
+	b.open("/")
+	status, body := e.graph(t, http.MethodPost, "me/messenger_profile", map[string]any{
+		"get_started": map[string]any{"payload": "GET_STARTED"},
+		"greeting":    []any{map[string]any{"locale": "default", "text": "Hello {{user_first_name}}, we answer in minutes."}},
+		"persistent_menu": []any{map[string]any{"locale": "default", "composer_input_disabled": false, "call_to_actions": []any{
+			map[string]any{"type": "postback", "title": "Track my order", "payload": "TRACK"},
+			map[string]any{"type": "web_url", "title": "Website", "url": "https://example.com"},
+		}}},
+	})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the greeting, as the bot set it a moment ago", `document.querySelector('#footer .greeting')?.textContent === 'Hello Alice, we answer in minutes.'`, 5*time.Second)
+	b.click("#get-started")
+	b.waitFor("Get Started as the user's postback", `[...document.querySelectorAll('#messages .from-user .bubble')].some(n => n.textContent === 'Get Started')`, 5*time.Second)
+	b.waitFor("the greeting gone once the thread has begun", `document.querySelector('#footer .greeting') === null`, 5*time.Second)
+
+	b.click("#menu-btn")
+	b.clickText("#menu-pop .menu-item", "Track my order")
+	b.waitFor("the menu item's postback", `[...document.querySelectorAll('#messages .from-user .bubble')].some(n => n.textContent === 'Track my order')`, 5*time.Second)
+	assert.Equal(t, "TRACK", lastPostbackPayload(t, e))
+
+	b.click("#attach-btn")
+	b.do("an image by URL", chromedp.SendKeys(chromedp.CSS("#attach-url"), "https://example.com/cat.png"))
+	b.click("#attach-send")
+	b.waitFor("the user's image", `document.querySelector('#messages .from-user .media img')?.getAttribute('src') === 'https://example.com/cat.png'`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// lastPostbackPayload is the payload of the newest postback in the journal.
+func lastPostbackPayload(t *testing.T, e *emulator) string {
+	t.Helper()
+	evs := e.srv.Journal().Find(0, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindUserAction })
+	for i := len(evs) - 1; i >= 0; i-- {
+		d, err := evs[i].DecodeDetail()
+		require.NoError(t, err)
+		ua, ok := d.(fakegraph.UserActionDetail)
+		if !ok || len(ua.Event) == 0 {
+			continue
+		}
+		var me fakegraph.MessagingEvent
+		require.NoError(t, json.Unmarshal(ua.Event, &me))
+		if me.Postback != nil {
+			return me.Postback.Payload
+		}
+	}
+	return ""
 }
