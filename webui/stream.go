@@ -2,7 +2,6 @@ package webui
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,7 +15,15 @@ import (
 // frames, every journal event with a sequence number above N, in order,
 // then each new one as it is appended. A page that reconnects gives the
 // last sequence number it drew, so it misses nothing and sees nothing
-// twice.
+// twice. A frame is
+//
+//	{"events":[...], "last_seq":N, "trimmed":true}
+//
+// events: the next events, oldest first; last_seq: the journal's newest
+// sequence number when the frame was made (the page has caught up once it
+// has drawn it); trimmed: events between the page's number and events[0]
+// were forgotten (a journal limit), so the page starts again from what is
+// kept.
 
 // frameEvents bounds the events of one frame, so a page catching up on a
 // long journal draws as it goes.
@@ -25,18 +32,10 @@ const frameEvents = 1000
 // readLimit bounds what a page may send; it sends nothing but pongs.
 const readLimit = 4 << 10
 
-// frame is one websocket message to the page.
-type frame struct {
-	// Events are the next events, oldest first.
-	Events []fakegraph.Event `json:"events"`
-	// LastSeq is the journal's newest sequence number when the frame was
-	// made: the page has caught up once it has drawn it.
-	LastSeq uint64 `json:"last_seq"`
-	// Trimmed says that events between the page's sequence number and
-	// Events[0] were forgotten (a journal limit): the page must start
-	// again from what is kept.
-	Trimmed bool `json:"trimmed,omitempty"`
-}
+// frameInterval spaces a page's frames: under a burst of sends a page gets
+// a frame every 50 ms carrying all that came, not one per event, so open
+// pages cost the emulator a few writes a second each.
+const frameInterval = 50 * time.Millisecond
 
 // client is one connected page.
 type client struct {
@@ -85,27 +84,27 @@ func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
 // goroutine writes data frames (gorilla allows one writer).
 func (u *UI) writePump(ctx context.Context, c *client) error {
 	j := u.srv.Journal()
-	first := true
-	for {
+	pause := time.NewTimer(0)
+	defer pause.Stop()
+	for first := true; ; first = false {
 		var evs []fakegraph.Event
 		if first {
 			// The first frame goes out at once, even empty, so the page
 			// knows where the journal stands.
 			evs = j.After(c.after, frameEvents)
 		} else {
+			select { // let a burst gather into one frame
+			case <-pause.C:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 			var err error
 			if evs, err = j.Wait(ctx, c.after, frameEvents); err != nil {
 				return err
 			}
 		}
-		f := frame{Events: evs, LastSeq: j.Last()}
-		if f.Events == nil {
-			f.Events = []fakegraph.Event{}
-		}
-		if len(evs) > 0 && evs[0].Seq > c.after+1 {
-			f.Trimmed = true
-		}
-		b, err := json.Marshal(f)
+		trimmed := len(evs) > 0 && evs[0].Seq > c.after+1
+		b, err := u.enc.frameJSON(evs, j.Last(), trimmed)
 		if err != nil {
 			return err
 		}
@@ -118,7 +117,7 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 		if len(evs) > 0 {
 			c.after = evs[len(evs)-1].Seq
 		}
-		first = false
+		pause.Reset(frameInterval)
 	}
 }
 
