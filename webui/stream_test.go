@@ -127,7 +127,7 @@ func TestClientThatStopsReadingIsDroppedAndSendsGoOn(t *testing.T) {
 
 	// Big events fill the socket's buffers, so the stream's writes block.
 	big := json.RawMessage(`"` + strings.Repeat("x", 1<<20) + `"`)
-	for range 64 {
+	for range 24 { // well over a loopback socket's buffers
 		srv.Journal().Append(fakegraph.Event{Kind: fakegraph.KindControl, API: "test", Accepted: true, Detail: big})
 	}
 	// Meanwhile the bot's sends complete as usual.
@@ -138,7 +138,7 @@ func TestClientThatStopsReadingIsDroppedAndSendsGoOn(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, "%v", body)
 	}
 	t.Logf("200 sends with a stalled page took %v", time.Since(start))
-	require.Eventually(t, func() bool { return ui.Clients() == 0 }, 10*time.Second, 20*time.Millisecond, "the stalled client is dropped")
+	require.Eventually(t, func() bool { return ui.Clients() == 0 }, 30*time.Second, 20*time.Millisecond, "the stalled client is dropped")
 }
 
 func TestStreamRefusesAnotherOriginAndAForeignHost(t *testing.T) {

@@ -298,6 +298,8 @@ function drawWindow(u) {
   const el = $('chat-window');
   const now = Date.parse(app.controls.now || app.model.now || new Date().toISOString());
   if (!u) { el.textContent = ''; return; }
+  const st = currentThread()?.state;
+  const owner = st?.standby ? ` · standby: app ${st.owner_app_id || '?'} owns the thread` : '';
   const last = Date.parse(u.last_interaction || '');
   const lastMsg = Date.parse(u.last_message || '');
   let text, cls;
@@ -312,7 +314,7 @@ function drawWindow(u) {
       if (left <= 0 && ha > 0) text += ` · HUMAN_AGENT ${fmtDuration(ha)} left`;
     }
   }
-  el.textContent = text;
+  el.textContent = text + owner;
   el.className = 'window-state ' + cls;
 }
 

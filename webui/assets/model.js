@@ -57,8 +57,14 @@ export class Model {
     const p = problems(ev);
     if (ev.kind === 'request' && p.refused) this.refused++;
     if (p.warnings.length) this.warnings++;
+    if (ev.thread && ev.psid) {
+      // The thread's state when the event happened (window, owner).
+      const t = this.thread(ev.page_id, ev.psid);
+      t.state = ev.thread;
+    }
     switch (ev.kind) {
       case 'request': this.request(ev); break;
+      case 'handover': this.handover(ev); break;
       case 'user_action': case 'receipt': this.userAction(ev); break;
       case 'control':
         if ((ev.api === 'reset' || ev.detail?.change === 'reset')) this.reset();
@@ -175,6 +181,18 @@ export class Model {
           : e.messaging_feedback ? 'Gave feedback' : `Account ${e.account_linking.status || 'linking'}`;
       this.push(t, { ...base, kind: 'notice', text: what });
     }
+  }
+
+  handover(ev) {
+    if (!ev.psid) return;
+    const t = this.thread(ev.page_id, ev.psid);
+    const e = ev.detail?.event || {};
+    const c = e.pass_thread_control || e.take_thread_control;
+    const text = e.pass_thread_control ? `Thread passed to app ${c.new_owner_app_id}`
+      : e.take_thread_control ? `Thread taken by app ${c.new_owner_app_id}`
+        : e.request_thread_control ? `App ${e.request_thread_control.requested_owner_app_id} asked for the thread`
+          : `Thread control: ${ev.detail?.action || ev.api}`;
+    this.push(t, { kind: 'notice', from: 'platform', seq: ev.seq, time: ev.time, text, reactions: {} });
   }
 
   /** unread: Page messages newer than the user's read watermark. */
