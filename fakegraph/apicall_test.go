@@ -197,7 +197,7 @@ func lastEvent(t testing.TB, s *Server) Event {
 	return e
 }
 
-// psidBob and psidCarla are default test users (alice is in core_test.go).
+// psidBob and psidCarla are default test users (alice is in pipeline_test.go).
 const (
 	psidBob   = "6283749102837465"
 	psidCarla = "7391028374650192"

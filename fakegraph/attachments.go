@@ -18,7 +18,7 @@ import (
 // saved asset by attachment_id. Nothing is ever fetched from a URL.
 func (s *Server) attachmentRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/message_attachments", api: "attachments", handle: s.uploadAttachment},
+		{method: "POST", pattern: "{page}/message_attachments", op: "uploadAttachment", api: APIAttachments, handle: s.uploadAttachment},
 	}
 }
 

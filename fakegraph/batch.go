@@ -20,12 +20,9 @@ import (
 // fail the batch.
 func (s *Server) batchRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "", api: batchAPI, handle: s.batch},
+		{method: "POST", pattern: "", op: "batch", api: APIBatch, handle: s.batch},
 	}
 }
-
-// batchAPI names the batch route in the journal and rate limits.
-const batchAPI = "batch"
 
 // MaxBatchSize is the most items a batch may hold (PLATFORM.md §9).
 const MaxBatchSize = 50

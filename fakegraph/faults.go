@@ -19,8 +19,11 @@ import (
 // and before rate limits and the handler, so a fault can force any
 // catalogue error, including the fault-only ones (PLATFORM.md §13).
 
-// ruleFault names the violation a fault rule records in the journal.
-var ruleFault = validator.Rule{Name: "fault", Source: "messemu fault rule"}
+// FaultRuleName is the rule of the violation a fault rule records on the
+// request it refuses: the test's doing, not the bot's.
+const FaultRuleName = "fault"
+
+var ruleFault = validator.Rule{Name: FaultRuleName, Source: "messemu fault rule"}
 
 // FaultRule is one fault. Empty match fields match everything; a rule
 // with neither Error nor Latency is refused.

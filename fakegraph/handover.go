@@ -16,14 +16,14 @@ import (
 // while another app owns the thread is refused (10/2018300).
 func (s *Server) handoverRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/pass_thread_control", api: "handover", handle: s.handoverPost(actPass)},
-		{method: "POST", pattern: "{page}/take_thread_control", api: "handover", handle: s.handoverPost(actTake)},
-		{method: "POST", pattern: "{page}/request_thread_control", api: "handover", handle: s.handoverPost(actRequest)},
-		{method: "POST", pattern: "{page}/release_thread_control", api: "handover", handle: s.handoverPost(actRelease)},
-		{method: "GET", pattern: "{page}/thread_owner", api: "handover", handle: s.threadOwner},
-		{method: "GET", pattern: "{page}/secondary_receivers", api: "handover", handle: s.secondaryReceivers},
-		{method: "POST", pattern: "{page}/extend_thread_control", api: "handover", handle: s.handoverNotEmulated("extend_thread_control")},
-		{method: "POST", pattern: "{page}/pass_thread_metadata", api: "handover", handle: s.handoverNotEmulated("pass_thread_metadata")},
+		{method: "POST", pattern: "{page}/pass_thread_control", op: "passThreadControl", api: APIHandover, handle: s.handoverPost(actPass)},
+		{method: "POST", pattern: "{page}/take_thread_control", op: "takeThreadControl", api: APIHandover, handle: s.handoverPost(actTake)},
+		{method: "POST", pattern: "{page}/request_thread_control", op: "requestThreadControl", api: APIHandover, handle: s.handoverPost(actRequest)},
+		{method: "POST", pattern: "{page}/release_thread_control", op: "releaseThreadControl", api: APIHandover, handle: s.handoverPost(actRelease)},
+		{method: "GET", pattern: "{page}/thread_owner", op: "getThreadOwner", api: APIHandover, handle: s.threadOwner},
+		{method: "GET", pattern: "{page}/secondary_receivers", op: "getSecondaryReceivers", api: APIHandover, handle: s.secondaryReceivers},
+		{method: "POST", pattern: "{page}/extend_thread_control", op: "extendThreadControl", api: APIHandover, handle: s.handoverNotEmulated("extend_thread_control")},
+		{method: "POST", pattern: "{page}/pass_thread_metadata", op: "passThreadMetadata", api: APIHandover, handle: s.handoverNotEmulated("pass_thread_metadata")},
 	}
 }
 

@@ -12,11 +12,11 @@ import (
 // change to a user's labels fires inbox_labels.
 func (s *Server) labelRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/custom_labels", api: "labels", handle: s.createLabel},
+		{method: "POST", pattern: "{page}/custom_labels", op: "createLabel", api: APILabels, handle: s.createLabel},
 		// {id}: the Page (its labels) or a PSID (that user's labels).
-		{method: "GET", pattern: "{id}/custom_labels", api: "labels", handle: s.listLabels},
-		{method: "POST", pattern: "{id}/label", api: "labels", handle: s.labelUser},
-		{method: "DELETE", pattern: "{id}/label", api: "labels", handle: s.unlabelUser},
+		{method: "GET", pattern: "{id}/custom_labels", op: "listLabels", api: APILabels, handle: s.listLabels},
+		{method: "POST", pattern: "{id}/label", op: "labelUser", api: APILabels, handle: s.labelUser},
+		{method: "DELETE", pattern: "{id}/label", op: "unlabelUser", api: APILabels, handle: s.unlabelUser},
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 // that is nothing, or a node that does not take the method, answers 100/33.
 func (s *Server) nodeRoutes() []route {
 	return []route{
-		{method: "GET", pattern: "{id}", api: "node", handle: s.getNode},
-		{method: "DELETE", pattern: "{id}", api: "node", handle: s.deleteNode},
+		{method: "GET", pattern: "{id}", op: "getNode", api: APINode, handle: s.getNode},
+		{method: "DELETE", pattern: "{id}", op: "deleteNode", api: APINode, handle: s.deleteNode},
 	}
 }
 
@@ -32,11 +32,11 @@ type nodeKind struct {
 // nodeKinds lists every kind of node, one line per family.
 func (s *Server) nodeKinds() []nodeKind {
 	return []nodeKind{
-		{name: "user", api: "user_profile", has: hasUser, get: s.getUserProfile},                                    // userprofile.go
-		{name: "persona", api: "personas", has: hasPersona, get: s.getPersona, del: s.deletePersona},                // personas.go
-		{name: "label", api: "labels", has: hasLabel, get: s.getLabel, del: s.deleteLabel},                          // labels.go
-		{name: "message", api: "node", has: hasMessage, get: s.getMessage},                                          // below
-		{name: "attachment", api: "attachments", has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // attachments.go, adapted below
+		{name: "user", api: APIUserProfile, has: hasUser, get: s.getUserProfile},                                     // userprofile.go
+		{name: "persona", api: APIPersonas, has: hasPersona, get: s.getPersona, del: s.deletePersona},                // personas.go
+		{name: "label", api: APILabels, has: hasLabel, get: s.getLabel, del: s.deleteLabel},                          // labels.go
+		{name: "message", api: APINode, has: hasMessage, get: s.getMessage},                                          // below
+		{name: "attachment", api: APIAttachments, has: hasAttachment, get: s.getAttachment, del: s.deleteAttachment}, // attachments.go, adapted below
 	}
 }
 

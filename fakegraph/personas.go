@@ -14,8 +14,8 @@ import (
 // and later sends with it are refused (stateView.Persona).
 func (s *Server) personaRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/personas", api: "personas", handle: s.createPersona},
-		{method: "GET", pattern: "{page}/personas", api: "personas", handle: s.listPersonas},
+		{method: "POST", pattern: "{page}/personas", op: "createPersona", api: APIPersonas, handle: s.createPersona},
+		{method: "GET", pattern: "{page}/personas", op: "listPersonas", api: APIPersonas, handle: s.listPersonas},
 	}
 }
 

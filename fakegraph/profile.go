@@ -13,12 +13,12 @@ import (
 // The rules are validator.MessengerProfile; this file keeps the state.
 func (s *Server) profileRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/messenger_profile", api: "profile", handle: s.setProfile},
-		{method: "GET", pattern: "{page}/messenger_profile", api: "profile", handle: s.getProfile},
-		{method: "DELETE", pattern: "{page}/messenger_profile", api: "profile", handle: s.deleteProfile},
-		{method: "POST", pattern: "{page}/custom_user_settings", api: "profile", handle: s.setUserSettings},
-		{method: "GET", pattern: "{page}/custom_user_settings", api: "profile", handle: s.getUserSettings},
-		{method: "DELETE", pattern: "{page}/custom_user_settings", api: "profile", handle: s.deleteUserSettings},
+		{method: "POST", pattern: "{page}/messenger_profile", op: "setMessengerProfile", api: APIProfile, handle: s.setProfile},
+		{method: "GET", pattern: "{page}/messenger_profile", op: "getMessengerProfile", api: APIProfile, handle: s.getProfile},
+		{method: "DELETE", pattern: "{page}/messenger_profile", op: "deleteMessengerProfile", api: APIProfile, handle: s.deleteProfile},
+		{method: "POST", pattern: "{page}/custom_user_settings", op: "setCustomUserSettings", api: APIProfile, handle: s.setUserSettings},
+		{method: "GET", pattern: "{page}/custom_user_settings", op: "getCustomUserSettings", api: APIProfile, handle: s.getUserSettings},
+		{method: "DELETE", pattern: "{page}/custom_user_settings", op: "deleteCustomUserSettings", api: APIProfile, handle: s.deleteUserSettings},
 	}
 }
 

@@ -133,7 +133,7 @@ func (s *Server) quota(p *pageState) int {
 
 // admit counts a Page-token call against the 24-hour quota.
 func (l *rateLimiter) admit(c *call) *validator.GraphError {
-	if c.page == nil || (c.route != nil && c.route.api == batchAPI) {
+	if c.page == nil || (c.route != nil && c.route.api == APIBatch) {
 		return nil // a batch's items count one each, not the batch (§11)
 	}
 	quota := c.s.quota(c.page)

@@ -12,6 +12,7 @@ import (
 type route struct {
 	method  string
 	pattern string
+	op      string // its operationId in openapi.yaml (spec_binding.go)
 	api     string // the family, for the journal
 	handle  func(*call) (any, error)
 	segs    []string

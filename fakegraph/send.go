@@ -11,7 +11,7 @@ var ruleOTNOnce = validator.Rule{Name: "recipient.one_time_notif_token", Source:
 // The Send API (PLATFORM.md §2).
 func (s *Server) sendRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/messages", api: "send", handle: s.send},
+		{method: "POST", pattern: "{page}/messages", op: "sendMessage", api: APISend, handle: s.send},
 	}
 }
 

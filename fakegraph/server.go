@@ -1,12 +1,3 @@
-// Package fakegraph is messemu's emulated Graph API: the HTTP server a bot
-// talks to, the in-memory state (pages, test users, threads), the journal,
-// the virtual clock and the control API.
-//
-// A Server is a value; every test may have its own:
-//
-//	s := fakegraph.New()
-//	srv := httptest.NewServer(s.Handler())
-//	// point the bot at srv.URL with fakegraph.DefaultPageToken
 package fakegraph
 
 import (

@@ -13,13 +13,13 @@ import (
 // (the callback URL and verify token are messemu settings).
 func (s *Server) subscriptionRoutes() []route {
 	return []route{
-		{method: "POST", pattern: "{page}/subscribed_apps", api: "subscriptions", handle: s.subscribePage},
-		{method: "DELETE", pattern: "{page}/subscribed_apps", api: "subscriptions", handle: s.unsubscribePage},
-		{method: "GET", pattern: "{page}/subscribed_apps", api: "subscriptions", handle: s.getSubscribedApps},
-		{method: "GET", pattern: "{id}/subscriptions", api: "subscriptions", handle: s.getAppSubscriptions},
-		{method: "POST", pattern: "{id}/subscriptions", api: "subscriptions", handle: s.postAppSubscription},
-		{method: "GET", pattern: "debug_token", api: "debug_token", handle: s.debugToken},
-		{method: "GET", pattern: "{page}/messaging_feature_review", api: "feature_review", handle: s.featureReview},
+		{method: "POST", pattern: "{page}/subscribed_apps", op: "subscribeApp", api: APISubscriptions, handle: s.subscribePage},
+		{method: "DELETE", pattern: "{page}/subscribed_apps", op: "unsubscribeApp", api: APISubscriptions, handle: s.unsubscribePage},
+		{method: "GET", pattern: "{page}/subscribed_apps", op: "getSubscribedApps", api: APISubscriptions, handle: s.getSubscribedApps},
+		{method: "GET", pattern: "{id}/subscriptions", op: "getAppSubscriptions", api: APISubscriptions, handle: s.getAppSubscriptions},
+		{method: "POST", pattern: "{id}/subscriptions", op: "postAppSubscription", api: APISubscriptions, handle: s.postAppSubscription},
+		{method: "GET", pattern: "debug_token", op: "debugToken", api: APIDebugToken, handle: s.debugToken},
+		{method: "GET", pattern: "{page}/messaging_feature_review", op: "messagingFeatureReview", api: APIFeatureReview, handle: s.featureReview},
 	}
 }
 

@@ -1,6 +1,9 @@
 package testkit
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/messemu/messemu/fakegraph"
 )
 
@@ -29,26 +32,26 @@ func Sticker(id int64) Attachment { return Attachment{Type: "sticker", StickerID
 // Says makes the user write text to the Page. It opens or refreshes the
 // 24-hour window (PLATFORM.md §2.2).
 func (u *User) Says(text string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserSends(u.emu.page.ID, u.info.PSID, fakegraph.UserMessageRequest{Text: text}); err != nil {
-		u.emu.fatalf("%s says %q: %v", u.info.FirstName, text, err)
+		u.fatalf("%s says %q: %v", u.info.FirstName, text, err)
 	}
 }
 
 // Sends makes the user send attachments (Image, Audio, Video, File,
 // Sticker).
 func (u *User) Sends(atts ...Attachment) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserSends(u.emu.page.ID, u.info.PSID, fakegraph.UserMessageRequest{Attachments: atts}); err != nil {
-		u.emu.fatalf("%s sends %d attachment(s): %v", u.info.FirstName, len(atts), err)
+		u.fatalf("%s sends %d attachment(s): %v", u.info.FirstName, len(atts), err)
 	}
 }
 
 // Replies makes the user quote one of the bot's messages and write text.
 func (u *User) Replies(to Message, text string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserSends(u.emu.page.ID, u.info.PSID, fakegraph.UserMessageRequest{Text: text, ReplyTo: to.MID}); err != nil {
-		u.emu.fatalf("%s replies to %s: %v", u.info.FirstName, to.MID, err)
+		u.fatalf("%s replies to %s: %v", u.info.FirstName, to.MID, err)
 	}
 }
 
@@ -56,9 +59,9 @@ func (u *User) Replies(to Message, text string) {
 // message to them, by title (or "0", "1", ... by position). The bot
 // receives a message with the title as text and the chip's payload.
 func (u *User) TapsQuickReply(titleOrIndex string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsQuickReply(u.emu.page.ID, u.info.PSID, titleOrIndex); err != nil {
-		u.emu.fatalf("%s taps quick reply %q: %v", u.info.FirstName, titleOrIndex, err)
+		u.tapFailed(fmt.Sprintf("taps quick reply %q", titleOrIndex), err)
 	}
 }
 
@@ -66,52 +69,74 @@ func (u *User) TapsQuickReply(titleOrIndex string) {
 // newest message that has one (a button template, or a carousel card).
 // The bot receives a messaging_postbacks event with the button's payload.
 func (u *User) TapsButton(title string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsButton(u.emu.page.ID, u.info.PSID, title); err != nil {
-		u.emu.fatalf("%s taps button %q: %v", u.info.FirstName, title, err)
+		u.tapFailed(fmt.Sprintf("taps button %q", title), err)
 	}
 }
 
 // TapsGetStarted makes the user tap Get Started: a postback with the
 // Page's get_started payload.
 func (u *User) TapsGetStarted() {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsGetStarted(u.emu.page.ID, u.info.PSID); err != nil {
-		u.emu.fatalf("%s taps Get Started: %v", u.info.FirstName, err)
+		u.tapFailed("taps Get Started", err)
 	}
 }
 
 // TapsMenu makes the user tap a persistent-menu item by title.
 func (u *User) TapsMenu(title string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsMenu(u.emu.page.ID, u.info.PSID, title); err != nil {
-		u.emu.fatalf("%s taps menu item %q: %v", u.info.FirstName, title, err)
+		u.tapFailed(fmt.Sprintf("taps menu item %q", title), err)
 	}
+}
+
+// TapsIceBreaker makes the user tap one of the ice breakers the Page
+// shows them, by question: a postback with the question and its payload.
+func (u *User) TapsIceBreaker(question string) {
+	u.tb().Helper()
+	if _, err := u.emu.srv.UserTapsIceBreaker(u.emu.page.ID, u.info.PSID, question); err != nil {
+		u.tapFailed(fmt.Sprintf("taps ice breaker %q", question), err)
+	}
+}
+
+// tapFailed fails a tap. When there was nothing such to tap, it shows the
+// messages the emulator looked at: the bot's answer may not be there yet.
+func (u *User) tapFailed(what string, err error) {
+	u.tb().Helper()
+	if errors.Is(err, fakegraph.ErrNoQuickReply) || errors.Is(err, fakegraph.ErrNoButton) {
+		u.fatalf("%s %s: %v.\nThe bot's messages looked at, in the conversation so far:\n%s"+
+			"The bot's answer may not have come yet: wait for it with NextMessage before tapping.",
+			u.info.FirstName, what, err, u.Conversation())
+		return
+	}
+	u.fatalf("%s %s: %v", u.info.FirstName, what, err)
 }
 
 // Reacts makes the user react to one of the bot's messages, with a
 // reaction name (love, like, smile, wow, sad, angry, dislike) or an emoji.
 func (u *User) Reacts(msg Message, reaction string) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserReacts(u.emu.page.ID, u.info.PSID, msg.MID, reaction); err != nil {
-		u.emu.fatalf("%s reacts %q: %v", u.info.FirstName, reaction, err)
+		u.fatalf("%s reacts %q: %v", u.info.FirstName, reaction, err)
 	}
 }
 
 // Unreacts removes the user's reaction to a message.
 func (u *User) Unreacts(msg Message) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserUnreacts(u.emu.page.ID, u.info.PSID, msg.MID); err != nil {
-		u.emu.fatalf("%s removes a reaction: %v", u.info.FirstName, err)
+		u.fatalf("%s removes a reaction: %v", u.info.FirstName, err)
 	}
 }
 
 // Reads makes the user read the thread: a message_reads event with the
 // current time as watermark.
 func (u *User) Reads() {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserReads(u.emu.page.ID, u.info.PSID); err != nil {
-		u.emu.fatalf("%s reads: %v", u.info.FirstName, err)
+		u.fatalf("%s reads: %v", u.info.FirstName, err)
 	}
 }
 
@@ -135,10 +160,10 @@ func OneTimeNotification(payload string) OptIn {
 // OptsIn makes the user opt in and returns the optin object the webhook
 // carried (its user_ref or one_time_notif_token, for the test to use).
 func (u *User) OptsIn(in OptIn) OptIn {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	out, err := u.emu.srv.UserOptsIn(u.emu.page.ID, u.info.PSID, in)
 	if err != nil {
-		u.emu.fatalf("%s opts in: %v", u.info.FirstName, err)
+		u.fatalf("%s opts in: %v", u.info.FirstName, err)
 	}
 	return out
 }
@@ -155,8 +180,8 @@ func Ad(adID, ref string) Referral { return Referral{Ref: ref, Source: "ADS", Ad
 // ArrivesFrom makes the user open the thread from a link or an ad: a
 // messaging_referrals event; it opens the 24-hour window.
 func (u *User) ArrivesFrom(r Referral) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	if _, err := u.emu.srv.UserArrivesFrom(u.emu.page.ID, u.info.PSID, r); err != nil {
-		u.emu.fatalf("%s arrives from %q: %v", u.info.FirstName, r.Ref, err)
+		u.fatalf("%s arrives from %q: %v", u.info.FirstName, r.Ref, err)
 	}
 }

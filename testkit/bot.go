@@ -45,7 +45,7 @@ func (e *Emulator) setBot(h http.Handler) error {
 	if h == nil {
 		return e.setWebhook("", nil)
 	}
-	client := &http.Client{Transport: &handlerTransport{handler: h, hosts: []string{botHost}, name: "the bot"}}
+	client := &http.Client{Transport: fakegraph.NewHandlerTransport(h, "the bot", botHost)}
 	return e.setWebhook(botURL, client)
 }
 

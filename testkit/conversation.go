@@ -14,14 +14,17 @@ import (
 
 // NextMessage waits for the bot's next accepted message to the user (the
 // journal's next accepted Send API call with a message for them) and
-// returns it. Sender actions and refused sends are skipped; a refused send
-// shows in the failure message. When nothing comes within the timeout
-// (DefaultTimeout, or the Timeout option) the test fails with the
-// conversation so far.
+// returns it. Sender actions are skipped. A send to the user that the
+// platform refuses fails the test at once, with the violation; when
+// nothing comes within the timeout (DefaultTimeout, or the Timeout option)
+// the test fails with the conversation so far.
 func (u *User) NextMessage(t TB) Message {
 	t.Helper()
-	m, ok := u.next(u.emu.timeout)
-	if !ok {
+	m, refused, ok := u.next(u.emu.timeout, true)
+	switch {
+	case refused != nil:
+		t.Fatalf("testkit: the platform refused the bot's send to %s: %s\n%s", u.info.FirstName, refusal(*refused), u.transcript())
+	case !ok:
 		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s", u.info.FirstName, u.emu.timeout, u.transcript())
 	}
 	return m
@@ -30,36 +33,56 @@ func (u *User) NextMessage(t TB) Message {
 // NoMessage checks that the bot sends the user nothing more within d.
 func (u *User) NoMessage(t TB, d time.Duration) {
 	t.Helper()
-	if m, ok := u.next(d); ok {
+	if m, _, ok := u.next(d, false); ok {
 		t.Errorf("testkit: the bot sent %s %s, want no message.\n%s", u.info.FirstName, m, u.transcript())
 	}
 }
 
-// next waits up to d for the next bot message to u.
-func (u *User) next(d time.Duration) (Message, bool) {
+// next waits up to d for the next bot message to u; with stopOnRefusal
+// it returns a refused send to u as soon as it is journalled.
+func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Event, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	u.mu.Lock()
-	defer u.mu.Unlock()
+	u.st.mu.Lock()
+	defer u.st.mu.Unlock()
 	j := u.emu.srv.Journal()
 	for {
-		evs, err := j.Wait(ctx, u.cursor, 0)
-		for _, ev := range evs {
-			u.cursor = ev.Seq
+		evs, err := j.Wait(ctx, u.st.cursor, 0)
+		for i := range evs {
+			ev := evs[i]
+			u.st.cursor = ev.Seq
+			if stopOnRefusal && u.isRefusedSend(&ev) {
+				return Message{}, &ev, false
+			}
 			if !u.isBotMessage(&ev) {
 				continue
 			}
 			m, merr := newMessage(u, ev)
 			if merr != nil {
-				u.emu.t.Errorf("testkit: %v", merr)
+				u.tb().Errorf("testkit: %v", merr)
 				continue
 			}
-			return m, true
+			return m, nil, true
 		}
 		if err != nil {
-			return Message{}, false
+			return Message{}, nil, false
 		}
 	}
+}
+
+// isRefusedSend reports a Send API call to u that the platform refused
+// by its rules (a refusal forced by a fault rule is the test's doing).
+func (u *User) isRefusedSend(ev *fakegraph.Event) bool {
+	if ev.Kind != fakegraph.KindRequest || ev.Accepted || ev.API != fakegraph.APISend ||
+		ev.PSID != u.info.PSID || ev.PageID != u.emu.page.ID {
+		return false
+	}
+	for _, v := range ev.Violations {
+		if v.Rule == fakegraph.FaultRuleName {
+			return false
+		}
+	}
+	return true
 }
 
 // isBotMessage reports an accepted Send API message to u.

@@ -25,7 +25,7 @@ const DefaultTimeout = 5 * time.Second
 // .test top-level domain is reserved (RFC 2606), so a request that leaks
 // out of the in-process transport fails to resolve instead of reaching
 // anything.
-const emulatorHost = "graph.messemu.test"
+const emulatorHost = fakegraph.InProcessHost
 
 // botHost and botURL are where the webhook dispatcher posts when the bot
 // is an http.Handler served in process.

@@ -33,7 +33,7 @@ func (e *Emulator) checkViolations(t TB, sev validator.Severity, verb string) bo
 	for _, ev := range evs {
 		var lines []string
 		for _, v := range ev.Violations {
-			if v.Severity != sev || v.Rule == "fault" {
+			if v.Severity != sev || v.Rule == fakegraph.FaultRuleName {
 				continue
 			}
 			lines = append(lines, violationLine(v))

@@ -63,9 +63,26 @@ func TestFailingCheckShowsDiffAndConversation(t *testing.T) {
 	}
 }
 
-func TestNextMessageTimeoutShowsConversationAndRefusals(t *testing.T) {
+func TestNextMessageTimeoutShowsConversation(t *testing.T) {
 	t.Parallel()
 	emu := testkit.Start(t, testkit.Timeout(50*time.Millisecond))
+	alice := emu.User("Alice")
+	alice.Says("anyone?")
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	out := rec.output()
+	for _, want := range []string{"no message from the bot to Alice within 50ms", `Alice: "anyone?"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failure message lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A send the platform refuses fails NextMessage at once with the
+// violation, instead of leaving the test to wait out its timeout.
+func TestNextMessageFailsAtOnceOnARefusedSend(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(time.Minute))
 	journalBot(t, emu, func(psid, said string) []map[string]any {
 		// An empty text: the platform refuses it (2018034).
 		return []map[string]any{text(psid, "")}
@@ -73,10 +90,14 @@ func TestNextMessageTimeoutShowsConversationAndRefusals(t *testing.T) {
 	alice := emu.User("Alice")
 	alice.Says("anyone?")
 	var rec recorder
+	start := time.Now()
 	rec.run(func() { alice.NextMessage(&rec) })
+	if waited := time.Since(start); waited > 30*time.Second {
+		t.Errorf("NextMessage waited %v for a refused send", waited)
+	}
 	out := rec.output()
 	for _, want := range []string{
-		"no message from the bot to Alice within 50ms",
+		"the platform refused the bot's send to Alice: (#100) Message cannot be empty, must provide valid attachment or text at message",
 		`Alice: "anyone?"`,
 		"bot ✗ refused: (#100) Message cannot be empty, must provide valid attachment or text",
 	} {
@@ -205,6 +226,12 @@ func TestAdvanceClosesTheWindow(t *testing.T) {
 	tagged := map[string]any{"recipient": map[string]any{"id": alice.PSID()}, "messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT", "message": map[string]any{"text": "an agent answers"}}
 	if code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), tagged); err != nil || code != 200 {
 		t.Errorf("HUMAN_AGENT send after 25h: %d %s %v, want 200", code, body, err)
+	}
+	// The refused send comes first: NextMessage reports it, then moves on.
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	if out := rec.output(); !strings.Contains(out, "outside of allowed window") {
+		t.Errorf("NextMessage after a refused send:\n%s", out)
 	}
 	msg := alice.NextMessage(t)
 	if msg.Tag() != "HUMAN_AGENT" || msg.MessagingType() != "MESSAGE_TAG" {

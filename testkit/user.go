@@ -14,9 +14,39 @@ import (
 type User struct {
 	emu  *Emulator
 	info fakegraph.User
+	t    TB // the test its actions report to (nil: the emulator's)
+	st   *userState
+}
 
+// userState is what every view of one user shares (In).
+type userState struct {
 	mu     sync.Mutex
 	cursor uint64 // the journal sequence NextMessage reads after
+}
+
+// In returns the user acting for t: its actions report their failures to
+// t, so a user made in a test can act inside t.Run subtests. The views
+// share one conversation and one NextMessage position.
+//
+//	t.Run("shop", func(t *testing.T) { alice.In(t).Says("shop") })
+func (u *User) In(t TB) *User {
+	v := *u
+	v.t = t
+	return &v
+}
+
+// tb is the test the user's actions report to.
+func (u *User) tb() TB {
+	if u.t != nil {
+		return u.t
+	}
+	return u.emu.t
+}
+
+// fatalf fails the test the user acts for.
+func (u *User) fatalf(format string, args ...any) {
+	u.tb().Helper()
+	u.tb().Fatalf("testkit: "+format, args...)
 }
 
 // UserOption shapes a test user's profile.
@@ -51,9 +81,9 @@ func (e *Emulator) User(name string, opts ...UserOption) *User {
 	got, err := e.srv.AddUser(u)
 	if err != nil {
 		e.fatalf("creating user %q: %v", name, err)
-		return &User{emu: e, info: u}
+		return &User{emu: e, info: u, st: &userState{}}
 	}
-	tu := &User{emu: e, info: got, cursor: e.srv.Journal().Last()}
+	tu := &User{emu: e, info: got, st: &userState{cursor: e.srv.Journal().Last()}}
 	e.mu.Lock()
 	e.users[got.PSID] = tu
 	e.mu.Unlock()
@@ -81,9 +111,9 @@ func (u *User) Profile() fakegraph.User {
 // Block makes the user block the Page (sends to them then get 551), or
 // unblocks with false.
 func (u *User) Block(blocked bool) {
-	u.emu.t.Helper()
+	u.tb().Helper()
 	patch := map[string]json.RawMessage{"blocked": json.RawMessage(strconv.FormatBool(blocked))}
 	if _, err := u.emu.srv.UpdateUser(u.emu.page.ID, u.info.PSID, patch); err != nil {
-		u.emu.fatalf("%s: %v", u.info.FirstName, err)
+		u.fatalf("%s: %v", u.info.FirstName, err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/messemu/messemu/examples/demobot"
 	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/webui"
 )
@@ -61,7 +62,7 @@ func startEmulator(t *testing.T, demoBot bool, opts ...fakegraph.Option) *emulat
 		}
 	})
 	if demoBot {
-		require.NoError(t, srv.StartDemoBot(nil))
+		require.NoError(t, demobot.Start(srv, nil))
 	}
 	return &emulator{srv: srv, ui: ui, url: srv.URL()}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/messemu/messemu/examples/demobot"
 	"github.com/messemu/messemu/fakegraph"
 )
 
@@ -37,7 +38,7 @@ func (c *serveConfig) startWebhook(ctx context.Context, srv *fakegraph.Server, l
 			log.Info("no webhook: set one with PUT /_messemu/v1/webhook")
 			return nil
 		}
-		if err := srv.StartDemoBot(&receipts); err != nil {
+		if err := demobot.Start(srv, &receipts); err != nil {
 			return err
 		}
 		log.Info("the built-in demo bot answers the test users (--no-demo-bot to turn it off)")

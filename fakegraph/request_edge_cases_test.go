@@ -13,7 +13,7 @@ import (
 
 // Regressions from a review of the emulator against PLATFORM.md: each case
 // is a request the emulator once answered wrongly.
-func TestReviewRegressions(t *testing.T) {
+func TestRequestEdgeCases(t *testing.T) {
 	t.Parallel()
 	tok := "?access_token=" + DefaultPageToken
 	receipt := func(quantity string) string {

@@ -15,7 +15,7 @@ import (
 
 // The answers of the attachment, handover, batch and subscription families
 // fit the shapes openapi.yaml promises.
-func TestGraphBAnswersFitTheSpec(t *testing.T) {
+func TestGraphAnswersFitTheSpec(t *testing.T) {
 	t.Parallel()
 	schemas := validator.MustLoadSchemas()
 	s := newTestServer(t)
@@ -59,10 +59,10 @@ func TestGraphBAnswersFitTheSpec(t *testing.T) {
 	}
 }
 
-// TestGraphBConcurrent uploads, sends with saved ids, hands threads over and
+// TestGraphFamiliesConcurrent uploads, sends with saved ids, hands threads over and
 // batches from many goroutines at once; under -race the state must end
 // exactly as the calls say.
-func TestGraphBConcurrent(t *testing.T) {
+func TestGraphFamiliesConcurrent(t *testing.T) {
 	t.Parallel()
 	s := newTestServer(t)
 	for _, p := range []string{alice, psidBob, psidCarla} {

@@ -13,10 +13,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestConcurrentIdentityState has 32 goroutines create personas and
+// TestConcurrentProfilePersonasLabels has 32 goroutines create personas and
 // labels, label users, unlabel, delete and read at once (run it with
 // -race); the state at the end is exactly what the calls add up to.
-func TestConcurrentIdentityState(t *testing.T) {
+func TestConcurrentProfilePersonasLabels(t *testing.T) {
 	t.Parallel()
 	s := New()
 	users := []string{alice, bob, carla}

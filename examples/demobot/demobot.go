@@ -1,4 +1,9 @@
-package fakegraph
+// Package demobot is the built-in demo bot of `messemu serve`: when no
+// webhook is configured, serve runs it in the process so the browser shows
+// a working conversation at once. It is a client of the emulator like any
+// bot: it gets signed webhooks through fakegraph's in-process transport and
+// answers through the emulator's real HTTP Send API.
+package demobot
 
 import (
 	"bytes"
@@ -12,20 +17,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
+
+	"github.com/messemu/messemu/fakegraph"
 )
 
-// The built-in demo bot: when no webhook is configured, `messemu serve`
-// runs this small bot in the process so the browser shows a working
-// conversation at once. It gets its events as signed webhooks through the
-// dispatcher (over an in-process transport) and answers through the real
-// HTTP Send API of the emulator, so it shows the whole path working.
-
 // demoBotURL is the demo bot's callback, reached without a socket.
-const demoBotURL = "http://demo-bot.messemu.invalid/webhook"
+const (
+	demoBotHost = "demo-bot.messemu.invalid"
+	demoBotURL  = "http://" + demoBotHost + "/webhook"
+)
 
 // Payloads of the demo bot's quick replies and buttons.
 const (
@@ -34,8 +37,8 @@ const (
 	demoReceipt  = "DEMO_RECEIPT"
 )
 
-// DemoBot is the built-in demo bot, an http.Handler serving its webhook.
-type DemoBot struct {
+// Bot is the built-in demo bot, an http.Handler serving its webhook.
+type Bot struct {
 	graphURL    string // the emulator's Graph API base, with the version
 	tokens      map[string]string
 	secret      string
@@ -45,42 +48,24 @@ type DemoBot struct {
 	orders      atomic.Uint64
 }
 
-// StartDemoBot points the webhook at the built-in demo bot. The server
-// must be started (Start): the bot answers through its HTTP Send API.
-func (s *Server) StartDemoBot(receipts *bool) error {
+// Start points s's webhook at a new demo bot. The server must be started
+// (fakegraph.Server.Start): the bot answers through its HTTP Send API.
+// receipts switches the automatic echo and delivery receipts (nil: keep).
+func Start(s *fakegraph.Server, receipts *bool) error {
 	base := s.URL()
 	if base == "" {
 		return errors.New("the demo bot answers through the Send API: start the server first")
 	}
-	bot := &DemoBot{graphURL: base + "/" + LatestVersion, tokens: map[string]string{}, secret: s.opts.appSecret,
-		verifyToken: s.opts.verifyToken, client: &http.Client{}, log: s.log.With("component", "demo-bot")}
+	bot := &Bot{graphURL: base + "/" + fakegraph.LatestVersion, tokens: map[string]string{}, secret: s.AppSecret(),
+		verifyToken: s.VerifyToken(), client: &http.Client{}, log: s.Logger().With("component", "demo-bot")}
 	for _, p := range s.Pages() {
 		bot.tokens[p.ID] = p.Token
 	}
-	return s.SetWebhook(WebhookConfig{URL: demoBotURL, Client: &http.Client{Transport: handlerTransport{bot}}, Receipts: receipts})
-}
-
-// handlerTransport is a RoundTripper that serves requests with an
-// http.Handler in process, no socket; it honours the request's context.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	done := make(chan *http.Response, 1)
-	go func() {
-		w := httptest.NewRecorder()
-		t.h.ServeHTTP(w, r)
-		done <- w.Result()
-	}()
-	select {
-	case resp := <-done:
-		return resp, nil
-	case <-r.Context().Done():
-		return nil, r.Context().Err()
-	}
+	return s.SetWebhook(fakegraph.WebhookConfig{URL: demoBotURL, Client: &http.Client{Transport: fakegraph.NewHandlerTransport(bot, "the demo bot", demoBotHost)}, Receipts: receipts})
 }
 
 // ServeHTTP answers the handshake and the webhook POSTs.
-func (b *DemoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
 		if q.Get("hub.mode") != "subscribe" || q.Get("hub.verify_token") != b.verifyToken {
@@ -101,14 +86,14 @@ func (b *DemoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad signature", http.StatusForbidden)
 		return
 	}
-	var p WebhookPayload
+	var p fakegraph.WebhookPayload
 	if err := json.Unmarshal(body, &p); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	for _, e := range p.Entry {
 		for _, raw := range e.Messaging {
-			var ev MessagingEvent
+			var ev fakegraph.MessagingEvent
 			if err := json.Unmarshal(raw, &ev); err != nil || ev.Sender == nil || ev.Sender.ID == "" {
 				continue
 			}
@@ -121,7 +106,7 @@ func (b *DemoBot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handle answers one event.
-func (b *DemoBot) handle(ctx context.Context, pageID string, ev *MessagingEvent) error {
+func (b *Bot) handle(ctx context.Context, pageID string, ev *fakegraph.MessagingEvent) error {
 	psid := ev.Sender.ID
 	switch {
 	case ev.Message != nil && ev.Message.IsEcho:
@@ -150,7 +135,7 @@ func (b *DemoBot) handle(ctx context.Context, pageID string, ev *MessagingEvent)
 }
 
 // menu is a text with the demo's quick replies.
-func (b *DemoBot) menu(text string) map[string]any {
+func (b *Bot) menu(text string) map[string]any {
 	qr := func(title, payload string) map[string]any {
 		return map[string]any{"content_type": "text", "title": title, "payload": payload}
 	}
@@ -158,7 +143,7 @@ func (b *DemoBot) menu(text string) map[string]any {
 }
 
 // show sends the template a quick reply or button asked for.
-func (b *DemoBot) show(ctx context.Context, pageID, psid, payload string) error {
+func (b *Bot) show(ctx context.Context, pageID, psid, payload string) error {
 	template := func(pl map[string]any) map[string]any {
 		// The menu's quick replies ride along, so the user can go on.
 		return map[string]any{"attachment": map[string]any{"type": "template", "payload": pl}, "quick_replies": b.menu("")["quick_replies"]}
@@ -198,7 +183,7 @@ func (b *DemoBot) show(ctx context.Context, pageID, psid, payload string) error 
 }
 
 // firstName asks the User Profile API, as a bot would.
-func (b *DemoBot) firstName(ctx context.Context, pageID, psid string) string {
+func (b *Bot) firstName(ctx context.Context, pageID, psid string) string {
 	q := url.Values{"fields": {"first_name"}, "access_token": {b.tokens[pageID]}, "appsecret_proof": {b.proof(pageID)}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.graphURL+"/"+url.PathEscape(psid)+"?"+q.Encode(), nil)
 	if err != nil {
@@ -218,19 +203,19 @@ func (b *DemoBot) firstName(ctx context.Context, pageID, psid string) string {
 	return u.FirstName
 }
 
-func (b *DemoBot) proof(pageID string) string {
+func (b *Bot) proof(pageID string) string {
 	m := hmac.New(sha256.New, []byte(b.secret))
 	m.Write([]byte(b.tokens[pageID]))
 	return hex.EncodeToString(m.Sum(nil))
 }
 
 // send posts a message through the Send API.
-func (b *DemoBot) send(ctx context.Context, pageID, psid string, message map[string]any) error {
+func (b *Bot) send(ctx context.Context, pageID, psid string, message map[string]any) error {
 	return b.post(ctx, pageID, map[string]any{"recipient": map[string]any{"id": psid}, "messaging_type": "RESPONSE", "message": message})
 }
 
 // post calls the Send API with a body.
-func (b *DemoBot) post(ctx context.Context, pageID string, send map[string]any) error {
+func (b *Bot) post(ctx context.Context, pageID string, send map[string]any) error {
 	body, err := json.Marshal(send)
 	if err != nil {
 		return err
