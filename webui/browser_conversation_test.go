@@ -335,3 +335,26 @@ func lastPostbackPayload(t *testing.T, e *emulator) string {
 	}
 	return ""
 }
+
+func TestInspectorFiltersByKindUserAndProblems(t *testing.T) {
+	e := startEmulator(t, false)
+	const bob = "6283749102837465"
+	for _, psid := range []string{alice, bob} {
+		_, err := e.srv.UserSends(fakegraph.DefaultPageID, psid, fakegraph.UserMessageRequest{Text: "hello"})
+		require.NoError(t, err)
+	}
+	status, _ := e.send(t, bob, map[string]any{"text": ""}, nil) // refused: empty text
+	require.Equal(t, http.StatusBadRequest, status)
+	b := openBrowser(t, e)
+	b.open("/")
+	rows := `[...document.querySelectorAll('#events li.ev')].map(n => n.dataset.kind + ':' + n.classList.contains('refused')).join()`
+	b.do("problems only", chromedp.Click(chromedp.CSS("#f-problems")))
+	b.waitFor("only the refused send", `document.querySelectorAll('#events li.ev').length === 1 && document.querySelector('#events li.ev.refused') !== null`, 5*time.Second)
+	b.do("all again", chromedp.Click(chromedp.CSS("#f-problems")))
+	b.do("Bob's events", chromedp.SetValue(chromedp.CSS("#f-user"), bob))
+	require.True(t, eval[bool](b, `document.getElementById('f-user').dispatchEvent(new Event('change'))`))
+	assert.Equal(t, "user_action:false,request:true", eval[string](b, rows))
+	b.do("user actions of everyone", chromedp.SetValue(chromedp.CSS("#f-user"), ""), chromedp.SetValue(chromedp.CSS("#f-kind"), "user_action"))
+	require.True(t, eval[bool](b, `document.getElementById('f-kind').dispatchEvent(new Event('change'))`))
+	assert.Equal(t, "user_action:false,user_action:false", eval[string](b, rows))
+}

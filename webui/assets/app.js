@@ -85,6 +85,7 @@ const loaders = {
   users: async () => {
     const r = await get('users', app.pageId);
     app.users = new Map((r.data || []).map(u => [u.psid, u]));
+    app.inspector.users(r.data || []);
     if (!app.psid || !app.users.has(app.psid)) app.psid = r.data?.[0]?.psid || '';
   },
   personas: async () => {

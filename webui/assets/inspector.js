@@ -33,12 +33,22 @@ export class Inspector {
     return ev => {
       if (kind && ev.kind !== kind) return false;
       if (user === '@current' && ev.psid !== this.opts.currentUser()) return false;
+      if (user && user !== '@current' && ev.psid !== user) return false;
       if (prob) { const p = problems(ev); if (!p.refused && !p.warnings.length && !p.errors.length && !p.alert) return false; }
       return true;
     };
   }
 
   add(evs) { this.pending.push(...evs); }
+
+  /** users lists the Page's users in the user filter. */
+  users(list) {
+    const sel = document.getElementById('f-user');
+    const keep = sel.value;
+    sel.replaceChildren(h('option', { value: '' }, 'all users'), h('option', { value: '@current' }, 'this user'),
+      ...list.map(u => h('option', { value: u.psid }, u.name)));
+    sel.value = [...sel.options].some(o => o.value === keep) ? keep : '';
+  }
 
   /** flush draws the events added since the last draw. */
   flush() {
