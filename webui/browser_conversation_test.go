@@ -312,7 +312,7 @@ func TestMessengerProfileShowsLiveAndItsButtonsFirePostbacks(t *testing.T) {
 	b.click("#attach-btn")
 	b.do("an image by URL", chromedp.SendKeys(chromedp.CSS("#attach-url"), "https://example.com/cat.png"))
 	b.click("#attach-send")
-	b.waitFor("the user's image", `document.querySelector('#messages .from-user .media img')?.getAttribute('src') === 'https://example.com/cat.png'`, 5*time.Second)
+	b.waitFor("the user's image", `document.querySelector('#messages .from-user a.media')?.getAttribute('href') === 'https://example.com/cat.png'`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
 

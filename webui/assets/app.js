@@ -84,8 +84,10 @@ function refetch(what) {
 const loaders = {
   users: async () => {
     const r = await get('users', app.pageId);
+    const before = app.users.size;
     app.users = new Map((r.data || []).map(u => [u.psid, u]));
     app.inspector.users(r.data || []);
+    if (app.users.size !== before && app.caughtUp) app.inspector.refilter(); // rows name the users
     if (!app.psid || !app.users.has(app.psid)) app.psid = r.data?.[0]?.psid || '';
   },
   personas: async () => {

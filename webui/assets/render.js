@@ -120,7 +120,8 @@ function fileName(url, pl, a) {
 function media(tag, url, pl, a) {
   if (!url) return h('div', { class: 'bubble media-placeholder' }, `${a.type} · attachment ${pl.attachment_id || ''}`);
   if (tag === 'img') return h('a', { class: 'media', href: url, target: '_blank', rel: 'noopener noreferrer' },
-    h('img', { src: url, alt: 'image', loading: 'lazy', referrerpolicy: 'no-referrer', onerror: e => e.target.classList.add('broken') }));
+    h('img', { src: url, alt: 'image', loading: 'lazy', referrerpolicy: 'no-referrer',
+      onerror: e => e.target.replaceWith(h('span', { class: 'bubble media-placeholder', title: url }, '🖼 image (could not load: open it)')) }));
   return h(tag, { class: `media ${tag}`, src: url, controls: true, preload: 'none' });
 }
 
