@@ -40,7 +40,7 @@ type serveConfig struct {
 	verifyToken  string
 	noDemoBot    bool
 	noReceipts   bool
-	allowOrigin  string // web UI websocket: more origins, comma-separated
+	allowOrigin  string              // web UI websocket: more origins, comma-separated
 	products     []fakegraph.Product // serve_products.go
 }
 
