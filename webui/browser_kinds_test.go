@@ -13,11 +13,9 @@ import (
 )
 
 // TestEveryMessageKindIsDrawn sends one message of each kind the Send API
-// carries and checks each has its drawing (not the raw JSON fallback). The
-// product template is left out: the emulator has no way yet to register a
-// product to the Page, so it refuses every product id.
+// carries and checks each has its drawing (not the raw JSON fallback).
 func TestEveryMessageKindIsDrawn(t *testing.T) {
-	e := startEmulator(t, false)
+	e := startEmulator(t, false, fakegraph.WithProducts(fakegraph.Product{ID: "1234567890123456", Name: "Blue mug", Price: "$12.00"}))
 	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "show me everything"})
 	require.NoError(t, err)
 	b := openBrowser(t, e)
@@ -44,6 +42,7 @@ func TestEveryMessageKindIsDrawn(t *testing.T) {
 		{"button", tpl(`{"template_type":"button","text":"Pick","buttons":[{"type":"postback","title":"A very long button title here","payload":"P"},{"type":"phone_number","title":"Call","payload":"+15555550100"}]}`), `.button-template a[href="tel:+15555550100"]`},
 		{"media", tpl(`{"template_type":"media","elements":[{"media_type":"image","url":"https://www.facebook.com/photo.php?fbid=1","buttons":[{"type":"web_url","url":"https://example.com","title":"View"}]}]}`), `.media-template`},
 		{"receipt", tpl(`{"template_type":"receipt","recipient_name":"A","order_number":"42","currency":"EUR","payment_method":"Visa","elements":[{"title":"Tea","price":3}],"summary":{"total_cost":3}}`), `.receipt`},
+		{"product", tpl(`{"template_type":"product","elements":[{"id":"1234567890123456"}]}`), `.card.product`},
 		{"one-time notification", tpl(`{"template_type":"one_time_notif_req","title":"Tell me when it is back","payload":"BACK_IN_STOCK"}`), `.card.otn`},
 		{"customer feedback", tpl(`{"template_type":"customer_feedback","title":"Rate your experience","subtitle":"Let us know how we did","button_title":"Rate","feedback_screens":[{"questions":[{"id":"myquestion1","type":"csat","title":"How would you rate our service?","score_label":"neg_pos","score_option":"five_stars"}]}],"business_privacy":{"url":"https://www.example.com"},"expires_in_days":3}`), `.card.feedback`},
 	}
@@ -55,6 +54,7 @@ func TestEveryMessageKindIsDrawn(t *testing.T) {
 		b.waitFor(k.name, `document.querySelector('#messages `+k.selector+`') !== null`, 5*time.Second)
 	}
 	assert.False(t, eval[bool](b, `document.querySelector('#messages .raw') !== null`), "a message fell back to its JSON")
+	assert.Equal(t, "Blue mug", eval[string](b, `document.querySelector('#messages .card.product .card-title').textContent`), "the product as the catalogue names it")
 	assert.Equal(t, "A very long button t…", eval[string](b, `document.querySelector('#messages .button-template .btn-card').textContent`), "button titles cut at 20 (PLATFORM.md D6)")
 
 	// The one-time notification's "Notify Me" opts the user in.

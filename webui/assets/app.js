@@ -95,6 +95,11 @@ const loaders = {
     app.personas = new Map((r.data || []).map(p => [p.id, p]));
     app.view.key = null; // redraw names
   },
+  products: async () => {
+    const r = await get('products', app.pageId);
+    app.products = new Map((r.data || []).map(p => [p.id, p]));
+    app.view.key = null; // redraw product cards
+  },
   profile: async () => { app.profile = (await get('profile', app.pageId)).settings || {}; },
   controls: async () => app.controls.load(),
 };
@@ -103,7 +108,8 @@ function onEvents(evs) {
   app.inspector.add(evs);
   for (const ev of evs) {
     if (ev.kind === 'control' || ev.kind === 'alert') { refetch('users'); refetch('controls'); }
-    if (ev.kind === 'control' && (ev.api === 'reset' || ev.detail?.change === 'reset')) { refetch('profile'); refetch('personas'); }
+    if (ev.kind === 'control' && (ev.api === 'reset' || ev.detail?.change === 'reset')) { refetch('profile'); refetch('personas'); refetch('products'); }
+    if (ev.kind === 'control' && String(ev.api).startsWith('product')) refetch('products');
     // A user's action moves their messaging window: the list says where.
     if ((ev.kind === 'user_action' && !['delivery', 'read', 'message_deliveries', 'message_reads'].includes(ev.api)) && app.caughtUp) refetch('users');
     if (ev.kind === 'user_action' && ev.psid && !app.users.has(ev.psid) && ev.page_id === app.pageId) refetch('users');
@@ -180,6 +186,7 @@ const ctx = {
   get now() { return app.model.now; },
   get pageName() { return app.pages.find(p => p.id === app.pageId)?.name || 'Page'; },
   persona: id => app.personas.get(id),
+  product: id => app.products?.get(id),
   byMid: mid => currentThread()?.byMid.get(mid),
   act: {
     postback: title => act(() => post(`users/${app.psid}/postbacks`, { title }, app.pageId)),
@@ -403,7 +410,7 @@ function wire() {
   });
   $('page-select').onchange = async e => {
     app.pageId = e.target.value; app.psid = ''; app.view.key = null;
-    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.controls()]);
+    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
     app.inspector.setUser(app.psid);
     scheduleDraw();
   };
@@ -458,7 +465,7 @@ async function start() {
     const sel = $('page-select');
     for (const p of app.pages) sel.append(h('option', { value: p.id }, `${p.name} (${p.id})`));
     sel.disabled = app.pages.length < 2;
-    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.controls()]);
+    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
   } catch (err) { toast('messemu: ' + err.message); }
   app.inspector.setUser(app.psid);
   scheduleDraw();

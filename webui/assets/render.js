@@ -131,9 +131,14 @@ function template(pl, it, ctx) {
     case 'button': return h('div', { class: 'card button-template' }, h('div', { class: 'card-text' }, linkify(pl.text || '')), buttons(pl.buttons, it, ctx));
     case 'media': return mediaTemplate(pl, it, ctx);
     case 'receipt': return receipt(pl);
-    case 'product': return h('div', { class: 'carousel' }, (pl.elements || []).map(e =>
-      h('div', { class: 'card product' }, h('div', { class: 'card-img ratio-square placeholder' }, '🛍'), h('div', { class: 'card-body' },
-        h('div', { class: 'card-title' }, `Product ${e.id}`), h('div', { class: 'card-sub' }, 'from the Page\'s catalog')))));
+    case 'product': return h('div', { class: 'carousel' }, (pl.elements || []).map(e => {
+      // As the catalogue (GET /_messemu/v1/products) describes it.
+      const p = ctx.product(e.id) || {};
+      return h('div', { class: 'card product' },
+        p.image_url ? h('div', { class: 'card-img ratio-square' }, img(p.image_url)) : h('div', { class: 'card-img ratio-square placeholder' }, '🛍'),
+        h('div', { class: 'card-body' }, h('div', { class: 'card-title clamp-2' }, p.name || `Product ${e.id}`),
+          h('div', { class: 'card-sub' }, p.price || 'from the Page\'s catalogue')));
+    }));
     case 'one_time_notif_req': return h('div', { class: 'card otn' }, h('div', { class: 'card-body' },
       h('div', { class: 'card-title' }, pl.title || ''), h('div', { class: 'card-sub' }, 'One-time notification')),
     h('div', { class: 'buttons' }, h('button', { type: 'button', class: 'btn-card', disabled: it.refused, onclick: () => ctx.act.optin(pl.payload) }, 'Notify Me')));
