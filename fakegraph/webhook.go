@@ -204,12 +204,12 @@ func (d *dispatcher) verify(gen uint64) error {
 	err := func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
-			return err
+			return withoutQuery(err)
 		}
 		req.Header.Set("User-Agent", webhookUserAgent)
 		resp, err := client.Do(req)
 		if err != nil {
-			return err
+			return withoutQuery(err)
 		}
 		defer resp.Body.Close()
 		b, err := io.ReadAll(io.LimitReader(resp.Body, 4096))

@@ -187,6 +187,7 @@ func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 // with the bytes posted.
 func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det WebhookAttemptDetail) {
 	det.EventID, det.EventSeq, det.Attempt = we.id, we.origin, we.attempts
+	d.s.logAttempt(we.psid, we.field, status, det)
 	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
 		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
 		Request: json.RawMessage(body), MID: we.mid, Detail: d.s.marshalDetail(det)})

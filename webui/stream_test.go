@@ -213,3 +213,15 @@ func TestWrapLeavesGraphAndControlToTheEmulator(t *testing.T) {
 		assert.Contains(t, resp.Header.Get("Content-Type"), want, path)
 	}
 }
+
+func TestGraphCallsToTheRootStillReachTheEmulator(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, false)
+	// A batch request is a POST to "/": the Graph API answers it, not the page.
+	resp, err := http.Post(e.url+"/?access_token="+fakegraph.DefaultPageToken, "application/x-www-form-urlencoded",
+		strings.NewReader(`batch=[{"method":"GET","relative_url":"me"}]`))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
+}

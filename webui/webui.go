@@ -102,15 +102,24 @@ func New(srv *fakegraph.Server, opts ...Option) *UI {
 }
 
 // Wrap serves the page at / and its assets and stream under AssetPrefix,
-// and passes every other request to next (the emulator's handler).
+// and passes every other request to next (the emulator's handler),
+// including Graph calls to / (batch requests, anything with a token).
 func (u *UI) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, AssetPrefix) {
+		if isPageVisit(r) || strings.HasPrefix(r.URL.Path, AssetPrefix) {
 			u.ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isPageVisit reports whether r is a browser opening the page rather than
+// a Graph call to "/": a GET or HEAD of "/" with no query and no token, as
+// fakegraph's home page decides.
+func isPageVisit(r *http.Request) bool {
+	return (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+		r.URL.Path == "/" && r.URL.RawQuery == "" && r.Header.Get("Authorization") == ""
 }
 
 // ServeHTTP answers the page, its assets and the websocket.
