@@ -50,7 +50,7 @@ func TestControlsCreateAUserAddAndRemoveAFaultShowTypingAndSeen(t *testing.T) {
 	b.do("a fault rule", chromedp.SendKeys(chromedp.CSS("input[name=error]"), "unavailable\r"))
 	b.waitFor("the rule listed", `[...document.querySelectorAll('.faults li')].some(n => n.textContent.includes('unavailable'))`, 5*time.Second)
 	require.Len(t, e.srv.Faults(), 1)
-	b.click(".faults li button")
+	b.clickText(".faults li button", "✕")
 	b.waitFor("no rule", `document.querySelector('.faults') === null`, 5*time.Second)
 	assert.Empty(t, e.srv.Faults())
 	assert.Empty(t, b.consoleErrors())

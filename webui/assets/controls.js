@@ -23,10 +23,24 @@ export class Controls {
   }
 
   async run(fn) {
-    try { await fn(); await this.load(); this.opts.redraw(); } catch (err) { this.opts.toast(err.message); }
+    try { await fn(); await this.load(); this.draw(true); this.opts.redraw(); } catch (err) { this.opts.toast(err.message); }
   }
 
-  draw() {
+  /** draw redraws the panel; unless forced (after the user's own action)
+   *  it never does so under the user's hands: a field being typed in keeps
+   *  its text, and the panel catches up when focus leaves it. */
+  draw(force = false) {
+    if (!force && this.root.contains(document.activeElement) && document.activeElement !== this.root) {
+      if (!this.waiting) {
+        this.waiting = true;
+        this.root.addEventListener('focusout', () => setTimeout(() => {
+          if (this.root.contains(document.activeElement)) return;
+          this.waiting = false;
+          this.draw();
+        }), { once: true });
+      }
+      return;
+    }
     const r = clear(this.root);
     const now = Date.parse(this.now);
     r.append(h('section', { class: 'ctl' }, h('h3', null, 'Virtual clock'),
