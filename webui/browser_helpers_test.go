@@ -234,10 +234,13 @@ func eval[T any](b *browser, expr string) T {
 	return v
 }
 
-// click clicks the first element matching a CSS selector.
+// click clicks the first visible element matching a CSS selector, once
+// it is there; finding and clicking are one step, so a redraw in between
+// cannot leave the test holding a node that is gone.
 func (b *browser) click(sel string) {
 	b.t.Helper()
-	b.do("clicking "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
+	b.waitFor("a visible "+sel+" to click", fmt.Sprintf(`(() => { const el = document.querySelector(%q);
+		if (!el || el.getClientRects().length === 0) return false; el.click(); return true; })()`, sel), 10*time.Second)
 }
 
 // clickText clicks the first element matching sel whose text is text.
