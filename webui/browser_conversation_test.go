@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/scenarios"
 )
 
 // The browser tests drive Debian's chromium against a real emulator with
@@ -181,6 +182,16 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 		seen[s] = true
 	}
 	assert.Equal(t, 3, strings.Count(eval[string](b, `document.getElementById('messages').textContent`), "while away"))
+
+	// The export is the conversation's events, as the scenario tools read them.
+	exported, err := scenarios.ReadJournal(strings.NewReader(eval[string](b, `window.messemu.exportLines()`)))
+	require.NoError(t, err)
+	want := e.srv.Journal().Find(0, func(ev *fakegraph.Event) bool { return ev.PSID == alice })
+	require.Len(t, exported, len(want))
+	for i := range want {
+		assert.Equal(t, want[i].Seq, exported[i].Seq)
+		assert.Equal(t, want[i].Kind, exported[i].Kind)
+	}
 	assert.Empty(t, b.consoleErrors())
 }
 

@@ -363,12 +363,18 @@ function sendFile(file) {
   r.readAsDataURL(file);
 }
 
+/** exportLines is the current conversation's journal events as JSON
+ *  lines, the form `messemu check` and the scenario tools read. */
+function exportLines() {
+  return app.model.events.filter(ev => ev.psid === app.psid && (ev.page_id === app.pageId || !ev.page_id))
+    .map(ev => JSON.stringify(ev)).join('\n') + '\n';
+}
+app.exportLines = exportLines;
+
 function exportThread() {
-  const t = currentThread();
-  if (!t) return;
-  const evs = app.model.events.filter(ev => ev.psid === app.psid && (ev.page_id === app.pageId || !ev.page_id));
-  const blob = new Blob([JSON.stringify({ page_id: app.pageId, psid: app.psid, events: evs }, null, 2)], { type: 'application/json' });
-  const a = h('a', { href: URL.createObjectURL(blob), download: `messemu-${app.psid}.json` });
+  if (!app.psid) return;
+  const blob = new Blob([exportLines()], { type: 'application/x-ndjson' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: `messemu-${app.psid}.jsonl` });
   document.body.append(a);
   a.click();
   a.remove();
