@@ -48,6 +48,13 @@ func LocalRequest(r *http.Request, listenAddrs ...string) error {
 	if err := checkSameSite(r); err != nil {
 		return err
 	}
+	return LocalHost(r, listenAddrs...)
+}
+
+// LocalHost is LocalRequest's Host check alone, for callers with their own
+// Origin rule (the web UI's websocket, which a flag may open to more
+// origins).
+func LocalHost(r *http.Request, listenAddrs ...string) error {
 	local, networked := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
 	if !networked {
 		return nil

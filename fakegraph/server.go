@@ -188,13 +188,22 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Start listens on addr ("127.0.0.1:0" picks a port) and serves in the
 // background until Close.
-func (s *Server) Start(addr string) error {
+func (s *Server) Start(addr string) error { return s.StartWith(addr, nil) }
+
+// StartWith is Start serving wrap(s.Handler()) instead of the handler
+// alone, so that a front (the web UI) shares the one listener; a nil wrap
+// serves the handler as it is. The emulator never imports what it wraps.
+func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	h := s.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
 	srv := &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: s.opts.timeouts.ReadHeader, // timeouts.go
 		ReadTimeout:       s.opts.timeouts.Read,
 		IdleTimeout:       s.opts.timeouts.Idle,
