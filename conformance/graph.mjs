@@ -160,6 +160,20 @@ await check('messenger: getPageInfo (GET /me) answers the Page id and name', asy
   expect.true(typeof body.name === 'string' && body.name.length > 0, `name: want a non-empty string, got ${JSON.stringify(body.name)}`);
 });
 
+// Node fields (D25): only the asked fields, plus id; a real Page field
+// messemu does not model is left out; a field no Page has is no-field.
+await check('messenger: getPageInfo({fields: [id]}) answers only the id', async () => {
+  const { body } = await succeed(() => m.getPageInfo({ fields: ['id'] }));
+  expect.equal(JSON.stringify(body), JSON.stringify({ id: cfg.pageId }), 'answer');
+});
+await check('messenger: getPageInfo({fields: [name, fan_count]}) leaves the unmodelled fan_count out', async () => {
+  const { body } = await succeed(() => m.getPageInfo({ fields: ['name', 'fan_count'] }));
+  expect.equal(JSON.stringify(Object.keys(body)), JSON.stringify(['name', 'id']), 'keys');
+});
+await check('messenger: getPageInfo({fields: [first_name]}) → 100 no-field on node type Page', async () => {
+  await refuse(() => m.getPageInfo({ fields: ['first_name'] }), { code: 100, message: '(#100) Tried accessing nonexisting field (first_name) on node type (Page)' });
+});
+
 await check('messenger: a client signing with appsecret_proof is served', async () => {
   const { body } = await succeed(() => mProof.sendText(PSID, 'signed'));
   messageAnswer(body, PSID);
@@ -774,7 +788,11 @@ await check('raw: GET and DELETE of an id that is nothing → 100/33', async () 
 });
 
 // ===========================================================================
-// Calls messemu need not emulate: the platform's error or a plausible body.
+// Real endpoints messemu does not model: "(#100) … is not emulated by
+// messemu", never 2500, which would say the path does not exist
+// (PLATFORM.md D28). logCustomEvents may answer either way.
+
+const NOT_EMULATED = { code: 100, messageMatch: /^\(#100\) .+ is not emulated by messemu$/ };
 
 for (const [name, call] of [
   ['getInsights', () => m.getInsights(['page_messages_total_messaging_connections'])],
@@ -785,15 +803,39 @@ for (const [name, call] of [
   ['setNLPConfigs', () => m.setNLPConfigs({ nlpEnabled: true, model: 'ENGLISH' })],
   ['enableNLP', () => m.enableNLP()],
   ['disableNLP', () => m.disableNLP()],
-  ['logCustomEvents', () => m.logCustomEvents({ appId: cfg.appId, pageId: cfg.pageId, pageScopedUserId: PSID, events: [{ _eventName: 'fb_mobile_purchase', _valueToSum: 55.22, _fb_currency: 'USD' }] })],
   ['getIdsForApps', () => m.getIdsForApps({ userId: PSID, appSecret: cfg.appSecret })],
   ['getIdsForPages', () => m.getIdsForPages({ userId: PSID, appSecret: cfg.appSecret })],
-  ['botly getPSID (account_linking_token)', () => bcall((cb) => b.getPSID('ACCOUNT_LINKING_TOKEN', cb))],
 ]) {
-  await check(`${name.startsWith('botly') ? '' : 'messenger: '}${name} answers JSON: a body or a Graph error`, async () => {
-    await unemulated(call);
+  await check(`messenger: ${name} → 100 not emulated, never 2500 (D28)`, async () => {
+    await refuse(call, NOT_EMULATED);
   });
 }
+
+await check('messenger: logCustomEvents answers JSON: a body or a Graph error', async () => {
+  await unemulated(() => m.logCustomEvents({ appId: cfg.appId, pageId: cfg.pageId, pageScopedUserId: PSID, events: [{ _eventName: 'fb_mobile_purchase', _valueToSum: 55.22, _fb_currency: 'USD' }] }));
+});
+
+// Account linking, the bot's side (D25): botly's getPSID sends
+// GET {FB_URL}me?fields=recipient&account_linking_token=T. A token no
+// linking flow issued is refused; one from a Log In tap answers the PSID.
+await check('botly getPSID: a made-up account_linking_token → 100', async () => {
+  await refuse(() => bcall((cb) => b.getPSID('ACCOUNT_LINKING_TOKEN', cb)).then((body) => body), { code: 100, message: '(#100) Invalid parameter' });
+});
+await check('botly getPSID: the token of a Log In tap → {recipient: PSID, id: Page}', async () => {
+  await userWrites(PSID);
+  const login = await graphHttp('POST', '/v26.0/me/messages', {
+    json: {
+      recipient: { id: PSID },
+      messaging_type: 'RESPONSE',
+      message: { attachment: { type: 'template', payload: { template_type: 'button', text: 'Log in', buttons: [{ type: 'account_link', url: 'https://www.example.com/authorize' }] } } },
+    },
+  });
+  expect.equal(login.status, 200, `Log In button: ${login.text}`);
+  const start = await graphHttp('POST', `/_messemu/v1/users/${PSID}/account_linking/start`, { token: null });
+  expect.equal(start.status, 200, `control account_linking/start: ${start.text}`);
+  const body = await bcall((cb) => b.getPSID(start.body.account_linking_token, cb));
+  expect.equal(JSON.stringify(body), JSON.stringify({ recipient: PSID, id: cfg.pageId }), 'getPSID answer');
+});
 
 hookServer.close();
 finish();

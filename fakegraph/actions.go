@@ -224,6 +224,7 @@ type sentButton struct {
 	Type    string `json:"type"`
 	Title   any    `json:"title"`
 	Payload any    `json:"payload"`
+	URL     string `json:"url"` // web_url and account_link (linking.go)
 }
 
 // messageButtons lists the buttons of a message the bot sent: a button

@@ -94,10 +94,13 @@ func paramString(v any) (string, bool) {
 }
 
 var (
-	versionPattern   = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
-	ruleOldVersion   = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
-	ruleFilePart     = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
-	ruleRequestShape = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
+	versionPattern = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
+	ruleOldVersion = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
+	ruleFilePart   = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
+	// ruleMultipartClose: a multipart body without its closing boundary
+	// is read to its end (W, PLATFORM.md D27).
+	ruleMultipartClose = validator.Rule{Name: "multipart.closing-boundary", Source: "PLATFORM.md D27"}
+	ruleRequestShape   = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
 )
 
 // serveGraph runs a Graph API request through the whole pipeline: version,
@@ -145,9 +148,15 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
 	c.params, c.decoded = d.params, d
+	if d.unclosed {
+		c.warn("", ruleMultipartClose, "the multipart body has no closing boundary; its parts were read to the end of the body")
+	}
 	for _, f := range d.files {
-		// The platform reads the file from the part named filedata (§3).
-		if f.Field != "filedata" {
+		// The platform reads the file from the part named filedata (§3);
+		// a lone file part named otherwise is not the upload. Two or more
+		// file parts, whatever their names, are file-count where a file
+		// is read (attachments.go).
+		if f.Field != "filedata" && len(d.files) == 1 {
 			c.warn(f.Field, ruleFilePart, "a file part named "+f.Field+" is ignored; the platform reads filedata")
 			continue
 		}

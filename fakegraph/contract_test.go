@@ -45,6 +45,9 @@ func TestResponsesFitTheSpec(t *testing.T) {
 		{"ControlClock", "GET", "/_messemu/v1/clock", ""},
 		{"ControlJournalPage", "GET", "/_messemu/v1/journal?after=0", ""},
 		{"ControlOK", "POST", "/_messemu/v1/reset", ""},
+		{"ControlProductList", "POST", "/_messemu/v1/products", `{"id":"4730587393621832","name":"Blue mug"}`},
+		{"ControlProductList", "GET", "/_messemu/v1/products", ""},
+		{"ControlOK", "DELETE", "/_messemu/v1/products", ""},
 	}
 	for _, tc := range cases {
 		if !schemas.Has(tc.schema) {

@@ -47,6 +47,8 @@ func (s *Server) controlRoutes() []controlRoute {
 		s.userControlRoutes(),     // control_users.go: test users, their threads and what they do
 		s.emulatorControlRoutes(), // control_emulator.go: journal, clock, reset, faults, webhook, rate limits
 		s.pageControlRoutes(),     // control_pages.go: pages, profile, personas, labels, handover
+		s.productControlRoutes(),  // products.go: the Page's catalogue
+		s.linkingControlRoutes(),  // linking.go: a Log In tap (account linking)
 	)
 }
 

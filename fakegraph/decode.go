@@ -38,6 +38,9 @@ type decoded struct {
 	raw []byte
 	// queryKeys are the parameters that came from the query string.
 	queryKeys []string
+	// unclosed: a multipart body without its closing boundary, read to
+	// its end (PLATFORM.md D27).
+	unclosed bool
 }
 
 // errTooLarge marks a body over the limit.
@@ -144,27 +147,33 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	return nil, ""
 }
 
+// readMultipart reads a multipart body. A body whose closing boundary is
+// missing is read to its end, as the platform evidently does (PLATFORM.md
+// D27: paked/messenger never closes its writer): every complete part
+// counts, the last part ending where the body ends; a part whose headers
+// are cut short cannot be read and is refused.
 func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (*validator.GraphError, string) {
 	if boundary == "" {
 		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
 	}
-	lr := &io.LimitedReader{R: r.Body, N: limit + 1}
-	mr := multipart.NewReader(lr, boundary)
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
+	}
+	if int64(len(body)) > limit {
+		return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
+	}
+	body, d.unclosed = closeMultipart(body, boundary)
+	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil, ""
 		}
 		if err != nil {
-			if lr.N <= 0 {
-				return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
-			}
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
 		data, err := io.ReadAll(part)
-		if lr.N <= 0 {
-			return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
-		}
 		if err != nil {
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
@@ -183,6 +192,23 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 		}
 		d.params[name] = v
 	}
+}
+
+// closeMultipart returns body ending with its closing delimiter, adding
+// one when it is missing (added true). A trailing part of a delimiter
+// ("\r\n--b" or "\r\n--b-") is completed rather than left to read as data.
+func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
+	delim := []byte("\r\n--" + boundary)
+	closing := append(delim[:len(delim):len(delim)], "--"...)
+	if bytes.Contains(body, closing) || bytes.HasPrefix(body, closing[2:]) {
+		return body, false
+	}
+	out := body
+	if i := bytes.LastIndex(body, delim); i >= 0 && bytes.HasPrefix([]byte("--"), body[i+len(delim):]) {
+		out = body[:i]
+	}
+	out = append(out[:len(out):len(out)], closing...)
+	return append(out, "\r\n"...), true
 }
 
 // formValue turns a form value into a JSON value: objects and arrays are

@@ -98,7 +98,7 @@ func (s *Server) journalUserAction(now time.Time, pageID, psid string, action Ac
 }
 
 // actionField is the field of an action that fires nothing itself.
-var actionField = map[Action]string{ActionReferral: FieldReferrals}
+var actionField = map[Action]string{ActionReferral: FieldReferrals, ActionLogIn: FieldAccountLinking}
 
 // journalReceipts journals the echo and the delivery of an accepted send
 // (PLATFORM.md §2.8, §10): platform facts, whatever the webhook, while

@@ -50,9 +50,10 @@ func newLabelStore() *labelStore { return &labelStore{byID: map[string]*labelSta
 func hasLabel(p *pageState, id string) bool { return p.labels.byID[id] != nil }
 
 var (
-	labelFields     = []string{"id", "name", "page_label_name"}
-	ruleLabelFields = validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels"}
-	ruleLabelUser   = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
+	// labelType is the custom label node type's fields (nodefields.go).
+	labelType = nodeType{name: "PageUserMessageThreadLabel", fields: []string{"id", "name", "page_label_name"},
+		rule: validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (PLATFORM.md D25)"}}
+	ruleLabelUser = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
 )
 
 // Inbox label actions, the `action` of an inbox_labels change.
@@ -103,7 +104,7 @@ func (s *Server) listLabels(c *call) (any, error) {
 		psid = id
 		c.psid = psid
 	}
-	fields, gerr := c.nodeFields(labelFields, ruleLabelFields)
+	fields, gerr := c.nodeFields(labelType)
 	if gerr != nil {
 		s.mu.RUnlock()
 		return nil, gerr
@@ -130,7 +131,7 @@ func (s *Server) getLabel(c *call, id string) (any, error) {
 	if !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	fields, gerr := c.nodeFields(labelFields, ruleLabelFields)
+	fields, gerr := c.nodeFields(labelType)
 	if gerr != nil {
 		return nil, gerr
 	}

@@ -162,7 +162,7 @@ func TestLabelErrors(t *testing.T) {
 		{"unknown label", "POST", "/1234567890123456/label?user=" + alice, "", unsupportedBody("post", "1234567890123456")},
 		{"a user is not a label", "POST", "/" + bob + "/label?user=" + alice, "", unsupportedBody("post", bob)},
 		{"unknown user's labels", "GET", "/" + nobody + "/custom_labels", "", unsupportedBody("get", nobody)},
-		{"unknown field", "GET", "/me/custom_labels?fields=colour", "", invalidBody},
+		{"unknown field (D25)", "GET", "/me/custom_labels?fields=colour", "", oauth100("(#100) Tried accessing nonexisting field (colour) on node type (PageUserMessageThreadLabel)")},
 		{"another Page's labels", "POST", "/123456789012345/custom_labels", `{"name":"x"}`, unsupportedBody("post", "123456789012345")},
 	}
 	for _, tc := range cases {

@@ -1,10 +1,6 @@
 package fakegraph
 
-import (
-	"strings"
-
-	"github.com/messemu/messemu/validator"
-)
+import "github.com/messemu/messemu/validator"
 
 // Nodes: GET /me, and GET or DELETE of any id the emulator knows. One id
 // space: an id resolves to whatever it is (PLATFORM.md §5–§7), and an id
@@ -40,14 +36,6 @@ func (s *Server) nodeKinds() []nodeKind {
 	}
 }
 
-var rulePageField = validator.Rule{Name: "page.fields.not-emulated", Source: "Graph/reference/page"}
-
-// PageNode is the answer to GET /me with a Page token.
-type PageNode struct {
-	Name string `json:"name"`
-	ID   string `json:"id"`
-}
-
 // nodeKindOf finds what id is on the call's Page.
 func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
 	s.mu.RLock()
@@ -63,14 +51,7 @@ func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
 func (s *Server) getNode(c *call) (any, error) {
 	id := c.segs[0]
 	if id == "me" || id == c.page.ID {
-		// The Page node has many fields; messemu knows two. Others are
-		// left out with a warning, not refused: they exist on the platform.
-		for _, f := range strings.Split(c.str("fields"), ",") {
-			if f = strings.TrimSpace(f); f != "" && f != "id" && f != "name" {
-				c.warn("fields", rulePageField, "Page field "+f+" is not emulated; left out of the answer")
-			}
-		}
-		return PageNode{Name: c.page.Name, ID: c.page.ID}, nil
+		return s.getPageNode(c) // pagenode.go
 	}
 	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {
 		c.api = k.api
@@ -123,8 +104,14 @@ func hasMessage(p *pageState, id string) bool { return p.mids[id] != nil }
 // MessageNode is the answer to GET /{message-id}.
 type MessageNode struct {
 	ID          string `json:"id"`
-	CreatedTime string `json:"created_time"`
+	CreatedTime string `json:"created_time,omitempty"`
 }
+
+// messageType is the Message node's fields (nodefields.go): messemu
+// answers id and created_time.
+var messageType = nodeType{name: "Message", fields: []string{"id", "created_time"},
+	unmodelled: []string{"attachments", "from", "message", "reactions", "shares", "sticker", "story", "tags", "to", "is_unsupported"},
+	rule:       validator.Rule{Name: "message.fields", Source: "Graph/reference/message (PLATFORM.md D25)"}}
 
 func (s *Server) getMessage(c *call, id string) (any, error) {
 	s.mu.RLock()
@@ -133,7 +120,15 @@ func (s *Server) getMessage(c *call, id string) (any, error) {
 	if !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	return MessageNode{ID: m.MID, CreatedTime: m.Time.UTC().Format("2006-01-02T15:04:05-0700")}, nil
+	fields, gerr := c.nodeFields(messageType)
+	if gerr != nil {
+		return nil, gerr
+	}
+	n := MessageNode{ID: m.MID}
+	if asked(fields, "created_time") {
+		n.CreatedTime = m.Time.UTC().Format("2006-01-02T15:04:05-0700")
+	}
+	return n, nil
 }
 
 func hasAttachment(p *pageState, id string) bool { return p.attachments[id] != nil }

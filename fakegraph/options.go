@@ -27,6 +27,7 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
+	products       []Product // products.go
 }
 
 func defaultOptions() options {

@@ -1,9 +1,7 @@
 package fakegraph
 
 import (
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -38,9 +36,10 @@ type PersonaNode struct {
 	ID                string `json:"id"`
 }
 
-var personaFields = []string{"id", "name", "profile_picture_url"}
-
-var rulePersonaFields = validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas"}
+// personaType is the persona node's fields (nodefields.go); the
+// platform's name for the node type is not documented (D16).
+var personaType = nodeType{fields: []string{"id", "name", "profile_picture_url"},
+	rule: validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas (PLATFORM.md D25)"}}
 
 // personaStore holds a Page's personas; guarded by Server.mu.
 type personaStore struct {
@@ -73,7 +72,7 @@ func (s *Server) createPersona(c *call) (any, error) {
 }
 
 func (s *Server) listPersonas(c *call) (any, error) {
-	fields, gerr := c.nodeFields(personaFields, rulePersonaFields)
+	fields, gerr := c.nodeFields(personaType)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -91,7 +90,7 @@ func (s *Server) listPersonas(c *call) (any, error) {
 }
 
 func (s *Server) getPersona(c *call, id string) (any, error) {
-	fields, gerr := c.nodeFields(personaFields, rulePersonaFields)
+	fields, gerr := c.nodeFields(personaType)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -117,36 +116,13 @@ func (s *Server) deletePersona(c *call, id string) (any, error) {
 
 func personaNode(p *Persona, fields []string) PersonaNode {
 	n := PersonaNode{ID: p.ID}
-	if fields == nil || slices.Contains(fields, "name") {
+	if asked(fields, "name") {
 		n.Name = p.Name
 	}
-	if fields == nil || slices.Contains(fields, "profile_picture_url") {
+	if asked(fields, "profile_picture_url") {
 		n.ProfilePictureURL = p.ProfilePictureURL
 	}
 	return n
-}
-
-// nodeFields reads `fields` for a node that answers the given fields, in
-// the order asked and without repeats; nil means none were asked for (the
-// default answer). An unknown field is refused with the generic error: the
-// platform's text is not documented for these nodes (D16).
-func (c *call) nodeFields(known []string, rule validator.Rule) ([]string, *validator.GraphError) {
-	list, _ := c.listParam("fields")
-	if len(list) == 0 {
-		return nil, nil
-	}
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range list {
-		if !slices.Contains(known, f) {
-			return nil, c.fail("fields", rule, validator.Err(validator.KeyInvalid), "no field "+f+"; this node answers "+strings.Join(known, ", "))
-		}
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
-	}
-	return out, nil
 }
 
 // Personas lists a Page's live personas, oldest first.

@@ -31,6 +31,8 @@ func (s *Server) allRoutes() []route {
 		s.handoverRoutes(),     // handover.go: /{page}/*_thread_control, thread_owner, secondary_receivers
 		s.batchRoutes(),        // batch.go: POST / (batch requests)
 		s.subscriptionRoutes(), // subscriptions.go: subscribed_apps, /{app-id}/subscriptions, debug_token, messaging_feature_review
+		s.linkingRoutes(),      // linking.go: POST /{page}/unlink_accounts
+		s.unmodelledRoutes(),   // unmodelled.go: real endpoints answered "not emulated" (insights, ids_for_*, retired APIs)
 	}
 	var all []route
 	for _, g := range groups {

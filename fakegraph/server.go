@@ -127,6 +127,14 @@ func (s *Server) resetState() {
 			p.users[u.PSID] = &u
 		}
 	}
+	for _, pr := range s.opts.products {
+		if pr.PageID == "" {
+			pr.PageID = s.opts.pages[0].ID
+		}
+		if p, ok := s.pages[pr.PageID]; ok {
+			p.products[pr.ID] = pr
+		}
+	}
 	s.limits.reset()
 	s.appSubs.reset()
 }

@@ -68,7 +68,8 @@ type pageState struct {
 	mids       map[string]*Message
 	userRefs   map[string]bool
 	otn        map[string]*otnToken
-	products   map[string]bool
+	linking    map[string]string  // account_linking_token → PSID, linking.go
+	products   map[string]Product // products.go
 	domains    []string
 	orders     map[string]bool
 	reactions  map[string]string    // mid → the user's reaction (emoji), actions.go
@@ -99,7 +100,8 @@ func newPageState(p Page) *pageState {
 		mids:       map[string]*Message{},
 		userRefs:   map[string]bool{},
 		otn:        map[string]*otnToken{},
-		products:   map[string]bool{},
+		linking:    map[string]string{},
+		products:   map[string]Product{},
 		orders:     map[string]bool{},
 		reactions:  map[string]string{},
 		edits:      map[string]int{},
@@ -190,7 +192,10 @@ func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {
 	return attachmentInfo(v.p, v.pages, id)
 }
 
-func (v stateView) Product(id string) bool { return v.p.products[id] }
+func (v stateView) Product(id string) bool {
+	_, ok := v.p.products[id]
+	return ok
+}
 
 func (v stateView) WhitelistedDomain(host string) bool {
 	for _, d := range v.p.domains {

@@ -207,6 +207,8 @@ func userAction(ev fakegraph.Event) string {
 		return fmt.Sprintf("[taps button %q]", str(body["button"]))
 	case fakegraph.ActionGetStarted:
 		return "[taps Get Started]"
+	case fakegraph.ActionLogIn:
+		return "[taps Log In]"
 	case fakegraph.ActionMenu:
 		return fmt.Sprintf("[taps menu item %q]", str(body["menu"]))
 	case fakegraph.ActionIceBreaker:

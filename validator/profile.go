@@ -26,6 +26,7 @@ var (
 	ruleMenuKeys           = Rule{Name: "persistent_menu.keys", Source: "PLATFORM.md D19"}
 	ruleMenuLocale         = Rule{Name: "persistent_menu.locale", Source: "MP/send-messages/persistent-menu"}
 	ruleMenuComposer       = Rule{Name: "persistent_menu.composer_input_disabled", Source: "MP/send-messages/persistent-menu"}
+	ruleMenuSurfaces       = Rule{Name: "persistent_menu.disabled_surfaces", Source: "MP/reference/messenger-profile-api (PLATFORM.md D24)"}
 	ruleMenuItems          = Rule{Name: "persistent_menu.call_to_actions.count", Limit: 20, Source: "MP/send-messages/persistent-menu"}
 	ruleMenuItemsRequired  = Rule{Name: "persistent_menu.call_to_actions.required", Source: "MP/send-messages/persistent-menu"}
 	ruleMenuItemType       = Rule{Name: "persistent_menu.call_to_actions.type", Source: "MP/send-messages/persistent-menu (nested removed in v8.0)"}
@@ -65,8 +66,10 @@ var (
 	legacyFieldSet  = set(LegacyProfileFields...)
 	// Parameters every Graph call may carry.
 	graphCallParams = set("access_token", "appsecret_proof")
-	menuEntryKeys   = set("locale", "composer_input_disabled", "call_to_actions")
-	menuItemKeys    = set("type", "title", "payload", "url", "webview_height_ratio", "messenger_extensions",
+	menuEntryKeys   = set("locale", "composer_input_disabled", "disabled_surfaces", "call_to_actions")
+	// menuSurfaces are the surfaces a menu can be hidden on (D24).
+	menuSurfaces = []string{"CUSTOMER_CHAT_PLUGIN"}
+	menuItemKeys = set("type", "title", "payload", "url", "webview_height_ratio", "messenger_extensions",
 		"fallback_url", "webview_share_button")
 	menuItemTypes    = []string{"web_url", "postback"}
 	webviewRatios    = []string{"compact", "tall", "full"}

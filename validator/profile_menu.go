@@ -31,6 +31,9 @@ func (r *report) menuEntry(obj map[string]any, ep Path) bool {
 		disabled = b
 	}
 	obj["composer_input_disabled"] = disabled
+	if !r.disabledSurfaces(obj, ep) {
+		return false
+	}
 	cv, ok := r.optional(obj, "call_to_actions", ep, false)
 	if !ok {
 		if disabled {
@@ -109,6 +112,31 @@ func (r *report) menuItem(v any, p Path) bool {
 		if h != "compact" && h != "tall" && h != "full" {
 			hp := p.Key("webview_height_ratio")
 			r.fail(hp, ruleMenuItemHeight, EnumError(hp.Param(), webviewRatios, h), "compact, tall or full")
+			return false
+		}
+	}
+	return true
+}
+
+// disabledSurfaces checks an entry's optional disabled_surfaces, a list of
+// the surfaces the menu is hidden on; only the chat plugin is documented
+// (PLATFORM.md D24).
+func (r *report) disabledSurfaces(obj map[string]any, ep Path) bool {
+	v, ok := r.optional(obj, "disabled_surfaces", ep, true)
+	if !ok {
+		return true
+	}
+	sp := ep.Key("disabled_surfaces")
+	list, ok := asArray(v)
+	if !ok {
+		r.fail(sp, ruleMenuSurfaces, Err(KeyInvalid), `disabled_surfaces is a list such as ["CUSTOMER_CHAT_PLUGIN"]`)
+		return false
+	}
+	for i, it := range list {
+		s, _ := asString(it)
+		if !contains(menuSurfaces, s) {
+			ip := sp.Index(i)
+			r.fail(ip, ruleMenuSurfaces, EnumError(ip.Param(), menuSurfaces, s), "the only documented surface is CUSTOMER_CHAT_PLUGIN")
 			return false
 		}
 	}

@@ -29,6 +29,8 @@ var (
 		"coupon":     "The coupon template",
 		"image_grid": "The image grid template",
 		"utility":    "The utility template",
+		// Recurring notifications (PLATFORM.md D28).
+		"notification_messages": "The notification_messages template (recurring notifications)",
 	}
 )
 

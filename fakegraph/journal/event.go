@@ -76,6 +76,12 @@ const (
 	APISubscriptions = "subscriptions"  // subscribed_apps, /{app}/subscriptions
 	APIDebugToken    = "debug_token"    // GET /debug_token
 	APIFeatureReview = "feature_review" // /{page}/messaging_feature_review
+	// APIAccountLinking is POST /{page}/unlink_accounts (linking.go); the
+	// PSID lookup of GET /me is a node call.
+	APIAccountLinking = "account_linking"
+	// APINotEmulated is a real endpoint messemu does not model
+	// (unmodelled.go, PLATFORM.md D28).
+	APINotEmulated = "not_emulated"
 	// APIWebhookVerify is the API of a webhook handshake (KindWebhook or
 	// KindAlert).
 	APIWebhookVerify = "webhook_verify"
@@ -105,7 +111,7 @@ const (
 // RequestAPIs lists the Graph API families.
 func RequestAPIs() []string {
 	return []string{APISend, APINode, APIUserProfile, APIProfile, APIPersonas, APILabels, APIAttachments,
-		APIHandover, APIBatch, APISubscriptions, APIDebugToken, APIFeatureReview}
+		APIHandover, APIBatch, APISubscriptions, APIDebugToken, APIFeatureReview, APIAccountLinking, APINotEmulated}
 }
 
 // Action says what a user (or the platform, on the user's thread) did:
@@ -126,6 +132,7 @@ const (
 	ActionOptin             Action = "optin"
 	ActionReferral          Action = "referral"
 	ActionAccountLinking    Action = "account_linking"
+	ActionLogIn             Action = "log_in" // tapped a Log In button: account linking starts (linking.go)
 	ActionFeedback          Action = "feedback"
 	ActionPolicyEnforcement Action = "policy_enforcement"
 )

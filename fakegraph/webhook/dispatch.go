@@ -148,6 +148,11 @@ func (d *Dispatcher) verifyDone(gen uint64, err error) {
 		d.dropAllLocked(err.Error())
 		return
 	}
+	// A passed handshake clears its own earlier failure; a delivery
+	// failure still under way stays shown.
+	if d.failing.IsZero() || d.lastErr == d.verifyErr {
+		d.lastErr = ""
+	}
 	d.verified, d.verifyErr = true, ""
 	d.cond.Broadcast()
 }

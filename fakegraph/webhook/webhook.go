@@ -71,8 +71,13 @@ type WebhookStatus struct {
 	Failed    uint64 `json:"failed"`
 }
 
-// ruleWebhookHTTPS: a callback without HTTPS and a valid certificate (W).
-var ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
+var (
+	// ruleWebhookHTTPS: a callback without HTTPS and a valid certificate (W).
+	ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
+	// ruleChallengeSpace: the challenge answered with surrounding
+	// whitespace, which the platform accepts (W, PLATFORM.md D26).
+	ruleChallengeSpace = validator.Rule{Name: "webhook.challenge.whitespace", Source: "PLATFORM.md D26"}
+)
 
 // ErrWebhookVerification wraps a failed handshake (errors.Is), as against
 // a configuration SetWebhook refuses outright.
@@ -190,6 +195,7 @@ func (d *Dispatcher) verify(gen uint64) error {
 	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
 	defer cancel()
 	start := time.Now()
+	var warn []validator.Violation
 	err := func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
@@ -209,8 +215,13 @@ func (d *Dispatcher) verify(gen uint64) error {
 		switch {
 		case resp.StatusCode != http.StatusOK:
 			return fmt.Errorf("the bot answered HTTP %d (want 200 with the challenge as the body)", resp.StatusCode)
-		case string(b) != challenge:
+		case strings.TrimSpace(string(b)) != challenge:
 			return fmt.Errorf("the bot answered %q, not the challenge %q: does it check hub.verify_token and echo hub.challenge?", truncate(string(b), 80), challenge)
+		case string(b) != challenge:
+			// The platform compares the answer without its surrounding
+			// whitespace (PLATFORM.md D26): paked/messenger adds a newline.
+			warn = append(warn, validator.Violation{Rule: ruleChallengeSpace.Name, Source: ruleChallengeSpace.Source,
+				Severity: validator.SeverityWarning, Detail: fmt.Sprintf("the bot answered the challenge with surrounding whitespace (%q); accepted as the platform does", truncate(string(b), 80))})
 		}
 		return nil
 	}()
@@ -219,7 +230,6 @@ func (d *Dispatcher) verify(gen uint64) error {
 		err = fmt.Errorf("%w: %s", ErrWebhookVerification, err.Error())
 		out.Error = err.Error()
 	}
-	var warn []validator.Violation
 	if u, perr := url.Parse(set.url); perr == nil && u.Scheme != "https" {
 		warn = append(warn, validator.Violation{Rule: ruleWebhookHTTPS.Name, Source: ruleWebhookHTTPS.Source,
 			Severity: validator.SeverityWarning, Detail: "the platform needs an HTTPS callback with a valid certificate"})

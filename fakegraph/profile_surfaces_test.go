@@ -1,0 +1,28 @@
+package fakegraph
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestMenuDisabledSurfaces: a persistent menu hidden on the chat plugin,
+// as the Messenger Profile reference documents it (PLATFORM.md D24), is
+// stored and answered back.
+func TestMenuDisabledSurfaces(t *testing.T) {
+	t.Parallel()
+	s := New()
+	mustGraph(t, s, "POST", "/me/messenger_profile", `{`+gs+`,"persistent_menu":[{"locale":"default","composer_input_disabled":false,"disabled_surfaces":["CUSTOMER_CHAT_PLUGIN"],"call_to_actions":[`+menuItem+`]}]}`)
+	out := mustGraph(t, s, "GET", "/me/messenger_profile?fields=persistent_menu", "")
+	want := map[string]any{"data": []any{map[string]any{"persistent_menu": []any{map[string]any{
+		"locale": "default", "composer_input_disabled": false, "disabled_surfaces": []any{"CUSTOMER_CHAT_PLUGIN"},
+		"call_to_actions": []any{map[string]any{"type": "postback", "title": "Help", "payload": "HELP"}},
+	}}}}}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Fatalf("menu (-want +got):\n%s", diff)
+	}
+	m, ok := s.PersistentMenu(DefaultPageID, alice)
+	assert.True(t, ok)
+	assert.Equal(t, []string{"CUSTOMER_CHAT_PLUGIN"}, m.DisabledSurfaces)
+}

@@ -1,0 +1,48 @@
+package fakegraph
+
+import "github.com/messemu/messemu/validator"
+
+// Real Graph endpoints messemu does not model. They exist on the platform
+// (some are retired there), so they answer "(#100) <feature> is not
+// emulated by messemu", never 2500, which would tell the bot the path does
+// not exist (PLATFORM.md D28). PLATFORM.md §13 has no retirement error for
+// any of them, so the retired ones say they are retired in the feature name.
+func (s *Server) unmodelledRoutes() []route {
+	var out []route
+	for _, u := range unmodelled {
+		for _, m := range u.methods {
+			out = append(out, route{method: m.method, pattern: u.pattern, op: m.op, api: APINotEmulated, handle: notEmulated(u.feature)})
+		}
+	}
+	return out
+}
+
+// unmodelled lists the endpoints, each with the methods clients call it
+// with, so none answers the wrong-method error either.
+var unmodelled = []struct {
+	pattern string
+	methods []methodOp
+	feature string
+}{
+	{"{id}/insights", []methodOp{{"GET", "getInsights"}}, "The Messaging Insights API (insights)"},
+	{"{id}/insights/{id}", []methodOp{{"GET", "getInsightsMetric"}}, "The Messaging Insights API (insights)"},
+	{"{id}/ids_for_pages", []methodOp{{"GET", "getIdsForPages"}}, "ID matching across Pages (ids_for_pages)"},
+	{"{id}/ids_for_apps", []methodOp{{"GET", "getIdsForApps"}}, "ID matching across apps (ids_for_apps)"},
+	{"{page}/message_creatives", []methodOp{{"POST", "createMessageCreative"}}, "The Broadcast API (message_creatives, retired on the platform)"},
+	{"{page}/broadcast_messages", []methodOp{{"POST", "sendBroadcast"}}, "The Broadcast API (broadcast_messages, retired on the platform)"},
+	{"{page}/messenger_codes", []methodOp{{"POST", "createMessengerCode"}}, "Messenger Codes (messenger_codes, retired on the platform)"},
+	{"{page}/thread_settings", []methodOp{{"POST", "setThreadSettings"}, {"GET", "getThreadSettings"}, {"DELETE", "deleteThreadSettings"}},
+		"The Thread Settings API (thread_settings, replaced on the platform by messenger_profile)"},
+	{"{page}/nlp_configs", []methodOp{{"POST", "setNLPConfigs"}}, "Built-in NLP (nlp_configs, retired on the platform)"},
+}
+
+// methodOp is a method and its operationId in openapi.yaml.
+type methodOp struct{ method, op string }
+
+var ruleNotEmulated = validator.Rule{Name: "endpoint.not-emulated", Source: "PLATFORM.md D28"}
+
+func notEmulated(feature string) func(*call) (any, error) {
+	return func(c *call) (any, error) {
+		return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
+	}
+}

@@ -1,0 +1,57 @@
+package fakegraph
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+)
+
+// TestUnmodelledEndpoints: real endpoints messemu does not model answer
+// "(#100) … is not emulated by messemu", never 2500 (PLATFORM.md D28).
+// Each request is shaped as the client that sends it does.
+func TestUnmodelledEndpoints(t *testing.T) {
+	t.Parallel()
+	m := hmac.New(sha256.New, []byte(DefaultAppSecret))
+	m.Write([]byte(DefaultPageToken))
+	proof := hex.EncodeToString(m.Sum(nil))
+	cases := []struct {
+		name, method, path, body, want string
+	}{
+		// messaging-api-messenger getInsights: note the slash before the query.
+		{"insights", "GET", "/v26.0/me/insights/?metric=page_messages_total_messaging_connections", "", "(#100) The Messaging Insights API (insights) is not emulated by messemu"},
+		{"insights by metric", "GET", "/" + DefaultPageID + "/insights/page_messages_new_conversations_unique", "", "(#100) The Messaging Insights API (insights) is not emulated by messemu"},
+		// messaging-api-messenger getIdsForPages / getIdsForApps.
+		{"ids_for_pages", "GET", "/" + alice + "/ids_for_pages?appsecret_proof=" + proof, "", "(#100) ID matching across Pages (ids_for_pages) is not emulated by messemu"},
+		{"ids_for_apps", "GET", "/" + alice + "/ids_for_apps?appsecret_proof=" + proof, "", "(#100) ID matching across apps (ids_for_apps) is not emulated by messemu"},
+		{"message_creatives", "POST", "/me/message_creatives", `{"messages":[{"text":"hi"}]}`, "(#100) The Broadcast API (message_creatives, retired on the platform) is not emulated by messemu"},
+		{"broadcast_messages", "POST", "/me/broadcast_messages", `{"message_creative_id":"123","notification_type":"REGULAR","messaging_type":"MESSAGE_TAG","tag":"NON_PROMOTIONAL_SUBSCRIPTION"}`, "(#100) The Broadcast API (broadcast_messages, retired on the platform) is not emulated by messemu"},
+		{"messenger_codes", "POST", "/me/messenger_codes", `{"type":"standard","image_size":1000}`, "(#100) Messenger Codes (messenger_codes, retired on the platform) is not emulated by messemu"},
+		// remixz/messenger-bot setGetStartedButton, on the old thread settings.
+		{"thread_settings", "POST", "/me/thread_settings", `{"setting_type":"call_to_actions","thread_state":"new_thread","call_to_actions":[{"payload":"GET_STARTED"}]}`, "(#100) The Thread Settings API (thread_settings, replaced on the platform by messenger_profile) is not emulated by messemu"},
+		{"thread_settings delete", "DELETE", "/me/thread_settings", `{"setting_type":"call_to_actions","thread_state":"new_thread"}`, "(#100) The Thread Settings API (thread_settings, replaced on the platform by messenger_profile) is not emulated by messemu"},
+		{"nlp_configs", "POST", "/me/nlp_configs?nlp_enabled=true", "", "(#100) Built-in NLP (nlp_configs, retired on the platform) is not emulated by messemu"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := New()
+			code, out := graph(t, s, tc.method, tc.path, tc.body)
+			wantGraphError(t, code, out, oauth100(tc.want))
+			if e := lastEvent(t, s); len(e.Violations) != 1 || e.Violations[0].Rule != ruleNotEmulated.Name {
+				t.Errorf("journal violations %+v, want one %s", e.Violations, ruleNotEmulated.Name)
+			}
+		})
+	}
+}
+
+// TestNotificationMessagesTemplate: the recurring-notification opt-in
+// template, as the platform documents it, is not emulated.
+func TestNotificationMessagesTemplate(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	body := `{"recipient":{"id":"` + alice + `"},"message":{"attachment":{"type":"template","payload":{"template_type":"notification_messages","title":"Daily deals","image_url":"https://www.example.com/deals.png","payload":"DEALS","notification_messages_frequency":"DAILY"}}}}`
+	code, out := graph(t, s, "POST", "/me/messages", body)
+	wantGraphError(t, code, out, oauth100("(#100) The notification_messages template (recurring notifications) is not emulated by messemu"))
+}

@@ -1,0 +1,74 @@
+package fakegraph
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// pakedVerifyHandler answers the handshake the way paked/messenger's
+// verify handler does: fmt.Fprintln of hub.challenge, so the body ends
+// with a newline, and a 200 with a text body for a wrong token.
+func pakedVerifyHandler(token string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			return // events: answered 200, not looked at here
+		}
+		if r.FormValue("hub.verify_token") == token {
+			fmt.Fprintln(w, r.FormValue("hub.challenge"))
+			return
+		}
+		fmt.Fprintln(w, "Incorrect verify token.")
+	}
+}
+
+// TestHandshakeTrailingNewline: paked/messenger's answer (the challenge
+// and a newline) verifies, as on the platform, with a journalled warning
+// (PLATFORM.md D26); its "Incorrect verify token." answer still fails.
+func TestHandshakeTrailingNewline(t *testing.T) {
+	t.Parallel()
+	bot := httptest.NewServer(pakedVerifyHandler(DefaultVerifyToken))
+	t.Cleanup(bot.Close)
+	s := hookServer(t, nil, WebhookConfig{})
+
+	require.NoError(t, s.SetWebhook(WebhookConfig{URL: bot.URL + "/webhook"}))
+	st := s.Webhook()
+	assert.True(t, st.Verified, "status %+v", st)
+	assert.Equal(t, "active", st.State)
+	ev := waitJournal(t, s, 0, func(e *Event) bool { return e.API == "webhook_verify" })
+	assert.Equal(t, KindWebhook, ev.Kind)
+	assert.True(t, ev.Accepted)
+	var rules []string
+	for _, v := range ev.Violations {
+		rules = append(rules, v.Rule)
+	}
+	assert.Contains(t, rules, ruleChallengeSpace.Name, "the trimmed answer is a warning: %+v", ev.Violations)
+	assert.Contains(t, string(ev.Detail), `\n"`, "the journal keeps the answer as it came: %s", ev.Detail)
+
+	err := s.SetWebhook(WebhookConfig{URL: bot.URL + "/webhook", VerifyToken: "not-the-bots"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Incorrect verify token.")
+}
+
+// TestHandshakeClearsLastError: once a handshake passes, GET webhook no
+// longer shows the failure of the one before.
+func TestHandshakeClearsLastError(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	bot.setChallenge(func(string) string { return "12345" })
+	s := hookServer(t, nil, WebhookConfig{})
+	require.Error(t, s.SetWebhook(WebhookConfig{URL: bot.URL()}))
+	require.NotEmpty(t, s.Webhook().LastError)
+
+	bot.setChallenge(nil)
+	require.NoError(t, s.VerifyWebhook())
+	code, body := control(t, s, "GET", "webhook", "")
+	require.Equal(t, http.StatusOK, code, body)
+	assert.Contains(t, body, `"state":"active"`)
+	assert.False(t, strings.Contains(body, "last_error"), "GET webhook after a passed handshake: %s", body)
+}
