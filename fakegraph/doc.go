@@ -61,7 +61,7 @@
 //   - webhook/events.go: its body type, and its field on MessagingEvent
 //     (a new field also goes in Fields there);
 //   - journal/event.go: its Action constant (and a Field constant if the
-//     field is new);
+//     field is new), each with its line in journal_names.go;
 //   - its emitter: a UserXxx or EmitXxx method (emitters.go) that calls
 //     journalUserAction, and a control route for it (control_users.go);
 //   - openapi.yaml: the route's operation, and the action in the

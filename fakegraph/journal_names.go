@@ -72,19 +72,21 @@ const (
 
 // API families of Graph requests.
 const (
-	APISend          = journal.APISend
-	APINode          = journal.APINode
-	APIUserProfile   = journal.APIUserProfile
-	APIProfile       = journal.APIProfile
-	APIPersonas      = journal.APIPersonas
-	APILabels        = journal.APILabels
-	APIAttachments   = journal.APIAttachments
-	APIHandover      = journal.APIHandover
-	APIBatch         = journal.APIBatch
-	APISubscriptions = journal.APISubscriptions
-	APIDebugToken    = journal.APIDebugToken
-	APIFeatureReview = journal.APIFeatureReview
-	APIWebhookVerify = journal.APIWebhookVerify
+	APISend           = journal.APISend
+	APINode           = journal.APINode
+	APIUserProfile    = journal.APIUserProfile
+	APIProfile        = journal.APIProfile
+	APIPersonas       = journal.APIPersonas
+	APILabels         = journal.APILabels
+	APIAttachments    = journal.APIAttachments
+	APIHandover       = journal.APIHandover
+	APIBatch          = journal.APIBatch
+	APISubscriptions  = journal.APISubscriptions
+	APIDebugToken     = journal.APIDebugToken
+	APIFeatureReview  = journal.APIFeatureReview
+	APIAccountLinking = journal.APIAccountLinking
+	APINotEmulated    = journal.APINotEmulated
+	APIWebhookVerify  = journal.APIWebhookVerify
 )
 
 // Webhook fields.
@@ -120,6 +122,7 @@ const (
 	ActionOptin             = journal.ActionOptin
 	ActionReferral          = journal.ActionReferral
 	ActionAccountLinking    = journal.ActionAccountLinking
+	ActionLogIn             = journal.ActionLogIn
 	ActionFeedback          = journal.ActionFeedback
 	ActionPolicyEnforcement = journal.ActionPolicyEnforcement
 )
