@@ -68,18 +68,28 @@ func TestConformance(t *testing.T) {
 // harness cannot run.
 func requireNode(t *testing.T) string {
 	t.Helper()
+	node, why := harnessMissing()
+	switch {
+	case why == "":
+		return node
+	case node != "" && os.Getenv("CI") == "true":
+		t.Fatal(why + "; in CI, .ci/run must do `(cd conformance && npm ci)` before the Go tests")
+	}
+	t.Skip(why)
+	return ""
+}
+
+// harnessMissing says why the harness cannot run ("" when it can), with
+// the path of node when node was found.
+func harnessMissing() (node, why string) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not on PATH: install Node.js (18 or later) and run `npm ci` in conformance/ to run the conformance harness")
+		return "", "node is not on PATH: install Node.js (18 or later) and run `npm ci` in conformance/ to run the conformance harness"
 	}
 	if _, err := os.Stat(filepath.Join("node_modules", "messaging-api-messenger", "package.json")); err != nil {
-		msg := "conformance/node_modules is missing: run `npm ci` in conformance/ (" + err.Error() + ")"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + "; in CI, .ci/run must do `(cd conformance && npm ci)` before the Go tests")
-		}
-		t.Skip(msg)
+		return node, "conformance/node_modules is missing: run `npm ci` in conformance/ (" + err.Error() + ")"
 	}
-	return node
+	return node, ""
 }
 
 // buildMessemu builds cmd/messemu into a temporary directory. Under -race the

@@ -32,6 +32,7 @@ type call struct {
 	appToken bool
 	route    *route
 	now      time.Time
+	start    time.Time // wall clock, for the log line's latency
 
 	header http.Header // where the answer's headers go
 
@@ -112,7 +113,7 @@ func (s *Server) serveGraph(r *http.Request) response {
 // serveGraphInto is serveGraph writing the answer's headers into h (the
 // ResponseWriter's own, for a plain request: no copy on the hot path).
 func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) {
-	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now(), header: h}
+	c := &call{s: s, r: r, method: r.Method, version: LatestVersion, now: s.clock.Now(), start: time.Now(), header: h}
 	if c.method == http.MethodHead {
 		c.method = http.MethodGet
 	}
@@ -353,6 +354,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		Request: req, Response: body, Violations: c.violations, MID: c.mid,
 		Thread: s.threadState(pageID, c.psid, c.now),
 	})
+	s.logCall(ev, c.start)
 	if c.message != nil && accepted {
 		s.mu.Lock()
 		c.message.Seq = ev.Seq

@@ -11,6 +11,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control.ServeHTTP(w, r)
 		return
 	}
+	if isHomeRequest(r) {
+		s.serveHome(w, r)
+		return
+	}
 	if r.Method == http.MethodOptions {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", "*")

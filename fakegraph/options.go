@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -27,7 +28,8 @@ type options struct {
 	oldestVersion  string
 	journalLimit   int
 	schemas        *validator.Schemas
-	products       []Product // products.go
+	home           http.Handler // "/" for browsers (home.go)
+	products       []Product    // products.go
 }
 
 func defaultOptions() options {

@@ -136,21 +136,25 @@ func (s *sendChecker) attachments(raw any, p Path) {
 		s.fail(p, ruleAttachmentsImage, Err(KeyInvalid), "expected an array")
 		return
 	}
-	if !s.count(len(list), p, ruleAttachmentsMin, ruleAttachmentsMax) {
+	if !s.count(len(list), p, ruleAttachmentsMin, ruleAttachmentsMax) && !s.all {
 		return
 	}
 	for i, item := range list {
-		ip := p.Index(i)
-		typ, payload, ok := s.attachmentHead(item, ip)
-		if !ok {
-			return
-		}
-		if typ != "image" {
-			s.fail(ip.Key("type"), ruleAttachmentsImage, Err(KeyInvalid), "attachments[] takes images only, got "+typ)
-			return
-		}
-		if !s.media(payload, ip.Key("payload")) {
+		if !s.imageAttachment(item, p.Index(i)) && !s.all {
 			return
 		}
 	}
+}
+
+// imageAttachment checks one element of message.attachments.
+func (s *sendChecker) imageAttachment(item any, ip Path) bool {
+	typ, payload, ok := s.attachmentHead(item, ip)
+	if !ok {
+		return false
+	}
+	if typ != "image" {
+		s.fail(ip.Key("type"), ruleAttachmentsImage, Err(KeyInvalid), "attachments[] takes images only, got "+typ)
+		return false
+	}
+	return s.media(payload, ip.Key("payload"))
 }

@@ -68,15 +68,19 @@ func (s *sendChecker) buttons(obj map[string]any, key string, p Path, lim button
 		s.fail(bp, ruleButtons, Err(KeyNonEmpty, bp.Param()), "no buttons")
 		return false
 	}
-	if !s.count(len(list), bp, lim.few, lim.many) {
+	ok = s.count(len(list), bp, lim.few, lim.many)
+	if !ok && !s.all {
 		return false
 	}
 	for i, item := range list {
 		if !s.button(item, bp, i) {
-			return false
+			if !s.all {
+				return false
+			}
+			ok = false
 		}
 	}
-	return true
+	return ok
 }
 
 // button checks buttons[i]; arr is the enclosing array, named by the

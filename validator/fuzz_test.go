@@ -39,7 +39,11 @@ func FuzzSend(f *testing.F) {
 			return
 		}
 		// A fake State (most ids unknown) and the offline one (all known).
-		testValidator.Send(decode(), newFakeState())
+		one := testValidator.Send(decode(), newFakeState())
+		// SendAll, which messemu validate runs, answers the same error.
+		if all := testValidator.SendAll(decode(), newFakeState()); wantBody(all.Err()) != wantBody(one.Err()) {
+			t.Errorf("SendAll answers %s, Send %s", wantBody(all.Err()), wantBody(one.Err()))
+		}
 		chk := rulesOnly.Send(body, OfflineState{Clock: testNow})
 		if chk.Err() != nil {
 			return

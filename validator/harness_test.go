@@ -155,6 +155,7 @@ func checkSendCase(t *testing.T, tc sendCase, useNumber bool) {
 	}
 	body := decodeSchemaBody(t, tc.body, useNumber)
 	chk := testValidator.Send(body, st)
+	checkSendAllAgrees(t, tc, useNumber, chk)
 	got := chk.Err()
 	if diff := cmp.Diff(wantBody(tc.want), wantBody(got)); diff != "" {
 		t.Errorf("error body (-want +got):\n%s\nbody: %s\nviolations: %s", diff, short(tc.body), violationsText(chk.Violations))

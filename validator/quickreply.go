@@ -29,11 +29,11 @@ func (s *sendChecker) quickReplies(raw any, p Path) {
 		s.fail(p, ruleQuickReplies, Err(KeyInvalid), "expected an array")
 		return
 	}
-	if !s.count(len(list), p, ruleQuickRepliesMin, ruleQuickRepliesMax) {
+	if !s.count(len(list), p, ruleQuickRepliesMin, ruleQuickRepliesMax) && !s.all {
 		return
 	}
 	for i, item := range list {
-		if !s.quickReply(item, p.Index(i)) {
+		if !s.quickReply(item, p.Index(i)) && !s.all {
 			return
 		}
 	}

@@ -122,24 +122,23 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	_, s.upload = body["filedata"]
 	out := SendCheck{}
 	s.run(body, &out)
-	if !s.failed() && v.schemas != nil && v.schemas.Has("SendRequest") {
-		// The schema backstop checks the envelope only: the rules check
-		// every key and type of the message object, which
-		// TestRulesRefuseWhatTheSchemaRefuses and FuzzSend hold them to, and
-		// the schema of a 10-element generic template costs more than all
-		// the rules together.
-		msg, hasMsg := body["message"]
-		delete(body, "message")
-		err := v.schemas.CheckBody("SendRequest", body)
-		if hasMsg {
-			body["message"] = msg
-		}
-		if err != nil {
-			s.fail(Root(err.Path), ruleSchema, Err(KeyInvalid), err.Reason)
-		}
-	}
+	v.sendBackstop(body, &s)
 	out.Violations = s.out
 	return out
+}
+
+// sendBackstop checks the envelope of a request the rules accept against
+// the schema. The rules check every key and type of the message object,
+// which TestRulesRefuseWhatTheSchemaRefuses and FuzzSend hold them to, and
+// the schema of a 10-element generic template costs more than all the
+// rules together.
+func (v *Validator) sendBackstop(body map[string]any, s *sendChecker) {
+	msg, hasMsg := body["message"]
+	delete(body, "message")
+	v.backstop("SendRequest", body, &s.report)
+	if hasMsg {
+		body["message"] = msg
+	}
 }
 
 type sendChecker struct {
@@ -151,6 +150,9 @@ type sendChecker struct {
 	// upload: the request carries a file part (multipart "filedata"), so
 	// a media payload names neither url nor attachment_id (PLATFORM.md §3).
 	upload bool
+	// all: go on after an error with the parts that do not depend on it
+	// (SendAll, send_all.go).
+	all bool
 }
 
 func (s *sendChecker) run(body map[string]any, out *SendCheck) {
@@ -165,7 +167,10 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	}
 	user, ok := s.recipient(body, out)
 	if !ok {
-		return
+		if !s.all {
+			return
+		}
+		user = UserInfo{LastInteraction: s.now, LastMessage: s.now} // judge the rest as if reachable
 	}
 	msg, hasMsg := s.optional(body, "message", Path{}, true)
 	action, hasAction := s.optional(body, "sender_action", Path{}, true)
@@ -185,7 +190,8 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 		delete(body, "payload")
 		s.warn(Root("payload"), rulePayloadIgnored, "payload goes with the react and unreact sender actions; ignored on a message")
 	}
-	if !s.envelope(body, out) {
+	envelopeOK := s.envelope(body, out)
+	if !envelopeOK && !s.all {
 		return
 	}
 	m, ok := asObject(msg)
@@ -193,7 +199,7 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 		s.fail(Root("message"), ruleMessageObject, Err(KeyInvalid), "message must be an object")
 		return
 	}
-	if !s.window(out, user, m) || s.envelopeOnly {
+	if envelopeOK && !s.window(out, user, m) && !s.all || s.envelopeOnly {
 		return
 	}
 	s.message(m, Root("message"), out)

@@ -38,7 +38,7 @@ func (s *sendChecker) genericTemplate(pl map[string]any, p Path) {
 		return
 	}
 	for i, item := range list {
-		if !s.genericElement(item, p.Key("elements").Index(i)) {
+		if !s.genericElement(item, p.Key("elements").Index(i)) && !s.all {
 			return
 		}
 	}
@@ -49,24 +49,27 @@ func (s *sendChecker) genericElement(raw any, p Path) bool {
 	if !ok || !s.checkKeys(el, genericElementKeys, p, ruleTemplateKeys) {
 		return false
 	}
-	if _, ok := s.requiredText(el, "title", p, ruleGenericTitle); !ok {
+	fine := true
+	if _, ok := s.requiredText(el, "title", p, ruleGenericTitle); s.halt(ok, &fine) {
 		return false
 	}
 	sub, hasSubtitle, ok := s.optText(el, "subtitle", p, ruleGenericSubtitle)
-	if !ok || (hasSubtitle && !s.maxLen(sub, p.Key("subtitle"), ruleGenericSubtitle)) {
+	if s.halt(ok && (!hasSubtitle || s.maxLen(sub, p.Key("subtitle"), ruleGenericSubtitle)), &fine) {
 		return false
 	}
 	img, hasImage, ok := s.optText(el, "image_url", p, ruleGenericImageURL)
-	if !ok {
+	if s.halt(ok, &fine) {
 		return false
 	}
 	if hasImage {
 		if _, ok := httpURL(img); !ok {
 			s.fail(p.Key("image_url"), ruleGenericImageURL, Err(KeyURL, p.Key("image_url").Param()), "not an absolute http(s) URL")
-			return false
+			if s.halt(false, &fine) {
+				return false
+			}
 		}
 	}
-	if !s.defaultAction(el, p) || !s.buttons(el, "buttons", p, genericButtonsLimits) {
+	if s.halt(s.defaultAction(el, p), &fine) || s.halt(s.buttons(el, "buttons", p, genericButtonsLimits), &fine) {
 		return false
 	}
 	_, hasAction := el["default_action"]
@@ -75,5 +78,5 @@ func (s *sendChecker) genericElement(raw any, p Path) bool {
 		s.fail(p, ruleIncomplete, Err(KeyIncompleteElement), "a title alone")
 		return false
 	}
-	return true
+	return fine
 }

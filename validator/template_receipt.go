@@ -197,35 +197,40 @@ func (s *sendChecker) receiptElements(pl map[string]any, p Path, decimals int) b
 	if !ok || !present {
 		return ok
 	}
-	if !s.count(len(list), p.Key("elements"), Rule{}, ruleReceiptElemMax) {
+	fine := true
+	if s.halt(s.count(len(list), p.Key("elements"), Rule{}, ruleReceiptElemMax), &fine) {
 		return false
 	}
 	for i, item := range list {
-		ip := p.Key("elements").Index(i)
-		el, _, ok := s.object(item, ip, ruleReceiptObject)
-		if !ok || !s.checkKeys(el, receiptElementKeys, ip, ruleTemplateKeys) {
-			return false
-		}
-		if _, ok := s.requiredText(el, "title", ip, ruleReceiptRequired); !ok {
-			return false
-		}
-		if _, _, ok := s.optText(el, "subtitle", ip, ruleReceiptText); !ok {
-			return false
-		}
-		d := decimals
-		if c, present, ok := s.optText(el, "currency", ip, ruleReceiptCurrency); !ok {
-			return false
-		} else if present {
-			if !s.currency(c, ip.Key("currency")) {
-				return false
-			}
-			d = currencyDecimals[c]
-		}
-		if !s.amount(el, "price", ip, d, true) || !s.quantity(el, ip) || !s.optURL(el, "image_url", ip, ruleReceiptURL) {
+		if s.halt(s.receiptElement(item, p.Key("elements").Index(i), decimals), &fine) {
 			return false
 		}
 	}
-	return true
+	return fine
+}
+
+// receiptElement checks one item of a receipt.
+func (s *sendChecker) receiptElement(item any, ip Path, decimals int) bool {
+	el, _, ok := s.object(item, ip, ruleReceiptObject)
+	if !ok || !s.checkKeys(el, receiptElementKeys, ip, ruleTemplateKeys) {
+		return false
+	}
+	if _, ok := s.requiredText(el, "title", ip, ruleReceiptRequired); !ok {
+		return false
+	}
+	if _, _, ok := s.optText(el, "subtitle", ip, ruleReceiptText); !ok {
+		return false
+	}
+	d := decimals
+	if c, present, ok := s.optText(el, "currency", ip, ruleReceiptCurrency); !ok {
+		return false
+	} else if present {
+		if !s.currency(c, ip.Key("currency")) {
+			return false
+		}
+		d = currencyDecimals[c]
+	}
+	return s.amount(el, "price", ip, d, true) && s.quantity(el, ip) && s.optURL(el, "image_url", ip, ruleReceiptURL)
 }
 
 // quantity reads an element's optional quantity, a number (D22: numeric

@@ -3,6 +3,7 @@
 //
 //	messemu serve                 run the emulator with its defaults
 //	messemu validate FILE|-       check a Send API JSON body offline
+//	messemu rules [--markdown]    list every rule messemu checks (docs/rules.md)
 //	messemu env                   print the variables for intercept mode
 //	messemu ca path|pem           print the intercept CA
 //	messemu version
@@ -39,6 +40,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err == nil && failed {
 			return 1
 		}
+	case "rules":
+		err = runRules(args[1:], stdout)
 	case "env":
 		err = runEnv(args[1:], stdout)
 	case "ca":
@@ -68,6 +71,8 @@ func usage(w io.Writer) {
 Usage:
   messemu serve [flags]          run the emulator (messemu serve -h for flags)
   messemu validate FILE|-        check a Send API JSON body offline; exit 1 on any error
+  messemu rules [--markdown]     list every rule messemu checks, its limit, severity,
+                                 error and source (the Markdown is docs/rules.md)
   messemu env [--shell sh|fish|powershell]
                                  print the variables that send a bot through intercept mode
   messemu ca path|pem            print the intercept CA certificate's path or PEM

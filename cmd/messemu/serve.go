@@ -163,10 +163,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("--intercept: %w (closing: %v)", err, closeErr)
 		}
 	}
-	page := srv.Pages()[0]
-	log.Info("messemu is serving", "url", srv.URL(), "graph", srv.URL()+"/"+fakegraph.LatestVersion,
-		"page_id", page.ID, "page_token", page.Token, "control", srv.URL()+"/_messemu/v1/")
-	fmt.Fprintf(stdout, "messemu %s serving on %s (page %s, token %s)\n", version, srv.URL(), page.ID, page.Token)
+	if err := printStartup(srv, &cfg, stdout, log); err != nil {
+		return fmt.Errorf("%w (closing: %v)", err, srv.Close())
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -14,7 +14,9 @@ import (
 
 // runValidate checks a Send API JSON body with no emulator: every id is
 // taken to exist and every window to be open, so only the request itself is
-// judged. It reports whether the platform would refuse it.
+// judged. It prints every violation it can tell apart, marking the error
+// the platform answers (the first), and reports whether the platform would
+// refuse the request.
 func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool, err error) {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
@@ -40,35 +42,60 @@ func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool,
 	if err := dec.Decode(&body); err != nil {
 		return false, fmt.Errorf("%s is not a JSON object: %w", fs.Arg(0), err)
 	}
-	res := validator.New(validator.MustLoadSchemas()).Send(body, validator.OfflineState{})
+	res := validator.New(validator.MustLoadSchemas()).SendAll(body, validator.OfflineState{})
+	answered := answeredIndex(res.Violations)
 	if *asJSON {
-		vs := res.Violations
-		if vs == nil {
-			vs = []validator.Violation{}
+		type marked struct {
+			validator.Violation
+			// Answered marks the error the platform answers: the first.
+			Answered bool `json:"answered,omitempty"`
 		}
-		out, err := json.MarshalIndent(map[string]any{"accepted": res.Accepted(), "violations": vs}, "", "  ")
+		vs := make([]marked, len(res.Violations))
+		for i, v := range res.Violations {
+			vs[i] = marked{Violation: v, Answered: i == answered}
+		}
+		out, err := json.MarshalIndent(map[string]any{"accepted": res.Accepted(), "violations": vs, "rules": rulesDoc}, "", "  ")
 		if err != nil {
 			return false, err
 		}
 		fmt.Fprintln(stdout, string(out))
 		return !res.Accepted(), nil
 	}
-	printViolations(stdout, res.Violations)
+	printViolations(stdout, res.Violations, answered)
+	errs, warns := len(res.Errors()), len(res.Warnings())
 	if res.Accepted() {
-		fmt.Fprintf(stdout, "accepted (%d warnings)\n", len(res.Warnings()))
-		return false, nil
+		fmt.Fprintf(stdout, "accepted (%d warnings)\n", warns)
+	} else {
+		fmt.Fprintf(stdout, "refused: %d errors, %d warnings; * marks the one the platform answers (it stops at the first)\n", errs, warns)
 	}
-	fmt.Fprintln(stdout, "refused")
-	return true, nil
+	if len(res.Violations) > 0 {
+		fmt.Fprintf(stdout, "rules, limits and sources: %s (or messemu rules)\n", rulesDoc)
+	}
+	return !res.Accepted(), nil
 }
 
-func printViolations(w io.Writer, vs []validator.Violation) {
-	for _, v := range vs {
+// answeredIndex is the index of the error the platform answers, -1 when
+// it accepts the request.
+func answeredIndex(vs []validator.Violation) int {
+	for i, v := range vs {
+		if v.Severity == validator.SeverityError {
+			return i
+		}
+	}
+	return -1
+}
+
+func printViolations(w io.Writer, vs []validator.Violation, answered int) {
+	for i, v := range vs {
 		path := v.Path
 		if path == "" {
 			path = "(request)"
 		}
-		fmt.Fprintf(w, "%-7s %s: %s", v.Severity, path, v.Rule)
+		mark := "  "
+		if i == answered {
+			mark = "* "
+		}
+		fmt.Fprintf(w, "%s%-7s %s: %s", mark, v.Severity, path, v.Rule)
 		if v.Limit != "" {
 			fmt.Fprintf(w, " (limit %s)", v.Limit)
 		}
@@ -77,12 +104,17 @@ func printViolations(w io.Writer, vs []validator.Violation) {
 		}
 		fmt.Fprintln(w)
 		if v.Detail != "" {
-			fmt.Fprintf(w, "        %s\n", v.Detail)
+			fmt.Fprintf(w, "          %s\n", v.Detail)
 		}
 		if v.Error != nil {
 			b, err := json.Marshal(map[string]any{"error": v.Error})
-			if err == nil {
-				fmt.Fprintf(w, "        platform answers 400 %s\n", b)
+			if err != nil {
+				continue
+			}
+			if i == answered {
+				fmt.Fprintf(w, "          platform answers 400 %s\n", b)
+			} else {
+				fmt.Fprintf(w, "          also refused, answered only when first: 400 %s\n", b)
 			}
 		}
 	}

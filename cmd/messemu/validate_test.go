@@ -24,6 +24,14 @@ func TestValidateCommand(t *testing.T) {
 				"refused"}},
 		{"both message and action", `{"recipient":{"id":"1"},"sender_action":"typing_on","message":{"text":"x"}}`, 1,
 			[]string{`"code":100,"error_subcode":2018014`}},
+		{"every violation, the answered one marked", `{"recipient":{"id":"5275811702471834"},"messaging_type":"NOW","message":{"text":"hi","quick_replies":[{"content_type":"text","payload":"x"},{"content_type":"text","title":"t","payload":""}]}}`, 1,
+			[]string{"* error   messaging_type: messaging_type.enum [SendRef]\n",
+				`          platform answers 400 {"error":{"message":"(#100) Param messaging_type must be one of`,
+				"  error   message.quick_replies[0].title: quick_reply.title [MP/error-codes 2018098]\n",
+				`          also refused, answered only when first: 400 {"error":{"message":"(#100) Title is required`,
+				"  error   message.quick_replies[1].payload: quick_reply.payload [MP/error-codes 2018099]\n",
+				"refused: 3 errors, 0 warnings; * marks the one the platform answers",
+				"rules, limits and sources: docs/rules.md (or messemu rules)"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -53,6 +61,7 @@ func TestValidateJSONAndErrors(t *testing.T) {
 		Accepted   bool
 		Violations []struct {
 			Severity string
+			Answered bool
 			Error    struct{ Code, ErrorSubcode int } `json:"error"`
 		}
 	}
@@ -61,6 +70,18 @@ func TestValidateJSONAndErrors(t *testing.T) {
 	}
 	if verdict.Accepted || len(verdict.Violations) == 0 {
 		t.Errorf("empty text accepted: %s", out.String())
+	}
+	answered := 0
+	for _, v := range verdict.Violations {
+		if v.Answered {
+			answered++
+			if v.Severity != "error" || v.Error.Code != 100 {
+				t.Errorf("the answered violation is not the error: %+v", v)
+			}
+		}
+	}
+	if answered != 1 {
+		t.Errorf("%d violations marked answered, want 1:\n%s", answered, out.String())
 	}
 	for _, args := range [][]string{{"validate"}, {"validate", "/no/such/file.json"}, {"nonsense"}} {
 		out.Reset()

@@ -220,12 +220,15 @@ func (b *Bot) post(ctx context.Context, pageID string, send map[string]any) erro
 	if err != nil {
 		return err
 	}
-	q := url.Values{"access_token": {b.tokens[pageID]}, "appsecret_proof": {b.proof(pageID)}}
+	// The token goes in the Authorization header, as the platform allows,
+	// so that no URL in an error (and the log) carries it.
+	q := url.Values{"appsecret_proof": {b.proof(pageID)}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.graphURL+"/me/messages?"+q.Encode(), bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+b.tokens[pageID])
 	resp, err := b.client.Do(req)
 	if err != nil {
 		return err

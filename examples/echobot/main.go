@@ -10,7 +10,7 @@
 // Configuration comes from the environment only:
 //
 //	GRAPH_API_URL      the Graph API base URL (default https://graph.facebook.com;
-//	                   for messemu serve: http://127.0.0.1:8080)
+//	                   for messemu serve: http://127.0.0.1:8765)
 //	PAGE_ACCESS_TOKEN  the Page token
 //	APP_SECRET         the app secret (webhook signatures, appsecret_proof)
 //	VERIFY_TOKEN       the webhook verify token
@@ -27,8 +27,9 @@
 //	APP_SECRET=messemu-app-secret VERIFY_TOKEN=messemu-verify-token go run ./examples/echobot &
 //	curl -X POST http://127.0.0.1:8765/_messemu/v1/webhook/verify   # the bot is up now
 //
-// and write to it from the browser, or with
-// curl -d '{"text":"shop"}' http://127.0.0.1:8765/_messemu/v1/users/5275811702471834/messages.
+// and write to it as a test user through the control API:
+// curl -d '{"text":"shop"}' http://127.0.0.1:8765/_messemu/v1/users/5275811702471834/messages
+// (the journal, GET /_messemu/v1/journal?after=0, shows what followed).
 // Its tests (echobot_test.go) show the same through testkit, in process.
 package main
 

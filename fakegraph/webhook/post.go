@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -189,7 +190,28 @@ func (d *Dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 // with the bytes posted.
 func (d *Dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det journal.WebhookAttemptDetail) {
 	det.EventID, det.EventSeq, det.Attempt = we.id, we.origin, we.attempts
+	d.logAttempt(we.psid, we.field, status, det)
 	d.journal.Append(journal.Event{Time: now, Kind: journal.KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
 		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == journal.OutcomeDelivered,
 		Request: json.RawMessage(body), MID: we.mid, Detail: d.marshalDetail(det)})
+}
+
+// logAttempt writes the line of a webhook attempt that did not deliver:
+// the line a person watching `messemu serve` reads at the info level,
+// without the body.
+func (d *Dispatcher) logAttempt(psid, field string, status int, det journal.WebhookAttemptDetail) {
+	if det.Outcome == journal.OutcomeDelivered {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("field", field), slog.String("psid", psid),
+		slog.Int("attempt", det.Attempt), slog.String("outcome", det.Outcome),
+	}
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	if det.Error != "" {
+		attrs = append(attrs, slog.String("err", det.Error))
+	}
+	d.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed", attrs...)
 }

@@ -199,12 +199,12 @@ func (d *Dispatcher) verify(gen uint64) error {
 	err := func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
-			return err
+			return withoutQuery(err)
 		}
 		req.Header.Set("User-Agent", webhookUserAgent)
 		resp, err := client.Do(req)
 		if err != nil {
-			return err
+			return withoutQuery(err)
 		}
 		defer resp.Body.Close()
 		b, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
@@ -253,4 +253,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// withoutQuery keeps a URL's query out of an HTTP client error: the
+// handshake's query carries the verify token, and such errors reach the
+// log, the journal and GET webhook's last_error.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err // not a request error: it names no URL
+	}
+	u := ue.URL
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
+	}
+	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 }

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// startup is what `messemu serve` tells the person at the terminal before
+// anything else: where to point the bot, with which credentials, and one
+// call to try. It goes to standard output, never to the log: the log is
+// for files and pipes and carries no secret, this screen is for the human
+// who started the emulator and needs the token.
+type startup struct {
+	version     string
+	url         string // the listener's base URL
+	page        fakegraph.Page
+	appID       string
+	appSecret   string
+	verifyToken string
+	users       []fakegraph.User
+	webhook     string // the bot's webhook URL; "" for the demo bot or none
+	demoBot     bool
+	intercept   string // the intercept proxy's address, "" when off
+}
+
+// printStartup writes the screen to stdout and logs, without any secret,
+// that messemu is serving.
+func printStartup(srv *fakegraph.Server, cfg *serveConfig, stdout io.Writer, log *slog.Logger) error {
+	log.Info("messemu is serving", "graph", srv.URL()+"/"+fakegraph.LatestVersion,
+		"control", srv.URL()+"/_messemu/v1/", "page_id", srv.Pages()[0].ID)
+	s, err := newStartup(srv, cfg)
+	if err != nil {
+		return err
+	}
+	return s.print(stdout)
+}
+
+// newStartup gathers the screen's facts from a started server.
+func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
+	page := srv.Pages()[0]
+	users, err := srv.Users(page.ID)
+	if err != nil {
+		return startup{}, err
+	}
+	return startup{
+		version: version, url: srv.URL(), page: page,
+		appID: srv.AppID(), appSecret: srv.AppSecret(), verifyToken: srv.VerifyToken(),
+		users: users, webhook: cfg.webhook, demoBot: cfg.webhook == "" && !cfg.noDemoBot,
+		intercept: cfg.intercept,
+	}, nil
+}
+
+// print writes the screen: one screenful at most with the default users.
+func (s startup) print(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "messemu %s: a local Messenger Platform\n\n", s.version)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
+	row("Graph API", s.url+"/"+fakegraph.LatestVersion+"  (the version is optional)")
+	row("Control API", s.url+"/_messemu/v1/  (journal: "+s.url+"/_messemu/v1/journal?after=0)")
+	if s.intercept != "" {
+		row("Intercept", "HTTPS proxy for graph.facebook.com on "+s.intercept+"  (eval \"$(messemu env)\")")
+	}
+	row("Page", s.page.ID+"  "+s.page.Name)
+	row("Page token", s.page.Token)
+	row("App", s.appID+"  secret "+s.appSecret)
+	row("Verify token", s.verifyToken)
+	switch {
+	case s.webhook != "":
+		row("Webhook", s.webhook)
+	case s.demoBot:
+		row("Webhook", "none: the built-in demo bot answers (--webhook URL for yours)")
+	default:
+		row("Webhook", "none (--webhook URL, or PUT /_messemu/v1/webhook)")
+	}
+	for i, u := range s.users {
+		k := ""
+		if i == 0 {
+			k = "Test users"
+		}
+		row(k, u.PSID+"  "+u.Name)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(s.users) > 0 {
+		u := s.users[0]
+		fmt.Fprintf(&b, "\nTry it: %s writes to the Page, and the journal shows what followed:\n", u.FirstName)
+		fmt.Fprintf(&b, "  curl -s -X POST %s/_messemu/v1/users/%s/messages -d '{\"text\":\"hi\"}'\n", s.url, u.PSID)
+	}
+	fmt.Fprintf(&b, "\nRules and their sources: docs/rules.md (or messemu rules). Ctrl-C stops.\n\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
