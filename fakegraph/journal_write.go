@@ -103,6 +103,7 @@ var actionField = map[Action]string{ActionReferral: FieldReferrals, ActionLogIn:
 // journalReceipts journals the echo and the delivery of an accepted send
 // (PLATFORM.md §2.8, §10): platform facts, whatever the webhook, while
 // automatic receipts are on.
+// The thread is as the send left it: its state is the request's.
 func (s *Server) journalReceipts(req *Event, body json.RawMessage) {
 	if !s.receipts.Load() || body == nil {
 		return
@@ -116,7 +117,7 @@ func (s *Server) journalReceipts(req *Event, body json.RawMessage) {
 }
 
 func (s *Server) journalReceipt(req *Event, field string, ev *MessagingEvent) {
-	st := s.threadState(req.PageID, req.PSID, req.Time)
+	st := req.Thread
 	h, err := s.hookOf(field, ev, st)
 	if err != nil {
 		s.log.Error("receipt", "field", field, "err", err)

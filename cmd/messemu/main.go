@@ -3,6 +3,9 @@
 //
 //	messemu serve                 run the emulator with its defaults
 //	messemu validate FILE|-       check a Send API JSON body offline
+//	messemu replay PATHS...       run scenario files against a bot
+//	messemu record --out FILE     turn a live session into a scenario file
+//	messemu check JOURNAL.jsonl   judge an exported journal under today's rules
 //	messemu rules [--markdown]    list every rule messemu checks (docs/rules.md)
 //	messemu env                   print the variables for intercept mode
 //	messemu ca path|pem           print the intercept CA
@@ -40,6 +43,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err == nil && failed {
 			return 1
 		}
+	case "replay":
+		if err = runReplay(args[1:], stdout, stderr); errors.Is(err, errFailed) {
+			return 1
+		}
+	case "check":
+		var failed bool
+		failed, err = runCheck(args[1:], stdout, stderr)
+		if err == nil && failed {
+			return 1
+		}
+	case "record":
+		err = runRecord(args[1:], stdout, stderr)
 	case "rules":
 		err = runRules(args[1:], stdout)
 	case "env":
@@ -71,6 +86,12 @@ func usage(w io.Writer) {
 Usage:
   messemu serve [flags]          run the emulator (messemu serve -h for flags)
   messemu validate FILE|-        check a Send API JSON body offline; exit 1 on any error
+  messemu replay [--bot URL | --exec CMD] [flags] PATHS...
+                                 run scenario files against a bot; exit 1 if one fails
+  messemu record --emulator URL --out FILE [--psid P]
+                                 turn a live session into a scenario file
+  messemu check JOURNAL.jsonl [--at DATE]
+                                 judge an exported journal's sends under today's rules
   messemu rules [--markdown]     list every rule messemu checks, its limit, severity,
                                  error and source (the Markdown is docs/rules.md)
   messemu env [--shell sh|fish|powershell]

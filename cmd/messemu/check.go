@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/messemu/messemu/scenarios"
+)
+
+// runCheck is `messemu check`: judge an exported journal's requests under
+// today's rules at a date. It reports whether a request fails.
+func runCheck(args []string, stdout, stderr io.Writer) (failed bool, err error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	at := fs.String("at", "", "judge as of this date (2026-04-28 or RFC 3339; default now)")
+	strict := fs.Bool("strict", false, "fail on warnings too")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return false, err
+	}
+	if len(files) != 1 {
+		return false, errors.New("usage: messemu check JOURNAL.jsonl [--at 2026-04-28] [--strict]")
+	}
+	when := time.Now().UTC()
+	if *at != "" {
+		if when, err = parseDate(*at); err != nil {
+			return false, err
+		}
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	events, err := scenarios.ReadJournal(f)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", files[0], err)
+	}
+	ok := scenarios.WriteRejudged(stdout, scenarios.Rejudge(events, when), when, *strict)
+	return !ok, nil
+}
+
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{time.DateOnly, time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q is not a date such as 2026-04-28 or 2026-04-28T12:00:00Z", s)
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"regexp"
+	"syscall"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/scenarios"
+)
+
+// errFailed is a replay whose scenarios did not all pass: exit 1.
+var errFailed = errors.New("scenarios failed")
+
+// replayConfig is what `messemu replay` runs with.
+type replayConfig struct {
+	bot         string
+	exec        string
+	emulator    string
+	addr        string
+	appSecret   string
+	verifyToken string
+	junit       string
+	parallel    int
+	timeout     time.Duration
+	wait        time.Duration
+	run         string
+	strict      bool
+}
+
+func (c *replayConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.bot, "bot", "", "the bot's webhook URL (with --exec, default http://127.0.0.1:$PORT/webhook)")
+	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end")
+	fs.StringVar(&c.emulator, "emulator", "", "a running `messemu serve` to use (default: start one in process on --addr)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8765", "where the in-process emulator listens (serve's default, so a bot set up for serve runs unchanged)")
+	fs.StringVar(&c.appSecret, "app-secret", fakegraph.DefaultAppSecret, "the app secret (webhook signatures, appsecret_proof) of the in-process emulator")
+	fs.StringVar(&c.verifyToken, "verify-token", fakegraph.DefaultVerifyToken, "the webhook verify token")
+	fs.StringVar(&c.junit, "junit", "", "write a JUnit XML report to this file")
+	fs.IntVar(&c.parallel, "parallel", 4, "scenarios run at once (those that move the clock or set the profile run alone)")
+	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "the longest one scenario may take")
+	fs.DurationVar(&c.wait, "wait", 10*time.Second, "how long an expect: waits for the bot's message unless it says within:")
+	fs.StringVar(&c.run, "run", "", "run only the scenarios whose name matches this regular expression")
+	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests")
+}
+
+func runReplay(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: messemu replay [--bot URL | --exec 'node bot.js'] [--emulator URL] [flags] PATHS...")
+		fs.PrintDefaults()
+	}
+	var cfg replayConfig
+	cfg.flags(fs)
+	paths, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return errors.New("replay: give the scenario files, directories or globs to run")
+	}
+	if cfg.parallel < 1 {
+		return errors.New("replay: --parallel must be at least 1")
+	}
+	var filter *regexp.Regexp
+	if cfg.run != "" {
+		re, err := regexp.Compile(cfg.run)
+		if err != nil {
+			return fmt.Errorf("replay: --run: %w", err)
+		}
+		filter = re
+	}
+	all, err := scenarios.Load(paths...)
+	if err != nil {
+		return err
+	}
+	if cfg.emulator == "" && cfg.bot == "" && cfg.exec == "" {
+		return errors.New("replay: give the bot: --bot URL of its webhook, or --exec to start it")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	emuURL := cfg.emulator
+	if emuURL == "" {
+		srv := fakegraph.New(fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
+			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		if err := srv.Start(cfg.addr); err != nil {
+			return fmt.Errorf("replay: starting the emulator: %w", err)
+		}
+		defer srv.Close()
+		emuURL = srv.URL()
+	}
+	runner := &scenarios.Runner{Emulator: emuURL, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
+		Strict: cfg.strict, Filter: filter}
+	// The bot's own start-up calls (its Messenger Profile) are judged too.
+	start, err := runner.JournalEnd(ctx)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	runner.After = &start
+	bot, err := startBot(ctx, cfg, emuURL, stderr)
+	if err != nil {
+		return err
+	}
+	defer bot.stop()
+
+	selected := runner.Select(all)
+	if len(selected) == 0 {
+		return fmt.Errorf("replay: no scenario matches --run %q", cfg.run)
+	}
+	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
+	runner.OnResult = con.Result
+	rep, err := runner.Run(ctx, selected)
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	con.Summary(rep)
+	if bot.exited() {
+		fmt.Fprintln(stderr, "messemu: the bot exited during the run:", bot.exitErr())
+	}
+	if cfg.junit != "" {
+		if err := writeJUnitFile(cfg.junit, rep); err != nil {
+			return err
+		}
+	}
+	if !rep.OK() {
+		return errFailed
+	}
+	return nil
+}
+
+func writeJUnitFile(name string, rep *scenarios.Report) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("replay: --junit: %w", err)
+	}
+	if err := scenarios.WriteJUnit(f, rep); err != nil {
+		f.Close()
+		return fmt.Errorf("replay: --junit: %w", err)
+	}
+	return f.Close()
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

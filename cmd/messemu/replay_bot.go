@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// The bot under test: reached by its webhook URL, or started with --exec
+// as a child with the emulator's address and credentials in its
+// environment. Either way the emulator's webhook is pointed at it and the
+// run starts once its handshake passes.
+
+// botStartTimeout bounds the wait for a started bot's webhook handshake.
+const botStartTimeout = 60 * time.Second
+
+// childBot is a bot started with --exec (nil cmd: none).
+type childBot struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+	out  *tailBuffer
+}
+
+func (b *childBot) exited() bool {
+	if b.cmd == nil {
+		return false
+	}
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (b *childBot) exitErr() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
+}
+
+// stop ends the child: SIGTERM to its process group, then SIGKILL.
+func (b *childBot) stop() {
+	if b.cmd == nil || b.exited() {
+		return
+	}
+	_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-b.done:
+	case <-time.After(5 * time.Second):
+		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
+		<-b.done
+	}
+}
+
+// botEnv is what a started bot finds in its environment: the MESSEMU_*
+// names, and the names examples and many bots already read.
+func botEnv(graphURL, token, secret, verify string, port int) []string {
+	p := strconv.Itoa(port)
+	return []string{
+		"MESSEMU_GRAPH_URL=" + graphURL, "MESSEMU_PAGE_TOKEN=" + token, "MESSEMU_APP_SECRET=" + secret,
+		"MESSEMU_VERIFY_TOKEN=" + verify, "PORT=" + p, "MESSEMU_BOT_ADDR=127.0.0.1:" + p,
+		"GRAPH_API_URL=" + graphURL, "PAGE_ACCESS_TOKEN=" + token, "APP_SECRET=" + secret,
+		"VERIFY_TOKEN=" + verify, "ADDR=127.0.0.1:" + p,
+	}
+}
+
+func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Writer) (*childBot, error) {
+	b := &childBot{}
+	hook := cfg.bot
+	if cfg.exec != "" {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		if hook == "" {
+			hook = "http://127.0.0.1:" + strconv.Itoa(port) + "/webhook"
+		}
+		token, err := pageToken(ctx, emuURL)
+		if err != nil {
+			return nil, err
+		}
+		b.out = &tailBuffer{max: 8 << 10}
+		cmd := exec.Command("/bin/sh", "-c", cfg.exec)
+		cmd.Env = append(os.Environ(), botEnv(emuURL, token, cfg.appSecret, cfg.verifyToken, port)...)
+		cmd.Stdout, cmd.Stderr = b.out, b.out
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("replay: --exec: %w", err)
+		}
+		b.cmd, b.done = cmd, make(chan struct{})
+		go func() {
+			err := cmd.Wait()
+			b.mu.Lock()
+			b.err = err
+			b.mu.Unlock()
+			close(b.done)
+		}()
+	}
+	if hook == "" {
+		return b, nil // --emulator whose webhook is already set
+	}
+	if err := handshake(ctx, emuURL, hook, cfg.verifyToken, b); err != nil {
+		b.stop()
+		if b.out != nil && b.out.Len() > 0 {
+			fmt.Fprintf(stderr, "the bot's output:\n%s\n", b.out.String())
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// handshake points the emulator's webhook at the bot and retries the
+// verification until the bot answers it.
+func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) error {
+	body, _ := json.Marshal(map[string]string{"url": hook, "verify_token": verify})
+	deadline := time.Now().Add(botStartTimeout)
+	path, method := "/_messemu/v1/webhook", http.MethodPut
+	var last string
+	for {
+		status, answer, err := controlCall(ctx, method, emuURL+path, body)
+		if err == nil && status == http.StatusOK {
+			var st fakegraph.WebhookStatus
+			if json.Unmarshal(answer, &st) == nil && st.Verified {
+				return nil
+			}
+		}
+		last = strings.TrimSpace(string(answer))
+		if err != nil {
+			last = err.Error()
+		}
+		if b.exited() {
+			return fmt.Errorf("replay: the bot exited before answering the webhook handshake: %v", b.exitErr())
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("replay: the bot at %s did not pass the webhook handshake within %s: %s", hook, botStartTimeout, last)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		path, method, body = "/_messemu/v1/webhook/verify", http.MethodPost, nil
+	}
+}
+
+func controlCall(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, b, err
+}
+
+// pageToken asks the emulator for its first Page's token.
+func pageToken(ctx context.Context, emuURL string) (string, error) {
+	status, b, err := controlCall(ctx, http.MethodGet, emuURL+"/_messemu/v1/pages", nil)
+	if err != nil || status != http.StatusOK {
+		return "", fmt.Errorf("replay: the emulator at %s does not answer (%v, HTTP %d)", emuURL, err, status)
+	}
+	var pages struct {
+		Data []fakegraph.Page `json:"data"`
+	}
+	if err := json.Unmarshal(b, &pages); err != nil || len(pages.Data) == 0 {
+		return "", errors.New("replay: the emulator hosts no Page")
+	}
+	return pages.Data[0].Token, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = t.buf[len(t.buf)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) Len() int { t.mu.Lock(); defer t.mu.Unlock(); return len(t.buf) }
+
+func (t *tailBuffer) String() string { t.mu.Lock(); defer t.mu.Unlock(); return string(t.buf) }

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// End to end, as CI runs it: the real binary, the example bot started
+// with --exec, the real HTTP path, exit codes and the JUnit file.
+
+// buildBinaries builds messemu and the example echobot into a temporary
+// directory.
+func buildBinaries(t *testing.T) (messemu, echobot string) {
+	t.Helper()
+	dir := t.TempDir()
+	messemu, echobot = filepath.Join(dir, "messemu"), filepath.Join(dir, "echobot")
+	for pkg, out := range map[string]string{".": messemu, "../../examples/echobot": echobot} {
+		b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput()
+		require.NoError(t, err, "go build %s: %s", pkg, b)
+	}
+	return messemu, echobot
+}
+
+// replay runs the binary and returns its exit code and output.
+func replay(t *testing.T, bin string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"replay"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), out.String()
+	}
+	require.NoError(t, err)
+	return 0, out.String()
+}
+
+type junitCounts struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+}
+
+func readJUnit(t *testing.T, file string) junitCounts {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var c junitCounts
+	require.NoError(t, xml.Unmarshal(b, &c))
+	return c
+}
+
+// exampleBots are the example bots in three languages, as --exec
+// commands; a bot whose language is missing here skips, except in CI.
+func exampleBots(t *testing.T, echobot string) map[string]string {
+	t.Helper()
+	bots := map[string]string{"go": echobot}
+	need := func(what, why string) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s: %s; .ci/run installs it", what, why)
+		}
+		t.Logf("skipping the %s bot: %s", what, why)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		need("node", "install Node.js 18 or later")
+	} else if _, err := os.Stat("../../examples/nodebot/node_modules/messaging-api-messenger/package.json"); err != nil {
+		need("node", "run `npm ci` in examples/nodebot")
+	} else {
+		bots["node"] = "node ../../examples/nodebot/bot.js"
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		need("python", "install python3")
+	} else {
+		bots["python"] = "python3 ../../examples/pybot/bot.py"
+	}
+	return bots
+}
+
+func TestReplayAgainstTheExampleBots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries and starts bots")
+	}
+	t.Parallel()
+	messemu, echobot := buildBinaries(t)
+	for lang, cmd := range exampleBots(t, echobot) {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			junit := filepath.Join(t.TempDir(), "junit.xml")
+			code, out := replay(t, messemu, "--exec", cmd, "--addr", "127.0.0.1:0", "--junit", junit, "--strict", "../../scenarios/examples")
+			require.Equal(t, 0, code, out)
+			assert.Contains(t, out, "PASS: 4 scenarios, 4 passed, 0 failed")
+			assert.Equal(t, junitCounts{Tests: 4, Failures: 0}, readJUnit(t, junit))
+
+			code, out = replay(t, messemu, "--exec", cmd, "--addr", "127.0.0.1:0", "--junit", junit, "../../scenarios/testdata/fail/wrong-reply.yaml")
+			require.Equal(t, 1, code, out)
+			assert.Contains(t, out, "../../scenarios/testdata/fail/wrong-reply.yaml:9:7: expect: the bot's message is not the one expected")
+			assert.Contains(t, out, `Text:         "Hello",`)
+			assert.Contains(t, out, "FAIL: 2 scenarios, 1 passed, 1 failed")
+			assert.Equal(t, junitCounts{Tests: 2, Failures: 1}, readJUnit(t, junit))
+		})
+	}
+}
+
+func TestRecordThenReplayThroughTheBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	t.Parallel()
+	messemu, echobot := buildBinaries(t)
+	emu := startServe(t, messemu)
+	bot := exec.Command(echobot)
+	bot.Env = append(os.Environ(), "GRAPH_API_URL="+emu, "PAGE_ACCESS_TOKEN=EAAMessemuTestPageToken",
+		"APP_SECRET=messemu-app-secret", "VERIFY_TOKEN=messemu-verify-token", "ADDR=127.0.0.1:"+freePortT(t))
+	require.NoError(t, bot.Start())
+	t.Cleanup(func() { _ = bot.Process.Kill(); _ = bot.Wait() })
+	hook := "http://" + envOf(bot.Env, "ADDR") + "/webhook"
+	require.Eventually(t, func() bool {
+		return controlOK(emu, "PUT", "webhook", `{"url":"`+hook+`"}`) && controlOK(emu, "POST", "webhook/verify", "")
+	}, 20*time.Second, 100*time.Millisecond)
+
+	alice := "/_messemu/v1/users/5275811702471834/"
+	require.True(t, controlOK(emu, "POST", alice+"messages", `{"text":"hi"}`))
+	require.Eventually(t, func() bool { return controlOK(emu, "POST", alice+"quick_replies", `{"title":"Colours"}`) }, 5*time.Second, 50*time.Millisecond)
+	require.Eventually(t, func() bool { return controlOK(emu, "POST", alice+"quick_replies", `{"title":"Red"}`) }, 5*time.Second, 50*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // the bot's last answer
+
+	file := filepath.Join(t.TempDir(), "recorded.yaml")
+	cmd := exec.Command(messemu, "record", "--emulator", emu, "--out", file, "--psid", "5275811702471834")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	rec, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Contains(t, string(rec), `- taps_quick_reply: "Red"`)
+	assert.Contains(t, string(rec), `text: "Good choice: red."`)
+
+	code, rout := replay(t, messemu, "--exec", echobot, "--addr", "127.0.0.1:0", file)
+	assert.Equal(t, 0, code, "%s\n%s", rec, rout)
+}
+
+func TestReplayExitsTwoOnAFileErrorAndRunsNothing(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--bot", "http://127.0.0.1:1/webhook", "../../scenarios/testdata/bad/wrong-type.yaml"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "wrong-type.yaml:5:33: wrong type: want a number, got a string")
+	assert.Empty(t, out.String())
+
+	code = run([]string{"replay", "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code, "no bot given")
+	code = run([]string{"replay", "--bogus"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+}
+
+// startServe runs `messemu serve` on a free port and returns its URL.
+func startServe(t *testing.T, messemu string) string {
+	t.Helper()
+	addr := "127.0.0.1:" + freePortT(t)
+	cmd := exec.Command(messemu, "serve", "--addr", addr, "--no-demo-bot")
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	url := "http://" + addr
+	require.Eventually(t, func() bool { return controlOK(url, "GET", "pages", "") }, 10*time.Second, 50*time.Millisecond)
+	return url
+}
+
+func freePortT(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+func envOf(env []string, key string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// controlOK calls the control API and reports a 200 answer.
+func controlOK(base, method, path, body string) bool {
+	if !strings.HasPrefix(path, "/") {
+		path = "/_messemu/v1/" + path
+	}
+	req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode == http.StatusOK
+}

@@ -1,0 +1,79 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Console prints a run as it goes: on a terminal, one progress line that
+// rewrites itself; elsewhere (CI logs), one plain line per scenario. Each
+// failure is printed in full when it happens, and Summary ends the run.
+type Console struct {
+	W        io.Writer
+	Terminal bool
+	Total    int
+	// Durations false leaves times out (golden files).
+	Durations bool
+
+	mu     sync.Mutex
+	done   int
+	failed int
+}
+
+// Result reports one finished scenario; use it as Runner.OnResult.
+func (c *Console) Result(r Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.done++
+	if !r.Passed() {
+		c.failed++
+	}
+	if c.Terminal {
+		fmt.Fprint(c.W, "\r\033[K")
+	}
+	switch {
+	case !r.Passed():
+		fmt.Fprintf(c.W, "FAIL %s%s\n%s\n", r.Scenario.Name, c.took(r.Duration), indent(r.Failure))
+	case !c.Terminal:
+		fmt.Fprintf(c.W, "ok   %s%s\n", r.Scenario.Name, c.took(r.Duration))
+	}
+	if c.Terminal {
+		fmt.Fprintf(c.W, "[%d/%d] %d failed", c.done, c.Total, c.failed)
+	}
+}
+
+func (c *Console) took(d time.Duration) string {
+	if !c.Durations {
+		return ""
+	}
+	return fmt.Sprintf(" (%.2fs)", d.Seconds())
+}
+
+// Summary prints the outcome of the run.
+func (c *Console) Summary(rep *Report) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.Terminal {
+		fmt.Fprint(c.W, "\r\033[K")
+	}
+	for _, s := range rep.Stray {
+		fmt.Fprintf(c.W, "FAIL requests outside any scenario's user:\n%s\n", s)
+	}
+	n, failed := len(rep.Results), rep.Failed()
+	verdict := "PASS"
+	if !rep.OK() {
+		verdict = "FAIL"
+	}
+	took := ""
+	if c.Durations {
+		took = fmt.Sprintf(" in %.2fs", rep.Duration.Seconds())
+	}
+	fmt.Fprintf(c.W, "%s: %d scenarios, %d passed, %d failed%s\n", verdict, n, n-failed, failed, took)
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+}

@@ -1,0 +1,379 @@
+package scenarios
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// errTimeout is a wait that ran out.
+var errTimeout = errors.New("timed out")
+
+// wait is how long an expectation waits.
+func (r *Runner) wait(e *Expect) time.Duration {
+	if e != nil && e.Within != nil {
+		return e.Within.Duration
+	}
+	return cmp.Or(r.Wait, 10*time.Second)
+}
+
+// waitFor waits until ok holds for the bot's messages so far, failing
+// early on a refused request.
+func (ss *session) waitFor(ctx context.Context, d time.Duration, ok func([]botMessage) bool) error {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		_, changed, err := ss.in.snapshot()
+		if err != nil {
+			return err
+		}
+		if ok(ss.botMessages()) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return errTimeout
+		case <-changed:
+		}
+	}
+}
+
+// next waits for the bot's next unread message; with actions, sender
+// actions count as messages, else they are skipped.
+func (ss *session) next(ctx context.Context, d time.Duration, actions bool) (botMessage, error) {
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		evs, changed, err := ss.in.snapshot()
+		if err != nil {
+			return botMessage{}, err
+		}
+		for ; ss.read < len(evs); ss.read++ {
+			e := evs[ss.read]
+			if line := strayLine(e, ss.r.Strict); line != "" {
+				return botMessage{}, &stepFailure{reason: "the bot made a request the platform would refuse:\n" + line}
+			}
+			m, ok := botMessageOf(e)
+			if !ok || (m.SenderAction != "") != actions {
+				continue
+			}
+			ss.read++
+			return m, nil
+		}
+		select {
+		case <-ctx.Done():
+			return botMessage{}, ctx.Err()
+		case <-deadline.C:
+			return botMessage{}, errTimeout
+		case <-changed:
+		}
+	}
+}
+
+func (ss *session) expectOne(ctx context.Context, st *Step, want *Expect) error {
+	d := ss.r.wait(want)
+	m, err := ss.next(ctx, d, want.SenderAction != nil)
+	if errors.Is(err, errTimeout) {
+		what := "message"
+		if want.SenderAction != nil {
+			what = "sender action"
+		}
+		w, _ := project(want, nil)
+		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d), diff: gocmp.Diff(w, expected{})}
+	}
+	if err != nil {
+		return err
+	}
+	if err := ss.personaName(ctx, want, &m); err != nil {
+		return err
+	}
+	return ss.match(want, m, "expect: the bot's message is not the one expected")
+}
+
+// personaName puts the persona's name in place of its id when the
+// expectation names the persona rather than giving its id.
+func (ss *session) personaName(ctx context.Context, want *Expect, m *botMessage) error {
+	if want.Persona == nil || m.PersonaID == "" || isDigits(*want.Persona) {
+		return nil
+	}
+	var page struct {
+		Data []fakegraph.Persona `json:"data"`
+	}
+	if err := ss.c.control(ctx, "GET", "personas", nil, &page); err != nil {
+		return err
+	}
+	for _, p := range page.Data {
+		if p.ID == m.PersonaID {
+			m.PersonaID = p.Name
+		}
+	}
+	return nil
+}
+
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+func (ss *session) match(want *Expect, m botMessage, reason string) error {
+	if ok, diff := compare(want, m); !ok {
+		return &stepFailure{reason: reason, diff: diff}
+	}
+	return nil
+}
+
+func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
+	wants := st.ExpectAnyOrder
+	left := make([]int, len(wants))
+	for i := range left {
+		left[i] = i
+	}
+	var got []botMessage
+	for len(left) > 0 {
+		d := ss.r.wait(&wants[left[0]])
+		m, err := ss.next(ctx, d, false)
+		if errors.Is(err, errTimeout) {
+			return &stepFailure{reason: fmt.Sprintf("expect_any_order: %d of %d messages came within %s", len(got), len(wants), d),
+				diff: ss.anyOrderDiff(wants, got)}
+		}
+		if err != nil {
+			return err
+		}
+		got = append(got, m)
+		i := slices.IndexFunc(left, func(k int) bool { return satisfied(&wants[k], m) })
+		if i < 0 {
+			return &stepFailure{reason: "expect_any_order: the bot's message matches none of those still expected", diff: ss.anyOrderDiff(wants, got)}
+		}
+		left = slices.Delete(left, i, i+1)
+	}
+	return nil
+}
+
+func (ss *session) anyOrderDiff(wants []Expect, got []botMessage) string {
+	var w, g []expected
+	for i := range wants {
+		pw, _ := project(&wants[i], nil)
+		w = append(w, pw)
+	}
+	for i := range got {
+		_, pg := project(&wants[min(i, len(wants)-1)], &got[i])
+		g = append(g, pg)
+	}
+	return gocmp.Diff(w, g)
+}
+
+// noMessage fails if the bot sends a message within d.
+func (ss *session) noMessage(ctx context.Context, d time.Duration) error {
+	m, err := ss.next(ctx, d, false)
+	if errors.Is(err, errTimeout) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return &stepFailure{reason: fmt.Sprintf("no_message: the bot sent a message within %s: %s", d, m.summary())}
+}
+
+// expected is an expectation or a message, projected onto the keys the
+// expectation names, so the diff shows only what was checked.
+type expected struct {
+	Text               string            `json:",omitempty"`
+	TextContains       string            `json:",omitempty"`
+	TextMatches        string            `json:",omitempty"`
+	QuickReplies       []string          `json:",omitempty"`
+	QuickReplyPayloads []string          `json:",omitempty"`
+	QuickReplyCount    *int              `json:",omitempty"`
+	Template           string            `json:",omitempty"`
+	Elements           []expectedElement `json:",omitempty"`
+	Buttons            []expectedButton  `json:",omitempty"`
+	AttachmentType     string            `json:",omitempty"`
+	AttachmentURL      string            `json:",omitempty"`
+	SenderAction       string            `json:",omitempty"`
+	Persona            string            `json:",omitempty"`
+	MessagingType      string            `json:",omitempty"`
+	Tag                string            `json:",omitempty"`
+}
+
+type expectedElement struct {
+	Title, Subtitle string
+	Buttons         []expectedButton
+}
+
+type expectedButton struct{ Title, Type, Payload, URL string }
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// project returns the expectation and (m non-nil) the message as the
+// expectation sees them.
+func project(e *Expect, m *botMessage) (want, got expected) {
+	want = expected{
+		Text: deref(e.Text), TextContains: deref(e.TextContains), TextMatches: deref(e.TextMatches),
+		QuickReplies: e.QuickReplies, QuickReplyPayloads: e.QuickReplyPayloads, QuickReplyCount: e.QuickReplyCount,
+		Template: deref(e.Template), SenderAction: deref(e.SenderAction), Persona: deref(e.Persona),
+		MessagingType: deref(e.MessagingType), Tag: deref(e.Tag),
+	}
+	if e.Attachment != nil {
+		want.AttachmentType, want.AttachmentURL = deref(e.Attachment.Type), deref(e.Attachment.URL)
+	}
+	for _, el := range e.Elements {
+		want.Elements = append(want.Elements, expectedElement{Title: deref(el.Title), Subtitle: deref(el.Subtitle), Buttons: wantButtons(el.Buttons)})
+	}
+	want.Buttons = wantButtons(e.Buttons)
+	if m == nil {
+		return want, got
+	}
+	set := func(key *string, w *string, v string) {
+		if w != nil {
+			*key = v
+		}
+	}
+	set(&got.Text, e.Text, m.Text)
+	set(&got.TextContains, e.TextContains, m.Text)
+	set(&got.TextMatches, e.TextMatches, m.Text)
+	if e.QuickReplies != nil {
+		got.QuickReplies = []string{}
+		for _, q := range m.QuickReplies {
+			got.QuickReplies = append(got.QuickReplies, q.Title)
+		}
+	}
+	if e.QuickReplyPayloads != nil {
+		got.QuickReplyPayloads = []string{}
+		for _, q := range m.QuickReplies {
+			got.QuickReplyPayloads = append(got.QuickReplyPayloads, q.Payload)
+		}
+	}
+	if e.QuickReplyCount != nil {
+		n := len(m.QuickReplies)
+		got.QuickReplyCount = &n
+	}
+	set(&got.SenderAction, e.SenderAction, m.SenderAction)
+	set(&got.Persona, e.Persona, m.PersonaID)
+	set(&got.MessagingType, e.MessagingType, m.MessagingType)
+	set(&got.Tag, e.Tag, m.Tag)
+	a := m.Attachment
+	if a == nil {
+		a = &sentAttachment{}
+	}
+	set(&got.Template, e.Template, a.Payload.TemplateType)
+	if e.Attachment != nil {
+		set(&got.AttachmentType, e.Attachment.Type, a.Type)
+		set(&got.AttachmentURL, e.Attachment.URL, a.Payload.URL)
+	}
+	for i, el := range a.Payload.Elements {
+		if i >= len(e.Elements) {
+			got.Elements = append(got.Elements, expectedElement{Title: el.Title, Subtitle: el.Subtitle, Buttons: gotButtons(nil, el.Buttons)})
+			continue
+		}
+		w := e.Elements[i]
+		ge := expectedElement{Buttons: gotButtons(w.Buttons, el.Buttons)}
+		set(&ge.Title, w.Title, el.Title)
+		set(&ge.Subtitle, w.Subtitle, el.Subtitle)
+		got.Elements = append(got.Elements, ge)
+	}
+	if e.Elements == nil {
+		got.Elements = nil
+	}
+	if e.Buttons != nil {
+		got.Buttons = gotButtons(e.Buttons, a.Payload.Buttons)
+	}
+	return want, got
+}
+
+func wantButtons(bs []ButtonExpect) []expectedButton {
+	var out []expectedButton
+	for _, b := range bs {
+		out = append(out, expectedButton{Title: deref(b.Title), Type: deref(b.Type), Payload: deref(b.Payload), URL: deref(b.URL)})
+	}
+	return out
+}
+
+// gotButtons projects sent buttons onto the keys the wanted ones name
+// (all keys past the wanted ones).
+func gotButtons(want []ButtonExpect, sent []sentButton) []expectedButton {
+	if want == nil {
+		return nil
+	}
+	out := []expectedButton{}
+	for i, b := range sent {
+		if i >= len(want) {
+			out = append(out, expectedButton{Title: b.Title, Type: b.Type, Payload: b.Payload, URL: b.URL})
+			continue
+		}
+		w, g := want[i], expectedButton{}
+		if w.Title != nil {
+			g.Title = b.Title
+		}
+		if w.Type != nil {
+			g.Type = b.Type
+		}
+		if w.Payload != nil {
+			g.Payload = b.Payload
+		}
+		if w.URL != nil {
+			g.URL = b.URL
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// satisfied reports whether m meets e.
+func satisfied(e *Expect, m botMessage) bool {
+	ok, _ := compare(e, m)
+	return ok
+}
+
+// compare checks m against e and renders the difference (want -, got +)
+// over the keys e names; a text_contains or text_matches that holds is
+// left out of the diff.
+func compare(e *Expect, m botMessage) (bool, string) {
+	w, g := project(e, &m)
+	ok := true
+	if e.TextContains != nil {
+		if strings.Contains(m.Text, *e.TextContains) {
+			w.TextContains, g.TextContains = "", ""
+		} else {
+			ok = false
+		}
+	}
+	if e.TextMatches != nil {
+		if re, err := regexp.Compile(*e.TextMatches); err == nil && re.MatchString(m.Text) {
+			w.TextMatches, g.TextMatches = "", ""
+		} else {
+			ok = false
+		}
+	}
+	d := gocmp.Diff(w, g)
+	if d != "" || !ok {
+		if d == "" {
+			d = gocmp.Diff(w, expected{})
+		}
+		return false, d
+	}
+	return true, ""
+}
+
+func compareUser(want, got *UserExpect) error {
+	w, g := *want, *got
+	slices.Sort(w.Labels)
+	slices.Sort(g.Labels)
+	if d := gocmp.Diff(w, g); d != "" {
+		return &stepFailure{reason: "expect_user: the user's state is not the one expected", diff: d}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// wantLine reads the "# want: L:C: reason" comment a bad file starts with.
+func wantLine(t *testing.T, file string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	first, _, _ := strings.Cut(string(b), "\n")
+	want, ok := strings.CutPrefix(first, "# want: ")
+	require.True(t, ok, "%s must start with # want: L:C: reason", file)
+	return file + ":" + want
+}
+
+func TestLoadRefusesEachBadFileWithOneErrorAtItsPlace(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("testdata/bad/*.yaml")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 4)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			got, err := Load(f)
+			require.Error(t, err)
+			assert.Nil(t, got, "nothing may run from a file with an error")
+			assert.Equal(t, wantLine(t, f), err.Error())
+		})
+	}
+}
+
+func TestLoadRefusesTheWholeSetWhenOneFileIsBad(t *testing.T) {
+	t.Parallel()
+	got, err := Load("examples", "testdata/bad/wrong-type.yaml")
+	require.Error(t, err)
+	assert.Nil(t, got)
+	assert.Equal(t, wantLine(t, "testdata/bad/wrong-type.yaml"), err.Error())
+}
+
+func TestLoadReadsDirectoriesGlobsAndLists(t *testing.T) {
+	t.Parallel()
+	all, err := Load("examples")
+	require.NoError(t, err)
+	byGlob, err := Load("examples/*.yaml")
+	require.NoError(t, err)
+	require.Equal(t, len(all), len(byGlob))
+	var names []string
+	for _, s := range all {
+		names = append(names, s.Name)
+	}
+	assert.Contains(t, names, "greets and offers colours")
+	assert.Contains(t, names, "buys a shirt from the carousel")
+
+	every, err := Load("testdata/good/every-step.yaml")
+	require.NoError(t, err)
+	require.Len(t, every, 2)
+	st := every[0].Steps[4]
+	require.NotNil(t, st.TapsQuickReply)
+	assert.Equal(t, TapStep{Title: "Red"}, *st.TapsQuickReply)
+	assert.Equal(t, 21, st.Line, "a step knows its line")
+	assert.Equal(t, 7, st.Column)
+	assert.True(t, every[0].MovesClock())
+	assert.False(t, every[1].MovesClock())
+}
+
+func TestLoadRefusesMissingPaths(t *testing.T) {
+	t.Parallel()
+	_, err := Load("testdata/nothing-here/*.yaml")
+	require.ErrorContains(t, err, "no file matches")
+	_, err = Load()
+	require.Error(t, err)
+}

@@ -1,0 +1,269 @@
+package scenarios
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// Recording: a live session (curl, the web page, a bot under development)
+// becomes a scenario file. What the user did becomes steps, what the bot
+// sent becomes expectations; ids and times are left out, so the file
+// replays against a fresh user. A comment marks each text a person may
+// want to loosen to text_contains or text_matches.
+
+// Recorder reads an emulator's journal and writes scenarios.
+type Recorder struct {
+	// Emulator is the emulator's base URL.
+	Emulator string
+	// PSID records only this user's session ("": every user who did
+	// something).
+	PSID string
+	// Client makes the HTTP calls (default: one with no proxy).
+	Client *http.Client
+}
+
+// Record writes the sessions as one scenario file to w and returns how
+// many scenarios it wrote.
+func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
+	hc := r.Client
+	if hc == nil {
+		hc = &http.Client{Transport: &http.Transport{Proxy: nil}}
+	}
+	c := &client{base: trimSlash(r.Emulator), http: hc}
+	events, err := readJournal(ctx, c)
+	if err != nil {
+		return 0, err
+	}
+	var order []string
+	byUser := map[string][]fakegraph.Event{}
+	for _, e := range events {
+		if e.PSID == "" || (r.PSID != "" && e.PSID != r.PSID) {
+			if e.Kind == fakegraph.KindControl && e.API == fakegraph.ChangeClock {
+				for _, p := range order { // the clock moved for every session in progress
+					byUser[p] = append(byUser[p], e)
+				}
+			}
+			continue
+		}
+		if _, seen := byUser[e.PSID]; !seen {
+			if _, acted := e.UserAction(); !acted {
+				continue // a session starts with what the user does
+			}
+			order = append(order, e.PSID)
+		}
+		byUser[e.PSID] = append(byUser[e.PSID], e)
+	}
+	if len(order) == 0 {
+		if r.PSID != "" {
+			return 0, fmt.Errorf("the journal holds nothing user %s did", r.PSID)
+		}
+		return 0, fmt.Errorf("the journal holds nothing a user did: write to the bot first")
+	}
+	fmt.Fprintf(w, "# yaml-language-server: $schema=https://raw.githubusercontent.com/messemu/messemu/main/scenarios/schema.json\n")
+	fmt.Fprintf(w, "# Recorded by messemu record from %s on %s.\n", r.Emulator, time.Now().UTC().Format(time.DateOnly))
+	for _, psid := range order {
+		var u fakegraph.User
+		if err := c.control(ctx, "GET", "users/"+psid, nil, &u); err != nil {
+			return 0, fmt.Errorf("reading user %s: %w", psid, err)
+		}
+		writeSession(w, u, byUser[psid])
+	}
+	return len(order), nil
+}
+
+// readJournal reads every event the emulator keeps.
+func readJournal(ctx context.Context, c *client) ([]fakegraph.Event, error) {
+	var all []fakegraph.Event
+	var after uint64
+	for {
+		var page struct {
+			Events []fakegraph.Event `json:"events"`
+		}
+		if err := c.control(ctx, "GET", "journal?limit=1000&after="+strconv.FormatUint(after, 10), nil, &page); err != nil {
+			return nil, fmt.Errorf("reading the journal: %w", err)
+		}
+		if len(page.Events) == 0 {
+			return all, nil
+		}
+		all = append(all, page.Events...)
+		after = page.Events[len(page.Events)-1].Seq
+	}
+}
+
+// writeSession writes one user's session as a scenario.
+func writeSession(w io.Writer, u fakegraph.User, events []fakegraph.Event) {
+	fmt.Fprintf(w, "\n- name: %s\n", q("recorded session of "+u.Name))
+	fmt.Fprintf(w, "  user: {name: %s", q(u.Name))
+	if u.Locale != "" {
+		fmt.Fprintf(w, ", locale: %s", q(u.Locale))
+	}
+	fmt.Fprintf(w, "}\n  steps:\n")
+	for _, e := range events {
+		for _, line := range stepLines(e) {
+			fmt.Fprintf(w, "    %s\n", line)
+		}
+	}
+}
+
+// stepLines renders an event as steps ("" lines none).
+func stepLines(e fakegraph.Event) []string {
+	switch e.Kind {
+	case fakegraph.KindControl:
+		var d struct {
+			Data struct {
+				Advanced string `json:"advanced"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(e.Detail, &d) == nil && d.Data.Advanced != "" {
+			return []string{"- advances_clock: " + d.Data.Advanced}
+		}
+	case fakegraph.KindUserAction:
+		return userStep(e)
+	case fakegraph.KindRequest:
+		if m, ok := botMessageOf(e); ok {
+			return expectLines(m)
+		}
+	}
+	return nil
+}
+
+func userStep(e fakegraph.Event) []string {
+	action, ev, _ := userActionOf(e)
+	switch action {
+	case fakegraph.ActionMessage:
+		if ev.Message == nil {
+			break
+		}
+		if ev.Message.Text != "" {
+			return []string{"- says: " + q(ev.Message.Text)}
+		}
+		var out []string
+		for _, a := range ev.Message.Attachments {
+			if a.Type == "sticker" {
+				out = append(out, fmt.Sprintf("- sends: {type: sticker, sticker_id: %d}", a.Payload.StickerID))
+				break // a sticker is also journalled as an image until 2026-08-30
+			}
+			out = append(out, fmt.Sprintf("- sends: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
+		}
+		return out
+	case fakegraph.ActionQuickReply:
+		if ev.Message != nil {
+			return []string{"- taps_quick_reply: " + q(ev.Message.Text)}
+		}
+	case fakegraph.ActionPostback:
+		if ev.Postback != nil {
+			return []string{"- taps_button: " + q(ev.Postback.Title)}
+		}
+	case fakegraph.ActionGetStarted:
+		return []string{"- taps_get_started: true"}
+	case fakegraph.ActionMenu:
+		if ev.Postback != nil {
+			return []string{"- taps_menu: " + q(ev.Postback.Title)}
+		}
+	case fakegraph.ActionIceBreaker:
+		if ev.Postback != nil {
+			return []string{"- taps_ice_breaker: " + q(ev.Postback.Title)}
+		}
+	case fakegraph.ActionReaction:
+		if ev.Reaction != nil && ev.Reaction.Action == "unreact" {
+			return []string{"- reacts: {unreact: true}"}
+		}
+		if ev.Reaction != nil {
+			return []string{"- reacts: " + q(ev.Reaction.Emoji) + "  # to the bot's last message"}
+		}
+	case fakegraph.ActionRead:
+		return []string{"- reads: true"}
+	case fakegraph.ActionEdit:
+		if ev.MessageEdit != nil {
+			return []string{"- edits: " + q(ev.MessageEdit.Text)}
+		}
+	case fakegraph.ActionOptin:
+		if o := ev.Optin; o != nil && o.Type == "one_time_notif_req" {
+			return []string{"- opts_in: {one_time_notif: " + q(o.Payload) + "}"}
+		} else if o != nil {
+			return []string{"- opts_in: {ref: " + q(o.Ref) + "}"}
+		}
+	case fakegraph.ActionReferral:
+		if r := ev.Referral; r != nil {
+			return []string{fmt.Sprintf("- arrives_from: {ref: %s, source: %s}", q(r.Ref), q(r.Source))}
+		}
+		var r ReferralStep // held for Get Started: the request says it
+		if json.Unmarshal(e.Request, &r) == nil {
+			return []string{fmt.Sprintf("- arrives_from: {ref: %s, source: %s}", q(r.Ref), q(r.Source))}
+		}
+	}
+	return []string{"# (not replayable: " + string(action) + ")"}
+}
+
+// expectLines renders a bot message as an expect step.
+func expectLines(m botMessage) []string {
+	if m.SenderAction != "" {
+		return []string{"- expect: {sender_action: " + m.SenderAction + "}"}
+	}
+	out := []string{"- expect:"}
+	add := func(s string) { out = append(out, "    "+s) }
+	if m.Text != "" {
+		add("text: " + q(m.Text) + "  # or text_contains: / text_matches: if it varies")
+	}
+	if len(m.QuickReplies) > 0 {
+		var titles []string
+		for _, r := range m.QuickReplies {
+			titles = append(titles, q(r.Title))
+		}
+		add("quick_replies: [" + strings.Join(titles, ", ") + "]")
+	}
+	if a := m.Attachment; a != nil {
+		if a.Type == "template" {
+			add("template: " + q(a.Payload.TemplateType))
+			if len(a.Payload.Elements) > 0 {
+				add("elements:")
+				for _, el := range a.Payload.Elements {
+					add("  - {title: " + q(el.Title) + buttonList(el.Buttons) + "}")
+				}
+			}
+			if len(a.Payload.Buttons) > 0 {
+				add(strings.TrimPrefix(buttonList(a.Payload.Buttons), ", "))
+			}
+		} else {
+			add(fmt.Sprintf("attachment: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
+		}
+	}
+	if m.Tag != "" {
+		add("tag: " + m.Tag)
+	}
+	if len(out) == 1 {
+		return []string{"- expect: {}"}
+	}
+	return out
+}
+
+// buttonList renders buttons as ", buttons: [{…}, …]" ("" for none).
+func buttonList(bs []sentButton) string {
+	if len(bs) == 0 {
+		return ""
+	}
+	var items []string
+	for _, b := range bs {
+		item := "{title: " + q(b.Title) + ", type: " + b.Type
+		if b.Payload != "" {
+			item += ", payload: " + q(b.Payload)
+		}
+		if b.URL != "" {
+			item += ", url: " + q(b.URL)
+		}
+		items = append(items, item+"}")
+	}
+	return ", buttons: [" + strings.Join(items, ", ") + "]"
+}
+
+// q quotes a string for YAML: a double-quoted scalar, whose escapes
+// are Go's.
+func q(s string) string { return strconv.Quote(s) }

@@ -1,0 +1,177 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
+)
+
+// Re-judging recorded traffic: every Send API request of an exported
+// journal is judged again under today's rules as if it were made at a
+// given date, so a bot recorded while a message tag was still allowed
+// fails once the tag is retired. No bot runs.
+
+// Verdict is the new judgement of one recorded request.
+type Verdict struct {
+	Event fakegraph.Event
+	// Violations are today's, at the date given.
+	Violations []validator.Violation
+}
+
+// Refused reports whether the request would be refused now.
+func (v Verdict) Refused() bool { return validator.Result{Violations: v.Violations}.Err() != nil }
+
+// Rejudged is the outcome of Rejudge.
+type Rejudged struct {
+	// Checked are the Send API requests judged again; Skipped counts the
+	// other Graph requests (their rules need state the journal does not
+	// hold).
+	Checked []Verdict
+	Skipped int
+}
+
+// ReadJournal reads exported journal events: JSON lines of events (the
+// web page's export), or pages of the control API's GET journal answer.
+func ReadJournal(r io.Reader) ([]fakegraph.Event, error) {
+	dec := json.NewDecoder(r)
+	var out []fakegraph.Event
+	for n := 1; ; n++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); errors.Is(err, io.EOF) {
+			return out, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("journal value %d: %w", n, err)
+		}
+		var page struct {
+			Events *[]fakegraph.Event `json:"events"`
+		}
+		if err := json.Unmarshal(raw, &page); err == nil && page.Events != nil {
+			out = append(out, *page.Events...)
+			continue
+		}
+		var e fakegraph.Event
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, fmt.Errorf("journal value %d is not an event: %w", n, err)
+		}
+		if e.Kind == "" {
+			return nil, fmt.Errorf("journal value %d is not an event: it has no kind", n)
+		}
+		out = append(out, e)
+	}
+}
+
+// Rejudge judges every Send API request of events as if made at at.
+func Rejudge(events []fakegraph.Event, at time.Time) Rejudged {
+	v := validator.New(validator.MustLoadSchemas())
+	var out Rejudged
+	for _, e := range events {
+		if e.Kind != fakegraph.KindRequest {
+			continue
+		}
+		if e.API != fakegraph.APISend {
+			out.Skipped++
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(e.Request))
+		dec.UseNumber()
+		var body map[string]any
+		if err := dec.Decode(&body); err != nil || body == nil {
+			out.Skipped++
+			continue
+		}
+		res := v.Send(body, recordedState{at: at, e: e})
+		out.Checked = append(out.Checked, Verdict{Event: e, Violations: res.Violations})
+	}
+	return out
+}
+
+// recordedState is the world as the journal recorded it at the request,
+// moved to the date at: ids exist, and the user's windows are as far from
+// closing as they were when the request was made.
+type recordedState struct {
+	validator.OfflineState
+	at time.Time
+	e  fakegraph.Event
+}
+
+// Now is the date the requests are judged at.
+func (s recordedState) Now() time.Time { return s.at }
+
+// User is the recipient with its windows as recorded, moved to the date.
+func (s recordedState) User(psid string) (validator.UserInfo, bool) {
+	u, ok := validator.OfflineState{Clock: s.at}.User(psid)
+	th := s.e.Thread
+	if !ok || th == nil {
+		return u, ok
+	}
+	// The 24-hour window and the 7-day one (PLATFORM.md §2.2): keep the
+	// time elapsed since the user's last interaction and message.
+	u.LastInteraction, u.LastMessage = time.Time{}, time.Time{}
+	if !th.WindowEnds.IsZero() {
+		u.LastInteraction = s.at.Add(-s.e.Time.Sub(th.WindowEnds.Add(-24 * time.Hour)))
+	}
+	if !th.HumanAgentEnds.IsZero() {
+		u.LastMessage = s.at.Add(-s.e.Time.Sub(th.HumanAgentEnds.Add(-7 * 24 * time.Hour)))
+	}
+	u.ControlledByOther = th.Standby
+	return u, true
+}
+
+// Attachment takes every saved attachment id to exist, saved at the date.
+func (s recordedState) Attachment(id string) (validator.AttachmentInfo, bool) {
+	return validator.OfflineState{Clock: s.at}.Attachment(id)
+}
+
+// WriteRejudged prints the requests refused at the date (and, strict,
+// those warned about) and a summary; it reports whether all passed.
+func WriteRejudged(w io.Writer, r Rejudged, at time.Time, strict bool) bool {
+	refused := 0
+	for _, v := range r.Checked {
+		var lines []string
+		for _, vi := range v.Violations {
+			if vi.Severity != validator.SeverityError && !strict {
+				continue
+			}
+			line := fmt.Sprintf("    %s at %s (rule %s)", vi.Severity, orRequest(vi.Path), vi.Rule)
+			if vi.Error != nil {
+				line += ": " + vi.Error.Message
+			}
+			if vi.Detail != "" {
+				line += " — " + vi.Detail
+			}
+			lines = append(lines, line)
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		refused++
+		then := "accepted"
+		if !v.Event.Accepted {
+			then = "refused"
+		}
+		fmt.Fprintf(w, "FAIL journal seq %d (%s, %s then): %s %s\n%s\n    request: %s\n", v.Event.Seq,
+			v.Event.Time.UTC().Format(time.RFC3339), then, v.Event.Method, v.Event.Path, strings.Join(lines, "\n"),
+			truncateText(string(v.Event.Request), 400))
+	}
+	verdict := "PASS"
+	if refused > 0 {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "%s: %d Send API requests judged at %s, %d would fail; %d other requests not judged\n",
+		verdict, len(r.Checked), at.UTC().Format(time.RFC3339), refused, r.Skipped)
+	return refused == 0
+}
+
+func orRequest(path string) string {
+	if path == "" {
+		return "the request"
+	}
+	return path
+}

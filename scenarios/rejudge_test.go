@@ -1,0 +1,90 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// taggedJournal records, before the 2026-04-27 cutoff, a user writing and
+// the bot answering once normally and once with the ACCOUNT_UPDATE tag,
+// both accepted; it returns the journal as JSON lines.
+func taggedJournal(t *testing.T) []byte {
+	t.Helper()
+	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	alice := fakegraph.DefaultUsers()[0].PSID
+	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	for _, body := range []string{
+		`{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`,
+		`{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","tag":"ACCOUNT_UPDATE","message":{"text":"your account changed"}}`,
+	} {
+		resp, err := http.Post(emu.URL()+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.NoError(t, resp.Body.Close())
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, e := range emu.Journal().After(0, 1000) {
+		require.NoError(t, enc.Encode(e))
+	}
+	return buf.Bytes()
+}
+
+func TestRejudgeFailsATagOnlyAfterItsRetirement(t *testing.T) {
+	t.Parallel()
+	events, err := ReadJournal(bytes.NewReader(taggedJournal(t)))
+	require.NoError(t, err)
+
+	before := Rejudge(events, time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC))
+	require.Len(t, before.Checked, 2)
+	for _, v := range before.Checked {
+		assert.False(t, v.Refused(), "%s: %v", v.Event.Request, v.Violations)
+	}
+	var out bytes.Buffer
+	assert.True(t, WriteRejudged(&out, before, time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC), false))
+	assert.Contains(t, out.String(), "PASS: 2 Send API requests judged at 2026-04-20T00:00:00Z, 0 would fail")
+
+	after := Rejudge(events, time.Date(2026, 4, 28, 0, 0, 0, 0, time.UTC))
+	require.Len(t, after.Checked, 2)
+	assert.False(t, after.Checked[0].Refused(), "the plain answer keeps its open window: %v", after.Checked[0].Violations)
+	assert.True(t, after.Checked[1].Refused(), "ACCOUNT_UPDATE is retired on 2026-04-27")
+	out.Reset()
+	assert.False(t, WriteRejudged(&out, after, time.Date(2026, 4, 28, 0, 0, 0, 0, time.UTC), false))
+	text := out.String()
+	assert.Contains(t, text, "accepted then): POST /v26.0/me/messages")
+	assert.Contains(t, text, `got "ACCOUNT_UPDATE"`)
+	assert.Contains(t, text, "FAIL: 2 Send API requests judged at 2026-04-28T00:00:00Z, 1 would fail")
+}
+
+func TestReadJournalTakesControlAPIPagesAndRefusesGarbage(t *testing.T) {
+	t.Parallel()
+	lines := taggedJournal(t)
+	var events []json.RawMessage
+	for _, l := range bytes.Split(bytes.TrimSpace(lines), []byte("\n")) {
+		events = append(events, l)
+	}
+	page, err := json.Marshal(map[string]any{"events": events, "last_seq": len(events)})
+	require.NoError(t, err)
+	fromPage, err := ReadJournal(bytes.NewReader(page))
+	require.NoError(t, err)
+	fromLines, err := ReadJournal(bytes.NewReader(lines))
+	require.NoError(t, err)
+	assert.Equal(t, len(fromLines), len(fromPage))
+
+	_, err = ReadJournal(strings.NewReader(`{"seq":1}`))
+	require.ErrorContains(t, err, "journal value 1 is not an event")
+	_, err = ReadJournal(strings.NewReader(`{"seq":`))
+	require.Error(t, err)
+}

@@ -1,0 +1,214 @@
+package scenarios
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// Runner runs scenarios against a bot through an emulator that is
+// already serving (in this process or another) and whose webhook points
+// at the bot.
+type Runner struct {
+	// Emulator is the emulator's base URL, e.g. http://127.0.0.1:8765.
+	Emulator string
+	// PageToken is the Page token (default: the emulator's first Page's).
+	PageToken string
+	// Parallel is how many scenarios run at once (default 4). Scenarios
+	// that move the clock or set the Page's profile run alone, after the
+	// others.
+	Parallel int
+	// Wait is how long an expect: waits for the bot's message unless the
+	// step says within: (default 10 s).
+	Wait time.Duration
+	// Timeout bounds one scenario (default 2 min).
+	Timeout time.Duration
+	// Settle is how long a scenario waits, once its webhooks are
+	// delivered, for a bot that sends after answering them (default
+	// 100 ms; a scenario that ends with no_message: has waited already).
+	Settle time.Duration
+	// After, when set, makes the run judge the bot's requests from this
+	// journal sequence number on, so that a bot started just before the
+	// run (its Messenger Profile set-up) is judged too; nil: from the
+	// start of Run. Refused requests of no scenario's user are Stray.
+	After *uint64
+	// Strict fails a scenario on warnings too, not only on refusals.
+	Strict bool
+	// Filter keeps only the scenarios whose name matches (nil: all).
+	Filter *regexp.Regexp
+	// Client makes the HTTP calls (default: a client with no proxy).
+	Client *http.Client
+	// OnResult is called after each scenario, in completion order (may be
+	// nil); calls never overlap.
+	OnResult func(Result)
+	// OnStart is called when a scenario starts (may be nil); calls may
+	// overlap.
+	OnStart func(*Scenario)
+}
+
+// Result is the outcome of one scenario.
+type Result struct {
+	Scenario *Scenario
+	// Failure says why the scenario failed ("" when it passed): the step's
+	// file:line, what was expected and what came, and the conversation.
+	Failure  string
+	Duration time.Duration
+}
+
+// Passed reports whether the scenario passed.
+func (r Result) Passed() bool { return r.Failure == "" }
+
+// Report is the outcome of a run.
+type Report struct {
+	Results []Result
+	// Stray are requests the bot made, refused (or warned with Strict),
+	// that belong to no scenario's user: they fail the run too.
+	Stray    []string
+	Duration time.Duration
+}
+
+// Failed counts the failed scenarios.
+func (r *Report) Failed() int {
+	n := 0
+	for _, res := range r.Results {
+		if !res.Passed() {
+			n++
+		}
+	}
+	return n
+}
+
+// OK reports whether everything passed.
+func (r *Report) OK() bool { return r.Failed() == 0 && len(r.Stray) == 0 }
+
+// Select keeps the scenarios whose name matches Filter.
+func (r *Runner) Select(all []*Scenario) []*Scenario {
+	if r.Filter == nil {
+		return all
+	}
+	var out []*Scenario
+	for _, s := range all {
+		if r.Filter.MatchString(s.Name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Run runs the scenarios: first those that may share the emulator, Parallel
+// at a time, then, one by one, those that move the clock or change the
+// Page's profile, so no scenario sees another's time.
+func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
+	start := time.Now()
+	c, err := r.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer c.http.CloseIdleConnections()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	f := &feed{c: c}
+	if err := f.start(ctx, r.After); err != nil {
+		return nil, fmt.Errorf("reading the emulator's journal: %w", err)
+	}
+	var shared, alone []*Scenario
+	for _, s := range r.Select(all) {
+		if s.runsAlone() {
+			alone = append(alone, s)
+		} else {
+			shared = append(shared, s)
+		}
+	}
+	rep := &Report{}
+	var mu sync.Mutex
+	record := func(res Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Results = append(rep.Results, res)
+		if r.OnResult != nil {
+			r.OnResult(res)
+		}
+	}
+	files := &fileServer{}
+	defer files.close()
+	r.runAll(ctx, c, f, files, shared, cmp.Or(r.Parallel, 4), record)
+	r.runAll(ctx, c, f, files, alone, 1, record)
+	for _, e := range f.strays() {
+		if line := strayLine(e, r.Strict); line != "" {
+			rep.Stray = append(rep.Stray, line)
+		}
+	}
+	rep.Duration = time.Since(start)
+	return rep, ctx.Err()
+}
+
+func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServer, list []*Scenario, parallel int, record func(Result)) {
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for _, s := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if r.OnStart != nil {
+				r.OnStart(s)
+			}
+			record(r.runOne(ctx, c, f, files, s))
+		}()
+	}
+	wg.Wait()
+}
+
+// client checks the emulator answers and finds the Page token.
+func (r *Runner) client(ctx context.Context) (*client, error) {
+	hc := r.Client
+	if hc == nil {
+		hc = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 64}}
+	}
+	c := &client{base: trimSlash(r.Emulator), token: r.PageToken, http: hc}
+	var pages struct {
+		Data []fakegraph.Page `json:"data"`
+	}
+	if err := c.control(ctx, "GET", "pages", nil, &pages); err != nil {
+		return nil, fmt.Errorf("the emulator at %s does not answer its control API: %w", r.Emulator, err)
+	}
+	if c.token == "" {
+		if len(pages.Data) == 0 {
+			return nil, errors.New("the emulator hosts no Page")
+		}
+		c.token = pages.Data[0].Token
+	}
+	return c, nil
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// runsAlone reports whether s changes what every scenario shares: the
+// clock or the Page's Messenger Profile.
+func (s *Scenario) runsAlone() bool { return s.MovesClock() || s.Setup.Profile != nil }
+
+// JournalEnd returns the emulator's newest journal sequence number, for
+// After: take it before starting the bot.
+func (r *Runner) JournalEnd(ctx context.Context) (uint64, error) {
+	c, err := r.client(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer c.http.CloseIdleConnections()
+	return lastSeq(ctx, c)
+}

@@ -1,0 +1,254 @@
+package scenarios
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// golden compares got with testdata/golden/name, or rewrites it.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), got)
+}
+
+// echoBot is a tiny bot for the runner's tests: it answers "You said: X"
+// to every text, and with a refused request to "break".
+func echoBot(t *testing.T, graph string) *httptest.Server { return prefixBot(t, graph, "You said: ") }
+
+// prefixBot answers prefix + X to every text X.
+func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
+	t.Helper()
+	send := func(body string) {
+		resp, err := http.Post(graph+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge")))
+			return
+		}
+		var p struct {
+			Entry []struct {
+				Messaging []fakegraph.MessagingEvent `json:"messaging"`
+			} `json:"entry"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		for _, e := range p.Entry {
+			for _, m := range e.Messaging {
+				if m.Message == nil || m.Message.IsEcho || m.Message.Text == "" {
+					continue
+				}
+				psid, _ := json.Marshal(m.Sender.ID)
+				text, _ := json.Marshal(prefix + m.Message.Text)
+				if m.Message.Text == "agent" { // answers as a persona
+					resp, err := http.Post(graph+"/v26.0/me/personas?access_token="+fakegraph.DefaultPageToken, "application/json",
+						strings.NewReader(`{"name":"Agent Kim","profile_picture_url":"https://example.com/kim.png"}`))
+					if err != nil {
+						continue
+					}
+					var p struct{ ID string }
+					_ = json.NewDecoder(resp.Body).Decode(&p) // a failed creation shows as a refused send
+					resp.Body.Close()
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","persona_id":"` + p.ID + `","message":{"text":` + string(text) + `}}`)
+					continue
+				}
+				if m.Message.Text == "break" {
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
+					continue
+				}
+				send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":` + string(text) + `}}`)
+			}
+		}
+	})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// startEmulator serves an emulator on a loopback port with its webhook on
+// a test bot.
+func startEmulator(t *testing.T) *fakegraph.Server { return startEmulatorWith(t, "You said: ") }
+
+// startEmulatorWith is startEmulator with a bot that answers prefix + X.
+func startEmulatorWith(t *testing.T, prefix string) *fakegraph.Server {
+	t.Helper()
+	emu := fakegraph.New(fakegraph.WithIDSeed(1))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	bot := prefixBot(t, emu.URL(), prefix)
+	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL + "/webhook"}))
+	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	return emu
+}
+
+func TestRunnerReportsTheFailedStepItsDiffAndTheConversation(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Load("testdata/fail/wrong-reply.yaml")
+	require.NoError(t, err)
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, Wait: 5 * time.Second}
+	var out bytes.Buffer
+	con := &Console{W: &out, Total: len(all)}
+	r.OnResult = con.Result
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	con.Summary(rep)
+	require.Len(t, rep.Results, 2)
+	assert.False(t, rep.OK())
+	assert.Equal(t, 1, rep.Failed())
+	golden(t, "wrong-reply.out", out.String())
+
+	for i := range rep.Results {
+		rep.Results[i].Duration = 0
+	}
+	rep.Duration = 0
+	var junit bytes.Buffer
+	require.NoError(t, WriteJUnit(&junit, rep))
+	golden(t, "wrong-reply.junit.xml", junit.String())
+}
+
+func TestRunnerFailsAScenarioOnARefusedRequest(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("refused.yaml", []byte("name: refused\nsteps:\n  - says: break\n  - no_message: 200ms\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "refused.yaml:4:5: the bot made a request the platform would refuse:")
+	assert.Contains(t, f, "(#100) Message cannot be empty, must provide valid attachment or text")
+	assert.Contains(t, f, "rule ")
+}
+
+func TestRunnerPassesAndRunsClockScenariosAlone(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: a
+  steps: [{says: one}, {expect: {text: "You said: one"}}]
+- name: b
+  steps: [{says: two}, {expect: {text_contains: two}}, {no_message: 100ms}]
+- name: c moves the clock
+  steps: [{advances_clock: 25h}, {says: three}, {expect: {text_matches: "three$"}}]
+`
+	all, err := Parse("ok.yaml", []byte(src))
+	require.NoError(t, err)
+	var order []string
+	r := &Runner{Emulator: emu.URL(), Parallel: 8, OnResult: func(res Result) { order = append(order, res.Scenario.Name) }}
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	for _, res := range rep.Results {
+		assert.True(t, res.Passed(), "%s: %s", res.Scenario.Name, res.Failure)
+	}
+	require.Len(t, order, 3)
+	assert.Equal(t, "c moves the clock", order[2], "a scenario that moves the clock runs after the others")
+}
+
+func TestRunnerJudgesTheBotsStartUpCallsToo(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	r := &Runner{Emulator: emu.URL()}
+	start, err := r.JournalEnd(context.Background())
+	require.NoError(t, err)
+	r.After = &start
+	// The bot's start-up: a persistent menu without Get Started, refused.
+	resp, err := http.Post(emu.URL()+"/v26.0/me/messenger_profile?access_token="+fakegraph.DefaultPageToken, "application/json",
+		strings.NewReader(`{"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"postback","title":"Shop","payload":"SHOP"}]}]}`))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+
+	all, err := Parse("ok.yaml", []byte("name: fine\nsteps: [{says: one}, {expect: {text: \"You said: one\"}}]\n"))
+	require.NoError(t, err)
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	assert.Equal(t, 0, rep.Failed())
+	require.Len(t, rep.Stray, 1)
+	assert.Contains(t, rep.Stray[0], "You must set a Get Started button if you also wish to use persistent menu.")
+	assert.False(t, rep.OK())
+}
+
+func TestRunnerChecksThePersonaByName(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: as Kim
+  steps: [{says: agent}, {expect: {text: "You said: agent", persona: Agent Kim}}]
+- name: as Bob
+  steps: [{says: agent}, {expect: {persona: Agent Bob}}]
+`
+	all, err := Parse("persona.yaml", []byte(src))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 1}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 2)
+	assert.True(t, rep.Results[0].Passed(), rep.Results[0].Failure)
+	assert.Contains(t, rep.Results[1].Failure, "- \tPersona:       \"Agent Bob\",")
+	assert.Contains(t, rep.Results[1].Failure, "+ \tPersona:       \"Agent Kim\",")
+}
+
+func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	src := `
+- name: a fault refuses the bot's next send, as asked
+  steps:
+    - fault: {error: unavailable, api: send}
+    - says: one
+    - no_message: 300ms
+    - says: two
+    - expect: {text: "You said: two"}
+- name: the Page Inbox asks for the thread the bot owns
+  steps:
+    - says: hi
+    - expect: {text_contains: hi}
+    - handover: {action: request_thread_control, metadata: a person would answer}
+    - expect_user: {thread_owner: "1517776481860111", labels: []}
+- name: a wrong thread owner fails
+  steps:
+    - says: hi
+    - expect_user: {thread_owner: "1"}
+`
+	all, err := Parse("platform.yaml", []byte(src))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 3}).Run(context.Background(), all)
+	require.NoError(t, err)
+	byName := map[string]Result{}
+	for _, r := range rep.Results {
+		byName[r.Scenario.Name] = r
+	}
+	assert.True(t, byName["a fault refuses the bot's next send, as asked"].Passed(), byName["a fault refuses the bot's next send, as asked"].Failure)
+	assert.True(t, byName["the Page Inbox asks for the thread the bot owns"].Passed(), byName["the Page Inbox asks for the thread the bot owns"].Failure)
+	f := byName["a wrong thread owner fails"].Failure
+	assert.Contains(t, f, "platform.yaml:18:7: expect_user: the user's state is not the one expected")
+	assert.Contains(t, f, `"1"`)
+	assert.Empty(t, rep.Stray)
+}

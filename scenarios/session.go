@@ -1,0 +1,219 @@
+package scenarios
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// session is one scenario being run: its user, the user's events so far
+// and how far the expectations have read them.
+type session struct {
+	r    *Runner
+	c    *client
+	s    *Scenario
+	psid string
+	in   *inbox
+	// files serves the run's local attachments.
+	files *fileServer
+	// read is the number of events whose bot messages expectations have
+	// consumed; checked the number whose requests were checked for
+	// refusals.
+	read    int
+	checked int
+}
+
+// stepFailure is a failed step: where, what, and the diff.
+type stepFailure struct {
+	step   *Step // nil: the scenario as a whole
+	reason string
+	diff   string
+}
+
+// Error is the reason alone; failureText renders the rest.
+func (f *stepFailure) Error() string { return f.reason }
+
+func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServer, s *Scenario) Result {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(r.Timeout, 2*time.Minute))
+	defer cancel()
+	ss := &session{r: r, c: c, s: s, files: files}
+	err := ss.run(ctx, f)
+	res := Result{Scenario: s, Duration: time.Since(start)}
+	if err != nil {
+		res.Failure = ss.failureText(err)
+	}
+	return res
+}
+
+func (ss *session) run(ctx context.Context, f *feed) error {
+	u, err := ss.createUser(ctx)
+	if err != nil {
+		return err
+	}
+	ss.psid = u.PSID
+	ss.in = f.subscribe(ss.psid)
+	defer f.unsubscribe(ss.psid)
+	if err := ss.setup(ctx); err != nil {
+		return err
+	}
+	for i := range ss.s.Steps {
+		st := &ss.s.Steps[i]
+		if err := ss.step(ctx, st); err != nil {
+			var sf *stepFailure
+			if !errors.As(err, &sf) {
+				sf = &stepFailure{reason: err.Error()}
+			}
+			if sf.step == nil {
+				sf.step = st
+			}
+			return sf
+		}
+		if err := ss.checkRequests(st); err != nil {
+			return err
+		}
+	}
+	// The bot may still be answering the last step: let its webhooks be
+	// delivered, then look once more for refusals.
+	if ss.s.Steps[len(ss.s.Steps)-1].NoMessage == nil {
+		ss.settle(ctx)
+	}
+	return ss.checkRequests(&ss.s.Steps[len(ss.s.Steps)-1])
+}
+
+// createUser makes the scenario's own test user.
+func (ss *session) createUser(ctx context.Context) (fakegraph.User, error) {
+	us := ss.s.User
+	u := fakegraph.User{
+		Name: us.Name, FirstName: us.FirstName, LastName: us.LastName, Locale: us.Locale,
+		Gender: us.Gender, ProfilePic: us.ProfilePic, Email: us.Email, Phone: us.Phone,
+	}
+	if u.Name == "" && u.FirstName == "" {
+		u.Name = "Scenario User"
+	}
+	if us.Timezone != nil {
+		u.Timezone = *us.Timezone
+	}
+	var out fakegraph.User
+	if err := ss.c.control(ctx, "POST", "users", u, &out); err != nil {
+		return out, fmt.Errorf("creating the scenario's test user: %w", err)
+	}
+	return out, nil
+}
+
+func (ss *session) setup(ctx context.Context) error {
+	st := ss.s.Setup
+	if st.Clock != "" {
+		if err := ss.c.control(ctx, "POST", "clock/advance", map[string]string{"to": st.Clock}, nil); err != nil {
+			return &stepFailure{reason: "setup: clock: " + err.Error()}
+		}
+	}
+	if st.Profile != nil {
+		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, st.Profile, nil); err != nil {
+			return &stepFailure{reason: "setup: profile: the Messenger Profile API refused it: " + err.Error()}
+		}
+	}
+	if ref := ss.s.User.Referral; ref != nil {
+		if err := ss.c.control(ctx, "POST", "users/"+ss.psid+"/referrals", referralBody(ref), nil); err != nil {
+			return &stepFailure{reason: "user: referral: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// settle waits, bounded, until every webhook the user's actions fired has
+// been delivered (or has failed), then a little longer for bots that
+// answer after their 200.
+func (ss *session) settle(ctx context.Context) {
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) {
+		evs, changed, err := ss.in.snapshot()
+		if err != nil || allDelivered(evs) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		case <-time.After(time.Until(deadline)):
+		}
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(cmp.Or(ss.r.Settle, 100*time.Millisecond)):
+	}
+}
+
+// allDelivered reports whether every event of evs that fires a webhook
+// (user actions, receipts, handovers, labels) has a final delivery
+// attempt.
+func allDelivered(evs []fakegraph.Event) bool {
+	pending := map[uint64]bool{}
+	for _, e := range evs {
+		if _, ok := e.Hook(); ok {
+			pending[e.Seq] = true
+		}
+		if a, ok := e.Attempt(); ok && a.Outcome != fakegraph.OutcomeRetry {
+			delete(pending, a.EventSeq)
+		}
+	}
+	return len(pending) == 0
+}
+
+// checkRequests fails on any request of the user's the platform refused
+// (or warned about, with Strict) since the last check. Refusals a fault:
+// step asked for are expected.
+func (ss *session) checkRequests(st *Step) error {
+	evs, _, err := ss.in.snapshot()
+	if err != nil {
+		return &stepFailure{step: st, reason: err.Error()}
+	}
+	for ; ss.checked < len(evs); ss.checked++ {
+		if line := strayLine(evs[ss.checked], ss.r.Strict); line != "" {
+			return &stepFailure{step: st, reason: "the bot made a request the platform would refuse:\n" + line}
+		}
+	}
+	return nil
+}
+
+// strayLine describes a refused (or, when strict, warned) request, or
+// answers "" when the request is fine. Violations of fault rules are what
+// a fault: step asked for.
+func strayLine(e fakegraph.Event, strict bool) string {
+	if e.Kind != fakegraph.KindRequest {
+		return ""
+	}
+	// A fault rule's refusal is journalled as a fault event, then the
+	// request with the rule's violation: what a fault: step asked for.
+	var b strings.Builder
+	for _, v := range e.Violations {
+		if v.Rule == "fault" || (v.Severity != "error" && !strict) {
+			continue
+		}
+		fmt.Fprintf(&b, "    %s %s: %s at %s (rule %s)", e.Method, e.Path, v.Severity, cmp.Or(v.Path, "the request"), v.Rule)
+		if v.Error != nil {
+			fmt.Fprintf(&b, ": %s", v.Error.Message)
+		}
+		if v.Detail != "" {
+			fmt.Fprintf(&b, " — %s", v.Detail)
+		}
+		b.WriteString("\n")
+	}
+	if b.Len() > 0 && len(e.Request) > 0 {
+		fmt.Fprintf(&b, "    request: %s\n", truncateText(string(e.Request), 400))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func truncateText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

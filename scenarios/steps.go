@@ -1,0 +1,256 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// step runs one step.
+func (ss *session) step(ctx context.Context, st *Step) error {
+	user := "users/" + ss.psid
+	switch {
+	case st.Says != nil:
+		return ss.control(ctx, "POST", user+"/messages", map[string]string{"text": *st.Says})
+	case st.Sends != nil:
+		u := st.Sends.URL
+		if st.Sends.File != "" {
+			var err error
+			if u, err = ss.files.serve(st.Sends.path(ss.s.File)); err != nil {
+				return fmt.Errorf("sends: file: %w", err)
+			}
+		}
+		a := map[string]any{"type": st.Sends.Type, "url": u, "sticker_id": st.Sends.StickerID, "title": st.Sends.Title}
+		return ss.control(ctx, "POST", user+"/messages", map[string]any{"attachments": []any{a}})
+	case st.TapsQuickReply != nil:
+		return ss.tapQuickReply(ctx, st.TapsQuickReply)
+	case st.TapsButton != nil:
+		return ss.tapButton(ctx, st.TapsButton)
+	case st.TapsGetStarted != nil:
+		return ss.control(ctx, "POST", user+"/postbacks", map[string]bool{"get_started": true})
+	case st.TapsMenu != nil:
+		return ss.control(ctx, "POST", user+"/postbacks", map[string]string{"menu": *st.TapsMenu})
+	case st.TapsIceBreaker != nil:
+		return ss.control(ctx, "POST", user+"/postbacks", map[string]string{"ice_breaker": *st.TapsIceBreaker})
+	case st.Reacts != nil:
+		return ss.react(ctx, st.Reacts)
+	case st.Reads != nil:
+		return ss.control(ctx, "POST", user+"/read", nil)
+	case st.OptsIn != nil:
+		o := st.OptsIn
+		body := map[string]string{"ref": o.Ref, "user_ref": o.UserRef}
+		if o.OneTimeNotif != "" {
+			body = map[string]string{"type": "one_time_notif_req", "payload": o.OneTimeNotif}
+		}
+		return ss.control(ctx, "POST", user+"/optins", body)
+	case st.Edits != nil:
+		mid := ss.lastUserMID()
+		return ss.control(ctx, "POST", user+"/edits", map[string]string{"mid": mid, "text": *st.Edits})
+	case st.ArrivesFrom != nil:
+		return ss.control(ctx, "POST", user+"/referrals", referralBody(st.ArrivesFrom))
+	case st.Waits != nil:
+		return sleep(ctx, st.Waits.Duration)
+	case st.AdvancesClock != nil:
+		return ss.control(ctx, "POST", "clock/advance", map[string]string{"duration": st.AdvancesClock.String()})
+	case st.Fault != nil:
+		return ss.control(ctx, "POST", "faults", faultBody(st.Fault, ss.psid))
+	case st.Handover != nil:
+		h := st.Handover
+		return ss.control(ctx, "POST", "handover/act", map[string]string{
+			"app_id": h.AppID, "action": h.Action, "psid": ss.psid, "target_app_id": h.TargetAppID, "metadata": h.Metadata})
+	case st.PolicyEnforcement != nil:
+		return ss.control(ctx, "POST", "policy_enforcement", st.PolicyEnforcement)
+	case st.Expect != nil:
+		return ss.expectOne(ctx, st, st.Expect)
+	case st.ExpectAnyOrder != nil:
+		return ss.expectAnyOrder(ctx, st)
+	case st.NoMessage != nil:
+		return ss.noMessage(ctx, st.NoMessage.Duration)
+	case st.ExpectUser != nil:
+		return ss.expectUser(ctx, st.ExpectUser)
+	}
+	return fmt.Errorf("the step does nothing")
+}
+
+func (ss *session) control(ctx context.Context, method, path string, body any) error {
+	if err := ss.c.control(ctx, method, path, body, nil); err != nil {
+		return fmt.Errorf("the emulator refused the step: %w", err)
+	}
+	return nil
+}
+
+func referralBody(r *ReferralStep) map[string]string {
+	return map[string]string{"ref": r.Ref, "source": r.Source, "ad_id": r.AdID}
+}
+
+func faultBody(f *FaultStep, psid string) map[string]any {
+	times := f.Times
+	if times == 0 {
+		times = 1
+	}
+	b := map[string]any{"error": f.Error, "args": f.Args, "api": f.API, "method": f.Method, "path": f.Path,
+		"psid": psid, "times": times, "after": f.After}
+	if f.Latency != nil {
+		b["latency"] = f.Latency.String()
+	}
+	return b
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// tapQuickReply taps a quick reply of the bot's last message, waiting for
+// a message that offers it if the bot has not sent it yet.
+func (ss *session) tapQuickReply(ctx context.Context, t *TapStep) error {
+	var index = -1
+	err := ss.waitFor(ctx, ss.r.wait(nil), func(msgs []botMessage) bool {
+		if len(msgs) == 0 {
+			return false
+		}
+		for i, q := range msgs[len(msgs)-1].QuickReplies {
+			if (t.Title != "" && q.Title == t.Title) || (t.Payload != "" && q.Payload == t.Payload) {
+				index = i
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return fmt.Errorf("taps_quick_reply: the bot's last message offers no quick reply %s%s", tapName(t), ss.offered(true))
+	}
+	return ss.control(ctx, "POST", "users/"+ss.psid+"/quick_replies", map[string]int{"index": index})
+}
+
+// tapButton taps a postback button of the bot's messages, newest first.
+func (ss *session) tapButton(ctx context.Context, t *TapStep) error {
+	title := ""
+	err := ss.waitFor(ctx, ss.r.wait(nil), func(msgs []botMessage) bool {
+		for i := len(msgs) - 1; i >= 0; i-- {
+			for _, b := range msgs[i].allButtons() {
+				if (t.Title != "" && b.Title == t.Title) || (t.Payload != "" && b.Payload == t.Payload) {
+					title = b.Title
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return fmt.Errorf("taps_button: no button %s in the bot's messages%s", tapName(t), ss.offered(false))
+	}
+	return ss.control(ctx, "POST", "users/"+ss.psid+"/postbacks", map[string]string{"title": title})
+}
+
+func tapName(t *TapStep) string {
+	if t.Payload != "" {
+		return "with payload " + strconv.Quote(t.Payload)
+	}
+	return strconv.Quote(t.Title)
+}
+
+// offered lists what the bot offers, for an error message.
+func (ss *session) offered(quickReplies bool) string {
+	msgs := ss.botMessages()
+	var list []string
+	if quickReplies && len(msgs) > 0 {
+		for _, q := range msgs[len(msgs)-1].QuickReplies {
+			list = append(list, strconv.Quote(q.Title)+" ("+q.Payload+")")
+		}
+	}
+	if !quickReplies {
+		for _, m := range msgs {
+			for _, b := range m.allButtons() {
+				list = append(list, strconv.Quote(b.Title)+" ("+b.Type+" "+b.Payload+b.URL+")")
+			}
+		}
+	}
+	if len(list) == 0 {
+		return "; it offers none"
+	}
+	return fmt.Sprintf("; it offers %v", list)
+}
+
+// react reacts to the bot's newest message.
+func (ss *session) react(ctx context.Context, r *ReactStep) error {
+	msgs := ss.botMessages()
+	var mid string
+	for i := len(msgs) - 1; i >= 0 && mid == ""; i-- {
+		mid = msgs[i].MID
+	}
+	if mid == "" {
+		return fmt.Errorf("reacts: the bot has sent no message to react to")
+	}
+	body := map[string]string{"mid": mid, "reaction": r.Reaction}
+	if r.Unreact {
+		body = map[string]string{"mid": mid, "action": "unreact"}
+	}
+	return ss.control(ctx, "POST", "users/"+ss.psid+"/reactions", body)
+}
+
+// lastUserMID is the mid of the user's newest message.
+func (ss *session) lastUserMID() string {
+	evs, _, _ := ss.in.snapshot()
+	for i := len(evs) - 1; i >= 0; i-- {
+		if d, ok := evs[i].UserAction(); ok && evs[i].MID != "" && (d.Action == fakegraph.ActionMessage || d.Action == fakegraph.ActionQuickReply) {
+			return evs[i].MID
+		}
+	}
+	return ""
+}
+
+// expectUser checks the user's labels, thread owner and profile.
+func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
+	got := &UserExpect{}
+	if want.Labels != nil {
+		var page struct {
+			Data []struct {
+				Name string `json:"page_label_name"`
+			} `json:"data"`
+		}
+		q := url.Values{"fields": {"page_label_name"}, "limit": {"100"}}
+		if err := ss.c.graph(ctx, "GET", ss.psid+"/custom_labels", q, nil, &page); err != nil {
+			return err
+		}
+		got.Labels = []string{}
+		for _, l := range page.Data {
+			got.Labels = append(got.Labels, l.Name)
+		}
+	}
+	if want.ThreadOwner != nil {
+		var th struct {
+			Owner string `json:"owner_app_id"`
+		}
+		if err := ss.c.control(ctx, "GET", "handover/threads/"+ss.psid, nil, &th); err != nil {
+			return err
+		}
+		got.ThreadOwner = &th.Owner
+	}
+	if want.Profile != nil {
+		var p map[string]any
+		fields := ""
+		for k := range want.Profile {
+			fields += k + ","
+		}
+		q := url.Values{"fields": {fields[:len(fields)-1]}}
+		if err := ss.c.graph(ctx, "GET", ss.psid, q, nil, &p); err != nil {
+			return err
+		}
+		got.Profile = map[string]any{}
+		for k := range want.Profile {
+			got.Profile[k] = p[k]
+		}
+	}
+	return compareUser(want, got)
+}
