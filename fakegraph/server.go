@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/messemu/messemu/fakegraph/webhook"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -54,11 +55,11 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
-	control   http.Handler      // the control API, routed once (control_http.go)
-	hooks     *dispatcher       // webhook delivery (dispatch.go)
-	appSubs   *appSubscriptions // subscriptions.go
-	faults    faultSet          // faults.go
-	receipts  atomic.Bool       // automatic echo and delivery receipts (journal_write.go)
+	control   http.Handler        // the control API, routed once (control_http.go)
+	hooks     *webhook.Dispatcher // webhook delivery (package webhook, webhook_host.go)
+	appSubs   *appSubscriptions   // subscriptions.go
+	faults    faultSet            // faults.go
+	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
 
 	mu     sync.RWMutex // guards pages and tokens
 	pages  map[string]*pageState
@@ -98,7 +99,7 @@ func New(opts ...Option) *Server {
 		appSubs:   newAppSubscriptions(),
 	}
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
-	s.hooks = newDispatcher(s)
+	s.hooks = webhook.New(webhookHost{s})
 	s.routes = s.allRoutes()
 	s.control = s.controlHandler()
 	s.receipts.Store(true)
@@ -230,7 +231,7 @@ func (s *Server) URL() string {
 
 // Shutdown stops a started server gracefully, and the webhook dispatcher.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.hooks.close()
+	s.hooks.Close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()
@@ -243,7 +244,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Close stops a started server at once, and the webhook dispatcher; events
 // still waiting for delivery end failed in the journal.
 func (s *Server) Close() error {
-	s.hooks.close()
+	s.hooks.Close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()
