@@ -2,18 +2,15 @@ package fakegraph
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/messemu/messemu/validator"
 )
 
 // The lines a person watching `messemu serve` reads at the info level: one
-// per Graph API call, one per failed webhook attempt (alerts log their own
-// warning). They carry what the journal carries minus the bodies, and never
+// per Graph API call here, one per failed webhook attempt in package webhook
+// (post.go; alerts log their own warning). They carry what the journal carries minus the bodies, and never
 // a secret: the path is the URL's path only (the token travels in the query,
 // a form field or a header), and no request body is logged.
 
@@ -47,24 +44,6 @@ func (s *Server) logCall(ev Event, start time.Time) {
 	s.log.LogAttrs(ctx, slog.LevelInfo, "graph", attrs...)
 }
 
-// logAttempt writes the line of a webhook attempt that did not deliver.
-func (s *Server) logAttempt(psid, field string, status int, det WebhookAttemptDetail) {
-	if det.Outcome == OutcomeDelivered {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("field", field), slog.String("psid", psid),
-		slog.Int("attempt", det.Attempt), slog.String("outcome", det.Outcome),
-	}
-	if status != 0 {
-		attrs = append(attrs, slog.Int("status", status))
-	}
-	if det.Error != "" {
-		attrs = append(attrs, slog.String("err", det.Error))
-	}
-	s.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed", attrs...)
-}
-
 func firstError(vs []validator.Violation) (validator.Violation, bool) {
 	for _, v := range vs {
 		if v.Severity == validator.SeverityError {
@@ -94,20 +73,4 @@ func violationText(v validator.Violation) string {
 		out += " (limit " + v.Limit + ")"
 	}
 	return out
-}
-
-// withoutQuery keeps a URL's query out of an HTTP client error: the
-// handshake's query carries the verify token and the demo bot's the Page
-// token, and such errors reach the log, the journal and GET webhook's
-// last_error.
-func withoutQuery(err error) error {
-	var ue *url.Error
-	if !errors.As(err, &ue) {
-		return err // not a request error: it names no URL
-	}
-	u := ue.URL
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u = u[:i]
-	}
-	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 }

@@ -85,7 +85,7 @@ func (s *Server) debugToken(c *call) (any, error) {
 		return nil, c.fail("input_token", ruleDebugToken, validator.Err(validator.KeyRequired, "input_token"), "")
 	}
 	d := DebugTokenData{Scopes: []string{}}
-	if input == s.appToken() {
+	if sameSecret(input, s.appToken()) {
 		d.AppID, d.Type, d.Application, d.IsValid = s.opts.appID, "APP", appDisplayName, true
 		return map[string]any{"data": d}, nil
 	}

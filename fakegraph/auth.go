@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	if c.token == "" {
 		return c.fail("access_token", ruleToken, validator.Err(validator.KeyNoToken), "no access token")
 	}
-	if c.token == s.appToken() {
+	if sameSecret(c.token, s.appToken()) {
 		return s.authenticateApp(c) // subscriptions.go
 	}
 	s.mu.RLock()
@@ -76,6 +77,12 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 		return c.fail("appsecret_proof", ruleProof, validator.Err(validator.KeyProofMissing), "Require App Secret is on")
 	}
 	return nil
+}
+
+// sameSecret compares a secret (the app access token holds the app
+// secret) in constant time, so answer times do not leak it byte by byte.
+func sameSecret(given, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(given), []byte(want)) == 1
 }
 
 // AppSecretProof is the lowercase hex HMAC-SHA256 of token keyed with the

@@ -216,7 +216,7 @@ func TestBatchLimitsAndTokens(t *testing.T) {
 	itemError(t, got[0], 100, 0, msgInvalid)
 	// The top-level proof goes with the fallback token.
 	s2 := newTestServer(t, WithRequireProof(true))
-	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	proof := defaultProof // core_test.go: computed with openssl
 	got = decodeBatch(t, batchForm(t, s2, "/", items(1), url.Values{"appsecret_proof": {proof}}))
 	if got[0] == nil || got[0].Code != 200 {
 		t.Fatalf("item with the batch's proof: %+v", got[0])

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -145,6 +146,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	}
 	c.segs = segs
 	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
+	c.decoded = d // a refused body is journalled from it too (body.go)
 	if gerr != nil {
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
@@ -339,6 +341,9 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	if req == nil {
 		req = c.requestRecord()
 	}
+	if !accepted {
+		req = c.refusedRecord(req) // body.go
+	}
 	api := ""
 	if c.route != nil {
 		api = c.route.api
@@ -377,6 +382,8 @@ func (c *call) requestRecord() json.RawMessage {
 		for _, k := range d.queryKeys {
 			usable = usable && (k == "access_token" || k == "appsecret_proof")
 		}
+		_, proofInBody := c.params["appsecret_proof"]
+		usable = usable && (!proofInBody || slices.Contains(d.queryKeys, "appsecret_proof"))
 		if _, tokenInBody := c.params["access_token"]; usable && (!tokenInBody || slices.Contains(d.queryKeys, "access_token")) {
 			return json.RawMessage(d.raw)
 		}
@@ -389,8 +396,11 @@ func (c *call) requestRecord() json.RawMessage {
 func requestRecord(params map[string]any, files []File) json.RawMessage {
 	rec := make(map[string]any, len(params)+1)
 	for k, v := range params {
-		if k == "access_token" {
+		if secretParams[k] {
 			v = redact(fmt.Sprint(v))
+		}
+		if k == "batch" {
+			v = redactBatch(v)
 		}
 		rec[k] = v
 	}
@@ -404,6 +414,70 @@ func requestRecord(params map[string]any, files []File) json.RawMessage {
 	return b
 }
 
+// secretParams are the parameters the journal shortens (redact): whoever
+// reads the journal (the control API, the web page) sees which token was
+// used, not the token.
+var secretParams = map[string]bool{"access_token": true, "appsecret_proof": true, "input_token": true}
+
+// redactBatch shortens the secrets batch items carry in their
+// relative_url query or urlencoded body (PLATFORM.md §9), in a copy.
+func redactBatch(v any) any {
+	items, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(items))
+	for i, it := range items {
+		m, ok := it.(map[string]any)
+		if !ok {
+			out[i] = it
+			continue
+		}
+		c := make(map[string]any, len(m))
+		for k, x := range m {
+			c[k] = x
+		}
+		if u, ok := m["relative_url"].(string); ok {
+			if path, query, found := strings.Cut(u, "?"); found {
+				c["relative_url"] = path + "?" + redactQuery(query)
+			}
+		}
+		if b, ok := m["body"].(string); ok {
+			c["body"] = redactQuery(b)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// redactQuery shortens the secret parameters of a query string; one that
+// does not parse and names a secret is replaced whole.
+func redactQuery(q string) string {
+	vals, err := url.ParseQuery(q)
+	if err != nil {
+		for k := range secretParams {
+			if strings.Contains(q, k) {
+				return "…"
+			}
+		}
+		return q
+	}
+	changed := false
+	for k, vs := range vals {
+		if secretParams[k] {
+			for i := range vs {
+				vs[i] = redact(vs[i])
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		return q
+	}
+	return vals.Encode()
+}
+
+// redact shortens a secret to its first 6 characters and "…".
 func redact(token string) string {
 	if len(token) <= 8 {
 		return "…"

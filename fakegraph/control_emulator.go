@@ -168,33 +168,27 @@ func (s *Server) ctlAdvance(c *controlCall) (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	var d time.Duration
+	var now time.Time
+	var err error
 	switch {
 	case req.Duration != "" && !req.To.IsZero():
 		return nil, invalid(`give "duration" or "to", not both`)
 	case req.Duration != "":
-		var err error
+		var d time.Duration
 		d, err = time.ParseDuration(req.Duration)
 		if err != nil || d < 0 {
 			return nil, invalid("duration must be a positive Go duration such as \"25h\" or \"90m\"")
 		}
+		now, err = s.AdvanceClock(d) // clock.go: refuses an overflow
 	case !req.To.IsZero():
-		if req.To.Before(s.clock.Now()) {
-			return nil, invalid("the virtual clock only moves forward")
-		}
-		d = req.To.Sub(s.clock.Now())
+		now, err = s.AdvanceClockTo(req.To)
 	default:
 		return nil, invalid(`give {"duration":"25h"} or {"to":"2026-12-01T00:00:00Z"}`)
 	}
-	return map[string]any{"now": s.Advance(d).UTC()}, nil
-}
-
-// Advance moves the virtual clock forward by d and journals it.
-func (s *Server) Advance(d time.Duration) time.Time {
-	from := s.clock.Now()
-	now := s.clock.Advance(d)
-	s.journalControl(ChangeClock, "", "", map[string]any{"advanced": d.String(), "from": from.UTC(), "to": now.UTC()})
-	return now
+	if err != nil {
+		return nil, invalid(err.Error())
+	}
+	return map[string]any{"now": now.UTC()}, nil
 }
 
 func (s *Server) ctlReset(c *controlCall) (any, error) {

@@ -38,10 +38,19 @@ type decoded struct {
 	raw []byte
 	// queryKeys are the parameters that came from the query string.
 	queryKeys []string
+	// tap read the body: its size, hash and prefix for the journal of a
+	// refused request (body.go).
+	tap *bodyTap
 	// unclosed: a multipart body without its closing boundary, read to
 	// its end (PLATFORM.md D27).
 	unclosed bool
 }
+
+// maxMultipartParts bounds the parts of a multipart body. It is not a
+// platform limit (a Graph call has a dozen parameters at most) but the
+// resource bound Go's own ParseMultipartForm applies, so that a body of
+// 200,000 tiny parts is refused before it costs hundreds of megabytes.
+const maxMultipartParts = 1000
 
 // errTooLarge marks a body over the limit.
 var errTooLarge = errors.New("request body too large")
@@ -69,46 +78,48 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 	return d, nil, ""
 }
 
-// readAll reads up to limit+1 bytes of the body, in one allocation when
-// the request says its length.
-func readAll(r *http.Request, limit int64) ([]byte, error) {
-	if n := r.ContentLength; n > 0 && n <= limit {
-		body := make([]byte, n, n+1)
-		if _, err := io.ReadFull(r.Body, body); err != nil {
+// readAll reads up to limit+1 bytes of body, in one allocation when the
+// request says its length (n).
+func readAll(body io.Reader, n, limit int64) ([]byte, error) {
+	if n > 0 && n <= limit {
+		buf := make([]byte, n, n+1)
+		if _, err := io.ReadFull(body, buf); err != nil {
 			return nil, err
 		}
 		// A body longer than it said is read on, as io.ReadAll would.
 		for {
-			m, err := r.Body.Read(body[n : n+1])
+			m, err := body.Read(buf[n : n+1])
 			if m > 0 {
-				rest, err := io.ReadAll(io.LimitReader(r.Body, limit-n))
-				return append(body[:n+1], rest...), err
+				rest, err := io.ReadAll(io.LimitReader(body, limit-n))
+				return append(buf[:n+1], rest...), err
 			}
 			if err == io.EOF {
-				return body, nil
+				return buf, nil
 			}
 			if err != nil {
 				return nil, err
 			}
 		}
 	}
-	return io.ReadAll(io.LimitReader(r.Body, limit+1))
+	return io.ReadAll(io.LimitReader(body, limit+1))
 }
 
 func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
+	d.tap = newBodyTap(r.Body)
 	ct := r.Header.Get("Content-Type")
 	if ct != "application/json" { // what every client sends, read without a map of parameters
 		var ctParams map[string]string
 		ct, ctParams, _ = mime.ParseMediaType(ct)
 		if ct == "multipart/form-data" {
-			return d.readMultipart(r, ctParams["boundary"], limit)
+			return d.readMultipart(d.tap, ctParams["boundary"], limit)
 		}
 	}
-	body, err := readAll(r, limit)
+	body, err := readAll(d.tap, r.ContentLength, limit)
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
 	if int64(len(body)) > limit {
+		d.tap.drain()
 		return validator.Err(validator.KeyInvalid), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 	}
 	trimmed := bytes.TrimSpace(body)
@@ -182,20 +193,24 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 // D27: paked/messenger never closes its writer): every complete part
 // counts, the last part ending where the body ends; a part whose headers
 // are cut short cannot be read and is refused.
-func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (*validator.GraphError, string) {
+func (d *decoded) readMultipart(tap *bodyTap, boundary string, limit int64) (*validator.GraphError, string) {
 	if boundary == "" {
 		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := io.ReadAll(io.LimitReader(tap, limit+1))
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
 	if int64(len(body)) > limit {
+		tap.drain()
 		return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 	}
 	body, d.unclosed = closeMultipart(body, boundary)
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
-	for {
+	for parts := 0; ; parts++ {
+		if parts == maxMultipartParts {
+			return validator.Err(validator.KeyInvalid), "a multipart body of more than " + strconv.Itoa(maxMultipartParts) + " parts"
+		}
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil, ""

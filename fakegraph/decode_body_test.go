@@ -28,7 +28,7 @@ func TestReadAllTrustsNoLength(t *testing.T) {
 	} {
 		r := httptest.NewRequest("POST", "/", io.NopCloser(strings.NewReader(tc.body)))
 		r.ContentLength = tc.claimed
-		got, err := readAll(r, tc.limit)
+		got, err := readAll(r.Body, r.ContentLength, tc.limit)
 		require.NoError(t, err)
 		assert.Equal(t, tc.want, string(got), "%+v", tc)
 	}

@@ -6,12 +6,25 @@ import (
 	"encoding/json"
 	"regexp"
 	"strconv"
+	"time"
 )
 
 // Events that come from plugins, links, the platform or other apps rather
 // than from a tap in the thread: opt-ins, referrals, account linking,
 // policy enforcement, handover, labels, feedback; and the automatic
 // receipts of the bot's own sends.
+
+// Values the emitters write into webhook bodies (PLATFORM.md §10).
+const (
+	maxMessageEdits        = 5
+	referralRefMaxLength   = 2083
+	defaultReferralSource  = "SHORTLINK"
+	defaultReferralType    = "OPEN_THREAD"
+	otnOptinType           = "one_time_notif_req"
+	accountLinkingLinked   = "linked"
+	accountLinkingUnlinked = "unlinked"
+	policyActionUnblock    = "unblock"
+)
 
 // OptIn types for UserOptsIn.
 const (
@@ -306,4 +319,16 @@ func (s *Server) resubscribe(pageID string, fields []string) {
 	if p, ok := s.pages[pageID]; ok {
 		p.subscription = &subscription{active: true, fields: append([]string(nil), fields...)}
 	}
+}
+
+// millis is a virtual time in ms, as webhooks write times.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// appIDNumber is the app id as the number echoes carry.
+func appIDNumber(id string) int64 {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }

@@ -7,8 +7,11 @@ import (
 
 // serveHTTP splits the control API (under /_messemu/) from the Graph API.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	w = drainFirst(w, r) // body.go: a refused body is read before the answer
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
-		s.control.ServeHTTP(w, r)
+		if s.allowControl(w, r) { // control_guard.go: this machine's tools only
+			s.control.ServeHTTP(w, r)
+		}
 		return
 	}
 	if isHomeRequest(r) {

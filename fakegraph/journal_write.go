@@ -10,8 +10,8 @@ import (
 
 // The journal's writers: one function per kind of event, so each Detail
 // type is written in one place. Requests are journalled by record
-// (call.go), webhook attempts by the dispatcher (webhook_post.go); the
-// rest come through here.
+// (call.go), webhook attempts, handshakes and alerts by the dispatcher
+// (package webhook); the rest come through here.
 
 // threadState is psid's thread as the rules see it at now: its owner,
 // whether the bot's app is on standby, and the messaging windows. s.mu must
@@ -173,11 +173,5 @@ func (s *Server) journalControl(change, pageID, psid string, data any) Event {
 // journalFault journals a fault rule acting on a request.
 func (s *Server) journalFault(now time.Time, pageID, psid, api string, d FaultDetail) {
 	s.journal.Append(Event{Time: now, Kind: KindFault, PageID: pageID, PSID: psid, API: api, Accepted: true,
-		Detail: s.marshalDetail(d)})
-}
-
-// journalAlert journals an alert.
-func (s *Server) journalAlert(now time.Time, api string, d AlertDetail, violations []validator.Violation) {
-	s.journal.Append(Event{Time: now, Kind: KindAlert, API: api, Path: d.URL, Violations: violations,
 		Detail: s.marshalDetail(d)})
 }

@@ -122,7 +122,7 @@ func TestMultipartUnclosedEdges(t *testing.T) {
 			}
 			wantOK(t, res, nil)
 			e := lastRequest(t, s)
-			assert.Equal(t, tc.warned, contains(violationRules(e), ruleMultipartClose.Name), "violations %+v", e.Violations)
+			assert.Equal(t, tc.warned, containsString(violationRules(e), ruleMultipartClose.Name), "violations %+v", e.Violations)
 		})
 	}
 }

@@ -30,6 +30,8 @@ type options struct {
 	schemas        *validator.Schemas
 	home           http.Handler // "/" for browsers (home.go)
 	products       []Product    // products.go
+	controlToken   string       // control_guard.go
+	timeouts       Timeouts     // timeouts.go
 }
 
 func defaultOptions() options {
@@ -43,6 +45,7 @@ func defaultOptions() options {
 		bodyLimit:     DefaultBodyLimit,
 		oldestVersion: DefaultOldestVersion,
 		schemas:       validator.MustLoadSchemas(),
+		timeouts:      DefaultTimeouts(),
 	}
 }
 

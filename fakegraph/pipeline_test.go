@@ -223,9 +223,14 @@ func TestHeaders(t *testing.T) {
 	}
 }
 
+// defaultProof is appsecret_proof for the default token and secret,
+// computed outside Go: echo -n EAAMessemuTestPageToken | openssl dgst
+// -sha256 -hmac messemu-app-secret (PLATFORM.md §1.2).
+const defaultProof = "db35c6d15f11d50c032c1ed5edbece06f91f194c66ef7352e7355d0278923068"
+
 func TestProof(t *testing.T) {
 	t.Parallel()
-	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	proof := defaultProof
 	s := New(WithRequireProof(true))
 	code, _, body := do(t, s, "GET", "/me?access_token="+DefaultPageToken, "", "")
 	if code != 400 || graphError(t, body)["message"] != "API calls from the server require an appsecret_proof argument" {

@@ -60,6 +60,4 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleAppToken, Severities: []validator.Severity{validator.SeverityError, validator.SeverityWarning}, Answers: []validator.Key{validator.KeyUnsupported}, Checks: "an app access token cannot act for a Page"},
 	{Rule: ruleNotEmulated, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNotEmulated}},
 	{Rule: ruleNoProfile, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoProfile}, Checks: "the user is flagged as a phone-number account"},
-	{Rule: ruleWebhookHTTPS, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "the platform needs an HTTPS callback with a valid certificate"},
-	{Rule: ruleChallengeSpace, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "the bot answered the challenge with surrounding whitespace (…); accepted as the platform does"},
 }

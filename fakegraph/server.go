@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"context"
 	"errors"
+	"github.com/messemu/messemu/fakegraph/journal"
 	"io"
 	"log/slog"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/messemu/messemu/fakegraph/webhook"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -54,11 +56,11 @@ type Server struct {
 	validator *validator.Validator
 	limits    *rateLimiter
 	routes    []route
-	control   http.Handler      // the control API, routed once (control_http.go)
-	hooks     *dispatcher       // webhook delivery (dispatch.go)
-	appSubs   *appSubscriptions // subscriptions.go
-	faults    faultSet          // faults.go
-	receipts  atomic.Bool       // automatic echo and delivery receipts (journal_write.go)
+	control   http.Handler        // the control API, routed once (control_http.go)
+	hooks     *webhook.Dispatcher // webhook delivery (package webhook, webhook_host.go)
+	appSubs   *appSubscriptions   // subscriptions.go
+	faults    faultSet            // faults.go
+	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
 
 	mu     sync.RWMutex // guards pages, tokens and storeFirst
 	pages  map[string]*pageState
@@ -96,12 +98,12 @@ func New(opts ...Option) *Server {
 		log:       o.logger,
 		clock:     o.clock,
 		ids:       o.ids,
-		journal:   NewRetainingJournal(o.retention),
+		journal:   journal.NewRetainingJournal(o.retention),
 		validator: validator.New(o.schemas),
 		appSubs:   newAppSubscriptions(),
 	}
 	s.limits = newRateLimiter(s.clock, o.rateLimits)
-	s.hooks = newDispatcher(s)
+	s.hooks = webhook.New(webhookHost{s})
 	s.routes = s.allRoutes()
 	s.control = s.controlHandler()
 	s.receipts.Store(true)
@@ -191,16 +193,25 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Start listens on addr ("127.0.0.1:0" picks a port) and serves in the
 // background until Close.
-func (s *Server) Start(addr string) error {
+func (s *Server) Start(addr string) error { return s.StartWith(addr, nil) }
+
+// StartWith is Start serving wrap(s.Handler()) instead of the handler
+// alone, so that a front (the web UI) shares the one listener; a nil wrap
+// serves the handler as it is. The emulator never imports what it wraps.
+func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
+	h := s.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
 	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute, // a stalled body never holds a connection for ever
-		IdleTimeout:       5 * time.Minute,
+		Handler:           h,
+		ReadHeaderTimeout: s.opts.timeouts.ReadHeader, // timeouts.go
+		ReadTimeout:       s.opts.timeouts.Read,
+		IdleTimeout:       s.opts.timeouts.Idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	s.httpMu.Lock()
@@ -224,7 +235,7 @@ func (s *Server) URL() string {
 
 // Shutdown stops a started server gracefully, and the webhook dispatcher.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.hooks.close()
+	s.hooks.Close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()
@@ -237,7 +248,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // Close stops a started server at once, and the webhook dispatcher; events
 // still waiting for delivery end failed in the journal.
 func (s *Server) Close() error {
-	s.hooks.close()
+	s.hooks.Close()
 	s.httpMu.Lock()
 	srv := s.httpSrv
 	s.httpMu.Unlock()

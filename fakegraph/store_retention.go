@@ -14,7 +14,7 @@ import (
 // handover state and labels live outside the messages and stay. s.mu must
 // be held for writing.
 func (s *Server) followRetentionLocked() {
-	first := s.journal.oldest.Load()
+	first := s.journal.First()
 	if first <= s.storeFirst {
 		return
 	}

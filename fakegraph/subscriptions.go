@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/messemu/messemu/fakegraph/webhook"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -24,17 +25,13 @@ func (s *Server) subscriptionRoutes() []route {
 }
 
 // sentFields are the webhook fields the emulator sends, in PLATFORM.md
-// §10's order; a Page starts subscribed to all of them.
-var sentFields = []string{
-	"messages", "message_echoes", "messaging_postbacks", "message_deliveries", "message_reads",
-	"message_reactions", "message_edits", "messaging_optins", "messaging_referrals", "messaging_handovers",
-	"messaging_account_linking", "messaging_policy_enforcement", "messaging_feedback", "inbox_labels", "standby",
-}
-
-// storedOnlyFields may be subscribed to (with a warning) but are never sent.
-var storedOnlyFields = []string{
-	"messaging_game_plays", "messenger_template_status_update", "response_feedback", "send_cart", "group_feed", "messaging_seen",
-}
+// §10's order; a Page starts subscribed to all of them. storedOnlyFields
+// may be subscribed to (with a warning) but are never sent. Both are
+// webhook delivery's lists; nothing modifies them.
+var (
+	sentFields       = webhook.Fields()
+	storedOnlyFields = webhook.StoredOnlyFields()
+)
 
 var (
 	ruleSubscribedFields = validator.Rule{Name: "subscribed_apps.subscribed_fields", Source: "Graph/webhooks/getting-started"}

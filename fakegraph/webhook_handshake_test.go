@@ -47,7 +47,7 @@ func TestHandshakeTrailingNewline(t *testing.T) {
 	for _, v := range ev.Violations {
 		rules = append(rules, v.Rule)
 	}
-	assert.Contains(t, rules, ruleChallengeSpace.Name, "the trimmed answer is a warning: %+v", ev.Violations)
+	assert.Contains(t, rules, "webhook.challenge.whitespace", "the trimmed answer is a warning: %+v", ev.Violations)
 	assert.Contains(t, string(ev.Detail), `\n"`, "the journal keeps the answer as it came: %s", ev.Detail)
 
 	err := s.SetWebhook(WebhookConfig{URL: bot.URL + "/webhook", VerifyToken: "not-the-bots"})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,6 +64,8 @@ func TestJournalLimitKeepsUndeliveredEvents(t *testing.T) {
 // in flight to the previous URL (PLATFORM.md §10, Verification).
 func TestNoPostToAnUnverifiedWebhook(t *testing.T) {
 	t.Parallel()
+	posted := make(chan struct{})
+	var inFlight sync.Once
 	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet {
 			if _, err := io.WriteString(w, r.URL.Query().Get("hub.challenge")); err != nil {
@@ -70,6 +73,7 @@ func TestNoPostToAnUnverifiedWebhook(t *testing.T) {
 			}
 			return
 		}
+		inFlight.Do(func() { close(posted) })
 		time.Sleep(300 * time.Millisecond)
 		w.WriteHeader(http.StatusInternalServerError)
 	}))
@@ -94,7 +98,11 @@ func TestNoPostToAnUnverifiedWebhook(t *testing.T) {
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond) // the first POST is in flight
+	select { // the first POST is in flight: the old bot is holding it
+	case <-posted:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first POST never reached the old webhook")
+	}
 	if err := s.SetWebhook(WebhookConfig{URL: wrong.URL}); err == nil {
 		t.Fatal("a webhook answering the wrong challenge was accepted")
 	}

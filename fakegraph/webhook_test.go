@@ -52,7 +52,7 @@ func TestWebhookGolden(t *testing.T) {
 		for _, n := range names {
 			golden(t, n, bot.next(t))
 		}
-		bot.none(t)
+		bot.noWebhookWithin(t, 100*time.Millisecond)
 		tick()
 	}
 	must := func(err error) {
@@ -119,7 +119,7 @@ func TestWebhookGolden(t *testing.T) {
 	const bob = "6283749102837465"
 	_, err = s.UserArrivesFrom(page, bob, Referral{Ref: "welcome-bob"})
 	must(err)
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 	_, err = s.UserTapsGetStarted(page, bob)
 	must(err)
 	expect("messaging_postbacks_get_started_referral")
@@ -203,7 +203,7 @@ func TestWebhookGolden(t *testing.T) {
 	if res := apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": PageInboxAppID}); res.status != 200 {
 		t.Fatalf("pass to the inbox: %s", res.raw)
 	}
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 	_, err = s.UserSends(page, alice, UserMessageRequest{Text: "a human, please"})
 	must(err)
 	expect("standby_message")
@@ -242,7 +242,7 @@ func TestWebhookFieldsFilter(t *testing.T) {
 	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
 		t.Fatal(err)
 	}
-	bot.none(t) // no echo, no delivery, no read
+	bot.noWebhookWithin(t, 100*time.Millisecond) // no echo, no delivery, no read
 	if err := s.SetWebhook(WebhookConfig{URL: bot.URL(), Fields: []string{"messages", "nope"}}); err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("an unknown field: err %v", err)
 	}
@@ -260,7 +260,7 @@ func TestReceiptsOff(t *testing.T) {
 	}
 	bot.next(t)
 	botSends(t, s, map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "yo"}})
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 	if _, err := s.UserReads(DefaultPageID, alice); err != nil {
 		t.Fatal(err)
 	}
@@ -402,7 +402,7 @@ func TestControlUserActions(t *testing.T) {
 			t.Errorf("%s %s: %d %s, want 400 with %s", e.path, e.body, code, body, e.want)
 		}
 	}
-	bot.none(t)
+	bot.noWebhookWithin(t, 100*time.Millisecond)
 	if code, body := control(t, s, "POST", "policy_enforcement", `{"action":"warning","reason":"spam"}`); code != 200 {
 		t.Errorf("policy_enforcement: %d %s", code, body)
 	} else if got := string(bot.next(t)); !strings.Contains(got, `"policy_enforcement":{"action":"warning","reason":"spam"}`) || strings.Contains(got, `"sender"`) {

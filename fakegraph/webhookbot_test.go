@@ -139,13 +139,28 @@ func (b *hookBot) next(t testing.TB) []byte {
 	return nil
 }
 
-// none checks nothing more arrives for a moment.
-func (b *hookBot) none(t testing.TB) {
+// noWebhookWithin is an absence check: it fails if the bot gets a webhook
+// within d of real time. It cannot prove that nothing comes later; callers
+// wait on the journal first where an event would show there.
+func (b *hookBot) noWebhookWithin(t testing.TB, d time.Duration) {
 	t.Helper()
 	select {
 	case body := <-b.got:
-		t.Errorf("unexpected webhook: %s", body)
-	case <-time.After(100 * time.Millisecond):
+		t.Errorf("unexpected webhook within %v: %s", d, body)
+	case <-time.After(d):
+	}
+}
+
+// waitUntil polls cond until it holds, and fails the test after 10 s
+// rather than hanging it.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting after 10 s for %s", what)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

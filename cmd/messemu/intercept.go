@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/fakegraph/intercept"
 )
 
@@ -130,7 +131,7 @@ func serveIntercept(l net.Listener, ca *intercept.CA, passthrough bool, h http.H
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := intercept.New(h, ca, intercept.Options{Passthrough: passthrough, Logger: log})
+	p := intercept.New(h, ca, interceptOptions(passthrough, log))
 	go func() {
 		if err := p.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("intercept proxy stopped", "err", err)
@@ -144,6 +145,16 @@ func serveIntercept(l net.Listener, ca *intercept.CA, passthrough bool, h http.H
 		log.Warn("intercept: passthrough on a non-loopback address makes messemu an open proxy for anyone who can reach it", "addr", bound)
 	}
 	return p.Shutdown
+}
+
+// interceptOptions are the proxy's options: the same read timeouts as the
+// emulator's own listener, so a slow client is cut off on both.
+func interceptOptions(passthrough bool, log *slog.Logger) intercept.Options {
+	t := fakegraph.DefaultTimeouts()
+	return intercept.Options{
+		Passthrough: passthrough, Logger: log,
+		ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle,
+	}
 }
 
 // parseQuietly parses args, printing the usage only when asked for it: an

@@ -17,7 +17,7 @@ import (
 // docs/rules.md is this command's --markdown output; the rule tables it
 // reads are generated from the source. Regenerate both with:
 //
-//go:generate go run ./internal/rulegen/gen ../../validator ../../fakegraph
+//go:generate go run ./internal/rulegen/gen ../../validator ../../fakegraph ../../fakegraph/webhook
 //go:generate sh -c "go run . rules --markdown > ../../docs/rules.md"
 
 // regenerate is the command that brings docs/rules.md up to date.

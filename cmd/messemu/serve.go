@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/webui"
 )
 
 // serveConfig is what `messemu serve` runs with: flags, each also read from
@@ -41,7 +42,9 @@ type serveConfig struct {
 	verifyToken  string
 	noDemoBot    bool
 	noReceipts   bool
+	allowOrigin  string              // web UI websocket: more origins, comma-separated
 	products     []fakegraph.Product // serve_products.go
+	controlToken string              // serve_exposure.go
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -63,7 +66,9 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
+	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
 	c.webhookFlags(fs)
+	c.exposureFlags(fs)
 }
 
 // retentionFlag reads --retention (fakegraph.ParseRetention).
@@ -135,6 +140,7 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithVerifyToken(c.verifyToken),
 		fakegraph.WithProducts(c.products...),
 	}
+	opts = append(opts, c.exposureOptions()...)
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()
 		for i := range users {
@@ -176,8 +182,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		// from tripling it.
 		debug.SetMemoryLimit(max(192<<20, 4*int64(cfg.keep.Bytes)))
 	}
+	cfg.warnExposure(log)
 	srv := fakegraph.New(cfg.serverOptions(log)...)
-	if err := srv.Start(cfg.addr); err != nil {
+	ui := webui.New(srv, webui.WithLogger(log), webui.WithAllowedOrigins(strings.Split(cfg.allowOrigin, ",")...))
+	defer ui.Close()
+	if err := srv.StartWith(cfg.addr, ui.Wrap); err != nil {
 		return err
 	}
 	if cfg.pprofAddr != "" {

@@ -61,6 +61,7 @@ func (s startup) print(w io.Writer) error {
 	fmt.Fprintf(&b, "messemu %s: a local Messenger Platform\n\n", s.version)
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
+	row("Web page", s.url+"/  (conversations, inspector, controls)")
 	row("Graph API", s.url+"/"+fakegraph.LatestVersion+"  (the version is optional)")
 	row("Control API", s.url+"/_messemu/v1/  (journal: "+s.url+"/_messemu/v1/journal?after=0)")
 	if s.intercept != "" {

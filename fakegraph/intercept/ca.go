@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"io/fs"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -126,10 +128,17 @@ func createCA(dir string) (*CA, error) {
 		IsCA:                  true,
 		MaxPathLen:            0,
 		MaxPathLenZero:        true,
-		// The constraint is what makes trusting this CA safe: it can vouch
-		// for graph.facebook.com and nothing else.
+		// The constraints are what make trusting this CA safe: it can
+		// vouch for graph.facebook.com and nothing else, in every name
+		// form a verifier checks: DNS names, no IP address at all (a
+		// constraint on DNS names alone leaves IP SANs free), and e-mail
+		// and URI names only at that host. The CA serves TLS servers only.
 		PermittedDNSDomainsCritical: true,
 		PermittedDNSDomains:         []string{GraphHost},
+		ExcludedIPRanges:            allIPs(),
+		PermittedEmailAddresses:     []string{GraphHost},
+		PermittedURIDomains:         []string{GraphHost},
+		ExtKeyUsage:                 []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
@@ -216,6 +225,16 @@ func parseCA(dir string, certPEM, keyPEM []byte) (*CA, error) {
 	if !cert.IsCA || !constrainedToGraph(cert) {
 		return nil, fmt.Errorf("intercept: %s is not a messemu CA name-constrained to %s; remove it or choose another --ca-dir", certPath, GraphHost)
 	}
+	if !excludesOtherNames(cert) {
+		// A CA made by an earlier messemu constrained DNS names only, so its
+		// key could sign for any IP address. It is refused rather than
+		// replaced: the user trusted it by hand and must untrust it too.
+		return nil, fmt.Errorf("intercept: the CA in %s was made by an older messemu and does not exclude IP addresses, so its key could impersonate any server reached by address; "+
+			"remove it from any trust store you added it to, delete %s and %s, and run messemu again to make a new one (then trust the new %s)", dir, certPath, keyPath, caCertFile)
+	}
+	if err := checkKeyPrivate(keyPath); err != nil {
+		return nil, err
+	}
 	if now := time.Now(); now.After(cert.NotAfter) {
 		return nil, fmt.Errorf("intercept: the CA in %s expired on %s; remove %s and %s to create a new one", dir, cert.NotAfter.Format(time.DateOnly), caCertFile, caKeyFile)
 	}
@@ -244,6 +263,49 @@ func constrainedToGraph(cert *x509.Certificate) bool {
 		}
 	}
 	return true
+}
+
+// allIPs is every IPv4 and IPv6 address, as excluded name-constraint
+// ranges.
+func allIPs() []*net.IPNet {
+	return []*net.IPNet{
+		{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)},
+		{IP: net.IPv6zero, Mask: net.CIDRMask(0, 128)},
+	}
+}
+
+// excludesOtherNames reports whether cert excludes every IP address and
+// permits e-mail and URI names only at graph.facebook.com, as createCA makes
+// it.
+func excludesOtherNames(cert *x509.Certificate) bool {
+	var v4, v6 bool
+	for _, r := range cert.ExcludedIPRanges {
+		ones, bits := r.Mask.Size()
+		switch {
+		case ones == 0 && bits == 32:
+			v4 = true
+		case ones == 0 && bits == 128:
+			v6 = true
+		}
+	}
+	only := func(names []string) bool { return len(names) == 1 && names[0] == GraphHost }
+	return v4 && v6 && len(cert.PermittedIPRanges) == 0 && only(cert.PermittedEmailAddresses) && only(cert.PermittedURIDomains)
+}
+
+// checkKeyPrivate refuses a CA key that other users can read: whoever holds
+// it can make certificates this machine trusts.
+func checkKeyPrivate(keyPath string) error {
+	if runtime.GOOS == "windows" {
+		return nil // modes are not Unix permissions there; the user profile's ACL protects it
+	}
+	info, err := os.Stat(keyPath)
+	if err != nil {
+		return fmt.Errorf("intercept: %w", err)
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return fmt.Errorf("intercept: the CA key %s is readable by other users (mode %#o); make it private with: chmod 600 '%s'", keyPath, perm, keyPath)
+	}
+	return nil
 }
 
 func randomSerial() (*big.Int, error) {

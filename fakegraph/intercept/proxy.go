@@ -36,6 +36,28 @@ type Options struct {
 	// Dial opens passthrough connections; default a net.Dialer. It is never
 	// called unless Passthrough is set.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// ReadHeaderTimeout, ReadTimeout and IdleTimeout bound a slow or idle
+	// client on the proxy listener and inside intercepted tunnels, as on
+	// the emulator's own listener; zero takes DefaultReadHeaderTimeout,
+	// DefaultReadTimeout and DefaultIdleTimeout. Passthrough tunnels are
+	// not bound: they carry traffic the proxy cannot see the end of.
+	ReadHeaderTimeout, ReadTimeout, IdleTimeout time.Duration
+}
+
+// The default timeouts of a Proxy, the values messemu serve's plain
+// listener uses (fakegraph.DefaultTimeouts).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 2 * time.Minute
+	DefaultIdleTimeout       = 5 * time.Minute
+)
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // Proxy is messemu's HTTPS intercept proxy, an http.Handler that is meant to
@@ -93,16 +115,21 @@ func New(handler http.Handler, ca *CA, opts Options) *Proxy {
 		p.hosts[normalizeHost(h)] = true
 	}
 	errLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	readHeader := orDefault(opts.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	read := orDefault(opts.ReadTimeout, DefaultReadTimeout)
+	idle := orDefault(opts.IdleTimeout, DefaultIdleTimeout)
 	p.outer = &http.Server{
 		Handler:           p,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: readHeader,
+		ReadTimeout:       read, // a CONNECT's tunnel clears it (hijack)
+		IdleTimeout:       idle,
 		ErrorLog:          errLog,
 	}
 	p.inner = &http.Server{
 		Handler:           http.HandlerFunc(p.serveIntercepted),
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: readHeader,
+		ReadTimeout:       read,
+		IdleTimeout:       idle,
 		ErrorLog:          log.New(handshakeErrors{p.log}, "", 0),
 		ConnContext:       withTunnelHost,
 		// The tunnel speaks HTTP/1.1 only (see tlsConfig); an empty map

@@ -1,11 +1,14 @@
-package fakegraph
+package webhook
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // Webhook delivery the way the platform delivers (PLATFORM.md §10). The
@@ -33,10 +36,13 @@ type webhookEvent struct {
 	due      time.Time // virtual time of the next delayed retry
 }
 
-// dispatcher delivers webhooks. Its goroutines start with the first
-// SetWebhook and stop with Server.Close.
-type dispatcher struct {
-	s *Server
+// Dispatcher delivers webhooks. Its goroutines start with the first
+// SetWebhook and stop with Close.
+type Dispatcher struct {
+	host    Host
+	journal *journal.Journal
+	log     *slog.Logger
+	secret  string // the app secret, which signs every body
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -69,9 +75,11 @@ type dispatcher struct {
 	wake    chan struct{}
 }
 
-func newDispatcher(s *Server) *dispatcher {
+// New returns a dispatcher for the emulator host, idle until SetWebhook.
+func New(host Host) *Dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &dispatcher{s: s, queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
+	d := &Dispatcher{host: host, journal: host.Journal(), log: host.Logger(), secret: host.AppSecret(),
+		queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
 		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 	d.cond = sync.NewCond(&d.mu)
 	return d
@@ -79,15 +87,13 @@ func newDispatcher(s *Server) *dispatcher {
 
 // configure installs new settings and returns their generation. It starts
 // the dispatcher on first use.
-func (d *dispatcher) configure(set webhookSettings, workers int) uint64 {
+func (d *Dispatcher) configure(set webhookSettings, workers int) uint64 {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.gen++
 	d.cfg = set
 	if d.disabled {
-		for id, f := range d.resub {
-			d.s.resubscribe(id, f)
-		}
+		d.host.Resubscribe(d.resub)
 	}
 	d.resub = nil
 	d.verified, d.verifyErr, d.disabled, d.alerted, d.failing, d.lastErr = false, "", false, false, time.Time{}, ""
@@ -108,9 +114,9 @@ func (d *dispatcher) configure(set webhookSettings, workers int) uint64 {
 			MaxIdleConnsPerHost: 2 * workers,
 			IdleConnTimeout:     90 * time.Second,
 		}}
-		from := d.s.journal.Last()
+		from := d.journal.Last()
 		d.wg.Add(2 + workers)
-		go d.follow(from, d.s.journal.Pin(from))
+		go d.follow(from, d.journal.Pin(from))
 		go d.retryLoop()
 		for i := 0; i < workers; i++ {
 			go d.worker()
@@ -119,7 +125,7 @@ func (d *dispatcher) configure(set webhookSettings, workers int) uint64 {
 	return d.gen
 }
 
-func (d *dispatcher) clientLocked() *http.Client {
+func (d *Dispatcher) clientLocked() *http.Client {
 	if d.cfg.client != nil {
 		return d.cfg.client
 	}
@@ -130,7 +136,7 @@ func (d *dispatcher) clientLocked() *http.Client {
 }
 
 // verifyDone records a handshake's result for generation gen.
-func (d *dispatcher) verifyDone(gen uint64, err error) {
+func (d *Dispatcher) verifyDone(gen uint64, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if gen != d.gen {
@@ -151,8 +157,8 @@ func (d *dispatcher) verifyDone(gen uint64, err error) {
 	d.cond.Broadcast()
 }
 
-// close stops the goroutines; events still pending end failed.
-func (d *dispatcher) close() {
+// Close stops the goroutines; events still pending end failed.
+func (d *Dispatcher) Close() {
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -173,11 +179,13 @@ func (d *dispatcher) close() {
 	}
 }
 
-func (d *dispatcher) status() WebhookStatus {
+// Status reports the webhook's configuration and health (Receipts is
+// the emulator's to fill in).
+func (d *Dispatcher) Status() WebhookStatus {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	st := WebhookStatus{URL: d.cfg.url, Fields: append([]string{}, d.cfg.fieldList...), Verified: d.verified,
-		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr, Receipts: d.s.receipts.Load(),
+		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr,
 		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped}
 	if d.cfg.timeout > 0 {
 		st.Timeout = d.cfg.timeout.String()
@@ -211,16 +219,16 @@ func (d *dispatcher) status() WebhookStatus {
 // follow turns journal events into webhook events, in journal order.
 // The pin keeps every event the dispatcher has not read in the journal,
 // whatever its limit: none is lost unseen.
-func (d *dispatcher) follow(seq uint64, pin *Pin) {
+func (d *Dispatcher) follow(seq uint64, pin *journal.Pin) {
 	defer d.wg.Done()
 	defer pin.Release()
 	for {
-		evs, err := d.s.journal.Wait(d.ctx, seq, 512)
+		evs, err := d.journal.Wait(d.ctx, seq, 512)
 		if err != nil {
 			return
 		}
 		if evs[0].Seq > seq+1 {
-			d.s.log.Error("webhook dispatcher missed journal events", "missed", evs[0].Seq-seq-1)
+			d.log.Error("webhook dispatcher missed journal events", "missed", evs[0].Seq-seq-1)
 		}
 		for i := range evs {
 			d.handle(&evs[i])
@@ -232,7 +240,7 @@ func (d *dispatcher) follow(seq uint64, pin *Pin) {
 
 // handle queues the webhook event a journal event fires, if any: user
 // actions, receipts, handovers and label changes carry theirs (Hook).
-func (d *dispatcher) handle(ev *Event) {
+func (d *Dispatcher) handle(ev *journal.Event) {
 	if h, ok := ev.Hook(); ok {
 		d.enqueue(ev, h)
 	}
@@ -241,12 +249,12 @@ func (d *dispatcher) handle(ev *Event) {
 // enqueue builds the POST body of h and queues it for its user, if the
 // field is subscribed: in the webhook's fields and in the Page's
 // subscribed_apps (PLATFORM.md §10).
-func (d *dispatcher) enqueue(ev *Event, h Hook) {
+func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
 	field := h.Field
 	if h.Standby {
-		field = FieldStandby
+		field = journal.FieldStandby
 	}
-	pageFields := d.s.SubscribedFields(ev.PageID) // nil: unsubscribed
+	pageFields := d.host.SubscribedFields(ev.PageID) // nil: unsubscribed
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.cfg.url == "" || d.closed {
@@ -261,8 +269,8 @@ func (d *dispatcher) enqueue(ev *Event, h Hook) {
 	}
 	d.nextID++
 	we := &webhookEvent{id: d.nextID, key: ev.PageID + "/" + ev.PSID, field: h.Field, pageID: ev.PageID, psid: ev.PSID, mid: ev.MID, origin: ev.Seq}
-	we.body = webhookBody(ev.PageID, millis(ev.Time), h)
-	we.sig256, we.sig1 = signatures(d.s.opts.appSecret, we.body)
+	we.body = webhookBody(ev.PageID, ev.Time.UnixMilli(), h)
+	we.sig256, we.sig1 = signatures(d.secret, we.body)
 	switch {
 	case d.disabled:
 		d.failLocked(we, "Webhooks Disabled: the Page was unsubscribed after 1 h of failures; set the webhook again or POST /{page}/subscribed_apps to re-subscribe")
@@ -287,7 +295,7 @@ func contains(list []string, s string) bool {
 }
 
 // pushLocked queues we for its user (at the front for a retry).
-func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
+func (d *Dispatcher) pushLocked(we *webhookEvent, front bool) {
 	q := d.queues[we.key]
 	switch {
 	case front && d.busy[we.key] && len(q) > 0:
@@ -311,7 +319,7 @@ func (d *dispatcher) pushLocked(we *webhookEvent, front bool) {
 // worker posts events, one user at a time: a user's next event waits
 // until the previous one is delivered or waits for a delayed retry. With
 // batching on, one POST carries the next event of several users.
-func (d *dispatcher) worker() {
+func (d *Dispatcher) worker() {
 	defer d.wg.Done()
 	for {
 		d.mu.Lock()
@@ -347,7 +355,7 @@ func (d *dispatcher) worker() {
 
 // takeLocked takes the next ready user's head event and, when batching,
 // the fresh head events of more ready users; it marks their users busy.
-func (d *dispatcher) takeLocked() ([]*webhookEvent, []string) {
+func (d *Dispatcher) takeLocked() ([]*webhookEvent, []string) {
 	key := d.ready[0]
 	d.ready = d.ready[1:]
 	q := d.queues[key]
@@ -372,6 +380,6 @@ func (d *dispatcher) takeLocked() ([]*webhookEvent, []string) {
 	return batch, keys
 }
 
-func (d *dispatcher) deliverableLocked() bool {
+func (d *Dispatcher) deliverableLocked() bool {
 	return d.cfg.url != "" && d.verified && !d.disabled
 }

@@ -1,4 +1,4 @@
-package fakegraph
+package webhook
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The bytes a webhook POST carries and their signatures (PLATFORM.md §10, D8).
@@ -21,7 +23,7 @@ const (
 
 // webhookBody renders the envelope around one event, with non-ASCII
 // escaped as \uXXXX (PLATFORM.md D8).
-func webhookBody(pageID string, ms int64, rec Hook) []byte {
+func webhookBody(pageID string, ms int64, rec journal.Hook) []byte {
 	b := make([]byte, 0, 96+len(rec.Event)+len(rec.Change))
 	b = append(b, envelopeHead+`{"id":`...)
 	b = strconv.AppendQuote(b, pageID)

@@ -1,4 +1,4 @@
-package fakegraph
+package journal
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // wait for new ones without polling.
 type Journal struct {
 	mu      sync.RWMutex
-	events  eventBlocks // encoded (journal_codec.go); event first+i at index i
+	events  eventBlocks // encoded (codec.go); event first+i at index i
 	first   uint64      // seq of the oldest event kept
 	next    uint64
 	changed chan struct{} // closed and replaced on every append
@@ -107,6 +107,9 @@ func (j *Journal) After(seq uint64, limit int) []Event {
 func (j *Journal) after(seq uint64, limit int) []Event {
 	i := 0
 	if seq >= j.first {
+		if seq-j.first >= uint64(j.len()) {
+			return nil // also keeps seq-first+1 from overflowing (after=2^64-1)
+		}
 		i = int(seq - j.first + 1)
 	}
 	n := j.len() - i
@@ -175,11 +178,15 @@ func (j *Journal) Read(seq uint64, limit int, keep func(*Event) bool) ([]Event, 
 }
 
 // First is the sequence number of the oldest event kept (Last()+1 when
-// the journal is empty).
-func (j *Journal) First() uint64 {
+// the journal is empty). It takes no lock: the store follows the
+// journal's trimming under its own.
+func (j *Journal) First() uint64 { return j.oldest.Load() }
+
+// Bytes is the size of the events kept, encoded.
+func (j *Journal) Bytes() int {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
-	return j.first
+	return j.events.bytes
 }
 
 // trimmedLocked reports a reader at seq that missed trimmed events.

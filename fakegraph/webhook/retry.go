@@ -1,7 +1,9 @@
-package fakegraph
+package webhook
 
 import (
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // Retries on the virtual clock, the alert and "Webhooks Disabled"
@@ -30,7 +32,7 @@ func retryDelay(step int) time.Duration {
 }
 
 // enableLocked ends a disabled state: the Page is subscribed again.
-func (d *dispatcher) enableLocked() {
+func (d *Dispatcher) enableLocked() {
 	d.disabled, d.alerted, d.failing, d.lastErr = false, false, time.Time{}, ""
 	d.resub = nil
 	d.cond.Broadcast()
@@ -39,26 +41,20 @@ func (d *dispatcher) enableLocked() {
 // unsubscribeLocked unsubscribes the app from every Page, as the platform
 // does when it disables a webhook, remembering the fields to restore when
 // the webhook is set again.
-func (d *dispatcher) unsubscribeLocked() {
-	d.resub = map[string][]string{}
-	for _, pg := range d.s.Pages() {
-		if f := d.s.SubscribedFields(pg.ID); f != nil {
-			d.resub[pg.ID] = f
-		}
-		d.s.Unsubscribe(pg.ID)
-	}
+func (d *Dispatcher) unsubscribeLocked() {
+	d.resub = d.host.UnsubscribeAll()
 }
 
 // failLocked ends a not-yet-queued event as failed.
-func (d *dispatcher) failLocked(we *webhookEvent, reason string) {
+func (d *Dispatcher) failLocked(we *webhookEvent, reason string) {
 	d.dropped++
-	d.journalAttemptLocked(we, d.s.clock.Now(), 0, we.body, WebhookAttemptDetail{
-		Dropped: true, Outcome: OutcomeFailed, URL: d.cfg.url, Error: reason})
+	d.journalAttemptLocked(we, d.host.Now(), 0, we.body, journal.WebhookAttemptDetail{
+		Dropped: true, Outcome: journal.OutcomeFailed, URL: d.cfg.url, Error: reason})
 }
 
 // dropAllLocked ends every pending event as failed, except those in
 // flight (their worker ends them).
-func (d *dispatcher) dropAllLocked(reason string) {
+func (d *Dispatcher) dropAllLocked(reason string) {
 	for key, q := range d.queues {
 		keep := q[:0:0]
 		for i, we := range q {
@@ -81,41 +77,41 @@ func (d *dispatcher) dropAllLocked(reason string) {
 
 // checkFailureLocked raises the alert after 15 min of failure and disables
 // the webhook after 1 h (PLATFORM.md §10).
-func (d *dispatcher) checkFailureLocked(now time.Time) {
+func (d *Dispatcher) checkFailureLocked(now time.Time) {
 	if d.failing.IsZero() || d.cfg.url == "" {
 		return
 	}
 	elapsed := now.Sub(d.failing)
 	if !d.alerted && elapsed >= alertAfter {
 		d.alerted = true
-		d.alertLocked(now, AlertWebhookFailing, "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
+		d.alertLocked(now, journal.AlertWebhookFailing, "the webhook has been failing for "+elapsed.Round(time.Second).String()+"; the platform alerts the developer after 15 min and disables the webhook after 1 h")
 	}
 	if !d.disabled && elapsed >= disableAfter {
 		d.disabled = true
 		d.unsubscribeLocked()
-		d.alertLocked(now, AlertWebhookDisabled, "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
+		d.alertLocked(now, journal.AlertWebhookDisabled, "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
 		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
 	}
 }
 
-func (d *dispatcher) alertLocked(now time.Time, api, text string) {
-	det := AlertDetail{Alert: text, URL: d.cfg.url, LastError: d.lastErr}
+func (d *Dispatcher) alertLocked(now time.Time, api, text string) {
+	det := journal.AlertDetail{Alert: text, URL: d.cfg.url, LastError: d.lastErr}
 	if !d.failing.IsZero() {
 		t := d.failing.UTC()
 		det.FailingSince = &t
 	}
-	d.s.log.Warn(text, "url", d.cfg.url, "last_error", d.lastErr)
-	d.s.journalAlert(now, api, det, nil)
+	d.log.Warn(text, "url", d.cfg.url, "last_error", d.lastErr)
+	d.journalAlert(now, api, det, nil)
 }
 
 // retryLoop wakes delayed retries and the alert and disable deadlines on
 // the virtual clock, whether it runs or jumps.
-func (d *dispatcher) retryLoop() {
+func (d *Dispatcher) retryLoop() {
 	defer d.wg.Done()
 	for {
-		changed := d.s.clock.Changed()
+		changed := d.host.ClockChanged()
 		d.mu.Lock()
-		now := d.s.clock.Now()
+		now := d.host.Now()
 		d.checkFailureLocked(now)
 		var next time.Time
 		keep := d.delayed[:0]
@@ -141,7 +137,7 @@ func (d *dispatcher) retryLoop() {
 		var timer *time.Timer
 		var fire <-chan time.Time
 		if !next.IsZero() {
-			timer = time.NewTimer(max(next.Sub(d.s.clock.Now()), time.Millisecond))
+			timer = time.NewTimer(max(next.Sub(d.host.Now()), time.Millisecond))
 			fire = timer.C
 		}
 		select {

@@ -1,4 +1,4 @@
-package fakegraph
+package journal
 
 import (
 	"encoding/binary"

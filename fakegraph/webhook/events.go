@@ -1,50 +1,41 @@
-package fakegraph
+package webhook
 
 import (
 	"encoding/json"
-	"strconv"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The webhook events of PLATFORM.md §10, as one set of Go types. User
 // actions build a MessagingEvent from the store and journal it (the
 // event's Detail); the dispatcher wraps it in the envelope and posts it.
 
-// Webhook fields the emulator sends (PLATFORM.md §10). The Page starts
-// subscribed to every one of them.
+// What a POST carries and how long it may take.
 const (
-	FieldMessages            = "messages"
-	FieldMessageEchoes       = "message_echoes"
-	FieldPostbacks           = "messaging_postbacks"
-	FieldDeliveries          = "message_deliveries"
-	FieldReads               = "message_reads"
-	FieldReactions           = "message_reactions"
-	FieldEdits               = "message_edits"
-	FieldOptins              = "messaging_optins"
-	FieldReferrals           = "messaging_referrals"
-	FieldHandovers           = "messaging_handovers"
-	FieldAccountLinking      = "messaging_account_linking"
-	FieldPolicyEnforcement   = "messaging_policy_enforcement"
-	FieldFeedback            = "messaging_feedback"
-	FieldInboxLabels         = "inbox_labels"
-	FieldStandby             = "standby"
 	webhookUserAgent         = "facebookexternalua"
 	webhookContentType       = "application/json"
 	defaultWebhookTimeout    = 5 * time.Second
-	maxMessageEdits          = 5
-	referralRefMaxLength     = 2083
-	defaultReferralSource    = "SHORTLINK"
-	defaultReferralType      = "OPEN_THREAD"
-	otnOptinType             = "one_time_notif_req"
-	accountLinkingLinked     = "linked"
-	accountLinkingUnlinked   = "unlinked"
-	policyActionUnblock      = "unblock"
 	webhookDefaultWorkerPool = 8
 )
 
-// WebhookFields lists every field the emulator sends (sentFields), the
-// default subscription.
-func WebhookFields() []string { return append([]string(nil), sentFields...) }
+// Fields lists every field the emulator sends, in PLATFORM.md §10's order:
+// the default subscription of a webhook and of a Page.
+func Fields() []string {
+	return []string{
+		journal.FieldMessages, journal.FieldMessageEchoes, journal.FieldPostbacks, journal.FieldDeliveries,
+		journal.FieldReads, journal.FieldReactions, journal.FieldEdits, journal.FieldOptins,
+		journal.FieldReferrals, journal.FieldHandovers, journal.FieldAccountLinking,
+		journal.FieldPolicyEnforcement, journal.FieldFeedback, journal.FieldInboxLabels, journal.FieldStandby,
+	}
+}
+
+// StoredOnlyFields may be subscribed to (with a warning) but are never sent.
+func StoredOnlyFields() []string {
+	return []string{
+		"messaging_game_plays", "messenger_template_status_update", "response_feedback", "send_cart", "group_feed", "messaging_seen",
+	}
+}
 
 // WebhookPayload is the body of one webhook POST.
 type WebhookPayload struct {
@@ -249,16 +240,4 @@ type InboxLabel struct {
 type InboxLabelLabel struct {
 	ID            string `json:"id"`
 	PageLabelName string `json:"page_label_name"`
-}
-
-// millis is a virtual time in ms, as webhooks write times.
-func millis(t time.Time) int64 { return t.UnixMilli() }
-
-// appIDNumber is the app id as the number echoes carry.
-func appIDNumber(id string) int64 {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return 0
-	}
-	return n
 }

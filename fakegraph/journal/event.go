@@ -1,4 +1,4 @@
-package fakegraph
+package journal
 
 import (
 	"encoding/json"
@@ -85,6 +85,27 @@ const (
 	// APIWebhookVerify is the API of a webhook handshake (KindWebhook or
 	// KindAlert).
 	APIWebhookVerify = "webhook_verify"
+)
+
+// Webhook fields (PLATFORM.md §10): the API of the events that fire them
+// (Event.API) and the Field of their Hook. The Page starts subscribed to
+// every field the emulator sends.
+const (
+	FieldMessages          = "messages"
+	FieldMessageEchoes     = "message_echoes"
+	FieldPostbacks         = "messaging_postbacks"
+	FieldDeliveries        = "message_deliveries"
+	FieldReads             = "message_reads"
+	FieldReactions         = "message_reactions"
+	FieldEdits             = "message_edits"
+	FieldOptins            = "messaging_optins"
+	FieldReferrals         = "messaging_referrals"
+	FieldHandovers         = "messaging_handovers"
+	FieldAccountLinking    = "messaging_account_linking"
+	FieldPolicyEnforcement = "messaging_policy_enforcement"
+	FieldFeedback          = "messaging_feedback"
+	FieldInboxLabels       = "inbox_labels"
+	FieldStandby           = "standby"
 )
 
 // RequestAPIs lists the Graph API families.

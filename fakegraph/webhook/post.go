@@ -1,4 +1,4 @@
-package fakegraph
+package webhook
 
 import (
 	"bytes"
@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // One POST to the bot: its attempts, their outcome and their journal
@@ -19,20 +22,20 @@ import (
 // delayed retry. It leaves each event delivered, failed, or waiting for its
 // next delayed retry, and takes it off its queue. Each event's attempts are
 // journalled one by one, with the bytes posted.
-func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
+func (d *Dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 	tries := 1
 	if batch[0].attempts == 0 {
 		tries += immediateRetries
 	}
-	body, sig256, sig1 := batchBody(d.s.opts.appSecret, batch)
+	body, sig256, sig1 := batchBody(d.secret, batch)
 	for i := 0; i < tries; i++ {
 		d.mu.Lock()
 		if d.closed || !d.deliverableLocked() {
 			// The webhook changed, failed its handshake, was removed or
 			// disabled since the event was queued: never POST to a URL
 			// that has not passed the handshake.
-			det := WebhookAttemptDetail{Outcome: OutcomeFailed, Error: d.undeliverableReasonLocked(), Batch: len(batch)}
-			now := d.s.clock.Now()
+			det := journal.WebhookAttemptDetail{Outcome: journal.OutcomeFailed, Error: d.undeliverableReasonLocked(), Batch: len(batch)}
+			now := d.host.Now()
 			for _, we := range batch {
 				d.popLocked(we)
 				d.dropped++
@@ -50,14 +53,14 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			we.attempts++
 		}
 		d.attempts += uint64(len(batch))
-		now := d.s.clock.Now()
-		det := WebhookAttemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
+		now := d.host.Now()
+		det := journal.WebhookAttemptDetail{LatencyMS: latency, URL: set.url, Answer: answer, Batch: len(batch)}
 		if det.Batch == 1 {
 			det.Batch = 0
 		}
 		if err == nil {
 			d.failing, d.alerted, d.lastErr = time.Time{}, false, ""
-			det.Outcome = OutcomeDelivered
+			det.Outcome = journal.OutcomeDelivered
 			for _, we := range batch {
 				d.popLocked(we)
 				d.delivered++
@@ -74,7 +77,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 		d.checkFailureLocked(now)
 		switch {
 		case d.closed || d.disabled || d.cfg.url == "":
-			det.Outcome = OutcomeFailed
+			det.Outcome = journal.OutcomeFailed
 			det.Error += "; " + d.stopReasonLocked()
 			for _, we := range batch {
 				d.popLocked(we)
@@ -84,7 +87,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			d.mu.Unlock()
 			return
 		case i < tries-1:
-			det.Outcome = OutcomeRetry
+			det.Outcome = journal.OutcomeRetry
 			for _, we := range batch {
 				d.journalAttemptLocked(we, now, status, body, det)
 			}
@@ -96,7 +99,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			we.step++
 			due := we.due
 			det := det
-			det.Outcome, det.NextRetry = OutcomeRetry, &due
+			det.Outcome, det.NextRetry = journal.OutcomeRetry, &due
 			d.journalAttemptLocked(we, now, status, body, det)
 			d.popLocked(we)
 			d.pending++ // still pending, now among the delayed
@@ -112,7 +115,7 @@ func (d *dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 }
 
 // popLocked takes we off its queue (it is pending no more).
-func (d *dispatcher) popLocked(we *webhookEvent) {
+func (d *Dispatcher) popLocked(we *webhookEvent) {
 	q := d.queues[we.key]
 	for i, x := range q {
 		if x == we {
@@ -124,7 +127,7 @@ func (d *dispatcher) popLocked(we *webhookEvent) {
 }
 
 // undeliverableReasonLocked says why an event cannot be posted now.
-func (d *dispatcher) undeliverableReasonLocked() string {
+func (d *Dispatcher) undeliverableReasonLocked() string {
 	switch {
 	case d.closed || d.disabled || d.cfg.url == "":
 		return d.stopReasonLocked()
@@ -136,7 +139,7 @@ func (d *dispatcher) undeliverableReasonLocked() string {
 	return "the webhook is not verified"
 }
 
-func (d *dispatcher) stopReasonLocked() string {
+func (d *Dispatcher) stopReasonLocked() string {
 	switch {
 	case d.closed:
 		return "the emulator was closed"
@@ -147,7 +150,7 @@ func (d *dispatcher) stopReasonLocked() string {
 }
 
 // post makes one POST of we.
-func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
+func (d *Dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings, client *http.Client) (status int, answer string, latencyMS float64, err error) {
 	ctx, cancel := context.WithTimeout(d.ctx, set.timeout)
 	defer cancel()
 	start := time.Now()
@@ -185,10 +188,30 @@ func (d *dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 
 // journalAttemptLocked records one attempt of we (or its final failure)
 // with the bytes posted.
-func (d *dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det WebhookAttemptDetail) {
+func (d *Dispatcher) journalAttemptLocked(we *webhookEvent, now time.Time, status int, body []byte, det journal.WebhookAttemptDetail) {
 	det.EventID, det.EventSeq, det.Attempt = we.id, we.origin, we.attempts
-	d.s.logAttempt(we.psid, we.field, status, det)
-	d.s.journal.Append(Event{Time: now, Kind: KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
-		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == OutcomeDelivered,
-		Request: json.RawMessage(body), MID: we.mid, Detail: d.s.marshalDetail(det)})
+	d.logAttempt(we.psid, we.field, status, det)
+	d.journal.Append(journal.Event{Time: now, Kind: journal.KindWebhook, PageID: we.pageID, PSID: we.psid, API: we.field,
+		Method: http.MethodPost, Path: det.URL, Status: status, Accepted: det.Outcome == journal.OutcomeDelivered,
+		Request: json.RawMessage(body), MID: we.mid, Detail: d.marshalDetail(det)})
+}
+
+// logAttempt writes the line of a webhook attempt that did not deliver:
+// the line a person watching `messemu serve` reads at the info level,
+// without the body.
+func (d *Dispatcher) logAttempt(psid, field string, status int, det journal.WebhookAttemptDetail) {
+	if det.Outcome == journal.OutcomeDelivered {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("field", field), slog.String("psid", psid),
+		slog.Int("attempt", det.Attempt), slog.String("outcome", det.Outcome),
+	}
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	if det.Error != "" {
+		attrs = append(attrs, slog.String("err", det.Error))
+	}
+	d.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed", attrs...)
 }

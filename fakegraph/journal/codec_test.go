@@ -1,8 +1,9 @@
-package fakegraph
+package journal
 
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,20 @@ import (
 
 	"github.com/messemu/messemu/validator"
 )
+
+// Ids in the platform's shapes, for events as the emulator writes them.
+const (
+	pageID = "109876543210987"
+	appID  = "1517776481860111"
+	alice  = "5275811702471834"
+)
+
+// longBody is a Send API body over maxMarkedBody bytes.
+func longBody() string {
+	el := `{"title":"Classic T-shirt","subtitle":"Soft cotton","image_url":"https://example.com/shirt.png","buttons":[{"type":"postback","title":"Details","payload":"DETAILS"}]}`
+	return `{"recipient":{"id":"` + alice + `"},"message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` +
+		strings.TrimSuffix(strings.Repeat(el+",", 10), ",") + `]}}}}`
+}
 
 // TestJournalKeepsEventsAsAppended: what a reader gets back from the
 // encoded journal is the event as it was appended, whatever its shape.
@@ -21,14 +36,14 @@ func TestJournalKeepsEventsAsAppended(t *testing.T) {
 	at := time.Date(2026, 12, 2, 13, 0, 0, 123456789, time.UTC)
 	mid := "m_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGh"
 	events := []Event{
-		{Time: at, Kind: KindRequest, PageID: DefaultPageID, PSID: alice, API: APISend, Method: "POST",
+		{Time: at, Kind: KindRequest, PageID: pageID, PSID: alice, API: APISend, Method: "POST",
 			Path: "/v26.0/me/messages", Status: 200, Accepted: true, MID: mid,
 			Request:  json.RawMessage(`{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`),
 			Response: json.RawMessage(`{"recipient_id":"` + alice + `","message_id":"` + mid + `"}`),
-			Thread:   &ThreadState{OwnerAppID: DefaultAppID, Window: WindowOpen, WindowEnds: at.Add(24 * time.Hour), HumanAgentEnds: at.Add(7 * 24 * time.Hour)}},
+			Thread:   &ThreadState{OwnerAppID: appID, Window: WindowOpen, WindowEnds: at.Add(24 * time.Hour), HumanAgentEnds: at.Add(7 * 24 * time.Hour)}},
 		// The same texts again: kept as references to the first.
-		{Time: at, Kind: KindReceipt, PageID: DefaultPageID, PSID: alice, API: FieldMessageEchoes, Accepted: true, MID: mid,
-			Detail: json.RawMessage(`{"request_seq":1,"field":"message_echoes","event":{"sender":{"id":"` + DefaultPageID + `"},"recipient":{"id":"` + alice + `"},"timestamp":1,"message":{"mid":"` + mid + `","is_echo":true,"app_id":1,"text":"hello"}}}`),
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldMessageEchoes, Accepted: true, MID: mid,
+			Detail: json.RawMessage(`{"request_seq":1,"field":"message_echoes","event":{"sender":{"id":"` + pageID + `"},"recipient":{"id":"` + alice + `"},"timestamp":1,"message":{"mid":"` + mid + `","is_echo":true,"app_id":1,"text":"hello"}}}`),
 			Thread: &ThreadState{Standby: true, OwnerAppID: "263902037430900", Window: WindowClosed}},
 		// Empty and nil bodies differ; tabs and new lines stay; a body
 		// holding a marker's byte is kept as it came.
@@ -38,7 +53,7 @@ func TestJournalKeepsEventsAsAppended(t *testing.T) {
 			Thread: &ThreadState{Window: "someday"}},
 		{Time: at, Kind: KindControl, API: ChangeClock, Detail: json.RawMessage(`{"change":"clock"}`)},
 		// A long body is kept as it came.
-		{Time: at, Kind: KindRequest, PSID: alice, Request: json.RawMessage(generic10())},
+		{Time: at, Kind: KindRequest, PSID: alice, Request: json.RawMessage(longBody())},
 	}
 	j := NewJournal(0)
 	for i := range events {

@@ -1,4 +1,4 @@
-package fakegraph
+package webhook
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/messemu/messemu/fakegraph/journal"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -93,30 +94,31 @@ type webhookSettings struct {
 	batch       int
 }
 
-// SetWebhook points the emulator at a bot: it stores the configuration,
+// SetWebhook points the dispatcher at a bot: it stores the configuration,
 // performs the verification handshake and, once it passes, delivers every
 // event of the subscribed fields. A failed handshake is returned, logged,
-// journalled as an alert and shown by Webhook(); nothing is delivered
+// journalled as an alert and shown by Status(); nothing is delivered
 // until a handshake passes (VerifyWebhook or SetWebhook again). Setting the
 // webhook again also re-subscribes a Page disabled after failures.
-func (s *Server) SetWebhook(cfg WebhookConfig) error {
-	set, err := s.webhookSettings(cfg)
+// changed, if not nil, is called with the validated settings (the data of
+// the emulator's webhook control event) before they are installed; cfg's
+// Receipts are the emulator's, not the dispatcher's.
+func (d *Dispatcher) SetWebhook(cfg WebhookConfig, changed func(settings map[string]any)) error {
+	set, err := settingsOf(cfg)
 	if err != nil {
 		return err
 	}
-	d := s.hooks
-	if cfg.Receipts != nil {
-		s.SetReceipts(*cfg.Receipts)
-	}
-	gen := d.configure(set, cfg.Workers)
-	change := map[string]any{"url": set.url, "fields": set.fieldList, "receipts": s.receipts.Load()}
+	change := map[string]any{"url": set.url, "fields": set.fieldList}
 	if set.timeout > 0 {
 		change["timeout"] = set.timeout.String()
 	}
 	if set.batch > 1 {
 		change["batch"] = set.batch
 	}
-	s.journalControl(ChangeWebhook, "", "", change)
+	if changed != nil {
+		changed(change)
+	}
+	gen := d.configure(set, cfg.Workers)
 	if set.url == "" {
 		return nil
 	}
@@ -124,8 +126,7 @@ func (s *Server) SetWebhook(cfg WebhookConfig) error {
 }
 
 // VerifyWebhook performs the handshake again with the current webhook.
-func (s *Server) VerifyWebhook() error {
-	d := s.hooks
+func (d *Dispatcher) VerifyWebhook() error {
 	d.mu.Lock()
 	gen, url := d.gen, d.cfg.url
 	if url != "" {
@@ -138,10 +139,7 @@ func (s *Server) VerifyWebhook() error {
 	return d.verify(gen)
 }
 
-// Webhook reports the webhook's configuration and health.
-func (s *Server) Webhook() WebhookStatus { return s.hooks.status() }
-
-func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
+func settingsOf(cfg WebhookConfig) (webhookSettings, error) {
 	set := webhookSettings{url: strings.TrimSpace(cfg.URL), verifyToken: cfg.VerifyToken, client: cfg.Client, timeout: cfg.Timeout, batch: cfg.Batch}
 	if set.url != "" {
 		u, err := url.Parse(set.url)
@@ -149,19 +147,16 @@ func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
 			return set, fmt.Errorf("webhook URL %q is not an absolute http(s) URL", cfg.URL)
 		}
 	}
-	if set.verifyToken == "" {
-		set.verifyToken = s.opts.verifyToken
-	}
 	if set.timeout <= 0 {
 		set.timeout = defaultWebhookTimeout
 	}
 	fields := cfg.Fields
 	if fields == nil {
-		fields = WebhookFields()
+		fields = Fields()
 	}
 	set.fields = map[string]bool{}
 	known := map[string]bool{}
-	for _, f := range append(WebhookFields(), storedOnlyFields...) {
+	for _, f := range append(Fields(), StoredOnlyFields()...) {
 		known[f] = true
 	}
 	var unknown []string
@@ -177,19 +172,19 @@ func (s *Server) webhookSettings(cfg WebhookConfig) (webhookSettings, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return set, fmt.Errorf("unknown webhook field %s; the fields are %s", strings.Join(unknown, ", "), strings.Join(WebhookFields(), ", "))
+		return set, fmt.Errorf("unknown webhook field %s; the fields are %s", strings.Join(unknown, ", "), strings.Join(Fields(), ", "))
 	}
 	return set, nil
 }
 
 // verify runs the handshake for configuration generation gen.
-func (d *dispatcher) verify(gen uint64) error {
+func (d *Dispatcher) verify(gen uint64) error {
 	d.mu.Lock()
 	set := d.cfg
 	client := d.clientLocked()
 	d.mu.Unlock()
 	challenge := strconv.FormatInt(1e9+rand.Int64N(9e9), 10)
-	out := VerifyDetail{URL: set.url, Challenge: challenge}
+	out := journal.VerifyDetail{URL: set.url, Challenge: challenge}
 	q := url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {set.verifyToken}, "hub.challenge": {challenge}}
 	target := set.url
 	if strings.Contains(target, "?") {
@@ -239,15 +234,14 @@ func (d *dispatcher) verify(gen uint64) error {
 		warn = append(warn, validator.Violation{Rule: ruleWebhookHTTPS.Name, Source: ruleWebhookHTTPS.Source,
 			Severity: validator.SeverityWarning, Detail: "the platform needs an HTTPS callback with a valid certificate"})
 	}
-	s := d.s
-	now := s.clock.Now()
+	now := d.host.Now()
 	if err != nil {
-		s.log.Warn("webhook verification failed", "url", set.url, "err", err)
-		s.journalAlert(now, APIWebhookVerify, AlertDetail{Alert: out.Error, URL: set.url, Verify: &out}, warn)
+		d.log.Warn("webhook verification failed", "url", set.url, "err", err)
+		d.journalAlert(now, journal.APIWebhookVerify, journal.AlertDetail{Alert: out.Error, URL: set.url, Verify: &out}, warn)
 	} else {
-		s.log.Info("webhook verified", "url", set.url)
-		s.journal.Append(Event{Time: now, Kind: KindWebhook, API: APIWebhookVerify, Method: http.MethodGet, Path: set.url,
-			Status: out.Status, Accepted: true, Violations: warn, Detail: s.marshalDetail(out)})
+		d.log.Info("webhook verified", "url", set.url)
+		d.journal.Append(journal.Event{Time: now, Kind: journal.KindWebhook, API: journal.APIWebhookVerify, Method: http.MethodGet, Path: set.url,
+			Status: out.Status, Accepted: true, Violations: warn, Detail: d.marshalDetail(out)})
 	}
 	d.verifyDone(gen, err)
 	return err
@@ -259,4 +253,19 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n]) + "…"
+}
+
+// withoutQuery keeps a URL's query out of an HTTP client error: the
+// handshake's query carries the verify token, and such errors reach the
+// log, the journal and GET webhook's last_error.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err // not a request error: it names no URL
+	}
+	u := ue.URL
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
+	}
+	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the module for FUZZTIME each (default 5s; CI
+# uses the default). `go test -fuzz` takes one target of one package at a
+# time, so the targets are found and run one by one. For a long run before a
+# release: FUZZTIME=10m .ci/fuzz.sh (or one target:
+# go test -run '^$' -fuzz '^FuzzControlRequest$' -fuzztime 1h ./fakegraph).
+# A failing input is written under the package's testdata/fuzz/ and then
+# replays in every plain `go test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime="${FUZZTIME:-5s}"
+status=0
+while IFS= read -r file; do
+  pkg="$(dirname "$file")"
+  for target in $(grep -oE '^func (Fuzz[A-Za-z0-9_]+)\(' "$file" | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/'); do
+    echo "fuzz: $pkg $target ($fuzztime)"
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/fuzz-$$.log 2>&1; then
+      cat /tmp/fuzz-$$.log
+      status=1
+    fi
+  done
+done < <(grep -rlE '^func Fuzz[A-Za-z0-9_]+\(' --include='*_test.go' . | grep -v node_modules | sort)
+rm -f /tmp/fuzz-$$.log
+exit $status

@@ -1,0 +1,143 @@
+package fakegraph
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"hash"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+)
+
+// Request bodies the emulator refuses: a body over the cap is read to its
+// end (up to a bound) before the answer, and the journal keeps a summary of
+// a large refused body rather than the body.
+
+// overCapDrain bounds how much of a body the emulator reads and discards
+// after refusing it. A client that sends its whole body before it reads the
+// answer (Python's urllib, many others) would otherwise see a connection
+// reset instead of the Graph error: closing a socket with unread data makes
+// the kernel send RST. Past the bound the connection is closed all the same.
+const overCapDrain = 512 << 20
+
+// journalBodyMax is the largest refused request the journal keeps whole;
+// a larger one is kept as journalBodyPrefix bytes, its size and its
+// SHA-256, so ten refused 25 MB bodies do not cost 250 MB of journal.
+const (
+	journalBodyMax    = 64 << 10
+	journalBodyPrefix = 1 << 10
+)
+
+// bodyTap reads a request body while counting it, hashing it and keeping
+// its first bytes, for the journal of a refused body.
+type bodyTap struct {
+	r      io.Reader
+	n      int64
+	h      hash.Hash
+	prefix []byte
+	// drained: the body was over the cap and read on to its end (or to
+	// overCapDrain); complete: that end was reached.
+	drained, complete bool
+}
+
+func newBodyTap(r io.Reader) *bodyTap { return &bodyTap{r: r, h: sha256.New()} }
+
+func (t *bodyTap) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.n += int64(n)
+		t.h.Write(p[:n])
+		if room := journalBodyPrefix - len(t.prefix); room > 0 {
+			t.prefix = append(t.prefix, p[:min(n, room)]...)
+		}
+	}
+	return n, err
+}
+
+// drain reads the rest of an over-cap body, up to overCapDrain bytes.
+func (t *bodyTap) drain() {
+	t.drained = true
+	_, err := io.CopyN(io.Discard, t, overCapDrain)
+	t.complete = errors.Is(err, io.EOF)
+}
+
+// BodySummary is how the journal records a large refused request body.
+type BodySummary struct {
+	// Prefix is the body's first bytes (1 KiB), as text.
+	Prefix string `json:"prefix"`
+	// Size is the body's length in bytes; when Complete is false the body
+	// was longer still and the emulator stopped reading it there.
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
+	Complete bool   `json:"complete"`
+}
+
+// summary is the journal's record of the body read through t.
+func (t *bodyTap) summary() json.RawMessage {
+	complete := t.complete || !t.drained
+	b, err := json.Marshal(map[string]BodySummary{"_body": {
+		Prefix:   strings.ToValidUTF8(string(t.prefix), string(utf8.RuneError)),
+		Size:     t.n,
+		SHA256:   hex.EncodeToString(t.h.Sum(nil)),
+		Complete: complete,
+	}})
+	if err != nil {
+		return json.RawMessage(`{}`)
+	}
+	return b
+}
+
+// drainFirst wraps w so that, before the answer's first byte, whatever the
+// handler left unread of r's body is read and discarded (up to
+// overCapDrain) and the connection marked for closing: the client that is
+// still sending gets the answer, not a reset.
+func drainFirst(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
+	if r.Body == nil || r.Body == http.NoBody {
+		return w
+	}
+	return &drainingWriter{ResponseWriter: w, body: r.Body}
+}
+
+type drainingWriter struct {
+	http.ResponseWriter
+	body io.Reader
+	done bool
+}
+
+func (d *drainingWriter) drain() {
+	if d.done {
+		return
+	}
+	d.done = true
+	n, err := io.CopyN(io.Discard, d.body, overCapDrain)
+	if n > 0 || !errors.Is(err, io.EOF) {
+		d.ResponseWriter.Header().Set("Connection", "close")
+	}
+}
+
+func (d *drainingWriter) WriteHeader(code int) {
+	d.drain()
+	d.ResponseWriter.WriteHeader(code)
+}
+
+func (d *drainingWriter) Write(b []byte) (int, error) {
+	d.drain()
+	return d.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (d *drainingWriter) Unwrap() http.ResponseWriter { return d.ResponseWriter }
+
+// refusedRecord is what the journal keeps of a refused request: req, or,
+// for a body over the cap or a record over journalBodyMax, the body's
+// summary.
+func (c *call) refusedRecord(req json.RawMessage) json.RawMessage {
+	t := c.decoded.tap
+	if t == nil || (!t.drained && len(req) <= journalBodyMax) {
+		return req
+	}
+	return t.summary()
+}

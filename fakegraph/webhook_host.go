@@ -1,0 +1,69 @@
+package fakegraph
+
+import (
+	"time"
+
+	"github.com/messemu/messemu/fakegraph/webhook"
+)
+
+// The emulator's side of webhook delivery: Server's webhook methods hand
+// over to the dispatcher (package webhook), which reaches the emulator
+// only through webhookHost.
+
+// SetWebhook points the emulator at a bot: it stores the configuration,
+// performs the verification handshake and, once it passes, delivers every
+// event of the subscribed fields. A failed handshake is returned, logged,
+// journalled as an alert and shown by Webhook(); nothing is delivered
+// until a handshake passes (VerifyWebhook or SetWebhook again). Setting the
+// webhook again also re-subscribes a Page disabled after failures.
+func (s *Server) SetWebhook(cfg WebhookConfig) error {
+	if cfg.VerifyToken == "" {
+		cfg.VerifyToken = s.opts.verifyToken
+	}
+	return s.hooks.SetWebhook(cfg, func(change map[string]any) {
+		if cfg.Receipts != nil {
+			s.SetReceipts(*cfg.Receipts)
+		}
+		change["receipts"] = s.receipts.Load()
+		s.journalControl(ChangeWebhook, "", "", change)
+	})
+}
+
+// VerifyWebhook performs the handshake again with the current webhook.
+func (s *Server) VerifyWebhook() error { return s.hooks.VerifyWebhook() }
+
+// Webhook reports the webhook's configuration and health.
+func (s *Server) Webhook() WebhookStatus {
+	st := s.hooks.Status()
+	st.Receipts = s.receipts.Load()
+	return st
+}
+
+// webhookHost is the Server as the dispatcher sees it (webhook.Host):
+// Journal, Logger, AppSecret and SubscribedFields are Server's own.
+type webhookHost struct{ *Server }
+
+var _ webhook.Host = webhookHost{}
+
+func (h webhookHost) Now() time.Time                { return h.clock.Now() }
+func (h webhookHost) ClockChanged() <-chan struct{} { return h.clock.Changed() }
+
+// UnsubscribeAll unsubscribes the app from every Page and returns the
+// fields of those that were subscribed.
+func (h webhookHost) UnsubscribeAll() map[string][]string {
+	had := map[string][]string{}
+	for _, pg := range h.Pages() {
+		if f := h.SubscribedFields(pg.ID); f != nil {
+			had[pg.ID] = f
+		}
+		h.Unsubscribe(pg.ID)
+	}
+	return had
+}
+
+// Resubscribe subscribes the app again to the Pages UnsubscribeAll took.
+func (h webhookHost) Resubscribe(fields map[string][]string) {
+	for id, f := range fields {
+		h.resubscribe(id, f)
+	}
+}

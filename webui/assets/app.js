@@ -1,0 +1,482 @@
+// The page: connects to the journal stream, keeps the Model, draws the
+// three panes and acts through the control API.
+import { h, clear, avatar, fmtTime, fmtDuration } from './dom.js';
+import { call, get, post } from './api.js';
+import { Model } from './model.js';
+import { item as drawItem, quickReplies, picker } from './render.js';
+import { Inspector } from './inspector.js';
+import { Controls } from './controls.js';
+
+const $ = id => document.getElementById(id);
+
+const app = {
+  model: new Model(),
+  pages: [],
+  pageId: '',
+  users: new Map(),     // psid -> user, for the current Page
+  psid: '',
+  personas: new Map(),
+  profile: {},
+  replyTo: null,
+  caughtUp: false,
+  view: { key: null, resets: -1, nodes: new Map(), count: 0 },
+};
+window.messemu = app; // for the browser tests and the curious
+
+// ---- the stream ----
+
+let ws = null;
+let backoff = 250;
+let drawQueued = false;
+
+function connect() {
+  const url = new URL('/_messemu/ui/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('after', String(app.model.lastSeq));
+  ws = new WebSocket(url);
+  app.ws = ws;
+  ws.onopen = () => { backoff = 250; setConn('live', 'ok'); };
+  ws.onmessage = e => {
+    let f;
+    try { f = JSON.parse(e.data); } catch { return; }
+    if (f.trimmed && app.model.lastSeq > 0) {
+      // The journal forgot events this page never drew: start afresh.
+      app.model = new Model();
+      app.inspector.reset(app.model);
+      app.view.key = null;
+    }
+    const fresh = [];
+    for (const ev of f.events || []) if (app.model.apply(ev)) fresh.push(ev);
+    if (fresh.length) onEvents(fresh);
+    if (!app.caughtUp && app.model.lastSeq >= (f.last_seq || 0)) {
+      app.caughtUp = true;
+      // Ready once the journal so far is drawn (the frame after the draw).
+      requestAnimationFrame(() => requestAnimationFrame(() => { document.body.dataset.ready = 'true'; app.readyAt = performance.now(); }));
+    }
+    scheduleDraw();
+  };
+  ws.onclose = () => {
+    setConn('reconnecting…', 'bad');
+    setTimeout(connect, backoff);
+    backoff = Math.min(backoff * 2, 5000);
+  };
+}
+
+function setConn(text, cls) {
+  const el = $('conn');
+  el.textContent = text;
+  el.className = 'conn ' + cls;
+}
+
+let refetchTimer = null;
+const want = new Set();
+function refetch(what) {
+  want.add(what);
+  clearTimeout(refetchTimer);
+  refetchTimer = setTimeout(async () => {
+    const w = [...want];
+    want.clear();
+    await Promise.all(w.map(x => loaders[x]?.().catch(err => console.warn('messemu:', err.message))));
+    scheduleDraw();
+  }, 80);
+}
+
+const loaders = {
+  users: async () => {
+    const r = await get('users', app.pageId);
+    const before = app.users.size;
+    app.users = new Map((r.data || []).map(u => [u.psid, u]));
+    app.inspector.users(r.data || []);
+    if (app.users.size !== before && app.caughtUp) app.inspector.refilter(); // rows name the users
+    if (!app.psid || !app.users.has(app.psid)) app.psid = r.data?.[0]?.psid || '';
+  },
+  personas: async () => {
+    const r = await get('personas', app.pageId);
+    app.personas = new Map((r.data || []).map(p => [p.id, p]));
+    app.view.key = null; // redraw names
+  },
+  products: async () => {
+    const r = await get('products', app.pageId);
+    app.products = new Map((r.data || []).map(p => [p.id, p]));
+    app.view.key = null; // redraw product cards
+  },
+  profile: async () => { app.profile = (await get('profile', app.pageId)).settings || {}; },
+  controls: async () => app.controls.load(),
+};
+
+function onEvents(evs) {
+  app.inspector.add(evs);
+  for (const ev of evs) {
+    if (ev.kind === 'control' || ev.kind === 'alert') { refetch('users'); refetch('controls'); }
+    if (ev.kind === 'control' && (ev.api === 'reset' || ev.detail?.change === 'reset')) { refetch('profile'); refetch('personas'); refetch('products'); }
+    if (ev.kind === 'control' && String(ev.api).startsWith('product')) refetch('products');
+    // A user's action moves their messaging window: the list says where.
+    if ((ev.kind === 'user_action' && !['delivery', 'read', 'message_deliveries', 'message_reads'].includes(ev.api)) && app.caughtUp) refetch('users');
+    if (ev.kind === 'user_action' && ev.psid && !app.users.has(ev.psid) && ev.page_id === app.pageId) refetch('users');
+    if (ev.kind === 'user_action' || ev.kind === 'webhook') refetch('controls');
+    if (ev.kind === 'request' && ev.accepted) {
+      if (ev.api === 'profile') refetch('profile');
+      if (ev.api === 'personas') refetch('personas');
+    }
+    if (ev.kind === 'request' && ev.api === 'send' && ev.request?.persona_id && !app.personas.has(ev.request.persona_id)) refetch('personas');
+  }
+}
+
+function scheduleDraw() {
+  // While catching up on a long journal, draw once at the end.
+  if (drawQueued || (!app.caughtUp && ws)) return;
+  drawQueued = true;
+  requestAnimationFrame(() => { drawQueued = false; draw(); });
+}
+
+// ---- drawing ----
+
+function draw() {
+  drawTop();
+  drawUsers();
+  drawChat();
+  app.inspector.flush();
+}
+
+function drawTop() {
+  const m = app.model;
+  $('count-refused').textContent = `${m.refused} refused`;
+  $('count-warnings').textContent = `${m.warnings} warning${m.warnings === 1 ? '' : 's'}`;
+  $('count-refused').classList.toggle('zero', m.refused === 0);
+  $('count-warnings').classList.toggle('zero', m.warnings === 0);
+  const now = app.controls.now || m.now;
+  $('clock').textContent = now ? new Date(now).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '';
+}
+
+function currentThread() { return app.psid ? app.model.thread(app.pageId, app.psid) : null; }
+
+function drawUsers() {
+  const list = $('user-list');
+  const rows = [...app.users.values()].map(u => ({ u, t: app.model.threads.get(app.pageId + '|' + u.psid) }));
+  rows.sort((a, b) => String(b.t?.lastActivity || '').localeCompare(String(a.t?.lastActivity || '')));
+  const sig = rows.map(r => `${r.u.psid}:${r.t?.version || 0}`).join(',') + app.psid;
+  if (list.dataset.sig === sig) return;
+  list.dataset.sig = sig;
+  clear(list);
+  for (const { u, t } of rows) {
+    const unread = t ? app.model.unread(t) : 0;
+    const last = t?.lastText ? (t.lastFrom === 'user' ? 'You: ' : '') + t.lastText : 'No messages yet';
+    list.append(h('li', null, h('button', {
+      type: 'button', class: `user${u.psid === app.psid ? ' active' : ''}${unread ? ' unread' : ''}`,
+      'aria-current': u.psid === app.psid ? 'true' : undefined, dataset: { psid: u.psid },
+      onclick: () => selectUser(u.psid),
+    }, avatar(u.name, u.psid), h('span', { class: 'user-text' }, h('span', { class: 'user-name' }, u.name),
+      h('span', { class: 'user-last' }, last)),
+    h('span', { class: 'user-side' }, t?.lastActivity ? h('time', null, fmtTime(t.lastActivity, app.model.now)) : null,
+      unread ? h('span', { class: 'dot', title: `${unread} unread` }) : null))));
+  }
+}
+
+function selectUser(psid) {
+  app.psid = psid;
+  app.replyTo = null;
+  $('reply-bar').hidden = true;
+  $('layout').dataset.pane = 'chat';
+  app.inspector.setUser(psid);
+  scheduleDraw();
+  $('text').focus();
+}
+
+const ctx = {
+  get now() { return app.model.now; },
+  get pageName() { return app.pages.find(p => p.id === app.pageId)?.name || 'Page'; },
+  persona: id => app.personas.get(id),
+  product: id => app.products?.get(id),
+  byMid: mid => currentThread()?.byMid.get(mid),
+  act: {
+    postback: title => act(() => post(`users/${app.psid}/postbacks`, { title }, app.pageId)),
+    quickReply: index => act(() => post(`users/${app.psid}/quick_replies`, { index }, app.pageId)),
+    optin: payload => act(() => post(`users/${app.psid}/optins`, { type: 'one_time_notif_req', payload }, app.pageId)),
+    feedback: tpl => act(() => post(`users/${app.psid}/feedback`, feedbackAnswer(tpl), app.pageId)),
+    react: (it, emoji) => act(() => post(`users/${app.psid}/reactions`, it.reactions?.user === emoji
+      ? { mid: it.mid, action: 'unreact' } : { mid: it.mid, reaction: emoji }, app.pageId)),
+    pick: (it, anchor) => {
+      document.querySelector('.picker')?.remove();
+      const close = () => { p.remove(); anchor.focus(); };
+      const p = picker(it, ctx, close);
+      p.addEventListener('keydown', e => { if (e.key === 'Escape') close(); });
+      document.body.append(p);
+      // Above the button, kept inside the window.
+      const r = anchor.getBoundingClientRect();
+      p.style.left = `${Math.max(8, Math.min(r.left - 8, innerWidth - p.offsetWidth - 8))}px`;
+      p.style.top = `${Math.max(8, r.top - p.offsetHeight - 4)}px`;
+      p.querySelector('button').focus();
+    },
+    reply: it => { app.replyTo = it; $('reply-text').textContent = `Replying to: ${it.text || 'a message'}`; $('reply-bar').hidden = false; $('text').focus(); },
+  },
+};
+
+/** feedbackAnswer fills the first question of a customer-feedback
+ *  template with a top score, as a user tapping it would. */
+function feedbackAnswer(tpl) {
+  const screens = (tpl.feedback_screens || []).map((s, i) => {
+    const questions = {};
+    for (const q of s.questions || []) {
+      const top = q.type === 'nps' ? '10' : q.type === 'ces' ? '7' : '5';
+      questions[q.id || 'q'] = { type: q.type || 'csat', payload: top };
+    }
+    return { screen_id: i, questions };
+  });
+  return { feedback_screens: screens.length ? screens : [{ screen_id: 0, questions: { q: { type: 'csat', payload: '5' } } }] };
+}
+
+async function act(fn) {
+  try { await fn(); } catch (err) { toast(err.message); }
+}
+
+function toast(msg) {
+  const t = h('div', { class: 'toast', role: 'alert' }, msg);
+  document.body.append(t);
+  setTimeout(() => t.remove(), 6000);
+}
+
+function drawChat() {
+  const t = currentThread();
+  const box = $('messages');
+  const u = app.users.get(app.psid);
+  $('chat-name').textContent = u ? u.name : '';
+  clear($('chat-avatar')).append(u ? avatar(u.name, u.psid) : '');
+  drawWindow(u);
+  if (!t) { clear(box); clear($('footer')); return; }
+  const v = app.view;
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  if (v.key !== t.key || v.resets !== app.model.resets || t.items.length < v.count) {
+    clear(box);
+    v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.count = 0;
+    t.dirty.clear();
+  }
+  for (const it of t.dirty) {
+    const old = v.nodes.get(it);
+    if (old) { const n = drawItem(it, ctx); old.replaceWith(n); v.nodes.set(it, n); }
+  }
+  t.dirty.clear();
+  if (v.count < t.items.length) {
+    const frag = document.createDocumentFragment();
+    for (let i = v.count; i < t.items.length; i++) {
+      const n = drawItem(t.items[i], ctx);
+      v.nodes.set(t.items[i], n);
+      frag.append(n);
+    }
+    box.append(frag);
+    v.count = t.items.length;
+  }
+  drawFooter(t, u);
+  if (atBottom || v.justOpened !== t.key) { box.scrollTop = box.scrollHeight; v.justOpened = t.key; }
+}
+
+function localized(list, u, field) {
+  if (!Array.isArray(list)) return null;
+  const loc = u?.locale || 'en_US';
+  return list.find(x => x.locale === loc) || list.find(x => x.locale === 'default') || null;
+}
+
+function drawFooter(t, u) {
+  const foot = clear($('footer'));
+  const s = app.profile || {};
+  const visible = t.items.filter(it => !it.refused);
+  if (visible.length === 0) {
+    const g = localized(s.greeting, u);
+    const text = g?.text?.replaceAll('{{user_first_name}}', u?.first_name || '').replaceAll('{{user_last_name}}', u?.last_name || '')
+      .replaceAll('{{user_full_name}}', u?.name || '');
+    const ib = localized(s.ice_breakers, u);
+    foot.append(h('div', { class: 'welcome' }, avatar(ctx.pageName, 'page', 'lg'), h('div', { class: 'name' }, ctx.pageName),
+      text ? h('p', { class: 'greeting' }, text) : null,
+      ib?.call_to_actions?.length
+        ? h('div', { class: 'ice-breakers' }, ib.call_to_actions.map(q => h('button', { type: 'button', class: 'chip',
+          onclick: () => act(() => post(`users/${app.psid}/postbacks`, { ice_breaker: q.question }, app.pageId)) }, q.question)))
+        : s.get_started ? h('button', { type: 'button', class: 'get-started', id: 'get-started',
+          onclick: () => act(() => post(`users/${app.psid}/postbacks`, { get_started: true }, app.pageId)) }, 'Get Started') : null));
+  }
+  const last = visible[visible.length - 1];
+  if (last && last.from === 'page' && Date.parse(last.time) <= t.read) foot.append(h('div', { class: 'seen', title: 'read by the user' }, avatar(u?.name || '?', app.psid, 'xs'), 'Seen'));
+  if (last && last.from === 'user' && t.pageSeen && Date.parse(last.time) <= t.pageSeen) foot.append(h('div', { class: 'seen page-seen' }, 'Seen by the Page'));
+  if (t.typing) foot.append(h('div', { class: 'row from-page typing-row' }, avatar(ctx.pageName, 'page', 'sm'), h('div', { class: 'bubble typing', 'aria-label': 'typing' }, h('i'), h('i'), h('i'))));
+  if (last && last.from === 'page' && last.message?.quick_replies?.length) foot.append(quickReplies(last, ctx));
+  const menu = localized(s.persistent_menu, u);
+  $('menu-btn').hidden = !(menu?.call_to_actions?.length);
+  $('text').disabled = !!menu?.composer_input_disabled;
+  $('text').placeholder = menu?.composer_input_disabled ? 'The bot turned the composer off' : 'Aa';
+  app.menu = menu;
+}
+
+function drawWindow(u) {
+  const el = $('chat-window');
+  const now = Date.parse(app.controls.now || app.model.now || new Date().toISOString());
+  if (!u) { el.textContent = ''; return; }
+  const st = currentThread()?.state;
+  const owner = st?.standby ? ` · standby: app ${st.owner_app_id || '?'} owns the thread` : '';
+  const last = Date.parse(u.last_interaction || '');
+  const lastMsg = Date.parse(u.last_message || '');
+  let text, cls;
+  if (isNaN(last)) { text = 'no window: the user has not written'; cls = 'closed'; }
+  else {
+    const left = last + 24 * 3600e3 - now;
+    if (left <= 0) { text = 'window closed'; cls = 'closed'; }
+    else if (left < 4 * 3600e3) { text = `window closing in ${fmtDuration(left)}`; cls = 'closing'; }
+    else { text = `window open · ${fmtDuration(left)} left`; cls = 'open'; }
+    if (!isNaN(lastMsg)) {
+      const ha = lastMsg + 7 * 24 * 3600e3 - now;
+      if (left <= 0 && ha > 0) text += ` · HUMAN_AGENT ${fmtDuration(ha)} left`;
+    }
+  }
+  el.textContent = text + owner;
+  el.className = 'window-state ' + cls;
+}
+
+// ---- acting as the user ----
+
+async function sendText(e) {
+  e.preventDefault();
+  const input = $('text');
+  const text = input.value;
+  if (!text.trim() || !app.psid) return;
+  const body = { text };
+  if (app.replyTo?.mid) body.reply_to = app.replyTo.mid;
+  input.value = '';
+  app.replyTo = null;
+  $('reply-bar').hidden = true;
+  try { await post(`users/${app.psid}/messages`, body, app.pageId); } catch (err) { input.value = text; toast(err.message); }
+}
+
+async function sendAttachment(type, url) {
+  if (!app.psid) return;
+  $('attach-pop').hidden = true;
+  await act(() => post(`users/${app.psid}/messages`, { attachments: [{ type, url }] }, app.pageId));
+}
+
+function kindOf(file) {
+  const t = file.type || '';
+  return t.startsWith('image/') ? 'image' : t.startsWith('video/') ? 'video' : t.startsWith('audio/') ? 'audio' : 'file';
+}
+
+/** A file from disk goes as a data: URL: the control API takes URLs, and
+ *  its bodies are limited to 1 MiB. */
+function sendFile(file) {
+  if (file.size > 700 * 1024) { toast('files up to 700 KB go through the control API; give a URL for bigger ones'); return; }
+  const r = new FileReader();
+  r.onload = () => sendAttachment(kindOf(file), r.result);
+  r.readAsDataURL(file);
+}
+
+/** exportLines is the current conversation's journal events as JSON
+ *  lines, the form `messemu check` and the scenario tools read. */
+function exportLines() {
+  return app.model.events.filter(ev => ev.psid === app.psid && (ev.page_id === app.pageId || !ev.page_id))
+    .map(ev => JSON.stringify(ev)).join('\n') + '\n';
+}
+app.exportLines = exportLines;
+
+function exportThread() {
+  if (!app.psid) return;
+  const blob = new Blob([exportLines()], { type: 'application/x-ndjson' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: `messemu-${app.psid}.jsonl` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function drawMenu() {
+  const pop = clear($('menu-pop'));
+  for (const it of app.menu?.call_to_actions || []) {
+    pop.append(it.type === 'web_url'
+      ? h('a', { class: 'menu-item', href: it.url, target: '_blank', rel: 'noopener noreferrer' }, it.title, ' ↗')
+      : h('button', { type: 'button', class: 'menu-item', onclick: () => { pop.hidden = true; act(() => post(`users/${app.psid}/postbacks`, { menu: it.title }, app.pageId)); } }, it.title));
+  }
+}
+
+function wire() {
+  $('composer').addEventListener('submit', sendText);
+  $('text').addEventListener('keydown', e => { if (e.key === 'Escape') { app.replyTo = null; $('reply-bar').hidden = true; } });
+  $('reply-cancel').onclick = () => { app.replyTo = null; $('reply-bar').hidden = true; };
+  $('attach-btn').onclick = () => { $('attach-pop').hidden = !$('attach-pop').hidden; $('menu-pop').hidden = true; };
+  $('menu-btn').onclick = () => { drawMenu(); $('menu-pop').hidden = !$('menu-pop').hidden; $('attach-pop').hidden = true; };
+  $('attach-send').onclick = () => { const u = $('attach-url').value.trim(); if (u) { sendAttachment($('attach-type').value, u); $('attach-url').value = ''; } };
+  $('attach-file').onchange = e => { const f = e.target.files[0]; if (f) sendFile(f); e.target.value = ''; $('attach-pop').hidden = true; };
+  $('mark-read').onclick = () => act(() => post(`users/${app.psid}/read`, {}, app.pageId));
+  $('export').onclick = exportThread;
+  $('new-user').onclick = () => { $('user-form').hidden = !$('user-form').hidden; if (!$('user-form').hidden) $('user-form').elements.name.focus(); };
+  $('user-form').addEventListener('submit', async e => {
+    e.preventDefault();
+    const f = e.target.elements;
+    const body = { name: f.name.value.trim() };
+    if (f.locale.value.trim()) body.locale = f.locale.value.trim();
+    if (f.profile_pic.value.trim()) body.profile_pic = f.profile_pic.value.trim();
+    try {
+      const u = await post('users', body, app.pageId);
+      e.target.reset(); e.target.hidden = true;
+      await loaders.users();
+      selectUser(u.psid);
+    } catch (err) { toast(err.message); }
+  });
+  $('page-select').onchange = async e => {
+    app.pageId = e.target.value; app.psid = ''; app.view.key = null;
+    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
+    app.inspector.setUser(app.psid);
+    scheduleDraw();
+  };
+  for (const b of document.querySelectorAll('.panes-nav button')) b.onclick = () => { $('layout').dataset.pane = b.dataset.pane; };
+  const problemsOnly = () => { $('f-problems').checked = true; app.inspector.refilter(); };
+  $('count-refused').onclick = problemsOnly;
+  $('count-warnings').onclick = problemsOnly;
+  const tab = which => {
+    $('tab-inspector').setAttribute('aria-selected', String(which === 'inspector'));
+    $('tab-controls').setAttribute('aria-selected', String(which === 'controls'));
+    $('inspector').hidden = which !== 'inspector';
+    $('controls').hidden = which !== 'controls';
+    if (which === 'controls') app.controls.load().then(() => app.controls.draw());
+  };
+  $('tab-inspector').onclick = () => tab('inspector');
+  $('tab-controls').onclick = () => tab('controls');
+  document.addEventListener('click', e => {
+    if (!e.target.closest('.picker, .react-btn')) document.querySelector('.picker')?.remove();
+    for (const id of ['attach-pop', 'menu-pop']) {
+      const pop = $(id);
+      if (!pop.hidden && !pop.contains(e.target) && !e.target.closest('#attach-btn, #menu-btn')) pop.hidden = true;
+    }
+  });
+}
+
+async function start() {
+  app.inspector = new Inspector(app.model, {
+    userName: psid => app.users.get(psid)?.name || psid,
+    currentUser: () => app.psid,
+    highlight: (seq, psid) => {
+      if (psid && psid !== app.psid && app.users.has(psid)) selectUser(psid);
+      requestAnimationFrame(() => {
+        const n = document.querySelector(`#messages [data-seq="${seq}"]`);
+        if (!n) return;
+        n.scrollIntoView({ block: 'center' });
+        n.classList.remove('flash'); void n.offsetWidth; n.classList.add('flash');
+      });
+    },
+  });
+  app.controls = new Controls($('controls'), {
+    pageId: () => app.pageId,
+    users: () => [...app.users.values()],
+    toast,
+    redraw: scheduleDraw,
+  });
+  wire();
+  connect(); // the journal streams in while the lists load
+  try {
+    const pages = await get('pages');
+    app.pages = pages.data || [];
+    app.pageId = app.pages[0]?.id || '';
+    const sel = $('page-select');
+    for (const p of app.pages) sel.append(h('option', { value: p.id }, `${p.name} (${p.id})`));
+    sel.disabled = app.pages.length < 2;
+    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
+  } catch (err) { toast('messemu: ' + err.message); }
+  app.inspector.setUser(app.psid);
+  scheduleDraw();
+  setInterval(async () => { try { await app.controls.loadClock(); drawTop(); drawWindow(app.users.get(app.psid)); } catch { /* offline: the stream says so */ } }, 30000);
+}
+
+start();
+export { call };

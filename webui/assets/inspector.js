@@ -1,0 +1,147 @@
+// The inspector: every journal event in order, newest at the bottom, each
+// expandable to its JSON; refused requests red with their violations,
+// warnings amber.
+import { h, clear, json, fmtTime } from './dom.js';
+import { problems } from './model.js';
+import { errorText } from './render.js';
+
+/** rows drawn at first; older ones come with "show earlier". */
+const WINDOW = 400;
+
+export class Inspector {
+  constructor(model, opts) {
+    this.model = model;
+    this.opts = opts;
+    this.list = document.getElementById('events');
+    this.pending = [];
+    this.shown = WINDOW;
+    this.psid = '';
+    for (const id of ['f-kind', 'f-user', 'f-problems']) document.getElementById(id).addEventListener('change', () => this.refilter());
+  }
+
+  reset(model) { this.model = model; this.refilter(); }
+
+  setUser(psid) {
+    this.psid = psid;
+    if (document.getElementById('f-user').value === '@current') this.refilter();
+  }
+
+  filter() {
+    const kind = document.getElementById('f-kind').value;
+    const user = document.getElementById('f-user').value;
+    const prob = document.getElementById('f-problems').checked;
+    return ev => {
+      if (kind && ev.kind !== kind) return false;
+      if (user === '@current' && ev.psid !== this.opts.currentUser()) return false;
+      if (user && user !== '@current' && ev.psid !== user) return false;
+      if (prob) { const p = problems(ev); if (!p.refused && !p.warnings.length && !p.errors.length && !p.alert) return false; }
+      return true;
+    };
+  }
+
+  add(evs) { this.pending.push(...evs); }
+
+  /** users lists the Page's users in the user filter. */
+  users(list) {
+    const sel = document.getElementById('f-user');
+    const keep = sel.value;
+    sel.replaceChildren(h('option', { value: '' }, 'all users'), h('option', { value: '@current' }, 'this user'),
+      ...list.map(u => h('option', { value: u.psid }, u.name)));
+    sel.value = [...sel.options].some(o => o.value === keep) ? keep : '';
+  }
+
+  /** flush draws the events added since the last draw. */
+  flush() {
+    if (!this.pending.length) return;
+    const keep = this.filter();
+    const stick = this.list.parentElement.scrollHeight - this.list.parentElement.scrollTop - this.list.parentElement.clientHeight < 60;
+    const frag = document.createDocumentFragment();
+    // Only the newest rows are drawn: more would be removed at once.
+    for (const ev of this.pending.filter(keep).slice(-this.shown)) frag.append(this.row(ev));
+    this.pending = [];
+    this.list.append(frag);
+    const rows = this.list.querySelectorAll(':scope > li.ev');
+    for (let i = 0; i < rows.length - this.shown; i++) rows[i].remove();
+    this.moreButton();
+    if (stick) this.list.parentElement.scrollTop = this.list.parentElement.scrollHeight;
+  }
+
+  refilter() {
+    this.pending = [];
+    clear(this.list);
+    const keep = this.filter();
+    const all = this.model.events.filter(keep);
+    const frag = document.createDocumentFragment();
+    for (const ev of all.slice(-this.shown)) frag.append(this.row(ev));
+    this.list.append(frag);
+    this.moreButton();
+    this.list.parentElement.scrollTop = this.list.parentElement.scrollHeight;
+  }
+
+  moreButton() {
+    this.list.querySelector(':scope > li.more')?.remove();
+    const hidden = this.model.events.filter(this.filter()).length - this.list.querySelectorAll(':scope > li.ev').length;
+    if (hidden > 0) {
+      this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); } }, `show ${hidden} earlier events`)));
+    }
+  }
+
+  row(ev) {
+    const p = problems(ev);
+    const cls = p.refused ? 'refused' : (p.warnings.length || p.alert) ? 'warned' : '';
+    const det = h('details', { class: 'ev-details' });
+    det.append(h('summary', null,
+      h('span', { class: 'seq' }, `#${ev.seq}`),
+      h('span', { class: `kind k-${ev.kind}` }, ev.kind),
+      h('span', { class: 'what' }, this.summary(ev)),
+      ev.status ? h('span', { class: `status s${String(ev.status)[0]}` }, String(ev.status)) : null,
+      h('time', { class: 'muted', datetime: ev.time }, fmtTime(ev.time, this.model.now))));
+    det.addEventListener('toggle', () => { if (det.open && det.childElementCount === 1) det.append(this.body(ev, p)); }, { once: false });
+    const li = h('li', { class: `ev ${cls}`, dataset: { seq: ev.seq, kind: ev.kind } }, det);
+    if (p.errors.length || p.warnings.length) li.append(this.violations(ev, [...p.errors, ...p.warnings]));
+    return li;
+  }
+
+  summary(ev) {
+    const who = ev.psid ? this.opts.userName(ev.psid) : '';
+    const d = ev.detail || {};
+    switch (ev.kind) {
+      case 'request': {
+        const v = /^\/(v\d+\.\d+)\//.exec(ev.path || '');
+        return `${ev.method || ''} ${ev.path || ''}${v ? '' : ''} · ${ev.api || ''}${who ? ' → ' + who : ''}${ev.request?.sender_action ? ' · ' + ev.request.sender_action : ''}${d.latency_ms !== undefined ? ` · ${d.latency_ms} ms` : ''}`;
+      }
+      case 'user_action': case 'receipt': {
+        const e = d.event || {};
+        const text = e.message?.text ?? e.postback?.title ?? e.reaction?.emoji ?? '';
+        return `${who} · ${d.action || ev.api}${text ? ' “' + String(text).slice(0, 40) + '”' : ''}`;
+      }
+      case 'webhook':
+        return `→ bot ${ev.api || ''}${d.attempt ? ' · attempt ' + d.attempt : ''}${d.outcome ? ' · ' + d.outcome : ''}${d.latency_ms !== undefined ? ` · ${d.latency_ms} ms` : ''}${d.error ? ' · ' + d.error : ''}`;
+      case 'control':
+        return `${d.change || ev.api || ''}${d.advanced ? ' +' + d.advanced : ''}`;
+      case 'alert':
+        return d.message || d.alert || ev.api || '';
+      case 'fault':
+        return `fault ${d.rule_id || ''} ${d.error || ''}`;
+    }
+    return ev.api || '';
+  }
+
+  violations(ev, vs) {
+    return h('ul', { class: 'violations' }, vs.map(v => h('li', { class: v.severity === 'warning' ? 'warning' : 'error' },
+      h('button', { type: 'button', class: 'violation', title: 'show the message', onclick: () => this.opts.highlight(ev.seq, ev.psid) },
+        h('code', { class: 'v-path' }, v.path || '(request)'), ' ', h('span', { class: 'v-rule' }, v.rule),
+        v.limit !== undefined && v.limit !== null && v.limit !== '' ? h('span', { class: 'v-limit' }, ` limit ${v.limit}`) : null),
+      v.detail ? h('div', { class: 'v-detail' }, v.detail) : null,
+      v.error ? h('div', { class: 'v-error' }, errorText(v.error)) : null,
+      v.source ? h('div', { class: 'v-source muted' }, v.source) : null)));
+  }
+
+  body(ev, p) {
+    const parts = [];
+    const block = (title, v) => v !== undefined && v !== null ? [h('div', { class: 'jl' }, title), h('pre', { class: 'json' }, json(v))] : null;
+    parts.push(block('request', ev.request), block('response', ev.response), block('detail', ev.detail), block('thread', ev.thread));
+    if (p.refused && ev.response?.error) parts.unshift(h('div', { class: 'v-error' }, errorText(ev.response.error)));
+    return h('div', { class: 'ev-body' }, parts);
+  }
+}

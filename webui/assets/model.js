@@ -1,0 +1,221 @@
+// The page's picture of the emulator, built only from journal events (and
+// the control API's lists of users, personas and profile). apply() takes
+// one event; the view redraws what it marked changed.
+
+/** parse decodes a JSON string field sent form-encoded ("message" may be a
+ *  JSON text inside a form body); anything else passes through. */
+function parse(v) {
+  if (typeof v !== 'string') return v;
+  try { return JSON.parse(v); } catch { return v; }
+}
+
+/** problems of an event: refused (a request the platform refuses, a
+ *  webhook attempt that failed) and warnings. */
+export function problems(ev) {
+  const warnings = (ev.violations || []).filter(v => v.severity === 'warning');
+  const errors = (ev.violations || []).filter(v => v.severity !== 'warning');
+  const refused = (ev.kind === 'request' && ev.accepted === false) ||
+    (ev.kind === 'webhook' && ev.accepted === false) || ev.kind === 'fault';
+  return { refused, errors, warnings, alert: ev.kind === 'alert' };
+}
+
+/** actionOf names what a user_action did, with today's journal (api is the
+ *  action) and the typed one (detail.action). */
+function actionOf(ev) {
+  return ev.detail?.action || ev.api || '';
+}
+
+export class Model {
+  constructor() {
+    this.events = [];          // every event, in order
+    this.lastSeq = 0;
+    this.threads = new Map();  // page_id + '|' + psid -> Thread
+    this.refused = 0;
+    this.warnings = 0;
+    this.now = null;           // virtual clock, as the newest event says
+    this.changed = new Set();  // thread keys changed since the last draw
+    this.resets = 0;
+  }
+
+  thread(pageId, psid) {
+    const key = pageId + '|' + psid;
+    let t = this.threads.get(key);
+    if (!t) {
+      t = { key, pageId, psid, items: [], byMid: new Map(), typing: false, read: 0, pageSeen: 0,
+        delivered: 0, lastActivity: null, lastText: '', lastFrom: '', version: 0, dirty: new Set() };
+      this.threads.set(key, t);
+    }
+    return t;
+  }
+
+  /** apply folds one event into the model. */
+  apply(ev) {
+    if (ev.seq <= this.lastSeq) return false; // never twice
+    this.lastSeq = ev.seq;
+    this.events.push(ev);
+    if (ev.time && (!this.now || ev.time > this.now)) this.now = ev.time;
+    const p = problems(ev);
+    if (ev.kind === 'request' && p.refused) this.refused++;
+    if (p.warnings.length) this.warnings++;
+    if (ev.thread && ev.psid) {
+      // The thread's state when the event happened (window, owner).
+      const t = this.thread(ev.page_id, ev.psid);
+      t.state = ev.thread;
+    }
+    switch (ev.kind) {
+      case 'request': this.request(ev); break;
+      case 'handover': this.handover(ev); break;
+      case 'user_action': case 'receipt': this.userAction(ev); break;
+      case 'control':
+        if ((ev.api === 'reset' || ev.detail?.change === 'reset')) this.reset();
+        break;
+    }
+    return true;
+  }
+
+  reset() {
+    for (const t of this.threads.values()) {
+      t.items = []; t.byMid.clear(); t.typing = false; t.read = 0; t.pageSeen = 0; t.delivered = 0;
+      t.lastText = ''; t.lastFrom = ''; t.version++;
+      this.changed.add(t.key);
+    }
+    this.resets++;
+  }
+
+  touch(t, item) {
+    t.lastActivity = item.time;
+    t.version++;
+    this.changed.add(t.key);
+  }
+
+  push(t, item) {
+    t.items.push(item);
+    if (item.mid) t.byMid.set(item.mid, item);
+    if (item.text !== undefined && !item.refused) { t.lastText = item.text; t.lastFrom = item.from; }
+    this.touch(t, item);
+  }
+
+  request(ev) {
+    if (ev.api !== 'send' || !ev.psid) return;
+    const body = ev.request || {};
+    const t = this.thread(ev.page_id, ev.psid);
+    const action = body.sender_action;
+    if (action && ev.accepted !== false) {
+      const ts = Date.parse(ev.time);
+      switch (action) {
+        case 'typing_on': t.typing = true; break;
+        case 'typing_off': t.typing = false; break;
+        case 'mark_seen': t.pageSeen = ts; break;
+        case 'react': case 'unreact': {
+          const pl = parse(body.payload) || {};
+          const target = t.byMid.get(pl.message_id);
+          if (target) {
+            target.reactions = { ...target.reactions, page: action === 'react' ? pl.reaction : undefined };
+            t.dirty.add(target);
+          }
+          break;
+        }
+      }
+      this.touch(t, { time: ev.time });
+      return;
+    }
+    const message = parse(body.message);
+    if (!message && !action) return;
+    const item = {
+      kind: 'message', from: 'page', seq: ev.seq, time: ev.time, mid: ev.mid || '', message: message || {},
+      senderAction: action, refused: ev.accepted === false, violations: ev.violations || [],
+      error: ev.response?.error, messagingType: body.messaging_type, tag: body.tag, personaId: body.persona_id,
+      notificationType: body.notification_type, reactions: {},
+    };
+    item.text = summary(item.message);
+    if (item.refused) { this.push(t, item); return; }
+    t.typing = false; // a message ends the typing indicator, as in Messenger
+    this.push(t, item);
+  }
+
+  userAction(ev) {
+    const psid = ev.psid;
+    if (!psid) return;
+    const t = this.thread(ev.page_id, psid);
+    const e = ev.detail?.event || {};
+    const action = actionOf(ev);
+    const base = { from: 'user', seq: ev.seq, time: ev.time, reactions: {}, violations: ev.violations || [] };
+    if (e.message && !e.message.is_echo) {
+      const m = e.message;
+      const item = { ...base, kind: 'message', mid: m.mid || ev.mid, message: m, quickReply: !!m.quick_reply };
+      item.text = summary(m);
+      this.push(t, item);
+      return;
+    }
+    if (e.postback) {
+      const item = { ...base, kind: 'postback', mid: e.postback.mid || ev.mid, message: { text: e.postback.title || e.postback.payload || 'Get Started' },
+        postback: e.postback, action };
+      item.text = item.message.text;
+      this.push(t, item);
+      return;
+    }
+    if (e.reaction) {
+      const target = t.byMid.get(e.reaction.mid);
+      if (target) {
+        target.reactions = { ...target.reactions, user: e.reaction.action === 'unreact' ? undefined : (e.reaction.emoji || e.reaction.reaction) };
+        t.dirty.add(target);
+        this.touch(t, { time: ev.time });
+      }
+      return;
+    }
+    if (e.read) { t.read = Math.max(t.read, e.read.watermark || 0); this.touch(t, { time: ev.time }); return; }
+    if (e.delivery) { t.delivered = Math.max(t.delivered, e.delivery.watermark || 0); this.touch(t, { time: ev.time }); return; }
+    if (e.message_edit) {
+      const target = t.byMid.get(e.message_edit.mid);
+      if (target) {
+        target.message = { ...target.message, text: e.message_edit.text };
+        target.edited = true;
+        t.dirty.add(target);
+        this.touch(t, { time: ev.time });
+      }
+      return;
+    }
+    if (e.optin || e.referral || e.messaging_feedback || e.account_linking) {
+      const what = e.optin ? (e.optin.type === 'one_time_notif_req' ? 'Asked to be notified' : 'Opted in')
+        : e.referral ? `Opened the thread (${e.referral.source || 'referral'}${e.referral.ref ? ' · ' + e.referral.ref : ''})`
+          : e.messaging_feedback ? 'Gave feedback' : `Account ${e.account_linking.status || 'linking'}`;
+      this.push(t, { ...base, kind: 'notice', text: what });
+    }
+  }
+
+  handover(ev) {
+    if (!ev.psid) return;
+    const t = this.thread(ev.page_id, ev.psid);
+    const e = ev.detail?.event || {};
+    const c = e.pass_thread_control || e.take_thread_control;
+    const text = e.pass_thread_control ? `Thread passed to app ${c.new_owner_app_id}`
+      : e.take_thread_control ? `Thread taken by app ${c.new_owner_app_id}`
+        : e.request_thread_control ? `App ${e.request_thread_control.requested_owner_app_id} asked for the thread`
+          : `Thread control: ${ev.detail?.action || ev.api}`;
+    this.push(t, { kind: 'notice', from: 'platform', seq: ev.seq, time: ev.time, text, reactions: {} });
+  }
+
+  /** unread: Page messages newer than the user's read watermark. */
+  unread(t) {
+    let n = 0;
+    for (let i = t.items.length - 1; i >= 0; i--) {
+      const it = t.items[i];
+      if (it.from === 'user' && it.kind !== 'notice') break;
+      if (it.from === 'page' && !it.refused && Date.parse(it.time) > t.read) n++;
+    }
+    return n;
+  }
+}
+
+/** summary is a one-line text for a message: the user list's last line. */
+export function summary(m) {
+  if (!m) return '';
+  if (typeof m.text === 'string' && m.text) return m.text;
+  const a = m.attachment || (m.attachments && m.attachments[0]);
+  if (!a) return '';
+  if (a.type === 'template') {
+    const pl = a.payload || {};
+    return pl.text || pl.title || pl.elements?.[0]?.title || `[${pl.template_type || 'template'}]`;
+  }
+  return `[${a.type}]`;
+}

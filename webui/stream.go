@@ -1,0 +1,157 @@
+package webui
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// The stream: a page opens StreamPath?after=N and receives, as JSON text
+// frames, every journal event with a sequence number above N, in order,
+// then each new one as it is appended. A page that reconnects gives the
+// last sequence number it drew, so it misses nothing and sees nothing
+// twice. A frame is
+//
+//	{"events":[...], "last_seq":N, "trimmed":true}
+//
+// events: the next events, oldest first; last_seq: the journal's newest
+// sequence number when the frame was made (the page has caught up once it
+// has drawn it); trimmed: events between the page's number and events[0]
+// were forgotten (a journal limit), so the page starts again from what is
+// kept.
+
+// frameEvents bounds the events of one frame, so a page catching up on a
+// long journal draws as it goes.
+const frameEvents = 1000
+
+// readLimit bounds what a page may send; it sends nothing but pongs.
+const readLimit = 4 << 10
+
+// frameInterval spaces a page's frames: under a burst of sends a page gets
+// a frame every 50 ms carrying all that came, not one per event, so open
+// pages cost the emulator a few writes a second each.
+const frameInterval = 50 * time.Millisecond
+
+// client is one connected page.
+type client struct {
+	conn  *websocket.Conn
+	after uint64
+}
+
+func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
+	var after uint64
+	if v := r.URL.Query().Get("after"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			http.Error(w, "after must be a journal sequence number", http.StatusBadRequest)
+			return
+		}
+		after = n
+	}
+	up := websocket.Upgrader{
+		CheckOrigin:       u.originAllowed,
+		EnableCompression: false,
+		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
+			u.log.Warn("web UI websocket refused", "origin", r.Header.Get("Origin"), "status", status, "err", reason)
+			http.Error(w, reason.Error(), status)
+		},
+	}
+	conn, err := up.Upgrade(w, r, nil)
+	if err != nil {
+		return // the Upgrader answered
+	}
+	c := &client{conn: conn, after: after}
+	ctx, cancel := context.WithCancel(context.Background())
+	u.hub.add(c, cancel)
+	defer func() {
+		cancel()
+		u.hub.remove(c)
+		_ = conn.Close()
+	}()
+	go u.readPump(ctx, cancel, c)
+	go u.pingPump(ctx, cancel, c)
+	if err := u.writePump(ctx, c); err != nil && ctx.Err() == nil {
+		u.log.Info("web UI client dropped", "remote", r.RemoteAddr, "after", c.after, "err", err)
+	}
+}
+
+// writePump sends the page its events as the journal grows. Only this
+// goroutine writes data frames (gorilla allows one writer).
+func (u *UI) writePump(ctx context.Context, c *client) error {
+	j := u.srv.Journal()
+	pause := time.NewTimer(0)
+	defer pause.Stop()
+	for first := true; ; first = false {
+		var evs []fakegraph.Event
+		if first {
+			// The first frame goes out at once, even empty, so the page
+			// knows where the journal stands.
+			evs = j.After(c.after, frameEvents)
+		} else {
+			select { // let a burst gather into one frame
+			case <-pause.C:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			var err error
+			if evs, err = j.Wait(ctx, c.after, frameEvents); err != nil {
+				return err
+			}
+		}
+		trimmed := len(evs) > 0 && evs[0].Seq > c.after+1
+		b, err := u.enc.frameJSON(evs, j.Last(), trimmed)
+		if err != nil {
+			return err
+		}
+		if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
+			return err
+		}
+		if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+			return err // stopped reading, or gone
+		}
+		if len(evs) > 0 {
+			c.after = evs[len(evs)-1].Seq
+		}
+		pause.Reset(frameInterval)
+	}
+}
+
+// readPump reads (and drops) what the page sends, so pongs and the close
+// handshake are seen; a page silent past pongWait is gone.
+func (u *UI) readPump(ctx context.Context, cancel context.CancelFunc, c *client) {
+	defer cancel()
+	c.conn.SetReadLimit(readLimit)
+	extend := func(string) error { return c.conn.SetReadDeadline(time.Now().Add(u.timing.pongWait)) }
+	if extend("") != nil {
+		return
+	}
+	c.conn.SetPongHandler(extend)
+	for ctx.Err() == nil {
+		if _, _, err := c.conn.NextReader(); err != nil {
+			return
+		}
+	}
+}
+
+// pingPump pings the page; WriteControl may run beside the write pump.
+func (u *UI) pingPump(ctx context.Context, cancel context.CancelFunc, c *client) {
+	t := time.NewTicker(u.timing.pingPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""), time.Now().Add(time.Second))
+			return
+		case <-t.C:
+			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(u.timing.writeWait)); err != nil {
+				cancel()
+				return
+			}
+		}
+	}
+}
