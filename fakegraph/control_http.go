@@ -73,7 +73,15 @@ func (s *Server) controlHandler() http.Handler {
 	mux.HandleFunc(ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
 		writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
 	})
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The mux redirects a path it would clean ("/_messemu/v1/.") with
+		// an HTML body: under the prefix every answer is a control one.
+		if _, pattern := mux.Handler(r); pattern == "" {
+			writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // controlEndpoint adapts one route: page, body, call, answer.
