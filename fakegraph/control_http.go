@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -76,7 +77,7 @@ func (s *Server) controlHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The mux redirects a path it would clean ("/_messemu/v1/.") with
 		// an HTML body: under the prefix every answer is a control one.
-		if _, pattern := mux.Handler(r); pattern == "" {
+		if p := r.URL.Path; path.Clean(p) != p && path.Clean(p)+"/" != p {
 			writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
 			return
 		}
