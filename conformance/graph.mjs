@@ -6,7 +6,7 @@
 //
 //   MESSEMU_URL=http://127.0.0.1:8765 node graph.mjs
 //
-// Facts checked: ../../shared/PLATFORM.md sections 1 and 3 to 9. Where a
+// Facts checked: the platform facts of docs/rules.md, sections 1 and 3 to 9. Where a
 // client expects more than the platform promises, the check follows the
 // platform and says so in a comment.
 //

@@ -9,7 +9,7 @@
 //   #   response: <status> <body>
 //
 // and closes with the line `N passed, N failed`, exiting non-zero on any
-// failure. What is right is decided by ../../shared/PLATFORM.md, never by what
+// failure. What is right is decided by the platform facts in docs/rules.md, never by what
 // the emulator happens to answer: a check that fails shows an emulator bug (or
 // an unfinished endpoint), and is not to be weakened to make it pass.
 

@@ -5,7 +5,7 @@
 //
 // Environment: MESSEMU_URL, MESSEMU_PAGE_TOKEN, MESSEMU_PAGE_ID, MESSEMU_PSID
 // (defaults: messemu's built-in page, token and Alice). The facts checked are
-// those of ../../shared/PLATFORM.md (section numbers below).
+// the platform facts of docs/rules.md (section numbers below).
 //
 // What the clients send (read from their sources in node_modules):
 // - messaging-api-messenger 1.1.0: axios, base `${origin}/v6.0/` (its default
