@@ -335,6 +335,26 @@ func hasErrorViolation(vs []validator.Violation) bool {
 	return false
 }
 
+// apiFamily is the family the journal files the call under: the one the
+// handler settled on (a node's kind), else its route's.
+func (c *call) apiFamily() string {
+	if c.api != "" {
+		return c.api
+	}
+	if c.route != nil {
+		return c.route.api
+	}
+	return ""
+}
+
+// pageID is the Page the call acts for ("" before the token is read).
+func (c *call) pageID() string {
+	if c.page != nil {
+		return c.page.ID
+	}
+	return ""
+}
+
 // record journals a Graph API call.
 func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	req := c.requestJSON
@@ -344,17 +364,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	if !accepted {
 		req = c.refusedRecord(req) // body.go
 	}
-	api := ""
-	if c.route != nil {
-		api = c.route.api
-	}
-	if c.api != "" {
-		api = c.api
-	}
-	pageID := ""
-	if c.page != nil {
-		pageID = c.page.ID
-	}
+	api, pageID := c.apiFamily(), c.pageID()
 	ev := s.journal.Append(Event{
 		Time: c.now, Kind: KindRequest, PageID: pageID, PSID: c.psid, API: api,
 		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,

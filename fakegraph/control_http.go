@@ -71,18 +71,21 @@ func (s *Server) controlHandler() http.Handler {
 			writeControl(w, nil, &controlStatus{http.StatusMethodNotAllowed, r.Method + " is not allowed on " + r.URL.Path + " (allowed: " + allow + ")"})
 		})
 	}
-	mux.HandleFunc(ControlPrefix, func(w http.ResponseWriter, r *http.Request) {
-		writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
-	})
+	mux.HandleFunc(ControlPrefix, unknownEndpoint)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The mux redirects a path it would clean ("/_messemu/v1/.") with
 		// an HTML body: under the prefix every answer is a control one.
 		if p := r.URL.Path; path.Clean(p) != p && path.Clean(p)+"/" != p {
-			writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
+			unknownEndpoint(w, r)
 			return
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// unknownEndpoint answers a path under the prefix that no route serves.
+func unknownEndpoint(w http.ResponseWriter, r *http.Request) {
+	writeControl(w, nil, &controlStatus{http.StatusNotFound, "unknown control endpoint " + r.URL.Path + "; see the README's control API section"})
 }
 
 // controlEndpoint adapts one route: page, body, call, answer.

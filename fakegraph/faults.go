@@ -255,18 +255,11 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 	}
 	fs.mu.Unlock()
 	if len(applied) > 0 {
-		api, pageID := "", ""
-		if c.route != nil {
-			api = c.route.api
-		}
-		if c.page != nil {
-			pageID = c.page.ID
-		}
 		d := FaultDetail{Rules: applied, RuleID: id, LatencyMS: float64(delay) / float64(time.Millisecond)}
 		if hit != nil {
 			d.Error = hit.Error
 		}
-		s.journalFault(c.now, pageID, psid, api, d)
+		s.journalFault(c.now, c.pageID(), psid, c.apiFamily(), d)
 	}
 	if delay > 0 {
 		t := time.NewTimer(delay)

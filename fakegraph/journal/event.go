@@ -336,54 +336,37 @@ func (e *Event) DecodeDetail() (any, error) {
 	if len(e.Detail) == 0 {
 		return nil, nil
 	}
-	var v any
 	switch e.Kind {
 	case KindUserAction:
-		v = &UserActionDetail{}
+		return decodeDetail[UserActionDetail](e)
 	case KindReceipt:
-		v = &ReceiptDetail{}
+		return decodeDetail[ReceiptDetail](e)
 	case KindHandover:
-		v = &HandoverDetail{}
+		return decodeDetail[HandoverDetail](e)
 	case KindLabel:
-		v = &LabelDetail{}
+		return decodeDetail[LabelDetail](e)
 	case KindWebhook:
 		if e.API == APIWebhookVerify {
-			v = &VerifyDetail{}
-		} else {
-			v = &WebhookAttemptDetail{}
+			return decodeDetail[VerifyDetail](e)
 		}
+		return decodeDetail[WebhookAttemptDetail](e)
 	case KindFault:
-		v = &FaultDetail{}
+		return decodeDetail[FaultDetail](e)
 	case KindControl:
-		v = &ControlDetail{}
+		return decodeDetail[ControlDetail](e)
 	case KindAlert:
-		v = &AlertDetail{}
-	default:
-		return nil, fmt.Errorf("journal event %d: kind %q has no detail", e.Seq, e.Kind)
+		return decodeDetail[AlertDetail](e)
 	}
-	if err := json.Unmarshal(e.Detail, v); err != nil {
+	return nil, fmt.Errorf("journal event %d: kind %q has no detail", e.Seq, e.Kind)
+}
+
+// decodeDetail reads e's Detail as a T (a value, not a pointer).
+func decodeDetail[T any](e *Event) (any, error) {
+	var d T
+	if err := json.Unmarshal(e.Detail, &d); err != nil {
 		return nil, fmt.Errorf("journal event %d: %s detail: %w", e.Seq, e.Kind, err)
 	}
-	switch d := v.(type) {
-	case *UserActionDetail:
-		return *d, nil
-	case *ReceiptDetail:
-		return *d, nil
-	case *HandoverDetail:
-		return *d, nil
-	case *LabelDetail:
-		return *d, nil
-	case *WebhookAttemptDetail:
-		return *d, nil
-	case *VerifyDetail:
-		return *d, nil
-	case *FaultDetail:
-		return *d, nil
-	case *ControlDetail:
-		return *d, nil
-	default:
-		return *(v.(*AlertDetail)), nil
-	}
+	return d, nil
 }
 
 // Hook returns the webhook event the event fires, if it fires one: user
