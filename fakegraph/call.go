@@ -377,7 +377,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		c.message.Seq = ev.Seq
 		s.mu.Unlock()
 		if api == APISend && ev.MID != "" && ev.PSID != "" {
-			s.journalReceipts(&ev, c.message.Body)
+			s.journalReceipts(&ev, c.message.Body, c.params["message"])
 		}
 	}
 }

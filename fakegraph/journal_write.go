@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -103,35 +104,88 @@ var actionField = map[Action]string{ActionReferral: FieldReferrals, ActionLogIn:
 
 // journalReceipts journals the echo and the delivery of an accepted send
 // (PLATFORM.md §2.8, §10): platform facts, whatever the webhook, while
-// automatic receipts are on.
+// automatic receipts are on. body is the message as stored, msg as the
+// request decoded it.
 // The thread is as the send left it: its state is the request's.
-func (s *Server) journalReceipts(req *Event, body json.RawMessage) {
+func (s *Server) journalReceipts(req *Event, body json.RawMessage, msg any) {
 	if !s.receipts.Load() || body == nil {
 		return
 	}
-	echo := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
-		Message: echoMessage(req.MID, s.opts.appID, body)}
-	s.journalReceipt(req, FieldMessageEchoes, echo)
-	del := userEvent(req.PageID, req.PSID, req.Time)
-	del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(req.Time)}
-	s.journalReceipt(req, FieldDeliveries, del)
+	s.journalReceipt(req, FieldMessageEchoes, s.echoItem(req, body, msg))
+	s.journalReceipt(req, FieldDeliveries, deliveryItem(req))
 }
 
-// journalReceipt journals one receipt of the send req. It happens with
-// the send, so it carries the send's thread state; its Detail is written
-// around the item's JSON rather than marshalled twice.
-func (s *Server) journalReceipt(req *Event, field string, ev *MessagingEvent) {
-	st := req.Thread
-	h, err := s.hookOf(field, ev, st)
-	if err != nil {
-		s.log.Error("receipt", "field", field, "err", err)
+// echoItem is the message_echoes item of the send req. A message without
+// attachments (most sends) is written directly, as json.Marshal would
+// write the MessagingEvent (receipts_test.go holds the two together).
+func (s *Server) echoItem(req *Event, body json.RawMessage, msg any) []byte {
+	m, _ := msg.(map[string]any)
+	text, textOK := m["text"].(string)
+	meta, metaOK := m["metadata"].(string)
+	if m == nil || (!textOK && m["text"] != nil) || (!metaOK && m["metadata"] != nil) ||
+		req.PageID == "" || req.PSID == "" || bytes.Contains(body, []byte(`"attachment`)) {
+		ev := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
+			Message: echoMessage(req.MID, s.opts.appID, body)}
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			s.log.Error("receipt", "field", FieldMessageEchoes, "err", err)
+			return nil
+		}
+		return raw
+	}
+	b := make([]byte, 0, 160+len(text)+len(meta))
+	b = appendParties(b, req.PageID, req.PSID, req.Time)
+	b = appendJSONString(append(b, `,"message":{"mid":`...), req.MID)
+	b = append(b, `,"is_echo":true`...)
+	if id := appIDNumber(s.opts.appID); id != 0 {
+		b = strconv.AppendInt(append(b, `,"app_id":`...), id, 10)
+	}
+	if meta != "" {
+		b = appendJSONString(append(b, `,"metadata":`...), meta)
+	}
+	if text != "" {
+		b = appendJSONString(append(b, `,"text":`...), text)
+	}
+	return append(b, "}}"...)
+}
+
+// deliveryItem is the message_deliveries item of the send req, written as
+// json.Marshal would write the MessagingEvent.
+func deliveryItem(req *Event) []byte {
+	if req.PageID == "" || req.PSID == "" {
+		del := userEvent(req.PageID, req.PSID, req.Time)
+		del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(req.Time)}
+		raw, _ := json.Marshal(del) // plain strings and numbers always marshal
+		return raw
+	}
+	b := make([]byte, 0, 160)
+	b = appendParties(b, req.PSID, req.PageID, req.Time)
+	b = appendJSONString(append(b, `,"delivery":{"mids":[`...), req.MID)
+	b = strconv.AppendInt(append(b, `],"watermark":`...), millis(req.Time), 10)
+	return append(b, "}}"...)
+}
+
+// appendParties opens a messaging item: its sender, recipient and time.
+func appendParties(b []byte, sender, recipient string, t time.Time) []byte {
+	b = appendJSONString(append(b, `{"sender":{"id":`...), sender)
+	b = appendJSONString(append(b, `},"recipient":{"id":`...), recipient)
+	return strconv.AppendInt(append(b, `},"timestamp":`...), millis(t), 10)
+}
+
+// journalReceipt journals one receipt of the send req, item being its
+// webhook item. It happens with the send, so it carries the send's thread
+// state; its Detail is written around the item rather than marshalled.
+func (s *Server) journalReceipt(req *Event, field string, item []byte) {
+	if item == nil {
 		return
 	}
-	d := make([]byte, 0, len(h.Event)+len(field)+64)
+	st := req.Thread
+	standby := st != nil && st.Standby // receipts are messaging items (hookOf)
+	d := make([]byte, 0, len(item)+len(field)+64)
 	d = strconv.AppendUint(append(d, `{"request_seq":`...), req.Seq, 10)
 	d = append(append(append(d, `,"field":"`...), field...), `","event":`...)
-	d = append(d, h.Event...)
-	if h.Standby {
+	d = append(d, item...)
+	if standby {
 		d = append(d, `,"standby":true`...)
 	}
 	d = append(d, '}')

@@ -1,0 +1,46 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The echo and delivery items of a send are written by hand on the hot
+// path; they must be byte for byte what json.Marshal writes for the same
+// MessagingEvent, which is what the webhook golden files pin.
+func TestReceiptItemsMatchMarshal(t *testing.T) {
+	s := New()
+	at := time.Date(2026, 12, 6, 3, 4, 5, 678_000_000, time.UTC)
+	req := &Event{PageID: DefaultPageID, PSID: "5275811702471834", MID: "m_AbC-12_x", Time: at}
+	messages := []string{
+		`{"text":"hello"}`,
+		`{"text":"héllo wörld 👋"}`,
+		`{"text":"<b>\"quoted\" & \\ back</b>\nline\ttab"}`,
+		`{"text":"sep\u2028line\u2029"}`,
+		`{"text":"hi","metadata":"from <bot>"}`,
+		`{"metadata":"only metadata","text":""}`,
+		`{"text":"hi","quick_replies":[{"content_type":"text","title":"A","payload":"A"}]}`,
+		`{"text":null}`,
+		`{"text":12}`,
+		`{"attachment":{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true}}}`,
+	}
+	for _, raw := range messages {
+		var msg any
+		require.NoError(t, json.Unmarshal([]byte(raw), &msg), raw)
+		body, err := json.Marshal(msg) // the message as send() stores it
+		require.NoError(t, err)
+		want, err := json.Marshal(&MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID},
+			Timestamp: millis(at), Message: echoMessage(req.MID, s.opts.appID, body)})
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(s.echoItem(req, body, msg)), raw)
+	}
+
+	del := userEvent(req.PageID, req.PSID, at)
+	del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(at)}
+	want, err := json.Marshal(del)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(deliveryItem(req)))
+}
