@@ -110,7 +110,7 @@ func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *Web
 	}
 	m := &Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
 	s.followRetentionLocked() // store_retention.go
-	p.addMessage(m)
+	s.storeMessageLocked(p, m)
 	touch(u, now, true)
 	return m, nil
 }

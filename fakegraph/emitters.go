@@ -91,26 +91,23 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 }
 
 // otnRequestPayload is the payload of the bot's newest one-time
-// notification request to psid.
+// notification request to psid (kept by the retention however old).
 func (p *pageState) otnRequestPayload(psid string) string {
-	th := p.threads[psid]
-	for i := len(th) - 1; i >= 0; i-- {
-		if !th[i].FromPage {
-			continue
-		}
-		var m struct {
-			Attachment struct {
-				Payload struct {
-					TemplateType string `json:"template_type"`
-					Payload      any    `json:"payload"`
-				} `json:"payload"`
-			} `json:"attachment"`
-		}
-		if json.Unmarshal(th[i].Body, &m) == nil && m.Attachment.Payload.TemplateType == otnOptinType {
-			return textOf(m.Attachment.Payload.Payload)
-		}
+	m := p.lastOTN[psid]
+	if m == nil {
+		return ""
 	}
-	return ""
+	var req struct {
+		Attachment struct {
+			Payload struct {
+				Payload any `json:"payload"`
+			} `json:"payload"`
+		} `json:"attachment"`
+	}
+	if json.Unmarshal(m.Body, &req) != nil {
+		return ""
+	}
+	return textOf(req.Attachment.Payload.Payload)
 }
 
 // referralRef is the alphabet of an m.me ref (PLATFORM.md §10).

@@ -126,7 +126,7 @@ func (s *Server) send(c *call) (any, error) {
 	m.PersonaID = c.str("persona_id")
 	if psid != "" {
 		s.claimIdleThread(p, psid, c.now) // handover.go
-		p.addMessage(m)
+		s.storeMessageLocked(p, m)
 	}
 	c.mid, c.message = m.MID, m
 	if n := receiptOrderNumber(c.params["message"]); n != "" {

@@ -68,6 +68,10 @@ type Server struct {
 	// storeFirst is the journal's oldest event when the store last
 	// followed its trimming (store_retention.go).
 	storeFirst uint64
+	// stored holds the stored messages from storedHead on, in the order
+	// they came, for the retention to let go (store_retention.go).
+	stored     []*Message
+	storedHead int
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server
@@ -117,6 +121,7 @@ func (s *Server) resetState() {
 	defer s.mu.Unlock()
 	s.pages = map[string]*pageState{}
 	s.tokens = map[string]*tokenInfo{}
+	s.stored, s.storedHead = nil, 0
 	for _, p := range s.opts.pages {
 		s.pages[p.ID] = newPageState(p)
 		s.tokens[p.Token] = &tokenInfo{pageID: p.ID}

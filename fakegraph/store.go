@@ -66,18 +66,22 @@ type pageState struct {
 	users      map[string]*User
 	threads    map[string][]*Message // by PSID, oldest first
 	mids       map[string]*Message
-	userRefs   map[string]bool
-	otn        map[string]*otnToken
-	linking    map[string]string  // account_linking_token → PSID, linking.go
-	products   map[string]Product // products.go
-	domains    []string
-	orders     map[string]bool
-	reactions  map[string]string    // mid → the user's reaction (emoji), actions.go
-	edits      map[string]int       // mid → edits made by the user, actions.go
-	referrals  map[string]*Referral // PSID → a referral waiting for Get Started, emitters.go
-	profile    *profileState        // profile.go
-	personas   *personaStore        // personas.go
-	labels     *labelStore          // labels.go
+	// lastFromPage and lastOTN are each thread's newest message from the
+	// Page and newest one-time notification request (store_retention.go).
+	lastFromPage map[string]*Message
+	lastOTN      map[string]*Message
+	userRefs     map[string]bool
+	otn          map[string]*otnToken
+	linking      map[string]string  // account_linking_token → PSID, linking.go
+	products     map[string]Product // products.go
+	domains      []string
+	orders       map[string]bool
+	reactions    map[string]string    // mid → the user's reaction (emoji), actions.go
+	edits        map[string]int       // mid → edits made by the user, actions.go
+	referrals    map[string]*Referral // PSID → a referral waiting for Get Started, emitters.go
+	profile      *profileState        // profile.go
+	personas     *personaStore        // personas.go
+	labels       *labelStore          // labels.go
 
 	attachments  map[string]*Attachment // attachments.go
 	handover     *handoverState         // handover.go
@@ -98,17 +102,20 @@ func newPageState(p Page) *pageState {
 		users:      map[string]*User{},
 		threads:    map[string][]*Message{},
 		mids:       map[string]*Message{},
-		userRefs:   map[string]bool{},
-		otn:        map[string]*otnToken{},
-		linking:    map[string]string{},
-		products:   map[string]Product{},
-		orders:     map[string]bool{},
-		reactions:  map[string]string{},
-		edits:      map[string]int{},
-		referrals:  map[string]*Referral{},
-		profile:    newProfileState(),
-		personas:   newPersonaStore(),
-		labels:     newLabelStore(),
+
+		lastFromPage: map[string]*Message{},
+		lastOTN:      map[string]*Message{},
+		userRefs:     map[string]bool{},
+		otn:          map[string]*otnToken{},
+		linking:      map[string]string{},
+		products:     map[string]Product{},
+		orders:       map[string]bool{},
+		reactions:    map[string]string{},
+		edits:        map[string]int{},
+		referrals:    map[string]*Referral{},
+		profile:      newProfileState(),
+		personas:     newPersonaStore(),
+		labels:       newLabelStore(),
 
 		attachments: map[string]*Attachment{},
 		handover:    newHandoverState(),
@@ -134,6 +141,12 @@ func (p *pageState) sortedUsers() []User {
 func (p *pageState) addMessage(m *Message) {
 	p.threads[m.PSID] = append(p.threads[m.PSID], m)
 	p.mids[m.MID] = m
+	if m.FromPage {
+		p.lastFromPage[m.PSID] = m
+		if isOTNRequest(m.Body) {
+			p.lastOTN[m.PSID] = m
+		}
+	}
 	p.handover.noteMessage(m) // handover.go: the owner's tenure
 }
 

@@ -13,55 +13,90 @@ import (
 // notification request (a user's opt-in answers it). Window times, tokens,
 // handover state and labels live outside the messages and stay. s.mu must
 // be held for writing.
+//
+// The stored messages are queued in the order they came, so following
+// the journal costs the messages it lets go, not a walk over every thread
+// (a send used to pay for the whole store).
 func (s *Server) followRetentionLocked() {
 	first := s.journal.First()
 	if first <= s.storeFirst {
 		return
 	}
 	s.storeFirst = first
-	for _, p := range s.pages {
-		for psid, th := range p.threads {
-			if next := p.trimThread(th, first); len(next) != len(th) {
-				p.threads[psid] = next
-			}
+	var lastPage *pageState
+	lastPSID := ""
+	for s.storedHead < len(s.stored) {
+		m := s.stored[s.storedHead]
+		if m.Seq == 0 && len(s.stored)-s.storedHead < maxUnjournalled {
+			break // not journalled yet: new, and what follows is newer
 		}
+		if m.Seq >= first {
+			break
+		}
+		s.stored[s.storedHead] = nil
+		s.storedHead++
+		p := s.pages[m.PageID]
+		if p == nil || (p == lastPage && m.PSID == lastPSID) {
+			continue
+		}
+		lastPage, lastPSID = p, m.PSID
+		p.trimThread(m.PSID, first)
+	}
+	if s.storedHead > len(s.stored)/2 && s.storedHead > 1024 {
+		s.stored = append(s.stored[:0], s.stored[s.storedHead:]...)
+		s.storedHead = 0
 	}
 }
 
-// trimThread returns th without the messages journalled before first,
-// keeping those the rules need. A message not journalled yet (Seq 0) is
-// new and stays.
-func (p *pageState) trimThread(th []*Message, first uint64) []*Message {
+// maxUnjournalled: a message whose journal event never came (its event
+// failed to encode) stops the queue only while it is among the newest.
+const maxUnjournalled = 4096
+
+// storeMessageLocked stores m in its thread and queues it for the
+// retention. s.mu must be held for writing.
+func (s *Server) storeMessageLocked(p *pageState, m *Message) {
+	p.addMessage(m)
+	s.stored = append(s.stored, m)
+}
+
+// trimThread lets psid's messages journalled before first go, keeping
+// those the rules need, in place: the cost is the messages let go.
+// A message not journalled yet (Seq 0) is new and stays.
+func (p *pageState) trimThread(psid string, first uint64) {
+	th := p.threads[psid]
 	cut := 0
 	for cut < len(th) && th[cut].Seq != 0 && th[cut].Seq < first {
 		cut++
 	}
 	if cut == 0 {
-		return th
+		return
 	}
-	lastPage, otn := -1, -1
-	for i := len(th) - 1; i >= 0 && (lastPage < 0 || otn < 0); i-- {
-		if !th[i].FromPage {
-			continue
-		}
-		if lastPage < 0 {
-			lastPage = i
-		}
-		if otn < 0 && isOTNRequest(th[i].Body) {
-			otn = i
+	// The bot's last message and all after it stay; so does its newest
+	// one-time notification request.
+	keepFrom := cut
+	if last := p.lastFromPage[psid]; last != nil && last.Seq != 0 && last.Seq < first {
+		for i := cut - 1; i >= 0; i-- {
+			if th[i] == last {
+				keepFrom = i
+				break
+			}
 		}
 	}
-	out := make([]*Message, 0, len(th)-cut+2)
-	for i, m := range th[:cut] {
-		if i == otn || i >= lastPage && lastPage >= 0 {
-			out = append(out, m)
+	otn := p.lastOTN[psid]
+	w := cut // the kept ones move to the end of th[:cut], in order
+	for i := cut - 1; i >= 0; i-- {
+		m := th[i]
+		if i >= keepFrom || m == otn {
+			w--
+			th[w] = m
 			continue
 		}
 		delete(p.mids, m.MID)
 		delete(p.reactions, m.MID)
 		delete(p.edits, m.MID)
 	}
-	return append(out, th[cut:]...)
+	clear(th[:w]) // the array's head no longer holds them
+	p.threads[psid] = th[w:]
 }
 
 // isOTNRequest reports a one-time notification request template.

@@ -2,6 +2,8 @@ package fakegraph
 
 import (
 	"errors"
+	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +127,65 @@ func sendOK(t *testing.T, s *Server, body string) {
 	t.Helper()
 	code, _, answer := do(t, s, "POST", "/v26.0/me/messages?access_token="+DefaultPageToken, "application/json", body)
 	require.Equal(t, 200, code, "answer %v", answer)
+}
+
+// TestRetentionKeepsTheNewestOTNRequest: the bot's newest one-time
+// notification request outlives the retention with its last message, and
+// the user's opt-in still answers it; the messages between them go.
+func TestRetentionKeepsTheNewestOTNRequest(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 20}))
+	for _, psid := range []string{alice, bob} {
+		_, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: "hi"})
+		require.NoError(t, err)
+	}
+	otn := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"one_time_notif_req","title":"Tell me when it is back","payload":"BACK_IN_STOCK"}}}}`
+	sendOK(t, s, otn)
+	for range 30 {
+		sendOK(t, s, textSend) // to alice, after the request
+	}
+	for range 100 {
+		sendOK(t, s, strings.ReplaceAll(textSend, alice, bob))
+	}
+	th, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	require.Len(t, th, 2, "the request and the bot's last message stay, nothing between")
+	assert.Contains(t, string(th[0].Body), "one_time_notif_req")
+	assert.Contains(t, string(th[1].Body), `"text"`)
+	in, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInOneTimeNotification})
+	require.NoError(t, err)
+	assert.Equal(t, "BACK_IN_STOCK", in.Payload)
+}
+
+// BenchmarkSendTextRetained: a text send to a thread whose store is full
+// (the retention lets one old send go for each new one) costs what a send
+// to a young store costs; the store used to walk the whole thread.
+func BenchmarkSendTextRetained(b *testing.B) {
+	for _, kept := range []int{0, 100_000} {
+		b.Run(fmt.Sprintf("kept=%d", kept), func(b *testing.B) {
+			s := New(WithRetention(Retention{Events: 3*kept + 30}))
+			if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+				b.Fatal(err)
+			}
+			h := s.Handler()
+			target := "/v26.0/me/messages?access_token=" + DefaultPageToken
+			send := func() {
+				req := httptest.NewRequest("POST", target, strings.NewReader(textSend))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("status %d: %s", rec.Code, rec.Body)
+				}
+			}
+			for range kept + 100 { // fill, and past the bound
+				send()
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				send()
+			}
+		})
+	}
 }
