@@ -116,11 +116,12 @@ func countNewConversations(p *pageState, from, to time.Time) int {
 	return n
 }
 
-// countBlocked: people who blocked the Page in [from, to) and still do.
+// countBlocked: people in conversation with the Page who blocked it in
+// [from, to) and still do.
 func countBlocked(p *pageState, from, to time.Time) int {
 	n := 0
 	for _, u := range p.users {
-		if u.Blocked && !u.blockedAt.IsZero() && !u.blockedAt.Before(from) && u.blockedAt.Before(to) {
+		if u.Blocked && began(u, to) && !u.blockedAt.IsZero() && !u.blockedAt.Before(from) && u.blockedAt.Before(to) {
 			n++
 		}
 	}

@@ -84,6 +84,9 @@ func TestInsightsCountConversations(t *testing.T) {
 	s.Advance(10 * time.Hour)
 	st, body := controlDo(t, s, "PATCH", "users/"+psidBob, `{"blocked":true}`)
 	require.Equal(t, 200, st, "%v", body)
+	// A user who never wrote and blocks the Page ends no conversation.
+	st, body = controlDo(t, s, "POST", "users", `{"name":"Eve Never","blocked":true}`)
+	require.Equal(t, 200, st, "%v", body)
 	s.Advance(15 * time.Hour) // 3 September, 01:00
 
 	all := "metric=" + metricConnections + "," + metricNew + "," + metricBlocked
