@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -189,4 +190,45 @@ func TestInsightsErrors(t *testing.T) {
 	// The app access token has no Page to count.
 	res := apiDo(t, s, httptest.NewRequest("GET", "/me/insights?metric="+metricNew+"&access_token="+url.QueryEscape(testAppToken), nil))
 	wantGraphError(t, res.status, res.body, unsupportedBody("get", "me"))
+}
+
+// FuzzInsightsAndIDMatchingQueries throws arbitrary queries at the insights
+// and ID matching edges: every answer is a 200 or a Graph error, and no
+// handler panics.
+func FuzzInsightsAndIDMatchingQueries(f *testing.F) {
+	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	for _, seed := range []struct{ path, query string }{
+		{"/me/insights", "metric=" + metricConnections + "," + metricNew + "&since=0&until=2026-09-03"},
+		{"/me/insights/" + metricBlocked, "period=total_over_range&since=2026-09-01&until=1788000000"},
+		{"/me/insights", "metric[0]=" + metricReported + "&metric[1]=" + metricNew + "&period=day"},
+		{"/" + alice + "/ids_for_pages", "appsecret_proof=" + proof + "&limit=1&after=aWRzX2Zvcl9wYWdlczo1Mjc1ODExNzAyNDcxODM0OjE"},
+		{"/" + alice + "/ids_for_apps", "appsecret_proof=" + proof + "&app=1&before=x"},
+	} {
+		f.Add(seed.path, seed.query)
+	}
+	s := New(WithIDSeed(3), WithJournalLimit(1000))
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, path, query string) {
+		if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/_messemu") || strings.Contains(query, "access_token") {
+			return
+		}
+		before := s.Journal().Last()
+		req := httptest.NewRequest("GET", "http://graph.test/", nil)
+		req.URL.Path, req.URL.RawPath = path, ""
+		req.URL.RawQuery = query + "&access_token=" + DefaultPageToken
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 && rec.Code != 400 {
+			t.Fatalf("status %d for %q %q", rec.Code, path, query)
+		}
+		for _, e := range s.Journal().After(before, 0) {
+			for _, v := range e.Violations {
+				if strings.HasPrefix(v.Detail, "internal error") {
+					t.Fatalf("a handler panicked: %s for %q %q", v.Detail, path, query)
+				}
+			}
+		}
+	})
 }
