@@ -19,8 +19,12 @@ func userEvent(pageID, psid string, now time.Time) *MessagingEvent {
 }
 
 // touch opens or refreshes the messaging window (PLATFORM.md §2.2); a
-// message also counts for the 7-day tags.
+// message also counts for the 7-day tags. The first touch begins the
+// conversation (insights.go).
 func touch(u *User, now time.Time, message bool) {
+	if u.FirstInteraction.IsZero() {
+		u.FirstInteraction = now
+	}
 	u.LastInteraction = now
 	if message {
 		u.LastMessage = now

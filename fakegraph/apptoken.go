@@ -20,7 +20,8 @@ func (s *Server) appToken() string {
 }
 
 // appTokenRoutes are the route patterns an app access token may call.
-var appTokenRoutes = map[string]bool{"{id}/subscriptions": true, "debug_token": true}
+var appTokenRoutes = map[string]bool{"{id}/subscriptions": true, "debug_token": true,
+	"{id}/ids_for_pages": true, "{id}/ids_for_apps": true} // idmatching.go
 
 // authenticateApp accepts the app access token; appsecret_proof, when
 // given, must match it as for any token.

@@ -64,8 +64,10 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 			out.UserRef = "ref_" + s.ids.Number(16)
 		}
 		p.userRefs[out.UserRef] = true
-		touch(u, now, false) // the checkbox plugin opens the window too (PLATFORM.md §2.2)
-		ev.Sender = nil      // no sender for the checkbox (PLATFORM.md §10)
+		// The checkbox plugin opens the window too (PLATFORM.md §2.2), but
+		// begins no conversation: the person has not written (insights.go).
+		u.LastInteraction = now
+		ev.Sender = nil // no sender for the checkbox (PLATFORM.md §10)
 	case OptInOneTimeNotification:
 		payload := in.Payload
 		if payload == "" {

@@ -22,6 +22,10 @@ func TestGraphAnswersFitTheSpec(t *testing.T) {
 	userWrites(t, s, alice)
 	app := url.QueryEscape(testAppToken)
 	tok := "access_token=" + DefaultPageToken
+	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	if _, err := s.UpdateUser(DefaultPageID, alice, map[string]json.RawMessage{"asid": json.RawMessage(`"10152368852405295"`)}); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		schema, method, target, body string
 	}{
@@ -37,6 +41,10 @@ func TestGraphAnswersFitTheSpec(t *testing.T) {
 		{"ControlThreadControl", "GET", "/_messemu/v1/handover/threads/" + alice, ""},
 		{"ThreadOwnerAnswer", "GET", "/me/thread_owner?recipient=" + alice + "&" + tok, ""},
 		{"GraphError", "POST", "/me/take_thread_control?" + tok, `{}`},
+		{"Insights", "GET", "/me/insights/?metric=page_messages_total_messaging_connections,page_messages_new_conversations_unique&" + tok, ""},
+		{"Insights", "GET", "/" + DefaultPageID + "/insights/page_messages_blocked_conversations_unique?period=total_over_range&" + tok, ""},
+		{"IdsForPages", "GET", "/" + alice + "/ids_for_pages?appsecret_proof=" + proof + "&" + tok, ""},
+		{"IdsForApps", "GET", "/" + alice + "/ids_for_apps?appsecret_proof=" + proof + "&" + tok, ""},
 	}
 	for _, tc := range cases {
 		if !schemas.Has(tc.schema) {

@@ -85,6 +85,8 @@ const (
 	APIDebugToken     = journal.APIDebugToken
 	APIFeatureReview  = journal.APIFeatureReview
 	APIAccountLinking = journal.APIAccountLinking
+	APIIDMatching     = journal.APIIDMatching
+	APIInsights       = journal.APIInsights
 	APINotEmulated    = journal.APINotEmulated
 	APIWebhookVerify  = journal.APIWebhookVerify
 )

@@ -131,14 +131,6 @@ func (c *call) paginate(items []pagedItem, cc cursorCodec) (Paged, error) {
 // pageURL is the absolute URL of a neighbouring page: this call's path
 // with the version, token, limit, cursor and fields.
 func (c *call) pageURL(limit int, dir, cursor string) string {
-	scheme := "http"
-	if c.r.TLS != nil {
-		scheme = "https"
-	}
-	host := c.r.Host
-	if host == "" {
-		host = "127.0.0.1"
-	}
 	q := url.Values{}
 	q.Set("access_token", c.token)
 	if proof := c.str("appsecret_proof"); proof != "" {
@@ -154,6 +146,20 @@ func (c *call) pageURL(limit int, dir, cursor string) string {
 	}
 	q.Set("limit", strconv.Itoa(limit))
 	q.Set(dir, cursor)
+	return c.selfURL(q)
+}
+
+// selfURL is the absolute URL of this call's path, with the version, and
+// query q.
+func (c *call) selfURL(q url.Values) string {
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	host := c.r.Host
+	if host == "" {
+		host = "127.0.0.1"
+	}
 	return scheme + "://" + host + "/" + c.version + "/" + strings.Join(c.segs, "/") + "?" + q.Encode()
 }
 

@@ -32,7 +32,9 @@ func (s *Server) allRoutes() []route {
 		s.batchRoutes(),        // batch.go: POST / (batch requests)
 		s.subscriptionRoutes(), // subscriptions.go: subscribed_apps, /{app-id}/subscriptions, debug_token, messaging_feature_review
 		s.linkingRoutes(),      // linking.go: POST /{page}/unlink_accounts
-		s.unmodelledRoutes(),   // unmodelled.go: real endpoints answered "not emulated" (insights, ids_for_*, retired APIs)
+		s.idMatchingRoutes(),   // idmatching.go: GET /{id}/ids_for_pages, /{id}/ids_for_apps
+		s.insightsRoutes(),     // insights.go: GET /{page}/insights, /{page}/insights/{metric}
+		s.unmodelledRoutes(),   // unmodelled.go: real endpoints answered "not emulated" (retired APIs)
 	}
 	var all []route
 	for _, g := range groups {

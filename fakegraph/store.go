@@ -42,6 +42,19 @@ type User struct {
 	// is the user's last message (7-day tags). Zero: never.
 	LastInteraction time.Time `json:"last_interaction,omitzero"`
 	LastMessage     time.Time `json:"last_message,omitzero"`
+	// FirstInteraction began the conversation: the user's first message
+	// or tap (Messaging Insights, insights.go). Zero: never.
+	FirstInteraction time.Time `json:"first_interaction,omitzero"`
+	// Person names the person behind the test user: test users of
+	// different Pages with the same Person are one person to ID matching
+	// (ids_for_pages, idmatching.go). Empty: a person of their own.
+	Person string `json:"person,omitempty"`
+	// ASID is the person's app-scoped ID, as if they had logged in to the
+	// bot's app with Facebook Login; empty: they never did, and
+	// ids_for_apps answers no IDs.
+	ASID string `json:"asid,omitempty"`
+	// blockedAt is when Blocked was last turned on (insights.go).
+	blockedAt time.Time
 }
 
 // Message is one message of a thread, from the Page or from the user.

@@ -144,11 +144,22 @@ func (s *Server) unsubscribePage(c *call) (any, error) {
 
 // SubscribedApp is one entry of GET /{page}/subscribed_apps.
 type SubscribedApp struct {
-	Category         string   `json:"category"`
-	Link             string   `json:"link"`
-	Name             string   `json:"name"`
-	ID               string   `json:"id"`
+	AppSummary
 	SubscribedFields []string `json:"subscribed_fields"`
+}
+
+// AppSummary is the bot's app as Graph shows it inside other answers
+// (subscribed_apps, ids_for_apps).
+type AppSummary struct {
+	Category string `json:"category"`
+	Link     string `json:"link"`
+	Name     string `json:"name"`
+	ID       string `json:"id"`
+}
+
+// appSummary is the bot's app.
+func (s *Server) appSummary() AppSummary {
+	return AppSummary{Category: "Business", Link: "https://messemu.example/", Name: appDisplayName, ID: s.opts.appID}
 }
 
 func (s *Server) getSubscribedApps(c *call) (any, error) {
@@ -157,8 +168,7 @@ func (s *Server) getSubscribedApps(c *call) (any, error) {
 	s.mu.RUnlock()
 	data := []SubscribedApp{}
 	if sub.active {
-		data = append(data, SubscribedApp{Category: "Business", Link: "https://messemu.example/", Name: appDisplayName,
-			ID: s.opts.appID, SubscribedFields: sub.fields})
+		data = append(data, SubscribedApp{AppSummary: s.appSummary(), SubscribedFields: sub.fields})
 	}
 	return map[string]any{"data": data}, nil
 }

@@ -24,10 +24,6 @@ var unmodelled = []struct {
 	methods []methodOp
 	feature string
 }{
-	{"{id}/insights", []methodOp{{"GET", "getInsights"}}, "The Messaging Insights API (insights)"},
-	{"{id}/insights/{id}", []methodOp{{"GET", "getInsightsMetric"}}, "The Messaging Insights API (insights)"},
-	{"{id}/ids_for_pages", []methodOp{{"GET", "getIdsForPages"}}, "ID matching across Pages (ids_for_pages)"},
-	{"{id}/ids_for_apps", []methodOp{{"GET", "getIdsForApps"}}, "ID matching across apps (ids_for_apps)"},
 	{"{page}/message_creatives", []methodOp{{"POST", "createMessageCreative"}}, "The Broadcast API (message_creatives, retired on the platform)"},
 	{"{page}/broadcast_messages", []methodOp{{"POST", "sendBroadcast"}}, "The Broadcast API (broadcast_messages, retired on the platform)"},
 	{"{page}/messenger_codes", []methodOp{{"POST", "createMessengerCode"}}, "Messenger Codes (messenger_codes, retired on the platform)"},

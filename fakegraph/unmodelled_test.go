@@ -1,29 +1,15 @@
 package fakegraph
 
-import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"testing"
-)
+import "testing"
 
 // TestUnmodelledEndpoints: real endpoints messemu does not model answer
 // "(#100) … is not emulated by messemu", never 2500 (PLATFORM.md D28).
 // Each request is shaped as the client that sends it does.
 func TestUnmodelledEndpoints(t *testing.T) {
 	t.Parallel()
-	m := hmac.New(sha256.New, []byte(DefaultAppSecret))
-	m.Write([]byte(DefaultPageToken))
-	proof := hex.EncodeToString(m.Sum(nil))
 	cases := []struct {
 		name, method, path, body, want string
 	}{
-		// messaging-api-messenger getInsights: note the slash before the query.
-		{"insights", "GET", "/v26.0/me/insights/?metric=page_messages_total_messaging_connections", "", "(#100) The Messaging Insights API (insights) is not emulated by messemu"},
-		{"insights by metric", "GET", "/" + DefaultPageID + "/insights/page_messages_new_conversations_unique", "", "(#100) The Messaging Insights API (insights) is not emulated by messemu"},
-		// messaging-api-messenger getIdsForPages / getIdsForApps.
-		{"ids_for_pages", "GET", "/" + alice + "/ids_for_pages?appsecret_proof=" + proof, "", "(#100) ID matching across Pages (ids_for_pages) is not emulated by messemu"},
-		{"ids_for_apps", "GET", "/" + alice + "/ids_for_apps?appsecret_proof=" + proof, "", "(#100) ID matching across apps (ids_for_apps) is not emulated by messemu"},
 		{"message_creatives", "POST", "/me/message_creatives", `{"messages":[{"text":"hi"}]}`, "(#100) The Broadcast API (message_creatives, retired on the platform) is not emulated by messemu"},
 		{"broadcast_messages", "POST", "/me/broadcast_messages", `{"message_creative_id":"123","notification_type":"REGULAR","messaging_type":"MESSAGE_TAG","tag":"NON_PROMOTIONAL_SUBSCRIPTION"}`, "(#100) The Broadcast API (broadcast_messages, retired on the platform) is not emulated by messemu"},
 		{"messenger_codes", "POST", "/me/messenger_codes", `{"type":"standard","image_size":1000}`, "(#100) Messenger Codes (messenger_codes, retired on the platform) is not emulated by messemu"},

@@ -88,7 +88,13 @@ func (s *Server) addUser(u User) (User, error) {
 	} else if p.users[u.PSID] != nil {
 		return User{}, invalid("PSID " + u.PSID + " is taken")
 	}
-	u.LastInteraction, u.LastMessage = time.Time{}, time.Time{}
+	u.LastInteraction, u.LastMessage, u.FirstInteraction = time.Time{}, time.Time{}, time.Time{}
+	if u.Blocked {
+		u.blockedAt = s.clock.Now()
+	}
+	if err := s.checkPerson(u); err != nil {
+		return User{}, err
+	}
 	fillUser(&u)
 	p.users[u.PSID] = &u
 	return u, nil
@@ -99,6 +105,9 @@ var userFields = func() map[string]bool {
 	m := map[string]bool{}
 	t := reflect.TypeFor[User]()
 	for i := range t.NumField() {
+		if !t.Field(i).IsExported() {
+			continue
+		}
 		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
 		m[name] = true
 	}
@@ -123,7 +132,7 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 	if err != nil {
 		return User{}, err
 	}
-	for _, k := range []string{"psid", "page_id", "last_interaction", "last_message"} {
+	for _, k := range []string{"psid", "page_id", "last_interaction", "last_message", "first_interaction"} {
 		if _, ok := patch[k]; ok {
 			return User{}, invalid(k + " cannot be changed")
 		}
@@ -148,6 +157,12 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 		if _, l := patch["last_name"]; l {
 			next.Name = ""
 		}
+	}
+	if next.Blocked && !u.Blocked {
+		next.blockedAt = s.clock.Now()
+	}
+	if err := s.checkPerson(next); err != nil {
+		return User{}, err
 	}
 	fillUser(&next)
 	*u = next

@@ -1,8 +1,6 @@
 package testkit_test
 
 import (
-	"encoding/json"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
@@ -27,18 +25,8 @@ func TestLogInAndProducts(t *testing.T) {
 	}
 	start := alice.TapsLogIn()
 	q := url.Values{"fields": {"recipient"}, "account_linking_token": {start.AccountLinkingToken}, "access_token": {emu.PageToken()}}
-	resp, err := emu.Client().Get(emu.URL() + "/v2.6/me?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got map[string]string
-	if err := json.Unmarshal(b, &got); err != nil || got["recipient"] != alice.PSID() || got["id"] != emu.PageID() {
-		t.Fatalf("PSID lookup: %s (%v)", b, err)
+	if got := getJSON(t, emu, "/v2.6/me?"+q.Encode()); got["recipient"] != alice.PSID() || got["id"] != emu.PageID() {
+		t.Fatalf("PSID lookup: %v", got)
 	}
 	alice.LinksAccount("user-42")
 	if conv := alice.Conversation().String(); !strings.Contains(conv, "Alice: [taps Log In]") {

@@ -70,6 +70,14 @@ func Phone(number string) UserOption { return func(u *fakegraph.User) { u.Phone 
 // PSID gives the user a chosen PSID (16 digits) instead of a generated one.
 func PSID(id string) UserOption { return func(u *fakegraph.User) { u.PSID = id } }
 
+// Person names the person behind the user: users of different Pages with
+// the same person are one person to ID matching (ids_for_pages).
+func Person(key string) UserOption { return func(u *fakegraph.User) { u.Person = key } }
+
+// AppScopedID gives the person an app-scoped ID, as if they had logged in
+// to the bot's app with Facebook Login (ids_for_apps answers it).
+func AppScopedID(asid string) UserOption { return func(u *fakegraph.User) { u.ASID = asid } }
+
 // User creates a test user on the emulator's Page. name is the full name
 // ("Alice" or "Alice Martin"); the PSID is new unless PSID is given.
 func (e *Emulator) User(name string, opts ...UserOption) *User {

@@ -79,6 +79,11 @@ const (
 	// APIAccountLinking is POST /{page}/unlink_accounts (linking.go); the
 	// PSID lookup of GET /me is a node call.
 	APIAccountLinking = "account_linking"
+	// APIIDMatching is GET /{id}/ids_for_pages and /{id}/ids_for_apps
+	// (idmatching.go).
+	APIIDMatching = "id_matching"
+	// APIInsights is GET /{page}/insights (insights.go).
+	APIInsights = "insights"
 	// APINotEmulated is a real endpoint messemu does not model
 	// (unmodelled.go, PLATFORM.md D28).
 	APINotEmulated = "not_emulated"
@@ -111,7 +116,8 @@ const (
 // RequestAPIs lists the Graph API families.
 func RequestAPIs() []string {
 	return []string{APISend, APINode, APIUserProfile, APIProfile, APIPersonas, APILabels, APIAttachments,
-		APIHandover, APIBatch, APISubscriptions, APIDebugToken, APIFeatureReview, APIAccountLinking, APINotEmulated}
+		APIHandover, APIBatch, APISubscriptions, APIDebugToken, APIFeatureReview, APIAccountLinking,
+		APIIDMatching, APIInsights, APINotEmulated}
 }
 
 // Action says what a user (or the platform, on the user's thread) did:
