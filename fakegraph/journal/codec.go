@@ -65,7 +65,13 @@ type eventBlocks struct {
 	firstBlock uint32   // the number of blocks[0]
 	locs       []uint64 // locs[i] is event first+i: block number << 32 | offset
 	violations []seqViolations
-	locations  []*time.Location // time zones other than UTC and Local
+	// lists are the distinct violation lists, each used by a run of
+	// consecutive events with violations (a load test's sends all carry
+	// the same warning): seqViolations name them by number, and hold no
+	// pointers. listBase is the number of lists[0].
+	lists     [][]validator.Violation
+	listBase  uint32
+	locations []*time.Location // time zones other than UTC and Local
 	bytes      int              // bytes held in blocks
 	// last is where the newest literal of each text field is in the
 	// current block: its length's offset+1 (0: none yet), its bytes'
@@ -74,8 +80,8 @@ type eventBlocks struct {
 }
 
 type seqViolations struct {
-	seq uint64
-	v   []validator.Violation
+	seq  uint64
+	list uint32 // the number of its list (lists[list-listBase])
 }
 
 // add encodes e (whose Seq is set) at the end of the journal.
@@ -111,7 +117,10 @@ func (b *eventBlocks) add(e *Event) {
 	}
 	if len(e.Violations) > 0 {
 		flags |= flagViolations
-		b.violations = append(b.violations, seqViolations{seq: e.Seq, v: e.Violations})
+		if n := len(b.lists); n == 0 || !sameViolations(b.lists[n-1], e.Violations) {
+			b.lists = append(b.lists, e.Violations)
+		}
+		b.violations = append(b.violations, seqViolations{seq: e.Seq, list: b.listBase + uint32(len(b.lists)-1)})
 	}
 	blk = append(blk, kindCode(e.Kind), flags)
 	if kindCode(e.Kind) == 0 {
@@ -373,9 +382,25 @@ func (b *eventBlocks) violationsOf(seq uint64) []validator.Violation {
 		}
 	}
 	if lo < len(b.violations) && b.violations[lo].seq == seq {
-		return b.violations[lo].v
+		return b.lists[b.violations[lo].list-b.listBase]
 	}
 	return nil
+}
+
+// sameViolations reports two lists that say the same.
+func sameViolations(a, b []validator.Violation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Path != y.Path || x.Rule != y.Rule || x.Limit != y.Limit || x.Source != y.Source ||
+			x.Severity != y.Severity || x.Detail != y.Detail || (x.Error == nil) != (y.Error == nil) ||
+			x.Error != nil && *x.Error != *y.Error {
+			return false
+		}
+	}
+	return true
 }
 
 // trim forgets the oldest n events, and the blocks and violations only
@@ -399,6 +424,16 @@ func (b *eventBlocks) trim(n int, first uint64) {
 	}
 	if i > 0 {
 		b.violations = append(b.violations[:0:0], b.violations[i:]...)
+	}
+	// The lists before the oldest kept event's are no one's now.
+	keep := uint32(len(b.lists)) + b.listBase
+	if len(b.violations) > 0 {
+		keep = b.violations[0].list
+	}
+	if drop := int(keep - b.listBase); drop > 0 {
+		clear(b.lists[:drop])
+		b.lists = append(b.lists[:0:0], b.lists[drop:]...)
+		b.listBase = keep
 	}
 }
 

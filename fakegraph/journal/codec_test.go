@@ -91,7 +91,43 @@ func TestJournalTrimsBlocks(t *testing.T) {
 		require.Equal(t, fmt.Sprintf(`{"n":%d}`, n), string(e.Request))
 		require.Equal(t, fmt.Sprint(n%7), e.PSID)
 		require.Equal(t, n%100 == 0, len(e.Violations) == 1, "violations of %d", e.Seq)
+		if len(e.Violations) == 1 {
+			require.Equal(t, fmt.Sprint(n), e.Violations[0].Rule)
+		}
 	}
 	require.LessOrEqual(t, len(j.events.violations), 13)
+	require.LessOrEqual(t, len(j.events.lists), 13)
 	require.Less(t, j.events.bytes, 200<<10, "bytes held after trimming")
+}
+
+// TestJournalSharesRepeatedViolations: consecutive events with the same
+// violations (every send of a load test carries the rate warning) share
+// one list; each event still reads its own, and trimming lets lists go.
+func TestJournalSharesRepeatedViolations(t *testing.T) {
+	t.Parallel()
+	warn := func(detail string) []validator.Violation {
+		return []validator.Violation{{Rule: "rate.high-volume", Severity: validator.SeverityWarning, Detail: detail}}
+	}
+	refused := []validator.Violation{{Path: "message", Rule: "r", Severity: validator.SeverityError,
+		Error: &validator.GraphError{Message: "(#100) x", Type: "OAuthException", Code: 100}}}
+	refused2 := []validator.Violation{{Path: "message", Rule: "r", Severity: validator.SeverityError,
+		Error: &validator.GraphError{Message: "(#100) y", Type: "OAuthException", Code: 100}}}
+	j := NewJournal(0)
+	pattern := [][]validator.Violation{warn("a"), warn("a"), nil, warn("a"), warn("b"), refused, refused, refused2, warn("a")}
+	for _, v := range pattern {
+		j.Append(Event{Kind: KindRequest, Violations: v})
+	}
+	require.Len(t, j.events.lists, 5, "a, b, refused, refused2, a")
+	for i, e := range j.After(0, 0) {
+		require.Equal(t, pattern[i], e.Violations, "event %d", e.Seq)
+	}
+
+	j = NewJournal(1000)
+	for i := range 50000 {
+		j.Append(Event{Kind: KindRequest, Violations: warn(fmt.Sprint(i / 10000))})
+	}
+	require.Len(t, j.events.lists, 1, "the lists of trimmed events are gone")
+	last, ok := j.Get(j.Last())
+	require.True(t, ok)
+	require.Equal(t, "4", last.Violations[0].Detail)
 }
