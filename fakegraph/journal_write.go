@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -111,14 +112,33 @@ func (s *Server) journalReceipts(req *Event, body json.RawMessage, msg any) {
 	if !s.receipts.Load() || body == nil {
 		return
 	}
-	s.journalReceipt(req, FieldMessageEchoes, s.echoItem(req, body, msg))
-	s.journalReceipt(req, FieldDeliveries, deliveryItem(req))
+	buf := receiptBuffers.Get().(*[]byte)
+	d := receiptHead(*buf, req, FieldMessageEchoes)
+	d = s.appendEchoItem(d, req, body, msg)
+	s.journalReceipt(req, FieldMessageEchoes, d)
+	d = receiptHead(d[:0], req, FieldDeliveries)
+	d = appendDeliveryItem(d, req)
+	s.journalReceipt(req, FieldDeliveries, d)
+	*buf = d[:0]
+	receiptBuffers.Put(buf)
 }
 
-// echoItem is the message_echoes item of the send req. A message without
-// attachments (most sends) is written directly, as json.Marshal would
-// write the MessagingEvent (receipts_test.go holds the two together).
-func (s *Server) echoItem(req *Event, body json.RawMessage, msg any) []byte {
+// receiptBuffers hold a receipt's Detail while the journal copies it into
+// its blocks: the hot path builds two a send.
+var receiptBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// receiptHead opens a receipt's Detail, written around its webhook item
+// rather than marshalled.
+func receiptHead(d []byte, req *Event, field string) []byte {
+	d = strconv.AppendUint(append(d, `{"request_seq":`...), req.Seq, 10)
+	return append(append(append(d, `,"field":"`...), field...), `","event":`...)
+}
+
+// appendEchoItem appends the message_echoes item of the send req. A
+// message without attachments (most sends) is written directly, as
+// json.Marshal would write the MessagingEvent (receipts_test.go holds the
+// two together).
+func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg any) []byte {
 	m, _ := msg.(map[string]any)
 	text, textOK := m["text"].(string)
 	meta, metaOK := m["metadata"].(string)
@@ -129,11 +149,10 @@ func (s *Server) echoItem(req *Event, body json.RawMessage, msg any) []byte {
 		raw, err := json.Marshal(ev)
 		if err != nil {
 			s.log.Error("receipt", "field", FieldMessageEchoes, "err", err)
-			return nil
+			return append(b, "null"...)
 		}
-		return raw
+		return append(b, raw...)
 	}
-	b := make([]byte, 0, 160+len(text)+len(meta))
 	b = appendParties(b, req.PageID, req.PSID, req.Time)
 	b = appendJSONString(append(b, `,"message":{"mid":`...), req.MID)
 	b = append(b, `,"is_echo":true`...)
@@ -149,16 +168,15 @@ func (s *Server) echoItem(req *Event, body json.RawMessage, msg any) []byte {
 	return append(b, "}}"...)
 }
 
-// deliveryItem is the message_deliveries item of the send req, written as
-// json.Marshal would write the MessagingEvent.
-func deliveryItem(req *Event) []byte {
+// appendDeliveryItem appends the message_deliveries item of the send req,
+// written as json.Marshal would write the MessagingEvent.
+func appendDeliveryItem(b []byte, req *Event) []byte {
 	if req.PageID == "" || req.PSID == "" {
 		del := userEvent(req.PageID, req.PSID, req.Time)
 		del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(req.Time)}
 		raw, _ := json.Marshal(del) // plain strings and numbers always marshal
-		return raw
+		return append(b, raw...)
 	}
-	b := make([]byte, 0, 160)
 	b = appendParties(b, req.PSID, req.PageID, req.Time)
 	b = appendJSONString(append(b, `,"delivery":{"mids":[`...), req.MID)
 	b = strconv.AppendInt(append(b, `],"watermark":`...), millis(req.Time), 10)
@@ -172,20 +190,12 @@ func appendParties(b []byte, sender, recipient string, t time.Time) []byte {
 	return strconv.AppendInt(append(b, `},"timestamp":`...), millis(t), 10)
 }
 
-// journalReceipt journals one receipt of the send req, item being its
-// webhook item. It happens with the send, so it carries the send's thread
-// state; its Detail is written around the item rather than marshalled.
-func (s *Server) journalReceipt(req *Event, field string, item []byte) {
-	if item == nil {
-		return
-	}
+// journalReceipt closes a receipt's Detail d and journals it (the journal
+// copies d). It happens with the send, so it carries the send's thread
+// state.
+func (s *Server) journalReceipt(req *Event, field string, d []byte) {
 	st := req.Thread
-	standby := st != nil && st.Standby // receipts are messaging items (hookOf)
-	d := make([]byte, 0, len(item)+len(field)+64)
-	d = strconv.AppendUint(append(d, `{"request_seq":`...), req.Seq, 10)
-	d = append(append(append(d, `,"field":"`...), field...), `","event":`...)
-	d = append(d, item...)
-	if standby {
+	if st != nil && st.Standby { // receipts are messaging items (hookOf)
 		d = append(d, `,"standby":true`...)
 	}
 	d = append(d, '}')

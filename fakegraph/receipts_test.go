@@ -35,12 +35,12 @@ func TestReceiptItemsMatchMarshal(t *testing.T) {
 		want, err := json.Marshal(&MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID},
 			Timestamp: millis(at), Message: echoMessage(req.MID, s.opts.appID, body)})
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(s.echoItem(req, body, msg)), raw)
+		require.Equal(t, string(want), string(s.appendEchoItem(nil, req, body, msg)), raw)
 	}
 
 	del := userEvent(req.PageID, req.PSID, at)
 	del.Delivery = &Delivery{MIDs: []string{req.MID}, Watermark: millis(at)}
 	want, err := json.Marshal(del)
 	require.NoError(t, err)
-	require.Equal(t, string(want), string(deliveryItem(req)))
+	require.Equal(t, string(want), string(appendDeliveryItem([]byte("x"), req)[1:]))
 }

@@ -72,7 +72,7 @@ type eventBlocks struct {
 	lists     [][]validator.Violation
 	listBase  uint32
 	locations []*time.Location // time zones other than UTC and Local
-	bytes      int              // bytes held in blocks
+	bytes     int              // bytes held in blocks
 	// last is where the newest literal of each text field is in the
 	// current block: its length's offset+1 (0: none yet), its bytes'
 	// offset, its length.
