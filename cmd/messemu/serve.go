@@ -179,8 +179,10 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && cfg.keep.Bytes > 0 {
 		// The retention bounds the live heap (about 2.5 times its bytes
 		// at most, with the store); a soft limit keeps GOGC's headroom
-		// from tripling it.
-		debug.SetMemoryLimit(max(192<<20, 4*int64(cfg.keep.Bytes)))
+		// from tripling it. Five times leaves the collector room to run
+		// every 100 MB or so once the retention is full (at four it ran
+		// every 40 MB, a third of the CPU under load).
+		debug.SetMemoryLimit(max(240<<20, 5*int64(cfg.keep.Bytes)))
 	}
 	cfg.warnExposure(log)
 	srv := fakegraph.New(cfg.serverOptions(log)...)
