@@ -154,6 +154,7 @@ const (
 const (
 	AlertWebhookFailing  = journal.AlertWebhookFailing
 	AlertWebhookDisabled = journal.AlertWebhookDisabled
+	AlertWebhookDropped  = journal.AlertWebhookDropped
 )
 
 // Window states.
