@@ -111,7 +111,9 @@ func watchAlerts(t *testing.T, j *journal.Journal) *alertWatch {
 	go func() {
 		seq := j.Last()
 		for {
-			evs, err := j.WaitMatch(ctx, seq, 0, func(e *journal.Event) bool { return e.Kind == journal.KindAlert && e.API == journal.AlertWebhookDropped })
+			evs, err := j.WaitMatch(ctx, seq, 0, func(e *journal.Event) bool {
+				return e.Kind == journal.KindAlert && e.API == journal.AlertWebhookDropped
+			})
 			var trimmed *journal.TrimmedError
 			switch {
 			case errors.As(err, &trimmed):
