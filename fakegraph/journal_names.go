@@ -156,6 +156,7 @@ const (
 const (
 	AlertWebhookFailing  = journal.AlertWebhookFailing
 	AlertWebhookDisabled = journal.AlertWebhookDisabled
+	AlertWebhookDropped  = journal.AlertWebhookDropped
 )
 
 // Window states.

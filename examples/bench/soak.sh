@@ -40,17 +40,30 @@ psid=5275811702471834
 curl -fs -o /dev/null -XPOST "http://127.0.0.1:$PORT/_messemu/v1/users/$psid/messages" -d '{"text":"hi"}'
 send='{"recipient":{"id":"'$psid'"},"messaging_type":"RESPONSE","message":{"text":"hello from the soak"}}'
 
-echo "| sends | rate in the chunk | RSS | journal first / last seq |"
-echo "| ---: | ---: | ---: | --- |"
+# webhook prints the dispatcher's counters: pending delivered dropped.
+webhook() {
+	curl -fs "http://127.0.0.1:$PORT/_messemu/v1/webhook" | tr -d '\n' |
+		sed -n 's/.*"pending":\([0-9]*\).*"delivered":\([0-9]*\).*"dropped":\([0-9]*\).*/\1 \2 \3/p'
+}
+
+echo "| sends | rate in the chunk | RSS | journal first / last seq | webhooks delivered in the chunk | pending / delivered / dropped |"
+echo "| ---: | ---: | ---: | --- | ---: | --- |"
 done_=0
+delivered0=0
 while [ "$done_" -lt "$SENDS" ]; do
 	n=$((SENDS - done_ < CHUNK ? SENDS - done_ : CHUNK))
+	start=$(date +%s.%N)
 	rate=$(hey -n "$n" -c "$CONNS" -m POST -T application/json -d "$send" \
 		"http://127.0.0.1:$PORT/v26.0/me/messages?access_token=EAAMessemuTestPageToken" |
 		awk '/Requests\/sec:/ { printf "%d", $2 }')
+	secs=$(echo "$start $(date +%s.%N)" | awk '{ print $2 - $1 }')
 	done_=$((done_ + n))
 	rss=$(awk '$1 == "VmRSS:" { printf "%d", $2 / 1024 }' "/proc/$pid/status")
 	seqs=$(curl -fs "http://127.0.0.1:$PORT/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\),"first_seq":\([0-9]*\).*/\2 \/ \1/p')
-	echo "| $done_ | $rate/s | $rss MiB | ${seqs:-?} |"
+	# shellcheck disable=SC2046
+	set -- $(webhook)
+	hooks=$(echo "${2:-0} $delivered0 $secs" | awk '{ printf "%d", ($1 - $2) / $3 }')
+	delivered0=${2:-0}
+	echo "| $done_ | $rate/s | $rss MiB | ${seqs:-?} | $hooks/s | ${1:-?} / ${2:-?} / ${3:-?} |"
 done
 echo "peak RSS $(awk '$1 == "VmHWM:" { printf "%d", $2 / 1024 }' "/proc/$pid/status") MiB; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -170,6 +170,10 @@ const (
 const (
 	AlertWebhookFailing  = "webhook_failing"
 	AlertWebhookDisabled = "webhook_disabled"
+	// AlertWebhookDropped: webhook events were dropped unsent, the journal
+	// events that fired them let go under the retention before the
+	// dispatcher, behind a slow bot, could read them (AlertDetail.Dropped).
+	AlertWebhookDropped = "webhook_dropped"
 	// A failed handshake is an alert with API APIWebhookVerify.
 )
 
@@ -334,6 +338,11 @@ type AlertDetail struct {
 	FailingSince *time.Time `json:"failing_since,omitempty"`
 	// Verify is set for a failed handshake.
 	Verify *VerifyDetail `json:"verify,omitempty"`
+	// Dropped counts the webhook events an AlertWebhookDropped reports,
+	// fired by journal events FromSeq to ToSeq.
+	Dropped int    `json:"dropped,omitempty"`
+	FromSeq uint64 `json:"from_seq,omitempty"`
+	ToSeq   uint64 `json:"to_seq,omitempty"`
 }
 
 // DecodeDetail returns the event's Detail as its kind's type (a value,

@@ -123,18 +123,7 @@ func parseSize(s string) (int, error) {
 // webhook dispatcher) holds its events until it moves on. now is the
 // newest event's time.
 func (j *Journal) trimLocked(now time.Time) {
-	n := j.len()
-	drop := 0
-	if k := j.keep.Events; k > 0 && n >= k+max(k/4, 1) {
-		drop = n - k
-	}
-	if b := j.keep.Bytes; b > 0 && j.events.bytes >= b+b/4 {
-		drop = max(drop, j.events.dropForBytes(b))
-	}
-	if a := j.keep.Age; a > 0 && j.next%256 == 0 {
-		cut := now.Add(-a)
-		drop = max(drop, sort.Search(n, func(i int) bool { return !j.events.timeAt(i).Before(cut) }))
-	}
+	drop := j.excessLocked(now, true)
 	if drop == 0 {
 		return
 	}
@@ -147,6 +136,32 @@ func (j *Journal) trimLocked(now time.Time) {
 	j.first += uint64(drop)
 	j.events.trim(drop, j.first)
 	j.oldest.Store(j.first)
+}
+
+// excessLocked is how many of the oldest events the retention lets go,
+// pins aside; now is the newest event's time. In batches (trimming), a
+// bound counts once it is passed by a quarter and the age is looked at
+// every 256 events; otherwise every event beyond a bound counts.
+func (j *Journal) excessLocked(now time.Time, batches bool) int {
+	n := j.len()
+	drop := 0
+	events, bytes := j.keep.Events, j.keep.Bytes
+	if batches {
+		events, bytes = events+max(events/4, 1), bytes+bytes/4
+	} else {
+		events, bytes = events+1, bytes+1
+	}
+	if k := j.keep.Events; k > 0 && n >= events {
+		drop = n - k
+	}
+	if b := j.keep.Bytes; b > 0 && j.events.bytes >= bytes {
+		drop = max(drop, j.events.dropForBytes(b))
+	}
+	if a := j.keep.Age; a > 0 && (!batches || j.next%256 == 0) {
+		cut := now.Add(-a)
+		drop = max(drop, sort.Search(n, func(i int) bool { return !j.events.timeAt(i).Before(cut) }))
+	}
+	return drop
 }
 
 // dropForBytes is how many of the oldest events go so that at most limit

@@ -64,6 +64,15 @@ type Dispatcher struct {
 	delayed []*webhookEvent
 	pending int
 
+	// What the dispatcher holds is bounded (backlog.go): at most about
+	// maxHeld events in memory, bodies and all; the rest wait unread in
+	// the journal, held by the pin at most maxBehind events past the
+	// journal's retention.
+	maxHeld, maxBehind int
+	room               chan struct{} // closed when pending falls to maxHeld/2
+	drops              dropEpisode
+	skipped            uint64
+
 	nextID                       uint64
 	attempts, delivered, dropped uint64
 
@@ -79,7 +88,7 @@ type Dispatcher struct {
 func New(host Host) *Dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &Dispatcher{host: host, journal: host.Journal(), log: host.Logger(), secret: host.AppSecret(),
-		queues: map[string][]*webhookEvent{}, busy: map[string]bool{},
+		queues: map[string][]*webhookEvent{}, busy: map[string]bool{}, maxHeld: defaultMaxHeld, maxBehind: defaultMaxBehind,
 		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1)}
 	d.cond = sync.NewCond(&d.mu)
 	return d
@@ -170,6 +179,7 @@ func (d *Dispatcher) Close() {
 	d.mu.Unlock()
 	d.wg.Wait()
 	d.mu.Lock()
+	d.reportDropsLocked()
 	d.dropAllLocked("the emulator was closed")
 	client := d.client
 	d.mu.Unlock()
@@ -186,7 +196,7 @@ func (d *Dispatcher) Status() WebhookStatus {
 	defer d.mu.Unlock()
 	st := WebhookStatus{URL: d.cfg.url, Fields: append([]string{}, d.cfg.fieldList...), Verified: d.verified,
 		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr,
-		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped}
+		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped, Dropped: d.skipped}
 	if d.cfg.timeout > 0 {
 		st.Timeout = d.cfg.timeout.String()
 	}
@@ -216,28 +226,6 @@ func (d *Dispatcher) Status() WebhookStatus {
 	return st
 }
 
-// follow turns journal events into webhook events, in journal order.
-// The pin keeps every event the dispatcher has not read in the journal,
-// whatever its limit: none is lost unseen.
-func (d *Dispatcher) follow(seq uint64, pin *journal.Pin) {
-	defer d.wg.Done()
-	defer pin.Release()
-	for {
-		evs, err := d.journal.Wait(d.ctx, seq, 512)
-		if err != nil {
-			return
-		}
-		if evs[0].Seq > seq+1 {
-			d.log.Error("webhook dispatcher missed journal events", "missed", evs[0].Seq-seq-1)
-		}
-		for i := range evs {
-			d.handle(&evs[i])
-			seq = evs[i].Seq
-		}
-		pin.Move(seq)
-	}
-}
-
 // handle queues the webhook event a journal event fires, if any: user
 // actions, receipts, handovers and label changes carry theirs (Hook).
 func (d *Dispatcher) handle(ev *journal.Event) {
@@ -264,7 +252,7 @@ func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
 		// The bot subscribed the Page again (POST subscribed_apps).
 		d.enableLocked()
 	}
-	if pageFields != nil && (!d.cfg.fields[field] || !contains(pageFields, field)) {
+	if !d.subscribedLocked(field, pageFields) {
 		return // not subscribed: the platform sends nothing
 	}
 	d.nextID++
@@ -283,6 +271,13 @@ func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
 		return
 	}
 	d.pushLocked(we, false)
+}
+
+// subscribedLocked says whether the platform sends field: it is in the
+// webhook's fields and in the Page's subscribed_apps (nil pageFields: the
+// app is not subscribed to the Page, an event that ends failed).
+func (d *Dispatcher) subscribedLocked(field string, pageFields []string) bool {
+	return pageFields == nil || (d.cfg.fields[field] && contains(pageFields, field))
 }
 
 func contains(list []string, s string) bool {

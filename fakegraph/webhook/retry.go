@@ -73,6 +73,7 @@ func (d *Dispatcher) dropAllLocked(reason string) {
 	}
 	d.delayed = nil
 	d.ready = d.ready[:0]
+	d.roomLocked()
 }
 
 // checkFailureLocked raises the alert after 15 min of failure and disables

@@ -69,6 +69,11 @@ type WebhookStatus struct {
 	Attempts  uint64 `json:"attempts"`
 	Delivered uint64 `json:"delivered"`
 	Failed    uint64 `json:"failed"`
+	// Dropped counts events dropped unsent, each episode reported by an
+	// alert (AlertWebhookDropped): the bot took them slower than they
+	// came, and the journal's retention let go of the events that fired
+	// them before the dispatcher could read them.
+	Dropped uint64 `json:"dropped"`
 }
 
 var (

@@ -67,7 +67,8 @@ export class Controls {
         h('dt', null, 'Handshake'), h('dd', { class: wh.verified ? 'ok' : 'bad' }, wh.verified ? 'verified' : 'not verified'),
         h('dt', null, 'State'), h('dd', { class: ['active', 'none'].includes(wh.state) ? '' : 'bad' }, wh.state || ''),
         wh.last_error ? [h('dt', null, 'Last error'), h('dd', { class: 'bad' }, wh.last_error)] : null,
-        h('dt', null, 'Deliveries'), h('dd', null, `${wh.delivered ?? 0} delivered · ${wh.failed ?? 0} failed · ${wh.pending ?? 0} pending`)),
+        h('dt', null, 'Deliveries'), h('dd', null, `${wh.delivered ?? 0} delivered · ${wh.failed ?? 0} failed · ${wh.pending ?? 0} pending`
+          + (wh.dropped ? ` · ${wh.dropped} dropped (the bot fell behind the retention)` : ''))),
       h('form', { class: 'row-form', onsubmit: e => { e.preventDefault(); const f = e.target.elements;
         this.run(() => call('PUT', 'webhook', { url: f.url.value.trim(), verify_token: f.token.value || undefined })); } },
       h('input', { name: 'url', placeholder: 'https://localhost:3000/webhook', 'aria-label': 'webhook URL', value: demo ? '' : (wh.url || '') }),
