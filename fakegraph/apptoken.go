@@ -12,11 +12,14 @@ import (
 // GET /me/messaging_feature_review is answered here too.
 
 // appToken is the app access token.
-func (s *Server) appToken() string {
-	if s.opts.appSecret == "" {
+func (s *Server) appToken() string { return s.appTok }
+
+// appTokenOf is the app token of o, made once (New).
+func appTokenOf(o options) string {
+	if o.appSecret == "" {
 		return "\x00" // no secret, no app token
 	}
-	return s.opts.appID + "|" + s.opts.appSecret
+	return o.appID + "|" + o.appSecret
 }
 
 // appTokenRoutes are the route patterns an app access token may call.

@@ -21,7 +21,11 @@ var (
 // tokenOf finds the access token: the query, a form field or top-level JSON
 // key, or an Authorization: Bearer header.
 func (c *call) tokenOf() string {
-	if t := c.r.URL.Query().Get("access_token"); t != "" {
+	q := c.decoded.query
+	if q == nil {
+		q = c.r.URL.Query()
+	}
+	if t := q.Get("access_token"); t != "" {
 		return t
 	}
 	if t := c.str("access_token"); t != "" {

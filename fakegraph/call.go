@@ -207,9 +207,8 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
 		return segs, nil
 	}
-	rest := "/" + strings.Join(segs[1:], "/")
 	if _, _, ok := versionNumbers(first); !ok || compareVersion(first, LatestVersion) > 0 {
-		return nil, validator.Err(validator.KeyUnknownPath, rest)
+		return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[1:], "/"))
 	}
 	c.version = first
 	if compareVersion(first, c.s.opts.oldestVersion) < 0 {

@@ -36,8 +36,10 @@ type decoded struct {
 	fromJSON bool
 	// raw is that document, as it came.
 	raw []byte
-	// queryKeys are the parameters that came from the query string.
+	// queryKeys are the parameters that came from the query string;
+	// query is the query string read once.
 	queryKeys []string
+	query     url.Values
 	// tap read the body: its size, hash and prefix for the journal of a
 	// refused request (body.go).
 	tap *bodyTap
@@ -64,7 +66,8 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 		}
 	}
 	// Query parameters apply too; the body wins on a clash.
-	for k, vs := range r.URL.Query() {
+	d.query = r.URL.Query()
+	for k, vs := range d.query {
 		if _, ok := d.params[k]; ok || len(vs) == 0 {
 			continue
 		}

@@ -61,6 +61,7 @@ type Server struct {
 	appSubs   *appSubscriptions   // subscriptions.go
 	faults    faultSet            // faults.go
 	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
+	appTok    string              // the app token (apptoken.go)
 
 	mu     sync.RWMutex // guards pages, tokens and storeFirst
 	pages  map[string]*pageState
@@ -99,6 +100,7 @@ func New(opts ...Option) *Server {
 	}
 	s := &Server{
 		opts:      o,
+		appTok:    appTokenOf(o),
 		log:       o.logger,
 		clock:     o.clock,
 		ids:       o.ids,
