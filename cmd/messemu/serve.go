@@ -167,7 +167,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
 	}
-	log, err := newLogger(stderr, cfg.logLevel, cfg.logFormat)
+	logw := newLineBatcher(stderr, 50*time.Millisecond)
+	defer logw.Close()
+	log, err := newLogger(logw, cfg.logLevel, cfg.logFormat)
 	if err != nil {
 		return err
 	}
