@@ -278,36 +278,51 @@ func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string)
 
 // echoMessage is the echo of a message the bot sent.
 func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
-	var m map[string]any
 	out := &WebhookMessage{MID: mid, IsEcho: true, AppID: appIDNumber(appID)}
-	if !bytes.Contains(body, []byte(`"attachment`)) {
-		// No attachments (most sends): the two texts, without a map.
-		var texts struct{ Text, Metadata any }
-		if json.Unmarshal(body, &texts) == nil {
-			out.Text, out.Metadata = textOf(texts.Text), textOf(texts.Metadata)
-		}
-		return out
+	var m struct {
+		Text        any              `json:"text"`
+		Metadata    any              `json:"metadata"`
+		Attachment  *echoAttachment  `json:"attachment"`
+		Attachments []echoAttachment `json:"attachments"`
 	}
 	if err := json.Unmarshal(body, &m); err != nil {
 		return out
 	}
-	out.Text = textOf(m["text"])
-	out.Metadata = textOf(m["metadata"])
-	atts, _ := m["attachments"].([]any)
-	if a, ok := m["attachment"]; ok {
-		atts = append([]any{a}, atts...)
+	out.Text, out.Metadata = textOf(m.Text), textOf(m.Metadata)
+	atts := m.Attachments
+	if m.Attachment != nil {
+		atts = append([]echoAttachment{*m.Attachment}, atts...)
 	}
 	for _, a := range atts {
-		am, _ := a.(map[string]any)
-		pl, _ := am["payload"].(map[string]any)
-		delete(pl, "is_reusable")
-		raw, err := json.Marshal(pl)
-		if err != nil {
-			continue
+		// The body is the message as json.Marshal wrote it, so a payload
+		// is kept as its bytes (a template's carousel is not decoded and
+		// encoded again); only is_reusable, which echoes leave out, is cut.
+		pl := a.Payload
+		switch {
+		case len(pl) == 0 || pl[0] != '{':
+			pl = json.RawMessage("null")
+		case bytes.Contains(pl, []byte(`"is_reusable"`)):
+			var obj map[string]any
+			if json.Unmarshal(pl, &obj) != nil {
+				continue
+			}
+			delete(obj, "is_reusable")
+			raw, err := json.Marshal(obj)
+			if err != nil {
+				continue
+			}
+			pl = raw
 		}
-		out.Attachments = append(out.Attachments, WebhookAttachment{Type: textOf(am["type"]), Payload: raw})
+		out.Attachments = append(out.Attachments, WebhookAttachment{Type: textOf(a.Type), Payload: pl})
 	}
 	return out
+}
+
+// echoAttachment is an attachment of a stored Page message, as an echo
+// reads it.
+type echoAttachment struct {
+	Type    any             `json:"type"`
+	Payload json.RawMessage `json:"payload"`
 }
 
 // resubscribe subscribes the app to a Page's fields again (after a

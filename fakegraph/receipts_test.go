@@ -44,3 +44,24 @@ func TestReceiptItemsMatchMarshal(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(appendDeliveryItem([]byte("x"), req)[1:]))
 }
+
+// TestEchoKeepsAttachmentPayloads: an echo carries each attachment's
+// payload as the stored message has it, without is_reusable.
+func TestEchoKeepsAttachmentPayloads(t *testing.T) {
+	cases := map[string]string{
+		`{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[{"title":"T","buttons":[{"type":"postback","title":"B","payload":"P"}]}]}}}`: `{"mid":"m_1","is_echo":true,"app_id":7,"attachments":[{"type":"template","payload":{"elements":[{"buttons":[{"payload":"P","title":"B","type":"postback"}],"title":"T"}],"template_type":"generic"}}]}`,
+		`{"attachment":{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true}}}`:                                                              `{"mid":"m_1","is_echo":true,"app_id":7,"attachments":[{"type":"image","payload":{"url":"https://example.com/a.png"}}]}`,
+		`{"text":"hi","metadata":"m"}`:                  `{"mid":"m_1","is_echo":true,"app_id":7,"metadata":"m","text":"hi"}`,
+		`{"attachment":{"type":"file","payload":null}}`: `{"mid":"m_1","is_echo":true,"app_id":7,"attachments":[{"type":"file","payload":null}]}`,
+	}
+	for in, want := range cases {
+		var msg any
+		require.NoError(t, json.Unmarshal([]byte(in), &msg))
+		body, err := json.Marshal(msg)
+		require.NoError(t, err)
+		got, err := json.Marshal(echoMessage("m_1", "7", body))
+		require.NoError(t, err)
+		require.JSONEq(t, want, string(got), in)
+		require.Equal(t, want, string(got), in)
+	}
+}
