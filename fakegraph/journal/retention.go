@@ -30,10 +30,10 @@ type Retention struct {
 }
 
 // DefaultServeRetention is what `messemu serve` keeps unless told: about
-// 120,000 text sends with their receipts (a developer's working day
-// several times over), the process staying under 300 MB however long it
-// runs.
-var DefaultServeRetention = Retention{Bytes: 48 << 20}
+// 80,000 text sends with their receipts (a developer's working day
+// many times over), the process staying well under 300 MB however long it
+// runs, with room for the collector to run seldom under load.
+var DefaultServeRetention = Retention{Bytes: 32 << 20}
 
 func (r Retention) bounded() bool { return r.Events > 0 || r.Bytes > 0 || r.Age > 0 }
 
