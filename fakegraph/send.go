@@ -118,7 +118,7 @@ func (s *Server) send(c *call) (any, error) {
 		psid = t.psid
 		c.psid = psid
 	}
-	body, err := json.Marshal(c.params["message"])
+	body, err := marshalTree(c.params["message"]) // as json.Marshal writes it (jsontree.go)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,138 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"slices"
+	"sync"
+)
+
+// appendJSONTree appends v, a value as the request decoder and the
+// validator leave it (objects, arrays, strings, json.Number, bool, nil),
+// exactly as json.Marshal writes it: object keys sorted, strings escaped
+// the same way. It is the stored message of every send, so it is written
+// without reflection; any other type is left to json.Marshal.
+func appendJSONTree(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return appendJSONString(b, x), nil
+	case bool:
+		if x {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	case json.Number:
+		if isPlainNumber(x) {
+			return append(b, x...), nil
+		}
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSONTree(b, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(b, ']'), nil
+	case map[string]any:
+		keys := keyLists.Get().(*[]string)
+		ks := (*keys)[:0]
+		for k := range x {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		b = append(b, '{')
+		var err error
+		for i, k := range ks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendJSONString(b, k), ':')
+			if b, err = appendJSONTree(b, x[k]); err != nil {
+				break
+			}
+		}
+		clear(ks)
+		*keys = ks[:0]
+		keyLists.Put(keys)
+		if err != nil {
+			return nil, err
+		}
+		return append(b, '}'), nil
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, raw...), nil
+}
+
+// marshalTree is appendJSONTree into a new slice of the exact size (the
+// store keeps it), written in a pooled buffer.
+func marshalTree(v any) ([]byte, error) {
+	buf := treeBuffers.Get().(*[]byte)
+	b, err := appendJSONTree((*buf)[:0], v)
+	var out []byte
+	if err == nil {
+		out = slices.Clone(b)
+	}
+	if cap(b) <= 64<<10 {
+		*buf = b[:0]
+		treeBuffers.Put(buf)
+	}
+	return out, err
+}
+
+var treeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// keyLists holds the key lists appendJSONTree sorts.
+var keyLists = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
+
+// isPlainNumber reports a json.Number that json.Marshal writes as it is:
+// a JSON number literal (anything else is left to json.Marshal, which
+// refuses it).
+func isPlainNumber(n json.Number) bool {
+	s := string(n)
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		d := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		d := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == d {
+			return false
+		}
+	}
+	return i == len(s)
+}
