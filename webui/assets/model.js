@@ -165,6 +165,12 @@ export class Model {
     }
     if (e.read) { t.read = Math.max(t.read, e.read.watermark || 0); this.touch(t, { time: ev.time }); return; }
     if (e.delivery) { t.delivered = Math.max(t.delivered, e.delivery.watermark || 0); this.touch(t, { time: ev.time }); return; }
+    // A receipt comes slim (no detail): a delivery's watermark is its time.
+    if (ev.kind === 'receipt' && ev.api === 'message_deliveries' && ev.slim) {
+      t.delivered = Math.max(t.delivered, Date.parse(ev.time) || 0);
+      this.touch(t, { time: ev.time });
+      return;
+    }
     if (e.message_edit) {
       const target = t.byMid.get(e.message_edit.mid);
       if (target) {
