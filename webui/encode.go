@@ -3,7 +3,6 @@ package webui
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -27,8 +26,8 @@ import (
 func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 	receipt := ev.Kind == fakegraph.KindReceipt
 	// A receipt's echo repeats the send, its delivery's watermark is the
-	// event's time and its thread is the send's; an accepted answer is
-	// ids the event already carries (mid).
+	// event's time, and its mid and thread are the send's; an accepted
+	// answer is ids the event already carries (mid).
 	dropAnswer := ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.Response != nil
 	b = strconv.AppendUint(append(b, `{"seq":`...), ev.Seq, 10)
 	b = appendTime(append(b, `,"time":`...), ev.Time)
@@ -53,7 +52,9 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 		}
 		b = append(append(b, `,"violations":`...), v...)
 	}
-	b = appendField(b, `,"mid":`, ev.MID)
+	if !receipt {
+		b = appendField(b, `,"mid":`, ev.MID)
+	}
 	if t := ev.Thread; t != nil && !receipt {
 		b = append(b, `,"thread":{`...)
 		if t.OwnerAppID != "" {
@@ -113,33 +114,48 @@ func appendRaw(b []byte, key string, v json.RawMessage) []byte {
 }
 
 // appendString writes s as a JSON string (invalid UTF-8 as U+FFFD, as
-// encoding/json does).
+// encoding/json does), copying the plain stretches whole.
 func appendString(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
 	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || n != 1 {
+				i += n
+				continue
+			}
+		}
+		b = append(b, s[start:i]...)
+		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)
 		case c < 0x20:
-			b = append(b, `\u00`...)
-			b = append(b, hex[c>>4], hex[c&0xf])
-		default:
-			b = append(b, c)
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default: // a byte that is not UTF-8
+			b = append(b, `\ufffd`...)
 		}
+		i++
+		start = i
 	}
-	return append(b, '"')
+	return append(append(b, s[start:]...), '"')
 }
 
 const hex = "0123456789abcdef"
 
 // appendFrame writes one frame around events already joined by commas.
 func appendFrame(b, events []byte, lastSeq uint64, trimmed bool) []byte {
-	b = append(b, make([]byte, 0, len(events)+64)...)[:len(b)]
-	b = append(b, `{"events":[`...)
-	b = append(b, events...)
+	b = append(b, make([]byte, 0, len(framePrefix)+len(events)+48)...)[:len(b)]
+	return appendFrameEnd(append(append(b, framePrefix...), events...), lastSeq, trimmed)
+}
+
+// appendFrameEnd closes a frame whose events b holds.
+func appendFrameEnd(b []byte, lastSeq uint64, trimmed bool) []byte {
 	b = append(b, `],"last_seq":`...)
 	b = strconv.AppendUint(b, lastSeq, 10)
 	if trimmed {

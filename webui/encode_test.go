@@ -68,6 +68,7 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 		case ev.Kind == fakegraph.KindReceipt:
 			delete(want, "detail")
 			delete(want, "thread")
+			delete(want, "mid")
 			want["slim"] = true
 		case ev.Kind == fakegraph.KindRequest && ev.Accepted:
 			delete(want, "response")

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/messemu/messemu/fakegraph"
 )
 
@@ -16,7 +14,7 @@ import (
 // more is connected, a single goroutine waits for new events, encodes each
 // once (encode.go) and keeps the newest runs of them; every page's writer
 // slices its frames out of those runs, and pages at the live edge (all of
-// them, most of the time) write the very same prepared websocket frame. So
+// them, most of the time) write the very same frame bytes. So
 // an open page costs the emulator one socket write per frame and no
 // journal read, decoding or encoding of its own; the send path only closes
 // one channel per append (the journal's), as with no page open.
@@ -26,31 +24,37 @@ import (
 const feedBytes = 8 << 20
 
 // run is a stretch of consecutive events, encoded: events first..last,
-// joined by commas, ends[i] the end of event first+i in data.
+// joined by commas, ends[i] the end of event first+i in data; frame is
+// the frame of the whole run, around data (data is a part of it).
 type run struct {
 	first, last uint64
-	data        []byte
+	frame, data []byte
 	ends        []int
-	frame       *websocket.PreparedMessage // the frame of the whole run
 }
 
-// newRun encodes evs (consecutive, at least one).
+// framePrefix starts a frame; appendFrame writes the rest.
+const framePrefix = `{"events":[`
+
+// newRun encodes evs (consecutive, at least one) into their frame.
 func newRun(evs []fakegraph.Event) *run {
-	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs)), data: make([]byte, 0, 512*len(evs))}
+	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs))}
+	b := append(make([]byte, 0, 512*len(evs)), framePrefix...)
 	for i := range evs {
 		if i > 0 {
-			r.data = append(r.data, ',')
+			b = append(b, ',')
 		}
-		start := len(r.data)
+		start := len(b)
 		var err error
-		if r.data, err = appendEvent(r.data, &evs[i], false); err != nil {
+		if b, err = appendEvent(b, &evs[i], false); err != nil {
 			// Violations that do not marshal must not stop the stream:
 			// the page gets the event without them, and the journal
 			// answers what it has when the row is expanded.
-			r.data = appendBareEvent(r.data[:start], &evs[i])
+			b = appendBareEvent(b[:start], &evs[i])
 		}
-		r.ends[i] = len(r.data)
+		r.ends[i] = len(b) - len(framePrefix)
 	}
+	r.data = b[len(framePrefix):len(b):len(b)]
+	r.frame = appendFrameEnd(b, r.last, false)
 	return r
 }
 
@@ -134,9 +138,6 @@ func (f *feed) restart(at uint64) {
 // add keeps evs as a run and wakes the pages' writers.
 func (f *feed) add(evs []fakegraph.Event) {
 	r := newRun(evs)
-	// NewPreparedMessage fails only for a compressed frame, which the
-	// stream never asks for; without it pages get their own frames.
-	r.frame, _ = websocket.NewPreparedMessage(websocket.TextMessage, appendFrame(nil, r.data, r.last, false))
 	f.mu.Lock()
 	f.runs = append(f.runs, r)
 	f.bytes += len(r.data)
@@ -158,9 +159,9 @@ type step struct {
 	// behind: the feed no longer holds the events after the page's (it
 	// catches up from the journal).
 	behind bool
-	// frame: the page is at the start of the newest run, whose prepared
-	// frame every such page writes.
-	frame *websocket.PreparedMessage
+	// frame: the page is at the start of the newest run, whose frame
+	// every such page writes (the same bytes).
+	frame []byte
 	// events (joined by commas) up to upTo, for a frame saying lastSeq.
 	events        []byte
 	upTo, lastSeq uint64
@@ -179,7 +180,7 @@ func (f *feed) next(after uint64) step {
 		return step{upTo: after, lastSeq: max(after, f.last), grew: f.grew}
 	}
 	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
-	if i == len(f.runs)-1 && after+1 == f.runs[i].first && f.runs[i].frame != nil {
+	if i == len(f.runs)-1 && after+1 == f.runs[i].first {
 		return step{frame: f.runs[i].frame, upTo: f.last, lastSeq: f.last}
 	}
 	// A page behind by more than a run: its own frame of up to

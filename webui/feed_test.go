@@ -49,7 +49,12 @@ func TestPagesAtTheLiveEdgeShareOneFrame(t *testing.T) {
 	f.mu.Unlock()
 	a, b := f.next(newest), f.next(newest)
 	require.NotNil(t, a.frame, "a page at the start of the newest run gets its prepared frame")
-	assert.Same(t, a.frame, b.frame, "every such page writes the same frame")
+	assert.Same(t, &a.frame[0], &b.frame[0], "every such page writes the same frame")
+	var want []uint64
+	for s := newest + 1; s <= 8; s++ {
+		want = append(want, s)
+	}
+	assert.Equal(t, want, seqsOf(t, a.frame), "the newest run's events")
 	assert.Equal(t, uint64(8), a.upTo)
 
 	// A page in the middle of a run, or behind by more than one, gets its

@@ -31,9 +31,9 @@ const frameEvents = 1000
 const readLimit = 4 << 10
 
 // frameInterval spaces the feed's runs and a page's frames: under a burst
-// of sends a page gets a frame every 50 ms carrying all that came, not one
-// per event, so open pages cost the emulator a few writes a second each.
-const frameInterval = 50 * time.Millisecond
+// of sends a page gets a frame every 100 ms carrying all that came, not
+// one per event, so open pages cost the emulator ten writes a second each.
+const frameInterval = 100 * time.Millisecond
 
 // client is one connected page.
 type client struct {
@@ -95,16 +95,15 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 				return ctx.Err()
 			}
 		}
-		var frame *websocket.PreparedMessage
 		var data []byte
-		for frame == nil && data == nil {
+		for data == nil {
 			st := c.feed.next(c.after)
 			switch {
 			case st.behind:
 				events, upTo, trimmed := u.blocks.catchUp(j, c.after)
 				data, c.after = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo
 			case st.frame != nil:
-				frame, c.after = st.frame, st.upTo
+				data, c.after = st.frame, st.upTo // shared: written, never changed
 			case st.events != nil || first:
 				// The first frame goes out at once, even empty, so the
 				// page knows where the journal stands.
@@ -120,13 +119,9 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 		if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
 			return err
 		}
-		var err error
-		if frame != nil {
-			err = c.conn.WritePreparedMessage(frame)
-		} else {
-			err = c.conn.WriteMessage(websocket.TextMessage, data)
-		}
-		if err != nil {
+		// A server's unmasked frame goes out with the data as it is (no
+		// copy), so every page can write the feed's shared frame.
+		if err := c.conn.WriteMessage(websocket.TextMessage, data); err != nil {
 			return err // stopped reading, or gone
 		}
 		pause.Reset(frameInterval)

@@ -6,6 +6,7 @@
 #
 #   examples/bench/pages.sh                  # ROUNDS=3 PAGES=10 DURATION=10s
 #   PPROF=127.0.0.1:6060 examples/bench/pages.sh   # profile with go tool pprof
+#   MESSEMU=/tmp/messemu-old examples/bench/pages.sh  # another build of messemu
 #
 # Needs go, wrk and curl (Debian: apt-get install wrk curl).
 set -eu
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d)
 serve=
 trap 'kill $serve 2>/dev/null || true; rm -rf "$tmp"' EXIT
-go build -o "$tmp/messemu" ./cmd/messemu
+if [ -n "${MESSEMU:-}" ]; then cp "$MESSEMU" "$tmp/messemu"; else go build -o "$tmp/messemu" ./cmd/messemu; fi
 go build -o "$tmp/pages" ./examples/bench/pages
 psid=5275811702471834
 send='{"recipient":{"id":"'$psid'"},"messaging_type":"RESPONSE","message":{"text":"hello from wrk"}}'

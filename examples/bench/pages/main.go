@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/url"
@@ -44,9 +45,13 @@ func main() {
 		go func() {
 			defer wg.Done()
 			defer conn.Close()
+			var b []byte // reused: the readers leave core 1 to wrk
 			for {
-				_, b, err := conn.ReadMessage()
+				_, r, err := conn.NextReader()
 				if err != nil {
+					return
+				}
+				if b, err = readAll(b[:0], r); err != nil {
 					return
 				}
 				read.Add(int64(len(b)))
@@ -77,4 +82,21 @@ func main() {
 	}
 	wg.Wait()
 	fmt.Fprintf(os.Stdout, "%d pages: %d frames, %.1f MB, last seq %v\n", *n, frames.Load(), float64(read.Load())/1e6, lastSeq)
+}
+
+// readAll is io.ReadAll into b's memory.
+func readAll(b []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
