@@ -19,9 +19,12 @@ import (
 // journal read, decoding or encoding of its own; the send path only closes
 // one channel per append (the journal's), as with no page open.
 
-// runs is the most the feed keeps, in bytes of encoded events: a page
-// that reconnects or reloads within it reads no journal at all.
+// feedBytes is the most the feed keeps, in bytes of encoded events: a
+// page that reconnects within it reads no journal at all.
 const feedBytes = 8 << 20
+
+// runEvents bounds a run: a tenth of a second of a saturated emulator.
+const runEvents = 5000
 
 // run is a stretch of consecutive events, encoded: events first..last,
 // joined by commas, ends[i] the end of event first+i in data; frame is
@@ -98,7 +101,9 @@ func (f *feed) stop() {
 }
 
 // loop turns what the journal gains into runs: at most one every
-// frameInterval, carrying all that came meanwhile (frameEvents at most).
+// frameInterval, carrying all that came meanwhile, so that under any load
+// the feed keeps up with the journal (a run of more than runEvents is
+// followed by the rest at once).
 func (f *feed) loop(ctx context.Context) {
 	defer close(f.done)
 	pause := time.NewTimer(0)
@@ -112,20 +117,24 @@ func (f *feed) loop(ctx context.Context) {
 		f.mu.Lock()
 		last := f.last
 		f.mu.Unlock()
-		evs, err := f.j.Wait(ctx, last, frameEvents)
+		evs, err := f.j.Wait(ctx, last, runEvents)
 		var trimmed *fakegraph.TrimmedError
 		switch {
 		case errors.As(err, &trimmed):
 			// The journal forgot events the feed never read (a journal
 			// limit under a flood): start again from its oldest; pages
-			// behind that are told so by their catch-up (stream.go).
+			// behind that are told so by their catch-up (catchup.go).
 			f.restart(trimmed.First - 1)
 		case err != nil:
 			return // ctx ended
 		default:
 			f.add(evs)
 		}
-		pause.Reset(frameInterval)
+		if len(evs) == runEvents {
+			pause.Reset(0)
+		} else {
+			pause.Reset(frameInterval)
+		}
 	}
 }
 
@@ -184,9 +193,9 @@ func (f *feed) next(after uint64) step {
 		return step{frame: f.runs[i].frame, upTo: f.last, lastSeq: f.last}
 	}
 	// A page behind by more than a run: its own frame of up to
-	// frameEvents events, copied from the runs.
+	// runEvents events (and at least a run), copied from the runs.
 	st := step{upTo: after, lastSeq: f.last}
-	for n := 0; i < len(f.runs) && n < frameEvents; i++ {
+	for n := 0; i < len(f.runs) && n < runEvents; i++ {
 		r := f.runs[i]
 		if len(st.events) > 0 {
 			st.events = append(st.events, ',')

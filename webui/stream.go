@@ -23,8 +23,8 @@ import (
 // were forgotten (a journal limit), so the page starts again from what is
 // kept.
 
-// frameEvents bounds the events of one frame, so a page catching up on a
-// long journal draws as it goes.
+// frameEvents is the size of the blocks a page catching up on a long
+// journal reads (catchup.go), a frame each, so that it draws as it goes.
 const frameEvents = 1000
 
 // readLimit bounds what a page may send; it sends nothing but pongs.
@@ -96,18 +96,19 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 			}
 		}
 		var data []byte
+		behind := false // more to send at once: no pause before the next frame
 		for data == nil {
 			st := c.feed.next(c.after)
 			switch {
 			case st.behind:
 				events, upTo, trimmed := u.blocks.catchUp(j, c.after)
-				data, c.after = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo
+				data, c.after, behind = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo, len(events) > 0
 			case st.frame != nil:
 				data, c.after = st.frame, st.upTo // shared: written, never changed
 			case st.events != nil || first:
 				// The first frame goes out at once, even empty, so the
 				// page knows where the journal stands.
-				data, c.after = appendFrame(nil, st.events, st.lastSeq, false), st.upTo
+				data, c.after, behind = appendFrame(nil, st.events, st.lastSeq, false), st.upTo, st.upTo < st.lastSeq
 			default:
 				select {
 				case <-st.grew:
@@ -124,7 +125,11 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 		if err := c.conn.WriteMessage(websocket.TextMessage, data); err != nil {
 			return err // stopped reading, or gone
 		}
-		pause.Reset(frameInterval)
+		if behind {
+			pause.Reset(0)
+		} else {
+			pause.Reset(frameInterval)
+		}
 	}
 }
 

@@ -44,8 +44,9 @@ run() { # run PAGES: sends a second of one wrk run on a fresh process
 	# the emulator's CPU per send, in µs (clock ticks of 10 ms)
 	r="$r/s, $(echo "$cpu0 $cpu1 $r" | awk '{ printf "%d", (($3 + $4) - ($1 + $2)) * 10000 / ($5 * '"$DURATION"') }') µs CPU/send"
 	if [ "$1" -gt 0 ]; then
+		last=$(curl -fs "$base/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
 		wait $readers
-		r="$r ($(cut -d, -f2 "$tmp/pages.out" | cut -d' ' -f2-3))"
+		r="$r; pages read $(sed -n 's/.*, \(.*\) MB, last seq \[\([0-9]*\) .*/\1 MB in all, each up to event \2/p' "$tmp/pages.out") of $last"
 	fi
 	kill $serve
 	wait $serve 2>/dev/null || true
