@@ -26,6 +26,15 @@ import (
 // the same).
 func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 	receipt := ev.Kind == fakegraph.KindReceipt
+	if receipt && !bare {
+		if req, ok := receiptOf(ev); ok {
+			// Two of a send's three events: only what is not the send's.
+			b = strconv.AppendUint(append(b, `{"seq":`...), ev.Seq, 10)
+			b = appendString(append(b, `,"kind":"receipt","api":`...), ev.API)
+			b = strconv.AppendUint(append(b, `,"request_seq":`...), req, 10)
+			return append(b, `,"slim":true}`...), nil
+		}
+	}
 	// A receipt's echo repeats the send, its delivery's watermark is the
 	// event's time, and its mid and thread are the send's; an accepted
 	// answer is ids the event already carries (mid).
@@ -79,6 +88,30 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 		b = append(b, `,"slim":true`...)
 	}
 	return append(b, '}'), nil
+}
+
+// receiptPrefix starts a receipt's Detail as the emulator writes it.
+const receiptPrefix = `{"request_seq":`
+
+// receiptOf answers the send a receipt follows when its Detail names it
+// first, as the emulator writes it. The page takes the receipt's time,
+// Page and user from that send (the emulator journals a receipt with its
+// send's), and fetches the rest on expand.
+func receiptOf(ev *fakegraph.Event) (uint64, bool) {
+	d := ev.Detail
+	if !ev.Accepted || ev.PSID == "" || len(d) <= len(receiptPrefix) || string(d[:len(receiptPrefix)]) != receiptPrefix {
+		return 0, false
+	}
+	d = d[len(receiptPrefix):]
+	n := 0
+	for n < len(d) && n < 20 && d[n] >= '0' && d[n] <= '9' {
+		n++
+	}
+	if n == 0 || n == len(d) || (d[n] != ',' && d[n] != '}') {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(string(d[:n]), 10, 64)
+	return seq, err == nil && seq < ev.Seq
 }
 
 // appendBareEvent writes ev without its bodies and violations, marked

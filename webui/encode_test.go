@@ -66,10 +66,9 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false) }))
 		switch {
 		case ev.Kind == fakegraph.KindReceipt:
-			delete(want, "detail")
-			delete(want, "thread")
-			delete(want, "mid")
-			want["slim"] = true
+			var d fakegraph.ReceiptDetail
+			require.NoError(t, json.Unmarshal(ev.Detail, &d))
+			want = map[string]any{"seq": want["seq"], "kind": "receipt", "api": want["api"], "request_seq": float64(d.RequestSeq), "slim": true}
 		case ev.Kind == fakegraph.KindRequest && ev.Accepted:
 			delete(want, "response")
 			want["slim"] = true
@@ -94,6 +93,21 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 		"api": "send", "method": "POST", "path": "/v26.0/me/messages?q=\"a\\b\"\x01é\uFFFD", "status": 400.0, "accepted": false,
 		"thread": map[string]any{"owner_app_id": "263902037430900", "standby": true},
 		"slim":   true}, bare, "a bare event: no bodies, no violations")
+}
+
+// TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace: a receipt whose
+// Detail does not name its send first (appended from Go) keeps its time,
+// Page and user on the stream.
+func TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 3, 4, 5, 0, time.UTC)
+	for _, detail := range []string{`{"field":"message_deliveries","request_seq":3}`, `{"request_seq":"3"}`, `{"request_seq":9}`, `{"request_seq":}`} {
+		ev := fakegraph.Event{Seq: 9, Time: at, Kind: fakegraph.KindReceipt, PageID: "1", PSID: "2", API: "message_deliveries",
+			Accepted: true, MID: "m_1", Detail: json.RawMessage(detail), Thread: &fakegraph.ThreadState{Window: "open"}}
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false) }))
+		assert.Equal(t, map[string]any{"seq": 9.0, "time": "2026-12-06T03:04:05Z", "kind": "receipt", "page_id": "1", "psid": "2",
+			"api": "message_deliveries", "accepted": true, "slim": true}, got, detail)
+	}
 }
 
 func TestRunSlicesAfterAnyEvent(t *testing.T) {
