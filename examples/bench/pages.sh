@@ -46,7 +46,7 @@ run() { # run PAGES: sends a second of one wrk run on a fresh process
 	if [ "$1" -gt 0 ]; then
 		last=$(curl -fs "$base/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
 		wait $readers
-		r="$r; pages read $(sed -n 's/.*, \(.*\) MB, last seq \[\([0-9]*\) .*/\1 MB in all, each up to event \2/p' "$tmp/pages.out") of $last"
+		r="$r; pages read $(sed -n 's/.*, \(.*\) MB, last seq \[\([0-9]*\)[] ].*/\1 MB in all, each up to event \2/p' "$tmp/pages.out") of $last"
 	fi
 	kill $serve
 	wait $serve 2>/dev/null || true
