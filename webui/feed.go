@@ -14,10 +14,10 @@ import (
 // more is connected, a single goroutine waits for new events, encodes each
 // once (encode.go) and keeps the newest runs of them; every page's writer
 // slices its frames out of those runs, and pages at the live edge (all of
-// them, most of the time) write the very same frame bytes. So
-// an open page costs the emulator one socket write per frame and no
-// journal read, decoding or encoding of its own; the send path only closes
-// one channel per append (the journal's), as with no page open.
+// them, most of the time) write the very same frame bytes. So an open
+// page costs the emulator one socket write per frame and no journal read,
+// decoding or encoding of its own; the send path only closes one channel
+// per append (the journal's), as with no page open.
 
 // feedBytes is the most the feed keeps, in bytes of encoded events: a
 // page that reconnects within it reads no journal at all.
