@@ -48,6 +48,7 @@ func TestResponsesFitTheSpec(t *testing.T) {
 		{"JournalEvent", "GET", "/_messemu/v1/journal/1", ""},
 		{"ControlPageList", "GET", "/_messemu/v1/pages", ""},
 		{"ControlRateLimits", "POST", "/_messemu/v1/rate_limits", `{"enabled":false}`},
+		{"ControlReceipts", "POST", "/_messemu/v1/receipts", `{"enabled":true}`},
 		{"ControlUser", "PATCH", "/_messemu/v1/users/" + alice, `{"locale":"fr_FR"}`},
 		{"ControlOK", "POST", "/_messemu/v1/reset", ""},
 		{"ControlProductList", "POST", "/_messemu/v1/products", `{"id":"4730587393621832","name":"Blue mug"}`},

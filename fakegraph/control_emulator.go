@@ -8,7 +8,8 @@ import (
 )
 
 // The control API of the emulator itself: the journal, the virtual clock,
-// reset, rate limits, fault rules and the bot's webhook.
+// reset, rate limits, automatic receipts, fault rules and the bot's
+// webhook.
 
 func (s *Server) emulatorControlRoutes() []controlRoute {
 	return []controlRoute{
@@ -18,6 +19,7 @@ func (s *Server) emulatorControlRoutes() []controlRoute {
 		{"POST", "clock/advance", "advanceClock", s.ctlAdvance},
 		{"POST", "reset", "reset", s.ctlReset},
 		{"POST", "rate_limits", "setRateLimits", s.ctlRateLimits},
+		{"POST", "receipts", "setReceipts", s.ctlReceipts},
 		{"POST", "faults", "addFault", s.ctlAddFault},
 		{"GET", "faults", "listFaults", s.ctlListFaults},
 		{"DELETE", "faults", "clearFaults", s.ctlClearFaults},
@@ -205,6 +207,23 @@ func (s *Server) ctlRateLimits(c *controlCall) (any, error) {
 	}
 	s.SetRateLimits(req.Enabled)
 	return map[string]any{"enabled": req.Enabled}, nil
+}
+
+// ctlReceipts switches the automatic receipts whatever runs the bot (the
+// built-in demo bot, a webhook, testkit), where PUT webhook needs the
+// webhook's URL.
+func (s *Server) ctlReceipts(c *controlCall) (any, error) {
+	var req struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if req.Enabled == nil {
+		return nil, invalid(`give {"enabled":true} or {"enabled":false}`)
+	}
+	s.SetReceipts(*req.Enabled)
+	return map[string]any{"enabled": *req.Enabled}, nil
 }
 
 // SetRateLimits switches the platform's rate limits on or off

@@ -87,6 +87,8 @@ func TestEveryControlChangeIsJournalled(t *testing.T) {
 		{"DELETE", "faults/f1", ``, []string{"control fault_removed"}},
 		{"DELETE", "faults", ``, []string{"control faults_cleared"}},
 		{"POST", "rate_limits", `{"enabled":true}`, []string{"control rate_limits"}},
+		{"POST", "receipts", `{"enabled":false}`, []string{"control receipts"}},
+		{"POST", "receipts", `{"enabled":true}`, []string{"control receipts"}},
 		{"POST", "clock/advance", `{"duration":"1h"}`, []string{"control clock"}},
 		{"PUT", "handover/roles", `{"app_roles":{"` + DefaultAppID + `":["primary_receiver"]}}`, []string{"control app_roles", "handover messaging_handovers"}},
 		{"PUT", "webhook", `{"url":"` + bot.URL + `","receipts":false}`, []string{"control receipts", "control webhook", "webhook webhook_verify"}},

@@ -179,6 +179,7 @@ func journalScript(t *testing.T, js journalSession, bot *hookBot) {
 	fits(t, "WebhookStatus", js.control(200, "GET", "webhook", ""))
 	fits(t, "GraphError", js.control(404, "GET", "users/1234567890123456/thread", ""))
 	fits(t, "ControlRateLimits", js.control(200, "POST", "rate_limits", `{"enabled":false}`))
+	fits(t, "ControlReceipts", js.control(200, "POST", "receipts", `{"enabled":true}`))
 	// Deliveries are asynchronous: wait for a delivered and a retried one.
 	for _, accepted := range []string{"true", "false"} {
 		page := js.control(200, "GET", "journal?kind=webhook&api=messages&wait=10s&accepted="+accepted, "")

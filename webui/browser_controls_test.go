@@ -1,6 +1,7 @@
 package webui_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -53,5 +54,47 @@ func TestControlsCreateAUserAddAndRemoveAFaultShowTypingAndSeen(t *testing.T) {
 	b.clickText(".faults li button", "✕")
 	b.waitFor("no rule", `document.querySelector('.faults') === null`, 5*time.Second)
 	assert.Empty(t, e.srv.Faults())
+	assert.Empty(t, b.consoleErrors())
+}
+
+func TestReceiptsSwitchWorksForTheDemoBot(t *testing.T) {
+	e := startEmulator(t, true)
+	b := openBrowser(t, e)
+	b.open("/")
+	receiptRows := `document.querySelectorAll('#events li.ev[data-kind=receipt]').length`
+	b.say("hi")
+	b.waitFor("the demo bot's reply and its receipts", `document.querySelectorAll('#messages .row.from-page').length > 0 && `+receiptRows+` >= 2`, 10*time.Second)
+	waitIdle(t, e)
+
+	// Off: the demo bot's next reply comes without echo or delivery.
+	b.click("#tab-controls")
+	b.waitFor("the switch, on", `document.getElementById('receipts')?.checked === true && !document.getElementById('receipts').disabled`, 5*time.Second)
+	b.click("#receipts")
+	require.Eventually(t, func() bool { return !e.srv.Webhook().Receipts }, 5*time.Second, 20*time.Millisecond, "the emulator's receipts switched off")
+	b.waitFor("the switch, off after the control event", `document.getElementById('receipts')?.checked === false`, 5*time.Second)
+	off := e.srv.Journal().Last()
+	before := eval[int](b, receiptRows)
+	b.click("#tab-inspector")
+	b.say("more")
+	b.waitFor("the reply to the second message", `document.querySelectorAll('#messages .row.from-page').length > 1`, 10*time.Second)
+	waitIdle(t, e)
+	sends := e.srv.Journal().Find(off, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindRequest && ev.API == "send" })
+	require.NotEmpty(t, sends, "the demo bot answered")
+	assert.Empty(t, e.srv.Journal().Find(off, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindReceipt }), "no receipt while off")
+	assert.Equal(t, before, eval[int](b, receiptRows), "no receipt row while off")
+
+	// On again: receipts follow the next reply, and a receipt row, slim on
+	// the stream, expands to its webhook item fetched from the journal.
+	b.click("#tab-controls")
+	b.waitFor("the switch, off", `document.getElementById('receipts')?.checked === false`, 5*time.Second)
+	b.click("#receipts")
+	require.Eventually(t, func() bool { return e.srv.Webhook().Receipts }, 5*time.Second, 20*time.Millisecond)
+	b.click("#tab-inspector")
+	b.say("again")
+	b.waitFor("receipts again", receiptRows+` > `+fmt.Sprint(before), 10*time.Second)
+	lastReceipt := `[...document.querySelectorAll('#events li.ev[data-kind=receipt]')].pop()`
+	assert.Empty(t, eval[string](b, lastReceipt+`.querySelector('pre.json')?.textContent || ''`), "a slim row draws no JSON before it is opened")
+	b.do("opening the newest receipt", chromedp.Click(`#events li.ev[data-kind=receipt]:nth-last-child(1 of [data-kind=receipt]) summary`))
+	b.waitFor("the receipt's webhook item", `[...`+lastReceipt+`.querySelectorAll('pre.json')].some(p => p.textContent.includes('"delivery"') || p.textContent.includes('"is_echo"'))`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }

@@ -184,14 +184,23 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(eval[string](b, `document.getElementById('messages').textContent`), "while away"))
 
 	// The export is the conversation's events, as the scenario tools read them.
-	exported, err := scenarios.ReadJournal(strings.NewReader(eval[string](b, `window.messemu.exportLines()`)))
+	// The export is the conversation's events, whole (the stream's are
+	// slim), as the scenario tools read them.
+	exported, err := scenarios.ReadJournal(strings.NewReader(awaitJS(t, b, `window.messemu.exportLines()`)))
 	require.NoError(t, err)
 	want := e.srv.Journal().Find(0, func(ev *fakegraph.Event) bool { return ev.PSID == alice })
 	require.Len(t, exported, len(want))
+	receipts := 0
 	for i := range want {
 		assert.Equal(t, want[i].Seq, exported[i].Seq)
 		assert.Equal(t, want[i].Kind, exported[i].Kind)
+		assert.Equal(t, string(want[i].Detail), string(exported[i].Detail), "event %d's detail", want[i].Seq)
+		assert.Equal(t, string(want[i].Response), string(exported[i].Response), "event %d's response", want[i].Seq)
+		if want[i].Kind == fakegraph.KindReceipt {
+			receipts++
+		}
 	}
+	assert.Positive(t, receipts, "the receipts, with their webhook items")
 	assert.Empty(t, b.consoleErrors())
 }
 

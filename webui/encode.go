@@ -1,67 +1,198 @@
 package webui
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
-	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/messemu/messemu/fakegraph"
 )
 
-// encodedCache keeps the JSON of recent events, so that ten open pages
-// cost one encoding of each event, not ten: under load the bot's send path
-// shares the CPU with the stream.
-type encodedCache struct {
-	mu   sync.Mutex
-	byID map[uint64][]byte
-	keep uint64 // events kept behind the newest encoded one
-}
+// The stream carries each event in a slim form: what the page draws at
+// once. What it shows only when a row of the inspector is expanded (a
+// receipt's webhook item, mid and thread, an accepted request's answer, a
+// thread's messaging windows) stays in the journal; the page fetches it
+// through GET /_messemu/v1/journal/{seq} when asked. The bot's sends,
+// their receipts and the user's messages are most of the journal, so
+// this cuts what every open page costs by more than half.
 
-func newEncodedCache(keep uint64) *encodedCache {
-	return &encodedCache{byID: map[uint64][]byte{}, keep: keep}
-}
-
-// encode answers ev as JSON, from the cache when another page asked first.
-func (c *encodedCache) encode(ev *fakegraph.Event) ([]byte, error) {
-	c.mu.Lock()
-	b, ok := c.byID[ev.Seq]
-	c.mu.Unlock()
-	if ok {
-		return b, nil
+// appendEvent writes ev as the stream sends it, in the JSON form of
+// GET /_messemu/v1/journal less the parts named above, with "slim":true
+// when it left some out. It is written by hand: the feed encodes every
+// event of a busy emulator, and reflection cost it three times as much.
+// The bodies go as the journal keeps them: JSON the emulator wrote (a
+// body that does not parse is never journalled; GET journal relies on
+// the same).
+func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
+	receipt := ev.Kind == fakegraph.KindReceipt
+	if receipt && !bare {
+		if req, ok := receiptOf(ev); ok {
+			// Two of a send's three events: only what is not the send's.
+			b = strconv.AppendUint(append(b, `{"seq":`...), ev.Seq, 10)
+			b = appendString(append(b, `,"kind":"receipt","api":`...), ev.API)
+			b = strconv.AppendUint(append(b, `,"request_seq":`...), req, 10)
+			return append(b, `,"slim":true}`...), nil
+		}
 	}
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return nil, err
+	// A receipt's echo repeats the send, its delivery's watermark is the
+	// event's time, and its mid and thread are the send's; an accepted
+	// answer is ids the event already carries (mid).
+	dropAnswer := ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.Response != nil
+	b = strconv.AppendUint(append(b, `{"seq":`...), ev.Seq, 10)
+	b = appendTime(append(b, `,"time":`...), ev.Time)
+	b = appendString(append(b, `,"kind":`...), string(ev.Kind))
+	b = appendField(b, `,"page_id":`, ev.PageID)
+	b = appendField(b, `,"psid":`, ev.PSID)
+	b = appendField(b, `,"api":`, ev.API)
+	b = appendField(b, `,"method":`, ev.Method)
+	b = appendField(b, `,"path":`, ev.Path)
+	if ev.Status != 0 {
+		b = strconv.AppendInt(append(b, `,"status":`...), int64(ev.Status), 10)
 	}
-	c.mu.Lock()
-	c.byID[ev.Seq] = b
-	if ev.Seq > c.keep {
-		delete(c.byID, ev.Seq-c.keep)
+	b = strconv.AppendBool(append(b, `,"accepted":`...), ev.Accepted)
+	b = appendRaw(b, `,"request":`, ev.Request)
+	if !dropAnswer {
+		b = appendRaw(b, `,"response":`, ev.Response)
 	}
-	c.mu.Unlock()
-	return b, nil
-}
-
-// frameJSON writes one frame (the frame type, by hand from cached events).
-func (c *encodedCache) frameJSON(evs []fakegraph.Event, lastSeq uint64, trimmed bool) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(`{"events":[`)
-	for i := range evs {
-		b, err := c.encode(&evs[i])
+	if len(ev.Violations) > 0 {
+		v, err := json.Marshal(ev.Violations)
 		if err != nil {
 			return nil, err
 		}
-		if i > 0 {
-			buf.WriteByte(',')
+		b = append(append(b, `,"violations":`...), v...)
+	}
+	if !receipt {
+		b = appendField(b, `,"mid":`, ev.MID)
+	}
+	// Of the thread the page draws who owns it; the messaging window
+	// comes from the users' list.
+	thread := ev.Thread != nil && !receipt
+	if thread {
+		b = append(b, `,"thread":{`...)
+		if t := ev.Thread; t.OwnerAppID != "" {
+			b = appendString(append(b, `"owner_app_id":`...), t.OwnerAppID)
+			if t.Standby {
+				b = append(b, ',')
+			}
 		}
-		buf.Write(b)
+		if ev.Thread.Standby {
+			b = append(b, `"standby":true`...)
+		}
+		b = append(b, '}')
 	}
-	buf.WriteString(`],"last_seq":`)
-	buf.WriteString(strconv.FormatUint(lastSeq, 10))
+	if !receipt {
+		b = appendRaw(b, `,"detail":`, ev.Detail)
+	}
+	if receipt || dropAnswer || thread || bare {
+		b = append(b, `,"slim":true`...)
+	}
+	return append(b, '}'), nil
+}
+
+// receiptPrefix starts a receipt's Detail as the emulator writes it.
+const receiptPrefix = `{"request_seq":`
+
+// receiptOf answers the send a receipt follows when its Detail names it
+// first, as the emulator writes it. The page takes the receipt's time,
+// Page and user from that send (the emulator journals a receipt with its
+// send's), and fetches the rest on expand.
+func receiptOf(ev *fakegraph.Event) (uint64, bool) {
+	d := ev.Detail
+	if !ev.Accepted || ev.PSID == "" || len(d) <= len(receiptPrefix) || string(d[:len(receiptPrefix)]) != receiptPrefix {
+		return 0, false
+	}
+	d = d[len(receiptPrefix):]
+	n := 0
+	for n < len(d) && n < 20 && d[n] >= '0' && d[n] <= '9' {
+		n++
+	}
+	if n == 0 || n == len(d) || (d[n] != ',' && d[n] != '}') {
+		return 0, false
+	}
+	seq, err := strconv.ParseUint(string(d[:n]), 10, 64)
+	return seq, err == nil && seq < ev.Seq
+}
+
+// appendBareEvent writes ev without its bodies and violations, marked
+// slim: what the page gets of an event whose violations do not marshal.
+func appendBareEvent(b []byte, ev *fakegraph.Event) []byte {
+	e := *ev
+	e.Request, e.Response, e.Detail, e.Violations = nil, nil, nil, nil
+	b, err := appendEvent(b, &e, true)
+	if err != nil { // only violations can fail, and there are none
+		panic("webui: " + err.Error())
+	}
+	return b
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	return append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
+}
+
+// appendField writes an omitempty string field.
+func appendField(b []byte, key, v string) []byte {
+	if v == "" {
+		return b
+	}
+	return appendString(append(b, key...), v)
+}
+
+// appendRaw writes an omitempty raw JSON field.
+func appendRaw(b []byte, key string, v json.RawMessage) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	return append(append(b, key...), v...)
+}
+
+// appendString writes s as a JSON string (invalid UTF-8 as U+FFFD, as
+// encoding/json does), copying the plain stretches whole.
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r != utf8.RuneError || n != 1 {
+				i += n
+				continue
+			}
+		}
+		b = append(b, s[start:i]...)
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default: // a byte that is not UTF-8
+			b = append(b, `\ufffd`...)
+		}
+		i++
+		start = i
+	}
+	return append(append(b, s[start:]...), '"')
+}
+
+const hex = "0123456789abcdef"
+
+// appendFrame writes one frame around events already joined by commas.
+func appendFrame(b, events []byte, lastSeq uint64, trimmed bool) []byte {
+	b = append(b, make([]byte, 0, len(framePrefix)+len(events)+48)...)[:len(b)]
+	return appendFrameEnd(append(append(b, framePrefix...), events...), lastSeq, trimmed)
+}
+
+// appendFrameEnd closes a frame whose events b holds.
+func appendFrameEnd(b []byte, lastSeq uint64, trimmed bool) []byte {
+	b = append(b, `],"last_seq":`...)
+	b = strconv.AppendUint(b, lastSeq, 10)
 	if trimmed {
-		buf.WriteString(`,"trimmed":true`)
+		b = append(b, `,"trimmed":true`...)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(b, '}')
 }

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/messemu/messemu/fakegraph"
 )
 
 // The stream: a page opens StreamPath?after=N and receives, as JSON text
@@ -25,22 +23,23 @@ import (
 // were forgotten (a journal limit), so the page starts again from what is
 // kept.
 
-// frameEvents bounds the events of one frame, so a page catching up on a
-// long journal draws as it goes.
+// frameEvents is the size of the blocks a page catching up on a long
+// journal reads (catchup.go), a frame each, so that it draws as it goes.
 const frameEvents = 1000
 
 // readLimit bounds what a page may send; it sends nothing but pongs.
 const readLimit = 4 << 10
 
-// frameInterval spaces a page's frames: under a burst of sends a page gets
-// a frame every 50 ms carrying all that came, not one per event, so open
-// pages cost the emulator a few writes a second each.
-const frameInterval = 50 * time.Millisecond
+// frameInterval spaces the feed's runs and a page's frames: under a burst
+// of sends a page gets a frame every 100 ms carrying all that came, not
+// one per event, so open pages cost the emulator ten writes a second each.
+const frameInterval = 100 * time.Millisecond
 
 // client is one connected page.
 type client struct {
 	conn  *websocket.Conn
-	after uint64
+	feed  *feed
+	after uint64 // the newest event it was sent
 }
 
 func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
@@ -67,7 +66,7 @@ func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &client{conn: conn, after: after}
 	ctx, cancel := context.WithCancel(context.Background())
-	u.hub.add(c, cancel)
+	c.feed = u.hub.add(c, cancel)
 	defer func() {
 		cancel()
 		u.hub.remove(c)
@@ -80,44 +79,57 @@ func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writePump sends the page its events as the journal grows. Only this
-// goroutine writes data frames (gorilla allows one writer).
+// writePump sends the page its events as the journal grows, from the
+// shared feed (feed.go) or, while the page is behind what the feed holds,
+// from the journal (catchup.go). Only this goroutine writes data frames
+// (gorilla allows one writer).
 func (u *UI) writePump(ctx context.Context, c *client) error {
 	j := u.srv.Journal()
 	pause := time.NewTimer(0)
 	defer pause.Stop()
 	for first := true; ; first = false {
-		var evs []fakegraph.Event
-		if first {
-			// The first frame goes out at once, even empty, so the page
-			// knows where the journal stands.
-			evs = j.After(c.after, frameEvents)
-		} else {
+		if !first {
 			select { // let a burst gather into one frame
 			case <-pause.C:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			var err error
-			if evs, err = j.Wait(ctx, c.after, frameEvents); err != nil {
-				return err
-			}
 		}
-		trimmed := len(evs) > 0 && evs[0].Seq > c.after+1
-		b, err := u.enc.frameJSON(evs, j.Last(), trimmed)
-		if err != nil {
-			return err
+		var data []byte
+		behind := false // more to send at once: no pause before the next frame
+		for data == nil {
+			st := c.feed.next(c.after)
+			switch {
+			case st.behind:
+				events, upTo, trimmed := u.blocks.catchUp(j, c.after)
+				data, c.after, behind = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo, len(events) > 0
+			case st.frame != nil:
+				data, c.after = st.frame, st.upTo // shared: written, never changed
+			case st.events != nil || first:
+				// The first frame goes out at once, even empty, so the
+				// page knows where the journal stands.
+				data, c.after, behind = appendFrame(nil, st.events, st.lastSeq, false), st.upTo, st.upTo < st.lastSeq
+			default:
+				select {
+				case <-st.grew:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
 		}
 		if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
 			return err
 		}
-		if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+		// A server's unmasked frame goes out with the data as it is (no
+		// copy), so every page can write the feed's shared frame.
+		if err := c.conn.WriteMessage(websocket.TextMessage, data); err != nil {
 			return err // stopped reading, or gone
 		}
-		if len(evs) > 0 {
-			c.after = evs[len(evs)-1].Seq
+		if behind {
+			pause.Reset(0)
+		} else {
+			pause.Reset(frameInterval)
 		}
-		pause.Reset(frameInterval)
 	}
 }
 

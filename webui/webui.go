@@ -42,7 +42,7 @@ type UI struct {
 	log     *slog.Logger
 	origins map[string]bool // extra allowed Origins (--allow-origin)
 	hub     *hub
-	enc     *encodedCache
+	blocks  *blockCache
 	files   http.Handler
 	index   []byte
 	timing  streamTiming
@@ -85,7 +85,7 @@ func WithWriteWait(d time.Duration) Option {
 
 // New returns the web UI of srv.
 func New(srv *fakegraph.Server, opts ...Option) *UI {
-	u := &UI{srv: srv, log: srv.Logger(), origins: map[string]bool{}, hub: newHub(), enc: newEncodedCache(4 * frameEvents),
+	u := &UI{srv: srv, log: srv.Logger(), origins: map[string]bool{}, hub: newHub(srv.Journal()), blocks: newBlockCache(),
 		timing: streamTiming{writeWait: 10 * time.Second, pingPeriod: 30 * time.Second, pongWait: 40 * time.Second}}
 	for _, o := range opts {
 		o(u)

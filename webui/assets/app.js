@@ -363,17 +363,29 @@ function sendFile(file) {
   r.readAsDataURL(file);
 }
 
-/** exportLines is the current conversation's journal events as JSON
- *  lines, the form `messemu check` and the scenario tools read. */
-function exportLines() {
-  return app.model.events.filter(ev => ev.psid === app.psid && (ev.page_id === app.pageId || !ev.page_id))
-    .map(ev => JSON.stringify(ev)).join('\n') + '\n';
+/** exportLines answers the current conversation's journal events as JSON
+ *  lines, the form `messemu check` and the scenario tools read. The
+ *  stream's events are slim, so they come whole from the journal. */
+async function exportLines() {
+  const psid = app.psid, pageId = app.pageId;
+  const lines = [];
+  for (let after = null; ;) {
+    const q = new URLSearchParams({ psid, limit: '1000' });
+    if (after !== null) q.set('after', String(after));
+    const r = await get('journal?' + q);
+    for (const ev of r.events || []) if (ev.page_id === pageId || !ev.page_id) lines.push(JSON.stringify(ev));
+    if (!r.events?.length) break;
+    after = r.events[r.events.length - 1].seq;
+  }
+  return lines.join('\n') + '\n';
 }
 app.exportLines = exportLines;
 
-function exportThread() {
+async function exportThread() {
   if (!app.psid) return;
-  const blob = new Blob([exportLines()], { type: 'application/x-ndjson' });
+  let text;
+  try { text = await exportLines(); } catch (err) { toast(err.message); return; }
+  const blob = new Blob([text], { type: 'application/x-ndjson' });
   const a = h('a', { href: URL.createObjectURL(blob), download: `messemu-${app.psid}.jsonl` });
   document.body.append(a);
   a.click();

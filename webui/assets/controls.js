@@ -76,8 +76,11 @@ export class Controls {
       h('button', { type: 'submit' }, 'Set')),
       h('div', { class: 'quick' },
         h('button', { type: 'button', onclick: () => this.run(() => post('webhook/verify')) }, 'Run handshake'),
-        h('label', { title: demo ? 'the demo bot keeps its own settings' : '' }, h('input', { type: 'checkbox', checked: !!wh.receipts, disabled: demo || !wh.url,
-          onchange: e => this.run(() => call('PUT', 'webhook', { url: wh.url, fields: wh.fields, timeout: wh.timeout, batch: wh.batch, receipts: e.target.checked })) }), ' automatic receipts (deliveries, echoes)'))));
+        // Whatever runs the bot (the demo bot, a webhook, none): the
+        // platform's echo and delivery of each accepted send.
+        h('label', { title: 'after each accepted send, its echo and delivery: journalled, and posted to a subscribed webhook' },
+          h('input', { type: 'checkbox', id: 'receipts', checked: !!wh.receipts,
+            onchange: e => this.run(() => post('receipts', { enabled: e.target.checked })) }), ' automatic receipts (echoes, deliveries)'))));
 
     r.append(h('section', { class: 'ctl' }, h('h3', null, 'Fault rules'),
       this.faults.length ? h('ul', { class: 'faults' }, this.faults.map(f => h('li', null,

@@ -4,6 +4,7 @@
 import { h, clear, json, fmtTime } from './dom.js';
 import { problems } from './model.js';
 import { errorText } from './render.js';
+import { get } from './api.js';
 
 /** rows drawn at first; older ones come with "show earlier". */
 const WINDOW = 400;
@@ -137,7 +138,18 @@ export class Inspector {
       v.source ? h('div', { class: 'v-source muted' }, v.source) : null)));
   }
 
+  /** body draws an event's JSON; a slim event (the stream leaves out what
+   *  only this view needs: a receipt's webhook item, an accepted answer)
+   *  is fetched whole from the journal first. */
   body(ev, p) {
+    if (!ev.slim) return this.bodyOf(ev, p);
+    const box = h('div', { class: 'ev-body muted' }, 'loading…');
+    get(`journal/${ev.seq}`).then(full => box.replaceWith(this.bodyOf(full, problems(full))),
+      err => box.replaceWith(h('div', { class: 'ev-body' }, h('div', { class: 'v-detail' }, err.message), this.bodyOf(ev, p))));
+    return box;
+  }
+
+  bodyOf(ev, p) {
     const parts = [];
     const block = (title, v) => v !== undefined && v !== null ? [h('div', { class: 'jl' }, title), h('pre', { class: 'json' }, json(v))] : null;
     parts.push(block('request', ev.request), block('response', ev.response), block('detail', ev.detail), block('thread', ev.thread));

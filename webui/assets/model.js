@@ -48,9 +48,22 @@ export class Model {
     return t;
   }
 
+  /** bySeq finds a drawn event by its sequence number. */
+  bySeq(seq) {
+    let lo = 0, hi = this.events.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (this.events[m].seq < seq) lo = m + 1; else hi = m; }
+    return this.events[lo]?.seq === seq ? this.events[lo] : null;
+  }
+
   /** apply folds one event into the model. */
   apply(ev) {
     if (ev.seq <= this.lastSeq) return false; // never twice
+    if (ev.kind === 'receipt' && ev.request_seq && ev.time === undefined) {
+      // The stream sends a receipt as the send it follows: time, Page
+      // and user are the send's.
+      const req = this.bySeq(ev.request_seq);
+      Object.assign(ev, { time: req?.time, page_id: req?.page_id, psid: req?.psid, accepted: true });
+    }
     this.lastSeq = ev.seq;
     this.events.push(ev);
     if (ev.time && (!this.now || ev.time > this.now)) this.now = ev.time;
@@ -165,6 +178,12 @@ export class Model {
     }
     if (e.read) { t.read = Math.max(t.read, e.read.watermark || 0); this.touch(t, { time: ev.time }); return; }
     if (e.delivery) { t.delivered = Math.max(t.delivered, e.delivery.watermark || 0); this.touch(t, { time: ev.time }); return; }
+    // A receipt comes slim (no detail): a delivery's watermark is its time.
+    if (ev.kind === 'receipt' && ev.api === 'message_deliveries' && ev.slim) {
+      t.delivered = Math.max(t.delivered, Date.parse(ev.time) || 0);
+      this.touch(t, { time: ev.time });
+      return;
+    }
     if (e.message_edit) {
       const target = t.byMid.get(e.message_edit.mid);
       if (target) {

@@ -1,0 +1,47 @@
+package fakegraph
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+)
+
+func TestReceiptsRouteSwitchesTheEchoAndDelivery(t *testing.T) {
+	t.Parallel()
+	s := New()
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	sendAndList := func() []string {
+		start := s.Journal().Last()
+		mustGraph(t, s, "POST", "/v26.0/me/messages", textSend)
+		return kindsAfter(s, start)
+	}
+	if diff := cmp.Diff([]string{"request send", "receipt message_echoes", "receipt message_deliveries"}, sendAndList()); diff != "" {
+		t.Errorf("a send with receipts on (-want +got):\n%s", diff)
+	}
+
+	status, body := controlDo(t, s, "POST", "receipts", `{"enabled":false}`)
+	require.Equal(t, 200, status, "%v", body)
+	require.Equal(t, map[string]any{"enabled": false}, body)
+	require.False(t, s.Webhook().Receipts, "GET webhook shows the switch")
+	if diff := cmp.Diff([]string{"request send"}, sendAndList()); diff != "" {
+		t.Errorf("a send with receipts off (-want +got):\n%s", diff)
+	}
+
+	// Switching to the state it is in changes nothing and journals nothing.
+	start := s.Journal().Last()
+	status, _ = controlDo(t, s, "POST", "receipts", `{"enabled":false}`)
+	require.Equal(t, 200, status)
+	require.Empty(t, kindsAfter(s, start))
+
+	status, _ = controlDo(t, s, "POST", "receipts", `{"enabled":true}`)
+	require.Equal(t, 200, status)
+	require.Len(t, sendAndList(), 3, "receipts back on")
+
+	for _, bad := range []string{``, `{}`, `{"enabled":"yes please"}`, `[true]`} {
+		status, body := controlDo(t, s, "POST", "receipts", bad)
+		require.Equal(t, 400, status, "%s: %v", bad, body)
+	}
+	require.True(t, s.Webhook().Receipts, "a refused switch changes nothing")
+}

@@ -1,0 +1,150 @@
+package webui
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
+)
+
+// sendEvents journals n text sends (with their receipts) on a fresh
+// emulator and answers the journal's events.
+func sendEvents(t testing.TB, n int) []fakegraph.Event {
+	srv := fakegraph.New(fakegraph.WithIDSeed(3))
+	t.Cleanup(func() { _ = srv.Close() })
+	users, err := srv.Users(fakegraph.DefaultPageID)
+	require.NoError(t, err)
+	psid := users[0].PSID
+	_, err = srv.UserSends(fakegraph.DefaultPageID, psid, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	c := srv.Client()
+	for i := range n {
+		resp, err := c.Post("http://"+fakegraph.InProcessHost+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json",
+			strings.NewReader(fmt.Sprintf(`{"recipient":{"id":%q},"messaging_type":"RESPONSE","message":{"text":"reply %d"}}`, psid, i)))
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, 200, resp.StatusCode)
+	}
+	return srv.Journal().After(0, 0)
+}
+
+func BenchmarkFeedRun(b *testing.B) {
+	evs := sendEvents(b, 300)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r := newRun(evs)
+		b.SetBytes(int64(len(r.data)))
+	}
+}
+
+// TestStreamEventIsTheJournalsJSONLessWhatThePageFetches checks the hand
+// encoder against encoding/json: every field the same, the slim events
+// without exactly what the page fetches on expand.
+func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 3, 4, 5, 600700800, time.UTC)
+	evs := append(sendEvents(t, 2),
+		fakegraph.Event{Seq: 100, Time: at, Kind: fakegraph.KindRequest, PageID: "1", PSID: "2", API: "send", Method: "POST",
+			Path: "/v26.0/me/messages?q=\"a\\b\"\x01é\xff", Status: 400, Request: json.RawMessage(`{"message":{"text":"x"}}`),
+			Response:   json.RawMessage(`{"error":{"code":100}}`),
+			Violations: []validator.Violation{{Path: "message.quick_replies", Rule: "count", Severity: "error", Detail: "14 > 13 <&>"}},
+			Thread:     &fakegraph.ThreadState{OwnerAppID: "263902037430900", Standby: true, Window: "closed", HumanAgentEnds: at}},
+		fakegraph.Event{Seq: 101, Time: time.Time{}, Kind: fakegraph.KindControl, API: "clock\n\t\u2028", Accepted: true, Detail: json.RawMessage(` {"x": [1, 2]} `)},
+	)
+	slimmed := 0
+	for i := range evs {
+		ev := &evs[i]
+		want := decodeObject(t, must(t, func() ([]byte, error) { return json.Marshal(ev) }))
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false) }))
+		switch {
+		case ev.Kind == fakegraph.KindReceipt:
+			var d fakegraph.ReceiptDetail
+			require.NoError(t, json.Unmarshal(ev.Detail, &d))
+			want = map[string]any{"seq": want["seq"], "kind": "receipt", "api": want["api"], "request_seq": float64(d.RequestSeq), "slim": true}
+		case ev.Kind == fakegraph.KindRequest && ev.Accepted:
+			delete(want, "response")
+			want["slim"] = true
+		}
+		if th, ok := want["thread"].(map[string]any); ok {
+			for k := range th {
+				if k != "owner_app_id" && k != "standby" {
+					delete(th, k)
+				}
+			}
+			want["slim"] = true
+		}
+		if want["slim"] == true {
+			slimmed++
+		}
+		assert.Equal(t, want, got, "event %d (%s)", ev.Seq, ev.Kind)
+	}
+	assert.Equal(t, 8, slimmed, "the user's message, two accepted sends, their four receipts and the refused send (its thread) are slim")
+
+	bare := decodeObject(t, appendBareEvent(nil, &evs[len(evs)-2]))
+	assert.Equal(t, map[string]any{"seq": 100.0, "time": "2026-12-06T03:04:05.6007008Z", "kind": "request", "page_id": "1", "psid": "2",
+		"api": "send", "method": "POST", "path": "/v26.0/me/messages?q=\"a\\b\"\x01é\uFFFD", "status": 400.0, "accepted": false,
+		"thread": map[string]any{"owner_app_id": "263902037430900", "standby": true},
+		"slim":   true}, bare, "a bare event: no bodies, no violations")
+}
+
+// TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace: a receipt whose
+// Detail does not name its send first (appended from Go) keeps its time,
+// Page and user on the stream.
+func TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 3, 4, 5, 0, time.UTC)
+	for _, detail := range []string{`{"field":"message_deliveries","request_seq":3}`, `{"request_seq":"3"}`, `{"request_seq":9}`, `{"request_seq":}`} {
+		ev := fakegraph.Event{Seq: 9, Time: at, Kind: fakegraph.KindReceipt, PageID: "1", PSID: "2", API: "message_deliveries",
+			Accepted: true, MID: "m_1", Detail: json.RawMessage(detail), Thread: &fakegraph.ThreadState{Window: "open"}}
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false) }))
+		assert.Equal(t, map[string]any{"seq": 9.0, "time": "2026-12-06T03:04:05Z", "kind": "receipt", "page_id": "1", "psid": "2",
+			"api": "message_deliveries", "accepted": true, "slim": true}, got, detail)
+	}
+}
+
+func TestRunSlicesAfterAnyEvent(t *testing.T) {
+	t.Parallel()
+	evs := []fakegraph.Event{
+		{Seq: 7, Kind: fakegraph.KindControl, Accepted: true, Detail: json.RawMessage(`{"ok":true}`)},
+		{Seq: 8, Kind: fakegraph.KindControl, Accepted: true, Detail: json.RawMessage(`"a,b"`)},
+		{Seq: 9, Kind: fakegraph.KindControl, Accepted: true, Detail: json.RawMessage(`[1]`)},
+	}
+	r := newRun(evs)
+	for after := uint64(5); after <= 9; after++ {
+		var f struct {
+			Events []fakegraph.Event `json:"events"`
+		}
+		require.NoError(t, json.Unmarshal(appendFrame(nil, r.after(after), 9, false), &f), "after %d", after)
+		var seqs []uint64
+		for _, ev := range f.Events {
+			seqs = append(seqs, ev.Seq)
+		}
+		var want []uint64
+		for s := max(after+1, 7); s <= 9; s++ {
+			want = append(want, s)
+		}
+		assert.Equal(t, want, seqs, "after %d", after)
+	}
+}
+
+func decodeObject(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m), "%s", b)
+	return m
+}
+
+func must(t *testing.T, f func() ([]byte, error)) []byte {
+	t.Helper()
+	b, err := f()
+	require.NoError(t, err)
+	return b
+}

@@ -1,0 +1,208 @@
+package webui
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// The feed reads the journal once for every open page. While one page or
+// more is connected, a single goroutine waits for new events, encodes each
+// once (encode.go) and keeps the newest runs of them; every page's writer
+// slices its frames out of those runs, and pages at the live edge (all of
+// them, most of the time) write the very same frame bytes. So an open
+// page costs the emulator one socket write per frame and no journal read,
+// decoding or encoding of its own; the send path only closes one channel
+// per append (the journal's), as with no page open.
+
+// feedBytes is the most the feed keeps, in bytes of encoded events: a
+// page that reconnects within it reads no journal at all.
+const feedBytes = 8 << 20
+
+// runEvents bounds a run: a tenth of a second of a saturated emulator.
+const runEvents = 5000
+
+// run is a stretch of consecutive events, encoded: events first..last,
+// joined by commas, ends[i] the end of event first+i in data; frame is
+// the frame of the whole run, around data (data is a part of it).
+type run struct {
+	first, last uint64
+	frame, data []byte
+	ends        []int
+}
+
+// framePrefix starts a frame; appendFrame writes the rest.
+const framePrefix = `{"events":[`
+
+// newRun encodes evs (consecutive, at least one) into their frame.
+func newRun(evs []fakegraph.Event) *run {
+	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs))}
+	b := append(make([]byte, 0, 512*len(evs)), framePrefix...)
+	for i := range evs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		start := len(b)
+		var err error
+		if b, err = appendEvent(b, &evs[i], false); err != nil {
+			// Violations that do not marshal must not stop the stream:
+			// the page gets the event without them, and the journal
+			// answers what it has when the row is expanded.
+			b = appendBareEvent(b[:start], &evs[i])
+		}
+		r.ends[i] = len(b) - len(framePrefix)
+	}
+	r.data = b[len(framePrefix):len(b):len(b)]
+	r.frame = appendFrameEnd(b, r.last, false)
+	return r
+}
+
+// after is the encoded events of r after seq (seq >= r.first-1).
+func (r *run) after(seq uint64) []byte {
+	if seq < r.first {
+		return r.data
+	}
+	if seq >= r.last {
+		return nil
+	}
+	return r.data[r.ends[seq-r.first]+1:] // past the comma
+}
+
+// feed is the shared reader of one UI's journal, alive while pages are
+// connected (hub.go starts and stops it).
+type feed struct {
+	j      *fakegraph.Journal
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu    sync.Mutex
+	runs  []*run // consecutive, oldest first
+	bytes int
+	start uint64        // the feed holds the events after start
+	last  uint64        // the newest event it holds (start when none)
+	grew  chan struct{} // closed and replaced when a run is added
+}
+
+func startFeed(j *fakegraph.Journal) *feed {
+	ctx, cancel := context.WithCancel(context.Background())
+	last := j.Last()
+	f := &feed{j: j, cancel: cancel, done: make(chan struct{}), start: last, last: last, grew: make(chan struct{})}
+	go f.loop(ctx)
+	return f
+}
+
+func (f *feed) stop() {
+	f.cancel()
+	<-f.done
+}
+
+// loop turns what the journal gains into runs: at most one every
+// frameInterval, carrying all that came meanwhile, so that under any load
+// the feed keeps up with the journal (a run of more than runEvents is
+// followed by the rest at once).
+func (f *feed) loop(ctx context.Context) {
+	defer close(f.done)
+	pause := time.NewTimer(0)
+	defer pause.Stop()
+	for {
+		select {
+		case <-pause.C:
+		case <-ctx.Done():
+			return
+		}
+		f.mu.Lock()
+		last := f.last
+		f.mu.Unlock()
+		evs, err := f.j.Wait(ctx, last, runEvents)
+		var trimmed *fakegraph.TrimmedError
+		switch {
+		case errors.As(err, &trimmed):
+			// The journal forgot events the feed never read (a journal
+			// limit under a flood): start again from its oldest; pages
+			// behind that are told so by their catch-up (catchup.go).
+			f.restart(trimmed.First - 1)
+		case err != nil:
+			return // ctx ended
+		default:
+			f.add(evs)
+		}
+		if len(evs) == runEvents {
+			pause.Reset(0)
+		} else {
+			pause.Reset(frameInterval)
+		}
+	}
+}
+
+func (f *feed) restart(at uint64) {
+	f.mu.Lock()
+	f.runs, f.bytes, f.start, f.last = nil, 0, at, at
+	f.mu.Unlock()
+}
+
+// add keeps evs as a run and wakes the pages' writers.
+func (f *feed) add(evs []fakegraph.Event) {
+	r := newRun(evs)
+	f.mu.Lock()
+	f.runs = append(f.runs, r)
+	f.bytes += len(r.data)
+	for len(f.runs) > 1 && f.bytes > feedBytes {
+		f.bytes -= len(f.runs[0].data)
+		f.start = f.runs[0].last
+		f.runs[0] = nil
+		f.runs = f.runs[1:]
+	}
+	f.last = r.last
+	grew := f.grew
+	f.grew = make(chan struct{})
+	f.mu.Unlock()
+	close(grew)
+}
+
+// step is a page's next frame from the feed.
+type step struct {
+	// behind: the feed no longer holds the events after the page's (it
+	// catches up from the journal).
+	behind bool
+	// frame: the page is at the start of the newest run, whose frame
+	// every such page writes (the same bytes).
+	frame []byte
+	// events (joined by commas) up to upTo, for a frame saying lastSeq.
+	events        []byte
+	upTo, lastSeq uint64
+	// grew, when there is nothing yet: closed when there is more.
+	grew <-chan struct{}
+}
+
+// next is the step of a page whose newest event is after.
+func (f *feed) next(after uint64) step {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case after < f.start:
+		return step{behind: true}
+	case after >= f.last:
+		return step{upTo: after, lastSeq: max(after, f.last), grew: f.grew}
+	}
+	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
+	if i == len(f.runs)-1 && after+1 == f.runs[i].first {
+		return step{frame: f.runs[i].frame, upTo: f.last, lastSeq: f.last}
+	}
+	// A page behind by more than a run: its own frame of up to
+	// runEvents events (and at least a run), copied from the runs.
+	st := step{upTo: after, lastSeq: f.last}
+	for n := 0; i < len(f.runs) && n < runEvents; i++ {
+		r := f.runs[i]
+		if len(st.events) > 0 {
+			st.events = append(st.events, ',')
+		}
+		st.events = append(st.events, r.after(st.upTo)...)
+		n += int(r.last - st.upTo)
+		st.upTo = r.last
+	}
+	return st
+}

@@ -1,0 +1,135 @@
+package webui
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+func appendControl(j *fakegraph.Journal, n int, detail string) {
+	for range n {
+		j.Append(fakegraph.Event{Kind: fakegraph.KindControl, API: "test", Accepted: true, Detail: json.RawMessage(detail)})
+	}
+}
+
+// waitFeed waits until the feed holds the journal's newest event.
+func waitFeed(t *testing.T, f *feed, j *fakegraph.Journal) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return f.last == j.Last()
+	}, 5*time.Second, 5*time.Millisecond)
+}
+
+func TestPagesAtTheLiveEdgeShareOneFrame(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(0)
+	appendControl(j, 3, `{}`) // before the feed: catch-up
+	f := startFeed(j)
+	defer f.stop()
+	assert.True(t, f.next(0).behind, "events before the feed come from the journal")
+	edge := f.next(3)
+	require.NotNil(t, edge.grew, "nothing new yet")
+	appendControl(j, 5, `{"n":1}`)
+	select {
+	case <-edge.grew:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the feed never woke the pages")
+	}
+	waitFeed(t, f, j)
+	f.mu.Lock()
+	newest := f.runs[len(f.runs)-1].first - 1 // the five may have come in more than one run
+	f.mu.Unlock()
+	a, b := f.next(newest), f.next(newest)
+	require.NotNil(t, a.frame, "a page at the start of the newest run gets its prepared frame")
+	assert.Same(t, &a.frame[0], &b.frame[0], "every such page writes the same frame")
+	var want []uint64
+	for s := newest + 1; s <= 8; s++ {
+		want = append(want, s)
+	}
+	assert.Equal(t, want, seqsOf(t, a.frame), "the newest run's events")
+	assert.Equal(t, uint64(8), a.upTo)
+
+	// A page in the middle of a run, or behind by more than one, gets its
+	// own frame of exactly the events after its own.
+	appendControl(j, 2, `{"n":2}`)
+	waitFeed(t, f, j)
+	for after, want := range map[uint64][]uint64{5: {6, 7, 8, 9, 10}, 3: {4, 5, 6, 7, 8, 9, 10}, 4: {5, 6, 7, 8, 9, 10}} {
+		st := f.next(after)
+		require.Nil(t, st.frame, "after %d", after)
+		assert.Equal(t, want, seqsOf(t, appendFrame(nil, st.events, st.lastSeq, false)), "after %d", after)
+		assert.Equal(t, uint64(10), st.upTo)
+		assert.Equal(t, uint64(10), st.lastSeq)
+	}
+}
+
+func TestCatchUpBlocksAreBuiltOnceAndShared(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(0)
+	appendControl(j, frameEvents+10, `{}`)
+	c := newBlockCache()
+	ev1, upTo1, trimmed := c.catchUp(j, 0)
+	require.False(t, trimmed)
+	assert.Equal(t, uint64(frameEvents), upTo1, "one block")
+	ev2, _, _ := c.catchUp(j, 0)
+	assert.Same(t, &ev1[0], &ev2[0], "the second page reads the first one's encoding")
+	mid, _, _ := c.catchUp(j, 500)
+	assert.Equal(t, seqsOf(t, appendFrame(nil, mid, 0, false))[0], uint64(501))
+	rest, upTo, _ := c.catchUp(j, frameEvents)
+	assert.Len(t, seqsOf(t, appendFrame(nil, rest, 0, false)), 10)
+	assert.Equal(t, uint64(frameEvents+10), upTo)
+	assert.Len(t, c.blocks, 1, "an incomplete block is not kept")
+}
+
+func TestCatchUpSaysWhenTheJournalForgot(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(100) // forgets once it holds 125
+	appendControl(j, 300, `{}`)
+	first := j.First()
+	require.Greater(t, first, uint64(1))
+	events, upTo, trimmed := newBlockCache().catchUp(j, 10)
+	assert.True(t, trimmed)
+	seqs := seqsOf(t, appendFrame(nil, events, 0, false))
+	assert.Equal(t, first, seqs[0], "from the oldest kept")
+	assert.Equal(t, upTo, seqs[len(seqs)-1])
+}
+
+func TestFeedStopsWithTheLastPage(t *testing.T) {
+	t.Parallel()
+	h := newHub(fakegraph.NewJournal(0))
+	a, b := &client{}, &client{}
+	fa := h.add(a, func() {})
+	fb := h.add(b, func() {})
+	assert.Same(t, fa, fb, "one feed for every page")
+	h.remove(a)
+	require.NotNil(t, h.feed)
+	h.remove(b)
+	assert.Nil(t, h.feed, "no page, no feed")
+	select {
+	case <-fa.done:
+	default:
+		t.Fatal("the feed's goroutine still runs")
+	}
+}
+
+func seqsOf(t *testing.T, frame []byte) []uint64 {
+	t.Helper()
+	var f struct {
+		Events []struct {
+			Seq uint64 `json:"seq"`
+		} `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(frame, &f), "%s", strings.TrimSpace(string(frame[:min(len(frame), 200)])))
+	var out []uint64
+	for _, e := range f.Events {
+		out = append(out, e.Seq)
+	}
+	return out
+}
