@@ -1,0 +1,269 @@
+package fakegraph
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// decodeObject decodes a JSON body that is one valid object in valid
+// UTF-8 (the caller checks both with json.Valid and utf8.Valid) into the
+// values encoding/json's Decoder gives with UseNumber: map[string]any,
+// []any, string, json.Number, bool and nil, the last of duplicate keys
+// winning. It is every request's decoding, so it goes without reflection:
+// arrays are gathered in a pooled stack and made at their size, common
+// keys are not allocated, and a string with escapes is left to
+// encoding/json itself. ok is false when body is not an object.
+func decodeObject(body []byte) (obj map[string]any, ok bool) {
+	p := treeParser{b: body}
+	if st := stacks.Get(); st != nil {
+		p.stack = *(st.(*[]any))
+	}
+	defer func() {
+		clear(p.stack[:cap(p.stack)])
+		s := p.stack[:0]
+		stacks.Put(&s)
+	}()
+	p.space()
+	if p.i >= len(body) || body[p.i] != '{' {
+		return nil, false
+	}
+	v, ok := p.value(0)
+	obj, _ = v.(map[string]any)
+	return obj, ok && obj != nil
+}
+
+var stacks sync.Pool
+
+// treeParser reads valid JSON; anything unexpected reports !ok rather
+// than guessing.
+type treeParser struct {
+	b     []byte
+	i     int
+	stack []any
+}
+
+// maxTreeDepth is encoding/json's own nesting bound; json.Valid refuses
+// deeper documents before they come here.
+const maxTreeDepth = 10000
+
+func (p *treeParser) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *treeParser) value(depth int) (any, bool) {
+	p.space()
+	if p.i >= len(p.b) || depth > maxTreeDepth {
+		return nil, false
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		return p.object(depth + 1)
+	case c == '[':
+		return p.array(depth + 1)
+	case c == '"':
+		s, ok := p.str(false)
+		return s, ok
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		start := p.i
+		for p.i < len(p.b) {
+			switch p.b[p.i] {
+			case '-', '+', '.', 'e', 'E', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+				p.i++
+				continue
+			}
+			break
+		}
+		return json.Number(p.b[start:p.i]), true
+	}
+	return nil, false
+}
+
+func (p *treeParser) literal(word string) bool {
+	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+		return false
+	}
+	p.i += len(word)
+	return true
+}
+
+func (p *treeParser) object(depth int) (any, bool) {
+	p.i++ // {
+	m := make(map[string]any, 4)
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		return m, true
+	}
+	for {
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			return nil, false
+		}
+		k, ok := p.str(true)
+		if !ok {
+			return nil, false
+		}
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != ':' {
+			return nil, false
+		}
+		p.i++
+		v, ok := p.value(depth)
+		if !ok {
+			return nil, false
+		}
+		m[k] = v
+		p.space()
+		if p.i >= len(p.b) {
+			return nil, false
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case '}':
+			p.i++
+			return m, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+func (p *treeParser) array(depth int) (any, bool) {
+	p.i++ // [
+	base := len(p.stack)
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		return make([]any, 0), true // [] is an empty slice, not nil, as encoding/json has it
+	}
+	for {
+		v, ok := p.value(depth)
+		if !ok {
+			return nil, false
+		}
+		p.stack = append(p.stack, v)
+		p.space()
+		if p.i >= len(p.b) {
+			return nil, false
+		}
+		switch p.b[p.i] {
+		case ',':
+			p.i++
+		case ']':
+			p.i++
+			out := make([]any, len(p.stack)-base)
+			copy(out, p.stack[base:])
+			clear(p.stack[base:])
+			p.stack = p.stack[:base]
+			return out, true
+		default:
+			return nil, false
+		}
+	}
+}
+
+// str reads the string at p.i (its opening quote). One without escapes
+// is copied as it is; a key the Send API repeats is not copied at all;
+// one with escapes is decoded by encoding/json, so its surrogates and
+// replacements are exactly encoding/json's.
+func (p *treeParser) str(key bool) (string, bool) {
+	start := p.i + 1
+	escaped := false
+	i := start
+	for ; i < len(p.b); i++ {
+		c := p.b[i]
+		if c == '\\' {
+			escaped = true
+			i++ // the escaped byte (\" among them) is not the end
+			continue
+		}
+		if c == '"' {
+			break
+		}
+	}
+	if i >= len(p.b) {
+		return "", false
+	}
+	p.i = i + 1
+	raw := p.b[start:i]
+	if escaped {
+		var s string
+		if json.Unmarshal(p.b[start-1:i+1], &s) != nil {
+			return "", false
+		}
+		return s, true
+	}
+	if key {
+		if k, ok := commonKey(raw); ok {
+			return k, true
+		}
+	}
+	return string(raw), true
+}
+
+// commonKey is a key the Send API's requests repeat, without allocating.
+func commonKey(b []byte) (string, bool) {
+	switch string(b) {
+	case "recipient":
+		return "recipient", true
+	case "id":
+		return "id", true
+	case "messaging_type":
+		return "messaging_type", true
+	case "message":
+		return "message", true
+	case "text":
+		return "text", true
+	case "quick_replies":
+		return "quick_replies", true
+	case "content_type":
+		return "content_type", true
+	case "title":
+		return "title", true
+	case "payload":
+		return "payload", true
+	case "attachment":
+		return "attachment", true
+	case "type":
+		return "type", true
+	case "template_type":
+		return "template_type", true
+	case "elements":
+		return "elements", true
+	case "subtitle":
+		return "subtitle", true
+	case "image_url":
+		return "image_url", true
+	case "default_action":
+		return "default_action", true
+	case "url":
+		return "url", true
+	case "buttons":
+		return "buttons", true
+	case "webview_height_ratio":
+		return "webview_height_ratio", true
+	case "metadata":
+		return "metadata", true
+	case "tag":
+		return "tag", true
+	case "sender_action":
+		return "sender_action", true
+	case "access_token":
+		return "access_token", true
+	}
+	return "", false
+}
