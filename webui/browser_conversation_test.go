@@ -17,6 +17,7 @@ import (
 
 	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/scenarios"
+	"github.com/messemu/messemu/webui"
 )
 
 // The browser tests drive Debian's chromium against a real emulator with
@@ -377,4 +378,35 @@ func TestInspectorFiltersByKindUserAndProblems(t *testing.T) {
 	b.do("user actions of everyone", chromedp.SetValue(chromedp.CSS("#f-user"), ""), chromedp.SetValue(chromedp.CSS("#f-kind"), "user_action"))
 	require.True(t, eval[bool](b, `document.getElementById('f-kind').dispatchEvent(new Event('change'))`))
 	assert.Equal(t, "user_action:false,user_action:false", eval[string](b, rows))
+}
+
+// TestPageFollowsARestartedEmulator: a page left open while serve restarts
+// (a new journal, numbered from 1 again) drops what it drew and shows the
+// new emulator's conversation, instead of waiting for the new journal to
+// pass the old one's number.
+func TestPageFollowsARestartedEmulator(t *testing.T) {
+	first := startEmulator(t, false)
+	addr := strings.TrimPrefix(first.url, "http://")
+	b := openBrowser(t, first)
+	b.open("/")
+	for i := range 5 {
+		_, err := first.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: fmt.Sprintf("before the restart %d", i)})
+		require.NoError(t, err)
+	}
+	last := first.srv.Journal().Last()
+	b.waitFor("the first emulator's messages", fmt.Sprintf(`window.messemu.model.lastSeq === %d && document.getElementById('messages').textContent.includes('before the restart 4')`, last), 10*time.Second)
+
+	first.ui.Close()
+	require.NoError(t, first.srv.Close())
+	srv := fakegraph.New(fakegraph.WithIDSeed(8))
+	ui := webui.New(srv)
+	require.NoError(t, srv.StartWith(addr, ui.Wrap), "the same address again")
+	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	_, err := srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "after the restart"})
+	require.NoError(t, err)
+	require.Less(t, srv.Journal().Last(), last, "the new journal is shorter than what the page drew")
+
+	b.waitFor("the new emulator's conversation, alone", fmt.Sprintf(`window.messemu.model.lastSeq === %d && document.getElementById('messages').textContent.includes('after the restart') && !document.getElementById('messages').textContent.includes('before the restart')`, srv.Journal().Last()), 15*time.Second)
+	evs := eval[[]string](b, `[...document.querySelectorAll('#events li.ev')].map(n => n.dataset.seq)`)
+	assert.Len(t, evs, int(srv.Journal().Last()), "the inspector lists the new journal's events once each")
 }

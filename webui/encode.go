@@ -187,6 +187,15 @@ func appendFrame(b, events []byte, lastSeq uint64, trimmed bool) []byte {
 	return appendFrameEnd(append(append(b, framePrefix...), events...), lastSeq, trimmed)
 }
 
+// helloFrame is a page's first frame: no events yet, where the journal
+// stands, and the name of this emulator's journal.
+func helloFrame(lastSeq uint64, instance string) []byte {
+	b := appendFrameEnd(append([]byte(nil), framePrefix...), lastSeq, false)
+	b = append(b[:len(b)-1], `,"instance":`...)
+	b = strconv.AppendQuote(b, instance)
+	return append(b, '}')
+}
+
 // appendFrameEnd closes a frame whose events b holds.
 func appendFrameEnd(b []byte, lastSeq uint64, trimmed bool) []byte {
 	b = append(b, `],"last_seq":`...)

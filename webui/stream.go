@@ -21,7 +21,8 @@ import (
 // sequence number when the frame was made (the page has caught up once it
 // has drawn it); trimmed: events between the page's number and events[0]
 // were forgotten (a journal limit), so the page starts again from what is
-// kept.
+// kept. The first frame of a connection has no events and says
+// "instance": the journal's name, which changes when serve restarts.
 
 // frameEvents is the size of the blocks a page catching up on a long
 // journal reads (catchup.go), a frame each, so that it draws as it goes.
@@ -85,6 +86,15 @@ func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
 // (gorilla allows one writer).
 func (u *UI) writePump(ctx context.Context, c *client) error {
 	j := u.srv.Journal()
+	// The first frame names the journal: a page that drew another's (an
+	// emulator since restarted) starts afresh instead of waiting for
+	// this journal to pass its number.
+	if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
+		return err
+	}
+	if err := c.conn.WriteMessage(websocket.TextMessage, helloFrame(j.Last(), u.instance)); err != nil {
+		return err
+	}
 	pause := time.NewTimer(0)
 	defer pause.Stop()
 	for first := true; ; first = false {

@@ -14,6 +14,7 @@
 package webui
 
 import (
+	"crypto/rand"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -46,6 +47,9 @@ type UI struct {
 	files   http.Handler
 	index   []byte
 	timing  streamTiming
+	// instance names this emulator's journal to the pages: a page that
+	// reconnects to another (serve restarted) starts afresh.
+	instance string
 }
 
 // streamTiming bounds a websocket client: how long one write may take and
@@ -86,7 +90,8 @@ func WithWriteWait(d time.Duration) Option {
 // New returns the web UI of srv.
 func New(srv *fakegraph.Server, opts ...Option) *UI {
 	u := &UI{srv: srv, log: srv.Logger(), origins: map[string]bool{}, hub: newHub(srv.Journal()), blocks: newBlockCache(),
-		timing: streamTiming{writeWait: 10 * time.Second, pingPeriod: 30 * time.Second, pongWait: 40 * time.Second}}
+		timing:   streamTiming{writeWait: 10 * time.Second, pingPeriod: 30 * time.Second, pongWait: 40 * time.Second},
+		instance: rand.Text()}
 	for _, o := range opts {
 		o(u)
 	}

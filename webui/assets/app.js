@@ -39,12 +39,18 @@ function connect() {
   ws.onmessage = e => {
     let f;
     try { f = JSON.parse(e.data); } catch { return; }
-    if (f.trimmed && app.model.lastSeq > 0) {
-      // The journal forgot events this page never drew: start afresh.
-      app.model = new Model();
-      app.inspector.reset(app.model);
-      app.view.key = null;
+    if (f.instance) {
+      if (app.instance && app.instance !== f.instance && app.model.lastSeq > 0) {
+        // Another emulator's journal (serve restarted): what this page
+        // drew is gone; start afresh and read the new one from its start.
+        app.instance = f.instance;
+        startAfresh();
+        ws.close();
+        return;
+      }
+      app.instance = f.instance;
     }
+    if (f.trimmed && app.model.lastSeq > 0) startAfresh(); // the journal forgot events this page never drew
     const fresh = [];
     for (const ev of f.events || []) if (app.model.apply(ev)) fresh.push(ev);
     if (fresh.length) onEvents(fresh);
@@ -60,6 +66,12 @@ function connect() {
     setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 5000);
   };
+}
+
+function startAfresh() {
+  app.model = new Model();
+  app.inspector.reset(app.model);
+  app.view.key = null;
 }
 
 function setConn(text, cls) {
