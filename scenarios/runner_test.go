@@ -144,7 +144,10 @@ func TestRunnerFailsAScenarioOnARefusedRequest(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 1)
 	f := rep.Results[0].Failure
-	assert.Contains(t, f, "refused.yaml:4:5: the bot made a request the platform would refuse:")
+	// The bot makes its refused send while it handles the webhook of "says: break",
+	// so the refusal is seen after that step or during the next, as the
+	// two processes race: either line names the step that caused it.
+	assert.Regexp(t, `refused\.yaml:[34]:5: the bot made a request the platform would refuse:`, f)
 	assert.Contains(t, f, "(#100) Message cannot be empty, must provide valid attachment or text")
 	assert.Contains(t, f, "rule ")
 }
