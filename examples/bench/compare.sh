@@ -52,7 +52,9 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
 fi
 
 # shellcheck disable=SC2086
-$server_cpu "$tmp/messemu" serve --addr "127.0.0.1:$PORT_M" --no-demo-bot --log-level warn $MESSEMU_FLAGS &
+# Default settings but the demo bot: the info log of every call included
+# (written to a file, as a terminal would take it).
+$server_cpu "$tmp/messemu" serve --addr "127.0.0.1:$PORT_M" --no-demo-bot $MESSEMU_FLAGS 2>"$tmp/serve.log" &
 mpid=$!
 pids="$pids $mpid"
 $server_cpu "$tmp/bare" -addr "127.0.0.1:$PORT_B" &
