@@ -795,21 +795,52 @@ await check('raw: GET and DELETE of an id that is nothing → 100/33', async () 
 const NOT_EMULATED = { code: 100, messageMatch: /^\(#100\) .+ is not emulated by messemu$/ };
 
 for (const [name, call] of [
-  ['getInsights', () => m.getInsights(['page_messages_total_messaging_connections'])],
-  ['getBlockedConversations', () => m.getBlockedConversations()],
-  ['getReportedConversations', () => m.getReportedConversations()],
-  ['getTotalMessagingConnections', () => m.getTotalMessagingConnections()],
-  ['getNewConversations', () => m.getNewConversations()],
   ['setNLPConfigs', () => m.setNLPConfigs({ nlpEnabled: true, model: 'ENGLISH' })],
   ['enableNLP', () => m.enableNLP()],
   ['disableNLP', () => m.disableNLP()],
-  ['getIdsForApps', () => m.getIdsForApps({ userId: PSID, appSecret: cfg.appSecret })],
-  ['getIdsForPages', () => m.getIdsForPages({ userId: PSID, appSecret: cfg.appSecret })],
 ]) {
   await check(`messenger: ${name} → 100 not emulated, never 2500 (D28)`, async () => {
     await refuse(call, NOT_EMULATED);
   });
 }
+
+// The Messaging Insights API and ID matching, emulated (issue 10): the
+// client's helpers read the platform's shapes.
+const DAY_END = /^\d{4}-\d\d-\d\dT00:00:00\+0000$/;
+function insightsMetric(metric, got, what) {
+  expect.equal(got.name, metric, `${what}: name`);
+  expect.equal(got.period, 'day', `${what}: period`);
+  expect.equal(got.id, `${cfg.pageId}/insights/${metric}/day`, `${what}: id`);
+  expect.true(Array.isArray(got.values) && got.values.length === 2, `${what}: two days of values, got ${JSON.stringify(got.values)}`);
+  for (const v of got.values) expect.true(typeof v.value === 'number', `${what}: a number value, got ${JSON.stringify(v)}`);
+}
+await check('messenger: getInsights answers the asked metric, a day at a time', async () => {
+  await userWrites(PSID);
+  const { data, body } = await succeed(() => m.getInsights(['page_messages_total_messaging_connections']));
+  expect.true(Array.isArray(data) && data.length === 1, `one metric, got ${JSON.stringify(data)}`);
+  insightsMetric('page_messages_total_messaging_connections', data[0], 'client');
+  for (const v of body.data[0].values) expect.true(DAY_END.test(v.end_time), `end_time on the wire: ${v.end_time}`);
+});
+for (const [name, metric] of [
+  ['getBlockedConversations', 'page_messages_blocked_conversations_unique'],
+  ['getReportedConversations', 'page_messages_reported_conversations_unique'],
+  ['getTotalMessagingConnections', 'page_messages_total_messaging_connections'],
+  ['getNewConversations', 'page_messages_new_conversations_unique'],
+]) {
+  await check(`messenger: ${name} answers ${metric}`, async () => {
+    const { data } = await succeed(() => m[name]());
+    insightsMetric(metric, data, name);
+  });
+}
+await check('messenger: getIdsForPages answers the user on the Page (appsecret_proof signed)', async () => {
+  const { body } = await succeed(() => m.getIdsForPages({ userId: PSID, appSecret: cfg.appSecret }));
+  expect.deepEqual(body.data, [{ id: PSID, page: { name: body.data[0] && body.data[0].page && body.data[0].page.name, id: cfg.pageId } }], 'data');
+  expect.true(typeof body.data[0].page.name === 'string' && body.data[0].page.name !== '', 'the Page has a name');
+});
+await check('messenger: getIdsForApps of a user who never logged in to the app answers no ids', async () => {
+  const { body } = await succeed(() => m.getIdsForApps({ userId: PSID, appSecret: cfg.appSecret }));
+  expect.deepEqual(body, { data: [] }, 'answer');
+});
 
 await check('messenger: logCustomEvents answers JSON: a body or a Graph error', async () => {
   await unemulated(() => m.logCustomEvents({ appId: cfg.appId, pageId: cfg.pageId, pageScopedUserId: PSID, events: [{ _eventName: 'fb_mobile_purchase', _valueToSum: 55.22, _fb_currency: 'USD' }] }));
