@@ -1,9 +1,7 @@
 package fakegraph
 
 import (
-	"net/http/httptest"
 	"runtime"
-	"strings"
 	"testing"
 )
 
@@ -18,20 +16,13 @@ func BenchmarkLiveHeapPerSend(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := s.Handler()
-	target := "/v26.0/me/messages?access_token=" + DefaultPageToken
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		req := httptest.NewRequest("POST", target, strings.NewReader(textSend))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatalf("status %d: %s", rec.Code, rec.Body)
-		}
+		benchPost(b, h, textSend)
 	}
 	b.StopTimer()
 	var after runtime.MemStats

@@ -303,7 +303,8 @@ func insightsValues(p *pageState, m insightsMetric, period string, from, to time
 	return out
 }
 
-// graphTime is Graph's timestamp form, 2026-09-01T00:00:00+0000.
+// graphTime is Graph's timestamp form, 2026-09-01T00:00:00+0000 (insights'
+// end_time, a message's created_time).
 func graphTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05-0700") }
 
 // insightsURL is this call's URL over another range.

@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"sync"
@@ -73,10 +72,15 @@ func (s *Server) hookOf(field string, ev *MessagingEvent, st *ThreadState) (Hook
 		}
 		h.Event = raw
 	}
-	// Handover events and `changes` always go to the app they name; the
-	// rest go out as standby while another app owns the thread.
-	h.Standby = st != nil && st.Standby && field != FieldHandovers && field != FieldInboxLabels
+	h.Standby = standbyItem(field, st)
 	return h, nil
+}
+
+// standbyItem says whether an item of field goes out as standby in the
+// thread st: handover events and `changes` always go to the app they
+// name; the rest go out as standby while another app owns the thread.
+func standbyItem(field string, st *ThreadState) bool {
+	return st != nil && st.Standby && field != FieldHandovers && field != FieldInboxLabels
 }
 
 // journalUserAction journals what a user did, with the webhook item it
@@ -142,8 +146,10 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 	m, _ := msg.(map[string]any)
 	text, textOK := m["text"].(string)
 	meta, metaOK := m["metadata"].(string)
+	_, attachment := m["attachment"]
+	_, attachments := m["attachments"]
 	if m == nil || (!textOK && m["text"] != nil) || (!metaOK && m["metadata"] != nil) ||
-		req.PageID == "" || req.PSID == "" || bytes.Contains(body, []byte(`"attachment`)) {
+		attachment || attachments || req.PageID == "" || req.PSID == "" {
 		ev := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
 			Message: echoMessage(req.MID, s.opts.appID, body)}
 		raw, err := json.Marshal(ev)
@@ -195,7 +201,7 @@ func appendParties(b []byte, sender, recipient string, t time.Time) []byte {
 // state.
 func (s *Server) journalReceipt(req *Event, field string, d []byte) {
 	st := req.Thread
-	if st != nil && st.Standby { // receipts are messaging items (hookOf)
+	if standbyItem(field, st) {
 		d = append(d, `,"standby":true`...)
 	}
 	d = append(d, '}')

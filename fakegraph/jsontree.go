@@ -105,19 +105,14 @@ func isPlainNumber(n json.Number) bool {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
+		i = skipDigits(s, i)
 	default:
 		return false
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if d := skipDigits(s, i+1); d > i+1 {
+			i = d
+		} else {
 			return false
 		}
 	}
@@ -126,13 +121,19 @@ func isPlainNumber(n json.Number) bool {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		d := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == d {
+		if d := skipDigits(s, i); d > i {
+			i = d
+		} else {
 			return false
 		}
 	}
 	return i == len(s)
+}
+
+// skipDigits is the index of the first non-digit of s from i.
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }

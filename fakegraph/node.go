@@ -126,7 +126,7 @@ func (s *Server) getMessage(c *call, id string) (any, error) {
 	}
 	n := MessageNode{ID: m.MID}
 	if asked(fields, "created_time") {
-		n.CreatedTime = m.Time.UTC().Format("2006-01-02T15:04:05-0700")
+		n.CreatedTime = graphTime(m.Time)
 	}
 	return n, nil
 }

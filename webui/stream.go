@@ -86,24 +86,27 @@ func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
 // (gorilla allows one writer).
 func (u *UI) writePump(ctx context.Context, c *client) error {
 	j := u.srv.Journal()
-	// The first frame names the journal: a page that drew another's (an
-	// emulator since restarted) starts afresh instead of waiting for
-	// this journal to pass its number.
-	if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
-		return err
+	write := func(data []byte) error {
+		if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
+			return err
+		}
+		// A server's unmasked frame goes out with the data as it is (no
+		// copy), so every page can write the feed's shared frame.
+		return c.conn.WriteMessage(websocket.TextMessage, data)
 	}
-	if err := c.conn.WriteMessage(websocket.TextMessage, helloFrame(j.Last(), u.instance)); err != nil {
+	// The first frame says where the journal stands and names it: a page
+	// that drew another's (an emulator since restarted) starts afresh
+	// instead of waiting for this journal to pass its number.
+	if err := write(helloFrame(j.Last(), u.instance)); err != nil {
 		return err
 	}
 	pause := time.NewTimer(0)
 	defer pause.Stop()
-	for first := true; ; first = false {
-		if !first {
-			select { // let a burst gather into one frame
-			case <-pause.C:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+	for {
+		select { // let a burst gather into one frame
+		case <-pause.C:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		var data []byte
 		behind := false // more to send at once: no pause before the next frame
@@ -115,9 +118,7 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 				data, c.after, behind = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo, len(events) > 0
 			case st.frame != nil:
 				data, c.after = st.frame, st.upTo // shared: written, never changed
-			case st.events != nil || first:
-				// The first frame goes out at once, even empty, so the
-				// page knows where the journal stands.
+			case st.events != nil:
 				data, c.after, behind = appendFrame(nil, st.events, st.lastSeq, false), st.upTo, st.upTo < st.lastSeq
 			default:
 				select {
@@ -127,12 +128,7 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 				}
 			}
 		}
-		if err := c.conn.SetWriteDeadline(time.Now().Add(u.timing.writeWait)); err != nil {
-			return err
-		}
-		// A server's unmasked frame goes out with the data as it is (no
-		// copy), so every page can write the feed's shared frame.
-		if err := c.conn.WriteMessage(websocket.TextMessage, data); err != nil {
+		if err := write(data); err != nil {
 			return err // stopped reading, or gone
 		}
 		if behind {

@@ -156,11 +156,7 @@ func (d *Dispatcher) countDropped(evs []journal.Event) {
 		if !ok {
 			continue
 		}
-		field := h.Field
-		if h.Standby {
-			field = journal.FieldStandby
-		}
-		hooks = append(hooks, hooked{field, evs[i].PageID})
+		hooks = append(hooks, hooked{sentField(h), evs[i].PageID})
 		if _, ok := pages[evs[i].PageID]; !ok {
 			pages[evs[i].PageID] = d.host.SubscribedFields(evs[i].PageID)
 		}
@@ -181,7 +177,7 @@ func (d *Dispatcher) countDropped(evs []journal.Event) {
 	}
 	d.drops.events += n
 	d.drops.to = evs[len(evs)-1].Seq
-	d.skipped += uint64(n)
+	d.dropped += uint64(n)
 }
 
 // reportDropsLocked journals the alert and writes the log line of the

@@ -69,12 +69,12 @@ type Dispatcher struct {
 	// the journal, held by the pin at most maxBehind events past the
 	// journal's retention.
 	maxHeld, maxBehind int
-	room               chan struct{} // closed when pending falls to maxHeld/2
-	drops              dropEpisode
-	skipped            uint64
+	room               chan struct{} // closed when pending falls below maxHeld
+	drops              dropEpisode   // the drops not reported yet
+	dropped            uint64        // events dropped unsent, all told
 
-	nextID                       uint64
-	attempts, delivered, dropped uint64
+	nextID                      uint64
+	attempts, delivered, failed uint64
 
 	running bool
 	closed  bool
@@ -196,7 +196,7 @@ func (d *Dispatcher) Status() WebhookStatus {
 	defer d.mu.Unlock()
 	st := WebhookStatus{URL: d.cfg.url, Fields: append([]string{}, d.cfg.fieldList...), Verified: d.verified,
 		Alerted: d.alerted, Disabled: d.disabled, LastError: d.lastErr,
-		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.dropped, Dropped: d.skipped}
+		Pending: d.pending, Attempts: d.attempts, Delivered: d.delivered, Failed: d.failed, Dropped: d.dropped}
 	if d.cfg.timeout > 0 {
 		st.Timeout = d.cfg.timeout.String()
 	}
@@ -238,10 +238,7 @@ func (d *Dispatcher) handle(ev *journal.Event) {
 // field is subscribed: in the webhook's fields and in the Page's
 // subscribed_apps (PLATFORM.md §10).
 func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
-	field := h.Field
-	if h.Standby {
-		field = journal.FieldStandby
-	}
+	field := sentField(h)
 	pageFields := d.host.SubscribedFields(ev.PageID) // nil: unsubscribed
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -273,9 +270,18 @@ func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
 	d.pushLocked(we, false)
 }
 
+// sentField is the field an item goes out under: standby, or its own.
+func sentField(h journal.Hook) string {
+	if h.Standby {
+		return journal.FieldStandby
+	}
+	return h.Field
+}
+
 // subscribedLocked says whether the platform sends field: it is in the
-// webhook's fields and in the Page's subscribed_apps (nil pageFields: the
-// app is not subscribed to the Page, an event that ends failed).
+// webhook's fields and in the Page's subscribed_apps. nil pageFields (the
+// app is not subscribed to the Page) passes: such an event is queued to
+// fail, saying so.
 func (d *Dispatcher) subscribedLocked(field string, pageFields []string) bool {
 	return pageFields == nil || (d.cfg.fields[field] && contains(pageFields, field))
 }

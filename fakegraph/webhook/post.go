@@ -38,7 +38,7 @@ func (d *Dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			now := d.host.Now()
 			for _, we := range batch {
 				d.popLocked(we)
-				d.dropped++
+				d.failed++
 				d.journalAttemptLocked(we, now, 0, body, det)
 			}
 			d.mu.Unlock()
@@ -81,7 +81,7 @@ func (d *Dispatcher) deliver(batch []*webhookEvent, gen uint64) {
 			det.Error += "; " + d.stopReasonLocked()
 			for _, we := range batch {
 				d.popLocked(we)
-				d.dropped++
+				d.failed++
 				d.journalAttemptLocked(we, now, status, body, det)
 			}
 			d.mu.Unlock()

@@ -47,7 +47,7 @@ func (d *Dispatcher) unsubscribeLocked() {
 
 // failLocked ends a not-yet-queued event as failed.
 func (d *Dispatcher) failLocked(we *webhookEvent, reason string) {
-	d.dropped++
+	d.failed++
 	d.journalAttemptLocked(we, d.host.Now(), 0, we.body, journal.WebhookAttemptDetail{
 		Dropped: true, Outcome: journal.OutcomeFailed, URL: d.cfg.url, Error: reason})
 }
