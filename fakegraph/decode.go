@@ -153,8 +153,10 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 }
 
 func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
-	if utf8.Valid(body) && json.Valid(body) {
-		if obj, ok := decodeObject(body); ok { // jsondecode.go: the same values, without reflection
+	if utf8.Valid(body) {
+		// jsondecode.go: the same values, without reflection, and the
+		// syntax check; anything else is left to encoding/json below.
+		if obj, ok := decodeObject(body); ok {
 			d.setJSON(obj, body)
 			return nil, ""
 		}

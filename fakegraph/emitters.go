@@ -303,7 +303,9 @@ func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
 			pl = json.RawMessage("null")
 		case bytes.Contains(pl, []byte(`"is_reusable"`)):
 			var obj map[string]any
-			if json.Unmarshal(pl, &obj) != nil {
+			dec := json.NewDecoder(bytes.NewReader(pl))
+			dec.UseNumber() // numbers stay as stored, as on the fast path
+			if dec.Decode(&obj) != nil {
 				continue
 			}
 			delete(obj, "is_reusable")

@@ -138,18 +138,18 @@ func receiptHead(d []byte, req *Event, field string) []byte {
 	return append(append(append(d, `,"field":"`...), field...), `","event":`...)
 }
 
-// appendEchoItem appends the message_echoes item of the send req. A
-// message without attachments (most sends) is written directly, as
-// json.Marshal would write the MessagingEvent (receipts_test.go holds the
-// two together).
+// appendEchoItem appends the message_echoes item of the send req, written
+// directly from the decoded message as json.Marshal would write the
+// MessagingEvent (receipts_test.go holds the two together). A message of
+// an unusual shape (a text that is not a string, an attachment that is
+// not an object) goes through echoMessage and json.Marshal instead.
 func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg any) []byte {
 	m, _ := msg.(map[string]any)
 	text, textOK := m["text"].(string)
 	meta, metaOK := m["metadata"].(string)
-	_, attachment := m["attachment"]
-	_, attachments := m["attachments"]
-	if m == nil || (!textOK && m["text"] != nil) || (!metaOK && m["metadata"] != nil) ||
-		attachment || attachments || req.PageID == "" || req.PSID == "" {
+	atts, attsOK := echoAttachments(m)
+	if m == nil || (!textOK && m["text"] != nil) || (!metaOK && m["metadata"] != nil) || !attsOK ||
+		req.PageID == "" || req.PSID == "" {
 		ev := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
 			Message: echoMessage(req.MID, s.opts.appID, body)}
 		raw, err := json.Marshal(ev)
@@ -159,6 +159,7 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 		}
 		return append(b, raw...)
 	}
+	mark := len(b)
 	b = appendParties(b, req.PageID, req.PSID, req.Time)
 	b = appendJSONString(append(b, `,"message":{"mid":`...), req.MID)
 	b = append(b, `,"is_echo":true`...)
@@ -171,7 +172,85 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 	if text != "" {
 		b = appendJSONString(append(b, `,"text":`...), text)
 	}
+	for i, a := range atts {
+		if i == 0 {
+			b = append(b, `,"attachments":[`...)
+		} else {
+			b = append(b, ',')
+		}
+		b = appendJSONString(append(b, `{"type":`...), a.typ)
+		b = append(b, `,"payload":`...)
+		var err error
+		if b, err = appendJSONTree(b, a.payload); err != nil {
+			// Not a value json.Marshal writes either: the slow path
+			// says so the same way.
+			return s.appendEchoItem(b[:mark], req, body, nil)
+		}
+		b = append(b, '}')
+	}
+	if len(atts) > 0 {
+		b = append(b, ']')
+	}
 	return append(b, "}}"...)
+}
+
+// echoPart is one attachment of an echo on the fast path: its type
+// and the payload to write (nil writes null).
+type echoPart struct {
+	typ     string
+	payload any
+}
+
+// echoAttachments lists the attachments an echo of m carries: attachment
+// first, then attachments, each payload as stored but without
+// is_reusable, which echoes leave out; a payload that is not an object is
+// null, as echoMessage makes it. ok is false for a shape echoMessage
+// reads differently (an attachment that is not an object, a type that is
+// not a string), which then takes the slow path.
+func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
+	one, hasOne := m["attachment"]
+	many, hasMany := m["attachments"]
+	if !hasOne && !hasMany {
+		return nil, true
+	}
+	add := func(v any) bool {
+		a, isObj := v.(map[string]any)
+		typ, isText := a["type"].(string)
+		if !isObj || !isText {
+			return false
+		}
+		pl, _ := a["payload"].(map[string]any)
+		if _, has := pl["is_reusable"]; has {
+			cut := make(map[string]any, len(pl)-1)
+			for k, v := range pl {
+				if k != "is_reusable" {
+					cut[k] = v
+				}
+			}
+			pl = cut
+		}
+		if pl == nil {
+			atts = append(atts, echoPart{typ: typ})
+		} else {
+			atts = append(atts, echoPart{typ: typ, payload: pl})
+		}
+		return true
+	}
+	if one != nil && !add(one) {
+		return nil, false
+	}
+	if many != nil {
+		list, isList := many.([]any)
+		if !isList {
+			return nil, false
+		}
+		for _, v := range list {
+			if !add(v) {
+				return nil, false
+			}
+		}
+	}
+	return atts, true
 }
 
 // appendDeliveryItem appends the message_deliveries item of the send req,

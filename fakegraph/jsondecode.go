@@ -5,14 +5,18 @@ import (
 	"sync"
 )
 
-// decodeObject decodes a JSON body that is one valid object in valid
-// UTF-8 (the caller checks both with json.Valid and utf8.Valid) into the
-// values encoding/json's Decoder gives with UseNumber: map[string]any,
-// []any, string, json.Number, bool and nil, the last of duplicate keys
-// winning. It is every request's decoding, so it goes without reflection:
-// arrays are gathered in a pooled stack and made at their size, common
-// keys are not allocated, and a string with escapes is left to
-// encoding/json itself. ok is false when body is not an object.
+// decodeObject decodes a JSON body that is one object in valid UTF-8 (the
+// caller checks that with utf8.Valid) into the values encoding/json's
+// Decoder gives with UseNumber: map[string]any, []any, string,
+// json.Number, bool and nil, the last of duplicate keys winning. It is
+// every request's decoding, so it goes without reflection: arrays are
+// gathered in a pooled stack and made at their size, common keys are not
+// allocated, and a string with escapes is left to encoding/json itself.
+// It is also the body's syntax check: ok is false for anything that is
+// not one valid JSON object (json.Valid's grammar, trailing space only),
+// and for the few valid ones it leaves to encoding/json (nesting near
+// its bound); the caller then decodes with encoding/json, which says
+// what is wrong.
 func decodeObject(body []byte) (obj map[string]any, ok bool) {
 	p := treeParser{b: body}
 	if st := stacks.Get(); st != nil {
@@ -28,6 +32,10 @@ func decodeObject(body []byte) (obj map[string]any, ok bool) {
 		return nil, false
 	}
 	v, ok := p.value(0)
+	p.space()
+	if p.i != len(body) {
+		return nil, false // trailing data
+	}
 	obj, _ = v.(map[string]any)
 	return obj, ok && obj != nil
 }
@@ -42,8 +50,8 @@ type treeParser struct {
 	stack []any
 }
 
-// maxTreeDepth is encoding/json's own nesting bound; json.Valid refuses
-// deeper documents before they come here.
+// maxTreeDepth is encoding/json's own nesting bound (10,000). Bodies
+// that come near it are left to encoding/json, which refuses the deeper.
 const maxTreeDepth = 10000
 
 func (p *treeParser) space() {
@@ -59,7 +67,7 @@ func (p *treeParser) space() {
 
 func (p *treeParser) value(depth int) (any, bool) {
 	p.space()
-	if p.i >= len(p.b) || depth > maxTreeDepth {
+	if p.i >= len(p.b) || depth >= maxTreeDepth-1 {
 		return nil, false
 	}
 	switch c := p.b[p.i]; {
@@ -78,17 +86,53 @@ func (p *treeParser) value(depth int) (any, bool) {
 		return nil, p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
 		start := p.i
-		for p.i < len(p.b) {
-			switch p.b[p.i] {
-			case '-', '+', '.', 'e', 'E', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-				p.i++
-				continue
-			}
-			break
+		if !p.number() {
+			return nil, false
 		}
 		return json.Number(p.b[start:p.i]), true
 	}
 	return nil, false
+}
+
+// number reads a number at p.i by JSON's grammar:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *treeParser) number() bool {
+	if p.b[p.i] == '-' {
+		p.i++
+	}
+	switch {
+	case p.i >= len(p.b):
+		return false
+	case p.b[p.i] == '0':
+		p.i++
+	case !p.digits():
+		return false
+	}
+	if p.i < len(p.b) && p.b[p.i] == '.' {
+		p.i++
+		if !p.digits() {
+			return false
+		}
+	}
+	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+			p.i++
+		}
+		if !p.digits() {
+			return false
+		}
+	}
+	return true
+}
+
+// digits reads one or more decimal digits.
+func (p *treeParser) digits() bool {
+	start := p.i
+	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+		p.i++
+	}
+	return p.i > start
 }
 
 func (p *treeParser) literal(word string) bool {
@@ -193,6 +237,9 @@ func (p *treeParser) str(key bool) (string, bool) {
 		}
 		if c == '"' {
 			break
+		}
+		if c < 0x20 {
+			return "", false // a control character must be escaped
 		}
 	}
 	if i >= len(p.b) {

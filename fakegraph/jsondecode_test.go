@@ -12,13 +12,20 @@ import (
 
 // sameAsEncodingJSON checks decodeObject against encoding/json's Decoder
 // with UseNumber, the decoding it stands in for: on a valid UTF-8, valid
-// JSON object both give the same values; on anything else decodeObject
-// is not used (readJSON falls back), and must not claim an object.
+// JSON object both give the same values; on valid UTF-8 that json.Valid
+// refuses, decodeObject must refuse too, since it is readJSON's syntax
+// check (on invalid UTF-8 it is never asked).
 func sameAsEncodingJSON(t *testing.T, body []byte) {
 	t.Helper()
-	got, ok := decodeObject(body)
-	if !utf8.Valid(body) || !json.Valid(body) {
+	if !utf8.Valid(body) {
 		return // readJSON never asks
+	}
+	got, ok := decodeObject(body)
+	if !json.Valid(body) {
+		if ok {
+			t.Fatalf("%q: decodeObject accepts what json.Valid refuses", body)
+		}
+		return
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -52,6 +59,10 @@ var decodeSeeds = []string{
 	"{\"a\":\"bad \xff utf8\"}",
 	`{"message":"{\"text\":\"json in a string\"}","batch":"[1,2]"}`,
 	`{"n":[1,-1,0,0.0,1E5,1e-5,-0]}`,
+	`{"n":01}`, `{"n":-}`, `{"n":1.}`, `{"n":.5}`, `{"n":1e}`, `{"n":1e+}`, `{"n":+1}`, `{"n":1-2}`, `{"n":0x10}`,
+	`{"n":1.5.5}`, `{"n":--1}`, `{"n":-01}`, `{"n":2E-3}`, `{"n":1ee5}`,
+	"{\"ctl\":\"tab\there\"}", "{\"ctl\":\"nl\nhere\"}", "{\"a\":1}\n\t ", `{"a":1} x`, `{"a":tru}`, `{"a":nul}`,
+	`{"a":truex}`, `{"a" 1}`, `{"a":1 "b":2}`, `{1:2}`, `{"a":[1 2]}`, `{"a":[1,]}`, `{"a":"\x"}`, `{"a":"\u12"}`, `{`, `{"a":`, `{"a":"`,
 	"{\n\t\"pretty\" : [ 1 , 2 ] ,\r\n \"x\" : { } }\n",
 	strings.Repeat(`{"a":`, 50) + `1` + strings.Repeat(`}`, 50),
 }
@@ -63,6 +74,13 @@ func TestDecodeObjectMatchesEncodingJSON(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, 10001) + `1` + strings.Repeat(`}`, 10001)
 	if json.Valid([]byte(deep)) {
 		t.Fatal("encoding/json's depth bound is gone: decodeObject's maxTreeDepth must follow it")
+	}
+	for _, n := range []int{9990, 10000, 10001, 10002} {
+		body := []byte(strings.Repeat(`[`, n-1) + strings.Repeat(`]`, n-1))
+		body = append(append([]byte(`{"a":`), body...), '}')
+		if _, ok := decodeObject(body); ok && !json.Valid(body) {
+			t.Fatalf("depth %d: decodeObject accepts what json.Valid refuses", n)
+		}
 	}
 }
 

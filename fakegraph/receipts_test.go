@@ -26,10 +26,23 @@ func TestReceiptItemsMatchMarshal(t *testing.T) {
 		`{"text":null}`,
 		`{"text":12}`,
 		`{"attachment":{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true}}}`,
+		`{"attachment":{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true,"n":1.50}}}`,
+		`{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[{"title":"<T>","subtitle":"é","buttons":[{"type":"postback","title":"B","payload":"is_reusable"}]}]}}}`,
+		`{"attachment":{"type":"file","payload":null},"metadata":"m"}`,
+		`{"attachment":{"type":"file"}}`,
+		`{"attachment":{"type":"file","payload":"text"}}`,
+		`{"attachment":null,"text":"t"}`,
+		`{"attachments":[{"type":"image","payload":{"attachment_id":"1"}},{"type":"video","payload":{"url":"u","is_reusable":false}}]}`,
+		`{"attachment":{"type":"audio","payload":{"url":"a"}},"attachments":[{"type":"image","payload":{"url":"i"}}]}`,
+		`{"attachments":[]}`,
+		`{"attachments":{"type":"image"}}`,
+		`{"attachments":[1]}`,
+		`{"attachment":{"type":7,"payload":{}}}`,
+		`{"attachment":"x","text":"t"}`,
 	}
 	for _, raw := range messages {
-		var msg any
-		require.NoError(t, json.Unmarshal([]byte(raw), &msg), raw)
+		msg, ok := decodeObject([]byte(raw)) // as the server decodes a body
+		require.True(t, ok, raw)
 		body, err := json.Marshal(msg) // the message as send() stores it
 		require.NoError(t, err)
 		want, err := json.Marshal(&MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID},

@@ -98,6 +98,9 @@ type SendCheck struct {
 // It is safe for concurrent use.
 type Validator struct {
 	schemas *Schemas
+	// envelopes are the Send API envelopes the schema passed
+	// (sendBackstop).
+	envelopes envelopeMemo
 }
 
 // New returns a validator over compiled schemas; nil skips schema checks.
@@ -131,13 +134,31 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 // the schema. The rules check every key and type of the message object,
 // which TestRulesRefuseWhatTheSchemaRefuses and FuzzSend hold them to, and
 // the schema of a 10-element generic template costs more than all the
-// rules together.
+// rules together. The schema's verdict on an envelope depends on nothing
+// else, and a bot sends the same few envelopes again and again, so an
+// envelope the schema passed is remembered (envelopeMemo) and not checked
+// again.
 func (v *Validator) sendBackstop(body map[string]any, s *sendChecker) {
+	if s.failed() || v.schemas == nil {
+		return
+	}
 	msg, hasMsg := body["message"]
 	delete(body, "message")
+	defer func() {
+		if hasMsg {
+			body["message"] = msg
+		}
+	}()
+	buf := memoKeys.Get().(*[]byte)
+	defer memoKeys.Put(buf)
+	key, keyed := appendMemoKey((*buf)[:0], body)
+	*buf = key[:0]
+	if keyed = keyed && len(key) <= maxMemoKey; keyed && v.envelopes.passed(key) {
+		return
+	}
 	v.backstop("SendRequest", body, &s.report)
-	if hasMsg {
-		body["message"] = msg
+	if keyed && !s.failed() {
+		v.envelopes.pass(key)
 	}
 }
 

@@ -1,0 +1,88 @@
+package validator
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// envelopeMemo remembers the envelopes (a Send API body without its
+// message) the SendRequest schema passed, so a bot's next send with the
+// same recipient and messaging type skips the schema. It holds at most
+// maxMemoEntries keys of at most maxMemoKey bytes, and starts afresh when
+// full: a bot that writes to many users only misses more often.
+type envelopeMemo struct {
+	mu     sync.Mutex
+	passes map[string]struct{}
+}
+
+const (
+	maxMemoEntries = 4096
+	maxMemoKey     = 512
+)
+
+func (m *envelopeMemo) passed(key []byte) bool {
+	m.mu.Lock()
+	_, ok := m.passes[string(key)]
+	m.mu.Unlock()
+	return ok
+}
+
+func (m *envelopeMemo) pass(key []byte) {
+	m.mu.Lock()
+	if m.passes == nil || len(m.passes) >= maxMemoEntries {
+		m.passes = make(map[string]struct{})
+	}
+	m.passes[string(key)] = struct{}{}
+	m.mu.Unlock()
+}
+
+var memoKeys = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// appendMemoKey writes decoded JSON v so that two values have the same
+// key only when they are equal: each value tagged with its type, texts
+// with their length, object keys sorted. ok is false for a value that is
+// not decoded JSON (such a body is not remembered).
+func appendMemoKey(b []byte, v any) (_ []byte, ok bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, 'z'), true
+	case bool:
+		if x {
+			return append(b, 't'), true
+		}
+		return append(b, 'f'), true
+	case string:
+		return appendMemoText(append(b, 's'), x), true
+	case json.Number:
+		return appendMemoText(append(b, 'n'), string(x)), true
+	case []any:
+		b = strconv.AppendInt(append(b, '['), int64(len(x)), 10)
+		for _, e := range x {
+			if b, ok = appendMemoKey(b, e); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	case map[string]any:
+		var small [8]string
+		keys := small[:0]
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = strconv.AppendInt(append(b, '{'), int64(len(x)), 10)
+		for _, k := range keys {
+			if b, ok = appendMemoKey(appendMemoText(b, k), x[k]); !ok {
+				return b, false
+			}
+		}
+		return b, true
+	}
+	return b, false
+}
+
+func appendMemoText(b []byte, s string) []byte {
+	return append(append(strconv.AppendInt(b, int64(len(s)), 10), ':'), s...)
+}

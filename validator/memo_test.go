@@ -1,0 +1,94 @@
+package validator
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+)
+
+// Two envelopes share a memo key only when they are equal, whatever the
+// order their keys came in.
+func TestMemoKeyTellsValuesApart(t *testing.T) {
+	t.Parallel()
+	values := []any{
+		nil, true, false, "", "1", json.Number("1"), []any{"1"}, []any{}, map[string]any{},
+		map[string]any{"a": "1"}, map[string]any{"a": json.Number("1")}, map[string]any{"a": "1", "b": "2"},
+		map[string]any{"a": "1:b"}, map[string]any{"a1": ":b"}, map[string]any{"a": []any{"x", "y"}},
+		map[string]any{"a": []any{"xy"}}, map[string]any{"a": []any{"x"}, "y": nil}, "s1:x", []any{"s1:x"},
+	}
+	seen := map[string]int{}
+	for i, v := range values {
+		key, ok := appendMemoKey(nil, v)
+		if !ok {
+			t.Fatalf("%#v: no key", v)
+		}
+		if j, dup := seen[string(key)]; dup {
+			t.Errorf("%#v and %#v share the key %q", values[j], v, key)
+		}
+		seen[string(key)] = i
+	}
+	a, _ := appendMemoKey(nil, map[string]any{"recipient": map[string]any{"id": "1"}, "messaging_type": "RESPONSE", "tag": "x"})
+	b, _ := appendMemoKey(nil, map[string]any{"tag": "x", "messaging_type": "RESPONSE", "recipient": map[string]any{"id": "1"}})
+	if string(a) != string(b) {
+		t.Errorf("the same envelope has two keys: %q and %q", a, b)
+	}
+	if _, ok := appendMemoKey(nil, map[string]any{"a": 1.5}); ok {
+		t.Error("a value that is not decoded JSON was given a key")
+	}
+}
+
+// The memo changes no verdict: an envelope the schema refuses is refused
+// every time, one it passed is passed again without it, and a new one is
+// checked.
+func TestSendBackstopRemembersOnlyPasses(t *testing.T) {
+	t.Parallel()
+	spec := `openapi: 3.0.3
+info: {title: t, version: v}
+paths: {}
+components:
+  schemas:
+    SendRequest:
+      type: object
+      properties:
+        zz_flag: {type: string, enum: [good]}
+`
+	schemas, err := LoadSchemas([]byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := New(schemas)
+	send := func(flag string) *GraphError {
+		body := decodeSchemaBody(t, to(text("hi")), true)
+		body["zz_flag"] = flag
+		chk := v.Send(body, newFakeState())
+		if _, ok := body["message"].(map[string]any); !ok {
+			t.Fatalf("message not restored: %v", body["message"])
+		}
+		return chk.Err()
+	}
+	for round := range 3 {
+		if err := send("bad"); wantBody(err) != wantBody(errInvalid) {
+			t.Fatalf("round %d: bad envelope got %s, want the schema's invalid", round, wantBody(err))
+		}
+		if err := send("good"); err != nil {
+			t.Fatalf("round %d: good envelope refused: %s", round, wantBody(err))
+		}
+	}
+	if n := len(v.envelopes.passes); n != 1 {
+		t.Errorf("memo holds %d envelopes, want the one that passed", n)
+	}
+}
+
+func TestEnvelopeMemoIsBounded(t *testing.T) {
+	t.Parallel()
+	var m envelopeMemo
+	for i := range maxMemoEntries*2 + 10 {
+		m.pass(fmt.Appendf(nil, "key %d", i))
+		if len(m.passes) > maxMemoEntries {
+			t.Fatalf("memo holds %d keys, bound %d", len(m.passes), maxMemoEntries)
+		}
+	}
+	if !m.passed(fmt.Appendf(nil, "key %d", maxMemoEntries*2+9)) {
+		t.Error("the newest pass is forgotten")
+	}
+}
