@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"sync"
@@ -180,6 +181,11 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 		}
 		b = appendJSONString(append(b, `{"type":`...), a.typ)
 		b = append(b, `,"payload":`...)
+		if raw := storedPayload(body, atts); raw != nil {
+			b = append(b, raw...)
+			b = append(b, '}')
+			continue
+		}
 		var err error
 		if b, err = appendJSONTree(b, a.payload); err != nil {
 			// Not a value json.Marshal writes either: the slow path
@@ -199,6 +205,26 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 type echoPart struct {
 	typ     string
 	payload any
+	// whole: payload is the stored one as it is (nothing cut).
+	whole bool
+}
+
+// storedPayload finds the payload of a message's one attachment in the
+// stored body, which marshalTree wrote from the same values with its keys
+// sorted, so the echo copies those bytes instead of writing the tree
+// again (a 10-element template's payload is most of a send's body). It is
+// nil when the body is not of that one shape.
+func storedPayload(body []byte, atts []echoPart) []byte {
+	const head = `{"attachment":{"payload":{`
+	if len(atts) != 1 || !atts[0].whole || !bytes.HasPrefix(body, []byte(head)) {
+		return nil
+	}
+	start := len(head) - 1
+	end := skipJSONValue(body, start)
+	if end < 0 || !bytes.HasPrefix(body[end:], []byte(`,"type":`)) {
+		return nil
+	}
+	return body[start:end]
 }
 
 // echoAttachments lists the attachments an echo of m carries: attachment
@@ -220,7 +246,8 @@ func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
 			return false
 		}
 		pl, _ := a["payload"].(map[string]any)
-		if _, has := pl["is_reusable"]; has {
+		_, cut := pl["is_reusable"]
+		if cut {
 			cut := make(map[string]any, len(pl)-1)
 			for k, v := range pl {
 				if k != "is_reusable" {
@@ -232,7 +259,7 @@ func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
 		if pl == nil {
 			atts = append(atts, echoPart{typ: typ})
 		} else {
-			atts = append(atts, echoPart{typ: typ, payload: pl})
+			atts = append(atts, echoPart{typ: typ, payload: pl, whole: !cut})
 		}
 		return true
 	}

@@ -78,3 +78,38 @@ func TestEchoKeepsAttachmentPayloads(t *testing.T) {
 		require.Equal(t, want, string(got), in)
 	}
 }
+
+// The echo of a one-attachment message copies the payload's bytes from
+// the stored body rather than writing the tree again; storedPayload must
+// find exactly what appendJSONTree writes for it.
+func TestEchoCopiesTheStoredPayload(t *testing.T) {
+	for _, raw := range []string{
+		`{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[{"title":"a \"}\" b","buttons":[{"type":"postback","title":"]","payload":"{["}]}]}}}`,
+		`{"attachment":{"type":"template","payload":{"template_type":"button","text":"\\","buttons":[]}},"quick_replies":[{"content_type":"text","title":"x","payload":"y"}]}`,
+		`{"attachment":{"payload":{"url":"https://example.com/a.png"},"type":"image"},"metadata":"m"}`,
+	} {
+		msg, ok := decodeObject([]byte(raw))
+		require.True(t, ok, raw)
+		body, err := marshalTree(msg)
+		require.NoError(t, err)
+		atts, ok := echoAttachments(msg)
+		require.True(t, ok, raw)
+		want, err := appendJSONTree(nil, msg["attachment"].(map[string]any)["payload"])
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(storedPayload(body, atts)), raw)
+	}
+	// A payload with is_reusable is cut, so it is not copied.
+	msg, _ := decodeObject([]byte(`{"attachment":{"type":"image","payload":{"url":"u","is_reusable":true}}}`))
+	body, _ := marshalTree(msg)
+	atts, _ := echoAttachments(msg)
+	require.Nil(t, storedPayload(body, atts))
+}
+
+func TestSkipJSONValue(t *testing.T) {
+	cases := map[string]int{
+		`{"a":"}"},`: 9, `["]",{"x":[1]}]x`: 15, `"a\"b",`: 6, `12,`: 2, `true}`: 4, `{"a":1`: -1, `"abc`: -1, `"ab\`: -1, `[[]]`: 4,
+	}
+	for in, want := range cases {
+		require.Equal(t, want, skipJSONValue([]byte(in), 0), in)
+	}
+}
