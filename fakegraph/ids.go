@@ -22,56 +22,89 @@ func NewIDSource(seed uint64) *IDSource {
 	return &IDSource{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 }
 
-// draw calls f with a source of random numbers, locking a seeded one.
-func (s *IDSource) draw(f func(next func() uint64)) {
-	if s.rng == nil {
-		f(rand.Uint64)
-		return
+// begin starts drawing one identifier and end finishes it: a seeded
+// source is locked in between, so an identifier's numbers come in one run
+// and a seed gives the same identifiers every time.
+func (s *IDSource) begin() {
+	if s.rng != nil {
+		s.mu.Lock()
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(s.rng.Uint64)
 }
 
+func (s *IDSource) end() {
+	if s.rng != nil {
+		s.mu.Unlock()
+	}
+}
+
+// next is the next random number, between begin and end.
+func (s *IDSource) next() uint64 {
+	if s.rng == nil {
+		return rand.Uint64()
+	}
+	return s.rng.Uint64()
+}
+
+// The identifiers are drawn into arrays on the stack and made strings
+// once: every send makes a mid, a request id and a trace id.
+
 func (s *IDSource) digits(n int) string {
-	b := make([]byte, n)
-	s.draw(func(next func() uint64) {
-		b[0] = byte('1' + next()%9)
-		for i := 1; i < n; i++ {
-			b[i] = byte('0' + next()%10)
-		}
-	})
+	var buf [32]byte
+	b := buf[:0]
+	if n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	s.begin()
+	b = append(b, byte('1'+s.next()%9))
+	for i := 1; i < n; i++ {
+		b = append(b, byte('0'+s.next()%10))
+	}
+	s.end()
 	return string(b)
+}
+
+// fill fills b with random bytes.
+func (s *IDSource) fill(b []byte) {
+	s.begin()
+	for i := 0; i < len(b); i += 8 {
+		v := s.next()
+		for j := 0; j < 8 && i+j < len(b); j++ {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	s.end()
 }
 
 func (s *IDSource) bytes(n int) []byte {
 	b := make([]byte, n)
-	s.draw(func(next func() uint64) {
-		for i := 0; i < n; i += 8 {
-			v := next()
-			for j := 0; j < 8 && i+j < n; j++ {
-				b[i+j] = byte(v >> (8 * j))
-			}
-		}
-	})
+	s.fill(b)
 	return b
 }
 
 const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 func (s *IDSource) alnum(n int) string {
-	b := make([]byte, n)
-	s.draw(func(next func() uint64) {
-		for i := range b {
-			b[i] = alnum[next()%uint64(len(alnum))]
-		}
-	})
+	var buf [128]byte
+	b := buf[:0]
+	if n > len(buf) {
+		b = make([]byte, 0, n)
+	}
+	s.begin()
+	for range n {
+		b = append(b, alnum[s.next()%uint64(len(alnum))])
+	}
+	s.end()
 	return string(b)
 }
 
 // MID is a message id: "m_" and 86 base64url characters.
 func (s *IDSource) MID() string {
-	return "m_" + base64.RawURLEncoding.EncodeToString(s.bytes(64))[:86]
+	var raw [64]byte
+	s.fill(raw[:])
+	var out [2 + 86]byte
+	out[0], out[1] = 'm', '_'
+	base64.RawURLEncoding.Encode(out[2:], raw[:])
+	return string(out[:])
 }
 
 // PSID is a page-scoped user id: 16 digits.
