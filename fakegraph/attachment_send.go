@@ -26,7 +26,7 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 		if len(c.files) > 0 {
 			c.warn("filedata", ruleUploadUnused, "a file part without a media attachment is ignored")
 		}
-		return &sendMedia{}, nil
+		return nil, nil // not a media send: commit and rollback do nothing
 	}
 	up := &upload{path: validator.Root("message").Key("attachment"), typ: typ, payload: payload}
 	up.url, _ = payload["url"].(string)
@@ -57,6 +57,9 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 // commit keeps what an accepted send saved and returns the attachment_id
 // its answer carries ("" unless is_reusable was true). s.mu must be held.
 func (m *sendMedia) commit(s *Server, c *call) string {
+	if m == nil {
+		return ""
+	}
 	m.done = true
 	switch {
 	case m.up == nil:

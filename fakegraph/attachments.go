@@ -305,7 +305,11 @@ func containsString(list []string, v string) bool {
 
 // isMultipart reports a multipart/form-data request.
 func isMultipart(r *http.Request) bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct := strings.TrimLeft(r.Header.Get("Content-Type"), " \t")
+	if len(ct) < len("multipart/") || !strings.EqualFold(ct[:len("multipart/")], "multipart/") {
+		return false // every JSON send: no parsing
+	}
+	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "multipart/form-data"
 }
 

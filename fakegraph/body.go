@@ -31,27 +31,47 @@ const (
 	journalBodyPrefix = 1 << 10
 )
 
-// bodyTap reads a request body while counting it, hashing it and keeping
-// its first bytes, for the journal of a refused body.
+// bodyTap reads a request body while counting it and keeping what the
+// journal's summary of a refused body needs: its first bytes and its
+// SHA-256. A body of up to journalBodyMax bytes (every send) is kept
+// whole and hashed only if a summary is asked for; a longer one is
+// hashed as it goes.
 type bodyTap struct {
-	r      io.Reader
-	n      int64
-	h      hash.Hash
-	prefix []byte
+	r    io.Reader
+	n    int64
+	kept []byte    // the body so far, while it is at most journalBodyMax
+	h    hash.Hash // from the first byte past journalBodyMax; nil before
 	// drained: the body was over the cap and read on to its end (or to
 	// overCapDrain); complete: that end was reached.
 	drained, complete bool
 }
 
-func newBodyTap(r io.Reader) *bodyTap { return &bodyTap{r: r, h: sha256.New()} }
+// newBodyTap taps r, whose length the request says is size (-1: unknown).
+func newBodyTap(r io.Reader, size int64) *bodyTap {
+	t := &bodyTap{r: r}
+	if size > 0 && size <= journalBodyMax {
+		t.kept = make([]byte, 0, size)
+	}
+	return t
+}
 
 func (t *bodyTap) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if n > 0 {
 		t.n += int64(n)
-		t.h.Write(p[:n])
-		if room := journalBodyPrefix - len(t.prefix); room > 0 {
-			t.prefix = append(t.prefix, p[:min(n, room)]...)
+		switch {
+		case t.h != nil:
+			t.h.Write(p[:n])
+		case t.n > journalBodyMax:
+			t.h = sha256.New()
+			t.h.Write(t.kept)
+			t.h.Write(p[:n])
+			t.kept = t.kept[:min(len(t.kept), journalBodyPrefix):min(len(t.kept), journalBodyPrefix)]
+			if len(t.kept) < journalBodyPrefix {
+				t.kept = append(t.kept, p[:min(n, journalBodyPrefix-len(t.kept))]...)
+			}
+		default:
+			t.kept = append(t.kept, p[:n]...)
 		}
 	}
 	return n, err
@@ -78,10 +98,17 @@ type BodySummary struct {
 // summary is the journal's record of the body read through t.
 func (t *bodyTap) summary() json.RawMessage {
 	complete := t.complete || !t.drained
+	var sum []byte
+	if t.h != nil {
+		sum = t.h.Sum(nil)
+	} else {
+		whole := sha256.Sum256(t.kept)
+		sum = whole[:]
+	}
 	b, err := json.Marshal(map[string]BodySummary{"_body": {
-		Prefix:   strings.ToValidUTF8(string(t.prefix), string(utf8.RuneError)),
+		Prefix:   strings.ToValidUTF8(string(t.kept[:min(len(t.kept), journalBodyPrefix)]), string(utf8.RuneError)),
 		Size:     t.n,
-		SHA256:   hex.EncodeToString(t.h.Sum(nil)),
+		SHA256:   hex.EncodeToString(sum),
 		Complete: complete,
 	}})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -182,4 +183,27 @@ func BenchmarkRefusedLargeBodies(b *testing.B) {
 		runtime.KeepAlive(s)
 	}
 	b.ReportMetric(retained, "retained-MB")
+}
+
+// A tap keeps a short body and hashes it only when asked, and hashes a
+// long one as it goes: the summary is the same either way, whatever the
+// reads' sizes and whether the length was told.
+func TestBodyTapSummaryAtEverySize(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{1, 1023, 1024, 1025, 5000, journalBodyMax - 1, journalBodyMax, journalBodyMax + 1, 3 * journalBodyMax} {
+		body := make([]byte, size)
+		for i := range body {
+			body[i] = byte('a' + i%26)
+		}
+		for _, told := range []int64{-1, int64(size)} {
+			tap := newBodyTap(iotest.HalfReader(bytes.NewReader(body)), told)
+			_, err := io.Copy(io.Discard, tap)
+			require.NoError(t, err)
+			var got map[string]BodySummary
+			require.NoError(t, json.Unmarshal(tap.summary(), &got))
+			sum := sha256.Sum256(body)
+			want := BodySummary{Prefix: string(body[:min(size, journalBodyPrefix)]), Size: int64(size), SHA256: hex.EncodeToString(sum[:]), Complete: true}
+			assert.Equal(t, want, got["_body"], "size %d, told %d", size, told)
+		}
+	}
 }

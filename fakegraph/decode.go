@@ -108,7 +108,7 @@ func readAll(body io.Reader, n, limit int64) ([]byte, error) {
 }
 
 func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
-	d.tap = newBodyTap(r.Body)
+	d.tap = newBodyTap(r.Body, r.ContentLength)
 	ct := r.Header.Get("Content-Type")
 	if ct != "application/json" { // what every client sends, read without a map of parameters
 		var ctParams map[string]string

@@ -19,13 +19,15 @@ import (
 // what is wrong.
 func decodeObject(body []byte) (obj map[string]any, ok bool) {
 	p := treeParser{b: body}
-	if st := stacks.Get(); st != nil {
-		p.stack = *(st.(*[]any))
+	st, _ := stacks.Get().(*[]any)
+	if st == nil {
+		st = new([]any)
 	}
+	p.stack = *st
 	defer func() {
 		clear(p.stack[:cap(p.stack)])
-		s := p.stack[:0]
-		stacks.Put(&s)
+		*st = p.stack[:0]
+		stacks.Put(st)
 	}()
 	p.space()
 	if p.i >= len(body) || body[p.i] != '{' {
