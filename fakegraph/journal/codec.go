@@ -3,6 +3,7 @@ package journal
 import (
 	"encoding/binary"
 	"encoding/json"
+	"strconv"
 	"time"
 	"unsafe"
 
@@ -23,12 +24,18 @@ const (
 	maxBlockSize   = 1 << 20
 )
 
-// Markers standing for the event's own ids inside its bodies.
+// Markers standing for the event's own ids inside its bodies, and for its
+// time in Unix milliseconds (a webhook item's timestamp and watermark).
 const (
+	markMillis = 0x00
 	markMID    = 0x01
 	markPSID   = 0x02
 	markPageID = 0x03
 )
+
+// appendMillis appends e's time in Unix milliseconds, what markMillis
+// stands for.
+func appendMillis(b []byte, e *Event) []byte { return strconv.AppendInt(b, e.Time.UnixMilli(), 10) }
 
 // Event flags.
 const (
@@ -233,6 +240,8 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
 	}
 	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
+	var millis [20]byte
+	ms := appendMillis(millis[:0], e)
 	blk = append(blk, bodyMarked)
 	lenAt := len(blk)
 	blk = append(blk, 0, 0, 0, 0, 0) // the length, written once known
@@ -240,15 +249,21 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	for i := 0; i < len(body); {
 		c := body[i]
 		m, n := byte(0), 0
-		if i > 0 && body[i-1] == '"' { // an id is a JSON string's content
+		switch {
+		case i == 0:
+		case body[i-1] == '"': // an id is a JSON string's content
 			for k := markMID; k <= markPageID; k++ {
 				if id := ids[k]; len(id) >= 4 && c == id[0] && len(body)-i >= len(id) && string(body[i:i+len(id)]) == id {
 					m, n = byte(k), len(id)
 					break
 				}
 			}
+		case body[i-1] == ':': // a time is a number's
+			if c == ms[0] && len(body)-i >= len(ms) && string(body[i:i+len(ms)]) == string(ms) {
+				m, n = markMillis, len(ms)
+			}
 		}
-		if m == 0 && (c == '{' || c == ',' || c == '"') && i+1 < len(body) {
+		if n == 0 && (c == '{' || c == ',' || c == '"') && i+1 < len(body) {
 			c1 := body[i+1]
 			for k := firstWord; k < len(bodyWords); k++ {
 				if w := bodyWords[k]; w != "" && w[0] == c && w[1] == c1 && len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
@@ -257,7 +272,7 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 				}
 			}
 		}
-		if m == 0 {
+		if n == 0 {
 			blk = append(blk, c)
 			i++
 			continue
@@ -526,9 +541,13 @@ func (d *decoder) body(e *Event) json.RawMessage {
 		return raw
 	}
 	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
+	var millis [20]byte
+	ms := appendMillis(millis[:0], e)
 	out := make([]byte, 0, 2*n+len(e.MID))
 	for _, c := range raw {
 		switch {
+		case c == markMillis:
+			out = append(out, ms...)
 		case c <= markPageID:
 			out = append(out, ids[c]...)
 		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':

@@ -54,6 +54,12 @@ func TestJournalKeepsEventsAsAppended(t *testing.T) {
 		{Time: at, Kind: KindControl, API: ChangeClock, Detail: json.RawMessage(`{"change":"clock"}`)},
 		// A long body is kept as it came.
 		{Time: at, Kind: KindRequest, PSID: alice, Request: json.RawMessage(longBody())},
+		// The event's time in milliseconds, where a webhook item has it,
+		// as the start of a longer number, and in a string; the zero time.
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, MID: mid,
+			Detail: json.RawMessage(fmt.Sprintf(`{"timestamp":%[1]d,"delivery":{"mids":["%[2]s"],"watermark":%[1]d},"n":%[1]d7,"s":"%[1]d","neg":-%[1]d}`, at.UnixMilli(), mid))},
+		{Kind: KindReceipt, Detail: json.RawMessage(fmt.Sprintf(`{"timestamp":%d,"zero":0}`, time.Time{}.UnixMilli()))},
+		{Time: at, Kind: KindReceipt, Detail: json.RawMessage("{\"timestamp\":" + fmt.Sprint(at.UnixMilli()) + ",\"raw\":\"\x00\"}")},
 	}
 	j := NewJournal(0)
 	for i := range events {
@@ -130,4 +136,19 @@ func TestJournalSharesRepeatedViolations(t *testing.T) {
 	last, ok := j.Get(j.Last())
 	require.True(t, ok)
 	require.Equal(t, "4", last.Violations[0].Detail)
+}
+
+// A webhook item's timestamp and watermark, the event's own time, are kept
+// as a marker byte each.
+func TestJournalMarksTheEventsTime(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 6, 0, 0, 0, time.UTC)
+	size := func(ms int64) int {
+		j := NewJournal(0)
+		j.Append(Event{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice,
+			Detail: json.RawMessage(fmt.Sprintf(`{"request_seq":1,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["m_1"],"watermark":%[3]d}}}`, alice, pageID, ms))})
+		return j.Bytes()
+	}
+	own, other := size(at.UnixMilli()), size(at.UnixMilli()+1)
+	require.LessOrEqual(t, own, other-2*(len(fmt.Sprint(at.UnixMilli()))-1), "own time %d B, another %d B", own, other)
 }
