@@ -100,9 +100,13 @@ func (b *eventBlocks) add(e *Event) {
 	}
 	cur := len(b.blocks) - 1
 	if cur < 0 || cap(b.blocks[cur])-len(b.blocks[cur]) < need {
+		// Blocks double up to maxBlockSize, and to a quarter of what the
+		// journal holds: a trimmed journal lets go of whole blocks, so a
+		// block much larger than its window would keep many trimmed
+		// events in memory with the kept ones.
 		size := firstBlockSize
 		if cur >= 0 {
-			size = min(2*cap(b.blocks[cur]), maxBlockSize)
+			size = min(2*cap(b.blocks[cur]), maxBlockSize, max(firstBlockSize, b.bytes/4))
 		}
 		b.blocks = append(b.blocks, make([]byte, 0, max(size, need)))
 		b.last = [fieldCount][3]uint32{}
@@ -244,7 +248,7 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	ms := appendMillis(millis[:0], e)
 	blk = append(blk, bodyMarked)
 	lenAt := len(blk)
-	blk = append(blk, 0, 0, 0, 0, 0) // the length, written once known
+	blk = append(blk, 0, 0, 0, 0, 0) // room for the length, written once known
 	from := len(blk)
 	for i := 0; i < len(body); {
 		c := body[i]
@@ -280,15 +284,13 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 		blk = append(blk, m)
 		i += n
 	}
-	n := uint64(len(blk) - from)
-	for i := range 5 { // a fixed five-byte varint
-		c := byte(n>>(7*i)) & 0x7f
-		if i < 4 {
-			c |= 0x80
-		}
-		blk[lenAt+i] = c
-	}
-	return blk
+	// The length in the fewest bytes: the marked body moves back over
+	// the room it did not need (at most maxMarkedBody bytes).
+	var size [binary.MaxVarintLen64]byte
+	k := binary.PutUvarint(size[:], uint64(len(blk)-from))
+	copy(blk[lenAt+k:], blk[from:])
+	copy(blk[lenAt:], size[:k])
+	return blk[:len(blk)-(from-lenAt-k)]
 }
 
 // bodyWords are fragments that the journal's bodies repeat (the Send API's
