@@ -62,6 +62,10 @@ const (
 	bodyNil = iota
 	bodyRaw
 	bodyMarked
+	// bodyDelivery: a delivery receipt's Detail exactly as deliveryDetail
+	// writes it from the event's own fields, kept as how far back its
+	// request is (every accepted send has one).
+	bodyDelivery
 )
 
 // eventBlocks is the encoded journal: blocks of events, the place of each,
@@ -147,7 +151,11 @@ func (b *eventBlocks) add(e *Event) {
 	blk = binary.AppendUvarint(blk, uint64(e.Status))
 	blk = appendBody(blk, e.Request, e)
 	blk = appendBody(blk, e.Response, e)
-	blk = appendBody(blk, e.Detail, e)
+	if back, ok := derivedDelivery(e); ok {
+		blk = binary.AppendUvarint(append(blk, bodyDelivery), back)
+	} else {
+		blk = appendBody(blk, e.Detail, e)
+	}
 	if t := e.Thread; t != nil {
 		blk = b.appendText(blk, fieldOwner, t.OwnerAppID)
 		switch t.Window {
@@ -291,6 +299,42 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	copy(blk[lenAt+k:], blk[from:])
 	copy(blk[lenAt:], size[:k])
 	return blk[:len(blk)-(from-lenAt-k)]
+}
+
+// deliveryDetail appends the Detail of the delivery receipt e of the
+// request reqSeq, as the emulator writes it for a send.
+func deliveryDetail(b []byte, e *Event, reqSeq uint64) []byte {
+	b = strconv.AppendUint(append(b, `{"request_seq":`...), reqSeq, 10)
+	b = append(append(b, `,"field":"message_deliveries","event":{"sender":{"id":"`...), e.PSID...)
+	b = append(append(b, `"},"recipient":{"id":"`...), e.PageID...)
+	b = appendMillis(append(b, `"},"timestamp":`...), e)
+	b = append(append(b, `,"delivery":{"mids":["`...), e.MID...)
+	b = appendMillis(append(b, `"],"watermark":`...), e)
+	return append(b, "}}}"...)
+}
+
+// derivedDelivery reports a delivery receipt whose Detail deliveryDetail
+// writes again byte for byte, and how far back its request is.
+func derivedDelivery(e *Event) (back uint64, ok bool) {
+	const head = `{"request_seq":`
+	d := e.Detail
+	if e.Kind != KindReceipt || e.API != FieldDeliveries || e.Request != nil || e.Response != nil ||
+		len(d) < len(head) || string(d[:len(head)]) != head {
+		return 0, false
+	}
+	var req uint64
+	i := len(head)
+	for ; i < len(d) && d[i] >= '0' && d[i] <= '9' && i < len(head)+19; i++ {
+		req = req*10 + uint64(d[i]-'0')
+	}
+	if req == 0 || req >= e.Seq {
+		return 0, false
+	}
+	var buf [512]byte
+	if string(deliveryDetail(buf[:0], e, req)) != string(d) {
+		return 0, false
+	}
+	return e.Seq - req, true
 }
 
 // bodyWords are fragments that the journal's bodies repeat (the Send API's
@@ -533,8 +577,11 @@ func (d *decoder) time(base time.Time) time.Time {
 
 func (d *decoder) body(e *Event) json.RawMessage {
 	mode := d.byte()
-	if mode == bodyNil {
+	switch mode {
+	case bodyNil:
 		return nil
+	case bodyDelivery:
+		return deliveryDetail(nil, e, e.Seq-d.uvarint())
 	}
 	n := int(d.uvarint())
 	raw := d.blk[d.at : d.at+n : d.at+n]

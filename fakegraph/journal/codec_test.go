@@ -3,6 +3,7 @@ package journal
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,15 @@ func TestJournalKeepsEventsAsAppended(t *testing.T) {
 			Detail: json.RawMessage(fmt.Sprintf(`{"timestamp":%[1]d,"delivery":{"mids":["%[2]s"],"watermark":%[1]d},"n":%[1]d7,"s":"%[1]d","neg":-%[1]d}`, at.UnixMilli(), mid))},
 		{Kind: KindReceipt, Detail: json.RawMessage(fmt.Sprintf(`{"timestamp":%d,"zero":0}`, time.Time{}.UnixMilli()))},
 		{Time: at, Kind: KindReceipt, Detail: json.RawMessage("{\"timestamp\":" + fmt.Sprint(at.UnixMilli()) + ",\"raw\":\"\x00\"}")},
+		// The delivery of the first event's send, as the emulator writes
+		// it (kept as a distance back), and ones it does not write so.
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, Accepted: true, MID: mid,
+			Detail: json.RawMessage(fmt.Sprintf(`{"request_seq":1,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["%s"],"watermark":%[3]d}}}`, alice, pageID, at.UnixMilli(), mid))},
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, MID: mid,
+			Detail: json.RawMessage(fmt.Sprintf(`{"request_seq":1,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["%s"],"watermark":%[3]d}}} `, alice, pageID, at.UnixMilli(), mid))},
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, MID: mid,
+			Detail: json.RawMessage(fmt.Sprintf(`{"request_seq":99,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["%s"],"watermark":%[3]d}}}`, alice, pageID, at.UnixMilli(), mid))},
+		{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, MID: mid, Detail: json.RawMessage(`{"request_seq":`)},
 	}
 	j := NewJournal(0)
 	for i := range events {
@@ -151,4 +161,30 @@ func TestJournalMarksTheEventsTime(t *testing.T) {
 	}
 	own, other := size(at.UnixMilli()), size(at.UnixMilli()+1)
 	require.LessOrEqual(t, own, other-2*(len(fmt.Sprint(at.UnixMilli()))-1), "own time %d B, another %d B", own, other)
+}
+
+// The delivery receipt of a send, which the journal can write again from
+// the event's own fields, is kept as a few bytes.
+func TestJournalKeepsADeliveryAsItsDistance(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 6, 0, 0, 0, time.UTC)
+	j := NewJournal(0)
+	req := j.Append(Event{Time: at, Kind: KindRequest, PageID: pageID, PSID: alice, API: APISend})
+	want := Event{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, Accepted: true, MID: "m_1",
+		Detail: deliveryDetail(nil, &Event{Time: at, PageID: pageID, PSID: alice, MID: "m_1"}, req.Seq)}
+	other := want
+	other.Detail = append(slices.Clone(want.Detail), ' ') // not as the emulator writes it
+	j.Append(other)                                       // its texts written out: the next two refer to them
+	before := j.Bytes()
+	j.Append(other)
+	written := j.Bytes() - before
+	before = j.Bytes()
+	got := j.Append(want)
+	derived := j.Bytes() - before
+	require.Less(t, derived, written-10, "a delivery's bytes, and another's")
+	read, ok := j.Get(got.Seq)
+	require.True(t, ok)
+	require.Equal(t, string(want.Detail), string(read.Detail))
+	require.JSONEq(t, fmt.Sprintf(`{"request_seq":%d,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["m_1"],"watermark":%[4]d}}}`,
+		req.Seq, alice, pageID, at.UnixMilli()), string(read.Detail))
 }
