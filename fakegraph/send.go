@@ -122,13 +122,13 @@ func (s *Server) send(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
+	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
 	if psid != "" {
 		s.claimIdleThread(p, psid, c.now) // handover.go
-		s.storeMessageLocked(p, m)
+		c.stored = s.storeMessageLocked(p, &m)
 	}
-	c.mid, c.message = m.MID, m
+	c.mid, c.messageBody = m.MID, body
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true
 	}
