@@ -68,7 +68,7 @@ type messageStore struct {
 }
 
 func newMessageStore() *messageStore {
-	return &messageStore{threads: []*thread{nil}, seed: maphash.MakeSeed()}
+	return &messageStore{threads: []*thread{nil}, locations: []*time.Location{time.UTC}, seed: maphash.MakeSeed()}
 }
 
 // thread is one user's conversation with a Page, as the store keeps it.
@@ -211,7 +211,7 @@ func compactMID(mid string, raw *[compactMIDLen]byte) bool {
 	return string(again[:]) == mid[2:]
 }
 
-// zone is the number of loc in the store's zones, plus one.
+// zone is the number of loc in the store's zones (UTC first), plus one.
 func (st *messageStore) zone(loc *time.Location) int {
 	for i, l := range st.locations {
 		if l == loc {
@@ -219,7 +219,7 @@ func (st *messageStore) zone(loc *time.Location) int {
 		}
 	}
 	if len(st.locations) >= 250 {
-		return st.zone(time.UTC) // more zones than a store meets: kept as UTC
+		return 1 // more zones than a store meets: kept as UTC
 	}
 	st.locations = append(st.locations, loc)
 	return len(st.locations)
@@ -392,7 +392,7 @@ func (st *messageStore) midHashOf(mid []byte) uint32 { return uint32(maphash.Byt
 
 // findMID is the slot of mid in ix.
 func (st *messageStore) findMID(ix *midIndex, mid string) (uint32, bool) {
-	if slot, ok := ix.byHash[st.midHash(mid)]; ok {
+	if slot, ok := ix.byHash[st.midHash(mid)]; ok && st.recs[slot].tf != 0 {
 		if b := st.bytesOf(slot); b.isMID(mid) {
 			return slot, true
 		}
@@ -406,7 +406,7 @@ func (st *messageStore) indexMID(ix *midIndex, mid string, slot uint32) {
 		ix.byHash = map[uint32]uint32{}
 	}
 	h := st.midHash(mid)
-	if other, taken := ix.byHash[h]; taken {
+	if other, taken := ix.byHash[h]; taken && st.recs[other].tf != 0 {
 		if b := st.bytesOf(other); !b.isMID(mid) {
 			if ix.clash == nil {
 				ix.clash = map[string]uint32{}

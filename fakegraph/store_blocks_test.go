@@ -119,6 +119,7 @@ func TestStoreFollowFreesBlocks(t *testing.T) {
 	assert.Equal(t, bob, th.psid)
 	assert.Equal(t, `{"text":"hello 59999"}`, string(st.body(slot)))
 	assert.Less(t, len(p.threadSlots(bob)), 2*window)
+	assert.Less(t, len(p.mids.byHash)+len(p.mids.clash), 2*window, "the mid index holds the window")
 }
 
 // TestStoreEditWritesAgain: an edited message is written again at the end
