@@ -2,8 +2,10 @@ package fakegraph
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,4 +225,65 @@ func TestStoreMIDHashClash(t *testing.T) {
 	assert.Empty(t, p.mids.clash)
 	slot, _, ok := p.message(first.MID)
 	assert.True(t, ok && slot == a, "first stays")
+}
+
+// TestStoreUnderConcurrentSends: sends to two users from many goroutines,
+// with user messages between, under a small retention: the store follows
+// the journal while the receipts read the stored bytes, and what stays
+// reads back whole.
+func TestStoreUnderConcurrentSends(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 60}))
+	for _, psid := range []string{alice, bob} {
+		_, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: "hi"}) // opens the window
+		require.NoError(t, err)
+	}
+	h := s.Handler()
+	var wg sync.WaitGroup
+	codes := make(chan int, 8*150)
+	for g := range 8 {
+		psid := []string{alice, bob}[g%2]
+		wg.Go(func() {
+			for i := range 150 {
+				body := `{"recipient":{"id":"` + psid + `"},"messaging_type":"RESPONSE","message":{"text":"n` + fmt.Sprint(i) + `"}}`
+				req := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				codes <- rec.Code
+				if i%30 == 0 {
+					if _, err := s.UserSends(DefaultPageID, psid, UserMessageRequest{Text: "hi"}); err != nil {
+						codes <- 0
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(codes)
+	for code := range codes {
+		require.Equal(t, 200, code)
+	}
+	first := s.Journal().First()
+	require.Greater(t, first, uint64(1000), "the journal forgot its oldest events")
+	for _, psid := range []string{alice, bob} {
+		th, err := s.Thread(DefaultPageID, psid)
+		require.NoError(t, err)
+		require.NotEmpty(t, th)
+		assert.Less(t, len(th), 100, "the thread follows the journal")
+		lastBot := -1
+		for i, m := range th {
+			if m.FromPage {
+				lastBot = i
+			}
+		}
+		for i, m := range th {
+			assert.Equal(t, psid, m.PSID)
+			assert.True(t, strings.HasPrefix(string(m.Body), `{"text":"`), "body %s", m.Body)
+			assert.True(t, m.Seq >= first || i >= lastBot, "message %s (seq %d) kept past its journal event", m.MID, m.Seq)
+		}
+		last := th[len(th)-1]
+		code, _, answer := do(t, s, "GET", "/v26.0/"+last.MID+"?access_token="+DefaultPageToken, "", "")
+		assert.Equal(t, 200, code, "the newest message is found by mid: %v", answer)
+	}
 }
