@@ -58,7 +58,9 @@ type User struct {
 	blockedAt time.Time
 }
 
-// Message is one message of a thread, from the Page or from the user.
+// Message is one message of a thread, from the Page or from the user. The
+// store keeps it in pointer-free blocks and builds it on read
+// (store_blocks.go).
 type Message struct {
 	MID      string    `json:"mid"`
 	PageID   string    `json:"page_id"`
