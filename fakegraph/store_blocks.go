@@ -172,7 +172,10 @@ func (st *messageStore) write(slot uint32, head, body []byte) {
 // the emulator makes ("m_" and the base64url of 64 bytes) kept as the 64
 // bytes.
 
-const compactMIDLen = 64
+const (
+	compactMIDLen = 64
+	midLen        = 2 + (compactMIDLen*8+5)/6 // "m_" and the base64url of 64 bytes
+)
 
 var midEncoding = base64.RawURLEncoding.Strict()
 
@@ -270,15 +273,13 @@ func (st *messageStore) bytesOf(slot uint32) storedBytes {
 	return out
 }
 
+// time is the message's time, in its zone.
 func (b *storedBytes) time(st *messageStore) time.Time {
 	if b.zone == 0 {
 		return time.Time{}
 	}
 	return time.Unix(b.sec, int64(b.nsec)).In(st.locations[b.zone-1])
 }
-
-// midLen is the length of a mid the emulator makes.
-const midLen = 2 + (compactMIDLen*8+5)/6
 
 // midText is the mid as it came, a compact one written into buf.
 func (b *storedBytes) midText(buf *[midLen]byte) []byte {
