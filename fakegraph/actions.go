@@ -31,15 +31,14 @@ func touch(u *User, now time.Time, message bool) {
 	}
 }
 
-// lastPageMessage is the bot's newest message to psid.
-func (p *pageState) lastPageMessage(psid string) *Message {
+// lastPageMessage is the slot of the bot's newest message to psid, and
+// whether it is the thread's newest message.
+func (p *pageState) lastPageMessage(psid string) (slot uint32, newest, ok bool) {
 	th := p.threads[psid]
-	for i := len(th) - 1; i >= 0; i-- {
-		if th[i].FromPage {
-			return th[i]
-		}
+	if th == nil || th.lastPage < 0 {
+		return 0, false, false
 	}
-	return nil
+	return th.slots[th.lastPage], th.lastPage == len(th.slots)-1, true
 }
 
 // sentQuickReply is a quick reply as the bot sent it.
@@ -61,12 +60,12 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 		s.mu.Unlock()
 		return Message{}, err
 	}
-	last := p.lastPageMessage(psid)
-	if last == nil {
+	last, newest, ok := p.lastPageMessage(psid)
+	if !ok {
 		s.mu.Unlock()
 		return Message{}, fail(ErrNoQuickReply, "the bot has sent "+u.Name+" nothing, so there is no quick reply to tap")
 	}
-	if thread := p.threads[psid]; thread[len(thread)-1] != last {
+	if !newest {
 		// Quick replies go away once the user taps one or writes.
 		s.mu.Unlock()
 		return Message{}, fail(ErrNoQuickReply, "the quick replies of the bot's last message to "+u.Name+" are gone: the user has answered or written since")
@@ -74,9 +73,9 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	var body struct {
 		QuickReplies []sentQuickReply `json:"quick_replies"`
 	}
-	if err := json.Unmarshal(last.Body, &body); err != nil || len(body.QuickReplies) == 0 {
+	if err := json.Unmarshal(p.store.body(last), &body); err != nil || len(body.QuickReplies) == 0 {
 		s.mu.Unlock()
-		return Message{}, fail(ErrNoQuickReply, "the bot's last message to "+u.Name+" ("+last.MID+") has no quick replies")
+		return Message{}, fail(ErrNoQuickReply, "the bot's last message to "+u.Name+" ("+p.store.mid(last)+") has no quick replies")
 	}
 	qr, ok := pickQuickReply(body.QuickReplies, titleOrIndex)
 	if !ok {
@@ -95,7 +94,7 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	}
 	now := s.clock.Now()
 	msg := WebhookMessage{MID: s.ids.MID(), Text: text, QuickReply: &QuickReplyPayload{Payload: payload}}
-	m, err := s.storeUserMessage(p, u, now, &msg)
+	m, ref, err := s.storeUserMessage(p, u, now, &msg)
 	s.mu.Unlock()
 	if err != nil {
 		return Message{}, err
@@ -103,33 +102,33 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
 	req := map[string]string{"quick_reply": titleOrIndex}
-	return s.finishUserMessage(m, now, ActionQuickReply, req, ev)
+	return s.finishUserMessage(m, ref, now, ActionQuickReply, req, ev)
 }
 
 // storeUserMessage stores a user's message; s.mu must be held.
-func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *WebhookMessage) (*Message, error) {
+func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *WebhookMessage) (Message, storedRef, error) {
 	raw, err := json.Marshal(msg)
 	if err != nil {
-		return nil, err
+		return Message{}, storedRef{}, err
 	}
-	m := &Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
+	m := Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
 	s.followRetentionLocked() // store_retention.go
-	s.storeMessageLocked(p, m)
+	ref := s.storeMessageLocked(p, &m)
 	touch(u, now, true)
-	return m, nil
+	return m, ref, nil
 }
 
 // finishUserMessage journals a stored user message and returns it.
-func (s *Server) finishUserMessage(m *Message, now time.Time, action Action, req any, ev *MessagingEvent) (Message, error) {
+func (s *Server) finishUserMessage(m Message, ref storedRef, now time.Time, action Action, req any, ev *MessagingEvent) (Message, error) {
 	je, err := s.journalUserAction(now, m.PageID, m.PSID, action, FieldMessages, m.MID, req, ev)
 	if err != nil {
 		return Message{}, err
 	}
 	s.mu.Lock()
-	m.Seq = je.Seq
-	out := *m
+	ref.setSeq(je.Seq)
 	s.mu.Unlock()
-	return out, nil
+	m.Seq = je.Seq
+	return m, nil
 }
 
 func pickQuickReply(qrs []sentQuickReply, key string) (sentQuickReply, bool) {
@@ -180,12 +179,8 @@ func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
 	}
 	var found *sentButton
 	var other string
-	th := p.threads[psid]
-	for i := len(th) - 1; i >= 0 && found == nil; i-- {
-		if !th[i].FromPage {
-			continue
-		}
-		for _, b := range messageButtons(th[i].Body) {
+	for body := range p.botMessages(psid) {
+		for _, b := range messageButtons(body) {
 			if textOf(b.Title) != title {
 				continue
 			}
@@ -197,6 +192,9 @@ func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
 			if other == "" {
 				other = b.Type
 			}
+		}
+		if found != nil {
+			break
 		}
 	}
 	if found == nil {
@@ -380,7 +378,7 @@ func (s *Server) react(pageID, psid, mid, name, emoji, action string) (Reaction,
 		s.mu.Unlock()
 		return Reaction{}, err
 	}
-	if m, ok := p.mids[mid]; !ok || m.PSID != psid {
+	if _, th, ok := p.message(mid); !ok || th.psid != psid {
 		s.mu.Unlock()
 		return Reaction{}, fail(ErrNoMessage, "mid "+strconv.Quote(mid)+" is not a message of "+u.Name+"'s thread")
 	}
@@ -437,8 +435,8 @@ func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) 
 		s.mu.Unlock()
 		return MessageEdit{}, err
 	}
-	m, ok := p.mids[mid]
-	if !ok || m.PSID != psid || m.FromPage {
+	slot, th, ok := p.message(mid)
+	if !ok || th.psid != psid || p.store.fromPage(slot) {
 		s.mu.Unlock()
 		return MessageEdit{}, fail(ErrNoMessage, "mid "+strconv.Quote(mid)+" is not a message "+u.Name+" wrote")
 	}
@@ -447,7 +445,7 @@ func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) 
 		return MessageEdit{}, invalid("a message can be edited at most 5 times")
 	}
 	var body WebhookMessage
-	if err := json.Unmarshal(m.Body, &body); err != nil {
+	if err := json.Unmarshal(p.store.body(slot), &body); err != nil {
 		s.mu.Unlock()
 		return MessageEdit{}, err
 	}
@@ -457,7 +455,7 @@ func (s *Server) UserEdits(pageID, psid, mid, text string) (MessageEdit, error) 
 		s.mu.Unlock()
 		return MessageEdit{}, err
 	}
-	m.Body = raw
+	p.store.edit(slot, raw)
 	p.edits[mid]++
 	e := MessageEdit{MID: mid, Text: text, NumEdit: p.edits[mid]}
 	now := s.clock.Now()

@@ -38,10 +38,13 @@ type call struct {
 	header http.Header // where the answer's headers go
 
 	// Set by handlers, for the journal.
-	psid       string
-	mid        string
-	message    *Message // a stored message, to learn its journal Seq
-	violations []validator.Violation
+	psid string
+	mid  string
+	// messageBody is the message a send sent, and stored is where the
+	// store keeps it, to learn its journal Seq.
+	messageBody json.RawMessage
+	stored      storedRef
+	violations  []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
 	// api overrides the route's family in the journal (node.go: GET /{id}
@@ -371,12 +374,12 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		Thread: s.threadState(pageID, c.psid, c.now),
 	})
 	s.logCall(ev, c.start)
-	if c.message != nil && accepted {
+	if c.messageBody != nil && accepted {
 		s.mu.Lock()
-		c.message.Seq = ev.Seq
+		c.stored.setSeq(ev.Seq)
 		s.mu.Unlock()
 		if api == APISend && ev.MID != "" && ev.PSID != "" {
-			s.journalReceipts(&ev, c.message.Body, c.params["message"])
+			s.journalReceipts(&ev, c.messageBody, c.params["message"])
 		}
 	}
 }

@@ -26,7 +26,8 @@
 // (journal_names.go, webhook_names.go): callers import fakegraph alone.
 //
 // State lives in three places, each behind its own lock: the store
-// (store.go, guarded by Server.mu), the journal, and the dispatcher's
+// (store.go, guarded by Server.mu; its messages in pointer-free blocks,
+// store_blocks.go), the journal, and the dispatcher's
 // queues (derived from the journal; only its Status reads them). The
 // journal is the only thing readers share: the webhook dispatcher,
 // testkit, the web UI, the scenario runner and GET /_messemu/v1/journal

@@ -95,8 +95,8 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 // otnRequestPayload is the payload of the bot's newest one-time
 // notification request to psid (kept by the retention however old).
 func (p *pageState) otnRequestPayload(psid string) string {
-	m := p.lastOTN[psid]
-	if m == nil {
+	th := p.threads[psid]
+	if th == nil || th.lastOTN == 0 {
 		return ""
 	}
 	var req struct {
@@ -106,7 +106,7 @@ func (p *pageState) otnRequestPayload(psid string) string {
 			} `json:"payload"`
 		} `json:"attachment"`
 	}
-	if json.Unmarshal(m.Body, &req) != nil {
+	if json.Unmarshal(p.store.body(th.lastOTN-1), &req) != nil {
 		return ""
 	}
 	return textOf(req.Attachment.Payload.Payload)
@@ -146,7 +146,7 @@ func (s *Server) UserArrivesFrom(pageID, psid string, r Referral) (Referral, err
 		return Referral{}, err
 	}
 	now := s.clock.Now()
-	if hasGetStarted && len(p.threads[psid]) == 0 && u.LastInteraction.IsZero() {
+	if hasGetStarted && len(p.threadSlots(psid)) == 0 && u.LastInteraction.IsZero() {
 		rc := r
 		p.referrals[psid] = &rc
 		s.mu.Unlock()

@@ -81,12 +81,8 @@ func (s *Server) loginButtonURL(pageID, psid string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	th := p.threads[psid]
-	for i := len(th) - 1; i >= 0; i-- {
-		if !th[i].FromPage {
-			continue
-		}
-		for _, b := range messageButtons(th[i].Body) {
+	for body := range p.botMessages(psid) {
+		for _, b := range messageButtons(body) {
 			if b.Type == "account_link" && b.URL != "" {
 				return b.URL, nil
 			}

@@ -99,7 +99,10 @@ type Success struct {
 
 func hasUser(p *pageState, id string) bool { return p.users[id] != nil }
 
-func hasMessage(p *pageState, id string) bool { return p.mids[id] != nil }
+func hasMessage(p *pageState, id string) bool {
+	_, _, ok := p.message(id)
+	return ok
+}
 
 // MessageNode is the answer to GET /{message-id}.
 type MessageNode struct {
@@ -116,7 +119,7 @@ var messageType = nodeType{name: "Message", fields: []string{"id", "created_time
 func (s *Server) getMessage(c *call, id string) (any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	m, ok := c.page.mids[id]
+	slot, _, ok := c.page.message(id)
 	if !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
@@ -124,9 +127,9 @@ func (s *Server) getMessage(c *call, id string) (any, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
-	n := MessageNode{ID: m.MID}
+	n := MessageNode{ID: id}
 	if asked(fields, "created_time") {
-		n.CreatedTime = graphTime(m.Time)
+		n.CreatedTime = graphTime(c.page.store.time(slot))
 	}
 	return n, nil
 }

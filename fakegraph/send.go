@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -118,17 +119,28 @@ func (s *Server) send(c *call) (any, error) {
 		psid = t.psid
 		c.psid = psid
 	}
-	body, err := marshalTree(c.params["message"]) // as json.Marshal writes it (jsontree.go)
+	// The message as json.Marshal writes it (jsontree.go), in a pooled
+	// buffer the store copies from.
+	tree := treeBuffers.Get().(*[]byte)
+	body, err := appendJSONTree((*tree)[:0], c.params["message"])
 	if err != nil {
+		treeBuffers.Put(tree)
 		return nil, err
 	}
-	m := &Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
+	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
 	if psid != "" {
 		s.claimIdleThread(p, psid, c.now) // handover.go
-		s.storeMessageLocked(p, m)
+		c.stored = s.storeMessageLocked(p, &m)
+		body = p.store.body(c.stored.slot) // the store's bytes never change
+	} else {
+		body = slices.Clone(body)
 	}
-	c.mid, c.message = m.MID, m
+	c.mid, c.messageBody = m.MID, body
+	if cap(m.Body) <= 64<<10 { // the buffers marshalTree keeps
+		*tree = m.Body[:0]
+		treeBuffers.Put(tree)
+	}
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true
 	}

@@ -63,16 +63,14 @@ type Server struct {
 	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
 	appTok    string              // the app token (apptoken.go)
 
-	mu     sync.RWMutex // guards pages, tokens and storeFirst
+	mu     sync.RWMutex // guards pages, tokens, msgs and storeFirst
 	pages  map[string]*pageState
 	tokens map[string]*tokenInfo
 	// storeFirst is the journal's oldest event when the store last
 	// followed its trimming (store_retention.go).
 	storeFirst uint64
-	// stored holds the stored messages from storedHead on, in the order
-	// they came, for the retention to let go (store_retention.go).
-	stored     []*Message
-	storedHead int
+	// msgs holds every Page's stored messages (store_blocks.go).
+	msgs *messageStore
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server
@@ -123,9 +121,9 @@ func (s *Server) resetState() {
 	defer s.mu.Unlock()
 	s.pages = map[string]*pageState{}
 	s.tokens = map[string]*tokenInfo{}
-	s.stored, s.storedHead = nil, 0
+	s.msgs = newMessageStore()
 	for _, p := range s.opts.pages {
-		s.pages[p.ID] = newPageState(p)
+		s.pages[p.ID] = newPageState(p, s.msgs)
 		s.tokens[p.Token] = &tokenInfo{pageID: p.ID}
 	}
 	for _, u := range s.opts.users {

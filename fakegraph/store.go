@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"iter"
 	"net/url"
 	"sort"
 	"strings"
@@ -57,7 +58,9 @@ type User struct {
 	blockedAt time.Time
 }
 
-// Message is one message of a thread, from the Page or from the user.
+// Message is one message of a thread, from the Page or from the user. The
+// store keeps it in pointer-free blocks and builds it on read
+// (store_blocks.go).
 type Message struct {
 	MID      string    `json:"mid"`
 	PageID   string    `json:"page_id"`
@@ -77,24 +80,23 @@ type pageState struct {
 	Page
 	humanAgent bool
 	users      map[string]*User
-	threads    map[string][]*Message // by PSID, oldest first
-	mids       map[string]*Message
-	// lastFromPage and lastOTN are each thread's newest message from the
-	// Page and newest one-time notification request (store_retention.go).
-	lastFromPage map[string]*Message
-	lastOTN      map[string]*Message
-	userRefs     map[string]bool
-	otn          map[string]*otnToken
-	linking      map[string]string  // account_linking_token → PSID, linking.go
-	products     map[string]Product // products.go
-	domains      []string
-	orders       map[string]bool
-	reactions    map[string]string    // mid → the user's reaction (emoji), actions.go
-	edits        map[string]int       // mid → edits made by the user, actions.go
-	referrals    map[string]*Referral // PSID → a referral waiting for Get Started, emitters.go
-	profile      *profileState        // profile.go
-	personas     *personaStore        // personas.go
-	labels       *labelStore          // labels.go
+	// store keeps the messages of threads (by PSID) in blocks, found by
+	// mid through mids (store_blocks.go).
+	store     *messageStore
+	threads   map[string]*thread
+	mids      midIndex
+	userRefs  map[string]bool
+	otn       map[string]*otnToken
+	linking   map[string]string  // account_linking_token → PSID, linking.go
+	products  map[string]Product // products.go
+	domains   []string
+	orders    map[string]bool
+	reactions map[string]string    // mid → the user's reaction (emoji), actions.go
+	edits     map[string]int       // mid → edits made by the user, actions.go
+	referrals map[string]*Referral // PSID → a referral waiting for Get Started, emitters.go
+	profile   *profileState        // profile.go
+	personas  *personaStore        // personas.go
+	labels    *labelStore          // labels.go
 
 	attachments  map[string]*Attachment // attachments.go
 	handover     *handoverState         // handover.go
@@ -108,27 +110,25 @@ type otnToken struct {
 	used    bool
 }
 
-func newPageState(p Page) *pageState {
+func newPageState(p Page, store *messageStore) *pageState {
 	return &pageState{
 		Page:       p,
 		humanAgent: true,
 		users:      map[string]*User{},
-		threads:    map[string][]*Message{},
-		mids:       map[string]*Message{},
+		store:      store,
+		threads:    map[string]*thread{},
 
-		lastFromPage: map[string]*Message{},
-		lastOTN:      map[string]*Message{},
-		userRefs:     map[string]bool{},
-		otn:          map[string]*otnToken{},
-		linking:      map[string]string{},
-		products:     map[string]Product{},
-		orders:       map[string]bool{},
-		reactions:    map[string]string{},
-		edits:        map[string]int{},
-		referrals:    map[string]*Referral{},
-		profile:      newProfileState(),
-		personas:     newPersonaStore(),
-		labels:       newLabelStore(),
+		userRefs:  map[string]bool{},
+		otn:       map[string]*otnToken{},
+		linking:   map[string]string{},
+		products:  map[string]Product{},
+		orders:    map[string]bool{},
+		reactions: map[string]string{},
+		edits:     map[string]int{},
+		referrals: map[string]*Referral{},
+		profile:   newProfileState(),
+		personas:  newPersonaStore(),
+		labels:    newLabelStore(),
 
 		attachments: map[string]*Attachment{},
 		handover:    newHandoverState(),
@@ -150,17 +150,35 @@ func (p *pageState) sortedUsers() []User {
 	return out
 }
 
-// addMessage stores m in its thread.
-func (p *pageState) addMessage(m *Message) {
-	p.threads[m.PSID] = append(p.threads[m.PSID], m)
-	p.mids[m.MID] = m
-	if m.FromPage {
-		p.lastFromPage[m.PSID] = m
-		if isOTNRequest(m.Body) {
-			p.lastOTN[m.PSID] = m
+// threadSlots are psid's stored messages, oldest first, as slots of the
+// store (not to be written to).
+func (p *pageState) threadSlots(psid string) []uint32 {
+	if th := p.threads[psid]; th != nil {
+		return th.slots
+	}
+	return nil
+}
+
+// botMessages yields the bodies of the bot's stored messages to psid,
+// newest first (read in place, not to be written to or kept).
+func (p *pageState) botMessages(psid string) iter.Seq[json.RawMessage] {
+	return func(yield func(json.RawMessage) bool) {
+		slots := p.threadSlots(psid)
+		for i := len(slots) - 1; i >= 0; i-- {
+			if p.store.fromPage(slots[i]) && !yield(p.store.body(slots[i])) {
+				return
+			}
 		}
 	}
-	p.handover.noteMessage(m) // handover.go: the owner's tenure
+}
+
+// message finds a stored message of the Page by mid: its slot and thread.
+func (p *pageState) message(mid string) (uint32, *thread, bool) {
+	slot, ok := p.store.findMID(&p.mids, mid)
+	if !ok {
+		return 0, nil, false
+	}
+	return slot, p.store.threadOf(slot), true
 }
 
 // stateView shows a Page to the validator. It is used with Server.mu held.
@@ -210,8 +228,8 @@ func (v stateView) Persona(id string) bool {
 }
 
 func (v stateView) ThreadMessage(psid, mid string) bool {
-	m, ok := v.p.mids[mid]
-	return ok && m.PSID == psid
+	_, th, ok := v.p.message(mid)
+	return ok && th.psid == psid
 }
 
 func (v stateView) Attachment(id string) (validator.AttachmentInfo, bool) {

@@ -14,37 +14,43 @@ import (
 // handover state and labels live outside the messages and stay. s.mu must
 // be held for writing.
 //
-// The stored messages are queued in the order they came, so following
-// the journal costs the messages it lets go, not a walk over every thread
-// (a send used to pay for the whole store).
+// The stored messages are queued in the order they came (store_blocks.go),
+// so following the journal costs the messages it lets go, not a walk over
+// every thread (a send used to pay for the whole store).
 func (s *Server) followRetentionLocked() {
 	first := s.journal.First()
 	if first <= s.storeFirst {
 		return
 	}
 	s.storeFirst = first
-	var lastPage *pageState
-	lastPSID := ""
-	for s.storedHead < len(s.stored) {
-		m := s.stored[s.storedHead]
-		if m.Seq == 0 && len(s.stored)-s.storedHead < maxUnjournalled {
-			break // not journalled yet: new, and what follows is newer
+	s.msgs.follow(first)
+}
+
+// follow takes the queue's entries off while their messages were
+// journalled before first: a message its thread still needs is written
+// again at the end, the others go. Entries queued by this pass wait for
+// the next.
+func (st *messageStore) follow(first uint64) {
+	end := st.qbase + uint64(len(st.queue))
+	var last *thread
+	for len(st.queue) > 0 && st.qbase < end {
+		slot := st.queue[0]
+		if rec := &st.recs[slot]; rec.tf != 0 && rec.qpos == uint32(st.qbase) {
+			if rec.seq == 0 && len(st.queue) < maxUnjournalled {
+				break // not journalled yet: new, and what follows is newer
+			}
+			if rec.seq >= first {
+				break
+			}
+			if th := st.threadOf(slot); th != last {
+				last = th
+				th.trim(st, first)
+			}
+			if st.recs[slot].tf != 0 {
+				st.rewrite(slot) // kept: it holds no old block
+			}
 		}
-		if m.Seq >= first {
-			break
-		}
-		s.stored[s.storedHead] = nil
-		s.storedHead++
-		p := s.pages[m.PageID]
-		if p == nil || (p == lastPage && m.PSID == lastPSID) {
-			continue
-		}
-		lastPage, lastPSID = p, m.PSID
-		p.trimThread(m.PSID, first)
-	}
-	if s.storedHead > len(s.stored)/2 && s.storedHead > 1024 {
-		s.stored = append(s.stored[:0], s.stored[s.storedHead:]...)
-		s.storedHead = 0
+		st.pop()
 	}
 }
 
@@ -54,49 +60,45 @@ const maxUnjournalled = 4096
 
 // storeMessageLocked stores m in its thread and queues it for the
 // retention. s.mu must be held for writing.
-func (s *Server) storeMessageLocked(p *pageState, m *Message) {
-	p.addMessage(m)
-	s.stored = append(s.stored, m)
+func (s *Server) storeMessageLocked(p *pageState, m *Message) storedRef {
+	ref := s.msgs.add(p, m)
+	p.handover.noteMessage(m) // handover.go: the owner's tenure
+	return ref
 }
 
-// trimThread lets psid's messages journalled before first go, keeping
-// those the rules need, in place: the cost is the messages let go.
-// A message not journalled yet (Seq 0) is new and stays.
-func (p *pageState) trimThread(psid string, first uint64) {
-	th := p.threads[psid]
+// trim lets th's messages journalled before first go, from the oldest,
+// keeping those the rules need: the cost is the messages let go. The
+// bot's last message and all after it stay, and so does its newest
+// one-time notification request; a message not journalled yet (seq 0)
+// is new, and it and all after it stay.
+func (th *thread) trim(st *messageStore, first uint64) {
+	limit := len(th.slots)
+	if th.lastPage >= 0 {
+		limit = th.lastPage
+	}
 	cut := 0
-	for cut < len(th) && th[cut].Seq != 0 && th[cut].Seq < first {
+	for cut < limit {
+		if seq := st.recs[th.slots[cut]].seq; seq == 0 || seq >= first {
+			break
+		}
 		cut++
 	}
-	if cut == 0 {
-		return
-	}
-	// The bot's last message and all after it stay; so does its newest
-	// one-time notification request.
-	keepFrom := cut
-	if last := p.lastFromPage[psid]; last != nil && last.Seq != 0 && last.Seq < first {
-		for i := cut - 1; i >= 0; i-- {
-			if th[i] == last {
-				keepFrom = i
-				break
-			}
-		}
-	}
-	otn := p.lastOTN[psid]
-	w := cut // the kept ones move to the end of th[:cut], in order
-	for i := cut - 1; i >= 0; i-- {
-		m := th[i]
-		if i >= keepFrom || m == otn {
-			w--
-			th[w] = m
+	keep := -1
+	for i, slot := range th.slots[:cut] {
+		if slot+1 == th.lastOTN {
+			keep = i
 			continue
 		}
-		delete(p.mids, m.MID)
-		delete(p.reactions, m.MID)
-		delete(p.edits, m.MID)
+		st.drop(th.page, slot)
 	}
-	clear(th[:w]) // the array's head no longer holds them
-	p.threads[psid] = th[w:]
+	if keep >= 0 {
+		th.slots[cut-1] = th.slots[keep]
+		cut--
+	}
+	th.slots = th.slots[cut:]
+	if th.lastPage >= 0 {
+		th.lastPage -= cut
+	}
 }
 
 // isOTNRequest reports a one-time notification request template.

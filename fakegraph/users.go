@@ -180,9 +180,10 @@ func (s *Server) Thread(pageID, psid string) ([]Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Message, 0, len(p.threads[psid]))
-	for _, m := range p.threads[psid] {
-		out = append(out, *m)
+	slots := p.threadSlots(psid)
+	out := make([]Message, 0, len(slots))
+	for _, slot := range slots {
+		out = append(out, p.store.message(slot))
 	}
 	return out, nil
 }
@@ -218,21 +219,21 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 		msg.Commands = []MessageCommand{{Name: command}}
 	}
 	if req.ReplyTo != "" {
-		m, ok := p.mids[req.ReplyTo]
-		if !ok || m.PSID != psid {
+		slot, th, ok := p.message(req.ReplyTo)
+		if !ok || th.psid != psid {
 			s.mu.Unlock()
 			return Message{}, fail(ErrNoMessage, "reply_to "+req.ReplyTo+" is not a message of this thread")
 		}
-		msg.ReplyTo = &ReplyTo{MID: req.ReplyTo, IsSelfReply: !m.FromPage}
+		msg.ReplyTo = &ReplyTo{MID: req.ReplyTo, IsSelfReply: !p.store.fromPage(slot)}
 	}
-	m, err := s.storeUserMessage(p, u, now, &msg)
+	m, ref, err := s.storeUserMessage(p, u, now, &msg)
 	s.mu.Unlock()
 	if err != nil {
 		return Message{}, err
 	}
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
-	return s.finishUserMessage(m, now, ActionMessage, m.Body, ev)
+	return s.finishUserMessage(m, ref, now, ActionMessage, m.Body, ev)
 }
 
 // commandIn finds the bot command a message starts with ("/name"), among

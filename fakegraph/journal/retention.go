@@ -21,8 +21,8 @@ type Retention struct {
 	// Events keeps at most this many journal events (0: no bound).
 	Events int
 	// Bytes keeps at most about this many bytes of encoded journal
-	// events (0: no bound); the store it carries costs about as much
-	// again.
+	// events (0: no bound); the store it carries costs about a third as
+	// much again (a text send: about 400 B of events, 150 B stored).
 	Bytes int
 	// Age keeps the events of this span of the virtual clock before the
 	// newest (0: no bound).
