@@ -88,6 +88,11 @@ type eventBlocks struct {
 	// current block: its length's offset+1 (0: none yet), its bytes'
 	// offset, its length.
 	last [fieldCount][3]uint32
+	// lastTime is the newest event time written out in the current
+	// block, and where (offset+1; 0: none): an event of the same time (a
+	// send's receipts) refers to it.
+	lastTime   time.Time
+	lastTimeAt uint32
 }
 
 type seqViolations struct {
@@ -114,6 +119,7 @@ func (b *eventBlocks) add(e *Event) {
 		}
 		b.blocks = append(b.blocks, make([]byte, 0, max(size, need)))
 		b.last = [fieldCount][3]uint32{}
+		b.lastTimeAt = 0
 		cur++
 	}
 	blk := b.blocks[cur]
@@ -141,7 +147,7 @@ func (b *eventBlocks) add(e *Event) {
 	if kindCode(e.Kind) == 0 {
 		blk = appendLiteral(blk, string(e.Kind))
 	}
-	blk = b.appendTime(blk, e.Time, time.Time{})
+	blk = b.appendEventTime(blk, e.Time)
 	blk = b.appendText(blk, fieldPageID, e.PageID)
 	blk = b.appendText(blk, fieldPSID, e.PSID)
 	blk = b.appendText(blk, fieldAPI, e.API)
@@ -239,6 +245,20 @@ func (b *eventBlocks) appendTime(blk []byte, t, base time.Time) []byte {
 	blk = append(blk, zone)
 	blk = binary.AppendVarint(blk, t.Unix()-baseSec)
 	return binary.AppendUvarint(blk, uint64(t.Nanosecond()))
+}
+
+// zoneSame is the zone byte of an event time that is the block's last
+// one written out, followed by that one's offset.
+const zoneSame = 0xff
+
+// appendEventTime writes an event's time, as a reference when it is the
+// time of the event before.
+func (b *eventBlocks) appendEventTime(blk []byte, t time.Time) []byte {
+	if b.lastTimeAt != 0 && !t.IsZero() && t.Equal(b.lastTime) && t.Location() == b.lastTime.Location() {
+		return binary.AppendUvarint(append(blk, zoneSame), uint64(b.lastTimeAt-1))
+	}
+	b.lastTime, b.lastTimeAt = t, uint32(len(blk))+1
+	return b.appendTime(blk, t, time.Time{})
 }
 
 // appendBody writes a body: nil, as it came, or marked: with the event's
@@ -557,8 +577,13 @@ func (d *decoder) text() string {
 
 func (d *decoder) time(base time.Time) time.Time {
 	zone := d.byte()
-	if zone == 0 {
+	switch zone {
+	case 0:
 		return time.Time{}
+	case zoneSame:
+		at := int(d.uvarint())
+		same := decoder{blk: d.blk, at: at, locations: d.locations}
+		return same.time(time.Time{}) // an event time, as written
 	}
 	var baseSec int64
 	if !base.IsZero() {

@@ -188,3 +188,28 @@ func TestJournalKeepsADeliveryAsItsDistance(t *testing.T) {
 	require.JSONEq(t, fmt.Sprintf(`{"request_seq":%d,"field":"message_deliveries","event":{"sender":{"id":"%s"},"recipient":{"id":"%s"},"timestamp":%d,"delivery":{"mids":["m_1"],"watermark":%[4]d}}}`,
 		req.Seq, alice, pageID, at.UnixMilli()), string(read.Detail))
 }
+
+// A send's receipts have its time: each refers to the time written out
+// for the send rather than writing it again, and reads it back.
+func TestJournalRefersToTheTimeBefore(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 6, 0, 0, 123456789, time.UTC)
+	j := NewJournal(0)
+	j.Append(Event{Time: at, Kind: KindRequest})
+	size := func(e Event) int {
+		before := j.Bytes()
+		j.Append(e)
+		return j.Bytes() - before
+	}
+	same := size(Event{Time: at, Kind: KindReceipt})
+	later := size(Event{Time: at.Add(time.Nanosecond), Kind: KindReceipt})
+	require.Less(t, same, later-3, "same time %d B, another %d B", same, later)
+	for _, e := range j.After(0, 0) {
+		want := at
+		if e.Seq == 3 {
+			want = at.Add(time.Nanosecond)
+		}
+		require.True(t, e.Time.Equal(want), "event %d at %v", e.Seq, e.Time)
+		require.Equal(t, time.UTC, e.Time.Location())
+	}
+}
