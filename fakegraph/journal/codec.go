@@ -43,6 +43,9 @@ const (
 	flagThread
 	flagStandby
 	flagViolations
+	// flagThreadSame: the thread state is the one written out for the
+	// event before, at the same time, and the event refers to it.
+	flagThreadSame
 )
 
 // The text fields that may refer back to an earlier event's.
@@ -93,6 +96,11 @@ type eventBlocks struct {
 	// send's receipts) refers to it.
 	lastTime   time.Time
 	lastTimeAt uint32
+	// lastThread is the thread state written out last in the current
+	// block, with its event's time, and where (offset+1; 0: none).
+	lastThread     ThreadState
+	lastThreadTime time.Time
+	lastThreadAt   uint32
 }
 
 type seqViolations struct {
@@ -119,7 +127,7 @@ func (b *eventBlocks) add(e *Event) {
 		}
 		b.blocks = append(b.blocks, make([]byte, 0, max(size, need)))
 		b.last = [fieldCount][3]uint32{}
-		b.lastTimeAt = 0
+		b.lastTimeAt, b.lastThreadAt = 0, 0
 		cur++
 	}
 	blk := b.blocks[cur]
@@ -134,6 +142,9 @@ func (b *eventBlocks) add(e *Event) {
 		flags |= flagThread
 		if e.Thread.Standby {
 			flags |= flagStandby
+		}
+		if b.lastThreadAt != 0 && sameThread(*e.Thread, b.lastThread) && sameTime(e.Time, b.lastThreadTime) {
+			flags |= flagThreadSame
 		}
 	}
 	if len(e.Violations) > 0 {
@@ -162,7 +173,10 @@ func (b *eventBlocks) add(e *Event) {
 	} else {
 		blk = appendBody(blk, e.Detail, e)
 	}
-	if t := e.Thread; t != nil {
+	if t := e.Thread; flags&flagThreadSame != 0 {
+		blk = binary.AppendUvarint(blk, uint64(b.lastThreadAt-1))
+	} else if t != nil {
+		b.lastThread, b.lastThreadTime, b.lastThreadAt = *t, e.Time, uint32(len(blk))+1
 		blk = b.appendText(blk, fieldOwner, t.OwnerAppID)
 		switch t.Window {
 		case WindowClosed:
@@ -247,6 +261,17 @@ func (b *eventBlocks) appendTime(blk []byte, t, base time.Time) []byte {
 	return binary.AppendUvarint(blk, uint64(t.Nanosecond()))
 }
 
+// sameTime reports two times a reader gets back the same: the same
+// instant in the same zone.
+func sameTime(a, b time.Time) bool { return a.Equal(b) && a.Location() == b.Location() }
+
+// sameThread reports two thread states written out the same (Standby is
+// among the event's flags).
+func sameThread(a, b ThreadState) bool {
+	return a.OwnerAppID == b.OwnerAppID && a.Window == b.Window &&
+		sameTime(a.WindowEnds, b.WindowEnds) && sameTime(a.HumanAgentEnds, b.HumanAgentEnds)
+}
+
 // zoneSame is the zone byte of an event time that is the block's last
 // one written out, followed by that one's offset.
 const zoneSame = 0xff
@@ -254,7 +279,7 @@ const zoneSame = 0xff
 // appendEventTime writes an event's time, as a reference when it is the
 // time of the event before.
 func (b *eventBlocks) appendEventTime(blk []byte, t time.Time) []byte {
-	if b.lastTimeAt != 0 && !t.IsZero() && t.Equal(b.lastTime) && t.Location() == b.lastTime.Location() {
+	if b.lastTimeAt != 0 && !t.IsZero() && sameTime(t, b.lastTime) {
 		return binary.AppendUvarint(append(blk, zoneSame), uint64(b.lastTimeAt-1))
 	}
 	b.lastTime, b.lastTimeAt = t, uint32(len(blk))+1
@@ -433,23 +458,32 @@ func (b *eventBlocks) get(i int, seq uint64) Event {
 	e.Response = d.body(&e)
 	e.Detail = d.body(&e)
 	if flags&flagThread != 0 {
-		t := &ThreadState{OwnerAppID: d.text(), Standby: flags&flagStandby != 0}
-		switch d.byte() {
-		case 0:
-			t.Window = WindowClosed
-		case 1:
-			t.Window = WindowOpen
-		default:
-			t.Window = d.literal()
+		td := &d
+		if flags&flagThreadSame != 0 {
+			td = &decoder{blk: d.blk, at: int(d.uvarint()), locations: d.locations}
 		}
-		t.WindowEnds = d.time(e.Time)
-		t.HumanAgentEnds = d.time(e.Time)
-		e.Thread = t
+		e.Thread = td.thread(e.Time, flags&flagStandby != 0)
 	}
 	if flags&flagViolations != 0 {
 		e.Violations = b.violationsOf(seq)
 	}
 	return e
+}
+
+// thread decodes a thread state of an event at time at.
+func (d *decoder) thread(at time.Time, standby bool) *ThreadState {
+	t := &ThreadState{OwnerAppID: d.text(), Standby: standby}
+	switch d.byte() {
+	case 0:
+		t.Window = WindowClosed
+	case 1:
+		t.Window = WindowOpen
+	default:
+		t.Window = d.literal()
+	}
+	t.WindowEnds = d.time(at)
+	t.HumanAgentEnds = d.time(at)
+	return t
 }
 
 func (b *eventBlocks) violationsOf(seq uint64) []validator.Violation {

@@ -213,3 +213,45 @@ func TestJournalRefersToTheTimeBefore(t *testing.T) {
 		require.Equal(t, time.UTC, e.Time.Location())
 	}
 }
+
+// A send's receipts have its thread state: each refers to the one written
+// out for the send, and reads back its own (standby included).
+func TestJournalRefersToTheThreadBefore(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 6, 6, 0, 0, 123456789, time.UTC)
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	th := ThreadState{OwnerAppID: appID, Window: WindowOpen, WindowEnds: at.Add(24 * time.Hour), HumanAgentEnds: at.Add(7 * 24 * time.Hour)}
+	with := func(mod func(*ThreadState)) *ThreadState {
+		c := th
+		mod(&c)
+		return &c
+	}
+	events := []Event{
+		{Time: at, Kind: KindRequest, Thread: &th},
+		{Time: at, Kind: KindReceipt, Thread: with(func(*ThreadState) {})},
+		{Time: at, Kind: KindReceipt, Thread: with(func(t *ThreadState) { t.Standby = true })},
+		{Time: at, Kind: KindReceipt, Thread: with(func(t *ThreadState) { t.HumanAgentEnds = time.Time{} })},
+		{Time: at.Add(time.Second), Kind: KindReceipt, Thread: with(func(*ThreadState) {})},
+		{Time: at.Add(time.Second), Kind: KindReceipt, Thread: with(func(t *ThreadState) { t.WindowEnds = t.WindowEnds.In(paris) })},
+		{Time: at.Add(time.Second), Kind: KindReceipt, Thread: with(func(t *ThreadState) { t.Window = WindowClosed })},
+		{Time: at.Add(time.Second), Kind: KindReceipt},
+	}
+	j := NewJournal(0)
+	var sizes []int
+	for i := range events {
+		before := j.Bytes()
+		events[i].Seq = j.Append(events[i]).Seq
+		sizes = append(sizes, j.Bytes()-before)
+	}
+	for _, want := range events {
+		got, _ := j.Get(want.Seq)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("event %d (-appended +read):\n%s", want.Seq, diff)
+		}
+		if want.Thread != nil {
+			require.Equal(t, want.Thread.WindowEnds.Location().String(), got.Thread.WindowEnds.Location().String(), "event %d", want.Seq)
+		}
+	}
+	require.Less(t, sizes[1], sizes[3]-5, "a receipt with the send's thread (%d B), one with another (%d B)", sizes[1], sizes[3])
+}
