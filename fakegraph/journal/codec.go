@@ -78,7 +78,10 @@ type eventBlocks struct {
 	blocks     [][]byte // never grown in place: a full block is followed by a new one
 	firstBlock uint32   // the number of blocks[0]
 	locs       []uint64 // locs[i] is event first+i: block number << 32 | offset
-	violations []seqViolations
+	// blockLists[i] is the first violation list an event of block
+	// firstBlock+i names (noList: none), so a trim knows which lists its
+	// kept blocks may still name.
+	blockLists []uint32
 	// lists are the distinct violation lists, each used by a run of
 	// consecutive events with violations (a load test's sends all carry
 	// the same warning): seqViolations name them by number, and hold no
@@ -103,10 +106,8 @@ type eventBlocks struct {
 	lastThreadAt   uint32
 }
 
-type seqViolations struct {
-	seq  uint64
-	list uint32 // the number of its list (lists[list-listBase])
-}
+// noList marks a block none of whose events has violations.
+const noList = ^uint32(0)
 
 // add encodes e (whose Seq is set) at the end of the journal.
 func (b *eventBlocks) add(e *Event) {
@@ -126,6 +127,7 @@ func (b *eventBlocks) add(e *Event) {
 			size = min(2*cap(b.blocks[cur]), maxBlockSize, max(firstBlockSize, b.bytes/4))
 		}
 		b.blocks = append(b.blocks, make([]byte, 0, max(size, need)))
+		b.blockLists = append(b.blockLists, noList)
 		b.last = [fieldCount][3]uint32{}
 		b.lastTimeAt, b.lastThreadAt = 0, 0
 		cur++
@@ -147,14 +149,19 @@ func (b *eventBlocks) add(e *Event) {
 			flags |= flagThreadSame
 		}
 	}
+	blk = append(blk, kindCode(e.Kind), 0)
 	if len(e.Violations) > 0 {
 		flags |= flagViolations
 		if n := len(b.lists); n == 0 || !sameViolations(b.lists[n-1], e.Violations) {
 			b.lists = append(b.lists, e.Violations)
 		}
-		b.violations = append(b.violations, seqViolations{seq: e.Seq, list: b.listBase + uint32(len(b.lists)-1)})
+		list := b.listBase + uint32(len(b.lists)-1)
+		blk = binary.AppendUvarint(blk, uint64(list))
+		if b.blockLists[cur] == noList {
+			b.blockLists[cur] = list
+		}
 	}
-	blk = append(blk, kindCode(e.Kind), flags)
+	blk[start+1] = flags
 	if kindCode(e.Kind) == 0 {
 		blk = appendLiteral(blk, string(e.Kind))
 	}
@@ -440,6 +447,9 @@ func (b *eventBlocks) get(i int, seq uint64) Event {
 	e := Event{Seq: seq}
 	kind := d.byte()
 	flags := d.byte()
+	if flags&flagViolations != 0 {
+		e.Violations = b.lists[uint32(d.uvarint())-b.listBase]
+	}
 	if kind == 0 || int(kind) >= len(kindByCode) {
 		e.Kind = EventKind(d.literal())
 	} else {
@@ -464,9 +474,6 @@ func (b *eventBlocks) get(i int, seq uint64) Event {
 		}
 		e.Thread = td.thread(e.Time, flags&flagStandby != 0)
 	}
-	if flags&flagViolations != 0 {
-		e.Violations = b.violationsOf(seq)
-	}
 	return e
 }
 
@@ -486,22 +493,6 @@ func (d *decoder) thread(at time.Time, standby bool) *ThreadState {
 	return t
 }
 
-func (b *eventBlocks) violationsOf(seq uint64) []validator.Violation {
-	lo, hi := 0, len(b.violations)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if b.violations[m].seq < seq {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(b.violations) && b.violations[lo].seq == seq {
-		return b.lists[b.violations[lo].list-b.listBase]
-	}
-	return nil
-}
-
 // sameViolations reports two lists that say the same.
 func sameViolations(a, b []validator.Violation) bool {
 	if len(a) != len(b) {
@@ -518,9 +509,9 @@ func sameViolations(a, b []validator.Violation) bool {
 	return true
 }
 
-// trim forgets the oldest n events, and the blocks and violations only
-// they used.
-func (b *eventBlocks) trim(n int, first uint64) {
+// trim forgets the oldest n events, and the blocks and violation lists
+// only they used.
+func (b *eventBlocks) trim(n int) {
 	b.locs = append(b.locs[:0:0], b.locs[n:]...)
 	keepFrom := b.firstBlock + uint32(len(b.blocks)) - 1
 	if len(b.locs) > 0 {
@@ -531,19 +522,16 @@ func (b *eventBlocks) trim(n int, first uint64) {
 			b.bytes -= len(blk)
 		}
 		b.blocks = append(b.blocks[:0:0], b.blocks[drop:]...)
+		b.blockLists = append(b.blockLists[:0:0], b.blockLists[drop:]...)
 		b.firstBlock = keepFrom
 	}
-	i := 0
-	for i < len(b.violations) && b.violations[i].seq < first {
-		i++
-	}
-	if i > 0 {
-		b.violations = append(b.violations[:0:0], b.violations[i:]...)
-	}
-	// The lists before the oldest kept event's are no one's now.
+	// The lists before the first a kept block names are no one's now.
 	keep := uint32(len(b.lists)) + b.listBase
-	if len(b.violations) > 0 {
-		keep = b.violations[0].list
+	for _, l := range b.blockLists {
+		if l != noList {
+			keep = l
+			break
+		}
 	}
 	if drop := int(keep - b.listBase); drop > 0 {
 		clear(b.lists[:drop])

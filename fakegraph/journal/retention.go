@@ -134,7 +134,7 @@ func (j *Journal) trimLocked(now time.Time) {
 		return
 	}
 	j.first += uint64(drop)
-	j.events.trim(drop, j.first)
+	j.events.trim(drop)
 	j.oldest.Store(j.first)
 }
 
