@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
 )
 
 // The stream carries each event in a slim form: what the page draws at
@@ -24,7 +25,8 @@ import (
 // The bodies go as the journal keeps them: JSON the emulator wrote (a
 // body that does not parse is never journalled; GET journal relies on
 // the same).
-func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
+// vs, when not nil, remembers the violations it wrote last.
+func appendEvent(b []byte, ev *fakegraph.Event, bare bool, vs *violationsJSON) ([]byte, error) {
 	receipt := ev.Kind == fakegraph.KindReceipt
 	if receipt && !bare {
 		if req, ok := receiptOf(ev); ok {
@@ -56,7 +58,7 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 		b = appendRaw(b, `,"response":`, ev.Response)
 	}
 	if len(ev.Violations) > 0 {
-		v, err := json.Marshal(ev.Violations)
+		v, err := vs.marshal(ev.Violations)
 		if err != nil {
 			return nil, err
 		}
@@ -119,11 +121,32 @@ func receiptOf(ev *fakegraph.Event) (uint64, bool) {
 func appendBareEvent(b []byte, ev *fakegraph.Event) []byte {
 	e := *ev
 	e.Request, e.Response, e.Detail, e.Violations = nil, nil, nil, nil
-	b, err := appendEvent(b, &e, true)
+	b, err := appendEvent(b, &e, true, nil)
 	if err != nil { // only violations can fail, and there are none
 		panic("webui: " + err.Error())
 	}
 	return b
+}
+
+// violationsJSON is the last list of violations marshalled. The journal
+// gives the events of a run that carry the same violations one list (under
+// load every send carries the same rate warning), so the feed marshals
+// it once.
+type violationsJSON struct {
+	list *validator.Violation // the list's first element; it never changes
+	n    int
+	json []byte
+}
+
+func (c *violationsJSON) marshal(v []validator.Violation) ([]byte, error) {
+	if c != nil && c.list == &v[0] && c.n == len(v) {
+		return c.json, nil
+	}
+	b, err := json.Marshal(v)
+	if err == nil && c != nil {
+		*c = violationsJSON{list: &v[0], n: len(v), json: b}
+	}
+	return b, err
 }
 
 func appendTime(b []byte, t time.Time) []byte {

@@ -63,7 +63,7 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 	for i := range evs {
 		ev := &evs[i]
 		want := decodeObject(t, must(t, func() ([]byte, error) { return json.Marshal(ev) }))
-		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false) }))
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false, nil) }))
 		switch {
 		case ev.Kind == fakegraph.KindReceipt:
 			var d fakegraph.ReceiptDetail
@@ -104,7 +104,7 @@ func TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace(t *testing.T) {
 	for _, detail := range []string{`{"field":"message_deliveries","request_seq":3}`, `{"request_seq":"3"}`, `{"request_seq":9}`, `{"request_seq":}`} {
 		ev := fakegraph.Event{Seq: 9, Time: at, Kind: fakegraph.KindReceipt, PageID: "1", PSID: "2", API: "message_deliveries",
 			Accepted: true, MID: "m_1", Detail: json.RawMessage(detail), Thread: &fakegraph.ThreadState{Window: "open"}}
-		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false) }))
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false, nil) }))
 		assert.Equal(t, map[string]any{"seq": 9.0, "time": "2026-12-06T03:04:05Z", "kind": "receipt", "page_id": "1", "psid": "2",
 			"api": "message_deliveries", "accepted": true, "slim": true}, got, detail)
 	}

@@ -28,7 +28,8 @@ const runEvents = 5000
 
 // run is a stretch of consecutive events, encoded: events first..last,
 // joined by commas, ends[i] the end of event first+i in data; frame is
-// the frame of the whole run, around data (data is a part of it).
+// the frame of the whole run, around data (data is a part of it), its
+// last_seq the run's last event (the journal's newest when it was read).
 type run struct {
 	first, last uint64
 	frame, data []byte
@@ -42,13 +43,14 @@ const framePrefix = `{"events":[`
 func newRun(evs []fakegraph.Event) *run {
 	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs))}
 	b := append(make([]byte, 0, 512*len(evs)), framePrefix...)
+	var vs violationsJSON
 	for i := range evs {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		start := len(b)
 		var err error
-		if b, err = appendEvent(b, &evs[i], false); err != nil {
+		if b, err = appendEvent(b, &evs[i], false, &vs); err != nil {
 			// Violations that do not marshal must not stop the stream:
 			// the page gets the event without them, and the journal
 			// answers what it has when the row is expanded.
@@ -168,17 +170,22 @@ type step struct {
 	// behind: the feed no longer holds the events after the page's (it
 	// catches up from the journal).
 	behind bool
-	// frame: the page is at the start of the newest run, whose frame
-	// every such page writes (the same bytes).
+	// frame: the page is at the start of a run, whose frame every such
+	// page writes (the same bytes): its events up to upTo.
 	frame []byte
-	// events (joined by commas) up to upTo, for a frame saying lastSeq.
+	// events (joined by commas) up to upTo, for a frame saying lastSeq:
+	// the rest of a run a page joined in its middle (once, after a
+	// catch-up or a reconnect).
 	events        []byte
 	upTo, lastSeq uint64
 	// grew, when there is nothing yet: closed when there is more.
 	grew <-chan struct{}
 }
 
-// next is the step of a page whose newest event is after.
+// next is the step of a page whose newest event is after. A page never
+// gets more than one run a frame: one behind by several runs (it was
+// slow, or the feed split a flood) writes their frames back to back, so
+// that no page copies what the feed holds.
 func (f *feed) next(after uint64) step {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -189,20 +196,12 @@ func (f *feed) next(after uint64) step {
 		return step{upTo: after, lastSeq: max(after, f.last), grew: f.grew}
 	}
 	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
-	if i == len(f.runs)-1 && after+1 == f.runs[i].first {
-		return step{frame: f.runs[i].frame, upTo: f.last, lastSeq: f.last}
-	}
-	// A page behind by more than a run: its own frame of up to
-	// runEvents events (and at least a run), copied from the runs.
-	st := step{upTo: after, lastSeq: f.last}
-	for n := 0; i < len(f.runs) && n < runEvents; i++ {
-		r := f.runs[i]
-		if len(st.events) > 0 {
-			st.events = append(st.events, ',')
-		}
-		st.events = append(st.events, r.after(st.upTo)...)
-		n += int(r.last - st.upTo)
-		st.upTo = r.last
+	r := f.runs[i]
+	st := step{upTo: r.last, lastSeq: r.last}
+	if after+1 == r.first {
+		st.frame = r.frame
+	} else {
+		st.events = r.after(after)
 	}
 	return st
 }
