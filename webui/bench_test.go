@@ -43,7 +43,7 @@ func benchSendWithPages(b *testing.B, pages int) {
 	defer debug.SetGCPercent(debug.SetGCPercent(200)) // as serve runs
 	srv := fakegraph.New(fakegraph.WithRetention(fakegraph.DefaultServeRetention))
 	b.Cleanup(func() { _ = srv.Close() })
-	if _, err := srv.UserSends(fakegraph.DefaultPageID, "5275811702471834", fakegraph.UserMessageRequest{Text: "hi"}); err != nil {
+	if _, err := srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"}); err != nil {
 		b.Fatal(err)
 	}
 	ui := New(srv)
@@ -187,3 +187,38 @@ func TestPagesReader(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// BenchmarkFeedScan is the feed's work for one send at saturation (an op):
+// reading a send's events (the send, its echo and delivery, with the rate
+// warning a load carries) from the journal and encoding them for the
+// pages.
+func BenchmarkFeedScan(b *testing.B) {
+	srv := fakegraph.New(fakegraph.WithRetention(fakegraph.DefaultServeRetention))
+	b.Cleanup(func() { _ = srv.Close() })
+	if _, err := srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"}); err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	const sends = 1000
+	for range sends {
+		req := httptest.NewRequest(http.MethodPost, "/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, strings.NewReader(benchSend))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	j := srv.Journal()
+	from := j.Last() - 3*sends
+	var rb runBuilder
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += sends {
+		rb.start(1 << 20)
+		if _, err := j.Scan(from, 0, rb.scanned); err != nil {
+			b.Fatal(err)
+		}
+		if r := rb.finish(); len(r.ends) != 3*sends {
+			b.Fatalf("%d events", len(r.ends))
+		}
+	}
+}
+
+const alice = "5275811702471834" // the first default test user

@@ -2,12 +2,14 @@ package webui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The feed reads the journal once for every open page. While one page or
@@ -41,26 +43,75 @@ const framePrefix = `{"events":[`
 
 // newRun encodes evs (consecutive, at least one) into their frame.
 func newRun(evs []fakegraph.Event) *run {
-	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs))}
-	b := append(make([]byte, 0, 512*len(evs)), framePrefix...)
-	var vs violationsJSON
+	var rb runBuilder
+	rb.start(512 * len(evs))
 	for i := range evs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		start := len(b)
-		var err error
-		if b, err = appendEvent(b, &evs[i], false, &vs); err != nil {
-			// Violations that do not marshal must not stop the stream:
-			// the page gets the event without them, and the journal
-			// answers what it has when the row is expanded.
-			b = appendBareEvent(b[:start], &evs[i])
-		}
-		r.ends[i] = len(b) - len(framePrefix)
+		rb.add(&evs[i])
 	}
-	r.data = b[len(framePrefix):len(b):len(b)]
-	r.frame = appendFrameEnd(b, r.last, false)
-	return r
+	return rb.finish()
+}
+
+// runBuilder encodes events into a run, one at a time.
+type runBuilder struct {
+	r  run
+	b  []byte
+	vs violationsJSON
+	// bodies of the event being scanned (scanned), reused.
+	bodies [3][]byte
+}
+
+// start begins a run of about size bytes.
+func (rb *runBuilder) start(size int) {
+	*rb = runBuilder{b: append(make([]byte, 0, size), framePrefix...), bodies: rb.bodies}
+}
+
+// add encodes ev, the event after the last one added.
+func (rb *runBuilder) add(ev *fakegraph.Event) {
+	if len(rb.r.ends) == 0 {
+		rb.r.first = ev.Seq
+	} else {
+		rb.b = append(rb.b, ',')
+	}
+	start := len(rb.b)
+	b, err := appendEvent(rb.b, ev, false, &rb.vs)
+	if err != nil {
+		// Violations that do not marshal must not stop the stream: the
+		// page gets the event without them, and the journal answers
+		// what it has when the row is expanded.
+		b = appendBareEvent(rb.b[:start], ev)
+	}
+	rb.b = b
+	rb.r.last = ev.Seq
+	rb.r.ends = append(rb.r.ends, len(rb.b)-len(framePrefix))
+}
+
+// scanned is add for an event read by Journal.Scan: its bodies are
+// written from where the journal keeps them into buffers reused for the
+// next event, and those the stream leaves out (an accepted request's
+// answer) are not written at all.
+func (rb *runBuilder) scanned(ev *fakegraph.Event, bodies *journal.Bodies) {
+	for k, body := range [...]*json.RawMessage{&ev.Request, &ev.Response, &ev.Detail} {
+		switch {
+		case !bodies.Has(k):
+		case k == journal.BodyResponse && ev.Kind == fakegraph.KindRequest && ev.Accepted:
+			*body = json.RawMessage{} // left out (appendEvent): only that there is one matters
+		default:
+			rb.bodies[k] = bodies.Append(rb.bodies[k][:0], k)
+			*body = rb.bodies[k]
+		}
+	}
+	rb.add(ev)
+}
+
+// finish answers the run built, nil when empty.
+func (rb *runBuilder) finish() *run {
+	if len(rb.r.ends) == 0 {
+		return nil
+	}
+	r := rb.r
+	r.data = rb.b[len(framePrefix):len(rb.b):len(rb.b)]
+	r.frame = appendFrameEnd(rb.b, r.last, false)
+	return &r
 }
 
 // after is the encoded events of r after seq (seq >= r.first-1).
@@ -110,6 +161,8 @@ func (f *feed) loop(ctx context.Context) {
 	defer close(f.done)
 	pause := time.NewTimer(0)
 	defer pause.Stop()
+	var rb runBuilder
+	size := 64 << 10
 	for {
 		select {
 		case <-pause.C:
@@ -119,20 +172,31 @@ func (f *feed) loop(ctx context.Context) {
 		f.mu.Lock()
 		last := f.last
 		f.mu.Unlock()
-		evs, err := f.j.Wait(ctx, last, runEvents)
+		changed := f.j.Changed()
+		rb.start(size)
+		_, err := f.j.Scan(last, runEvents, rb.scanned)
 		var trimmed *fakegraph.TrimmedError
-		switch {
-		case errors.As(err, &trimmed):
+		if errors.As(err, &trimmed) {
 			// The journal forgot events the feed never read (a journal
 			// limit under a flood): start again from its oldest; pages
 			// behind that are told so by their catch-up (catchup.go).
 			f.restart(trimmed.First - 1)
-		case err != nil:
-			return // ctx ended
-		default:
-			f.add(evs)
+			pause.Reset(0)
+			continue
 		}
-		if len(evs) == runEvents {
+		r := rb.finish()
+		if r == nil { // nothing new: wait for it, then take it at once
+			select {
+			case <-changed:
+				pause.Reset(0)
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		f.add(r)
+		size = len(r.frame) + len(r.frame)/4
+		if len(r.ends) == runEvents {
 			pause.Reset(0)
 		} else {
 			pause.Reset(frameInterval)
@@ -146,9 +210,8 @@ func (f *feed) restart(at uint64) {
 	f.mu.Unlock()
 }
 
-// add keeps evs as a run and wakes the pages' writers.
-func (f *feed) add(evs []fakegraph.Event) {
-	r := newRun(evs)
+// add keeps r and wakes the pages' writers.
+func (f *feed) add(r *run) {
 	f.mu.Lock()
 	f.runs = append(f.runs, r)
 	f.bytes += len(r.data)
