@@ -16,7 +16,9 @@ import (
 // thread's messaging windows) stays in the journal; the page fetches it
 // through GET /_messemu/v1/journal/{seq} when asked. The bot's sends,
 // their receipts and the user's messages are most of the journal, so
-// this cuts what every open page costs by more than half.
+// this cuts what every open page costs by more than half. Violations an
+// earlier event of the same run carried are named, not repeated
+// (violationsJSON).
 
 // appendEvent writes ev as the stream sends it, in the JSON form of
 // GET /_messemu/v1/journal less the parts named above, with "slim":true
@@ -25,7 +27,7 @@ import (
 // The bodies go as the journal keeps them: JSON the emulator wrote (a
 // body that does not parse is never journalled; GET journal relies on
 // the same).
-// vs, when not nil, remembers the violations it wrote last.
+// vs, when not nil, is the run's last violations (violationsJSON).
 func appendEvent(b []byte, ev *fakegraph.Event, bare bool, vs *violationsJSON) ([]byte, error) {
 	receipt := ev.Kind == fakegraph.KindReceipt
 	if receipt && !bare {
@@ -58,11 +60,10 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool, vs *violationsJSON) (
 		b = appendRaw(b, `,"response":`, ev.Response)
 	}
 	if len(ev.Violations) > 0 {
-		v, err := vs.marshal(ev.Violations)
-		if err != nil {
+		var err error
+		if b, err = vs.append(b, ev); err != nil {
 			return nil, err
 		}
-		b = append(append(b, `,"violations":`...), v...)
 	}
 	if !receipt {
 		b = appendField(b, `,"mid":`, ev.MID)
@@ -128,25 +129,31 @@ func appendBareEvent(b []byte, ev *fakegraph.Event) []byte {
 	return b
 }
 
-// violationsJSON is the last list of violations marshalled. The journal
-// gives the events of a run that carry the same violations one list (under
-// load every send carries the same rate warning), so the feed marshals
-// it once.
+// violationsJSON is the last list of violations a run wrote. The journal
+// gives the events that carry the same violations one list (under load
+// every send carries the same rate warning), so a run writes it once, and
+// the run's later events with that list name the event that carried it:
+// "violations_of":seq. A page has that event whatever part of the run it
+// is sent (the run's events before its own it drew already).
 type violationsJSON struct {
 	list *validator.Violation // the list's first element; it never changes
 	n    int
-	json []byte
+	seq  uint64 // the event that wrote it
 }
 
-func (c *violationsJSON) marshal(v []validator.Violation) ([]byte, error) {
+func (c *violationsJSON) append(b []byte, ev *fakegraph.Event) ([]byte, error) {
+	v := ev.Violations
 	if c != nil && c.list == &v[0] && c.n == len(v) {
-		return c.json, nil
+		return strconv.AppendUint(append(b, `,"violations_of":`...), c.seq, 10), nil
 	}
-	b, err := json.Marshal(v)
-	if err == nil && c != nil {
-		*c = violationsJSON{list: &v[0], n: len(v), json: b}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
-	return b, err
+	if c != nil {
+		*c = violationsJSON{list: &v[0], n: len(v), seq: ev.Seq}
+	}
+	return append(append(b, `,"violations":`...), j...), nil
 }
 
 func appendTime(b []byte, t time.Time) []byte {

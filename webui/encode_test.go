@@ -135,6 +135,36 @@ func TestRunSlicesAfterAnyEvent(t *testing.T) {
 	}
 }
 
+// TestARunWritesRepeatedViolationsOnce: events of a run that carry the
+// list the journal shares (the rate warning of a load) name the event
+// that wrote it; another list, even equal, is written again.
+func TestARunWritesRepeatedViolationsOnce(t *testing.T) {
+	t.Parallel()
+	warn := []validator.Violation{{Rule: "rate.high-volume", Severity: "warning", Detail: "more than 40 messages per second"}}
+	other := []validator.Violation{{Rule: "text.length", Severity: "error"}}
+	evs := []fakegraph.Event{
+		{Seq: 1, Kind: fakegraph.KindRequest, Violations: warn},
+		{Seq: 2, Kind: fakegraph.KindRequest, Violations: warn},
+		{Seq: 3, Kind: fakegraph.KindControl},
+		{Seq: 4, Kind: fakegraph.KindRequest, Violations: other},
+		{Seq: 5, Kind: fakegraph.KindRequest, Violations: append([]validator.Violation(nil), warn...)},
+	}
+	evs = append(evs, fakegraph.Event{Seq: 6, Kind: fakegraph.KindRequest, Violations: evs[4].Violations})
+	var f struct {
+		Events []map[string]any `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(newRun(evs).frame, &f))
+	var got []any
+	for _, ev := range f.Events {
+		if v, ok := ev["violations"].([]any); ok {
+			got = append(got, v[0].(map[string]any)["rule"])
+		} else {
+			got = append(got, ev["violations_of"])
+		}
+	}
+	assert.Equal(t, []any{"rate.high-volume", 1.0, nil, "text.length", "rate.high-volume", 5.0}, got)
+}
+
 func decodeObject(t *testing.T, b []byte) map[string]any {
 	t.Helper()
 	var m map[string]any

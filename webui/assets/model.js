@@ -64,6 +64,12 @@ export class Model {
       const req = this.bySeq(ev.request_seq);
       Object.assign(ev, { time: req?.time, page_id: req?.page_id, psid: req?.psid, accepted: true });
     }
+    if (ev.violations_of) {
+      // The same violations as an earlier event of the stream (the rate
+      // warning every send of a load carries), sent once.
+      ev.violations = this.bySeq(ev.violations_of)?.violations;
+      delete ev.violations_of;
+    }
     this.lastSeq = ev.seq;
     this.events.push(ev);
     if (ev.time && (!this.now || ev.time > this.now)) this.now = ev.time;
