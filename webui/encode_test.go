@@ -165,6 +165,59 @@ func TestARunWritesRepeatedViolationsOnce(t *testing.T) {
 	assert.Equal(t, []any{"rate.high-volume", 1.0, nil, "text.length", "rate.high-volume", 5.0}, got)
 }
 
+// TestARunResolvedAsThePageDoesIsItsEventsAlone: a run names what its
+// earlier events carried ("like", "violations_of"); taking the fields from
+// the events named, as model.js does, gives every event as it is encoded
+// alone, whatever event of the run a page starts after.
+func TestARunResolvedAsThePageDoesIsItsEventsAlone(t *testing.T) {
+	t.Parallel()
+	evs := sendEvents(t, 4)
+	warn := []validator.Violation{{Rule: "rate.high-volume", Severity: "warning"}}
+	next := evs[len(evs)-1].Seq
+	for i, th := range []*fakegraph.ThreadState{{OwnerAppID: "1"}, {OwnerAppID: "1"}, {OwnerAppID: "2"}, {OwnerAppID: "2", Standby: true}, nil} {
+		ev := evs[1] // a send
+		ev.Seq, ev.Thread, ev.Violations, ev.Status = next+uint64(i)+1, th, warn, 200+i/4
+		evs = append(evs, ev)
+	}
+	alone := map[uint64]map[string]any{}
+	for i := range evs {
+		alone[evs[i].Seq] = decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &evs[i], false, nil) }))
+	}
+	r := newRun(evs)
+	likes, refs := 0, 0
+	for after := r.first - 1; after < r.last; after++ {
+		page := map[float64]map[string]any{} // what the page drew before: the events alone
+		for seq := r.first; seq <= after; seq++ {
+			page[float64(seq)] = alone[seq]
+		}
+		var f struct {
+			Events []map[string]any `json:"events"`
+		}
+		require.NoError(t, json.Unmarshal(appendFrame(nil, r.after(after), r.last, false), &f))
+		for _, ev := range f.Events {
+			if of, ok := ev["violations_of"].(float64); ok {
+				ev["violations"] = page[of]["violations"]
+				delete(ev, "violations_of")
+				refs++
+			}
+			if of, ok := ev["like"].(float64); ok {
+				for _, k := range []string{"kind", "page_id", "psid", "api", "method", "path", "status", "accepted", "thread"} {
+					if v, ok := page[of][k]; ok {
+						ev[k] = v
+					}
+				}
+				delete(ev, "like")
+				likes++
+			}
+			seq := ev["seq"].(float64)
+			page[seq] = ev
+			assert.Equal(t, alone[uint64(seq)], ev, "event %v after %d", seq, after)
+		}
+	}
+	assert.Positive(t, likes, "sends to one user name the first")
+	assert.Positive(t, refs, "the shared warning is written once")
+}
+
 func decodeObject(t *testing.T, b []byte) map[string]any {
 	t.Helper()
 	var m map[string]any

@@ -53,9 +53,9 @@ func newRun(evs []fakegraph.Event) *run {
 
 // runBuilder encodes events into a run, one at a time.
 type runBuilder struct {
-	r  run
-	b  []byte
-	vs violationsJSON
+	r    run
+	b    []byte
+	memo runMemo
 	// bodies of the event being scanned (scanned), reused.
 	bodies [3][]byte
 }
@@ -73,7 +73,7 @@ func (rb *runBuilder) add(ev *fakegraph.Event) {
 		rb.b = append(rb.b, ',')
 	}
 	start := len(rb.b)
-	b, err := appendEvent(rb.b, ev, false, &rb.vs)
+	b, err := appendEvent(rb.b, ev, false, &rb.memo)
 	if err != nil {
 		// Violations that do not marshal must not stop the stream: the
 		// page gets the event without them, and the journal answers
