@@ -211,7 +211,7 @@ func BenchmarkFeedScan(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += sends {
-		rb.start(1 << 20)
+		rb.start(1<<20, 3*sends)
 		if _, err := j.Scan(from, 0, rb.scanned); err != nil {
 			b.Fatal(err)
 		}

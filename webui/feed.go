@@ -44,7 +44,7 @@ const framePrefix = `{"events":[`
 // newRun encodes evs (consecutive, at least one) into their frame.
 func newRun(evs []fakegraph.Event) *run {
 	var rb runBuilder
-	rb.start(512 * len(evs))
+	rb.start(512*len(evs), len(evs))
 	for i := range evs {
 		rb.add(&evs[i])
 	}
@@ -60,9 +60,9 @@ type runBuilder struct {
 	bodies [3][]byte
 }
 
-// start begins a run of about size bytes.
-func (rb *runBuilder) start(size int) {
-	*rb = runBuilder{b: append(make([]byte, 0, size), framePrefix...), bodies: rb.bodies}
+// start begins a run of about size bytes and n events.
+func (rb *runBuilder) start(size, n int) {
+	*rb = runBuilder{b: append(make([]byte, 0, size), framePrefix...), r: run{ends: make([]int, 0, n)}, bodies: rb.bodies}
 }
 
 // add encodes ev, the event after the last one added.
@@ -162,7 +162,7 @@ func (f *feed) loop(ctx context.Context) {
 	pause := time.NewTimer(0)
 	defer pause.Stop()
 	var rb runBuilder
-	size := 64 << 10
+	size, events := 64<<10, 256
 	for {
 		select {
 		case <-pause.C:
@@ -173,7 +173,7 @@ func (f *feed) loop(ctx context.Context) {
 		last := f.last
 		f.mu.Unlock()
 		changed := f.j.Changed()
-		rb.start(size)
+		rb.start(size, events)
 		_, err := f.j.Scan(last, runEvents, rb.scanned)
 		var trimmed *fakegraph.TrimmedError
 		if errors.As(err, &trimmed) {
@@ -195,7 +195,8 @@ func (f *feed) loop(ctx context.Context) {
 			}
 		}
 		f.add(r)
-		size = len(r.frame) + len(r.frame)/4
+		// The next run is about as large: room for a quarter more.
+		size, events = len(r.frame)+len(r.frame)/4, len(r.ends)+len(r.ends)/4
 		if len(r.ends) == runEvents {
 			pause.Reset(0)
 		} else {
