@@ -174,7 +174,7 @@ func (f *feed) loop(ctx context.Context) {
 		f.mu.Unlock()
 		changed := f.j.Changed()
 		rb.start(size, events)
-		_, err := f.j.Scan(last, runEvents, rb.scanned)
+		err := f.read(&rb, last)
 		var trimmed *fakegraph.TrimmedError
 		if errors.As(err, &trimmed) {
 			// The journal forgot events the feed never read (a journal
@@ -203,6 +203,23 @@ func (f *feed) loop(ctx context.Context) {
 			pause.Reset(frameInterval)
 		}
 	}
+}
+
+// scanChunk bounds the events the feed reads under one hold of the
+// journal's read lock, so that no send waits long for its append.
+const scanChunk = 256
+
+// read adds to rb the events after seq, runEvents at most.
+func (f *feed) read(rb *runBuilder, seq uint64) error {
+	for n := 0; n < runEvents; {
+		last, err := f.j.Scan(seq, min(scanChunk, runEvents-n), rb.scanned)
+		got := len(rb.r.ends) - n
+		if err != nil || got < scanChunk {
+			return err
+		}
+		seq, n = last, n+got
+	}
+	return nil
 }
 
 func (f *feed) restart(at uint64) {

@@ -159,3 +159,29 @@ func seqsOf(t *testing.T, frame []byte) []uint64 {
 	}
 	return out
 }
+
+// TestFeedReadsABurstInChunks: a burst longer than the feed reads under
+// one hold of the journal's lock (and than a run) reaches a page whole,
+// in order.
+func TestFeedReadsABurstInChunks(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(0)
+	f := startFeed(j)
+	defer f.stop()
+	const n = runEvents + 3*scanChunk + 7
+	appendControl(j, n, `{"burst":true}`)
+	waitFeed(t, f, j)
+	var got []uint64
+	for at, frames := uint64(0), 0; at < n; frames++ {
+		require.Less(t, frames, n, "no progress at %d", at)
+		st := f.next(at)
+		require.Nil(t, st.grew, "the feed holds up to %d", n)
+		data := st.frame
+		if data == nil {
+			data = appendFrame(nil, st.events, st.lastSeq, false)
+		}
+		got = append(got, seqsOf(t, data)...)
+		at = st.upTo
+	}
+	assert.Equal(t, consecutiveSeqs(1, n), got)
+}
