@@ -195,8 +195,11 @@ func (f *feed) loop(ctx context.Context) {
 			}
 		}
 		f.add(r)
-		// The next run is about as large: room for a quarter more.
-		size, events = len(r.frame)+len(r.frame)/4, len(r.ends)+len(r.ends)/4
+		// The next run is about as large as the larger of the last few
+		// (a run's 100 ms stretch when the feed runs late): room for a
+		// quarter more, so that it is not copied as it grows.
+		size = max(size-size/8, len(r.frame)+len(r.frame)/4)
+		events = max(events-events/8, len(r.ends)+len(r.ends)/4)
 		if len(r.ends) == runEvents {
 			pause.Reset(0)
 		} else {
