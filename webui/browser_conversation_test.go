@@ -121,14 +121,23 @@ func TestLongTitlesAreCutAsMessengerDoesAndMarked(t *testing.T) {
 	e := startEmulator(t, false)
 	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
 	require.NoError(t, err)
+	long := "A very long quick reply title"
+	pick := map[string]any{"text": "pick", "quick_replies": []any{map[string]any{"content_type": "text", "title": long, "payload": "L"}}}
+	// Two before the page opens: the stream writes their shared warning
+	// once, and the page gives it to both.
+	for range 2 {
+		status, body := e.send(t, alice, pick, nil)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+	}
 	b := openBrowser(t, e)
 	b.open("/")
-	long := "A very long quick reply title"
-	status, body := e.send(t, alice, map[string]any{"text": "pick", "quick_replies": []any{map[string]any{"content_type": "text", "title": long, "payload": "L"}}}, nil)
+	b.waitFor("the first two", `document.querySelectorAll('#messages .row.warned .badge.warn').length === 2`, 5*time.Second)
+	status, body := e.send(t, alice, pick, nil)
 	require.Equal(t, http.StatusOK, status, "%v", body)
-	b.waitFor("the chip", `document.querySelectorAll('#footer .chip').length === 1`, 5*time.Second)
+	b.waitFor("the chip", `document.querySelectorAll('#messages .row.warned .badge.warn').length === 3`, 5*time.Second)
+	assert.Equal(t, 1, eval[int](b, `document.querySelectorAll('#footer .chip').length`))
 	assert.Equal(t, "A very long quick re…", eval[string](b, `document.querySelector('#footer .chip').textContent`))
-	assert.True(t, eval[bool](b, `document.querySelector('#messages .row.warned .badge.warn') !== null`), "the message carries the journal's warning")
+	assert.Equal(t, "3 warnings", eval[string](b, `document.getElementById('count-warnings').textContent`))
 }
 
 func TestPersonaNameShowsOnItsMessage(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
 )
 
 // The stream carries each event in a slim form: what the page draws at
@@ -15,7 +16,8 @@ import (
 // thread's messaging windows) stays in the journal; the page fetches it
 // through GET /_messemu/v1/journal/{seq} when asked. The bot's sends,
 // their receipts and the user's messages are most of the journal, so
-// this cuts what every open page costs by more than half.
+// this cuts what every open page costs by more than half. What an
+// earlier event of the same run carried is named, not repeated (runMemo).
 
 // appendEvent writes ev as the stream sends it, in the JSON form of
 // GET /_messemu/v1/journal less the parts named above, with "slim":true
@@ -24,7 +26,8 @@ import (
 // The bodies go as the journal keeps them: JSON the emulator wrote (a
 // body that does not parse is never journalled; GET journal relies on
 // the same).
-func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
+// m, when not nil, is what the run wrote so far (runMemo).
+func appendEvent(b []byte, ev *fakegraph.Event, bare bool, m *runMemo) ([]byte, error) {
 	receipt := ev.Kind == fakegraph.KindReceipt
 	if receipt && !bare {
 		if req, ok := receiptOf(ev); ok {
@@ -41,26 +44,33 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 	dropAnswer := ev.Kind == fakegraph.KindRequest && ev.Accepted && ev.Response != nil
 	b = strconv.AppendUint(append(b, `{"seq":`...), ev.Seq, 10)
 	b = appendTime(append(b, `,"time":`...), ev.Time)
-	b = appendString(append(b, `,"kind":`...), string(ev.Kind))
-	b = appendField(b, `,"page_id":`, ev.PageID)
-	b = appendField(b, `,"psid":`, ev.PSID)
-	b = appendField(b, `,"api":`, ev.API)
-	b = appendField(b, `,"method":`, ev.Method)
-	b = appendField(b, `,"path":`, ev.Path)
-	if ev.Status != 0 {
-		b = strconv.AppendInt(append(b, `,"status":`...), int64(ev.Status), 10)
+	var like uint64
+	if !receipt && !bare {
+		like = m.like(ev)
 	}
-	b = strconv.AppendBool(append(b, `,"accepted":`...), ev.Accepted)
+	if like != 0 {
+		b = strconv.AppendUint(append(b, `,"like":`...), like, 10)
+	} else {
+		b = appendString(append(b, `,"kind":`...), string(ev.Kind))
+		b = appendField(b, `,"page_id":`, ev.PageID)
+		b = appendField(b, `,"psid":`, ev.PSID)
+		b = appendField(b, `,"api":`, ev.API)
+		b = appendField(b, `,"method":`, ev.Method)
+		b = appendField(b, `,"path":`, ev.Path)
+		if ev.Status != 0 {
+			b = strconv.AppendInt(append(b, `,"status":`...), int64(ev.Status), 10)
+		}
+		b = strconv.AppendBool(append(b, `,"accepted":`...), ev.Accepted)
+	}
 	b = appendRaw(b, `,"request":`, ev.Request)
 	if !dropAnswer {
 		b = appendRaw(b, `,"response":`, ev.Response)
 	}
 	if len(ev.Violations) > 0 {
-		v, err := json.Marshal(ev.Violations)
-		if err != nil {
+		var err error
+		if b, err = m.appendViolations(b, ev); err != nil {
 			return nil, err
 		}
-		b = append(append(b, `,"violations":`...), v...)
 	}
 	if !receipt {
 		b = appendField(b, `,"mid":`, ev.MID)
@@ -68,7 +78,7 @@ func appendEvent(b []byte, ev *fakegraph.Event, bare bool) ([]byte, error) {
 	// Of the thread the page draws who owns it; the messaging window
 	// comes from the users' list.
 	thread := ev.Thread != nil && !receipt
-	if thread {
+	if thread && like == 0 {
 		b = append(b, `,"thread":{`...)
 		if t := ev.Thread; t.OwnerAppID != "" {
 			b = appendString(append(b, `"owner_app_id":`...), t.OwnerAppID)
@@ -119,11 +129,80 @@ func receiptOf(ev *fakegraph.Event) (uint64, bool) {
 func appendBareEvent(b []byte, ev *fakegraph.Event) []byte {
 	e := *ev
 	e.Request, e.Response, e.Detail, e.Violations = nil, nil, nil, nil
-	b, err := appendEvent(b, &e, true)
+	b, err := appendEvent(b, &e, true, nil)
 	if err != nil { // only violations can fail, and there are none
 		panic("webui: " + err.Error())
 	}
 	return b
+}
+
+// runMemo is what a run wrote that its later events may name instead of
+// repeating: a page has the event named whatever part of the run it is
+// sent (the run's events before its own it drew already), and takes the
+// fields from it (model.js).
+//
+// The journal gives the events that carry the same violations one list
+// (under load every send carries the same rate warning): the run writes
+// it once, and a later event with that list says "violations_of":seq.
+// An event whose kind, Page, user, api, method, path, status, acceptance
+// and thread owner are those of the last event written whole (a bot's
+// sends to one user) says "like":seq instead of them.
+type runMemo struct {
+	list   *validator.Violation // the last list written: its first element (it never changes)
+	n      int
+	listAt uint64 // the event that wrote it
+	whole  place  // the last event written whole (seq 0: none)
+}
+
+// place is what "like" stands for.
+type place struct {
+	seq                                 uint64
+	kind, pageID, psid, api, method, at string
+	status                              int
+	accepted, thread, standby           bool
+	owner                               string
+}
+
+func placeOf(ev *fakegraph.Event) place {
+	p := place{seq: ev.Seq, kind: string(ev.Kind), pageID: ev.PageID, psid: ev.PSID, api: ev.API, method: ev.Method, at: ev.Path,
+		status: ev.Status, accepted: ev.Accepted, thread: ev.Thread != nil}
+	if p.thread {
+		p.owner, p.standby = ev.Thread.OwnerAppID, ev.Thread.Standby
+	}
+	return p
+}
+
+// like answers the event whose place ev shares (0: none) and remembers
+// ev's when it has none; m may be nil (no run: nothing is named).
+func (m *runMemo) like(ev *fakegraph.Event) uint64 {
+	if m == nil {
+		return 0
+	}
+	p := placeOf(ev)
+	if w := m.whole; w.seq != 0 {
+		p.seq = w.seq
+		if p == w {
+			return w.seq
+		}
+	}
+	p.seq = ev.Seq
+	m.whole = p
+	return 0
+}
+
+func (m *runMemo) appendViolations(b []byte, ev *fakegraph.Event) ([]byte, error) {
+	v := ev.Violations
+	if m != nil && m.list == &v[0] && m.n == len(v) {
+		return strconv.AppendUint(append(b, `,"violations_of":`...), m.listAt, 10), nil
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		m.list, m.n, m.listAt = &v[0], len(v), ev.Seq
+	}
+	return append(append(b, `,"violations":`...), j...), nil
 }
 
 func appendTime(b []byte, t time.Time) []byte {

@@ -63,7 +63,7 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 	for i := range evs {
 		ev := &evs[i]
 		want := decodeObject(t, must(t, func() ([]byte, error) { return json.Marshal(ev) }))
-		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false) }))
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false, nil) }))
 		switch {
 		case ev.Kind == fakegraph.KindReceipt:
 			var d fakegraph.ReceiptDetail
@@ -104,7 +104,7 @@ func TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace(t *testing.T) {
 	for _, detail := range []string{`{"field":"message_deliveries","request_seq":3}`, `{"request_seq":"3"}`, `{"request_seq":9}`, `{"request_seq":}`} {
 		ev := fakegraph.Event{Seq: 9, Time: at, Kind: fakegraph.KindReceipt, PageID: "1", PSID: "2", API: "message_deliveries",
 			Accepted: true, MID: "m_1", Detail: json.RawMessage(detail), Thread: &fakegraph.ThreadState{Window: "open"}}
-		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false) }))
+		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &ev, false, nil) }))
 		assert.Equal(t, map[string]any{"seq": 9.0, "time": "2026-12-06T03:04:05Z", "kind": "receipt", "page_id": "1", "psid": "2",
 			"api": "message_deliveries", "accepted": true, "slim": true}, got, detail)
 	}
@@ -133,6 +133,89 @@ func TestRunSlicesAfterAnyEvent(t *testing.T) {
 		}
 		assert.Equal(t, want, seqs, "after %d", after)
 	}
+}
+
+// TestARunWritesRepeatedViolationsOnce: events of a run that carry the
+// list the journal shares (the rate warning of a load) name the event
+// that wrote it; another list, even equal, is written again.
+func TestARunWritesRepeatedViolationsOnce(t *testing.T) {
+	t.Parallel()
+	warn := []validator.Violation{{Rule: "rate.high-volume", Severity: "warning", Detail: "more than 40 messages per second"}}
+	other := []validator.Violation{{Rule: "text.length", Severity: "error"}}
+	evs := []fakegraph.Event{
+		{Seq: 1, Kind: fakegraph.KindRequest, Violations: warn},
+		{Seq: 2, Kind: fakegraph.KindRequest, Violations: warn},
+		{Seq: 3, Kind: fakegraph.KindControl},
+		{Seq: 4, Kind: fakegraph.KindRequest, Violations: other},
+		{Seq: 5, Kind: fakegraph.KindRequest, Violations: append([]validator.Violation(nil), warn...)},
+	}
+	evs = append(evs, fakegraph.Event{Seq: 6, Kind: fakegraph.KindRequest, Violations: evs[4].Violations})
+	var f struct {
+		Events []map[string]any `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(newRun(evs).frame, &f))
+	var got []any
+	for _, ev := range f.Events {
+		if v, ok := ev["violations"].([]any); ok {
+			got = append(got, v[0].(map[string]any)["rule"])
+		} else {
+			got = append(got, ev["violations_of"])
+		}
+	}
+	assert.Equal(t, []any{"rate.high-volume", 1.0, nil, "text.length", "rate.high-volume", 5.0}, got)
+}
+
+// TestARunResolvedAsThePageDoesIsItsEventsAlone: a run names what its
+// earlier events carried ("like", "violations_of"); taking the fields from
+// the events named, as model.js does, gives every event as it is encoded
+// alone, whatever event of the run a page starts after.
+func TestARunResolvedAsThePageDoesIsItsEventsAlone(t *testing.T) {
+	t.Parallel()
+	evs := sendEvents(t, 4)
+	warn := []validator.Violation{{Rule: "rate.high-volume", Severity: "warning"}}
+	next := evs[len(evs)-1].Seq
+	for i, th := range []*fakegraph.ThreadState{{OwnerAppID: "1"}, {OwnerAppID: "1"}, {OwnerAppID: "2"}, {OwnerAppID: "2", Standby: true}, nil} {
+		ev := evs[1] // a send
+		ev.Seq, ev.Thread, ev.Violations, ev.Status = next+uint64(i)+1, th, warn, 200+i/4
+		evs = append(evs, ev)
+	}
+	alone := map[uint64]map[string]any{}
+	for i := range evs {
+		alone[evs[i].Seq] = decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, &evs[i], false, nil) }))
+	}
+	r := newRun(evs)
+	likes, refs := 0, 0
+	for after := r.first - 1; after < r.last; after++ {
+		page := map[float64]map[string]any{} // what the page drew before: the events alone
+		for seq := r.first; seq <= after; seq++ {
+			page[float64(seq)] = alone[seq]
+		}
+		var f struct {
+			Events []map[string]any `json:"events"`
+		}
+		require.NoError(t, json.Unmarshal(appendFrame(nil, r.after(after), r.last, false), &f))
+		for _, ev := range f.Events {
+			if of, ok := ev["violations_of"].(float64); ok {
+				ev["violations"] = page[of]["violations"]
+				delete(ev, "violations_of")
+				refs++
+			}
+			if of, ok := ev["like"].(float64); ok {
+				for _, k := range []string{"kind", "page_id", "psid", "api", "method", "path", "status", "accepted", "thread"} {
+					if v, ok := page[of][k]; ok {
+						ev[k] = v
+					}
+				}
+				delete(ev, "like")
+				likes++
+			}
+			seq := ev["seq"].(float64)
+			page[seq] = ev
+			assert.Equal(t, alone[uint64(seq)], ev, "event %v after %d", seq, after)
+		}
+	}
+	assert.Positive(t, likes, "sends to one user name the first")
+	assert.Positive(t, refs, "the shared warning is written once")
 }
 
 func decodeObject(t *testing.T, b []byte) map[string]any {

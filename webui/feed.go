@@ -2,12 +2,14 @@ package webui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The feed reads the journal once for every open page. While one page or
@@ -28,7 +30,8 @@ const runEvents = 5000
 
 // run is a stretch of consecutive events, encoded: events first..last,
 // joined by commas, ends[i] the end of event first+i in data; frame is
-// the frame of the whole run, around data (data is a part of it).
+// the frame of the whole run, around data (data is a part of it), its
+// last_seq the run's last event (the journal's newest when it was read).
 type run struct {
 	first, last uint64
 	frame, data []byte
@@ -40,25 +43,75 @@ const framePrefix = `{"events":[`
 
 // newRun encodes evs (consecutive, at least one) into their frame.
 func newRun(evs []fakegraph.Event) *run {
-	r := &run{first: evs[0].Seq, last: evs[len(evs)-1].Seq, ends: make([]int, len(evs))}
-	b := append(make([]byte, 0, 512*len(evs)), framePrefix...)
+	var rb runBuilder
+	rb.start(512*len(evs), len(evs))
 	for i := range evs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		start := len(b)
-		var err error
-		if b, err = appendEvent(b, &evs[i], false); err != nil {
-			// Violations that do not marshal must not stop the stream:
-			// the page gets the event without them, and the journal
-			// answers what it has when the row is expanded.
-			b = appendBareEvent(b[:start], &evs[i])
-		}
-		r.ends[i] = len(b) - len(framePrefix)
+		rb.add(&evs[i])
 	}
-	r.data = b[len(framePrefix):len(b):len(b)]
-	r.frame = appendFrameEnd(b, r.last, false)
-	return r
+	return rb.finish()
+}
+
+// runBuilder encodes events into a run, one at a time.
+type runBuilder struct {
+	r    run
+	b    []byte
+	memo runMemo
+	// bodies of the event being scanned (scanned), reused.
+	bodies [3][]byte
+}
+
+// start begins a run of about size bytes and n events.
+func (rb *runBuilder) start(size, n int) {
+	*rb = runBuilder{b: append(make([]byte, 0, size), framePrefix...), r: run{ends: make([]int, 0, n)}, bodies: rb.bodies}
+}
+
+// add encodes ev, the event after the last one added.
+func (rb *runBuilder) add(ev *fakegraph.Event) {
+	if len(rb.r.ends) == 0 {
+		rb.r.first = ev.Seq
+	} else {
+		rb.b = append(rb.b, ',')
+	}
+	start := len(rb.b)
+	b, err := appendEvent(rb.b, ev, false, &rb.memo)
+	if err != nil {
+		// Violations that do not marshal must not stop the stream: the
+		// page gets the event without them, and the journal answers
+		// what it has when the row is expanded.
+		b = appendBareEvent(rb.b[:start], ev)
+	}
+	rb.b = b
+	rb.r.last = ev.Seq
+	rb.r.ends = append(rb.r.ends, len(rb.b)-len(framePrefix))
+}
+
+// scanned is add for an event read by Journal.Scan: its bodies are
+// written from where the journal keeps them into buffers reused for the
+// next event, and those the stream leaves out (an accepted request's
+// answer) are not written at all.
+func (rb *runBuilder) scanned(ev *fakegraph.Event, bodies *journal.Bodies) {
+	for k, body := range [...]*json.RawMessage{&ev.Request, &ev.Response, &ev.Detail} {
+		switch {
+		case !bodies.Has(k):
+		case k == journal.BodyResponse && ev.Kind == fakegraph.KindRequest && ev.Accepted:
+			*body = json.RawMessage{} // left out (appendEvent): only that there is one matters
+		default:
+			rb.bodies[k] = bodies.Append(rb.bodies[k][:0], k)
+			*body = rb.bodies[k]
+		}
+	}
+	rb.add(ev)
+}
+
+// finish answers the run built, nil when empty.
+func (rb *runBuilder) finish() *run {
+	if len(rb.r.ends) == 0 {
+		return nil
+	}
+	r := rb.r
+	r.data = rb.b[len(framePrefix):len(rb.b):len(rb.b)]
+	r.frame = appendFrameEnd(rb.b, r.last, false)
+	return &r
 }
 
 // after is the encoded events of r after seq (seq >= r.first-1).
@@ -108,6 +161,8 @@ func (f *feed) loop(ctx context.Context) {
 	defer close(f.done)
 	pause := time.NewTimer(0)
 	defer pause.Stop()
+	var rb runBuilder
+	size, events := 64<<10, 256
 	for {
 		select {
 		case <-pause.C:
@@ -117,25 +172,57 @@ func (f *feed) loop(ctx context.Context) {
 		f.mu.Lock()
 		last := f.last
 		f.mu.Unlock()
-		evs, err := f.j.Wait(ctx, last, runEvents)
+		changed := f.j.Changed()
+		rb.start(size, events)
+		err := f.read(&rb, last)
 		var trimmed *fakegraph.TrimmedError
-		switch {
-		case errors.As(err, &trimmed):
+		if errors.As(err, &trimmed) {
 			// The journal forgot events the feed never read (a journal
 			// limit under a flood): start again from its oldest; pages
 			// behind that are told so by their catch-up (catchup.go).
 			f.restart(trimmed.First - 1)
-		case err != nil:
-			return // ctx ended
-		default:
-			f.add(evs)
+			pause.Reset(0)
+			continue
 		}
-		if len(evs) == runEvents {
+		r := rb.finish()
+		if r == nil { // nothing new: wait for it, then take it at once
+			select {
+			case <-changed:
+				pause.Reset(0)
+				continue
+			case <-ctx.Done():
+				return
+			}
+		}
+		f.add(r)
+		// The next run is about as large as the larger of the last few
+		// (a run's 100 ms stretch when the feed runs late): room for a
+		// quarter more, so that it is not copied as it grows.
+		size = max(size-size/8, len(r.frame)+len(r.frame)/4)
+		events = max(events-events/8, len(r.ends)+len(r.ends)/4)
+		if len(r.ends) == runEvents {
 			pause.Reset(0)
 		} else {
 			pause.Reset(frameInterval)
 		}
 	}
+}
+
+// scanChunk bounds the events the feed reads under one hold of the
+// journal's read lock, so that no send waits long for its append.
+const scanChunk = 256
+
+// read adds to rb the events after seq, runEvents at most.
+func (f *feed) read(rb *runBuilder, seq uint64) error {
+	for n := 0; n < runEvents; {
+		last, err := f.j.Scan(seq, min(scanChunk, runEvents-n), rb.scanned)
+		got := len(rb.r.ends) - n
+		if err != nil || got < scanChunk {
+			return err
+		}
+		seq, n = last, n+got
+	}
+	return nil
 }
 
 func (f *feed) restart(at uint64) {
@@ -144,9 +231,8 @@ func (f *feed) restart(at uint64) {
 	f.mu.Unlock()
 }
 
-// add keeps evs as a run and wakes the pages' writers.
-func (f *feed) add(evs []fakegraph.Event) {
-	r := newRun(evs)
+// add keeps r and wakes the pages' writers.
+func (f *feed) add(r *run) {
 	f.mu.Lock()
 	f.runs = append(f.runs, r)
 	f.bytes += len(r.data)
@@ -168,17 +254,22 @@ type step struct {
 	// behind: the feed no longer holds the events after the page's (it
 	// catches up from the journal).
 	behind bool
-	// frame: the page is at the start of the newest run, whose frame
-	// every such page writes (the same bytes).
+	// frame: the page is at the start of a run, whose frame every such
+	// page writes (the same bytes): its events up to upTo.
 	frame []byte
-	// events (joined by commas) up to upTo, for a frame saying lastSeq.
+	// events (joined by commas) up to upTo, for a frame saying lastSeq:
+	// the rest of a run a page joined in its middle (once, after a
+	// catch-up or a reconnect).
 	events        []byte
 	upTo, lastSeq uint64
 	// grew, when there is nothing yet: closed when there is more.
 	grew <-chan struct{}
 }
 
-// next is the step of a page whose newest event is after.
+// next is the step of a page whose newest event is after. A page never
+// gets more than one run a frame: one behind by several runs (it was
+// slow, or the feed split a flood) writes their frames back to back, so
+// that no page copies what the feed holds.
 func (f *feed) next(after uint64) step {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -189,20 +280,12 @@ func (f *feed) next(after uint64) step {
 		return step{upTo: after, lastSeq: max(after, f.last), grew: f.grew}
 	}
 	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
-	if i == len(f.runs)-1 && after+1 == f.runs[i].first {
-		return step{frame: f.runs[i].frame, upTo: f.last, lastSeq: f.last}
-	}
-	// A page behind by more than a run: its own frame of up to
-	// runEvents events (and at least a run), copied from the runs.
-	st := step{upTo: after, lastSeq: f.last}
-	for n := 0; i < len(f.runs) && n < runEvents; i++ {
-		r := f.runs[i]
-		if len(st.events) > 0 {
-			st.events = append(st.events, ',')
-		}
-		st.events = append(st.events, r.after(st.upTo)...)
-		n += int(r.last - st.upTo)
-		st.upTo = r.last
+	r := f.runs[i]
+	st := step{upTo: r.last, lastSeq: r.last}
+	if after+1 == r.first {
+		st.frame = r.frame
+	} else {
+		st.events = r.after(after)
 	}
 	return st
 }

@@ -50,24 +50,50 @@ func TestPagesAtTheLiveEdgeShareOneFrame(t *testing.T) {
 	a, b := f.next(newest), f.next(newest)
 	require.NotNil(t, a.frame, "a page at the start of the newest run gets its prepared frame")
 	assert.Same(t, &a.frame[0], &b.frame[0], "every such page writes the same frame")
-	var want []uint64
-	for s := newest + 1; s <= 8; s++ {
-		want = append(want, s)
-	}
-	assert.Equal(t, want, seqsOf(t, a.frame), "the newest run's events")
+	assert.Equal(t, consecutiveSeqs(newest+1, 8), seqsOf(t, a.frame), "the newest run's events")
 	assert.Equal(t, uint64(8), a.upTo)
 
-	// A page in the middle of a run, or behind by more than one, gets its
-	// own frame of exactly the events after its own.
+	// A page behind by more than a run gets each run's shared frame in
+	// turn; one in the middle of a run gets its own frame of the rest of
+	// that run, then the shared ones: never an event twice or missed.
 	appendControl(j, 2, `{"n":2}`)
 	waitFeed(t, f, j)
-	for after, want := range map[uint64][]uint64{5: {6, 7, 8, 9, 10}, 3: {4, 5, 6, 7, 8, 9, 10}, 4: {5, 6, 7, 8, 9, 10}} {
-		st := f.next(after)
-		require.Nil(t, st.frame, "after %d", after)
-		assert.Equal(t, want, seqsOf(t, appendFrame(nil, st.events, st.lastSeq, false)), "after %d", after)
-		assert.Equal(t, uint64(10), st.upTo)
-		assert.Equal(t, uint64(10), st.lastSeq)
+	f.mu.Lock()
+	starts := map[uint64]bool{}
+	for _, r := range f.runs {
+		starts[r.first-1] = true
 	}
+	f.mu.Unlock()
+	for after := uint64(3); after < 10; after++ {
+		var got []uint64
+		for at, frames := after, 0; at < 10; frames++ {
+			require.Less(t, frames, 10, "after %d: no progress at %d", after, at)
+			st := f.next(at)
+			require.Nil(t, st.grew, "after %d: the feed holds up to 10", after)
+			data := st.frame
+			if starts[at] {
+				require.NotNil(t, data, "after %d: %d starts a run: its shared frame", after, at)
+				assert.Same(t, &data[0], &f.next(at).frame[0], "after %d: the same bytes for every page", after)
+			} else {
+				require.Nil(t, data, "after %d: %d is inside a run", after, at)
+				data = appendFrame(nil, st.events, st.lastSeq, false)
+			}
+			seqs := seqsOf(t, data)
+			require.NotEmpty(t, seqs)
+			assert.Equal(t, st.upTo, seqs[len(seqs)-1], "after %d", after)
+			got = append(got, seqs...)
+			at = st.upTo
+		}
+		assert.Equal(t, consecutiveSeqs(after+1, 10), got, "after %d", after)
+	}
+}
+
+func consecutiveSeqs(from, to uint64) []uint64 {
+	var out []uint64
+	for s := from; s <= to; s++ {
+		out = append(out, s)
+	}
+	return out
 }
 
 func TestCatchUpBlocksAreBuiltOnceAndShared(t *testing.T) {
@@ -132,4 +158,30 @@ func seqsOf(t *testing.T, frame []byte) []uint64 {
 		out = append(out, e.Seq)
 	}
 	return out
+}
+
+// TestFeedReadsABurstInChunks: a burst longer than the feed reads under
+// one hold of the journal's lock (and than a run) reaches a page whole,
+// in order.
+func TestFeedReadsABurstInChunks(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(0)
+	f := startFeed(j)
+	defer f.stop()
+	const n = runEvents + 3*scanChunk + 7
+	appendControl(j, n, `{"burst":true}`)
+	waitFeed(t, f, j)
+	var got []uint64
+	for at, frames := uint64(0), 0; at < n; frames++ {
+		require.Less(t, frames, n, "no progress at %d", at)
+		st := f.next(at)
+		require.Nil(t, st.grew, "the feed holds up to %d", n)
+		data := st.frame
+		if data == nil {
+			data = appendFrame(nil, st.events, st.lastSeq, false)
+		}
+		got = append(got, seqsOf(t, data)...)
+		at = st.upTo
+	}
+	assert.Equal(t, consecutiveSeqs(1, n), got)
 }

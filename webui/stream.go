@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -31,9 +32,10 @@ const frameEvents = 1000
 // readLimit bounds what a page may send; it sends nothing but pongs.
 const readLimit = 4 << 10
 
-// frameInterval spaces the feed's runs and a page's frames: under a burst
-// of sends a page gets a frame every 100 ms carrying all that came, not
-// one per event, so open pages cost the emulator ten writes a second each.
+// frameInterval spaces the feed's runs, and so a page's frames: under a
+// burst of sends a page gets a frame every 100 ms carrying all that came,
+// not one per event, so open pages cost the emulator ten writes a second
+// each, of bytes the feed encoded once for all of them.
 const frameInterval = 100 * time.Millisecond
 
 // client is one connected page.
@@ -41,6 +43,9 @@ type client struct {
 	conn  *websocket.Conn
 	feed  *feed
 	after uint64 // the newest event it was sent
+	// sent is after once written, for whoever waits for the page (the
+	// benchmark).
+	sent atomic.Uint64
 }
 
 func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
@@ -100,26 +105,19 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 	if err := write(helloFrame(j.Last(), u.instance)); err != nil {
 		return err
 	}
-	pause := time.NewTimer(0)
-	defer pause.Stop()
 	for {
-		select { // let a burst gather into one frame
-		case <-pause.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
 		var data []byte
-		behind := false // more to send at once: no pause before the next frame
+		idle := false // nothing to catch up on: wait a frame's time
 		for data == nil {
 			st := c.feed.next(c.after)
 			switch {
 			case st.behind:
 				events, upTo, trimmed := u.blocks.catchUp(j, c.after)
-				data, c.after, behind = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo, len(events) > 0
+				data, c.after, idle = appendFrame(nil, events, max(upTo, j.Last()), trimmed), upTo, len(events) == 0
 			case st.frame != nil:
 				data, c.after = st.frame, st.upTo // shared: written, never changed
 			case st.events != nil:
-				data, c.after, behind = appendFrame(nil, st.events, st.lastSeq, false), st.upTo, st.upTo < st.lastSeq
+				data, c.after = appendFrame(nil, st.events, st.lastSeq, false), st.upTo
 			default:
 				select {
 				case <-st.grew:
@@ -131,10 +129,13 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 		if err := write(data); err != nil {
 			return err // stopped reading, or gone
 		}
-		if behind {
-			pause.Reset(0)
-		} else {
-			pause.Reset(frameInterval)
+		c.sent.Store(c.after)
+		if idle {
+			select {
+			case <-time.After(frameInterval):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
 	}
 }

@@ -25,6 +25,9 @@ function actionOf(ev) {
   return ev.detail?.action || ev.api || '';
 }
 
+/** LIKE are the fields an event sent with "like":seq takes from that one. */
+const LIKE = ['kind', 'page_id', 'psid', 'api', 'method', 'path', 'status', 'accepted', 'thread'];
+
 export class Model {
   constructor() {
     this.events = [];          // every event, in order
@@ -63,6 +66,18 @@ export class Model {
       // and user are the send's.
       const req = this.bySeq(ev.request_seq);
       Object.assign(ev, { time: req?.time, page_id: req?.page_id, psid: req?.psid, accepted: true });
+    }
+    // What an earlier event of the stream carried is sent once (encode.go's
+    // runMemo): the same violations (the rate warning every send of a
+    // load carries), the same place (kind, Page, user, api, ...).
+    if (ev.violations_of) {
+      ev.violations = this.bySeq(ev.violations_of)?.violations;
+      delete ev.violations_of;
+    }
+    if (ev.like) {
+      const like = this.bySeq(ev.like);
+      for (const k of LIKE) if (like && k in like && !(k in ev)) ev[k] = like[k];
+      delete ev.like;
     }
     this.lastSeq = ev.seq;
     this.events.push(ev);

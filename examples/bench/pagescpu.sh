@@ -1,0 +1,59 @@
+#!/bin/sh
+# pagescpu.sh: what open web pages cost `messemu serve --no-demo-bot` in
+# CPU, runs side by side: each round runs wrk with no page, with PAGES
+# pages read from core 1 (beside wrk, as pages.sh does) and with PAGES
+# pages read from core 0 (beside serve, leaving core 1 to wrk), each on a
+# fresh process pinned to core 0. It prints the rate, the share of core 0
+# serve used, its CPU per send and the readers' share of their core: on a
+# shared machine a round's three runs compare, rounds do not.
+#
+#   examples/bench/pagescpu.sh              # ROUNDS=3 PAGES=10 DURATION=6
+#   MESSEMU=/tmp/messemu-old examples/bench/pagescpu.sh
+#
+# Needs go, wrk and curl (Debian: apt-get install wrk curl).
+set -eu
+ROUNDS=${ROUNDS:-3}
+PAGES=${PAGES:-10}
+DURATION=${DURATION:-6}
+PORT=${PORT:-28766}
+cd "$(dirname "$0")/../.."
+tmp=$(mktemp -d)
+serve=
+trap 'kill $serve 2>/dev/null || true; rm -rf "$tmp"' EXIT
+if [ -n "${MESSEMU:-}" ]; then cp "$MESSEMU" "$tmp/messemu"; else go build -o "$tmp/messemu" ./cmd/messemu; fi
+go build -o "$tmp/pages" ./examples/bench/pages
+psid=5275811702471834
+{
+	echo 'wrk.method = "POST"'
+	echo 'wrk.headers["Content-Type"] = "application/json"'
+	printf 'wrk.body = [==[{"recipient":{"id":"%s"},"messaging_type":"RESPONSE","message":{"text":"hello from wrk"}}]==]\n' "$psid"
+} >"$tmp/send.lua"
+base="http://127.0.0.1:$PORT"
+ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{ print $1 + $2 }'; } # CPU, in 10 ms
+run() { # run PAGES CORE: one wrk run; CORE is where the readers run
+	taskset -c 0 "$tmp/messemu" serve --no-demo-bot --addr "127.0.0.1:$PORT" >"$tmp/serve.log" 2>&1 &
+	serve=$!
+	until curl -fs -o /dev/null "$base/_messemu/v1/clock"; do sleep 0.1; done
+	curl -fs -o /dev/null -XPOST "$base/_messemu/v1/users/$psid/messages" -d '{"text":"hi"}'
+	readers=
+	if [ "$1" -gt 0 ]; then
+		taskset -c "$2" "$tmp/pages" -addr "127.0.0.1:$PORT" -n "$1" -for "$((DURATION + 2))s" >"$tmp/pages.out" &
+		readers=$!
+		sleep 0.5
+	fi
+	s0=$(ticks $serve) r0=0
+	[ -z "$readers" ] || r0=$(ticks $readers)
+	rate=$(taskset -c 1 wrk -t1 -c16 -d"${DURATION}s" -s "$tmp/send.lua" "$base/v26.0/me/messages?access_token=EAAMessemuTestPageToken" | awk '/^Requests\/sec:/ { printf "%d", $2 }')
+	s1=$(ticks $serve) r1=0
+	[ -z "$readers" ] || r1=$(ticks $readers)
+	echo "$rate/s, serve $(((s1 - s0) / DURATION))% of core 0, $(((s1 - s0) * 10000 / (rate * DURATION))) µs CPU/send, readers $(((r1 - r0) / DURATION))% of core $2"
+	[ -z "$readers" ] || wait $readers
+	kill $serve
+	wait $serve 2>/dev/null || true
+}
+for i in $(seq "$ROUNDS"); do
+	echo "round $i: no page $(run 0 1)"
+	echo "round $i: $PAGES pages read from core 1 $(run "$PAGES" 1)"
+	echo "round $i: $PAGES pages read from core 0 $(run "$PAGES" 0)"
+done
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"
