@@ -2,7 +2,6 @@ package journal
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"strconv"
 	"time"
 	"unsafe"
@@ -441,12 +440,21 @@ func hasMarkerByte(body []byte) bool {
 // get decodes the event at index i of locs; its texts and raw bodies share
 // the block's memory (which never changes), marked bodies are rebuilt.
 func (b *eventBlocks) get(i int, seq uint64) Event {
+	var bodies Bodies
+	e := b.decode(i, seq, &bodies, nil)
+	bodies.e = &e
+	e.Request, e.Response, e.Detail = bodies.body(BodyRequest), bodies.body(BodyResponse), bodies.body(BodyDetail)
+	return e
+}
+
+// decode decodes the event at index i of locs but its bodies, which it
+// leaves in bodies as the journal keeps them. Its Thread is thread, or a
+// new one when thread is nil.
+func (b *eventBlocks) decode(i int, seq uint64, bodies *Bodies, thread *ThreadState) Event {
 	loc := b.locs[i]
-	blk := b.blocks[uint32(loc>>32)-b.firstBlock]
-	d := decoder{blk: blk, at: int(uint32(loc)), locations: b.locations}
+	d := decoder{blk: b.blocks[uint32(loc>>32)-b.firstBlock], at: int(uint32(loc)), locations: b.locations}
 	e := Event{Seq: seq}
-	kind := d.byte()
-	flags := d.byte()
+	kind, flags := d.byte(), d.byte()
 	if flags&flagViolations != 0 {
 		e.Violations = b.lists[uint32(d.uvarint())-b.listBase]
 	}
@@ -457,29 +465,37 @@ func (b *eventBlocks) get(i int, seq uint64) Event {
 	}
 	e.Accepted = flags&flagAccepted != 0
 	e.Time = d.time(time.Time{})
-	e.PageID = d.text()
-	e.PSID = d.text()
-	e.API = d.text()
-	e.Method = d.text()
-	e.Path = d.text()
-	e.MID = d.text()
+	e.PageID, e.PSID, e.API, e.Method, e.Path, e.MID = d.text(), d.text(), d.text(), d.text(), d.text(), d.text()
 	e.Status = int(d.uvarint())
-	e.Request = d.body(&e)
-	e.Response = d.body(&e)
-	e.Detail = d.body(&e)
+	for k := range bodies.raw {
+		bodies.mode[k], bodies.raw[k], bodies.back[k] = d.byte(), nil, 0
+		switch bodies.mode[k] {
+		case bodyNil:
+		case bodyDelivery:
+			bodies.back[k] = d.uvarint()
+		default:
+			n := int(d.uvarint())
+			bodies.raw[k] = d.blk[d.at : d.at+n : d.at+n]
+			d.at += n
+		}
+	}
 	if flags&flagThread != 0 {
 		td := &d
 		if flags&flagThreadSame != 0 {
 			td = &decoder{blk: d.blk, at: int(d.uvarint()), locations: d.locations}
 		}
-		e.Thread = td.thread(e.Time, flags&flagStandby != 0)
+		if thread == nil {
+			thread = new(ThreadState)
+		}
+		td.thread(thread, e.Time, flags&flagStandby != 0)
+		e.Thread = thread
 	}
 	return e
 }
 
-// thread decodes a thread state of an event at time at.
-func (d *decoder) thread(at time.Time, standby bool) *ThreadState {
-	t := &ThreadState{OwnerAppID: d.text(), Standby: standby}
+// thread decodes into t a thread state of an event at time at.
+func (d *decoder) thread(t *ThreadState, at time.Time, standby bool) {
+	*t = ThreadState{OwnerAppID: d.text(), Standby: standby}
 	switch d.byte() {
 	case 0:
 		t.Window = WindowClosed
@@ -490,7 +506,6 @@ func (d *decoder) thread(at time.Time, standby bool) *ThreadState {
 	}
 	t.WindowEnds = d.time(at)
 	t.HumanAgentEnds = d.time(at)
-	return t
 }
 
 // sameViolations reports two lists that say the same.
@@ -620,37 +635,4 @@ func (d *decoder) time(base time.Time) time.Time {
 		return t
 	}
 	return t.In(d.locations[zone-3])
-}
-
-func (d *decoder) body(e *Event) json.RawMessage {
-	mode := d.byte()
-	switch mode {
-	case bodyNil:
-		return nil
-	case bodyDelivery:
-		return deliveryDetail(nil, e, e.Seq-d.uvarint())
-	}
-	n := int(d.uvarint())
-	raw := d.blk[d.at : d.at+n : d.at+n]
-	d.at += n
-	if mode == bodyRaw {
-		return raw
-	}
-	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
-	var millis [20]byte
-	ms := appendMillis(millis[:0], e)
-	out := make([]byte, 0, 2*n+len(e.MID))
-	for _, c := range raw {
-		switch {
-		case c == markMillis:
-			out = append(out, ms...)
-		case c <= markPageID:
-			out = append(out, ids[c]...)
-		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
-			out = append(out, bodyWords[c]...)
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -1,7 +1,5 @@
 package journal
 
-import "time"
-
 // Scan is the read of a reader that turns every event into something of
 // its own at once (the web UI's stream encodes each for its pages): no
 // slice of events, and no copy of a body it does not ask for. Get, After
@@ -21,6 +19,7 @@ type Bodies struct {
 	e      *Event
 	mode   [3]byte
 	raw    [3][]byte
+	back   [3]uint64   // bodyDelivery: how far back the request is
 	thread ThreadState // the event's Thread, reused
 }
 
@@ -31,10 +30,16 @@ func (b *Bodies) Has(which int) bool { return b.mode[which] != bodyNil }
 // none).
 func (b *Bodies) Append(dst []byte, which int) []byte {
 	raw := b.raw[which]
-	if b.mode[which] != bodyMarked {
+	switch b.mode[which] {
+	case bodyDelivery:
+		return deliveryDetail(dst, b.e, b.e.Seq-b.back[which])
+	case bodyMarked:
+	default:
 		return append(dst, raw...)
 	}
 	ids := [...]string{markMID: b.e.MID, markPSID: b.e.PSID, markPageID: b.e.PageID}
+	var millis [20]byte
+	ms := appendMillis(millis[:0], b.e)
 	for len(raw) > 0 {
 		// Copy the plain stretch up to the next marker whole.
 		n := 0
@@ -45,14 +50,29 @@ func (b *Bodies) Append(dst []byte, which int) []byte {
 		if n == len(raw) {
 			break
 		}
-		if c := raw[n]; c <= markPageID {
+		switch c := raw[n]; {
+		case c == markMillis:
+			dst = append(dst, ms...)
+		case c <= markPageID:
 			dst = append(dst, ids[c]...)
-		} else {
+		default:
 			dst = append(dst, bodyWords[c]...)
 		}
 		raw = raw[n+1:]
 	}
 	return dst
+}
+
+// body is body which in memory of its own, or the block's for a body
+// kept as it came (Get's bodies).
+func (b *Bodies) body(which int) []byte {
+	switch b.mode[which] {
+	case bodyNil:
+		return nil
+	case bodyRaw:
+		return b.raw[which]
+	}
+	return b.Append(make([]byte, 0, 2*len(b.raw[which])+len(b.e.MID)), which)
 }
 
 // Scan calls fn with each of up to limit events after seq (limit <= 0: all
@@ -82,53 +102,9 @@ func (j *Journal) Scan(seq uint64, limit int, fn func(e *Event, bodies *Bodies))
 	var e Event
 	bodies := Bodies{e: &e}
 	for k := range n {
-		e = j.events.scan(i+k, j.first+uint64(i+k), &bodies)
+		e = j.events.decode(i+k, j.first+uint64(i+k), &bodies, &bodies.thread)
 		fn(&e, &bodies)
 		seq = e.Seq
 	}
 	return seq, nil
-}
-
-// scan is get with the bodies left where they are, in bodies.
-func (b *eventBlocks) scan(i int, seq uint64, bodies *Bodies) Event {
-	loc := b.locs[i]
-	d := decoder{blk: b.blocks[uint32(loc>>32)-b.firstBlock], at: int(uint32(loc)), locations: b.locations}
-	e := Event{Seq: seq}
-	kind, flags := d.byte(), d.byte()
-	if kind == 0 || int(kind) >= len(kindByCode) {
-		e.Kind = EventKind(d.literal())
-	} else {
-		e.Kind = kindByCode[kind]
-	}
-	e.Accepted = flags&flagAccepted != 0
-	e.Time = d.time(time.Time{})
-	e.PageID, e.PSID, e.API, e.Method, e.Path, e.MID = d.text(), d.text(), d.text(), d.text(), d.text(), d.text()
-	e.Status = int(d.uvarint())
-	for k := range bodies.raw {
-		bodies.mode[k], bodies.raw[k] = d.byte(), nil
-		if bodies.mode[k] != bodyNil {
-			n := int(d.uvarint())
-			bodies.raw[k] = d.blk[d.at : d.at+n : d.at+n]
-			d.at += n
-		}
-	}
-	if flags&flagThread != 0 {
-		t := &bodies.thread
-		*t = ThreadState{OwnerAppID: d.text(), Standby: flags&flagStandby != 0}
-		switch d.byte() {
-		case 0:
-			t.Window = WindowClosed
-		case 1:
-			t.Window = WindowOpen
-		default:
-			t.Window = d.literal()
-		}
-		t.WindowEnds = d.time(e.Time)
-		t.HumanAgentEnds = d.time(e.Time)
-		e.Thread = t
-	}
-	if flags&flagViolations != 0 {
-		e.Violations = b.violationsOf(seq)
-	}
-	return e
 }
