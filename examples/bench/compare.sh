@@ -3,8 +3,9 @@
 # server that only decodes the same JSON (examples/bench/bare), as a user
 # meets it: default settings, after a fill of FILL sends (hey -n), both pinned to
 # one core (taskset, where it exists) and the load generator on another,
-# interleaved wrk rounds, then a fixed-rate pass with hey (RATE sends a
-# second, p99). It prints one table and the ratio.
+# interleaved wrk rounds, then a fixed-rate pass (examples/bench/rate: RATE
+# sends a second on an open schedule, p99). It prints one table and the
+# ratio.
 #
 #   examples/bench/compare.sh                 # the defaults below
 #   FILL=100000 ROUNDS=2 DURATION=10s examples/bench/compare.sh
@@ -43,6 +44,7 @@ for port in "$PORT_M" "$PORT_B"; do
 done
 go build -o "$tmp/messemu" ./cmd/messemu
 go build -o "$tmp/bare" ./examples/bench/bare
+go build -o "$tmp/rate" ./examples/bench/rate
 
 # The servers share core 0, the load generator has core 1 (one server is
 # under load at a time).
@@ -115,8 +117,8 @@ done
 g=$(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua")
 
 p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
-	$load_cpu hey -z "$RATE_FOR" -c 20 -q $((RATE / 20)) -m POST -T application/json -d "$send" "$1" |
-		awk '/ 99% in / { printf "%.2f", $3 * 1000 }'
+	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
+		awk '/^latency/ { for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }'
 }
 bp=$(p99 "http://127.0.0.1:$PORT_B$path")
 mp=$(p99 "http://127.0.0.1:$PORT_M$path")
