@@ -111,6 +111,11 @@ func (r *report) str(obj map[string]any, key string, p Path, rule Rule) (s strin
 	if !present {
 		return "", false, true
 	}
+	return r.strOf(obj, key, v, p, rule)
+}
+
+// strOf is str with obj[key], v, already read.
+func (r *report) strOf(obj map[string]any, key string, v any, p Path, rule Rule) (s string, present, ok bool) {
 	s, ok = asString(v)
 	if !ok {
 		r.fail(p.Key(key), rule, Err(KeyString, p.Key(key).Param()), "expected a string")
@@ -160,20 +165,25 @@ func set(keys ...string) map[string]bool {
 // optText reads an optional text field: absent, null and "" count as absent
 // (null and "" with a D22 warning); numbers are coerced to text.
 func (r *report) optText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
-	if _, has := r.optional(obj, key, p, true); !has {
+	v, has := r.optional(obj, key, p, true)
+	if !has {
 		return "", false, true
 	}
-	return r.str(obj, key, p, rule)
+	return r.strOf(obj, key, v, p, rule)
 }
 
 // reqText reads a field the caller requires: null counts as absent (the
 // caller answers "required" or its own key), "" is returned as is.
 func (r *report) reqText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
-	if v, has := obj[key]; has && v == nil {
+	v, has := obj[key]
+	switch {
+	case !has:
+		return "", false, true
+	case v == nil:
 		delete(obj, key)
 		return "", false, true
 	}
-	return r.str(obj, key, p, rule)
+	return r.strOf(obj, key, v, p, rule)
 }
 
 // optBool reads an optional boolean, accepting "true" and "false" (D22) and
