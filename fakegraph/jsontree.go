@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -12,6 +13,27 @@ import (
 // the same way. It is the stored message of every send, so it is written
 // without reflection; any other type is left to json.Marshal.
 func appendJSONTree(b []byte, v any) ([]byte, error) {
+	w := treeWriters.Get().(*treeWriter)
+	b, err := w.append(b, v)
+	w.members = w.members[:0]
+	treeWriters.Put(w)
+	return b, err
+}
+
+// treeWriter writes a tree; members is the stack of the objects' members
+// being written, each object's sorted in place.
+type treeWriter struct {
+	members []member
+}
+
+type member struct {
+	key   string
+	value any
+}
+
+var treeWriters = sync.Pool{New: func() any { return &treeWriter{members: make([]member, 0, 64)} }}
+
+func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), nil
@@ -33,32 +55,32 @@ func appendJSONTree(b []byte, v any) ([]byte, error) {
 				b = append(b, ',')
 			}
 			var err error
-			if b, err = appendJSONTree(b, e); err != nil {
+			if b, err = w.append(b, e); err != nil {
 				return nil, err
 			}
 		}
 		return append(b, ']'), nil
 	case map[string]any:
-		keys := keyLists.Get().(*[]string)
-		ks := (*keys)[:0]
-		for k := range x {
-			ks = append(ks, k)
+		base := len(w.members)
+		for k, e := range x {
+			w.members = append(w.members, member{k, e})
 		}
-		slices.Sort(ks)
+		end := len(w.members)
+		slices.SortFunc(w.members[base:end], func(a, b member) int { return strings.Compare(a.key, b.key) })
 		b = append(b, '{')
 		var err error
-		for i, k := range ks {
-			if i > 0 {
+		for i := base; i < end; i++ {
+			if i > base {
 				b = append(b, ',')
 			}
-			b = append(appendJSONString(b, k), ':')
-			if b, err = appendJSONTree(b, x[k]); err != nil {
+			m := w.members[i] // by index: the values below grow the stack
+			b = append(appendJSONString(b, m.key), ':')
+			if b, err = w.append(b, m.value); err != nil {
 				break
 			}
 		}
-		clear(ks)
-		*keys = ks[:0]
-		keyLists.Put(keys)
+		clear(w.members[base:])
+		w.members = w.members[:base]
 		if err != nil {
 			return nil, err
 		}
@@ -88,9 +110,6 @@ func marshalTree(v any) ([]byte, error) {
 }
 
 var treeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
-
-// keyLists holds the key lists appendJSONTree sorts.
-var keyLists = sync.Pool{New: func() any { s := make([]string, 0, 16); return &s }}
 
 // isPlainNumber reports a json.Number that json.Marshal writes as it is:
 // a JSON number literal (anything else is left to json.Marshal, which
