@@ -17,7 +17,8 @@ type Journal struct {
 	events  eventBlocks // encoded (codec.go); event first+i at index i
 	first   uint64      // seq of the oldest event kept
 	next    uint64
-	changed chan struct{} // closed and replaced on every append
+	changed chan struct{} // closed and replaced at an append once a reader took it
+	taken   atomic.Bool   // a reader took changed (under the read lock)
 	keep    Retention
 	pins    map[*Pin]uint64
 	// oldest mirrors first for readers that must not take the lock (the
@@ -81,10 +82,15 @@ func (j *Journal) Append(e Event) Event {
 	if j.keep.bounded() {
 		j.trimLocked(e.Time)
 	}
-	ch := j.changed
-	j.changed = make(chan struct{})
+	var ch chan struct{}
+	if j.taken.Load() { // no one waiting, no channel to replace
+		ch, j.changed = j.changed, make(chan struct{})
+		j.taken.Store(false)
+	}
 	j.mu.Unlock()
-	close(ch)
+	if ch != nil {
+		close(ch)
+	}
 	return e
 }
 
@@ -151,7 +157,7 @@ func (j *Journal) WaitMatch(ctx context.Context, seq uint64, limit int, keep fun
 			return nil, err
 		}
 		evs, scanned := j.matchLocked(seq, limit, keep)
-		ch := j.changed
+		ch := j.changedLocked()
 		j.mu.RUnlock()
 		if len(evs) > 0 {
 			return evs, nil
@@ -248,6 +254,12 @@ func (e *TrimmedError) Is(target error) bool { return target == ErrTrimmed }
 func (j *Journal) Changed() <-chan struct{} {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
+	return j.changedLocked()
+}
+
+// changedLocked is Changed with the lock held (read or write).
+func (j *Journal) changedLocked() chan struct{} {
+	j.taken.Store(true)
 	return j.changed
 }
 
