@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"time"
-	"unsafe"
 )
 
 // How the store keeps its messages: each message's bytes (its mid, time,
@@ -205,7 +204,9 @@ func compactMID(mid string, raw *[compactMIDLen]byte) bool {
 	if len(mid) != midLen || mid[:2] != "m_" {
 		return false
 	}
-	n, err := midEncoding.Decode(raw[:], unsafe.Slice(unsafe.StringData(mid[2:]), midLen-2))
+	var enc [midLen - 2]byte
+	copy(enc[:], mid[2:])
+	n, err := midEncoding.Decode(raw[:], enc[:])
 	if err != nil || n != compactMIDLen {
 		return false
 	}

@@ -280,7 +280,7 @@ func TestStoreUnderConcurrentSends(t *testing.T) {
 		for i, m := range th {
 			assert.Equal(t, psid, m.PSID)
 			assert.True(t, strings.HasPrefix(string(m.Body), `{"text":"`), "body %s", m.Body)
-			assert.True(t, m.Seq >= first || i >= lastBot, "message %s (seq %d) kept past its journal event", m.MID, m.Seq)
+			assert.True(t, m.Seq >= first || i >= lastBot, "message %s (seq %d) kept past its journal event (first %d)", m.MID, m.Seq, first)
 		}
 		last := th[len(th)-1]
 		code, _, answer := do(t, s, "GET", "/v26.0/"+last.MID+"?access_token="+DefaultPageToken, "", "")

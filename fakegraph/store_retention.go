@@ -69,36 +69,48 @@ func (s *Server) storeMessageLocked(p *pageState, m *Message) storedRef {
 // trim lets th's messages journalled before first go, from the oldest,
 // keeping those the rules need: the cost is the messages let go. The
 // bot's last message and all after it stay, and so does its newest
-// one-time notification request; a message not journalled yet (seq 0)
-// is new, and it and all after it stay.
+// one-time notification request, and a message not journalled yet (seq
+// 0). Concurrent sends reach the store and the journal in different
+// orders, so a message journalled later can come before one journalled
+// earlier: the trim looks past up to maxPassed messages it keeps.
 func (th *thread) trim(st *messageStore, first uint64) {
 	limit := len(th.slots)
 	if th.lastPage >= 0 {
 		limit = th.lastPage
 	}
-	cut := 0
-	for cut < limit {
-		if seq := st.recs[th.slots[cut]].seq; seq == 0 || seq >= first {
-			break
+	end, passed := 0, 0
+	for ; end < limit; end++ {
+		if !th.droppable(st, th.slots[end], first) {
+			if passed == maxPassed {
+				break
+			}
+			passed++
 		}
-		cut++
 	}
-	keep := -1
-	for i, slot := range th.slots[:cut] {
-		if slot+1 == th.lastOTN {
-			keep = i
-			continue
+	// The kept ones of slots[:end] move to its end, in order.
+	w := end
+	for i := end - 1; i >= 0; i-- {
+		if slot := th.slots[i]; th.droppable(st, slot, first) {
+			st.drop(th.page, slot)
+		} else {
+			w--
+			th.slots[w] = slot
 		}
-		st.drop(th.page, slot)
 	}
-	if keep >= 0 {
-		th.slots[cut-1] = th.slots[keep]
-		cut--
-	}
-	th.slots = th.slots[cut:]
+	th.slots = th.slots[w:]
 	if th.lastPage >= 0 {
-		th.lastPage -= cut
+		th.lastPage -= w
 	}
+}
+
+// maxPassed bounds how many kept messages a trim looks past.
+const maxPassed = 64
+
+// droppable reports a message of th the retention may let go: journalled
+// before first, and not its newest one-time notification request.
+func (th *thread) droppable(st *messageStore, slot uint32, first uint64) bool {
+	seq := st.recs[slot].seq
+	return seq != 0 && seq < first && slot+1 != th.lastOTN
 }
 
 // isOTNRequest reports a one-time notification request template.

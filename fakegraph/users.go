@@ -174,11 +174,18 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 // rules still need, store_retention.go); Conversation says whether the
 // history is complete.
 func (s *Server) Thread(pageID, psid string) ([]Message, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The store follows the journal's trimming at the next send, in the
+	// order it stored the messages, which concurrent sends make differ
+	// from the journal's: the thread asked for follows it now.
+	s.followRetentionLocked() // store_retention.go
 	p, _, err := s.user(pageID, psid)
 	if err != nil {
 		return nil, err
+	}
+	if th := p.threads[psid]; th != nil {
+		th.trim(s.msgs, s.journal.First())
 	}
 	slots := p.threadSlots(psid)
 	out := make([]Message, 0, len(slots))
