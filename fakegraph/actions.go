@@ -38,7 +38,7 @@ func (p *pageState) lastPageMessage(psid string) (slot uint32, newest, ok bool) 
 	if th == nil || th.lastPage < 0 {
 		return 0, false, false
 	}
-	return th.slots[th.lastPage], th.lastPage == len(th.slots)-1, true
+	return th.slots[th.lastPage], !th.answered, true
 }
 
 // sentQuickReply is a quick reply as the bot sent it.

@@ -81,6 +81,9 @@ type thread struct {
 	// request plus one (0: none); the retention keeps both.
 	lastPage int
 	lastOTN  uint32
+	// answered: the user wrote after the bot's newest message, whose
+	// quick replies are then gone (the messages since may be trimmed).
+	answered bool
 }
 
 // storedRef names a stored message until its journal event is known.
@@ -128,6 +131,7 @@ func (st *messageStore) add(p *pageState, m *Message) storedRef {
 	st.scratch = head[:0]
 
 	th.slots = append(th.slots, slot)
+	th.answered = !m.FromPage && th.lastPage >= 0
 	if m.FromPage {
 		th.lastPage = len(th.slots) - 1
 		if isOTNRequest(m.Body) {

@@ -68,19 +68,15 @@ func (s *Server) storeMessageLocked(p *pageState, m *Message) storedRef {
 
 // trim lets th's messages journalled before first go, from the oldest,
 // keeping those the rules need: the cost is the messages let go. The
-// bot's last message and all after it stay, and so does its newest
-// one-time notification request, and a message not journalled yet (seq
-// 0). Concurrent sends reach the store and the journal in different
-// orders, so a message journalled later can come before one journalled
-// earlier: the trim looks past up to maxPassed messages it keeps.
+// bot's newest message stays, and so does its newest one-time
+// notification request, and a message not journalled yet (seq 0).
+// Concurrent sends reach the store and the journal in different orders,
+// so a message journalled later can come before one journalled earlier:
+// the trim looks past up to maxPassed messages it keeps.
 func (th *thread) trim(st *messageStore, first uint64) {
-	limit := len(th.slots)
-	if th.lastPage >= 0 {
-		limit = th.lastPage
-	}
 	end, passed := 0, 0
-	for ; end < limit; end++ {
-		if !th.droppable(st, th.slots[end], first) {
+	for ; end < len(th.slots); end++ {
+		if !th.droppable(st, end, first) {
 			if passed == maxPassed {
 				break
 			}
@@ -88,29 +84,34 @@ func (th *thread) trim(st *messageStore, first uint64) {
 		}
 	}
 	// The kept ones of slots[:end] move to its end, in order.
-	w := end
+	w, lastPage := end, th.lastPage
 	for i := end - 1; i >= 0; i-- {
-		if slot := th.slots[i]; th.droppable(st, slot, first) {
+		if slot := th.slots[i]; th.droppable(st, i, first) {
 			st.drop(th.page, slot)
 		} else {
 			w--
 			th.slots[w] = slot
+			if i == th.lastPage {
+				lastPage = w
+			}
 		}
 	}
 	th.slots = th.slots[w:]
 	if th.lastPage >= 0 {
-		th.lastPage -= w
+		th.lastPage = lastPage - w
 	}
 }
 
 // maxPassed bounds how many kept messages a trim looks past.
 const maxPassed = 64
 
-// droppable reports a message of th the retention may let go: journalled
-// before first, and not its newest one-time notification request.
-func (th *thread) droppable(st *messageStore, slot uint32, first uint64) bool {
+// droppable reports the message at index i of th the retention may let
+// go: journalled before first, and neither the bot's newest message nor
+// its newest one-time notification request.
+func (th *thread) droppable(st *messageStore, i int, first uint64) bool {
+	slot := th.slots[i]
 	seq := st.recs[slot].seq
-	return seq != 0 && seq < first && slot+1 != th.lastOTN
+	return seq != 0 && seq < first && i != th.lastPage && slot+1 != th.lastOTN
 }
 
 // isOTNRequest reports a one-time notification request template.

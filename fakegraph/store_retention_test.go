@@ -178,3 +178,30 @@ func BenchmarkSendTextRetained(b *testing.B) {
 		})
 	}
 }
+
+// A user who keeps writing after the bot's last message (a bot that never
+// answers) does not keep every message: the thread keeps the bot's last
+// message, whose quick replies stay gone, and what the journal still has.
+func TestRetentionBoundsAThreadTheBotStoppedAnswering(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 20}))
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	sendOK(t, s, `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"text":"pick","quick_replies":[{"content_type":"text","title":"Red","payload":"RED"}]}}`)
+	for i := range 300 {
+		_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: fmt.Sprint("again ", i)})
+		require.NoError(t, err)
+	}
+	th, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	assert.Less(t, len(th), 40, "the thread follows the journal")
+	require.True(t, th[0].FromPage, "the bot's last message stays first")
+	first := s.Journal().First()
+	for _, m := range th[1:] {
+		assert.False(t, m.FromPage)
+		assert.GreaterOrEqual(t, m.Seq, first, "a user's message the journal forgot")
+	}
+	assert.Contains(t, string(th[len(th)-1].Body), "again 299")
+	_, err = s.UserTapsQuickReply(DefaultPageID, alice, "Red")
+	require.ErrorIs(t, err, ErrNoQuickReply, "the user wrote since: the quick replies are gone")
+}
