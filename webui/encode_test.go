@@ -63,7 +63,7 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 	for i := range evs {
 		ev := &evs[i]
 		want := decodeObject(t, must(t, func() ([]byte, error) { return json.Marshal(ev) }))
-		got := decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false, nil) }))
+		got := pageReads(decodeObject(t, must(t, func() ([]byte, error) { return appendEvent(nil, ev, false, nil) })))
 		switch {
 		case ev.Kind == fakegraph.KindReceipt:
 			var d fakegraph.ReceiptDetail
@@ -93,6 +93,18 @@ func TestStreamEventIsTheJournalsJSONLessWhatThePageFetches(t *testing.T) {
 		"api": "send", "method": "POST", "path": "/v26.0/me/messages?q=\"a\\b\"\x01é\uFFFD", "status": 400.0, "accepted": false,
 		"thread": map[string]any{"owner_app_id": "263902037430900", "standby": true},
 		"slim":   true}, bare, "a bare event: no bodies, no violations")
+}
+
+// pageReads is a stream event as the page takes it (model.js apply): a
+// send's receipt in its few bytes made the receipt it stands for.
+func pageReads(ev map[string]any) map[string]any {
+	rcpt, ok := ev["rcpt"].(string)
+	if !ok {
+		return ev
+	}
+	api := map[string]string{"e": "message_echoes", "d": "message_deliveries"}[rcpt]
+	seq, of := ev["seq"].(float64), ev["of"].(float64)
+	return map[string]any{"seq": seq, "kind": "receipt", "api": api, "request_seq": seq - of, "slim": true}
 }
 
 // TestReceiptNotWrittenByTheEmulatorKeepsItsOwnPlace: a receipt whose

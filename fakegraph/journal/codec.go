@@ -83,8 +83,8 @@ type eventBlocks struct {
 	blockLists []uint32
 	// lists are the distinct violation lists, each used by a run of
 	// consecutive events with violations (a load test's sends all carry
-	// the same warning): seqViolations name them by number, and hold no
-	// pointers. listBase is the number of lists[0].
+	// the same warning): an event names its list by number in its block.
+	// listBase is the number of lists[0].
 	lists     [][]validator.Violation
 	listBase  uint32
 	locations []*time.Location // time zones other than UTC and Local

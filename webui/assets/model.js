@@ -61,6 +61,14 @@ export class Model {
   /** apply folds one event into the model. */
   apply(ev) {
     if (ev.seq <= this.lastSeq) return false; // never twice
+    if (ev.rcpt) {
+      // A send's echo or delivery in a few bytes (encode.go): e or d, and
+      // how far back the send is.
+      Object.assign(ev, { kind: 'receipt', api: ev.rcpt === 'e' ? 'message_echoes' : 'message_deliveries',
+        request_seq: ev.seq - ev.of, slim: true });
+      delete ev.rcpt;
+      delete ev.of;
+    }
     if (ev.kind === 'receipt' && ev.request_seq && ev.time === undefined) {
       // The stream sends a receipt as the send it follows: time, Page
       // and user are the send's.
