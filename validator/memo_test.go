@@ -42,21 +42,9 @@ func TestMemoKeyTellsValuesApart(t *testing.T) {
 // checked.
 func TestSendBackstopRemembersOnlyPasses(t *testing.T) {
 	t.Parallel()
-	spec := `openapi: 3.0.3
-info: {title: t, version: v}
-paths: {}
-components:
-  schemas:
-    SendRequest:
-      type: object
+	v := New(sendRequestSpec(t, `
       properties:
-        zz_flag: {type: string, enum: [good]}
-`
-	schemas, err := LoadSchemas([]byte(spec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := New(schemas)
+        zz_flag: {type: string, enum: [good]}`))
 	send := func(flag string) *GraphError {
 		body := decodeSchemaBody(t, to(text("hi")), true)
 		body["zz_flag"] = flag
@@ -91,4 +79,15 @@ func TestEnvelopeMemoIsBounded(t *testing.T) {
 	if !m.passed(fmt.Appendf(nil, "key %d", maxMemoEntries*2+9)) {
 		t.Error("the newest pass is forgotten")
 	}
+}
+
+// sendRequestSpec compiles a spec whose SendRequest schema is an object
+// with the given YAML lines (indented six spaces) added.
+func sendRequestSpec(t *testing.T, lines string) *Schemas {
+	t.Helper()
+	schemas, err := LoadSchemas([]byte("openapi: 3.0.3\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    SendRequest:\n      type: object" + lines + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schemas
 }
