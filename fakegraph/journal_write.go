@@ -173,6 +173,7 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 	if text != "" {
 		b = appendJSONString(append(b, `,"text":`...), text)
 	}
+	stored := storedPayload(body, atts)
 	for i, a := range atts {
 		if i == 0 {
 			b = append(b, `,"attachments":[`...)
@@ -181,9 +182,8 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 		}
 		b = appendJSONString(append(b, `{"type":`...), a.typ)
 		b = append(b, `,"payload":`...)
-		if raw := storedPayload(body, atts); raw != nil {
-			b = append(b, raw...)
-			b = append(b, '}')
+		if stored != nil {
+			b = append(append(b, stored...), '}')
 			continue
 		}
 		var err error
@@ -210,8 +210,8 @@ type echoPart struct {
 }
 
 // storedPayload finds the payload of a message's one attachment in the
-// stored body, which marshalTree wrote from the same values with its keys
-// sorted, so the echo copies those bytes instead of writing the tree
+// stored body, which appendJSONTree wrote from the same values with its
+// keys sorted, so the echo copies those bytes instead of writing the tree
 // again (a 10-element template's payload is most of a send's body). It is
 // nil when the body is not of that one shape.
 func storedPayload(body []byte, atts []echoPart) []byte {
@@ -248,13 +248,13 @@ func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
 		pl, _ := a["payload"].(map[string]any)
 		_, cut := pl["is_reusable"]
 		if cut {
-			cut := make(map[string]any, len(pl)-1)
+			rest := make(map[string]any, len(pl)-1)
 			for k, v := range pl {
 				if k != "is_reusable" {
-					cut[k] = v
+					rest[k] = v
 				}
 			}
-			pl = cut
+			pl = rest
 		}
 		if pl == nil {
 			atts = append(atts, echoPart{typ: typ})

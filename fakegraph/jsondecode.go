@@ -172,20 +172,32 @@ func (p *treeParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v
-		p.space()
-		if p.i >= len(p.b) {
+		more, ok := p.after('}')
+		if !ok {
 			return nil, false
 		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
+		if !more {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// after reads what follows a member or an element: a comma (more to
+// come) or close (the end).
+func (p *treeParser) after(close byte) (more, ok bool) {
+	p.space()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case ',':
+		p.i++
+		return true, true
+	case close:
+		p.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (p *treeParser) array(depth int) (any, bool) {
@@ -202,22 +214,16 @@ func (p *treeParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, v)
-		p.space()
-		if p.i >= len(p.b) {
+		more, ok := p.after(']')
+		if !ok {
 			return nil, false
 		}
-		switch p.b[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
+		if !more {
 			out := make([]any, len(p.stack)-base)
 			copy(out, p.stack[base:])
 			clear(p.stack[base:])
 			p.stack = p.stack[:base]
 			return out, true
-		default:
-			return nil, false
 		}
 	}
 }

@@ -93,20 +93,28 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	return append(b, raw...), nil
 }
 
-// marshalTree is appendJSONTree into a new slice of the exact size (the
-// store keeps it), written in a pooled buffer.
+// marshalTree is appendJSONTree into a new slice of the exact size,
+// written in a pooled buffer.
 func marshalTree(v any) ([]byte, error) {
-	buf := treeBuffers.Get().(*[]byte)
+	buf := getTreeBuffer()
 	b, err := appendJSONTree((*buf)[:0], v)
 	var out []byte
 	if err == nil {
 		out = slices.Clone(b)
 	}
+	putTreeBuffer(buf, b)
+	return out, err
+}
+
+// getTreeBuffer and putTreeBuffer lend a buffer to write a tree in; b is
+// what was written in it, kept for the next unless it grew past 64 KiB.
+func getTreeBuffer() *[]byte { return treeBuffers.Get().(*[]byte) }
+
+func putTreeBuffer(buf *[]byte, b []byte) {
 	if cap(b) <= 64<<10 {
 		*buf = b[:0]
 		treeBuffers.Put(buf)
 	}
-	return out, err
 }
 
 var treeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}

@@ -121,10 +121,10 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	// The message as json.Marshal writes it (jsontree.go), in a pooled
 	// buffer the store copies from.
-	tree := treeBuffers.Get().(*[]byte)
+	tree := getTreeBuffer()
 	body, err := appendJSONTree((*tree)[:0], c.params["message"])
 	if err != nil {
-		treeBuffers.Put(tree)
+		putTreeBuffer(tree, *tree)
 		return nil, err
 	}
 	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
@@ -137,10 +137,7 @@ func (s *Server) send(c *call) (any, error) {
 		body = slices.Clone(body)
 	}
 	c.mid, c.messageBody = m.MID, body
-	if cap(m.Body) <= 64<<10 { // the buffers marshalTree keeps
-		*tree = m.Body[:0]
-		treeBuffers.Put(tree)
-	}
+	putTreeBuffer(tree, m.Body)
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true
 	}

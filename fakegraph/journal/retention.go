@@ -21,8 +21,8 @@ type Retention struct {
 	// Events keeps at most this many journal events (0: no bound).
 	Events int
 	// Bytes keeps at most about this many bytes of encoded journal
-	// events (0: no bound); the store it carries costs about a third as
-	// much again (a text send: about 400 B of events, 150 B stored).
+	// events (0: no bound); the store it carries costs about half as
+	// much again (a text send: about 280 B of events, 150 B stored).
 	Bytes int
 	// Age keeps the events of this span of the virtual clock before the
 	// newest (0: no bound).
@@ -30,7 +30,7 @@ type Retention struct {
 }
 
 // DefaultServeRetention is what `messemu serve` keeps unless told: about
-// 80,000 text sends with their receipts (a developer's working day
+// 110,000 text sends with their receipts (a developer's working day
 // many times over), the process staying well under 300 MB however long it
 // runs, with room for the collector to run seldom under load.
 var DefaultServeRetention = Retention{Bytes: 32 << 20}
