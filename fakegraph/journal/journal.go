@@ -82,8 +82,10 @@ func (j *Journal) Append(e Event) Event {
 	if j.keep.bounded() {
 		j.trimLocked(e.Time)
 	}
+	// A reader took the channel: close it and make the next. With no
+	// one waiting, there is nothing to replace.
 	var ch chan struct{}
-	if j.taken.Load() { // no one waiting, no channel to replace
+	if j.taken.Load() {
 		ch, j.changed = j.changed, make(chan struct{})
 		j.taken.Store(false)
 	}
