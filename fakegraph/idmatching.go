@@ -104,9 +104,9 @@ func (s *Server) personOf(c *call) ([]User, *validator.GraphError) {
 	var out []User
 	for _, p := range s.opts.pages {
 		if ps := s.pages[p.ID]; ps != nil {
-			for _, u := range ps.sortedUsers() {
-				if personKey(u) == key {
-					out = append(out, u)
+			for _, u := range ps.users { // one a Page at most (checkPerson)
+				if personKey(*u) == key {
+					out = append(out, *u)
 				}
 			}
 		}
@@ -159,6 +159,9 @@ func (s *Server) pageName(pageID string) string {
 // not digits, belongs to another person, or differs from the one the
 // person already has. s.mu is held.
 func (s *Server) checkPerson(u User) error {
+	if u.Person == "" && u.ASID == "" {
+		return nil // a person of their own, with no app-scoped ID: no one to clash with
+	}
 	if u.ASID != "" && !isDigits(u.ASID) {
 		return invalid("an app-scoped ID (asid) is digits only")
 	}

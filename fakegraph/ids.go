@@ -99,9 +99,9 @@ func (s *IDSource) alnum(n int) string {
 
 // MID is a message id: "m_" and 86 base64url characters.
 func (s *IDSource) MID() string {
-	var raw [64]byte
+	var raw [compactMIDLen]byte
 	s.fill(raw[:])
-	var out [2 + 86]byte
+	var out [midLen]byte
 	out[0], out[1] = 'm', '_'
 	base64.RawURLEncoding.Encode(out[2:], raw[:])
 	return string(out[:])

@@ -32,8 +32,7 @@ func (s *Server) followRetentionLocked() {
 // the next.
 func (st *messageStore) follow(first uint64) {
 	end := st.qbase + uint64(len(st.queue))
-	var last *thread
-	for len(st.queue) > 0 && st.qbase < end {
+	for st.qbase < end {
 		slot := st.queue[0]
 		if rec := &st.recs[slot]; rec.tf != 0 && rec.qpos == uint32(st.qbase) {
 			if rec.seq == 0 && len(st.queue) < maxUnjournalled {
@@ -42,8 +41,8 @@ func (st *messageStore) follow(first uint64) {
 			if rec.seq >= first {
 				break
 			}
-			if th := st.threadOf(slot); th != last {
-				last = th
+			if th := st.threadOf(slot); th.trimmedFor != first {
+				th.trimmedFor = first // a second trim for the same first finds nothing more
 				th.trim(st, first)
 			}
 			if st.recs[slot].tf != 0 {
