@@ -42,12 +42,12 @@ func (c *blockCache) catchUp(j *fakegraph.Journal, seq uint64) (events []byte, u
 			if trimmed = seq+1 < te.First; trimmed {
 				seq = te.First - 1
 			}
-			if r = encodeAll(j.After(seq, frameEvents)); r == nil {
+			if r = newRun(j.After(seq, frameEvents)); r == nil {
 				return nil, seq, trimmed
 			}
 			return r.after(seq), r.last, trimmed
 		}
-		if r = encodeAll(evs); r == nil {
+		if r = newRun(evs); r == nil {
 			return nil, seq, false
 		}
 		if len(evs) == frameEvents { // complete: it never changes
@@ -57,14 +57,6 @@ func (c *blockCache) catchUp(j *fakegraph.Journal, seq uint64) (events []byte, u
 		c.touch(k)
 	}
 	return r.after(seq), max(seq, r.last), false
-}
-
-// encodeAll is newRun for possibly no events (nil).
-func encodeAll(evs []fakegraph.Event) *run {
-	if len(evs) == 0 {
-		return nil
-	}
-	return newRun(evs)
 }
 
 func (c *blockCache) keep(k uint64, r *run) {

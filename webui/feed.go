@@ -41,7 +41,7 @@ type run struct {
 // framePrefix starts a frame; appendFrame writes the rest.
 const framePrefix = `{"events":[`
 
-// newRun encodes evs (consecutive, at least one) into their frame.
+// newRun encodes evs (consecutive) into their frame; no events, nil.
 func newRun(evs []fakegraph.Event) *run {
 	var rb runBuilder
 	rb.start(512*len(evs), len(evs))
@@ -257,11 +257,10 @@ type step struct {
 	// frame: the page is at the start of a run, whose frame every such
 	// page writes (the same bytes): its events up to upTo.
 	frame []byte
-	// events (joined by commas) up to upTo, for a frame saying lastSeq:
-	// the rest of a run a page joined in its middle (once, after a
-	// catch-up or a reconnect).
-	events        []byte
-	upTo, lastSeq uint64
+	// events (joined by commas) up to upTo: the rest of a run a page
+	// joined in its middle (once, after a catch-up or a reconnect).
+	events []byte
+	upTo   uint64
 	// grew, when there is nothing yet: closed when there is more.
 	grew <-chan struct{}
 }
@@ -277,11 +276,11 @@ func (f *feed) next(after uint64) step {
 	case after < f.start:
 		return step{behind: true}
 	case after >= f.last:
-		return step{upTo: after, lastSeq: max(after, f.last), grew: f.grew}
+		return step{grew: f.grew}
 	}
 	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
 	r := f.runs[i]
-	st := step{upTo: r.last, lastSeq: r.last}
+	st := step{upTo: r.last}
 	if after+1 == r.first {
 		st.frame = r.frame
 	} else {

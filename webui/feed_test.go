@@ -76,7 +76,7 @@ func TestPagesAtTheLiveEdgeShareOneFrame(t *testing.T) {
 				assert.Same(t, &data[0], &f.next(at).frame[0], "after %d: the same bytes for every page", after)
 			} else {
 				require.Nil(t, data, "after %d: %d is inside a run", after, at)
-				data = appendFrame(nil, st.events, st.lastSeq, false)
+				data = appendFrame(nil, st.events, st.upTo, false)
 			}
 			seqs := seqsOf(t, data)
 			require.NotEmpty(t, seqs)
@@ -178,7 +178,7 @@ func TestFeedReadsABurstInChunks(t *testing.T) {
 		require.Nil(t, st.grew, "the feed holds up to %d", n)
 		data := st.frame
 		if data == nil {
-			data = appendFrame(nil, st.events, st.lastSeq, false)
+			data = appendFrame(nil, st.events, st.upTo, false)
 		}
 		got = append(got, seqsOf(t, data)...)
 		at = st.upTo

@@ -117,7 +117,7 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 			case st.frame != nil:
 				data, c.after = st.frame, st.upTo // shared: written, never changed
 			case st.events != nil:
-				data, c.after = appendFrame(nil, st.events, st.lastSeq, false), st.upTo
+				data, c.after = appendFrame(nil, st.events, st.upTo, false), st.upTo
 			default:
 				select {
 				case <-st.grew:

@@ -15,8 +15,7 @@ type lineBatcher struct {
 
 	mu    sync.Mutex
 	buf   []byte
-	timer *time.Timer
-	armed bool // the timer will flush what buf holds
+	timer *time.Timer // armed while buf holds lines
 }
 
 // maxBatch is what a batch holds before it is written at once.
@@ -37,8 +36,7 @@ func (b *lineBatcher) Write(p []byte) (int, error) {
 	switch {
 	case len(b.buf) >= maxBatch:
 		b.writeLocked()
-	case !b.armed:
-		b.armed = true
+	case len(b.buf) == len(p): // the first line since the last write
 		b.timer.Reset(b.flushAfter)
 	}
 	return len(p), nil
@@ -59,7 +57,6 @@ func (b *lineBatcher) writeLocked() {
 	if cap(b.buf) > 4*maxBatch {
 		b.buf = nil // a burst of huge lines does not stay held
 	}
-	b.armed = false
 }
 
 // Close writes what is waiting and stops the timer.

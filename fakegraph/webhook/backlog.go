@@ -146,6 +146,12 @@ func (d *Dispatcher) skipBehind(seq *uint64) bool {
 // countDropped counts the webhook events that evs would have fired and
 // that would have been posted: subscribed, to a webhook set.
 func (d *Dispatcher) countDropped(evs []journal.Event) {
+	d.mu.Lock()
+	posting := d.cfg.url != "" && !d.disabled
+	d.mu.Unlock()
+	if !posting {
+		return // nothing would have been posted: nothing dropped
+	}
 	type hooked struct {
 		field, pageID string
 	}
@@ -165,7 +171,7 @@ func (d *Dispatcher) countDropped(evs []journal.Event) {
 	defer d.mu.Unlock()
 	n := 0
 	for _, h := range hooks {
-		if f := pages[h.pageID]; d.cfg.url != "" && !d.disabled && f != nil && d.subscribedLocked(h.field, f) {
+		if f := pages[h.pageID]; d.cfg.url != "" && !d.disabled && f != nil && d.subscribedLocked(h.field, f) { // still set and enabled
 			n++
 		}
 	}

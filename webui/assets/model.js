@@ -45,7 +45,7 @@ export class Model {
     let t = this.threads.get(key);
     if (!t) {
       t = { key, pageId, psid, items: [], byMid: new Map(), typing: false, read: 0, pageSeen: 0,
-        delivered: 0, lastActivity: null, lastText: '', lastFrom: '', version: 0, dirty: new Set() };
+        lastActivity: null, lastText: '', lastFrom: '', version: 0, dirty: new Set() };
       this.threads.set(key, t);
     }
     return t;
@@ -111,7 +111,7 @@ export class Model {
 
   reset() {
     for (const t of this.threads.values()) {
-      t.items = []; t.byMid.clear(); t.typing = false; t.read = 0; t.pageSeen = 0; t.delivered = 0;
+      t.items = []; t.byMid.clear(); t.typing = false; t.read = 0; t.pageSeen = 0;
       t.lastText = ''; t.lastFrom = ''; t.version++;
       this.changed.add(t.key);
     }
@@ -200,10 +200,9 @@ export class Model {
       return;
     }
     if (e.read) { t.read = Math.max(t.read, e.read.watermark || 0); this.touch(t, { time: ev.time }); return; }
-    if (e.delivery) { t.delivered = Math.max(t.delivered, e.delivery.watermark || 0); this.touch(t, { time: ev.time }); return; }
-    // A receipt comes slim (no detail): a delivery's watermark is its time.
-    if (ev.kind === 'receipt' && ev.api === 'message_deliveries' && ev.slim) {
-      t.delivered = Math.max(t.delivered, Date.parse(ev.time) || 0);
+    // A delivery (slim from the stream: no detail) changes nothing drawn
+    // but the thread's last activity.
+    if (e.delivery || (ev.kind === 'receipt' && ev.api === 'message_deliveries' && ev.slim)) {
       this.touch(t, { time: ev.time });
       return;
     }
