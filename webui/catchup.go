@@ -34,7 +34,11 @@ func (c *blockCache) catchUp(j *fakegraph.Journal, seq uint64) (events []byte, u
 	k := seq / frameEvents
 	r := c.blocks[k]
 	if r == nil {
-		evs, err := j.Read(k*frameEvents, frameEvents, nil)
+		// Read as the feed reads (feed.go readRun): a chunk of events to
+		// a hold of the journal's lock, bodies written where they are.
+		var rb runBuilder
+		rb.start(512*frameEvents, frameEvents)
+		err := readRun(j, &rb, k*frameEvents, frameEvents)
 		var te *fakegraph.TrimmedError
 		if errors.As(err, &te) {
 			// The block's start is gone: read from seq, or from the oldest
@@ -42,15 +46,17 @@ func (c *blockCache) catchUp(j *fakegraph.Journal, seq uint64) (events []byte, u
 			if trimmed = seq+1 < te.First; trimmed {
 				seq = te.First - 1
 			}
-			if r = newRun(j.After(seq, frameEvents)); r == nil {
+			rb.start(512*frameEvents, frameEvents)
+			_ = readRun(j, &rb, seq, frameEvents) // trimmed again meanwhile: what was read
+			if r = rb.finish(); r == nil {
 				return nil, seq, trimmed
 			}
 			return r.after(seq), r.last, trimmed
 		}
-		if r = newRun(evs); r == nil {
+		if r = rb.finish(); r == nil {
 			return nil, seq, false
 		}
-		if len(evs) == frameEvents { // complete: it never changes
+		if len(r.ends) == frameEvents { // complete: it never changes
 			c.keep(k, r)
 		}
 	} else {

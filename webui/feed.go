@@ -213,11 +213,17 @@ func (f *feed) loop(ctx context.Context) {
 const scanChunk = 256
 
 // read adds to rb the events after seq, runEvents at most.
-func (f *feed) read(rb *runBuilder, seq uint64) error {
-	for n := 0; n < runEvents; {
-		last, err := f.j.Scan(seq, min(scanChunk, runEvents-n), rb.scanned)
-		got := len(rb.r.ends) - n
-		if err != nil || got < scanChunk {
+func (f *feed) read(rb *runBuilder, seq uint64) error { return readRun(f.j, rb, seq, runEvents) }
+
+// readRun adds to rb the events after seq, limit at most, scanChunk to a
+// hold of the journal's read lock; an error is the journal's
+// *TrimmedError.
+func readRun(j *fakegraph.Journal, rb *runBuilder, seq uint64, limit int) error {
+	base := len(rb.r.ends)
+	for n := 0; n < limit; {
+		last, err := j.Scan(seq, min(scanChunk, limit-n), rb.scanned)
+		got := len(rb.r.ends) - base - n
+		if err != nil || got < min(scanChunk, limit-n) {
 			return err
 		}
 		seq, n = last, n+got
