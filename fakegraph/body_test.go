@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -204,6 +205,48 @@ func TestBodyTapSummaryAtEverySize(t *testing.T) {
 			sum := sha256.Sum256(body)
 			want := BodySummary{Prefix: string(body[:min(size, journalBodyPrefix)]), Size: int64(size), SHA256: hex.EncodeToString(sum[:]), Complete: true}
 			assert.Equal(t, want, got["_body"], "size %d, told %d", size, told)
+		}
+	}
+}
+
+// A counting tap, handed the bytes readAll kept, summarises a body as a
+// tap that kept its own copy does: under the limit, over it (read on to
+// the end), and cut short by a read error.
+func TestCountingTapSummaryAtEverySize(t *testing.T) {
+	t.Parallel()
+	errCut := errors.New("connection reset")
+	for _, size := range []int{1, 1025, journalBodyMax, journalBodyMax + 1, 3 * journalBodyMax} {
+		body := make([]byte, size)
+		for i := range body {
+			body[i] = byte('a' + i%26)
+		}
+		for _, limit := range []int64{int64(size), int64(size) - 1, 2 * journalBodyMax} {
+			for _, told := range []int64{-1, int64(size)} {
+				for _, cut := range []int{0, size / 2} {
+					var r io.Reader = iotest.HalfReader(bytes.NewReader(body))
+					want := body
+					if cut > 0 {
+						r = io.MultiReader(iotest.HalfReader(bytes.NewReader(body[:cut])), iotest.ErrReader(errCut))
+						want = body[:cut]
+					}
+					tap := newCountingTap(r)
+					got, err := readAll(tap, told, limit)
+					tap.took(got)
+					if cut > 0 {
+						require.ErrorIs(t, err, errCut)
+					} else {
+						require.NoError(t, err)
+						if int64(len(got)) > limit {
+							tap.drain()
+						}
+					}
+					var sum map[string]BodySummary
+					require.NoError(t, json.Unmarshal(tap.summary(), &sum))
+					h := sha256.Sum256(want)
+					assert.Equal(t, BodySummary{Prefix: string(want[:min(len(want), journalBodyPrefix)]), Size: int64(len(want)),
+						SHA256: hex.EncodeToString(h[:]), Complete: true}, sum["_body"], "size %d, limit %d, told %d, cut %d", size, limit, told, cut)
+				}
+			}
 		}
 	}
 }

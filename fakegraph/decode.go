@@ -82,12 +82,12 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 }
 
 // readAll reads up to limit+1 bytes of body, in one allocation when the
-// request says its length (n).
+// request says its length (n). On an error it returns what it read too.
 func readAll(body io.Reader, n, limit int64) ([]byte, error) {
 	if n > 0 && n <= limit {
 		buf := make([]byte, n, n+1)
-		if _, err := io.ReadFull(body, buf); err != nil {
-			return nil, err
+		if m, err := io.ReadFull(body, buf); err != nil {
+			return buf[:m], err
 		}
 		// A body longer than it said is read on, as io.ReadAll would.
 		for {
@@ -100,7 +100,7 @@ func readAll(body io.Reader, n, limit int64) ([]byte, error) {
 				return buf, nil
 			}
 			if err != nil {
-				return nil, err
+				return buf, err
 			}
 		}
 	}
@@ -108,16 +108,18 @@ func readAll(body io.Reader, n, limit int64) ([]byte, error) {
 }
 
 func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
-	d.tap = newBodyTap(r.Body, r.ContentLength)
 	ct := r.Header.Get("Content-Type")
 	if ct != "application/json" { // what every client sends, read without a map of parameters
 		var ctParams map[string]string
 		ct, ctParams, _ = mime.ParseMediaType(ct)
 		if ct == "multipart/form-data" {
+			d.tap = newBodyTap(r.Body, r.ContentLength)
 			return d.readMultipart(d.tap, ctParams["boundary"], limit)
 		}
 	}
+	d.tap = newCountingTap(r.Body)
 	body, err := readAll(d.tap, r.ContentLength, limit)
+	d.tap.took(body)
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
