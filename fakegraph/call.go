@@ -36,6 +36,9 @@ type call struct {
 	start    time.Time // wall clock, for the log line's latency
 
 	header http.Header // where the answer's headers go
+	// headerValues are the values of the answer's own headers
+	// (graphHeaders), kept here rather than in an allocation of their own.
+	headerValues [4]string
 
 	// Set by handlers, for the journal.
 	psid string

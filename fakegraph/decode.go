@@ -59,14 +59,20 @@ var errTooLarge = errors.New("request body too large")
 
 // decodeRequest reads r's query and body within limit bytes.
 func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError, string) {
-	d := decoded{params: map[string]any{}}
+	var d decoded // a JSON body's object becomes params itself
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if ge, detail := d.readBody(r, limit); ge != nil {
+			if d.params == nil {
+				d.params = map[string]any{}
+			}
 			return d, ge, detail
 		}
 	}
 	// Query parameters apply too; the body wins on a clash.
 	d.query = r.URL.Query()
+	if d.params == nil {
+		d.params = make(map[string]any, len(d.query))
+	}
 	for k, vs := range d.query {
 		if _, ok := d.params[k]; ok || len(vs) == 0 {
 			continue
@@ -140,6 +146,7 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 		if err != nil {
 			return validator.Err(validator.KeyInvalid), "the form body does not parse: " + err.Error()
 		}
+		d.params = make(map[string]any, len(vals))
 		for k, vs := range vals {
 			if len(vs) == 0 {
 				continue
@@ -212,6 +219,7 @@ func (d *decoded) setJSON(obj map[string]any, body []byte) {
 // counts, the last part ending where the body ends; a part whose headers
 // are cut short cannot be read and is refused.
 func (d *decoded) readMultipart(tap *bodyTap, boundary string, limit int64) (*validator.GraphError, string) {
+	d.params = map[string]any{}
 	if boundary == "" {
 		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
 	}

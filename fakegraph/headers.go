@@ -19,8 +19,7 @@ var (
 // graphHeaders are the headers every Graph answer carries (PLATFORM.md §1.4).
 func (s *Server) graphHeaders(c *call) http.Header {
 	h := c.header
-	// The values of this answer's own, in one allocation.
-	own := make([]string, 4)
+	own := c.headerValues[:]
 	own[0], own[1], own[2] = c.version, s.ids.RequestID(), s.ids.HeaderTraceID()
 	h["Content-Type"] = headerJSON
 	h["Facebook-Api-Version"] = own[0:1:1]

@@ -82,6 +82,12 @@ type pageCounters struct {
 	media   *windowCounter // audio and video, per second
 	profile *windowCounter // Messenger Profile, 10 min
 	users   map[string]*windowCounter
+	// usage is the last X-Business-Use-Case-Usage value written and the
+	// figures it says: most answers repeat the one before.
+	usage struct {
+		pct, regain int
+		text        string
+	}
 }
 
 type rateLimiter struct {
@@ -192,16 +198,23 @@ func (l *rateLimiter) admitProfile(c *call, psid string) *validator.GraphError {
 func (s *Server) usageHeader(p *pageState, now time.Time) string {
 	quota := s.quota(p)
 	s.limits.mu.Lock()
-	used := s.limits.counters(p.ID).calls.count(now)
-	s.limits.mu.Unlock()
+	defer s.limits.mu.Unlock()
+	pc := s.limits.counters(p.ID)
+	used := pc.calls.count(now)
 	pct := min(100, used*100/quota)
 	regain := 0
 	if used >= quota {
 		regain = 60
 	}
+	u := &pc.usage
+	if u.text != "" && u.pct == pct && u.regain == regain {
+		return u.text
+	}
 	// Written by hand: this header goes on every answer.
 	cpu := strconv.Itoa(pct / 2)
-	return `{"` + p.ID + `":[{"type":"messenger","call_count":` + strconv.Itoa(pct) +
+	u.pct, u.regain = pct, regain
+	u.text = `{"` + p.ID + `":[{"type":"messenger","call_count":` + strconv.Itoa(pct) +
 		`,"total_cputime":` + cpu + `,"total_time":` + cpu +
 		`,"estimated_time_to_regain_access":` + strconv.Itoa(regain) + `}]}`
+	return u.text
 }
