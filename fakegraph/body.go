@@ -155,7 +155,15 @@ func (d *drainingWriter) drain() {
 		return
 	}
 	d.done = true
+	// Most handlers read the body to its end: one read says so, without
+	// CopyN's reader and buffer.
+	var one [1]byte
+	n0, err := d.body.Read(one[:])
+	if n0 == 0 && errors.Is(err, io.EOF) {
+		return
+	}
 	n, err := io.CopyN(io.Discard, d.body, overCapDrain)
+	n += int64(n0)
 	if n > 0 || !errors.Is(err, io.EOF) {
 		d.ResponseWriter.Header().Set("Connection", "close")
 	}

@@ -20,7 +20,8 @@ var (
 func (s *Server) graphHeaders(c *call) http.Header {
 	h := c.header
 	own := c.headerValues[:]
-	own[0], own[1], own[2] = c.version, s.ids.RequestID(), s.ids.HeaderTraceID()
+	own[0] = c.version
+	own[1], own[2] = s.ids.RequestAndTraceID()
 	h["Content-Type"] = headerJSON
 	h["Facebook-Api-Version"] = own[0:1:1]
 	h["X-Fb-Request-Id"] = own[1:2:2]

@@ -125,6 +125,13 @@ func (s *IDSource) HeaderTraceID() string { return s.alnum(11) }
 // RequestID is an x-fb-request-id.
 func (s *IDSource) RequestID() string { return s.alnum(22) }
 
+// RequestAndTraceID are RequestID and then HeaderTraceID, the same
+// draws, made one string: every answer carries both.
+func (s *IDSource) RequestAndTraceID() (request, trace string) {
+	both := s.alnum(22 + 11)
+	return both[:22], both[22:]
+}
+
 // Token is a random access token in the platform's "EAA" form.
 func (s *IDSource) Token() string { return "EAA" + s.alnum(120) }
 
