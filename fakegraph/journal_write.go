@@ -173,7 +173,7 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 	if text != "" {
 		b = appendJSONString(append(b, `,"text":`...), text)
 	}
-	stored := storedPayload(body, atts)
+	stored := messagePayload(body, m, atts)
 	for i, a := range atts {
 		if i == 0 {
 			b = append(b, `,"attachments":[`...)
@@ -207,6 +207,27 @@ type echoPart struct {
 	payload any
 	// whole: payload is the stored one as it is (nothing cut).
 	whole bool
+}
+
+// messagePayload is storedPayload, found at once for the usual message
+// of one attachment and nothing else: its stored body is then
+// {"attachment":{"payload":…,"type":…}} and the payload is what lies
+// between, with no need to read through it.
+func messagePayload(body []byte, m map[string]any, atts []echoPart) []byte {
+	const head = `{"attachment":{"payload":`
+	a, _ := m["attachment"].(map[string]any)
+	if len(m) != 1 || len(a) != 2 || len(atts) != 1 || !atts[0].whole || !bytes.HasPrefix(body, []byte(head)) {
+		return storedPayload(body, atts)
+	}
+	if _, ok := a["payload"].(map[string]any); !ok {
+		return storedPayload(body, atts)
+	}
+	var buf [64]byte
+	tail := append(appendJSONString(append(buf[:0], `,"type":`...), atts[0].typ), "}}"...)
+	if !bytes.HasSuffix(body, tail) || len(body) < len(head)+len(tail) {
+		return storedPayload(body, atts)
+	}
+	return body[len(head) : len(body)-len(tail)]
 }
 
 // storedPayload finds the payload of a message's one attachment in the

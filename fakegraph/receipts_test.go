@@ -113,3 +113,31 @@ func TestSkipJSONValue(t *testing.T) {
 		require.Equal(t, want, skipJSONValue([]byte(in), 0), in)
 	}
 }
+
+// messagePayload finds what storedPayload finds, at once for a message of
+// one attachment and nothing else.
+func TestMessagePayloadIsStoredPayload(t *testing.T) {
+	el := `{"title":"T","subtitle":"S \"}\" ,\"type\":","buttons":[{"type":"postback","title":"]","payload":"{["}]}`
+	for _, raw := range []string{
+		`{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` + el + `,` + el + `]}}}`,
+		`{"attachment":{"type":"template","payload":{"template_type":"button","text":"\\","buttons":[]}},"quick_replies":[{"content_type":"text","title":"x","payload":"y"}]}`,
+		`{"attachment":{"payload":{"url":"https://example.com/a.png"},"type":"image"},"metadata":"m"}`,
+		`{"attachment":{"payload":{"url":"https://example.com/a.png"},"type":"ima\"ge<>"}}`,
+		`{"attachment":{"payload":{"url":"u","is_reusable":true},"type":"image"}}`,
+		`{"attachment":{"payload":{},"type":"image"}}`,
+		`{"attachment":{"payload":null,"type":"image"}}`,
+		`{"attachment":{"payload":"text","type":"image"}}`,
+		`{"attachment":{"payload":{"a":1},"type":"image","extra":{"type":"image"}}}`,
+	} {
+		msg, ok := decodeObject([]byte(raw))
+		require.True(t, ok, raw)
+		body, err := marshalTree(msg)
+		require.NoError(t, err)
+		atts, ok := echoAttachments(msg)
+		require.True(t, ok, raw)
+		want := storedPayload(body, atts)
+		got := messagePayload(body, msg, atts)
+		require.Equal(t, want == nil, got == nil, raw)
+		require.Equal(t, string(want), string(got), raw)
+	}
+}
