@@ -5,7 +5,8 @@
 # one core (taskset, where it exists) and the load generator on another,
 # interleaved wrk rounds, then a fixed-rate pass (examples/bench/rate: RATE
 # sends a second on an open schedule, p99). It prints one table and the
-# ratio.
+# ratio, by rate and by each server's CPU time a request (/proc/PID/stat
+# over the round), which a busy or virtual machine disturbs far less.
 #
 #   examples/bench/compare.sh                 # the defaults below
 #   FILL=100000 ROUNDS=2 DURATION=10s examples/bench/compare.sh
@@ -94,8 +95,16 @@ lua "$tmp/generic.lua" "$generic"
 rss() { # rss PID FIELD: a /proc status field in MiB
 	awk -v f="$2:" '$1 == f { printf "%d", $2 / 1024 }' "/proc/$1/status"
 }
-rate() { # rate URL LUA: requests a second of one wrk round
-	$load_cpu wrk -t2 -c"$CONNS" -d"$DURATION" -s "$2" "$1" | awk '/^Requests\/sec:/ { printf "%d", $2 }'
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+ticks() { # ticks PID: the CPU time the process has used, in clock ticks
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+rate() { # rate URL LUA PID: "req/s cpu" of one wrk round, cpu the server's CPU µs a request
+	t0=$(ticks "$3")
+	$load_cpu wrk -t2 -c"$CONNS" -d"$DURATION" -s "$2" "$1" >"$tmp/wrk.out"
+	t1=$(ticks "$3")
+	awk -v t="$((t1 - t0))" -v hz="$hz" '/requests in/ { n = $1 } /^Requests\/sec:/ { r = $2 }
+		END { printf "%d %d", r, (n > 0 ? t * 1000000 / hz / n : 0) }' "$tmp/wrk.out"
 }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
@@ -107,14 +116,17 @@ if [ "$FILL" -gt 0 ]; then
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
-mr="" br=""
+mr="" br="" mcs="" bcs=""
 for i in $(seq "$ROUNDS"); do
-	b=$(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua")
-	m=$(rate "http://127.0.0.1:$PORT_M$path" "$tmp/send.lua")
-	echo "round $i: bare $b/s, messemu $m/s (RSS $(rss $mpid VmRSS) MiB)" >&2
-	br="$br $b" mr="$mr $m"
+	set -- $(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua" "$bpid")
+	b=$1 bc=$2
+	set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/send.lua" "$mpid")
+	m=$1 mc=$2
+	echo "round $i: bare $b/s ($bc µs CPU a request), messemu $m/s ($mc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
+	br="$br $b" mr="$mr $m" bcs="$bcs $bc" mcs="$mcs $mc"
 done
-g=$(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua")
+set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua" "$mpid")
+g=$1 gc=$2
 
 p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
 	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
@@ -125,12 +137,15 @@ mp=$(p99 "http://127.0.0.1:$PORT_M$path")
 
 bmed=$(echo "$br" | median)
 mmed=$(echo "$mr" | median)
+bcmed=$(echo "$bcs" | median)
+mcmed=$(echo "$mcs" | median)
 sent=$(curl -fs "http://127.0.0.1:$PORT_M/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
 echo
-echo "| server, same run | median req/s | % of bare | rounds | peak RSS | p99 at $RATE/s |"
-echo "| --- | ---: | ---: | --- | ---: | ---: |"
-echo "| bare net/http (decode only) | $bmed | 100 % | $(echo $br | sed 's/ / \/ /g') | $(rss $bpid VmHWM) MiB | $bp ms |"
-echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
+echo "| server, same run | median req/s | % of bare | rounds | CPU µs a request (rounds) | peak RSS | p99 at $RATE/s |"
+echo "| --- | ---: | ---: | --- | --- | ---: | ---: |"
+echo "| bare net/http (decode only) | $bmed | 100 % | $(echo $br | sed 's/ / \/ /g') | $(echo $bcs | sed 's/ / \/ /g') | $(rss $bpid VmHWM) MiB | $bp ms |"
+echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(echo $mcs | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
 echo
-echo "messemu: 10-element generic template $g/s ($((100 * g / mmed)) % of its text rate); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
+echo "messemu: 10-element generic template $g/s, $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
+echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine)"
 echo "pinning: ${server_cpu:-none} (servers), ${load_cpu:-none} (wrk, hey); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
