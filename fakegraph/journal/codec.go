@@ -309,7 +309,8 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	lenAt := len(blk)
 	blk = append(blk, 0, 0, 0, 0, 0) // room for the length, written once known
 	from := len(blk)
-	for i := 0; i < len(body); {
+	run := 0 // the start of the bytes not yet copied
+	for i := 0; i < len(body); i++ {
 		c := body[i]
 		m, n := byte(0), 0
 		switch {
@@ -326,23 +327,24 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 				m, n = markMillis, len(ms)
 			}
 		}
-		if n == 0 && (c == '{' || c == ',' || c == '"') && i+1 < len(body) {
-			c1 := body[i+1]
-			for k := firstWord; k < len(bodyWords); k++ {
-				if w := bodyWords[k]; w != "" && w[0] == c && w[1] == c1 && len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
-					m, n = byte(k), len(w)
-					break
+		if n == 0 && i+1 < len(body) {
+			if at := wordStart[c]; at != 0 {
+				for _, k := range wordsAfter[at-1][body[i+1]] {
+					if w := bodyWords[k]; len(body)-i >= len(w) && string(body[i:i+len(w)]) == w {
+						m, n = k, len(w)
+						break
+					}
 				}
 			}
 		}
 		if n == 0 {
-			blk = append(blk, c)
-			i++
 			continue
 		}
-		blk = append(blk, m)
-		i += n
+		blk = append(append(blk, body[run:i]...), m)
+		i += n - 1
+		run = i + 1
 	}
+	blk = append(blk, body[run:]...)
 	// The length in the fewest bytes: the marked body moves back over
 	// the room it did not need (at most maxMarkedBody bytes).
 	var size [binary.MaxVarintLen64]byte
@@ -421,6 +423,33 @@ var bodyWords = [...]string{
 }
 
 const firstWord = 0x04
+
+// wordStart and wordsAfter find the bodyWords that may start at a byte:
+// wordStart is 1 + the index in wordsAfter of a first byte that some word
+// starts with ({, , or "), 0 for any other; wordsAfter lists by the
+// second byte the words with those two first, in bodyWords' order.
+var (
+	wordStart  [256]uint8
+	wordsAfter [3][256][]byte
+)
+
+func init() {
+	for k := firstWord; k < len(bodyWords); k++ {
+		w := bodyWords[k]
+		if w == "" {
+			continue
+		}
+		if wordStart[w[0]] == 0 {
+			starts := 0
+			for _, at := range wordStart {
+				starts = max(starts, int(at))
+			}
+			wordStart[w[0]] = uint8(starts + 1) // a fourth first byte would index past wordsAfter: init panics
+		}
+		at := wordStart[w[0]] - 1
+		wordsAfter[at][w[1]] = append(wordsAfter[at][w[1]], byte(k))
+	}
+}
 
 // maxMarkedBody: a larger body (a long template) is kept as it came; the
 // fragments would save it little and cost the hot path a scan.
