@@ -254,6 +254,9 @@ func (p *treeParser) scanStr() (raw []byte, escaped, ok bool) {
 	i := start
 	for ; i < len(p.b); i++ {
 		c := p.b[i]
+		if plainInString[c] {
+			continue
+		}
 		if c == '\\' {
 			escaped = true
 			i++ // the escaped byte (\" among them) is not the end
@@ -262,9 +265,7 @@ func (p *treeParser) scanStr() (raw []byte, escaped, ok bool) {
 		if c == '"' {
 			break
 		}
-		if c < 0x20 {
-			return nil, false, false // a control character must be escaped
-		}
+		return nil, false, false // a control character must be escaped
 	}
 	if i >= len(p.b) {
 		return nil, false, false
@@ -272,6 +273,15 @@ func (p *treeParser) scanStr() (raw []byte, escaped, ok bool) {
 	p.i = i + 1
 	return p.b[start:i], escaped, true
 }
+
+// plainInString marks the bytes that stand for themselves in a JSON
+// string: all but the quote, the backslash and control characters.
+var plainInString = func() (t [256]bool) {
+	for c := 0x20; c < 0x100; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // unescape decodes raw, a string with escapes just read (when ok), with
 // encoding/json itself, so its surrogates and replacements are exactly
