@@ -332,21 +332,25 @@ type absURL struct {
 func httpURL(s string) (absURL, bool) {
 	var u absURL
 	switch {
-	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+	case len(s) > 8 && (s[:8] == "https://" || strings.EqualFold(s[:8], "https://")):
 		u.https, s = true, s[8:]
-	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+	case len(s) > 7 && (s[:7] == "http://" || strings.EqualFold(s[:7], "http://")):
 		s = s[7:]
 	default:
 		return absURL{}, false
 	}
+	end := -1 // where the authority ends
 	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] == 0x7f {
+		switch c := s[i]; {
+		case c <= ' ' || c == 0x7f:
 			return absURL{}, false
+		case end < 0 && (c == '/' || c == '?' || c == '#' || c == '\\'):
+			end = i // a backslash ends the authority, as browsers read it
 		}
 	}
 	host := s
-	if i := strings.IndexAny(host, "/?#\\"); i >= 0 {
-		host = host[:i] // a backslash ends the authority, as browsers read it
+	if end >= 0 {
+		host = host[:end]
 	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {
 		host = host[i+1:]
