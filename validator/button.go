@@ -112,7 +112,7 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 		return false
 	}
 	var f fields
-	buttonTable.scan(b, &f)
+	buttonTable.fields(b, &f)
 	typ, present, ok := s.reqTextField(f.field(btnType), p, ruleButtonType)
 	if !ok {
 		return false
@@ -277,7 +277,7 @@ func (s *sendChecker) defaultAction(f field, p Path) bool {
 	}
 	dp := p.Key(f.key)
 	var b fields
-	buttonTable.scan(da, &b)
+	buttonTable.fields(da, &b)
 	if !s.onlyKeys(&b, defaultActionKeys, dp, ruleButtonKeys) {
 		return false
 	}

@@ -1,12 +1,16 @@
 package validator
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // A 10-element generic template holds fifty objects, each with a handful
-// of keys of the many its kind may hold. Looking up each possible key
-// hashes it whether or not it is there, and the unknown-key check hashes
-// every key again; reading the object once (scan) and matching its keys
-// against the short list of its kind costs a fraction of that.
+// of keys. Checking them key by key looked up every key the checks know,
+// present or not, then walked the object to find unknown keys and looked
+// each up again in the allowed set. Reading by fields looks up only the
+// keys the object may hold, each once, and knows the object holds no
+// other when it found as many as the object has.
 
 // keyTable lists the keys the checks read from one kind of object; a
 // key's index is its slot in fields. It holds at most 16.
@@ -41,39 +45,46 @@ func (t keyTable) slot(key string) int {
 	return -1
 }
 
-// fields is an object read in one pass: the values of its table's keys,
-// and whether it holds a key outside the table.
+// fields reads an object by its table: each key once, when first asked
+// for, and only the keys the object may hold, so that no key is hashed
+// twice and none the checks never read at all.
 type fields struct {
 	obj   map[string]any
 	table keyTable
 	vals  [16]any
+	read  uint16 // bit i: table[i] was looked up
 	has   uint16 // bit i: table[i] is present
-	other bool
 }
 
-// scan reads obj by t.
-func (t keyTable) scan(obj map[string]any, f *fields) {
+// fields starts reading obj by t.
+func (t keyTable) fields(obj map[string]any, f *fields) {
 	*f = fields{obj: obj, table: t}
-	for k, v := range obj {
-		i := t.slot(k)
-		if i < 0 {
-			f.other = true
-			continue
-		}
-		f.vals[i] = v
-		f.has |= 1 << i
-	}
 }
 
-// field is the table's key i of the object as scanned.
+// field is the table's key i of the object, as it was when first read:
+// each key is read once, since the accessors may delete or rewrite it.
 func (f *fields) field(i int) field {
-	return field{obj: f.obj, key: f.table[i], v: f.vals[i], has: f.has&(1<<i) != 0}
+	bit := uint16(1) << i
+	if f.read&bit == 0 {
+		f.read |= bit
+		if v, ok := f.obj[f.table[i]]; ok {
+			f.vals[i] = v
+			f.has |= bit
+		}
+	}
+	return field{obj: f.obj, key: f.table[i], v: f.vals[i], has: f.has&bit != 0}
 }
 
-// onlyKeys is checkKeys for a scanned object: the scan says whether
-// every key is allowed, and only an object with others is listed.
+// onlyKeys is checkKeys for an object read by fields: it reads the keys
+// the object may hold, and only one with others is listed.
 func (r *report) onlyKeys(f *fields, allowed keySet, p Path, rule Rule) bool {
-	if !f.other && f.has&^allowed.mask == 0 {
+	n := 0
+	for m := allowed.mask; m != 0; m &= m - 1 {
+		if f.field(bits.TrailingZeros16(m)).has {
+			n++
+		}
+	}
+	if n == len(f.obj) {
 		return true
 	}
 	return r.checkKeys(f.obj, allowed.set, p, rule)

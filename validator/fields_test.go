@@ -64,7 +64,7 @@ func TestOnlyKeysIsCheckKeys(t *testing.T) {
 			for _, ks := range tb.sets {
 				var want, got report
 				var f fields
-				tb.table.scan(obj, &f)
+				tb.table.fields(obj, &f)
 				wantOK := want.checkKeys(obj, ks.set, Root("b"), ruleButtonKeys)
 				gotOK := got.onlyKeys(&f, ks, Root("b"), ruleButtonKeys)
 				if wantOK != gotOK || violationsText(want.out) != violationsText(got.out) {

@@ -61,7 +61,7 @@ func (s *sendChecker) genericElement(raw any, p Path) bool {
 		return false
 	}
 	var f fields
-	genericElementTable.scan(el, &f)
+	genericElementTable.fields(el, &f)
 	if !s.onlyKeys(&f, genericElementKeys, p, ruleTemplateKeys) {
 		return false
 	}
