@@ -76,10 +76,15 @@ func (f *fields) field(i int) field {
 }
 
 // onlyKeys is checkKeys for an object read by fields: it reads the keys
-// the object may hold, and only one with others is listed.
+// the object may hold until it has found as many as the object has (the
+// rest are absent), and only an object with others is listed.
 func (r *report) onlyKeys(f *fields, allowed keySet, p Path, rule Rule) bool {
 	n := 0
 	for m := allowed.mask; m != 0; m &= m - 1 {
+		if n == len(f.obj) {
+			f.read |= m // not there: the object has no more keys
+			return true
+		}
 		if f.field(bits.TrailingZeros16(m)).has {
 			n++
 		}
