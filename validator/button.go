@@ -32,13 +32,16 @@ var (
 	defaultActionTypes = []string{"web_url"}
 	webURLKeys         = []string{"type", "title", "url", "webview_height_ratio", "messenger_extensions", "fallback_url", "webview_share_button"}
 	defaultActionKeys  = buttonTable.keys(webURLKeys...)
-	buttonKeysByType   = map[string]keySet{
-		"web_url":        buttonTable.keys(webURLKeys...),
-		"postback":       buttonTable.keys("type", "title", "payload"),
-		"phone_number":   buttonTable.keys("type", "title", "payload"),
-		"account_link":   buttonTable.keys("type", "url"),
-		"account_unlink": buttonTable.keys("type"),
-		"game_play":      buttonTable.keys("type", "title", "payload", "game_metadata"),
+	buttonKeysByType   = []struct {
+		typ  string
+		keys keySet
+	}{
+		{"web_url", buttonTable.keys(webURLKeys...)},
+		{"postback", buttonTable.keys("type", "title", "payload")},
+		{"phone_number", buttonTable.keys("type", "title", "payload")},
+		{"account_link", buttonTable.keys("type", "url")},
+		{"account_unlink", buttonTable.keys("type")},
+		{"game_play", buttonTable.keys("type", "title", "payload", "game_metadata")},
 	}
 	gameMetadataKeys = set("player_id", "context_id")
 )
@@ -128,7 +131,7 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 	if !s.enum(typ, buttonTypes, p.Key("type"), ruleButtonType) {
 		return false
 	}
-	if !s.onlyKeys(&f, buttonKeysByType[typ], p, ruleButtonKeys) {
+	if !s.onlyKeys(&f, buttonKeys(typ), p, ruleButtonKeys) {
 		return false
 	}
 	switch typ {
@@ -163,6 +166,17 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 		return s.buttonTitle(&f, p) && s.gamePlay(&f, p)
 	}
 	return true // account_unlink: type only, checked by its keys
+}
+
+// buttonKeys is the keys a button of type typ may hold (none for a type
+// that is not one).
+func buttonKeys(typ string) keySet {
+	for _, b := range buttonKeysByType {
+		if b.typ == typ {
+			return b.keys
+		}
+	}
+	return keySet{}
 }
 
 // buttonTitle: missing → btn-title, "" → string, over 20 → W (D6).

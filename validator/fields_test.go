@@ -42,8 +42,8 @@ func TestHTTPURLAuthorityEnds(t *testing.T) {
 func TestOnlyKeysIsCheckKeys(t *testing.T) {
 	t.Parallel()
 	sets := []keySet{defaultActionKeys}
-	for _, ks := range buttonKeysByType {
-		sets = append(sets, ks)
+	for _, b := range buttonKeysByType {
+		sets = append(sets, b.keys)
 	}
 	tables := []struct {
 		table keyTable
