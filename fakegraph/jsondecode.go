@@ -78,14 +78,11 @@ func (p *treeParser) value(depth int) (any, bool) {
 	case c == '[':
 		return p.array(depth + 1)
 	case c == '"':
-		raw, escaped, ok := p.scanStr()
-		if !ok || escaped {
-			return p.unescape(raw, ok)
-		}
-		if v, ok := commonValue(raw); ok {
+		raw, plain, ok := p.scanStr()
+		if v, common := commonValue(raw); plain && common {
 			return v, true
 		}
-		return string(raw), true
+		return p.text(raw, plain, ok)
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -234,31 +231,28 @@ func (p *treeParser) array(depth int) (any, bool) {
 	}
 }
 
-// str reads the key at p.i (its opening quote). One without escapes is
-// copied as it is, one the Send API repeats not at all.
+// str reads the key at p.i (its opening quote).
 func (p *treeParser) str() (string, bool) {
-	raw, escaped, ok := p.scanStr()
-	if !ok || escaped {
-		return p.unescape(raw, ok)
-	}
-	if k, ok := commonKey(raw); ok {
+	raw, plain, ok := p.scanStr()
+	if k, common := commonKey(raw); plain && common {
 		return k, true
 	}
-	return string(raw), true
+	return p.text(raw, plain, ok)
 }
 
 // scanStr reads the string at p.i (its opening quote): raw is what is
-// between the quotes, escaped whether it holds an escape.
-func (p *treeParser) scanStr() (raw []byte, escaped, ok bool) {
+// between the quotes, plain whether that is its text (no escapes).
+func (p *treeParser) scanStr() (raw []byte, plain, ok bool) {
 	start := p.i + 1
 	i := start
+	plain = true
 	for ; i < len(p.b); i++ {
 		c := p.b[i]
 		if plainInString[c] {
 			continue
 		}
 		if c == '\\' {
-			escaped = true
+			plain = false
 			i++ // the escaped byte (\" among them) is not the end
 			continue
 		}
@@ -271,7 +265,7 @@ func (p *treeParser) scanStr() (raw []byte, escaped, ok bool) {
 		return nil, false, false
 	}
 	p.i = i + 1
-	return p.b[start:i], escaped, true
+	return p.b[start:i], plain, true
 }
 
 // plainInString marks the bytes that stand for themselves in a JSON
@@ -283,12 +277,15 @@ var plainInString = func() (t [256]bool) {
 	return t
 }()
 
-// unescape decodes raw, a string with escapes just read (when ok), with
-// encoding/json itself, so its surrogates and replacements are exactly
-// encoding/json's.
-func (p *treeParser) unescape(raw []byte, ok bool) (string, bool) {
-	if !ok {
+// text is the string scanStr read (when ok): raw copied when plain,
+// else decoded by encoding/json itself, so that its surrogates and
+// replacements are exactly encoding/json's.
+func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
+	switch {
+	case !ok:
 		return "", false
+	case plain:
+		return string(raw), true
 	}
 	var s string
 	start := p.i - 2 - len(raw) // the opening quote

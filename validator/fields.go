@@ -6,11 +6,11 @@ import (
 )
 
 // A 10-element generic template holds fifty objects, each with a handful
-// of keys. Checking them key by key looked up every key the checks know,
-// present or not, then walked the object to find unknown keys and looked
-// each up again in the allowed set. Reading by fields looks up only the
-// keys the object may hold, each once, and knows the object holds no
-// other when it found as many as the object has.
+// of keys. Looking up every key the checks know, present or not, then
+// walking the object for unknown keys and looking each up in the allowed
+// set hashes a key several times over. Reading by fields looks up only
+// the keys the object may hold, each once, and knows the object holds no
+// other when it has found as many as the object has.
 
 // keyTable lists the keys the checks read from one kind of object; a
 // key's index is its slot in fields. It holds at most 16.
@@ -27,8 +27,8 @@ func (t keyTable) keys(names ...string) keySet {
 	ks := keySet{set: set(names...)}
 	for _, n := range names {
 		i := t.slot(n)
-		if i < 0 {
-			panic(fmt.Sprintf("validator: key %q is not in its table", n))
+		if i < 0 || i >= 16 {
+			panic(fmt.Sprintf("validator: key %q is not in its table's first 16", n))
 		}
 		ks.mask |= 1 << i
 	}
@@ -46,8 +46,7 @@ func (t keyTable) slot(key string) int {
 }
 
 // fields reads an object by its table: each key once, when first asked
-// for, and only the keys the object may hold, so that no key is hashed
-// twice and none the checks never read at all.
+// for (a lookup hashes the key, present or not).
 type fields struct {
 	obj   map[string]any
 	table keyTable

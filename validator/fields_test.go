@@ -2,40 +2,6 @@ package validator
 
 import "testing"
 
-// TestHTTPURLAuthorityEnds: the authority ends at the first of / ? # and
-// a backslash, whichever comes first, and nothing after it may be a
-// control character or a space either.
-func TestHTTPURLAuthorityEnds(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		in    string
-		ok    bool
-		https bool
-		host  string
-	}{
-		{`https://a.com\b@evil.com`, true, true, "a.com"},
-		{"https://a.com#x/y", true, true, "a.com"},
-		{"https://a.com?x/y@z.com", true, true, "a.com"},
-		{"https://u@v@c.com/x", true, true, "c.com"},
-		{"hTtP://X.com", true, false, "x.com"},
-		{"http://x", true, false, "x"},
-		{"https://x", true, true, "x"},
-		{"http://", false, false, ""},
-		{"https:/x.com", false, false, ""},
-		{"https://[::1", false, false, ""},
-		{"https://[::1]x", false, false, ""},
-		{"https://a.com/\x7f", false, false, ""},
-		{"https://a.com/x?\x01", false, false, ""},
-		{"https://a.com:/", true, true, "a.com"},
-		{"https://a.com:8a/", false, false, ""},
-	} {
-		u, ok := httpURL(tc.in)
-		if ok != tc.ok || u.https != tc.https || u.host != tc.host {
-			t.Errorf("httpURL(%q) = %+v, %v; want https=%v host=%q, %v", tc.in, u, ok, tc.https, tc.host, tc.ok)
-		}
-	}
-}
-
 // TestOnlyKeysIsCheckKeys: the scan's verdict on an object's keys, and the
 // violation it records, are checkKeys' on every subset of the keys a
 // button may hold and two it may not.
