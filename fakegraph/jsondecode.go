@@ -10,8 +10,9 @@ import (
 // Decoder gives with UseNumber: map[string]any, []any, string,
 // json.Number, bool and nil, the last of duplicate keys winning. It is
 // every request's decoding, so it goes without reflection: arrays are
-// gathered in a pooled stack and made at their size, common keys are not
-// allocated, and a string with escapes is left to encoding/json itself.
+// gathered in a pooled stack and made at their size, common keys and
+// values are not allocated, and a string with escapes is left to
+// encoding/json itself.
 // It is also the body's syntax check: ok is false for anything that is
 // not one valid JSON object (json.Valid's grammar, trailing space only),
 // and for the few valid ones it leaves to encoding/json (nesting near
@@ -78,8 +79,11 @@ func (p *treeParser) value(depth int) (any, bool) {
 	case c == '[':
 		return p.array(depth + 1)
 	case c == '"':
-		s, ok := p.str(false)
-		return s, ok
+		raw, plain, ok := p.scanStr()
+		if v, common := commonValue(raw); plain && common {
+			return v, true
+		}
+		return p.text(raw, plain, ok)
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -158,7 +162,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, false
 		}
-		k, ok := p.str(true)
+		k, ok := p.str()
 		if !ok {
 			return nil, false
 		}
@@ -228,46 +232,147 @@ func (p *treeParser) array(depth int) (any, bool) {
 	}
 }
 
-// str reads the string at p.i (its opening quote). One without escapes
-// is copied as it is; a key the Send API repeats is not copied at all;
-// one with escapes is decoded by encoding/json, so its surrogates and
-// replacements are exactly encoding/json's.
-func (p *treeParser) str(key bool) (string, bool) {
+// str reads the key at p.i (its opening quote).
+func (p *treeParser) str() (string, bool) {
+	raw, plain, ok := p.scanStr()
+	if k, common := commonKey(raw); plain && common {
+		return k, true
+	}
+	return p.text(raw, plain, ok)
+}
+
+// scanStr reads the string at p.i (its opening quote): raw is what is
+// between the quotes, plain whether that is its text (no escapes).
+func (p *treeParser) scanStr() (raw []byte, plain, ok bool) {
 	start := p.i + 1
-	escaped := false
 	i := start
+	plain = true
 	for ; i < len(p.b); i++ {
 		c := p.b[i]
+		if plainInString[c] {
+			continue
+		}
 		if c == '\\' {
-			escaped = true
+			plain = false
 			i++ // the escaped byte (\" among them) is not the end
 			continue
 		}
 		if c == '"' {
 			break
 		}
-		if c < 0x20 {
-			return "", false // a control character must be escaped
-		}
+		return nil, false, false // a control character must be escaped
 	}
 	if i >= len(p.b) {
-		return "", false
+		return nil, false, false
 	}
 	p.i = i + 1
-	raw := p.b[start:i]
-	if escaped {
-		var s string
-		if json.Unmarshal(p.b[start-1:i+1], &s) != nil {
-			return "", false
-		}
-		return s, true
+	return p.b[start:i], plain, true
+}
+
+// plainInString marks the bytes that stand for themselves in a JSON
+// string: all but the quote, the backslash and control characters.
+var plainInString = func() (t [256]bool) {
+	for c := 0x20; c < 0x100; c++ {
+		t[c] = c != '"' && c != '\\'
 	}
-	if key {
-		if k, ok := commonKey(raw); ok {
-			return k, true
-		}
+	return t
+}()
+
+// text is the string scanStr read (when ok): raw copied when plain,
+// else decoded by encoding/json itself, so that its surrogates and
+// replacements are exactly encoding/json's.
+func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
+	switch {
+	case !ok:
+		return "", false
+	case plain:
+		return string(raw), true
 	}
-	return string(raw), true
+	var s string
+	start := p.i - 2 - len(raw) // the opening quote
+	if json.Unmarshal(p.b[start:p.i], &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// commonValue is a value the Send API's requests repeat (types and
+// enumerations), boxed without allocating.
+func commonValue(b []byte) (any, bool) {
+	if len(b) < 3 || len(b) > 28 {
+		return nil, false
+	}
+	switch string(b) {
+	case "RESPONSE":
+		return "RESPONSE", true
+	case "UPDATE":
+		return "UPDATE", true
+	case "MESSAGE_TAG":
+		return "MESSAGE_TAG", true
+	case "UTILITY":
+		return "UTILITY", true
+	case "REGULAR":
+		return "REGULAR", true
+	case "SILENT_PUSH":
+		return "SILENT_PUSH", true
+	case "NO_PUSH":
+		return "NO_PUSH", true
+	case "HUMAN_AGENT":
+		return "HUMAN_AGENT", true
+	case "CUSTOMER_FEEDBACK":
+		return "CUSTOMER_FEEDBACK", true
+	case "NON_PROMOTIONAL_SUBSCRIPTION":
+		return "NON_PROMOTIONAL_SUBSCRIPTION", true
+	case "typing_on":
+		return "typing_on", true
+	case "typing_off":
+		return "typing_off", true
+	case "mark_seen":
+		return "mark_seen", true
+	case "template":
+		return "template", true
+	case "image":
+		return "image", true
+	case "audio":
+		return "audio", true
+	case "video":
+		return "video", true
+	case "file":
+		return "file", true
+	case "generic":
+		return "generic", true
+	case "button":
+		return "button", true
+	case "media":
+		return "media", true
+	case "receipt":
+		return "receipt", true
+	case "web_url":
+		return "web_url", true
+	case "postback":
+		return "postback", true
+	case "phone_number":
+		return "phone_number", true
+	case "text":
+		return "text", true
+	case "user_phone_number":
+		return "user_phone_number", true
+	case "user_email":
+		return "user_email", true
+	case "compact":
+		return "compact", true
+	case "tall":
+		return "tall", true
+	case "full":
+		return "full", true
+	case "hide":
+		return "hide", true
+	case "horizontal":
+		return "horizontal", true
+	case "square":
+		return "square", true
+	}
+	return nil, false
 }
 
 // commonKey is a key the Send API's requests repeat, without allocating.

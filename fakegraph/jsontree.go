@@ -38,7 +38,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	case nil:
 		return append(b, "null"...), nil
 	case string:
-		return appendJSONString(b, x), nil
+		return appendTreeString(b, x), nil
 	case bool:
 		if x {
 			return append(b, "true"...), nil
@@ -66,7 +66,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 			w.members = append(w.members, member{k, e})
 		}
 		end := len(w.members)
-		slices.SortFunc(w.members[base:end], func(a, b member) int { return strings.Compare(a.key, b.key) })
+		sortMembers(w.members[base:end])
 		b = append(b, '{')
 		var err error
 		for i := base; i < end; i++ {
@@ -74,7 +74,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 				b = append(b, ',')
 			}
 			m := w.members[i] // by index: the values below grow the stack
-			b = append(appendJSONString(b, m.key), ':')
+			b = append(appendTreeString(b, m.key), ':')
 			if b, err = w.append(b, m.value); err != nil {
 				break
 			}
@@ -92,6 +92,55 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	}
 	return append(b, raw...), nil
 }
+
+// sortMembers sorts an object's members by key, as json.Marshal writes
+// them. Objects are small (a button has three keys), where an insertion
+// sort beats slices.SortFunc's call per comparison.
+func sortMembers(ms []member) {
+	if len(ms) > 12 {
+		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+		return
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && keyLess(ms[j].key, ms[j-1].key); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
+
+// keyLess is a < b, most often told by the first bytes alone.
+func keyLess(a, b string) bool {
+	if len(a) > 0 && len(b) > 0 && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return a < b
+}
+
+// appendTreeString is appendJSONString with a faster look at the common
+// string, which needs no escape: one table load a byte.
+func appendTreeString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if !plainJSON[s[i]] {
+			return appendJSONString(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// plainJSON marks the bytes json.Marshal writes as they are in a string:
+// printable ASCII but for the quote, the backslash and the three it
+// escapes for HTML (<, > and &).
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
 
 // marshalTree is appendJSONTree into a new slice of the exact size,
 // written in a pooled buffer.

@@ -29,18 +29,41 @@ var (
 	removedButtonTypes = []string{"element_share", "payment"}
 	heightRatios       = []string{"compact", "tall", "full"}
 	shareButtonValues  = []string{"hide"}
+	defaultActionTypes = []string{"web_url"}
 	webURLKeys         = []string{"type", "title", "url", "webview_height_ratio", "messenger_extensions", "fallback_url", "webview_share_button"}
-	defaultActionKeys  = set(webURLKeys...)
-	buttonKeysByType   = map[string]map[string]bool{
-		"web_url":        set(webURLKeys...),
-		"postback":       set("type", "title", "payload"),
-		"phone_number":   set("type", "title", "payload"),
-		"account_link":   set("type", "url"),
-		"account_unlink": set("type"),
-		"game_play":      set("type", "title", "payload", "game_metadata"),
+	defaultActionKeys  = buttonTable.keys(webURLKeys...)
+	buttonKeysByType   = []struct {
+		typ  string
+		keys keySet
+	}{
+		{"web_url", buttonTable.keys(webURLKeys...)},
+		{"postback", buttonTable.keys("type", "title", "payload")},
+		{"phone_number", buttonTable.keys("type", "title", "payload")},
+		{"account_link", buttonTable.keys("type", "url")},
+		{"account_unlink", buttonTable.keys("type")},
+		{"game_play", buttonTable.keys("type", "title", "payload", "game_metadata")},
 	}
 	gameMetadataKeys = set("player_id", "context_id")
 )
+
+// The keys of a button or a default action, by their slot in buttonTable.
+const (
+	btnType = iota
+	btnTitle
+	btnURL
+	btnPayload
+	btnHeightRatio
+	btnExtensions
+	btnFallbackURL
+	btnShareButton
+	btnGameMetadata
+)
+
+var buttonTable = keyTable{
+	btnType: "type", btnTitle: "title", btnURL: "url", btnPayload: "payload",
+	btnHeightRatio: "webview_height_ratio", btnExtensions: "messenger_extensions",
+	btnFallbackURL: "fallback_url", btnShareButton: "webview_share_button", btnGameMetadata: "game_metadata",
+}
 
 // buttonsLimits says how many buttons an array takes and what an empty or
 // missing one gets.
@@ -51,13 +74,13 @@ type buttonsLimits struct {
 	many     Rule // more: too-many
 }
 
-// buttons checks obj[key], a buttons array. It reports false on an error.
-func (s *sendChecker) buttons(obj map[string]any, key string, p Path, lim buttonsLimits) bool {
-	list, present, ok := s.optArray(obj, key, p, ruleButtons)
+// buttons checks f, a buttons array. It reports false on an error.
+func (s *sendChecker) buttons(f field, p Path, lim buttonsLimits) bool {
+	list, present, ok := s.optArrayField(f, p, ruleButtons)
 	if !ok {
 		return false
 	}
-	bp := p.Key(key)
+	bp := p.Key(f.key)
 	switch {
 	case !present && lim.required:
 		s.fail(bp, ruleButtons, Err(KeyRequired, bp.Param()), "")
@@ -91,7 +114,9 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 	if !ok {
 		return false
 	}
-	typ, present, ok := s.reqText(b, "type", p, ruleButtonType)
+	var f fields
+	buttonTable.fields(b, &f)
+	typ, present, ok := s.reqTextField(f.field(btnType), p, ruleButtonType)
 	if !ok {
 		return false
 	}
@@ -106,25 +131,25 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 	if !s.enum(typ, buttonTypes, p.Key("type"), ruleButtonType) {
 		return false
 	}
-	if !s.checkKeys(b, buttonKeysByType[typ], p, ruleButtonKeys) {
+	if !s.onlyKeys(&f, buttonKeys(typ), p, ruleButtonKeys) {
 		return false
 	}
 	switch typ {
 	case "web_url":
-		return s.buttonTitle(b, p) && s.webURL(b, p)
+		return s.buttonTitle(&f, p) && s.webURL(&f, p)
 	case "postback":
-		return s.buttonTitle(b, p) && s.postbackPayload(b, p)
+		return s.buttonTitle(&f, p) && s.postbackPayload(&f, p)
 	case "phone_number":
-		if !s.buttonTitle(b, p) {
+		if !s.buttonTitle(&f, p) {
 			return false
 		}
-		num, _, ok := s.optText(b, "payload", p, rulePhonePayload)
+		num, _, ok := s.optTextField(f.field(btnPayload), p, rulePhonePayload)
 		if ok && !phoneNumber(num) {
 			s.warn(p.Key("payload"), rulePhonePayload, "a call button's payload should be + and digits")
 		}
 		return ok
 	case "account_link":
-		u, present, ok := s.reqText(b, "url", p, ruleAccountLinkURL)
+		u, present, ok := s.reqTextField(f.field(btnURL), p, ruleAccountLinkURL)
 		if !ok {
 			return false
 		}
@@ -138,14 +163,25 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 		}
 		return true
 	case "game_play":
-		return s.buttonTitle(b, p) && s.gamePlay(b, p)
+		return s.buttonTitle(&f, p) && s.gamePlay(&f, p)
 	}
 	return true // account_unlink: type only, checked by its keys
 }
 
+// buttonKeys is the keys a button of type typ may hold (none for a type
+// that is not one).
+func buttonKeys(typ string) keySet {
+	for _, b := range buttonKeysByType {
+		if b.typ == typ {
+			return b.keys
+		}
+	}
+	return keySet{}
+}
+
 // buttonTitle: missing → btn-title, "" → string, over 20 → W (D6).
-func (s *sendChecker) buttonTitle(b map[string]any, p Path) bool {
-	title, present, ok := s.reqText(b, "title", p, ruleButtonTitle)
+func (s *sendChecker) buttonTitle(b *fields, p Path) bool {
+	title, present, ok := s.reqTextField(b.field(btnTitle), p, ruleButtonTitle)
 	if !ok {
 		return false
 	}
@@ -162,8 +198,8 @@ func (s *sendChecker) buttonTitle(b map[string]any, p Path) bool {
 	return true
 }
 
-func (s *sendChecker) postbackPayload(b map[string]any, p Path) bool {
-	payload, present, ok := s.reqText(b, "payload", p, ruleButtonPayload)
+func (s *sendChecker) postbackPayload(b *fields, p Path) bool {
+	payload, present, ok := s.reqTextField(b.field(btnPayload), p, ruleButtonPayload)
 	if !ok {
 		return false
 	}
@@ -175,8 +211,8 @@ func (s *sendChecker) postbackPayload(b map[string]any, p Path) bool {
 }
 
 // webURL checks the fields of a web_url button or default action.
-func (s *sendChecker) webURL(b map[string]any, p Path) bool {
-	raw, present, ok := s.reqText(b, "url", p, ruleButtonURL)
+func (s *sendChecker) webURL(b *fields, p Path) bool {
+	raw, present, ok := s.reqTextField(b.field(btnURL), p, ruleButtonURL)
 	if !ok {
 		return false
 	}
@@ -189,13 +225,13 @@ func (s *sendChecker) webURL(b map[string]any, p Path) bool {
 		s.fail(p.Key("url"), ruleButtonURLValid, Err(KeyURL, p.Key("url").Param()), "not an absolute http(s) URL")
 		return false
 	}
-	if ratio, present, ok := s.optText(b, "webview_height_ratio", p, ruleHeightRatio); !ok || (present && !s.enum(ratio, heightRatios, p.Key("webview_height_ratio"), ruleHeightRatio)) {
+	if ratio, present, ok := s.optTextField(b.field(btnHeightRatio), p, ruleHeightRatio); !ok || (present && !s.enum(ratio, heightRatios, p.Key("webview_height_ratio"), ruleHeightRatio)) {
 		return false
 	}
-	if share, present, ok := s.optText(b, "webview_share_button", p, ruleShareButton); !ok || (present && !s.enum(share, shareButtonValues, p.Key("webview_share_button"), ruleShareButton)) {
+	if share, present, ok := s.optTextField(b.field(btnShareButton), p, ruleShareButton); !ok || (present && !s.enum(share, shareButtonValues, p.Key("webview_share_button"), ruleShareButton)) {
 		return false
 	}
-	ext, _, ok := s.optBool(b, "messenger_extensions", p, ruleExtensions)
+	ext, _, ok := s.optBoolField(b.field(btnExtensions), p, ruleExtensions)
 	if !ok {
 		return false
 	}
@@ -203,7 +239,7 @@ func (s *sendChecker) webURL(b map[string]any, p Path) bool {
 		s.fail(p.Key("url"), ruleExtensions, Err(KeyExtDomain), "messenger_extensions needs HTTPS on a whitelisted domain")
 		return false
 	}
-	fb, hasFallback, ok := s.optText(b, "fallback_url", p, ruleButtonURLValid)
+	fb, hasFallback, ok := s.optTextField(b.field(btnFallbackURL), p, ruleButtonURLValid)
 	if !ok {
 		return false
 	}
@@ -219,11 +255,11 @@ func (s *sendChecker) webURL(b map[string]any, p Path) bool {
 	return true
 }
 
-func (s *sendChecker) gamePlay(b map[string]any, p Path) bool {
-	if _, _, ok := s.optText(b, "payload", p, ruleGameMetadata); !ok {
+func (s *sendChecker) gamePlay(b *fields, p Path) bool {
+	if _, _, ok := s.optTextField(b.field(btnPayload), p, ruleGameMetadata); !ok {
 		return false
 	}
-	gm, present, ok := s.optObject(b, "game_metadata", p, ruleGameMetadata)
+	gm, present, ok := s.optObjectField(b.field(btnGameMetadata), p, ruleGameMetadata)
 	if !ok {
 		return false
 	}
@@ -246,18 +282,20 @@ func (s *sendChecker) gamePlay(b map[string]any, p Path) bool {
 	return true
 }
 
-// defaultAction checks a generic element's default_action: a web_url
+// defaultAction checks f, a generic element's default_action: a web_url
 // without a title (a title is accepted with a warning).
-func (s *sendChecker) defaultAction(obj map[string]any, p Path) bool {
-	da, present, ok := s.optObject(obj, "default_action", p, ruleDefaultAction)
+func (s *sendChecker) defaultAction(f field, p Path) bool {
+	da, present, ok := s.optObjectField(f, p, ruleDefaultAction)
 	if !ok || !present {
 		return ok
 	}
-	dp := p.Key("default_action")
-	if !s.checkKeys(da, defaultActionKeys, dp, ruleButtonKeys) {
+	dp := p.Key(f.key)
+	var b fields
+	buttonTable.fields(da, &b)
+	if !s.onlyKeys(&b, defaultActionKeys, dp, ruleButtonKeys) {
 		return false
 	}
-	typ, present, ok := s.reqText(da, "type", dp, ruleDefaultAction)
+	typ, present, ok := s.reqTextField(b.field(btnType), dp, ruleDefaultAction)
 	if !ok {
 		return false
 	}
@@ -265,15 +303,15 @@ func (s *sendChecker) defaultAction(obj map[string]any, p Path) bool {
 		s.fail(dp.Key("type"), ruleDefaultAction, Err(KeyRequired, dp.Key("type").Param()), "")
 		return false
 	}
-	if !s.enum(typ, []string{"web_url"}, dp.Key("type"), ruleDefaultAction) {
+	if !s.enum(typ, defaultActionTypes, dp.Key("type"), ruleDefaultAction) {
 		return false
 	}
-	if _, hasTitle, ok := s.optText(da, "title", dp, ruleDefaultTitle); !ok {
+	if _, hasTitle, ok := s.optTextField(b.field(btnTitle), dp, ruleDefaultTitle); !ok {
 		return false
 	} else if hasTitle {
 		s.warn(dp.Key("title"), ruleDefaultTitle, "a default_action takes no title")
 	}
-	return s.webURL(da, dp)
+	return s.webURL(&b, dp)
 }
 
 // phoneNumber reports "+" followed by digits, the call button's format.

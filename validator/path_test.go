@@ -53,6 +53,23 @@ func TestHTTPURL(t *testing.T) {
 		{"/a.png", false, false, ""},
 		{"javascript:alert(1)", false, false, ""},
 		{"", false, false, ""},
+		// The authority ends at the first of / ? # and a backslash, and
+		// nothing after it may be a control character or a space either.
+		{`https://a.com\b@evil.com`, true, true, "a.com"},
+		{"https://a.com#x/y", true, true, "a.com"},
+		{"https://a.com?x/y@z.com", true, true, "a.com"},
+		{"https://u@v@c.com/x", true, true, "c.com"},
+		{"hTtP://X.com", true, false, "x.com"},
+		{"http://x", true, false, "x"},
+		{"https://x", true, true, "x"},
+		{"http://", false, false, ""},
+		{"https:/x.com", false, false, ""},
+		{"https://[::1", false, false, ""},
+		{"https://[::1]x", false, false, ""},
+		{"https://a.com/\x7f", false, false, ""},
+		{"https://a.com/x?\x01", false, false, ""},
+		{"https://a.com:/", true, true, "a.com"},
+		{"https://a.com:8a/", false, false, ""},
 	} {
 		u, ok := httpURL(tc.in)
 		if ok != tc.ok || u.https != tc.https || u.host != tc.host {

@@ -96,11 +96,16 @@ func (s *sendChecker) elements(pl map[string]any, p Path, few, many Rule) ([]any
 // requiredText reads a required text field: missing → "required", "" →
 // "string", over rule.Limit (when set) → "length".
 func (s *sendChecker) requiredText(obj map[string]any, key string, p Path, rule Rule) (string, bool) {
-	v, present, ok := s.reqText(obj, key, p, rule)
+	return s.requiredTextField(lookup(obj, key), p, rule)
+}
+
+// requiredTextField is requiredText with f already read.
+func (s *sendChecker) requiredTextField(f field, p Path, rule Rule) (string, bool) {
+	v, present, ok := s.reqTextField(f, p, rule)
 	if !ok {
 		return "", false
 	}
-	kp := p.Key(key)
+	kp := p.Key(f.key)
 	switch {
 	case !present:
 		s.fail(kp, rule, Err(KeyRequired, kp.Param()), "")
@@ -121,7 +126,7 @@ func (s *sendChecker) buttonTemplate(pl map[string]any, p Path) {
 	if _, ok := s.requiredText(pl, "text", p, ruleButtonText); !ok {
 		return
 	}
-	s.buttons(pl, "buttons", p, buttonsLimits{required: true, nonEmpty: true, many: ruleButtonTplMax})
+	s.buttons(lookup(pl, "buttons"), p, buttonsLimits{required: true, nonEmpty: true, many: ruleButtonTplMax})
 }
 
 func (s *sendChecker) productTemplate(pl map[string]any, p Path) {

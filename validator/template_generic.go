@@ -14,7 +14,7 @@ var (
 	ruleAspectRatio      = Rule{Name: "template.generic.image_aspect_ratio", Source: "MP/send-messages/template/generic"}
 	ruleAspectLegacy     = Rule{Name: "template.generic.image_aspect_ratio.legacy", Source: "MP/send-messages/template/generic (legacy)"}
 	genericTemplateKeys  = set("template_type", "elements", "image_aspect_ratio", "sharable")
-	genericElementKeys   = set("title", "subtitle", "image_url", "default_action", "buttons")
+	genericElementKeys   = genericElementTable.keys(genericElementTable...)
 	aspectRatios         = []string{"horizontal", "square"}
 	genericButtonsLimits = buttonsLimits{few: ruleGenericBtnMin, many: ruleGenericBtnMax}
 )
@@ -44,20 +44,36 @@ func (s *sendChecker) genericTemplate(pl map[string]any, p Path) {
 	}
 }
 
+// The keys of a generic element, by their slot in genericElementTable.
+const (
+	elTitle = iota
+	elSubtitle
+	elImageURL
+	elDefaultAction
+	elButtons
+)
+
+var genericElementTable = keyTable{elTitle: "title", elSubtitle: "subtitle", elImageURL: "image_url", elDefaultAction: "default_action", elButtons: "buttons"}
+
 func (s *sendChecker) genericElement(raw any, p Path) bool {
 	el, _, ok := s.object(raw, p, ruleElement)
-	if !ok || !s.checkKeys(el, genericElementKeys, p, ruleTemplateKeys) {
+	if !ok {
+		return false
+	}
+	var f fields
+	genericElementTable.fields(el, &f)
+	if !s.onlyKeys(&f, genericElementKeys, p, ruleTemplateKeys) {
 		return false
 	}
 	fine := true
-	if _, ok := s.requiredText(el, "title", p, ruleGenericTitle); s.halt(ok, &fine) {
+	if _, ok := s.requiredTextField(f.field(elTitle), p, ruleGenericTitle); s.halt(ok, &fine) {
 		return false
 	}
-	sub, hasSubtitle, ok := s.optText(el, "subtitle", p, ruleGenericSubtitle)
+	sub, hasSubtitle, ok := s.optTextField(f.field(elSubtitle), p, ruleGenericSubtitle)
 	if s.halt(ok && (!hasSubtitle || s.maxLen(sub, p.Key("subtitle"), ruleGenericSubtitle)), &fine) {
 		return false
 	}
-	img, hasImage, ok := s.optText(el, "image_url", p, ruleGenericImageURL)
+	img, hasImage, ok := s.optTextField(f.field(elImageURL), p, ruleGenericImageURL)
 	if s.halt(ok, &fine) {
 		return false
 	}
@@ -69,11 +85,13 @@ func (s *sendChecker) genericElement(raw any, p Path) bool {
 			}
 		}
 	}
-	if s.halt(s.defaultAction(el, p), &fine) || s.halt(s.buttons(el, "buttons", p, genericButtonsLimits), &fine) {
+	action, buttons := f.field(elDefaultAction), f.field(elButtons)
+	if s.halt(s.defaultAction(action, p), &fine) || s.halt(s.buttons(buttons, p, genericButtonsLimits), &fine) {
 		return false
 	}
-	_, hasAction := el["default_action"]
-	_, hasButtons := el["buttons"]
+	// Null and "" were dropped as absent (D22); anything else stays.
+	hasAction := action.has && action.v != nil && action.v != ""
+	hasButtons := buttons.has && buttons.v != nil && buttons.v != ""
 	if !hasSubtitle && !hasImage && !hasAction && !hasButtons {
 		s.fail(p, ruleIncomplete, Err(KeyIncompleteElement), "a title alone")
 		return false

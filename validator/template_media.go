@@ -62,7 +62,7 @@ func (s *sendChecker) mediaTemplate(pl map[string]any, p Path) {
 	case hasID && !s.attachmentID(id, ep.Key("attachment_id")):
 		return
 	}
-	s.buttons(el, "buttons", ep, buttonsLimits{many: ruleMediaButtonsMax})
+	s.buttons(lookup(el, "buttons"), ep, buttonsLimits{many: ruleMediaButtonsMax})
 }
 
 // facebookURL reports an absolute http(s) URL on facebook.com or a subdomain.

@@ -88,19 +88,39 @@ func asArray(v any) ([]any, bool) {
 // runeLen counts code points, the unit of every length limit (D7).
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
 
+// field is obj[key] as the checks read it: its value v, when has. The
+// accessors below take one, so that a hot object (a generic element, a
+// button) is read in one pass (fields) rather than a lookup per key.
+type field struct {
+	obj map[string]any
+	key string
+	v   any
+	has bool
+}
+
+// lookup reads obj[key].
+func lookup(obj map[string]any, key string) field {
+	v, has := obj[key]
+	return field{obj: obj, key: key, v: v, has: has}
+}
+
 // optional looks up key in obj. A JSON null, or "" when emptyIsAbsent, is
 // removed from obj with a warning and reported as absent (D22).
 func (r *report) optional(obj map[string]any, key string, p Path, emptyIsAbsent bool) (any, bool) {
-	v, ok := obj[key]
-	if !ok {
+	return r.optionalField(lookup(obj, key), p, emptyIsAbsent)
+}
+
+// optionalField is optional with f already read.
+func (r *report) optionalField(f field, p Path, emptyIsAbsent bool) (any, bool) {
+	if !f.has {
 		return nil, false
 	}
-	if v == nil || (emptyIsAbsent && v == "") {
-		delete(obj, key)
-		r.warn(p.Key(key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
+	if f.v == nil || (emptyIsAbsent && f.v == "") {
+		delete(f.obj, f.key)
+		r.warn(p.Key(f.key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
 		return nil, false
 	}
-	return v, true
+	return f.v, true
 }
 
 // str reads obj[key] as text, coercing numbers (written back as strings).
@@ -116,6 +136,9 @@ func (r *report) str(obj map[string]any, key string, p Path, rule Rule) (s strin
 
 // strOf is str with obj[key], v, already read.
 func (r *report) strOf(obj map[string]any, key string, v any, p Path, rule Rule) (s string, present, ok bool) {
+	if s, isString := v.(string); isString && utf8.ValidString(s) {
+		return s, true, true // the common case, read as it is
+	}
 	s, ok = asString(v)
 	if !ok {
 		r.fail(p.Key(key), rule, Err(KeyString, p.Key(key).Param()), "expected a string")
@@ -165,52 +188,73 @@ func set(keys ...string) map[string]bool {
 // optText reads an optional text field: absent, null and "" count as absent
 // (null and "" with a D22 warning); numbers are coerced to text.
 func (r *report) optText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
-	v, has := r.optional(obj, key, p, true)
+	return r.optTextField(lookup(obj, key), p, rule)
+}
+
+// optTextField is optText with f already read.
+func (r *report) optTextField(f field, p Path, rule Rule) (s string, present, ok bool) {
+	v, has := r.optionalField(f, p, true)
 	if !has {
 		return "", false, true
 	}
-	return r.strOf(obj, key, v, p, rule)
+	return r.strOf(f.obj, f.key, v, p, rule)
 }
 
 // reqText reads a field the caller requires: null counts as absent (the
 // caller answers "required" or its own key), "" is returned as is.
 func (r *report) reqText(obj map[string]any, key string, p Path, rule Rule) (s string, present, ok bool) {
-	v, has := obj[key]
+	return r.reqTextField(lookup(obj, key), p, rule)
+}
+
+// reqTextField is reqText with f already read.
+func (r *report) reqTextField(f field, p Path, rule Rule) (s string, present, ok bool) {
 	switch {
-	case !has:
+	case !f.has:
 		return "", false, true
-	case v == nil:
-		delete(obj, key)
+	case f.v == nil:
+		delete(f.obj, f.key)
 		return "", false, true
 	}
-	return r.strOf(obj, key, v, p, rule)
+	return r.strOf(f.obj, f.key, f.v, p, rule)
 }
 
 // optBool reads an optional boolean, accepting "true" and "false" (D22) and
 // writing the boolean back. Anything else is refused with "invalid".
 func (r *report) optBool(obj map[string]any, key string, p Path, rule Rule) (b, present, ok bool) {
-	v, has := r.optional(obj, key, p, true)
+	return r.optBoolField(lookup(obj, key), p, rule)
+}
+
+// optBoolField is optBool with f already read.
+func (r *report) optBoolField(f field, p Path, rule Rule) (b, present, ok bool) {
+	v, has := r.optionalField(f, p, true)
 	if !has {
 		return false, false, true
 	}
 	b, ok = asBool(v)
 	if !ok {
-		r.fail(p.Key(key), rule, Err(KeyInvalid), "expected a boolean")
+		r.fail(p.Key(f.key), rule, Err(KeyInvalid), "expected a boolean")
 		return false, true, false
 	}
-	obj[key] = b
+	if _, isBool := v.(bool); !isBool {
+		f.obj[f.key] = b
+	}
 	return b, true, true
 }
 
 // optArray reads an optional array; null and "" count as absent (D22).
 func (r *report) optArray(obj map[string]any, key string, p Path, rule Rule) (a []any, present, ok bool) {
-	v, has := r.optional(obj, key, p, true)
+	return r.optArrayField(lookup(obj, key), p, rule)
+}
+
+// optArrayField is optArray with f already read.
+func (r *report) optArrayField(f field, p Path, rule Rule) (a []any, present, ok bool) {
+	v, has := r.optionalField(f, p, true)
 	if !has {
 		return nil, false, true
 	}
 	a, ok = asArray(v)
 	if !ok {
-		r.fail(p.Key(key), rule, Err(KeyInvalid), "expected an array")
+		r.fail(p.Key(f.key), rule, Err(KeyInvalid), "expected an array")
 		return nil, true, false
 	}
 	return a, true, true
@@ -218,11 +262,16 @@ func (r *report) optArray(obj map[string]any, key string, p Path, rule Rule) (a 
 
 // optObject reads an optional object; null and "" count as absent (D22).
 func (r *report) optObject(obj map[string]any, key string, p Path, rule Rule) (m map[string]any, present, ok bool) {
-	v, has := r.optional(obj, key, p, true)
+	return r.optObjectField(lookup(obj, key), p, rule)
+}
+
+// optObjectField is optObject with f already read.
+func (r *report) optObjectField(f field, p Path, rule Rule) (m map[string]any, present, ok bool) {
+	v, has := r.optionalField(f, p, true)
 	if !has {
 		return nil, false, true
 	}
-	return r.object(v, p.Key(key), rule)
+	return r.object(v, p.Key(f.key), rule)
 }
 
 // object reads v as an object, refusing anything else with "invalid".
@@ -283,21 +332,25 @@ type absURL struct {
 func httpURL(s string) (absURL, bool) {
 	var u absURL
 	switch {
-	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+	case len(s) > 8 && (s[:8] == "https://" || strings.EqualFold(s[:8], "https://")):
 		u.https, s = true, s[8:]
-	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+	case len(s) > 7 && (s[:7] == "http://" || strings.EqualFold(s[:7], "http://")):
 		s = s[7:]
 	default:
 		return absURL{}, false
 	}
+	end := -1 // where the authority ends
 	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] == 0x7f {
+		switch c := s[i]; {
+		case c <= ' ' || c == 0x7f:
 			return absURL{}, false
+		case end < 0 && (c == '/' || c == '?' || c == '#' || c == '\\'):
+			end = i // a backslash ends the authority, as browsers read it
 		}
 	}
 	host := s
-	if i := strings.IndexAny(host, "/?#\\"); i >= 0 {
-		host = host[:i] // a backslash ends the authority, as browsers read it
+	if end >= 0 {
+		host = host[:end]
 	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {
 		host = host[i+1:]
