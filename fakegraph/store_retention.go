@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // followRetentionLocked lets the stored messages go whose journal events
@@ -115,7 +116,7 @@ func (th *thread) droppable(st *messageStore, i int, first uint64) bool {
 
 // isOTNRequest reports a one-time notification request template.
 func isOTNRequest(body json.RawMessage) bool {
-	if !bytes.Contains(body, []byte(otnOptinType)) {
+	if !containsOTNType(body) {
 		return false
 	}
 	var m struct {
@@ -126,4 +127,23 @@ func isOTNRequest(body json.RawMessage) bool {
 		} `json:"attachment"`
 	}
 	return json.Unmarshal(body, &m) == nil && m.Attachment.Payload.TemplateType == otnOptinType
+}
+
+// containsOTNType is bytes.Contains(b, otnOptinType), looking for its q
+// rather than its first byte: every send's stored body is asked, and an
+// o is common in text where a q is rare.
+func containsOTNType(b []byte) bool {
+	const word = otnOptinType
+	q := strings.IndexByte(word, 'q')
+	for i := q; i < len(b); i++ {
+		j := bytes.IndexByte(b[i:], 'q')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if at := i - q; at+len(word) <= len(b) && string(b[at:at+len(word)]) == word {
+			return true
+		}
+	}
+	return false
 }
