@@ -38,7 +38,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	case nil:
 		return append(b, "null"...), nil
 	case string:
-		return appendTreeString(b, x), nil
+		return appendJSONString(b, x), nil
 	case bool:
 		if x {
 			return append(b, "true"...), nil
@@ -74,7 +74,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 				b = append(b, ',')
 			}
 			m := w.members[i] // by index: the values below grow the stack
-			b = append(appendTreeString(b, m.key), ':')
+			b = append(appendJSONString(b, m.key), ':')
 			if b, err = w.append(b, m.value); err != nil {
 				break
 			}
@@ -114,19 +114,6 @@ func keyLess(a, b string) bool {
 		return a[0] < b[0]
 	}
 	return a < b
-}
-
-// appendTreeString is appendJSONString with a faster look at the common
-// string, which needs no escape: one table load a byte.
-func appendTreeString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if !plainJSON[s[i]] {
-			return appendJSONString(b, s)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // plainJSON marks the bytes json.Marshal writes as they are in a string:

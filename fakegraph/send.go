@@ -42,7 +42,7 @@ func (r SendResponse) appendJSON(b []byte) []byte {
 // ASCII (ids), else through encoding/json for its escapes.
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainJSON[s[i]] {
 			q, err := json.Marshal(s)
 			if err != nil { // a string always marshals
 				return append(b, `""`...)
