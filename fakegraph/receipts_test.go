@@ -79,6 +79,19 @@ func TestEchoKeepsAttachmentPayloads(t *testing.T) {
 	}
 }
 
+// storedEchoParts decodes raw, a message, and gives what the echo is
+// written from: the message, its stored body and its attachments.
+func storedEchoParts(t *testing.T, raw string) (map[string]any, []byte, []echoPart) {
+	t.Helper()
+	msg, ok := decodeObject([]byte(raw))
+	require.True(t, ok, raw)
+	body, err := marshalTree(msg)
+	require.NoError(t, err)
+	atts, ok := echoAttachments(msg)
+	require.True(t, ok, raw)
+	return msg, body, atts
+}
+
 // The echo of a one-attachment message copies the payload's bytes from
 // the stored body rather than writing the tree again; storedPayload must
 // find exactly what appendJSONTree writes for it.
@@ -88,12 +101,7 @@ func TestEchoCopiesTheStoredPayload(t *testing.T) {
 		`{"attachment":{"type":"template","payload":{"template_type":"button","text":"\\","buttons":[]}},"quick_replies":[{"content_type":"text","title":"x","payload":"y"}]}`,
 		`{"attachment":{"payload":{"url":"https://example.com/a.png"},"type":"image"},"metadata":"m"}`,
 	} {
-		msg, ok := decodeObject([]byte(raw))
-		require.True(t, ok, raw)
-		body, err := marshalTree(msg)
-		require.NoError(t, err)
-		atts, ok := echoAttachments(msg)
-		require.True(t, ok, raw)
+		msg, body, atts := storedEchoParts(t, raw)
 		want, err := appendJSONTree(nil, msg["attachment"].(map[string]any)["payload"])
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(storedPayload(body, atts)), raw)
@@ -129,12 +137,7 @@ func TestMessagePayloadIsStoredPayload(t *testing.T) {
 		`{"attachment":{"payload":"text","type":"image"}}`,
 		`{"attachment":{"payload":{"a":1},"type":"image","extra":{"type":"image"}}}`,
 	} {
-		msg, ok := decodeObject([]byte(raw))
-		require.True(t, ok, raw)
-		body, err := marshalTree(msg)
-		require.NoError(t, err)
-		atts, ok := echoAttachments(msg)
-		require.True(t, ok, raw)
+		msg, body, atts := storedEchoParts(t, raw)
 		want := storedPayload(body, atts)
 		got := messagePayload(body, msg, atts)
 		require.Equal(t, want == nil, got == nil, raw)
