@@ -176,7 +176,9 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if err := dec.Decode(&v); err != nil {
 		return validator.Err(validator.KeyInvalid), "the JSON body does not parse: " + err.Error()
 	}
-	if dec.More() {
+	// Anything after the value but space is trailing data: More alone
+	// reports false before a stray } or ].
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return validator.Err(validator.KeyInvalid), "the JSON body has trailing data"
 	}
 	obj, ok := v.(map[string]any)
