@@ -476,6 +476,22 @@ func (b *eventBlocks) get(i int, seq uint64) Event {
 	return e
 }
 
+// head reads an event's head, all that comes before its time: its kind
+// (a code, or the kind itself after code 0), its flags and, with
+// flagViolations, its violation list's number. Whatever reads an event
+// reads it through here.
+func (d *decoder) head() (kind EventKind, flags byte, list uint64) {
+	code := d.byte()
+	flags = d.byte()
+	if flags&flagViolations != 0 {
+		list = d.uvarint()
+	}
+	if code == 0 || int(code) >= len(kindByCode) {
+		return EventKind(d.literal()), flags, list
+	}
+	return kindByCode[code], flags, list
+}
+
 // decode decodes the event at index i of locs but its bodies, which it
 // leaves in bodies as the journal keeps them. Its Thread is thread, or a
 // new one when thread is nil.
@@ -483,14 +499,11 @@ func (b *eventBlocks) decode(i int, seq uint64, bodies *Bodies, thread *ThreadSt
 	loc := b.locs[i]
 	d := decoder{blk: b.blocks[uint32(loc>>32)-b.firstBlock], at: int(uint32(loc)), locations: b.locations}
 	e := Event{Seq: seq}
-	kind, flags := d.byte(), d.byte()
+	var flags byte
+	var list uint64
+	e.Kind, flags, list = d.head()
 	if flags&flagViolations != 0 {
-		e.Violations = b.lists[uint32(d.uvarint())-b.listBase]
-	}
-	if kind == 0 || int(kind) >= len(kindByCode) {
-		e.Kind = EventKind(d.literal())
-	} else {
-		e.Kind = kindByCode[kind]
+		e.Violations = b.lists[uint32(list)-b.listBase]
 	}
 	e.Accepted = flags&flagAccepted != 0
 	e.Time = d.time(time.Time{})

@@ -254,3 +254,23 @@ func TestJournalRefersToTheThreadBefore(t *testing.T) {
 	}
 	require.Less(t, sizes[1], sizes[3]-5, "a receipt with the send's thread (%d B), one with another (%d B)", sizes[1], sizes[3])
 }
+
+// The age limit reads each event's time, violations or not: events that
+// carry warnings (every send under load) are kept for the age, and
+// timeAt reads what Get reads.
+func TestAgeRetentionReadsTheTimeOfWarnedEvents(t *testing.T) {
+	t.Parallel()
+	warned := []validator.Violation{{Rule: "rate.high-volume", Severity: validator.SeverityWarning}}
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	j := NewRetainingJournal(Retention{Age: time.Hour})
+	for i := range 600 {
+		j.Append(Event{Time: at.Add(time.Duration(i) * time.Millisecond), Kind: KindRequest, Violations: warned})
+		j.Append(Event{Time: at.Add(time.Duration(i) * time.Millisecond), Kind: "custom_kind", Violations: warned})
+	}
+	require.Equal(t, uint64(1), j.First(), "every event is within the hour")
+	for i := range j.events.locs {
+		e, ok := j.Get(uint64(i) + j.First())
+		require.True(t, ok)
+		require.Equal(t, e.Time, j.events.timeAt(i), "event %d", e.Seq)
+	}
+}

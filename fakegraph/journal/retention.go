@@ -195,11 +195,6 @@ func (b *eventBlocks) dropForBytes(limit int) int {
 func (b *eventBlocks) timeAt(i int) time.Time {
 	loc := b.locs[i]
 	d := decoder{blk: b.blocks[uint32(loc>>32)-b.firstBlock], at: int(uint32(loc)), locations: b.locations}
-	if d.byte() == 0 {
-		d.byte()
-		d.literal()
-	} else {
-		d.byte()
-	}
+	d.head()
 	return d.time(time.Time{})
 }
