@@ -25,7 +25,8 @@ import (
 // page that reconnects within it reads no journal at all.
 const feedBytes = 8 << 20
 
-// runEvents bounds a run: a tenth of a second of a saturated emulator.
+// runEvents bounds a run: under a flood, the feed makes more than ten
+// runs a second rather than larger ones.
 const runEvents = 5000
 
 // run is a stretch of consecutive events, encoded: events first..last,
@@ -287,9 +288,16 @@ func (f *feed) next(after uint64) step {
 	i := sort.Search(len(f.runs), func(i int) bool { return f.runs[i].last > after })
 	r := f.runs[i]
 	st := step{upTo: r.last}
-	if after+1 == r.first {
+	switch {
+	case after+1 == r.first:
 		st.frame = r.frame
-	} else {
+	case r.first < f.j.First():
+		// The run began before the journal's oldest event, where a page
+		// that started afresh from it began: its events may name earlier
+		// ones of the run ("like", "violations_of") the page never got.
+		// The catch-up reads the rest as a run of its own.
+		return step{behind: true}
+	default:
 		st.events = r.after(after)
 	}
 	return st

@@ -185,3 +185,27 @@ func TestFeedReadsABurstInChunks(t *testing.T) {
 	}
 	assert.Equal(t, consecutiveSeqs(1, n), got)
 }
+
+// TestFeedSendsNoRunBegunBeforeTheJournal: once the journal has trimmed
+// the start of a run the feed holds, a page joining that run in its
+// middle (a page that started afresh from the journal's oldest event) is
+// sent back to the catch-up, whose run names no event it lacks.
+func TestFeedSendsNoRunBegunBeforeTheJournal(t *testing.T) {
+	t.Parallel()
+	j := fakegraph.NewJournal(3000)
+	appendControl(j, 3000, `{}`)
+	// The feed's loop, by hand: one run of the 3000.
+	f := &feed{j: j, grew: make(chan struct{})}
+	var rb runBuilder
+	rb.start(64<<10, 256)
+	require.NoError(t, readRun(j, &rb, 0, 3000))
+	r := rb.finish()
+	require.Equal(t, [2]uint64{1, 3000}, [2]uint64{r.first, r.last})
+	f.add(r)
+
+	appendControl(j, 1500, `{}`) // the journal keeps 1501..4500 now
+	oldest := j.First()
+	require.Equal(t, uint64(1501), oldest)
+	assert.True(t, f.next(oldest).behind, "the run of 1..3000 began before the journal's oldest")
+	assert.NotNil(t, f.next(0).frame, "a page at the run's start still gets its frame")
+}
