@@ -43,8 +43,12 @@ var memoKeys = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b 
 // appendMemoKey writes decoded JSON v so that two values have the same
 // key only when they are equal: each value tagged with its type, texts
 // with their length, object keys sorted. ok is false for a value that is
-// not decoded JSON (such a body is not remembered).
+// not decoded JSON, and once the key is longer than maxMemoKey: such a
+// body is not remembered, and its key is not written out.
 func appendMemoKey(b []byte, v any) (_ []byte, ok bool) {
+	if len(b) > maxMemoKey {
+		return b, false
+	}
 	switch x := v.(type) {
 	case nil:
 		return append(b, 'z'), true
@@ -84,5 +88,9 @@ func appendMemoKey(b []byte, v any) (_ []byte, ok bool) {
 }
 
 func appendMemoText(b []byte, s string) []byte {
-	return append(append(strconv.AppendInt(b, int64(len(s)), 10), ':'), s...)
+	b = append(strconv.AppendInt(b, int64(len(s)), 10), ':')
+	if n := max(maxMemoKey+1-len(b), 0); len(s) > n {
+		s = s[:n] // the key is over the bound already: the rest is not copied
+	}
+	return append(b, s...)
 }

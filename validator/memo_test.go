@@ -3,6 +3,7 @@ package validator
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -90,4 +91,25 @@ func sendRequestSpec(t *testing.T, lines string) *Schemas {
 		t.Fatal(err)
 	}
 	return schemas
+}
+
+// A key over the bound is given up as it is written: a 5 MB envelope
+// field costs no 5 MB key, and the pooled buffer stays small.
+func TestMemoKeyStopsPastItsBound(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("a", 5<<20)
+	for _, v := range []any{big, map[string]any{"persona_id": big, "recipient": map[string]any{"id": "1"}}, []any{big, big}} {
+		key, ok := appendMemoKey(nil, v)
+		if ok && len(key) <= maxMemoKey {
+			t.Fatalf("a key over the bound was kept (%d bytes)", len(key))
+		}
+		if len(key) > 2*maxMemoKey {
+			t.Errorf("the key was written on to %d bytes", len(key))
+		}
+	}
+	small := map[string]any{"recipient": map[string]any{"id": "1"}, "messaging_type": "RESPONSE"}
+	key, ok := appendMemoKey(nil, small)
+	if !ok || len(key) > maxMemoKey {
+		t.Fatalf("a small envelope has no key: %q", key)
+	}
 }
