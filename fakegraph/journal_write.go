@@ -215,11 +215,11 @@ type echoPart struct {
 // between, with no need to read through it.
 func messagePayload(body []byte, m map[string]any, atts []echoPart) []byte {
 	const head = `{"attachment":{"payload":`
-	a, _ := m["attachment"].(map[string]any)
-	if len(m) != 1 || len(a) != 2 || len(atts) != 1 || !atts[0].whole || !bytes.HasPrefix(body, []byte(head)) {
-		return storedPayload(body, atts)
+	if len(atts) != 1 || !atts[0].whole { // a text, or a payload not stored as it is
+		return nil
 	}
-	if _, ok := a["payload"].(map[string]any); !ok {
+	// whole: the payload is an object, stored as it came.
+	if a, _ := m["attachment"].(map[string]any); len(m) != 1 || len(a) != 2 || !bytes.HasPrefix(body, []byte(head)) {
 		return storedPayload(body, atts)
 	}
 	var buf [64]byte

@@ -26,7 +26,10 @@ func decodeObject(body []byte) (obj map[string]any, ok bool) {
 	}
 	p.stack = *st
 	defer func() {
-		clear(p.stack[:cap(p.stack)])
+		if cap(p.stack) > 4096 {
+			return // a body of one huge array: its stack is not kept
+		}
+		clear(p.stack) // the entries past it were cleared as arrays ended
 		*st = p.stack[:0]
 		stacks.Put(st)
 	}()
@@ -80,8 +83,10 @@ func (p *treeParser) value(depth int) (any, bool) {
 		return p.array(depth + 1)
 	case c == '"':
 		raw, plain, ok := p.scanStr()
-		if v, common := commonValue(raw); plain && common {
-			return v, true
+		if plain {
+			if v, common := commonValue(raw); common {
+				return v, true
+			}
 		}
 		return p.text(raw, plain, ok)
 	case c == 't':
@@ -235,8 +240,10 @@ func (p *treeParser) array(depth int) (any, bool) {
 // str reads the key at p.i (its opening quote).
 func (p *treeParser) str() (string, bool) {
 	raw, plain, ok := p.scanStr()
-	if k, common := commonKey(raw); plain && common {
-		return k, true
+	if plain {
+		if k, common := commonKey(raw); common {
+			return k, true
+		}
 	}
 	return p.text(raw, plain, ok)
 }

@@ -129,19 +129,6 @@ var plainJSON = func() (t [256]bool) {
 	return t
 }()
 
-// marshalTree is appendJSONTree into a new slice of the exact size,
-// written in a pooled buffer.
-func marshalTree(v any) ([]byte, error) {
-	buf := getTreeBuffer()
-	b, err := appendJSONTree((*buf)[:0], v)
-	var out []byte
-	if err == nil {
-		out = slices.Clone(b)
-	}
-	putTreeBuffer(buf, b)
-	return out, err
-}
-
 // getTreeBuffer and putTreeBuffer lend a buffer to write a tree in; b is
 // what was written in it, kept for the next unless it grew past 64 KiB.
 func getTreeBuffer() *[]byte { return treeBuffers.Get().(*[]byte) }

@@ -85,8 +85,8 @@ type pageCounters struct {
 	// usage is the last X-Business-Use-Case-Usage value written and the
 	// figures it says: most answers repeat the one before.
 	usage struct {
-		pct, regain int
-		text        string
+		pct  int
+		text string
 	}
 }
 
@@ -207,12 +207,12 @@ func (s *Server) usageHeader(p *pageState, now time.Time) string {
 		regain = 60
 	}
 	u := &pc.usage
-	if u.text != "" && u.pct == pct && u.regain == regain {
+	if u.text != "" && u.pct == pct { // regain follows from pct: 60 at 100 %
 		return u.text
 	}
 	// Written by hand: this header goes on every answer.
 	cpu := strconv.Itoa(pct / 2)
-	u.pct, u.regain = pct, regain
+	u.pct = pct
 	u.text = `{"` + p.ID + `":[{"type":"messenger","call_count":` + strconv.Itoa(pct) +
 		`,"total_cputime":` + cpu + `,"total_time":` + cpu +
 		`,"estimated_time_to_regain_access":` + strconv.Itoa(regain) + `}]}`

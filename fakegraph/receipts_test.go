@@ -85,7 +85,7 @@ func storedEchoParts(t *testing.T, raw string) (map[string]any, []byte, []echoPa
 	t.Helper()
 	msg, ok := decodeObject([]byte(raw))
 	require.True(t, ok, raw)
-	body, err := marshalTree(msg)
+	body, err := appendJSONTree(nil, msg)
 	require.NoError(t, err)
 	atts, ok := echoAttachments(msg)
 	require.True(t, ok, raw)
@@ -108,7 +108,7 @@ func TestEchoCopiesTheStoredPayload(t *testing.T) {
 	}
 	// A payload with is_reusable is cut, so it is not copied.
 	msg, _ := decodeObject([]byte(`{"attachment":{"type":"image","payload":{"url":"u","is_reusable":true}}}`))
-	body, _ := marshalTree(msg)
+	body, _ := appendJSONTree(nil, msg)
 	atts, _ := echoAttachments(msg)
 	require.Nil(t, storedPayload(body, atts))
 }

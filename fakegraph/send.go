@@ -2,7 +2,6 @@ package fakegraph
 
 import (
 	"encoding/json"
-	"slices"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -129,14 +128,12 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
-	if psid != "" {
+	c.mid = m.MID
+	if psid != "" { // a user_ref send has no thread, and so no receipts
 		s.claimIdleThread(p, psid, c.now) // handover.go
 		c.stored = s.storeMessageLocked(p, &m)
-		body = p.store.body(c.stored.slot) // the store's bytes never change
-	} else {
-		body = slices.Clone(body)
+		c.messageBody = p.store.body(c.stored.slot) // the store's bytes never change
 	}
-	c.mid, c.messageBody = m.MID, body
 	putTreeBuffer(tree, m.Body)
 	if n := receiptOrderNumber(c.params["message"]); n != "" {
 		p.orders[n] = true

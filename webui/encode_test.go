@@ -243,3 +243,13 @@ func must(t *testing.T, f func() ([]byte, error)) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// newRun encodes evs (consecutive) into their frame; no events, nil.
+func newRun(evs []fakegraph.Event) *run {
+	var rb runBuilder
+	rb.start(512*len(evs), len(evs))
+	for i := range evs {
+		rb.add(&evs[i])
+	}
+	return rb.finish()
+}

@@ -42,16 +42,6 @@ type run struct {
 // framePrefix starts a frame; appendFrame writes the rest.
 const framePrefix = `{"events":[`
 
-// newRun encodes evs (consecutive) into their frame; no events, nil.
-func newRun(evs []fakegraph.Event) *run {
-	var rb runBuilder
-	rb.start(512*len(evs), len(evs))
-	for i := range evs {
-		rb.add(&evs[i])
-	}
-	return rb.finish()
-}
-
 // runBuilder encodes events into a run, one at a time.
 type runBuilder struct {
 	r    run
@@ -174,8 +164,10 @@ func (f *feed) loop(ctx context.Context) {
 		last := f.last
 		f.mu.Unlock()
 		changed := f.j.Changed()
-		rb.start(size, events)
-		err := f.read(&rb, last)
+		if rb.b == nil || len(rb.r.ends) > 0 { // a run that found nothing is started already
+			rb.start(size, events)
+		}
+		err := readRun(f.j, &rb, last, runEvents)
 		var trimmed *fakegraph.TrimmedError
 		if errors.As(err, &trimmed) {
 			// The journal forgot events the feed never read (a journal
@@ -213,17 +205,13 @@ func (f *feed) loop(ctx context.Context) {
 // journal's read lock, so that no send waits long for its append.
 const scanChunk = 256
 
-// read adds to rb the events after seq, runEvents at most.
-func (f *feed) read(rb *runBuilder, seq uint64) error { return readRun(f.j, rb, seq, runEvents) }
-
 // readRun adds to rb the events after seq, limit at most, scanChunk to a
 // hold of the journal's read lock; an error is the journal's
 // *TrimmedError.
 func readRun(j *fakegraph.Journal, rb *runBuilder, seq uint64, limit int) error {
-	base := len(rb.r.ends)
 	for n := 0; n < limit; {
 		last, err := j.Scan(seq, min(scanChunk, limit-n), rb.scanned)
-		got := len(rb.r.ends) - base - n
+		got := len(rb.r.ends) - n
 		if err != nil || got < min(scanChunk, limit-n) {
 			return err
 		}
@@ -242,9 +230,9 @@ func (f *feed) restart(at uint64) {
 func (f *feed) add(r *run) {
 	f.mu.Lock()
 	f.runs = append(f.runs, r)
-	f.bytes += len(r.data)
+	f.bytes += cap(r.frame) // what the run holds, room for more included
 	for len(f.runs) > 1 && f.bytes > feedBytes {
-		f.bytes -= len(f.runs[0].data)
+		f.bytes -= cap(f.runs[0].frame)
 		f.start = f.runs[0].last
 		f.runs[0] = nil
 		f.runs = f.runs[1:]

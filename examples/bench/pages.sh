@@ -33,7 +33,8 @@ psid=5275811702471834
 	printf 'wrk.body = [==[{"recipient":{"id":"%s"},"messaging_type":"RESPONSE","message":{"text":"hello from wrk"}}]==]\n' "$psid"
 } >"$tmp/send.lua"
 base="http://127.0.0.1:$PORT"
-ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{ print $1 + $2 }'; } # CPU, in 10 ms
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{ print $1 + $2 }'; } # CPU, in clock ticks
 run() { # run PAGES CORE: one wrk run; CORE is where the readers run
 	taskset -c 0 "$tmp/messemu" serve --no-demo-bot --addr "127.0.0.1:$PORT" ${PPROF:+--pprof "$PPROF"} >"$tmp/serve.log" 2>&1 &
 	serve=$!
@@ -50,11 +51,11 @@ run() { # run PAGES CORE: one wrk run; CORE is where the readers run
 	rate=$(taskset -c 1 wrk -t1 -c16 -d"${DURATION}s" -s "$tmp/send.lua" "$base/v26.0/me/messages?access_token=EAAMessemuTestPageToken" | awk '/^Requests\/sec:/ { printf "%d", $2 }')
 	s1=$(ticks $serve) r1=0
 	[ -z "$readers" ] || r1=$(ticks $readers)
-	out="$rate/s, serve $(((s1 - s0) / DURATION))% of core 0, $(((s1 - s0) * 10000 / (rate * DURATION))) µs CPU/send"
+	out="$rate/s, serve $(((s1 - s0) * 100 / hz / DURATION))% of core 0, $(((s1 - s0) * 1000000 / hz / (rate * DURATION))) µs CPU/send"
 	if [ -n "$readers" ]; then
 		last=$(curl -fs "$base/_messemu/v1/journal?limit=1" | sed -n 's/.*"last_seq":\([0-9]*\).*/\1/p')
 		wait $readers
-		out="$out, readers $(((r1 - r0) / DURATION))% of core $2; pages read $(sed -n 's/.*, \(.*\) MB, last seq \[\([0-9]*\)[] ].*/\1 MB in all, each up to event \2/p' "$tmp/pages.out") of $last"
+		out="$out, readers $(((r1 - r0) * 100 / hz / DURATION))% of core $2; pages read $(sed -n 's/.*, \(.*\) MB, last seq \[\([0-9]*\)[] ].*/\1 MB in all, each up to event \2/p' "$tmp/pages.out") of $last"
 	fi
 	kill $serve
 	wait $serve 2>/dev/null || true

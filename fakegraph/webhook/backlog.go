@@ -169,9 +169,12 @@ func (d *Dispatcher) countDropped(evs []journal.Event) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.cfg.url == "" || d.disabled { // unset or disabled meanwhile: nothing was dropped
+		return
+	}
 	n := 0
 	for _, h := range hooks {
-		if f := pages[h.pageID]; d.cfg.url != "" && !d.disabled && f != nil && d.subscribedLocked(h.field, f) { // still set and enabled
+		if f := pages[h.pageID]; f != nil && d.subscribedLocked(h.field, f) {
 			n++
 		}
 	}
