@@ -5,7 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The echo and delivery items of a send are written by hand on the hot
@@ -143,4 +146,20 @@ func TestMessagePayloadIsStoredPayload(t *testing.T) {
 		require.Equal(t, want == nil, got == nil, raw)
 		require.Equal(t, string(want), string(got), raw)
 	}
+}
+
+// The emulator's delivery writer and the journal's, which a delivery
+// with plain ids takes, write the same Detail: a field added to one and
+// not the other fails here rather than changing what the journal keeps.
+func TestDeliveryWritersAgree(t *testing.T) {
+	t.Parallel()
+	for _, req := range []Event{
+		{Seq: 7, Time: time.UnixMilli(1764979200123), PageID: DefaultPageID, PSID: alice, MID: "m_AbC-d_E"},
+		{Seq: 1 << 40, Time: time.Date(2026, 12, 6, 9, 0, 0, 0, time.FixedZone("x", 3600)), PageID: "1", PSID: "2", MID: "m_1"},
+	} {
+		require.True(t, plainID(req.PageID) && plainID(req.PSID) && plainID(req.MID))
+		emulator := append(appendDeliveryItem(receiptHead(nil, &req, FieldDeliveries), &req), '}')
+		assert.Equal(t, string(emulator), string(journal.AppendDeliveryDetail(nil, &req, req.Seq)))
+	}
+	assert.False(t, plainID(`a"b`) || plainID("") || plainID("é"), "ids that JSON escapes, or none")
 }

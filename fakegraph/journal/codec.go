@@ -64,7 +64,7 @@ const (
 	bodyNil = iota
 	bodyRaw
 	bodyMarked
-	// bodyDelivery: a delivery receipt's Detail exactly as deliveryDetail
+	// bodyDelivery: a delivery receipt's Detail exactly as AppendDeliveryDetail
 	// writes it from the event's own fields, kept as how far back its
 	// request is (every accepted send has one).
 	bodyDelivery
@@ -354,9 +354,11 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	return blk[:len(blk)-(from-lenAt-k)]
 }
 
-// deliveryDetail appends the Detail of the delivery receipt e of the
-// request reqSeq, as the emulator writes it for a send.
-func deliveryDetail(b []byte, e *Event, reqSeq uint64) []byte {
+// AppendDeliveryDetail appends the Detail of the delivery receipt e of the
+// request reqSeq, as the emulator writes it for a send whose ids need no
+// escape, in a thread not on standby: the journal keeps that Detail as
+// how far back its request is.
+func AppendDeliveryDetail(b []byte, e *Event, reqSeq uint64) []byte {
 	b = strconv.AppendUint(append(b, `{"request_seq":`...), reqSeq, 10)
 	b = append(append(b, `,"field":"message_deliveries","event":{"sender":{"id":"`...), e.PSID...)
 	b = append(append(b, `"},"recipient":{"id":"`...), e.PageID...)
@@ -366,7 +368,7 @@ func deliveryDetail(b []byte, e *Event, reqSeq uint64) []byte {
 	return append(b, "}}}"...)
 }
 
-// derivedDelivery reports a delivery receipt whose Detail deliveryDetail
+// derivedDelivery reports a delivery receipt whose Detail AppendDeliveryDetail
 // writes again byte for byte, and how far back its request is.
 func derivedDelivery(e *Event) (back uint64, ok bool) {
 	const head = `{"request_seq":`
@@ -384,7 +386,7 @@ func derivedDelivery(e *Event) (back uint64, ok bool) {
 		return 0, false
 	}
 	var buf [512]byte
-	if string(deliveryDetail(buf[:0], e, req)) != string(d) {
+	if string(AppendDeliveryDetail(buf[:0], e, req)) != string(d) {
 		return 0, false
 	}
 	return e.Seq - req, true

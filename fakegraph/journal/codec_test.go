@@ -170,7 +170,7 @@ func TestJournalKeepsADeliveryAsItsDistance(t *testing.T) {
 	j := NewJournal(0)
 	req := j.Append(Event{Time: at, Kind: KindRequest, PageID: pageID, PSID: alice, API: APISend})
 	want := Event{Time: at, Kind: KindReceipt, PageID: pageID, PSID: alice, API: FieldDeliveries, Accepted: true, MID: "m_1",
-		Detail: deliveryDetail(nil, &Event{Time: at, PageID: pageID, PSID: alice, MID: "m_1"}, req.Seq)}
+		Detail: AppendDeliveryDetail(nil, &Event{Time: at, PageID: pageID, PSID: alice, MID: "m_1"}, req.Seq)}
 	other := want
 	other.Detail = append(slices.Clone(want.Detail), ' ') // not as the emulator writes it
 	j.Append(other)                                       // its texts written out: the next two refer to them

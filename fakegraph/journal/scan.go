@@ -32,7 +32,7 @@ func (b *Bodies) Append(dst []byte, which int) []byte {
 	raw := b.raw[which]
 	switch b.mode[which] {
 	case bodyDelivery:
-		return deliveryDetail(dst, b.e, b.e.Seq-b.back[which])
+		return AppendDeliveryDetail(dst, b.e, b.e.Seq-b.back[which])
 	case bodyMarked:
 	default:
 		return append(dst, raw...)
