@@ -113,7 +113,7 @@ func (s *Server) storeUserMessage(p *pageState, u *User, now time.Time, msg *Web
 	}
 	m := Message{MID: msg.MID, PageID: p.ID, PSID: u.PSID, Time: now, Body: raw}
 	s.followRetentionLocked() // store_retention.go
-	ref := s.storeMessageLocked(p, &m)
+	ref := s.storeMessageLocked(p, &m, false)
 	touch(u, now, true)
 	return m, ref, nil
 }

@@ -131,7 +131,8 @@ func (s *Server) send(c *call) (any, error) {
 	c.mid = m.MID
 	if psid != "" { // a user_ref send has no thread, and so no receipts
 		s.claimIdleThread(p, psid, c.now) // handover.go
-		c.stored = s.storeMessageLocked(p, &m)
+		_, tt := templatePayload(c.params["message"])
+		c.stored = s.storeMessageLocked(p, &m, tt == otnOptinType)
 		c.messageBody = p.store.body(c.stored.slot) // the store's bytes never change
 	}
 	putTreeBuffer(tree, m.Body)
@@ -154,12 +155,20 @@ func isMediaMessage(v any) bool {
 	return t == "audio" || t == "video"
 }
 
-// receiptOrderNumber finds a receipt template's order number.
-func receiptOrderNumber(v any) string {
+// templatePayload is the payload of message v's attachment and its
+// template type ("" for none).
+func templatePayload(v any) (pl map[string]any, templateType string) {
 	m, _ := v.(map[string]any)
 	a, _ := m["attachment"].(map[string]any)
-	pl, _ := a["payload"].(map[string]any)
-	if tt, _ := pl["template_type"].(string); tt != "receipt" {
+	pl, _ = a["payload"].(map[string]any)
+	templateType, _ = pl["template_type"].(string)
+	return pl, templateType
+}
+
+// receiptOrderNumber finds a receipt template's order number.
+func receiptOrderNumber(v any) string {
+	pl, tt := templatePayload(v)
+	if tt != "receipt" {
 		return ""
 	}
 	n, _ := paramString(pl["order_number"])

@@ -108,8 +108,9 @@ func (r storedRef) setSeq(seq uint64) {
 	}
 }
 
-// add stores m in its thread, in p's mid index.
-func (st *messageStore) add(p *pageState, m *Message) storedRef {
+// add stores m in its thread, in p's mid index; otn says m is the bot's
+// one-time notification request (which the send read from the message).
+func (st *messageStore) add(p *pageState, m *Message, otn bool) storedRef {
 	th := p.threads[m.PSID]
 	if th == nil {
 		th = &thread{page: p, psid: m.PSID, num: uint32(len(st.threads)), lastPage: -1}
@@ -137,7 +138,7 @@ func (st *messageStore) add(p *pageState, m *Message) storedRef {
 	th.answered = !m.FromPage && th.lastPage >= 0
 	if m.FromPage {
 		th.lastPage = len(th.slots) - 1
-		if isOTNRequest(m.Body) {
+		if otn {
 			th.lastOTN = slot + 1
 		}
 	}

@@ -69,7 +69,7 @@ func newTestStore() (*messageStore, *pageState) {
 
 // addTestMessage stores a message journalled as seq.
 func addTestMessage(st *messageStore, p *pageState, m Message, seq uint64) uint32 {
-	ref := st.add(p, &m)
+	ref := st.add(p, &m, false)
 	ref.setSeq(seq)
 	return ref.slot
 }

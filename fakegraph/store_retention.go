@@ -1,11 +1,5 @@
 package fakegraph
 
-import (
-	"bytes"
-	"encoding/json"
-	"strings"
-)
-
 // followRetentionLocked lets the stored messages go whose journal events
 // the journal's retention forgot, so the store is bounded with the
 // journal. Each thread keeps what the platform's rules still read however
@@ -59,9 +53,10 @@ func (st *messageStore) follow(first uint64) {
 const maxUnjournalled = 4096
 
 // storeMessageLocked stores m in its thread and queues it for the
-// retention. s.mu must be held for writing.
-func (s *Server) storeMessageLocked(p *pageState, m *Message) storedRef {
-	ref := s.msgs.add(p, m)
+// retention; otn says m is the bot's one-time notification request.
+// s.mu must be held for writing.
+func (s *Server) storeMessageLocked(p *pageState, m *Message, otn bool) storedRef {
+	ref := s.msgs.add(p, m, otn)
 	p.handover.noteMessage(m) // handover.go: the owner's tenure
 	return ref
 }
@@ -112,38 +107,4 @@ func (th *thread) droppable(st *messageStore, i int, first uint64) bool {
 	slot := th.slots[i]
 	seq := st.recs[slot].seq
 	return seq != 0 && seq < first && i != th.lastPage && slot+1 != th.lastOTN
-}
-
-// isOTNRequest reports a one-time notification request template.
-func isOTNRequest(body json.RawMessage) bool {
-	if !containsOTNType(body) {
-		return false
-	}
-	var m struct {
-		Attachment struct {
-			Payload struct {
-				TemplateType string `json:"template_type"`
-			} `json:"payload"`
-		} `json:"attachment"`
-	}
-	return json.Unmarshal(body, &m) == nil && m.Attachment.Payload.TemplateType == otnOptinType
-}
-
-// containsOTNType is bytes.Contains(b, otnOptinType), looking for its q
-// rather than its first byte: every send's stored body is asked, and an
-// o is common in text where a q is rare.
-func containsOTNType(b []byte) bool {
-	const word = otnOptinType
-	q := strings.IndexByte(word, 'q')
-	for i := q; i < len(b); i++ {
-		j := bytes.IndexByte(b[i:], 'q')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if at := i - q; at+len(word) <= len(b) && string(b[at:at+len(word)]) == word {
-			return true
-		}
-	}
-	return false
 }

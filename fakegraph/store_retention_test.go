@@ -1,10 +1,8 @@
 package fakegraph
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -206,21 +204,4 @@ func TestRetentionBoundsAThreadTheBotStoppedAnswering(t *testing.T) {
 	assert.Contains(t, string(th[len(th)-1].Body), "again 299")
 	_, err = s.UserTapsQuickReply(DefaultPageID, alice, "Red")
 	require.ErrorIs(t, err, ErrNoQuickReply, "the user wrote since: the quick replies are gone")
-}
-
-// containsOTNType finds the template type where bytes.Contains does:
-// at the start, at the end, overlapping near misses, q everywhere.
-func TestContainsOTNTypeIsBytesContains(t *testing.T) {
-	t.Parallel()
-	parts := []string{otnOptinType, otnOptinType[:5], otnOptinType[4:], "q", "_req", "one_time_notif_", `"`, "x", "qq", "é"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 50000 {
-		var b []byte
-		for range rng.IntN(8) {
-			b = append(b, parts[rng.IntN(len(parts))]...)
-		}
-		if got, want := containsOTNType(b), bytes.Contains(b, []byte(otnOptinType)); got != want {
-			t.Fatalf("%q: got %v, want %v", b, got, want)
-		}
-	}
 }
