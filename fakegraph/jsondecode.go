@@ -96,54 +96,59 @@ func (p *treeParser) value(depth int) (any, bool) {
 	case c == 'n':
 		return nil, p.literal("null")
 	case c == '-' || c >= '0' && c <= '9':
-		start := p.i
-		if !p.number() {
+		start, end := p.i, numberEnd(p.b, p.i)
+		if end < 0 {
 			return nil, false
 		}
-		return json.Number(p.b[start:p.i]), true
+		p.i = end
+		return json.Number(p.b[start:end]), true
 	}
 	return nil, false
 }
 
-// number reads a number at p.i by JSON's grammar:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (p *treeParser) number() bool {
-	if p.b[p.i] == '-' {
-		p.i++
+// numberEnd is the end of the number at s[i] by JSON's grammar,
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, or -1 when there is
+// none: the decoder reads numbers with it, and the tree writer checks
+// that a json.Number is one.
+func numberEnd[T string | []byte](s T, i int) int {
+	if i < len(s) && s[i] == '-' {
+		i++
 	}
 	switch {
-	case p.i >= len(p.b):
-		return false
-	case p.b[p.i] == '0':
-		p.i++
-	case !p.digits():
-		return false
-	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
-		p.i++
-		if !p.digits() {
-			return false
+	case i >= len(s):
+		return -1
+	case s[i] == '0':
+		i++
+	default:
+		if i = digitsEnd(s, i); i < 0 {
+			return -1
 		}
 	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
-			p.i++
-		}
-		if !p.digits() {
-			return false
+	if i < len(s) && s[i] == '.' {
+		if i = digitsEnd(s, i+1); i < 0 {
+			return -1
 		}
 	}
-	return true
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		return digitsEnd(s, i)
+	}
+	return i
 }
 
-// digits reads one or more decimal digits.
-func (p *treeParser) digits() bool {
-	start := p.i
-	for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-		p.i++
+// digitsEnd is the end of the one or more decimal digits at s[i], or -1.
+func digitsEnd[T string | []byte](s T, i int) int {
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
 	}
-	return p.i > start
+	if i == start {
+		return -1
+	}
+	return i
 }
 
 func (p *treeParser) literal(word string) bool {

@@ -145,48 +145,7 @@ var treeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return
 // isPlainNumber reports a json.Number that json.Marshal writes as it is:
 // a JSON number literal (anything else is left to json.Marshal, which
 // refuses it).
-func isPlainNumber(n json.Number) bool {
-	s := string(n)
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		i = skipDigits(s, i)
-	default:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		if d := skipDigits(s, i+1); d > i+1 {
-			i = d
-		} else {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if d := skipDigits(s, i); d > i {
-			i = d
-		} else {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// skipDigits is the index of the first non-digit of s from i.
-func skipDigits(s string, i int) int {
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return i
-}
+func isPlainNumber(n json.Number) bool { return numberEnd(string(n), 0) == len(n) }
 
 // skipJSONValue returns the end of the JSON value that starts at b[i], in
 // a body that is valid JSON (as appendJSONTree writes it), or -1 if b ends
