@@ -31,43 +31,24 @@ const (
 	journalBodyPrefix = 1 << 10
 )
 
-// bodyTap reads a request body while counting it and keeping what the
-// journal's summary of a refused body needs: its first bytes and its
-// SHA-256. A body of up to journalBodyMax bytes (every send) is kept
-// whole and hashed only if a summary is asked for; a longer one is
-// hashed as it goes. A tap for a reader that keeps every byte itself
-// (readAll) only counts, and is handed those bytes after (took): the
-// body is not copied twice.
+// bodyTap keeps what the journal's summary of a refused body needs: its
+// size, first bytes and SHA-256. It starts from the body as read (tapOf),
+// hashed only if a summary is asked for; an over-cap body it reads on to
+// its end (drain) is hashed as it goes, keeping only its first bytes.
 type bodyTap struct {
-	r        io.Reader
-	n        int64
-	counting bool      // only counting until took
-	kept     []byte    // the body so far, while it is at most journalBodyMax
-	h        hash.Hash // from the first byte past journalBodyMax; nil before
+	r    io.Reader
+	n    int64
+	kept []byte    // the body so far, until it is hashed as it goes
+	h    hash.Hash // once read on past journalBodyMax; nil before
 	// drained: the body was over the cap and read on to its end (or to
 	// overCapDrain); complete: that end was reached.
 	drained, complete bool
 }
 
-// newBodyTap taps r, whose length the request says is size (-1: unknown).
-func newBodyTap(r io.Reader, size int64) *bodyTap {
-	t := &bodyTap{r: r}
-	if size > 0 && size <= journalBodyMax {
-		t.kept = make([]byte, 0, size)
-	}
-	return t
-}
-
-// newCountingTap taps r for a reader that keeps the whole body itself
-// and hands it over with took.
-func newCountingTap(r io.Reader) *bodyTap { return &bodyTap{r: r, counting: true} }
-
-// took hands a counting tap the body read through it so far, which it
-// keeps as it would have kept its own copy: whole, hashed only if a
-// summary asks (or from the next byte read, past journalBodyMax).
-func (t *bodyTap) took(body []byte) {
-	t.counting = false
-	t.kept = body[:len(body):len(body)] // what it appends goes elsewhere
+// tapOf is the tap of body, read so far from r (the rest, if drained,
+// comes from r): the body is not copied.
+func tapOf(r io.Reader, body []byte) *bodyTap {
+	return &bodyTap{r: r, n: int64(len(body)), kept: body[:len(body):len(body)]} // what it appends goes elsewhere
 }
 
 func (t *bodyTap) Read(p []byte) (int, error) {
@@ -75,7 +56,6 @@ func (t *bodyTap) Read(p []byte) (int, error) {
 	if n > 0 {
 		t.n += int64(n)
 		switch {
-		case t.counting:
 		case t.h != nil:
 			t.h.Write(p[:n])
 		case t.n > journalBodyMax:

@@ -197,7 +197,7 @@ func TestBodyTapSummaryAtEverySize(t *testing.T) {
 			body[i] = byte('a' + i%26)
 		}
 		for _, told := range []int64{-1, int64(size)} {
-			tap := newBodyTap(iotest.HalfReader(bytes.NewReader(body)), told)
+			tap := tapOf(iotest.HalfReader(bytes.NewReader(body)), nil) // all of it read through the tap
 			_, err := io.Copy(io.Discard, tap)
 			require.NoError(t, err)
 			var got map[string]BodySummary
@@ -209,10 +209,10 @@ func TestBodyTapSummaryAtEverySize(t *testing.T) {
 	}
 }
 
-// A counting tap, handed the bytes readAll kept, summarises a body as a
-// tap that kept its own copy does: under the limit, over it (read on to
-// the end), and cut short by a read error.
-func TestCountingTapSummaryAtEverySize(t *testing.T) {
+// A tap of the bytes readAll read summarises a body as a tap the whole
+// body went through does: under the limit, over it (read on to the
+// end), and cut short by a read error.
+func TestTapOfReadBodySummaryAtEverySize(t *testing.T) {
 	t.Parallel()
 	errCut := errors.New("connection reset")
 	for _, size := range []int{1, 1025, journalBodyMax, journalBodyMax + 1, 3 * journalBodyMax} {
@@ -229,9 +229,8 @@ func TestCountingTapSummaryAtEverySize(t *testing.T) {
 						r = io.MultiReader(iotest.HalfReader(bytes.NewReader(body[:cut])), iotest.ErrReader(errCut))
 						want = body[:cut]
 					}
-					tap := newCountingTap(r)
-					got, err := readAll(tap, told, limit)
-					tap.took(got)
+					got, err := readAll(r, told, limit)
+					tap := tapOf(r, got)
 					if cut > 0 {
 						require.ErrorIs(t, err, errCut)
 					} else {

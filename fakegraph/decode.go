@@ -119,13 +119,11 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 		var ctParams map[string]string
 		ct, ctParams, _ = mime.ParseMediaType(ct)
 		if ct == "multipart/form-data" {
-			d.tap = newBodyTap(r.Body, r.ContentLength)
-			return d.readMultipart(d.tap, ctParams["boundary"], limit)
+			return d.readMultipart(r, ctParams["boundary"], limit)
 		}
 	}
-	d.tap = newCountingTap(r.Body)
-	body, err := readAll(d.tap, r.ContentLength, limit)
-	d.tap.took(body)
+	body, err := readAll(r.Body, r.ContentLength, limit)
+	d.tap = tapOf(r.Body, body)
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
@@ -220,17 +218,18 @@ func (d *decoded) setJSON(obj map[string]any, body []byte) {
 // D27: paked/messenger never closes its writer): every complete part
 // counts, the last part ending where the body ends; a part whose headers
 // are cut short cannot be read and is refused.
-func (d *decoded) readMultipart(tap *bodyTap, boundary string, limit int64) (*validator.GraphError, string) {
+func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (*validator.GraphError, string) {
 	d.params = map[string]any{}
 	if boundary == "" {
 		return validator.Err(validator.KeyInvalid), "multipart body without a boundary"
 	}
-	body, err := io.ReadAll(io.LimitReader(tap, limit+1))
+	body, err := readAll(r.Body, r.ContentLength, limit)
+	d.tap = tapOf(r.Body, body)
 	if err != nil {
 		return validator.Err(validator.KeyInvalid), "reading the body: " + err.Error()
 	}
 	if int64(len(body)) > limit {
-		tap.drain()
+		d.tap.drain()
 		return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 	}
 	body, d.unclosed = closeMultipart(body, boundary)
