@@ -436,17 +436,15 @@ var (
 )
 
 func init() {
+	starts := uint8(0)
 	for k := firstWord; k < len(bodyWords); k++ {
 		w := bodyWords[k]
 		if w == "" {
 			continue
 		}
 		if wordStart[w[0]] == 0 {
-			starts := 0
-			for _, at := range wordStart {
-				starts = max(starts, int(at))
-			}
-			wordStart[w[0]] = uint8(starts + 1) // a fourth first byte would index past wordsAfter: init panics
+			starts++
+			wordStart[w[0]] = starts // a fourth first byte would index past wordsAfter: init panics
 		}
 		at := wordStart[w[0]] - 1
 		wordsAfter[at][w[1]] = append(wordsAfter[at][w[1]], byte(k))

@@ -112,20 +112,26 @@ func (j *Journal) After(seq uint64, limit int) []Event {
 	return j.after(seq, limit)
 }
 
-func (j *Journal) after(seq uint64, limit int) []Event {
-	i := 0
+// span is where the events after seq start among those held (index i)
+// and how many of them to read, limit at most (limit <= 0: all).
+func (j *Journal) span(seq uint64, limit int) (i, n int) {
 	if seq >= j.first {
 		if seq-j.first >= uint64(j.len()) {
-			return nil // also keeps seq-first+1 from overflowing (after=2^64-1)
+			return j.len(), 0 // also keeps seq-first+1 from overflowing (after=2^64-1)
 		}
 		i = int(seq - j.first + 1)
 	}
-	n := j.len() - i
-	if n <= 0 {
-		return nil
-	}
+	n = j.len() - i
 	if limit > 0 && n > limit {
 		n = limit
+	}
+	return i, n
+}
+
+func (j *Journal) after(seq uint64, limit int) []Event {
+	i, n := j.span(seq, limit)
+	if n == 0 {
+		return nil
 	}
 	out := make([]Event, n)
 	for k := range out {
@@ -215,10 +221,7 @@ func (j *Journal) matchLocked(seq uint64, limit int, keep func(*Event) bool) ([]
 		}
 		return nil, max(seq, j.next-1)
 	}
-	i := 0
-	if seq >= j.first {
-		i = int(seq - j.first + 1)
-	}
+	i, _ := j.span(seq, 0)
 	var out []Event
 	last := max(seq, j.next-1)
 	for n := j.len(); i < n; i++ {

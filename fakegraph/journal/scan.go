@@ -72,7 +72,9 @@ func (b *Bodies) body(which int) []byte {
 	case bodyRaw:
 		return b.raw[which]
 	}
-	return b.Append(make([]byte, 0, 2*len(b.raw[which])+len(b.e.MID)), which)
+	// A marked body grows by its ids and words; a delivery is written
+	// whole from the ids (about 160 bytes besides).
+	return b.Append(make([]byte, 0, 2*len(b.raw[which])+160+len(b.e.MID)+len(b.e.PSID)+len(b.e.PageID)), which)
 }
 
 // Scan calls fn with each of up to limit events after seq (limit <= 0: all
@@ -88,17 +90,7 @@ func (j *Journal) Scan(seq uint64, limit int, fn func(e *Event, bodies *Bodies))
 	if err := j.trimmedLocked(seq); err != nil {
 		return seq, err
 	}
-	i := 0
-	if seq >= j.first {
-		if seq-j.first >= uint64(j.len()) {
-			return seq, nil
-		}
-		i = int(seq - j.first + 1)
-	}
-	n := j.len() - i
-	if limit > 0 && n > limit {
-		n = limit
-	}
+	i, n := j.span(seq, limit)
 	var e Event
 	bodies := Bodies{e: &e}
 	for k := range n {
