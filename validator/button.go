@@ -25,17 +25,14 @@ var (
 	ruleGameInert      = Rule{Name: "button.game_play.inert", Source: "messemu"}
 	ruleDefaultAction  = Rule{Name: "default_action.object", Source: "MP/send-messages/template/generic"}
 	ruleDefaultTitle   = Rule{Name: "default_action.title", Source: "MP/send-messages/template/generic"}
-	buttonTypes        = []string{"web_url", "postback", "phone_number", "account_link", "account_unlink", "game_play"}
+	buttonTypes        = typesOf(buttonKeysByType) // web_url, postback, phone_number, account_link, account_unlink, game_play
 	removedButtonTypes = []string{"element_share", "payment"}
 	heightRatios       = []string{"compact", "tall", "full"}
 	shareButtonValues  = []string{"hide"}
 	defaultActionTypes = []string{"web_url"}
 	webURLKeys         = []string{"type", "title", "url", "webview_height_ratio", "messenger_extensions", "fallback_url", "webview_share_button"}
 	defaultActionKeys  = buttonTable.keys(webURLKeys...)
-	buttonKeysByType   = []struct {
-		typ  string
-		keys keySet
-	}{
+	buttonKeysByType   = []buttonKind{
 		{"web_url", buttonTable.keys(webURLKeys...)},
 		{"postback", buttonTable.keys("type", "title", "payload")},
 		{"phone_number", buttonTable.keys("type", "title", "payload")},
@@ -128,10 +125,12 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 		s.fail(arr, ruleButtonRemoved, Err(KeyTooMany, arr.Param()), typ+" buttons were removed; the platform answers too-many on the array")
 		return false
 	}
-	if !s.enum(typ, buttonTypes, p.Key("type"), ruleButtonType) {
+	keys, known := buttonKeys(typ)
+	if !known {
+		s.enum(typ, buttonTypes, p.Key("type"), ruleButtonType) // refused, naming the types
 		return false
 	}
-	if !s.onlyKeys(&f, buttonKeys(typ), p, ruleButtonKeys) {
+	if !s.onlyKeys(&f, keys, p, ruleButtonKeys) {
 		return false
 	}
 	switch typ {
@@ -168,15 +167,30 @@ func (s *sendChecker) button(raw any, arr Path, i int) bool {
 	return true // account_unlink: type only, checked by its keys
 }
 
-// buttonKeys is the keys a button of type typ may hold (none for a type
-// that is not one).
-func buttonKeys(typ string) keySet {
+// buttonKeys is the keys a button of type typ may hold; known is false
+// for a type that is not one.
+func buttonKeys(typ string) (keys keySet, known bool) {
 	for _, b := range buttonKeysByType {
 		if b.typ == typ {
-			return b.keys
+			return b.keys, true
 		}
 	}
-	return keySet{}
+	return keySet{}, false
+}
+
+// buttonKind is a button type and the keys a button of it may hold.
+type buttonKind struct {
+	typ  string
+	keys keySet
+}
+
+// typesOf is the types of a table of button kinds, in its order.
+func typesOf(table []buttonKind) []string {
+	types := make([]string, len(table))
+	for i, b := range table {
+		types[i] = b.typ
+	}
+	return types
 }
 
 // buttonTitle: missing → btn-title, "" → string, over 20 → W (D6).

@@ -89,9 +89,8 @@ func (s *sendChecker) genericElement(raw any, p Path) bool {
 	if s.halt(s.defaultAction(action, p), &fine) || s.halt(s.buttons(buttons, p, genericButtonsLimits), &fine) {
 		return false
 	}
-	// Null and "" were dropped as absent (D22); anything else stays.
-	hasAction := action.has && action.v != nil && action.v != ""
-	hasButtons := buttons.has && buttons.v != nil && buttons.v != ""
+	// What the optional reads dropped as absent (D22) does not count.
+	hasAction, hasButtons := !action.absent(true), !buttons.absent(true)
 	if !hasSubtitle && !hasImage && !hasAction && !hasButtons {
 		s.fail(p, ruleIncomplete, Err(KeyIncompleteElement), "a title alone")
 		return false

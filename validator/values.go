@@ -98,6 +98,12 @@ type field struct {
 	has bool
 }
 
+// absent reports a field an optional read takes as absent: missing, or
+// null, or "" when emptyIsAbsent (D22).
+func (f field) absent(emptyIsAbsent bool) bool {
+	return !f.has || f.v == nil || (emptyIsAbsent && f.v == "")
+}
+
 // lookup reads obj[key].
 func lookup(obj map[string]any, key string) field {
 	v, has := obj[key]
@@ -115,7 +121,7 @@ func (r *report) optionalField(f field, p Path, emptyIsAbsent bool) (any, bool) 
 	if !f.has {
 		return nil, false
 	}
-	if f.v == nil || (emptyIsAbsent && f.v == "") {
+	if f.absent(emptyIsAbsent) {
 		delete(f.obj, f.key)
 		r.warn(p.Key(f.key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
 		return nil, false
@@ -148,9 +154,7 @@ func (r *report) strOf(obj map[string]any, key string, v any, p Path, rule Rule)
 		r.fail(p.Key(key), rule, Err(KeyString, p.Key(key).Param()), "invalid UTF-8")
 		return "", true, false
 	}
-	if _, isString := v.(string); !isString {
-		obj[key] = s
-	}
+	obj[key] = s // a number, written back as text
 	return s, true, true
 }
 
