@@ -56,7 +56,7 @@ const maxUnjournalled = 4096
 // retention; otn says m is the bot's one-time notification request.
 // s.mu must be held for writing.
 func (s *Server) storeMessageLocked(p *pageState, m *Message, otn bool) storedRef {
-	ref := s.msgs.add(p, m, otn)
+	ref := p.store.add(p, m, otn)
 	p.handover.noteMessage(m) // handover.go: the owner's tenure
 	return ref
 }

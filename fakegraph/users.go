@@ -185,7 +185,7 @@ func (s *Server) Thread(pageID, psid string) ([]Message, error) {
 		return nil, err
 	}
 	if th := p.threads[psid]; th != nil {
-		th.trim(s.msgs, s.journal.First())
+		th.trim(p.store, s.journal.First())
 	}
 	slots := p.threadSlots(psid)
 	out := make([]Message, 0, len(slots))
