@@ -161,15 +161,15 @@ func appendBareEvent(b []byte, ev *fakegraph.Event) []byte {
 // and thread owner are those of the last event written whole (a bot's
 // sends to one user) says "like":seq instead of them.
 type runMemo struct {
-	list   *validator.Violation // the last list written: its first element (it never changes)
-	n      int
-	listAt uint64 // the event that wrote it
-	whole  place  // the last event written whole (seq 0: none)
+	list    *validator.Violation // the last list written: its first element (it never changes)
+	n       int
+	listAt  uint64 // the event that wrote it
+	whole   place  // the last event written whole
+	wholeAt uint64 // its seq (0: none)
 }
 
 // place is what "like" stands for.
 type place struct {
-	seq                                 uint64
 	kind, pageID, psid, api, method, at string
 	status                              int
 	accepted, thread, standby           bool
@@ -177,7 +177,7 @@ type place struct {
 }
 
 func placeOf(ev *fakegraph.Event) place {
-	p := place{seq: ev.Seq, kind: string(ev.Kind), pageID: ev.PageID, psid: ev.PSID, api: ev.API, method: ev.Method, at: ev.Path,
+	p := place{kind: string(ev.Kind), pageID: ev.PageID, psid: ev.PSID, api: ev.API, method: ev.Method, at: ev.Path,
 		status: ev.Status, accepted: ev.Accepted, thread: ev.Thread != nil}
 	if p.thread {
 		p.owner, p.standby = ev.Thread.OwnerAppID, ev.Thread.Standby
@@ -192,14 +192,10 @@ func (m *runMemo) like(ev *fakegraph.Event) uint64 {
 		return 0
 	}
 	p := placeOf(ev)
-	if w := m.whole; w.seq != 0 {
-		p.seq = w.seq
-		if p == w {
-			return w.seq
-		}
+	if m.wholeAt != 0 && p == m.whole {
+		return m.wholeAt
 	}
-	p.seq = ev.Seq
-	m.whole = p
+	m.whole, m.wholeAt = p, ev.Seq
 	return 0
 }
 
