@@ -1,7 +1,9 @@
 #!/bin/sh
 # compare.sh measures `messemu serve` side by side with a bare net/http
 # server that only decodes the same JSON (examples/bench/bare), as a user
-# meets it: default settings, after a fill of FILL sends (hey -n), both pinned to
+# meets it (a second bare server also writes the headers messemu answered
+# with, to show what net/http's writing of the platform's header set costs
+# on its own): default settings, after a fill of FILL sends (hey -n), both pinned to
 # one core (taskset, where it exists) and the load generator on another,
 # interleaved wrk rounds, then a fixed-rate pass (examples/bench/rate: RATE
 # sends a second on an open schedule, p99). It prints one table and the
@@ -24,6 +26,7 @@ RATE_FOR=${RATE_FOR:-20s}      # length of the fixed-rate pass
 MESSEMU_FLAGS=${MESSEMU_FLAGS:-}
 PORT_M=${PORT_M:-38765}
 PORT_B=${PORT_B:-38766}
+PORT_H=${PORT_H:-38767}
 
 for tool in go wrk hey curl; do
 	command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed" >&2; exit 2; }
@@ -37,9 +40,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-for port in "$PORT_M" "$PORT_B"; do
+for port in "$PORT_M" "$PORT_B" "$PORT_H"; do
 	if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-		echo "compare.sh: something already listens on 127.0.0.1:$port (set PORT_M / PORT_B)" >&2
+		echo "compare.sh: something already listens on 127.0.0.1:$port (set PORT_M / PORT_B / PORT_H)" >&2
 		exit 2
 	fi
 done
@@ -81,6 +84,16 @@ path="/v26.0/me/messages?access_token=$token"
 
 # The user writes first: the 24-hour window opens (a send outside it is refused).
 curl -fs -o /dev/null -XPOST "http://127.0.0.1:$PORT_M/_messemu/v1/users/$psid/messages" -d '{"text":"hi"}'
+# The headers of messemu's answer to a send, for the bare server that writes them.
+curl -fs -o /dev/null -D "$tmp/headers.txt" -XPOST -H 'Content-Type: application/json' -d "$send" "http://127.0.0.1:$PORT_M$path"
+$server_cpu "$tmp/bare" -addr "127.0.0.1:$PORT_H" -headers "$tmp/headers.txt" &
+hpid=$!
+pids="$pids $hpid"
+for _ in $(seq 100); do
+	curl -s -o /dev/null "http://127.0.0.1:$PORT_H/" && break
+	sleep 0.1
+done
+kill -0 "$hpid" 2>/dev/null || { echo "compare.sh: the bare server with headers did not start" >&2; exit 1; }
 
 lua() { # lua FILE BODY
 	{
@@ -116,14 +129,16 @@ if [ "$FILL" -gt 0 ]; then
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
-mr="" br="" mcs="" bcs=""
+mr="" br="" hr="" mcs="" bcs="" hcs=""
 for i in $(seq "$ROUNDS"); do
 	set -- $(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua" "$bpid")
 	b=$1 bc=$2
+	set -- $(rate "http://127.0.0.1:$PORT_H$path" "$tmp/send.lua" "$hpid")
+	h=$1 hc=$2
 	set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/send.lua" "$mpid")
 	m=$1 mc=$2
-	echo "round $i: bare $b/s ($bc µs CPU a request), messemu $m/s ($mc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
-	br="$br $b" mr="$mr $m" bcs="$bcs $bc" mcs="$mcs $mc"
+	echo "round $i: bare $b/s ($bc µs CPU a request), bare with headers $h/s ($hc µs), messemu $m/s ($mc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
+	br="$br $b" hr="$hr $h" mr="$mr $m" bcs="$bcs $bc" hcs="$hcs $hc" mcs="$mcs $mc"
 done
 set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua" "$mpid")
 g=$1 gc=$2
@@ -133,9 +148,12 @@ p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
 		awk '/^latency/ { for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }'
 }
 bp=$(p99 "http://127.0.0.1:$PORT_B$path")
+hp=$(p99 "http://127.0.0.1:$PORT_H$path")
 mp=$(p99 "http://127.0.0.1:$PORT_M$path")
 
 bmed=$(echo "$br" | median)
+hmed=$(echo "$hr" | median)
+hcmed=$(echo "$hcs" | median)
 mmed=$(echo "$mr" | median)
 bcmed=$(echo "$bcs" | median)
 mcmed=$(echo "$mcs" | median)
@@ -144,8 +162,10 @@ echo
 echo "| server, same run | median req/s | % of bare | rounds | CPU µs a request (rounds) | peak RSS | p99 at $RATE/s |"
 echo "| --- | ---: | ---: | --- | --- | ---: | ---: |"
 echo "| bare net/http (decode only) | $bmed | 100 % | $(echo $br | sed 's/ / \/ /g') | $(echo $bcs | sed 's/ / \/ /g') | $(rss $bpid VmHWM) MiB | $bp ms |"
+echo "| bare net/http + messemu's $(grep -c -i -v -e '^date:' -e '^content-length:' -e '^HTTP/' -e '^.$' "$tmp/headers.txt") answer headers | $hmed | $((100 * hmed / bmed)) % | $(echo $hr | sed 's/ / \/ /g') | $(echo $hcs | sed 's/ / \/ /g') | $(rss $hpid VmHWM) MiB | $hp ms |"
 echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(echo $mcs | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
 echo
 echo "messemu: 10-element generic template $g/s, $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
-echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine)"
+echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine); bare with the headers' is $((100 * hcmed / (mcmed > 0 ? mcmed : 1))) %"
+echo "messemu's rate is $((100 * mmed / (hmed > 0 ? hmed : 1))) % of the bare server's with the same headers"
 echo "pinning: ${server_cpu:-none} (servers), ${load_cpu:-none} (wrk, hey); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
