@@ -95,7 +95,7 @@ func TestStoreFollowFreesBlocks(t *testing.T) {
 		addTestMessage(st, p, m, seq)
 		mids = append(mids, m.MID)
 		if seq > window {
-			st.follow(seq - window)
+			st.follow(seq-window, 0)
 		}
 	}
 
@@ -138,7 +138,7 @@ func TestStoreEditWritesAgain(t *testing.T) {
 		addTestMessage(st, p, Message{MID: ids.MID(), PageID: p.ID, PSID: alice, Time: at, Body: []byte(`{"text":"x"}`)}, seq)
 	}
 	st.edit(edited, []byte(`{"text":"hello"}`))
-	st.follow(5) // passes the edited message's old entry
+	st.follow(5, 0) // passes the edited message's old entry
 	got := st.message(edited)
 	assert.Equal(t, `{"text":"hello"}`, string(got.Body))
 	assert.Equal(t, user.MID, got.MID)
@@ -148,7 +148,7 @@ func TestStoreEditWritesAgain(t *testing.T) {
 	for seq := uint64(11); seq <= 20; seq++ {
 		addTestMessage(st, p, Message{MID: ids.MID(), PageID: p.ID, PSID: alice, Time: at, Body: []byte(`{"text":"y"}`)}, seq)
 	}
-	st.follow(15)
+	st.follow(15, 0)
 	assert.Empty(t, p.threadSlots(bob), "its new entry came: it went")
 	_, _, found := p.message(user.MID)
 	assert.False(t, found)

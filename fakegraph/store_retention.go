@@ -11,23 +11,47 @@ package fakegraph
 //
 // The stored messages are queued in the order they came (store_blocks.go),
 // so following the journal costs the messages it lets go, not a walk over
-// every thread (a send used to pay for the whole store).
-func (s *Server) followRetentionLocked() {
+// every thread (a send used to pay for the whole store). A send lets go of
+// followBudget of them at most: the journal trims in batches (a quarter of
+// its bound), and following a batch at once held one send, and every send
+// queued behind s.mu, for 10 to 15 ms under the default retention. The
+// messages it has not reached yet go at the next sends; a reader that
+// shows a thread catches up first (catchUpRetentionLocked).
+func (s *Server) followRetentionLocked() { s.followRetention(followBudget) }
+
+// catchUpRetentionLocked is followRetentionLocked with no budget, for a
+// reader that must not show a message its journal event outlived.
+func (s *Server) catchUpRetentionLocked() { s.followRetention(0) }
+
+// followBudget is the work one send may do following the journal: a
+// message let go or a queue entry passed counts one. It keeps a send's
+// share under about 0.1 ms while clearing a batch of the default
+// retention within a few hundred sends.
+const followBudget = 512
+
+func (s *Server) followRetention(budget int) {
 	first := s.journal.First()
 	if first <= s.storeFirst {
 		return
 	}
-	s.storeFirst = first
-	s.msgs.follow(first)
+	if s.msgs.follow(first, budget) {
+		s.storeFirst = first
+	}
 }
 
 // follow takes the queue's entries off while their messages were
 // journalled before first: a message its thread still needs is written
 // again at the end, the others go. Entries queued by this pass wait for
-// the next.
-func (st *messageStore) follow(first uint64) {
+// the next. budget bounds the work (0: none); follow reports whether it
+// reached the messages the journal still holds.
+func (st *messageStore) follow(first uint64, budget int) bool {
 	end := st.qbase + uint64(len(st.queue))
+	work := 0
 	for st.qbase < end {
+		if budget > 0 && work >= budget {
+			return false
+		}
+		work++
 		slot := st.queue[0]
 		if rec := &st.recs[slot]; rec.tf != 0 && rec.qpos == uint32(st.qbase) {
 			if rec.seq == 0 && len(st.queue) < maxUnjournalled {
@@ -37,8 +61,16 @@ func (st *messageStore) follow(first uint64) {
 				break
 			}
 			if th := st.threadOf(slot); th.trimmedFor != first {
+				limit := 0
+				if budget > 0 {
+					limit = max(budget-work, 1)
+				}
+				dropped, done := th.trim(st, first, limit)
+				work += dropped
+				if !done && budget > 0 {
+					return false // this entry again, at the next send
+				}
 				th.trimmedFor = first // a second trim for the same first finds nothing more
-				th.trim(st, first)
 			}
 			if st.recs[slot].tf != 0 {
 				st.rewrite(slot) // kept: it holds no old block
@@ -46,6 +78,7 @@ func (st *messageStore) follow(first uint64) {
 		}
 		st.pop()
 	}
+	return true
 }
 
 // maxUnjournalled: a message whose journal event never came (its event
@@ -62,20 +95,28 @@ func (s *Server) storeMessageLocked(p *pageState, m *Message, otn bool) storedRe
 }
 
 // trim lets th's messages journalled before first go, from the oldest,
-// keeping those the rules need: the cost is the messages let go. The
+// keeping those the rules need: the cost is the messages let go, limit of
+// them at most (0: no limit); it reports how many went and whether it
+// reached the end of what first lets go. The
 // bot's newest message stays, and so does its newest one-time
 // notification request, and a message not journalled yet (seq 0).
 // Concurrent sends reach the store and the journal in different orders,
 // so a message journalled later can come before one journalled earlier:
 // the trim looks past up to maxPassed messages it keeps.
-func (th *thread) trim(st *messageStore, first uint64) {
+func (th *thread) trim(st *messageStore, first uint64, limit int) (dropped int, done bool) {
 	end, passed := 0, 0
+	done = true
 	for ; end < len(th.slots); end++ {
 		if !th.droppable(st, end, first) {
 			if passed == maxPassed {
 				break
 			}
 			passed++
+		} else if limit > 0 && dropped == limit {
+			done = false
+			break
+		} else {
+			dropped++
 		}
 	}
 	// The kept ones of slots[:end] move to its end, in order.
@@ -95,6 +136,7 @@ func (th *thread) trim(st *messageStore, first uint64) {
 	if th.lastPage >= 0 {
 		th.lastPage = lastPage - w
 	}
+	return dropped, done
 }
 
 // maxPassed bounds how many kept messages a trim looks past.

@@ -205,3 +205,57 @@ func TestRetentionBoundsAThreadTheBotStoppedAnswering(t *testing.T) {
 	_, err = s.UserTapsQuickReply(DefaultPageID, alice, "Red")
 	require.ErrorIs(t, err, ErrNoQuickReply, "the user wrote since: the quick replies are gone")
 }
+
+// TestStoreFollowsATrimAFewMessagesASend: the journal trims a batch of
+// events at once, and the store follows it over the next sends, at most
+// followBudget messages a send, instead of holding one send (and every send
+// behind it) while it lets the whole batch go; a reader of the thread
+// still never sees a message its journal event outlived.
+func TestStoreFollowsATrimAFewMessagesASend(t *testing.T) {
+	t.Parallel()
+	s := New(WithRetention(Retention{Events: 8000}))
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	held := func() int {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return len(s.pages[DefaultPageID].threadSlots(alice))
+	}
+	for s.Journal().First() <= 1 {
+		sendOK(t, s, textSend)
+	}
+	before := held()
+	sendOK(t, s, textSend) // the first send to follow the trim
+	let := before + 1 - held()
+	assert.Greater(t, let, 0, "the send following the trim lets messages go")
+	assert.LessOrEqual(t, let, followBudget, "one send lets %d messages go", let)
+
+	first := s.Journal().First()
+	behind := func() (n int) {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		p := s.pages[DefaultPageID]
+		for _, slot := range p.threadSlots(alice) {
+			if seq := p.store.recs[slot].seq; seq != 0 && seq < first {
+				n++
+			}
+		}
+		return n
+	}
+	require.Greater(t, behind(), 0, "a batch larger than a send's budget is left for the next sends")
+	for range 20 {
+		sendOK(t, s, textSend)
+	}
+	assert.LessOrEqual(t, behind(), 1, "the next sends catch up (the bot's newest message stays)")
+
+	// A reader catches up at once.
+	for s.Journal().First() == first {
+		sendOK(t, s, textSend)
+	}
+	first = s.Journal().First()
+	th, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	for _, m := range th {
+		require.GreaterOrEqual(t, m.Seq, first, "message %s kept past its journal event", m.MID)
+	}
+}

@@ -179,13 +179,13 @@ func (s *Server) Thread(pageID, psid string) ([]Message, error) {
 	// The store follows the journal's trimming at the next send, in the
 	// order it stored the messages, which concurrent sends make differ
 	// from the journal's: the thread asked for follows it now.
-	s.followRetentionLocked() // store_retention.go
+	s.catchUpRetentionLocked() // store_retention.go
 	p, _, err := s.user(pageID, psid)
 	if err != nil {
 		return nil, err
 	}
 	if th := p.threads[psid]; th != nil {
-		th.trim(p.store, s.journal.First())
+		th.trim(p.store, s.journal.First(), 0)
 	}
 	slots := p.threadSlots(psid)
 	out := make([]Message, 0, len(slots))
