@@ -567,9 +567,15 @@ func sameViolations(a, b []validator.Violation) bool {
 }
 
 // trim forgets the oldest n events, and the blocks and violation lists
-// only they used.
+// only they used. The kept locations move down in place: a fresh slice
+// each batch cost an allocation of the whole index (4 MB under the default
+// retention) and a second copy when the next append grew it.
 func (b *eventBlocks) trim(n int) {
-	b.locs = append(b.locs[:0:0], b.locs[n:]...)
+	if kept := len(b.locs) - n; cap(b.locs) > 4*kept+1024 {
+		b.locs = append(b.locs[:0:0], b.locs[n:]...) // much smaller now: let the rest go
+	} else {
+		b.locs = b.locs[:copy(b.locs, b.locs[n:])]
+	}
 	keepFrom := b.firstBlock + uint32(len(b.blocks)) - 1
 	if len(b.locs) > 0 {
 		keepFrom = uint32(b.locs[0] >> 32)
