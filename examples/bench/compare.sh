@@ -129,7 +129,7 @@ if [ "$FILL" -gt 0 ]; then
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
-mr="" br="" hr="" mcs="" bcs="" hcs=""
+mr="" br="" hr="" gr="" mcs="" bcs="" hcs="" gcs=""
 for i in $(seq "$ROUNDS"); do
 	set -- $(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua" "$bpid")
 	b=$1 bc=$2
@@ -137,11 +137,13 @@ for i in $(seq "$ROUNDS"); do
 	h=$1 hc=$2
 	set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/send.lua" "$mpid")
 	m=$1 mc=$2
-	echo "round $i: bare $b/s ($bc µs CPU a request), bare with headers $h/s ($hc µs), messemu $m/s ($mc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
-	br="$br $b" hr="$hr $h" mr="$mr $m" bcs="$bcs $bc" hcs="$hcs $hc" mcs="$mcs $mc"
+	set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua" "$mpid")
+	g=$1 gc=$2
+	echo "round $i: bare $b/s ($bc µs CPU a request), bare with headers $h/s ($hc µs), messemu $m/s ($mc µs), generic template $g/s ($gc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
+	br="$br $b" hr="$hr $h" mr="$mr $m" gr="$gr $g" bcs="$bcs $bc" hcs="$hcs $hc" mcs="$mcs $mc" gcs="$gcs $gc"
 done
-set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua" "$mpid")
-g=$1 gc=$2
+g=$(echo "$gr" | median)
+gc=$(echo "$gcs" | median)
 
 p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
 	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
@@ -165,7 +167,7 @@ echo "| bare net/http (decode only) | $bmed | 100 % | $(echo $br | sed 's/ / \/ 
 echo "| bare net/http + messemu's $(grep -c -i -v -e '^date:' -e '^content-length:' -e '^HTTP/' -e '^.$' "$tmp/headers.txt") answer headers | $hmed | $((100 * hmed / bmed)) % | $(echo $hr | sed 's/ / \/ /g') | $(echo $hcs | sed 's/ / \/ /g') | $(rss $hpid VmHWM) MiB | $hp ms |"
 echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(echo $mcs | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
 echo
-echo "messemu: 10-element generic template $g/s, $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
+echo "messemu: 10-element generic template, median $g/s (rounds $(echo $gr | sed 's/ / \/ /g')), $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
 echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine); bare with the headers' is $((100 * hcmed / (mcmed > 0 ? mcmed : 1))) %"
 echo "messemu's rate is $((100 * mmed / (hmed > 0 ? hmed : 1))) % of the bare server's with the same headers"
 echo "pinning: ${server_cpu:-none} (servers), ${load_cpu:-none} (wrk, hey); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
