@@ -26,7 +26,7 @@ RATE_FOR=${RATE_FOR:-20s}      # length of the fixed-rate pass
 MESSEMU_FLAGS=${MESSEMU_FLAGS:-}
 PORT_M=${PORT_M:-38765}
 PORT_B=${PORT_B:-38766}
-PORT_H=${PORT_H:-38767}
+PORT_H=${PORT_H:-38768}
 
 for tool in go wrk hey curl; do
 	command -v "$tool" >/dev/null || { echo "compare.sh: $tool is not installed" >&2; exit 2; }
