@@ -11,9 +11,20 @@ import (
 // generic10 is a 10-element generic template, each element with a title,
 // subtitle, image, default action and three buttons.
 func generic10() string {
-	el := `{"title":"Classic T-shirt","subtitle":"Soft cotton, in four colours","image_url":"https://example.com/shirt.png",` +
+	return genericOf(`{"title":"Classic T-shirt","subtitle":"Soft cotton, in four colours","image_url":"https://example.com/shirt.png",` +
 		`"default_action":{"type":"web_url","url":"https://example.com/shirt","webview_height_ratio":"tall"},` +
-		`"buttons":[{"type":"web_url","url":"https://example.com/buy","title":"Buy"},{"type":"postback","title":"Details","payload":"DETAILS"},{"type":"phone_number","title":"Call","payload":"+15555550101"}]}`
+		`"buttons":[{"type":"web_url","url":"https://example.com/buy","title":"Buy"},{"type":"postback","title":"Details","payload":"DETAILS"},{"type":"phone_number","title":"Call","payload":"+15555550101"}]}`)
+}
+
+// generic10Unicode is generic10 written for Spanish-speaking users.
+func generic10Unicode() string {
+	return genericOf(`{"title":"Camiseta clásica","subtitle":"Algodón suave, en cuatro colores — 19,99 €","image_url":"https://example.com/shirt.png",` +
+		`"default_action":{"type":"web_url","url":"https://example.com/shirt","webview_height_ratio":"tall"},` +
+		`"buttons":[{"type":"web_url","url":"https://example.com/buy","title":"Comprar 🛒"},{"type":"postback","title":"Más información","payload":"DETAILS"},{"type":"phone_number","title":"Llámanos","payload":"+15555550101"}]}`)
+}
+
+// genericOf is a generic template of ten elements el.
+func genericOf(el string) string {
 	els := strings.TrimSuffix(strings.Repeat(el+",", 10), ",")
 	return `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` + els + `]}}}}`
 }
@@ -83,3 +94,13 @@ func BenchmarkSendTextHTTP(b *testing.B) {
 		}
 	})
 }
+
+// textSendUnicode is a text send most bots outside English make: accents,
+// an emoji, a euro sign and a line break.
+const textSendUnicode = `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"Olá! Ça va? 👋\nGröße 42 € — à bientôt"}}`
+
+// BenchmarkSendTextUnicode is BenchmarkSendText with such a text.
+func BenchmarkSendTextUnicode(b *testing.B) { benchSend(b, textSendUnicode) }
+
+// BenchmarkSendGeneric10Unicode is BenchmarkSendGeneric10 in Spanish.
+func BenchmarkSendGeneric10Unicode(b *testing.B) { benchSend(b, generic10Unicode()) }

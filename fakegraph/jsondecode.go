@@ -3,6 +3,8 @@ package fakegraph
 import (
 	"encoding/json"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // decodeObject decodes a JSON body that is one object in valid UTF-8 (the
@@ -291,8 +293,7 @@ var plainInString = func() (t [256]bool) {
 }()
 
 // text is the string scanStr read (when ok): raw copied when plain,
-// else decoded by encoding/json itself, so that its surrogates and
-// replacements are exactly encoding/json's.
+// else with its escapes decoded (unquote).
 func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
 	switch {
 	case !ok:
@@ -300,12 +301,87 @@ func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
 	case plain:
 		return string(raw), true
 	}
-	var s string
-	start := p.i - 2 - len(raw) // the opening quote
-	if json.Unmarshal(p.b[start:p.i], &s) != nil {
-		return "", false
+	return unquote(raw)
+}
+
+// unquote decodes the escapes of a string's raw text (valid UTF-8 with no
+// control character, between its quotes) exactly as encoding/json does
+// (FuzzUnquote holds it to json.Unmarshal): a UTF-16 surrogate not in a
+// pair becomes U+FFFD. ok is false for an escape JSON does not have. A
+// line break in a message's text comes escaped: this is not a rare path.
+func unquote(raw []byte) (string, bool) {
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 == len(raw) {
+			return "", false
+		}
+		switch e := raw[i+1]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hexRune(raw[i:])
+			if !ok {
+				return "", false
+			}
+			i += 6
+			if utf16.IsSurrogate(r) {
+				// A pair is two escapes; anything else leaves U+FFFD
+				// and is read on its own.
+				if r2, ok := hexRune(raw[i:]); ok {
+					if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+						out = utf8.AppendRune(out, pair)
+						i += 6
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default:
+			return "", false
+		}
+		i += 2
 	}
-	return s, true
+	return string(out), true
+}
+
+// hexRune reads a \uXXXX escape at the start of b.
+func hexRune(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // commonValue is a value the Send API's requests repeat (types and

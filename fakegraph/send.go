@@ -1,7 +1,7 @@
 package fakegraph
 
 import (
-	"encoding/json"
+	"unicode/utf8"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -37,20 +37,68 @@ func (r SendResponse) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendJSONString writes s as a JSON string: as it is when it is plain
-// ASCII (ids), else through encoding/json for its escapes.
+// appendJSONString writes s as a JSON string exactly as json.Marshal
+// writes it, without reflection (FuzzAppendJSONString holds it to
+// json.Marshal): valid UTF-8 as it is but U+2028 and U+2029, an invalid
+// byte as \ufffd, and the HTML-sensitive <, > and & escaped like the
+// control characters. Text in any language is the common case, not ids
+// alone: a stored message and its echo write every string of a send.
 func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if !plainJSON[s[i]] {
-			q, err := json.Marshal(s)
-			if err != nil { // a string always marshals
-				return append(b, `""`...)
-			}
-			return append(b, q...)
+	b = append(b, '"')
+	from := 0 // the start of what is copied as it is
+	for i := 0; i < len(s); {
+		c := s[i]
+		if plainJSON[c] {
+			i++
+			continue
 		}
+		if c < utf8.RuneSelf {
+			b = appendEscapedASCII(append(b, s[from:i]...), c)
+			i++
+			from = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(append(b, s[from:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(append(b, s[from:i]...), `\u202`...)
+			b = append(b, lowerHex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		from = i
 	}
-	return append(append(append(b, '"'), s...), '"')
+	return append(append(b, s[from:]...), '"')
 }
+
+// appendEscapedASCII writes an ASCII byte that plainJSON does not pass as
+// json.Marshal does: the quote and backslash and five control characters
+// by their short escapes, DEL as it is, the rest as \u00XX.
+func appendEscapedASCII(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\b':
+		return append(b, '\\', 'b')
+	case '\f':
+		return append(b, '\\', 'f')
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	case 0x7f:
+		return append(b, c)
+	}
+	return append(b, '\\', 'u', '0', '0', lowerHex[c>>4], lowerHex[c&0xf])
+}
+
+const lowerHex = "0123456789abcdef"
 
 // SenderActionResponse is the answer to a sender action.
 type SenderActionResponse struct {
