@@ -115,7 +115,11 @@ func readAll(body io.Reader, n, limit int64) ([]byte, error) {
 
 func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError, string) {
 	ct := r.Header.Get("Content-Type")
-	if ct != "application/json" { // what every client sends, read without a map of parameters
+	switch {
+	case ct == "application/json": // what most clients send
+	case jsonWithParameters(ct): // "application/json; charset=utf-8", as many Java and Kotlin clients send it
+		ct = "application/json"
+	default:
 		var ctParams map[string]string
 		ct, ctParams, _ = mime.ParseMediaType(ct)
 		if ct == "multipart/form-data" {
@@ -157,6 +161,25 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 		}
 	}
 	return nil, ""
+}
+
+// jsonWithParameters reports a Content-Type whose media type is
+// application/json in any case of ASCII letters, with parameters or not:
+// what mime.ParseMediaType names "application/json", read without its map
+// of parameters (a charset changes nothing: a body is UTF-8).
+func jsonWithParameters(ct string) bool {
+	const json = "application/json"
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.TrimSpace(base)
+	if len(base) != len(json) {
+		return false
+	}
+	for i := 0; i < len(json); i++ {
+		if c := base[i]; c != json[i] && !('A' <= c && c <= 'Z' && c+'a'-'A' == json[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
@@ -303,14 +326,25 @@ func formValue(key, v string) (any, *validator.GraphError, string) {
 	return nil, validator.Err(validator.KeyInvalid), "param " + key + " is not valid JSON"
 }
 
+// parseJSONValue reads a parameter's JSON text (an object or array sent as
+// a form field or as a JSON string): one value, and nothing after it but
+// JSON's white space. An object goes through decodeObject, the body's own
+// decoder, when it can: it gives the same values without reflection.
 func parseJSONValue(s string) (any, error) {
+	if s != "" && s[0] == '{' && utf8.ValidString(s) {
+		if obj, ok := decodeObject([]byte(s)); ok {
+			return obj, nil
+		}
+	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// Not dec.More(): it reads a stray } or ] after the value as the end
+	// of an enclosing one, and `{"text":"x"}}` would pass.
+	if strings.Trim(s[dec.InputOffset():], " \t\r\n") != "" {
 		return nil, errors.New("trailing data")
 	}
 	return v, nil

@@ -2,7 +2,9 @@ package fakegraph
 
 import (
 	"io"
+	"mime"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -60,4 +62,66 @@ func TestJSONBodyWithTrailingBracketIsRefused(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	assert.Equal(t, 200, rec.Code, rec.Body.String())
+}
+
+// TestJSONParamWithTrailingBracketIsRefused: an object sent as JSON text
+// (a form field, or a string in a JSON body) with a stray bracket after it
+// is not valid JSON, and is refused as any other; encoding/json's
+// Decoder.More took the bracket for the end of an enclosing value.
+func TestJSONParamWithTrailingBracketIsRefused(t *testing.T) {
+	t.Parallel()
+	s := New()
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	h := s.Handler()
+	post := func(contentType, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec
+	}
+	for _, msg := range []string{`{"text":"x"}`, `{"text":"x"} `, `{"text":"x"}}`, `{"text":"x"}]`, `{"text":"x"} }`, `{"text":"x"}}}`} {
+		want := 200
+		if strings.TrimSpace(msg) != `{"text":"x"}` {
+			want = 400
+		}
+		form := url.Values{"recipient": {`{"id":"` + alice + `"}`}, "messaging_type": {"RESPONSE"}, "message": {msg}}.Encode()
+		rec := post("application/x-www-form-urlencoded", form)
+		assert.Equal(t, want, rec.Code, "form message=%s: %s", msg, rec.Body)
+		if want == 400 {
+			assert.Contains(t, rec.Body.String(), `"code":100`)
+		}
+		body := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":` + string(appendJSONString(nil, msg)) + `}`
+		rec = post("application/json", body)
+		assert.Equal(t, want, rec.Code, "JSON body, message as the text %s: %s", msg, rec.Body)
+	}
+}
+
+// TestJSONWithParametersIsParseMediaType: the Content-Types read as JSON
+// without mime.ParseMediaType are ones it names application/json, and the
+// usual spellings with a charset are among them.
+func TestJSONWithParametersIsParseMediaType(t *testing.T) {
+	t.Parallel()
+	for _, ct := range []string{"application/json; charset=utf-8", "Application/JSON;charset=UTF-8", " application/json ; charset=utf-8", "application/json;", "APPLICATION/JSON"} {
+		assert.True(t, jsonWithParameters(ct), ct)
+		sameMediaType(t, ct)
+	}
+	for _, ct := range []string{"", "application/json-patch+json", "application/jsonp", "text/json; charset=utf-8", "application\x0fjson", "applİcation/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		assert.False(t, jsonWithParameters(ct), ct)
+	}
+}
+
+func FuzzJSONWithParameters(f *testing.F) {
+	for _, ct := range []string{"application/json; charset=utf-8", "Application/Json", "application/json ;x", "applicatioN/jsoN;;"} {
+		f.Add(ct)
+	}
+	f.Fuzz(sameMediaType)
+}
+
+func sameMediaType(t *testing.T, ct string) {
+	if jsonWithParameters(ct) {
+		mt, _, _ := mime.ParseMediaType(ct)
+		require.Equal(t, "application/json", mt, "%q", ct)
+	}
 }
