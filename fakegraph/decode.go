@@ -164,12 +164,17 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 }
 
 // jsonWithParameters reports a Content-Type whose media type is
-// application/json in any case of ASCII letters, with parameters or not:
-// what mime.ParseMediaType names "application/json", read without its map
-// of parameters (a charset changes nothing: a body is UTF-8).
+// application/json in any case of ASCII letters, with one parameter at
+// most: what mime.ParseMediaType names "application/json", read without
+// its map of parameters (a charset changes nothing: a body is UTF-8). Two
+// or more go to ParseMediaType, which names none for a name given twice
+// with two values (FuzzJSONWithParameters found it).
 func jsonWithParameters(ct string) bool {
 	const json = "application/json"
-	base, _, _ := strings.Cut(ct, ";")
+	base, params, _ := strings.Cut(ct, ";")
+	if strings.Contains(params, ";") {
+		return false
+	}
 	base = strings.TrimSpace(base)
 	if len(base) != len(json) {
 		return false

@@ -107,7 +107,7 @@ func TestJSONWithParametersIsParseMediaType(t *testing.T) {
 		assert.True(t, jsonWithParameters(ct), ct)
 		sameMediaType(t, ct)
 	}
-	for _, ct := range []string{"", "application/json-patch+json", "application/jsonp", "text/json; charset=utf-8", "application\x0fjson", "applİcation/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+	for _, ct := range []string{"", "application/json-patch+json", "application/jsonp", "text/json; charset=utf-8", "application\x0fjson", "applİcation/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "AppliCAtion/json;0=1;0=0", "application/json; charset=utf-8;"} {
 		assert.False(t, jsonWithParameters(ct), ct)
 	}
 }
