@@ -94,6 +94,20 @@ func TestValidateJSONAndErrors(t *testing.T) {
 	if status := run([]string{"validate", "-"}, strings.NewReader("not json"), &out, &errOut); status != 2 {
 		t.Errorf("non-JSON input: exit status %d, want 2", status)
 	}
+	// What serve refuses as a body (#100) is not judged as the object
+	// before it: a stray bracket, a second object.
+	valid := `{"recipient":{"id":"5275811702471834"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`
+	for _, in := range []string{valid + "}", valid + "]", valid + " {}", valid + "x"} {
+		out.Reset()
+		errOut.Reset()
+		if status := run([]string{"validate", "-"}, strings.NewReader(in), &out, &errOut); status != 2 || !strings.Contains(errOut.String(), "not one JSON object") {
+			t.Errorf("%q: exit status %d and stderr %q, want 2 and trailing data named", in, status, errOut.String())
+		}
+	}
+	out.Reset()
+	if status := run([]string{"validate", "-"}, strings.NewReader(valid+" \n"), &out, &errOut); status != 0 {
+		t.Errorf("a valid body and a line break: exit status %d, want 0: %s", status, out.String())
+	}
 	out.Reset()
 	if status := run([]string{"version"}, nil, &out, &errOut); status != 0 || !strings.HasPrefix(out.String(), "messemu ") {
 		t.Errorf("version: %d %q", status, out.String())
