@@ -41,27 +41,34 @@ func TestReadAllTrustsNoLength(t *testing.T) {
 // reads it (invalid UTF-8 sends the body to encoding/json).
 func TestJSONBodyWithTrailingBracketIsRefused(t *testing.T) {
 	t.Parallel()
-	s := New()
-	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
-	require.NoError(t, err)
-	h := s.Handler()
+	post := sendPoster(t)
 	send := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"x`
 	for _, body := range []string{
 		send + `"}}}`, send + `"}}]`, send + `"}} }`, send + "\xff\"}}}", send + "\xff\"}}]",
 	} {
-		r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
+		rec := post("application/json", body)
 		assert.Equal(t, 400, rec.Code, "%q", body)
 		assert.Contains(t, rec.Body.String(), `"code":100`, "%q", body)
 	}
 	// The same bodies without the stray bracket are accepted.
-	r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(send+`"}} `))
-	r.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
+	rec := post("application/json", send+`"}} `)
 	assert.Equal(t, 200, rec.Code, rec.Body.String())
+}
+
+// sendPoster is a server Alice has written to, and a function that POSTs a
+// body of a content type to its Send API.
+func sendPoster(t *testing.T) func(contentType, body string) *httptest.ResponseRecorder {
+	s := New()
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	h := s.Handler()
+	return func(contentType, body string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
+		r.Header.Set("Content-Type", contentType)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		return rec
+	}
 }
 
 // TestJSONParamWithTrailingBracketIsRefused: an object sent as JSON text
@@ -70,17 +77,7 @@ func TestJSONBodyWithTrailingBracketIsRefused(t *testing.T) {
 // Decoder.More took the bracket for the end of an enclosing value.
 func TestJSONParamWithTrailingBracketIsRefused(t *testing.T) {
 	t.Parallel()
-	s := New()
-	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
-	require.NoError(t, err)
-	h := s.Handler()
-	post := func(contentType, body string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
-		r.Header.Set("Content-Type", contentType)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		return rec
-	}
+	post := sendPoster(t)
 	for _, msg := range []string{`{"text":"x"}`, `{"text":"x"} `, `{"text":"x"}}`, `{"text":"x"}]`, `{"text":"x"} }`, `{"text":"x"}}}`} {
 		want := 200
 		if strings.TrimSpace(msg) != `{"text":"x"}` {
