@@ -13,8 +13,8 @@ import (
 // json.Number, bool and nil, the last of duplicate keys winning. It is
 // every request's decoding, so it goes without reflection: arrays are
 // gathered in a pooled stack and made at their size, common keys and
-// values are not allocated, and a string with escapes is left to
-// encoding/json itself.
+// values are not allocated, and a string's escapes are decoded here as
+// encoding/json decodes them (unquote).
 // It is also the body's syntax check: ok is false for anything that is
 // not one valid JSON object (json.Valid's grammar, trailing space only),
 // and for the few valid ones it leaves to encoding/json (nesting near

@@ -177,15 +177,17 @@ func (s *Server) send(c *call) (any, error) {
 	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
 	m.PersonaID = c.str("persona_id")
 	c.mid = m.MID
+	pl, tt := templatePayload(c.params["message"])
 	if psid != "" { // a user_ref send has no thread, and so no receipts
 		s.claimIdleThread(p, psid, c.now) // handover.go
-		_, tt := templatePayload(c.params["message"])
 		c.stored = s.storeMessageLocked(p, &m, tt == otnOptinType)
 		c.messageBody = p.store.body(c.stored.slot) // the store's bytes never change
 	}
 	putTreeBuffer(tree, m.Body)
-	if n := receiptOrderNumber(c.params["message"]); n != "" {
-		p.orders[n] = true
+	if tt == "receipt" { // a reused order_number is W (PLATFORM.md §2.7): remember this one
+		if n, _ := paramString(pl["order_number"]); n != "" {
+			p.orders[n] = true
+		}
 	}
 	resp := SendResponse{RecipientID: psid, // for a one-time token, the user it was issued by
 		MessageID: m.MID, AttachmentID: media.commit(s, c)}
@@ -211,14 +213,4 @@ func templatePayload(v any) (pl map[string]any, templateType string) {
 	pl, _ = a["payload"].(map[string]any)
 	templateType, _ = pl["template_type"].(string)
 	return pl, templateType
-}
-
-// receiptOrderNumber finds a receipt template's order number.
-func receiptOrderNumber(v any) string {
-	pl, tt := templatePayload(v)
-	if tt != "receipt" {
-		return ""
-	}
-	n, _ := paramString(pl["order_number"])
-	return n
 }

@@ -295,12 +295,8 @@ func (b *eventBlocks) appendEventTime(blk []byte, t time.Time) []byte {
 // appendBody writes a body: nil, as it came, or marked: with the event's
 // ids and the fragments of bodyWords replaced by their marker bytes.
 func appendBody(blk []byte, body []byte, e *Event) []byte {
-	if body == nil {
-		return append(blk, bodyNil)
-	}
-	if len(body) > maxMarkedBody || hasMarkerByte(body) {
-		blk = append(blk, bodyRaw)
-		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
+	if blk, done := appendUnmarked(blk, body); done {
+		return blk
 	}
 	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
 	var millis [20]byte
@@ -352,6 +348,20 @@ func appendBody(blk []byte, body []byte, e *Event) []byte {
 	copy(blk[lenAt+k:], blk[from:])
 	copy(blk[lenAt:], size[:k])
 	return blk[:len(blk)-(from-lenAt-k)]
+}
+
+// appendUnmarked writes a body the journal keeps without marking it: nil,
+// or one too long to mark or holding a marker byte, as it came. done is
+// false for a body to mark.
+func appendUnmarked(blk []byte, body []byte) (_ []byte, done bool) {
+	if body == nil {
+		return append(blk, bodyNil), true
+	}
+	if len(body) > maxMarkedBody || hasMarkerByte(body) {
+		blk = append(blk, bodyRaw)
+		return append(binary.AppendUvarint(blk, uint64(len(body))), body...), true
+	}
+	return blk, false
 }
 
 // AppendDeliveryDetail appends the Detail of the delivery receipt e of the

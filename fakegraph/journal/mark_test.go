@@ -12,12 +12,8 @@ import (
 // time and every word tried at each {, , and ": the reference the table
 // driven appendBody must write byte for byte.
 func appendBodyByWord(blk []byte, body []byte, e *Event) []byte {
-	if body == nil {
-		return append(blk, bodyNil)
-	}
-	if len(body) > maxMarkedBody || hasMarkerByte(body) {
-		blk = append(blk, bodyRaw)
-		return append(binary.AppendUvarint(blk, uint64(len(body))), body...)
+	if blk, done := appendUnmarked(blk, body); done {
+		return blk
 	}
 	ids := [...]string{markMID: e.MID, markPSID: e.PSID, markPageID: e.PageID}
 	var millis [20]byte
