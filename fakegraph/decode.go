@@ -337,7 +337,7 @@ func formValue(key, v string) (any, *validator.GraphError, string) {
 // decoder, when it can: it gives the same values without reflection.
 func parseJSONValue(s string) (any, error) {
 	if s != "" && s[0] == '{' && utf8.ValidString(s) {
-		if obj, ok := decodeObject([]byte(s)); ok {
+		if obj, ok := decodeObjectText(s); ok {
 			return obj, nil
 		}
 	}

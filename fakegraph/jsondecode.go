@@ -21,6 +21,16 @@ import (
 // its bound); the caller then decodes with encoding/json, which says
 // what is wrong.
 func decodeObject(body []byte) (obj map[string]any, ok bool) {
+	return decodeObjectText(string(body))
+}
+
+// decodeObjectText is decodeObject of a body held as a string. The body
+// is copied once, and the strings without escapes in the tree (most of a
+// template's: titles, URLs, payloads) are slices of it rather than a copy
+// each. So a string of the tree holds the whole body in memory: state
+// that outlives the request and grows with the sends keeps a clone
+// (strings.Clone), as the receipt order numbers do.
+func decodeObjectText(body string) (obj map[string]any, ok bool) {
 	p := treeParser{b: body}
 	st, _ := stacks.Get().(*[]any)
 	if st == nil {
@@ -53,7 +63,7 @@ var stacks sync.Pool
 // treeParser reads valid JSON; anything unexpected reports !ok rather
 // than guessing.
 type treeParser struct {
-	b     []byte
+	b     string
 	i     int
 	stack []any
 }
@@ -154,7 +164,7 @@ func digitsEnd[T string | []byte](s T, i int) int {
 }
 
 func (p *treeParser) literal(word string) bool {
-	if len(p.b)-p.i < len(word) || string(p.b[p.i:p.i+len(word)]) != word {
+	if len(p.b)-p.i < len(word) || p.b[p.i:p.i+len(word)] != word {
 		return false
 	}
 	p.i += len(word)
@@ -257,7 +267,7 @@ func (p *treeParser) str() (string, bool) {
 
 // scanStr reads the string at p.i (its opening quote): raw is what is
 // between the quotes, plain whether that is its text (no escapes).
-func (p *treeParser) scanStr() (raw []byte, plain, ok bool) {
+func (p *treeParser) scanStr() (raw string, plain, ok bool) {
 	start := p.i + 1
 	i := start
 	plain = true
@@ -274,10 +284,10 @@ func (p *treeParser) scanStr() (raw []byte, plain, ok bool) {
 		if c == '"' {
 			break
 		}
-		return nil, false, false // a control character must be escaped
+		return "", false, false // a control character must be escaped
 	}
 	if i >= len(p.b) {
-		return nil, false, false
+		return "", false, false
 	}
 	p.i = i + 1
 	return p.b[start:i], plain, true
@@ -292,14 +302,14 @@ var plainInString = func() (t [256]bool) {
 	return t
 }()
 
-// text is the string scanStr read (when ok): raw copied when plain,
+// text is the string scanStr read (when ok): raw itself when plain,
 // else with its escapes decoded (unquote).
-func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
+func (p *treeParser) text(raw string, plain, ok bool) (string, bool) {
 	switch {
 	case !ok:
 		return "", false
 	case plain:
-		return string(raw), true
+		return raw, true
 	}
 	return unquote(raw)
 }
@@ -309,7 +319,7 @@ func (p *treeParser) text(raw []byte, plain, ok bool) (string, bool) {
 // (FuzzUnquote holds it to json.Unmarshal): a UTF-16 surrogate not in a
 // pair becomes U+FFFD. ok is false for an escape JSON does not have. A
 // line break in a message's text comes escaped: this is not a rare path.
-func unquote(raw []byte) (string, bool) {
+func unquote(raw string) (string, bool) {
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); {
 		c := raw[i]
@@ -363,12 +373,13 @@ func unquote(raw []byte) (string, bool) {
 }
 
 // hexRune reads a \uXXXX escape at the start of b.
-func hexRune(b []byte) (rune, bool) {
+func hexRune(b string) (rune, bool) {
 	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
 		return 0, false
 	}
 	var r rune
-	for _, c := range b[2:6] {
+	for i := 2; i < 6; i++ {
+		c := b[i]
 		switch {
 		case '0' <= c && c <= '9':
 			c -= '0'
@@ -386,11 +397,11 @@ func hexRune(b []byte) (rune, bool) {
 
 // commonValue is a value the Send API's requests repeat (types and
 // enumerations), boxed without allocating.
-func commonValue(b []byte) (any, bool) {
+func commonValue(b string) (any, bool) {
 	if len(b) < 3 || len(b) > 28 {
 		return nil, false
 	}
-	switch string(b) {
+	switch b {
 	case "RESPONSE":
 		return "RESPONSE", true
 	case "UPDATE":
@@ -464,8 +475,8 @@ func commonValue(b []byte) (any, bool) {
 }
 
 // commonKey is a key the Send API's requests repeat, without allocating.
-func commonKey(b []byte) (string, bool) {
-	switch string(b) {
+func commonKey(b string) (string, bool) {
+	switch b {
 	case "recipient":
 		return "recipient", true
 	case "id":

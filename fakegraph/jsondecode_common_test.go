@@ -26,10 +26,10 @@ func FuzzCommonKeyAndValue(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if v, ok := commonValue([]byte(s)); ok && v != any(s) {
+		if v, ok := commonValue(s); ok && v != any(s) {
 			t.Errorf("commonValue(%q) = %#v", s, v)
 		}
-		if k, ok := commonKey([]byte(s)); ok && k != s {
+		if k, ok := commonKey(s); ok && k != s {
 			t.Errorf("commonKey(%q) = %q", s, k)
 		}
 	})
@@ -52,7 +52,7 @@ func TestCommonValuesDecodeAsEncodingJSON(t *testing.T) {
 			sameAsEncodingJSON(t, []byte(body))
 		}
 	}
-	if v, ok := commonValue([]byte("web_url")); !ok || v != any("web_url") {
+	if v, ok := commonValue("web_url"); !ok || v != any("web_url") {
 		t.Errorf(`commonValue("web_url") = %#v, %v; want "web_url", true`, v, ok)
 	}
 }

@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -173,7 +174,7 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 	c.psid = psid
 	action := InboxLabelAdd
 	if on {
-		l.users[psid] = true
+		l.users[strings.Clone(psid)] = true // psid may be a slice of the body (decodeObjectText)
 	} else {
 		delete(l.users, psid)
 		action = InboxLabelRemove

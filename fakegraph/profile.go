@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -157,7 +158,7 @@ func (s *Server) setUserSettings(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps.userMenus[psid] = b
+	ps.userMenus[strings.Clone(psid)] = b // psid may be a slice of the body (decodeObjectText)
 	return profileSuccess, nil
 }
 

@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/messemu/messemu/validator"
@@ -186,7 +187,7 @@ func (s *Server) send(c *call) (any, error) {
 	putTreeBuffer(tree, m.Body)
 	if tt == "receipt" { // a reused order_number is W (PLATFORM.md §2.7): remember this one
 		if n, _ := paramString(pl["order_number"]); n != "" {
-			p.orders[n] = true
+			p.orders[strings.Clone(n)] = true // n is a slice of the body (decodeObjectText)
 		}
 	}
 	resp := SendResponse{RecipientID: psid, // for a one-time token, the user it was issued by

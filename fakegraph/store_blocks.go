@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash/maphash"
+	"strings"
 	"time"
 )
 
@@ -113,8 +114,9 @@ func (r storedRef) setSeq(seq uint64) {
 func (st *messageStore) add(p *pageState, m *Message, otn bool) storedRef {
 	th := p.threads[m.PSID]
 	if th == nil {
-		th = &thread{page: p, psid: m.PSID, num: uint32(len(st.threads)), lastPage: -1}
-		p.threads[m.PSID] = th
+		psid := strings.Clone(m.PSID) // a send's is a slice of its body (decodeObjectText)
+		th = &thread{page: p, psid: psid, num: uint32(len(st.threads)), lastPage: -1}
+		p.threads[psid] = th
 		st.threads = append(st.threads, th)
 	}
 	var slot uint32

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -286,4 +288,33 @@ func TestStoreUnderConcurrentSends(t *testing.T) {
 		code, _, answer := do(t, s, "GET", "/v26.0/"+last.MID+"?access_token="+DefaultPageToken, "", "")
 		assert.Equal(t, 200, code, "the newest message is found by mid: %v", answer)
 	}
+}
+
+// TestThreadKeepsNoSliceOfTheBody: the decoder gives a body's plain
+// strings as slices of it (decodeObjectText), so a thread that a send
+// makes keys itself by a copy of the PSID: a slice would keep the whole
+// body, here 4 KB, as long as the thread lives.
+func TestThreadKeepsNoSliceOfTheBody(t *testing.T) {
+	t.Parallel()
+	body := `{"recipient":{"id":"` + alice + `"},"message":{"text":"` + strings.Repeat("x", 4000) + `"}}`
+	obj, ok := decodeObjectText(body)
+	require.True(t, ok)
+	psid := obj["recipient"].(map[string]any)["id"].(string)
+	start := uintptr(unsafe.Pointer(unsafe.StringData(body)))
+	inBody := func(s string) bool {
+		at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return at >= start && at < start+uintptr(len(body))
+	}
+	require.True(t, inBody(psid), "the decoder gives the PSID as a slice of the body")
+
+	st, p := newTestStore()
+	addTestMessage(st, p, Message{MID: NewIDSource(3).MID(), PageID: p.ID, PSID: psid, FromPage: true,
+		Time: time.Unix(1_700_000_000, 0), Body: []byte(`{"text":"x"}`)}, 1)
+	require.Len(t, p.threads, 1)
+	for key, th := range p.threads {
+		assert.Equal(t, alice, key)
+		assert.False(t, inBody(key), "the thread's key is a slice of the send's body")
+		assert.False(t, inBody(th.psid), "the thread's psid is a slice of the send's body")
+	}
+	runtime.KeepAlive(body)
 }
