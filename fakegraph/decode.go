@@ -36,6 +36,9 @@ type decoded struct {
 	fromJSON bool
 	// raw is that document, as it came.
 	raw []byte
+	// message is the canonical form of its message member, an object,
+	// written from the body as it came (decodeBody); nil if it has none.
+	message *[]byte
 	// queryKeys are the parameters that came from the query string;
 	// query is the query string read once.
 	queryKeys []string
@@ -191,8 +194,9 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if utf8.Valid(body) {
 		// jsondecode.go: the same values, without reflection, and the
 		// syntax check; anything else is left to encoding/json below.
-		if obj, ok := decodeObject(body); ok {
+		if obj, message, ok := decodeBody(body); ok {
 			d.setJSON(obj, body)
+			d.message = message
 			return nil, ""
 		}
 	}

@@ -31,7 +31,38 @@ func decodeObject(body []byte) (obj map[string]any, ok bool) {
 // that outlives the request and grows with the sends keeps a clone
 // (strings.Clone), as the receipt order numbers do.
 func decodeObjectText(body string) (obj map[string]any, ok bool) {
-	p := treeParser{b: body}
+	return decodeWithTape(body, nil)
+}
+
+// decodeBody is decodeObject of a request body, with the canonical form
+// of its message member (as appendJSONTree would write it, from a tape:
+// jsontape.go) when it has one that is an object, in a buffer lent by
+// getTreeBuffer; message is nil otherwise.
+func decodeBody(body []byte) (obj map[string]any, message *[]byte, ok bool) {
+	if len(body) >= 1<<32-1 {
+		obj, ok = decodeObject(body) // past what a tape notes
+		return obj, nil, ok
+	}
+	text := string(body)
+	t := getTape()
+	defer putTape(t)
+	if obj, ok = decodeWithTape(text, t); !ok {
+		return nil, nil, false
+	}
+	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
+		buf := getTreeBuffer()
+		if b, written := t.appendCanonical((*buf)[:0], text, n); written {
+			*buf = b
+			return obj, buf, true
+		}
+		putTreeBuffer(buf, (*buf)[:0])
+	}
+	return obj, nil, true
+}
+
+// decodeWithTape is decodeObjectText, noting the body on t if it is not nil.
+func decodeWithTape(body string, t *tape) (obj map[string]any, ok bool) {
+	p := treeParser{b: body, t: t}
 	st, _ := stacks.Get().(*[]any)
 	if st == nil {
 		st = new([]any)
@@ -66,6 +97,12 @@ type treeParser struct {
 	b     string
 	i     int
 	stack []any
+	// t, when not nil, notes each value read (jsontape.go); node is the
+	// last one's, and asIs says the last string scanned is written by
+	// json.Marshal as it stands.
+	t    *tape
+	node uint32
+	asIs bool
 }
 
 // maxTreeDepth is encoding/json's own nesting bound (10,000). Bodies
@@ -95,6 +132,16 @@ func (p *treeParser) value(depth int) (any, bool) {
 		return p.array(depth + 1)
 	case c == '"':
 		raw, plain, ok := p.scanStr()
+		if p.t != nil {
+			flags := flagEscaped
+			if plain {
+				flags = 0
+				if p.asIs {
+					flags = flagAsIs
+				}
+			}
+			p.node = p.t.leaf(nodeString, flags, p.i-1-len(raw), p.i-1)
+		}
 		if plain {
 			if v, common := commonValue(raw); common {
 				return v, true
@@ -113,6 +160,9 @@ func (p *treeParser) value(depth int) (any, bool) {
 			return nil, false
 		}
 		p.i = end
+		if p.t != nil {
+			p.node = p.t.leaf(nodeLiteral, 0, start, end)
+		}
 		return json.Number(p.b[start:end]), true
 	}
 	return nil, false
@@ -167,16 +217,25 @@ func (p *treeParser) literal(word string) bool {
 	if len(p.b)-p.i < len(word) || p.b[p.i:p.i+len(word)] != word {
 		return false
 	}
+	if p.t != nil {
+		p.node = p.t.leaf(nodeLiteral, 0, p.i, p.i+len(word))
+	}
 	p.i += len(word)
 	return true
 }
 
 func (p *treeParser) object(depth int) (any, bool) {
+	var node uint32
+	var base int
+	if p.t != nil {
+		node, base = p.t.begin(nodeObject, p.i)
+	}
 	p.i++ // {
 	m := make(map[string]any, 4)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
+		p.closed(node, base)
 		return m, true
 	}
 	for {
@@ -184,10 +243,12 @@ func (p *treeParser) object(depth int) (any, bool) {
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
 			return nil, false
 		}
+		keyStart := p.i + 1
 		k, ok := p.str()
 		if !ok {
 			return nil, false
 		}
+		keyEnd := p.i - 1
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
 			return nil, false
@@ -198,11 +259,16 @@ func (p *treeParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v
+		if p.t != nil {
+			// An escape always shortens: a key as long as its raw text has none.
+			p.t.member(p.node, keyStart, keyEnd, len(k) != keyEnd-keyStart)
+		}
 		more, ok := p.after('}')
 		if !ok {
 			return nil, false
 		}
 		if !more {
+			p.closed(node, base)
 			return m, true
 		}
 	}
@@ -226,12 +292,27 @@ func (p *treeParser) after(close byte) (more, ok bool) {
 	return false, false
 }
 
+// closed ends the container node noted at base (when noting), p.i just
+// past it.
+func (p *treeParser) closed(node uint32, base int) {
+	if p.t != nil {
+		p.t.end(node, base, p.i)
+		p.node = node
+	}
+}
+
 func (p *treeParser) array(depth int) (any, bool) {
+	var node uint32
+	var tbase int
+	if p.t != nil {
+		node, tbase = p.t.begin(nodeArray, p.i)
+	}
 	p.i++ // [
 	base := len(p.stack)
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
 		p.i++
+		p.closed(node, tbase)
 		return make([]any, 0), true // [] is an empty slice, not nil, as encoding/json has it
 	}
 	for {
@@ -240,11 +321,15 @@ func (p *treeParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, v)
+		if p.t != nil {
+			p.t.element(p.node)
+		}
 		more, ok := p.after(']')
 		if !ok {
 			return nil, false
 		}
 		if !more {
+			p.closed(node, tbase)
 			out := make([]any, len(p.stack)-base)
 			copy(out, p.stack[base:])
 			clear(p.stack[base:])
@@ -271,9 +356,11 @@ func (p *treeParser) scanStr() (raw string, plain, ok bool) {
 	start := p.i + 1
 	i := start
 	plain = true
+	asIs := classAsIs
 	for ; i < len(p.b); i++ {
 		c := p.b[i]
-		if plainInString[c] {
+		if class := stringClass[c]; class&classInString != 0 {
+			asIs &= class
 			continue
 		}
 		if c == '\\' {
@@ -290,17 +377,30 @@ func (p *treeParser) scanStr() (raw string, plain, ok bool) {
 		return "", false, false
 	}
 	p.i = i + 1
+	p.asIs = asIs != 0
 	return p.b[start:i], plain, true
 }
 
-// plainInString marks the bytes that stand for themselves in a JSON
-// string: all but the quote, the backslash and control characters.
-var plainInString = func() (t [256]bool) {
+// stringClass marks the bytes that stand for themselves in a JSON string
+// (classInString: all but the quote, the backslash and control
+// characters) and those json.Marshal writes as they are (classAsIs:
+// plainJSON's).
+var stringClass = func() (t [256]uint8) {
 	for c := 0x20; c < 0x100; c++ {
-		t[c] = c != '"' && c != '\\'
+		if c != '"' && c != '\\' {
+			t[c] = classInString
+		}
+		if plainJSON[c] {
+			t[c] |= classAsIs
+		}
 	}
 	return t
 }()
+
+const (
+	classInString uint8 = 1 << iota
+	classAsIs
+)
 
 // text is the string scanStr read (when ok): raw itself when plain,
 // else with its escapes decoded (unquote).

@@ -1,7 +1,11 @@
 package fakegraph
 
 import (
+	"flag"
+	"fmt"
 	"strings"
+	"sync"
+	"testing"
 	"unicode/utf8"
 
 	"github.com/messemu/messemu/validator"
@@ -126,12 +130,14 @@ func (s *Server) send(c *call) (any, error) {
 		chk = s.validator.SendEnvelope(c.params, stateView{p: c.page, now: c.now})
 		gerr = chk.Err()
 	}
+	rewritten := chk.Rewritten
 	var media *sendMedia
 	if gerr == nil {
 		media, gerr = s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
 	}
 	if gerr == nil {
 		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages})
+		rewritten = rewritten || chk.Rewritten
 	}
 	if !exclusive {
 		s.mu.RUnlock()
@@ -167,12 +173,11 @@ func (s *Server) send(c *call) (any, error) {
 		psid = t.psid
 		c.psid = psid
 	}
-	// The message as json.Marshal writes it (jsontree.go), in a pooled
-	// buffer the store copies from.
-	tree := getTreeBuffer()
-	body, err := appendJSONTree((*tree)[:0], c.params["message"])
+	// The message as json.Marshal writes it, in a pooled buffer the store
+	// copies from: written by the decoder from the body (jsontape.go)
+	// unless the checks or an upload changed it since.
+	tree, body, err := s.messageJSON(c, rewritten || (media != nil && media.saved != nil))
 	if err != nil {
-		putTreeBuffer(tree, *tree)
 		return nil, err
 	}
 	m := Message{MID: s.ids.MID(), PageID: p.ID, PSID: psid, FromPage: true, Time: c.now, Body: body}
@@ -197,6 +202,43 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	return resp, nil
 }
+
+// messageJSON is the canonical form of the send's message, in a buffer
+// to give back with putTreeBuffer: the decoder's (decoded.message), or
+// when there is none or the message changed since (changed), written
+// from the tree. A test binary writes both and panics if they differ.
+func (s *Server) messageJSON(c *call, changed bool) (*[]byte, []byte, error) {
+	fromBody := c.decoded.message
+	c.decoded.message = nil
+	if fromBody != nil && !changed && !checkMessageJSON() {
+		return fromBody, *fromBody, nil
+	}
+	tree := getTreeBuffer()
+	body, err := appendJSONTree((*tree)[:0], c.params["message"])
+	if err != nil {
+		putTreeBuffer(tree, *tree)
+		return nil, nil, err
+	}
+	if fromBody != nil {
+		if !changed && string(*fromBody) != string(body) {
+			panic(fmt.Sprintf("fakegraph: the message written from the body differs from the tree's:\n body: %s\n tree: %s", *fromBody, body))
+		}
+		putTreeBuffer(fromBody, *fromBody)
+	}
+	return tree, body, nil
+}
+
+// checkMessageJSON: in a test binary, every send's message written from
+// the body is checked against the tree's (messageJSON), so that all the
+// tests that send, in every package, hold the two together; but not when
+// it runs benchmarks, which measure the server as it serves.
+var checkMessageJSON = sync.OnceValue(func() bool {
+	if !testing.Testing() {
+		return false
+	}
+	bench := flag.Lookup("test.bench")
+	return bench == nil || bench.Value.String() == ""
+})
 
 // isMediaMessage reports an audio or video attachment (10/s, PLATFORM.md §11).
 func isMediaMessage(v any) bool {

@@ -92,6 +92,10 @@ type SendCheck struct {
 	// message.attachment sent with is_reusable:true: the server saves the
 	// asset and answers its attachment_id (PLATFORM.md §2.4, §2.8).
 	Reusable string
+	// Rewritten: the checks normalised the body in place (a null or empty
+	// optional value dropped, an amount given as a string read as a
+	// number, an ignored key removed), so it no longer reads as it came.
+	Rewritten bool
 }
 
 // Validator judges requests against openapi.yaml and the platform rules.
@@ -114,7 +118,7 @@ func (v *Validator) SendEnvelope(body map[string]any, st State) SendCheck {
 	s := sendChecker{st: st, now: st.Now(), envelopeOnly: true}
 	out := SendCheck{}
 	s.run(body, &out)
-	out.Violations = s.out
+	out.Violations, out.Rewritten = s.out, s.rewrote
 	return out
 }
 
@@ -126,7 +130,7 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	out := SendCheck{}
 	s.run(body, &out)
 	v.sendBackstop(body, &s)
-	out.Violations = s.out
+	out.Violations, out.Rewritten = s.out, s.rewrote
 	return out
 }
 
@@ -209,6 +213,7 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	}
 	if _, ok := body["payload"]; ok {
 		delete(body, "payload")
+		s.rewrote = true
 		s.warn(Root("payload"), rulePayloadIgnored, "payload goes with the react and unreact sender actions; ignored on a message")
 	}
 	envelopeOK := s.envelope(body, out)
@@ -362,6 +367,7 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 		out.Tag = tag
 	} else if hasTag {
 		delete(body, "tag")
+		s.rewrote = true
 		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
 	}
 	if nt, present, ok := s.optText(body, "notification_type", Path{}, ruleNotificationType); !ok {

@@ -16,7 +16,7 @@ func (v *Validator) SendAll(body map[string]any, st State) SendCheck {
 	out := SendCheck{}
 	s.run(body, &out)
 	v.sendBackstop(body, &s)
-	out.Violations = s.out
+	out.Violations, out.Rewritten = s.out, s.rewrote
 	return out
 }
 

@@ -183,5 +183,6 @@ func (s *sendChecker) expiresInDays(pl map[string]any, p Path) {
 	}
 	if _, isString := v.(string); isString {
 		pl["expires_in_days"] = f
+		s.rewrote = true
 	}
 }

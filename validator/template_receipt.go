@@ -117,6 +117,7 @@ func (s *sendChecker) amount(obj map[string]any, key string, p Path, decimals in
 	}
 	if _, isNumber := v.(string); isNumber {
 		obj[key] = f
+		s.rewrote = true
 	}
 	return true
 }
@@ -247,6 +248,7 @@ func (s *sendChecker) quantity(el map[string]any, p Path) bool {
 	}
 	if _, isString := v.(string); isString {
 		el["quantity"] = f
+		s.rewrote = true
 	}
 	return true
 }

@@ -123,6 +123,7 @@ func (r *report) optionalField(f field, p Path, emptyIsAbsent bool) (any, bool) 
 	}
 	if f.absent(emptyIsAbsent) {
 		delete(f.obj, f.key)
+		r.rewrote = true
 		r.warn(p.Key(f.key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
 		return nil, false
 	}

@@ -88,6 +88,9 @@ func (r Result) Errors() []Violation {
 // report collects violations while a request is checked.
 type report struct {
 	out []Violation
+	// rewrote: the checks changed the request's values in place (a null
+	// dropped, an amount read from a string).
+	rewrote bool
 }
 
 // fail records an error violation answered with err.

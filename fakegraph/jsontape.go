@@ -1,0 +1,220 @@
+package fakegraph
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A send stores its message as json.Marshal writes the decoded tree:
+// keys sorted, strings escaped its way (jsontree.go). Written from the
+// tree, a 10-element generic template is a walk of fifty maps, each
+// iterated and sorted, and every string scanned again for what to
+// escape. The decoder reads every byte already, so for a request body it
+// also notes where each value lies in the body (a tape), and the
+// message's canonical form is written from the body's own bytes: a
+// string json.Marshal writes as it came is copied, and an object's
+// members are sorted by their keys as they stand in the body.
+//
+// The tape describes the body as it came. A send whose checks rewrote
+// the tree in place (validator.SendCheck.Rewritten) or whose upload
+// named its attachment in it is written from the tree instead; in a test
+// binary every send is written both ways and the two must agree
+// (send.go), and FuzzMessageFromTape holds the tape's writing to the
+// tree's for any JSON.
+
+// tapeNode is one value of the body.
+type tapeNode struct {
+	start, end       uint32 // the value's bytes; a string's between its quotes
+	keyStart, keyEnd uint32 // a member's key, between its quotes
+	kids, nkids      uint32 // a container's children: tape.kids[kids:kids+nkids]
+	kind             uint8
+	flags            uint8
+}
+
+// The kinds of value.
+const (
+	nodeLiteral uint8 = iota // a number, true, false or null: written as it is
+	nodeString
+	nodeObject
+	nodeArray
+)
+
+// The flags of a node.
+const (
+	// flagAsIs: a string json.Marshal writes as it stands in the body (no
+	// escape, nothing it escapes).
+	flagAsIs uint8 = 1 << iota
+	// flagEscaped: a string with escapes, decoded to be written.
+	flagEscaped
+	// flagKeyEscaped: a member whose key has escapes.
+	flagKeyEscaped
+)
+
+// tape is the parser's record of a body: its nodes in the order they
+// begin, and each container's children in one slice.
+type tape struct {
+	nodes []tapeNode
+	kids  []uint32
+	open  []uint32 // the children of the containers being read
+	order []uint32 // the writer's sorted members, a stack like open
+}
+
+var tapes = sync.Pool{New: func() any { return new(tape) }}
+
+// getTape lends an empty tape; putTape takes it back, unless a huge body
+// grew it.
+func getTape() *tape { return tapes.Get().(*tape) }
+
+func putTape(t *tape) {
+	if cap(t.nodes) > 1<<14 || cap(t.kids) > 1<<14 {
+		return
+	}
+	t.nodes, t.kids, t.open, t.order = t.nodes[:0], t.kids[:0], t.open[:0], t.order[:0]
+	tapes.Put(t)
+}
+
+// leaf notes a string or literal at body[start:end].
+func (t *tape) leaf(kind, flags uint8, start, end int) uint32 {
+	t.nodes = append(t.nodes, tapeNode{start: uint32(start), end: uint32(end), kind: kind, flags: flags})
+	return uint32(len(t.nodes) - 1)
+}
+
+// begin notes a container that starts at body[start]; its children are
+// those noted (member, element) until end.
+func (t *tape) begin(kind uint8, start int) (node uint32, base int) {
+	t.nodes = append(t.nodes, tapeNode{start: uint32(start), kind: kind})
+	return uint32(len(t.nodes) - 1), len(t.open)
+}
+
+// member notes node as the next member of the object being read, with its
+// key at body[keyStart:keyEnd].
+func (t *tape) member(node uint32, keyStart, keyEnd int, escaped bool) {
+	n := &t.nodes[node]
+	n.keyStart, n.keyEnd = uint32(keyStart), uint32(keyEnd)
+	if escaped {
+		n.flags |= flagKeyEscaped
+	}
+	t.open = append(t.open, node)
+}
+
+// element notes node as the next element of the array being read.
+func (t *tape) element(node uint32) { t.open = append(t.open, node) }
+
+// end closes the container node, which ends before body[end].
+func (t *tape) end(node uint32, base, end int) {
+	n := &t.nodes[node]
+	n.end = uint32(end)
+	n.kids, n.nkids = uint32(len(t.kids)), uint32(len(t.open)-base)
+	t.kids = append(t.kids, t.open[base:]...)
+	t.open = t.open[:base]
+}
+
+// key is the member node's key as it stands in the body.
+func (t *tape) key(body string, node uint32) string {
+	n := &t.nodes[node]
+	return body[n.keyStart:n.keyEnd]
+}
+
+// memberNamed is the node of the object's member named name as the tree
+// has it (the last of duplicates), and false if there is none.
+func (t *tape) memberNamed(body string, object uint32, name string) (uint32, bool) {
+	n := t.nodes[object]
+	found, ok := uint32(0), false
+	for _, kid := range t.kids[n.kids : n.kids+n.nkids] {
+		k := t.key(body, kid)
+		if t.nodes[kid].flags&flagKeyEscaped != 0 {
+			k, _ = unquote(k)
+		}
+		if k == name {
+			found, ok = kid, true
+		}
+	}
+	return found, ok
+}
+
+// appendCanonical appends the value node as appendJSONTree writes its
+// decoded value. ok is false for an object with a key that has escapes:
+// its place among the sorted keys is the decoded key's, and such keys
+// are left to the tree.
+func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool) {
+	n := t.nodes[node]
+	switch n.kind {
+	case nodeLiteral:
+		return append(b, body[n.start:n.end]...), true
+	case nodeString:
+		raw := body[n.start:n.end]
+		switch {
+		case n.flags&flagAsIs != 0:
+			b = append(b, '"')
+			b = append(b, raw...)
+			return append(b, '"'), true
+		case n.flags&flagEscaped != 0:
+			text, ok := unquote(raw)
+			if !ok {
+				return nil, false
+			}
+			return appendJSONString(b, text), true
+		}
+		return appendJSONString(b, raw), true
+	case nodeArray:
+		b = append(b, '[')
+		for i, kid := range t.kids[n.kids : n.kids+n.nkids] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = t.appendCanonical(b, body, kid); !ok {
+				return nil, false
+			}
+		}
+		return append(b, ']'), true
+	}
+	// An object: its members sorted by key, the last of duplicates kept
+	// (the sort is stable), as the tree has them.
+	kids := t.kids[n.kids : n.kids+n.nkids]
+	for _, kid := range kids {
+		if t.nodes[kid].flags&flagKeyEscaped != 0 {
+			return nil, false
+		}
+	}
+	base := len(t.order)
+	t.order = append(t.order, kids...)
+	t.sortMembers(body, t.order[base:])
+	b = append(b, '{')
+	first, ok := true, true
+	for i := base; i < base+len(kids); i++ {
+		kid := t.order[i] // by index: the members below grow t.order
+		key := t.key(body, kid)
+		if i+1 < base+len(kids) && t.key(body, t.order[i+1]) == key {
+			continue // a later member of the same key wins
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(appendJSONString(b, key), ':')
+		if b, ok = t.appendCanonical(b, body, kid); !ok {
+			break
+		}
+	}
+	t.order = t.order[:base]
+	if !ok {
+		return nil, false
+	}
+	return append(b, '}'), true
+}
+
+// sortMembers sorts an object's members by key, keeping the order of
+// equal keys; an insertion sort for the few keys most objects have.
+func (t *tape) sortMembers(body string, ms []uint32) {
+	if len(ms) > 12 {
+		slices.SortStableFunc(ms, func(a, b uint32) int { return strings.Compare(t.key(body, a), t.key(body, b)) })
+		return
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && keyLess(t.key(body, ms[j]), t.key(body, ms[j-1])); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
+}
