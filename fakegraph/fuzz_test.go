@@ -10,7 +10,8 @@ import (
 // FuzzGraphRequest drives arbitrary bodies, content types and paths through
 // the whole pipeline (decoding, auth, routing, validation, journal). No input
 // may panic, answer anything but 200 or 400, or answer a body that is not
-// JSON; a refusal must be a Graph error envelope.
+// JSON; a refusal must be a Graph error envelope. The pipeline turns a
+// panic into an "internal error" refusal, so the journal is read for one.
 func FuzzGraphRequest(f *testing.F) {
 	seeds := []struct{ path, ctype, body string }{
 		{"/v26.0/me/messages", "application/json", textSend},
@@ -34,6 +35,7 @@ func FuzzGraphRequest(f *testing.F) {
 		if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "/_messemu") {
 			return
 		}
+		before := s.Journal().Last()
 		req := httptest.NewRequest("POST", "http://graph.test/", strings.NewReader(body))
 		req.URL.Path, req.URL.RawPath = path, ""
 		req.URL.RawQuery = "access_token=" + DefaultPageToken
@@ -51,6 +53,13 @@ func FuzzGraphRequest(f *testing.F) {
 			e, ok := out["error"].(map[string]any)
 			if !ok || e["code"] == nil || e["message"] == "" || e["fbtrace_id"] == nil {
 				t.Fatalf("refusal is not a Graph error: %s", rec.Body.String())
+			}
+		}
+		for _, e := range s.Journal().After(before, 0) {
+			for _, v := range e.Violations {
+				if strings.HasPrefix(v.Detail, "internal error") {
+					t.Fatalf("a handler panicked: %s for %q %q %q", v.Detail, path, ctype, body)
+				}
 			}
 		}
 	})
