@@ -248,7 +248,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		keyEnd := p.i - 1
+		keyEnd, keyAsIs := p.i-1, p.asIs
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != ':' {
 			return nil, false
@@ -261,7 +261,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 		m[k] = v
 		if p.t != nil {
 			// An escape always shortens: a key as long as its raw text has none.
-			p.t.member(p.node, keyStart, keyEnd, len(k) != keyEnd-keyStart)
+			p.t.member(p.node, keyStart, keyEnd, len(k) != keyEnd-keyStart, keyAsIs)
 		}
 		more, ok := p.after('}')
 		if !ok {

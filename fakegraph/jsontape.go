@@ -49,6 +49,8 @@ const (
 	flagEscaped
 	// flagKeyEscaped: a member whose key has escapes.
 	flagKeyEscaped
+	// flagKeyAsIs: a member whose key json.Marshal writes as it stands.
+	flagKeyAsIs
 )
 
 // tape is the parser's record of a body: its nodes in the order they
@@ -88,12 +90,16 @@ func (t *tape) begin(kind uint8, start int) (node uint32, base int) {
 }
 
 // member notes node as the next member of the object being read, with its
-// key at body[keyStart:keyEnd].
-func (t *tape) member(node uint32, keyStart, keyEnd int, escaped bool) {
+// key at body[keyStart:keyEnd], which has escapes or is written as it
+// stands (asIs) or neither.
+func (t *tape) member(node uint32, keyStart, keyEnd int, escaped, asIs bool) {
 	n := &t.nodes[node]
 	n.keyStart, n.keyEnd = uint32(keyStart), uint32(keyEnd)
-	if escaped {
+	switch {
+	case escaped:
 		n.flags |= flagKeyEscaped
+	case asIs:
+		n.flags |= flagKeyAsIs
 	}
 	t.open = append(t.open, node)
 }
@@ -193,7 +199,11 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 			b = append(b, ',')
 		}
 		first = false
-		b = append(appendJSONString(b, key), ':')
+		if t.nodes[kid].flags&flagKeyAsIs != 0 {
+			b = append(append(append(append(b, '"'), key...), '"'), ':')
+		} else {
+			b = append(appendJSONString(b, key), ':')
+		}
 		if b, ok = t.appendCanonical(b, body, kid); !ok {
 			break
 		}
