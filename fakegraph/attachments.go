@@ -248,7 +248,7 @@ func (c *call) checkUploadSource(up *upload) *validator.GraphError {
 func (s *Server) saveAttachment(c *call, up *upload, reusable bool) *Attachment {
 	a := &Attachment{PageID: c.page.ID, Type: up.typ, Reusable: reusable, Created: c.now}
 	if up.hasURL {
-		a.URL = up.url
+		a.URL = strings.Clone(up.url) // a slice of the body (decodeObjectText), kept as long as the asset
 	}
 	if up.file != nil {
 		f := *up.file

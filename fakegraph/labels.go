@@ -73,7 +73,8 @@ func (s *Server) createLabel(c *call) (any, error) {
 	defer s.mu.Unlock()
 	ls := c.page.labels
 	ls.place++
-	l := &labelState{id: s.newObjectID(c.page), name: chk.Name, created: c.now, place: ls.place, users: map[string]bool{}}
+	// chk.Name is a slice of the body (decodeObjectText): the label keeps a copy.
+	l := &labelState{id: s.newObjectID(c.page), name: strings.Clone(chk.Name), created: c.now, place: ls.place, users: map[string]bool{}}
 	ls.byID[l.id] = l
 	return map[string]string{"id": l.id}, nil
 }

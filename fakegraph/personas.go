@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -66,7 +67,8 @@ func (s *Server) createPersona(c *call) (any, error) {
 	defer s.mu.Unlock()
 	ps := c.page.personas
 	ps.place++
-	p := &Persona{ID: s.newObjectID(c.page), Name: chk.Name, ProfilePictureURL: chk.PictureURL, Created: c.now, place: ps.place}
+	// The strings are slices of the body (decodeObjectText): a persona keeps copies.
+	p := &Persona{ID: s.newObjectID(c.page), Name: strings.Clone(chk.Name), ProfilePictureURL: strings.Clone(chk.PictureURL), Created: c.now, place: ps.place}
 	ps.byID[p.ID] = p
 	return map[string]string{"id": p.ID}, nil
 }
