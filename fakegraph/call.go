@@ -133,6 +133,7 @@ func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) 
 			result = nil
 		}
 		resp = s.finish(c, result, gerr)
+		c.releaseTree()
 	}()
 	result, gerr = s.pipeline(c)
 	return resp

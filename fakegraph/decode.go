@@ -39,6 +39,9 @@ type decoded struct {
 	// message is the canonical form of its message member, an object,
 	// written from the body as it came (decodeBody); nil if it has none.
 	message *[]byte
+	// maps are the document's small objects, to give back once the
+	// request is done with them (jsonmaps.go).
+	maps *treeMaps
 	// queryKeys are the parameters that came from the query string;
 	// query is the query string read once.
 	queryKeys []string
@@ -194,9 +197,9 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if utf8.Valid(body) {
 		// jsondecode.go: the same values, without reflection, and the
 		// syntax check; anything else is left to encoding/json below.
-		if obj, message, ok := decodeBody(body); ok {
+		if obj, message, maps, ok := decodeBody(body); ok {
 			d.setJSON(obj, body)
-			d.message = message
+			d.message, d.maps = message, maps
 			return nil, ""
 		}
 	}

@@ -31,38 +31,42 @@ func decodeObject(body []byte) (obj map[string]any, ok bool) {
 // that outlives the request and grows with the sends keeps a clone
 // (strings.Clone), as the receipt order numbers do.
 func decodeObjectText(body string) (obj map[string]any, ok bool) {
-	return decodeWithTape(body, nil)
+	return decodeWith(body, nil, nil)
 }
 
 // decodeBody is decodeObject of a request body, with the canonical form
 // of its message member (as appendJSONTree would write it, from a tape:
 // jsontape.go) when it has one that is an object, in a buffer lent by
-// getTreeBuffer; message is nil otherwise.
-func decodeBody(body []byte) (obj map[string]any, message *[]byte, ok bool) {
+// getTreeBuffer; message is nil otherwise. The tree's small objects are
+// maps a finished request gave back, when there are some (maps, which
+// the caller may give back in turn: jsonmaps.go).
+func decodeBody(body []byte) (obj map[string]any, message *[]byte, maps *treeMaps, ok bool) {
 	if len(body) >= 1<<32-1 {
 		obj, ok = decodeObject(body) // past what a tape notes
-		return obj, nil, ok
+		return obj, nil, nil, ok
 	}
 	text := string(body)
 	t := getTape()
 	defer putTape(t)
-	if obj, ok = decodeWithTape(text, t); !ok {
-		return nil, nil, false
+	maps = getTreeMaps()
+	if obj, ok = decodeWith(text, t, maps); !ok {
+		return nil, nil, nil, false
 	}
 	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
 		buf := getTreeBuffer()
 		if b, written := t.appendCanonical((*buf)[:0], text, n); written {
 			*buf = b
-			return obj, buf, true
+			return obj, buf, maps, true
 		}
 		putTreeBuffer(buf, (*buf)[:0])
 	}
-	return obj, nil, true
+	return obj, nil, maps, true
 }
 
-// decodeWithTape is decodeObjectText, noting the body on t if it is not nil.
-func decodeWithTape(body string, t *tape) (obj map[string]any, ok bool) {
-	p := treeParser{b: body, t: t}
+// decodeWith is decodeObjectText, noting the body on t and taking its
+// objects from maps, each if it is not nil.
+func decodeWith(body string, t *tape, maps *treeMaps) (obj map[string]any, ok bool) {
+	p := treeParser{b: body, t: t, maps: maps}
 	st, _ := stacks.Get().(*[]any)
 	if st == nil {
 		st = new([]any)
@@ -103,6 +107,8 @@ type treeParser struct {
 	t    *tape
 	node uint32
 	asIs bool
+	// maps, when not nil, lends the objects and notes the small ones.
+	maps *treeMaps
 }
 
 // maxTreeDepth is encoding/json's own nesting bound (10,000). Bodies
@@ -231,13 +237,15 @@ func (p *treeParser) object(depth int) (any, bool) {
 		node, base = p.t.begin(nodeObject, p.i)
 	}
 	p.i++ // {
-	m := make(map[string]any, 4)
+	m := p.maps.get()
 	p.space()
 	if p.i < len(p.b) && p.b[p.i] == '}' {
 		p.i++
 		p.closed(node, base)
+		p.maps.made(m, 0)
 		return m, true
 	}
+	members := 0
 	for {
 		p.space()
 		if p.i >= len(p.b) || p.b[p.i] != '"' {
@@ -259,6 +267,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v
+		members++
 		if p.t != nil {
 			// An escape always shortens: a key as long as its raw text has none.
 			p.t.member(p.node, keyStart, keyEnd, len(k) != keyEnd-keyStart, keyAsIs)
@@ -269,6 +278,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 		}
 		if !more {
 			p.closed(node, base)
+			p.maps.made(m, members)
 			return m, true
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // the decoder wrote from it (nil for none) and the tree's.
 func messageFromTape(t *testing.T, body string) (fromBody, fromTree []byte, ok bool) {
 	t.Helper()
-	obj, message, ok := decodeBody([]byte(body))
+	obj, message, _, ok := decodeBody([]byte(body))
 	if !ok {
 		return nil, nil, false
 	}

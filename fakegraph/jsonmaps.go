@@ -1,0 +1,78 @@
+package fakegraph
+
+import "sync"
+
+// A request body's objects are maps, and a map's first member allocates
+// its group of eight slots (288 bytes for map[string]any) in memory the
+// cache has not seen: a 10-element generic template is fifty of them,
+// about a tenth of its send. A send keeps none of its tree once it is
+// done (the store, the journal and the receipts keep bytes, and the few
+// strings that outlive it are copies), so it gives its small maps back,
+// emptied, and the next body is decoded into them.
+
+// treeMaps lends a decoder the maps a finished send gave back (free), and
+// notes the small ones it decodes into (kept), to give back in turn.
+type treeMaps struct {
+	free []map[string]any
+	kept []map[string]any
+}
+
+// maxFreeMaps bounds the maps one set holds for the next body: a body of
+// hundreds of objects gives back no more than a template needs.
+const maxFreeMaps = 256
+
+var treeMapSets = sync.Pool{New: func() any { return new(treeMaps) }}
+
+func getTreeMaps() *treeMaps { return treeMapSets.Get().(*treeMaps) }
+
+// get is an empty map for an object; a nil set makes a new one.
+func (tm *treeMaps) get() map[string]any {
+	if tm != nil {
+		if n := len(tm.free); n > 0 {
+			m := tm.free[n-1]
+			tm.free[n-1] = nil
+			tm.free = tm.free[:n-1]
+			return m
+		}
+	}
+	return make(map[string]any, 4)
+}
+
+// made notes m, a decoded object of n members, to give back with the
+// tree. A map of more than eight grew past its first group, and is left
+// to the collector rather than kept at its size.
+func (tm *treeMaps) made(m map[string]any, n int) {
+	if tm != nil && n <= 8 {
+		tm.kept = append(tm.kept, m)
+	}
+}
+
+// release empties the tree's small maps and keeps them for the next body.
+// Nothing may read the tree after.
+func (tm *treeMaps) release() {
+	for i, m := range tm.kept {
+		if len(tm.free) < maxFreeMaps {
+			clear(m)
+			tm.free = append(tm.free, m)
+		}
+		tm.kept[i] = nil
+	}
+	tm.kept = tm.kept[:0]
+	treeMapSets.Put(tm)
+}
+
+// releaseTree gives back the maps of a send's decoded body once the send
+// is answered and journalled. Only the Send API's sends give them back:
+// they are the hot path, and nothing of their tree is kept (a multipart
+// send, which uploads, is left out all the same). Other requests leave
+// their maps to the collector: none is hot, and giving back would need
+// each to be shown to keep no part of what it was sent.
+func (c *call) releaseTree() {
+	maps := c.decoded.maps
+	c.decoded.maps = nil
+	if maps == nil || c.route == nil || c.route.op != "sendMessage" || len(c.files) > 0 {
+		return
+	}
+	c.params = nil
+	maps.release()
+}
