@@ -149,8 +149,8 @@ func controlledByOther(p *pageState, psid string, now time.Time) bool {
 // setOwner gives psid's thread to app ("" makes it idle).
 func (s *Server) setOwner(p *pageState, psid, app string, now time.Time) {
 	p.handover.botApp = s.opts.appID
-	// psid may be a slice of the request's body (decodeObjectText).
-	p.handover.threads[strings.Clone(psid)] = &threadControl{owner: app, since: now, last: now}
+	// psid and app may be slices of the request's body (decodeObjectText).
+	p.handover.threads[strings.Clone(psid)] = &threadControl{owner: strings.Clone(app), since: now, last: now}
 }
 
 // claimIdleThread makes the bot the owner of an idle thread it sends to,

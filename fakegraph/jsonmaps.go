@@ -58,6 +58,9 @@ func (tm *treeMaps) release() {
 		tm.kept[i] = nil
 	}
 	tm.kept = tm.kept[:0]
+	if cap(tm.kept) > 4*maxFreeMaps {
+		tm.kept = nil // a body of thousands of objects: its list is not kept
+	}
 	treeMapSets.Put(tm)
 }
 

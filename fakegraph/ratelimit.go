@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -184,7 +185,7 @@ func (l *rateLimiter) admitProfile(c *call, psid string) *validator.GraphError {
 		ctr = pc.users[psid]
 		if ctr == nil {
 			ctr = newWindowCounter(profileWindow, 10*time.Second)
-			pc.users[psid] = ctr
+			pc.users[strings.Clone(psid)] = ctr // psid may be a slice of the body (decodeObjectText)
 		}
 	}
 	if l.on && ctr.count(c.now) >= ruleProfileRate.Limit {

@@ -270,7 +270,10 @@ func (r *report) whitelistedDomains(v any) {
 			r.fail(p.Index(i), ruleDomainsURL, Err(KeyURL, p.Index(i).Param()), "not an HTTPS URL of a fully qualified domain (no IP, no localhost)")
 			return
 		}
-		list[i] = s
+		if _, isString := d.(string); !isString {
+			list[i] = s
+			r.rewrote = true
+		}
 	}
 }
 
@@ -312,7 +315,7 @@ func (r *report) profileString(obj map[string]any, key string, p Path, rule Rule
 // platform's answer to them is not documented.
 func (r *report) profileExtraKeys(obj map[string]any, allowed map[string]bool, p Path) {
 	for _, k := range unknownKeys(obj, allowed) {
-		delete(obj, k) // not stored, so never answered back
+		r.drop(obj, k) // not stored, so never answered back
 		r.warn(p.Key(k), ruleProfileExtraKey, "undocumented key "+k+"; dropped")
 	}
 }

@@ -30,7 +30,7 @@ func (r *report) menuEntry(obj map[string]any, ep Path) bool {
 		}
 		disabled = b
 	}
-	obj["composer_input_disabled"] = disabled
+	r.rewrite(obj, "composer_input_disabled", disabled)
 	if !r.disabledSurfaces(obj, ep) {
 		return false
 	}
@@ -98,7 +98,7 @@ func (r *report) menuItem(v any, p Path) bool {
 			r.fail(p.Key("messenger_extensions"), ruleMenuItemURL, Err(KeyInvalid), "messenger_extensions is a boolean")
 			return false
 		}
-		obj["messenger_extensions"] = b
+		r.rewrite(obj, "messenger_extensions", b)
 	}
 	for _, k := range []string{"fallback_url", "webview_share_button"} {
 		if _, ok := r.optional(obj, k, p, true); ok {

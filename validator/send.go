@@ -212,8 +212,7 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 		return
 	}
 	if _, ok := body["payload"]; ok {
-		delete(body, "payload")
-		s.rewrote = true
+		s.drop(body, "payload")
 		s.warn(Root("payload"), rulePayloadIgnored, "payload goes with the react and unreact sender actions; ignored on a message")
 	}
 	envelopeOK := s.envelope(body, out)
@@ -366,8 +365,7 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 		}
 		out.Tag = tag
 	} else if hasTag {
-		delete(body, "tag")
-		s.rewrote = true
+		s.drop(body, "tag")
 		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
 	}
 	if nt, present, ok := s.optText(body, "notification_type", Path{}, ruleNotificationType); !ok {

@@ -22,8 +22,7 @@ func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out
 	for _, k := range ignored {
 		if _, ok := body[k]; ok {
 			// Ignored params are dropped, so nothing checks them further.
-			delete(body, k)
-			s.rewrote = true
+			s.drop(body, k)
 			s.warn(Root(k), ruleSenderActionAlone, "a "+action+" sender action is sent alone; "+k+" is ignored")
 		}
 	}

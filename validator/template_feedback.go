@@ -182,7 +182,6 @@ func (s *sendChecker) expiresInDays(pl map[string]any, p Path) {
 		return
 	}
 	if _, isString := v.(string); isString {
-		pl["expires_in_days"] = f
-		s.rewrote = true
+		s.rewrite(pl, "expires_in_days", f)
 	}
 }

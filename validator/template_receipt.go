@@ -116,8 +116,7 @@ func (s *sendChecker) amount(obj map[string]any, key string, p Path, decimals in
 		return false
 	}
 	if _, isNumber := v.(string); isNumber {
-		obj[key] = f
-		s.rewrote = true
+		s.rewrite(obj, key, f)
 	}
 	return true
 }
@@ -247,8 +246,7 @@ func (s *sendChecker) quantity(el map[string]any, p Path) bool {
 		return false
 	}
 	if _, isString := v.(string); isString {
-		el["quantity"] = f
-		s.rewrote = true
+		s.rewrite(el, "quantity", f)
 	}
 	return true
 }

@@ -122,8 +122,7 @@ func (r *report) optionalField(f field, p Path, emptyIsAbsent bool) (any, bool) 
 		return nil, false
 	}
 	if f.absent(emptyIsAbsent) {
-		delete(f.obj, f.key)
-		r.rewrote = true
+		r.drop(f.obj, f.key)
 		r.warn(p.Key(f.key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
 		return nil, false
 	}
@@ -155,7 +154,7 @@ func (r *report) strOf(obj map[string]any, key string, v any, p Path, rule Rule)
 		r.fail(p.Key(key), rule, Err(KeyString, p.Key(key).Param()), "invalid UTF-8")
 		return "", true, false
 	}
-	obj[key] = s // a number, written back as text
+	r.rewrite(obj, key, s) // a number, written back as text
 	return s, true, true
 }
 
@@ -217,7 +216,7 @@ func (r *report) reqTextField(f field, p Path, rule Rule) (s string, present, ok
 	case !f.has:
 		return "", false, true
 	case f.v == nil:
-		delete(f.obj, f.key)
+		r.drop(f.obj, f.key)
 		return "", false, true
 	}
 	return r.strOf(f.obj, f.key, f.v, p, rule)
@@ -241,7 +240,7 @@ func (r *report) optBoolField(f field, p Path, rule Rule) (b, present, ok bool) 
 		return false, true, false
 	}
 	if _, isBool := v.(bool); !isBool {
-		f.obj[f.key] = b
+		r.rewrite(f.obj, f.key, b)
 	}
 	return b, true, true
 }

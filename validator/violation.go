@@ -89,8 +89,23 @@ func (r Result) Errors() []Violation {
 type report struct {
 	out []Violation
 	// rewrote: the checks changed the request's values in place (a null
-	// dropped, an amount read from a string).
+	// dropped, a number read as text, an amount read from a string). Every
+	// such change of an object goes through rewrite or drop, which note it.
 	rewrote bool
+}
+
+// rewrite sets obj[key] to v, a lenient form read as the platform reads
+// it, and notes that the request no longer reads as it came.
+func (r *report) rewrite(obj map[string]any, key string, v any) {
+	obj[key] = v
+	r.rewrote = true
+}
+
+// drop removes obj[key] (a value treated as absent, or ignored) and notes
+// that the request no longer reads as it came.
+func (r *report) drop(obj map[string]any, key string) {
+	delete(obj, key)
+	r.rewrote = true
 }
 
 // fail records an error violation answered with err.
