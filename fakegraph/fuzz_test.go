@@ -23,6 +23,9 @@ func FuzzGraphRequest(f *testing.F) {
 		{"/v99.0/me", "", ""},
 		{"/me/messages", "application/json", `{"recipient":{"id":1e400},"message":null}`},
 		{"/me/messages", "application/json", "{\"message\":{\"text\":\"\xff\xfe\"}}"},
+		// Lenient forms the rules rewrite in place (a number as text, "true").
+		{"/me/messages", "application/json", `{"recipient":{"id":"` + alice + `"},"message":{"text":42,"metadata":null}}`},
+		{"/me/messages", "application/json", `{"recipient":{"id":"` + alice + `"},"message":{"attachment":{"type":"image","payload":{"url":"https://a.example/i.png","is_reusable":"true"}}}}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.path, s.ctype, s.body)
