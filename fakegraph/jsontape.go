@@ -1,10 +1,6 @@
 package fakegraph
 
-import (
-	"slices"
-	"strings"
-	"sync"
-)
+import "sync"
 
 // A send stores its message as json.Marshal writes the decoded tree:
 // keys sorted, strings escaped its way (jsontree.go). Written from the
@@ -186,7 +182,7 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 	}
 	base := len(t.order)
 	t.order = append(t.order, kids...)
-	t.sortMembers(body, t.order[base:])
+	sortByKey(t.order[base:], func(kid uint32) string { return t.key(body, kid) })
 	b = append(b, '{')
 	first, ok := true, true
 	for i := base; i < base+len(kids); i++ {
@@ -213,18 +209,4 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		return nil, false
 	}
 	return append(b, '}'), true
-}
-
-// sortMembers sorts an object's members by key, keeping the order of
-// equal keys; an insertion sort for the few keys most objects have.
-func (t *tape) sortMembers(body string, ms []uint32) {
-	if len(ms) > 12 {
-		slices.SortStableFunc(ms, func(a, b uint32) int { return strings.Compare(t.key(body, a), t.key(body, b)) })
-		return
-	}
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && keyLess(t.key(body, ms[j]), t.key(body, ms[j-1])); j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
 }

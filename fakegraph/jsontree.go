@@ -66,7 +66,7 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 			w.members = append(w.members, member{k, e})
 		}
 		end := len(w.members)
-		sortMembers(w.members[base:end])
+		sortByKey(w.members[base:end], func(m member) string { return m.key })
 		b = append(b, '{')
 		var err error
 		for i := base; i < end; i++ {
@@ -93,16 +93,17 @@ func (w *treeWriter) append(b []byte, v any) ([]byte, error) {
 	return append(b, raw...), nil
 }
 
-// sortMembers sorts an object's members by key, as json.Marshal writes
-// them. Objects are small (a button has three keys), where an insertion
-// sort beats slices.SortFunc's call per comparison.
-func sortMembers(ms []member) {
+// sortByKey sorts an object's members by their keys, as json.Marshal
+// writes them, keeping the order of equal keys (the tape's duplicates).
+// Objects are small (a button has three keys): an insertion sort up to a
+// dozen.
+func sortByKey[M any](ms []M, key func(M) string) {
 	if len(ms) > 12 {
-		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+		slices.SortStableFunc(ms, func(a, b M) int { return strings.Compare(key(a), key(b)) })
 		return
 	}
 	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && keyLess(ms[j].key, ms[j-1].key); j-- {
+		for j := i; j > 0 && keyLess(key(ms[j]), key(ms[j-1])); j-- {
 			ms[j], ms[j-1] = ms[j-1], ms[j]
 		}
 	}

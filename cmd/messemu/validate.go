@@ -45,7 +45,7 @@ func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool,
 	// serve refuses a body with anything after its object but space (a
 	// stray } included), so validate does not judge the object alone.
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return false, fmt.Errorf("%s is not one JSON object: %q follows it", fs.Arg(0), firstBytes(rest, 20))
+		return false, fmt.Errorf("%s is not one JSON object: %q follows it", fs.Arg(0), rest[:min(len(rest), 20)])
 	}
 	res := validator.New(validator.MustLoadSchemas()).SendAll(body, validator.OfflineState{})
 	answered := answeredIndex(res.Violations)
@@ -123,12 +123,4 @@ func printViolations(w io.Writer, vs []validator.Violation, answered int) {
 			}
 		}
 	}
-}
-
-// firstBytes is b cut to n bytes at most, for a message.
-func firstBytes(b []byte, n int) []byte {
-	if len(b) > n {
-		return b[:n]
-	}
-	return b
 }
