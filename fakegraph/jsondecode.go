@@ -234,7 +234,7 @@ func (p *treeParser) object(depth int) (any, bool) {
 	var node uint32
 	var base int
 	if p.t != nil {
-		node, base = p.t.begin(nodeObject, p.i)
+		node, base = p.t.begin(nodeObject)
 	}
 	p.i++ // {
 	m := p.maps.get()
@@ -302,11 +302,10 @@ func (p *treeParser) after(close byte) (more, ok bool) {
 	return false, false
 }
 
-// closed ends the container node noted at base (when noting), p.i just
-// past it.
+// closed ends the container node noted at base (when noting).
 func (p *treeParser) closed(node uint32, base int) {
 	if p.t != nil {
-		p.t.end(node, base, p.i)
+		p.t.end(node, base)
 		p.node = node
 	}
 }
@@ -315,7 +314,7 @@ func (p *treeParser) array(depth int) (any, bool) {
 	var node uint32
 	var tbase int
 	if p.t != nil {
-		node, tbase = p.t.begin(nodeArray, p.i)
+		node, tbase = p.t.begin(nodeArray)
 	}
 	p.i++ // [
 	base := len(p.stack)

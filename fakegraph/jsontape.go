@@ -21,7 +21,7 @@ import "sync"
 
 // tapeNode is one value of the body.
 type tapeNode struct {
-	start, end       uint32 // the value's bytes; a string's between its quotes
+	start, end       uint32 // a leaf's bytes; a string's between its quotes
 	keyStart, keyEnd uint32 // a member's key, between its quotes
 	kids, nkids      uint32 // a container's children: tape.kids[kids:kids+nkids]
 	kind             uint8
@@ -78,10 +78,10 @@ func (t *tape) leaf(kind, flags uint8, start, end int) uint32 {
 	return uint32(len(t.nodes) - 1)
 }
 
-// begin notes a container that starts at body[start]; its children are
-// those noted (member, element) until end.
-func (t *tape) begin(kind uint8, start int) (node uint32, base int) {
-	t.nodes = append(t.nodes, tapeNode{start: uint32(start), kind: kind})
+// begin notes a container; its children are those noted (member,
+// element) until end.
+func (t *tape) begin(kind uint8) (node uint32, base int) {
+	t.nodes = append(t.nodes, tapeNode{kind: kind})
 	return uint32(len(t.nodes) - 1), len(t.open)
 }
 
@@ -103,10 +103,9 @@ func (t *tape) member(node uint32, keyStart, keyEnd int, escaped, asIs bool) {
 // element notes node as the next element of the array being read.
 func (t *tape) element(node uint32) { t.open = append(t.open, node) }
 
-// end closes the container node, which ends before body[end].
-func (t *tape) end(node uint32, base, end int) {
+// end closes the container node.
+func (t *tape) end(node uint32, base int) {
 	n := &t.nodes[node]
-	n.end = uint32(end)
 	n.kids, n.nkids = uint32(len(t.kids)), uint32(len(t.open)-base)
 	t.kids = append(t.kids, t.open[base:]...)
 	t.open = t.open[:base]
