@@ -145,13 +145,16 @@ done
 g=$(echo "$gr" | median)
 gc=$(echo "$gcs" | median)
 
-p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms
+p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms, and the generator's own lateness at its p99
 	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
-		awk '/^latency/ { for (i = 1; i < NF; i++) if ($i == "p99") print $(i + 1) }'
+		awk '/^latency|^generator lateness/ { for (i = 1; i < NF; i++) if ($i == "p99") printf "%s ", $(i + 1) }'
 }
-bp=$(p99 "http://127.0.0.1:$PORT_B$path")
-hp=$(p99 "http://127.0.0.1:$PORT_H$path")
-mp=$(p99 "http://127.0.0.1:$PORT_M$path")
+set -- $(p99 "http://127.0.0.1:$PORT_B$path")
+bp=$1 bl=$2
+set -- $(p99 "http://127.0.0.1:$PORT_H$path")
+hp=$1 hl=$2
+set -- $(p99 "http://127.0.0.1:$PORT_M$path")
+mp=$1 ml=$2
 
 bmed=$(echo "$br" | median)
 hmed=$(echo "$hr" | median)
@@ -170,4 +173,5 @@ echo
 echo "messemu: 10-element generic template, median $g/s (rounds $(echo $gr | sed 's/ / \/ /g')), $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
 echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine); bare with the headers' is $((100 * hcmed / (mcmed > 0 ? mcmed : 1))) %"
 echo "messemu's rate is $((100 * mmed / (hmed > 0 ? hmed : 1))) % of the bare server's with the same headers"
+echo "fixed-rate pass: the load generator sent its requests late by (p99) $bl / $hl / $ml ms (bare / with headers / messemu), which the p99s include"
 echo "pinning: ${server_cpu:-none} (servers), ${load_cpu:-none} (wrk, hey); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"

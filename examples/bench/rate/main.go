@@ -3,8 +3,11 @@
 // prints the latency percentiles. The schedule is open: each request has
 // its time on the clock, and its latency counts from that time, so a
 // server that falls behind is charged for the requests waiting on it
-// rather than being sent fewer (the load generator's own pauses are
-// charged too; keep it on a core of its own).
+// rather than being sent fewer. The load generator's own pauses are
+// charged too: it keeps them small (on Linux it sleeps to each request's
+// time in nanosleep(2); see newPacer) and prints how late it sent, so that
+// a reader can tell its share of a percentile from the server's. Keep it
+// on a core of its own.
 //
 //	rate -url http://127.0.0.1:38765/v26.0/me/messages?access_token=… -body '{…}' -rate 2000 -for 20s
 package main
@@ -16,6 +19,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -44,12 +48,14 @@ func main() {
 	}
 	jobs := make(chan job, n)
 	lat := make([]time.Duration, n)
+	late := make([]time.Duration, n) // from a request's time to its sending
 	var failed, wrong int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range *conns {
 		wg.Go(func() {
 			for j := range jobs {
+				late[j.i] = time.Since(j.at)
 				resp, err := client.Post(*url, "application/json", bytes.NewReader([]byte(*body)))
 				if err == nil {
 					_, _ = io.Copy(io.Discard, resp.Body)
@@ -68,26 +74,35 @@ func main() {
 			}
 		})
 	}
+	sleepUntil := newPacer()
 	start := time.Now()
 	for i := range n {
 		at := start.Add(time.Duration(i) * interval)
-		if d := time.Until(at); d > 0 {
-			time.Sleep(d)
-		}
+		sleepUntil(at)
 		jobs <- job{i: i, at: at}
+		// The connection that takes the job runs now, on this P, rather
+		// than waiting to be stolen by another.
+		runtime.Gosched()
 	}
 	close(jobs)
 	wg.Wait()
 	took := time.Since(start.Add(time.Duration(warmN) * interval))
 
-	counted := slices.Clone(lat[warmN:])
-	slices.Sort(counted)
-	pct := func(p float64) float64 {
-		return float64(counted[min(len(counted)-1, int(p*float64(len(counted))))]) / float64(time.Millisecond)
-	}
+	counted := lat[warmN:]
 	fmt.Printf("requests %d in %.1f s (%.0f/s), failed %d, not 200 %d\n", len(counted), took.Seconds(), float64(len(counted))/took.Seconds(), failed, wrong)
-	fmt.Printf("latency ms: p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f\n", pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(1))
+	fmt.Printf("latency ms: %s\n", percentiles(counted))
+	fmt.Printf("generator lateness ms: %s\n", percentiles(late[warmN:]))
 	if failed+wrong > 0 {
 		os.Exit(1)
 	}
+}
+
+// percentiles writes the p50, p90, p99, p99.9 and max of ds, in ms.
+func percentiles(ds []time.Duration) string {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	pct := func(p float64) float64 {
+		return float64(s[min(len(s)-1, int(p*float64(len(s))))]) / float64(time.Millisecond)
+	}
+	return fmt.Sprintf("p50 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.2f", pct(0.5), pct(0.9), pct(0.99), pct(0.999), pct(1))
 }
