@@ -76,7 +76,11 @@ func (s *Server) setProfile(c *call) (any, error) {
 		ps.fields[k] = b
 	}
 	if _, ok := stored["whitelisted_domains"]; ok {
-		c.page.domains = validator.FieldList(chk.Fields["whitelisted_domains"])
+		domains := validator.FieldList(chk.Fields["whitelisted_domains"])
+		for i, d := range domains {
+			domains[i] = strings.Clone(d) // kept: not a slice of the body (decodeObjectText)
+		}
+		c.page.domains = domains
 	}
 	return profileSuccess, nil
 }

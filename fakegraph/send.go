@@ -111,6 +111,13 @@ type SenderActionResponse struct {
 	RecipientID string `json:"recipient_id"`
 }
 
+// What send holds of Server.mu.
+const (
+	heldNone = iota
+	heldRead
+	heldWrite
+)
+
 func (s *Server) send(c *call) (any, error) {
 	// The journal keeps the request as it came, before normalisation.
 	c.requestJSON = c.requestRecord()
@@ -118,11 +125,24 @@ func (s *Server) send(c *call) (any, error) {
 	// and committed under the write lock. An uploaded file changes the
 	// store before validation, so such a send holds the write lock throughout.
 	exclusive := len(c.files) > 0
+	held := heldRead
 	if exclusive {
 		s.mu.Lock()
+		held = heldWrite
 	} else {
 		s.mu.RLock()
 	}
+	// Whatever it holds is let go however the send ends: a panic in the
+	// rules (a bug) is recovered by serveGraphInto, whose answer takes the
+	// read lock again, and the server goes on serving.
+	defer func() {
+		switch held {
+		case heldRead:
+			s.mu.RUnlock()
+		case heldWrite:
+			s.mu.Unlock()
+		}
+	}()
 	var chk validator.SendCheck
 	var gerr *validator.GraphError
 	if exclusive || isMultipart(c.r) {
@@ -141,10 +161,11 @@ func (s *Server) send(c *call) (any, error) {
 		rewritten = rewritten || chk.Rewritten
 	}
 	if !exclusive {
+		held = heldNone
 		s.mu.RUnlock()
 		s.mu.Lock()
+		held = heldWrite
 	}
-	defer s.mu.Unlock()
 	s.followRetentionLocked() // store_retention.go
 	if gerr != nil {
 		c.violations = append(c.violations, chk.Violations...)

@@ -318,3 +318,26 @@ func TestThreadKeepsNoSliceOfTheBody(t *testing.T) {
 	}
 	runtime.KeepAlive(body)
 }
+
+// A Page's subscription keeps its webhook fields as copies, not as slices
+// of the body that named them, whether a list or a comma string.
+func TestSubscribedFieldsKeepNoSliceOfTheBody(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"subscribed_fields":["messages","message_reads"],"pad":"` + strings.Repeat("x", 4000) + `"}`,
+		`{"subscribed_fields":"messages, message_reads","pad":"` + strings.Repeat("x", 4000) + `"}`,
+	} {
+		obj, ok := decodeObjectText(body)
+		require.True(t, ok)
+		start := uintptr(unsafe.Pointer(unsafe.StringData(body)))
+		c := &call{params: obj}
+		fields, ok := c.readFields("subscribed_fields")
+		require.True(t, ok)
+		assert.Equal(t, []string{"messages", "message_reads"}, fields)
+		for _, f := range fields {
+			at := uintptr(unsafe.Pointer(unsafe.StringData(f)))
+			assert.False(t, at >= start && at < start+uintptr(len(body)), "%q is a slice of the body", f)
+		}
+		runtime.KeepAlive(body)
+	}
+}

@@ -82,7 +82,9 @@ func (s *Server) Unsubscribe(pageID string) {
 	}
 }
 
-// readFields reads a comma list or JSON array of webhook fields.
+// readFields reads a comma list or JSON array of webhook fields, each a
+// copy: a Page's subscription keeps them, and a slice of the body would
+// keep the whole body with it (decodeObjectText).
 func (c *call) readFields(key string) ([]string, bool) {
 	raw, ok := c.params[key]
 	if !ok || raw == nil {
@@ -93,13 +95,13 @@ func (c *call) readFields(key string) ([]string, bool) {
 	case []any:
 		for _, x := range v {
 			f, _ := paramString(x)
-			out = append(out, strings.TrimSpace(f))
+			out = append(out, strings.Clone(strings.TrimSpace(f)))
 		}
 	default:
 		text, _ := paramString(v)
 		for _, f := range strings.Split(text, ",") {
 			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
+				out = append(out, strings.Clone(f))
 			}
 		}
 	}
@@ -252,10 +254,11 @@ func (s *Server) postAppSubscription(c *call) (any, error) {
 	case "":
 		return nil, c.fail("object", ruleAppSubscription, validator.Err(validator.KeyRequired, "object"), "")
 	case "page":
+		object = "page" // the key kept, not a slice of the body
 	default:
 		return nil, c.fail("object", ruleAppSubscription, validator.Err(validator.KeyNotEmulated, "Webhooks for object "+object), "")
 	}
-	cb := c.str("callback_url")
+	cb := strings.Clone(c.str("callback_url")) // kept: a copy, not a slice of the body
 	if cb == "" {
 		return nil, c.fail("callback_url", ruleAppSubscription, validator.Err(validator.KeyRequired, "callback_url"), "")
 	}
