@@ -107,7 +107,7 @@ var (
 	ruleFilePart   = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
 	// ruleMultipartClose: a multipart body without its closing boundary
 	// is read to its end (W, PLATFORM.md D27).
-	ruleMultipartClose = validator.Rule{Name: "multipart.closing-boundary", Source: "PLATFORM.md D27"}
+	ruleMultipartClose = validator.Rule{Name: "multipart.closing-boundary", Source: "decision D27"}
 	ruleRequestShape   = validator.Rule{Name: "request", Source: "Graph/guides/error-handling"}
 )
 

@@ -51,7 +51,7 @@ var (
 	ruleHandoverOwner    = validator.Rule{Name: "handover.owner", Source: "handover-protocol"}
 	ruleHandoverTake     = validator.Rule{Name: "handover.take.primary-only", Source: "graph reference page/take_thread_control"}
 	ruleHandoverFields   = validator.Rule{Name: "handover.secondary_receivers.fields", Source: "handover-protocol"}
-	ruleHandoverMetadata = validator.Rule{Name: "handover.metadata", Source: "PLATFORM.md §1.3"}
+	ruleHandoverMetadata = validator.Rule{Name: "handover.metadata", Source: "note §1.3"}
 	ruleHandoverExtra    = validator.Rule{Name: "handover.not-emulated", Source: "handover-protocol"}
 )
 

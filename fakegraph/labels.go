@@ -53,7 +53,7 @@ func hasLabel(p *pageState, id string) bool { return p.labels.byID[id] != nil }
 var (
 	// labelType is the custom label node type's fields (nodefields.go).
 	labelType = nodeType{name: "PageUserMessageThreadLabel", fields: []string{"id", "name", "page_label_name"},
-		rule: validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (PLATFORM.md D25)"}}
+		rule: validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (decision D25)"}}
 	ruleLabelUser = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
 )
 

@@ -22,7 +22,7 @@ func (s *Server) linkingRoutes() []route {
 }
 
 var (
-	ruleLinkingToken = validator.Rule{Name: "account_linking.token", Source: "MP/identity/account-linking (PLATFORM.md D25)"}
+	ruleLinkingToken = validator.Rule{Name: "account_linking.token", Source: "MP/identity/account-linking (decision D25)"}
 	ruleUnlinkPSID   = validator.Rule{Name: "account_linking.unlink.psid", Source: "MP/identity/account-linking"}
 )
 

@@ -114,7 +114,7 @@ type MessageNode struct {
 // answers id and created_time.
 var messageType = nodeType{name: "Message", fields: []string{"id", "created_time"},
 	unmodelled: []string{"attachments", "from", "message", "reactions", "shares", "sticker", "story", "tags", "to", "is_unsupported"},
-	rule:       validator.Rule{Name: "message.fields", Source: "Graph/reference/message (PLATFORM.md D25)"}}
+	rule:       validator.Rule{Name: "message.fields", Source: "Graph/reference/message (decision D25)"}}
 
 func (s *Server) getMessage(c *call, id string) (any, error) {
 	s.mu.RLock()

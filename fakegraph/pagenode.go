@@ -36,7 +36,7 @@ var pageType = nodeType{
 		"temporary_status", "unread_message_count", "unread_notif_count", "unseen_message_count", "username",
 		"verification_status", "voip_info", "website", "were_here_count", "whatsapp_number", "written_by",
 	},
-	rule: validator.Rule{Name: "page.fields", Source: "Graph/reference/page (PLATFORM.md D25)"},
+	rule: validator.Rule{Name: "page.fields", Source: "Graph/reference/page (decision D25)"},
 }
 
 // getPageNode answers GET /me: the asked fields in the order asked, then

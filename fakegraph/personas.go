@@ -40,7 +40,7 @@ type PersonaNode struct {
 // personaType is the persona node's fields (nodefields.go); the
 // platform's name for the node type is not documented (D16).
 var personaType = nodeType{fields: []string{"id", "name", "profile_picture_url"},
-	rule: validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas (PLATFORM.md D25)"}}
+	rule: validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas (decision D25)"}}
 
 // personaStore holds a Page's personas; guarded by Server.mu.
 type personaStore struct {

@@ -35,7 +35,7 @@ var (
 
 var (
 	ruleSubscribedFields = validator.Rule{Name: "subscribed_apps.subscribed_fields", Source: "Graph/webhooks/getting-started"}
-	ruleFieldNeverSent   = validator.Rule{Name: "subscribed_apps.field-not-sent", Source: "PLATFORM.md §10"}
+	ruleFieldNeverSent   = validator.Rule{Name: "subscribed_apps.field-not-sent", Source: "note §10"}
 	ruleAppSubscription  = validator.Rule{Name: "app.subscriptions", Source: "Graph/webhooks/getting-started"}
 	ruleAppToken         = validator.Rule{Name: "app.access_token", Source: "Graph/guides/access-tokens"}
 )

@@ -35,7 +35,7 @@ var unmodelled = []struct {
 // methodOp is a method and its operationId in openapi.yaml.
 type methodOp struct{ method, op string }
 
-var ruleNotEmulated = validator.Rule{Name: "endpoint.not-emulated", Source: "PLATFORM.md D28"}
+var ruleNotEmulated = validator.Rule{Name: "endpoint.not-emulated", Source: "decision D28"}
 
 func notEmulated(feature string) func(*call) (any, error) {
 	return func(c *call) (any, error) {

@@ -7,11 +7,11 @@ import "time"
 
 var (
 	ruleAttachment       = Rule{Name: "attachment.object", Source: "SendRef"}
-	ruleAttachmentKeys   = Rule{Name: "attachment.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleAttachmentKeys   = Rule{Name: "attachment.keys", Source: "SendRef (decision D19)"}
 	ruleAttachmentType   = Rule{Name: "attachment.type", Source: "SendRef"}
 	ruleAttachmentLoad   = Rule{Name: "attachment.payload", Source: "SendRef"}
 	ruleMediaSource      = Rule{Name: "attachment.payload.url-xor-attachment_id", Source: "MP/send-messages/saving-assets"}
-	ruleMediaKeys        = Rule{Name: "attachment.payload.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleMediaKeys        = Rule{Name: "attachment.payload.keys", Source: "SendRef (decision D19)"}
 	ruleFetch            = Rule{Name: "attachment.payload.url.fetch", Source: "MP/error-codes 2018008"}
 	ruleAttachmentIDLife = Rule{Name: "attachment.attachment_id.life", Limit: int(AttachmentIDLife / (24 * time.Hour)), Source: "MP/send-messages/saving-assets"}
 	ruleReusable         = Rule{Name: "attachment.payload.is_reusable", Source: "MP/send-messages/saving-assets"}

@@ -6,11 +6,11 @@ package validator
 var (
 	ruleButtons        = Rule{Name: "buttons.array", Source: "MP/send-messages/buttons"}
 	ruleButton         = Rule{Name: "button.object", Source: "MP/send-messages/buttons"}
-	ruleButtonKeys     = Rule{Name: "button.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleButtonKeys     = Rule{Name: "button.keys", Source: "SendRef (decision D19)"}
 	ruleButtonType     = Rule{Name: "button.type", Source: "MP/send-messages/buttons"}
 	ruleButtonRemoved  = Rule{Name: "button.type.removed", Source: "MP/send-messages/buttons (element_share, payment removed)"}
 	ruleButtonTitle    = Rule{Name: "button.title", Source: "MP/error-codes 2018053"}
-	ruleButtonTitleLen = Rule{Name: "button.title.length", Limit: 20, Source: "MP/send-messages/buttons (PLATFORM.md D6)"}
+	ruleButtonTitleLen = Rule{Name: "button.title.length", Limit: 20, Source: "MP/send-messages/buttons (decision D6)"}
 	ruleButtonURL      = Rule{Name: "button.url", Source: "MP/error-codes 2018041"}
 	ruleButtonURLValid = Rule{Name: "button.url.valid", Source: "MP/send-messages/buttons"}
 	ruleExtensions     = Rule{Name: "button.messenger_extensions.domain", Source: "MP/send-messages/buttons (whitelisted_domains)"}

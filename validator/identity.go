@@ -7,9 +7,9 @@ package validator
 var (
 	rulePersonaName    = Rule{Name: "persona.name.length", Limit: 50, Source: "MP/send-messages/personas"}
 	rulePersonaPicture = Rule{Name: "persona.profile_picture_url", Source: "MP/send-messages/personas"}
-	rulePersonaParam   = Rule{Name: "persona.unknown-parameter", Source: "PLATFORM.md §1.3"}
-	ruleLabelName      = Rule{Name: "custom_label.name", Source: "MP/identity/custom-labels (PLATFORM.md D2)"}
-	ruleLabelParam     = Rule{Name: "custom_label.unknown-parameter", Source: "PLATFORM.md §1.3"}
+	rulePersonaParam   = Rule{Name: "persona.unknown-parameter", Source: "note §1.3"}
+	ruleLabelName      = Rule{Name: "custom_label.name", Source: "MP/identity/custom-labels (decision D2)"}
+	ruleLabelParam     = Rule{Name: "custom_label.unknown-parameter", Source: "note §1.3"}
 	ruleProfileField   = Rule{Name: "user_profile.fields", Source: "MP/identity/user-profile"}
 )
 

@@ -7,7 +7,7 @@ package validator
 var (
 	ruleText          = Rule{Name: "message.text.length", Limit: 2000, Source: "SendRef"}
 	ruleMetadata      = Rule{Name: "message.metadata.length", Limit: 1000, Source: "SendRef"}
-	ruleMessageKeys   = Rule{Name: "message.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleMessageKeys   = Rule{Name: "message.keys", Source: "SendRef (decision D19)"}
 	ruleMessageObject = Rule{Name: "message.object", Source: "SendRef"}
 	ruleEmptyMessage  = Rule{Name: "message.content", Source: "MP/error-codes 2018034"}
 	ruleTextXorAttach = Rule{Name: "message.text-xor-attachment", Source: "MP/error-codes 2018018"}

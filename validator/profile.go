@@ -15,18 +15,18 @@ const srcProfile = "MP/reference/messenger-profile-api"
 // Documented Messenger Profile limits (PLATFORM.md §4).
 var (
 	ruleProfileRequires    = Rule{Name: "profile.requires-a-field", Source: srcProfile}
-	ruleProfileUnknown     = Rule{Name: "profile.unknown-parameter", Source: "PLATFORM.md §1.3"}
+	ruleProfileUnknown     = Rule{Name: "profile.unknown-parameter", Source: "note §1.3"}
 	ruleProfileShape       = Rule{Name: "profile.shape", Source: srcProfile}
-	ruleProfileLegacy      = Rule{Name: "profile.legacy-field", Source: "PLATFORM.md D13"}
+	ruleProfileLegacy      = Rule{Name: "profile.legacy-field", Source: "decision D13"}
 	ruleProfileFields      = Rule{Name: "profile.fields", Source: srcProfile}
 	ruleProfileExtraKey    = Rule{Name: "profile.unknown-key", Source: srcProfile}
 	ruleGetStartedPayload  = Rule{Name: "get_started.payload.length", Limit: 1000, Source: srcProfile}
 	ruleMenuGetStarted     = Rule{Name: "persistent_menu.needs-get_started", Source: "MP/error-codes 2018145"}
 	ruleMenuDefault        = Rule{Name: "persistent_menu.default-locale", Source: "MP/send-messages/persistent-menu"}
-	ruleMenuKeys           = Rule{Name: "persistent_menu.keys", Source: "PLATFORM.md D19"}
+	ruleMenuKeys           = Rule{Name: "persistent_menu.keys", Source: "decision D19"}
 	ruleMenuLocale         = Rule{Name: "persistent_menu.locale", Source: "MP/send-messages/persistent-menu"}
 	ruleMenuComposer       = Rule{Name: "persistent_menu.composer_input_disabled", Source: "MP/send-messages/persistent-menu"}
-	ruleMenuSurfaces       = Rule{Name: "persistent_menu.disabled_surfaces", Source: "MP/reference/messenger-profile-api (PLATFORM.md D24)"}
+	ruleMenuSurfaces       = Rule{Name: "persistent_menu.disabled_surfaces", Source: "MP/reference/messenger-profile-api (decision D24)"}
 	ruleMenuItems          = Rule{Name: "persistent_menu.call_to_actions.count", Limit: 20, Source: "MP/send-messages/persistent-menu"}
 	ruleMenuItemsRequired  = Rule{Name: "persistent_menu.call_to_actions.required", Source: "MP/send-messages/persistent-menu"}
 	ruleMenuItemType       = Rule{Name: "persistent_menu.call_to_actions.type", Source: "MP/send-messages/persistent-menu (nested removed in v8.0)"}

@@ -6,12 +6,12 @@ var (
 	ruleQuickReplies    = Rule{Name: "quick_replies.array", Source: "MP/send-messages/quick-replies"}
 	ruleQuickRepliesMin = Rule{Name: "quick_replies.too-few", Limit: 1, Source: "MP/send-messages/quick-replies"}
 	ruleQuickRepliesMax = Rule{Name: "quick_replies.too-many", Limit: 13, Source: "MP/send-messages/quick-replies"}
-	ruleQuickReplyKeys  = Rule{Name: "quick_reply.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleQuickReplyKeys  = Rule{Name: "quick_reply.keys", Source: "SendRef (decision D19)"}
 	ruleQuickReply      = Rule{Name: "quick_reply.object", Source: "MP/send-messages/quick-replies"}
 	ruleQRContentType   = Rule{Name: "quick_reply.content_type", Source: "MP/send-messages/quick-replies"}
 	ruleQRLocation      = Rule{Name: "quick_reply.content_type.location", Source: "MP/send-messages/quick-replies (legacy)"}
 	ruleQRTitle         = Rule{Name: "quick_reply.title", Source: "MP/error-codes 2018098"}
-	ruleQRTitleShown    = Rule{Name: "quick_reply.title.length", Limit: 20, Source: "MP/send-messages/quick-replies (PLATFORM.md D6)"}
+	ruleQRTitleShown    = Rule{Name: "quick_reply.title.length", Limit: 20, Source: "MP/send-messages/quick-replies (decision D6)"}
 	ruleQRPayload       = Rule{Name: "quick_reply.payload", Source: "MP/error-codes 2018099"}
 	ruleQRPayloadLength = Rule{Name: "quick_reply.payload.length", Limit: 1000, Source: "MP/send-messages/quick-replies"}
 	ruleQRImageURL      = Rule{Name: "quick_reply.image_url", Source: "MP/send-messages/quick-replies"}

@@ -6,9 +6,9 @@ package validator
 
 var (
 	ruleTemplateType    = Rule{Name: "template.template_type", Source: "MP/send-messages/template"}
-	ruleTemplateGone    = Rule{Name: "template.removed", Source: "MP/send-messages/template (PLATFORM.md D13)"}
-	ruleTemplateFuture  = Rule{Name: "template.not-emulated", Source: "PLATFORM.md D14"}
-	ruleTemplateKeys    = Rule{Name: "template.keys", Source: "SendRef (PLATFORM.md D19)"}
+	ruleTemplateGone    = Rule{Name: "template.removed", Source: "MP/send-messages/template (decision D13)"}
+	ruleTemplateFuture  = Rule{Name: "template.not-emulated", Source: "decision D14"}
+	ruleTemplateKeys    = Rule{Name: "template.keys", Source: "SendRef (decision D19)"}
 	ruleSharable        = Rule{Name: "template.sharable", Source: "MP/send-messages/template"}
 	ruleButtonText      = Rule{Name: "template.button.text.length", Limit: 640, Source: "MP/send-messages/template/button"}
 	ruleButtonTplMax    = Rule{Name: "template.button.buttons.too-many", Limit: 3, Source: "MP/send-messages/template/button"}

@@ -8,7 +8,7 @@ var (
 	ruleMediaElements   = Rule{Name: "template.media.elements.exactly-one", Limit: 1, Source: "MP/send-messages/template/media"}
 	ruleMediaType       = Rule{Name: "template.media.media_type", Source: "MP/error-codes 2018182"}
 	ruleMediaSrc        = Rule{Name: "template.media.source", Source: "MP/error-codes 2018187"}
-	ruleMediaBoth       = Rule{Name: "template.media.url-xor-attachment_id", Source: "MP/send-messages/template/media (PLATFORM.md D20)"}
+	ruleMediaBoth       = Rule{Name: "template.media.url-xor-attachment_id", Source: "MP/send-messages/template/media (decision D20)"}
 	ruleMediaFacebook   = Rule{Name: "template.media.url.facebook", Source: "MP/error-codes 2018185"}
 	ruleMediaButtonsMax = Rule{Name: "template.media.buttons.too-many", Limit: 3, Source: "MP/send-messages/template/media"}
 	mediaTemplateKeys   = set("template_type", "elements", "sharable")

@@ -19,7 +19,7 @@ import (
 // and schema-checked is the canonical form.
 
 // ruleLenientNull is the warning for null or "" on an optional field.
-var ruleLenientNull = Rule{Name: "lenient.null-or-empty", Source: "PLATFORM.md D22"}
+var ruleLenientNull = Rule{Name: "lenient.null-or-empty", Source: "decision D22"}
 
 // asString reads text: a string, or a number coerced to its text.
 func asString(v any) (string, bool) {

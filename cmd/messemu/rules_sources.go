@@ -8,7 +8,7 @@ import (
 
 // Where a rule's fact comes from, for readers who cannot open the notes the
 // code cites. A rule's Source is a short reference ("SendRef",
-// "MP/error-codes 2018001", "SendRef (PLATFORM.md D19)"); docs/rules.md
+// "MP/error-codes 2018001", "SendRef (decision D19)"); docs/rules.md
 // turns the public ones into links and each of messemu's decisions into a
 // note written here, in the project's own words.
 
@@ -76,7 +76,7 @@ var decisions = map[int]string{
 }
 
 var (
-	decisionRef = regexp.MustCompile(`PLATFORM\.md (D\d+|§[\d.]+)`)
+	decisionRef = regexp.MustCompile(`(?:decision|note) (D\d+|§[\d.]+)`)
 	subcodeRef  = regexp.MustCompile(`^MP/error-codes (\d+)$`)
 )
 

@@ -81,7 +81,7 @@ var (
 	ruleWebhookHTTPS = validator.Rule{Name: "webhook.https", Source: "Graph/webhooks/getting-started"}
 	// ruleChallengeSpace: the challenge answered with surrounding
 	// whitespace, which the platform accepts (W, PLATFORM.md D26).
-	ruleChallengeSpace = validator.Rule{Name: "webhook.challenge.whitespace", Source: "PLATFORM.md D26"}
+	ruleChallengeSpace = validator.Rule{Name: "webhook.challenge.whitespace", Source: "decision D26"}
 )
 
 // ErrWebhookVerification wraps a failed handshake (errors.Is), as against
