@@ -77,6 +77,23 @@ func (w *windowCounter) count(now time.Time) int {
 	return w.total
 }
 
+// untilBelow is how long after now the count falls under limit as the
+// oldest buckets leave the window, with no new events; 0 if it is under
+// already.
+func (w *windowCounter) untilBelow(now time.Time, limit int) time.Duration {
+	head := w.advance(now)
+	n := int64(len(w.buckets))
+	left := w.total
+	for b := head - n + 1; b <= head && left >= limit; b++ {
+		left -= w.buckets[(b%n+n)%n]
+		if left < limit {
+			// Bucket b leaves when the window's head reaches b+n.
+			return time.Unix(0, (b+n)*int64(w.bucket)).Sub(now)
+		}
+	}
+	return 0
+}
+
 type pageCounters struct {
 	calls   *windowCounter // every Messenger call, 24 h
 	sends   *windowCounter // messages, per second
@@ -205,10 +222,13 @@ func (s *Server) usageHeader(p *pageState, now time.Time) string {
 	pct := min(100, used*100/quota)
 	regain := 0
 	if used >= quota {
-		regain = 60
+		// In minutes: when enough of the day's calls have aged out of the
+		// rolling window for the next one to pass (PLATFORM.md §11).
+		d := pc.calls.untilBelow(now, quota)
+		regain = int((d + time.Minute - 1) / time.Minute)
 	}
 	u := &pc.usage
-	if u.text != "" && u.pct == pct { // regain follows from pct: 60 at 100 %
+	if u.text != "" && u.pct == pct && regain == 0 { // most answers repeat the one before
 		return u.text
 	}
 	// Written by hand: this header goes on every answer.

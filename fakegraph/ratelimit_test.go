@@ -112,3 +112,55 @@ func TestSendPerSecond(t *testing.T) {
 		t.Error("more than 40 messages a second left no high-volume warning")
 	}
 }
+
+// Once the day's quota is used up, the usage header says in minutes when
+// the rolling window lets the next call through (PLATFORM.md §11), and it
+// counts down on the virtual clock.
+func TestUsageHeaderSaysWhenAccessReturns(t *testing.T) {
+	t.Parallel()
+	clock := NewFrozenClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	s := New(WithClock(clock), WithRateLimits(true))
+	userWrites(t, s, alice)
+	regain := func(usage string) int {
+		t.Helper()
+		var u map[string][]struct {
+			CallCount int `json:"call_count"`
+			Regain    int `json:"estimated_time_to_regain_access"`
+		}
+		if err := json.Unmarshal([]byte(usage), &u); err != nil || len(u[DefaultPageID]) != 1 {
+			t.Fatalf("usage header %q: %v", usage, err)
+		}
+		return u[DefaultPageID][0].Regain
+	}
+	for i := 0; i < 200; i++ {
+		if i%100 == 99 {
+			clock.Advance(time.Second) // stay under 300/s
+		}
+		code, body, usage := sendOnce(t, s, textSend)
+		if code != 200 {
+			t.Fatalf("call %d refused: %v", i+1, body)
+		}
+		if i < 190 && regain(usage) != 0 {
+			t.Fatalf("call %d: regain %d before the quota is used up", i+1, regain(usage))
+		}
+	}
+	// The user's message and the 200 sends all fell in the 09:00 minute:
+	// they leave the window at 09:00 the next day.
+	_, _, usage := sendOnce(t, s, textSend)
+	if got := regain(usage); got != 24*60 {
+		t.Errorf("right after the quota ran out: regain %d min, want %d", got, 24*60)
+	}
+	clock.Advance(10 * time.Hour)
+	if _, _, usage := sendOnce(t, s, textSend); regain(usage) != 14*60 {
+		t.Errorf("ten hours later: regain %d min, want %d", regain(usage), 14*60)
+	}
+	clock.Advance(14*time.Hour - 2*time.Second - 30*time.Second)
+	if code, body, usage := sendOnce(t, s, textSend); code != 400 || regain(usage) != 1 {
+		t.Errorf("half a minute before: %d %v, regain %d min, want a refusal and 1", code, body, regain(usage))
+	}
+	clock.Advance(time.Minute)
+	userWrites(t, s, alice)
+	if code, body, usage := sendOnce(t, s, textSend); code != 200 || regain(usage) != 0 {
+		t.Errorf("a day later: %d %v, regain %d", code, body, regain(usage))
+	}
+}
