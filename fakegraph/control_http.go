@@ -50,6 +50,7 @@ func (s *Server) controlRoutes() []controlRoute {
 		s.pageControlRoutes(),     // control_pages.go: pages, profile, personas, labels, handover
 		s.productControlRoutes(),  // products.go: the Page's catalogue
 		s.linkingControlRoutes(),  // linking.go: a Log In tap (account linking)
+		s.settingsControlRoutes(), // control_settings.go: the Page's News flag, Human Agent, its tokens
 	)
 }
 

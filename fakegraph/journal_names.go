@@ -150,6 +150,8 @@ const (
 	ChangeReset         = journal.ChangeReset
 	ChangeClock         = journal.ChangeClock
 	ChangeAppRoles      = journal.ChangeAppRoles
+	ChangePageSettings  = journal.ChangePageSettings
+	ChangeToken         = journal.ChangeToken
 )
 
 // Alerts.

@@ -186,10 +186,17 @@ func (s *Server) AppSecret() string { return s.opts.appSecret }
 // VerifyToken is the webhook verify token.
 func (s *Server) VerifyToken() string { return s.opts.verifyToken }
 
-// Pages lists the hosted pages.
+// Pages lists the hosted pages, with their News flag as it is now.
 func (s *Server) Pages() []Page {
 	out := make([]Page, len(s.opts.pages))
 	copy(out, s.opts.pages)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := range out {
+		if p, ok := s.pages[out[i].ID]; ok {
+			out[i].News = p.News
+		}
+	}
 	return out
 }
 

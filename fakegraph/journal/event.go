@@ -164,6 +164,12 @@ const (
 	ChangeReset         = "reset"
 	ChangeClock         = "clock"
 	ChangeAppRoles      = "app_roles"
+	// ChangePageSettings: the Page's News flag or the app's Human Agent
+	// permission changed (the data is the change).
+	ChangePageSettings = "page_settings"
+	// ChangeToken: a Page token expired, was revoked or restored (the
+	// data is its new state, never the token).
+	ChangeToken = "token"
 )
 
 // Alerts (Event.API of KindAlert events).
