@@ -160,6 +160,51 @@ func TestWebhookDisabled(t *testing.T) {
 	}
 }
 
+// TestWebhookResubscribeEnablesAtOnce: after the platform disabled the
+// webhook, the bot's POST subscribed_apps brings it back at once: the
+// status says so before any event comes.
+func TestWebhookResubscribeEnablesAtOnce(t *testing.T) {
+	t.Parallel()
+	bot := newHookBot(t)
+	bot.setAnswer(func([]byte) (int, bool) { return http.StatusServiceUnavailable, false })
+	s := hookServer(t, bot, WebhookConfig{})
+	start := s.Journal().Last()
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hello?"}); err != nil {
+		t.Fatal(err)
+	}
+	attempt := func(n int) {
+		t.Helper()
+		waitJournal(t, s, start, func(e *Event) bool {
+			return e.Kind == KindWebhook && e.API == FieldMessages && attemptOf(t, *e).Attempt == n
+		})
+	}
+	attempt(4)
+	for i, step := range []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
+		10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute} {
+		s.Advance(step)
+		attempt(5 + i)
+	}
+	s.Advance(2 * time.Minute) // 60 min
+	waitJournal(t, s, start, func(e *Event) bool { return e.Kind == KindAlert && e.API == AlertWebhookDisabled })
+	if st := s.Webhook(); st.State != "disabled" {
+		t.Fatalf("after an hour of failures: %+v", st)
+	}
+
+	bot.setAnswer(nil)
+	if res := apiJSON(t, s, "POST", "/v26.0/me/subscribed_apps?subscribed_fields=messages", nil); res.status != 200 {
+		t.Fatalf("subscribe: %s", res.raw)
+	}
+	if st := s.Webhook(); st.State != "active" || st.Disabled || st.Alerted || st.FailingSince != nil {
+		t.Errorf("re-subscribed, before any event: %+v", st)
+	}
+	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "back"}); err != nil {
+		t.Fatal(err)
+	}
+	if body := bot.next(t); !strings.Contains(string(body), `"text":"back"`) {
+		t.Errorf("got %s", body)
+	}
+}
+
 // TestPageSubscription: events follow the Page's subscribed_apps; a Page
 // the bot unsubscribed gets nothing, with the reason in the journal.
 func TestPageSubscription(t *testing.T) {

@@ -132,8 +132,9 @@ func (s *Server) subscribePage(c *call) (any, error) {
 		return nil, gerr
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	c.page.subscription = &subscription{active: true, fields: dedupe(fields)}
+	s.mu.Unlock()
+	s.hooks.Subscribed() // a disabled webhook comes back (PLATFORM.md §10)
 	return Success{Success: true}, nil
 }
 

@@ -38,6 +38,17 @@ func (d *Dispatcher) enableLocked() {
 	d.cond.Broadcast()
 }
 
+// Subscribed tells the dispatcher the bot subscribed a Page (POST
+// /{page}/subscribed_apps): a webhook the platform disabled is enabled
+// again at once, not at the next event.
+func (d *Dispatcher) Subscribed() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.disabled && d.cfg.url != "" && !d.closed {
+		d.enableLocked()
+	}
+}
+
 // unsubscribeLocked unsubscribes the app from every Page, as the platform
 // does when it disables a webhook, remembering the fields to restore when
 // the webhook is set again.
