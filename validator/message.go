@@ -17,7 +17,7 @@ var (
 var messageKeys = set("text", "attachment", "attachments", "quick_replies", "metadata")
 
 func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
-	if !s.checkKeys(m, messageKeys, p, ruleMessageKeys) {
+	if !s.checkKeys(m, messageKeys, p, ruleMessageKeys) && !s.all {
 		return
 	}
 	for _, k := range []string{"attachment", "attachments", "quick_replies", "metadata"} {

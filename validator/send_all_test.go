@@ -79,3 +79,25 @@ func TestSendAllButtonsAndElements(t *testing.T) {
 		t.Errorf("error paths (-want +got):\n%s\n%s", diff, violationsText(all.Violations))
 	}
 }
+
+// An unknown key in the message does not hide its other fields from
+// SendAll: the quick replies are judged too.
+func TestSendAllGoesOnPastAnUnknownMessageKey(t *testing.T) {
+	t.Parallel()
+	body := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi","foo":1,
+		"quick_replies":[{"content_type":"text","title":"","payload":""}]}}`
+	all := testValidator.SendAll(decodeSchemaBody(t, body, true), newFakeState())
+	var got []string
+	for _, v := range all.Errors() {
+		got = append(got, v.Path+" "+v.Rule)
+	}
+	want := []string{
+		"message message.keys",
+		"message.quick_replies[0].title quick_reply.title",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors (-want +got):\n%s\n%s", diff, violationsText(all.Violations))
+	}
+	require.NotNil(t, all.Err())
+	assert.Contains(t, all.Err().Message, "Invalid keys", "the platform answers the unknown key")
+}
