@@ -136,15 +136,17 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 	if gerr := c.uploadKeys(m, p, uploadMessageKeys); gerr != nil {
 		return nil, gerr
 	}
-	if _, hasText := m["text"]; hasText {
+	ap := p.Key("attachment")
+	_, hasText := m["text"]
+	if _, present := m["attachment"]; !present {
+		// A text alone lacks the attachment the upload saves.
+		return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyRequired, ap.Param()), "no message.attachment")
+	}
+	if hasText {
 		return nil, c.fail(p.JSON(), ruleUploadMessage, validator.Err(validator.KeyTextXorAttachment), "text in an attachment upload")
 	}
-	ap := p.Key("attachment")
 	att, ok := m["attachment"].(map[string]any)
 	if !ok {
-		if _, present := m["attachment"]; !present {
-			return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyRequired, ap.Param()), "no message.attachment")
-		}
 		return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "message.attachment must be an object")
 	}
 	if gerr := c.uploadKeys(att, ap, uploadAttachmentKeys); gerr != nil {
