@@ -73,23 +73,32 @@ func TestHandshakeFails(t *testing.T) {
 	}
 }
 
-// TestWebhookDisabled: a bot down for an hour of virtual time gets the
-// alert first, then is unsubscribed; setting the webhook again resumes.
-func TestWebhookDisabled(t *testing.T) {
-	t.Parallel()
-	bot := newHookBot(t)
+// failingWebhook starts a server whose bot answers 503 to everything and
+// has a user write once; attempt(n) waits for the n-th delivery attempt
+// of that message.
+func failingWebhook(t *testing.T) (bot *hookBot, s *Server, start uint64, attempt func(n int) Event) {
+	t.Helper()
+	bot = newHookBot(t)
 	bot.setAnswer(func([]byte) (int, bool) { return http.StatusServiceUnavailable, false })
-	s := hookServer(t, bot, WebhookConfig{})
-	start := s.Journal().Last()
+	s = hookServer(t, bot, WebhookConfig{})
+	start = s.Journal().Last()
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hello?"}); err != nil {
 		t.Fatal(err)
 	}
-	attempt := func(n int) Event {
+	attempt = func(n int) Event {
 		t.Helper()
 		return waitJournal(t, s, start, func(e *Event) bool {
 			return e.Kind == KindWebhook && e.API == FieldMessages && attemptOf(t, *e).Attempt == n
 		})
 	}
+	return bot, s, start, attempt
+}
+
+// TestWebhookDisabled: a bot down for an hour of virtual time gets the
+// alert first, then is unsubscribed; setting the webhook again resumes.
+func TestWebhookDisabled(t *testing.T) {
+	t.Parallel()
+	bot, s, start, attempt := failingWebhook(t)
 	a4 := attempt(4) // 1 + 3 at once
 	if d := attemptOf(t, a4); d.Outcome != OutcomeRetry || d.NextRetry == nil || d.NextRetry.Sub(a4.Time) != time.Minute || a4.Status != 503 {
 		t.Fatalf("4th attempt: %+v status %d", d, a4.Status)
@@ -165,19 +174,7 @@ func TestWebhookDisabled(t *testing.T) {
 // status says so before any event comes.
 func TestWebhookResubscribeEnablesAtOnce(t *testing.T) {
 	t.Parallel()
-	bot := newHookBot(t)
-	bot.setAnswer(func([]byte) (int, bool) { return http.StatusServiceUnavailable, false })
-	s := hookServer(t, bot, WebhookConfig{})
-	start := s.Journal().Last()
-	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hello?"}); err != nil {
-		t.Fatal(err)
-	}
-	attempt := func(n int) {
-		t.Helper()
-		waitJournal(t, s, start, func(e *Event) bool {
-			return e.Kind == KindWebhook && e.API == FieldMessages && attemptOf(t, *e).Attempt == n
-		})
-	}
+	bot, s, start, attempt := failingWebhook(t)
 	attempt(4)
 	for i, step := range []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute,
 		10 * time.Minute, 10 * time.Minute, 10 * time.Minute, 10 * time.Minute} {
