@@ -52,9 +52,11 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 		return s.authenticateApp(c) // subscriptions.go
 	}
 	s.mu.RLock()
-	info, ok := s.tokens[c.token]
+	var info tokenInfo // a copy: the control API may change it meanwhile
+	held, ok := s.tokens[c.token]
 	var page *pageState
 	if ok {
+		info = *held
 		page = s.pages[info.pageID]
 	}
 	s.mu.RUnlock()
@@ -63,8 +65,8 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	}
 	if info.revoked || (!info.expires.IsZero() && !c.now.Before(info.expires)) {
 		when := info.expires
-		if when.IsZero() {
-			when = c.now
+		if info.revoked {
+			when = info.revokedAt
 		}
 		return c.fail("access_token", ruleToken, validator.Err(validator.KeyTokenExpired,
 			when.UTC().Format("Monday, 02-Jan-06 15:04:05 MST"), c.now.UTC().Format("Monday, 02-Jan-06 15:04:05 MST")), "token expired or revoked")
@@ -97,9 +99,11 @@ func AppSecretProof(appSecret, token string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// ExpireToken makes token expire at t (revoke it when t is zero). It
+// ExpireToken makes token expire at t (revoke it now, on the virtual
+// clock, when t is zero); a token revoked before expires at t instead. It
 // reports whether the token exists.
 func (s *Server) ExpireToken(token string, t time.Time) bool {
+	now := s.clock.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	info, ok := s.tokens[token]
@@ -107,9 +111,9 @@ func (s *Server) ExpireToken(token string, t time.Time) bool {
 		return false
 	}
 	if t.IsZero() {
-		info.revoked = true
+		info.revoked, info.revokedAt = true, now
 	} else {
-		info.expires = t
+		info.revoked, info.expires = false, t
 	}
 	return true
 }

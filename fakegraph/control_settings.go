@@ -173,6 +173,9 @@ func (s *Server) changeToken(c *controlCall, change func(tokenRequest) bool) (an
 }
 
 func (s *Server) ctlExpireToken(c *controlCall) (any, error) {
+	if req, err := c.token(); err == nil && req.At != nil && req.At.IsZero() {
+		return nil, invalid(`"at" is the time the token expires; leave it out for now`)
+	}
 	return s.changeToken(c, func(req tokenRequest) bool {
 		at := s.clock.Now()
 		if req.At != nil {

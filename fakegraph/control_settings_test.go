@@ -126,6 +126,19 @@ func TestControlTokens(t *testing.T) {
 	assert.Contains(t, body, `"state":"revoked"`)
 	c, sub = send()
 	assert.Equal(t, []float64{190, 463}, []float64{c, sub}, "revoked")
+	// A revoked token's refusals name the time it was revoked, whenever
+	// they come.
+	message := func() string {
+		_, out := graph(t, s, "POST", "/v26.0/me/messages", textSend)
+		e, _ := out["error"].(map[string]any)
+		m, _ := e["message"].(string)
+		return m
+	}
+	assert.Contains(t, message(), "Session has expired on Monday, 02-Nov-26 10:00:00 UTC.")
+	clock.Advance(time.Hour)
+	assert.Contains(t, message(), "Session has expired on Monday, 02-Nov-26 10:00:00 UTC. The current time is Monday, 02-Nov-26 11:00:00 UTC.")
+	code, _ = control(t, s, "POST", "tokens/expire", `{"token":"`+DefaultPageToken+`","at":"0001-01-01T00:00:00Z"}`)
+	assert.Equal(t, 400, code, "a zero time is no expiry")
 
 	code, body = control(t, s, "POST", "tokens/revoke", `{"token":"EAAnotAToken0123456789"}`)
 	assert.Equal(t, 400, code)

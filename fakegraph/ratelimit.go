@@ -37,6 +37,18 @@ type windowCounter struct {
 	buckets []int
 	head    int64 // the newest bucket index seen
 	total   int
+	cut     belowCut // untilBelow's last scan
+}
+
+// belowCut is where untilBelow's scan from the oldest bucket stopped. New
+// events go to the newest bucket, so while the head stays the cut only
+// moves on: the next scan goes on from it rather than from the oldest.
+type belowCut struct {
+	ok      bool
+	head    int64 // the head it was scanned at
+	limit   int
+	b       int64 // the last bucket counted as gone
+	dropped int   // the events of the buckets up to b
 }
 
 func newWindowCounter(window, bucket time.Duration) *windowCounter {
@@ -70,6 +82,9 @@ func (w *windowCounter) add(now time.Time) {
 	}
 	w.buckets[idx%int64(len(w.buckets))]++
 	w.total++
+	if idx < w.head {
+		w.cut.ok = false // an event behind the head: it may fall before the cut
+	}
 }
 
 func (w *windowCounter) count(now time.Time) int {
@@ -81,17 +96,21 @@ func (w *windowCounter) count(now time.Time) int {
 // oldest buckets leave the window, with no new events; 0 if it is under
 // already.
 func (w *windowCounter) untilBelow(now time.Time, limit int) time.Duration {
-	head := w.advance(now)
-	n := int64(len(w.buckets))
-	left := w.total
-	for b := head - n + 1; b <= head && left >= limit; b++ {
-		left -= w.buckets[(b%n+n)%n]
-		if left < limit {
-			// Bucket b leaves when the window's head reaches b+n.
-			return time.Unix(0, (b+n)*int64(w.bucket)).Sub(now)
-		}
+	w.advance(now)
+	if w.total < limit {
+		return 0
 	}
-	return 0
+	head, n := w.head, int64(len(w.buckets)) // the head, even for a now behind it
+	c := &w.cut
+	if !c.ok || c.head != head || c.limit != limit {
+		*c = belowCut{ok: true, head: head, limit: limit, b: head - n} // nothing gone yet
+	}
+	for w.total-c.dropped >= limit && c.b < head {
+		c.b++
+		c.dropped += w.buckets[c.b%n]
+	}
+	// Bucket b leaves when the window's head reaches b+n.
+	return time.Unix(0, (c.b+n)*int64(w.bucket)).Sub(now)
 }
 
 type pageCounters struct {
@@ -103,8 +122,8 @@ type pageCounters struct {
 	// usage is the last X-Business-Use-Case-Usage value written and the
 	// figures it says: most answers repeat the one before.
 	usage struct {
-		pct  int
-		text string
+		pct, regain int
+		text        string
 	}
 }
 
@@ -228,12 +247,12 @@ func (s *Server) usageHeader(p *pageState, now time.Time) string {
 		regain = int((d + time.Minute - 1) / time.Minute)
 	}
 	u := &pc.usage
-	if u.text != "" && u.pct == pct && regain == 0 { // most answers repeat the one before
+	if u.text != "" && u.pct == pct && u.regain == regain { // most answers repeat the one before
 		return u.text
 	}
 	// Written by hand: this header goes on every answer.
 	cpu := strconv.Itoa(pct / 2)
-	u.pct = pct
+	u.pct, u.regain = pct, regain
 	u.text = `{"` + p.ID + `":[{"type":"messenger","call_count":` + strconv.Itoa(pct) +
 		`,"total_cputime":` + cpu + `,"total_time":` + cpu +
 		`,"estimated_time_to_regain_access":` + strconv.Itoa(regain) + `}]}`

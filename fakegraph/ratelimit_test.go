@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func sendOnce(t *testing.T, s *Server, body string) (int, map[string]any, string) {
@@ -163,4 +165,54 @@ func TestUsageHeaderSaysWhenAccessReturns(t *testing.T) {
 	if code, body, usage := sendOnce(t, s, textSend); code != 200 || regain(usage) != 0 {
 		t.Errorf("a day later: %d %v, regain %d", code, body, regain(usage))
 	}
+}
+
+// untilBelow finds the bucket whose leaving brings the count under the
+// limit, across several buckets, and keeps the window's head for a call
+// whose clock lags behind it.
+func TestWindowCounterUntilBelow(t *testing.T) {
+	t.Parallel()
+	at := func(hh, mm, ss int) time.Time { return time.Date(2026, 11, 2, hh, mm, ss, 0, time.UTC) }
+	w := newWindowCounter(quotaWindow, quotaBucket)
+	for range 40 {
+		w.add(at(9, 0, 10))
+	}
+	for range 40 {
+		w.add(at(9, 1, 10))
+	}
+	assert.Equal(t, time.Duration(0), w.untilBelow(at(9, 1, 30), 100), "under the limit")
+	for range 160 {
+		w.add(at(9, 2, 10))
+	}
+	// 240 calls, limit 200: 41 must go, so 09:00 (40) is not enough and
+	// 09:01 must leave too, at 09:01 the next day.
+	assert.Equal(t, 24*time.Hour-time.Minute-30*time.Second, w.untilBelow(at(9, 2, 30), 200))
+	// More calls now: the scan goes on from where it stopped.
+	for range 45 {
+		w.add(at(9, 2, 40))
+	}
+	assert.Equal(t, 24*time.Hour-50*time.Second, w.untilBelow(at(9, 2, 50), 200), "285 calls: 09:02 must go too")
+	// A call whose clock lags the head (it started before another moved
+	// the window on) is told from the head, not from its own bucket.
+	w.add(at(9, 3, 5))
+	assert.Equal(t, 24*time.Hour-59*time.Second, w.untilBelow(at(9, 2, 59), 200), "from the head, 09:03")
+	// An event behind the head lands before the cut: the next scan
+	// starts again.
+	w2 := newWindowCounter(quotaWindow, quotaBucket)
+	for range 150 {
+		w2.add(at(9, 1, 0))
+	}
+	for range 60 {
+		w2.add(at(9, 2, 0))
+	}
+	assert.Equal(t, 23*time.Hour+59*time.Minute, w2.untilBelow(at(9, 2, 0), 200), "210: 09:01 goes")
+	for range 100 {
+		w2.add(at(9, 0, 0)) // behind the head, before the cut
+	}
+	for range 95 {
+		w2.add(at(9, 2, 0))
+	}
+	// 405: 09:00 (100) and 09:01 (150) leave 155; a cut that missed the
+	// 100 behind it would let 09:02 go too.
+	assert.Equal(t, 23*time.Hour+59*time.Minute, w2.untilBelow(at(9, 2, 0), 200))
 }

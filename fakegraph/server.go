@@ -78,9 +78,10 @@ type Server struct {
 }
 
 type tokenInfo struct {
-	pageID  string
-	expires time.Time // zero: never
-	revoked bool
+	pageID    string
+	expires   time.Time // zero: never
+	revoked   bool
+	revokedAt time.Time // the "expired on" date its refusals give
 }
 
 // New returns an emulator with the given options; with none, it hosts the

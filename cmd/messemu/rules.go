@@ -259,6 +259,11 @@ each source is explained under [Sources](#sources).
 	b.WriteString("- `MP/error-codes N`: the Messenger Platform's list of error codes, where subcode N is documented.\n")
 	b.WriteString("- A note in parentheses narrows the source (a section of the page, a size) or names the decision below that applies.\n")
 	b.WriteString("\n### Decisions and notes\n\nWhere the documentation is silent, contradicted by what real clients meet, or cannot be reproduced offline, messemu made a decision (D…) and follows it; the notes (§…) explain its conventions:\n\n")
+	// Every decision, cited by a rule or not: openapi.yaml and the README
+	// name some of them too.
+	for n := range decisions {
+		cited["D"+strconv.Itoa(n)] = true
+	}
 	var ids []string
 	for id := range cited {
 		ids = append(ids, id)

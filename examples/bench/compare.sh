@@ -149,11 +149,12 @@ p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms, and the ge
 	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
 		awk '/^latency|^generator lateness/ { for (i = 1; i < NF; i++) if ($i == "p99") printf "%s ", $(i + 1) }'
 }
-set -- $(p99 "http://127.0.0.1:$PORT_B$path")
+# (padded with "?", so that a pass that printed nothing reads as unknown)
+set -- $(p99 "http://127.0.0.1:$PORT_B$path") "?" "?"
 bp=$1 bl=$2
-set -- $(p99 "http://127.0.0.1:$PORT_H$path")
+set -- $(p99 "http://127.0.0.1:$PORT_H$path") "?" "?"
 hp=$1 hl=$2
-set -- $(p99 "http://127.0.0.1:$PORT_M$path")
+set -- $(p99 "http://127.0.0.1:$PORT_M$path") "?" "?"
 mp=$1 ml=$2
 
 bmed=$(echo "$br" | median)

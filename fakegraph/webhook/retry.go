@@ -101,7 +101,7 @@ func (d *Dispatcher) checkFailureLocked(now time.Time) {
 	if !d.disabled && elapsed >= disableAfter {
 		d.disabled = true
 		d.unsubscribeLocked()
-		d.alertLocked(now, journal.AlertWebhookDisabled, "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again")
+		d.alertLocked(now, journal.AlertWebhookDisabled, "Webhooks Disabled: the webhook failed for "+elapsed.Round(time.Second).String()+"; the Page is unsubscribed and pending events are dropped until the webhook is set again or the bot subscribes the Page (POST /{page}/subscribed_apps)")
 		d.dropAllLocked("Webhooks Disabled: the Page was unsubscribed after 1 h of failures")
 	}
 }
