@@ -155,3 +155,34 @@ func TestControlTokens(t *testing.T) {
 		assert.False(t, strings.Contains(string(ev.Detail), DefaultPageToken), "event %d repeats the token", ev.Seq)
 	}
 }
+
+// The control API changes a token while the bot calls with it: each call
+// sees the token before or after the change, never half of it (run with
+// -race).
+func TestControlTokensWhileSending(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	token := `{"token":"` + DefaultPageToken + `"}`
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 50 {
+			path := "tokens/revoke"
+			if i%2 == 1 {
+				path = "tokens/restore"
+			}
+			if code, body := control(t, s, "POST", path, token); code != 200 {
+				t.Errorf("%s: %d %s", path, code, body)
+				return
+			}
+		}
+	}()
+	for range 50 {
+		code, out := graph(t, s, "POST", "/v26.0/me/messages", textSend)
+		if c, sub := graphCode(out); code != 200 && (c != 190 || sub != 463) {
+			t.Fatalf("a send during the changes: %d %v", code, out)
+		}
+	}
+	<-done
+}

@@ -148,7 +148,10 @@ func TestUsageHeaderSaysWhenAccessReturns(t *testing.T) {
 	}
 	// The user's message and the 200 sends all fell in the 09:00 minute:
 	// they leave the window at 09:00 the next day.
-	_, _, usage := sendOnce(t, s, textSend)
+	code, body, usage := sendOnce(t, s, textSend)
+	if code != 400 || errorCode(body) != 80006 {
+		t.Fatalf("call 201: %d %v, want 80006", code, body)
+	}
 	if got := regain(usage); got != 24*60 {
 		t.Errorf("right after the quota ran out: regain %d min, want %d", got, 24*60)
 	}
