@@ -94,6 +94,13 @@ func (f *feed) unsubscribe(psid string) {
 	f.mu.Unlock()
 }
 
+// position is the newest journal sequence number the feed has read.
+func (f *feed) position() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.after
+}
+
 // strays returns the refused or warned requests no scenario's user owns.
 func (f *feed) strays() []fakegraph.Event {
 	f.mu.Lock()

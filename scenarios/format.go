@@ -1,5 +1,7 @@
 package scenarios
 
+import "time"
+
 // Scenario is one conversation: a test user, optional setup and the steps.
 type Scenario struct {
 	Name  string   `yaml:"name" json:"name"`
@@ -38,6 +40,29 @@ type Setup struct {
 	// Clock moves the virtual clock to this instant (RFC 3339) first. A
 	// scenario that moves the clock runs alone, after the others.
 	Clock string `yaml:"clock" json:"clock,omitempty"`
+}
+
+// StartsAt is the scenario's setup: clock, if it has one (the loader has
+// checked it is RFC 3339).
+func (s *Scenario) StartsAt() (time.Time, bool) {
+	if s.Setup.Clock == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, s.Setup.Clock)
+	return t, err == nil
+}
+
+// EarliestStart is the earliest setup: clock of all, if any has one: an
+// emulator that starts its clock there lets every scenario's setup move
+// the clock forward, as the clock only moves.
+func EarliestStart(all []*Scenario) (time.Time, bool) {
+	var first time.Time
+	for _, s := range all {
+		if t, ok := s.StartsAt(); ok && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first, !first.IsZero()
 }
 
 // MovesClock reports whether the scenario moves the virtual clock, so it

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -126,6 +127,21 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 			shared = append(shared, s)
 		}
 	}
+	// The clock only moves forward: those that set it go in the order of
+	// their dates, before those that only move it on.
+	slices.SortStableFunc(alone, func(a, b *Scenario) int {
+		ta, oka := a.StartsAt()
+		tb, okb := b.StartsAt()
+		switch {
+		case oka && okb:
+			return ta.Compare(tb)
+		case oka:
+			return -1
+		case okb:
+			return 1
+		}
+		return 0
+	})
 	rep := &Report{}
 	var mu sync.Mutex
 	record := func(res Result) {

@@ -80,6 +80,9 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","persona_id":"` + p.ID + `","message":{"text":` + string(text) + `}}`)
 					continue
 				}
+				if m.Message.Text == "slow" { // thinks before it answers, within its webhook
+					time.Sleep(150 * time.Millisecond)
+				}
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -174,6 +177,56 @@ func TestRunnerPassesAndRunsClockScenariosAlone(t *testing.T) {
 	}
 	require.Len(t, order, 3)
 	assert.Equal(t, "c moves the clock", order[2], "a scenario that moves the clock runs after the others")
+}
+
+// A bot's answer to what the user said before the clock moves is sent
+// before the clock moves, as it would be on the platform, however long
+// the bot takes over it.
+func TestRunnerLetsTheBotAnswerBeforeTheClockMoves(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("slow.yaml", []byte(`
+name: slow bot, then a day later
+steps: [{says: slow}, {advances_clock: 25h}, {expect: {text: "You said: slow"}}]
+`))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Wait: 5 * time.Second}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.True(t, rep.Results[0].Passed(), rep.Results[0].Failure)
+}
+
+// Scenarios that set the clock run in the order of their dates, so an
+// emulator that starts at the earliest (as messemu replay's does) reaches
+// each one by moving forward.
+func TestRunnerRunsDatedScenariosInDateOrder(t *testing.T) {
+	t.Parallel()
+	first := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	emu := fakegraph.New(fakegraph.WithIDSeed(1), fakegraph.WithClock(fakegraph.NewClock(first)))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	bot := prefixBot(t, emu.URL(), "You said: ")
+	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL + "/webhook"}))
+	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	all, err := Parse("dated.yaml", []byte(`
+- name: march
+  setup: {clock: "2024-03-01T09:00:00Z"}
+  steps: [{says: two}, {expect: {text: "You said: two"}}]
+- name: moves on
+  steps: [{advances_clock: 25h}, {says: three}, {expect: {text: "You said: three"}}]
+- name: january
+  setup: {clock: "2024-01-02T09:00:00Z"}
+  steps: [{says: one}, {expect: {text: "You said: one"}}]
+`))
+	require.NoError(t, err)
+	var order []string
+	r := &Runner{Emulator: emu.URL(), Wait: 5 * time.Second, OnResult: func(res Result) { order = append(order, res.Scenario.Name) }}
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	for _, res := range rep.Results {
+		assert.True(t, res.Passed(), "%s: %s", res.Scenario.Name, res.Failure)
+	}
+	assert.Equal(t, []string{"january", "march", "moves on"}, order)
 }
 
 func TestRunnerJudgesTheBotsStartUpCallsToo(t *testing.T) {

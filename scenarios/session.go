@@ -18,6 +18,7 @@ type session struct {
 	c    *client
 	s    *Scenario
 	psid string
+	f    *feed
 	in   *inbox
 	// files serves the run's local attachments.
 	files *fileServer
@@ -57,7 +58,7 @@ func (ss *session) run(ctx context.Context, f *feed) error {
 		return err
 	}
 	ss.psid = u.PSID
-	ss.in = f.subscribe(ss.psid)
+	ss.f, ss.in = f, f.subscribe(ss.psid)
 	defer f.unsubscribe(ss.psid)
 	if err := ss.setup(ctx); err != nil {
 		return err
@@ -110,7 +111,13 @@ func (ss *session) setup(ctx context.Context) error {
 	st := ss.s.Setup
 	if st.Clock != "" {
 		if err := ss.c.control(ctx, "POST", "clock/advance", map[string]string{"to": st.Clock}, nil); err != nil {
-			return &stepFailure{reason: "setup: clock: " + err.Error()}
+			reason := "setup: clock: " + err.Error()
+			if strings.Contains(err.Error(), "only moves forward") {
+				reason += "; the emulator's clock is already past " + st.Clock + " (messemu replay starts its own " +
+					"emulator at the earliest setup: clock of the run; an earlier scenario's advances_clock, or an " +
+					"emulator started elsewhere, took it further)"
+			}
+			return &stepFailure{reason: reason}
 		}
 	}
 	if st.Profile != nil {
@@ -131,6 +138,17 @@ func (ss *session) setup(ctx context.Context) error {
 // answer after their 200.
 func (ss *session) settle(ctx context.Context) {
 	deadline := time.Now().Add(2 * time.Second)
+	// First the feed reads the journal up to its end now, so that the
+	// inbox holds every event the user's steps fired.
+	if end, err := lastSeq(ctx, ss.c); err == nil {
+		for ss.f.position() < end && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}
 	for time.Now().Before(deadline) {
 		evs, changed, err := ss.in.snapshot()
 		if err != nil || allDelivered(evs) {

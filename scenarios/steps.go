@@ -55,6 +55,9 @@ func (ss *session) step(ctx context.Context, st *Step) error {
 	case st.Waits != nil:
 		return sleep(ctx, st.Waits.Duration)
 	case st.AdvancesClock != nil:
+		// The bot answers what came before at once, as it would on the
+		// platform, not a day later: its webhooks go out before the jump.
+		ss.settle(ctx)
 		return ss.control(ctx, "POST", "clock/advance", map[string]string{"duration": st.AdvancesClock.String()})
 	case st.Fault != nil:
 		return ss.control(ctx, "POST", "faults", faultBody(st.Fault, ss.psid))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/messemu/messemu/scenarios"
 )
@@ -24,7 +25,13 @@ func Replay(t *testing.T, bot func(emu *Emulator) http.Handler, paths ...string)
 	for _, s := range all {
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
-			emu := Start(t, BotFrom(bot))
+			opts := []Option{BotFrom(bot)}
+			if at, ok := s.StartsAt(); ok && at.Before(time.Now()) {
+				// The clock only moves forward: start a minute before the
+				// scenario's date, which its setup then moves to exactly.
+				opts = append(opts, ClockAt(at.Add(-time.Minute)))
+			}
+			emu := Start(t, opts...)
 			r := &scenarios.Runner{Emulator: emu.URL(), Client: emu.Client(), PageToken: emu.PageToken(), Parallel: 1}
 			rep, err := r.Run(context.Background(), []*scenarios.Scenario{s})
 			if err != nil {

@@ -55,6 +55,10 @@ func TestReplayRunsEachScenarioAsASubtest(t *testing.T) {
 	testkit.Replay(t, parrot, "testdata/parrot.yaml")
 }
 
+func TestReplayStartsAtAPastSetupClock(t *testing.T) {
+	testkit.Replay(t, parrot, "testdata/dated.yaml")
+}
+
 // TestReplayFailingScenario is run by the test below in a child process:
 // its failure is the expected outcome.
 func TestReplayFailingScenario(t *testing.T) {

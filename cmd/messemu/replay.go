@@ -90,8 +90,15 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	emuURL := cfg.emulator
 	if emuURL == "" {
-		srv := fakegraph.New(fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
-			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		opts := []fakegraph.Option{fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
+			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
+		// The virtual clock only moves forward: a scenario's setup: clock
+		// in the past is reached by starting a minute before it (the clock
+		// runs on meanwhile; the setup moves it to the date exactly).
+		if first, ok := scenarios.EarliestStart(all); ok && first.Before(time.Now()) {
+			opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(first.Add(-time.Minute))))
+		}
+		srv := fakegraph.New(opts...)
 		if err := srv.Start(cfg.addr); err != nil {
 			return fmt.Errorf("replay: starting the emulator: %w", err)
 		}
