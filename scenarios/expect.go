@@ -62,7 +62,7 @@ func (ss *session) next(ctx context.Context, d time.Duration, actions bool) (bot
 		for ; ss.read < len(evs); ss.read++ {
 			e := evs[ss.read]
 			if line := strayLine(e, ss.r.Strict); line != "" {
-				return botMessage{}, &stepFailure{reason: "the bot made a request the platform would refuse:\n" + line}
+				return botMessage{}, &stepFailure{reason: strayReason(e) + line}
 			}
 			m, ok := botMessageOf(e)
 			if !ok || (m.SenderAction != "") != actions {

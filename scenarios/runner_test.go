@@ -83,6 +83,10 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 				if m.Message.Text == "slow" { // thinks before it answers, within its webhook
 					time.Sleep(150 * time.Millisecond)
 				}
+				if m.Message.Text == "long title" { // a quick reply title Messenger cuts: a warning
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":"Pick","quick_replies":[{"content_type":"text","title":"A title far over twenty","payload":"P"}]}}`)
+					continue
+				}
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -307,4 +311,37 @@ func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
 	assert.Contains(t, f, "platform.yaml:18:7: expect_user: the user's state is not the one expected")
 	assert.Contains(t, f, `"1"`)
 	assert.Empty(t, rep.Stray)
+}
+
+// A scenario that runs past its time limit says so, at the step it was
+// on, rather than passing on the context's error as the emulator's.
+func TestRunnerNamesTheTimeLimit(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("long.yaml", []byte("name: long\nsteps:\n  - says: hi\n  - waits: 2s\n  - expect: {text_contains: hi}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Timeout: 300 * time.Millisecond}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "long.yaml:4:5: the scenario ran out of its time limit (300ms, --timeout) at this step")
+	assert.NotContains(t, f, "context deadline exceeded")
+}
+
+// A warning fails a scenario only with Strict, and is then called what it
+// is: a request the platform accepts.
+func TestRunnerStrictFailsOnWarnings(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("warn.yaml", []byte("name: warn\nsteps:\n  - says: long title\n  - expect: {text: Pick}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	assert.True(t, rep.Results[0].Passed(), rep.Results[0].Failure)
+	rep, err = (&Runner{Emulator: emu.URL(), Strict: true}).Run(context.Background(), all)
+	require.NoError(t, err)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "the bot made a request the platform accepts with a warning (--strict fails on warnings)")
+	assert.Contains(t, f, "quick_reply.title.length")
+	assert.NotContains(t, f, "would refuse")
 }

@@ -41,10 +41,21 @@ func (f *stepFailure) Error() string { return f.reason }
 
 func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServer, s *Scenario) Result {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(ctx, cmp.Or(r.Timeout, 2*time.Minute))
+	limit := cmp.Or(r.Timeout, 2*time.Minute)
+	run, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	ss := &session{r: r, c: c, s: s, files: files}
-	err := ss.run(ctx, f)
+	err := ss.run(run, f)
+	if err != nil && ctx.Err() == nil && errors.Is(run.Err(), context.DeadlineExceeded) {
+		// Whatever the step was doing when time ran out, the reason is
+		// the limit, not the emulator.
+		sf, ok := err.(*stepFailure)
+		if !ok {
+			sf = &stepFailure{}
+		}
+		sf.reason, sf.diff = "the scenario ran out of its time limit ("+limit.String()+", --timeout) at this step", ""
+		err = sf
+	}
 	res := Result{Scenario: s, Duration: time.Since(start)}
 	if err != nil {
 		res.Failure = ss.failureText(err)
@@ -193,10 +204,19 @@ func (ss *session) checkRequests(st *Step) error {
 	}
 	for ; ss.checked < len(evs); ss.checked++ {
 		if line := strayLine(evs[ss.checked], ss.r.Strict); line != "" {
-			return &stepFailure{step: st, reason: "the bot made a request the platform would refuse:\n" + line}
+			return &stepFailure{step: st, reason: strayReason(evs[ss.checked]) + line}
 		}
 	}
 	return nil
+}
+
+// strayReason opens the failure of a stray request: refused, or (with
+// Strict) accepted with a warning.
+func strayReason(e fakegraph.Event) string {
+	if e.Accepted {
+		return "the bot made a request the platform accepts with a warning (--strict fails on warnings):\n"
+	}
+	return "the bot made a request the platform would refuse:\n"
 }
 
 // strayLine describes a refused (or, when strict, warned) request, or
