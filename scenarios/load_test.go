@@ -78,3 +78,20 @@ func TestLoadRefusesMissingPaths(t *testing.T) {
 	_, err = Load()
 	require.Error(t, err)
 }
+
+// A null step, or a step key with no value, is refused when the file
+// loads, with its place, not found empty once the scenario runs.
+func TestLoadRefusesNullSteps(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nsteps:\n  - says: hi\n  - ~\n":                   "step 2 is empty",
+		"name: a\nsteps:\n  - says: ~\n":                           "nulls.yaml:3:5: says: needs a value",
+		"name: a\nsteps:\n  - says: hi\n  - expect: ~\n":           "expect: needs a value",
+		"name: a\nsteps:\n  - says: hi\n  - expect_any_order: ~\n": "expect_any_order: needs a value",
+	} {
+		_, err := Parse("nulls.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+}

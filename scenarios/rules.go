@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,6 +53,9 @@ func (s *Scenario) check(n ast.Node) error {
 	userWrote := false
 	for i := range s.Steps {
 		st := &s.Steps[i]
+		if reflect.ValueOf(*st).IsZero() { // a null step: nothing was decoded, not even its place
+			return nodeError(n, "scenario %q: step %d is empty (a null step); a step is a mapping with one key such as says: or expect:", s.Name, i+1)
+		}
 		reason := st.check(userActed, userWrote)
 		if reason != "" {
 			return &PosError{Line: st.Line, Column: st.Column, Reason: reason}

@@ -125,5 +125,8 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	if k := len(m.Values); k != 1 {
 		return nodeError(n, "a step does one thing: it has %d keys, want one such as says: or expect:", k)
 	}
+	if _, null := m.Values[0].Value.(*ast.NullNode); null {
+		return nodeError(m.Values[0], "%s: needs a value", m.Values[0].Key.String())
+	}
 	return nil
 }
