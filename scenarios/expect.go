@@ -90,7 +90,8 @@ func (ss *session) expectOne(ctx context.Context, st *Step, want *Expect) error 
 			what = "sender action"
 		}
 		w, _ := project(want, nil)
-		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d), diff: gocmp.Diff(w, expected{})}
+		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d) + ss.failedDeliveries(),
+			diff: gocmp.Diff(w, expected{})}
 	}
 	if err != nil {
 		return err
@@ -376,4 +377,25 @@ func compareUser(want, got *UserExpect) error {
 		return &stepFailure{reason: "expect_user: the user's state is not the one expected", diff: d}
 	}
 	return nil
+}
+
+// failedDeliveries names the user's webhook deliveries that did not reach
+// the bot (the last few), often why it did not answer; "" when none.
+func (ss *session) failedDeliveries() string {
+	evs, _, _ := ss.in.snapshot()
+	var lines []string
+	for _, e := range evs {
+		if a, ok := e.Attempt(); ok && a.Outcome != fakegraph.OutcomeDelivered {
+			line := fmt.Sprintf("%s webhook, attempt %d: %s (%s)", e.API, a.Attempt, a.Error, a.Outcome)
+			if a.Answer != "" {
+				line += fmt.Sprintf(", the bot answered %q", a.Answer)
+			}
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	lines = lines[max(0, len(lines)-4):]
+	return "; the webhook did not reach the bot:\n      " + strings.Join(lines, "\n      ")
 }

@@ -80,6 +80,10 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","persona_id":"` + p.ID + `","message":{"text":` + string(text) + `}}`)
 					continue
 				}
+				if m.Message.Text == "crash" { // fails its webhook
+					http.Error(w, "boom", http.StatusInternalServerError)
+					return
+				}
 				if m.Message.Text == "slow" { // thinks before it answers, within its webhook
 					time.Sleep(150 * time.Millisecond)
 				}
@@ -344,4 +348,18 @@ func TestRunnerStrictFailsOnWarnings(t *testing.T) {
 	assert.Contains(t, f, "the bot made a request the platform accepts with a warning (--strict fails on warnings)")
 	assert.Contains(t, f, "quick_reply.title.length")
 	assert.NotContains(t, f, "would refuse")
+}
+
+// A bot that never answered because its webhook failed is told so: the
+// failed deliveries come with the expect that timed out.
+func TestRunnerShowsFailedDeliveries(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("crash.yaml", []byte("name: crash\nsteps:\n  - says: crash\n  - expect: {text_contains: crash, within: 1s}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "expect: no message from the bot within 1s; the webhook did not reach the bot:")
+	assert.Contains(t, f, "messages webhook, attempt 1: the bot answered HTTP 500 (retry), the bot answered \"boom")
 }
