@@ -70,6 +70,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if cfg.parallel < 1 {
 		return errors.New("replay: --parallel must be at least 1")
 	}
+	if cfg.timeout < 0 || cfg.wait < 0 {
+		return errors.New("replay: --timeout and --wait are durations above zero (or 0 for the default)")
+	}
 	var filter *regexp.Regexp
 	if cfg.run != "" {
 		re, err := regexp.Compile(cfg.run)
@@ -88,6 +91,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Output piped into a reader that quits (| head) must not kill replay
+	// before it stops the bot it started: a write then fails instead.
+	signal.Ignore(syscall.SIGPIPE)
 	emuURL := cfg.emulator
 	if emuURL == "" {
 		opts := []fakegraph.Option{fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),

@@ -146,7 +146,11 @@ func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) er
 			last = err.Error()
 		}
 		if b.exited() {
-			return fmt.Errorf("replay: the bot exited before answering the webhook handshake: %v", b.exitErr())
+			why := "it exited with status 0"
+			if err := b.exitErr(); err != nil {
+				why = err.Error()
+			}
+			return fmt.Errorf("replay: the bot exited before answering the webhook handshake (%s)", why)
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("replay: the bot at %s did not pass the webhook handshake within %s: %s", hook, botStartTimeout, last)
