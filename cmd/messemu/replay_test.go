@@ -257,3 +257,12 @@ func TestReplayStopsTheBotWhenItsOutputCloses(t *testing.T) {
 		return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 	}, 10*time.Second, 50*time.Millisecond, "the bot (pid %d) is still running", pid)
 }
+
+// A bot that exits at once, with status 0, is named as such.
+func TestReplayNamesABotThatExitsAtOnce(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "true", "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut.String(), "the bot exited before answering the webhook handshake (it exited with status 0)")
+}
