@@ -69,12 +69,17 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	}
 	fmt.Fprintf(w, "# yaml-language-server: $schema=https://raw.githubusercontent.com/messemu/messemu/main/scenarios/schema.json\n")
 	fmt.Fprintf(w, "# Recorded by messemu record from %s on %s.\n", r.Emulator, time.Now().UTC().Format(time.DateOnly))
+	named := map[string]int{} // a scenario's name is unique in its file
 	for _, psid := range order {
 		var u fakegraph.User
 		if err := c.control(ctx, "GET", "users/"+psid, nil, &u); err != nil {
 			return 0, fmt.Errorf("reading user %s: %w", psid, err)
 		}
-		writeSession(w, u, byUser[psid])
+		name := "recorded session of " + u.Name
+		if named[name]++; named[name] > 1 {
+			name += " (" + strconv.Itoa(named[name]) + ")"
+		}
+		writeSession(w, name, u, byUser[psid])
 	}
 	return len(order), nil
 }
@@ -99,8 +104,8 @@ func readJournal(ctx context.Context, c *client) ([]fakegraph.Event, error) {
 }
 
 // writeSession writes one user's session as a scenario.
-func writeSession(w io.Writer, u fakegraph.User, events []fakegraph.Event) {
-	fmt.Fprintf(w, "\n- name: %s\n", q("recorded session of "+u.Name))
+func writeSession(w io.Writer, name string, u fakegraph.User, events []fakegraph.Event) {
+	fmt.Fprintf(w, "\n- name: %s\n", q(name))
 	fmt.Fprintf(w, "  user: {name: %s", q(u.Name))
 	if u.Locale != "" {
 		fmt.Fprintf(w, ", locale: %s", q(u.Locale))

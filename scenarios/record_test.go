@@ -70,3 +70,27 @@ func TestRecordSaysWhenThereIsNothingToRecord(t *testing.T) {
 	_, err := (&Recorder{Emulator: emu.URL()}).Record(context.Background(), &bytes.Buffer{})
 	require.ErrorContains(t, err, "nothing a user did")
 }
+
+// Users with the same name (replay's are all "Scenario User") get
+// scenarios of different names, so the recorded file loads.
+func TestRecordNamesEachSessionOnce(t *testing.T) {
+	t.Parallel()
+	live := startEmulator(t)
+	page := fakegraph.DefaultPageID
+	for range 2 {
+		u, err := live.AddUser(fakegraph.User{Name: "Scenario User"})
+		require.NoError(t, err)
+		_, err = live.UserSends(page, u.PSID, fakegraph.UserMessageRequest{Text: "hi"})
+		require.NoError(t, err)
+		botAnswered(t, live, u.PSID, 1)
+	}
+	var file bytes.Buffer
+	n, err := (&Recorder{Emulator: live.URL()}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	all, err := Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, file.String())
+	require.Len(t, all, 2)
+	assert.Equal(t, "recorded session of Scenario User", all[0].Name)
+	assert.Equal(t, "recorded session of Scenario User (2)", all[1].Name)
+}
