@@ -88,10 +88,24 @@ func TestLoadRefusesNullSteps(t *testing.T) {
 		"name: a\nsteps:\n  - says: ~\n":                           "nulls.yaml:3:5: says: needs a value",
 		"name: a\nsteps:\n  - says: hi\n  - expect: ~\n":           "expect: needs a value",
 		"name: a\nsteps:\n  - says: hi\n  - expect_any_order: ~\n": "expect_any_order: needs a value",
+		"name: a\nsteps:\n  - says: 123\n":                         `nulls.yaml:3:11: says: is text; quote a number or true/false (says: "123")`,
+		"name: a\nsteps:\n  - says: hi\n  - edits: true\n":         "edits: is text",
 	} {
 		_, err := Parse("nulls.yaml", []byte(src))
 		if assert.Error(t, err, src) {
 			assert.Contains(t, err.Error(), want, src)
 		}
 	}
+}
+
+// Text in every form YAML writes it loads as text.
+func TestLoadTakesTextInEveryForm(t *testing.T) {
+	t.Parallel()
+	all, err := Parse("text.yaml", []byte("name: a\nsteps:\n  - says: plain words\n  - says: \"123\"\n  - says: |\n      two\n      lines\n  - says: >-\n      folded\n      line\n"))
+	require.NoError(t, err)
+	var got []string
+	for _, st := range all[0].Steps {
+		got = append(got, *st.Says)
+	}
+	assert.Equal(t, []string{"plain words", "123", "two\nlines\n", "folded line"}, got)
 }

@@ -125,8 +125,19 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	if k := len(m.Values); k != 1 {
 		return nodeError(n, "a step does one thing: it has %d keys, want one such as says: or expect:", k)
 	}
-	if _, null := m.Values[0].Value.(*ast.NullNode); null {
-		return nodeError(m.Values[0], "%s: needs a value", m.Values[0].Key.String())
+	key, value := m.Values[0].Key.String(), m.Values[0].Value
+	if _, null := value.(*ast.NullNode); null {
+		return nodeError(m.Values[0], "%s: needs a value", key)
+	}
+	if textSteps[key] {
+		switch value.(type) {
+		case *ast.StringNode, *ast.LiteralNode:
+		default: // a number or a boolean would be read as its text, as schema.json refuses it
+			return nodeError(value, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, value.String())
+		}
 	}
 	return nil
 }
+
+// textSteps are the step keys whose value is a text.
+var textSteps = map[string]bool{"says": true, "taps_menu": true, "taps_ice_breaker": true, "edits": true}
