@@ -109,3 +109,23 @@ func TestLoadTakesTextInEveryForm(t *testing.T) {
 	}
 	assert.Equal(t, []string{"plain words", "123", "two\nlines\n", "folded line"}, got)
 }
+
+// An expectation takes its texts as text and its count as a whole number:
+// what YAML would convert quietly is refused at load, with its place.
+func TestLoadRefusesConvertedExpectValues(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nsteps:\n  - says: hi\n  - expect: {text: 42}\n":               `expect.yaml:4:20: text: is text; quote a number or true/false (text: "42")`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {text_contains: true}\n":    "text_contains: is text",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {quick_reply_count: 2.9}\n": "quick_reply_count: a whole number, got 2.9",
+	} {
+		_, err := Parse("expect.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+	all, err := Parse("expect.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - expect: {text: \"42\", quick_reply_count: 2}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "42", *all[0].Steps[1].Expect.Text)
+	assert.Equal(t, 2, *all[0].Steps[1].Expect.QuickReplyCount)
+}

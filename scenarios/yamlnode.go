@@ -139,5 +139,30 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	return nil
 }
 
+// UnmarshalYAML reads an expectation, refusing what YAML would otherwise
+// convert quietly: a number or boolean for a text, a fraction for a count.
+func (e *Expect) UnmarshalYAML(n ast.Node) error {
+	if m, ok := n.(*ast.MappingNode); ok {
+		for _, kv := range m.Values {
+			key := kv.Key.String()
+			switch v := kv.Value.(type) {
+			case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+				if textExpects[key] {
+					return nodeError(v, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, v.String())
+				}
+				if _, frac := v.(*ast.FloatNode); frac && key == "quick_reply_count" {
+					return nodeError(v, "quick_reply_count: a whole number, got %s", v.String())
+				}
+			}
+		}
+	}
+	type plain Expect
+	return yaml.NodeToValue(n, (*plain)(e), decodeOpts()...)
+}
+
+// textExpects are the expectation keys whose value is a text.
+var textExpects = map[string]bool{"text": true, "text_contains": true, "text_matches": true, "template": true,
+	"sender_action": true, "persona": true, "messaging_type": true, "tag": true}
+
 // textSteps are the step keys whose value is a text.
 var textSteps = map[string]bool{"says": true, "taps_menu": true, "taps_ice_breaker": true, "edits": true}
