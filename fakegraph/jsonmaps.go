@@ -47,11 +47,13 @@ func (tm *treeMaps) made(m map[string]any, n int) {
 	}
 }
 
-// release empties the tree's small maps and keeps them for the next body.
-// Nothing may read the tree after.
-func (tm *treeMaps) release() {
+// release returns the set to the pool. With reuse, the tree's small maps
+// are emptied and kept for the next body, and nothing may read the tree
+// after; without, they are left to the collector with the tree, and the
+// set keeps only the maps it had not lent.
+func (tm *treeMaps) release(reuse bool) {
 	for i, m := range tm.kept {
-		if len(tm.free) < maxFreeMaps {
+		if reuse && len(tm.free) < maxFreeMaps {
 			clear(m)
 			tm.free = append(tm.free, m)
 		}
@@ -64,18 +66,27 @@ func (tm *treeMaps) release() {
 	treeMapSets.Put(tm)
 }
 
-// releaseTree gives back the maps of a send's decoded body once the send
-// is answered and journalled. Only the Send API's sends give them back:
-// they are the hot path, and nothing of their tree is kept (a multipart
-// send, which uploads, is left out all the same). Other requests leave
-// their maps to the collector: none is hot, and giving back would need
-// each to be shown to keep no part of what it was sent.
+// releaseTree gives back what the decoder lent a request, once it is
+// answered and journalled: the message buffer a send did not take (a
+// refused send, an upload) and the set of maps. Only the Send API's sends
+// give back the maps of their tree: they are the hot path, and nothing of
+// their tree is kept (a multipart send, which uploads, is left out all
+// the same). Other requests leave their maps to the collector: none is
+// hot, and giving back would need each to be shown to keep no part of
+// what it was sent.
 func (c *call) releaseTree() {
+	if msg := c.decoded.message; msg != nil {
+		c.decoded.message = nil
+		putTreeBuffer(msg, *msg)
+	}
 	maps := c.decoded.maps
 	c.decoded.maps = nil
-	if maps == nil || c.route == nil || c.route.op != "sendMessage" || len(c.files) > 0 {
+	if maps == nil {
 		return
 	}
-	c.params = nil
-	maps.release()
+	reuse := c.route != nil && c.route.op == "sendMessage" && len(c.files) == 0
+	if reuse {
+		c.params = nil
+	}
+	maps.release(reuse)
 }

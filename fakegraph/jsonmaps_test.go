@@ -21,7 +21,7 @@ func TestTreeMapsGiveBackSmallObjects(t *testing.T) {
 	msg := obj["message"].(map[string]any)
 	replies := msg["quick_replies"].([]any)
 	maps.free = maps.free[:0] // as a set fresh from its pool
-	maps.release()
+	maps.release(true)
 	assert.Empty(t, obj, "the body's map is emptied")
 	assert.Empty(t, msg, "the message's map is emptied")
 	assert.Len(t, replies[1], 9, "the nine-member object is not taken back")
@@ -51,7 +51,7 @@ func TestTreeMapsFreeListIsBounded(t *testing.T) {
 	_, _, maps, ok := decodeBody([]byte(body))
 	require.True(t, ok)
 	maps.free = maps.free[:0]
-	maps.release()
+	maps.release(true)
 	assert.Len(t, maps.free, maxFreeMaps)
 }
 
