@@ -52,17 +52,22 @@ func (s *Scenario) StartsAt() (time.Time, bool) {
 	return t, err == nil
 }
 
-// EarliestStart is the earliest setup: clock of all, if any has one: an
-// emulator that starts its clock there lets every scenario's setup move
-// the clock forward, as the clock only moves.
-func EarliestStart(all []*Scenario) (time.Time, bool) {
+// ClockStart is where an emulator started for these scenarios sets its
+// virtual clock, and false to leave it at the present: a minute before
+// the earliest setup: clock, when that date has passed. The clock only
+// moves forward, and runs on meanwhile; each setup then moves it to its
+// date exactly.
+func ClockStart(all []*Scenario) (time.Time, bool) {
 	var first time.Time
 	for _, s := range all {
 		if t, ok := s.StartsAt(); ok && (first.IsZero() || t.Before(first)) {
 			first = t
 		}
 	}
-	return first, !first.IsZero()
+	if first.IsZero() || !first.Before(time.Now()) {
+		return time.Time{}, false
+	}
+	return first.Add(-time.Minute), true
 }
 
 // MovesClock reports whether the scenario moves the virtual clock, so it

@@ -130,11 +130,17 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 		return nodeError(m.Values[0], "%s: needs a value", key)
 	}
 	if textSteps[key] {
-		switch value.(type) {
-		case *ast.StringNode, *ast.LiteralNode:
-		default: // a number or a boolean would be read as its text, as schema.json refuses it
-			return nodeError(value, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, value.String())
-		}
+		return mustBeText(key, value)
+	}
+	return nil
+}
+
+// mustBeText refuses a value of key that YAML would read as a number or a
+// boolean and then convert to its text, as schema.json refuses it.
+func mustBeText(key string, v ast.Node) error {
+	switch v.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		return nodeError(v, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, v.String())
 	}
 	return nil
 }
@@ -145,14 +151,13 @@ func (e *Expect) UnmarshalYAML(n ast.Node) error {
 	if m, ok := n.(*ast.MappingNode); ok {
 		for _, kv := range m.Values {
 			key := kv.Key.String()
-			switch v := kv.Value.(type) {
-			case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
-				if textExpects[key] {
-					return nodeError(v, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, v.String())
+			if textExpects[key] {
+				if err := mustBeText(key, kv.Value); err != nil {
+					return err
 				}
-				if _, frac := v.(*ast.FloatNode); frac && key == "quick_reply_count" {
-					return nodeError(v, "quick_reply_count: a whole number, got %s", v.String())
-				}
+			}
+			if _, frac := kv.Value.(*ast.FloatNode); frac && key == "quick_reply_count" {
+				return nodeError(kv.Value, "quick_reply_count: a whole number, got %s", kv.Value.String())
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/messemu/messemu/scenarios"
 )
@@ -26,10 +25,8 @@ func Replay(t *testing.T, bot func(emu *Emulator) http.Handler, paths ...string)
 		t.Run(s.Name, func(t *testing.T) {
 			t.Parallel()
 			opts := []Option{BotFrom(bot)}
-			if at, ok := s.StartsAt(); ok && at.Before(time.Now()) {
-				// The clock only moves forward: start a minute before the
-				// scenario's date, which its setup then moves to exactly.
-				opts = append(opts, ClockAt(at.Add(-time.Minute)))
+			if start, ok := scenarios.ClockStart([]*scenarios.Scenario{s}); ok { // a setup: clock in the past
+				opts = append(opts, ClockAt(start))
 			}
 			emu := Start(t, opts...)
 			r := &scenarios.Runner{Emulator: emu.URL(), Client: emu.Client(), PageToken: emu.PageToken(), Parallel: 1}

@@ -98,11 +98,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if emuURL == "" {
 		opts := []fakegraph.Option{fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
 			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
-		// The virtual clock only moves forward: a scenario's setup: clock
-		// in the past is reached by starting a minute before it (the clock
-		// runs on meanwhile; the setup moves it to the date exactly).
-		if first, ok := scenarios.EarliestStart(all); ok && first.Before(time.Now()) {
-			opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(first.Add(-time.Minute))))
+		if start, ok := scenarios.ClockStart(all); ok { // a setup: clock in the past
+			opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(start)))
 		}
 		srv := fakegraph.New(opts...)
 		if err := srv.Start(cfg.addr); err != nil {
