@@ -158,13 +158,16 @@ func (c *controlCall) token() (tokenRequest, error) {
 }
 
 // changeToken applies change to the token of c's body and journals its
-// new state (control, token) under the token's Page.
-func (s *Server) changeToken(c *controlCall, change func(tokenRequest) bool) (any, error) {
+// new state (control, token) under the token's Page. change reports
+// whether the token exists, or why the request cannot be done.
+func (s *Server) changeToken(c *controlCall, change func(tokenRequest) (bool, error)) (any, error) {
 	req, err := c.token()
 	if err != nil {
 		return nil, err
 	}
-	if !change(req) {
+	if found, err := change(req); err != nil {
+		return nil, err
+	} else if !found {
 		return nil, invalid("no Page token is " + redact(req.Token))
 	}
 	st, _ := s.tokenState(req.Token)
@@ -173,22 +176,22 @@ func (s *Server) changeToken(c *controlCall, change func(tokenRequest) bool) (an
 }
 
 func (s *Server) ctlExpireToken(c *controlCall) (any, error) {
-	if req, err := c.token(); err == nil && req.At != nil && req.At.IsZero() {
-		return nil, invalid(`"at" is the time the token expires; leave it out for now`)
-	}
-	return s.changeToken(c, func(req tokenRequest) bool {
+	return s.changeToken(c, func(req tokenRequest) (bool, error) {
 		at := s.clock.Now()
 		if req.At != nil {
+			if req.At.IsZero() {
+				return false, invalid(`"at" is the time the token expires; leave it out for now`)
+			}
 			at = *req.At
 		}
-		return s.ExpireToken(req.Token, at)
+		return s.ExpireToken(req.Token, at), nil
 	})
 }
 
 func (s *Server) ctlRevokeToken(c *controlCall) (any, error) {
-	return s.changeToken(c, func(req tokenRequest) bool { return s.RevokeToken(req.Token) })
+	return s.changeToken(c, func(req tokenRequest) (bool, error) { return s.RevokeToken(req.Token), nil })
 }
 
 func (s *Server) ctlRestoreToken(c *controlCall) (any, error) {
-	return s.changeToken(c, func(req tokenRequest) bool { return s.RestoreToken(req.Token) })
+	return s.changeToken(c, func(req tokenRequest) (bool, error) { return s.RestoreToken(req.Token), nil })
 }
