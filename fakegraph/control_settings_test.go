@@ -21,16 +21,10 @@ func graphCode(out map[string]any) (float64, float64) {
 
 func lastControl(t *testing.T, s *Server) (Event, ControlDetail) {
 	t.Helper()
-	evs := s.Journal().After(0, 0)
-	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == KindControl {
-			var d ControlDetail
-			require.NoError(t, json.Unmarshal(evs[i].Detail, &d))
-			return evs[i], d
-		}
-	}
-	t.Fatal("no control event in the journal")
-	return Event{}, ControlDetail{}
+	ev := lastOfKind(t, s, KindControl)
+	var d ControlDetail
+	require.NoError(t, json.Unmarshal(ev.Detail, &d))
+	return ev, d
 }
 
 // A News Page and the Human Agent permission are the platform's to give;

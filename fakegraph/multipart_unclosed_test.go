@@ -151,12 +151,18 @@ func TestUploadFileParts(t *testing.T) {
 // send are journalled after it).
 func lastRequest(t *testing.T, s *Server) Event {
 	t.Helper()
+	return lastOfKind(t, s, KindRequest)
+}
+
+// lastOfKind is the journal's newest event of kind.
+func lastOfKind(t *testing.T, s *Server, kind EventKind) Event {
+	t.Helper()
 	evs := s.Journal().After(0, 0)
 	for i := len(evs) - 1; i >= 0; i-- {
-		if evs[i].Kind == KindRequest {
+		if evs[i].Kind == kind {
 			return evs[i]
 		}
 	}
-	t.Fatal("no request in the journal")
+	t.Fatalf("no %s event in the journal", kind)
 	return Event{}
 }

@@ -109,9 +109,9 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 func startEmulator(t *testing.T) *fakegraph.Server { return startEmulatorWith(t, "You said: ") }
 
 // startEmulatorWith is startEmulator with a bot that answers prefix + X.
-func startEmulatorWith(t *testing.T, prefix string) *fakegraph.Server {
+func startEmulatorWith(t *testing.T, prefix string, opts ...fakegraph.Option) *fakegraph.Server {
 	t.Helper()
-	emu := fakegraph.New(fakegraph.WithIDSeed(1))
+	emu := fakegraph.New(append([]fakegraph.Option{fakegraph.WithIDSeed(1)}, opts...)...)
 	require.NoError(t, emu.Start("127.0.0.1:0"))
 	t.Cleanup(func() { _ = emu.Close() })
 	bot := prefixBot(t, emu.URL(), prefix)
@@ -210,12 +210,7 @@ steps: [{says: slow}, {advances_clock: 25h}, {expect: {text: "You said: slow"}}]
 func TestRunnerRunsDatedScenariosInDateOrder(t *testing.T) {
 	t.Parallel()
 	first := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
-	emu := fakegraph.New(fakegraph.WithIDSeed(1), fakegraph.WithClock(fakegraph.NewClock(first)))
-	require.NoError(t, emu.Start("127.0.0.1:0"))
-	t.Cleanup(func() { _ = emu.Close() })
-	bot := prefixBot(t, emu.URL(), "You said: ")
-	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL + "/webhook"}))
-	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	emu := startEmulatorWith(t, "You said: ", fakegraph.WithClock(fakegraph.NewClock(first)))
 	all, err := Parse("dated.yaml", []byte(`
 - name: march
   setup: {clock: "2024-03-01T09:00:00Z"}

@@ -48,7 +48,7 @@ func main() {
 	}
 	jobs := make(chan job, n)
 	lat := make([]time.Duration, n)
-	late := make([]time.Duration, n) // from a request's time to its hand-over to a connection
+	late := make([]time.Duration, n) // how late the generator's sleep to each request's time ended
 	var failed, wrong int
 	var mu sync.Mutex
 	var wg sync.WaitGroup
