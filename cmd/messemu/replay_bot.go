@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
@@ -55,16 +54,17 @@ func (b *childBot) exitErr() error {
 	return b.err
 }
 
-// stop ends the child: SIGTERM to its process group, then SIGKILL.
+// stop ends the child and what it started: asked to stop first
+// (SIGTERM to its process group), then killed after 5 s.
 func (b *childBot) stop() {
 	if b.cmd == nil || b.exited() {
 		return
 	}
-	_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGTERM)
+	terminateTree(b.cmd.Process)
 	select {
 	case <-b.done:
 	case <-time.After(5 * time.Second):
-		_ = syscall.Kill(-b.cmd.Process.Pid, syscall.SIGKILL)
+		killTree(b.cmd.Process)
 		<-b.done
 	}
 }
@@ -97,10 +97,9 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 			return nil, err
 		}
 		b.out = &tailBuffer{max: 8 << 10}
-		cmd := exec.Command("/bin/sh", "-c", cfg.exec)
+		cmd := shellCommand(cfg.exec)
 		cmd.Env = append(os.Environ(), botEnv(emuURL, token, cfg.appSecret, cfg.verifyToken, port)...)
 		cmd.Stdout, cmd.Stderr = b.out, b.out
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
 			return nil, fmt.Errorf("replay: --exec: %w", err)
 		}

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -218,44 +217,6 @@ func controlOK(base, method, path, body string) bool {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode == http.StatusOK
-}
-
-// A reader that quits early (replay … | head -1) does not leave the bot
-// replay started running: replay goes on to its end and stops it.
-func TestReplayStopsTheBotWhenItsOutputCloses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds binaries")
-	}
-	t.Parallel()
-	messemu, echobot := buildBinaries(t)
-	pidFile := filepath.Join(t.TempDir(), "bot.pid")
-	scenario := filepath.Join(t.TempDir(), "two.yaml")
-	require.NoError(t, os.WriteFile(scenario, []byte("- name: one\n  steps: [{says: hi}, {expect: {text: nope, within: 200ms}}]\n"+
-		"- name: two\n  steps: [{says: hi}, {expect: {text: nope, within: 200ms}}]\n"), 0o600))
-	cmd := exec.Command(messemu, "replay", "--addr", "127.0.0.1:0", "--parallel", "1",
-		"--exec", "echo $$ > "+pidFile+"; exec "+echobot, scenario)
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	first := make([]byte, 1)
-	_, err = stdout.Read(first) // the first result is out
-	require.NoError(t, err)
-	require.NoError(t, stdout.Close())
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("replay did not end after its output closed")
-	}
-	b, err := os.ReadFile(pidFile)
-	require.NoError(t, err)
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	require.NoError(t, err)
-	require.Eventually(t, func() bool {
-		return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
-	}, 10*time.Second, 50*time.Millisecond, "the bot (pid %d) is still running", pid)
 }
 
 // A bot that exits at once, with status 0, is named as such.
