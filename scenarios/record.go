@@ -44,11 +44,15 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	}
 	var order []string
 	byUser := map[string][]fakegraph.Event{}
+	// A clock move is Page-wide: it belongs to the sessions it falls
+	// inside of, those whose user does something after it. One that
+	// follows a user's last event waits here and is dropped.
+	moves := map[string][]fakegraph.Event{}
 	for _, e := range events {
 		if e.PSID == "" || (r.PSID != "" && e.PSID != r.PSID) {
 			if e.Kind == fakegraph.KindControl && e.API == fakegraph.ChangeClock {
-				for _, p := range order { // the clock moved for every session in progress
-					byUser[p] = append(byUser[p], e)
+				for _, p := range order {
+					moves[p] = append(moves[p], e)
 				}
 			}
 			continue
@@ -59,7 +63,8 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 			}
 			order = append(order, e.PSID)
 		}
-		byUser[e.PSID] = append(byUser[e.PSID], e)
+		byUser[e.PSID] = append(append(byUser[e.PSID], moves[e.PSID]...), e)
+		delete(moves, e.PSID)
 	}
 	if len(order) == 0 {
 		if r.PSID != "" {

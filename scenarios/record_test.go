@@ -94,3 +94,45 @@ func TestRecordNamesEachSessionOnce(t *testing.T) {
 	assert.Equal(t, "recorded session of Scenario User", all[0].Name)
 	assert.Equal(t, "recorded session of Scenario User (2)", all[1].Name)
 }
+
+// A clock move is part of the sessions it falls inside of, not of one
+// whose user has stopped writing: Bob's session, over before the move,
+// carries none; Alice's, which goes on after it, carries it once.
+func TestRecordGivesAClockMoveToTheSessionsItFallsIn(t *testing.T) {
+	t.Parallel()
+	live := startEmulator(t)
+	page := fakegraph.DefaultPageID
+	alice, bob := fakegraph.DefaultUsers()[0].PSID, fakegraph.DefaultUsers()[1].PSID
+	say := func(psid, text string, n int) {
+		t.Helper()
+		_, err := live.UserSends(page, psid, fakegraph.UserMessageRequest{Text: text})
+		require.NoError(t, err)
+		botAnswered(t, live, psid, n)
+	}
+	say(bob, "hi from bob", 1)
+	say(alice, "hello", 1)
+	_, err := live.AdvanceClock(3 * time.Hour)
+	require.NoError(t, err)
+	say(alice, "still there?", 2)
+	_, err = live.AdvanceClock(30 * time.Hour) // after everyone's last word
+	require.NoError(t, err)
+
+	var file bytes.Buffer
+	n, err := (&Recorder{Emulator: live.URL()}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	all, err := Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, file.String())
+	require.Len(t, all, 2)
+	moves := func(sc *Scenario) []time.Duration {
+		var ds []time.Duration
+		for _, st := range sc.Steps {
+			if st.AdvancesClock != nil {
+				ds = append(ds, st.AdvancesClock.Duration)
+			}
+		}
+		return ds
+	}
+	assert.Empty(t, moves(all[0]), "bob's session:\n%s", file.String())
+	assert.Equal(t, []time.Duration{3 * time.Hour}, moves(all[1]), "alice's session:\n%s", file.String())
+}
