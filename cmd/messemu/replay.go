@@ -88,6 +88,20 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if cfg.emulator == "" && cfg.bot == "" && cfg.exec == "" {
 		return errors.New("replay: give the bot: --bot URL of its webhook, or --exec to start it")
 	}
+	// The report's file is made before the run, so that a path it cannot
+	// be written to is said at once, not after every scenario has run.
+	var junit *os.File
+	if cfg.junit != "" {
+		if junit, err = os.Create(cfg.junit); err != nil {
+			return fmt.Errorf("replay: --junit: %w", err)
+		}
+		defer func() {
+			if junit != nil { // the run ended before its report: no empty file left behind
+				junit.Close()
+				os.Remove(cfg.junit)
+			}
+		}()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -136,8 +150,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if bot.exited() {
 		fmt.Fprintln(stderr, "messemu: the bot exited during the run:", bot.exitErr())
 	}
-	if cfg.junit != "" {
-		if err := writeJUnitFile(cfg.junit, rep); err != nil {
+	if junit != nil {
+		err := writeJUnit(junit, rep)
+		junit = nil
+		if err != nil {
 			return err
 		}
 	}
@@ -147,16 +163,16 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func writeJUnitFile(name string, rep *scenarios.Report) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("replay: --junit: %w", err)
-	}
+// writeJUnit writes rep to f and closes it.
+func writeJUnit(f *os.File, rep *scenarios.Report) error {
 	if err := scenarios.WriteJUnit(f, rep); err != nil {
 		f.Close()
 		return fmt.Errorf("replay: --junit: %w", err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("replay: --junit: %w", err)
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal (a character device).

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -54,4 +56,30 @@ func TestReplayStopsTheBotWhenItsOutputCloses(t *testing.T) {
 	require.Eventually(t, func() bool {
 		return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 	}, 10*time.Second, 50*time.Millisecond, "the bot (pid %d) is still running", pid)
+}
+
+// A --junit file that cannot be written is said before anything runs: the
+// bot is not started.
+func TestReplayRefusesAnUnwritableJUnitPathFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	started := filepath.Join(dir, "started")
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "touch " + started,
+		"--junit", filepath.Join(dir, "no-such-dir", "junit.xml"), "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut.String(), "replay: --junit: open ")
+	assert.NoFileExists(t, started, "the bot was started before the report's path was checked")
+}
+
+// A run that ends before its report (the bot never answered) leaves no
+// empty report behind for CI to read as "no tests".
+func TestReplayLeavesNoEmptyJUnitFile(t *testing.T) {
+	t.Parallel()
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "true", "--junit", junit, "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut.String(), "the bot exited before answering the webhook handshake")
+	assert.NoFileExists(t, junit)
 }
