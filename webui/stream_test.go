@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -212,6 +213,28 @@ func TestWrapLeavesGraphAndControlToTheEmulator(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
 		assert.Contains(t, resp.Header.Get("Content-Type"), want, path)
 	}
+}
+
+// A browser asks for /favicon.ico whatever the page names as its icon: it
+// gets the icon, and the journal no refused Graph call.
+func TestFaviconIsThePagesIconNotARefusedCall(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, false)
+	before := e.srv.Journal().Last()
+	resp, err := http.Get(e.url + "/favicon.ico")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "image/svg+xml", resp.Header.Get("Content-Type"))
+	assert.Contains(t, string(body), "<svg")
+	assert.Equal(t, before, e.srv.Journal().Last(), "the icon is not journalled")
+	// With a token or a query it is a Graph call, answered as one.
+	resp, err = http.Get(e.url + "/favicon.ico?access_token=" + fakegraph.DefaultPageToken)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
 }
 
 func TestGraphCallsToTheRootStillReachTheEmulator(t *testing.T) {

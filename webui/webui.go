@@ -46,6 +46,7 @@ type UI struct {
 	blocks  *blockCache
 	files   http.Handler
 	index   []byte
+	icon    []byte // the page's icon, also at /favicon.ico
 	timing  streamTiming
 	// instance names this emulator's journal to the pages: a page that
 	// reconnects to another (serve restarted) starts afresh.
@@ -103,6 +104,9 @@ func New(srv *fakegraph.Server, opts ...Option) *UI {
 	if u.index, err = fs.ReadFile(sub, "index.html"); err != nil {
 		panic("webui: index.html is not embedded: " + err.Error())
 	}
+	if u.icon, err = fs.ReadFile(sub, "icon.svg"); err != nil {
+		panic("webui: icon.svg is not embedded: " + err.Error())
+	}
 	return u
 }
 
@@ -124,8 +128,12 @@ func (u *UI) Wrap(next http.Handler) http.Handler {
 // fakegraph's home page decides.
 func isPageVisit(r *http.Request) bool {
 	return (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
-		r.URL.Path == "/" && r.URL.RawQuery == "" && r.Header.Get("Authorization") == ""
+		(r.URL.Path == "/" || r.URL.Path == faviconPath) && r.URL.RawQuery == "" && r.Header.Get("Authorization") == ""
 }
+
+// faviconPath is where browsers look for a site's icon whatever the page
+// says: it gets the page's icon, not a Graph error in the journal.
+const faviconPath = "/favicon.ico"
 
 // ServeHTTP answers the page, its assets and the websocket.
 func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +156,12 @@ func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		_, _ = w.Write(u.index)
+	case r.URL.Path == faviconPath:
+		h := w.Header()
+		h.Set("Content-Type", "image/svg+xml")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(u.icon)
 	default:
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
