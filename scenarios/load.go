@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -175,6 +176,9 @@ func parseScenario(n ast.Node) (*Scenario, error) {
 		}
 	}
 	s := &Scenario{}
+	if err := textsAreText(n, reflect.TypeFor[Scenario]()); err != nil {
+		return nil, err
+	}
 	if err := yaml.NodeToValue(n, s, decodeOpts()...); err != nil {
 		return nil, err
 	}

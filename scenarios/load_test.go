@@ -110,6 +110,36 @@ func TestLoadTakesTextInEveryForm(t *testing.T) {
 	assert.Equal(t, []string{"plain words", "123", "two\nlines\n", "folded line"}, got)
 }
 
+// A text nested anywhere in a scenario (a user's field, a step's, an
+// expected element's or button's) is refused as a number or a boolean, as
+// schema.json refuses it; quoted, or tagged !!str, it loads.
+func TestLoadRefusesNumbersWhereNestedTextIsDue(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nuser: {name: Ann, phone: 15555550101}\nsteps:\n  - says: hi\n":                                `nested.yaml:2:26: phone: is text; quote a number or true/false (phone: "15555550101")`,
+		"name: a\ntags: [smoke, 2]\nsteps:\n  - says: hi\n":                                                     "tags: is text",
+		"name: a\nsteps:\n  - arrives_from: {ref: promo, source: ADS, ad_id: 6045246247433}\n":                  "ad_id: is text",
+		"name: a\nsteps:\n  - says: hi\n  - handover: {action: pass_thread_control, app_id: 263902037430900}\n": "app_id: is text",
+		"name: a\nsteps:\n  - says: hi\n  - taps_button: {payload: 7}\n":                                        "payload: is text",
+		"name: a\nsteps:\n  - sends: {type: file, url: https://example.com/a.pdf, title: 2026}\n":               "title: is text",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {elements: [{title: 42}]}\n":                                "title: is text",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{title: Buy, payload: false}]}\n":                "payload: is text",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {quick_replies: [Yes, 1]}\n":                                "quick_replies: is text",
+		"name: a\nsteps:\n  - says: hi\n  - expect_user: {thread_owner: 263902037430900}\n":                     "thread_owner: is text",
+	} {
+		_, err := Parse("nested.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+	all, err := Parse("nested.yaml", []byte("name: a\nuser: {name: Ann, phone: \"15555550101\"}\nsteps:\n  - says: hi\n"+
+		"  - expect: {elements: [{title: !!str 42}], quick_replies: [\"1\", two]}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "15555550101", all[0].User.Phone)
+	assert.Equal(t, "42", *all[0].Steps[1].Expect.Elements[0].Title)
+	assert.Equal(t, []string{"1", "two"}, all[0].Steps[1].Expect.QuickReplies)
+}
+
 // An expectation takes its texts as text and its count as a whole number:
 // what YAML would convert quietly is refused at load, with its place.
 func TestLoadRefusesConvertedExpectValues(t *testing.T) {

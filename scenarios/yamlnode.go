@@ -129,9 +129,6 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	if _, null := value.(*ast.NullNode); null {
 		return nodeError(m.Values[0], "%s: needs a value", key)
 	}
-	if textSteps[key] {
-		return mustBeText(key, value)
-	}
 	return nil
 }
 
@@ -146,17 +143,12 @@ func mustBeText(key string, v ast.Node) error {
 }
 
 // UnmarshalYAML reads an expectation, refusing what YAML would otherwise
-// convert quietly: a number or boolean for a text, a fraction for a count.
+// convert quietly: a fraction for a count (a number for a text the loader
+// has refused already, textsAreText).
 func (e *Expect) UnmarshalYAML(n ast.Node) error {
 	if m, ok := n.(*ast.MappingNode); ok {
 		for _, kv := range m.Values {
-			key := kv.Key.String()
-			if textExpects[key] {
-				if err := mustBeText(key, kv.Value); err != nil {
-					return err
-				}
-			}
-			if _, frac := kv.Value.(*ast.FloatNode); frac && key == "quick_reply_count" {
+			if _, frac := kv.Value.(*ast.FloatNode); frac && kv.Key.String() == "quick_reply_count" {
 				return nodeError(kv.Value, "quick_reply_count: a whole number, got %s", kv.Value.String())
 			}
 		}
@@ -164,10 +156,3 @@ func (e *Expect) UnmarshalYAML(n ast.Node) error {
 	type plain Expect
 	return yaml.NodeToValue(n, (*plain)(e), decodeOpts()...)
 }
-
-// textExpects are the expectation keys whose value is a text.
-var textExpects = map[string]bool{"text": true, "text_contains": true, "text_matches": true, "template": true,
-	"sender_action": true, "persona": true, "messaging_type": true, "tag": true}
-
-// textSteps are the step keys whose value is a text.
-var textSteps = map[string]bool{"says": true, "taps_menu": true, "taps_ice_breaker": true, "edits": true}
