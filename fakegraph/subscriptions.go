@@ -131,10 +131,11 @@ func (s *Server) subscribePage(c *call) (any, error) {
 	if gerr := c.checkFields("subscribed_fields", fields); gerr != nil {
 		return nil, gerr
 	}
+	sub := &subscription{active: true, fields: dedupe(fields)}
 	s.mu.Lock()
-	c.page.subscription = &subscription{active: true, fields: dedupe(fields)}
+	c.page.subscription = sub
 	s.mu.Unlock()
-	s.hooks.Subscribed() // a disabled webhook comes back (PLATFORM.md §10)
+	s.hooks.Subscribed(c.page.ID, sub.fields) // a disabled webhook comes back (PLATFORM.md §10)
 	return Success{Success: true}, nil
 }
 

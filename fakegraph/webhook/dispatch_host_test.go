@@ -115,3 +115,34 @@ func TestDispatcherDeliversThroughHost(t *testing.T) {
 	require.Equal(t, "active", st.State)
 	require.Equal(t, uint64(1), st.Delivered)
 }
+
+// A disable that falls between the host storing a Page's subscription and
+// Subscribed has unsubscribed that Page too: Subscribed, enabling the
+// webhook, stores the subscription again, so the webhook never reads
+// active while no Page is subscribed.
+func TestSubscribedRestoresASubscriptionTheDisableWiped(t *testing.T) {
+	t.Parallel()
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	}))
+	defer bot.Close()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	host := &fakeHost{j: journal.NewJournal(0), now: at, fields: map[string][]string{}}
+	d := New(host)
+	defer d.Close()
+	require.NoError(t, d.SetWebhook(WebhookConfig{URL: bot.URL, VerifyToken: "tok"}, nil))
+
+	// The host stores the bot's new subscription, and the hour of failures
+	// ends before it tells the dispatcher.
+	host.Resubscribe(map[string][]string{pageID: {"messages"}})
+	d.mu.Lock()
+	d.failing = at.Add(-disableAfter)
+	d.checkFailureLocked(at)
+	d.mu.Unlock()
+	require.Equal(t, "disabled", d.Status().State)
+	require.Nil(t, host.SubscribedFields(pageID), "the disable unsubscribes every Page")
+
+	d.Subscribed(pageID, []string{"messages"})
+	require.Equal(t, "active", d.Status().State)
+	require.Equal(t, []string{"messages"}, host.SubscribedFields(pageID))
+}

@@ -38,14 +38,17 @@ func (d *Dispatcher) enableLocked() {
 	d.cond.Broadcast()
 }
 
-// Subscribed tells the dispatcher the bot subscribed a Page (POST
-// /{page}/subscribed_apps): a webhook the platform disabled is enabled
-// again at once, not at the next event.
-func (d *Dispatcher) Subscribed() {
+// Subscribed tells the dispatcher the bot subscribed pageID to fields
+// (POST /{page}/subscribed_apps): a webhook the platform disabled is
+// enabled again at once, not at the next event. The subscription is
+// stored again as it is enabled: a disable that fell between the host
+// storing it and this call has unsubscribed every Page, this one too.
+func (d *Dispatcher) Subscribed(pageID string, fields []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.disabled && d.cfg.url != "" && !d.closed {
 		d.enableLocked()
+		d.host.Resubscribe(map[string][]string{pageID: fields})
 	}
 }
 
