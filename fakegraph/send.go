@@ -106,9 +106,10 @@ func appendEscapedASCII(b []byte, c byte) []byte {
 
 const lowerHex = "0123456789abcdef"
 
-// SenderActionResponse is the answer to a sender action.
+// SenderActionResponse is the answer to a sender action: the user's PSID,
+// none for a user_ref (PLATFORM.md §2.1, §2.3).
 type SenderActionResponse struct {
-	RecipientID string `json:"recipient_id"`
+	RecipientID string `json:"recipient_id,omitempty"`
 }
 
 // What send holds of Server.mu.
@@ -182,7 +183,12 @@ func (s *Server) send(c *call) (any, error) {
 		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}
 	if chk.SenderAction != "" {
-		return SenderActionResponse{RecipientID: chk.Recipient.PSID}, nil
+		// A one-time token's user is the one it was issued by; an action
+		// does not spend it.
+		if t := c.page.otn[chk.Recipient.OTN]; chk.Recipient.OTN != "" && t != nil {
+			c.psid = t.psid
+		}
+		return SenderActionResponse{RecipientID: c.psid}, nil
 	}
 	if gerr := s.limits.admitSend(c, isMediaMessage(c.params["message"])); gerr != nil {
 		return nil, gerr
