@@ -64,9 +64,11 @@ func unsupportedBody(method, id string) map[string]any {
 
 var (
 	invalidBody = oauth100("(#100) Invalid parameter")
-	noUserBody  = errBody(100, 2018001, "OAuthException", "(#100) No matching user found")
-	success     = map[string]any{"success": true}
-	resultOK    = map[string]any{"result": "success"}
+	// extDomainBody is the refusal of messenger extensions off a whitelisted HTTPS domain.
+	extDomainBody = oauth100("(#100) The URL provided is not whitelisted for messenger extensions")
+	noUserBody    = errBody(100, 2018001, "OAuthException", "(#100) No matching user found")
+	success       = map[string]any{"success": true}
+	resultOK      = map[string]any{"result": "success"}
 )
 
 func requiredBody(path string) map[string]any {

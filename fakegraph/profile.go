@@ -58,8 +58,7 @@ func (s *Server) setProfile(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps := c.page.profile
-	_, hasGS := ps.fields["get_started"]
-	chk := s.validator.MessengerProfile(c.params, hasGS)
+	chk := s.validator.MessengerProfile(c.params, profilePage(c.page))
 	c.violations = append(c.violations, chk.Violations...)
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
@@ -83,6 +82,13 @@ func (s *Server) setProfile(c *call) (any, error) {
 		c.page.domains = domains
 	}
 	return profileSuccess, nil
+}
+
+// profilePage is what the Messenger Profile checks need of p, read under
+// Server.mu.
+func profilePage(p *pageState) validator.ProfilePage {
+	_, hasGS := p.profile.fields["get_started"]
+	return validator.ProfilePage{GetStarted: hasGS, WhitelistedDomain: stateView{p: p}.WhitelistedDomain}
 }
 
 // profileFieldsParam counts a GET or DELETE against the Messenger Profile
@@ -147,8 +153,7 @@ func (s *Server) setUserSettings(c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps := c.page.profile
-	_, hasGS := ps.fields["get_started"]
-	res, psid := s.validator.UserSettings(c.params, hasGS)
+	res, psid := s.validator.UserSettings(c.params, profilePage(c.page))
 	if psid != "" && c.page.users[psid] == nil {
 		// An unknown user is refused before the menu is judged.
 		return nil, c.fail("psid", ruleUserUnknown, validator.Err(validator.KeyNoUser), "no test user "+psid+" on this Page")

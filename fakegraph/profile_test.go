@@ -6,6 +6,10 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/validator"
 )
 
 const (
@@ -66,7 +70,16 @@ func TestMessengerProfilePostRules(t *testing.T) {
 		{"item payload 1001", `{` + gs + `,` + menu(`[{"type":"postback","title":"A","payload":"`+long(1001)+`"}]`) + `}`, lengthBody("persistent_menu[0][call_to_actions][0][payload]", 1000)},
 		{"postback without payload", `{` + gs + `,` + menu(`[{"type":"postback","title":"A"}]`) + `}`, requiredBody("persistent_menu[0][call_to_actions][0][payload]")},
 		{"web_url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","webview_height_ratio":"tall"}]`) + `}`, nil},
-		{"web_url messenger_extensions as text (D22)", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":"true","fallback_url":"https://shop.example.com/fb","webview_share_button":"hide"}]`) + `}`, nil},
+		{"web_url messenger_extensions as text (D22)", `{` + gs + `,"whitelisted_domains":["https://shop.example.com"],` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":"true","fallback_url":"https://shop.example.com/fb","webview_share_button":"hide"}]`) + `}`, nil},
+		// A menu item is a web_url or postback button (PLATFORM.md §2.6):
+		// its extensions need HTTPS on a whitelisted domain, and it holds
+		// its type's keys only, as the Send API's buttons do.
+		{"web_url messenger_extensions, domain not whitelisted", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":true}]`) + `}`, extDomainBody},
+		{"web_url messenger_extensions, another domain whitelisted", `{` + gs + `,"whitelisted_domains":["https://other.example.com"],` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":true}]`) + `}`, extDomainBody},
+		{"web_url messenger_extensions over http", `{` + gs + `,"whitelisted_domains":["https://shop.example.com"],` + menu(`[{"type":"web_url","title":"Shop","url":"http://shop.example.com","messenger_extensions":true}]`) + `}`, extDomainBody},
+		{"web_url messenger_extensions false, any domain", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"http://shop.example.com","messenger_extensions":false}]`) + `}`, nil},
+		{"postback with a url", `{` + gs + `,` + menu(`[{"type":"postback","title":"A","payload":"B","url":"https://x.example.com"}]`) + `}`, oauth100(`(#100) Invalid keys "url" were found in param "persistent_menu[0][call_to_actions][0]".`)},
+		{"web_url with a payload", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","payload":"B"}]`) + `}`, oauth100(`(#100) Invalid keys "payload" were found in param "persistent_menu[0][call_to_actions][0]".`)},
 		{"web_url messenger_extensions not a boolean", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","messenger_extensions":"yes"}]`) + `}`, invalidBody},
 		{"web_url without url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop"}]`) + `}`, requiredBody("persistent_menu[0][call_to_actions][0][url]")},
 		{"web_url bad url", `{` + gs + `,` + menu(`[{"type":"web_url","title":"Shop","url":"shop"}]`) + `}`, urlBody("persistent_menu[0][call_to_actions][0][url]")},
@@ -283,4 +296,34 @@ func TestFormEncodedProfile(t *testing.T) {
 	if p, _ := s.GetStarted(DefaultPageID); p != "FORM" {
 		t.Errorf("GetStarted = %q, want FORM", p)
 	}
+}
+
+// A menu item's messenger extensions take the Page's stored whitelist, for
+// the Page's menu and a user's; fallback_url without extensions is a
+// warning, as on a button (PLATFORM.md §2.6).
+func TestMenuExtensionsFollowTheStoredWhitelist(t *testing.T) {
+	t.Parallel()
+	s := New()
+	code, out := graph(t, s, "POST", "/v26.0/me/messenger_profile", `{`+gs+`}`)
+	require.Equal(t, 200, code, "%v", out)
+	ext := menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com/cart","messenger_extensions":true}]`)
+	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{`+ext+`}`)
+	wantGraphError(t, code, out, extDomainBody)
+	userMenu := `{"psid":"` + alice + `",` + ext + `}`
+	code, out = graph(t, s, "POST", "/v26.0/me/custom_user_settings", userMenu)
+	wantGraphError(t, code, out, extDomainBody)
+
+	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{"whitelisted_domains":["https://SHOP.example.com"]}`)
+	require.Equal(t, 200, code, "%v", out)
+	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{`+ext+`}`)
+	require.Equal(t, 200, code, "%v", out)
+	code, out = graph(t, s, "POST", "/v26.0/me/custom_user_settings", userMenu)
+	require.Equal(t, 200, code, "%v", out)
+
+	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{`+menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","fallback_url":"https://shop.example.com/fb"}]`)+`}`)
+	require.Equal(t, 200, code, "%v", out)
+	vs := lastRequest(t, s).Violations
+	require.Len(t, vs, 1)
+	assert.Equal(t, "button.fallback_url.without-extensions", vs[0].Rule)
+	assert.Equal(t, validator.SeverityWarning, vs[0].Severity)
 }

@@ -69,8 +69,9 @@ var (
 	menuEntryKeys   = set("locale", "composer_input_disabled", "disabled_surfaces", "call_to_actions")
 	// menuSurfaces are the surfaces a menu can be hidden on (D24).
 	menuSurfaces = []string{"CUSTOMER_CHAT_PLUGIN"}
-	menuItemKeys = set("type", "title", "payload", "url", "webview_height_ratio", "messenger_extensions",
-		"fallback_url", "webview_share_button")
+	// menuItemKeys are the keys of a menu item, by type: a web_url or a
+	// postback button's (button.go), as the Send API takes them (D19).
+	menuItemKeys     = map[string]map[string]bool{"web_url": set(webURLKeys...), "postback": set("type", "title", "payload")}
 	menuItemTypes    = []string{"web_url", "postback"}
 	webviewRatios    = []string{"compact", "tall", "full"}
 	userMenuDelete   = []string{"persistent_menu"}
@@ -84,10 +85,20 @@ type ProfileCheck struct {
 	Fields map[string]any
 }
 
+// ProfilePage is what the Messenger Profile checks need of the Page.
+type ProfilePage struct {
+	// GetStarted says whether the Page has a Get Started button stored (a
+	// persistent menu needs one, stored or in the same request).
+	GetStarted bool
+	// WhitelistedDomain says whether host is in the Page's stored
+	// whitelisted_domains: a menu item with messenger_extensions needs
+	// HTTPS on one, stored or in the same request (PLATFORM.md §2.6).
+	// nil: not checked (an offline check).
+	WhitelistedDomain func(host string) bool
+}
+
 // MessengerProfile judges a POST /{page}/messenger_profile body.
-// getStartedStored says whether the Page already has a Get Started button
-// (a persistent menu needs one, stored or in the same request).
-func (v *Validator) MessengerProfile(body map[string]any, getStartedStored bool) ProfileCheck {
+func (v *Validator) MessengerProfile(body map[string]any, page ProfilePage) ProfileCheck {
 	r := &report{}
 	out := ProfileCheck{Fields: map[string]any{}}
 	for _, k := range sortedKeys(body) {
@@ -112,7 +123,11 @@ func (v *Validator) MessengerProfile(body map[string]any, getStartedStored bool)
 	}
 	if val, ok := present["persistent_menu"]; ok {
 		_, gsHere := present["get_started"]
-		r.persistentMenu(val, Root("persistent_menu"), getStartedStored || gsHere)
+		if page.WhitelistedDomain != nil {
+			here := domainHosts(present["whitelisted_domains"])
+			r.extensionDomain = func(host string) bool { return here[strings.ToLower(host)] || page.WhitelistedDomain(host) }
+		}
+		r.persistentMenu(val, Root("persistent_menu"), page.GetStarted || gsHere)
 	}
 	if val, ok := present["greeting"]; ok {
 		r.greeting(val)
@@ -147,8 +162,8 @@ func (v *Validator) MessengerProfile(body map[string]any, getStartedStored bool)
 // UserSettings judges a POST /{page}/custom_user_settings body: a psid and
 // a persistent menu under the Page-level rules. It returns the psid it
 // found; whether that user exists is the caller's question.
-func (v *Validator) UserSettings(body map[string]any, getStartedStored bool) (Result, string) {
-	r := &report{}
+func (v *Validator) UserSettings(body map[string]any, page ProfilePage) (Result, string) {
+	r := &report{extensionDomain: page.WhitelistedDomain}
 	for _, k := range sortedKeys(body) {
 		if !userSettingsKeys[k] && !graphCallParams[k] {
 			r.warn(Root(k), ruleProfileUnknown, "unknown parameter "+k+" is ignored")
@@ -163,7 +178,7 @@ func (v *Validator) UserSettings(body map[string]any, getStartedStored bool) (Re
 		r.fail(Root("persistent_menu"), ruleUserMenuParams, Err(KeyRequired, "persistent_menu"), "custom_user_settings sets persistent_menu")
 		return Result{Violations: r.out}, psid
 	}
-	r.persistentMenu(menu, Root("persistent_menu"), getStartedStored)
+	r.persistentMenu(menu, Root("persistent_menu"), page.GetStarted)
 	v.backstop("CustomUserSettingsRequest", body, r)
 	return Result{Violations: r.out}, psid
 }
@@ -351,6 +366,19 @@ func HTTPSDomain(s string) bool {
 }
 
 // profileAbsoluteURL reports an absolute http or https URL with a host.
+// domainHosts are the hosts of a whitelisted_domains value, lower-cased.
+func domainHosts(v any) map[string]bool {
+	list, _ := asArray(v)
+	hosts := make(map[string]bool, len(list))
+	for _, d := range list {
+		s, _ := asString(d)
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			hosts[strings.ToLower(u.Hostname())] = true
+		}
+	}
+	return hosts
+}
+
 func profileAbsoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""

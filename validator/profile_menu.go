@@ -1,5 +1,7 @@
 package validator
 
+import "net/url"
+
 // The persistent menu (PLATFORM.md §4), for the Page and for one user
 // (custom_user_settings): locale entries with a default, at most 20 web_url
 // or postback items, unknown keys refused (D19).
@@ -74,7 +76,7 @@ func (r *report) menuItem(v any, p Path) bool {
 		r.fail(p.Key("type"), ruleMenuItemType, EnumError(p.Key("type").Param(), menuItemTypes, typ), "menu items are web_url or postback")
 		return false
 	}
-	if !r.checkKeys(obj, menuItemKeys, p, ruleMenuKeys) {
+	if !r.checkKeys(obj, menuItemKeys[typ], p, ruleMenuKeys) {
 		return false
 	}
 	if _, ok := r.profileString(obj, "title", p, ruleMenuItemTitle, ruleMenuItemTitle.Limit); !ok {
@@ -92,6 +94,7 @@ func (r *report) menuItem(v any, p Path) bool {
 		r.fail(p.Key("url"), ruleMenuItemURL, Err(KeyURL, p.Key("url").Param()), "not an absolute http(s) URL")
 		return false
 	}
+	ext := false
 	if ev, ok := r.optional(obj, "messenger_extensions", p, true); ok {
 		b, ok := asBool(ev)
 		if !ok {
@@ -99,11 +102,22 @@ func (r *report) menuItem(v any, p Path) bool {
 			return false
 		}
 		r.rewrite(obj, "messenger_extensions", b)
+		ext = b
+	}
+	// As on a web_url button (PLATFORM.md §2.6).
+	if ext && r.extensionDomain != nil {
+		if pu, err := url.Parse(u); err != nil || pu.Scheme != "https" || !r.extensionDomain(pu.Hostname()) {
+			r.fail(p.Key("url"), ruleExtensions, Err(KeyExtDomain), "messenger_extensions needs HTTPS on a whitelisted domain")
+			return false
+		}
 	}
 	for _, k := range []string{"fallback_url", "webview_share_button"} {
 		if _, ok := r.optional(obj, k, p, true); ok {
 			if _, _, ok := r.str(obj, k, p, ruleMenuItemURL); !ok {
 				return false
+			}
+			if k == "fallback_url" && !ext {
+				r.warn(p.Key(k), ruleFallbackURL, "fallback_url is used only with messenger_extensions")
 			}
 		}
 	}

@@ -56,8 +56,8 @@ func TestIdentitySpecExamplesPass(t *testing.T) {
 		path, method string
 		check        func(map[string]any) Result
 	}{
-		{"/{page}/messenger_profile", "POST", func(b map[string]any) Result { return v.MessengerProfile(b, true).Result }},
-		{"/{page}/custom_user_settings", "POST", func(b map[string]any) Result { r, _ := v.UserSettings(b, true); return r }},
+		{"/{page}/messenger_profile", "POST", func(b map[string]any) Result { return v.MessengerProfile(b, ProfilePage{GetStarted: true}).Result }},
+		{"/{page}/custom_user_settings", "POST", func(b map[string]any) Result { r, _ := v.UserSettings(b, ProfilePage{GetStarted: true}); return r }},
 		{"/{page}/personas", "POST", func(b map[string]any) Result { return v.CreatePersona(b).Result }},
 		{"/{id}/custom_labels", "POST", func(b map[string]any) Result { return v.CreateLabel(b).Result }},
 	} {

@@ -62,7 +62,7 @@ func TestMessengerProfileNormalises(t *testing.T) {
 	t.Parallel()
 	v := New(MustLoadSchemas())
 	body := decodeSchemaBody(t, `{"get_started":{"payload":123},"persistent_menu":[{"locale":"default","composer_input_disabled":"true","call_to_actions":[{"type":"web_url","title":"Shop","url":"https://www.example.com","messenger_extensions":"false"}]}],"access_token":"EAAx"}`, true)
-	chk := v.MessengerProfile(body, false)
+	chk := v.MessengerProfile(body, ProfilePage{})
 	if !chk.Accepted() {
 		t.Fatalf("refused: %+v", chk.Errors())
 	}
@@ -74,7 +74,7 @@ func TestMessengerProfileNormalises(t *testing.T) {
 	if diff := cmp.Diff(want, chk.Fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
-	bad := v.MessengerProfile(decodeSchemaBody(t, `{"get_started":{"payload":"x"},"greeting":[{"locale":"fr_FR","text":"Salut"}]}`, true), false)
+	bad := v.MessengerProfile(decodeSchemaBody(t, `{"get_started":{"payload":"x"},"greeting":[{"locale":"fr_FR","text":"Salut"}]}`, true), ProfilePage{})
 	if bad.Accepted() || len(bad.Fields) != 0 {
 		t.Errorf("a refused request yields fields %v", bad.Fields)
 	}

@@ -92,6 +92,9 @@ type report struct {
 	// dropped, a number read as text, an amount read from a string). Every
 	// such change of an object goes through rewrite or drop, which note it.
 	rewrote bool
+	// extensionDomain says whether a host is whitelisted for messenger
+	// extensions, for the Messenger Profile checks (nil: not checked).
+	extensionDomain func(host string) bool
 }
 
 // rewrite sets obj[key] to v, a lenient form read as the platform reads
