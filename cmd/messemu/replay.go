@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -52,6 +53,7 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 }
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
+	wroteJUnit := false
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -88,19 +90,20 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if cfg.emulator == "" && cfg.bot == "" && cfg.exec == "" {
 		return errors.New("replay: give the bot: --bot URL of its webhook, or --exec to start it")
 	}
-	// The report's file is made before the run, so that a path it cannot
-	// be written to is said at once, not after every scenario has run.
-	var junit *os.File
+	// A report path that cannot be written is said before the run, not
+	// after every scenario has run.
 	if cfg.junit != "" {
-		if junit, err = os.Create(cfg.junit); err != nil {
+		made, err := checkWritable(cfg.junit)
+		if err != nil {
 			return fmt.Errorf("replay: --junit: %w", err)
 		}
-		defer func() {
-			if junit != nil { // the run ended before its report: no empty file left behind
-				junit.Close()
-				os.Remove(cfg.junit)
-			}
-		}()
+		if made {
+			defer func() {
+				if !wroteJUnit { // the run ended before its report: no empty file of ours left behind
+					os.Remove(cfg.junit)
+				}
+			}()
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -150,10 +153,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if bot.exited() {
 		fmt.Fprintln(stderr, "messemu: the bot exited during the run:", bot.exitErr())
 	}
-	if junit != nil {
-		err := writeJUnit(junit, rep)
-		junit = nil
-		if err != nil {
+	if cfg.junit != "" {
+		wroteJUnit = true
+		if err := writeJUnitFile(cfg.junit, rep); err != nil {
 			return err
 		}
 	}
@@ -163,8 +165,24 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeJUnit writes rep to f and closes it.
-func writeJUnit(f *os.File, rep *scenarios.Report) error {
+// checkWritable opens path for writing without truncating it, and says
+// whether it made the file: a file that is there (a report of the last
+// run, a symlink, /dev/stdout) is left as it is until the report is
+// written.
+func checkWritable(path string) (made bool, err error) {
+	_, statErr := os.Lstat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
+	if err != nil {
+		return false, err
+	}
+	return errors.Is(statErr, fs.ErrNotExist), f.Close()
+}
+
+func writeJUnitFile(name string, rep *scenarios.Report) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("replay: --junit: %w", err)
+	}
 	if err := scenarios.WriteJUnit(f, rep); err != nil {
 		f.Close()
 		return fmt.Errorf("replay: --junit: %w", err)

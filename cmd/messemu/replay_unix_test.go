@@ -83,3 +83,28 @@ func TestReplayLeavesNoEmptyJUnitFile(t *testing.T) {
 	assert.Contains(t, errOut.String(), "the bot exited before answering the webhook handshake")
 	assert.NoFileExists(t, junit)
 }
+
+// A report file already there (last run's, a symlink to another file) is
+// neither removed nor emptied by a run that ends before its report.
+func TestReplayKeepsAnExistingJUnitFileWhenItEndsEarly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.xml")
+	require.NoError(t, os.WriteFile(old, []byte("<old/>"), 0o600))
+	target := filepath.Join(dir, "target.txt")
+	require.NoError(t, os.WriteFile(target, []byte("data"), 0o600))
+	link := filepath.Join(dir, "link.xml")
+	require.NoError(t, os.Symlink(target, link))
+	for _, path := range []string{old, link} {
+		var out, errOut bytes.Buffer
+		code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "true", "--junit", path, "../../scenarios/examples"}, nil, &out, &errOut)
+		assert.NotEqual(t, 0, code)
+		assert.FileExists(t, path)
+	}
+	b, err := os.ReadFile(old)
+	require.NoError(t, err)
+	assert.Equal(t, "<old/>", string(b))
+	b, err = os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "data", string(b))
+}
