@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -24,26 +25,20 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	if *out == "" || fs.NArg() > 0 {
 		return errors.New("usage: messemu record --emulator URL --out FILE [--psid P]")
 	}
-	w := stdout
-	var f *os.File
-	if *out != "-" {
-		var err error
-		if f, err = os.Create(*out); err != nil {
-			return fmt.Errorf("record: %w", err)
-		}
-		w = f
-	}
-	n, err := (&scenarios.Recorder{Emulator: *emulator, PSID: *psid}).Record(context.Background(), w)
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
+	// The file is written once the recording is whole: a mistake (a
+	// wrong --psid, an emulator not running) leaves it as it was.
+	var buf bytes.Buffer
+	n, err := (&scenarios.Recorder{Emulator: *emulator, PSID: *psid}).Record(context.Background(), &buf)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
-	if f != nil {
-		fmt.Fprintf(stderr, "messemu: recorded %d scenario(s) into %s; replay with: messemu replay --bot URL %s\n", n, *out, *out)
+	if *out == "-" {
+		_, err := stdout.Write(buf.Bytes())
+		return err
 	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o666); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	fmt.Fprintf(stderr, "messemu: recorded %d scenario(s) into %s; replay with: messemu replay --bot URL %s\n", n, *out, *out)
 	return nil
 }

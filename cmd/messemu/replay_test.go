@@ -227,3 +227,22 @@ func TestReplayNamesABotThatExitsAtOnce(t *testing.T) {
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errOut.String(), "the bot exited before answering the webhook handshake (it exited with status 0)")
 }
+
+// A recording that fails (no emulator there) leaves the file it was to
+// write as it was.
+func TestRecordLeavesTheFileAloneWhenItFails(t *testing.T) {
+	t.Parallel()
+	keep := filepath.Join(t.TempDir(), "keep.yaml")
+	require.NoError(t, os.WriteFile(keep, []byte("- name: mine\n"), 0o600))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close()) // nothing listens there now
+	var out, errOut bytes.Buffer
+	code := run([]string{"record", "--emulator", "http://" + addr, "--out", keep}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut.String(), "record: ")
+	b, err := os.ReadFile(keep)
+	require.NoError(t, err)
+	assert.Equal(t, "- name: mine\n", string(b))
+}
