@@ -36,9 +36,9 @@ func (c *Console) Result(r Result) {
 	}
 	switch {
 	case !r.Passed():
-		fmt.Fprintf(c.W, "FAIL %s%s\n%s\n", r.Scenario.Name, c.took(r.Duration), indent(r.Failure))
+		fmt.Fprintf(c.W, "FAIL %s%s\n%s\n", printable(r.Scenario.Name), c.took(r.Duration), indent(printable(r.Failure)))
 	case !c.Terminal:
-		fmt.Fprintf(c.W, "ok   %s%s\n", r.Scenario.Name, c.took(r.Duration))
+		fmt.Fprintf(c.W, "ok   %s%s\n", printable(r.Scenario.Name), c.took(r.Duration))
 	}
 	if c.Terminal {
 		fmt.Fprintf(c.W, "[%d/%d] %d failed", c.done, c.Total, c.failed)
@@ -60,7 +60,7 @@ func (c *Console) Summary(rep *Report) {
 		fmt.Fprint(c.W, "\r\033[K")
 	}
 	for _, s := range rep.Stray {
-		fmt.Fprintf(c.W, "FAIL requests outside any scenario's user:\n%s\n", s)
+		fmt.Fprintf(c.W, "FAIL requests outside any scenario's user:\n%s\n", printable(s))
 	}
 	n, failed := len(rep.Results), rep.Failed()
 	verdict := "PASS"
@@ -71,7 +71,15 @@ func (c *Console) Summary(rep *Report) {
 	if c.Durations {
 		took = fmt.Sprintf(" in %.2fs", rep.Duration.Seconds())
 	}
-	fmt.Fprintf(c.W, "%s: %d scenarios, %d passed, %d failed%s\n", verdict, n, n-failed, failed, took)
+	noun := "scenarios"
+	if n == 1 {
+		noun = "scenario"
+	}
+	stray := ""
+	if len(rep.Stray) > 0 { // why a run whose scenarios all passed fails
+		stray = ", and the bot's requests outside any scenario refused"
+	}
+	fmt.Fprintf(c.W, "%s: %d %s, %d passed, %d failed%s%s\n", verdict, n, noun, n-failed, failed, stray, took)
 }
 
 func indent(s string) string {

@@ -57,7 +57,8 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 		s := &all.Suites[i]
 		c := junitCase{Name: r.Scenario.Name, Classname: file, Time: seconds(r.Duration.Seconds())}
 		if !r.Passed() {
-			c.Failure = &junitFailure{Message: firstLine(r.Failure), Type: "ScenarioFailure", Text: r.Failure}
+			// The body is CDATA, which holds any character XML does: printable.
+			c.Failure = &junitFailure{Message: firstLine(r.Failure), Type: "ScenarioFailure", Text: printable(r.Failure)}
 			s.Failures++
 		}
 		s.Tests++
@@ -73,7 +74,7 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 		all.Suites[i].Time = seconds(total)
 	}
 	if len(rep.Stray) > 0 {
-		text := strings.Join(rep.Stray, "\n")
+		text := printable(strings.Join(rep.Stray, "\n"))
 		all.Suites = append(all.Suites, junitSuite{Name: "messemu", Tests: 1, Failures: 1, Time: "0.000", Cases: []junitCase{{
 			Name: "requests outside any scenario", Classname: "messemu", Time: "0.000",
 			Failure: &junitFailure{Message: "the bot made requests the platform would refuse", Type: "RefusedRequest", Text: text},
