@@ -15,11 +15,11 @@ func TestPrintableEscapesWhatATerminalOrXMLWouldTakeAsCode(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"plain text, é 👋\nsecond\tline": "plain text, é 👋\nsecond\tline",
-		"bell \x07 esc \x1b[31m end":     `bell \x07 esc \x1b[31m end`,
-		"nul \x00 del \x7f c1 \u0085":    `nul \x00 del \x7f c1 \x85`,
-		"bad \xff byte, real \ufffd":     "bad \\xff byte, real \ufffd",
-		"not a char \ufffe":              `not a char \ufffe`,
-		"cr \r":                          `cr \x0d`,
+		"bell \x07 esc \x1b[31m end":    `bell \x07 esc \x1b[31m end`,
+		"nul \x00 del \x7f c1 \u0085":   `nul \x00 del \x7f c1 \x85`,
+		"bad \xff byte, real \ufffd":    "bad \\xff byte, real \ufffd",
+		"not a char \ufffe":             `not a char \ufffe`,
+		"cr \r":                         `cr \x0d`,
 	} {
 		assert.Equal(t, want, printable(in), "%q", in)
 	}
