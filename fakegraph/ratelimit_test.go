@@ -73,6 +73,14 @@ func TestRateLimitsOffByDefault(t *testing.T) {
 			t.Fatalf("call %d refused with limits off: %v", i+1, body)
 		}
 	}
+	// Nor is the high-volume warning raised, 320 sends in one second.
+	for _, e := range s.Journal().After(0, 0) {
+		for _, v := range e.Violations {
+			if v.Rule == "rate.high-volume" {
+				t.Fatalf("event %d: a high-volume warning with rate limits off", e.Seq)
+			}
+		}
+	}
 }
 
 // 300 sends a second per Page, 10 for audio and video (PLATFORM.md §11).
