@@ -35,6 +35,8 @@ func (c *Console) Result(r Result) {
 		fmt.Fprint(c.W, "\r\033[K")
 	}
 	switch {
+	case r.Interrupted:
+		fmt.Fprintf(c.W, "STOP %s%s\n%s\n", printable(r.Scenario.Name), c.took(r.Duration), indent(printable(r.Failure)))
 	case !r.Passed():
 		fmt.Fprintf(c.W, "FAIL %s%s\n%s\n", printable(r.Scenario.Name), c.took(r.Duration), indent(printable(r.Failure)))
 	case !c.Terminal:
@@ -62,7 +64,7 @@ func (c *Console) Summary(rep *Report) {
 	for _, s := range rep.Stray {
 		fmt.Fprintf(c.W, "FAIL requests outside any scenario's user:\n%s\n", printable(s))
 	}
-	n, failed := len(rep.Results), rep.Failed()
+	n, failed, stopped := len(rep.Results), rep.Failed()-rep.Interrupted(), rep.Interrupted()
 	verdict := "PASS"
 	if !rep.OK() {
 		verdict = "FAIL"
@@ -79,7 +81,10 @@ func (c *Console) Summary(rep *Report) {
 	if len(rep.Stray) > 0 { // why a run whose scenarios all passed fails
 		stray = ", and the bot's requests outside any scenario refused"
 	}
-	fmt.Fprintf(c.W, "%s: %d %s, %d passed, %d failed%s%s\n", verdict, n, noun, n-failed, failed, stray, took)
+	if stopped > 0 {
+		verdict, stray = "STOPPED", fmt.Sprintf(", %d interrupted", stopped)+stray
+	}
+	fmt.Fprintf(c.W, "%s: %d %s, %d passed, %d failed%s%s\n", verdict, n, noun, n-failed-stopped, failed, stray, took)
 }
 
 func indent(s string) string {

@@ -33,6 +33,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+// junitSkipped marks a scenario the run was stopped in.
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -56,7 +62,10 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 		}
 		s := &all.Suites[i]
 		c := junitCase{Name: r.Scenario.Name, Classname: file, Time: seconds(r.Duration.Seconds())}
-		if !r.Passed() {
+		switch {
+		case r.Interrupted:
+			c.Skipped = &junitSkipped{Message: "interrupted: " + firstLine(r.Failure)}
+		case !r.Passed():
 			// The body is CDATA, which holds any character XML does: printable.
 			c.Failure = &junitFailure{Message: firstLine(r.Failure), Type: "ScenarioFailure", Text: printable(r.Failure)}
 			s.Failures++

@@ -61,10 +61,13 @@ type Result struct {
 	// file:line, what was expected and what came, and the conversation.
 	Failure  string
 	Duration time.Duration
+	// Interrupted: the run was stopped (Ctrl-C) before the scenario
+	// ended; it did not pass, and Failure says where it stood.
+	Interrupted bool
 }
 
 // Passed reports whether the scenario passed.
-func (r Result) Passed() bool { return r.Failure == "" }
+func (r Result) Passed() bool { return r.Failure == "" && !r.Interrupted }
 
 // Report is the outcome of a run.
 type Report struct {
@@ -80,6 +83,17 @@ func (r *Report) Failed() int {
 	n := 0
 	for _, res := range r.Results {
 		if !res.Passed() {
+			n++
+		}
+	}
+	return n
+}
+
+// Interrupted counts the scenarios the run was stopped in.
+func (r *Report) Interrupted() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Interrupted {
 			n++
 		}
 	}

@@ -57,6 +57,15 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 		err = sf
 	}
 	res := Result{Scenario: s, Duration: time.Since(start)}
+	if err != nil && ctx.Err() != nil {
+		// Stopped from outside: where it stood, not Go's "context canceled".
+		res.Interrupted = true
+		if sf, ok := err.(*stepFailure); ok {
+			sf.reason, sf.diff = "interrupted at this step", ""
+		} else {
+			err = errors.New("interrupted")
+		}
+	}
 	if err != nil {
 		res.Failure = ss.failureText(err)
 	}

@@ -44,8 +44,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	case "replay":
-		if err = runReplay(args[1:], stdout, stderr); errors.Is(err, errFailed) {
+		switch err = runReplay(args[1:], stdout, stderr); {
+		case errors.Is(err, errFailed):
 			return 1
+		case errors.Is(err, errInterrupted):
+			fmt.Fprintln(stderr, "messemu:", err)
+			return 130
 		}
 	case "check":
 		var failed bool

@@ -21,6 +21,10 @@ import (
 // errFailed is a replay whose scenarios did not all pass: exit 1.
 var errFailed = errors.New("scenarios failed")
 
+// errInterrupted: replay was stopped (Ctrl-C, SIGTERM) before its end; it
+// exits 130, as a shell reports a program SIGINT ended.
+var errInterrupted = errors.New("replay: interrupted")
+
 // replayConfig is what `messemu replay` runs with.
 type replayConfig struct {
 	bot         string
@@ -146,7 +150,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
 	runner.OnResult = con.Result
 	rep, err := runner.Run(ctx, selected)
-	if err != nil {
+	interrupted := err != nil && rep != nil && ctx.Err() != nil
+	if err != nil && !interrupted {
 		return fmt.Errorf("replay: %w", err)
 	}
 	con.Summary(rep)
@@ -158,6 +163,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		if err := writeJUnitFile(cfg.junit, rep); err != nil {
 			return err
 		}
+	}
+	if interrupted {
+		return errInterrupted
 	}
 	if !rep.OK() {
 		return errFailed

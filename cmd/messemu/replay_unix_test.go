@@ -108,3 +108,38 @@ func TestReplayKeepsAnExistingJUnitFileWhenItEndsEarly(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "data", string(b))
 }
+
+// Ctrl-C stops the run: the scenario under way is reported as stopped
+// where it stood (not a failure with "context canceled"), the JUnit report
+// is written with it skipped, and replay exits 130.
+func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	t.Parallel()
+	messemu, echobot := buildBinaries(t)
+	dir := t.TempDir()
+	scenario := filepath.Join(dir, "quiet.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte("- name: long wait\n  steps:\n    - says: hello\n    - waits: 50s\n"), 0o600))
+	junit := filepath.Join(dir, "junit.xml")
+	started := filepath.Join(dir, "started")
+	cmd := exec.Command(messemu, "replay", "--addr", "127.0.0.1:0", "--exec", "touch "+started+"; exec "+echobot, "--junit", junit, scenario)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Start())
+	require.Eventually(t, func() bool { _, err := os.Stat(started); return err == nil }, 30*time.Second, 20*time.Millisecond)
+	time.Sleep(1500 * time.Millisecond) // the handshake is done and the scenario waits its 50 s
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
+	assert.Equal(t, 130, ee.ExitCode())
+	assert.Contains(t, stdout.String(), "STOP long wait")
+	assert.Contains(t, stdout.String(), "quiet.yaml:4:7: interrupted at this step")
+	assert.Contains(t, stdout.String(), "STOPPED: 1 scenario, 0 passed, 0 failed, 1 interrupted")
+	assert.NotContains(t, stdout.String()+stderr.String(), "context canceled")
+	assert.Contains(t, stderr.String(), "messemu: replay: interrupted")
+	b, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `<skipped message="interrupted: `)
+}
