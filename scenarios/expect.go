@@ -140,12 +140,13 @@ func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
 		left[i] = i
 	}
 	var got []botMessage
+	matched := map[int]int{} // expectation → the message that met it
 	for len(left) > 0 {
 		d := ss.r.wait(&wants[left[0]])
 		m, err := ss.next(ctx, d, false)
 		if errors.Is(err, errTimeout) {
 			return &stepFailure{reason: fmt.Sprintf("expect_any_order: %d of %d messages came within %s", len(got), len(wants), d),
-				diff: ss.anyOrderDiff(wants, got)}
+				diff: anyOrderDiff(wants, got, matched)}
 		}
 		if err != nil {
 			return err
@@ -153,21 +154,41 @@ func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
 		got = append(got, m)
 		i := slices.IndexFunc(left, func(k int) bool { return satisfied(&wants[k], m) })
 		if i < 0 {
-			return &stepFailure{reason: "expect_any_order: the bot's message matches none of those still expected", diff: ss.anyOrderDiff(wants, got)}
+			return &stepFailure{reason: "expect_any_order: the bot's message matches none of those still expected", diff: anyOrderDiff(wants, got, matched)}
 		}
+		matched[left[i]] = len(got) - 1
 		left = slices.Delete(left, i, i+1)
 	}
 	return nil
 }
 
-func (ss *session) anyOrderDiff(wants []Expect, got []botMessage) string {
+// anyOrderDiff diffs the expectations, in their order, against the
+// messages: each message that met an expectation beside it, the others in
+// the places still open, in the order they came, each projected onto the
+// expectation it is set against.
+func anyOrderDiff(wants []Expect, got []botMessage, matched map[int]int) string {
+	used := make(map[int]bool, len(matched))
+	for _, gi := range matched {
+		used[gi] = true
+	}
+	var rest []int
+	for gi := range got {
+		if !used[gi] {
+			rest = append(rest, gi)
+		}
+	}
 	var w, g []expected
 	for i := range wants {
 		pw, _ := project(&wants[i], nil)
 		w = append(w, pw)
-	}
-	for i := range got {
-		_, pg := project(&wants[min(i, len(wants)-1)], &got[i])
+		gi, ok := matched[i]
+		if !ok {
+			if len(rest) == 0 {
+				continue // not come: the diff shows it missing
+			}
+			gi, rest = rest[0], rest[1:]
+		}
+		_, pg := project(&wants[i], &got[gi])
 		g = append(g, pg)
 	}
 	return gocmp.Diff(w, g)
