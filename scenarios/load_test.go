@@ -140,6 +140,27 @@ func TestLoadRefusesNumbersWhereNestedTextIsDue(t *testing.T) {
 	assert.Equal(t, []string{"1", "two"}, all[0].Steps[1].Expect.QuickReplies)
 }
 
+// A number written as text (quoted) is refused where schema.json wants a
+// number.
+func TestLoadRefusesQuotedNumbers(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nuser: {name: Ann, timezone: \"5\"}\nsteps:\n  - says: hi\n":            `quoted.yaml:2:29: timezone: is a number; write it without quotes (timezone: 5)`,
+		"name: a\nsteps:\n  - sends: {type: sticker, sticker_id: \"369239263222822\"}\n": "sticker_id: is a number",
+		"name: a\nsteps:\n  - says: hi\n  - fault: {error: unavailable, times: \"1\"}\n": "times: is a number",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {quick_reply_count: \"0\"}\n":        "quick_reply_count: is a number",
+	} {
+		_, err := Parse("quoted.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+	all, err := Parse("quoted.yaml", []byte("name: a\nuser: {name: Ann, timezone: -5.5}\nsteps:\n  - sends: {type: sticker, sticker_id: 369239263222822}\n"))
+	require.NoError(t, err)
+	assert.Equal(t, -5.5, *all[0].User.Timezone)
+	assert.Equal(t, int64(369239263222822), all[0].Steps[0].Sends.StickerID)
+}
+
 // An expectation takes its texts as text and its count as a whole number:
 // what YAML would convert quietly is refused at load, with its place.
 func TestLoadRefusesConvertedExpectValues(t *testing.T) {

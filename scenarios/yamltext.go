@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -9,10 +10,11 @@ import (
 
 // textsAreText walks n beside the Go type it decodes into and refuses a
 // number or a boolean wherever a text is due (a step's says:, a button's
-// title, a user's phone, an id): YAML would read `title: 42` or
-// `ad_id: 6045246247433` as a number, the decoder would quietly turn it
-// into text, and schema.json, which editors check the file against,
-// refuses it. Values that are JSON as written (setup: profile, an
+// title, a user's phone, an id), and a text where a number is due
+// (timezone, sticker_id, times, quick_reply_count): YAML would read
+// `title: 42` as a number and `times: "1"` as text, the decoder would
+// quietly convert either, and schema.json, which editors check the file
+// against, refuses both. Values that are JSON as written (setup: profile, an
 // expected profile) are not walked.
 func textsAreText(n ast.Node, t reflect.Type) error {
 	return walkTexts("", n, t)
@@ -34,6 +36,14 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 	switch t.Kind() {
 	case reflect.String:
 		return mustBeText(key, n)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		// A number in quotes; other text the decoder refuses itself.
+		if q, ok := n.(*ast.StringNode); ok {
+			if _, err := strconv.ParseFloat(strings.TrimSpace(q.Value), 64); err == nil {
+				return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, q.Value)
+			}
+		}
 	case reflect.Slice:
 		if seq, ok := n.(*ast.SequenceNode); ok {
 			for _, item := range seq.Values {
