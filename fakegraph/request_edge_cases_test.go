@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http/httptest"
 	"strings"
@@ -202,6 +203,23 @@ func TestUserSendsEveryAttachmentType(t *testing.T) {
 	}
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Attachments: []UserAttachment{{Type: "hologram"}}}); err == nil {
 		t.Error("an unknown attachment type was accepted")
+	}
+}
+
+// A user's media always carries its url, a sticker its id, as the
+// platform's payloads do: the control API refuses one without.
+func TestUserSendsMediaWithoutItsURL(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, a := range []UserAttachment{{Type: "image"}, {Type: "file", Title: "report.pdf"}, {Type: "sticker", URL: "https://example.com/s.png"}} {
+		_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Attachments: []UserAttachment{a}})
+		if err == nil || !strings.Contains(err.Error(), "needs a") {
+			t.Errorf("%+v: %v", a, err)
+		}
+	}
+	code, _, body := do(t, s, "POST", ControlPrefix+"users/"+alice+"/messages", "application/json", `{"attachments":[{"type":"image"}]}`)
+	if code != 400 || !strings.Contains(fmt.Sprint(body), "needs a url") {
+		t.Errorf("control API: %d %s", code, body)
 	}
 }
 

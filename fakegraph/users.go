@@ -208,7 +208,15 @@ func (s *Server) UserSends(pageID, psid string, req UserMessageRequest) (Message
 	}
 	for _, a := range req.Attachments {
 		switch a.Type {
-		case "image", "audio", "video", "file", "sticker", "fallback", "reel", "post", "template":
+		case "image", "audio", "video", "file":
+			if a.URL == "" { // the platform's payload always holds the media's url
+				return Message{}, invalid("a user's " + a.Type + " attachment needs a url")
+			}
+		case "sticker":
+			if a.StickerID == 0 {
+				return Message{}, invalid("a user's sticker needs a sticker_id")
+			}
+		case "fallback", "reel", "post", "template":
 		default: // PLATFORM.md §10, messages
 			return Message{}, invalid("attachment type must be image, audio, video, file, sticker, fallback, reel, post or template")
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,13 +156,23 @@ func userStep(e fakegraph.Event) []string {
 		if ev.Message.Text != "" {
 			return []string{"- says: " + q(ev.Message.Text)}
 		}
+		for _, a := range ev.Message.Attachments {
+			// A sticker comes as a sticker and, until 2026-08-30, also as
+			// an image with its sticker_id: one step.
+			if a.Type == "sticker" || a.Payload.StickerID != 0 {
+				return []string{fmt.Sprintf("- sends: {type: sticker, sticker_id: %d}", a.Payload.StickerID)}
+			}
+		}
 		var out []string
 		for _, a := range ev.Message.Attachments {
-			if a.Type == "sticker" {
-				out = append(out, fmt.Sprintf("- sends: {type: sticker, sticker_id: %d}", a.Payload.StickerID))
-				break // a sticker is also journalled as an image until 2026-08-30
+			switch {
+			case !slices.Contains(attachmentTypes, a.Type):
+				out = append(out, "# the user shared a "+a.Type+": not a step replay takes")
+			case a.Payload.URL == "":
+				out = append(out, "# the user sent a "+a.Type+" without a url: not a step replay takes")
+			default:
+				out = append(out, fmt.Sprintf("- sends: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
 			}
-			out = append(out, fmt.Sprintf("- sends: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
 		}
 		return out
 	case fakegraph.ActionQuickReply:
@@ -236,14 +247,22 @@ func expectLines(m botMessage) []string {
 			if len(a.Payload.Elements) > 0 {
 				add("elements:")
 				for _, el := range a.Payload.Elements {
-					add("  - {title: " + q(el.Title) + buttonList(el.Buttons) + "}")
+					sub := ""
+					if el.Subtitle != "" {
+						sub = ", subtitle: " + q(el.Subtitle)
+					}
+					add("  - {title: " + q(el.Title) + sub + buttonList(el.Buttons) + "}")
 				}
 			}
 			if len(a.Payload.Buttons) > 0 {
 				add(strings.TrimPrefix(buttonList(a.Payload.Buttons), ", "))
 			}
 		} else {
-			add(fmt.Sprintf("attachment: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
+			if a.Payload.URL == "" { // sent by attachment_id
+				add("attachment: {type: " + a.Type + "}")
+			} else {
+				add(fmt.Sprintf("attachment: {type: %s, url: %s}", a.Type, q(a.Payload.URL)))
+			}
 		}
 	}
 	if m.Tag != "" {

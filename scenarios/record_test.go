@@ -3,7 +3,9 @@ package scenarios
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +137,43 @@ func TestRecordGivesAClockMoveToTheSessionsItFallsIn(t *testing.T) {
 	}
 	assert.Empty(t, moves(all[0]), "bob's session:\n%s", file.String())
 	assert.Equal(t, []time.Duration{3 * time.Hour}, moves(all[1]), "alice's session:\n%s", file.String())
+}
+
+// What the user sent comes back as steps replay takes: a sticker as one
+// sticker step (before 2026-08-30 the platform also sends it as an image),
+// a shared reel as a comment, an image by its url; the file loads.
+func TestRecordWritesAttachmentsReplayTakes(t *testing.T) {
+	t.Parallel()
+	live := startEmulatorWith(t, "You said: ", fakegraph.WithClock(fakegraph.NewClock(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))))
+	page, alice := fakegraph.DefaultPageID, fakegraph.DefaultUsers()[0].PSID
+	for _, a := range []fakegraph.UserAttachment{
+		{Type: "sticker", StickerID: 369239263222822},
+		{Type: "reel", URL: "https://www.facebook.com/reel/1"},
+		{Type: "image", URL: "https://example.com/cat.png"},
+	} {
+		_, err := live.UserSends(page, alice, fakegraph.UserMessageRequest{Attachments: []fakegraph.UserAttachment{a}})
+		require.NoError(t, err)
+	}
+	var file bytes.Buffer
+	_, err := (&Recorder{Emulator: live.URL(), PSID: alice}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	rec := file.String()
+	assert.Equal(t, 1, strings.Count(rec, "- sends: {type: sticker, sticker_id: 369239263222822}"), rec)
+	assert.NotContains(t, rec, `url: ""`)
+	assert.Contains(t, rec, "# the user shared a reel: not a step replay takes")
+	assert.Contains(t, rec, `- sends: {type: image, url: "https://example.com/cat.png"}`)
+	_, err = Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, rec)
+}
+
+// A template's elements keep their subtitles; an attachment sent by its
+// id is expected by its type.
+func TestRecordExpectsSubtitlesAndAttachmentsByID(t *testing.T) {
+	t.Parallel()
+	var m botMessage
+	require.NoError(t, json.Unmarshal([]byte(`{"type":"template","payload":{"template_type":"generic","elements":[{"title":"Shirt","subtitle":"100% cotton"}]}}`), &m.Attachment))
+	lines := strings.Join(expectLines(m), "\n")
+	assert.Contains(t, lines, `- {title: "Shirt", subtitle: "100% cotton"}`)
+	m.Attachment = &sentAttachment{Type: "image"}
+	assert.Contains(t, strings.Join(expectLines(m), "\n"), "attachment: {type: image}")
 }
