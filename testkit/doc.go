@@ -86,7 +86,7 @@
 //	testkit.CheckTemplate(t, msg, "generic", "Red shirt", "Blue shirt")
 //	testkit.CheckButtons(t, msg, "Buy", "Buy")
 //	testkit.CheckAttachment(t, msg, "image", "https://example.com/cat.png")
-//	testkit.Check(t, msg, `{"text":"Pick one","quick_replies":[{"payload":"RED"}]}`, testkit.Partial())
+//	testkit.Check(t, msg, `{"text":"Pick one","quick_replies":[{"payload":"RED"},{"payload":"BLUE"}]}`, testkit.Partial())
 //
 // The emulator also judges every request by the platform's rules.
 // CheckNoViolations fails the test if the platform refused any of the
