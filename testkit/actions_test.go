@@ -1,6 +1,7 @@
 package testkit_test
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -159,6 +160,30 @@ func TestWebhookOption(t *testing.T) {
 	alice := emu.User("Alice")
 	alice.Says("configured at Start")
 	testkit.CheckText(t, alice.NextMessage(t), "echo: configured at Start")
+}
+
+// ListenAt serves the emulator at the address a bot started before the
+// test was configured with.
+func TestListenAtAFixedAddress(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	emu := testkit.Start(t, testkit.ListenAt(addr))
+	if emu.URL() != "http://"+addr {
+		t.Fatalf("URL = %q, want http://%s", emu.URL(), addr)
+	}
+	resp, err := http.Get("http://" + addr + "/_messemu/v1/clock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the control API at the fixed address: %d", resp.StatusCode)
+	}
 }
 
 // A bot whose handshake fails cannot be connected: Start fails the test

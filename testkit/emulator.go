@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"sync"
@@ -70,7 +71,7 @@ func Start(t TB, opts ...Option) *Emulator {
 		}
 	})
 	if o.listen || o.webhookURL != "" {
-		if err := srv.Start("127.0.0.1:0"); err != nil {
+		if err := srv.Start(cmp.Or(o.listenAddr, "127.0.0.1:0")); err != nil {
 			t.Fatalf("testkit: starting the emulator's listener: %v", err)
 			return e
 		}

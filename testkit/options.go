@@ -22,6 +22,7 @@ type options struct {
 	frozen      bool
 	receipts    *bool
 	listen      bool
+	listenAddr  string
 	timeout     time.Duration
 	rateLimits  bool
 	logger      *slog.Logger
@@ -47,7 +48,11 @@ func BotFrom(build func(emu *Emulator) http.Handler) Option {
 
 // Webhook posts the webhooks to a bot listening at url (for a bot that
 // runs in another process). It implies Listen, since such a bot needs a
-// real URL to reach the emulator.
+// real URL to reach the emulator. Start runs the verification handshake,
+// so the bot must be up and answering it by then; a bot already running
+// reaches the emulator at a fixed address (ListenAt). A bot the test
+// starts itself, once it knows the emulator's URL: Listen, start the bot
+// with URL, then SetWebhook.
 func Webhook(url string) Option {
 	return func(o *options) { o.webhookURL = url }
 }
@@ -90,6 +95,13 @@ func Receipts(on bool) Option {
 // cannot take an http.Client: URL is then "http://127.0.0.1:PORT".
 func Listen() Option {
 	return func(o *options) { o.listen = true }
+}
+
+// ListenAt is Listen on a fixed address, such as "127.0.0.1:18765", for
+// a bot started before the test (in TestMain, by a script) that reads its
+// Graph API URL from its configuration.
+func ListenAt(addr string) Option {
+	return func(o *options) { o.listen, o.listenAddr = true, addr }
 }
 
 // Timeout sets how long NextMessage waits (default DefaultTimeout).
