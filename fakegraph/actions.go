@@ -52,7 +52,7 @@ type sentQuickReply struct {
 // message to them, by title (or content type, for the phone and email
 // chips) or by 0-based index. The webhook carries the payload the bot
 // offered, with the title as text; the phone and email chips send the
-// user's phone or email (PLATFORM.md §2.5, §10).
+// user's phone or email.
 func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message, error) {
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)

@@ -36,11 +36,11 @@ var (
 )
 
 const (
-	// MaxAttachmentSize is the 25 MB upload cap (PLATFORM.md §3), counted
+	// MaxAttachmentSize is the 25 MB upload cap, counted
 	// on the uploaded bytes.
 	MaxAttachmentSize = 25 << 20
 	// AttachmentLife is how long a saved attachment id stays usable
-	// (PLATFORM.md §3: over 90 days old is refused), on the virtual clock.
+	// (over 90 days old is refused), on the virtual clock.
 	AttachmentLife = 90 * 24 * time.Hour
 )
 

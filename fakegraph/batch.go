@@ -24,7 +24,7 @@ func (s *Server) batchRoutes() []route {
 	}
 }
 
-// MaxBatchSize is the most items a batch may hold (PLATFORM.md §9).
+// MaxBatchSize is the most items a batch may hold (the platform's limit).
 const MaxBatchSize = 50
 
 var (

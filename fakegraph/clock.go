@@ -10,7 +10,7 @@ import (
 
 // Clock is the emulator's virtual clock. It starts at the real time (or at a
 // chosen instant) and moves with real time unless frozen; Advance jumps it
-// forward, which is how tests cross the 24-hour window (PLATFORM.md D11).
+// forward, which is how tests cross the 24-hour window (decision D11).
 // Every rule and every timestamp the emulator writes reads this clock.
 type Clock struct {
 	mu      sync.Mutex

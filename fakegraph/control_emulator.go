@@ -226,8 +226,7 @@ func (s *Server) ctlReceipts(c *controlCall) (any, error) {
 	return map[string]any{"enabled": *req.Enabled}, nil
 }
 
-// SetRateLimits switches the platform's rate limits on or off
-// (PLATFORM.md §11).
+// SetRateLimits switches the platform's rate limits on or off.
 func (s *Server) SetRateLimits(on bool) {
 	s.limits.setEnabled(on)
 	s.journalControl(ChangeRateLimits, "", "", map[string]bool{"enabled": on})

@@ -50,7 +50,7 @@ type FaultRule struct {
 
 	// Effect. Error is a catalogue key (validator.KeyUnavailable,
 	// validator.KeyRateAPI, ...); Args fill its placeholders in the order
-	// PLATFORM.md §13 gives them. Latency delays the answer by real time
+	// the error catalogue gives them. Latency delays the answer by real time
 	// (the bot's HTTP timeouts run on real time), before the error or the
 	// normal answer.
 	Error   validator.Key `json:"error,omitempty"`

@@ -40,7 +40,7 @@ const (
 	actRelease = "release_thread_control"
 
 	// ThreadIdleAfter is how long a thread keeps its owner without
-	// activity (PLATFORM.md §8, D18), on the virtual clock.
+	// activity, on the virtual clock.
 	ThreadIdleAfter = 24 * time.Hour
 )
 
@@ -204,7 +204,7 @@ type handoverAct struct {
 }
 
 // ThreadControlEvent is the body of pass_thread_control and
-// take_thread_control webhook events (PLATFORM.md §10).
+// take_thread_control webhook events.
 type ThreadControlEvent struct {
 	PreviousOwnerAppID *string `json:"previous_owner_app_id"`
 	NewOwnerAppID      string  `json:"new_owner_app_id"`

@@ -7,7 +7,7 @@ import (
 )
 
 // IDSource makes every identifier the emulator hands out, in the platform's
-// formats (PLATFORM.md §1.4). The default draws from the runtime's random
+// formats. The default draws from the runtime's random
 // source, without a lock; WithIDSeed makes it deterministic for golden files.
 type IDSource struct {
 	mu  sync.Mutex

@@ -81,7 +81,7 @@ func WithVerifyToken(t string) Option {
 }
 
 // WithRequireProof makes a missing appsecret_proof an error, as the app
-// setting "Require App Secret" does (PLATFORM.md §1.2).
+// setting "Require App Secret" does.
 func WithRequireProof(on bool) Option {
 	return func(o *options) { o.requireProof = on }
 }
@@ -101,8 +101,8 @@ func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
 }
 
-// WithRateLimits switches the platform's rate limits on (PLATFORM.md §11);
-// they are off by default.
+// WithRateLimits switches the platform's rate limits on; they are off by
+// default.
 func WithRateLimits(on bool) Option {
 	return func(o *options) { o.rateLimits = on }
 }

@@ -45,7 +45,7 @@ var (
 )
 
 // ProfileData is the answer to a profile GET: one object of the set
-// fields, or none (PLATFORM.md D9).
+// fields, or none (decision D9).
 type ProfileData struct {
 	Data []map[string]json.RawMessage `json:"data"`
 }

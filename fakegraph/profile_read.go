@@ -37,7 +37,7 @@ type Greeting struct {
 type MenuLocale struct {
 	Locale                string     `json:"locale"`
 	ComposerInputDisabled bool       `json:"composer_input_disabled"`
-	DisabledSurfaces      []string   `json:"disabled_surfaces,omitempty"` // PLATFORM.md D24
+	DisabledSurfaces      []string   `json:"disabled_surfaces,omitempty"` // decision D24
 	CallToActions         []MenuItem `json:"call_to_actions,omitempty"`
 }
 

@@ -21,7 +21,7 @@ func (s *Server) sendRoutes() []route {
 	}
 }
 
-// SendResponse is the Send API's answer to a message (PLATFORM.md §2.8).
+// SendResponse is the Send API's answer to a message.
 type SendResponse struct {
 	RecipientID  string `json:"recipient_id,omitempty"`
 	MessageID    string `json:"message_id"`
@@ -107,7 +107,7 @@ func appendEscapedASCII(b []byte, c byte) []byte {
 const lowerHex = "0123456789abcdef"
 
 // SenderActionResponse is the answer to a sender action: the user's PSID,
-// none for a user_ref (PLATFORM.md §2.1, §2.3).
+// none for a user_ref.
 type SenderActionResponse struct {
 	RecipientID string `json:"recipient_id,omitempty"`
 }

@@ -25,15 +25,15 @@ const (
 	DefaultAppID       = "1517776481860111"
 	DefaultAppSecret   = "messemu-app-secret"
 	DefaultVerifyToken = "messemu-verify-token"
-	// PageInboxAppID is the Page Inbox, a secondary receiver (PLATFORM.md §8).
+	// PageInboxAppID is the Page Inbox, a secondary receiver.
 	PageInboxAppID = "263902037430900"
-	// LatestVersion is the newest Graph API version (PLATFORM.md §1.1).
+	// LatestVersion is the newest Graph API version.
 	LatestVersion = "v26.0"
 	// DefaultOldestVersion is the oldest live version; older ones are
 	// served as it.
 	DefaultOldestVersion = "v20.0"
 	// DefaultBodyLimit bounds a request body: room for a 25 MB upload
-	// (PLATFORM.md §3) and its multipart framing.
+	// and its multipart framing.
 	DefaultBodyLimit = 26 << 20
 )
 

@@ -16,7 +16,7 @@ type Page struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Token string `json:"token"`
-	// News marks a News Page (NON_PROMOTIONAL_SUBSCRIPTION, PLATFORM.md §2.2).
+	// News marks a News Page (NON_PROMOTIONAL_SUBSCRIPTION).
 	News bool `json:"news,omitempty"`
 }
 

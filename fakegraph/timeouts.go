@@ -16,7 +16,7 @@ type Timeouts struct {
 }
 
 // DefaultTimeouts are the listener timeouts of Start: generous enough for a
-// 25 MB upload over a slow link (PLATFORM.md §3), short enough that a
+// 25 MB upload over a slow link, short enough that a
 // stalled client does not hold a connection for ever.
 func DefaultTimeouts() Timeouts {
 	return Timeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Idle: 5 * time.Minute}

@@ -30,7 +30,7 @@ func File(url string) Attachment { return Attachment{Type: "file", URL: url} }
 func Sticker(id int64) Attachment { return Attachment{Type: "sticker", StickerID: id} }
 
 // Says makes the user write text to the Page. It opens or refreshes the
-// 24-hour window (PLATFORM.md §2.2).
+// 24-hour window.
 func (u *User) Says(text string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserSends(u.emu.page.ID, u.info.PSID, fakegraph.UserMessageRequest{Text: text}); err != nil {

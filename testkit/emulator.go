@@ -124,7 +124,7 @@ func (e *Emulator) Client() *http.Client { return e.client }
 func (e *Emulator) Server() *fakegraph.Server { return e.srv }
 
 // Advance moves the emulator's virtual clock forward: the 24-hour window
-// and the 7-day tags follow it (PLATFORM.md D11). It returns the new time.
+// and the 7-day tags follow it (decision D11 in docs/rules.md). It returns the new time.
 func (e *Emulator) Advance(d time.Duration) time.Time { return e.srv.Advance(d) }
 
 // Now is the emulator's virtual time.

@@ -69,7 +69,7 @@ func VerifyToken(token string) Option {
 }
 
 // StrictProof turns "Require App Secret" on: a call without
-// appsecret_proof is refused (PLATFORM.md §1.2).
+// appsecret_proof is refused, as on the platform.
 func StrictProof() Option {
 	return func(o *options) { o.strictProof = true }
 }
@@ -109,7 +109,7 @@ func Timeout(d time.Duration) Option {
 	return func(o *options) { o.timeout = d }
 }
 
-// RateLimits switches the platform's rate limits on (PLATFORM.md §11).
+// RateLimits switches the platform's rate limits on (off by default).
 func RateLimits() Option {
 	return func(o *options) { o.rateLimits = true }
 }

@@ -18,8 +18,9 @@ func (e *Emulator) CheckNoViolations(t TB) bool {
 }
 
 // CheckNoWarnings fails the test if any of the bot's requests since Start
-// broke a rule the platform documents but does not enforce (PLATFORM.md
-// "W" rules: a missing messaging_type, a quick reply title over 20, ...).
+// broke a rule the platform documents but does not enforce (the warnings
+// of docs/rules.md: a missing messaging_type, a quick reply title over
+// 20, ...).
 func (e *Emulator) CheckNoWarnings(t TB) bool {
 	t.Helper()
 	return e.checkViolations(t, validator.SeverityWarning, "warned about")

@@ -14,16 +14,16 @@ const (
 
 // GraphError is the error the platform answers with: the body of
 // {"error":{...}} minus the fbtrace_id, which the server adds per response.
-// Every error is HTTP 400 (PLATFORM.md D5).
+// Every error is HTTP 400 (decision D5).
 type GraphError struct {
 	Message string `json:"message"`
 	Type    string `json:"type"`
 	Code    int    `json:"code"`
 	Subcode int    `json:"error_subcode,omitempty"`
 	// Authenticate makes the server add a WWW-Authenticate header
-	// (codes 104 and 190, PLATFORM.md §1.3).
+	// (codes 104 and 190).
 	Authenticate bool `json:"-"`
-	// Key is the catalogue entry the error came from (PLATFORM.md §13).
+	// Key is the error catalogue entry the error came from.
 	Key Key `json:"-"`
 }
 
@@ -34,10 +34,10 @@ func (e *GraphError) Error() string {
 	return fmt.Sprintf("graph error %d: %s", e.Code, e.Message)
 }
 
-// Key names an entry of the error catalogue, as PLATFORM.md §13 does.
+// Key names an entry of the error catalogue (docs/rules.md, "Errors answered").
 type Key string
 
-// The catalogue keys of PLATFORM.md §13, plus the fault-only errors.
+// The keys of the error catalogue (docs/rules.md), plus the fault-only errors.
 const (
 	KeyNoToken           Key = "no-token"
 	KeyBadToken          Key = "bad-token"
@@ -98,7 +98,7 @@ const (
 	KeyBatchSize         Key = "batch-size"
 	KeyBadCursor         Key = "bad-cursor"
 
-	// Raised only by fault rules (PLATFORM.md §13, last paragraph).
+	// Raised only by fault rules (the error catalogue).
 	KeyUnknownError     Key = "unknown-error"
 	KeyUnexpectedError  Key = "unexpected-error"
 	KeyAppRateLimit     Key = "app-rate-limit"
@@ -191,7 +191,7 @@ var catalogue = map[Key]entry{
 }
 
 // Err builds the catalogue error key with its arguments (paths, limits,
-// values) in the order PLATFORM.md §13 gives them. An unknown key is a
+// values) in the order the catalogue gives them. An unknown key is a
 // programming error and yields the generic "invalid" error.
 func Err(key Key, args ...any) *GraphError {
 	e, ok := catalogue[key]

@@ -6,7 +6,7 @@ import "strconv"
 // people and tools ("message.quick_replies[0].title") and as the platform's
 // parameter path for error texts ("message[quick_replies][0][title]").
 // Inside a template payload the platform names the payload
-// "name_placeholder" (PLATFORM.md §2.6); Rebase starts that naming.
+// "name_placeholder", as the platform names it; Rebase starts that naming.
 //
 // A Path is a chain of segments rendered only when asked: the checks walk
 // every field of a request but render a path only for a violation.

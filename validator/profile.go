@@ -92,7 +92,7 @@ type ProfilePage struct {
 	GetStarted bool
 	// WhitelistedDomain says whether host is in the Page's stored
 	// whitelisted_domains: a menu item with messenger_extensions needs
-	// HTTPS on one, stored or in the same request (PLATFORM.md §2.6).
+	// HTTPS on one, stored or in the same request.
 	// nil: not checked (an offline check).
 	WhitelistedDomain func(host string) bool
 }
@@ -336,7 +336,7 @@ func (r *report) profileExtraKeys(obj map[string]any, allowed map[string]bool, p
 }
 
 // HTTPSDomain reports whether s is an HTTPS URL of a fully qualified
-// domain name: not an IP address, not localhost (PLATFORM.md §4).
+// domain name: not an IP address, not localhost.
 func HTTPSDomain(s string) bool {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme != "https" || u.User != nil {

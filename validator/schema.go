@@ -96,7 +96,7 @@ func (s *Schemas) Has(name string) bool {
 // schema, e.g. "SendRequest". Numbers may be float64 or json.Number. It
 // returns nil or the first mismatch, with its JSON path.
 //
-// The body should already be in canonical form (PLATFORM.md D22: "true" and
+// The body should already be in canonical form (decision D22: "true" and
 // numeric strings normalised, null and "" on optional fields dropped,
 // numbers where text is due turned into text): the schemas use strict types.
 func (s *Schemas) CheckBody(schema string, body map[string]any) *SchemaError {

@@ -46,14 +46,14 @@ var (
 	ruleSchema            = Rule{Name: "schema", Source: "openapi.yaml"}
 )
 
-// Window and tag periods (PLATFORM.md §2.2).
+// Window and tag periods.
 const (
 	StandardWindow = 24 * time.Hour
 	HumanAgentSpan = 7 * 24 * time.Hour
 )
 
 // TagCutoff is when ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE and
-// POST_PURCHASE_UPDATE stop being accepted (PLATFORM.md §2.2, D10).
+// POST_PURCHASE_UPDATE stop being accepted (decision D10).
 var TagCutoff = time.Date(2026, 4, 27, 0, 0, 0, 0, time.UTC)
 
 var (
@@ -90,7 +90,7 @@ type SendCheck struct {
 	Tag           string
 	// Reusable is the media type ("image", "audio", "video", "file") of a
 	// message.attachment sent with is_reusable:true: the server saves the
-	// asset and answers its attachment_id (PLATFORM.md §2.4, §2.8).
+	// asset and answers its attachment_id.
 	Reusable string
 	// Rewritten: the checks normalised the body in place (a null or empty
 	// optional value dropped, an amount given as a string read as a

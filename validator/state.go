@@ -33,7 +33,7 @@ type State interface {
 // UserInfo is what the rules need of one test user.
 type UserInfo struct {
 	// LastInteraction is the last event that opened or refreshed the
-	// 24-hour window (PLATFORM.md §2.2); zero when there was none.
+	// 24-hour window; zero when there was none.
 	LastInteraction time.Time
 	// LastMessage is the user's last message, for the 7-day tags.
 	LastMessage time.Time

@@ -85,14 +85,14 @@ const (
 	// APIInsights is GET /{page}/insights (insights.go).
 	APIInsights = "insights"
 	// APINotEmulated is a real endpoint messemu does not model
-	// (unmodelled.go, PLATFORM.md D28).
+	// (unmodelled.go, decision D28).
 	APINotEmulated = "not_emulated"
 	// APIWebhookVerify is the API of a webhook handshake (KindWebhook or
 	// KindAlert).
 	APIWebhookVerify = "webhook_verify"
 )
 
-// Webhook fields (PLATFORM.md §10): the API of the events that fire them
+// Webhook fields: the API of the events that fire them
 // (Event.API) and the Field of their Hook. The Page starts subscribed to
 // every field the emulator sends.
 const (
@@ -221,10 +221,10 @@ type ThreadState struct {
 	// OwnerAppID is the app that owns the thread ("" when idle).
 	OwnerAppID string `json:"owner_app_id,omitempty"`
 	// Standby: another app owns the thread, so the bot's app gets the
-	// event as `standby` (PLATFORM.md §8, §10).
+	// event as `standby`.
 	Standby bool `json:"standby,omitempty"`
 	// Window is "open" while the 24-hour standard messaging window is,
-	// else "closed" (PLATFORM.md §2.2).
+	// else "closed".
 	Window string `json:"window"`
 	// WindowEnds is when the 24-hour window closes (zero: never opened).
 	WindowEnds time.Time `json:"window_ends,omitzero"`

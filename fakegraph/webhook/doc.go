@@ -1,5 +1,5 @@
 // Package webhook delivers the emulator's webhooks the way the platform
-// does (PLATFORM.md §10): it follows the journal, turns the Hook of every
+// does: it follows the journal, turns the Hook of every
 // event into the exact bytes the platform would post (envelope, escaping,
 // X-Hub-Signature-256), queues them per user so that one user's events
 // keep their order, posts them from a bounded pool of workers, retries on

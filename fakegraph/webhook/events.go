@@ -19,7 +19,7 @@ const (
 	webhookDefaultWorkerPool = 8
 )
 
-// Fields lists every field the emulator sends, in PLATFORM.md §10's order:
+// Fields lists every field the emulator sends, in the order the platform documents them:
 // the default subscription of a webhook and of a Page.
 func Fields() []string {
 	return []string{
@@ -92,7 +92,7 @@ type MessagingEvent struct {
 type WebhookMessage struct {
 	MID         string              `json:"mid"`
 	IsEcho      bool                `json:"is_echo,omitempty"`
-	AppID       int64               `json:"app_id,omitempty"` // a number in echoes (PLATFORM.md §1.4)
+	AppID       int64               `json:"app_id,omitempty"` // a number in echoes
 	Metadata    string              `json:"metadata,omitempty"`
 	Text        string              `json:"text,omitempty"`
 	QuickReply  *QuickReplyPayload  `json:"quick_reply,omitempty"`

@@ -12,7 +12,7 @@ import (
 // Host is what the dispatcher needs of the emulator: the journal it
 // follows and writes to, the virtual clock its retries run on, and the
 // Pages' subscriptions, which decide what is sent and which the platform
-// takes away when it disables a failing webhook (PLATFORM.md §10).
+// takes away when it disables a failing webhook.
 type Host interface {
 	// Journal is the log the dispatcher follows (the Hook of every event)
 	// and records its attempts, handshakes and alerts in.

@@ -40,7 +40,7 @@ type WebhookConfig struct {
 	// read when the first webhook is set.
 	Workers int
 	// Batch lets one POST carry the next events of up to Batch users, one
-	// entry each, as the platform may (PLATFORM.md §10); 0 or 1: one event
+	// entry each, as the platform may; 0 or 1: one event
 	// per POST.
 	Batch int
 }

@@ -51,7 +51,7 @@ export function linkify(text) {
 }
 
 /** truncate cuts s to n characters (code points) and adds "…", as
- *  Messenger shows long quick-reply and button titles (PLATFORM.md D6). */
+ *  Messenger shows long quick-reply and button titles (decision D6). */
 export function truncate(s, n) {
   const cps = Array.from(String(s ?? ''));
   return cps.length > n ? cps.slice(0, n).join('') + '…' : cps.join('');

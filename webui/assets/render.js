@@ -2,7 +2,7 @@
 // a drawing here; anything unknown is shown as its JSON, never dropped.
 import { h, linkify, truncate, avatar, fmtTime } from './dom.js';
 
-/** Messenger's cut for quick-reply and button titles (PLATFORM.md D6). */
+/** Messenger's cut for quick-reply and button titles (decision D6). */
 export const TITLE_CHARS = 20;
 
 export const REACTIONS = ['😆', '😮', '😢', '😠', '👍', '❤️'];
