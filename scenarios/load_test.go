@@ -180,3 +180,17 @@ func TestLoadRefusesConvertedExpectValues(t *testing.T) {
 	assert.Equal(t, "42", *all[0].Steps[1].Expect.Text)
 	assert.Equal(t, 2, *all[0].Steps[1].Expect.QuickReplyCount)
 }
+
+// A sends: step names its attachment once: by url or by file.
+func TestLoadSendsTakesAURLOrAFile(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nsteps:\n  - sends: {type: image}\n":                                              "sends: give the attachment's url or file",
+		"name: a\nsteps:\n  - sends: {type: image, url: https://example.com/a.png, file: a.png}\n": "sends: give the attachment's url or its file, not both",
+	} {
+		_, err := Parse("sends.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+}

@@ -150,7 +150,9 @@ func checkSend(s *SendStep) string {
 		return "sends: type must be one of " + strings.Join(attachmentTypes, ", ")
 	case s.Type == "sticker" && s.StickerID == 0:
 		return "sends: a sticker needs sticker_id"
-	case s.Type != "sticker" && (s.URL == "") == (s.File == ""):
+	case s.Type != "sticker" && s.URL != "" && s.File != "":
+		return "sends: give the attachment's url or its file, not both"
+	case s.Type != "sticker" && s.URL == "" && s.File == "":
 		return "sends: give the attachment's url or file"
 	}
 	return ""
