@@ -19,6 +19,7 @@ type feed struct {
 	mu      sync.Mutex
 	inboxes map[string]*inbox
 	stray   []fakegraph.Event // refused or warned requests of no scenario's user
+	own     map[uint64]bool   // requests the runner made itself (setup:), reported in their scenario
 	err     error             // the reader stopped on this error
 	after   uint64
 }
@@ -105,7 +106,24 @@ func (f *feed) position() uint64 {
 func (f *feed) strays() []fakegraph.Event {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]fakegraph.Event(nil), f.stray...)
+	var out []fakegraph.Event
+	for _, e := range f.stray {
+		if !f.own[e.Seq] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// ownRequest marks the request at seq as the runner's own: a scenario's
+// setup reports it, so it is no stray.
+func (f *feed) ownRequest(seq uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.own == nil {
+		f.own = map[uint64]bool{}
+	}
+	f.own[seq] = true
 }
 
 func (f *feed) run(ctx context.Context) {

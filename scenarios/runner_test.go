@@ -358,3 +358,18 @@ func TestRunnerShowsFailedDeliveries(t *testing.T) {
 	assert.Contains(t, f, "expect: no message from the bot within 1s; the webhook did not reach the bot:")
 	assert.Contains(t, f, "messages webhook, attempt 1: the bot answered HTTP 500 (retry), the bot answered \"boom")
 }
+
+// A setup: profile the platform refuses fails its scenario once, naming the
+// JSON path and the rule; it is not also a request outside any scenario.
+func TestRefusedSetupProfileIsReportedOnceWithItsRule(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("setup.yaml", []byte("name: long greeting\nsetup:\n  profile: {greeting: [{locale: default, text: \""+strings.Repeat("x", 161)+"\"}]}\nsteps:\n  - says: hi\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.Contains(t, rep.Results[0].Failure, "setup: profile: the Messenger Profile API refused it")
+	assert.Contains(t, rep.Results[0].Failure, "error at greeting[0].text (rule greeting.text.length)")
+	assert.Empty(t, rep.Stray, "the refusal is the scenario's, not a stray request")
+}

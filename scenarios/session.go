@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,8 +142,17 @@ func (ss *session) setup(ctx context.Context) error {
 		}
 	}
 	if st.Profile != nil {
+		before, seqErr := lastSeq(ctx, ss.c)
 		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, st.Profile, nil); err != nil {
-			return &stepFailure{reason: "setup: profile: the Messenger Profile API refused it: " + err.Error()}
+			reason := "setup: profile: the Messenger Profile API refused it: " + err.Error()
+			if seqErr == nil {
+				// The journal names the JSON path and the rule, as for the bot's calls.
+				if why, seq := ss.refusalSince(ctx, before, "/messenger_profile"); why != "" {
+					reason += "\n" + why
+					ss.f.ownRequest(seq)
+				}
+			}
+			return &stepFailure{reason: reason}
 		}
 	}
 	if ref := ss.s.User.Referral; ref != nil {
@@ -231,6 +241,25 @@ func strayReason(e fakegraph.Event) string {
 // strayLine describes a refused (or, when strict, warned) request, or
 // answers "" when the request is fine. Violations of fault rules are what
 // a fault: step asked for.
+// refusalSince describes the first refused request after seq whose path
+// ends in suffix, as strayLine does, and answers its seq ("" when the
+// journal has none).
+func (ss *session) refusalSince(ctx context.Context, seq uint64, suffix string) (string, uint64) {
+	var page struct {
+		Events []fakegraph.Event `json:"events"`
+	}
+	q := "journal?kind=request&accepted=false&limit=20&after=" + strconv.FormatUint(seq, 10)
+	if err := ss.c.control(ctx, "GET", q, nil, &page); err != nil {
+		return "", 0
+	}
+	for _, e := range page.Events {
+		if strings.HasSuffix(e.Path, suffix) {
+			return strayLine(e, false), e.Seq
+		}
+	}
+	return "", 0
+}
+
 func strayLine(e fakegraph.Event, strict bool) string {
 	if e.Kind != fakegraph.KindRequest {
 		return ""
