@@ -165,7 +165,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleFollowUpType, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyRequired, KeyString}, LimitAnswers: []Key{KeyLength}},
 	{Rule: ruleFollowUpHolder, Severities: []Severity{SeverityError}, Answers: []Key{KeyString}, LimitAnswers: []Key{KeyLength}},
 	{Rule: rulePrivacyURL, Severities: []Severity{SeverityError}, Answers: []Key{KeyRequired, KeyString, KeyURL}, LimitAnswers: []Key{KeyLength}, Checks: "not an absolute http(s) URL"},
-	{Rule: ruleExpiresMin},
+	{Rule: ruleExpiresMin, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "expires_in_days is a whole number from … to … (default …)"},
 	{Rule: ruleExpiresMax, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "expires_in_days is a whole number from … to … (default …)"},
 	{Rule: ruleGenericMin, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyTooFew}},
 	{Rule: ruleGenericMax, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyTooMany}},

@@ -177,7 +177,11 @@ func (s *sendChecker) expiresInDays(pl map[string]any, p Path) {
 	kp := p.Key("expires_in_days")
 	f, ok := asNumber(v)
 	if !ok || f != math.Trunc(f) || f < float64(ruleExpiresMin.Limit) || f > float64(ruleExpiresMax.Limit) {
-		s.fail(kp, ruleExpiresMax, Err(KeyInvalid), "expires_in_days is a whole number from "+
+		rule := ruleExpiresMax
+		if ok && f < float64(ruleExpiresMin.Limit) {
+			rule = ruleExpiresMin
+		}
+		s.fail(kp, rule, Err(KeyInvalid), "expires_in_days is a whole number from "+
 			strconv.Itoa(ruleExpiresMin.Limit)+" to "+strconv.Itoa(ruleExpiresMax.Limit)+" (default "+strconv.Itoa(feedbackExpiresDefault)+")")
 		return
 	}

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -341,3 +342,18 @@ const feedbackPayload = `{"template_type":"customer_feedback","title":"Rate your
 
 // feedbackMessage is a message object holding feedbackPayload.
 const feedbackMessage = `{"attachment":{"type":"template","payload":` + feedbackPayload + `}}`
+
+// expires_in_days below 1 breaks the .min rule, above 7 the .max rule.
+func TestFeedbackExpiresNamesTheBoundItBroke(t *testing.T) {
+	t.Parallel()
+	for days, rule := range map[string]string{"0": "template.customer_feedback.expires_in_days.min", "8": "template.customer_feedback.expires_in_days.max"} {
+		chk := testValidator.Send(decodeSchemaBody(t, feedback(`"expires_in_days":3`, `"expires_in_days":`+days), true), newFakeState())
+		var rules []string
+		for _, v := range chk.Violations {
+			rules = append(rules, v.Rule)
+		}
+		if !slices.Contains(rules, rule) {
+			t.Errorf("expires_in_days %s: rules %v, want %s", days, rules, rule)
+		}
+	}
+}
