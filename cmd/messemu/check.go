@@ -13,7 +13,7 @@ import (
 
 // runCheck is `messemu check`: judge an exported journal's requests under
 // today's rules at a date. It reports whether a request fails.
-func runCheck(args []string, stdout, stderr io.Writer) (failed bool, err error) {
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (failed bool, err error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	at := fs.String("at", "", "judge as of this date (2026-04-28 or RFC 3339; default now)")
@@ -23,7 +23,7 @@ func runCheck(args []string, stdout, stderr io.Writer) (failed bool, err error) 
 		return false, err
 	}
 	if len(files) != 1 {
-		return false, errors.New("usage: messemu check JOURNAL.jsonl [--at 2026-04-28] [--strict]")
+		return false, errors.New("usage: messemu check JOURNAL.jsonl|- [--at 2026-04-28] [--strict]")
 	}
 	when := time.Now().UTC()
 	if *at != "" {
@@ -31,12 +31,16 @@ func runCheck(args []string, stdout, stderr io.Writer) (failed bool, err error) 
 			return false, err
 		}
 	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return false, err
+	in := stdin // "-": the journal lines come on standard input, as validate's body does
+	if files[0] != "-" {
+		f, err := os.Open(files[0])
+		if err != nil {
+			return false, err
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
-	events, err := scenarios.ReadJournal(f)
+	events, err := scenarios.ReadJournal(in)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", files[0], err)
 	}

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // testdata/tagged-journal.jsonl is a journal exported on 2026-04-01: a
@@ -27,4 +29,16 @@ func TestCheckJudgesAnExportedJournalAtADate(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"check", "testdata/tagged-journal.jsonl", "--at", "April"}, nil, &out, &errOut))
 	assert.Equal(t, 2, run([]string{"check"}, nil, &out, &errOut))
 	assert.Equal(t, 2, run([]string{"check", "testdata/no-such.jsonl"}, nil, &out, &errOut))
+}
+
+// "-" reads the journal lines from standard input, as validate does.
+func TestCheckReadsStandardInput(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("testdata/tagged-journal.jsonl")
+	require.NoError(t, err)
+	defer f.Close()
+	var out, errOut bytes.Buffer
+	code := run([]string{"check", "--at", "2026-04-28", "-"}, f, &out, &errOut)
+	assert.Equal(t, 1, code, out.String()+errOut.String())
+	assert.Contains(t, out.String(), "FAIL: 2 Send API requests judged at 2026-04-28T00:00:00Z, 1 would fail")
 }

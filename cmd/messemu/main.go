@@ -53,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "check":
 		var failed bool
-		failed, err = runCheck(args[1:], stdout, stderr)
+		failed, err = runCheck(args[1:], stdin, stdout, stderr)
 		if err == nil && failed {
 			return 1
 		}
@@ -94,7 +94,7 @@ Usage:
                                  run scenario files against a bot; exit 1 if one fails
   messemu record --emulator URL --out FILE [--psid P]
                                  turn a live session into a scenario file
-  messemu check JOURNAL.jsonl [--at DATE]
+  messemu check JOURNAL.jsonl|- [--at DATE]
                                  judge an exported journal's sends under today's rules
   messemu rules [--markdown]     list every rule messemu checks, its limit, severity,
                                  error and source (the Markdown is docs/rules.md)
