@@ -86,13 +86,7 @@ func TestRecordNamesEachSessionOnce(t *testing.T) {
 		require.NoError(t, err)
 		botAnswered(t, live, u.PSID, 1)
 	}
-	var file bytes.Buffer
-	n, err := (&Recorder{Emulator: live.URL()}).Record(context.Background(), &file)
-	require.NoError(t, err)
-	require.Equal(t, 2, n)
-	all, err := Parse("recorded.yaml", file.Bytes())
-	require.NoError(t, err, file.String())
-	require.Len(t, all, 2)
+	all, _ := recordAndLoad(t, live, "", 2)
 	assert.Equal(t, "recorded session of Scenario User", all[0].Name)
 	assert.Equal(t, "recorded session of Scenario User (2)", all[1].Name)
 }
@@ -119,13 +113,7 @@ func TestRecordGivesAClockMoveToTheSessionsItFallsIn(t *testing.T) {
 	_, err = live.AdvanceClock(30 * time.Hour) // after everyone's last word
 	require.NoError(t, err)
 
-	var file bytes.Buffer
-	n, err := (&Recorder{Emulator: live.URL()}).Record(context.Background(), &file)
-	require.NoError(t, err)
-	require.Equal(t, 2, n)
-	all, err := Parse("recorded.yaml", file.Bytes())
-	require.NoError(t, err, file.String())
-	require.Len(t, all, 2)
+	all, file := recordAndLoad(t, live, "", 2)
 	moves := func(sc *Scenario) []time.Duration {
 		var ds []time.Duration
 		for _, st := range sc.Steps {
@@ -135,8 +123,8 @@ func TestRecordGivesAClockMoveToTheSessionsItFallsIn(t *testing.T) {
 		}
 		return ds
 	}
-	assert.Empty(t, moves(all[0]), "bob's session:\n%s", file.String())
-	assert.Equal(t, []time.Duration{3 * time.Hour}, moves(all[1]), "alice's session:\n%s", file.String())
+	assert.Empty(t, moves(all[0]), "bob's session:\n%s", file)
+	assert.Equal(t, []time.Duration{3 * time.Hour}, moves(all[1]), "alice's session:\n%s", file)
 }
 
 // What the user sent comes back as steps replay takes: a sticker as one
@@ -154,16 +142,25 @@ func TestRecordWritesAttachmentsReplayTakes(t *testing.T) {
 		_, err := live.UserSends(page, alice, fakegraph.UserMessageRequest{Attachments: []fakegraph.UserAttachment{a}})
 		require.NoError(t, err)
 	}
-	var file bytes.Buffer
-	_, err := (&Recorder{Emulator: live.URL(), PSID: alice}).Record(context.Background(), &file)
-	require.NoError(t, err)
-	rec := file.String()
+	_, rec := recordAndLoad(t, live, alice, 1)
 	assert.Equal(t, 1, strings.Count(rec, "- sends: {type: sticker, sticker_id: 369239263222822}"), rec)
 	assert.NotContains(t, rec, `url: ""`)
 	assert.Contains(t, rec, "# the user shared a reel: not a step replay takes")
 	assert.Contains(t, rec, `- sends: {type: image, url: "https://example.com/cat.png"}`)
-	_, err = Parse("recorded.yaml", file.Bytes())
-	require.NoError(t, err, rec)
+}
+
+// recordAndLoad records live's sessions (psid's, or every user's), checks
+// that n were written and that the file loads, and answers both.
+func recordAndLoad(t *testing.T, live *fakegraph.Server, psid string, n int) ([]*Scenario, string) {
+	t.Helper()
+	var file bytes.Buffer
+	got, err := (&Recorder{Emulator: live.URL(), PSID: psid}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	require.Equal(t, n, got)
+	all, err := Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, file.String())
+	require.Len(t, all, n)
+	return all, file.String()
 }
 
 // A template's elements keep their subtitles; an attachment sent by its
