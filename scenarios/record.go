@@ -46,8 +46,9 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	var order []string
 	byUser := map[string][]fakegraph.Event{}
 	// A clock move is Page-wide: it belongs to the sessions it falls
-	// inside of, those whose user does something after it. One that
-	// follows a user's last event waits here and is dropped.
+	// inside of, those with a step after it (the user acts, the bot
+	// writes; a late receipt or webhook attempt is none). One that
+	// follows a session's last step waits here and is dropped.
 	moves := map[string][]fakegraph.Event{}
 	for _, e := range events {
 		if e.PSID == "" || (r.PSID != "" && e.PSID != r.PSID) {
@@ -64,8 +65,11 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 			}
 			order = append(order, e.PSID)
 		}
-		byUser[e.PSID] = append(append(byUser[e.PSID], moves[e.PSID]...), e)
-		delete(moves, e.PSID)
+		if len(moves[e.PSID]) > 0 && len(stepLines(e)) > 0 { // not a receipt or a webhook attempt
+			byUser[e.PSID] = append(byUser[e.PSID], moves[e.PSID]...)
+			delete(moves, e.PSID)
+		}
+		byUser[e.PSID] = append(byUser[e.PSID], e)
 	}
 	if len(order) == 0 {
 		if r.PSID != "" {
