@@ -44,6 +44,9 @@ type Runner struct {
 	Strict bool
 	// Filter keeps only the scenarios whose name matches (nil: all).
 	Filter *regexp.Regexp
+	// Tags keeps only the scenarios with at least one of these tags
+	// (none: all).
+	Tags []string
 	// Client makes the HTTP calls (default: a client with no proxy).
 	Client *http.Client
 	// OnResult is called after each scenario, in completion order (may be
@@ -103,14 +106,16 @@ func (r *Report) Interrupted() int {
 // OK reports whether everything passed.
 func (r *Report) OK() bool { return r.Failed() == 0 && len(r.Stray) == 0 }
 
-// Select keeps the scenarios whose name matches Filter.
+// Select keeps the scenarios whose name matches Filter and that carry
+// one of Tags.
 func (r *Runner) Select(all []*Scenario) []*Scenario {
-	if r.Filter == nil {
+	if r.Filter == nil && len(r.Tags) == 0 {
 		return all
 	}
 	var out []*Scenario
 	for _, s := range all {
-		if r.Filter.MatchString(s.Name) {
+		if (r.Filter == nil || r.Filter.MatchString(s.Name)) &&
+			(len(r.Tags) == 0 || slices.ContainsFunc(s.Tags, func(t string) bool { return slices.Contains(r.Tags, t) })) {
 			out = append(out, s)
 		}
 	}

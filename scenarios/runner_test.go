@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -372,4 +373,24 @@ func TestRefusedSetupProfileIsReportedOnceWithItsRule(t *testing.T) {
 	assert.Contains(t, rep.Results[0].Failure, "setup: profile: the Messenger Profile API refused it")
 	assert.Contains(t, rep.Results[0].Failure, "error at greeting[0].text (rule greeting.text.length)")
 	assert.Empty(t, rep.Stray, "the refusal is the scenario's, not a stray request")
+}
+
+// Tags select scenarios: any one of the runner's tags, with the name
+// filter when there is one too.
+func TestSelectByTags(t *testing.T) {
+	t.Parallel()
+	all, err := Parse("tags.yaml", []byte("- name: greet\n  tags: [smoke]\n  steps: [{says: hi}]\n"+
+		"- name: shop\n  tags: [shop, slow]\n  steps: [{says: shop}]\n- name: untagged\n  steps: [{says: x}]\n"))
+	require.NoError(t, err)
+	names := func(r *Runner) []string {
+		var out []string
+		for _, s := range r.Select(all) {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"greet", "shop", "untagged"}, names(&Runner{}))
+	assert.Equal(t, []string{"greet"}, names(&Runner{Tags: []string{"smoke"}}))
+	assert.Equal(t, []string{"greet", "shop"}, names(&Runner{Tags: []string{"smoke", "slow"}}))
+	assert.Equal(t, []string{"shop"}, names(&Runner{Tags: []string{"smoke", "slow"}, Filter: regexp.MustCompile("^sh")}))
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +39,7 @@ type replayConfig struct {
 	timeout     time.Duration
 	wait        time.Duration
 	run         string
+	tags        string
 	strict      bool
 }
 
@@ -53,6 +55,7 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "the longest one scenario may take")
 	fs.DurationVar(&c.wait, "wait", 10*time.Second, "how long an expect: waits for the bot's message unless it says within:")
 	fs.StringVar(&c.run, "run", "", "run only the scenarios whose name matches this regular expression")
+	fs.StringVar(&c.tags, "tags", "", "run only the scenarios with one of these tags (comma-separated: smoke,shop)")
 	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests")
 }
 
@@ -130,7 +133,18 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		emuURL = srv.URL()
 	}
 	runner := &scenarios.Runner{Emulator: emuURL, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
-		Strict: cfg.strict, Filter: filter}
+		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
+	selected := runner.Select(all)
+	if len(selected) == 0 {
+		var by []string
+		if cfg.run != "" {
+			by = append(by, fmt.Sprintf("--run %q", cfg.run))
+		}
+		if cfg.tags != "" {
+			by = append(by, fmt.Sprintf("--tags %q", cfg.tags))
+		}
+		return fmt.Errorf("replay: no scenario matches %s", strings.Join(by, " and "))
+	}
 	// The bot's own start-up calls (its Messenger Profile) are judged too.
 	start, err := runner.JournalEnd(ctx)
 	if err != nil {
@@ -143,10 +157,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	defer bot.stop()
 
-	selected := runner.Select(all)
-	if len(selected) == 0 {
-		return fmt.Errorf("replay: no scenario matches --run %q", cfg.run)
-	}
 	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
 	runner.OnResult = con.Result
 	rep, err := runner.Run(ctx, selected)
@@ -199,6 +209,17 @@ func writeJUnitFile(name string, rep *scenarios.Report) error {
 		return fmt.Errorf("replay: --junit: %w", err)
 	}
 	return nil
+}
+
+// tagList is --tags as a list ("" for none).
+func tagList(s string) []string {
+	var tags []string
+	for t := range strings.SplitSeq(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			tags = append(tags, t)
+		}
+	}
+	return tags
 }
 
 // isTerminal reports whether w is a terminal (a character device).
