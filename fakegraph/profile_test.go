@@ -319,6 +319,9 @@ func TestMenuExtensionsFollowTheStoredWhitelist(t *testing.T) {
 	require.Equal(t, 200, code, "%v", out)
 	code, out = graph(t, s, "POST", "/v26.0/me/custom_user_settings", userMenu)
 	require.Equal(t, 200, code, "%v", out)
+	// A list in the same request replaces the stored one.
+	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{"whitelisted_domains":["https://other.example.com"],`+ext+`}`)
+	wantGraphError(t, code, out, extDomainBody)
 
 	code, out = graph(t, s, "POST", "/v26.0/me/messenger_profile", `{`+menu(`[{"type":"web_url","title":"Shop","url":"https://shop.example.com","fallback_url":"https://shop.example.com/fb"}]`)+`}`)
 	require.Equal(t, 200, code, "%v", out)

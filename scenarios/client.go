@@ -26,6 +26,7 @@ type controlError struct {
 	Method, Path string
 	Status       int
 	Message      string
+	TraceID      string // a Graph error's fbtrace_id, which names the call in the journal
 }
 
 // Error says which call was refused and why.
@@ -76,6 +77,7 @@ func (c *client) do(ctx context.Context, method, u string, body, out any) error 
 		var env struct {
 			Error struct {
 				Message string `json:"message"`
+				TraceID string `json:"fbtrace_id"`
 			} `json:"error"`
 		}
 		msg := strings.TrimSpace(string(b))
@@ -86,7 +88,7 @@ func (c *client) do(ctx context.Context, method, u string, body, out any) error 
 		if p, err := url.Parse(u); err == nil {
 			path = p.Path
 		}
-		return &controlError{Method: method, Path: path, Status: resp.StatusCode, Message: msg}
+		return &controlError{Method: method, Path: path, Status: resp.StatusCode, Message: msg, TraceID: env.Error.TraceID}
 	}
 	if out == nil {
 		return nil

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -145,9 +146,10 @@ func (ss *session) setup(ctx context.Context) error {
 		before, seqErr := lastSeq(ctx, ss.c)
 		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, st.Profile, nil); err != nil {
 			reason := "setup: profile: the Messenger Profile API refused it: " + err.Error()
-			if seqErr == nil {
+			var ce *controlError
+			if seqErr == nil && errors.As(err, &ce) && ce.TraceID != "" {
 				// The journal names the JSON path and the rule, as for the bot's calls.
-				if why, seq := ss.refusalSince(ctx, before, "/messenger_profile"); why != "" {
+				if why, seq := ss.refusalSince(ctx, before, ce.TraceID); why != "" {
 					reason += "\n" + why
 					ss.f.ownRequest(seq)
 				}
@@ -238,28 +240,28 @@ func strayReason(e fakegraph.Event) string {
 	return "the bot made a request the platform would refuse:\n"
 }
 
-// strayLine describes a refused (or, when strict, warned) request, or
-// answers "" when the request is fine. Violations of fault rules are what
-// a fault: step asked for.
-// refusalSince describes the first refused request after seq whose path
-// ends in suffix, as strayLine does, and answers its seq ("" when the
-// journal has none).
-func (ss *session) refusalSince(ctx context.Context, seq uint64, suffix string) (string, uint64) {
+// refusalSince describes the refused request after seq that was answered
+// with the fbtrace_id trace, as strayLine does, and answers its seq (""
+// when the journal has none).
+func (ss *session) refusalSince(ctx context.Context, seq uint64, trace string) (string, uint64) {
 	var page struct {
 		Events []fakegraph.Event `json:"events"`
 	}
-	q := "journal?kind=request&accepted=false&limit=20&after=" + strconv.FormatUint(seq, 10)
+	q := "journal?kind=request&accepted=false&limit=1000&after=" + strconv.FormatUint(seq, 10)
 	if err := ss.c.control(ctx, "GET", q, nil, &page); err != nil {
 		return "", 0
 	}
 	for _, e := range page.Events {
-		if strings.HasSuffix(e.Path, suffix) {
+		if bytes.Contains(e.Response, []byte(`"fbtrace_id":"`+trace+`"`)) {
 			return strayLine(e, false), e.Seq
 		}
 	}
 	return "", 0
 }
 
+// strayLine describes a refused (or, when strict, warned) request, or
+// answers "" when the request is fine. Violations of fault rules are what
+// a fault: step asked for.
 func strayLine(e fakegraph.Event, strict bool) string {
 	if e.Kind != fakegraph.KindRequest {
 		return ""

@@ -149,8 +149,9 @@ func toJSONValue(v any) (any, error) {
 }
 
 // prune keeps of got only what want mentions: object keys want lacks are
-// dropped at every depth; arrays of the same length are pruned element by
-// element, others are left whole so the diff shows them.
+// dropped at every depth; an array's elements are pruned against want's
+// at the same index, or want's last beyond it, so a difference of lengths
+// still shows in the diff.
 func prune(got, want any) any {
 	switch w := want.(type) {
 	case map[string]any:

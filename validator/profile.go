@@ -123,9 +123,12 @@ func (v *Validator) MessengerProfile(body map[string]any, page ProfilePage) Prof
 	}
 	if val, ok := present["persistent_menu"]; ok {
 		_, gsHere := present["get_started"]
-		if page.WhitelistedDomain != nil {
-			here := domainHosts(present["whitelisted_domains"])
-			r.extensionDomain = func(host string) bool { return here[strings.ToLower(host)] || page.WhitelistedDomain(host) }
+		switch domains, set := present["whitelisted_domains"]; {
+		case set: // the request's list replaces the stored one
+			here := domainHosts(domains)
+			r.extensionDomain = func(host string) bool { return here[strings.ToLower(host)] }
+		case page.WhitelistedDomain != nil:
+			r.extensionDomain = page.WhitelistedDomain
 		}
 		r.persistentMenu(val, Root("persistent_menu"), page.GetStarted || gsHere)
 	}
@@ -365,7 +368,6 @@ func HTTPSDomain(s string) bool {
 	return true
 }
 
-// profileAbsoluteURL reports an absolute http or https URL with a host.
 // domainHosts are the hosts of a whitelisted_domains value, lower-cased.
 func domainHosts(v any) map[string]bool {
 	list, _ := asArray(v)
@@ -379,6 +381,7 @@ func domainHosts(v any) map[string]bool {
 	return hosts
 }
 
+// profileAbsoluteURL reports an absolute http or https URL with a host.
 func profileAbsoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
