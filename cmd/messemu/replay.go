@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -106,8 +107,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		if made {
 			defer func() {
-				if !wroteJUnit { // the run ended before its report: no empty file of ours left behind
-					os.Remove(cfg.junit)
+				if !wroteJUnit { // the run ended before its report: no file of ours left behind
+					removeMade(cfg.junit)
 				}
 			}()
 		}
@@ -148,11 +149,17 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	// The bot's own start-up calls (its Messenger Profile) are judged too.
 	start, err := runner.JournalEnd(ctx)
 	if err != nil {
+		if ctx.Err() != nil { // Ctrl-C before the first scenario
+			return errInterrupted
+		}
 		return fmt.Errorf("replay: %w", err)
 	}
 	runner.After = &start
 	bot, err := startBot(ctx, cfg, emuURL, stderr)
 	if err != nil {
+		if ctx.Err() != nil { // Ctrl-C while the bot starts
+			return errInterrupted
+		}
 		return err
 	}
 	defer bot.stop()
@@ -169,10 +176,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "messemu: the bot exited during the run:", bot.exitErr())
 	}
 	if cfg.junit != "" {
-		wroteJUnit = true
 		if err := writeJUnitFile(cfg.junit, rep); err != nil {
 			return err
 		}
+		wroteJUnit = true
 	}
 	if interrupted {
 		return errInterrupted
@@ -185,15 +192,28 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 
 // checkWritable opens path for writing without truncating it, and says
 // whether it made the file: a file that is there (a report of the last
-// run, a symlink, /dev/stdout) is left as it is until the report is
-// written.
+// run, a symlink's target) is left as it is until the report is written.
+// What is not a regular file (/dev/stdout, a named pipe) is not opened
+// ahead: opening a pipe would hand its reader an end of file.
 func checkWritable(path string) (made bool, err error) {
-	_, statErr := os.Lstat(path)
+	st, statErr := os.Stat(path) // through a symlink: its target is what gets written
+	if statErr == nil && !st.Mode().IsRegular() {
+		return false, nil
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
 	if err != nil {
 		return false, err
 	}
 	return errors.Is(statErr, fs.ErrNotExist), f.Close()
+}
+
+// removeMade removes the file checkWritable made at path: through a
+// dangling symlink, the target it created, leaving the link as it was.
+func removeMade(path string) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
+	os.Remove(path)
 }
 
 func writeJUnitFile(name string, rep *scenarios.Report) error {

@@ -4,11 +4,17 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 )
 
-// shellCommand runs line with cmd.exe.
+// shellCommand runs line with cmd.exe. The command line is given as it is
+// written: Go's own quoting of an argument (for the C runtime's rules)
+// would turn a quoted path such as "C:\Program Files\nodejs\node.exe"
+// into one cmd.exe does not read.
 func shellCommand(line string) *exec.Cmd {
-	return exec.Command("cmd.exe", "/C", line)
+	cmd := exec.Command("cmd.exe")
+	cmd.SysProcAttr = &syscall.SysProcAttr{CmdLine: `cmd.exe /d /s /c "` + line + `"`}
+	return cmd
 }
 
 // terminateTree ends p and the processes it started: Windows has no

@@ -223,7 +223,8 @@ func controlOK(base, method, path, body string) bool {
 func TestReplayNamesABotThatExitsAtOnce(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
-	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "true", "../../scenarios/examples"}, nil, &out, &errOut)
+	// "exit 0" is a command for sh and cmd.exe alike.
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "exit 0", "../../scenarios/examples"}, nil, &out, &errOut)
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errOut.String(), "the bot exited before answering the webhook handshake (it exited with status 0)")
 }

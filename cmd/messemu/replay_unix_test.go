@@ -4,7 +4,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -122,24 +125,79 @@ func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
 	scenario := filepath.Join(dir, "quiet.yaml")
 	require.NoError(t, os.WriteFile(scenario, []byte("- name: long wait\n  steps:\n    - says: hello\n    - waits: 50s\n"), 0o600))
 	junit := filepath.Join(dir, "junit.xml")
-	started := filepath.Join(dir, "started")
-	cmd := exec.Command(messemu, "replay", "--addr", "127.0.0.1:0", "--exec", "touch "+started+"; exec "+echobot, "--junit", junit, scenario)
+	addr := freeAddr(t)
+	cmd := exec.Command(messemu, "replay", "--addr", addr, "--exec", echobot, "--junit", junit, scenario)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())
-	require.Eventually(t, func() bool { _, err := os.Stat(started); return err == nil }, 30*time.Second, 20*time.Millisecond)
-	time.Sleep(1500 * time.Millisecond) // the handshake is done and the scenario waits its 50 s
+	require.Eventually(t, func() bool { // the bot answered the handshake: the scenario is under way
+		resp, err := http.Get("http://" + addr + "/_messemu/v1/webhook")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		var st struct{ Verified bool }
+		return json.NewDecoder(resp.Body).Decode(&st) == nil && st.Verified
+	}, 30*time.Second, 20*time.Millisecond)
+	time.Sleep(300 * time.Millisecond) // into its 50 s wait
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err := cmd.Wait()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
 	assert.Equal(t, 130, ee.ExitCode())
 	assert.Contains(t, stdout.String(), "STOP long wait")
-	assert.Contains(t, stdout.String(), "quiet.yaml:4:7: interrupted at this step")
+	assert.Contains(t, stdout.String(), "quiet.yaml:4:7: interrupted at this step", "stopped in its wait")
 	assert.Contains(t, stdout.String(), "STOPPED: 1 scenario, 0 passed, 0 failed, 1 interrupted")
 	assert.NotContains(t, stdout.String()+stderr.String(), "context canceled")
 	assert.Contains(t, stderr.String(), "messemu: replay: interrupted")
 	b, err := os.ReadFile(junit)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `<skipped message="interrupted: `)
+}
+
+// Ctrl-C while the bot starts (it never answers the handshake) stops
+// replay at once, with 130 and no Go error text.
+func TestReplayInterruptedWhileTheBotStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	t.Parallel()
+	messemu, _ := buildBinaries(t)
+	started := filepath.Join(t.TempDir(), "started")
+	cmd := exec.Command(messemu, "replay", "--addr", "127.0.0.1:0", "--exec", "touch "+started+"; exec sleep 30", "../../scenarios/examples")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Start())
+	require.Eventually(t, func() bool { _, err := os.Stat(started); return err == nil }, 30*time.Second, 20*time.Millisecond)
+	require.NoError(t, cmd.Process.Signal(os.Interrupt))
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
+	assert.Equal(t, 130, ee.ExitCode(), stderr.String())
+	assert.NotContains(t, stderr.String(), "context canceled")
+}
+
+// freeAddr is a loopback address nothing listens on just now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// A --junit symlink to a file not there yet: a run that ends early leaves
+// neither the target it would have made nor a broken link behind.
+func TestReplayLeavesADanglingJUnitLinkAsItWas(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	target, link := filepath.Join(dir, "target.xml"), filepath.Join(dir, "link.xml")
+	require.NoError(t, os.Symlink(target, link))
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "true", "--junit", link, "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.NoFileExists(t, target)
+	_, err := os.Lstat(link)
+	assert.NoError(t, err, "the link is still there")
 }

@@ -58,7 +58,9 @@ func TestServeLogKeepsThePageTokenOut(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if cmd.Process.Signal(syscall.SIGTERM) != nil { // Windows sends no SIGTERM
+			_ = cmd.Process.Kill()
+		}
 		_ = cmd.Wait()
 	})
 	lines := make(chan string)
