@@ -181,6 +181,32 @@ func TestLoadRefusesConvertedExpectValues(t *testing.T) {
 	assert.Equal(t, 2, *all[0].Steps[1].Expect.QuickReplyCount)
 }
 
+// The checks hold however the YAML is written: keys quoted (a scenario
+// written as JSON), fields merged in with <<:, a !!str tag, a tap or a
+// reaction by a number.
+func TestLoadChecksTypesInEveryYAMLForm(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		`{"name":"a","steps":[{"says":42}]}`:                                               `says: is text`,
+		`{"name":"a","user":{"name":"Ann","phone":15555550101},"steps":[{"says":"hi"}]}`:   `phone: is text`,
+		`{"name":"a","steps":[{"sends":{"type":"sticker","sticker_id":"369"}}]}`:           `sticker_id: is a number`,
+		"name: a\nuser: {<<: {phone: 15555550101}, name: Bob}\nsteps:\n  - says: hi\n":     `phone: is text`,
+		"name: a\nuser: {name: Ann, timezone: !!str 5}\nsteps:\n  - says: hi\n":            `timezone: is a number; write it without quotes or a !!str tag`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - taps_quick_reply: 1\n": `taps_quick_reply: is text`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - reacts: true\n":        `reacts: is text`,
+	} {
+		_, err := Parse("forms.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Contains(t, err.Error(), want, src)
+		}
+	}
+	// "inf" is no number YAML writes: the decoder's own message, not a
+	// suggestion to write times: inf.
+	_, err := Parse("forms.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - fault: {error: unavailable, times: \"inf\"}\n"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "write it without quotes")
+}
+
 // A sends: step names its attachment once: by url or by file.
 func TestLoadSendsTakesAURLOrAFile(t *testing.T) {
 	t.Parallel()

@@ -125,7 +125,7 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	if k := len(m.Values); k != 1 {
 		return nodeError(n, "a step does one thing: it has %d keys, want one such as says: or expect:", k)
 	}
-	key, value := m.Values[0].Key.String(), m.Values[0].Value
+	key, value := keyName(m.Values[0].Key), m.Values[0].Value
 	if _, null := value.(*ast.NullNode); null {
 		return nodeError(m.Values[0], "%s: needs a value", key)
 	}
@@ -148,7 +148,7 @@ func mustBeText(key string, v ast.Node) error {
 func (e *Expect) UnmarshalYAML(n ast.Node) error {
 	if m, ok := n.(*ast.MappingNode); ok {
 		for _, kv := range m.Values {
-			if _, frac := kv.Value.(*ast.FloatNode); frac && kv.Key.String() == "quick_reply_count" {
+			if _, frac := kv.Value.(*ast.FloatNode); frac && keyName(kv.Key) == "quick_reply_count" {
 				return nodeError(kv.Value, "quick_reply_count: a whole number, got %s", kv.Value.String())
 			}
 		}

@@ -2,7 +2,7 @@ package scenarios
 
 import (
 	"reflect"
-	"strconv"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -24,27 +24,36 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	numeric := false
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		numeric = true
+	}
 	switch v := n.(type) {
 	case *ast.AnchorNode:
 		return walkTexts(key, v.Value, t)
 	case *ast.TagNode:
 		if v.Start != nil && v.Start.Value == "!!str" {
+			if numeric {
+				return nodeError(n, "%s: is a number; write it without quotes or a !!str tag", key)
+			}
 			return nil // an explicit string
 		}
 		return walkTexts(key, v.Value, t)
 	}
-	switch t.Kind() {
-	case reflect.String:
+	if _, scalarForm := scalarForms[t]; scalarForm && !isMapping(n) {
+		return mustBeText(key, n) // taps_quick_reply: Red, reacts: love
+	}
+	switch {
+	case t.Kind() == reflect.String:
 		return mustBeText(key, n)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+	case numeric:
 		// A number in quotes; other text the decoder refuses itself.
-		if q, ok := n.(*ast.StringNode); ok {
-			if _, err := strconv.ParseFloat(strings.TrimSpace(q.Value), 64); err == nil {
-				return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, q.Value)
-			}
+		if q, ok := n.(*ast.StringNode); ok && plainNumber.MatchString(strings.TrimSpace(q.Value)) {
+			return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, strings.TrimSpace(q.Value))
 		}
-	case reflect.Slice:
+	case t.Kind() == reflect.Slice:
 		if seq, ok := n.(*ast.SequenceNode); ok {
 			for _, item := range seq.Values {
 				if err := walkTexts(key, item, t.Elem()); err != nil {
@@ -52,9 +61,15 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 				}
 			}
 		}
-	case reflect.Struct:
+	case t.Kind() == reflect.Struct:
 		for _, kv := range mappingValues(n) {
-			name := kv.Key.String()
+			if _, merge := kv.Key.(*ast.MergeKeyNode); merge { // <<: fields of this same mapping
+				if err := walkMerged(key, kv.Value, t); err != nil {
+					return err
+				}
+				continue
+			}
+			name := keyName(kv.Key)
 			if f, ok := yamlField(t, name); ok {
 				if err := walkTexts(name, kv.Value, f.Type); err != nil {
 					return err
@@ -63,6 +78,48 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 		}
 	}
 	return nil // maps of any, numbers, booleans, durations: their decoders judge them
+}
+
+// walkMerged walks the value of a merge key (<<:), a mapping or a list of
+// them, as fields of t.
+func walkMerged(key string, n ast.Node, t reflect.Type) error {
+	if seq, ok := n.(*ast.SequenceNode); ok {
+		for _, item := range seq.Values {
+			if err := walkTexts(key, item, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walkTexts(key, n, t)
+}
+
+// scalarForms are the types a step writes as a text too: a tap by its
+// title, a reaction by its name.
+var scalarForms = map[reflect.Type]struct{}{reflect.TypeFor[TapStep](): {}, reflect.TypeFor[ReactStep](): {}}
+
+// plainNumber is a number as YAML writes one unquoted (no inf, nan or hex).
+var plainNumber = regexp.MustCompile(`^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$`)
+
+// isMapping reports whether n is a mapping (an anchored one too).
+func isMapping(n ast.Node) bool {
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
+	}
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return true
+	}
+	return false
+}
+
+// keyName is a mapping key as the decoder reads it: a quoted key without
+// its quotes.
+func keyName(k ast.Node) string {
+	if s, ok := k.(*ast.StringNode); ok {
+		return s.Value
+	}
+	return k.String()
 }
 
 // mappingValues are n's keys and values (none if n is not a mapping).
