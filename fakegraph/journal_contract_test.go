@@ -331,3 +331,32 @@ func ownerNow(t *testing.T, s *Server) string {
 	}
 	return s.ThreadOwner(DefaultPageID, alice)
 }
+
+// An idle thread's events go to the primary receiver: when that is
+// another app (the bot a secondary receiver), the bot gets them as
+// standby (PLATFORM.md §8).
+func TestIdleThreadIsStandbyForASecondaryBot(t *testing.T) {
+	t.Parallel()
+	s := New()
+	require.NoError(t, s.SetAppRoles(DefaultPageID, AppRolesRequest{AppRoles: map[string][]string{
+		PageInboxAppID: {RolePrimary}, DefaultAppID: {RoleSecondary}}}))
+	s.Advance(25 * time.Hour) // any owner's hold has lapsed: idle
+	require.Equal(t, "", s.ThreadOwner(DefaultPageID, alice))
+	m, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "idle, the inbox primary"})
+	require.NoError(t, err)
+	e, err := s.JournalEvent(m.Seq)
+	require.NoError(t, err)
+	h, ok := e.Hook()
+	require.True(t, ok)
+	require.True(t, h.Standby, "thread %+v", e.Thread)
+
+	// With the default roles (the bot primary) an idle thread is the bot's.
+	d := New()
+	d.Advance(25 * time.Hour)
+	m, err = d.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "idle, the bot primary"})
+	require.NoError(t, err)
+	e, err = d.JournalEvent(m.Seq)
+	require.NoError(t, err)
+	h, _ = e.Hook()
+	require.False(t, h.Standby)
+}

@@ -39,7 +39,11 @@ func (s *Server) threadStateLocked(p *pageState, psid string, now time.Time) *Th
 		return nil
 	}
 	st := &ThreadState{OwnerAppID: owner(p, psid, now), Window: WindowClosed}
-	st.Standby = st.OwnerAppID != "" && st.OwnerAppID != s.opts.appID
+	if st.OwnerAppID != "" {
+		st.Standby = st.OwnerAppID != s.opts.appID
+	} else { // idle: events go to the primary receiver (PLATFORM.md §8), the others get standby
+		st.Standby = s.roles(p)[s.opts.appID] != RolePrimary
+	}
 	if !u.LastInteraction.IsZero() {
 		st.WindowEnds = u.LastInteraction.Add(validator.StandardWindow)
 		if now.Before(st.WindowEnds) {
