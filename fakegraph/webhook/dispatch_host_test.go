@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -145,4 +146,38 @@ func TestSubscribedRestoresASubscriptionTheDisableWiped(t *testing.T) {
 	d.Subscribed(pageID, []string{"messages"})
 	require.Equal(t, "active", d.Status().State)
 	require.Equal(t, []string{"messages"}, host.SubscribedFields(pageID))
+}
+
+// A redirect is not a delivery: the bot's answer to the POST is a 302, not
+// the 2xx the platform wants, however the redirect's target answers.
+func TestARedirectIsNoDelivery(t *testing.T) {
+	t.Parallel()
+	var gets atomic.Int32
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			gets.Add(1)
+			_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		http.Redirect(w, r, "/webhook?hub.mode=subscribe&hub.verify_token=tok&hub.challenge=1", http.StatusFound)
+	}))
+	defer bot.Close()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	host := &fakeHost{j: journal.NewJournal(0), now: at, fields: map[string][]string{pageID: Fields()}}
+	d := New(host)
+	defer d.Close()
+	require.NoError(t, d.SetWebhook(WebhookConfig{URL: bot.URL + "/webhook", VerifyToken: "tok"}, nil))
+	handshakes := gets.Load()
+
+	item := json.RawMessage(`{"sender":{"id":"42"},"recipient":{"id":"` + pageID + `"},"timestamp":1,"message":{"mid":"m.1","text":"hi"}}`)
+	detail, err := json.Marshal(journal.UserActionDetail{Action: journal.ActionMessage, Hook: journal.Hook{Field: journal.FieldMessages, Event: item}})
+	require.NoError(t, err)
+	ev := host.j.Append(journal.Event{Time: at, Kind: journal.KindUserAction, PageID: pageID, PSID: "42", API: journal.FieldMessages, Accepted: true, MID: "m.1", Detail: detail})
+	attempts, err := host.j.WaitMatch(t.Context(), ev.Seq, 1, func(e *journal.Event) bool { return e.Kind == journal.KindWebhook })
+	require.NoError(t, err)
+	a, ok := attempts[0].Attempt()
+	require.True(t, ok)
+	require.NotEqual(t, journal.OutcomeDelivered, a.Outcome)
+	require.Contains(t, a.Error, "HTTP 302")
+	require.Equal(t, handshakes, gets.Load(), "the redirect was not followed")
 }

@@ -174,7 +174,7 @@ func (d *Dispatcher) post(body []byte, sig256, sig1 string, set webhookSettings,
 	h["User-Agent"] = []string{webhookUserAgent}
 	h["X-Hub-Signature-256"] = []string{sig256}
 	h["X-Hub-Signature"] = []string{sig1}
-	resp, err := client.Do(req)
+	resp, err := noRedirects(client).Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return 0, "", 0, fmt.Errorf("no answer within %s", set.timeout)
@@ -224,4 +224,14 @@ func (d *Dispatcher) logAttempt(psid, field string, status int, det journal.Webh
 		attrs = append(attrs, slog.String("err", det.Error))
 	}
 	d.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed", attrs...)
+}
+
+// noRedirects is client answering a redirect as it is: success is the
+// bot's own 2xx to the POST (PLATFORM.md §10), and a client that followed
+// a 302 would turn the event into a GET of somewhere else and count that
+// answer.
+func noRedirects(client *http.Client) *http.Client {
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
 }
