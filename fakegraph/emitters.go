@@ -171,6 +171,8 @@ func (s *Server) EmitAccountLinking(pageID, psid string, a AccountLinking) error
 	}
 	if a.Status == accountLinkingUnlinked {
 		a.AuthorizationCode = ""
+	} else if a.AuthorizationCode == "" { // the event carries it (PLATFORM.md §10)
+		return invalid("a linked account_linking event needs the authorization_code your linking page issued")
 	}
 	return s.emit(pageID, psid, ActionAccountLinking, a, FieldAccountLinking, func(ev *MessagingEvent) { ev.AccountLinking = &a })
 }
@@ -181,6 +183,9 @@ func (s *Server) EmitAccountLinking(pageID, psid string, a AccountLinking) error
 func (s *Server) EmitPolicyEnforcement(pageID, psid string, pe PolicyEnforcement) error {
 	switch pe.Action {
 	case "warning", "block":
+		if pe.Reason == "" { // the event carries it but for unblock (PLATFORM.md §10)
+			return invalid("a " + pe.Action + " policy_enforcement event needs a reason")
+		}
 	case policyActionUnblock:
 		pe.Reason = ""
 	default:

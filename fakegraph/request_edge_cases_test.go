@@ -278,3 +278,27 @@ func TestProfileDropsUndocumentedKeys(t *testing.T) {
 		t.Errorf("GET (-want +got):\n%s", diff)
 	}
 }
+
+// The events the control API fires carry what the platform's do: a linked
+// account its authorization code, a warning or block its reason.
+func TestControlEventsCarryTheirRequiredFields(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for target, body := range map[string]string{
+		"users/" + alice + "/account_linking": `{"status":"linked"}`,
+		"policy_enforcement":                  `{"action":"block"}`,
+	} {
+		code, _, out := do(t, s, "POST", ControlPrefix+target, "application/json", body)
+		if code != 400 || !strings.Contains(fmt.Sprint(out), "needs") {
+			t.Errorf("%s %s: %d %v", target, body, code, out)
+		}
+	}
+	for target, body := range map[string]string{
+		"users/" + alice + "/account_linking": `{"status":"unlinked"}`,
+		"policy_enforcement":                  `{"action":"unblock"}`,
+	} {
+		if code, _, out := do(t, s, "POST", ControlPrefix+target, "application/json", body); code != 200 {
+			t.Errorf("%s %s: %d %v", target, body, code, out)
+		}
+	}
+}

@@ -124,6 +124,8 @@ func (st *Step) check(userActed, userWrote bool) string {
 		return "handover: action must be one of " + strings.Join(handoverActions, ", ")
 	case st.PolicyEnforcement != nil && !slices.Contains(policyActions, st.PolicyEnforcement.Action):
 		return "policy_enforcement: action must be one of " + strings.Join(policyActions, ", ")
+	case st.PolicyEnforcement != nil && st.PolicyEnforcement.Action != "unblock" && st.PolicyEnforcement.Reason == "":
+		return "policy_enforcement: a " + st.PolicyEnforcement.Action + " needs a reason (the platform's event carries one)"
 	case st.Expect != nil:
 		return checkExpect("expect: ", st.Expect)
 	case st.ExpectAnyOrder != nil:
