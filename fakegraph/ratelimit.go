@@ -206,7 +206,7 @@ func (l *rateLimiter) admitSend(c *call, media bool) *validator.GraphError {
 	ctr.add(c.now)
 	// The high-volume warning is one of the rate limits (PLATFORM.md §11):
 	// off with them, or every load test and parallel replay would raise it.
-	if n := pc.sends.count(c.now) + pc.media.count(c.now); l.on && n > ruleHighVolume.Limit {
+	if l.on && pc.sends.count(c.now)+pc.media.count(c.now) > ruleHighVolume.Limit {
 		c.warn("", ruleHighVolume, "more than 40 messages per second (inbox high volume)")
 	}
 	return nil
