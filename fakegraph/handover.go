@@ -77,6 +77,17 @@ func newHandoverState() *handoverState {
 	return &handoverState{threads: map[string]*threadControl{}}
 }
 
+// otherPrimary reports whether an app other than the bot's is p's primary
+// receiver: an idle thread's events go to it, and the bot gets standby.
+func (s *Server) otherPrimary(p *pageState) bool {
+	for app, role := range s.roles(p) {
+		if role == RolePrimary && app != s.opts.appID {
+			return true
+		}
+	}
+	return false
+}
+
 // roles returns the Page's app roles (the defaults unless set).
 func (s *Server) roles(p *pageState) map[string]string {
 	if p.handover.roles != nil {

@@ -350,6 +350,17 @@ func TestIdleThreadIsStandbyForASecondaryBot(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, h.Standby, "thread %+v", e.Thread)
 
+	// No app primary (the bot without a role): no one else gets the
+	// events, so the bot does not get them as standby.
+	n := New()
+	require.NoError(t, n.SetAppRoles(DefaultPageID, AppRolesRequest{AppRoles: map[string][]string{PageInboxAppID: {RoleSecondary}}}))
+	m, err = n.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "no primary"})
+	require.NoError(t, err)
+	e, err = n.JournalEvent(m.Seq)
+	require.NoError(t, err)
+	h, _ = e.Hook()
+	require.False(t, h.Standby)
+
 	// With the default roles (the bot primary) an idle thread is the bot's.
 	d := New()
 	d.Advance(25 * time.Hour)

@@ -41,8 +41,8 @@ func (s *Server) threadStateLocked(p *pageState, psid string, now time.Time) *Th
 	st := &ThreadState{OwnerAppID: owner(p, psid, now), Window: WindowClosed}
 	if st.OwnerAppID != "" {
 		st.Standby = st.OwnerAppID != s.opts.appID
-	} else { // idle: events go to the primary receiver (PLATFORM.md §8), the others get standby
-		st.Standby = s.roles(p)[s.opts.appID] != RolePrimary
+	} else { // idle: events go to the primary receiver (PLATFORM.md §8); the bot gets standby when that is another app
+		st.Standby = s.otherPrimary(p)
 	}
 	if !u.LastInteraction.IsZero() {
 		st.WindowEnds = u.LastInteraction.Add(validator.StandardWindow)
@@ -84,7 +84,8 @@ func (s *Server) hookOf(field string, ev *MessagingEvent, st *ThreadState) (Hook
 
 // standbyItem says whether an item of field goes out as standby in the
 // thread st: handover events and `changes` always go to the app they
-// name; the rest go out as standby while another app owns the thread.
+// name; the rest go out as standby while another app owns the thread, or
+// the thread is idle and another app is the primary receiver.
 func standbyItem(field string, st *ThreadState) bool {
 	return st != nil && st.Standby && field != FieldHandovers && field != FieldInboxLabels
 }

@@ -120,7 +120,7 @@ func (s recordedState) User(psid string) (validator.UserInfo, bool) {
 	if !th.HumanAgentEnds.IsZero() {
 		u.LastMessage = s.at.Add(-s.e.Time.Sub(th.HumanAgentEnds.Add(-7 * 24 * time.Hour)))
 	}
-	u.ControlledByOther = th.Standby
+	u.ControlledByOther = th.Standby && th.OwnerAppID != "" // not an idle thread another app is primary of
 	return u, true
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -87,4 +88,29 @@ func TestReadJournalTakesControlAPIPagesAndRefusesGarbage(t *testing.T) {
 	require.ErrorContains(t, err, "journal value 1 is not an event")
 	_, err = ReadJournal(strings.NewReader(`{"seq":`))
 	require.Error(t, err)
+}
+
+// A send the emulator accepted into an idle thread whose primary receiver
+// is another app (journalled as standby, with no owner) is no send into a
+// thread another app controls when judged again.
+func TestRejudgeKeepsAnIdleThreadIdle(t *testing.T) {
+	t.Parallel()
+	emu := fakegraph.New()
+	require.NoError(t, emu.SetAppRoles(fakegraph.DefaultPageID, fakegraph.AppRolesRequest{AppRoles: map[string][]string{fakegraph.PageInboxAppID: {fakegraph.RolePrimary}}}))
+	alice := fakegraph.DefaultUsers()[0].PSID
+	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	emu.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken,
+		strings.NewReader(`{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`)))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var events []fakegraph.Event
+	for _, e := range emu.Journal().After(0, 1000) {
+		events = append(events, e)
+	}
+	judged := Rejudge(events, time.Now())
+	require.Len(t, judged.Checked, 1)
+	require.NotNil(t, judged.Checked[0].Event.Thread)
+	assert.True(t, judged.Checked[0].Event.Thread.Standby, "the case under test: standby, idle")
+	assert.False(t, judged.Checked[0].Refused(), "%v", judged.Checked[0].Violations)
 }

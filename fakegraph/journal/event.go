@@ -220,7 +220,8 @@ type Event struct {
 type ThreadState struct {
 	// OwnerAppID is the app that owns the thread ("" when idle).
 	OwnerAppID string `json:"owner_app_id,omitempty"`
-	// Standby: another app owns the thread, so the bot's app gets the
+	// Standby: another app owns the thread, or the thread is idle and
+	// another app is the primary receiver, so the bot's app gets the
 	// event as `standby`.
 	Standby bool `json:"standby,omitempty"`
 	// Window is "open" while the 24-hour standard messaging window is,

@@ -321,7 +321,8 @@ function drawWindow(u) {
   const now = Date.parse(app.controls.now || app.model.now || new Date().toISOString());
   if (!u) { el.textContent = ''; return; }
   const st = currentThread()?.state;
-  const owner = st?.standby ? ` · standby: app ${st.owner_app_id || '?'} owns the thread` : '';
+  const owner = !st?.standby ? '' : st.owner_app_id ? ` · standby: app ${st.owner_app_id} owns the thread`
+    : ' · standby: idle, the primary receiver gets the events';
   const last = Date.parse(u.last_interaction || '');
   const lastMsg = Date.parse(u.last_message || '');
   let text, cls;
