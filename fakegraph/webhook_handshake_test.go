@@ -72,3 +72,20 @@ func TestHandshakeClearsLastError(t *testing.T) {
 	assert.Contains(t, body, `"state":"active"`)
 	assert.False(t, strings.Contains(body, "last_error"), "GET webhook after a passed handshake: %s", body)
 }
+
+// A handshake answered with a redirect fails: the platform wants the bot's
+// own 200 with the challenge, and a webhook whose handshake passed through
+// a redirect would then fail every delivery (Go's ServeMux redirects
+// /webhook to /webhook/).
+func TestHandshakeRedirectFails(t *testing.T) {
+	t.Parallel()
+	mux := http.NewServeMux()
+	mux.Handle("/webhook/", pakedVerifyHandler(DefaultVerifyToken))
+	bot := httptest.NewServer(mux)
+	t.Cleanup(bot.Close)
+	s := hookServer(t, nil, WebhookConfig{})
+	err := s.SetWebhook(WebhookConfig{URL: bot.URL + "/webhook"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the bot answered HTTP 30")
+	assert.False(t, s.Webhook().Verified)
+}

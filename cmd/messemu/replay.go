@@ -167,8 +167,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
 	runner.OnResult = con.Result
 	rep, err := runner.Run(ctx, selected)
-	interrupted := err != nil && rep != nil && ctx.Err() != nil
-	if err != nil && !interrupted {
+	interrupted := err != nil && ctx.Err() != nil
+	switch {
+	case interrupted && rep == nil: // before the first scenario
+		return errInterrupted
+	case err != nil && !interrupted:
 		return fmt.Errorf("replay: %w", err)
 	}
 	con.Summary(rep)
@@ -177,9 +180,13 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.junit != "" {
 		if err := writeJUnitFile(cfg.junit, rep); err != nil {
-			return err
+			if !interrupted {
+				return err
+			}
+			fmt.Fprintln(stderr, "messemu:", err) // and still the interrupted run's 130
+		} else {
+			wroteJUnit = true
 		}
-		wroteJUnit = true
 	}
 	if interrupted {
 		return errInterrupted
@@ -193,11 +200,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 // checkWritable opens path for writing without truncating it, and says
 // whether it made the file: a file that is there (a report of the last
 // run, a symlink's target) is left as it is until the report is written.
-// What is not a regular file (/dev/stdout, a named pipe) is not opened
-// ahead: opening a pipe would hand its reader an end of file.
+// A pipe, a device or a socket (/dev/stdout) is not opened ahead: opening
+// a pipe would hand its reader an end of file.
 func checkWritable(path string) (made bool, err error) {
 	st, statErr := os.Stat(path) // through a symlink: its target is what gets written
-	if statErr == nil && !st.Mode().IsRegular() {
+	switch {
+	case statErr == nil && st.IsDir():
+		return false, fmt.Errorf("%s is a directory", path)
+	case statErr == nil && st.Mode()&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0:
 		return false, nil
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
@@ -216,19 +226,49 @@ func removeMade(path string) {
 	os.Remove(path)
 }
 
+// writeJUnitFile writes the report to name. A file (or a symlink's target)
+// is replaced whole, through a new file renamed over it, so a write that
+// fails leaves the last report as it was; a pipe or a device is written
+// to.
 func writeJUnitFile(name string, rep *scenarios.Report) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return fmt.Errorf("replay: --junit: %w", err)
-	}
-	if err := scenarios.WriteJUnit(f, rep); err != nil {
-		f.Close()
-		return fmt.Errorf("replay: --junit: %w", err)
-	}
-	if err := f.Close(); err != nil {
+	if err := writeReplacing(name, func(w io.Writer) error { return scenarios.WriteJUnit(w, rep) }); err != nil {
 		return fmt.Errorf("replay: --junit: %w", err)
 	}
 	return nil
+}
+
+func writeReplacing(name string, write func(io.Writer) error) error {
+	target := name
+	if t, err := filepath.EvalSymlinks(name); err == nil {
+		target = t
+	}
+	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return err
+		}
+		if err := write(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // gone once renamed
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), target)
 }
 
 // tagList is --tags as a list ("" for none).

@@ -130,16 +130,16 @@ func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())
-	require.Eventually(t, func() bool { // the bot answered the handshake: the scenario is under way
-		resp, err := http.Get("http://" + addr + "/_messemu/v1/webhook")
+	require.Eventually(t, func() bool { // the scenario's user has said hello: the run is at its wait
+		resp, err := http.Get("http://" + addr + "/_messemu/v1/journal?kind=user_action")
 		if err != nil {
 			return false
 		}
 		defer resp.Body.Close()
-		var st struct{ Verified bool }
-		return json.NewDecoder(resp.Body).Decode(&st) == nil && st.Verified
+		var page struct{ Events []json.RawMessage }
+		return json.NewDecoder(resp.Body).Decode(&page) == nil && len(page.Events) > 0
 	}, 30*time.Second, 20*time.Millisecond)
-	time.Sleep(300 * time.Millisecond) // into its 50 s wait
+	time.Sleep(300 * time.Millisecond) // past the step's return, into its 50 s wait
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 	err := cmd.Wait()
 	var ee *exec.ExitError
@@ -200,4 +200,16 @@ func TestReplayLeavesADanglingJUnitLinkAsItWas(t *testing.T) {
 	assert.NoFileExists(t, target)
 	_, err := os.Lstat(link)
 	assert.NoError(t, err, "the link is still there")
+}
+
+// A --junit directory is refused before anything runs.
+func TestReplayRefusesAJUnitDirectoryFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	started := filepath.Join(dir, "started")
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "touch " + started, "--junit", dir, "../../scenarios/examples"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "is a directory")
+	assert.NoFileExists(t, started)
 }

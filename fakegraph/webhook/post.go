@@ -227,9 +227,10 @@ func (d *Dispatcher) logAttempt(psid, field string, status int, det journal.Webh
 }
 
 // noRedirects is client answering a redirect as it is: success is the
-// bot's own 2xx to the POST (PLATFORM.md §10), and a client that followed
-// a 302 would turn the event into a GET of somewhere else and count that
-// answer.
+// bot's own 2xx to the POST, and its own 200 to the handshake (PLATFORM.md
+// §10); a client that followed a 302 would turn the event into a GET of
+// somewhere else and count that answer, or pass a handshake every
+// delivery then fails.
 func noRedirects(client *http.Client) *http.Client {
 	c := *client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -207,7 +207,7 @@ func (d *Dispatcher) verify(gen uint64) error {
 			return withoutQuery(err)
 		}
 		req.Header.Set("User-Agent", webhookUserAgent)
-		resp, err := client.Do(req)
+		resp, err := noRedirects(client).Do(req) // the challenge is the bot's own 200 (PLATFORM.md §10)
 		if err != nil {
 			return withoutQuery(err)
 		}
