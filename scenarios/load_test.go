@@ -200,11 +200,19 @@ func TestLoadChecksTypesInEveryYAMLForm(t *testing.T) {
 			assert.Contains(t, err.Error(), want, src)
 		}
 	}
-	// "inf" is no number YAML writes: the decoder's own message, not a
-	// suggestion to write times: inf.
-	_, err := Parse("forms.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - fault: {error: unavailable, times: \"inf\"}\n"))
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "write it without quotes")
+	// Quoted nan, inf or 1_000 are refused too (the decoder would convert
+	// them), without a suggestion to write them unquoted.
+	for _, v := range []string{"inf", "nan", "1_000"} {
+		_, err := Parse("forms.yaml", []byte("name: a\nuser: {name: Ann, timezone: \""+v+"\"}\nsteps:\n  - says: hi\n"))
+		if assert.Error(t, err, v) {
+			assert.Contains(t, err.Error(), "timezone: is a number, written without quotes", v)
+		}
+	}
+	// A tap or a reaction tagged !!str is the text it says.
+	all, err := Parse("forms.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - taps_quick_reply: !!str 42\n  - reacts: !!str love\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "42", all[0].Steps[2].TapsQuickReply.Title)
+	assert.Equal(t, "love", all[0].Steps[3].Reacts.Reaction)
 }
 
 // A sends: step names its attachment once: by url or by file.

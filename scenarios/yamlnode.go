@@ -74,9 +74,25 @@ func (d Duration) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String()
 // MarshalYAML writes the duration string.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
+// stringNode is n as text: a string, or a scalar tagged !!str.
+func stringNode(n ast.Node) (*ast.StringNode, bool) {
+	if tn, ok := n.(*ast.TagNode); ok && tn.Start != nil && tn.Start.Value == "!!str" {
+		if s, ok := tn.Value.(*ast.StringNode); ok {
+			return s, true
+		}
+		if v := tn.Value; v != nil {
+			if tok := v.GetToken(); tok != nil {
+				return &ast.StringNode{BaseNode: &ast.BaseNode{}, Token: tok, Value: tok.Value}, true
+			}
+		}
+	}
+	s, ok := n.(*ast.StringNode)
+	return s, ok
+}
+
 // UnmarshalYAML reads a title ("Red") or {title: Red} or {payload: RED}.
 func (t *TapStep) UnmarshalYAML(n ast.Node) error {
-	if s, ok := n.(*ast.StringNode); ok {
+	if s, ok := stringNode(n); ok {
 		t.Title = s.Value
 		return nil
 	}
@@ -93,7 +109,7 @@ func (t *TapStep) UnmarshalYAML(n ast.Node) error {
 // UnmarshalYAML reads a reaction ("love", "😮") or {reaction: love} or
 // {unreact: true}.
 func (r *ReactStep) UnmarshalYAML(n ast.Node) error {
-	if s, ok := n.(*ast.StringNode); ok {
+	if s, ok := stringNode(n); ok {
 		r.Reaction = s.Value
 		return nil
 	}

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -49,9 +50,16 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 	case t.Kind() == reflect.String:
 		return mustBeText(key, n)
 	case numeric:
-		// A number in quotes; other text the decoder refuses itself.
-		if q, ok := n.(*ast.StringNode); ok && plainNumber.MatchString(strings.TrimSpace(q.Value)) {
-			return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, strings.TrimSpace(q.Value))
+		// A number in quotes, which the decoder would convert (nan, inf
+		// and 1_000 too); other text the decoder refuses itself.
+		if q, ok := n.(*ast.StringNode); ok {
+			v := strings.TrimSpace(q.Value)
+			if plainNumber.MatchString(v) {
+				return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, v)
+			}
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil {
+				return nodeError(n, "%s: is a number, written without quotes; %q is none", key, v)
+			}
 		}
 	case t.Kind() == reflect.Slice:
 		if seq, ok := n.(*ast.SequenceNode); ok {
