@@ -112,8 +112,12 @@ func Parse(file string, data []byte) ([]*Scenario, error) {
 			if st.Sends == nil || st.Sends.File == "" {
 				continue
 			}
-			if _, err := os.Stat(st.Sends.path(file)); err != nil {
+			fi, err := os.Stat(st.Sends.path(file))
+			if err != nil {
 				return nil, &PosError{File: file, Line: st.Line, Column: st.Column, Reason: "sends: file: " + err.Error()}
+			}
+			if !fi.Mode().IsRegular() {
+				return nil, &PosError{File: file, Line: st.Line, Column: st.Column, Reason: "sends: file: " + st.Sends.File + " is not a file"}
 			}
 		}
 	}

@@ -228,3 +228,13 @@ func TestLoadSendsTakesAURLOrAFile(t *testing.T) {
 		}
 	}
 }
+
+// A sends: file that is a directory is refused at load, not at run time.
+func TestLoadSendsFileMustBeAFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "pics"), 0o755))
+	_, err := Parse(filepath.Join(dir, "s.yaml"), []byte("name: a\nsteps:\n  - sends: {type: image, file: pics}\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sends: file: pics is not a file")
+}
