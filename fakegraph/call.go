@@ -214,7 +214,7 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
 		return segs, nil
 	}
-	if _, _, ok := versionNumbers(first); !ok || compareVersion(first, LatestVersion) > 0 {
+	if !graphVersion(first) || compareVersion(first, LatestVersion) > 0 {
 		return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[1:], "/"))
 	}
 	c.version = first
@@ -226,6 +226,28 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 		return []string{""}, nil // /vX.Y/ is the root, as / is (batch requests)
 	}
 	return segs[1:], nil
+}
+
+// graphVersion reports whether v names a version the Graph API has had:
+// written without leading zeros, v1.0, v2.0 to v2.12, and since v3.0
+// only vX.0 (PLATFORM.md D21: anything else is malformed).
+func graphVersion(v string) bool {
+	major, minor, ok := versionNumbers(v)
+	if !ok {
+		return false
+	}
+	dot := strings.IndexByte(v, '.')
+	if (dot > 2 && v[1] == '0') || (len(v)-dot > 2 && v[dot+1] == '0') {
+		return false // v026.0, v26.00
+	}
+	switch {
+	case major >= 3:
+		return minor == 0
+	case major == 2:
+		return minor <= 12
+	default:
+		return major == 1 && minor == 0
+	}
 }
 
 // versionNumbers reads "vX.Y"; ok is false for anything else.

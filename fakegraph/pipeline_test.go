@@ -83,6 +83,10 @@ func TestPipelineErrors(t *testing.T) {
 			want: errBody(2500, 0, "OAuthException", "Unknown path components: /me")},
 		{name: "malformed version", method: "GET", target: "/v26/me?" + tok,
 			want: errBody(2500, 0, "OAuthException", "Unknown path components: /me")},
+		{name: "version with a leading zero", method: "GET", target: "/v026.0/me?" + tok,
+			want: errBody(2500, 0, "OAuthException", "Unknown path components: /me")},
+		{name: "a minor version Graph never had", method: "GET", target: "/v25.5/me?" + tok,
+			want: errBody(2500, 0, "OAuthException", "Unknown path components: /me")},
 		{name: "unknown edge", method: "GET", target: "/me/nonsense?" + tok,
 			want: errBody(2500, 0, "OAuthException", "Unknown path components: /nonsense")},
 		{name: "unknown edge of messages", method: "POST", target: "/v26.0/me/messages/extra?" + tok,
@@ -352,5 +356,23 @@ func TestJournalWaitAndControl(t *testing.T) {
 	users, err := s.Users(DefaultPageID)
 	if err != nil || len(users) != 3 {
 		t.Errorf("after reset: %d users (%v), want the 3 defaults", len(users), err)
+	}
+}
+
+// The versions Graph has had, however old, are served as the oldest live
+// one: v2.x had minor versions up to v2.12, v1.0 was the first.
+func TestOldVersionsGraphHadAreServed(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, v := range []string{"v1.0", "v2.6", "v2.12", "v3.0", "v19.0"} {
+		code, h, body := do(t, s, "GET", "/"+v+"/me?access_token="+DefaultPageToken, "", "")
+		if code != 200 || h.Get("Facebook-Api-Version") != "v20.0" {
+			t.Errorf("%s: %d %q %v", v, code, h.Get("Facebook-Api-Version"), body)
+		}
+	}
+	for _, v := range []string{"v2.13", "v3.1", "v0.9", "v20.00"} {
+		if code, _, body := do(t, s, "GET", "/"+v+"/me?access_token="+DefaultPageToken, "", ""); code != 400 || body["error"].(map[string]any)["code"] != float64(2500) {
+			t.Errorf("%s: %d %v, want 2500", v, code, body)
+		}
 	}
 }
