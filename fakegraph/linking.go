@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"strconv"
 
@@ -114,6 +115,11 @@ type UnlinkResult struct {
 // unlinkAccounts unlinks the user named by psid and tells the bot with a
 // messaging_account_linking event, status unlinked.
 func (s *Server) unlinkAccounts(c *call) (any, error) {
+	switch c.params["psid"].(type) {
+	case nil, string, json.Number, float64: // a number is read as its text (PLATFORM.md §1.3)
+	default:
+		return nil, c.fail("psid", ruleUnlinkPSID, validator.Err(validator.KeyString, "psid"), "psid must be text")
+	}
 	psid := c.str("psid")
 	if psid == "" {
 		return nil, c.fail("psid", ruleUnlinkPSID, validator.Err(validator.KeyRequired, "psid"), "")

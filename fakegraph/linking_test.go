@@ -90,4 +90,9 @@ func TestUnlinkAccounts(t *testing.T) {
 	wantGraphError(t, code, out, noUserBody)
 	code, out = graph(t, s, "POST", "/me/unlink_accounts", `{}`)
 	wantGraphError(t, code, out, requiredBody("psid"))
+	// A psid that is no text: E string, as everywhere (PLATFORM.md §1.3).
+	for _, body := range []string{`{"psid":true}`, `{"psid":{"id":"x"}}`, `{"psid":["1"]}`} {
+		code, out = graph(t, s, "POST", "/me/unlink_accounts", body)
+		wantGraphError(t, code, out, stringBody("psid"))
+	}
 }

@@ -49,7 +49,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleInsightsRange, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "since is after until"},
 	{Rule: ruleLabelUser, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired}, Checks: "user names the PSID to label"},
 	{Rule: ruleLinkingToken, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "no account-linking flow issued this account_linking_token"},
-	{Rule: ruleUnlinkPSID, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired}, Checks: "no test user … on this Page"},
+	{Rule: ruleUnlinkPSID, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired, validator.KeyString}, Checks: "psid must be text"},
 	{Rule: ruleCursor, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyBadCursor}, Checks: "a cursor messemu did not issue for this edge"},
 	{Rule: ruleLimit, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "limit must be a positive whole number"},
 	{Rule: ruleUserUnknown, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired}, Checks: "no test user … on this Page"},
