@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/messemu/messemu/scenarios"
 )
@@ -36,7 +35,7 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 		_, err := stdout.Write(buf.Bytes())
 		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o666); err != nil {
+	if err := writeReplacing(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
 	fmt.Fprintf(stderr, "messemu: recorded %d scenario(s) into %s; replay with: messemu replay --bot URL %s\n", n, *out, *out)

@@ -61,7 +61,6 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 }
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
-	wroteJUnit := false
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -101,16 +100,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	// A report path that cannot be written is said before the run, not
 	// after every scenario has run.
 	if cfg.junit != "" {
-		made, err := checkWritable(cfg.junit)
-		if err != nil {
+		if err := checkReplaceable(cfg.junit); err != nil {
 			return fmt.Errorf("replay: --junit: %w", err)
-		}
-		if made {
-			defer func() {
-				if !wroteJUnit { // the run ended before its report: no file of ours left behind
-					removeMade(cfg.junit)
-				}
-			}()
 		}
 	}
 
@@ -184,8 +175,6 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 				return err
 			}
 			fmt.Fprintln(stderr, "messemu:", err) // and still the interrupted run's 130
-		} else {
-			wroteJUnit = true
 		}
 	}
 	if interrupted {
@@ -197,39 +186,51 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// checkWritable opens path for writing without truncating it, and says
-// whether it made the file: a file that is there (a report of the last
-// run, a symlink's target) is left as it is until the report is written.
-// A pipe, a device or a socket (/dev/stdout) is not opened ahead: opening
-// a pipe would hand its reader an end of file.
-func checkWritable(path string) (made bool, err error) {
-	st, statErr := os.Stat(path) // through a symlink: its target is what gets written
-	switch {
-	case statErr == nil && st.IsDir():
-		return false, fmt.Errorf("%s is a directory", path)
-	case statErr == nil && st.Mode()&(fs.ModeNamedPipe|fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0:
-		return false, nil
+// checkReplaceable says before the run whether writeReplacing can write
+// path, by making and removing a file where it would: nothing is left
+// behind and a file that is there (the last report, a symlink's target)
+// is not touched. A pipe, a device or a socket (/dev/stdout) is written
+// to as it is, and not opened ahead: opening a pipe would hand its reader
+// an end of file.
+func checkReplaceable(path string) error {
+	target := linkTarget(path)
+	if st, err := os.Stat(target); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a directory", path)
+		}
+		if !st.Mode().IsRegular() {
+			return nil
+		}
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
-		return false, err
+		return err
 	}
-	return errors.Is(statErr, fs.ErrNotExist), f.Close()
+	tmp.Close()
+	return os.Remove(tmp.Name())
 }
 
-// removeMade removes the file checkWritable made at path: through a
-// dangling symlink, the target it created, leaving the link as it was.
-func removeMade(path string) {
-	if target, err := filepath.EvalSymlinks(path); err == nil {
-		path = target
+// linkTarget is the file path names, through symlinks, dangling ones too
+// (the file the link will point at once written).
+func linkTarget(path string) string {
+	for range 40 { // as the kernel gives up on a loop
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return path
+		}
+		to, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(path), to)
+		}
+		path = to
 	}
-	os.Remove(path)
+	return path
 }
 
-// writeJUnitFile writes the report to name. A file (or a symlink's target)
-// is replaced whole, through a new file renamed over it, so a write that
-// fails leaves the last report as it was; a pipe or a device is written
-// to.
+// writeJUnitFile writes the report to name (writeReplacing).
 func writeJUnitFile(name string, rep *scenarios.Report) error {
 	if err := writeReplacing(name, func(w io.Writer) error { return scenarios.WriteJUnit(w, rep) }); err != nil {
 		return fmt.Errorf("replay: --junit: %w", err)
@@ -237,11 +238,11 @@ func writeJUnitFile(name string, rep *scenarios.Report) error {
 	return nil
 }
 
+// writeReplacing writes a file at name (or a symlink's target) whole,
+// through a new file renamed over it, so a write that fails leaves the
+// file that was there as it was; a pipe or a device is written to.
 func writeReplacing(name string, write func(io.Writer) error) error {
-	target := name
-	if t, err := filepath.EvalSymlinks(name); err == nil {
-		target = t
-	}
+	target := linkTarget(name)
 	if st, err := os.Stat(target); err == nil && !st.Mode().IsRegular() {
 		f, err := os.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
