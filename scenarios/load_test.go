@@ -194,6 +194,7 @@ func TestLoadChecksTypesInEveryYAMLForm(t *testing.T) {
 		"name: a\nuser: {name: Ann, timezone: !!str 5}\nsteps:\n  - says: hi\n":            `timezone: is a number; write it without quotes or a !!str tag`,
 		"name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - taps_quick_reply: 1\n": `taps_quick_reply: is text`,
 		"name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - reacts: true\n":        `reacts: is text`,
+		"name: a\nsteps:\n  - says: hi\n  - fault: {error: unavailable, times: 2.5}\n":     `times: a whole number, got 2.5`,
 	} {
 		_, err := Parse("forms.yaml", []byte(src))
 		if assert.Error(t, err, src) {

@@ -76,7 +76,7 @@ func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
 // stringNode is n as text: a string, or a scalar tagged !!str.
 func stringNode(n ast.Node) (*ast.StringNode, bool) {
-	if tn, ok := n.(*ast.TagNode); ok && tn.Start != nil && tn.Start.Value == "!!str" {
+	if tn, ok := n.(*ast.TagNode); ok && strTagged(tn) {
 		if s, ok := tn.Value.(*ast.StringNode); ok {
 			return s, true
 		}
@@ -156,19 +156,4 @@ func mustBeText(key string, v ast.Node) error {
 		return nodeError(v, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, v.String())
 	}
 	return nil
-}
-
-// UnmarshalYAML reads an expectation, refusing what YAML would otherwise
-// convert quietly: a fraction for a count (a number for a text the loader
-// has refused already, textsAreText).
-func (e *Expect) UnmarshalYAML(n ast.Node) error {
-	if m, ok := n.(*ast.MappingNode); ok {
-		for _, kv := range m.Values {
-			if _, frac := kv.Value.(*ast.FloatNode); frac && keyName(kv.Key) == "quick_reply_count" {
-				return nodeError(kv.Value, "quick_reply_count: a whole number, got %s", kv.Value.String())
-			}
-		}
-	}
-	type plain Expect
-	return yaml.NodeToValue(n, (*plain)(e), decodeOpts()...)
 }

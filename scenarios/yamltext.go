@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -25,17 +26,19 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	numeric := false
+	numeric, whole := false, false
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		numeric, whole = true, true
+	case reflect.Float32, reflect.Float64:
 		numeric = true
 	}
 	switch v := n.(type) {
 	case *ast.AnchorNode:
 		return walkTexts(key, v.Value, t)
 	case *ast.TagNode:
-		if v.Start != nil && v.Start.Value == "!!str" {
+		if strTagged(v) {
 			if numeric {
 				return nodeError(n, "%s: is a number; write it without quotes or a !!str tag", key)
 			}
@@ -50,6 +53,11 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 	case t.Kind() == reflect.String:
 		return mustBeText(key, n)
 	case numeric:
+		// A fraction where a count is due, which the decoder would cut
+		// (times: 2.5 ran twice).
+		if f, ok := n.(*ast.FloatNode); ok && whole && f.Value != math.Trunc(f.Value) {
+			return nodeError(n, "%s: a whole number, got %s", key, f.String())
+		}
 		// A number in quotes, which the decoder would convert (nan, inf
 		// and 1_000 too); other text the decoder refuses itself.
 		if q, ok := n.(*ast.StringNode); ok {
@@ -152,3 +160,6 @@ func yamlField(t reflect.Type, name string) (reflect.StructField, bool) {
 	}
 	return reflect.StructField{}, false
 }
+
+// strTagged reports a node tagged !!str: text, whatever it looks like.
+func strTagged(t *ast.TagNode) bool { return t.Start != nil && t.Start.Value == "!!str" }
