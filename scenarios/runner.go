@@ -81,22 +81,16 @@ type Report struct {
 	Duration time.Duration
 }
 
-// Failed counts the failed scenarios.
-func (r *Report) Failed() int {
-	n := 0
-	for _, res := range r.Results {
-		if !res.Passed() {
-			n++
-		}
-	}
-	return n
-}
+// Failed counts the scenarios that did not pass (interrupted ones too).
+func (r *Report) Failed() int { return r.count(func(res Result) bool { return !res.Passed() }) }
 
 // Interrupted counts the scenarios the run was stopped in.
-func (r *Report) Interrupted() int {
+func (r *Report) Interrupted() int { return r.count(func(res Result) bool { return res.Interrupted }) }
+
+func (r *Report) count(keep func(Result) bool) int {
 	n := 0
 	for _, res := range r.Results {
-		if res.Interrupted {
+		if keep(res) {
 			n++
 		}
 	}
