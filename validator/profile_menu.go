@@ -1,7 +1,5 @@
 package validator
 
-import "net/url"
-
 // The persistent menu (PLATFORM.md §4), for the Page and for one user
 // (custom_user_settings): locale entries with a default, at most 20 web_url
 // or postback items, unknown keys refused (D19).
@@ -106,7 +104,7 @@ func (r *report) menuItem(v any, p Path) bool {
 	}
 	// As on a web_url button (PLATFORM.md §2.6).
 	if ext && r.extensionDomain != nil {
-		if pu, err := url.Parse(u); err != nil || pu.Scheme != "https" || !r.extensionDomain(pu.Hostname()) {
+		if pu, ok := httpURL(u); !ok || !pu.https || !r.extensionDomain(pu.host) { // as webURL judges a button's
 			r.fail(p.Key("url"), ruleExtensions, Err(KeyExtDomain), "messenger_extensions needs HTTPS on a whitelisted domain")
 			return false
 		}
