@@ -342,32 +342,29 @@ func TestIdleThreadIsStandbyForASecondaryBot(t *testing.T) {
 		PageInboxAppID: {RolePrimary}, DefaultAppID: {RoleSecondary}}}))
 	s.Advance(25 * time.Hour) // any owner's hold has lapsed: idle
 	require.Equal(t, "", s.ThreadOwner(DefaultPageID, alice))
-	m, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "idle, the inbox primary"})
-	require.NoError(t, err)
-	e, err := s.JournalEvent(m.Seq)
-	require.NoError(t, err)
-	h, ok := e.Hook()
-	require.True(t, ok)
-	require.True(t, h.Standby, "thread %+v", e.Thread)
+	require.True(t, sentAsStandby(t, s, "idle, the inbox primary"))
 
 	// No app primary (the bot without a role): no one else gets the
 	// events, so the bot does not get them as standby.
 	n := New()
 	require.NoError(t, n.SetAppRoles(DefaultPageID, AppRolesRequest{AppRoles: map[string][]string{PageInboxAppID: {RoleSecondary}}}))
-	m, err = n.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "no primary"})
-	require.NoError(t, err)
-	e, err = n.JournalEvent(m.Seq)
-	require.NoError(t, err)
-	h, _ = e.Hook()
-	require.False(t, h.Standby)
+	require.False(t, sentAsStandby(t, n, "no primary"))
 
 	// With the default roles (the bot primary) an idle thread is the bot's.
 	d := New()
 	d.Advance(25 * time.Hour)
-	m, err = d.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "idle, the bot primary"})
+	require.False(t, sentAsStandby(t, d, "idle, the bot primary"))
+}
+
+// sentAsStandby makes alice write text and says whether the bot gets it
+// as standby.
+func sentAsStandby(t *testing.T, s *Server, text string) bool {
+	t.Helper()
+	m, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: text})
 	require.NoError(t, err)
-	e, err = d.JournalEvent(m.Seq)
+	e, err := s.JournalEvent(m.Seq)
 	require.NoError(t, err)
-	h, _ = e.Hook()
-	require.False(t, h.Standby)
+	h, ok := e.Hook()
+	require.True(t, ok)
+	return h.Standby
 }
