@@ -229,8 +229,9 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 }
 
 // graphVersion reports whether v names a version the Graph API has had:
-// written without leading zeros, v1.0, v2.0 to v2.12, and since v3.0
-// only vX.0 (PLATFORM.md D21: anything else is malformed).
+// written without leading zeros, v1.0, v2.0 to v2.12, v3.0 to v3.3 (2018
+// and 2019), and since v4.0 only vX.0 (PLATFORM.md D21: anything else is
+// malformed).
 func graphVersion(v string) bool {
 	major, minor, ok := versionNumbers(v)
 	if !ok {
@@ -241,8 +242,10 @@ func graphVersion(v string) bool {
 		return false // v026.0, v26.00
 	}
 	switch {
-	case major >= 3:
+	case major >= 4:
 		return minor == 0
+	case major == 3:
+		return minor <= 3
 	case major == 2:
 		return minor <= 12
 	default:

@@ -360,17 +360,19 @@ func TestJournalWaitAndControl(t *testing.T) {
 }
 
 // The versions Graph has had, however old, are served as the oldest live
-// one: v2.x had minor versions up to v2.12, v1.0 was the first.
+// one: v2.x had minor versions up to v2.12, v3.x up to v3.3 (Botkit's
+// Facebook adapter still defaults to v3.2, fb-messenger-bot-api to v3.1),
+// v1.0 was the first.
 func TestOldVersionsGraphHadAreServed(t *testing.T) {
 	t.Parallel()
 	s := New()
-	for _, v := range []string{"v1.0", "v2.6", "v2.12", "v3.0", "v19.0"} {
+	for _, v := range []string{"v1.0", "v2.6", "v2.12", "v3.0", "v3.1", "v3.2", "v3.3", "v4.0", "v19.0"} {
 		code, h, body := do(t, s, "GET", "/"+v+"/me?access_token="+DefaultPageToken, "", "")
 		if code != 200 || h.Get("Facebook-Api-Version") != "v20.0" {
 			t.Errorf("%s: %d %q %v", v, code, h.Get("Facebook-Api-Version"), body)
 		}
 	}
-	for _, v := range []string{"v2.13", "v3.1", "v0.9", "v20.00"} {
+	for _, v := range []string{"v2.13", "v3.4", "v4.1", "v0.9", "v20.00"} {
 		if code, _, body := do(t, s, "GET", "/"+v+"/me?access_token="+DefaultPageToken, "", ""); code != 400 || body["error"].(map[string]any)["code"] != float64(2500) {
 			t.Errorf("%s: %d %v, want 2500", v, code, body)
 		}
