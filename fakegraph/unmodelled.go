@@ -30,6 +30,10 @@ var unmodelled = []struct {
 	{"{page}/thread_settings", []methodOp{{"POST", "setThreadSettings"}, {"GET", "getThreadSettings"}, {"DELETE", "deleteThreadSettings"}},
 		"The Thread Settings API (thread_settings, replaced on the platform by messenger_profile)"},
 	{"{page}/nlp_configs", []methodOp{{"POST", "setNLPConfigs"}}, "Built-in NLP (nlp_configs, retired on the platform)"},
+	// Live on the platform: reading a Page's conversations, and blocking,
+	// banning or marking them spam (@warriorteam/messenger-sdk calls both).
+	{"{page}/conversations", []methodOp{{"GET", "getConversations"}}, "The Conversations API (conversations)"},
+	{"{page}/moderate_conversations", []methodOp{{"POST", "moderateConversations"}}, "Conversation moderation (moderate_conversations)"},
 }
 
 // methodOp is a method and its operationId in openapi.yaml.

@@ -17,6 +17,10 @@ func TestUnmodelledEndpoints(t *testing.T) {
 		{"thread_settings", "POST", "/me/thread_settings", `{"setting_type":"call_to_actions","thread_state":"new_thread","call_to_actions":[{"payload":"GET_STARTED"}]}`, "(#100) The Thread Settings API (thread_settings, replaced on the platform by messenger_profile) is not emulated by messemu"},
 		{"thread_settings delete", "DELETE", "/me/thread_settings", `{"setting_type":"call_to_actions","thread_state":"new_thread"}`, "(#100) The Thread Settings API (thread_settings, replaced on the platform by messenger_profile) is not emulated by messemu"},
 		{"nlp_configs", "POST", "/me/nlp_configs?nlp_enabled=true", "", "(#100) Built-in NLP (nlp_configs, retired on the platform) is not emulated by messemu"},
+		// @warriorteam/messenger-sdk conversations.list and moderation.block.
+		{"conversations", "GET", "/" + DefaultPageID + "/conversations?platform=messenger&fields=id,updated_time", "", "(#100) The Conversations API (conversations) is not emulated by messemu"},
+		{"conversations of me", "GET", "/me/conversations?platform=messenger&user_id=" + alice, "", "(#100) The Conversations API (conversations) is not emulated by messemu"},
+		{"moderate_conversations", "POST", "/" + DefaultPageID + "/moderate_conversations", `{"user_ids":[{"id":"` + alice + `"}],"actions":["block_user"]}`, "(#100) Conversation moderation (moderate_conversations) is not emulated by messemu"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
