@@ -63,7 +63,7 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 		if out.UserRef == "" {
 			out.UserRef = "ref_" + s.ids.Number(16)
 		}
-		p.userRefs[out.UserRef] = true
+		p.userRefs[out.UserRef] = psid
 		// The checkbox plugin opens the window too (PLATFORM.md §2.2), but
 		// begins no conversation: the person has not written (insights.go).
 		u.LastInteraction = now

@@ -178,7 +178,7 @@ func (s *Server) send(c *call) (any, error) {
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
 	}
-	if chk.Recipient.OTN != "" && (stateView{p: c.page, now: c.now}).OneTimeToken(chk.Recipient.OTN) != validator.TokenValid {
+	if _, st := (stateView{p: c.page, now: c.now}).OneTimeToken(chk.Recipient.OTN); chk.Recipient.OTN != "" && st != validator.TokenValid {
 		// Spent by a concurrent send between the two locks: a token serves once.
 		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}

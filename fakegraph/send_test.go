@@ -1,7 +1,9 @@
 package fakegraph
 
 import (
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -27,4 +29,44 @@ func TestSenderActionAnswersTheUserItReached(t *testing.T) {
 	assert.JSONEq(t, `{"recipient_id":"`+alice+`"}`, string(res.raw))
 	res = apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": to, "message": map[string]any{"text": "The price dropped"}})
 	assert.Equal(t, 200, res.status, "the token still serves its one message: %s", res.raw)
+}
+
+// A send to a user_ref or a one-time token reaches a person: the checkbox
+// opened their window like any interaction (PLATFORM.md §2.2), a one-time
+// token is free of the window only (§2.1), and a block or another app's
+// thread control stops both as it stops a send to the PSID (§8).
+func TestOptInRecipientsAreThePersonBehindThem(t *testing.T) {
+	t.Parallel()
+	s := New()
+	ref, err := s.UserOptsIn(DefaultPageID, bob, OptIn{Type: OptInCheckbox})
+	require.NoError(t, err)
+	toRef := map[string]any{"recipient": map[string]any{"user_ref": ref.UserRef}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "Thanks for opting in"}}
+	res := apiJSON(t, s, "POST", "/v26.0/me/messages", toRef)
+	require.Equal(t, 200, res.status, "inside the window the checkbox opened: %s", res.raw)
+
+	s.Clock().Advance(25 * time.Hour)
+	res = apiJSON(t, s, "POST", "/v26.0/me/messages", toRef)
+	assert.Equal(t, 400, res.status)
+	assert.Contains(t, string(res.raw), `"error_subcode":2018278`, "a day after the opt-in the window is closed")
+
+	otn, err := s.UserOptsIn(DefaultPageID, bob, OptIn{Type: OptInOneTimeNotification, Payload: "BACK_IN_STOCK"})
+	require.NoError(t, err)
+	s.Clock().Advance(25 * time.Hour)
+	res = apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": bob}, "target_app_id": PageInboxAppID})
+	require.Equal(t, 200, res.status, string(res.raw))
+	toOTN := map[string]any{"recipient": map[string]any{"one_time_notif_token": otn.OneTimeNotifToken}, "message": map[string]any{"text": "Back in stock"}}
+	res = apiJSON(t, s, "POST", "/v26.0/me/messages", toOTN)
+	assert.Equal(t, 400, res.status)
+	assert.Contains(t, string(res.raw), `"error_subcode":2018300`, "the Page Inbox owns the thread")
+	require.NoError(t, s.ActAsApp(DefaultPageID, HandoverActRequest{AppID: PageInboxAppID, Action: "release_thread_control", PSID: bob}))
+
+	_, err = s.UpdateUser(DefaultPageID, bob, map[string]json.RawMessage{"blocked": json.RawMessage("true")})
+	require.NoError(t, err)
+	res = apiJSON(t, s, "POST", "/v26.0/me/messages", toOTN)
+	assert.Equal(t, 400, res.status)
+	assert.Contains(t, string(res.raw), `"code":551`, "bob blocked the Page")
+	_, err = s.UpdateUser(DefaultPageID, bob, map[string]json.RawMessage{"blocked": json.RawMessage("false")})
+	require.NoError(t, err)
+	res = apiJSON(t, s, "POST", "/v26.0/me/messages", toOTN)
+	assert.Equal(t, 200, res.status, "window-free, and the refusals did not spend the token: %s", res.raw)
 }

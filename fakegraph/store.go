@@ -85,7 +85,7 @@ type pageState struct {
 	store     *messageStore
 	threads   map[string]*thread
 	mids      midIndex
-	userRefs  map[string]bool
+	userRefs  map[string]string // a checkbox opt-in's user_ref → the PSID who opted in
 	otn       map[string]*otnToken
 	linking   map[string]string  // account_linking_token → PSID, linking.go
 	products  map[string]Product // products.go
@@ -118,7 +118,7 @@ func newPageState(p Page, store *messageStore) *pageState {
 		store:      store,
 		threads:    map[string]*thread{},
 
-		userRefs:  map[string]bool{},
+		userRefs:  map[string]string{},
 		otn:       map[string]*otnToken{},
 		linking:   map[string]string{},
 		products:  map[string]Product{},
@@ -203,22 +203,32 @@ func (v stateView) User(psid string) (validator.UserInfo, bool) {
 		ControlledByOther: controlledByOther(v.p, psid, v.now)}, true
 }
 
-func (v stateView) UserRef(ref string) bool { return v.p.userRefs[ref] }
+// UserRef: a checkbox opt-in's user_ref stands for the user who opted in.
+func (v stateView) UserRef(ref string) (validator.UserInfo, bool) {
+	psid, ok := v.p.userRefs[ref]
+	if !ok {
+		return validator.UserInfo{}, false
+	}
+	u, _ := v.User(psid)
+	return u, true
+}
 
 // OneTimeTokenLife is how long a one-time-notification token stays valid.
 const OneTimeTokenLife = 365 * 24 * time.Hour
 
-func (v stateView) OneTimeToken(token string) validator.TokenStatus {
+func (v stateView) OneTimeToken(token string) (validator.UserInfo, validator.TokenStatus) {
 	t, ok := v.p.otn[token]
-	switch {
-	case !ok:
-		return validator.TokenUnknown
-	case t.used:
-		return validator.TokenUsed
-	case !v.now.Before(t.created.Add(OneTimeTokenLife)):
-		return validator.TokenExpired
+	if !ok {
+		return validator.UserInfo{}, validator.TokenUnknown
 	}
-	return validator.TokenValid
+	u, _ := v.User(t.psid)
+	switch {
+	case t.used:
+		return u, validator.TokenUsed
+	case !v.now.Before(t.created.Add(OneTimeTokenLife)):
+		return u, validator.TokenExpired
+	}
+	return u, validator.TokenValid
 }
 
 // Persona reports a live persona of the Page (personas.go).

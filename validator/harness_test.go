@@ -45,6 +45,7 @@ type fakeState struct {
 	mids        map[string]string // mid → PSID
 	attachments map[string]AttachmentInfo
 	page        PageInfo
+	optedIn     string // the user behind userRef and the one-time tokens
 }
 
 func newFakeState() *fakeState {
@@ -63,7 +64,8 @@ func newFakeState() *fakeState {
 			oldAsset:     {Type: "image", Created: testNow.Add(-AttachmentIDLife)},
 			youngAsset:   {Type: "image", Created: testNow.Add(-AttachmentIDLife + time.Second)},
 		},
-		page: PageInfo{HumanAgent: true},
+		page:    PageInfo{HumanAgent: true},
+		optedIn: alice,
 	}
 }
 
@@ -72,17 +74,20 @@ func (f *fakeState) User(psid string) (UserInfo, bool) {
 	u, ok := f.users[psid]
 	return u, ok
 }
-func (f *fakeState) UserRef(ref string) bool { return ref == userRef }
-func (f *fakeState) OneTimeToken(t string) TokenStatus {
+func (f *fakeState) UserRef(ref string) (UserInfo, bool) {
+	return f.users[f.optedIn], ref == userRef
+}
+func (f *fakeState) OneTimeToken(t string) (UserInfo, TokenStatus) {
+	u := f.users[f.optedIn]
 	switch t {
 	case otnValid:
-		return TokenValid
+		return u, TokenValid
 	case otnUsed:
-		return TokenUsed
+		return u, TokenUsed
 	case otnExpired:
-		return TokenExpired
+		return u, TokenExpired
 	}
-	return TokenUnknown
+	return UserInfo{}, TokenUnknown
 }
 func (f *fakeState) Persona(id string) bool { return id == persona }
 func (f *fakeState) ThreadMessage(psid, mid string) bool {

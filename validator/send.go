@@ -293,21 +293,28 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 			s.fail(p.Key("id"), ruleRecipientKnown, Err(KeyNoUser), "no test user "+val+" on this Page")
 			return UserInfo{}, false
 		}
-		return s.reachable(u, p)
+		return s.reachable(u, p.Key("id"))
 	case "user_ref":
 		out.Recipient.UserRef = val
-		if !s.st.UserRef(val) {
+		u, known := s.st.UserRef(val)
+		if !known {
 			s.fail(p.Key("user_ref"), ruleRecipientRef, Err(KeyNoUser), "user_ref comes only from a plugin opt-in")
 			return UserInfo{}, false
 		}
-		// A user_ref recipient has no window: the opt-in is the consent.
-		return UserInfo{LastInteraction: s.now, LastMessage: s.now}, true
+		// The person who opted in: the checkbox opened their window (§2.2),
+		// which the rules below judge as any other; a block or another
+		// app's thread control stops these sends too.
+		return s.reachable(u, p.Key("user_ref"))
 	default: // one_time_notif_token
 		out.Recipient.OTN = val
 		s.warn(p.Key(key), ruleRecipientOTN, "one-time notification is a legacy beta")
-		switch s.st.OneTimeToken(val) {
+		u, status := s.st.OneTimeToken(val)
+		switch status {
 		case TokenValid:
-			return UserInfo{LastInteraction: s.now, LastMessage: s.now}, true
+			// Window-free (§2.1), but not free of a block or of another
+			// app's thread control.
+			u.LastInteraction, u.LastMessage = s.now, s.now
+			return s.reachable(u, p.Key(key))
 		case TokenUsed:
 			s.fail(p.Key(key), ruleRecipientOTN, Err(KeyInvalid), "one-time notification token already used")
 		case TokenExpired:
@@ -319,14 +326,15 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 	}
 }
 
-// reachable refuses users who blocked the Page or whose thread another app owns.
+// reachable refuses users who blocked the Page or whose thread another app
+// owns; p is the recipient key that named the user.
 func (s *sendChecker) reachable(u UserInfo, p Path) (UserInfo, bool) {
 	if u.Blocked {
-		s.fail(p.Key("id"), ruleUnavailable, Err(KeyUnavailable), "the user blocked the Page")
+		s.fail(p, ruleUnavailable, Err(KeyUnavailable), "the user blocked the Page")
 		return u, false
 	}
 	if u.ControlledByOther {
-		s.fail(p.Key("id"), ruleThreadControlled, Err(KeyThreadControlled), "another app owns the thread")
+		s.fail(p, ruleThreadControlled, Err(KeyThreadControlled), "another app owns the thread")
 		return u, false
 	}
 	return u, true

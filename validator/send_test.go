@@ -35,6 +35,11 @@ func lastSeen(ago time.Duration) func(*fakeState) {
 	}
 }
 
+// optedIn makes psid the user behind the user_ref and the one-time tokens.
+func optedIn(psid string) func(*fakeState) {
+	return func(f *fakeState) { f.optedIn = psid }
+}
+
 // at moves the clock to t, keeping alice in the window.
 func at(t time.Time) func(*fakeState) {
 	return func(f *fakeState) {
@@ -65,8 +70,18 @@ var topLevelCases = []sendCase{
 	{name: "recipient blocked the Page", body: `{"recipient":{"id":"` + carla + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(551, 1545041, "(#551) This person isn't available right now.")},
 	{name: "recipient thread owned by another app", body: `{"recipient":{"id":"` + dan + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(10, 2018300, "(#10) Message failed to send because another app is controlling this thread now.")},
 	{name: "recipient user_ref from an opt-in", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`},
+	// The person behind a user_ref: the checkbox opened their window
+	// (§2.2), and a block or another app's thread control stops the send
+	// as it stops one to their PSID (§2.1, §8).
+	{name: "recipient user_ref, window closed", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, state: optedIn(bob), want: errOutsideWindow},
+	{name: "recipient user_ref, HUMAN_AGENT without a message", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"hi"}}`, state: optedIn(bob), want: errOutsideWindow},
+	{name: "recipient user_ref, the user blocked the Page", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, state: optedIn(carla), want: oauth(551, 1545041, "(#551) This person isn't available right now.")},
+	{name: "recipient user_ref, another app owns the thread", body: `{"recipient":{"user_ref":"` + userRef + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, state: optedIn(dan), want: oauth(10, 2018300, "(#10) Message failed to send because another app is controlling this thread now.")},
 	{name: "recipient unknown user_ref", body: `{"recipient":{"user_ref":"nope"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: errNoUser},
 	{name: "recipient one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnValid + `"},"messaging_type":"UPDATE","message":{"text":"back in stock"}}`, warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient one-time token, window closed", body: `{"recipient":{"one_time_notif_token":"` + otnValid + `"},"messaging_type":"UPDATE","message":{"text":"back in stock"}}`, state: optedIn(bob), warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient one-time token, the user blocked the Page", body: `{"recipient":{"one_time_notif_token":"` + otnValid + `"},"message":{"text":"back in stock"}}`, state: optedIn(carla), want: oauth(551, 1545041, "(#551) This person isn't available right now."), warns: []string{"recipient.one_time_notif_token"}},
+	{name: "recipient one-time token, another app owns the thread", body: `{"recipient":{"one_time_notif_token":"` + otnValid + `"},"message":{"text":"back in stock"}}`, state: optedIn(dan), want: oauth(10, 2018300, "(#10) Message failed to send because another app is controlling this thread now."), warns: []string{"recipient.one_time_notif_token"}},
 	{name: "recipient used one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnUsed + `"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},
 	{name: "recipient expired one-time token", body: `{"recipient":{"one_time_notif_token":"` + otnExpired + `"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},
 	{name: "recipient unknown one-time token", body: `{"recipient":{"one_time_notif_token":"1"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{"recipient.one_time_notif_token"}},

@@ -10,10 +10,12 @@ type State interface {
 	Now() time.Time
 	// User looks a PSID up among the Page's users.
 	User(psid string) (UserInfo, bool)
-	// UserRef reports whether ref came from a simulated plugin opt-in.
-	UserRef(ref string) bool
-	// OneTimeToken reports the state of a one-time-notification token.
-	OneTimeToken(token string) TokenStatus
+	// UserRef reports whether ref came from a simulated plugin opt-in,
+	// and what the rules need of the user who opted in.
+	UserRef(ref string) (UserInfo, bool)
+	// OneTimeToken reports the state of a one-time-notification token, and
+	// what the rules need of the user it was issued by.
+	OneTimeToken(token string) (UserInfo, TokenStatus)
 	// Persona reports whether id is a live persona of the Page.
 	Persona(id string) bool
 	// ThreadMessage reports whether mid is a message of psid's thread.
@@ -98,8 +100,14 @@ func (o OfflineState) User(psid string) (UserInfo, bool) {
 	return UserInfo{LastInteraction: now, LastMessage: now}, allDigits(psid)
 }
 
-func (OfflineState) UserRef(string) bool               { return true }
-func (OfflineState) OneTimeToken(string) TokenStatus   { return TokenValid }
+func (o OfflineState) UserRef(string) (UserInfo, bool) {
+	now := o.Now()
+	return UserInfo{LastInteraction: now, LastMessage: now}, true
+}
+func (o OfflineState) OneTimeToken(string) (UserInfo, TokenStatus) {
+	now := o.Now()
+	return UserInfo{LastInteraction: now, LastMessage: now}, TokenValid
+}
 func (OfflineState) Persona(string) bool               { return true }
 func (OfflineState) ThreadMessage(string, string) bool { return true }
 func (OfflineState) Product(string) bool               { return true }
