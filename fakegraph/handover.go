@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -365,7 +366,12 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
 			}
 		}
-		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: c.str("target_app_id"), metadata: c.str("metadata")}
+		target, gerr := c.textParam("target_app_id", ruleHandoverTarget)
+		if gerr != nil {
+			s.mu.Unlock()
+			return nil, gerr
+		}
+		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: target, metadata: c.str("metadata")}
 		evs, ref := s.apply(c.page, a, c.now)
 		s.mu.Unlock()
 		if ref != nil {
@@ -376,8 +382,9 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 	}
 }
 
-// handoverRecipient reads recipient ({"id":…}, or a bare PSID in a GET)
-// and checks the user; s.mu must be held.
+// handoverRecipient reads recipient ({"id":…}, or a bare PSID in a GET:
+// thread_owner's documented form; the calls that change control take the
+// object, as the Send API does) and checks the user; s.mu must be held.
 func (c *call) handoverRecipient() (string, *validator.GraphError) {
 	raw, ok := c.params["recipient"]
 	if !ok || raw == nil || raw == "" {
@@ -385,6 +392,9 @@ func (c *call) handoverRecipient() (string, *validator.GraphError) {
 	}
 	psid, isText := paramString(raw)
 	path, jsonPath := "recipient", "recipient"
+	if isText && c.method != http.MethodGet {
+		return "", c.fail("recipient", ruleHandoverRecip, validator.Err(validator.KeyInvalid), "recipient must be {\"id\":\"<PSID>\"}")
+	}
 	if !isText {
 		obj, isObj := raw.(map[string]any)
 		if !isObj {

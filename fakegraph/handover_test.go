@@ -74,6 +74,11 @@ func TestHandoverErrors(t *testing.T) {
 		{"secondaries by a secondary", botSecondary, "", "GET", "/me/secondary_receivers", nil, 100, 0, msgInvalid},
 		{"take by a secondary", botSecondary, "", "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, msgInvalid},
 		{"pass no target", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, "(#100) The parameter target_app_id is required"},
+		{"pass target an object", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": map[string]any{"id": PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
+		{"pass target a list", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": []any{PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
+		// The calls that change control take recipient as the Send API does.
+		{"pass to a bare PSID", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": alice, "target_app_id": PageInboxAppID}, 100, 0, msgInvalid},
+		{"take from a bare PSID", "", "", "POST", "/me/take_thread_control", map[string]any{"recipient": alice}, 100, 0, msgInvalid},
 		{"pass target not receiver", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": "123456789012345"}, 100, 0, msgInvalid},
 		{"pass by non-owner", "", actPass, "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID}, 100, 0, msgInvalid},
 		{"release by non-owner", "", actPass, "POST", "/me/release_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, msgInvalid},

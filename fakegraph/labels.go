@@ -163,8 +163,12 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 		s.mu.Unlock()
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	psid := c.str("user")
-	if _, present := c.params["user"]; !present || psid == "" {
+	psid, gerr := c.textParam("user", ruleLabelUser)
+	if gerr != nil {
+		s.mu.Unlock()
+		return nil, gerr
+	}
+	if psid == "" {
 		s.mu.Unlock()
 		return nil, c.fail("user", ruleLabelUser, validator.Err(validator.KeyRequired, "user"), "user names the PSID to label")
 	}

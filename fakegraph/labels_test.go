@@ -159,6 +159,7 @@ func TestLabelErrors(t *testing.T) {
 		{"unknown user on delete", "DELETE", "/" + vip + "/label?user=" + nobody, "", noUserBody},
 		{"not a PSID", "POST", "/" + vip + "/label", `{"user":"alice"}`, noUserBody},
 		{"no user", "POST", "/" + vip + "/label", "", requiredBody("user")},
+		{"user as an object", "POST", "/" + vip + "/label", `{"user":{"id":"` + alice + `"}}`, stringBody("user")},
 		{"unknown label", "POST", "/1234567890123456/label?user=" + alice, "", unsupportedBody("post", "1234567890123456")},
 		{"a user is not a label", "POST", "/" + bob + "/label?user=" + alice, "", unsupportedBody("post", bob)},
 		{"unknown user's labels", "GET", "/" + nobody + "/custom_labels", "", unsupportedBody("get", nobody)},
