@@ -170,7 +170,7 @@ func (s *Server) runBatchItem(c *call, it batchItem, outcomes map[string]batchOu
 			return refuse(p.Key("depends_on"), ruleBatchDependsOn, validator.Err(validator.KeyInvalid), "depends_on names no earlier successful item: "+it.dependsOn)
 		}
 	}
-	relURL, detail := resolveReferences(it.relativeURL, outcomes)
+	relURL, detail := resolveURLReferences(it.relativeURL, outcomes)
 	if detail != "" {
 		return refuse(p.Key("relative_url"), ruleBatchReference, validator.Err(validator.KeyInvalid), detail)
 	}
@@ -179,7 +179,7 @@ func (s *Server) runBatchItem(c *call, it batchItem, outcomes map[string]batchOu
 	switch b := it.body.(type) {
 	case nil:
 	case string:
-		text, detail := resolveReferences(b, outcomes)
+		text, detail := resolveFormReferences(b, outcomes)
 		if detail != "" {
 			return refuse(p.Key("body"), ruleBatchReference, validator.Err(validator.KeyInvalid), detail)
 		}

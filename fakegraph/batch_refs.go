@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -52,6 +53,50 @@ func resolveReferences(text string, outcomes map[string]batchOutcome) (string, s
 		return "", detail
 	}
 	return out, ""
+}
+
+// resolveFormReferences replaces the references in a urlencoded text (an
+// item's form body, or the query of its relative_url): written as they
+// are, or percent-encoded as a client's form encoder writes them, in which
+// case the value is decoded, resolved and encoded again.
+func resolveFormReferences(text string, outcomes map[string]batchOutcome) (string, string) {
+	if !strings.Contains(text, "%7B") && !strings.Contains(text, "%7b") {
+		return resolveReferences(text, outcomes)
+	}
+	pairs := strings.Split(text, "&")
+	for i, pair := range pairs {
+		key, value, _ := strings.Cut(pair, "=")
+		decoded, err := url.QueryUnescape(value)
+		if err != nil || decoded == value || !referencePattern.MatchString(decoded) {
+			resolved, detail := resolveReferences(pair, outcomes)
+			if detail != "" {
+				return "", detail
+			}
+			pairs[i] = resolved
+			continue
+		}
+		resolved, detail := resolveReferences(decoded, outcomes)
+		if detail != "" {
+			return "", detail
+		}
+		pairs[i] = key + "=" + url.QueryEscape(resolved)
+	}
+	return strings.Join(pairs, "&"), ""
+}
+
+// resolveURLReferences replaces the references in a relative_url: its path
+// as written, its query as a form.
+func resolveURLReferences(relURL string, outcomes map[string]batchOutcome) (string, string) {
+	path, query, hasQuery := strings.Cut(relURL, "?")
+	if decoded, err := url.PathUnescape(path); err == nil && decoded != path && referencePattern.MatchString(decoded) {
+		path = decoded
+	}
+	path, detail := resolveReferences(path, outcomes)
+	if detail != "" || !hasQuery {
+		return path, detail
+	}
+	query, detail = resolveFormReferences(query, outcomes)
+	return path + "?" + query, detail
 }
 
 // jsonPath evaluates the subset of JSONPath Graph batch references use:

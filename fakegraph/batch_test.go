@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // batchAnswer is one item of a batch answer, with its body decoded.
@@ -408,4 +410,31 @@ func TestBatchJSONItemBodies(t *testing.T) {
 		t.Fatalf("the reference was not filled in: %s", last)
 	}
 	itemError(t, got[2], 190, 0, "Invalid OAuth access token - Cannot parse access token")
+}
+
+// A reference a client's form encoder percent-encoded (http_build_query,
+// querystring, url.Values) is found too: in a form body, in the query of
+// a relative_url and in its path; the value put in its place is encoded
+// for where it goes.
+func TestBatchReferencesPercentEncoded(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	upload := map[string]any{"method": "POST", "name": "up", "relative_url": "me/message_attachments",
+		"body": "message=" + url.QueryEscape(`{"attachment":{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true}}}`)}
+	send := map[string]any{"method": "POST", "name": "sent", "relative_url": "me/messages",
+		"body": "recipient=" + url.QueryEscape(`{"id":"`+alice+`"}`) + "&messaging_type=RESPONSE&message=" +
+			url.QueryEscape(`{"attachment":{"type":"image","payload":{"attachment_id":"{result=up:$.attachment_id}"}}}`)}
+	page := map[string]any{"method": "GET", "name": "page", "relative_url": "me?fields=id"}
+	byQuery := map[string]any{"method": "GET", "relative_url": "me/thread_owner?recipient=" + url.QueryEscape("{result=sent:$.recipient_id}")}
+	byPath := map[string]any{"method": "GET", "relative_url": url.PathEscape("{result=page:$.id}") + "?fields=name"}
+	got := decodeBatch(t, batchForm(t, s, "/", []map[string]any{upload, send, page, byQuery, byPath}, url.Values{"include_headers": {"false"}}))
+	require.Len(t, got, 5)
+	for i, a := range got {
+		require.NotNil(t, a, "item %d", i)
+		require.Equal(t, 200, a.Code, "item %d: %s", i, a.Body)
+	}
+	assert.Equal(t, alice, got[1].JSON["recipient_id"])
+	assert.Contains(t, got[3].Body, DefaultAppID, "the thread's owner: %s", got[3].Body)
+	assert.Equal(t, DefaultPageName, got[4].JSON["name"])
 }
