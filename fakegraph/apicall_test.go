@@ -112,9 +112,11 @@ func multipartBody(t testing.TB, parts ...part) (string, []byte) {
 		h := textproto.MIMEHeader{}
 		if p.fileName != "" {
 			h.Set("Content-Disposition", `form-data; name="`+p.name+`"; filename="`+p.fileName+`"`)
-			h.Set("Content-Type", p.contentType)
 		} else {
 			h.Set("Content-Disposition", `form-data; name="`+p.name+`"`)
+		}
+		if p.contentType != "" {
+			h.Set("Content-Type", p.contentType)
 		}
 		w, err := mw.CreatePart(h)
 		if err != nil {

@@ -135,6 +135,10 @@ func TestUploadMultipart(t *testing.T) {
 		{"audio as video", []part{msg("audio"), file("video/mp4", png)}, 2018047, msgUploadFail},
 		{"video as octet-stream", []part{msg("video"), file("application/octet-stream", png)}, 2018047, msgUploadFail},
 		{"no file", []part{msg("image")}, 2018005, msgFileCount},
+		// A filedata part that says its type is a file without a file name
+		// (Node's form-data sends a Buffer so); a bare text field is not.
+		{"file without a file name", []part{msg("image"), {name: "filedata", contentType: "image/png", data: png}}, 0, ""},
+		{"filedata as a text field", []part{msg("file"), {name: "filedata", data: []byte("hello")}}, 2018005, msgFileCount},
 		{"two files", []part{msg("image"), file("image/png", png), file("image/png", png)}, 2018005, msgFileCount},
 		{"file and url", []part{{name: "message", data: messageJSON(t, "image", map[string]any{"url": "https://example.com/a.png"})}, file("image/png", png)}, 0, msgInvalid},
 	}

@@ -270,9 +270,6 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 	body, d.unclosed = closeMultipart(body, boundary)
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
 	for parts := 0; ; parts++ {
-		if parts == maxMultipartParts {
-			return validator.Err(validator.KeyInvalid), "a multipart body of more than " + strconv.Itoa(maxMultipartParts) + " parts"
-		}
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil, ""
@@ -280,12 +277,19 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 		if err != nil {
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
+		if parts == maxMultipartParts {
+			return validator.Err(validator.KeyInvalid), "a multipart body of more than " + strconv.Itoa(maxMultipartParts) + " parts"
+		}
 		data, err := io.ReadAll(part)
 		if err != nil {
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
 		name := part.FormName()
-		if part.FileName() != "" || name == "filedata" {
+		// A file part has a file name; a filedata part without one is a
+		// file still when it says its type (Node's form-data sends a Buffer
+		// so), but a bare text field of that name (curl -F filedata=hello)
+		// is no file.
+		if part.FileName() != "" || (name == "filedata" && part.Header.Get("Content-Type") != "") {
 			ct := part.Header.Get("Content-Type")
 			if ct == "" {
 				ct = "application/octet-stream"
