@@ -171,25 +171,50 @@ func textOf(v any) string {
 // message the bot sent them (the newest first). The webhook carries the
 // title and payload the bot gave the button, and a new mid.
 func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
+	return s.UserTapsButtonOf(pageID, psid, ButtonTap{Title: title})
+}
+
+// ButtonTap names the postback button a test user taps: by its title, in
+// the bot's newest message that has one, or, where titles repeat (a "Buy"
+// on every card of a carousel), in the message MID and with the payload
+// Payload.
+type ButtonTap struct {
+	Title   string `json:"title"`
+	MID     string `json:"mid,omitempty"`
+	Payload string `json:"payload,omitempty"`
+}
+
+// UserTapsButtonOf makes a test user tap the postback button tap names.
+func (s *Server) UserTapsButtonOf(pageID, psid string, tap ButtonTap) (Postback, error) {
+	title := tap.Title
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
 	if err != nil {
 		s.mu.Unlock()
 		return Postback{}, err
 	}
+	messages := p.botMessages(psid)
+	if tap.MID != "" {
+		slot, th, ok := p.message(tap.MID)
+		if !ok || th.psid != psid || !p.store.fromPage(slot) {
+			s.mu.Unlock()
+			return Postback{}, fail(ErrNoButton, "no message "+tap.MID+" of the bot's to "+u.Name)
+		}
+		messages = func(yield func(json.RawMessage) bool) { yield(p.store.body(slot)) }
+	}
 	var found *sentButton
 	var other string
-	for body := range p.botMessages(psid) {
+	for body := range messages {
 		for _, b := range messageButtons(body) {
 			if textOf(b.Title) != title {
 				continue
 			}
-			if b.Type == "postback" {
+			if b.Type == "postback" && (tap.Payload == "" || textOf(b.Payload) == tap.Payload) {
 				b := b
 				found = &b
 				break
 			}
-			if other == "" {
+			if other == "" && b.Type != "postback" {
 				other = b.Type
 			}
 		}
@@ -199,8 +224,11 @@ func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
 	}
 	if found == nil {
 		s.mu.Unlock()
-		if other != "" {
+		switch {
+		case other != "":
 			return Postback{}, fail(ErrNoButton, "the button "+strconv.Quote(title)+" is a "+other+" button: tapping it sends no postback")
+		case tap.Payload != "":
+			return Postback{}, fail(ErrNoButton, "no postback button "+strconv.Quote(title)+" with payload "+strconv.Quote(tap.Payload)+" in the bot's messages to "+u.Name)
 		}
 		return Postback{}, fail(ErrNoButton, "no postback button "+strconv.Quote(title)+" in the bot's messages to "+u.Name)
 	}

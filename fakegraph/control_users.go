@@ -124,6 +124,8 @@ func (s *Server) ctlQuickReply(c *controlCall) (any, error) {
 func (s *Server) ctlPostback(c *controlCall) (any, error) {
 	var req struct {
 		Title      string `json:"title"`
+		MID        string `json:"mid"`
+		Payload    string `json:"payload"`
 		Menu       string `json:"menu"`
 		IceBreaker string `json:"ice_breaker"`
 		GetStarted bool   `json:"get_started"`
@@ -149,7 +151,7 @@ func (s *Server) ctlPostback(c *controlCall) (any, error) {
 	case req.IceBreaker != "":
 		return s.UserTapsIceBreaker(c.pageID, psid, req.IceBreaker)
 	}
-	return s.UserTapsButton(c.pageID, psid, req.Title)
+	return s.UserTapsButtonOf(c.pageID, psid, ButtonTap{Title: req.Title, MID: req.MID, Payload: req.Payload})
 }
 
 func (s *Server) ctlReaction(c *controlCall) (any, error) {

@@ -70,3 +70,45 @@ func TestOptInRecipientsAreThePersonBehindThem(t *testing.T) {
 	res = apiJSON(t, s, "POST", "/v26.0/me/messages", toOTN)
 	assert.Equal(t, 200, res.status, "window-free, and the refusals did not spend the token: %s", res.raw)
 }
+
+// A tap names one message's button where titles repeat: by mid, and by
+// payload among that message's buttons of the same title.
+func TestUserTapsButtonOfOneMessage(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	card := func(payload string) map[string]any {
+		return map[string]any{"title": payload, "buttons": []any{map[string]any{"type": "postback", "title": "Buy", "payload": payload}}}
+	}
+	send := func(payloads ...string) string {
+		var els []any
+		for _, p := range payloads {
+			els = append(els, card(p))
+		}
+		res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": recipient(alice), "messaging_type": "RESPONSE",
+			"message": map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "generic", "elements": els}}}})
+		require.Equal(t, 200, res.status, string(res.raw))
+		return res.str("message_id")
+	}
+	older := send("RED", "BLUE")
+	send("GREEN")
+
+	pb, err := s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy"})
+	require.NoError(t, err)
+	assert.Equal(t, "GREEN", pb.Payload, "by title alone: the newest message's")
+	pb, err = s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy", MID: older})
+	require.NoError(t, err)
+	assert.Equal(t, "RED", pb.Payload, "the older message's first Buy")
+	pb, err = s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy", MID: older, Payload: "BLUE"})
+	require.NoError(t, err)
+	assert.Equal(t, "BLUE", pb.Payload)
+
+	_, err = s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy", MID: older, Payload: "GREEN"})
+	assert.ErrorIs(t, err, ErrNoButton, "GREEN is on another message")
+	_, err = s.UserTapsButtonOf(DefaultPageID, bob, ButtonTap{Title: "Buy", MID: older})
+	assert.ErrorIs(t, err, ErrNoButton, "a message of another user's thread")
+	mine, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "Buy"})
+	require.NoError(t, err)
+	_, err = s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy", MID: mine.MID})
+	assert.ErrorIs(t, err, ErrNoButton, "the user's own message")
+}

@@ -75,6 +75,16 @@ func (u *User) TapsButton(title string) {
 	}
 }
 
+// TapsButtonWithPayload makes the user tap the postback button with this
+// title and payload, in the bot's newest message that has one: for titles
+// that repeat, as a "Buy" on every card of a carousel.
+func (u *User) TapsButtonWithPayload(title, payload string) {
+	u.tb().Helper()
+	if _, err := u.emu.srv.UserTapsButtonOf(u.emu.page.ID, u.info.PSID, fakegraph.ButtonTap{Title: title, Payload: payload}); err != nil {
+		u.tapFailed(fmt.Sprintf("taps button %q with payload %q", title, payload), err)
+	}
+}
+
 // TapsGetStarted makes the user tap Get Started: a postback with the
 // Page's get_started payload.
 func (u *User) TapsGetStarted() {

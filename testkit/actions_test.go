@@ -74,6 +74,18 @@ func TestActionsReachTheBot(t *testing.T) {
 	alice.NextMessage(t)
 	alice.TapsButton("Order")
 	testkit.CheckText(t, alice.NextMessage(t), "echo: ORDER")
+	card := func(payload string) any {
+		return map[string]any{"title": payload, "buttons": []any{map[string]any{"type": "postback", "title": "Buy", "payload": payload}}}
+	}
+	if code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), map[string]any{
+		"recipient": map[string]any{"id": alice.PSID()}, "messaging_type": "RESPONSE", "message": map[string]any{
+			"attachment": map[string]any{"type": "template", "payload": map[string]any{
+				"template_type": "generic", "elements": []any{card("BUY_RED"), card("BUY_BLUE")}}}}}); err != nil || code != 200 {
+		t.Fatalf("carousel: %d %s %v", code, body, err)
+	}
+	alice.NextMessage(t)
+	alice.TapsButtonWithPayload("Buy", "BUY_BLUE") // the second card's
+	testkit.CheckText(t, alice.NextMessage(t), "echo: BUY_BLUE")
 
 	alice.Reacts(qr, "love")
 	alice.Unreacts(qr)

@@ -94,6 +94,41 @@ func TestCarouselShowsEveryCardAndAPostbackOnTheSecondWorks(t *testing.T) {
 	assert.Empty(t, b.consoleErrors())
 }
 
+// Titles repeat: "Buy" on every card of a carousel, "Cancel order" on
+// each order's button template. The bot gets the payload of the button
+// tapped, not of the newest one with that title.
+func TestTappedButtonSendsItsOwnPayloadWhereTitlesRepeat(t *testing.T) {
+	e := startEmulator(t, false)
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	card := func(title, payload string) map[string]any {
+		return map[string]any{"title": title, "buttons": []any{map[string]any{"type": "postback", "title": "Buy", "payload": payload}}}
+	}
+	carousel := map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{
+		"template_type": "generic", "elements": []any{card("Red mug", "BUY_RED"), card("Blue mug", "BUY_BLUE")}}}}
+	status, body := e.send(t, alice, carousel, nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	order := func(n string) map[string]any {
+		return map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{
+			"template_type": "button", "text": "Order #" + n, "buttons": []any{map[string]any{"type": "postback", "title": "Cancel order", "payload": "CANCEL_" + n}}}}}
+	}
+	for _, n := range []string{"1", "2"} {
+		status, body = e.send(t, alice, order(n), nil)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+	}
+	b.waitFor("two cards and two orders", `document.querySelectorAll('#messages .carousel .card').length === 2 && document.querySelectorAll('#messages .button-template').length === 2`, 5*time.Second)
+
+	b.clickText(`#messages .carousel .card[data-card="1"] .btn-card`, "Buy")
+	require.Eventually(t, func() bool { return lastPostbackPayload(t, e) == "BUY_BLUE" }, 5*time.Second, 20*time.Millisecond,
+		"the second card's Buy; the newest postback's payload is %q", lastPostbackPayload(t, e))
+	b.clickText(`#messages .button-template .btn-card`, "Cancel order") // the first order's
+	require.Eventually(t, func() bool { return lastPostbackPayload(t, e) == "CANCEL_1" }, 5*time.Second, 20*time.Millisecond,
+		"order #1's button; the newest postback's payload is %q", lastPostbackPayload(t, e))
+	assert.Empty(t, b.consoleErrors())
+}
+
 func TestRefusedRequestIsFlaggedInTheInspectorWithinASecond(t *testing.T) {
 	e := startEmulator(t, false)
 	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})

@@ -201,7 +201,9 @@ const ctx = {
   product: id => app.products?.get(id),
   byMid: mid => currentThread()?.byMid.get(mid),
   act: {
-    postback: title => act(() => post(`users/${app.psid}/postbacks`, { title }, app.pageId)),
+    // The message and payload too: a carousel repeats titles ("Buy" on
+    // every card), and the bot must get the payload of the button tapped.
+    postback: (it, b) => act(() => post(`users/${app.psid}/postbacks`, { title: b.title, mid: it.mid, payload: b.payload == null ? undefined : String(b.payload) }, app.pageId)),
     quickReply: index => act(() => post(`users/${app.psid}/quick_replies`, { index }, app.pageId)),
     optin: payload => act(() => post(`users/${app.psid}/optins`, { type: 'one_time_notif_req', payload }, app.pageId)),
     feedback: tpl => act(() => post(`users/${app.psid}/feedback`, feedbackAnswer(tpl), app.pageId)),

@@ -196,7 +196,7 @@ export function buttons(list, it, ctx) {
     switch (b.type) {
       case 'web_url': return h('a', { class: 'btn-card', href: b.url, target: '_blank', rel: 'noopener noreferrer', title: full }, title);
       case 'phone_number': return h('a', { class: 'btn-card', href: 'tel:' + (b.payload || ''), title: full }, title);
-      case 'postback': return h('button', { type: 'button', class: 'btn-card', title: full, disabled: it.refused, onclick: () => ctx.act.postback(b.title) }, title);
+      case 'postback': return h('button', { type: 'button', class: 'btn-card', title: full, disabled: it.refused, onclick: () => ctx.act.postback(it, b) }, title);
     }
     return h('button', { type: 'button', class: 'btn-card', disabled: true, title: `${b.type}: not emulated in the page` }, title);
   }));
