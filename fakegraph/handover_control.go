@@ -91,6 +91,8 @@ func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 		}
 		return fail(ErrRefused, msg)
 	}
+	s.journal.Append(Event{Time: now, Kind: KindControl, PageID: pageID, PSID: req.PSID, API: ChangeHandoverAct, Accepted: true,
+		Thread: s.threadState(pageID, req.PSID, now), Detail: s.marshalDetail(ControlDetail{Change: ChangeHandoverAct, Data: s.marshalDetail(req)})})
 	s.journalHandover(pageID, now, evs)
 	return nil
 }

@@ -238,3 +238,32 @@ func TestHandoverControlErrors(t *testing.T) {
 		t.Fatalf("thread state: %d %v", st, body)
 	}
 }
+
+// Another app's act through the control API is journalled as a control
+// event with the thread after it, also when the bot's app is told nothing
+// (a release): a reader of the journal (the web page) learns the thread
+// went idle.
+func TestAnotherAppsActIsJournalled(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	res := apiJSON(t, s, "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID})
+	wantOK(t, res, nil)
+	before := s.Journal().Last()
+	inboxActs(t, s, actRelease, alice, "")
+	evs := s.Journal().Find(before, func(e *Event) bool { return true })
+	if len(evs) != 1 || evs[0].Kind != KindControl || evs[0].API != ChangeHandoverAct || evs[0].PSID != alice {
+		t.Fatalf("journalled %+v, want one %s control event for alice", evs, ChangeHandoverAct)
+	}
+	if th := evs[0].Thread; th == nil || th.OwnerAppID != "" {
+		t.Fatalf("thread %+v, want idle", th)
+	}
+	d, err := evs[0].DecodeDetail()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var act HandoverActRequest
+	if cd, ok := d.(ControlDetail); !ok || json.Unmarshal(cd.Data, &act) != nil || act.Action != actRelease {
+		t.Fatalf("detail %+v, want the release", d)
+	}
+}

@@ -150,6 +150,7 @@ const (
 	ChangeReset         = journal.ChangeReset
 	ChangeClock         = journal.ChangeClock
 	ChangeAppRoles      = journal.ChangeAppRoles
+	ChangeHandoverAct   = journal.ChangeHandoverAct
 	ChangePageSettings  = journal.ChangePageSettings
 	ChangeToken         = journal.ChangeToken
 )

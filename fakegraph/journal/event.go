@@ -164,6 +164,11 @@ const (
 	ChangeReset         = "reset"
 	ChangeClock         = "clock"
 	ChangeAppRoles      = "app_roles"
+	// ChangeHandoverAct: another app of the Page passed, took, requested
+	// or released a thread through the control API (the data is the act;
+	// the event's thread state is the thread after it). What the bot's app
+	// is told of follows as handover events; a release tells it nothing.
+	ChangeHandoverAct = "handover_act"
 	// ChangePageSettings: the Page's News flag or the app's Human Agent
 	// permission changed (the data is the change).
 	ChangePageSettings = "page_settings"
