@@ -19,7 +19,7 @@ const app = {
   profile: {},
   replyTo: null,
   caughtUp: false,
-  view: { key: null, resets: -1, nodes: new Map(), count: 0 },
+  view: { key: null, resets: -1, nodes: new Map(), count: 0, stick: true },
 };
 window.messemu = app; // for the browser tests and the curious
 
@@ -258,11 +258,15 @@ function drawChat() {
   drawWindow(u);
   if (!t) { clear(box); clear($('footer')); return; }
   const v = app.view;
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   if (v.key !== t.key || v.resets !== app.model.resets || t.items.length < v.count) {
+    // Another thread follows the newest message; a redraw of this one
+    // (names, products) keeps the reader where they were.
+    const top = v.key === t.key ? box.scrollTop : null;
+    if (top === null) v.stick = true;
     clear(box);
     v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.count = 0;
     t.dirty.clear();
+    if (top !== null && !v.stick) v.restore = top;
   }
   for (const it of t.dirty) {
     const old = v.nodes.get(it);
@@ -280,7 +284,29 @@ function drawChat() {
     v.count = t.items.length;
   }
   drawFooter(t, u);
-  if (atBottom || v.justOpened !== t.key) { box.scrollTop = box.scrollHeight; v.justOpened = t.key; }
+  if (v.stick) followNewest();
+  else if (v.restore !== undefined) { box.scrollTop = v.restore; v.restore = undefined; }
+}
+
+/** followNewest shows the newest message: the view sticks to the bottom
+ *  while the reader is there (app.view.stick), never when they scrolled
+ *  up to read. */
+function followNewest() {
+  const box = $('messages');
+  box.scrollTop = box.scrollHeight;
+}
+
+/** wireScroll keeps app.view.stick: true while the conversation is
+ *  scrolled to its end. Rows, pictures and the footer change the height
+ *  after the draw, so the view follows them too while it sticks. */
+function wireScroll() {
+  const box = $('messages');
+  box.addEventListener('scroll', () => {
+    app.view.stick = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  }, { passive: true });
+  const follow = () => { if (app.view.stick) followNewest(); };
+  box.addEventListener('load', follow, true); // a picture drawn
+  new ResizeObserver(follow).observe(box); // the footer or the window changed
 }
 
 function localized(list, u, field) {
@@ -490,6 +516,7 @@ async function start() {
     redraw: scheduleDraw,
   });
   wire();
+  wireScroll();
   connect(); // the journal streams in while the lists load
   try {
     const pages = await get('pages');
