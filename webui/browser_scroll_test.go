@@ -64,3 +64,32 @@ func TestConversationOpensAtTheNewestAndFollowsIt(t *testing.T) {
 	assert.Equal(t, 100.0, eval[float64](b, `document.getElementById('messages').scrollTop`), "the view stays where the reader scrolled")
 	assert.Empty(t, b.consoleErrors())
 }
+
+func TestInspectorOpensAtTheNewestEventAndFollowsIt(t *testing.T) {
+	e := startEmulator(t, false)
+	fillThread(t, e, 40)
+	b := openBrowser(t, e)
+	b.open("/")
+	b.waitFor("the inspector at its newest event", newestInView("events", "li.ev"), 2*time.Second)
+	assert.Less(t, eval[float64](b, gapBelow("events")), 2.0, "the inspector opens at its newest event")
+
+	for i := range 6 {
+		status, _ := e.send(t, alice, map[string]any{"text": fmt.Sprintf("live %d", i)}, nil)
+		require.Equal(t, http.StatusOK, status)
+	}
+	status, _ := e.send(t, alice, map[string]any{"text": ""}, nil) // refused: empty text
+	require.Equal(t, http.StatusBadRequest, status)
+	last := e.srv.Journal().Last()
+	b.waitFor("the refusal listed", fmt.Sprintf(`document.querySelector('#events li.ev:last-of-type')?.dataset.seq === '%d'`, last), 5*time.Second)
+	b.waitFor("the refusal in view", newestInView("events", "li.ev"), 2*time.Second)
+
+	// Scrolled up to read an event, the list stays.
+	require.True(t, eval[bool](b, `(() => { document.getElementById('events').scrollTop = 50; return true; })()`))
+	time.Sleep(100 * time.Millisecond)
+	status, _ = e.send(t, alice, map[string]any{"text": "while reading"}, nil)
+	require.Equal(t, http.StatusOK, status)
+	b.waitFor("the new events listed", fmt.Sprintf(`+document.querySelector('#events li.ev:last-of-type')?.dataset.seq > %d`, last), 5*time.Second)
+	time.Sleep(200 * time.Millisecond)
+	assert.Equal(t, 50.0, eval[float64](b, `document.getElementById('events').scrollTop`), "the list stays where the reader scrolled")
+	assert.Empty(t, b.consoleErrors())
+}

@@ -17,6 +17,13 @@ export class Inspector {
     this.pending = [];
     this.shown = WINDOW;
     this.psid = '';
+    // The list (#events) scrolls; it follows the newest event while the
+    // reader is at its end, never when they scrolled up to read one.
+    this.stick = true;
+    this.list.addEventListener('scroll', () => {
+      this.stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 30;
+    }, { passive: true });
+    new ResizeObserver(() => this.follow()).observe(this.list); // the tab shown again, the window resized
     for (const id of ['f-kind', 'f-user', 'f-problems']) document.getElementById(id).addEventListener('change', () => this.refilter());
   }
 
@@ -55,7 +62,6 @@ export class Inspector {
   flush() {
     if (!this.pending.length) return;
     const keep = this.filter();
-    const stick = this.list.parentElement.scrollHeight - this.list.parentElement.scrollTop - this.list.parentElement.clientHeight < 60;
     const frag = document.createDocumentFragment();
     // Only the newest rows are drawn: more would be removed at once.
     for (const ev of this.pending.filter(keep).slice(-this.shown)) frag.append(this.row(ev));
@@ -64,8 +70,11 @@ export class Inspector {
     const rows = this.list.querySelectorAll(':scope > li.ev');
     for (let i = 0; i < rows.length - this.shown; i++) rows[i].remove();
     this.moreButton();
-    if (stick) this.list.parentElement.scrollTop = this.list.parentElement.scrollHeight;
+    this.follow();
   }
+
+  /** follow shows the newest event while the list sticks to its end. */
+  follow() { if (this.stick) this.list.scrollTop = this.list.scrollHeight; }
 
   refilter() {
     this.pending = [];
@@ -76,14 +85,15 @@ export class Inspector {
     for (const ev of all.slice(-this.shown)) frag.append(this.row(ev));
     this.list.append(frag);
     this.moreButton();
-    this.list.parentElement.scrollTop = this.list.parentElement.scrollHeight;
+    this.stick = true;
+    this.follow();
   }
 
   moreButton() {
     this.list.querySelector(':scope > li.more')?.remove();
     const hidden = this.model.events.filter(this.filter()).length - this.list.querySelectorAll(':scope > li.ev').length;
     if (hidden > 0) {
-      this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); } }, `show ${hidden} earlier events`)));
+      this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); this.stick = false; this.list.scrollTop = 0; } }, `show ${hidden} earlier events`)));
     }
   }
 
