@@ -27,13 +27,15 @@ func TestLongConversationRenders(t *testing.T) {
 	b.do("starting the browser", chromedp.Navigate("about:blank"))
 	start := time.Now()
 	b.open("/")
-	b.waitFor("2,000 messages", `document.querySelectorAll('#messages .row').length === 2000`, 60*time.Second)
+	b.waitFor("the newest 100 of 2,000 messages", `document.querySelectorAll('#messages .row').length === 100 && document.querySelector('#messages .row:last-of-type').textContent.includes('answer 999')`, 60*time.Second)
 	drawn := time.Since(start)
 	inPage := eval[float64](b, `window.messemu.readyAt`)
-	// Scroll to the top and back, as a reader would, then keep talking.
-	require.True(t, eval[bool](b, `(() => { const m = document.getElementById('messages'); m.scrollTop = 0; m.scrollTop = m.scrollHeight; return true; })()`))
 	t.Logf("2,000-message conversation (%d journal events): drawn %v after navigation (%.0f ms after the page started)",
 		e.srv.Journal().Last(), drawn.Round(time.Millisecond), inPage)
+	// Earlier messages on demand, the reader kept where they were.
+	b.click("#messages .earlier button")
+	b.waitFor("600 messages drawn", `document.querySelectorAll('#messages .row').length === 600`, 10*time.Second)
+	require.True(t, eval[bool](b, `(() => { const m = document.getElementById('messages'); m.scrollTop = m.scrollHeight; return true; })()`))
 	b.say("still responsive")
 	b.waitFor("a new message drawn", `[...document.querySelectorAll('#messages .from-user .bubble')].some(n => n.textContent === 'still responsive')`, 10*time.Second)
 }

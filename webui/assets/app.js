@@ -2,7 +2,7 @@
 // three panes and acts through the control API.
 import { h, clear, avatar, fmtTime, fmtDuration } from './dom.js';
 import { call, get, post } from './api.js';
-import { Model } from './model.js';
+import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker } from './render.js';
 import { Inspector } from './inspector.js';
 import { Controls } from './controls.js';
@@ -105,12 +105,12 @@ const loaders = {
   personas: async () => {
     const r = await get('personas', app.pageId);
     app.personas = new Map((r.data || []).map(p => [p.id, p]));
-    app.view.key = null; // redraw names
+    app.view.redraw = true; // redraw names
   },
   products: async () => {
     const r = await get('products', app.pageId);
     app.products = new Map((r.data || []).map(p => [p.id, p]));
-    app.view.key = null; // redraw product cards
+    app.view.redraw = true; // redraw product cards
   },
   profile: async () => { app.profile = (await get('profile', app.pageId)).settings || {}; },
   controls: async () => app.controls.load(),
@@ -134,11 +134,23 @@ function onEvents(evs) {
   }
 }
 
+let drawCost = 0, drawEnd = 0;
 function scheduleDraw() {
   // While catching up on a long journal, draw once at the end.
   if (drawQueued || (!app.caughtUp && ws)) return;
   drawQueued = true;
-  requestAnimationFrame(() => { drawQueued = false; draw(); });
+  // A draw per animation frame, but under a flood the page never spends
+  // more than a third of its time drawing: the reader's clicks and
+  // scrolls get the rest.
+  const wait = Math.max(0, drawEnd + 2 * drawCost - performance.now());
+  const go = () => requestAnimationFrame(() => {
+    drawQueued = false;
+    const t0 = performance.now();
+    draw();
+    drawEnd = performance.now();
+    drawCost = drawEnd - t0;
+  });
+  if (wait > 0) setTimeout(go, wait); else go();
 }
 
 // ---- drawing ----
@@ -249,6 +261,10 @@ function toast(msg) {
   setTimeout(() => t.remove(), 6000);
 }
 
+/** rows of a thread drawn at first; "show earlier" draws more, and a view
+ *  that follows the newest message lets go of the oldest rows it drew. */
+const CHAT_WINDOW = 100;
+
 function drawChat() {
   const t = currentThread();
   const box = $('messages');
@@ -258,14 +274,35 @@ function drawChat() {
   drawWindow(u);
   if (!t) { clear(box); clear($('footer')); return; }
   const v = app.view;
-  if (v.key !== t.key || v.resets !== app.model.resets || t.items.length < v.count) {
+  // Items by their place in the whole thread: the model lets go of the
+  // oldest (KEEP_ITEMS), t.items[0] being item t.dropped.
+  const end = t.dropped + t.items.length;
+  const fresh = v.key !== t.key;
+  if (fresh) { v.shown = CHAT_WINDOW; v.stick = true; }
+  if (v.stick && !fresh && end - v.first > v.shown + CHAT_WINDOW / 2 && end - v.count < v.shown && v.first >= t.dropped) {
+    // Following the newest: let go of the oldest rows drawn.
+    const keepFrom = end - v.shown;
+    for (let i = v.first; i < keepFrom && i < v.count; i++) {
+      const it = t.items[i - t.dropped];
+      v.nodes.get(it)?.remove();
+      v.nodes.delete(it);
+    }
+    v.first = Math.min(keepFrom, v.count);
+    const head = earlier(t, v);
+    box.querySelector(':scope > .earlier')?.remove();
+    if (head) box.prepend(head);
+  }
+  if (fresh || v.redraw || v.resets !== app.model.resets || end < v.count || v.first < t.dropped ||
+      end - v.first > v.shown + (v.stick ? CHAT_WINDOW / 2 : KEEP_ITEMS)) {
     // Another thread follows the newest message; a redraw of this one
-    // (names, products) keeps the reader where they were.
-    const top = v.key === t.key ? box.scrollTop : null;
-    if (top === null) v.stick = true;
+    // (names, products, rows let go of) keeps the reader where they were.
+    const top = fresh ? null : box.scrollTop;
     clear(box);
-    v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.count = 0;
+    v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.redraw = false;
+    v.first = v.count = Math.max(t.dropped, end - v.shown);
     t.dirty.clear();
+    const head = earlier(t, v);
+    if (head) box.append(head);
     if (top !== null && !v.stick) v.restore = top;
   }
   for (const it of t.dirty) {
@@ -273,19 +310,35 @@ function drawChat() {
     if (old) { const n = drawItem(it, ctx); old.replaceWith(n); v.nodes.set(it, n); }
   }
   t.dirty.clear();
-  if (v.count < t.items.length) {
+  if (v.count < end) {
     const frag = document.createDocumentFragment();
-    for (let i = v.count; i < t.items.length; i++) {
-      const n = drawItem(t.items[i], ctx);
-      v.nodes.set(t.items[i], n);
+    for (let i = v.count; i < end; i++) {
+      const it = t.items[i - t.dropped];
+      const n = drawItem(it, ctx);
+      v.nodes.set(it, n);
       frag.append(n);
     }
     box.append(frag);
-    v.count = t.items.length;
+    v.count = end;
   }
   drawFooter(t, u);
   if (v.stick) followNewest();
   else if (v.restore !== undefined) { box.scrollTop = v.restore; v.restore = undefined; }
+}
+
+/** earlier is the head of a thread's rows: a button for the rows not
+ *  drawn, or what the page no longer keeps. */
+function earlier(t, v) {
+  const hidden = v.first - t.dropped;
+  if (hidden > 0) {
+    return h('div', { class: 'earlier' }, h('button', { type: 'button', onclick: () => {
+      v.shown += CHAT_WINDOW * 5; v.redraw = true; v.stick = false; scheduleDraw();
+    } }, `Show earlier messages (${hidden.toLocaleString('en')} not drawn)`));
+  }
+  if (t.dropped > 0) {
+    return h('div', { class: 'earlier notice' }, `Earlier messages are no longer kept by this page (it keeps a thread's newest ${KEEP_ITEMS.toLocaleString('en')}); Export reads them from the journal.`);
+  }
+  return null;
 }
 
 /** followNewest shows the newest message: the view sticks to the bottom
@@ -318,8 +371,9 @@ function localized(list, u, field) {
 function drawFooter(t, u) {
   const foot = clear($('footer'));
   const s = app.profile || {};
-  const visible = t.items.filter(it => !it.refused);
-  if (visible.length === 0) {
+  let last = null;
+  for (let i = t.items.length - 1; i >= 0 && !last; i--) if (!t.items[i].refused) last = t.items[i];
+  if (!last && !t.dropped) {
     const g = localized(s.greeting, u);
     const text = g?.text?.replaceAll('{{user_first_name}}', u?.first_name || '').replaceAll('{{user_last_name}}', u?.last_name || '')
       .replaceAll('{{user_full_name}}', u?.name || '');
@@ -332,7 +386,6 @@ function drawFooter(t, u) {
         : s.get_started ? h('button', { type: 'button', class: 'get-started', id: 'get-started',
           onclick: () => act(() => post(`users/${app.psid}/postbacks`, { get_started: true }, app.pageId)) }, 'Get Started') : null));
   }
-  const last = visible[visible.length - 1];
   if (last && last.from === 'page' && Date.parse(last.time) <= t.read) foot.append(h('div', { class: 'seen', title: 'read by the user' }, avatar(u?.name || '?', app.psid, 'xs'), 'Seen'));
   if (last && last.from === 'user' && t.pageSeen && Date.parse(last.time) <= t.pageSeen) foot.append(h('div', { class: 'seen page-seen' }, 'Seen by the Page'));
   if (t.typing) foot.append(h('div', { class: 'row from-page typing-row' }, avatar(ctx.pageName, 'page', 'sm'), h('div', { class: 'bubble typing', 'aria-label': 'typing' }, h('i'), h('i'), h('i'))));

@@ -2,12 +2,12 @@
 // expandable to its JSON; refused requests red with their violations,
 // warnings amber.
 import { h, clear, json, fmtTime } from './dom.js';
-import { problems } from './model.js';
+import { problems, KEEP_EVENTS } from './model.js';
 import { errorText } from './render.js';
 import { get } from './api.js';
 
 /** rows drawn at first; older ones come with "show earlier". */
-const WINDOW = 400;
+const WINDOW = 200;
 
 export class Inspector {
   constructor(model, opts) {
@@ -94,6 +94,8 @@ export class Inspector {
     const hidden = this.model.events.filter(this.filter()).length - this.list.querySelectorAll(':scope > li.ev').length;
     if (hidden > 0) {
       this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); this.stick = false; this.list.scrollTop = 0; } }, `show ${hidden} earlier events`)));
+    } else if (this.model.dropped > 0) {
+      this.list.prepend(h('li', { class: 'more muted' }, `Events before #${this.model.events[0]?.seq} are no longer kept by this page (it keeps the newest ${KEEP_EVENTS.toLocaleString('en')}); the journal API has them while the journal keeps them.`));
     }
   }
 

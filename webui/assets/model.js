@@ -25,6 +25,16 @@ function actionOf(ev) {
   return ev.detail?.action || ev.api || '';
 }
 
+/** What the page keeps, so that it can stay open all day whatever the
+ *  journal holds: the newest KEEP_EVENTS events (the inspector, and the
+ *  events later ones point to: a run of the stream names events at most
+ *  5,000 back) and the newest KEEP_ITEMS messages of each thread. Older
+ *  ones are dropped a slice at a time; the journal API and Export read
+ *  them while the journal keeps them. */
+export const KEEP_EVENTS = 10000;
+export const KEEP_ITEMS = 2000;
+const SLACK = 0.1; // dropped at once, so that dropping is rare
+
 /** LIKE are the fields an event sent with "like":seq takes from that one. */
 const LIKE = ['kind', 'page_id', 'psid', 'api', 'method', 'path', 'status', 'accepted', 'thread'];
 
@@ -38,6 +48,8 @@ export class Model {
     this.now = null;           // virtual clock, as the newest event says
     this.changed = new Set();  // thread keys changed since the last draw
     this.resets = 0;
+    this.dropped = 0;          // events this page let go of (KEEP_EVENTS)
+    this.journalFirst = 1;     // the oldest event the journal kept when this page read it
   }
 
   thread(pageId, psid) {
@@ -45,7 +57,7 @@ export class Model {
     let t = this.threads.get(key);
     if (!t) {
       t = { key, pageId, psid, items: [], byMid: new Map(), typing: false, read: 0, pageSeen: 0,
-        lastActivity: null, lastText: '', lastFrom: '', version: 0, dirty: new Set() };
+        lastActivity: null, lastText: '', lastFrom: '', version: 0, dirty: new Set(), dropped: 0 };
       this.threads.set(key, t);
     }
     return t;
@@ -89,6 +101,11 @@ export class Model {
     }
     this.lastSeq = ev.seq;
     this.events.push(ev);
+    if (this.events.length > KEEP_EVENTS * (1 + SLACK)) {
+      const n = this.events.length - KEEP_EVENTS;
+      this.events.splice(0, n);
+      this.dropped += n;
+    }
     if (ev.time && (!this.now || ev.time > this.now)) this.now = ev.time;
     const p = problems(ev);
     if (ev.kind === 'request' && p.refused) this.refused++;
@@ -111,7 +128,7 @@ export class Model {
 
   reset() {
     for (const t of this.threads.values()) {
-      t.items = []; t.byMid.clear(); t.typing = false; t.read = 0; t.pageSeen = 0;
+      t.items = []; t.byMid.clear(); t.dropped = 0; t.typing = false; t.read = 0; t.pageSeen = 0;
       t.lastText = ''; t.lastFrom = ''; t.version++;
       this.changed.add(t.key);
     }
@@ -126,6 +143,11 @@ export class Model {
 
   push(t, item) {
     t.items.push(item);
+    if (t.items.length > KEEP_ITEMS * (1 + SLACK)) {
+      const n = t.items.length - KEEP_ITEMS;
+      for (const old of t.items.splice(0, n)) if (old.mid && t.byMid.get(old.mid) === old) t.byMid.delete(old.mid);
+      t.dropped += n; // absolute index of t.items[0]
+    }
     if (item.mid) t.byMid.set(item.mid, item);
     if (item.text !== undefined && !item.refused) { t.lastText = item.text; t.lastFrom = item.from; }
     this.touch(t, item);
