@@ -276,10 +276,12 @@ func appendFrame(b, events []byte, lastSeq uint64, trimmed bool) []byte {
 }
 
 // helloFrame is a page's first frame: no events yet, where the journal
-// stands, and the name of this emulator's journal.
-func helloFrame(lastSeq uint64, instance string) []byte {
+// stands, the oldest event it keeps (a page tells its reader what the
+// retention dropped) and the name of this emulator's journal.
+func helloFrame(lastSeq, first uint64, instance string) []byte {
 	b := appendFrameEnd(append([]byte(nil), framePrefix...), lastSeq, false)
-	b = append(b[:len(b)-1], `,"instance":`...)
+	b = strconv.AppendUint(append(b[:len(b)-1], `,"first":`...), first, 10)
+	b = append(b, `,"instance":`...)
 	b = strconv.AppendQuote(b, instance)
 	return append(b, '}')
 }

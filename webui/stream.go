@@ -22,8 +22,9 @@ import (
 // sequence number when the frame was made (the page has caught up once it
 // has drawn it); trimmed: events between the page's number and events[0]
 // were forgotten (a journal limit), so the page starts again from what is
-// kept. The first frame of a connection has no events and says
-// "instance": the journal's name, which changes when serve restarts.
+// kept. The first frame of a connection has no events and says "first":
+// the oldest event the journal keeps, and "instance": the journal's name,
+// which changes when serve restarts.
 
 // frameEvents is the size of the blocks a page catching up on a long
 // journal reads (catchup.go), a frame each, so that it draws as it goes.
@@ -102,7 +103,7 @@ func (u *UI) writePump(ctx context.Context, c *client) error {
 	// The first frame says where the journal stands and names it: a page
 	// that drew another's (an emulator since restarted) starts afresh
 	// instead of waiting for this journal to pass its number.
-	if err := write(helloFrame(j.Last(), u.instance)); err != nil {
+	if err := write(helloFrame(j.Last(), j.First(), u.instance)); err != nil {
 		return err
 	}
 	for {

@@ -50,7 +50,11 @@ function connect() {
       }
       app.instance = f.instance;
     }
-    if (f.trimmed && app.model.lastSeq > 0) startAfresh(); // the journal forgot events this page never drew
+    // The oldest event the journal keeps (the first frame says it), or a
+    // frame that starts past what this page asked for: the retention
+    // setting dropped history.
+    if (f.first > 1) historyDropped(f.first);
+    if (f.trimmed) historyDropped(f.events?.[0]?.seq ?? (f.last_seq || 0) + 1);
     const fresh = [];
     for (const ev of f.events || []) if (app.model.apply(ev)) fresh.push(ev);
     if (fresh.length) onEvents(fresh);
@@ -66,6 +70,30 @@ function connect() {
     setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 5000);
   };
+}
+
+/** historyDropped: the journal keeps events from first on. A page that
+ *  drew events before first and missed some (it was away while the
+ *  journal dropped them) starts afresh and says so; either way the
+ *  conversation and the inspector say where history starts. */
+function historyDropped(first) {
+  const had = app.model.lastSeq;
+  if (had > 0 && first > had + 1) {
+    startAfresh();
+    banner(`While the page was away, the journal dropped events #${had + 1}–#${first - 1} (the retention setting): this page starts again from the oldest kept, #${first}.`);
+  }
+  if (first > app.model.journalFirst) {
+    app.model.journalFirst = first;
+    app.view.redraw = true;
+  }
+}
+
+/** banner says something the reader must not miss until they dismiss it. */
+function banner(text) {
+  document.querySelector('.banner')?.remove();
+  const b = h('div', { class: 'banner', role: 'alert' }, h('span', null, text),
+    h('button', { type: 'button', class: 'icon', 'aria-label': 'Dismiss', onclick: () => b.remove() }, '✕'));
+  $('layout').before(b);
 }
 
 function startAfresh() {
@@ -337,6 +365,9 @@ function earlier(t, v) {
   }
   if (t.dropped > 0) {
     return h('div', { class: 'earlier notice' }, `Earlier messages are no longer kept by this page (it keeps a thread's newest ${KEEP_ITEMS.toLocaleString('en')}); Export reads them from the journal.`);
+  }
+  if (app.model.journalFirst > 1) {
+    return h('div', { class: 'earlier notice' }, `Earlier history was dropped by the retention setting: the journal keeps events from #${app.model.journalFirst} on.`);
   }
   return null;
 }

@@ -96,6 +96,8 @@ export class Inspector {
       this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); this.stick = false; this.list.scrollTop = 0; } }, `show ${hidden} earlier events`)));
     } else if (this.model.dropped > 0) {
       this.list.prepend(h('li', { class: 'more muted' }, `Events before #${this.model.events[0]?.seq} are no longer kept by this page (it keeps the newest ${KEEP_EVENTS.toLocaleString('en')}); the journal API has them while the journal keeps them.`));
+    } else if (this.model.journalFirst > 1) {
+      this.list.prepend(h('li', { class: 'more muted' }, `Earlier history was dropped by the retention setting: the journal keeps events from #${this.model.journalFirst} on.`));
     }
   }
 
