@@ -1,6 +1,6 @@
 // The page: connects to the journal stream, keeps the Model, draws the
 // three panes and acts through the control API.
-import { h, clear, avatar, fmtTime, fmtDuration } from './dom.js';
+import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay } from './dom.js';
 import { call, get, post } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker } from './render.js';
@@ -183,7 +183,12 @@ function scheduleDraw() {
 
 // ---- drawing ----
 
+let today = '';
 function draw() {
+  // Times of other days say their date: when the virtual clock moves to
+  // another day, the times drawn are written again.
+  const day = dayOf(app.model.now);
+  if (day !== today) { today = day; app.inspector.retime(); }
   drawTop();
   drawUsers();
   drawChat();
@@ -206,7 +211,7 @@ function drawUsers() {
   const list = $('user-list');
   const rows = [...app.users.values()].map(u => ({ u, t: app.model.threads.get(app.pageId + '|' + u.psid) }));
   rows.sort((a, b) => String(b.t?.lastActivity || '').localeCompare(String(a.t?.lastActivity || '')));
-  const sig = rows.map(r => `${r.u.psid}:${r.t?.version || 0}`).join(',') + app.psid;
+  const sig = rows.map(r => `${r.u.psid}:${r.t?.version || 0}`).join(',') + app.psid + today;
   if (list.dataset.sig === sig) return;
   list.dataset.sig = sig;
   clear(list);
@@ -316,6 +321,8 @@ function drawChat() {
       v.nodes.delete(it);
     }
     v.first = Math.min(keepFrom, v.count);
+    // A day whose rows are all gone loses its separator.
+    for (let d = box.querySelector(':scope > .day'); d && d.nextElementSibling?.classList.contains('day'); d = box.querySelector(':scope > .day')) d.remove();
     const head = earlier(t, v);
     box.querySelector(':scope > .earlier')?.remove();
     if (head) box.prepend(head);
@@ -326,7 +333,7 @@ function drawChat() {
     // (names, products, rows let go of) keeps the reader where they were.
     const top = fresh ? null : box.scrollTop;
     clear(box);
-    v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.redraw = false;
+    v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.redraw = false; v.day = '';
     v.first = v.count = Math.max(t.dropped, end - v.shown);
     t.dirty.clear();
     const head = earlier(t, v);
@@ -342,6 +349,8 @@ function drawChat() {
     const frag = document.createDocumentFragment();
     for (let i = v.count; i < end; i++) {
       const it = t.items[i - t.dropped];
+      const day = dayOf(it.time);
+      if (day && day !== v.day) { frag.append(h('div', { class: 'day', role: 'separator' }, h('time', { datetime: day }, fmtDay(day)), ' (UTC)')); v.day = day; }
       const n = drawItem(it, ctx);
       v.nodes.set(it, n);
       frag.append(n);

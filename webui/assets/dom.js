@@ -87,6 +87,29 @@ export function fmtTime(t, now) {
   return hm;
 }
 
+/** fmtClock: 14:05, the time of day on the virtual clock (UTC). */
+export function fmtClock(t) {
+  const d = new Date(t);
+  return isNaN(d) ? '' : d.toISOString().slice(11, 16);
+}
+
+/** fmtFull: "2026-12-05 14:05:09 UTC", for a time's tooltip. */
+export function fmtFull(t) {
+  const d = new Date(t);
+  return isNaN(d) ? '' : d.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+/** dayOf: the UTC day of a time, "2026-12-05" ('' when there is none). */
+export function dayOf(t) {
+  const d = new Date(t);
+  return isNaN(d) ? '' : d.toISOString().slice(0, 10);
+}
+
+/** fmtDay: "Saturday 5 December 2026", a day of the virtual clock (UTC). */
+export function fmtDay(day) {
+  return new Date(day + 'T00:00:00Z').toLocaleDateString('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
 /** fmtDuration: "23 h", "45 min", "6 d 3 h". */
 export function fmtDuration(ms) {
   const m = Math.max(0, Math.round(ms / 60000));

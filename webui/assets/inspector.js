@@ -1,7 +1,7 @@
 // The inspector: every journal event in order, newest at the bottom, each
 // expandable to its JSON; refused requests red with their violations,
 // warnings amber.
-import { h, clear, json, fmtTime } from './dom.js';
+import { h, clear, json, fmtTime, fmtFull } from './dom.js';
 import { problems, KEEP_EVENTS } from './model.js';
 import { errorText } from './render.js';
 import { get } from './api.js';
@@ -73,6 +73,12 @@ export class Inspector {
     this.follow();
   }
 
+  /** retime writes each row's time again once the virtual clock has moved
+   *  to another day ("14:05" becomes "12-05 14:05"). */
+  retime() {
+    for (const el of this.list.querySelectorAll('time[datetime]')) el.textContent = fmtTime(el.dateTime, this.model.now);
+  }
+
   /** follow shows the newest event while the list sticks to its end. */
   follow() { if (this.stick) this.list.scrollTop = this.list.scrollHeight; }
 
@@ -110,7 +116,7 @@ export class Inspector {
       h('span', { class: `kind k-${ev.kind}` }, ev.kind),
       h('span', { class: 'what' }, this.summary(ev)),
       ev.status ? h('span', { class: `status s${String(ev.status)[0]}` }, String(ev.status)) : null,
-      h('time', { class: 'muted', datetime: ev.time }, fmtTime(ev.time, this.model.now))));
+      h('time', { class: 'muted', datetime: ev.time, title: fmtFull(ev.time) }, fmtTime(ev.time, this.model.now))));
     det.addEventListener('toggle', () => { if (det.open && det.childElementCount === 1) det.append(this.body(ev, p)); }, { once: false });
     const li = h('li', { class: `ev ${cls}`, dataset: { seq: ev.seq, kind: ev.kind } }, det);
     if (p.errors.length || p.warnings.length) li.append(this.violations(ev, [...p.errors, ...p.warnings]));

@@ -1,6 +1,6 @@
 // Messages drawn as Messenger draws them. Every Send API message kind has
 // a drawing here; anything unknown is shown as its JSON, never dropped.
-import { h, linkify, truncate, avatar, fmtTime } from './dom.js';
+import { h, linkify, truncate, avatar, fmtClock, fmtFull } from './dom.js';
 
 /** Messenger's cut for quick-reply and button titles (decision D6). */
 export const TITLE_CHARS = 20;
@@ -12,7 +12,7 @@ export const REACTIONS = ['😆', '😮', '😢', '😠', '👍', '❤️'];
  *  react(it, emoji), reply(it) }, pageName }. */
 export function item(it, ctx) {
   if (it.kind === 'notice') {
-    return h('div', { class: 'notice', dataset: { seq: it.seq } }, it.text, ' · ', fmtTime(it.time, ctx.now));
+    return h('div', { class: 'notice', dataset: { seq: it.seq } }, it.text, ' · ', h('time', { datetime: it.time, title: fmtFull(it.time) }, fmtClock(it.time)));
   }
   const mine = it.from === 'user';
   const warn = (it.violations || []).filter(v => v.severity === 'warning');
@@ -50,7 +50,7 @@ export function item(it, ctx) {
   if (it.edited) meta.push(h('span', { class: 'muted' }, 'Edited'));
   const tag = [it.messagingType, it.tag].filter(Boolean).join(' · ');
   if (tag) meta.push(h('span', { class: 'tag', title: 'messaging_type / tag' }, tag));
-  meta.push(h('time', { class: 'muted', datetime: it.time }, fmtTime(it.time, ctx.now)));
+  meta.push(h('time', { class: 'muted', datetime: it.time, title: fmtFull(it.time) }, fmtClock(it.time)));
   col.append(h('div', { class: 'meta' }, meta));
   row.append(col);
   if (!it.refused && it.mid) row.append(tools(it, ctx));
