@@ -2,10 +2,10 @@
 // (messaging-api-messenger and botly) against a `messemu serve` binary, so the
 // emulator is judged by what real bots send rather than by its own tests.
 //
-// The Node programs (send.mjs, graph.mjs) print one `ok - …` or
-// `not ok - …: why` line per check and end with `N passed, N failed`; this
-// test builds the binary, starts it on a free loopback port, runs each program
-// against it and fails on any failed check.
+// The Node programs (send.mjs, multipart.mjs, graph.mjs, …) print one
+// `ok - …` or `not ok - …: why` line per check and end with
+// `N passed, N failed`; this test builds the binary, starts it on a free
+// loopback port, runs each program against it and fails on any failed check.
 //
 // Run `npm ci` in conformance/ first. Without Node the test skips; without
 // node_modules it skips too, except in CI (CI=true), where it fails.
@@ -36,9 +36,11 @@ const (
 )
 
 // scripts are the Node programs run against a fresh emulator each: the Send
-// API (send.mjs) and the rest of the Graph API a bot calls (graph.mjs:
-// Messenger Profile, personas, labels, user profile, handover, batch, …).
-var scripts = []string{"send.mjs", "graph.mjs"}
+// API (send.mjs), multipart sends and uploads from streams and bot-built
+// forms (multipart.mjs), and the rest of the Graph API a bot calls
+// (graph.mjs: Messenger Profile, personas, labels, user profile, handover,
+// batch, …).
+var scripts = []string{"send.mjs", "multipart.mjs", "graph.mjs"}
 
 var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
 

@@ -375,6 +375,34 @@ export async function advanceClock(duration) {
   return r.body;
 }
 
+// The journal (/_messemu/v1/journal): what messemu recorded of each call,
+// read without touching the recorded exchange, so that a failed check still
+// shows the client's request and answer.
+
+async function journalGet(query) {
+  const u = new URL(`${cfg.url}/_messemu/v1/journal`);
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
+  const res = await fetch(u, { signal: AbortSignal.timeout(15000) });
+  const text = await res.text();
+  if (res.status !== 200) fail(`control API journal: want 200, got HTTP ${res.status} ${brief(text)}`);
+  return JSON.parse(text);
+}
+
+// journalMark answers the newest event's sequence number: a check takes it
+// before its calls and reads what they caused with journalRequests.
+export async function journalMark() {
+  const { last_seq: seq } = await journalGet({ limit: 1 });
+  if (!Number.isInteger(seq)) fail(`control API journal: no last_seq in the answer`);
+  return seq;
+}
+
+// journalRequests answers the Graph calls journalled after seq (oldest first),
+// a batch's items among them, as {method, path, status, request, violations}.
+export async function journalRequests(after) {
+  const j = await journalGet({ after, kind: 'request' });
+  return j.events;
+}
+
 // findMid digs a message id out of a control API answer, whatever its shape.
 export function findMid(obj) {
   if (!obj || typeof obj !== 'object') return undefined;
