@@ -1,6 +1,6 @@
 // The page: connects to the journal stream, keeps the Model, draws the
 // three panes and acts through the control API.
-import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay } from './dom.js';
+import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link } from './dom.js';
 import { call, get, post } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker } from './render.js';
@@ -531,7 +531,7 @@ function drawMenu() {
   const pop = clear($('menu-pop'));
   for (const it of app.menu?.call_to_actions || []) {
     pop.append(it.type === 'web_url'
-      ? h('a', { class: 'menu-item', href: it.url, target: '_blank', rel: 'noopener noreferrer' }, it.title, ' ↗')
+      ? link(it.url, { class: 'menu-item' }, it.title, ' ↗')
       : h('button', { type: 'button', class: 'menu-item', onclick: () => { pop.hidden = true; act(() => post(`users/${app.psid}/postbacks`, { menu: it.title }, app.pageId)); } }, it.title));
   }
 }

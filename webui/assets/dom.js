@@ -50,6 +50,24 @@ export function linkify(text) {
   return out;
 }
 
+/** safeURL answers url (normalised) when the page may open it: http and
+ *  https, or the schemes given (tel: for a phone button). Anything else a
+ *  bot can send (javascript:, data:, relative junk) answers null. */
+export function safeURL(url, schemes = ['http:', 'https:']) {
+  try {
+    const u = new URL(String(url ?? ''));
+    return schemes.includes(u.protocol) ? u.href : null;
+  } catch { return null; }
+}
+
+/** link is an <a> that opens url in a new tab when it is safe (safeURL);
+ *  otherwise the same content, inert, its URL in the tooltip. */
+export function link(url, props, ...children) {
+  const href = safeURL(url);
+  if (href) return h('a', { ...props, href, target: '_blank', rel: 'noopener noreferrer' }, ...children);
+  return h('span', { ...props, class: `${props?.class || ''} inert`.trim(), title: url ? `not opened (not an http or https link): ${url}` : props?.title }, ...children);
+}
+
 /** truncate cuts s to n characters (code points) and adds "…", as
  *  Messenger shows long quick-reply and button titles (decision D6). */
 export function truncate(s, n) {

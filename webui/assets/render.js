@@ -1,6 +1,6 @@
 // Messages drawn as Messenger draws them. Every Send API message kind has
 // a drawing here; anything unknown is shown as its JSON, never dropped.
-import { h, linkify, truncate, avatar, fmtClock, fmtFull } from './dom.js';
+import { h, linkify, truncate, avatar, fmtClock, fmtFull, link, safeURL } from './dom.js';
 
 /** Messenger's cut for quick-reply and button titles (decision D6). */
 export const TITLE_CHARS = 20;
@@ -99,10 +99,10 @@ function attachment(a, it, ctx) {
     case 'image': return media('img', url, pl, a);
     case 'video': return media('video', url, pl, a);
     case 'audio': return media('audio', url, pl, a);
-    case 'file': return h('a', { class: 'bubble file', href: url || undefined, target: '_blank', rel: 'noopener noreferrer' },
+    case 'file': return link(url, { class: 'bubble file' },
       h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'), fileName(url, pl, a));
     case 'template': return template(pl, it, ctx);
-    case 'fallback': return h('a', { class: 'bubble file', href: url || undefined, target: '_blank', rel: 'noopener noreferrer' }, a.title || url || 'link');
+    case 'fallback': return link(url, { class: 'bubble file' }, a.title || url || 'link');
     case 'sticker': return url ? h('img', { class: 'sticker', src: url, alt: 'sticker', referrerpolicy: 'no-referrer' }) : h('div', { class: 'bubble' }, `sticker ${pl.sticker_id || ''}`);
   }
   return h('pre', { class: 'bubble raw' }, JSON.stringify(a));
@@ -119,7 +119,7 @@ function fileName(url, pl, a) {
 
 function media(tag, url, pl, a) {
   if (!url) return h('div', { class: 'bubble media-placeholder' }, `${a.type} · attachment ${pl.attachment_id || ''}`);
-  if (tag === 'img') return h('a', { class: 'media', href: url, target: '_blank', rel: 'noopener noreferrer' },
+  if (tag === 'img') return link(url, { class: 'media' },
     h('img', { src: url, alt: 'image', loading: 'lazy', referrerpolicy: 'no-referrer',
       onerror: e => e.target.replaceWith(h('span', { class: 'bubble media-placeholder', title: url }, '🖼 image (could not load: open it)')) }));
   return h(tag, { class: `media ${tag}`, src: url, controls: true, preload: 'none' });
@@ -162,7 +162,8 @@ function carousel(pl, it, ctx) {
   const els = pl.elements || [];
   return h('div', { class: 'carousel', tabindex: '0', 'aria-label': `carousel of ${els.length} cards` }, els.map((e, i) => {
     const da = e.default_action;
-    const open = da?.url ? () => window.open(da.url, '_blank', 'noopener') : null;
+    const href = safeURL(da?.url);
+    const open = href ? () => window.open(href, '_blank', 'noopener') : null;
     return h('div', { class: 'card', dataset: { card: i } },
       e.image_url ? h('div', { class: `card-img ${ratio}${open ? ' clickable' : ''}`, onclick: open }, img(e.image_url)) : null,
       h('div', { class: `card-body${open ? ' clickable' : ''}`, onclick: open },
@@ -194,8 +195,11 @@ export function buttons(list, it, ctx) {
     const title = truncate(b.title || defaultTitle(b), TITLE_CHARS);
     const full = b.title && Array.from(b.title).length > TITLE_CHARS ? b.title : undefined;
     switch (b.type) {
-      case 'web_url': return h('a', { class: 'btn-card', href: b.url, target: '_blank', rel: 'noopener noreferrer', title: full }, title);
-      case 'phone_number': return h('a', { class: 'btn-card', href: 'tel:' + (b.payload || ''), title: full }, title);
+      case 'web_url': return link(b.url, { class: 'btn-card', title: full }, title);
+      case 'phone_number': {
+        const tel = safeURL('tel:' + (b.payload || ''), ['tel:']);
+        return tel ? h('a', { class: 'btn-card', href: tel, title: full }, title) : h('span', { class: 'btn-card inert', title: full }, title);
+      }
       case 'postback': return h('button', { type: 'button', class: 'btn-card', title: full, disabled: it.refused, onclick: () => ctx.act.postback(it, b) }, title);
     }
     return h('button', { type: 'button', class: 'btn-card', disabled: true, title: `${b.type}: not emulated in the page` }, title);
