@@ -82,6 +82,55 @@ func (s *Server) Attachment(pageID, id string) (Attachment, bool) {
 	return *a, true
 }
 
+// assetURLs maps the attachment_ids a send named to the URLs its echo
+// gives in their place: on the platform an echo's media payload is
+// {"url"} (PLATFORM.md §10), whether the bot sent a URL or an id.
+type assetURLs map[string]string
+
+// of is the URL for a media payload that names a saved asset.
+func (u assetURLs) of(payload map[string]any) (string, bool) {
+	if u == nil {
+		return "", false
+	}
+	id, _ := payload["attachment_id"].(string)
+	url, ok := u[id]
+	return url, ok
+}
+
+// echoAssetURLs finds the saved assets the send's message names by
+// attachment_id: the URL each was uploaded from, or for an uploaded file
+// the control API's copy of it (GET attachments/{id}). s.mu is held.
+func (c *call) echoAssetURLs(p *pageState) assetURLs {
+	m, _ := c.params["message"].(map[string]any)
+	one, many := m["attachment"], m["attachments"]
+	if one == nil && many == nil {
+		return nil
+	}
+	var urls assetURLs
+	add := func(v any) {
+		a, _ := v.(map[string]any)
+		pl, _ := a["payload"].(map[string]any)
+		id, _ := pl["attachment_id"].(string)
+		at, ok := p.attachments[id]
+		if !ok {
+			return
+		}
+		if urls == nil {
+			urls = assetURLs{}
+		}
+		urls[id] = at.URL
+		if at.URL == "" {
+			urls[id] = c.origin() + ControlPrefix + "attachments/" + url.PathEscape(id) + "?page_id=" + url.QueryEscape(at.PageID)
+		}
+	}
+	add(one)
+	list, _ := many.([]any)
+	for _, v := range list {
+		add(v)
+	}
+	return urls
+}
+
 // upload is the media attachment of a request (the Upload API's message,
 // or a send's message): its type, its payload and where the asset comes from.
 type upload struct {

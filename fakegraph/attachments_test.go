@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/messemu/messemu/validator"
 )
 
@@ -297,4 +300,67 @@ func countAttachments(s *Server) int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.pages[DefaultPageID].attachments)
+}
+
+// An echo gives a saved asset the bot named by attachment_id as a URL, as
+// the platform's echoes do (their media payload is {"url"}): the URL it
+// was uploaded from, or for an uploaded file the control API's copy,
+// which serves the bytes so that they cannot act in the web page.
+func TestEchoOfASavedAssetCarriesItsURL(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	png := []byte("\x89PNG\r\n\x1a\nfake")
+	up := apiMultipart(t, s, "/me/message_attachments",
+		part{name: "message", data: messageJSON(t, "image", map[string]any{"is_reusable": true})},
+		part{name: "filedata", fileName: "cat.png", contentType: "image/png", data: png})
+	wantOK(t, up, nil)
+	fileID := up.str("attachment_id")
+	byURL := apiJSON(t, s, "POST", "/me/message_attachments", map[string]any{
+		"message": uploadMessage("image", map[string]any{"url": "https://example.com/dog.png", "is_reusable": true})})
+	wantOK(t, byURL, nil)
+
+	echoOf := func(id string) map[string]any {
+		t.Helper()
+		res := apiJSON(t, s, "POST", "/me/messages", map[string]any{"recipient": recipient(alice), "messaging_type": "RESPONSE",
+			"message": map[string]any{"attachment": map[string]any{"type": "image", "payload": map[string]any{"attachment_id": id}}}})
+		wantOK(t, res, nil)
+		mid := res.str("message_id")
+		for _, e := range s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindReceipt && e.MID == mid && e.API == FieldMessageEchoes }) {
+			h, ok := e.Hook()
+			require.True(t, ok)
+			var item struct {
+				Message struct {
+					Attachments []struct {
+						Type    string         `json:"type"`
+						Payload map[string]any `json:"payload"`
+					} `json:"attachments"`
+				} `json:"message"`
+			}
+			require.NoError(t, json.Unmarshal(h.Event, &item))
+			require.Len(t, item.Message.Attachments, 1)
+			return item.Message.Attachments[0].Payload
+		}
+		t.Fatalf("no echo of %s", mid)
+		return nil
+	}
+	assert.Equal(t, map[string]any{"url": "https://example.com/dog.png"}, echoOf(byURL.str("attachment_id")))
+	fileURL := "http://example.com" + ControlPrefix + "attachments/" + fileID + "?page_id=" + DefaultPageID
+	assert.Equal(t, map[string]any{"url": fileURL}, echoOf(fileID), "httptest's requests are to example.com")
+
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", fileURL, nil))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Equal(t, png, rec.Body.Bytes())
+	assert.Equal(t, "image/png", rec.Header().Get("Content-Type"))
+	assert.Equal(t, "nosniff", rec.Header().Get("X-Content-Type-Options"))
+	assert.Contains(t, rec.Header().Get("Content-Security-Policy"), "sandbox")
+
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", ControlPrefix+"attachments/"+byURL.str("attachment_id"), nil))
+	assert.Equal(t, http.StatusFound, rec.Code)
+	assert.Equal(t, "https://example.com/dog.png", rec.Header().Get("Location"))
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", ControlPrefix+"attachments/1234567890123456", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code)
 }

@@ -46,8 +46,11 @@ type call struct {
 	// messageBody is the message a send sent, and stored is where the
 	// store keeps it, to learn its journal Seq.
 	messageBody json.RawMessage
-	stored      storedRef
-	violations  []validator.Violation
+	// echoURLs are the URLs its echo gives for the saved assets it named
+	// by attachment_id.
+	echoURLs   assetURLs
+	stored     storedRef
+	violations []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
 	// api overrides the route's family in the journal (node.go: GET /{id}
@@ -419,7 +422,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		c.stored.setSeq(ev.Seq)
 		s.mu.Unlock()
 		if api == APISend && ev.MID != "" && ev.PSID != "" {
-			s.journalReceipts(&ev, c.messageBody, c.params["message"])
+			s.journalReceipts(&ev, c.messageBody, c.params["message"], c.echoURLs)
 		}
 	}
 }

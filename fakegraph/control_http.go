@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"path"
 	"slices"
@@ -144,6 +145,10 @@ func controlErrorStatus(err error) int {
 // writeControl writes a control answer: v as JSON, or err in the Graph
 // error envelope so clients parse one shape.
 func writeControl(w http.ResponseWriter, v any, err error) {
+	if f, ok := v.(fileAnswer); ok && err == nil {
+		f.write(w)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	w.Header().Set("Cache-Control", "no-store")
 	if err == nil {
@@ -160,6 +165,40 @@ func writeControl(w http.ResponseWriter, v any, err error) {
 		b = []byte(`{"error":{"message":"the error could not be encoded","type":"MessemuControlError","code":100}}`)
 	}
 	_, _ = w.Write(b)
+}
+
+// fileAnswer is a control answer that is a file, not JSON: a saved
+// asset's bytes, or a redirect to where it was uploaded from.
+type fileAnswer struct {
+	name, contentType string
+	data              []byte
+	redirect          string
+}
+
+// write serves the file so that it cannot act in the web page's origin:
+// what a bot uploaded is any bytes under any type, so the browser is told
+// not to sniff it, to run nothing in it, and to download what is not
+// media.
+func (f fileAnswer) write(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	if f.redirect != "" {
+		h.Set("Location", f.redirect)
+		w.WriteHeader(http.StatusFound)
+		return
+	}
+	h.Set("Content-Type", f.contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	media, _, _ := strings.Cut(f.contentType, "/")
+	if media != "image" && media != "audio" && media != "video" {
+		disposition := "attachment"
+		if named := mime.FormatMediaType("attachment", map[string]string{"filename": f.name}); f.name != "" && named != "" {
+			disposition = named
+		}
+		h.Set("Content-Disposition", disposition)
+	}
+	_, _ = w.Write(f.data)
 }
 
 // decode reads the JSON body into v (an empty body leaves v alone).

@@ -1,5 +1,7 @@
 package fakegraph
 
+import "net/http"
+
 // The control API of the Pages: what the bot set (Messenger Profile,
 // personas, labels), the handover protocol as other apps play it, and
 // the platform's policy enforcement.
@@ -15,7 +17,23 @@ func (s *Server) pageControlRoutes() []controlRoute {
 		{"POST", "handover/act", "actAsApp", s.ctlHandoverAct},
 		{"GET", "handover/threads/{psid}", "getThreadControl", s.ctlThreadOwner},
 		{"POST", "policy_enforcement", "policyEnforcement", s.ctlPolicyEnforcement},
+		{"GET", "attachments/{id}", "getAttachmentFile", s.ctlAttachmentFile},
 	}
+}
+
+// ctlAttachmentFile serves a saved asset, where an echo's url points: an
+// uploaded file's bytes, or a redirect to the URL it was uploaded from
+// (messemu itself never fetches it).
+func (s *Server) ctlAttachmentFile(c *controlCall) (any, error) {
+	id := c.r.PathValue("id")
+	a, ok := s.Attachment(c.pageID, id)
+	switch {
+	case !ok:
+		return nil, &controlStatus{http.StatusNotFound, "no saved attachment " + id + " on Page " + c.pageID}
+	case a.File == nil:
+		return fileAnswer{redirect: a.URL}, nil
+	}
+	return fileAnswer{name: a.File.Name, contentType: a.File.ContentType, data: a.File.Data}, nil
 }
 
 func (s *Server) ctlPages(c *controlCall) (any, error) {

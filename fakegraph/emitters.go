@@ -282,7 +282,7 @@ func (s *Server) EmitInboxLabel(pageID, psid, action, labelID, labelName string)
 }
 
 // echoMessage is the echo of a message the bot sent.
-func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
+func echoMessage(mid, appID string, body json.RawMessage, urls assetURLs) *WebhookMessage {
 	out := &WebhookMessage{MID: mid, IsEcho: true, AppID: appIDNumber(appID)}
 	var m struct {
 		Text        any              `json:"text"`
@@ -306,6 +306,22 @@ func echoMessage(mid, appID string, body json.RawMessage) *WebhookMessage {
 		switch {
 		case len(pl) == 0 || pl[0] != '{':
 			pl = json.RawMessage("null")
+		case urls != nil && bytes.Contains(pl, []byte(`"attachment_id"`)):
+			var obj map[string]any
+			if json.Unmarshal(pl, &obj) != nil {
+				continue
+			}
+			u, ok := urls.of(obj)
+			if !ok {
+				delete(obj, "is_reusable")
+			} else {
+				obj = map[string]any{"url": u}
+			}
+			raw, err := json.Marshal(obj)
+			if err != nil {
+				continue
+			}
+			pl = raw
 		case bytes.Contains(pl, []byte(`"is_reusable"`)):
 			var obj map[string]any
 			dec := json.NewDecoder(bytes.NewReader(pl))

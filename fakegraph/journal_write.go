@@ -119,13 +119,13 @@ var actionField = map[Action]string{ActionReferral: FieldReferrals, ActionLogIn:
 // automatic receipts are on. body is the message as stored, msg as the
 // request decoded it.
 // The thread is as the send left it: its state is the request's.
-func (s *Server) journalReceipts(req *Event, body json.RawMessage, msg any) {
+func (s *Server) journalReceipts(req *Event, body json.RawMessage, msg any, urls assetURLs) {
 	if !s.receipts.Load() || body == nil {
 		return
 	}
 	buf := receiptBuffers.Get().(*[]byte)
 	d := receiptHead(*buf, req, FieldMessageEchoes)
-	d = s.appendEchoItem(d, req, body, msg)
+	d = s.appendEchoItem(d, req, body, msg, urls)
 	s.journalReceipt(req, FieldMessageEchoes, d)
 	if plainID(req.PageID) && plainID(req.PSID) && plainID(req.MID) && !standbyItem(FieldDeliveries, req.Thread) {
 		// The journal's own writer: the Detail it keeps as a distance.
@@ -167,15 +167,15 @@ func receiptHead(d []byte, req *Event, field string) []byte {
 // MessagingEvent (receipts_test.go holds the two together). A message of
 // an unusual shape (a text that is not a string, an attachment that is
 // not an object) goes through echoMessage and json.Marshal instead.
-func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg any) []byte {
+func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg any, urls assetURLs) []byte {
 	m, _ := msg.(map[string]any)
 	text, textOK := m["text"].(string)
 	meta, metaOK := m["metadata"].(string)
-	atts, attsOK := echoAttachments(m)
+	atts, attsOK := echoAttachments(m, urls)
 	if m == nil || (!textOK && m["text"] != nil) || (!metaOK && m["metadata"] != nil) || !attsOK ||
 		req.PageID == "" || req.PSID == "" {
 		ev := &MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID}, Timestamp: millis(req.Time),
-			Message: echoMessage(req.MID, s.opts.appID, body)}
+			Message: echoMessage(req.MID, s.opts.appID, body, urls)}
 		raw, err := json.Marshal(ev)
 		if err != nil {
 			s.log.Error("receipt", "field", FieldMessageEchoes, "err", err)
@@ -213,7 +213,7 @@ func (s *Server) appendEchoItem(b []byte, req *Event, body json.RawMessage, msg 
 		if b, err = appendJSONTree(b, a.payload); err != nil {
 			// Not a value json.Marshal writes either: the slow path
 			// says so the same way.
-			return s.appendEchoItem(b[:mark], req, body, nil)
+			return s.appendEchoItem(b[:mark], req, body, nil, urls)
 		}
 		b = append(b, '}')
 	}
@@ -273,11 +273,12 @@ func storedPayload(body []byte, atts []echoPart) []byte {
 
 // echoAttachments lists the attachments an echo of m carries: attachment
 // first, then attachments, each payload as stored but without
-// is_reusable, which echoes leave out; a payload that is not an object is
-// null, as echoMessage makes it. ok is false for a shape echoMessage
-// reads differently (an attachment that is not an object, a type that is
-// not a string), which then takes the slow path.
-func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
+// is_reusable, which echoes leave out, and a saved asset's attachment_id
+// given as its URL (urls); a payload that is not an object is null, as
+// echoMessage makes it. ok is false for a shape echoMessage reads
+// differently (an attachment that is not an object, a type that is not a
+// string), which then takes the slow path.
+func echoAttachments(m map[string]any, urls assetURLs) (atts []echoPart, ok bool) {
 	one, hasOne := m["attachment"]
 	many, hasMany := m["attachments"]
 	if !hasOne && !hasMany {
@@ -290,6 +291,10 @@ func echoAttachments(m map[string]any) (atts []echoPart, ok bool) {
 			return false
 		}
 		pl, _ := a["payload"].(map[string]any)
+		if u, ok := urls.of(pl); ok {
+			atts = append(atts, echoPart{typ: typ, payload: map[string]any{"url": u}})
+			return true
+		}
 		_, cut := pl["is_reusable"]
 		if cut {
 			rest := make(map[string]any, len(pl)-1)

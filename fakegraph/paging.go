@@ -152,6 +152,11 @@ func (c *call) pageURL(limit int, dir, cursor string) string {
 // selfURL is the absolute URL of this call's path, with the version, and
 // query q.
 func (c *call) selfURL(q url.Values) string {
+	return c.origin() + "/" + c.version + "/" + strings.Join(c.segs, "/") + "?" + q.Encode()
+}
+
+// origin is the scheme and host the bot called.
+func (c *call) origin() string {
 	scheme := "http"
 	if c.r.TLS != nil {
 		scheme = "https"
@@ -160,7 +165,7 @@ func (c *call) selfURL(q url.Values) string {
 	if host == "" {
 		host = "127.0.0.1"
 	}
-	return scheme + "://" + host + "/" + c.version + "/" + strings.Join(c.segs, "/") + "?" + q.Encode()
+	return scheme + "://" + host
 }
 
 // listParam reads a list parameter (fields, params): a comma-separated

@@ -43,15 +43,24 @@ func TestReceiptItemsMatchMarshal(t *testing.T) {
 		`{"attachment":{"type":7,"payload":{}}}`,
 		`{"attachment":"x","text":"t"}`,
 	}
+	// Saved assets named by attachment_id, given as their URLs.
+	urls := assetURLs{"1": "https://example.com/saved.png", "2": "http://127.0.0.1:8765/_messemu/v1/attachments/2?page_id=1"}
+	messages = append(messages,
+		`{"attachment":{"type":"image","payload":{"attachment_id":"2"}}}`,
+		`{"attachment":{"type":"image","payload":{"attachment_id":"2","is_reusable":true}},"metadata":"m"}`,
+		`{"attachment":{"type":"image","payload":{"attachment_id":"3"}}}`,
+		`{"attachment":{"type":"image","payload":{"attachment_id":3}}}`)
 	for _, raw := range messages {
 		msg, ok := decodeObject([]byte(raw)) // as the server decodes a body
 		require.True(t, ok, raw)
 		body, err := json.Marshal(msg) // the message as send() stores it
 		require.NoError(t, err)
-		want, err := json.Marshal(&MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID},
-			Timestamp: millis(at), Message: echoMessage(req.MID, s.opts.appID, body)})
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(s.appendEchoItem(nil, req, body, msg)), raw)
+		for _, urls := range []assetURLs{nil, urls} {
+			want, err := json.Marshal(&MessagingEvent{Sender: &Party{ID: req.PageID}, Recipient: Party{ID: req.PSID},
+				Timestamp: millis(at), Message: echoMessage(req.MID, s.opts.appID, body, urls)})
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(s.appendEchoItem(nil, req, body, msg, urls)), raw)
+		}
 	}
 
 	del := userEvent(req.PageID, req.PSID, at)
@@ -75,7 +84,7 @@ func TestEchoKeepsAttachmentPayloads(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(in), &msg))
 		body, err := json.Marshal(msg)
 		require.NoError(t, err)
-		got, err := json.Marshal(echoMessage("m_1", "7", body))
+		got, err := json.Marshal(echoMessage("m_1", "7", body, nil))
 		require.NoError(t, err)
 		require.JSONEq(t, want, string(got), in)
 		require.Equal(t, want, string(got), in)
@@ -90,7 +99,7 @@ func storedEchoParts(t *testing.T, raw string) (map[string]any, []byte, []echoPa
 	require.True(t, ok, raw)
 	body, err := appendJSONTree(nil, msg)
 	require.NoError(t, err)
-	atts, ok := echoAttachments(msg)
+	atts, ok := echoAttachments(msg, nil)
 	require.True(t, ok, raw)
 	return msg, body, atts
 }
@@ -112,7 +121,7 @@ func TestEchoCopiesTheStoredPayload(t *testing.T) {
 	// A payload with is_reusable is cut, so it is not copied.
 	msg, _ := decodeObject([]byte(`{"attachment":{"type":"image","payload":{"url":"u","is_reusable":true}}}`))
 	body, _ := appendJSONTree(nil, msg)
-	atts, _ := echoAttachments(msg)
+	atts, _ := echoAttachments(msg, nil)
 	require.Nil(t, storedPayload(body, atts))
 }
 

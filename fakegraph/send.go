@@ -216,6 +216,7 @@ func (s *Server) send(c *call) (any, error) {
 		s.claimIdleThread(p, psid, c.now) // handover.go
 		c.stored = s.storeMessageLocked(p, &m, tt == otnOptinType)
 		c.messageBody = p.store.body(c.stored.slot) // the store's bytes never change
+		c.echoURLs = c.echoAssetURLs(p)
 	}
 	putTreeBuffer(tree, m.Body)
 	if tt == "receipt" { // a reused order_number is W (PLATFORM.md §2.7): remember this one
