@@ -249,7 +249,8 @@ const ctx = {
     // The message and payload too: a carousel repeats titles ("Buy" on
     // every card), and the bot must get the payload of the button tapped.
     postback: (it, b) => act(() => post(`users/${app.psid}/postbacks`, { title: b.title, mid: it.mid, payload: b.payload == null ? undefined : String(b.payload) }, app.pageId)),
-    quickReply: index => act(() => post(`users/${app.psid}/quick_replies`, { index }, app.pageId)),
+    // The chips go once tapped: focus goes to the composer, not <body>.
+    quickReply: index => { $('text').focus(); return act(() => post(`users/${app.psid}/quick_replies`, { index }, app.pageId)); },
     optin: payload => act(() => post(`users/${app.psid}/optins`, { type: 'one_time_notif_req', payload }, app.pageId)),
     feedback: tpl => act(() => post(`users/${app.psid}/feedback`, feedbackAnswer(tpl), app.pageId)),
     react: (it, emoji) => act(() => post(`users/${app.psid}/reactions`, it.reactions?.user === emoji
@@ -327,8 +328,10 @@ function drawChat() {
     box.querySelector(':scope > .earlier')?.remove();
     if (head) box.prepend(head);
   }
+  let rebuilt = false;
   if (fresh || v.redraw || v.resets !== app.model.resets || end < v.count || v.first < t.dropped ||
       end - v.first > v.shown + (v.stick ? CHAT_WINDOW / 2 : KEEP_ITEMS)) {
+    rebuilt = true;
     // Another thread follows the newest message; a redraw of this one
     // (names, products, rows let go of) keeps the reader where they were.
     const top = fresh ? null : box.scrollTop;
@@ -356,6 +359,7 @@ function drawChat() {
       frag.append(n);
     }
     box.append(frag);
+    if (!rebuilt && end - v.count <= 5) announce(t.items.slice(v.count - t.dropped));
     v.count = end;
   }
   drawFooter(t, u);
@@ -379,6 +383,13 @@ function earlier(t, v) {
     return h('div', { class: 'earlier notice' }, `Earlier history was dropped by the retention setting: the journal keeps events from #${app.model.journalFirst} on.`);
   }
   return null;
+}
+
+/** announce tells a screen reader the new messages of the thread shown
+ *  (#messages itself is not live: a thread drawn whole would be read). */
+function announce(items) {
+  const text = items.filter(it => it.text).map(it => `${it.from === 'user' ? 'You' : ctx.pageName}: ${it.text}`).join('\n');
+  if (text) $('announce').textContent = text;
 }
 
 /** followNewest shows the newest message: the view sticks to the bottom
@@ -579,6 +590,12 @@ function wire() {
   };
   $('tab-inspector').onclick = () => tab('inspector');
   $('tab-controls').onclick = () => tab('controls');
+  document.addEventListener('keydown', e => {
+    if (e.key !== 'Escape') return;
+    for (const [pop, btn] of [['attach-pop', 'attach-btn'], ['menu-pop', 'menu-btn']]) {
+      if (!$(pop).hidden) { $(pop).hidden = true; $(btn).focus(); }
+    }
+  });
   document.addEventListener('click', e => {
     if (!e.target.closest('.picker, .react-btn')) document.querySelector('.picker')?.remove();
     for (const id of ['attach-pop', 'menu-pop']) {

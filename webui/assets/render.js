@@ -164,9 +164,12 @@ function carousel(pl, it, ctx) {
     const da = e.default_action;
     const href = safeURL(da?.url);
     const open = href ? () => window.open(href, '_blank', 'noopener') : null;
+    // A card that opens a page is a link for the keyboard too.
+    const opener = open ? { role: 'link', tabindex: '0', 'aria-label': `${e.title || 'card'}: open ${hostOf(href)}`, onclick: open,
+      onkeydown: ev => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); open(); } } } : {};
     return h('div', { class: 'card', dataset: { card: i } },
       e.image_url ? h('div', { class: `card-img ${ratio}${open ? ' clickable' : ''}`, onclick: open }, img(e.image_url)) : null,
-      h('div', { class: `card-body${open ? ' clickable' : ''}`, onclick: open },
+      h('div', { class: `card-body${open ? ' clickable' : ''}`, ...opener },
         h('div', { class: 'card-title clamp-2' }, e.title || ''),
         e.subtitle ? h('div', { class: 'card-sub clamp-2' }, e.subtitle) : null,
         da?.url ? h('div', { class: 'card-url' }, hostOf(da.url)) : null),
