@@ -27,6 +27,7 @@ var (
 	ruleUploadMessage  = validator.Rule{Name: "attachment_upload.message", Source: "MP/send-messages/saving-assets"}
 	ruleUploadType     = validator.Rule{Name: "attachment_upload.type", Source: "MP/send-messages/saving-assets"}
 	ruleUploadReusable = validator.Rule{Name: "attachment_upload.is_reusable", Source: "MP/send-messages/saving-assets"}
+	ruleUploadParam    = validator.Rule{Name: "attachment_upload.unknown-parameter", Source: "note §1.3"}
 	ruleUploadFiles    = validator.Rule{Name: "attachment_upload.file-count", Limit: 1, Source: "MP/error-codes 2018005"}
 	ruleUploadSource   = validator.Rule{Name: "attachment_upload.file-xor-url", Source: "MP/send-messages/saving-assets"}
 	ruleUploadSize     = validator.Rule{Name: "attachment_upload.size", Limit: MaxAttachmentSize, Source: "MP/send-messages/saving-assets (25 MB)"}
@@ -157,6 +158,7 @@ func mediaAttachment(message any) (att map[string]any, typ string, payload map[s
 }
 
 func (s *Server) uploadAttachment(c *call) (any, error) {
+	c.warnUnknownParams(ruleUploadParam, "message")
 	up, gerr := c.readUpload()
 	if gerr != nil {
 		return nil, gerr

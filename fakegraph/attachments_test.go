@@ -364,3 +364,17 @@ func TestEchoOfASavedAssetCarriesItsURL(t *testing.T) {
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", ControlPrefix+"attachments/1234567890123456", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 }
+
+// A parameter the Upload API does not take is ignored with a warning
+// (PLATFORM.md §1.3): a recipient, as if the upload were a send.
+func TestUploadWarnsOfUnknownParams(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	res := apiJSON(t, s, "POST", "/me/message_attachments", map[string]any{"recipient": recipient(alice),
+		"message": uploadMessage("image", map[string]any{"url": "https://example.com/cat.png", "is_reusable": true})})
+	wantOK(t, res, nil)
+	e := lastRequest(t, s)
+	require.Len(t, e.Violations, 1)
+	assert.Equal(t, ruleUploadParam.Name, e.Violations[0].Rule)
+	assert.Equal(t, "recipient", e.Violations[0].Path)
+}

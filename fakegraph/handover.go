@@ -49,6 +49,7 @@ var (
 	ruleReceiversOnly    = validator.Rule{Name: "handover.receivers-only", Source: "MP/error-codes 2018171"}
 	ruleHandoverRecip    = validator.Rule{Name: "handover.recipient", Source: "handover-protocol"}
 	ruleHandoverTarget   = validator.Rule{Name: "handover.target_app_id", Source: "handover-protocol"}
+	ruleHandoverParam    = validator.Rule{Name: "handover.unknown-parameter", Source: "note §1.3"}
 	ruleHandoverOwner    = validator.Rule{Name: "handover.owner", Source: "handover-protocol"}
 	ruleHandoverTake     = validator.Rule{Name: "handover.take.primary-only", Source: "graph reference page/take_thread_control"}
 	ruleHandoverFields   = validator.Rule{Name: "handover.secondary_receivers.fields", Source: "handover-protocol"}
@@ -359,6 +360,11 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 		if gerr != nil {
 			s.mu.Unlock()
 			return nil, gerr
+		}
+		if action == actPass {
+			c.warnUnknownParams(ruleHandoverParam, "recipient", "target_app_id", "metadata")
+		} else {
+			c.warnUnknownParams(ruleHandoverParam, "recipient", "metadata")
 		}
 		if v, ok := c.params["metadata"]; ok {
 			if _, text := paramString(v); !text || v == nil {

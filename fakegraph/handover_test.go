@@ -267,3 +267,22 @@ func TestAnotherAppsActIsJournalled(t *testing.T) {
 		t.Fatalf("detail %+v, want the release", d)
 	}
 }
+
+// A parameter a handover call does not take is ignored with a warning
+// (PLATFORM.md §1.3), a misspelt metadata say.
+func TestHandoverWarnsOfUnknownParams(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	res := apiJSON(t, s, "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID, "metdata": "agent 7"})
+	wantOK(t, res, map[string]any{"success": true})
+	e := lastRequest(t, s)
+	if len(e.Violations) != 1 || e.Violations[0].Rule != ruleHandoverParam.Name || e.Violations[0].Path != "metdata" {
+		t.Fatalf("violations %+v, want one %s on metdata", e.Violations, ruleHandoverParam.Name)
+	}
+	res = apiJSON(t, s, "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID})
+	wantOK(t, res, map[string]any{"success": true})
+	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "target_app_id" {
+		t.Fatalf("violations %+v, want target_app_id, which a take does not take", e.Violations)
+	}
+}
