@@ -49,6 +49,7 @@ import {
   instrumentRequestLib,
   CheckError,
   ASSET_ID,
+  lastExchange,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -66,6 +67,10 @@ const mApp = instrumentAxiosClient(
 );
 // A client that signs every call with appsecret_proof (§1.2).
 const mProof = instrumentAxiosClient(new MessengerClient({ accessToken: cfg.token, appSecret: cfg.appSecret, origin: cfg.url }));
+// The app-aware client with proofs on, as a bot that gives appSecret gets it.
+const mAppProof = instrumentAxiosClient(
+  new MessengerClient({ accessToken: cfg.token, appId: cfg.appId, appSecret: cfg.appSecret, origin: cfg.url }),
+);
 instrumentRequestLib();
 const b = new Botly({ accessToken: cfg.token, FB_URL: `${cfg.url}/v2.12/` });
 
@@ -840,6 +845,51 @@ await check('messenger: getIdsForPages answers the user on the Page (appsecret_p
 await check('messenger: getIdsForApps of a user who never logged in to the app answers no ids', async () => {
   const { body } = await succeed(() => m.getIdsForApps({ userId: PSID, appSecret: cfg.appSecret }));
   expect.deepEqual(body, { data: [] }, 'answer');
+});
+
+// getUserField (ID matching, §1.2): GET /{PSID}/{field} with access_token
+// and appsecret_proof (over the Page token) in the URL, plus app= or page=.
+await check('messenger: getUserField ids_for_pages with page= answers the user on the Page, signed over the Page token', async () => {
+  const { body } = await succeed(() => m.getUserField({ field: 'ids_for_pages', userId: PSID, appSecret: cfg.appSecret, page: cfg.pageId }));
+  const u = new URL(lastExchange().url);
+  expect.equal(u.pathname, `/v6.0/${PSID}/ids_for_pages`, 'path');
+  expect.equal(u.searchParams.get('appsecret_proof'), crypto.createHmac('sha256', cfg.appSecret).update(cfg.token).digest('hex'), 'appsecret_proof sent');
+  expect.equal(u.searchParams.get('page'), cfg.pageId, 'page sent');
+  expect.true(Array.isArray(body.data) && body.data.length === 1, `want one entry in data, got ${JSON.stringify(body)}`);
+  expect.equal(body.data[0].id, PSID, 'data[0].id');
+  expect.equal(body.data[0].page && body.data[0].page.id, cfg.pageId, 'data[0].page.id');
+});
+await check('messenger: getUserField ids_for_apps with app= answers no ids', async () => {
+  const { body } = await succeed(() => m.getUserField({ field: 'ids_for_apps', userId: PSID, appSecret: cfg.appSecret, app: cfg.appId }));
+  expect.deepEqual(body, { data: [] }, 'answer');
+});
+await check('messenger: getUserField signed with a secret that is not the app\'s → 100 proof-invalid', async () => {
+  await refuse(() => m.getUserField({ field: 'ids_for_pages', userId: PSID, appSecret: 'not-the-app-secret' }), {
+    code: 100, type: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument',
+  });
+});
+await check('messenger: getUserField of an unknown PSID → 100/33', async () => {
+  await refuse(() => m.getUserField({ field: 'ids_for_pages', userId: UNKNOWN_PSID, appSecret: cfg.appSecret }), unsupported('get', UNKNOWN_PSID));
+});
+
+// Client bug (messaging-api-messenger 1.1.0): with proofs on, debugToken
+// sends access_token=APP_ID|APP_SECRET but signs the Page token (its proof
+// interceptor reads access_token from the URL, where debugToken has none),
+// so the proof does not match the token sent: the platform refuses it.
+await check('messenger: debugToken with appsecret_proof on → 100 proof-invalid (the client signs the wrong token)', async () => {
+  await refuse(() => mAppProof.debugToken(), { code: 100, type: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument' });
+  const u = new URL(lastExchange().url);
+  expect.equal(u.searchParams.get('appsecret_proof'), crypto.createHmac('sha256', cfg.appSecret).update(cfg.token).digest('hex'), 'appsecret_proof sent (over the Page token)');
+});
+await check('raw: debug_token with the proof over the app token it sends is served', async () => {
+  const appToken = `${cfg.appId}|${cfg.appSecret}`;
+  const r = await graphHttp('GET', '/debug_token', {
+    token: appToken,
+    query: { input_token: cfg.token, appsecret_proof: crypto.createHmac('sha256', cfg.appSecret).update(appToken).digest('hex') },
+  });
+  expect.equal(r.status, 200, 'HTTP status');
+  expect.equal(r.body && r.body.data && r.body.data.is_valid, true, 'data.is_valid');
+  expect.equal(String(r.body.data.app_id), cfg.appId, 'data.app_id');
 });
 
 await check('messenger: logCustomEvents answers JSON: a body or a Graph error', async () => {
