@@ -454,3 +454,27 @@ func TestPageFollowsARestartedEmulator(t *testing.T) {
 	evs := eval[[]string](b, `[...document.querySelectorAll('#events li.ev')].map(n => n.dataset.seq)`)
 	assert.Len(t, evs, int(srv.Journal().Last()), "the inspector lists the new journal's events once each")
 }
+
+// TestRestartedEmulatorsUsersReplaceTheOld: after serve restarts, the page
+// lists the new emulator's users at once, not a user made before the
+// restart until something prompts a reload.
+func TestRestartedEmulatorsUsersReplaceTheOld(t *testing.T) {
+	first := startEmulator(t, false)
+	addr := strings.TrimPrefix(first.url, "http://")
+	_, err := first.srv.AddUser(fakegraph.User{PageID: fakegraph.DefaultPageID, Name: "Dana Temp"})
+	require.NoError(t, err)
+	_, err = first.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+	require.NoError(t, err)
+	b := openBrowser(t, first)
+	b.open("/")
+	b.waitFor("Dana in the user list", `document.getElementById('user-list').textContent.includes('Dana Temp')`, 10*time.Second)
+
+	first.ui.Close()
+	require.NoError(t, first.srv.Close())
+	srv := fakegraph.New(fakegraph.WithIDSeed(9))
+	ui := webui.New(srv)
+	require.NoError(t, srv.StartWith(addr, ui.Wrap), "the same address again")
+	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	b.waitFor("the new emulator's users only", `!document.getElementById('user-list').textContent.includes('Dana Temp') && document.getElementById('user-list').textContent.includes('Alice')`, 15*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}

@@ -100,6 +100,9 @@ function startAfresh() {
   app.model = new Model();
   app.inspector.reset(app.model);
   app.view.key = null;
+  // What the page loaded beside the journal may be another emulator's
+  // (serve restarted): its users, profile, personas and catalogue.
+  for (const what of ['users', 'profile', 'personas', 'products', 'controls']) refetch(what);
 }
 
 function setConn(text, cls) {
