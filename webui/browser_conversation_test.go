@@ -478,3 +478,20 @@ func TestRestartedEmulatorsUsersReplaceTheOld(t *testing.T) {
 	b.waitFor("the new emulator's users only", `!document.getElementById('user-list').textContent.includes('Dana Temp') && document.getElementById('user-list').textContent.includes('Alice')`, 15*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestHeaderFollowsAnotherAppsRelease: the Page Inbox releasing a thread
+// through the control API tells the bot nothing, but the journal says so,
+// and the header stops saying another app owns the thread.
+func TestHeaderFollowsAnotherAppsRelease(t *testing.T) {
+	e := startEmulator(t, false)
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	status, body := e.graph(t, http.MethodPost, "me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": fakegraph.PageInboxAppID})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("standby in the header", `document.getElementById('chat-window').textContent.includes('owns the thread')`, 5*time.Second)
+	require.NoError(t, e.srv.ActAsApp(fakegraph.DefaultPageID, fakegraph.HandoverActRequest{Action: "release_thread_control", PSID: alice}))
+	b.waitFor("no standby once the Page Inbox released the thread", `!document.getElementById('chat-window').textContent.includes('standby')`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
