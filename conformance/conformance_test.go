@@ -1,6 +1,7 @@
 // Package conformance drives real third-party Messenger clients from npm
-// (messaging-api-messenger and botly) against a `messemu serve` binary, so the
-// emulator is judged by what real bots send rather than by its own tests.
+// (messaging-api-messenger, botly and messenger-bot) against a
+// `messemu serve` binary, so the emulator is judged by what real bots send
+// rather than by its own tests.
 //
 // The Node programs (send.mjs, multipart.mjs, graph.mjs, …) print one
 // `ok - …` or `not ok - …: why` line per check and end with
@@ -38,10 +39,14 @@ const (
 // scripts are the Node programs run against a fresh emulator each: the Send
 // API (send.mjs), multipart sends and uploads from streams and bot-built
 // forms (multipart.mjs), the rest of the Graph API a bot calls (graph.mjs:
-// Messenger Profile, personas, labels, user profile, handover, batch, …), and
+// Messenger Profile, personas, labels, user profile, handover, batch, …),
 // batches built with the client's helpers and signed with appsecret_proof
-// (batch.mjs).
-var scripts = []string{"send.mjs", "multipart.mjs", "graph.mjs", "batch.mjs"}
+// (batch.mjs), and messenger-bot's calls and webhook middleware
+// (messengerbot.mjs).
+var scripts = []string{"send.mjs", "multipart.mjs", "graph.mjs", "batch.mjs", "messengerbot.mjs"}
+
+// clients are the npm packages the scripts drive (package.json pins them).
+var clients = []string{"messaging-api-messenger", "botly", "messenger-bot"}
 
 var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
 
@@ -93,8 +98,10 @@ func harnessMissing() (node, why string) {
 	if err != nil {
 		return "", "node is not on PATH: install Node.js (18 or later) and run `npm ci` in conformance/ to run the conformance harness"
 	}
-	if _, err := os.Stat(filepath.Join("node_modules", "messaging-api-messenger", "package.json")); err != nil {
-		return node, "conformance/node_modules is missing: run `npm ci` in conformance/ (" + err.Error() + ")"
+	for _, pkg := range clients {
+		if _, err := os.Stat(filepath.Join("node_modules", pkg, "package.json")); err != nil {
+			return node, "conformance/node_modules lacks " + pkg + ": run `npm ci` in conformance/ (" + err.Error() + ")"
+		}
 	}
 	return node, ""
 }

@@ -147,6 +147,36 @@ export function instrumentRequestLib() {
   }
 }
 
+// instrumentRequestPromise wraps request-promise (used by messenger-bot) so
+// that each exchange is recorded. Call it before requiring the client: the
+// client takes the module's export when it loads. The wrapper keeps
+// request-promise's answers (the body on 2xx, a StatusCodeError carrying the
+// response otherwise).
+export function instrumentRequestPromise() {
+  const path = require.resolve('request-promise');
+  const rp = require('request-promise');
+  if (rp.__messemu) return;
+  const { StatusCodeError } = require('request-promise/errors');
+  const wrapped = function (opts) {
+    const o = { timeout: 15000, ...opts, resolveWithFullResponse: true, simple: false };
+    const qs = o.qs ? `?${new URLSearchParams(o.qs)}` : '';
+    const exchange = { method: (o.method || 'GET').toUpperCase(), url: `${o.uri || o.url}${qs}`, reqBody: typeof o.json === 'object' ? o.json : o.body };
+    return rp(o).then(
+      (res) => {
+        record({ ...exchange, status: res.statusCode, headers: res.headers, text: typeof res.body === 'string' ? res.body : JSON.stringify(res.body) });
+        if (res.statusCode < 200 || res.statusCode > 299) throw new StatusCodeError(res.statusCode, res.body, opts, res);
+        return opts.resolveWithFullResponse ? res : res.body;
+      },
+      (err) => {
+        record({ ...exchange, status: 0, headers: {}, text: `transport error: ${err && err.message}` });
+        throw err;
+      },
+    );
+  };
+  wrapped.__messemu = true;
+  require.cache[path].exports = wrapped;
+}
+
 // ---------------------------------------------------------------------------
 // Raw HTTP, for what no client sends (form bodies, headers, versions).
 
