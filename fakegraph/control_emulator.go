@@ -282,8 +282,8 @@ func (s *Server) ctlSetWebhook(c *controlCall) (any, error) {
 		}
 		cfg.Timeout = d
 	}
-	if err := s.SetWebhook(cfg); err != nil {
-		return nil, invalid(err.Error() + " (GET /_messemu/v1/webhook shows the status)")
+	if err := s.ReplaceWebhook(cfg); err != nil {
+		return nil, invalid(err.Error() + "; the webhook was left as it was (GET /_messemu/v1/webhook shows it)")
 	}
 	return s.Webhook(), nil
 }

@@ -2,10 +2,12 @@ package fakegraph
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,4 +90,45 @@ func TestHandshakeRedirectFails(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "the bot answered HTTP 30")
 	assert.False(t, s.Webhook().Verified)
+}
+
+// TestFailedReplacementKeepsTheWebhook: PUT webhook saves a callback as
+// the platform's dashboard does, only once its handshake passes. A URL
+// whose bot does not answer is refused with the reason, and the webhook
+// set before keeps receiving the users' events: none is dropped.
+func TestFailedReplacementKeepsTheWebhook(t *testing.T) {
+	t.Parallel()
+	got := make(chan string, 16)
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			fmt.Fprint(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		got <- string(b)
+	}))
+	t.Cleanup(bot.Close)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close() // nothing listens there any more
+	s := hookServer(t, nil, WebhookConfig{})
+	status, body := controlDo(t, s, "PUT", "webhook", `{"url":"`+bot.URL+`/webhook"}`)
+	require.Equal(t, 200, status, "%v", body)
+
+	status, body = controlDo(t, s, "PUT", "webhook", `{"url":"`+down.URL+`/webhook"}`)
+	require.Equal(t, 400, status)
+	assert.Contains(t, fmt.Sprint(body), "left as it was")
+	st := s.Webhook()
+	assert.Equal(t, bot.URL+"/webhook", st.URL)
+	assert.Equal(t, "active", st.State)
+
+	_, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "still there?"})
+	require.NoError(t, err)
+	select {
+	case b := <-got:
+		assert.Contains(t, b, "still there?")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the webhook set before did not get the user's message")
+	}
+	assert.Empty(t, s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindControl && e.API == ChangeWebhook && strings.Contains(string(e.Detail), down.URL) }),
+		"the refused URL is not journalled as the webhook")
 }

@@ -29,6 +29,23 @@ func (s *Server) SetWebhook(cfg WebhookConfig) error {
 	})
 }
 
+// ReplaceWebhook is SetWebhook as the platform's dashboard saves a
+// callback (the control API's PUT webhook): the handshake with the new
+// URL comes first, and a failed one is returned with the webhook left as
+// it was, its events still delivered. An empty URL removes the webhook.
+func (s *Server) ReplaceWebhook(cfg WebhookConfig) error {
+	if cfg.VerifyToken == "" {
+		cfg.VerifyToken = s.opts.verifyToken
+	}
+	return s.hooks.ReplaceWebhook(cfg, func(change map[string]any) {
+		if cfg.Receipts != nil {
+			s.SetReceipts(*cfg.Receipts)
+		}
+		change["receipts"] = s.receipts.Load()
+		s.journalControl(ChangeWebhook, "", "", change)
+	})
+}
+
 // VerifyWebhook performs the handshake again with the current webhook.
 func (s *Server) VerifyWebhook() error { return s.hooks.VerifyWebhook() }
 

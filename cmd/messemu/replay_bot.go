@@ -125,15 +125,15 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 	return b, nil
 }
 
-// handshake points the emulator's webhook at the bot and retries the
-// verification until the bot answers it.
+// handshake points the emulator's webhook at the bot, again and again
+// until the bot answers the handshake: the emulator saves a webhook only
+// once its handshake passes.
 func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) error {
 	body, _ := json.Marshal(map[string]string{"url": hook, "verify_token": verify})
 	deadline := time.Now().Add(botStartTimeout)
-	path, method := "/_messemu/v1/webhook", http.MethodPut
 	var last string
 	for {
-		status, answer, err := controlCall(ctx, method, emuURL+path, body)
+		status, answer, err := controlCall(ctx, http.MethodPut, emuURL+"/_messemu/v1/webhook", body)
 		if err == nil && status == http.StatusOK {
 			var st fakegraph.WebhookStatus
 			if json.Unmarshal(answer, &st) == nil && st.Verified {
@@ -159,7 +159,6 @@ func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) er
 			return ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
-		path, method, body = "/_messemu/v1/webhook/verify", http.MethodPost, nil
 	}
 }
 

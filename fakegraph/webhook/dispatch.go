@@ -116,13 +116,7 @@ func (d *Dispatcher) configure(set webhookSettings, workers int) uint64 {
 		if workers <= 0 {
 			workers = webhookDefaultWorkerPool
 		}
-		d.client = &http.Client{Transport: &http.Transport{
-			Proxy:               nil, // straight to the callback, never through a proxy
-			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			MaxIdleConns:        4 * workers,
-			MaxIdleConnsPerHost: 2 * workers,
-			IdleConnTimeout:     90 * time.Second,
-		}}
+		d.client = newClient(workers)
 		from := d.journal.Last()
 		d.wg.Add(2 + workers)
 		go d.follow(from, d.journal.Pin(from))
@@ -132,6 +126,17 @@ func (d *Dispatcher) configure(set webhookSettings, workers int) uint64 {
 		}
 	}
 	return d.gen
+}
+
+// newClient is the dispatcher's HTTP client for workers posting at once.
+func newClient(workers int) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:               nil, // straight to the callback, never through a proxy
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        4 * workers,
+		MaxIdleConnsPerHost: 2 * workers,
+		IdleConnTimeout:     90 * time.Second,
+	}}
 }
 
 func (d *Dispatcher) clientLocked() *http.Client {

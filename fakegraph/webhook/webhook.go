@@ -113,6 +113,52 @@ func (d *Dispatcher) SetWebhook(cfg WebhookConfig, changed func(settings map[str
 	if err != nil {
 		return err
 	}
+	announce(set, changed)
+	gen := d.configure(set, cfg.Workers)
+	if set.url == "" {
+		return nil
+	}
+	return d.verify(gen)
+}
+
+// ReplaceWebhook is SetWebhook as the platform's dashboard saves a
+// callback: the handshake with the new URL comes first, and only once it
+// passes does the new setting replace the old one. A failed handshake is
+// returned, journalled and logged as SetWebhook's is, but the webhook
+// stays as it was, and the events it delivers keep flowing. An empty URL
+// removes the webhook at once.
+func (d *Dispatcher) ReplaceWebhook(cfg WebhookConfig, changed func(settings map[string]any)) error {
+	set, err := settingsOf(cfg)
+	if err != nil {
+		return err
+	}
+	if set.url == "" {
+		return d.SetWebhook(cfg, changed)
+	}
+	client := set.client
+	if client == nil {
+		d.mu.Lock()
+		client = d.client
+		d.mu.Unlock()
+		if client == nil { // the first webhook: the dispatcher's own client is made with it
+			client = newClient(1)
+			defer client.CloseIdleConnections()
+		}
+	}
+	if err := d.handshake(set, client); err != nil {
+		return err
+	}
+	announce(set, changed)
+	d.verifyDone(d.configure(set, cfg.Workers), nil)
+	return nil
+}
+
+// announce calls changed, if not nil, with the settings as the emulator's
+// webhook control event carries them.
+func announce(set webhookSettings, changed func(settings map[string]any)) {
+	if changed == nil {
+		return
+	}
 	change := map[string]any{"url": set.url, "fields": set.fieldList}
 	if set.timeout > 0 {
 		change["timeout"] = set.timeout.String()
@@ -120,14 +166,7 @@ func (d *Dispatcher) SetWebhook(cfg WebhookConfig, changed func(settings map[str
 	if set.batch > 1 {
 		change["batch"] = set.batch
 	}
-	if changed != nil {
-		changed(change)
-	}
-	gen := d.configure(set, cfg.Workers)
-	if set.url == "" {
-		return nil
-	}
-	return d.verify(gen)
+	changed(change)
 }
 
 // VerifyWebhook performs the handshake again with the current webhook.
@@ -188,6 +227,14 @@ func (d *Dispatcher) verify(gen uint64) error {
 	set := d.cfg
 	client := d.clientLocked()
 	d.mu.Unlock()
+	err := d.handshake(set, client)
+	d.verifyDone(gen, err)
+	return err
+}
+
+// handshake runs the verification handshake with the webhook set
+// describes, and journals and logs how it went.
+func (d *Dispatcher) handshake(set webhookSettings, client *http.Client) error {
 	challenge := strconv.FormatInt(1e9+rand.Int64N(9e9), 10)
 	out := journal.VerifyDetail{URL: set.url, Challenge: challenge}
 	q := url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {set.verifyToken}, "hub.challenge": {challenge}}
@@ -248,7 +295,6 @@ func (d *Dispatcher) verify(gen uint64) error {
 		d.journal.Append(journal.Event{Time: now, Kind: journal.KindWebhook, API: journal.APIWebhookVerify, Method: http.MethodGet, Path: set.url,
 			Status: out.Status, Accepted: true, Violations: warn, Detail: d.marshalDetail(out)})
 	}
-	d.verifyDone(gen, err)
 	return err
 }
 
