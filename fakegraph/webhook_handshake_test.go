@@ -129,6 +129,8 @@ func TestFailedReplacementKeepsTheWebhook(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the webhook set before did not get the user's message")
 	}
-	assert.Empty(t, s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindControl && e.API == ChangeWebhook && strings.Contains(string(e.Detail), down.URL) }),
+	assert.Empty(t, s.Journal().Find(0, func(e *Event) bool {
+		return e.Kind == KindControl && e.API == ChangeWebhook && strings.Contains(string(e.Detail), down.URL)
+	}),
 		"the refused URL is not journalled as the webhook")
 }
