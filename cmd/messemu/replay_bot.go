@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -85,7 +86,8 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 	b := &childBot{}
 	hook := cfg.bot
 	if cfg.exec != "" {
-		port, err := freePort()
+		// The bot listens where --bot says, or on a free port.
+		port, err := botPort(hook)
 		if err != nil {
 			return nil, err
 		}
@@ -190,6 +192,25 @@ func pageToken(ctx context.Context, emuURL string) (string, error) {
 		return "", errors.New("replay: the emulator hosts no Page")
 	}
 	return pages.Data[0].Token, nil
+}
+
+// botPort is the port a started bot listens on: the one of its webhook
+// URL (--bot) when it names one, else a free one.
+func botPort(hook string) (int, error) {
+	if hook != "" {
+		u, err := url.Parse(hook)
+		if err != nil {
+			return 0, fmt.Errorf("replay: --bot %q: %w", hook, err)
+		}
+		if p := u.Port(); p != "" {
+			return strconv.Atoi(p)
+		}
+		if u.Scheme == "https" {
+			return 443, nil
+		}
+		return 80, nil
+	}
+	return freePort()
 }
 
 func freePort() (int, error) {

@@ -151,6 +151,33 @@ func TestRecordThenReplayThroughTheBinary(t *testing.T) {
 	assert.Equal(t, 0, code, "%s\n%s", rec, rout)
 }
 
+// TestReplayExecListensWhereBotSays: with --bot, the started bot gets the
+// port of that URL as PORT (and ADDR), so that it listens where the
+// emulator posts.
+func TestReplayExecListensWhereBotSays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries and starts a bot")
+	}
+	t.Parallel()
+	messemu, echobot := buildBinaries(t)
+	hook := "http://127.0.0.1:" + freePortT(t) + "/webhook"
+	code, out := replay(t, messemu, "--exec", echobot, "--bot", hook, "--addr", "127.0.0.1:0", "../../scenarios/examples/greeting.yaml")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "PASS")
+}
+
+func TestBotPort(t *testing.T) {
+	t.Parallel()
+	for hook, want := range map[string]int{"http://127.0.0.1:3000/webhook": 3000, "http://bot.test/webhook": 80, "https://bot.test/hook": 443} {
+		got, err := botPort(hook)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, hook)
+	}
+	got, err := botPort("")
+	require.NoError(t, err)
+	assert.Positive(t, got, "a free port")
+}
+
 func TestReplayExitsTwoOnAFileErrorAndRunsNothing(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
