@@ -21,6 +21,20 @@ import (
 	"github.com/messemu/messemu/fakegraph/intercept"
 )
 
+// envCommand is the shell line that applies `messemu env` for a proxy on
+// addr with its CA in caDir ("" for the default), naming only what
+// differs from env's defaults.
+func envCommand(addr, caDir string) string {
+	args := ""
+	if addr != intercept.DefaultAddr {
+		args += " --intercept " + addr
+	}
+	if caDir != "" {
+		args += " --ca-dir '" + caDir + "'"
+	}
+	return `eval "$(messemu env` + args + `)"`
+}
+
 // runEnv implements `messemu env [--shell sh|fish|powershell] [--intercept ADDR] [--ca-dir DIR]`:
 // it makes sure the CA and its bundle exist and prints the variables that
 // point a bot at the intercept proxy.

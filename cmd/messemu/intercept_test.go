@@ -194,3 +194,19 @@ func TestInterceptServesTheEmulator(t *testing.T) {
 		t.Errorf("the journal has no request event for /v26.0/me/messages: %+v", srv.Journal().After(0, 0))
 	}
 }
+
+// The startup screen's setup line is the one that works for the proxy
+// serve runs: env's defaults left out, the address and CA folder given
+// when they differ.
+func TestEnvCommandNamesWhatDiffers(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ addr, caDir, want string }{
+		{"127.0.0.1:8443", "", `eval "$(messemu env)"`},
+		{"127.0.0.1:19377", "", `eval "$(messemu env --intercept 127.0.0.1:19377)"`},
+		{"127.0.0.1:8443", "/tmp/ca", `eval "$(messemu env --ca-dir '/tmp/ca')"`},
+	} {
+		if got := envCommand(tc.addr, tc.caDir); got != tc.want {
+			t.Errorf("envCommand(%q, %q) = %s, want %s", tc.addr, tc.caDir, got, tc.want)
+		}
+	}
+}

@@ -196,7 +196,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if cfg.pprofAddr != "" {
 		stopPprof, err := startPprof(cfg.pprofAddr, log)
 		if err != nil {
-			return fmt.Errorf("--pprof: %w (closing: %v)", err, srv.Close())
+			return closing(fmt.Errorf("--pprof: %w", err), srv)
 		}
 		defer func() {
 			if err := stopPprof(); err != nil {
@@ -208,19 +208,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if cfg.intercept != "" {
 		stopIntercept, err = startIntercept(cfg.intercept, cfg.caDir, cfg.passthrough, srv.Handler(), log)
 		if err != nil {
-			closeErr := srv.Close()
-			return fmt.Errorf("--intercept: %w (closing: %v)", err, closeErr)
+			return closing(fmt.Errorf("--intercept: %w", err), srv)
 		}
 	}
 	if err := printStartup(srv, &cfg, stdout, log); err != nil {
-		return fmt.Errorf("%w (closing: %v)", err, srv.Close())
+		return closing(err, srv)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := cfg.startWebhook(ctx, srv, log); err != nil {
-		closeErr := srv.Close()
-		return fmt.Errorf("--webhook: %w (closing: %v)", err, closeErr)
+		return closing(fmt.Errorf("--webhook: %w", err), srv)
 	}
 	<-ctx.Done()
 	log.Info("shutting down")
@@ -231,4 +229,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return ierr
+}
+
+// closing closes srv after err stopped serve from starting, and says so
+// only if closing failed too.
+func closing(err error, srv *fakegraph.Server) error {
+	if cerr := srv.Close(); cerr != nil {
+		return fmt.Errorf("%w (closing: %v)", err, cerr)
+	}
+	return err
 }

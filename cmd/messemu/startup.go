@@ -26,6 +26,7 @@ type startup struct {
 	webhook     string // the bot's webhook URL; "" for the demo bot or none
 	demoBot     bool
 	intercept   string // the intercept proxy's address, "" when off
+	caDir       string // --ca-dir, "" for the default
 }
 
 // printStartup writes the screen to stdout and logs, without any secret,
@@ -51,7 +52,7 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 		version: version, url: srv.URL(), page: page,
 		appID: srv.AppID(), appSecret: srv.AppSecret(), verifyToken: srv.VerifyToken(),
 		users: users, webhook: cfg.webhook, demoBot: cfg.webhook == "" && !cfg.noDemoBot,
-		intercept: cfg.intercept,
+		intercept: cfg.intercept, caDir: cfg.caDir,
 	}, nil
 }
 
@@ -65,7 +66,7 @@ func (s startup) print(w io.Writer) error {
 	row("Graph API", s.url+"/"+fakegraph.LatestVersion+"  (the version is optional)")
 	row("Control API", s.url+"/_messemu/v1/  (journal: "+s.url+"/_messemu/v1/journal?after=0)")
 	if s.intercept != "" {
-		row("Intercept", "HTTPS proxy for graph.facebook.com on "+s.intercept+"  (eval \"$(messemu env)\")")
+		row("Intercept", "HTTPS proxy for graph.facebook.com on "+s.intercept+"  ("+envCommand(s.intercept, s.caDir)+")")
 	}
 	row("Page", s.page.ID+"  "+s.page.Name)
 	row("Page token", s.page.Token)
