@@ -198,6 +198,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		c.files = append(c.files, f)
 	}
 	if gerr := s.authenticate(c); gerr != nil {
+		if rt, rerr := s.match(c.method, c.segs); rerr == nil {
+			c.api = rt.api // the journal files a refused token under the call's family too
+		}
 		return nil, gerr
 	}
 	rt, gerr := s.match(c.method, c.segs)

@@ -378,3 +378,18 @@ func TestOldVersionsGraphHadAreServed(t *testing.T) {
 		}
 	}
 }
+
+// A call refused for its token is journalled under its API family, so
+// that journal?api=send finds a send refused for a bad token.
+func TestRefusedTokenKeepsTheCallsFamily(t *testing.T) {
+	t.Parallel()
+	s := New()
+	code, _, _ := do(t, s, "POST", "/v26.0/me/messages?access_token=EAAnotatoken", "application/json", `{"recipient":{"id":"`+alice+`"},"message":{"text":"hi"}}`)
+	if code != 400 {
+		t.Fatalf("status %d", code)
+	}
+	e := lastEvent(t, s)
+	if e.Kind != KindRequest || e.API != "send" || e.Accepted {
+		t.Fatalf("journalled %s api %q accepted %v, want a refused send", e.Kind, e.API, e.Accepted)
+	}
+}

@@ -47,7 +47,7 @@ type replayConfig struct {
 func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bot, "bot", "", "the bot's webhook URL (with --exec, default http://127.0.0.1:$PORT/webhook)")
 	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end")
-	fs.StringVar(&c.emulator, "emulator", "", "a running `messemu serve` to use (default: start one in process on --addr)")
+	fs.StringVar(&c.emulator, "emulator", "", "the `URL` of a running messemu serve to use (default: start one in process on --addr)")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8765", "where the in-process emulator listens (serve's default, so a bot set up for serve runs unchanged)")
 	fs.StringVar(&c.appSecret, "app-secret", fakegraph.DefaultAppSecret, "the app secret (webhook signatures, appsecret_proof) of the in-process emulator")
 	fs.StringVar(&c.verifyToken, "verify-token", fakegraph.DefaultVerifyToken, "the webhook verify token")
