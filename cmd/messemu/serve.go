@@ -64,7 +64,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
-	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}]", c.setProducts)
+	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}] [MESSEMU_PRODUCTS]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
 	c.webhookFlags(fs)
@@ -153,19 +153,33 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 	return opts
 }
 
-func runServe(args []string, stdout, stderr io.Writer) error {
+// parseServe reads serve's flags and the MESSEMU_* variables.
+func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg serveConfig
 	cfg.flags(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return cfg, err
 	}
 	if cfg.keepErr != nil {
-		return fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
+		return cfg, fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
+	}
+	if v, ok := os.LookupEnv("MESSEMU_PRODUCTS"); ok && !flagGiven(fs, "products") {
+		if err := cfg.setProducts(v); err != nil {
+			return cfg, fmt.Errorf("MESSEMU_PRODUCTS: %w", err)
+		}
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+		return cfg, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	return cfg, nil
+}
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseServe(args, stderr)
+	if err != nil {
+		return err
 	}
 	logw := newLineBatcher(stderr, 50*time.Millisecond)
 	defer logw.Close()
@@ -238,4 +252,11 @@ func closing(err error, srv *fakegraph.Server) error {
 		return fmt.Errorf("%w (closing: %v)", err, cerr)
 	}
 	return err
+}
+
+// flagGiven reports whether the command line set flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,5 +55,38 @@ func TestServeProductsFlag(t *testing.T) {
 		if err := fs.Parse([]string{"--products", arg}); err == nil {
 			t.Errorf("--products %s was accepted", arg)
 		}
+	}
+}
+
+// TestServeProductsFromTheEnvironment: MESSEMU_PRODUCTS stands for
+// --products, as every flag has its variable; the flag wins.
+func TestServeProductsFromTheEnvironment(t *testing.T) {
+	t.Setenv("MESSEMU_PRODUCTS", "4730587393621832")
+	products := func(args ...string) []string {
+		t.Helper()
+		cfg, err := parseServe(args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := fakegraph.New(cfg.serverOptions(slog.New(slog.NewTextHandler(io.Discard, nil)))...)
+		got, err := srv.Products(fakegraph.DefaultPageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range got {
+			ids = append(ids, p.ID)
+		}
+		return ids
+	}
+	if got := products(); !slices.Equal(got, []string{"4730587393621832"}) {
+		t.Errorf("from MESSEMU_PRODUCTS: %v", got)
+	}
+	if got := products("--products", "5830587393621833"); !slices.Equal(got, []string{"5830587393621833"}) {
+		t.Errorf("with --products: %v, want the flag's alone", got)
+	}
+	t.Setenv("MESSEMU_PRODUCTS", "@/no/such/file.json")
+	if _, err := parseServe(nil, io.Discard); err == nil || !strings.Contains(err.Error(), "MESSEMU_PRODUCTS") {
+		t.Errorf("a bad MESSEMU_PRODUCTS: %v", err)
 	}
 }
