@@ -274,3 +274,16 @@ func TestRecordLeavesTheFileAloneWhenItFails(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "- name: mine\n", string(b))
 }
+
+// TestReplayOnABusyAddressSaysWhatToDo: replay's own emulator on an address
+// in use (serve left running on the default) says how to go on.
+func TestReplayOnABusyAddressSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", l.Addr().String(), "--bot", "http://127.0.0.1:1/webhook", "../../scenarios/examples/greeting.yaml"}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code)
+	assert.Contains(t, errOut.String(), "--emulator http://"+l.Addr().String(), errOut.String())
+}
