@@ -104,10 +104,10 @@ func (c *call) textParam(key string, rule validator.Rule) (string, *validator.Gr
 // warnUnknownParams warns of the top-level parameters a call does not take
 // (Graph ignores them, PLATFORM.md §1.3): allowed, and the token and proof
 // every call takes.
-func (c *call) warnUnknownParams(rule validator.Rule, allowed ...string) {
+func (c *call) warnUnknownParams(rule validator.Rule, detail string, allowed ...string) {
 	for _, k := range sortedKeys(c.params) {
 		if k != "access_token" && k != "appsecret_proof" && !containsString(allowed, k) {
-			c.warn(k, rule, "unknown top-level parameter "+k+", ignored by Graph")
+			c.warn(k, rule, detail)
 		}
 	}
 }

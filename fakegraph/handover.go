@@ -362,9 +362,9 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			return nil, gerr
 		}
 		if action == actPass {
-			c.warnUnknownParams(ruleHandoverParam, "recipient", "target_app_id", "metadata")
+			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "target_app_id", "metadata")
 		} else {
-			c.warnUnknownParams(ruleHandoverParam, "recipient", "metadata")
+			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "metadata")
 		}
 		if v, ok := c.params["metadata"]; ok {
 			if _, text := paramString(v); !text || v == nil {

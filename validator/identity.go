@@ -35,7 +35,7 @@ type PersonaCheck struct {
 func (v *Validator) CreatePersona(body map[string]any) PersonaCheck {
 	r := &report{}
 	out := PersonaCheck{}
-	r.unknownParams(body, personaParams, rulePersonaParam)
+	r.unknownParams(body, personaParams, rulePersonaParam, "unknown top-level parameter, ignored by Graph")
 	name, ok := r.profileString(body, "name", Path{}, rulePersonaName, rulePersonaName.Limit)
 	if !ok {
 		out.Violations = r.out
@@ -62,7 +62,7 @@ type LabelCheck struct {
 func (v *Validator) CreateLabel(body map[string]any) LabelCheck {
 	r := &report{}
 	out := LabelCheck{}
-	r.unknownParams(body, labelParams, ruleLabelParam)
+	r.unknownParams(body, labelParams, ruleLabelParam, "unknown top-level parameter, ignored by Graph")
 	key := "page_label_name"
 	if _, ok := body[key]; !ok {
 		if _, legacy := body["name"]; legacy {
@@ -90,10 +90,10 @@ func UserProfileFieldsParam(fields []string) Result {
 
 // unknownParams warns about top-level parameters a call does not take
 // (Graph ignores them, PLATFORM.md §1.3).
-func (r *report) unknownParams(body map[string]any, allowed map[string]bool, rule Rule) {
+func (r *report) unknownParams(body map[string]any, allowed map[string]bool, rule Rule, detail string) {
 	for _, k := range sortedKeys(body) {
 		if !allowed[k] && !graphCallParams[k] {
-			r.warn(Root(k), rule, "unknown parameter "+k+" is ignored")
+			r.warn(Root(k), rule, detail)
 		}
 	}
 }

@@ -103,7 +103,7 @@ func (v *Validator) MessengerProfile(body map[string]any, page ProfilePage) Prof
 	out := ProfileCheck{Fields: map[string]any{}}
 	for _, k := range sortedKeys(body) {
 		if !profileFieldSet[k] && !graphCallParams[k] {
-			r.warn(Root(k), ruleProfileUnknown, "unknown parameter "+k+" is ignored")
+			r.warn(Root(k), ruleProfileUnknown, "unknown top-level parameter, ignored by Graph")
 		}
 	}
 	present := map[string]any{}
@@ -169,7 +169,7 @@ func (v *Validator) UserSettings(body map[string]any, page ProfilePage) (Result,
 	r := &report{extensionDomain: page.WhitelistedDomain}
 	for _, k := range sortedKeys(body) {
 		if !userSettingsKeys[k] && !graphCallParams[k] {
-			r.warn(Root(k), ruleProfileUnknown, "unknown parameter "+k+" is ignored")
+			r.warn(Root(k), ruleProfileUnknown, "unknown top-level parameter, ignored by Graph")
 		}
 	}
 	psid, ok := r.profileString(body, "psid", Path{}, ruleUserMenuPSID, 0)
