@@ -134,6 +134,13 @@ func quoteHost(s string) string {
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }
 
+// CheckControl reports whether r may read and drive the emulator as a
+// caller of the control API may: a tool on this machine, or a bearer of
+// the control token (WithControlToken). The web UI's journal stream asks
+// it too, so that a page opened from another machine shows nothing its
+// control API would not.
+func (s *Server) CheckControl(r *http.Request) error { return s.checkControl(r) }
+
 // checkControl decides whether r may use the control API: the rules of
 // LocalRequest, then the control token if one is set, else a loopback peer.
 func (s *Server) checkControl(r *http.Request) error {

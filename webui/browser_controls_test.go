@@ -98,3 +98,20 @@ func TestReceiptsSwitchWorksForTheDemoBot(t *testing.T) {
 	b.waitFor("the receipt's webhook item", `[...`+lastReceipt+`.querySelectorAll('pre.json')].some(p => p.textContent.includes('"delivery"') || p.textContent.includes('"is_echo"'))`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestPageWithAControlToken: serve --control-token closes the control API
+// and the stream to everyone without the token; the page opened as
+// /#token=… uses it (and takes it out of the address bar).
+func TestPageWithAControlToken(t *testing.T) {
+	e := startEmulator(t, false, fakegraph.WithControlToken("s3cret"))
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello with a token"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/#token=s3cret")
+	b.waitFor("the users and the conversation", `document.getElementById('user-list').textContent.includes('Alice') && document.getElementById('messages').textContent.includes('hello with a token')`, 10*time.Second)
+	assert.Equal(t, "", eval[string](b, `location.hash`), "the token is out of the address bar")
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "live too"})
+	require.NoError(t, err)
+	b.waitFor("the stream", `document.getElementById('messages').textContent.includes('live too')`, 10*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}

@@ -50,6 +50,18 @@ type client struct {
 }
 
 func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
+	// The journal goes where the control API's does: to this machine, or
+	// to a bearer of the control token, which a browser's websocket
+	// cannot put in a header and so gives as ?token=.
+	if tok := r.URL.Query().Get("token"); tok != "" && r.Header.Get("Authorization") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	if err := u.srv.CheckControl(r); err != nil {
+		u.log.Warn("web UI stream refused", "remote", r.RemoteAddr, "reason", err.Error())
+		http.Error(w, err.Error(), http.StatusForbidden)
+		return
+	}
 	var after uint64
 	if v := r.URL.Query().Get("after"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)

@@ -248,3 +248,25 @@ func TestGraphCallsToTheRootStillReachTheEmulator(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("Content-Type"), "application/json")
 }
+
+// TestStreamNeedsWhatTheControlAPINeeds: with a control token, the
+// journal stream answers only its bearers (as ?token=, which a browser's
+// websocket can send, or the header), as the control API does.
+func TestStreamNeedsWhatTheControlAPINeeds(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, false, fakegraph.WithControlToken("s3cret"))
+	_, resp, err := websocket.DefaultDialer.Dial(streamURL(e, 0), nil)
+	require.Error(t, err, "no token")
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	_, resp, err = websocket.DefaultDialer.Dial(streamURL(e, 0)+"&token=wrong", nil)
+	require.Error(t, err, "a wrong token")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+
+	userSays(t, e, 1)
+	conn, _, err := websocket.DefaultDialer.Dial(streamURL(e, 0)+"&token=s3cret", nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	assert.NotEmpty(t, readUntil(t, conn, e.srv.Journal().Last()))
+	dial(t, e, 0, http.Header{"Authorization": {"Bearer s3cret"}})
+}

@@ -2,6 +2,18 @@
 
 const BASE = '/_messemu/v1/';
 
+/** controlToken is the control API's bearer token when serve runs with
+ *  --control-token: the page is opened as /#token=…, which it keeps for
+ *  the tab and takes out of the address bar. */
+export const controlToken = (() => {
+  const m = location.hash.match(/(?:^#|&)token=([^&]*)/);
+  if (m) {
+    sessionStorage.setItem('messemu.token', decodeURIComponent(m[1]));
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem('messemu.token') || '';
+})();
+
 /** ControlError carries the emulator's error message. */
 export class ControlError extends Error {}
 
@@ -11,6 +23,7 @@ export async function call(method, path, body, pageId) {
   const url = new URL(BASE + path, location.origin);
   if (pageId) url.searchParams.set('page_id', pageId);
   const init = { method, headers: {} };
+  if (controlToken) init.headers.Authorization = `Bearer ${controlToken}`;
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers['Content-Type'] = 'application/json';
@@ -20,7 +33,8 @@ export async function call(method, path, body, pageId) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { raw: text }; }
   if (!resp.ok) {
-    const msg = data?.error?.message || `${method} ${path}: HTTP ${resp.status}`;
+    let msg = data?.error?.message || `${method} ${path}: HTTP ${resp.status}`;
+    if (resp.status === 403 && msg.includes('--control-token')) msg += ': open this page as /#token=<the token>';
     throw new ControlError(msg);
   }
   return data;

@@ -1,7 +1,7 @@
 // The page: connects to the journal stream, keeps the Model, draws the
 // three panes and acts through the control API.
 import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link } from './dom.js';
-import { call, get, post } from './api.js';
+import { call, get, post, controlToken } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker } from './render.js';
 import { Inspector } from './inspector.js';
@@ -33,6 +33,7 @@ function connect() {
   const url = new URL('/_messemu/ui/ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('after', String(app.model.lastSeq));
+  if (controlToken) url.searchParams.set('token', controlToken);
   ws = new WebSocket(url);
   app.ws = ws;
   ws.onopen = () => { backoff = 250; setConn('live', 'ok'); };
