@@ -91,7 +91,7 @@ func (ss *session) expectOne(ctx context.Context, st *Step, want *Expect) error 
 		}
 		w, _ := project(want, nil)
 		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d) + ss.failedDeliveries(),
-			diff: gocmp.Diff(w, expected{})}
+			diff: diff(w, expected{})}
 	}
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func anyOrderDiff(wants []Expect, got []botMessage, matched map[int]int) string 
 		_, pg := project(&wants[i], &got[gi])
 		g = append(g, pg)
 	}
-	return gocmp.Diff(w, g)
+	return diff(w, g)
 }
 
 // noMessage fails if the bot sends a message within d.
@@ -380,10 +380,10 @@ func compare(e *Expect, m botMessage) (bool, string) {
 			ok = false
 		}
 	}
-	d := gocmp.Diff(w, g)
+	d := diff(w, g)
 	if d != "" || !ok {
 		if d == "" {
-			d = gocmp.Diff(w, expected{})
+			d = diff(w, expected{})
 		}
 		return false, d
 	}
@@ -394,7 +394,7 @@ func compareUser(want, got *UserExpect) error {
 	w, g := *want, *got
 	slices.Sort(w.Labels)
 	slices.Sort(g.Labels)
-	if d := gocmp.Diff(w, g); d != "" {
+	if d := diff(w, g); d != "" {
 		return &stepFailure{reason: "expect_user: the user's state is not the one expected", diff: d}
 	}
 	return nil
@@ -420,3 +420,14 @@ func (ss *session) failedDeliveries() string {
 	lines = lines[max(0, len(lines)-4):]
 	return "; the webhook did not reach the bot:\n      " + strings.Join(lines, "\n      ")
 }
+
+// diff is go-cmp's diff of want and got (-want +got) with the types named
+// as a scenario's reader knows them (message, element, button, user), not
+// as Go does.
+func diff(want, got any) string {
+	return typeNames.Replace(gocmp.Diff(want, got))
+}
+
+var typeNames = strings.NewReplacer(
+	"scenarios.expectedElement", "element", "scenarios.expectedButton", "button",
+	"scenarios.expected", "message", "scenarios.UserExpect", "user", "scenarios.", "")
