@@ -164,8 +164,8 @@ func WriteRejudged(w io.Writer, r Rejudged, at time.Time, strict bool) bool {
 	if refused > 0 {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(w, "%s: %d Send API requests judged at %s, %d would fail; %d other requests not judged\n",
-		verdict, len(r.Checked), at.UTC().Format(time.RFC3339), refused, r.Skipped)
+	fmt.Fprintf(w, "%s: %d Send API %s judged at %s, %d would fail; %d other %s not judged\n",
+		verdict, len(r.Checked), requests(len(r.Checked)), at.UTC().Format(time.RFC3339), refused, r.Skipped, requests(r.Skipped))
 	return refused == 0
 }
 
@@ -174,4 +174,12 @@ func orRequest(path string) string {
 		return "the request"
 	}
 	return path
+}
+
+// requests is the noun for n requests.
+func requests(n int) string {
+	if n == 1 {
+		return "request"
+	}
+	return "requests"
 }

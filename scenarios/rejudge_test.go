@@ -67,6 +67,12 @@ func TestRejudgeFailsATagOnlyAfterItsRetirement(t *testing.T) {
 	assert.Contains(t, text, "accepted then): POST /v26.0/me/messages")
 	assert.Contains(t, text, `got "ACCOUNT_UPDATE"`)
 	assert.Contains(t, text, "FAIL: 2 Send API requests judged at 2026-04-28T00:00:00Z, 1 would fail")
+
+	one := after
+	one.Checked = one.Checked[:1]
+	out.Reset()
+	WriteRejudged(&out, one, time.Date(2026, 4, 28, 0, 0, 0, 0, time.UTC), false)
+	assert.Contains(t, out.String(), "PASS: 1 Send API request judged at", "one request, in the singular")
 }
 
 func TestReadJournalTakesControlAPIPagesAndRefusesGarbage(t *testing.T) {
