@@ -16,6 +16,10 @@ import (
 func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (failed bool, err error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: messemu check [--at DATE] [--strict] JOURNAL.jsonl|-")
+		fs.PrintDefaults()
+	}
 	at := fs.String("at", "", "judge as of this date (2026-04-28 or RFC 3339; default now)")
 	strict := fs.Bool("strict", false, "fail on warnings too")
 	files, err := parseInterspersed(fs, args)

@@ -42,3 +42,14 @@ func TestCheckReadsStandardInput(t *testing.T) {
 	assert.Equal(t, 1, code, out.String()+errOut.String())
 	assert.Contains(t, out.String(), "FAIL: 2 Send API requests judged at 2026-04-28T00:00:00Z, 1 would fail")
 }
+
+// TestHelpNamesTheFileArgument: -h of validate and check says what file
+// they read, not only their flags.
+func TestHelpNamesTheFileArgument(t *testing.T) {
+	t.Parallel()
+	for cmd, want := range map[string]string{"validate": "usage: messemu validate [--json] FILE|-", "check": "usage: messemu check [--at DATE] [--strict] JOURNAL.jsonl|-"} {
+		var out, errOut bytes.Buffer
+		run([]string{cmd, "-h"}, nil, &out, &errOut)
+		assert.Contains(t, out.String()+errOut.String(), want, cmd)
+	}
+}

@@ -20,6 +20,10 @@ import (
 func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool, err error) {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, "usage: messemu validate [--json] FILE|-   (a Send API JSON body; - reads standard input)")
+		fs.PrintDefaults()
+	}
 	asJSON := fs.Bool("json", false, "print the violations as JSON")
 	if err := fs.Parse(args); err != nil {
 		return false, err
