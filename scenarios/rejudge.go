@@ -124,6 +124,17 @@ func (s recordedState) User(psid string) (validator.UserInfo, bool) {
 	return u, true
 }
 
+// UserRef and OneTimeToken take the person behind a user_ref or a
+// one-time token as reachable at the date: the journal records no thread
+// for such a send, which it accepted.
+func (s recordedState) UserRef(ref string) (validator.UserInfo, bool) {
+	return validator.OfflineState{Clock: s.at}.UserRef(ref)
+}
+
+func (s recordedState) OneTimeToken(token string) (validator.UserInfo, validator.TokenStatus) {
+	return validator.OfflineState{Clock: s.at}.OneTimeToken(token)
+}
+
 // Attachment takes every saved attachment id to exist, saved at the date.
 func (s recordedState) Attachment(id string) (validator.AttachmentInfo, bool) {
 	return validator.OfflineState{Clock: s.at}.Attachment(id)

@@ -120,3 +120,29 @@ func TestRejudgeKeepsAnIdleThreadIdle(t *testing.T) {
 	assert.True(t, judged.Checked[0].Event.Thread.Standby, "the case under test: standby, idle")
 	assert.False(t, judged.Checked[0].Refused(), "%v", judged.Checked[0].Violations)
 }
+
+// A user_ref send the journal accepted is judged with the person reachable
+// at the date, whatever the date: the journal records no thread for it.
+func TestRejudgeKeepsAUserRefSendReachable(t *testing.T) {
+	t.Parallel()
+	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	in, err := emu.UserOptsIn(fakegraph.DefaultPageID, fakegraph.DefaultUsers()[0].PSID, fakegraph.OptIn{Type: fakegraph.OptInCheckbox})
+	require.NoError(t, err)
+	resp, err := http.Post(emu.URL()+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json",
+		strings.NewReader(`{"recipient":{"user_ref":"`+in.UserRef+`"},"messaging_type":"RESPONSE","message":{"text":"thanks for opting in"}}`))
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.NoError(t, resp.Body.Close())
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, e := range emu.Journal().After(0, 1000) {
+		require.NoError(t, enc.Encode(e))
+	}
+	events, err := ReadJournal(&buf)
+	require.NoError(t, err)
+	r := Rejudge(events, time.Now().Add(72*time.Hour)) // after this machine's clock too
+	require.Len(t, r.Checked, 1)
+	assert.False(t, r.Checked[0].Refused(), "%v", r.Checked[0].Violations)
+}
