@@ -134,19 +134,12 @@ func quoteHost(s string) string {
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }
 
-// CheckControl reports whether r may read and drive the emulator as a
-// caller of the control API may: a tool on this machine, or a bearer of
-// the control token (WithControlToken). The web UI's journal stream asks
-// it too, so that a page opened from another machine shows nothing its
-// control API would not.
-func (s *Server) CheckControl(r *http.Request) error { return s.checkControl(r) }
-
-// checkControl decides whether r may use the control API: the rules of
-// LocalRequest, then the control token if one is set, else a loopback peer.
-func (s *Server) checkControl(r *http.Request) error {
-	if err := checkSameSite(r); err != nil {
-		return err
-	}
+// CheckControlPeer reports whether r comes from a peer the control API
+// answers: a bearer of the control token (WithControlToken), or without
+// one a peer on this machine. The web UI's journal stream asks it, so
+// that a page opened from another machine shows nothing the control API
+// would not; the stream judges the page's Origin itself.
+func (s *Server) CheckControlPeer(r *http.Request) error {
 	if _, networked := r.Context().Value(http.LocalAddrContextKey).(net.Addr); !networked {
 		return nil // in process: see LocalRequest
 	}
@@ -160,6 +153,21 @@ func (s *Server) checkControl(r *http.Request) error {
 	}
 	if !loopbackPeer(r.RemoteAddr) {
 		return errors.New("the control API answers this machine only; to use it from " + quoteHost(hostName(r.RemoteAddr)) + ", start messemu with --control-token and send Authorization: Bearer <token>")
+	}
+	return nil
+}
+
+// checkControl decides whether r may use the control API: the rules of
+// LocalRequest, then the control token if one is set, else a loopback peer.
+func (s *Server) checkControl(r *http.Request) error {
+	if err := checkSameSite(r); err != nil {
+		return err
+	}
+	if err := s.CheckControlPeer(r); err != nil {
+		return err
+	}
+	if _, networked := r.Context().Value(http.LocalAddrContextKey).(net.Addr); !networked || s.opts.controlToken != "" {
+		return nil
 	}
 	return LocalRequest(r)
 }

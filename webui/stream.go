@@ -50,14 +50,15 @@ type client struct {
 }
 
 func (u *UI) serveStream(w http.ResponseWriter, r *http.Request) {
-	// The journal goes where the control API's does: to this machine, or
-	// to a bearer of the control token, which a browser's websocket
-	// cannot put in a header and so gives as ?token=.
+	// The journal goes to the peers the control API answers: this
+	// machine, or a bearer of the control token, which a browser's
+	// websocket cannot put in a header and so gives as ?token=. The
+	// page's Origin is the upgrader's to judge (originAllowed).
 	if tok := r.URL.Query().Get("token"); tok != "" && r.Header.Get("Authorization") == "" {
 		r = r.Clone(r.Context())
 		r.Header.Set("Authorization", "Bearer "+tok)
 	}
-	if err := u.srv.CheckControl(r); err != nil {
+	if err := u.srv.CheckControlPeer(r); err != nil {
 		u.log.Warn("web UI stream refused", "remote", r.RemoteAddr, "reason", err.Error())
 		http.Error(w, err.Error(), http.StatusForbidden)
 		return

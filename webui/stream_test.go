@@ -184,17 +184,28 @@ func TestStreamRefusesAnotherOriginAndAForeignHost(t *testing.T) {
 func TestAllowedOriginOpensTheStream(t *testing.T) {
 	t.Parallel()
 	srv := fakegraph.New()
-	ui := webui.New(srv, webui.WithAllowedOrigins("http://localhost:3000/"))
+	ui := webui.New(srv, webui.WithAllowedOrigins("http://localhost:3000/", "http://devbox.lan:3000"))
 	require.NoError(t, srv.StartWith("127.0.0.1:0", ui.Wrap))
 	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
 	e := &emulator{srv: srv, ui: ui, url: srv.URL()}
-	conn := dial(t, e, 0, http.Header{"Origin": {"http://localhost:3000"}})
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
-	_, b, err := conn.ReadMessage()
-	require.NoError(t, err)
-	var f streamFrame
-	require.NoError(t, json.Unmarshal(b, &f))
-	assert.Equal(t, srv.Journal().Last(), f.LastSeq, "the first frame says where the journal stands")
+	// A browser names another origin cross-site (a dev server on
+	// localhost:3000 opening ws://127.0.0.1:…); the allowed ones open it.
+	for _, h := range []http.Header{
+		{"Origin": {"http://localhost:3000"}},
+		{"Origin": {"http://localhost:3000"}, "Sec-Fetch-Site": {"cross-site"}},
+		{"Origin": {"http://devbox.lan:3000"}, "Sec-Fetch-Site": {"cross-site"}},
+	} {
+		conn := dial(t, e, 0, h)
+		require.NoError(t, conn.SetReadDeadline(time.Now().Add(5*time.Second)))
+		_, b, err := conn.ReadMessage()
+		require.NoError(t, err)
+		var f streamFrame
+		require.NoError(t, json.Unmarshal(b, &f))
+		assert.Equal(t, srv.Journal().Last(), f.LastSeq, "the first frame says where the journal stands")
+	}
+	_, resp, err := websocket.DefaultDialer.Dial(streamURL(e, 0), http.Header{"Origin": {"http://evil.test"}, "Sec-Fetch-Site": {"cross-site"}})
+	require.Error(t, err, "an origin not allowed")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
 
 func TestWrapLeavesGraphAndControlToTheEmulator(t *testing.T) {
