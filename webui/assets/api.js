@@ -8,7 +8,9 @@ const BASE = '/_messemu/v1/';
 export const controlToken = (() => {
   const m = location.hash.match(/(?:^#|&)token=([^&]*)/);
   if (m) {
-    sessionStorage.setItem('messemu.token', decodeURIComponent(m[1]));
+    let token = m[1];
+    try { token = decodeURIComponent(token); } catch { /* not percent-encoded: as it is */ }
+    sessionStorage.setItem('messemu.token', token);
     history.replaceState(null, '', location.pathname + location.search);
   }
   return sessionStorage.getItem('messemu.token') || '';
