@@ -361,21 +361,26 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			s.mu.Unlock()
 			return nil, gerr
 		}
-		if action == actPass {
+		switch action { // PLATFORM.md §8: each call's parameters
+		case actPass:
 			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "target_app_id", "metadata")
-		} else {
+		case actRelease:
+			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient")
+		default:
 			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "metadata")
 		}
-		if v, ok := c.params["metadata"]; ok {
+		if v, ok := c.params["metadata"]; ok && action != actRelease {
 			if _, text := paramString(v); !text || v == nil {
 				s.mu.Unlock()
 				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
 			}
 		}
-		target, gerr := c.textParam("target_app_id", ruleHandoverTarget)
-		if gerr != nil {
-			s.mu.Unlock()
-			return nil, gerr
+		var target string
+		if action == actPass { // the others take no target: ignored, with the warning above
+			if target, gerr = c.textParam("target_app_id", ruleHandoverTarget); gerr != nil {
+				s.mu.Unlock()
+				return nil, gerr
+			}
 		}
 		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: target, metadata: c.str("metadata")}
 		evs, ref := s.apply(c.page, a, c.now)

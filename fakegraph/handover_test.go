@@ -75,6 +75,7 @@ func TestHandoverErrors(t *testing.T) {
 		{"take by a secondary", botSecondary, "", "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, msgInvalid},
 		{"pass no target", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, "(#100) The parameter target_app_id is required"},
 		{"pass target an object", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": map[string]any{"id": PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
+		{"pass target a boolean", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": true}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
 		{"pass target a list", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": []any{PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
 		// The calls that change control take recipient as the Send API does.
 		{"pass to a bare PSID", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": alice, "target_app_id": PageInboxAppID}, 100, 0, msgInvalid},
@@ -280,9 +281,16 @@ func TestHandoverWarnsOfUnknownParams(t *testing.T) {
 	if len(e.Violations) != 1 || e.Violations[0].Rule != ruleHandoverParam.Name || e.Violations[0].Path != "metdata" {
 		t.Fatalf("violations %+v, want one %s on metdata", e.Violations, ruleHandoverParam.Name)
 	}
-	res = apiJSON(t, s, "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID})
+	// A take has no target: one of any type is ignored with the warning,
+	// not refused for its type.
+	res = apiJSON(t, s, "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": map[string]any{"id": "1"}})
 	wantOK(t, res, map[string]any{"success": true})
 	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "target_app_id" {
 		t.Fatalf("violations %+v, want target_app_id, which a take does not take", e.Violations)
+	}
+	res = apiJSON(t, s, "POST", "/me/release_thread_control", map[string]any{"recipient": recipient(alice), "metadata": map[string]any{"x": 1}})
+	wantOK(t, res, map[string]any{"success": true})
+	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "metadata" {
+		t.Fatalf("violations %+v, want metadata, which a release does not take (§8)", e.Violations)
 	}
 }
