@@ -83,6 +83,7 @@ func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 		return err
 	}
 	evs, ref := s.apply(p, handoverAct{action: req.Action, app: req.AppID, psid: req.PSID, target: req.TargetAppID, metadata: req.Metadata}, now)
+	after := s.threadStateLocked(p, req.PSID, now) // the thread this act left, before another call moves it
 	s.mu.Unlock()
 	if ref != nil {
 		msg := ref.err.Message
@@ -92,7 +93,7 @@ func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 		return fail(ErrRefused, msg)
 	}
 	s.journal.Append(Event{Time: now, Kind: KindControl, PageID: pageID, PSID: req.PSID, API: ChangeHandoverAct, Accepted: true,
-		Thread: s.threadState(pageID, req.PSID, now), Detail: s.marshalDetail(ControlDetail{Change: ChangeHandoverAct, Data: s.marshalDetail(req)})})
+		Thread: after, Detail: s.marshalDetail(ControlDetail{Change: ChangeHandoverAct, Data: s.marshalDetail(req)})})
 	s.journalHandover(pageID, now, evs)
 	return nil
 }

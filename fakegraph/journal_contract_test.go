@@ -90,7 +90,8 @@ func TestEveryControlChangeIsJournalled(t *testing.T) {
 		{"POST", "receipts", `{"enabled":false}`, []string{"control receipts"}},
 		{"POST", "receipts", `{"enabled":true}`, []string{"control receipts"}},
 		{"POST", "clock/advance", `{"duration":"1h"}`, []string{"control clock"}},
-		{"PUT", "handover/roles", `{"app_roles":{"` + DefaultAppID + `":["primary_receiver"]}}`, []string{"control app_roles", "handover messaging_handovers"}},
+		{"PUT", "handover/roles", `{"app_roles":{"` + DefaultAppID + `":["primary_receiver"],"` + PageInboxAppID + `":["secondary_receiver"]}}`, []string{"control app_roles", "handover messaging_handovers"}},
+		{"POST", "handover/act", `{"action":"request_thread_control","psid":"` + alice + `","metadata":"a human"}`, []string{"control handover_act"}},
 		// The handshake first: the setting changes only once it passed.
 		{"PUT", "webhook", `{"url":"` + bot.URL + `","receipts":false}`, []string{"webhook webhook_verify", "control receipts", "control webhook"}},
 		{"POST", "reset", ``, []string{"control reset"}},
