@@ -24,13 +24,23 @@ import (
 // envCommand is the shell line that applies `messemu env` for a proxy on
 // addr with its CA in caDir ("" for the default), naming only what
 // differs from env's defaults.
-func envCommand(addr, caDir string) string {
+func envCommand(addr, caDir string) string { return envCommandFor(runtime.GOOS, addr, caDir) }
+
+// envCommandFor is envCommand in the shell of goos: PowerShell on
+// Windows, sh elsewhere.
+func envCommandFor(goos, addr, caDir string) string {
 	args := ""
 	if addr != intercept.DefaultAddr {
 		args += " --intercept " + addr
 	}
+	if goos == "windows" {
+		if caDir != "" {
+			args += " --ca-dir '" + strings.ReplaceAll(caDir, "'", "''") + "'"
+		}
+		return "messemu env --shell powershell" + args + " | Out-String | Invoke-Expression"
+	}
 	if caDir != "" {
-		args += " --ca-dir '" + caDir + "'"
+		args += " --ca-dir '" + strings.ReplaceAll(caDir, "'", `'\''`) + "'"
 	}
 	return `eval "$(messemu env` + args + `)"`
 }

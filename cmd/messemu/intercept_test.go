@@ -200,13 +200,15 @@ func TestInterceptServesTheEmulator(t *testing.T) {
 // when they differ.
 func TestEnvCommandNamesWhatDiffers(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct{ addr, caDir, want string }{
-		{"127.0.0.1:8443", "", `eval "$(messemu env)"`},
-		{"127.0.0.1:19377", "", `eval "$(messemu env --intercept 127.0.0.1:19377)"`},
-		{"127.0.0.1:8443", "/tmp/ca", `eval "$(messemu env --ca-dir '/tmp/ca')"`},
+	for _, tc := range []struct{ goos, addr, caDir, want string }{
+		{"linux", "127.0.0.1:8443", "", `eval "$(messemu env)"`},
+		{"linux", "127.0.0.1:19377", "", `eval "$(messemu env --intercept 127.0.0.1:19377)"`},
+		{"darwin", "127.0.0.1:8443", "/tmp/ca", `eval "$(messemu env --ca-dir '/tmp/ca')"`},
+		{"linux", "127.0.0.1:8443", "/tmp/it's", `eval "$(messemu env --ca-dir '/tmp/it'\''s')"`},
+		{"windows", "127.0.0.1:19377", `C:\it's`, `messemu env --shell powershell --intercept 127.0.0.1:19377 --ca-dir 'C:\it''s' | Out-String | Invoke-Expression`},
 	} {
-		if got := envCommand(tc.addr, tc.caDir); got != tc.want {
-			t.Errorf("envCommand(%q, %q) = %s, want %s", tc.addr, tc.caDir, got, tc.want)
+		if got := envCommandFor(tc.goos, tc.addr, tc.caDir); got != tc.want {
+			t.Errorf("envCommandFor(%s, %q, %q) = %s, want %s", tc.goos, tc.addr, tc.caDir, got, tc.want)
 		}
 	}
 }

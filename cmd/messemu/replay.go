@@ -119,7 +119,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		srv := fakegraph.New(opts...)
 		if err := srv.Start(cfg.addr); err != nil {
-			if errors.Is(err, syscall.EADDRINUSE) {
+			if addrInUse(err) {
 				return fmt.Errorf("replay: starting the emulator on %s: %w (a messemu serve there? replay against it with --emulator http://%s, or give replay's own emulator another --addr, such as 127.0.0.1:0)", cfg.addr, err, cfg.addr)
 			}
 			return fmt.Errorf("replay: starting the emulator: %w", err)

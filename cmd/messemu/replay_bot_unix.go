@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"syscall"
@@ -22,3 +23,6 @@ func terminateTree(p *os.Process) { _ = syscall.Kill(-p.Pid, syscall.SIGTERM) }
 
 // killTree kills p's process group.
 func killTree(p *os.Process) { _ = syscall.Kill(-p.Pid, syscall.SIGKILL) }
+
+// addrInUse reports a listen error for an address something else holds.
+func addrInUse(err error) bool { return errors.Is(err, syscall.EADDRINUSE) }

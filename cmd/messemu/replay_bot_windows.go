@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"strconv"
@@ -29,3 +30,7 @@ func killTree(p *os.Process) {
 		_ = p.Kill()
 	}
 }
+
+// addrInUse reports a listen error for an address something else holds
+// (WSAEADDRINUSE: Go's syscall.EADDRINUSE is not what Windows answers).
+func addrInUse(err error) bool { return errors.Is(err, syscall.Errno(10048)) }
