@@ -306,23 +306,7 @@ func echoMessage(mid, appID string, body json.RawMessage, urls assetURLs) *Webho
 		switch {
 		case len(pl) == 0 || pl[0] != '{':
 			pl = json.RawMessage("null")
-		case urls != nil && bytes.Contains(pl, []byte(`"attachment_id"`)):
-			var obj map[string]any
-			if json.Unmarshal(pl, &obj) != nil {
-				continue
-			}
-			u, ok := urls.of(obj)
-			if !ok {
-				delete(obj, "is_reusable")
-			} else {
-				obj = map[string]any{"url": u}
-			}
-			raw, err := json.Marshal(obj)
-			if err != nil {
-				continue
-			}
-			pl = raw
-		case bytes.Contains(pl, []byte(`"is_reusable"`)):
+		case bytes.Contains(pl, []byte(`"is_reusable"`)) || (urls != nil && bytes.Contains(pl, []byte(`"attachment_id"`))):
 			var obj map[string]any
 			dec := json.NewDecoder(bytes.NewReader(pl))
 			dec.UseNumber() // numbers stay as stored, as on the fast path
@@ -330,6 +314,9 @@ func echoMessage(mid, appID string, body json.RawMessage, urls assetURLs) *Webho
 				continue
 			}
 			delete(obj, "is_reusable")
+			if u, ok := urls.of(obj); ok { // a saved asset named by id: its URL
+				obj = map[string]any{"url": u}
+			}
 			raw, err := json.Marshal(obj)
 			if err != nil {
 				continue

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/messemu/messemu/validator"
@@ -178,7 +179,7 @@ func (s *Server) send(c *call) (any, error) {
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
 	}
-	if _, st := (stateView{p: c.page, now: c.now}).OneTimeToken(chk.Recipient.OTN); chk.Recipient.OTN != "" && st != validator.TokenValid {
+	if chk.Recipient.OTN != "" && !oneTimeTokenValid(c.page, c.now, chk.Recipient.OTN) {
 		// Spent by a concurrent send between the two locks: a token serves once.
 		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}
@@ -290,4 +291,11 @@ func templatePayload(v any) (pl map[string]any, templateType string) {
 	pl, _ = a["payload"].(map[string]any)
 	templateType, _ = pl["template_type"].(string)
 	return pl, templateType
+}
+
+// oneTimeTokenValid reports whether token can still serve a send; s.mu is
+// held.
+func oneTimeTokenValid(p *pageState, now time.Time, token string) bool {
+	_, st := (stateView{p: p, now: now}).OneTimeToken(token)
+	return st == validator.TokenValid
 }

@@ -20,13 +20,19 @@ func (s *Server) SetWebhook(cfg WebhookConfig) error {
 	if cfg.VerifyToken == "" {
 		cfg.VerifyToken = s.opts.verifyToken
 	}
-	return s.hooks.SetWebhook(cfg, func(change map[string]any) {
+	return s.hooks.SetWebhook(cfg, s.webhookChanged(cfg))
+}
+
+// webhookChanged is what a change of webhook does beside the dispatcher:
+// the receipts setting it carries, and the journal's control event.
+func (s *Server) webhookChanged(cfg WebhookConfig) func(change map[string]any) {
+	return func(change map[string]any) {
 		if cfg.Receipts != nil {
 			s.SetReceipts(*cfg.Receipts)
 		}
 		change["receipts"] = s.receipts.Load()
 		s.journalControl(ChangeWebhook, "", "", change)
-	})
+	}
 }
 
 // ReplaceWebhook is SetWebhook as the platform's dashboard saves a
@@ -37,13 +43,7 @@ func (s *Server) ReplaceWebhook(cfg WebhookConfig) error {
 	if cfg.VerifyToken == "" {
 		cfg.VerifyToken = s.opts.verifyToken
 	}
-	return s.hooks.ReplaceWebhook(cfg, func(change map[string]any) {
-		if cfg.Receipts != nil {
-			s.SetReceipts(*cfg.Receipts)
-		}
-		change["receipts"] = s.receipts.Load()
-		s.journalControl(ChangeWebhook, "", "", change)
-	})
+	return s.hooks.ReplaceWebhook(cfg, s.webhookChanged(cfg))
 }
 
 // VerifyWebhook performs the handshake again with the current webhook.
