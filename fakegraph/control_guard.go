@@ -157,6 +157,11 @@ func (s *Server) CheckControlPeer(r *http.Request) error {
 	return nil
 }
 
+// RequiresControlToken reports whether the control API answers bearers of
+// a control token (WithControlToken), from any host name, rather than
+// this machine's tools.
+func (s *Server) RequiresControlToken() bool { return s.opts.controlToken != "" }
+
 // checkControl decides whether r may use the control API: the rules of
 // LocalRequest, then the control token if one is set, else a loopback peer.
 func (s *Server) checkControl(r *http.Request) error {

@@ -11,8 +11,12 @@ import (
 // hostAllowed is the control API's Host rule (fakegraph.LocalHost):
 // localhost, a loopback IP, or the address the connection arrived on.
 // Anything else is a name another site may have pointed at 127.0.0.1 (DNS
-// rebinding).
-func hostAllowed(r *http.Request) bool { return fakegraph.LocalHost(r) == nil }
+// rebinding), unless a control token guards the emulator: then, as the
+// control API, the page answers any name (a LAN host's, a container's),
+// and its stream only the token's bearers.
+func (u *UI) hostAllowed(r *http.Request) bool {
+	return u.srv.RequiresControlToken() || fakegraph.LocalHost(r) == nil
+}
 
 // originAllowed reports whether a websocket may be opened from the page
 // whose Origin the request carries: the emulator's own (same host as the

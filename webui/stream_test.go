@@ -274,6 +274,16 @@ func TestStreamNeedsWhatTheControlAPINeeds(t *testing.T) {
 	require.Error(t, err, "a wrong token")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 
+	// The token guards the emulator: the page answers a LAN host's name
+	// (as the control API then does), the stream still only the token.
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, e.url+"/", nil)
+	require.NoError(t, err)
+	req.Host = "devbox.lan:8765"
+	page, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = page.Body.Close()
+	assert.Equal(t, http.StatusOK, page.StatusCode, "the page under a LAN name")
+
 	userSays(t, e, 1)
 	conn, _, err := websocket.DefaultDialer.Dial(streamURL(e, 0)+"&token=s3cret", nil)
 	require.NoError(t, err)

@@ -137,7 +137,7 @@ const faviconPath = "/favicon.ico"
 
 // ServeHTTP answers the page, its assets and the websocket.
 func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !hostAllowed(r) {
+	if !u.hostAllowed(r) {
 		// DNS rebinding: a page of another site must not reach the
 		// emulator through a name that resolves to 127.0.0.1.
 		http.Error(w, "messemu answers only to localhost, a loopback address or its own address", http.StatusForbidden)
