@@ -293,7 +293,7 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 			s.fail(p.Key("id"), ruleRecipientKnown, Err(KeyNoUser), "no test user "+val+" on this Page")
 			return UserInfo{}, false
 		}
-		return s.reachable(u, p.Key("id"))
+		return s.reachable(u, p, "id")
 	case "user_ref":
 		out.Recipient.UserRef = val
 		u, known := s.st.UserRef(val)
@@ -304,7 +304,7 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 		// The person who opted in: the checkbox opened their window (§2.2),
 		// which the rules below judge as any other; a block or another
 		// app's thread control stops these sends too.
-		return s.reachable(u, p.Key("user_ref"))
+		return s.reachable(u, p, "user_ref")
 	default: // one_time_notif_token
 		out.Recipient.OTN = val
 		s.warn(p.Key(key), ruleRecipientOTN, "one-time notification is a legacy beta")
@@ -314,7 +314,7 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 			// Window-free (§2.1), but not free of a block or of another
 			// app's thread control.
 			u.LastInteraction, u.LastMessage = s.now, s.now
-			return s.reachable(u, p.Key(key))
+			return s.reachable(u, p, key)
 		case TokenUsed:
 			s.fail(p.Key(key), ruleRecipientOTN, Err(KeyInvalid), "one-time notification token already used")
 		case TokenExpired:
@@ -327,14 +327,15 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 }
 
 // reachable refuses users who blocked the Page or whose thread another app
-// owns; p is the recipient key that named the user.
-func (s *sendChecker) reachable(u UserInfo, p Path) (UserInfo, bool) {
+// owns; key of the recipient p named the user (its path is made only for
+// a refusal: a send that passes allocates none).
+func (s *sendChecker) reachable(u UserInfo, p Path, key string) (UserInfo, bool) {
 	if u.Blocked {
-		s.fail(p, ruleUnavailable, Err(KeyUnavailable), "the user blocked the Page")
+		s.fail(p.Key(key), ruleUnavailable, Err(KeyUnavailable), "the user blocked the Page")
 		return u, false
 	}
 	if u.ControlledByOther {
-		s.fail(p, ruleThreadControlled, Err(KeyThreadControlled), "another app owns the thread")
+		s.fail(p.Key(key), ruleThreadControlled, Err(KeyThreadControlled), "another app owns the thread")
 		return u, false
 	}
 	return u, true
