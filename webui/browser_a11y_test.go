@@ -1,10 +1,12 @@
 package webui_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
@@ -69,8 +71,18 @@ func TestKeyboardAndScreenReaderUse(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, status)
 	b.say("mine")
 	b.waitFor("the refusal and the user's message", `document.querySelector('#messages .err-text') !== null && document.querySelector('#messages .from-user .bubble.text') !== null`, 5*time.Second)
-	for _, sel := range []string{"#messages .from-user .bubble.text", "#messages .meta .tag", "#messages .err-text", "#events .k-request", "#count-refused"} {
+	contrasted := []string{"#messages .from-user .bubble.text", "#messages .meta .tag", "#messages .err-text", "#events .k-request", "#count-refused", "#messages .btn-card"}
+	for _, sel := range contrasted {
 		assert.GreaterOrEqual(t, eval[float64](b, contrastOf+`(`+"`"+sel+"`"+`)`), 4.5, "contrast of %s", sel)
+	}
+	// And so in the dark theme.
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	_, err = chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	require.NoError(t, err, "the dark theme")
+	require.True(t, eval[bool](b, `matchMedia('(prefers-color-scheme: dark)').matches`))
+	for _, sel := range contrasted {
+		assert.GreaterOrEqual(t, eval[float64](b, contrastOf+`(`+"`"+sel+"`"+`)`), 4.5, "contrast of %s in the dark theme", sel)
 	}
 	assert.Empty(t, b.consoleErrors())
 }
