@@ -370,7 +370,11 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "metadata")
 		}
 		if v, ok := c.params["metadata"]; ok && action != actRelease {
-			if _, text := paramString(v); !text || v == nil {
+			if _, isBool := v.(bool); isBool || v == nil {
+				s.mu.Unlock()
+				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
+			}
+			if _, text := paramString(v); !text {
 				s.mu.Unlock()
 				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
 			}

@@ -75,6 +75,8 @@ func TestHandoverErrors(t *testing.T) {
 		{"take by a secondary", botSecondary, "", "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, msgInvalid},
 		{"pass no target", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice)}, 100, 0, "(#100) The parameter target_app_id is required"},
 		{"pass target an object", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": map[string]any{"id": PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
+		{"pass metadata a boolean", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID, "metadata": true}, 100, 0, "(#100) Param metadata must be a non-empty UTF-8 encoded string"},
+		{"request metadata a boolean", "", actPass, "POST", "/me/request_thread_control", map[string]any{"recipient": recipient(alice), "metadata": false}, 100, 0, "(#100) Param metadata must be a non-empty UTF-8 encoded string"},
 		{"pass target a boolean", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": true}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
 		{"pass target a list", "", "", "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": []any{PageInboxAppID}}, 100, 0, "(#100) Param target_app_id must be a non-empty UTF-8 encoded string"},
 		// The calls that change control take recipient as the Send API does.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -283,6 +284,12 @@ func TestStreamNeedsWhatTheControlAPINeeds(t *testing.T) {
 	require.NoError(t, err)
 	_ = page.Body.Close()
 	assert.Equal(t, http.StatusOK, page.StatusCode, "the page under a LAN name")
+	_, resp, err = websocket.DefaultDialer.Dial(streamURL(e, 0), http.Header{"Host": {"devbox.lan:8765"}})
+	require.Error(t, err, "the stream under a LAN name, without the token")
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	lan, _, err := websocket.DefaultDialer.Dial(streamURL(e, 0)+"&token=s3cret", http.Header{"Host": {"devbox.lan:8765"}})
+	require.NoError(t, err, "the stream under a LAN name, with the token")
+	_ = lan.Close()
 
 	userSays(t, e, 1)
 	conn, _, err := websocket.DefaultDialer.Dial(streamURL(e, 0)+"&token=s3cret", nil)
@@ -290,4 +297,36 @@ func TestStreamNeedsWhatTheControlAPINeeds(t *testing.T) {
 	t.Cleanup(func() { _ = conn.Close() })
 	assert.NotEmpty(t, readUntil(t, conn, e.srv.Journal().Last()))
 	dial(t, e, 0, http.Header{"Authorization": {"Bearer s3cret"}})
+}
+
+// TestStreamRefusesAnotherMachine: without a control token the journal
+// stream, like the control API, answers this machine only. The other
+// machine is this one reached on a non-loopback address.
+func TestStreamRefusesAnotherMachine(t *testing.T) {
+	t.Parallel()
+	ip := nonLoopbackIP(t)
+	srv := fakegraph.New()
+	ui := webui.New(srv)
+	require.NoError(t, srv.StartWith(net.JoinHostPort(ip, "0"), ui.Wrap))
+	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	e := &emulator{srv: srv, ui: ui, url: srv.URL()}
+	_, resp, err := websocket.DefaultDialer.Dial(streamURL(e, 0), nil)
+	require.Error(t, err, "a peer on %s", ip)
+	require.NotNil(t, resp)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+}
+
+// nonLoopbackIP is an address of this machine other than loopback, or
+// the test skips: a machine with none cannot play another machine.
+func nonLoopbackIP(t *testing.T) string {
+	t.Helper()
+	addrs, err := net.InterfaceAddrs()
+	require.NoError(t, err)
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+			return n.IP.String()
+		}
+	}
+	t.Skip("this machine has no non-loopback IPv4 address to play another machine")
+	return ""
 }
