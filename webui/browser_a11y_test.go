@@ -37,6 +37,7 @@ func TestKeyboardAndScreenReaderUse(t *testing.T) {
 	b := openBrowser(t, e)
 	b.open("/")
 	assert.NotEqual(t, "polite", eval[string](b, `document.getElementById('messages').getAttribute('aria-live') || ''`), "the whole thread is not announced")
+	assert.Equal(t, "", eval[string](b, `document.getElementById('announce').textContent`), "nor is the thread opened whole")
 
 	// A quick reply tapped with the keyboard leaves focus in the composer.
 	qrs := []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}}
@@ -71,7 +72,9 @@ func TestKeyboardAndScreenReaderUse(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, status)
 	b.say("mine")
 	b.waitFor("the refusal and the user's message", `document.querySelector('#messages .err-text') !== null && document.querySelector('#messages .from-user .bubble.text') !== null`, 5*time.Second)
-	contrasted := []string{"#messages .from-user .bubble.text", "#messages .meta .tag", "#messages .err-text", "#events .k-request", "#count-refused", "#messages .btn-card"}
+	b.click("#tab-controls") // the Reset button
+	b.waitFor("the controls", `document.querySelector('button.danger') !== null`, 5*time.Second)
+	contrasted := []string{"#messages .from-user .bubble.text", "#messages .meta .tag", "#messages .err-text", "#events .k-request", "#count-refused", "#messages .btn-card", "button.danger"}
 	for _, sel := range contrasted {
 		assert.GreaterOrEqual(t, eval[float64](b, contrastOf+`(`+"`"+sel+"`"+`)`), 4.5, "contrast of %s", sel)
 	}

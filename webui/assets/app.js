@@ -332,10 +332,8 @@ function drawChat() {
     box.querySelector(':scope > .earlier')?.remove();
     if (head) box.prepend(head);
   }
-  let rebuilt = false;
   if (fresh || v.redraw || v.resets !== app.model.resets || end < v.count || v.first < t.dropped ||
       end - v.first > v.shown + (v.stick ? CHAT_WINDOW / 2 : KEEP_ITEMS)) {
-    rebuilt = true;
     // Another thread follows the newest message; a redraw of this one
     // (names, products, rows let go of) keeps the reader where they were.
     const top = fresh ? null : box.scrollTop;
@@ -363,8 +361,15 @@ function drawChat() {
       frag.append(n);
     }
     box.append(frag);
-    if (!rebuilt && end - v.count <= 5) announce(t.items.slice(v.count - t.dropped));
     v.count = end;
+  }
+  // A screen reader hears the few messages new since the last draw of this
+  // thread, whether or not the draw rebuilt the rows (a names or catalogue
+  // reload does), never a thread opened whole.
+  if (v.heardKey !== t.key) { v.heardKey = t.key; v.heard = end; }
+  else if (end > v.heard) {
+    if (end - v.heard <= 5) announce(t.items.slice(Math.max(v.heard, t.dropped) - t.dropped, end - t.dropped));
+    v.heard = end;
   }
   drawFooter(t, u);
   if (v.stick) followNewest();
