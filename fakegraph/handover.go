@@ -50,6 +50,7 @@ var (
 	ruleHandoverRecip    = validator.Rule{Name: "handover.recipient", Source: "handover-protocol"}
 	ruleHandoverTarget   = validator.Rule{Name: "handover.target_app_id", Source: "handover-protocol"}
 	ruleHandoverParam    = validator.Rule{Name: "handover.unknown-parameter", Source: "note §1.3"}
+	ruleHandoverNull     = validator.Rule{Name: "handover.metadata.null", Source: "decision D22"}
 	ruleHandoverOwner    = validator.Rule{Name: "handover.owner", Source: "handover-protocol"}
 	ruleHandoverTake     = validator.Rule{Name: "handover.take.primary-only", Source: "graph reference page/take_thread_control"}
 	ruleHandoverFields   = validator.Rule{Name: "handover.secondary_receivers.fields", Source: "handover-protocol"}
@@ -369,8 +370,12 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 		default:
 			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "metadata")
 		}
+		if v, ok := c.params["metadata"]; ok && v == nil && action != actRelease {
+			c.warn("metadata", ruleHandoverNull, "null metadata is taken as none")
+			delete(c.params, "metadata")
+		}
 		if v, ok := c.params["metadata"]; ok && action != actRelease {
-			if _, isBool := v.(bool); isBool || v == nil {
+			if _, isBool := v.(bool); isBool {
 				s.mu.Unlock()
 				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
 			}

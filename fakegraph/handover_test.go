@@ -290,6 +290,16 @@ func TestHandoverWarnsOfUnknownParams(t *testing.T) {
 	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "target_app_id" {
 		t.Fatalf("violations %+v, want target_app_id, which a take does not take", e.Violations)
 	}
+	// A null metadata is none, with the warning (D22).
+	res = apiJSON(t, s, "POST", "/me/pass_thread_control", map[string]any{"recipient": recipient(alice), "target_app_id": PageInboxAppID, "metadata": nil})
+	if res.status != 200 {
+		t.Fatalf("a null metadata: %d %s", res.status, res.raw)
+	}
+	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Rule != ruleHandoverNull.Name {
+		t.Fatalf("violations %+v, want %s", e.Violations, ruleHandoverNull.Name)
+	}
+	res = apiJSON(t, s, "POST", "/me/take_thread_control", map[string]any{"recipient": recipient(alice)})
+	wantOK(t, res, map[string]any{"success": true})
 	res = apiJSON(t, s, "POST", "/me/release_thread_control", map[string]any{"recipient": recipient(alice), "metadata": map[string]any{"x": 1}})
 	wantOK(t, res, map[string]any{"success": true})
 	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "metadata" {

@@ -39,6 +39,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleHandoverRecip, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyID, validator.KeyInvalid, validator.KeyNoUser, validator.KeyRequired}, Checks: "recipient must be {\"id\":\"<PSID>\"}"},
 	{Rule: ruleHandoverTarget, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid, validator.KeyRequired, validator.KeyString}, Checks: "target app … is not a receiver of this Page"},
 	{Rule: ruleHandoverParam, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "unknown top-level parameter, ignored by Graph"},
+	{Rule: ruleHandoverNull, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "null metadata is taken as none"},
 	{Rule: ruleHandoverOwner, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "app … owns the thread; only the owner may pass it"},
 	{Rule: ruleHandoverTake, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "only the primary receiver may take the thread"},
 	{Rule: ruleHandoverFields, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoField}},
