@@ -185,6 +185,11 @@ func userStep(e fakegraph.Event) []string {
 		}
 	case fakegraph.ActionPostback:
 		if ev.Postback != nil {
+			if ev.Postback.Payload != "" {
+				// By payload, which names the button where a carousel
+				// repeats its title on every card; the title as a comment.
+				return []string{"- taps_button: {payload: " + q(ev.Postback.Payload) + "}  # " + printable(ev.Postback.Title)}
+			}
 			return []string{"- taps_button: " + q(ev.Postback.Title)}
 		}
 	case fakegraph.ActionGetStarted:

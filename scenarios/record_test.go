@@ -174,3 +174,32 @@ func TestRecordExpectsSubtitlesAndAttachmentsByID(t *testing.T) {
 	m.Attachment = &sentAttachment{Type: "image"}
 	assert.Contains(t, strings.Join(expectLines(m), "\n"), "attachment: {type: image}")
 }
+
+// A tapped button is recorded by its payload, which names it where a
+// carousel repeats a title, and the recording replays the same tap.
+func TestRecordTapsAButtonByPayload(t *testing.T) {
+	t.Parallel()
+	live := startEmulator(t)
+	page, alice := fakegraph.DefaultPageID, fakegraph.DefaultUsers()[0].PSID
+	_, err := live.UserSends(page, alice, fakegraph.UserMessageRequest{Text: "mugs"})
+	require.NoError(t, err)
+	botAnswered(t, live, alice, 1)
+	var carousel string
+	for _, e := range live.Journal().Find(0, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest && e.Accepted && e.API == "send" }) {
+		carousel = e.MID
+	}
+	_, err = live.UserTapsButtonOf(page, alice, fakegraph.ButtonTap{Title: "Buy", MID: carousel, Payload: "BUY_BLUE"})
+	require.NoError(t, err)
+	botAnswered(t, live, alice, 2)
+
+	var file bytes.Buffer
+	_, err = (&Recorder{Emulator: live.URL(), PSID: alice}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	rec := file.String()
+	assert.Contains(t, rec, `- taps_button: {payload: "BUY_BLUE"}  # Buy`)
+	all, err := Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, rec)
+	rep, err := (&Runner{Emulator: startEmulator(t).URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.True(t, rep.OK(), "%s\n%v", rec, rep.Results)
+}

@@ -64,10 +64,24 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 		}
 		for _, e := range p.Entry {
 			for _, m := range e.Messaging {
+				if m.Postback != nil && m.Sender != nil { // answers a tap with its payload
+					psid, _ := json.Marshal(m.Sender.ID)
+					text, _ := json.Marshal("postback " + m.Postback.Payload)
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":` + string(text) + `}}`)
+					continue
+				}
 				if m.Message == nil || m.Message.IsEcho || m.Message.Text == "" {
 					continue
 				}
 				psid, _ := json.Marshal(m.Sender.ID)
+				if m.Message.Text == "mugs" { // a carousel whose cards share a button title
+					card := func(name, payload string) string {
+						return `{"title":"` + name + `","buttons":[{"type":"postback","title":"Buy","payload":"` + payload + `"}]}`
+					}
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` +
+						card("Red mug", "BUY_RED") + `,` + card("Blue mug", "BUY_BLUE") + `]}}}}`)
+					continue
+				}
 				text, _ := json.Marshal(prefix + m.Message.Text)
 				if m.Message.Text == "agent" { // answers as a persona
 					resp, err := http.Post(graph+"/v26.0/me/personas?access_token="+fakegraph.DefaultPageToken, "application/json",
@@ -393,4 +407,24 @@ func TestSelectByTags(t *testing.T) {
 	assert.Equal(t, []string{"greet"}, names(&Runner{Tags: []string{"smoke"}}))
 	assert.Equal(t, []string{"greet", "shop"}, names(&Runner{Tags: []string{"smoke", "slow"}}))
 	assert.Equal(t, []string{"shop"}, names(&Runner{Tags: []string{"smoke", "slow"}, Filter: regexp.MustCompile("^sh")}))
+}
+
+// A button tapped by payload is that button, where a carousel repeats its
+// title on every card: the bot gets its payload, not the first "Buy"'s.
+func TestRunnerTapsTheButtonWithThePayload(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("mugs.yaml", []byte(`name: buys the blue mug
+steps:
+  - says: mugs
+  - expect: {template: generic}
+  - taps_button: {payload: BUY_BLUE}
+  - expect: {text: "postback BUY_BLUE"}
+`))
+	require.NoError(t, err)
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, Wait: 5 * time.Second}
+	rep, err := r.Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.True(t, rep.OK(), "%+v", rep.Results[0].Failure)
 }

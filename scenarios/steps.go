@@ -138,12 +138,18 @@ func (ss *session) tapQuickReply(ctx context.Context, t *TapStep) error {
 
 // tapButton taps a postback button of the bot's messages, newest first.
 func (ss *session) tapButton(ctx context.Context, t *TapStep) error {
-	title := ""
+	// The tap names the message and the button's payload too: a carousel
+	// repeats a title ("Buy") on every card, and the bot must get the
+	// payload of the button this step means.
+	var tap map[string]string
 	err := ss.waitFor(ctx, ss.r.wait(nil), func(msgs []botMessage) bool {
 		for i := len(msgs) - 1; i >= 0; i-- {
 			for _, b := range msgs[i].allButtons() {
 				if (t.Title != "" && b.Title == t.Title) || (t.Payload != "" && b.Payload == t.Payload) {
-					title = b.Title
+					tap = map[string]string{"title": b.Title, "mid": msgs[i].MID}
+					if b.Payload != "" {
+						tap["payload"] = b.Payload
+					}
 					return true
 				}
 			}
@@ -153,7 +159,7 @@ func (ss *session) tapButton(ctx context.Context, t *TapStep) error {
 	if err != nil {
 		return fmt.Errorf("taps_button: no button %s in the bot's messages%s", tapName(t), ss.offered(false))
 	}
-	return ss.control(ctx, "POST", "users/"+ss.psid+"/postbacks", map[string]string{"title": title})
+	return ss.control(ctx, "POST", "users/"+ss.psid+"/postbacks", tap)
 }
 
 func tapName(t *TapStep) string {
