@@ -90,13 +90,14 @@ func (c *call) str(key string) string {
 	return s
 }
 
-// textParam is the text of param key, or E string when it is an object,
-// a list or a boolean, where the platform wants text (PLATFORM.md §1.3:
-// numbers are coerced to text). A missing key is "" and no error.
-func (c *call) textParam(key string, rule validator.Rule) (string, *validator.GraphError) {
+// textParam is the text of param key, or E string (with detail) when it
+// is an object, a list or a boolean, where the platform wants text
+// (PLATFORM.md §1.3: numbers are coerced to text). A missing key is "" and
+// no error.
+func (c *call) textParam(key string, rule validator.Rule, detail string) (string, *validator.GraphError) {
 	switch c.params[key].(type) {
 	case map[string]any, []any, bool:
-		return "", c.fail(key, rule, validator.Err(validator.KeyString, key), key+" must be text")
+		return "", c.fail(key, rule, validator.Err(validator.KeyString, key), detail)
 	}
 	return c.str(key), nil
 }

@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -362,36 +363,24 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			s.mu.Unlock()
 			return nil, gerr
 		}
-		switch action { // PLATFORM.md §8: each call's parameters
-		case actPass:
-			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "target_app_id", "metadata")
-		case actRelease:
-			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient")
-		default:
-			c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", "recipient", "metadata")
-		}
-		if v, ok := c.params["metadata"]; ok && v == nil && action != actRelease {
+		takes := handoverParams[action]
+		c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", takes...)
+		var target, metadata string
+		if v, ok := c.params["metadata"]; ok && v == nil && slices.Contains(takes, "metadata") {
 			c.warn("metadata", ruleHandoverNull, "null metadata is taken as none")
-			delete(c.params, "metadata")
-		}
-		if v, ok := c.params["metadata"]; ok && action != actRelease {
-			if _, isBool := v.(bool); isBool {
-				s.mu.Unlock()
-				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
-			}
-			if _, text := paramString(v); !text {
-				s.mu.Unlock()
-				return nil, c.fail("metadata", ruleHandoverMetadata, validator.Err(validator.KeyString, "metadata"), "metadata must be text")
-			}
-		}
-		var target string
-		if action == actPass { // the others take no target: ignored, with the warning above
-			if target, gerr = c.textParam("target_app_id", ruleHandoverTarget); gerr != nil {
+		} else if slices.Contains(takes, "metadata") {
+			if metadata, gerr = c.textParam("metadata", ruleHandoverMetadata, "metadata must be text"); gerr != nil {
 				s.mu.Unlock()
 				return nil, gerr
 			}
 		}
-		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: target, metadata: c.str("metadata")}
+		if slices.Contains(takes, "target_app_id") { // a call that takes none ignores it, with the warning
+			if target, gerr = c.textParam("target_app_id", ruleHandoverTarget, "target_app_id must be text"); gerr != nil {
+				s.mu.Unlock()
+				return nil, gerr
+			}
+		}
+		a := handoverAct{action: action, app: s.opts.appID, psid: psid, target: target, metadata: metadata}
 		evs, ref := s.apply(c.page, a, c.now)
 		s.mu.Unlock()
 		if ref != nil {
@@ -400,6 +389,15 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 		s.journalHandover(c.page.ID, c.now, evs)
 		return Success{Success: true}, nil
 	}
+}
+
+// handoverParams are the parameters each call that changes thread control
+// takes (PLATFORM.md §8); Graph ignores the others.
+var handoverParams = map[string][]string{
+	actPass:    {"recipient", "target_app_id", "metadata"},
+	actTake:    {"recipient", "metadata"},
+	actRequest: {"recipient", "metadata"},
+	actRelease: {"recipient"},
 }
 
 // handoverRecipient reads recipient ({"id":…}, or a bare PSID in a GET:

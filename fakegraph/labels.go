@@ -163,7 +163,7 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 		s.mu.Unlock()
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	psid, gerr := c.textParam("user", ruleLabelUser)
+	psid, gerr := c.textParam("user", ruleLabelUser, "user names the PSID to label")
 	if gerr != nil {
 		s.mu.Unlock()
 		return nil, gerr

@@ -17,10 +17,17 @@ import (
 // until a handshake passes (VerifyWebhook or SetWebhook again). Setting the
 // webhook again also re-subscribes a Page disabled after failures.
 func (s *Server) SetWebhook(cfg WebhookConfig) error {
+	cfg = s.webhookDefaults(cfg)
+	return s.hooks.SetWebhook(cfg, s.webhookChanged(cfg))
+}
+
+// webhookDefaults fills what a webhook setting leaves out: the emulator's
+// verify token.
+func (s *Server) webhookDefaults(cfg WebhookConfig) WebhookConfig {
 	if cfg.VerifyToken == "" {
 		cfg.VerifyToken = s.opts.verifyToken
 	}
-	return s.hooks.SetWebhook(cfg, s.webhookChanged(cfg))
+	return cfg
 }
 
 // webhookChanged is what a change of webhook does beside the dispatcher:
@@ -40,9 +47,7 @@ func (s *Server) webhookChanged(cfg WebhookConfig) func(change map[string]any) {
 // URL comes first, and a failed one is returned with the webhook left as
 // it was, its events still delivered. An empty URL removes the webhook.
 func (s *Server) ReplaceWebhook(cfg WebhookConfig) error {
-	if cfg.VerifyToken == "" {
-		cfg.VerifyToken = s.opts.verifyToken
-	}
+	cfg = s.webhookDefaults(cfg)
 	return s.hooks.ReplaceWebhook(cfg, s.webhookChanged(cfg))
 }
 

@@ -95,18 +95,15 @@ func (o OfflineState) Now() time.Time {
 	return o.Clock
 }
 
-func (o OfflineState) User(psid string) (UserInfo, bool) {
-	now := o.Now()
-	return UserInfo{LastInteraction: now, LastMessage: now}, allDigits(psid)
-}
+func (o OfflineState) User(psid string) (UserInfo, bool) { return o.reachable(), allDigits(psid) }
 
-func (o OfflineState) UserRef(string) (UserInfo, bool) {
+func (o OfflineState) UserRef(string) (UserInfo, bool)             { return o.reachable(), true }
+func (o OfflineState) OneTimeToken(string) (UserInfo, TokenStatus) { return o.reachable(), TokenValid }
+
+// reachable is every user of an offline check: in both windows, as of now.
+func (o OfflineState) reachable() UserInfo {
 	now := o.Now()
-	return UserInfo{LastInteraction: now, LastMessage: now}, true
-}
-func (o OfflineState) OneTimeToken(string) (UserInfo, TokenStatus) {
-	now := o.Now()
-	return UserInfo{LastInteraction: now, LastMessage: now}, TokenValid
+	return UserInfo{LastInteraction: now, LastMessage: now}
 }
 func (OfflineState) Persona(string) bool               { return true }
 func (OfflineState) ThreadMessage(string, string) bool { return true }
