@@ -11,8 +11,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/messemu/messemu/fakegraph"
 )
 
 // contrastOf answers the WCAG contrast ratio of an element's text on the
@@ -31,11 +29,7 @@ const contrastOf = `(sel => {
 })`
 
 func TestKeyboardAndScreenReaderUse(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	assert.NotEqual(t, "polite", eval[string](b, `document.getElementById('messages').getAttribute('aria-live') || ''`), "the whole thread is not announced")
 	assert.Equal(t, "", eval[string](b, `document.getElementById('announce').textContent`), "nor is the thread opened whole")
 
@@ -81,7 +75,7 @@ func TestKeyboardAndScreenReaderUse(t *testing.T) {
 	// And so in the dark theme.
 	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
 	defer cancel()
-	_, err = chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
+	_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
 	require.NoError(t, err, "the dark theme")
 	require.True(t, eval[bool](b, `matchMedia('(prefers-color-scheme: dark)').matches`))
 	for _, sel := range contrasted {

@@ -57,11 +57,7 @@ func TestDemoBotRepliesWithQuickRepliesAndTapsMoveOn(t *testing.T) {
 }
 
 func TestQuickRepliesVanishOnceTappedOrTheUserWrites(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	qrs := []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}, map[string]any{"content_type": "text", "title": "No", "payload": "N"}}
 	status, _ := e.send(t, alice, map[string]any{"text": "Shall we?", "quick_replies": qrs}, nil)
 	require.Equal(t, http.StatusOK, status)
@@ -98,11 +94,7 @@ func TestCarouselShowsEveryCardAndAPostbackOnTheSecondWorks(t *testing.T) {
 // each order's button template. The bot gets the payload of the button
 // tapped, not of the newest one with that title.
 func TestTappedButtonSendsItsOwnPayloadWhereTitlesRepeat(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	card := func(title, payload string) map[string]any {
 		return map[string]any{"title": title, "buttons": []any{map[string]any{"type": "postback", "title": "Buy", "payload": payload}}}
 	}
@@ -130,11 +122,7 @@ func TestTappedButtonSendsItsOwnPayloadWhereTitlesRepeat(t *testing.T) {
 }
 
 func TestRefusedRequestIsFlaggedInTheInspectorWithinASecond(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	var qrs []any
 	for i := range 14 { // one more than the platform's 13
 		qrs = append(qrs, map[string]any{"content_type": "text", "title": fmt.Sprintf("Option %d", i), "payload": fmt.Sprint(i)})
@@ -176,11 +164,7 @@ func TestLongTitlesAreCutAsMessengerDoesAndMarked(t *testing.T) {
 }
 
 func TestPersonaNameShowsOnItsMessage(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	status, persona := e.graph(t, http.MethodPost, "me/personas", map[string]any{"name": "Sam from Support", "profile_picture_url": "https://example.com/sam.png"})
 	require.Equal(t, http.StatusOK, status, "%v", persona)
 	status, body := e.send(t, alice, map[string]any{"text": "Sam here, how can I help?"}, map[string]any{"persona_id": persona["id"]})
@@ -266,11 +250,7 @@ func waitIdle(t *testing.T, e *emulator) {
 }
 
 func TestClockAdvanced25HoursClosesTheWindowAndFlagsAPlainSend(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	b.waitFor("an open window", `document.getElementById('chat-window').textContent.startsWith('window open')`, 5*time.Second)
 	b.click("#tab-controls")
 	b.waitFor("the clock form", `document.querySelector('#advance-form input')?.value === '25h'`, 5*time.Second)
@@ -326,11 +306,7 @@ func TestScreenshotForTheREADME(t *testing.T) {
 }
 
 func TestUserReactsRepliesAndReads(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	status, _ := e.send(t, alice, map[string]any{"text": "Welcome!"}, nil)
 	require.Equal(t, http.StatusOK, status)
 	b.waitFor("the unread mark", `document.querySelector('#user-list .user.unread .dot') !== null`, 5*time.Second)
@@ -483,11 +459,7 @@ func TestRestartedEmulatorsUsersReplaceTheOld(t *testing.T) {
 // through the control API tells the bot nothing, but the journal says so,
 // and the header stops saying another app owns the thread.
 func TestHeaderFollowsAnotherAppsRelease(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	status, body := e.graph(t, http.MethodPost, "me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": fakegraph.PageInboxAppID})
 	require.Equal(t, http.StatusOK, status, "%v", body)
 	b.waitFor("standby in the header", `document.getElementById('chat-window').textContent.includes('owns the thread')`, 5*time.Second)

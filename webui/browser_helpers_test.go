@@ -275,3 +275,15 @@ func awaitJS(t *testing.T, b *browser, expr string) string {
 	require.NoError(t, err, "evaluating %s", expr)
 	return v
 }
+
+// openAfterHello starts an emulator without the demo bot, where Alice has
+// written "hello", and opens the page on it.
+func openAfterHello(t *testing.T) (*emulator, *browser) {
+	t.Helper()
+	e := startEmulator(t, false)
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	return e, b
+}

@@ -6,18 +6,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/messemu/messemu/fakegraph"
 )
 
 // A bot can send anything, refused or not: the page opens http(s) links
 // (and tel: for a phone button) and nothing else.
 func TestOnlyWebAndPhoneLinksAreLive(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	tpl := func(payload map[string]any) map[string]any {
 		return map[string]any{"attachment": map[string]any{"type": "template", "payload": payload}}
 	}

@@ -42,11 +42,7 @@ type figures struct {
 // open all day. The figures (heap, DOM nodes, long tasks, time to ready)
 // are logged for BENCHMARKS.md, not asserted.
 func TestFloodLeavesThePageBounded(t *testing.T) {
-	e := startEmulator(t, false)
-	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
-	require.NoError(t, err)
-	b := openBrowser(t, e)
-	b.open("/")
+	e, b := openAfterHello(t)
 	require.True(t, eval[bool](b, watchLongTasks))
 
 	const sends, workers = 6000, 25
