@@ -35,6 +35,12 @@ func taggedJournal(t *testing.T) []byte {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.NoError(t, resp.Body.Close())
 	}
+	return journalLines(t, emu)
+}
+
+// journalLines is emu's journal as JSON lines, as an export writes it.
+func journalLines(t *testing.T, emu *fakegraph.Server) []byte {
+	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for _, e := range emu.Journal().After(0, 1000) {
@@ -135,12 +141,7 @@ func TestRejudgeKeepsAUserRefSendReachable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, resp.Body.Close())
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for _, e := range emu.Journal().After(0, 1000) {
-		require.NoError(t, enc.Encode(e))
-	}
-	events, err := ReadJournal(&buf)
+	events, err := ReadJournal(bytes.NewReader(journalLines(t, emu)))
 	require.NoError(t, err)
 	r := Rejudge(events, time.Now().Add(72*time.Hour)) // after this machine's clock too
 	require.Len(t, r.Checked, 1)
