@@ -416,12 +416,7 @@ func TestPageFollowsARestartedEmulator(t *testing.T) {
 	last := first.srv.Journal().Last()
 	b.waitFor("the first emulator's messages", fmt.Sprintf(`window.messemu.model.lastSeq === %d && document.getElementById('messages').textContent.includes('before the restart 4')`, last), 10*time.Second)
 
-	first.ui.Close()
-	require.NoError(t, first.srv.Close())
-	srv := fakegraph.New(fakegraph.WithIDSeed(8))
-	ui := webui.New(srv)
-	require.NoError(t, srv.StartWith(addr, ui.Wrap), "the same address again")
-	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	srv := restartAt(t, first, addr, 8)
 	_, err := srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "after the restart"})
 	require.NoError(t, err)
 	require.Less(t, srv.Journal().Last(), last, "the new journal is shorter than what the page drew")
@@ -445,12 +440,7 @@ func TestRestartedEmulatorsUsersReplaceTheOld(t *testing.T) {
 	b.open("/")
 	b.waitFor("Dana in the user list", `document.getElementById('user-list').textContent.includes('Dana Temp')`, 10*time.Second)
 
-	first.ui.Close()
-	require.NoError(t, first.srv.Close())
-	srv := fakegraph.New(fakegraph.WithIDSeed(9))
-	ui := webui.New(srv)
-	require.NoError(t, srv.StartWith(addr, ui.Wrap), "the same address again")
-	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	restartAt(t, first, addr, 9)
 	b.waitFor("the new emulator's users only", `!document.getElementById('user-list').textContent.includes('Dana Temp') && document.getElementById('user-list').textContent.includes('Alice')`, 15*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
@@ -466,4 +456,17 @@ func TestHeaderFollowsAnotherAppsRelease(t *testing.T) {
 	require.NoError(t, e.srv.ActAsApp(fakegraph.DefaultPageID, fakegraph.HandoverActRequest{Action: "release_thread_control", PSID: alice}))
 	b.waitFor("no standby once the Page Inbox released the thread", `!document.getElementById('chat-window').textContent.includes('standby')`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
+}
+
+// restartAt stops first and starts a new emulator, with its web page, on
+// addr (first's): serve restarted under an open page.
+func restartAt(t *testing.T, first *emulator, addr string, seed uint64) *fakegraph.Server {
+	t.Helper()
+	first.ui.Close()
+	require.NoError(t, first.srv.Close())
+	srv := fakegraph.New(fakegraph.WithIDSeed(seed))
+	ui := webui.New(srv)
+	require.NoError(t, srv.StartWith(addr, ui.Wrap), "the same address again")
+	t.Cleanup(func() { ui.Close(); _ = srv.Close() })
+	return srv
 }
