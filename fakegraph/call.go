@@ -48,8 +48,10 @@ type call struct {
 	messageBody json.RawMessage
 	// echoURLs are the URLs its echo gives for the saved assets it named
 	// by attachment_id.
-	echoURLs   assetURLs
-	stored     storedRef
+	echoURLs assetURLs
+	stored   storedRef
+	// noEcho: the platform echoes no send to a user_ref (PLATFORM.md §2.8).
+	noEcho     bool
 	violations []validator.Violation
 	// requestJSON overrides what the journal records as the request.
 	requestJSON json.RawMessage
@@ -436,7 +438,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 		s.mu.Lock()
 		c.stored.setSeq(ev.Seq)
 		s.mu.Unlock()
-		if api == APISend && ev.MID != "" && ev.PSID != "" {
+		if api == APISend && ev.MID != "" && ev.PSID != "" && !c.noEcho {
 			s.journalReceipts(&ev, c.messageBody, c.params["message"], c.echoURLs)
 		}
 	}

@@ -176,6 +176,11 @@ func (s *Server) send(c *call) (any, error) {
 	defer media.rollback(c.page)
 	c.violations = append(c.violations, chk.Violations...)
 	c.psid = chk.Recipient.PSID
+	if ref := chk.Recipient.UserRef; ref != "" {
+		// The person who opted in: the thread and the journal are theirs,
+		// though the answer names no one and no echo follows (§2.1, §2.8).
+		c.psid, c.noEcho = c.page.userRefs[ref], true
+	}
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
 	}
@@ -189,13 +194,16 @@ func (s *Server) send(c *call) (any, error) {
 		if t := c.page.otn[chk.Recipient.OTN]; chk.Recipient.OTN != "" && t != nil {
 			c.psid = t.psid
 		}
+		if c.noEcho {
+			return SenderActionResponse{}, nil // a user_ref's action names no one
+		}
 		return SenderActionResponse{RecipientID: c.psid}, nil
 	}
 	if gerr := s.limits.admitSend(c, isMediaMessage(c.params["message"])); gerr != nil {
 		return nil, gerr
 	}
 	p := c.page
-	psid := chk.Recipient.PSID
+	psid := c.psid
 	if chk.Recipient.OTN != "" {
 		t := p.otn[chk.Recipient.OTN]
 		t.used = true
@@ -213,7 +221,7 @@ func (s *Server) send(c *call) (any, error) {
 	m.PersonaID = c.str("persona_id")
 	c.mid = m.MID
 	pl, tt := templatePayload(c.params["message"])
-	if psid != "" { // a user_ref send has no thread, and so no receipts
+	if psid != "" {
 		s.claimIdleThread(p, psid, c.now) // handover.go
 		c.stored = s.storeMessageLocked(p, &m, tt == otnOptinType)
 		c.messageBody = p.store.body(c.stored.slot) // the store's bytes never change

@@ -261,3 +261,33 @@ func TestFailingBotShowsInConversation(t *testing.T) {
 		t.Errorf("failure message:\n%s", out)
 	}
 }
+
+// A send to a checkbox opt-in's user_ref reaches the person who opted in:
+// NextMessage and the conversation have it, while the answer names no
+// recipient_id and no echo reaches the bot (PLATFORM.md §2.1, §2.8).
+func TestUserRefSendReachesTheUser(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	alice := emu.User("Alice")
+	in := alice.OptsIn(testkit.Checkbox("cart-42"))
+	code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), map[string]any{
+		"recipient": map[string]any{"user_ref": in.UserRef}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"text": "Your cart is saved"}})
+	if err != nil || code != 200 {
+		t.Fatalf("send to user_ref: %d %s %v", code, body, err)
+	}
+	if strings.Contains(body, "recipient_id") {
+		t.Errorf("a user_ref send answered a recipient_id: %s", body)
+	}
+	testkit.CheckText(t, alice.NextMessage(t), "Your cart is saved")
+	if conv := alice.Conversation().String(); !strings.Contains(conv, "Your cart is saved") {
+		t.Errorf("the conversation lacks the message:\n%s", conv)
+	}
+	echoes := emu.Server().Journal().Find(0, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindReceipt && e.API == fakegraph.FieldMessageEchoes
+	})
+	if len(echoes) != 0 {
+		t.Errorf("a user_ref send was echoed: %+v", echoes)
+	}
+	emu.CheckNoViolations(t)
+}
