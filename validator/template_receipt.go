@@ -111,7 +111,9 @@ func (s *sendChecker) amount(obj map[string]any, key string, p Path, decimals in
 		s.fail(kp, ruleReceiptAmount, Err(KeyPaymentSummary), "not a positive amount with a '.' decimal")
 		return false
 	}
-	if dot := strings.IndexByte(text, '.'); dot >= 0 && len(text)-dot-1 > decimals {
+	// The decimals the amount has, not those written: 100.0 is a whole
+	// amount, as 1e2 is (Python writes floats so).
+	if dot := strings.IndexByte(text, '.'); dot >= 0 && len(strings.TrimRight(text[dot+1:], "0")) > decimals {
 		s.fail(kp, ruleReceiptAmount, Err(KeyPaymentSummary), "more decimals than the currency allows ("+strconv.Itoa(decimals)+")")
 		return false
 	}

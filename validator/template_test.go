@@ -196,6 +196,9 @@ var templateCases = []sendCase{
 	{name: "receipt USD 3 decimals", body: total("USD", "1.255"), want: errPaymentSummary},
 	{name: "receipt JPY 0 decimals", body: total("JPY", "1500")},
 	{name: "receipt JPY 1 decimal", body: total("JPY", "1500.5"), want: errPaymentSummary},
+	{name: "receipt JPY written as a float", body: total("JPY", "100.0")},    // Python's json.dumps(100.0)
+	{name: "receipt USD with a trailing zero", body: total("USD", "10.050")}, // two decimals, as 1.005e1
+	{name: "receipt USD 3 decimals past zeros", body: total("USD", "10.0051"), want: errPaymentSummary},
 	{name: "receipt KWD 3 decimals", body: total("KWD", "1.125")},
 	{name: "receipt KWD 4 decimals", body: total("KWD", "1.1255"), want: errPaymentSummary},
 	{name: "receipt CLF 4 decimals", body: total("CLF", "1.1255")},
