@@ -21,7 +21,7 @@ type sendMedia struct {
 // judges the message as the platform does once the upload is done. A
 // multipart media send with neither a file nor a source is file-count.
 func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
-	att, typ, payload, ok := mediaAttachment(c.params["message"])
+	_, typ, payload, ok := mediaAttachment(c.params["message"])
 	if !ok || !containsString(uploadTypes, typ) {
 		if len(c.files) > 0 {
 			c.warn("filedata", ruleUploadUnused, "a file part without a media attachment is ignored")
@@ -37,7 +37,9 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 	switch {
 	case len(c.files) == 0 && isMultipart(c.r) && !up.hasURL && !hasID:
 		return nil, c.fail("filedata", ruleUploadFiles, validator.Err(validator.KeyFileCount), "a multipart media send without a filedata part")
-	case len(c.files) == 0:
+	case len(c.files) == 0, payload == nil:
+		// Without a payload the validator answers required (§2.4)
+		// before the file is looked at.
 		return m, nil
 	case hasID:
 		return nil, c.fail(up.path.Key("payload").JSON(), ruleUploadSource, validator.Err(validator.KeyInvalid), "a file part and a payload.attachment_id in one send")
@@ -46,10 +48,6 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 		return nil, gerr
 	}
 	m.saved = s.saveAttachment(c, up, true)
-	if payload == nil {
-		payload = map[string]any{}
-		att["payload"] = payload
-	}
 	payload["attachment_id"] = m.saved.ID
 	return m, nil
 }

@@ -206,7 +206,7 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 	up := &upload{path: ap}
 	tp := ap.Key("type")
 	rawType, present := att["type"]
-	if !present {
+	if !present || rawType == nil { // null is absent (PLATFORM.md D22), as on /messages
 		return nil, c.fail(tp.JSON(), ruleUploadType, validator.Err(validator.KeyRequired, tp.Param()), "")
 	}
 	up.typ, _ = paramString(rawType)
@@ -214,16 +214,18 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 		return nil, c.fail(tp.JSON(), ruleUploadType, validator.EnumError(tp.Param(), uploadTypes, up.typ), "only media can be saved")
 	}
 	pp := ap.Key("payload")
-	if rawPayload, present := att["payload"]; present && rawPayload != nil {
-		pl, ok := rawPayload.(map[string]any)
-		if !ok {
-			return nil, c.fail(pp.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "payload must be an object")
-		}
-		if gerr := c.uploadKeys(pl, pp, uploadPayloadKeys); gerr != nil {
-			return nil, gerr
-		}
-		up.payload = pl
+	rawPayload := att["payload"]
+	if rawPayload == nil { // absent or null: §2.4's attachment payload is required, a file part or not
+		return nil, c.fail(pp.JSON(), ruleUploadMessage, validator.Err(validator.KeyRequired, pp.Param()), "no payload (a file upload sends {\"is_reusable\":true})")
 	}
+	pl, ok := rawPayload.(map[string]any)
+	if !ok {
+		return nil, c.fail(pp.JSON(), ruleUploadMessage, validator.Err(validator.KeyInvalid), "payload must be an object")
+	}
+	if gerr := c.uploadKeys(pl, pp, uploadPayloadKeys); gerr != nil {
+		return nil, gerr
+	}
+	up.payload = pl
 	if gerr := c.readPayloadSource(up); gerr != nil {
 		return nil, gerr
 	}
@@ -261,6 +263,9 @@ func (c *call) readPayloadSource(up *upload) *validator.GraphError {
 	pp := up.path.Key("payload")
 	if v, present := up.payload["url"]; present && v != nil {
 		s, ok := v.(string)
+		if _, isBool := v.(bool); !ok && !isBool {
+			s, ok = paramString(v) // a number is text, as on /messages (PLATFORM.md §1.3)
+		}
 		if !ok {
 			return c.fail(pp.Key("url").JSON(), ruleUploadURL, validator.Err(validator.KeyString, pp.Key("url").Param()), "url must be text")
 		}

@@ -69,8 +69,16 @@ func TestUploadByURL(t *testing.T) {
 		{"relative url", map[string]any{"message": uploadMessage("image", withURL("/cat.png"))}, 100, 2018008, msgFetchFailed},
 		{"no host", map[string]any{"message": uploadMessage("image", withURL("https://"))}, 100, 2018008, msgFetchFailed},
 		{"no url no file", map[string]any{"message": uploadMessage("image", reusable)}, 100, 2018005, msgFileCount},
-		{"url not text", map[string]any{"message": uploadMessage("image", map[string]any{"url": 12})}, 100, 0,
+		{"url not text", map[string]any{"message": uploadMessage("image", map[string]any{"url": true})}, 100, 0,
 			"(#100) Param message[attachment][payload][url] must be a non-empty UTF-8 encoded string"},
+		// A number is text (§1.3), as on /messages: not an http(s) URL.
+		{"url a number", map[string]any{"message": uploadMessage("image", map[string]any{"url": 12})}, 100, 2018008, msgFetchFailed},
+		{"type null", map[string]any{"message": map[string]any{"attachment": map[string]any{"type": nil, "payload": reusable}}}, 100, 0,
+			"(#100) The parameter message[attachment][type] is required"},
+		{"no payload", map[string]any{"message": map[string]any{"attachment": map[string]any{"type": "image"}}}, 100, 0,
+			"(#100) The parameter message[attachment][payload] is required"},
+		{"payload null", map[string]any{"message": map[string]any{"attachment": map[string]any{"type": "image", "payload": nil}}}, 100, 0,
+			"(#100) The parameter message[attachment][payload] is required"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,9 +281,10 @@ func TestSendMultipartFiledata(t *testing.T) {
 	if a, ok := s.Attachment(DefaultPageID, id); !ok || !bytes.Equal(a.File.Data, png) {
 		t.Fatalf("reusable upload not stored: %+v", a)
 	}
-	// Not reusable: no attachment_id, and the file cannot be named again.
+	// Not reusable (the empty payload messaging-api-messenger sends): no
+	// attachment_id, and the file cannot be named again.
 	res = apiMultipart(t, s, "/me/messages", recipient, file,
-		part{name: "message", data: messageJSON(t, "image", nil)})
+		part{name: "message", data: messageJSON(t, "image", map[string]any{})})
 	wantOK(t, res, nil)
 	if _, ok := res.body["attachment_id"]; ok {
 		t.Fatalf("attachment_id without is_reusable: %s", res.raw)
@@ -285,9 +294,16 @@ func TestSendMultipartFiledata(t *testing.T) {
 		part{name: "message", data: messageJSON(t, "image", map[string]any{"is_reusable": true})}), 100, 2018005, msgFileCount)
 	wantError(t, apiMultipart(t, s, "/me/messages", recipient,
 		part{name: "filedata", fileName: "x.pdf", contentType: "application/pdf", data: png},
-		part{name: "message", data: messageJSON(t, "image", nil)}), 100, 2018047, msgUploadFail)
-	// A refused send keeps nothing.
+		part{name: "message", data: messageJSON(t, "image", map[string]any{})}), 100, 2018047, msgUploadFail)
+	// The attachment's payload is required with a file as without one
+	// (§2.4), and the message comes before the file: even a file of the
+	// wrong type gets required.
 	before := countAttachments(s)
+	for _, f := range []part{file, {name: "filedata", fileName: "x.pdf", contentType: "application/pdf", data: png}} {
+		wantError(t, apiMultipart(t, s, "/me/messages", recipient, f,
+			part{name: "message", data: messageJSON(t, "image", nil)}), 100, 0, "(#100) The parameter message[attachment][payload] is required")
+	}
+	// A refused send keeps nothing.
 	res = apiMultipart(t, s, "/me/messages", part{name: "recipient", data: []byte(`{"id":"1234"}`)}, file,
 		part{name: "message", data: messageJSON(t, "image", map[string]any{"is_reusable": true})})
 	wantError(t, res, 100, 2018001, "(#100) No matching user found")
