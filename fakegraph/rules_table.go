@@ -33,7 +33,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleOldVersion, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "… has expired; served as …"},
 	{Rule: ruleFilePart, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "a file part named … is ignored; the platform reads filedata"},
 	{Rule: ruleMultipartClose, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "the multipart body has no closing boundary; its parts were read to the end of the body"},
-	{Rule: ruleRequestShape, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyUnknownError}},
+	{Rule: ruleRequestShape, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid, validator.KeyString, validator.KeyTooLarge, validator.KeyUnknownError}},
 	{Rule: ruleFault, Severities: []validator.Severity{validator.SeverityError}, Checks: "forced by fault rule …"},
 	{Rule: ruleReceiversOnly, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyReceiversOnly}, Checks: "app … is neither primary nor secondary receiver"},
 	{Rule: ruleHandoverRecip, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyID, validator.KeyInvalid, validator.KeyNoUser, validator.KeyRequired}, Checks: "recipient must be {\"id\":\"<PSID>\"}"},

@@ -59,6 +59,9 @@ type analysis struct {
 	vars  []string        // rule variables in source order
 	isVar map[string]bool //
 	funcs map[string]*funcInfo
+	// bodies are every function's bodies by name (methods of different
+	// types may share one).
+	bodies map[string][]*ast.BlockStmt
 	// memo of the uses of (function, rule parameter).
 	memo  map[string][]use
 	files []*ast.File
@@ -132,7 +135,8 @@ func load(dir string) (*analysis, string, error) {
 		return nil, "", err
 	}
 	sort.Strings(names)
-	a := &analysis{fset: fset, isVar: map[string]bool{}, funcs: map[string]*funcInfo{}, memo: map[string][]use{}}
+	a := &analysis{fset: fset, isVar: map[string]bool{}, funcs: map[string]*funcInfo{}, memo: map[string][]use{},
+		bodies: map[string][]*ast.BlockStmt{}}
 	var files []*ast.File
 	pkg := ""
 	for _, n := range names {
@@ -154,6 +158,7 @@ func load(dir string) (*analysis, string, error) {
 			case *ast.FuncDecl:
 				if d.Body != nil {
 					a.addFunc(d.Name.Name, d.Type, d.Body)
+					a.bodies[d.Name.Name] = append(a.bodies[d.Name.Name], d.Body)
 				}
 			}
 		}

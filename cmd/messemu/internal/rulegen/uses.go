@@ -19,7 +19,11 @@ func (a *analysis) usesOfVar(v string) []use {
 	var out []use
 	fields := a.fieldsHolding(v)
 	for _, f := range a.files {
+		var last *ast.FuncDecl // the newest function declaration: a call's, if it holds it
 		ast.Inspect(f, func(n ast.Node) bool {
+			if fd, ok := n.(*ast.FuncDecl); ok {
+				last = fd
+			}
 			switch n := n.(type) {
 			case *ast.FuncDecl:
 				if n.Body != nil {
@@ -30,7 +34,11 @@ func (a *analysis) usesOfVar(v string) []use {
 			case *ast.CallExpr:
 				for i, arg := range n.Args {
 					if isIdent(arg, v) {
-						out = append(out, a.callUses(n, i, nil)...)
+						var in *ast.BlockStmt
+						if last != nil && last.Body != nil && last.Pos() <= n.Pos() && n.End() <= last.End() {
+							in = last.Body
+						}
+						out = append(out, a.errorsFrom(a.callUses(n, i, nil), n, i, in)...)
 					}
 					if se, ok := arg.(*ast.SelectorExpr); ok && fields[se.Sel.Name] {
 						out = append(out, a.callUses(n, i, nil)...)
@@ -44,6 +52,90 @@ func (a *analysis) usesOfVar(v string) []use {
 			return true
 		})
 	}
+	return out
+}
+
+// errorsFrom completes the uses of a call whose Graph error (the argument
+// after the rule, i) is a variable of body assigned from a call: the
+// catalogue keys that function returns, one use each
+// (gerr, detail := decodeRequest(…); c.fail("", rule, gerr, detail)).
+func (a *analysis) errorsFrom(uses []use, call *ast.CallExpr, i int, body *ast.BlockStmt) []use {
+	if body == nil || i+1 >= len(call.Args) {
+		return uses
+	}
+	id, ok := call.Args[i+1].(*ast.Ident)
+	if !ok {
+		return uses
+	}
+	var out []use
+	for _, u := range uses {
+		if u.severity != "error" || u.key != "" || u.keyParam >= 0 {
+			out = append(out, u)
+			continue
+		}
+		keys := a.keysAssigned(body, id.Name, call.Pos(), map[string]bool{})
+		if len(keys) == 0 {
+			out = append(out, u)
+		}
+		for _, k := range keys {
+			ku := u
+			ku.key = k
+			out = append(out, ku)
+		}
+	}
+	return out
+}
+
+// keysAssigned are the catalogue keys variable v of body holds at pos:
+// those returned by the package function whose result the last
+// assignment to v before pos is.
+func (a *analysis) keysAssigned(body *ast.BlockStmt, v string, pos token.Pos, seen map[string]bool) []string {
+	fn := ""
+	ast.Inspect(body, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || len(as.Rhs) != 1 || as.Pos() >= pos {
+			return true
+		}
+		call, ok := as.Rhs[0].(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		for _, l := range as.Lhs {
+			if isIdent(l, v) {
+				fn = name(call.Fun)
+			}
+		}
+		return true
+	})
+	return a.keysReturned(fn, seen)
+}
+
+// keysReturned are the catalogue keys function fn returns: as Err(Key…)
+// and the like, or from the functions it returns the results of. A name
+// several functions share (methods of different types) is not followed.
+func (a *analysis) keysReturned(fn string, seen map[string]bool) []string {
+	if len(a.bodies[fn]) != 1 || seen[fn] {
+		return nil
+	}
+	seen[fn] = true
+	body := a.bodies[fn][0]
+	var out []string
+	ast.Inspect(body, func(n ast.Node) bool {
+		ret, ok := n.(*ast.ReturnStmt)
+		if !ok {
+			return true
+		}
+		for _, r := range ret.Results {
+			if k, _ := keyOf(r, nil); k != "" {
+				out = append(out, k)
+			} else if c, ok := r.(*ast.CallExpr); ok {
+				out = append(out, a.keysReturned(name(c.Fun), seen)...)
+			} else if id, ok := r.(*ast.Ident); ok {
+				out = append(out, a.keysAssigned(body, id.Name, ret.Pos(), seen)...)
+			}
+		}
+		return true
+	})
 	return out
 }
 
