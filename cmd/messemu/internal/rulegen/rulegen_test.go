@@ -30,6 +30,7 @@ func TestGenerateFollowsEveryUse(t *testing.T) {
 		`{Rule: ruleLimit},`,
 		`{Rule: ruleTable, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}},`,
 		`{Rule: ruleLiteral, Severities: []validator.Severity{validator.SeverityWarning}},`,
+		`{Rule: ruleDecoded, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid, validator.KeyLength}},`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rule table (-want +got):\n%s", diff)

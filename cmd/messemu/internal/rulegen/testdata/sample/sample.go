@@ -31,6 +31,7 @@ var (
 	ruleLimit   = Rule{Name: "limit-only", Limit: 7}
 	ruleTable   = Rule{Name: "table"}
 	ruleLiteral = Rule{Name: "literal"}
+	ruleDecoded = Rule{Name: "decoded"}
 )
 
 type report struct{}
@@ -78,4 +79,32 @@ func (r *report) check(s string) []Violation {
 		r.fail(f.key, f.rule, Err(KeyInvalid), "")
 	}
 	return []Violation{{Rule: ruleLiteral.Name, Severity: SeverityWarning}}
+}
+
+// decode returns its errors; readPart's come through a variable, and
+// the error before the call to fail (from parse) is not decode's.
+func decode(s string) (*GraphError, string) {
+	if s == "" {
+		return Err(KeyInvalid), "empty"
+	}
+	if err, detail := readPart(s); err != nil {
+		return err, detail
+	}
+	return nil, ""
+}
+
+func readPart(s string) (*GraphError, string) { return Err(KeyLength), s }
+
+func parse(string) *GraphError { return Err(KeyEnum) }
+
+func (r *report) body(s string) *GraphError {
+	gerr := parse(s)
+	if gerr != nil {
+		return gerr
+	}
+	gerr, detail := decode(s)
+	if gerr != nil {
+		r.fail("", ruleDecoded, gerr, detail)
+	}
+	return nil
 }
