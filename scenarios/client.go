@@ -18,7 +18,10 @@ import (
 type client struct {
 	base  string // emulator URL, no trailing slash
 	token string // the Page token
-	http  *http.Client
+	// controlToken is serve's --control-token, sent as a bearer token
+	// on control API calls ("": none).
+	controlToken string
+	http         *http.Client
 }
 
 // controlError is a refusal by the control or Graph API.
@@ -63,6 +66,9 @@ func (c *client) do(ctx context.Context, method, u string, body, out any) error 
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.controlToken != "" && strings.HasPrefix(u, c.base+"/_messemu/") {
+		req.Header.Set("Authorization", "Bearer "+c.controlToken)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

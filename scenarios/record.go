@@ -27,6 +27,9 @@ type Recorder struct {
 	// PSID records only this user's session ("": every user who did
 	// something).
 	PSID string
+	// ControlToken is the bearer token of an emulator started with
+	// --control-token ("": none).
+	ControlToken string
 	// Client makes the HTTP calls (default: one with no proxy).
 	Client *http.Client
 }
@@ -38,7 +41,7 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: &http.Transport{Proxy: nil}}
 	}
-	c := &client{base: trimSlash(r.Emulator), http: hc}
+	c := &client{base: trimSlash(r.Emulator), controlToken: r.ControlToken, http: hc}
 	events, err := readJournal(ctx, c)
 	if err != nil {
 		return 0, err

@@ -22,6 +22,9 @@ type Runner struct {
 	Emulator string
 	// PageToken is the Page token (default: the emulator's first Page's).
 	PageToken string
+	// ControlToken is the bearer token of an emulator started with
+	// --control-token ("": none).
+	ControlToken string
 	// Parallel is how many scenarios run at once (default 4). Scenarios
 	// that move the clock or set the Page's profile run alone, after the
 	// others.
@@ -204,7 +207,7 @@ func (r *Runner) client(ctx context.Context) (*client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 64}}
 	}
-	c := &client{base: trimSlash(r.Emulator), token: r.PageToken, http: hc}
+	c := &client{base: trimSlash(r.Emulator), token: r.PageToken, controlToken: r.ControlToken, http: hc}
 	var pages struct {
 		Data []fakegraph.Page `json:"data"`
 	}

@@ -18,16 +18,17 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	emulator := fs.String("emulator", "http://127.0.0.1:8765", "the running messemu serve to record from")
 	out := fs.String("out", "", "the scenario file to write (- for standard output)")
 	psid := fs.String("psid", "", "record only this user's session (default: every user who did something)")
+	control := fs.String("control-token", env("MESSEMU_CONTROL_TOKEN", ""), "the --control-token of the emulator, if it was started with one [MESSEMU_CONTROL_TOKEN]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" || fs.NArg() > 0 {
-		return errors.New("usage: messemu record --emulator URL --out FILE [--psid P]")
+		return errors.New("usage: messemu record --emulator URL --out FILE [--psid P] [--control-token T]")
 	}
 	// The file is written once the recording is whole: a mistake (a
 	// wrong --psid, an emulator not running) leaves it as it was.
 	var buf bytes.Buffer
-	n, err := (&scenarios.Recorder{Emulator: *emulator, PSID: *psid}).Record(context.Background(), &buf)
+	n, err := (&scenarios.Recorder{Emulator: *emulator, PSID: *psid, ControlToken: *control}).Record(context.Background(), &buf)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}

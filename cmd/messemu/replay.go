@@ -32,6 +32,7 @@ type replayConfig struct {
 	bot         string
 	exec        string
 	emulator    string
+	control     string // the --emulator's --control-token
 	addr        string
 	appSecret   string
 	verifyToken string
@@ -48,6 +49,7 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bot, "bot", "", "the bot's webhook URL (with --exec, default http://127.0.0.1:$PORT/webhook)")
 	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end")
 	fs.StringVar(&c.emulator, "emulator", "", "the `URL` of a running messemu serve to use (default: start one in process on --addr)")
+	fs.StringVar(&c.control, "control-token", env("MESSEMU_CONTROL_TOKEN", ""), "the --control-token of the --emulator, if it was started with one [MESSEMU_CONTROL_TOKEN]")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8765", "where the in-process emulator listens (serve's default, so a bot set up for serve runs unchanged)")
 	fs.StringVar(&c.appSecret, "app-secret", fakegraph.DefaultAppSecret, "the app secret (webhook signatures, appsecret_proof) of the in-process emulator")
 	fs.StringVar(&c.verifyToken, "verify-token", fakegraph.DefaultVerifyToken, "the webhook verify token")
@@ -127,7 +129,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		defer srv.Close()
 		emuURL = srv.URL()
 	}
-	runner := &scenarios.Runner{Emulator: emuURL, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
+	runner := &scenarios.Runner{Emulator: emuURL, ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
 		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
 	selected := runner.Select(all)
 	if len(selected) == 0 {

@@ -94,7 +94,7 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 		if hook == "" {
 			hook = "http://127.0.0.1:" + strconv.Itoa(port) + "/webhook"
 		}
-		token, err := pageToken(ctx, emuURL)
+		token, err := pageToken(ctx, emuURL, cfg.control)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +117,7 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 	if hook == "" {
 		return b, nil // --emulator whose webhook is already set
 	}
-	if err := handshake(ctx, emuURL, hook, cfg.verifyToken, b); err != nil {
+	if err := handshake(ctx, emuURL, cfg.control, hook, cfg.verifyToken, b); err != nil {
 		b.stop()
 		if b.out != nil && b.out.Len() > 0 {
 			fmt.Fprintf(stderr, "the bot's output:\n%s\n", b.out.String())
@@ -130,12 +130,12 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 // handshake points the emulator's webhook at the bot, again and again
 // until the bot answers the handshake: the emulator saves a webhook only
 // once its handshake passes.
-func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) error {
+func handshake(ctx context.Context, emuURL, control, hook, verify string, b *childBot) error {
 	body, _ := json.Marshal(map[string]string{"url": hook, "verify_token": verify})
 	deadline := time.Now().Add(botStartTimeout)
 	var last string
 	for {
-		status, answer, err := controlCall(ctx, http.MethodPut, emuURL+"/_messemu/v1/webhook", body)
+		status, answer, err := controlCall(ctx, control, http.MethodPut, emuURL+"/_messemu/v1/webhook", body)
 		if err == nil && status == http.StatusOK {
 			var st fakegraph.WebhookStatus
 			if json.Unmarshal(answer, &st) == nil && st.Verified {
@@ -164,12 +164,17 @@ func handshake(ctx context.Context, emuURL, hook, verify string, b *childBot) er
 	}
 }
 
-func controlCall(ctx context.Context, method, u string, body []byte) (int, []byte, error) {
+// controlCall calls the emulator's control API, with its control token
+// as a bearer token when there is one.
+func controlCall(ctx context.Context, control, method, u string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if control != "" {
+		req.Header.Set("Authorization", "Bearer "+control)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err
@@ -180,8 +185,8 @@ func controlCall(ctx context.Context, method, u string, body []byte) (int, []byt
 }
 
 // pageToken asks the emulator for its first Page's token.
-func pageToken(ctx context.Context, emuURL string) (string, error) {
-	status, b, err := controlCall(ctx, http.MethodGet, emuURL+"/_messemu/v1/pages", nil)
+func pageToken(ctx context.Context, emuURL, control string) (string, error) {
+	status, b, err := controlCall(ctx, control, http.MethodGet, emuURL+"/_messemu/v1/pages", nil)
 	if err != nil || status != http.StatusOK {
 		return "", fmt.Errorf("replay: the emulator at %s does not answer (%v, HTTP %d)", emuURL, err, status)
 	}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// record and replay --emulator reach a serve started with --control-token
+// when given the token (flag or MESSEMU_CONTROL_TOKEN), and say why not
+// when they are not.
+func TestRecordAndReplayCarryTheControlToken(t *testing.T) {
+	srv := fakegraph.New(fakegraph.WithControlToken("sekret"))
+	emu := httptest.NewServer(srv.Handler())
+	t.Cleanup(emu.Close)
+	// A bot that passes the handshake and says nothing.
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	}))
+	t.Cleanup(bot.Close)
+	scenario := filepath.Join(t.TempDir(), "quiet.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte("- name: quiet\n  steps:\n    - says: hi\n    - no_message: 50ms\n"), 0o644))
+
+	var out, errOut bytes.Buffer
+	code := run([]string{"record", "--emulator", emu.URL, "--out", "-"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "HTTP 403")
+
+	replay := []string{"replay", "--emulator", emu.URL, "--bot", bot.URL + "/webhook", scenario}
+	errOut.Reset()
+	code = run(replay, nil, &out, &errOut)
+	assert.Equal(t, 2, code, "no token: %s", errOut.String())
+
+	errOut.Reset()
+	code = run(append([]string{"replay", "--control-token", "sekret"}, replay[1:]...), nil, &out, &errOut)
+	assert.Equal(t, 0, code, "with --control-token: %s\n%s", out.String(), errOut.String())
+
+	t.Setenv("MESSEMU_CONTROL_TOKEN", "sekret")
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"record", "--emulator", emu.URL, "--out", "-"}, nil, &out, &errOut)
+	assert.Equal(t, 0, code, "with MESSEMU_CONTROL_TOKEN: %s", errOut.String())
+	assert.Contains(t, out.String(), `says: "hi"`, "the replayed session, recorded")
+}
