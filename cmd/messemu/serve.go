@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +34,7 @@ type serveConfig struct {
 	journalLimit int
 	keep         fakegraph.Retention // --retention
 	keepErr      error               // a MESSEMU_RETENTION that does not parse
+	envErrs      map[string]error    // MESSEMU_* variables that do not parse, by name
 	pprofAddr    string
 	logLevel     string
 	logFormat    string
@@ -54,16 +57,16 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.pageToken, "page-token", env("MESSEMU_PAGE_TOKEN", fakegraph.DefaultPageToken), "the Page access token the bot uses [MESSEMU_PAGE_TOKEN]")
 	fs.StringVar(&c.appID, "app-id", env("MESSEMU_APP_ID", fakegraph.DefaultAppID), "the bot's app id [MESSEMU_APP_ID]")
 	fs.StringVar(&c.appSecret, "app-secret", env("MESSEMU_APP_SECRET", fakegraph.DefaultAppSecret), "app secret for appsecret_proof and webhook signatures [MESSEMU_APP_SECRET]")
-	fs.BoolVar(&c.requireProof, "require-proof", envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
-	fs.BoolVar(&c.rateLimits, "rate-limits", envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
+	fs.BoolVar(&c.requireProof, "require-proof", c.envBool("MESSEMU_REQUIRE_PROOF"), "refuse calls without appsecret_proof (\"Require App Secret\") [MESSEMU_REQUIRE_PROOF]")
+	fs.BoolVar(&c.rateLimits, "rate-limits", c.envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
 	c.keep, c.keepErr = fakegraph.ParseRetention(env("MESSEMU_RETENTION", fakegraph.DefaultServeRetention.String()))
 	fs.Var(retentionFlag{&c.keep}, "retention", "how much history the journal and the conversations keep: events (500000), a size (200MB) and/or an age on the virtual clock (24h), joined by commas, or unlimited [MESSEMU_RETENTION]")
-	fs.IntVar(&c.journalLimit, "journal-limit", envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep at most N journal events, with the retention's other bounds (an older name for --retention N) [MESSEMU_JOURNAL_LIMIT]")
+	fs.IntVar(&c.journalLimit, "journal-limit", c.envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep at most N journal events, with the retention's other bounds (an older name for --retention N) [MESSEMU_JOURNAL_LIMIT]")
 	fs.StringVar(&c.pprofAddr, "pprof", env("MESSEMU_PPROF", ""), "serve Go's net/http/pprof profiles on this address, e.g. 127.0.0.1:6060 (off by default) [MESSEMU_PPROF]")
 	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
 	fs.StringVar(&c.intercept, "intercept", env("MESSEMU_INTERCEPT", ""), "also listen as an HTTPS proxy answering for graph.facebook.com, e.g. 127.0.0.1:8443 [MESSEMU_INTERCEPT]")
-	fs.BoolVar(&c.passthrough, "intercept-passthrough", envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
+	fs.BoolVar(&c.passthrough, "intercept-passthrough", c.envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}] [MESSEMU_PRODUCTS]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
@@ -97,17 +100,48 @@ func env(key, def string) string {
 	return def
 }
 
-func envBool(key string) bool {
-	b, err := strconv.ParseBool(os.Getenv(key))
-	return err == nil && b
+// envBool reads a yes/no MESSEMU_* variable: 1, true, yes or on, and 0,
+// false, no or off, in any case; unset or empty is no. Another value is
+// an error serve reports (envErr) unless the flag it stands for is given.
+func (c *serveConfig) envBool(key string) bool {
+	v := strings.ToLower(strings.TrimSpace(os.Getenv(key)))
+	switch v {
+	case "", "0", "f", "false", "n", "no", "off":
+		return false
+	case "1", "t", "true", "y", "yes", "on":
+		return true
+	}
+	c.badEnv(key, fmt.Errorf("%s=%q: want yes or no (1 or 0, true or false, on or off)", key, os.Getenv(key)))
+	return false
 }
 
-func envInt(key string, def int) int {
-	n, err := strconv.Atoi(os.Getenv(key))
+// envInt reads a whole-number MESSEMU_* variable (unset or empty: def).
+func (c *serveConfig) envInt(key string, def int) int {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
 	if err != nil {
+		c.badEnv(key, fmt.Errorf("%s=%q: want a whole number", key, os.Getenv(key)))
 		return def
 	}
 	return n
+}
+
+// badEnv keeps the first error of a MESSEMU_* variable.
+func (c *serveConfig) badEnv(key string, err error) {
+	if c.envErrs == nil {
+		c.envErrs = map[string]error{}
+	}
+	c.envErrs[key] = err
+}
+
+// envFlags are the flags the yes/no and number variables stand for.
+var envFlags = map[string]string{
+	"MESSEMU_REQUIRE_PROOF": "require-proof", "MESSEMU_RATE_LIMITS": "rate-limits",
+	"MESSEMU_JOURNAL_LIMIT": "journal-limit", "MESSEMU_INTERCEPT_PASSTHROUGH": "intercept-passthrough",
+	"MESSEMU_NO_DEMO_BOT": "no-demo-bot", "MESSEMU_NO_RECEIPTS": "no-receipts",
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
@@ -164,6 +198,11 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if cfg.keepErr != nil {
 		return cfg, fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
+	}
+	for _, key := range slices.Sorted(maps.Keys(cfg.envErrs)) {
+		if !flagGiven(fs, envFlags[key]) { // a flag given overrides its variable
+			return cfg, cfg.envErrs[key]
+		}
 	}
 	if v, ok := os.LookupEnv("MESSEMU_PRODUCTS"); ok && !flagGiven(fs, "products") {
 		if err := cfg.setProducts(v); err != nil {

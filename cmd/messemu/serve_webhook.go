@@ -24,8 +24,8 @@ const (
 func (c *serveConfig) webhookFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.webhook, "webhook", env("MESSEMU_WEBHOOK", ""), "the bot's webhook URL: messemu verifies it, then posts signed events to it [MESSEMU_WEBHOOK]")
 	fs.StringVar(&c.verifyToken, "verify-token", env("MESSEMU_VERIFY_TOKEN", fakegraph.DefaultVerifyToken), "the verify token of the webhook handshake [MESSEMU_VERIFY_TOKEN]")
-	fs.BoolVar(&c.noDemoBot, "no-demo-bot", envBool("MESSEMU_NO_DEMO_BOT"), "without --webhook, do not run the built-in demo bot [MESSEMU_NO_DEMO_BOT]")
-	fs.BoolVar(&c.noReceipts, "no-receipts", envBool("MESSEMU_NO_RECEIPTS"), "no automatic echo and delivery webhooks after the bot's sends [MESSEMU_NO_RECEIPTS]")
+	fs.BoolVar(&c.noDemoBot, "no-demo-bot", c.envBool("MESSEMU_NO_DEMO_BOT"), "without --webhook, do not run the built-in demo bot [MESSEMU_NO_DEMO_BOT]")
+	fs.BoolVar(&c.noReceipts, "no-receipts", c.envBool("MESSEMU_NO_RECEIPTS"), "no automatic echo and delivery webhooks after the bot's sends [MESSEMU_NO_RECEIPTS]")
 }
 
 // startWebhook sets the webhook (or starts the demo bot). A bot that does
