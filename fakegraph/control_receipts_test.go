@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,4 +45,27 @@ func TestReceiptsRouteSwitchesTheEchoAndDelivery(t *testing.T) {
 		require.Equal(t, 400, status, "%s: %v", bad, body)
 	}
 	require.True(t, s.Webhook().Receipts, "a refused switch changes nothing")
+}
+
+// A reset forgets every thread: the conversation the control API reads
+// starts after it, complete, as the web page's does.
+func TestResetStartsEveryThreadAfresh(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	require.Equal(t, 200, sendText(t, s, alice).Status)
+	before, err := s.Conversation(DefaultPageID, alice)
+	require.NoError(t, err)
+	require.NotEmpty(t, before.Items)
+
+	s.Reset()
+	after, err := s.Conversation(DefaultPageID, alice)
+	require.NoError(t, err)
+	assert.Empty(t, after.Items, "the thread before the reset")
+	assert.True(t, after.Complete)
+	userWrites(t, s, alice)
+	after, err = s.Conversation(DefaultPageID, alice)
+	require.NoError(t, err)
+	require.Len(t, after.Items, 1, "only what came after the reset")
+	assert.Greater(t, after.Items[0].Seq, before.Items[len(before.Items)-1].Seq)
 }

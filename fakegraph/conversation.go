@@ -60,13 +60,14 @@ const (
 )
 
 // Conversation returns the whole conversation between a Page and a test
-// user, oldest first, built from the journal.
+// user since the last Reset, oldest first, built from the journal.
 func (s *Server) Conversation(pageID, psid string) (Conversation, error) {
 	if _, err := s.GetUser(pageID, psid); err != nil {
 		return Conversation{}, err
 	}
-	first := s.journal.First()
-	evs := s.journal.Find(0, func(e *Event) bool {
+	// A reset forgot every thread: this one starts after the last.
+	first, from := s.journal.First(), s.resetSeq.Load()
+	evs := s.journal.Find(from, func(e *Event) bool {
 		if e.PSID != psid || e.PageID != pageID {
 			return false
 		}
@@ -78,7 +79,7 @@ func (s *Server) Conversation(pageID, psid string) (Conversation, error) {
 		}
 		return false
 	})
-	out := Conversation{Items: make([]ConversationItem, 0, len(evs)), Complete: first <= 1, FirstSeq: first}
+	out := Conversation{Items: make([]ConversationItem, 0, len(evs)), Complete: first <= from+1, FirstSeq: max(first, from+1)}
 	for i := range evs {
 		if it, ok := conversationItem(&evs[i]); ok {
 			out.Items = append(out.Items, it)

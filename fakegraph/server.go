@@ -61,6 +61,7 @@ type Server struct {
 	appSubs   *appSubscriptions   // subscriptions.go
 	faults    faultSet            // faults.go
 	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
+	resetSeq  atomic.Uint64       // the journal seq of the last reset: threads start after it
 	appTok    string              // the app token (apptoken.go)
 
 	mu     sync.RWMutex // guards pages, tokens, msgs and storeFirst
@@ -155,7 +156,8 @@ func (s *Server) resetState() {
 func (s *Server) Reset() {
 	s.resetState()
 	s.clearFaults()
-	s.journalControl(ChangeReset, "", "", nil)
+	ev := s.journalControl(ChangeReset, "", "", nil)
+	s.resetSeq.Store(ev.Seq)
 }
 
 // SetReceipts switches the automatic receipts: after each accepted send,
