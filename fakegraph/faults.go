@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,6 +126,10 @@ func (f *FaultRule) check() error {
 	}
 	if f.Latency < 0 || f.Latency > maxFaultLatency {
 		return invalid("latency must be between 0 and " + maxFaultLatency.String())
+	}
+	if apis := RequestAPIs(); f.API != "" && !slices.Contains(apis, f.API) {
+		// A typo would match nothing, and the test would pass untouched.
+		return invalid("unknown api " + strconv.Quote(f.API) + "; the families are " + strings.Join(apis, ", "))
 	}
 	switch strings.ToUpper(f.Method) {
 	case "", "GET", "POST", "DELETE":

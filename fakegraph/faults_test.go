@@ -160,6 +160,10 @@ func TestFaultArgsAndFaultOnlyKeys(t *testing.T) {
 	if _, err := s.AddFault(FaultRule{Error: validator.KeyRequired}); err == nil {
 		t.Error("a rule for 'required' without its path arg was accepted")
 	}
+	// A misspelt family would match nothing: refused, naming the families.
+	if _, err := s.AddFault(FaultRule{API: "sned", Error: validator.KeyUnavailable}); err == nil || !strings.Contains(err.Error(), `unknown api "sned"; the families are send,`) {
+		t.Errorf("api sned: %v", err)
+	}
 	if _, err := s.AddFault(FaultRule{PSID: faultBob, Error: validator.KeyRequired, Args: []string{"message[text]"}}); err != nil {
 		t.Fatal(err)
 	}
