@@ -126,7 +126,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleWindow, Severities: []Severity{SeverityError}, Answers: []Key{KeyOutsideWindow}},
 	{Rule: ruleWindow7d, Severities: []Severity{SeverityError}, Answers: []Key{KeyOutsideWindow}, Checks: "HUMAN_AGENT and CUSTOMER_FEEDBACK reach a user up to 7 days after their last message; HUMAN_AGENT only for an app that holds the Human Agent permission (this one does not)"},
 	{Rule: ruleActionWindow, Severities: []Severity{SeverityWarning}, Checks: "sender action outside the 24-hour window"},
-	{Rule: ruleSenderAction, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum}},
+	{Rule: ruleSenderAction, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyString}},
 	{Rule: ruleSenderActionAlone, Severities: []Severity{SeverityWarning}, Checks: "a … sender action is sent alone; … is ignored"},
 	{Rule: ruleReactPayload, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid, KeyRequired, KeyString}, Checks: "payload must be an object"},
 	{Rule: ruleReactEmoji, Severities: []Severity{SeverityWarning}, Checks: "reaction is not a single emoji"},

@@ -5,10 +5,13 @@ package validator
 
 func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out *SendCheck) {
 	p := Root("sender_action")
-	action, ok := asString(raw)
-	if !ok || !contains(senderActions, action) {
-		got, _ := asString(raw)
-		s.fail(p, ruleSenderAction, EnumError("sender_action", senderActions, got), "")
+	// A non-string is E string, as for any text parameter (PLATFORM.md §1.3).
+	action, _, ok := s.strOf(body, "sender_action", raw, Path{}, ruleSenderAction)
+	if !ok {
+		return
+	}
+	if !contains(senderActions, action) {
+		s.fail(p, ruleSenderAction, EnumError("sender_action", senderActions, action), "")
 		return
 	}
 	out.SenderAction = action
