@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"maps"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -212,7 +215,75 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
 	}
+	if err := cfg.check(fs); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// check refuses, before serve announces or listens on anything, the
+// addresses and the webhook URL that could only fail later.
+func (c *serveConfig) check(fs *flag.FlagSet) error {
+	name := func(flagName, envName string) string {
+		if flagGiven(fs, flagName) {
+			return "--" + flagName
+		}
+		if _, ok := os.LookupEnv(envName); ok {
+			return envName
+		}
+		return "--" + flagName
+	}
+	if err := checkListenAddr(c.addr); err != nil {
+		return fmt.Errorf("%s %q: %w", name("addr", "MESSEMU_ADDR"), c.addr, err)
+	}
+	for _, a := range []struct{ flag, env, addr string }{
+		{"pprof", "MESSEMU_PPROF", c.pprofAddr}, {"intercept", "MESSEMU_INTERCEPT", c.intercept},
+	} {
+		if a.addr == "" {
+			continue
+		}
+		if err := checkListenAddr(a.addr); err != nil {
+			return fmt.Errorf("%s %q: %w", name(a.flag, a.env), a.addr, err)
+		}
+	}
+	if err := checkWebhookURL(c.webhook); err != nil {
+		return fmt.Errorf("%s %q: %w", name("webhook", "MESSEMU_WEBHOOK"), c.webhook, err)
+	}
+	return nil
+}
+
+// checkListenAddr checks that addr is a host:port to listen on: the host
+// may be empty (every interface), the port a number or a service name.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		var ae *net.AddrError
+		if errors.As(err, &ae) {
+			err = errors.New(ae.Err)
+		}
+		return fmt.Errorf("want host:port, such as 127.0.0.1:8765 (%v)", err)
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("want host:port, such as 127.0.0.1:8765: %q is not a port", port)
+	}
+	return nil
+}
+
+// checkWebhookURL checks what SetWebhook will: an absolute http(s) URL
+// ("" is no webhook).
+func checkWebhookURL(raw string) error {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	if !strings.Contains(raw, "://") {
+		return fmt.Errorf("not an absolute http(s) URL; did you mean http://%s?", raw)
+	}
+	return errors.New("not an absolute http(s) URL, such as http://127.0.0.1:3000/webhook")
 }
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -239,13 +310,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		// every 40 MB, a third of the CPU under load).
 		debug.SetMemoryLimit(max(240<<20, 5*int64(cfg.keep.Bytes)))
 	}
-	cfg.warnExposure(log)
 	srv := fakegraph.New(cfg.serverOptions(log)...)
 	ui := webui.New(srv, webui.WithLogger(log), webui.WithAllowedOrigins(strings.Split(cfg.allowOrigin, ",")...))
 	defer ui.Close()
 	if err := srv.StartWith(cfg.addr, ui.Wrap); err != nil {
 		return err
 	}
+	cfg.warnExposure(log)
 	if cfg.pprofAddr != "" {
 		stopPprof, err := startPprof(cfg.pprofAddr, log)
 		if err != nil {

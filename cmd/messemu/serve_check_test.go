@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// A flag serve could only fail on later (a webhook that is no URL, an
+// address with no port) stops it before the startup screen, the "is
+// serving" line or the warning about listening beyond this machine.
+func TestServeRefusesBadFlagsBeforeAnnouncingAnything(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "127.0.0.1:19241", "--webhook", "localhost:3000/webhook"},
+			`--webhook "localhost:3000/webhook": not an absolute http(s) URL; did you mean http://localhost:3000/webhook?`},
+		{[]string{"--addr", "127.0.0.1:19241", "--webhook", "ftp://bot.test/hook"}, `--webhook "ftp://bot.test/hook": not an absolute http(s) URL`},
+		{[]string{"--addr", "nonsense"}, `--addr "nonsense": want host:port, such as 127.0.0.1:8765 (missing port in address)`},
+		{[]string{"--addr", "0.0.0.0:http-nope"}, `--addr "0.0.0.0:http-nope": want host:port`},
+		{[]string{"--addr", "127.0.0.1:19241", "--pprof", "6060"}, `--pprof "6060": want host:port`},
+		{[]string{"--addr", "127.0.0.1:19241", "--intercept", "nope"}, `--intercept "nope": want host:port`},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(append([]string{"serve", "--no-demo-bot"}, c.args...), nil, &out, &errOut)
+		assert.Equal(t, 2, code, "%v", c.args)
+		assert.Empty(t, out.String(), "%v: the startup screen", c.args)
+		assert.True(t, strings.HasPrefix(errOut.String(), "messemu: "+c.want), "%v: want %q first, got:\n%s", c.args, c.want, errOut.String())
+		assert.NotContains(t, errOut.String(), "messemu is serving", "%v", c.args)
+		assert.NotContains(t, errOut.String(), "listens beyond this machine", "%v", c.args)
+	}
+}
