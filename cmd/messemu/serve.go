@@ -314,6 +314,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	ui := webui.New(srv, webui.WithLogger(log), webui.WithAllowedOrigins(strings.Split(cfg.allowOrigin, ",")...))
 	defer ui.Close()
 	if err := srv.StartWith(cfg.addr, ui.Wrap); err != nil {
+		if addrInUse(err) {
+			return fmt.Errorf("%w (another messemu serve, or another program, holds %s: stop it, or give serve another --addr, such as 127.0.0.1:0 for a free port)", err, cfg.addr)
+		}
 		return err
 	}
 	cfg.warnExposure(log)

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"net"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A flag serve could only fail on later (a webhook that is no URL, an
@@ -33,4 +35,17 @@ func TestServeRefusesBadFlagsBeforeAnnouncingAnything(t *testing.T) {
 		assert.NotContains(t, errOut.String(), "messemu is serving", "%v", c.args)
 		assert.NotContains(t, errOut.String(), "listens beyond this machine", "%v", c.args)
 	}
+}
+
+// An address something else holds says what to do, as replay does.
+func TestServeOnABusyAddressSaysWhatToDo(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = l.Close() })
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", "--no-demo-bot", "--addr", l.Addr().String()}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out.String())
+	assert.Contains(t, errOut.String(), "another messemu serve, or another program, holds "+l.Addr().String()+": stop it, or give serve another --addr")
 }
