@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -68,4 +69,29 @@ func TestResetStartsEveryThreadAfresh(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, after.Items, 1, "only what came after the reset")
 	assert.Greater(t, after.Items[0].Seq, before.Items[len(before.Items)-1].Seq)
+}
+
+// A feedback submission is what the form can give: a score on its type's
+// scale, free text of at most 400 characters (PLATFORM.md §2.7).
+func TestFeedbackAnswersTheFormCanGive(t *testing.T) {
+	t.Parallel()
+	s := New()
+	submit := func(q FeedbackQuestion) error {
+		return s.UserSubmitsFeedback(DefaultPageID, alice, MessagingFeedback{FeedbackScreens: []FeedbackScreen{{Questions: map[string]FeedbackQuestion{"q1": q}}}})
+	}
+	long := strings.Repeat("é", 401)
+	for _, ok := range []FeedbackQuestion{{Type: "csat", Payload: "1"}, {Type: "csat", Payload: "5"}, {Type: "nps", Payload: "0"},
+		{Type: "nps", Payload: "10"}, {Type: "ces", Payload: "7"}, {Type: "free_form", Payload: long[:800]},
+		{Type: "csat", Payload: "4", FollowUp: &FeedbackFollowUp{Type: "free_form", Payload: long[:800]}}} {
+		assert.NoError(t, submit(ok), "%+v", ok)
+	}
+	for _, bad := range []FeedbackQuestion{{Type: "csat", Payload: "9"}, {Type: "csat", Payload: "abc"}, {Type: "csat", Payload: "0"},
+		{Type: "nps", Payload: "11"}, {Type: "ces", Payload: "8"}, {Type: "stars", Payload: "5"}, {Type: "free_form", Payload: long},
+		{Type: "csat", Payload: "4", FollowUp: &FeedbackFollowUp{Type: "free_form", Payload: long}},
+		{Type: "csat", Payload: "4", FollowUp: &FeedbackFollowUp{Type: "csat", Payload: "x"}}} {
+		assert.Error(t, submit(bad), "%+v", bad)
+	}
+	code, body := control(t, s, "POST", "users/"+alice+"/feedback", `{"feedback_screens":[{"screen_id":0,"questions":{"q1":{"type":"csat","payload":"9"}}}]}`)
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, "a csat score is a whole number from 1 to 5")
 }

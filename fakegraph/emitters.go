@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Events that come from plugins, links, the platform or other apps rather
@@ -229,7 +231,53 @@ func (s *Server) UserSubmitsFeedback(pageID, psid string, f MessagingFeedback) e
 	if len(f.FeedbackScreens) == 0 {
 		return invalid("feedback needs at least one screen")
 	}
+	for _, sc := range f.FeedbackScreens {
+		for id, q := range sc.Questions {
+			if err := feedbackAnswer(id, q); err != nil {
+				return err
+			}
+		}
+	}
 	return s.emit(pageID, psid, ActionFeedback, f, FieldFeedback, func(ev *MessagingEvent) { ev.MessagingFeedback = &f })
+}
+
+// feedbackScores are the scores a person can give, by question type
+// (PLATFORM.md §2.7: csat's options are five stars, 1–5 or five emojis;
+// nps is 0–10; ces is 1–7).
+var feedbackScores = map[string][2]int{"csat": {1, 5}, "nps": {0, 10}, "ces": {1, 7}}
+
+// feedbackFreeText is the longest free-text answer (PLATFORM.md §2.7).
+const feedbackFreeText = 400
+
+// feedbackAnswer refuses an answer the feedback form cannot give: a score
+// off its type's scale, free text over 400 characters.
+func feedbackAnswer(id string, q FeedbackQuestion) error {
+	text := func(what, s string) error {
+		if n := utf8.RuneCountInString(s); n > feedbackFreeText {
+			return invalid(fmt.Sprintf("question %q: the %s has %d characters; the form takes at most %d", id, what, n, feedbackFreeText))
+		}
+		return nil
+	}
+	switch scale, scored := feedbackScores[q.Type]; {
+	case q.Type == "free_form":
+		if err := text("free-text answer", q.Payload); err != nil {
+			return err
+		}
+	case scored:
+		n, err := strconv.Atoi(q.Payload)
+		if err != nil || n < scale[0] || n > scale[1] {
+			return invalid(fmt.Sprintf("question %q: a %s score is a whole number from %d to %d, got %q", id, q.Type, scale[0], scale[1], q.Payload))
+		}
+	default:
+		return invalid(fmt.Sprintf("question %q: type must be csat, nps, ces or free_form, got %q", id, q.Type))
+	}
+	if f := q.FollowUp; f != nil {
+		if f.Type != "free_form" {
+			return invalid(fmt.Sprintf("question %q: a follow-up is free_form, got %q", id, f.Type))
+		}
+		return text("follow-up", f.Payload)
+	}
+	return nil
 }
 
 // emit journals an event from psid (or from no one, psid "") to pageID:
