@@ -209,6 +209,11 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	rt, gerr := s.match(c.method, c.segs)
 	if gerr != nil {
 		if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
+			if seg := c.segs[0]; c.page != nil && seg != "me" && seg != c.page.ID {
+				// Not this Page's node: refused as a POST there is
+				// (PLATFORM.md §1.2).
+				return nil, validator.UnsupportedError(c.method, seg)
+			}
 			return nil, validator.Err(validator.KeyGetMessages)
 		}
 		return nil, gerr
