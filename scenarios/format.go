@@ -229,7 +229,8 @@ type AttachExpect struct {
 	URL  *string `yaml:"url" json:"url,omitempty"`
 }
 
-// UserExpect checks the user's state after the steps so far.
+// UserExpect checks the user's state after the steps so far, waiting
+// for it as an expect: waits for a message.
 type UserExpect struct {
 	// Labels are the names of the custom labels on the user, in any order.
 	Labels []string `yaml:"labels" json:"labels,omitempty"`
@@ -238,4 +239,8 @@ type UserExpect struct {
 	// Profile are fields of the user's profile, as the User Profile API
 	// answers them (first_name, locale, ...).
 	Profile map[string]any `yaml:"profile" json:"profile,omitempty"`
+	// Within bounds the wait for the state (default: the runner's Wait),
+	// as an expect: waits for the bot's message: the bot may change it
+	// after the message the step before read.
+	Within *Duration `yaml:"within" json:"within,omitempty"`
 }

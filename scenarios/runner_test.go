@@ -106,6 +106,18 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":"Pick","quick_replies":[{"content_type":"text","title":"A title far over twenty","payload":"P"}]}}`)
 					continue
 				}
+				if m.Message.Text == "human" { // says so, then passes the thread a moment later, after its webhook
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":"Passing you to a human."}}`)
+					go func() {
+						time.Sleep(150 * time.Millisecond)
+						resp, err := http.Post(graph+"/v26.0/me/pass_thread_control?access_token="+fakegraph.DefaultPageToken, "application/json",
+							strings.NewReader(`{"recipient":{"id":`+string(psid)+`},"target_app_id":"`+fakegraph.PageInboxAppID+`"}`))
+						if err == nil {
+							resp.Body.Close()
+						}
+					}()
+					continue
+				}
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -309,7 +321,7 @@ func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
 - name: a wrong thread owner fails
   steps:
     - says: hi
-    - expect_user: {thread_owner: "1"}
+    - expect_user: {thread_owner: "1", within: 500ms}
 `
 	all, err := Parse("platform.yaml", []byte(src))
 	require.NoError(t, err)
@@ -427,4 +439,39 @@ steps:
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 1)
 	assert.True(t, rep.OK(), "%+v", rep.Results[0].Failure)
+}
+
+// expect_user waits, as expect does, for the state it names: the bot
+// passes the thread a moment after its message, and the step does not
+// race it. A state that never comes fails with what was expected and
+// what was seen, once the wait is over.
+func TestRunnerExpectUserWaitsForTheState(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("handover.yaml", []byte(`
+- name: passes to a human
+  steps:
+    - says: human
+    - expect: {text: Passing you to a human.}
+    - expect_user: {thread_owner: "263902037430900"}
+- name: never passes
+  steps:
+    - says: hi
+    - expect: {text: "You said: hi"}
+    - expect_user: {thread_owner: "263902037430900", within: 300ms}
+`))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 2, Wait: 5 * time.Second}).Run(context.Background(), all)
+	require.NoError(t, err)
+	byName := map[string]Result{}
+	for _, r := range rep.Results {
+		byName[r.Scenario.Name] = r
+	}
+	require.Len(t, byName, 2)
+	assert.True(t, byName["passes to a human"].Passed(), byName["passes to a human"].Failure)
+	never := byName["never passes"]
+	assert.Contains(t, never.Failure, "handover.yaml:11:7: expect_user: the user's state is not the one expected within 300ms")
+	assert.Contains(t, never.Failure, "263902037430900", "what was expected")
+	assert.Contains(t, never.Failure, fakegraph.DefaultAppID, "what was seen")
+	assert.GreaterOrEqual(t, never.Duration, 300*time.Millisecond, "it waited")
 }

@@ -219,8 +219,51 @@ func (ss *session) lastUserMID() string {
 	return ""
 }
 
-// expectUser checks the user's labels, thread owner and profile.
+// expectUser waits until the user's labels, thread owner and profile are
+// those expected, as expect: waits for a message: up to the step's
+// within: or the runner's Wait. The bot may change them after the message
+// a step before read (a handover after "Passing you to a human."). The
+// state is read again whenever the user's journal moves, and every
+// userPoll besides, for changes the journal does not file under the user.
 func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
+	var d time.Duration
+	if want.Within != nil {
+		d = want.Within.Duration
+	} else {
+		d = ss.r.wait(nil)
+	}
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		_, changed, err := ss.in.snapshot()
+		if err != nil {
+			return err
+		}
+		got, err := ss.userState(ctx, want)
+		if err != nil {
+			return err
+		}
+		diff := compareUser(want, got)
+		if diff == "" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline.C:
+			return &stepFailure{reason: fmt.Sprintf("expect_user: the user's state is not the one expected within %s", d), diff: diff}
+		case <-changed:
+		case <-time.After(userPoll):
+		}
+	}
+}
+
+// userPoll is how often expectUser reads the user's state again while it
+// waits.
+const userPoll = 50 * time.Millisecond
+
+// userState reads the parts of the user's state that want names.
+func (ss *session) userState(ctx context.Context, want *UserExpect) (*UserExpect, error) {
 	got := &UserExpect{}
 	if want.Labels != nil {
 		var page struct {
@@ -230,7 +273,7 @@ func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
 		}
 		q := url.Values{"fields": {"page_label_name"}, "limit": {"100"}}
 		if err := ss.c.graph(ctx, "GET", ss.psid+"/custom_labels", q, nil, &page); err != nil {
-			return err
+			return nil, err
 		}
 		got.Labels = []string{}
 		for _, l := range page.Data {
@@ -242,7 +285,7 @@ func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
 			Owner string `json:"owner_app_id"`
 		}
 		if err := ss.c.control(ctx, "GET", "handover/threads/"+ss.psid, nil, &th); err != nil {
-			return err
+			return nil, err
 		}
 		got.ThreadOwner = &th.Owner
 	}
@@ -254,12 +297,12 @@ func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
 		}
 		q := url.Values{"fields": {fields[:len(fields)-1]}}
 		if err := ss.c.graph(ctx, "GET", ss.psid, q, nil, &p); err != nil {
-			return err
+			return nil, err
 		}
 		got.Profile = map[string]any{}
 		for k := range want.Profile {
 			got.Profile[k] = p[k]
 		}
 	}
-	return compareUser(want, got)
+	return got, nil
 }
