@@ -338,14 +338,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			return closing(fmt.Errorf("--intercept: %w", err), srv)
 		}
 	}
-	if err := printStartup(srv, &cfg, stdout, log); err != nil {
-		return closing(err, srv)
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The webhook's first handshake comes before the screen, so that the
+	// screen says whether the bot passed it.
 	if err := cfg.startWebhook(ctx, srv, log); err != nil {
 		return closing(fmt.Errorf("--webhook: %w", err), srv)
+	}
+	if err := printStartup(srv, &cfg, stdout, log); err != nil {
+		return closing(err, srv)
 	}
 	<-ctx.Done()
 	log.Info("shutting down")

@@ -24,6 +24,8 @@ type startup struct {
 	verifyToken string
 	users       []fakegraph.User
 	webhook     string // the bot's webhook URL; "" for the demo bot or none
+	hookState   string // its state once serve set it (WebhookStatus.State)
+	hookErr     string // why its handshake failed, when it did
 	demoBot     bool
 	intercept   string // the intercept proxy's address, "" when off
 	caDir       string // --ca-dir, "" for the default
@@ -48,12 +50,17 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 	if err != nil {
 		return startup{}, err
 	}
-	return startup{
+	s := startup{
 		version: version, url: srv.URL(), page: page,
 		appID: srv.AppID(), appSecret: srv.AppSecret(), verifyToken: srv.VerifyToken(),
 		users: users, webhook: cfg.webhook, demoBot: cfg.webhook == "" && !cfg.noDemoBot,
 		intercept: cfg.intercept, caDir: cfg.caDir,
-	}, nil
+	}
+	if cfg.webhook != "" {
+		st := srv.Webhook()
+		s.hookState, s.hookErr = st.State, st.LastError
+	}
+	return s, nil
 }
 
 // print writes the screen: one screenful at most with the default users.
@@ -73,6 +80,13 @@ func (s startup) print(w io.Writer) error {
 	row("App", s.appID+"  secret "+s.appSecret)
 	row("Verify token", s.verifyToken)
 	switch {
+	case s.webhook != "" && (s.hookState == "unverified" || s.hookState == "none"):
+		row("Webhook", s.webhook+"  NOT VERIFIED: "+shortVerifyError(s.hookErr))
+		row("", fmt.Sprintf("retried every %s for %d min; until it passes, what the test users do is dropped, not queued", verifyEvery, int((verifyEvery*verifyRetries).Minutes())))
+	case s.webhook != "" && s.hookState == "active":
+		row("Webhook", s.webhook+"  (verified)")
+	case s.webhook != "" && s.hookState != "":
+		row("Webhook", s.webhook+"  ("+s.hookState+")")
 	case s.webhook != "":
 		row("Webhook", s.webhook)
 	case s.demoBot:
@@ -98,4 +112,22 @@ func (s startup) print(w io.Writer) error {
 	fmt.Fprintf(&b, "\nRules and their sources: docs/rules.md (or messemu rules). Ctrl-C stops.\n\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// shortVerifyError is the gist of a failed handshake, for one line:
+// "connection refused" rather than the HTTP client's whole error.
+func shortVerifyError(s string) string {
+	s = strings.TrimPrefix(s, fakegraph.ErrWebhookVerification.Error()+": ")
+	if strings.HasPrefix(s, "Get ") { // the client's error: what went wrong comes last
+		if i := strings.LastIndex(s, ": "); i >= 0 {
+			s = s[i+2:]
+		}
+	}
+	if s == "" {
+		return "the handshake did not pass"
+	}
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:79]) + "…"
+	}
+	return s
 }
