@@ -39,7 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runServe(args[1:], stdout, stderr)
 	case "validate":
 		var failed bool
-		failed, err = runValidate(args[1:], stdin, stdout)
+		failed, err = runValidate(args[1:], stdin, stdout, stderr)
 		if err == nil && failed {
 			return 1
 		}
@@ -60,7 +60,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "record":
 		err = runRecord(args[1:], stdout, stderr)
 	case "rules":
-		err = runRules(args[1:], stdout)
+		err = runRules(args[1:], stdout, stderr)
 	case "env":
 		err = runEnv(args[1:], stdout)
 	case "ca":
@@ -77,6 +77,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		var printed flagError
+		if errors.As(err, &printed) { // printed with the usage already
+			return 2
 		}
 		fmt.Fprintln(stderr, "messemu:", err)
 		return 2

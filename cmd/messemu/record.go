@@ -15,15 +15,22 @@ import (
 func runRecord(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("record", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	emulator := fs.String("emulator", "http://127.0.0.1:8765", "the running messemu serve to record from")
-	out := fs.String("out", "", "the scenario file to write (- for standard output)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: messemu record --out FILE|- [--emulator URL] [--psid PSID] [--control-token T]\n\n"+
+			"Turns what the test users did on a running messemu serve, and what the bot\n"+
+			"answered, into a scenario file for messemu replay. --out is required.\n\n")
+		fs.PrintDefaults()
+	}
+	emulator := fs.String("emulator", "http://127.0.0.1:8765", "the `URL` of the running messemu serve to record from")
+	out := fs.String("out", "", "the scenario `FILE` to write, or - for standard output (required)")
 	psid := fs.String("psid", "", "record only this user's session (default: every user who did something)")
 	control := fs.String("control-token", env("MESSEMU_CONTROL_TOKEN", ""), "the --control-token of the emulator, if it was started with one [MESSEMU_CONTROL_TOKEN]")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() > 0 {
-		return errors.New("usage: messemu record --emulator URL --out FILE [--psid P] [--control-token T]")
+	if *out == "" || len(rest) > 0 {
+		return errors.New("usage: messemu record --out FILE|- [--emulator URL] [--psid PSID] [--control-token T] (--out is required)")
 	}
 	// The file is written once the recording is whole: a mistake (a
 	// wrong --psid, an emulator not running) leaves it as it was.

@@ -28,11 +28,11 @@ const rulesDoc = "docs/rules.md"
 
 // runRules prints every rule messemu checks: as text, or as the Markdown
 // of docs/rules.md.
-func runRules(args []string, stdout io.Writer) error {
+func runRules(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	fs.SetOutput(stderr)
 	markdown := fs.Bool("markdown", false, "print "+rulesDoc+" (Markdown)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

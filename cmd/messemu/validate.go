@@ -17,22 +17,24 @@ import (
 // judged. It prints every violation it can tell apart, marking the error
 // the platform answers (the first), and reports whether the platform would
 // refuse the request.
-func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool, err error) {
+func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (failed bool, err error) {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fs.SetOutput(stdout)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stdout, "usage: messemu validate [--json] FILE|-   (a Send API JSON body; - reads standard input)")
+		fmt.Fprintln(stderr, "usage: messemu validate [--json] FILE|-   (a Send API JSON body; - reads standard input)")
 		fs.PrintDefaults()
 	}
 	asJSON := fs.Bool("json", false, "print the violations as JSON")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args) // validate FILE --json too
+	if err != nil {
 		return false, err
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		return false, errors.New("validate takes one argument: a file with a Send API JSON body, or - for standard input")
 	}
+	name := files[0]
 	var data []byte
-	if name := fs.Arg(0); name == "-" {
+	if name == "-" {
 		data, err = io.ReadAll(stdin)
 	} else {
 		data, err = os.ReadFile(name)
@@ -44,12 +46,12 @@ func runValidate(args []string, stdin io.Reader, stdout io.Writer) (failed bool,
 	dec.UseNumber()
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil {
-		return false, fmt.Errorf("%s is not a JSON object: %w", fs.Arg(0), err)
+		return false, fmt.Errorf("%s is not a JSON object: %w", name, err)
 	}
 	// serve refuses a body with anything after its object but space (a
 	// stray } included), so validate does not judge the object alone.
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return false, fmt.Errorf("%s is not one JSON object: %q follows it", fs.Arg(0), rest[:min(len(rest), 20)])
+		return false, fmt.Errorf("%s is not one JSON object: %q follows it", name, rest[:min(len(rest), 20)])
 	}
 	res := validator.New(validator.MustLoadSchemas()).SendAll(body, validator.OfflineState{})
 	answered := answeredIndex(res.Violations)
