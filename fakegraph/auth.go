@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -43,6 +44,31 @@ func (c *call) tokenOf() string {
 }
 
 // authenticate resolves the token to its Page and checks appsecret_proof.
+// authenticateBesideBody judges the token of a call whose body did not
+// decode, when the token is outside it (the query or the Authorization
+// header): a token in the body cannot be read, and so is not judged. A
+// missing proof is not judged either, as it may be in the body. It
+// leaves c.params the query's.
+func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
+	q := c.r.URL.Query()
+	c.params = make(map[string]any, len(q))
+	for k, vs := range q {
+		if len(vs) > 0 {
+			c.params[k] = vs[len(vs)-1]
+		}
+	}
+	if t := c.tokenOf(); t == "" || !utf8.ValidString(t) {
+		return nil // a token that is not text is the parameter refused
+	}
+	judged := len(c.violations)
+	gerr := s.authenticate(c)
+	if gerr != nil && gerr.Key == validator.KeyProofMissing {
+		c.violations = c.violations[:judged]
+		return nil
+	}
+	return gerr
+}
+
 func (s *Server) authenticate(c *call) *validator.GraphError {
 	c.token = c.tokenOf()
 	if c.token == "" {

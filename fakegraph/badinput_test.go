@@ -89,6 +89,13 @@ func badInputs(t *testing.T) []badInput {
 		{name: "unknown version", send: request("GET", "/v99.0/me?access_token="+DefaultPageToken, "", nil), status: 400, code: 2500},
 		{name: "no token", send: request("POST", "/v26.0/me/messages", "application/json", []byte(`{}`)), status: 400, code: 104},
 		{name: "unknown token", send: request("POST", "/v26.0/me/messages?access_token=EAAgarbled", "application/json", []byte(`{}`)), status: 400, code: 190},
+		// The token and the route come before the body (§2), where they
+		// can be read without it.
+		{name: "malformed JSON with an unknown token", send: request("POST", "/v26.0/me/messages?access_token=EAAgarbled", "application/json", []byte(`{"recipient":`)), status: 400, code: 190},
+		{name: "malformed JSON with an unknown bearer token", send: request("POST", "/v26.0/me/messages", "application/json", []byte(`{"recipient":`), "Authorization: Bearer EAAgarbled"), status: 400, code: 190},
+		{name: "malformed JSON on an unknown edge", send: request("POST", "/v26.0/me/nosuch?access_token="+DefaultPageToken, "application/json", []byte(`{"recipient":`)), status: 400, code: 2500},
+		{name: "malformed JSON on an unknown version with an unknown token", send: request("POST", "/v99.0/me/messages?access_token=EAAgarbled", "application/json", []byte(`{"recipient":`)), status: 400, code: 190},
+		{name: "malformed form with the token in it", send: request("POST", "/v26.0/me/messages", "application/x-www-form-urlencoded", []byte(`access_token=EAAgarbled&recipient=%zz`)), status: 400, code: 100},
 		{name: "token of invalid UTF-8", send: request("POST", "/v26.0/me/messages?access_token=%00%ff", "application/json", []byte(`{}`)), status: 400, code: 100, contains: "access_token must be a non-empty UTF-8 encoded string"},
 		{name: "control: malformed JSON", send: request("POST", "/_messemu/v1/users", "application/json", []byte(`{"name":`)), status: 400},
 		{name: "control: deeply nested", send: request("POST", "/_messemu/v1/users", "application/json", deep), status: 400},

@@ -176,6 +176,8 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			if aerr := s.authenticate(c); aerr != nil {
 				return nil, aerr
 			}
+		} else if aerr := s.authenticateBesideBody(c); aerr != nil {
+			return nil, aerr
 		}
 		return nil, gerr
 	}
@@ -183,6 +185,16 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
 	c.decoded = d // a refused body is journalled from it too (body.go)
 	if gerr != nil {
+		// The token and the route still come first (§2) where they can be
+		// judged without the body.
+		if aerr := s.authenticateBesideBody(c); aerr != nil {
+			return nil, aerr
+		}
+		if c.token != "" {
+			if _, rerr := s.match(c.method, c.segs); rerr != nil {
+				return nil, rerr
+			}
+		}
 		return nil, c.fail("", ruleRequestShape, gerr, detail)
 	}
 	c.params, c.decoded = d.params, d
