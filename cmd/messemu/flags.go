@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 )
 
 // parseInterspersed parses flags given before, between or after the
@@ -40,4 +41,12 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return flagError{err}
 	}
 	return err
+}
+
+// count is n and noun, in the plural unless n is 1: "1 error", "2 errors".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

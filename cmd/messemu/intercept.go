@@ -73,6 +73,14 @@ func runEnv(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("env: unexpected argument %q", fs.Arg(0))
 	}
+	// A shell or an address env cannot write for is said before the CA
+	// is made, as env's own flag, not as an error of package intercept.
+	if _, err := intercept.EnvLines(*shell, intercept.DefaultAddr, "ca.pem"); err != nil {
+		return fmt.Errorf("env: --shell: %s", strings.TrimPrefix(err.Error(), "intercept: "))
+	}
+	if _, err := intercept.EnvLines(*shell, *addr, "ca.pem"); err != nil {
+		return fmt.Errorf("env: --intercept: %s", strings.TrimPrefix(err.Error(), "intercept: "))
+	}
 	ca, err := loadCA(*caDir)
 	if err != nil {
 		return err

@@ -212,3 +212,22 @@ func TestEnvCommandNamesWhatDiffers(t *testing.T) {
 		}
 	}
 }
+
+// A shell or a proxy address env cannot write for is named as env's own
+// flag (not "intercept: …"), before any CA is made.
+func TestRunEnvNamesTheBadFlag(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "ca")
+	var out bytes.Buffer
+	err := runEnv([]string{"--ca-dir", dir, "--shell", "csh"}, &out)
+	if err == nil || err.Error() != `env: --shell: unknown shell "csh" (want one of sh, fish, powershell)` {
+		t.Errorf("runEnv --shell csh: err = %v", err)
+	}
+	err = runEnv([]string{"--ca-dir", dir, "--intercept", "nope"}, &out)
+	if err == nil || !strings.HasPrefix(err.Error(), `env: --intercept: proxy address "nope" needs a host and a port`) {
+		t.Errorf("runEnv --intercept nope: err = %v", err)
+	}
+	if _, statErr := os.Stat(dir); !os.IsNotExist(statErr) {
+		t.Errorf("a bad flag made the CA directory %s (%v)", dir, statErr)
+	}
+}

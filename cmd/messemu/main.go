@@ -18,10 +18,57 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
+	"strings"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
+
+// versionString is what `messemu version` and the startup screen say:
+// the -ldflags version; else the module's version (go install
+// …@v1.2.3); else "dev" with the commit it was built from, when the
+// build recorded it; else "dev".
+func versionString() string {
+	if version != "dev" {
+		return version
+	}
+	bi, _ := debug.ReadBuildInfo()
+	return versionOf(bi)
+}
+
+// versionOf is versionString for the build information bi (nil: none).
+func versionOf(bi *debug.BuildInfo) string {
+	if bi == nil {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	v := "dev (" + rev[:min(len(rev), 12)]
+	if at != "" {
+		v += " of " + at
+	}
+	if modified {
+		v += ", modified"
+	}
+	return v + ")"
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -66,7 +113,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "ca":
 		err = runCA(args[1:], stdout)
 	case "version", "-version", "--version":
-		fmt.Fprintln(stdout, "messemu", version)
+		if len(args) > 1 {
+			err = fmt.Errorf("version takes no arguments, got %q", strings.Join(args[1:], " "))
+			break
+		}
+		fmt.Fprintln(stdout, "messemu", versionString())
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 	default:

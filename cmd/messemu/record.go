@@ -46,6 +46,6 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	if err := writeReplacing(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
-	fmt.Fprintf(stderr, "messemu: recorded %d scenario(s) into %s; replay with: messemu replay --bot URL %s\n", n, *out, *out)
+	fmt.Fprintf(stderr, "messemu: recorded %s into %s; replay with: messemu replay --bot URL %s\n", count(n, "scenario"), *out, *out)
 	return nil
 }

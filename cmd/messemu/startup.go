@@ -51,7 +51,7 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 		return startup{}, err
 	}
 	s := startup{
-		version: version, url: srv.URL(), page: page,
+		version: versionString(), url: srv.URL(), page: page,
 		appID: srv.AppID(), appSecret: srv.AppSecret(), verifyToken: srv.VerifyToken(),
 		users: users, webhook: cfg.webhook, demoBot: cfg.webhook == "" && !cfg.noDemoBot,
 		intercept: cfg.intercept, caDir: cfg.caDir,

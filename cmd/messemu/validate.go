@@ -75,9 +75,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (fail
 	printViolations(stdout, res.Violations, answered)
 	errs, warns := len(res.Errors()), len(res.Warnings())
 	if res.Accepted() {
-		fmt.Fprintf(stdout, "accepted (%d warnings)\n", warns)
+		fmt.Fprintf(stdout, "accepted (%s)\n", count(warns, "warning"))
 	} else {
-		fmt.Fprintf(stdout, "refused: %d errors, %d warnings; * marks the one the platform answers (it stops at the first)\n", errs, warns)
+		fmt.Fprintf(stdout, "refused: %s, %s; * marks the one the platform answers (it stops at the first)\n", count(errs, "error"), count(warns, "warning"))
 	}
 	if len(res.Violations) > 0 {
 		fmt.Fprintf(stdout, "rules, limits and sources: %s (or messemu rules)\n", rulesDoc)
