@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/messemu/messemu/scenarios"
 )
@@ -39,13 +40,22 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
+	if b := buf.Bytes(); len(b) > 0 && b[len(b)-1] != '\n' {
+		buf.WriteByte('\n') // a text file's last line ends too
+	}
 	if *out == "-" {
 		_, err := stdout.Write(buf.Bytes())
 		return err
 	}
+	// A file there is replaced, as a new recording of the same session
+	// should be; the message says so, in case it was not meant.
+	replaced := ""
+	if st, err := os.Stat(linkTarget(*out)); err == nil && st.Mode().IsRegular() {
+		replaced = " (replacing the file that was there)"
+	}
 	if err := writeReplacing(*out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
-	fmt.Fprintf(stderr, "messemu: recorded %s into %s; replay with: messemu replay --bot URL %s\n", count(n, "scenario"), *out, *out)
+	fmt.Fprintf(stderr, "messemu: recorded %s into %s%s; replay with: messemu replay --bot URL %s\n", count(n, "scenario"), *out, replaced, *out)
 	return nil
 }
