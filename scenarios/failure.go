@@ -25,6 +25,12 @@ func (ss *session) failureText(err error) string {
 			b.WriteString("  " + strings.ReplaceAll(l, "\u00a0", " ") + "\n")
 		}
 	}
+	if sf != nil && sf.want != "" {
+		b.WriteString("  expected (no message came):\n")
+		for _, l := range strings.Split(strings.TrimRight(sf.want, "\n"), "\n") {
+			b.WriteString("    " + l + "\n")
+		}
+	}
 	if ss.in != nil {
 		evs, _, _ := ss.in.snapshot()
 		if conv := conversation(evs); conv != "" {

@@ -63,7 +63,7 @@ func TestRecordedSessionReplaysAndCatchesAChangedReply(t *testing.T) {
 	require.False(t, rep.OK())
 	step := all[0].Steps[1]
 	assert.Contains(t, rep.Results[0].Failure, fmt.Sprintf("recorded.yaml:%d:%d: expect: the bot's message is not the one expected", step.Line, step.Column))
-	assert.Contains(t, rep.Results[0].Failure, `+ 	Text:         "You wrote: hello",`)
+	assert.Contains(t, rep.Results[0].Failure, `+ text: "You wrote: hello"`)
 }
 
 func TestRecordSaysWhenThereIsNothingToRecord(t *testing.T) {

@@ -297,8 +297,8 @@ func TestRunnerChecksThePersonaByName(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 2)
 	assert.True(t, rep.Results[0].Passed(), rep.Results[0].Failure)
-	assert.Contains(t, rep.Results[1].Failure, "- \tPersona:       \"Agent Bob\",")
-	assert.Contains(t, rep.Results[1].Failure, "+ \tPersona:       \"Agent Kim\",")
+	assert.Contains(t, rep.Results[1].Failure, "- persona: \"Agent Bob\"")
+	assert.Contains(t, rep.Results[1].Failure, "+ persona: \"Agent Kim\"")
 }
 
 func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
@@ -474,4 +474,51 @@ func TestRunnerExpectUserWaitsForTheState(t *testing.T) {
 	assert.Contains(t, never.Failure, "263902037430900", "what was expected")
 	assert.Contains(t, never.Failure, fakegraph.DefaultAppID, "what was seen")
 	assert.GreaterOrEqual(t, never.Duration, 300*time.Millisecond, "it waited")
+}
+
+// A failure speaks the file's language: the keys as the scenario writes
+// them (text_contains, thread_owner, buttons with title and payload), not
+// Go's field names and pointers; a key the message lacks shows empty.
+func TestDiffsUseTheScenarioKeys(t *testing.T) {
+	t.Parallel()
+	hi, buy, red, button := "hi", "Buy", "BUY_RED", "button"
+	want := &Expect{TextContains: &hi, Template: &button, Buttons: []ButtonExpect{{Title: &buy, Payload: &red}}}
+	m := botMessage{Text: "", Attachment: &sentAttachment{Type: "template"}}
+	m.Attachment.Payload.TemplateType = "generic"
+	m.Attachment.Payload.Buttons = []sentButton{{Type: "postback", Title: "Buy", Payload: "BUY_BLUE"}}
+	ok, d := compare(want, m)
+	require.False(t, ok)
+	assert.Equal(t, `- text_contains: "hi"
++ text_contains: ""
+- template: "button"
++ template: "generic"
+  buttons:
+    - title: "Buy"
+-     payload: "BUY_RED"
++     payload: "BUY_BLUE"
+`, d)
+
+	owner, other := "263902037430900", "1517776481860111"
+	d = compareUser(&UserExpect{ThreadOwner: &owner, Labels: []string{"vip"}}, &UserExpect{ThreadOwner: &other, Labels: []string{}})
+	assert.Equal(t, `- labels: ["vip"]
++ labels: []
+- thread_owner: "263902037430900"
++ thread_owner: "1517776481860111"
+`, d)
+}
+
+// An expect: that no message met says so, and shows what it expected,
+// not a diff against an empty message.
+func TestExpectTimeoutSaysNoMessageCame(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("quiet.yaml", []byte("name: quiet\nsteps:\n  - says: crash\n  - expect: {text_contains: crash, quick_reply_count: 2, within: 300ms}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	f := rep.Results[0].Failure
+	assert.Contains(t, f, "quiet.yaml:4:5: expect: no message from the bot within 300ms")
+	assert.Contains(t, f, "  expected (no message came):\n    text_contains: \"crash\"\n    quick_reply_count: 2\n")
+	assert.NotContains(t, f, "-want +got")
+	assert.NotContains(t, f, "TextContains")
 }

@@ -36,6 +36,9 @@ type stepFailure struct {
 	step   *Step // nil: the scenario as a whole
 	reason string
 	diff   string
+	// want is what the step expected, as YAML, when nothing came to
+	// diff it against.
+	want string
 }
 
 // Error is the reason alone; failureText renders the rest.
@@ -55,7 +58,7 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 		if !ok {
 			sf = &stepFailure{}
 		}
-		sf.reason, sf.diff = "the scenario ran out of its time limit ("+limit.String()+", --timeout) at this step", ""
+		sf.reason, sf.diff, sf.want = "the scenario ran out of its time limit ("+limit.String()+", --timeout) at this step", "", ""
 		err = sf
 	}
 	res := Result{Scenario: s, Duration: time.Since(start)}
@@ -63,7 +66,7 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 		// Stopped from outside: where it stood, not Go's "context canceled".
 		res.Interrupted = true
 		if sf, ok := err.(*stepFailure); ok {
-			sf.reason, sf.diff = "interrupted at this step", ""
+			sf.reason, sf.diff, sf.want = "interrupted at this step", "", ""
 		} else {
 			err = errors.New("interrupted")
 		}

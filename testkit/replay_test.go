@@ -78,5 +78,5 @@ func TestReplayFailsTheSubtestOfAFailingScenario(t *testing.T) {
 	assert.Contains(t, text, "--- PASS: TestReplayFailingScenario/passes")
 	assert.Contains(t, text, "--- FAIL: TestReplayFailingScenario/expects_the_wrong_reply")
 	assert.Contains(t, text, "wrong-reply.yaml:9:7: expect: the bot's message is not the one expected")
-	assert.Contains(t, text, `Text:         "Hello",`)
+	assert.Contains(t, text, `- text: "Hello"`)
 }
