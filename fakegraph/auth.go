@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"unicode/utf8"
 	"time"
@@ -99,7 +100,14 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	}
 	c.page = page
 	proof := c.str("appsecret_proof")
-	_, given := c.params["appsecret_proof"]
+	pv, given := c.params["appsecret_proof"]
+	inJSON := c.decoded.fromJSON && !slices.Contains(c.decoded.queryKeys, "appsecret_proof")
+	if given && (pv == nil || pv == "" && inJSON) {
+		// An optional JSON parameter null or empty is absent (PLATFORM.md
+		// D22); an empty one in the query or a form is a wrong proof.
+		given = false
+		c.warn("appsecret_proof", ruleProof, "an appsecret_proof that is null or empty is taken as absent")
+	}
 	switch {
 	case given: // an empty or non-text proof is a wrong one
 		if s.opts.appSecret == "" || !hmac.Equal([]byte(proof), []byte(AppSecretProof(s.opts.appSecret, c.token))) {

@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -395,5 +396,27 @@ func TestRefusedTokenKeepsTheCallsFamily(t *testing.T) {
 	e := lastEvent(t, s)
 	if e.Kind != KindRequest || e.API != "send" || e.Accepted {
 		t.Fatalf("journalled %s api %q accepted %v, want a refused send", e.Kind, e.API, e.Accepted)
+	}
+}
+
+// In a JSON body, an appsecret_proof null or "" is an absent optional
+// parameter (D22, a warning), which Require App Secret then misses; an
+// empty one in the query is a wrong proof (TestPipelineErrors).
+func TestNullOrEmptyProofInJSONIsAbsent(t *testing.T) {
+	t.Parallel()
+	for _, requireProof := range []bool{false, true} {
+		s := New(WithRequireProof(requireProof))
+		userWrites(t, s, alice)
+		for _, proof := range []string{`null`, `""`} {
+			body := `{"appsecret_proof":` + proof + `,"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`
+			code, _, answer := do(t, s, "POST", "/me/messages?access_token="+DefaultPageToken, "application/json", body)
+			msg := fmt.Sprint(answer)
+			switch {
+			case requireProof && (code != 400 || !strings.Contains(msg, "appsecret_proof")):
+				t.Errorf("Require App Secret, proof %s: %d %s", proof, code, msg)
+			case !requireProof && code != 200:
+				t.Errorf("proof %s: %d %s", proof, code, msg)
+			}
+		}
 	}
 }
