@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -88,6 +89,12 @@ func (s *Server) batch(c *call) (any, error) {
 	out := make([]*BatchResponse, len(items))
 	for _, it := range items {
 		resp := s.runBatchItem(c, it, outcomes)
+		if resp.timedOut { // null, and a failed outcome for items that depend on it
+			if it.name != "" {
+				outcomes[it.name] = batchOutcome{}
+			}
+			continue
+		}
 		var decoded any
 		ok := resp.status == http.StatusOK
 		if err := json.Unmarshal(resp.body, &decoded); err != nil {
@@ -225,7 +232,8 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 		}
 		u.RawQuery = q.Encode()
 	}
-	req, err := http.NewRequestWithContext(c.r.Context(), method, u.String(), bytes.NewReader(body))
+	ctx := context.WithValue(c.r.Context(), batchItemKey{}, true) // for fault rules that time items out
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
 	if err != nil {
 		return nil, "the item is not a valid request: " + err.Error()
 	}

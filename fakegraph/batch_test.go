@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/messemu/messemu/validator"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -437,4 +438,57 @@ func TestBatchReferencesPercentEncoded(t *testing.T) {
 	assert.Equal(t, alice, got[1].JSON["recipient_id"])
 	assert.Contains(t, got[3].Body, DefaultAppID, "the thread's owner: %s", got[3].Body)
 	assert.Equal(t, DefaultPageName, got[4].JSON["name"])
+}
+
+// A fault rule with timeout makes the batch items it matches time out:
+// null in the answer, not run, a failed outcome for the items that depend
+// on it (PLATFORM.md §9); outside a batch the rule matches nothing.
+func TestBatchItemTimesOut(t *testing.T) {
+	t.Parallel()
+	s := newTestServer(t)
+	userWrites(t, s, alice)
+	rule, err := s.AddFault(FaultRule{API: "send", Timeout: true, Times: 1})
+	require.NoError(t, err)
+	res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "alone"}})
+	require.Equal(t, 200, res.status, "a timeout rule leaves a call outside a batch alone: %s", res.raw)
+
+	timed := sendItem(alice, "lost")
+	timed["name"] = "lost"
+	items := []map[string]any{
+		timed, // 0: times out
+		{"method": "GET", "relative_url": "me", "depends_on": "lost"}, // 1: its dependent fails
+		sendItem(alice, "kept"), // 2: the rule is spent
+	}
+	before := s.Journal().Last()
+	got := decodeBatch(t, batchForm(t, s, "/", items, nil))
+	require.Len(t, got, 3)
+	assert.Nil(t, got[0], "the timed-out item is null")
+	require.NotNil(t, got[1])
+	assert.Equal(t, 400, got[1].Code, "depends on a timed-out item")
+	require.NotNil(t, got[2])
+	assert.Equal(t, 200, got[2].Code)
+
+	var texts []string
+	var timedOut bool
+	for _, ev := range s.Journal().Find(before, func(*Event) bool { return true }) {
+		switch ev.Kind {
+		case KindRequest:
+			if ev.API == APISend {
+				texts = append(texts, string(ev.Request))
+			}
+		case KindFault:
+			timedOut = timedOut || strings.Contains(string(ev.Detail), `"timed_out":true`)
+		}
+	}
+	assert.True(t, timedOut, "the fault event says the item timed out")
+	require.Len(t, texts, 1, "the timed-out send was not run: %v", texts)
+	assert.Contains(t, texts[0], "kept")
+	for _, f := range s.Faults() {
+		if f.ID == rule.ID {
+			assert.Equal(t, 1, f.Applied)
+		}
+	}
+
+	_, err = s.AddFault(FaultRule{Timeout: true, Error: validator.KeyUnavailable})
+	assert.Error(t, err, "a timeout and an error")
 }

@@ -66,6 +66,8 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// timedOut: a fault rule made this batch item time out (no answer).
+	timedOut bool
 }
 
 // warn records a warning violation on the call.
@@ -160,7 +162,11 @@ func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) 
 			gerr = c.fail("", ruleRequestShape, validator.Err(validator.KeyUnknownError), fmt.Sprint("internal error: ", p))
 			result = nil
 		}
-		resp = s.finish(c, result, gerr)
+		if gerr == errTimedOut {
+			resp = response{timedOut: true}
+		} else {
+			resp = s.finish(c, result, gerr)
+		}
 		c.releaseTree()
 	}()
 	result, gerr = s.pipeline(c)

@@ -57,6 +57,10 @@ type FaultRule struct {
 	Error   validator.Key `json:"error,omitempty"`
 	Args    []string      `json:"args,omitempty"`
 	Latency time.Duration `json:"-"`
+	// Timeout makes a batch item the rule matches time out: the item is
+	// not run and the batch answers null in its place (PLATFORM.md §9),
+	// after Latency if any. It matches batch items only.
+	Timeout bool `json:"timeout,omitempty"`
 
 	// Seen counts the matching calls; Applied those the rule acted on.
 	Seen    int `json:"seen"`
@@ -118,8 +122,11 @@ const maxFaultLatency = 5 * time.Minute
 
 // check refuses a rule that could not work.
 func (f *FaultRule) check() error {
-	if f.Error == "" && f.Latency <= 0 {
-		return invalid("a fault rule needs an error key, a latency, or both")
+	if f.Error == "" && f.Latency <= 0 && !f.Timeout {
+		return invalid("a fault rule needs an error key, a latency or a timeout")
+	}
+	if f.Error != "" && f.Timeout {
+		return invalid("a rule answers an error or times out, not both")
 	}
 	if f.After < 0 || f.Times < 0 {
 		return invalid("after and times cannot be negative")
@@ -228,15 +235,16 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 	}
 	psid := c.faultPSID()
 	path := strings.Join(c.segs, "/")
+	inBatch := c.r.Context().Value(batchItemKey{}) != nil
 	var delay time.Duration
 	var hit *FaultRule
 	var gerr *validator.GraphError
 	var applied []string
 	for _, r := range fs.rules {
-		if r.spent() || !r.matches(c, path, psid) {
+		if r.spent() || (r.Timeout && !inBatch) || !r.matches(c, path, psid) {
 			continue
 		}
-		if r.Error != "" && hit != nil {
+		if (r.Error != "" || r.Timeout) && hit != nil {
 			continue // an earlier rule already answers; leave this one's counters alone
 		}
 		r.Seen++
@@ -246,7 +254,10 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 		r.Applied++
 		applied = append(applied, r.ID)
 		delay += r.Latency
-		if r.Error != "" {
+		switch {
+		case r.Timeout:
+			hit, gerr = r, errTimedOut
+		case r.Error != "":
 			args := make([]any, len(r.Args))
 			for i, a := range r.Args {
 				args[i] = a
@@ -262,7 +273,7 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 	if len(applied) > 0 {
 		d := FaultDetail{Rules: applied, RuleID: id, LatencyMS: float64(delay) / float64(time.Millisecond)}
 		if hit != nil {
-			d.Error = hit.Error
+			d.Error, d.TimedOut = hit.Error, hit.Timeout
 		}
 		s.journalFault(c.now, c.pageID(), psid, c.apiFamily(), d)
 	}
@@ -274,14 +285,23 @@ func (s *Server) applyFaults(c *call) *validator.GraphError {
 			t.Stop()
 		}
 	}
-	if gerr == nil {
-		return nil
+	if gerr == nil || gerr == errTimedOut {
+		return gerr
 	}
 	if c.psid == "" {
 		c.psid = psid // the journal places the refusal in the user's conversation
 	}
 	return c.fail("", ruleFault, gerr, "forced by fault rule "+id)
 }
+
+// errTimedOut is applyFaults' answer for a batch item that times out:
+// serveGraphInto answers it with a timed-out response, which the batch
+// writes as null, and journals no request for it (the fault event says
+// what happened).
+var errTimedOut = &validator.GraphError{Key: validator.KeyUnknownError}
+
+// batchItemKey marks the context of a batch item's request.
+type batchItemKey struct{}
 
 func (r *FaultRule) matches(c *call, path, psid string) bool {
 	if r.Method != "" && r.Method != c.method {

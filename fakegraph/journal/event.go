@@ -332,6 +332,8 @@ type FaultDetail struct {
 	RuleID    string        `json:"rule_id,omitempty"`
 	Error     validator.Key `json:"error,omitempty"`
 	LatencyMS float64       `json:"latency_ms,omitempty"`
+	// TimedOut: the rule made a batch item time out (null in the batch).
+	TimedOut bool `json:"timed_out,omitempty"`
 }
 
 // ControlDetail is the Detail of a KindControl event: the change (also
