@@ -215,7 +215,11 @@ func yamlReason(err error, ye yaml.Error) string {
 	if errors.As(err, &te) {
 		return fmt.Sprintf("wrong type: want %s, got %s", yamlKind(te.DstType.String()), yamlKind(te.SrcType.String()))
 	}
-	return ye.GetMessage()
+	msg := ye.GetMessage()
+	if strings.Contains(msg, "not allowed in this context") {
+		msg += " (is this line indented as the one before it?)"
+	}
+	return msg
 }
 
 // yamlKind names a Go type the way a YAML author thinks of it.

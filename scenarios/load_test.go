@@ -239,3 +239,51 @@ func TestLoadSendsFileMustBeAFile(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "sends: file: pics is not a file")
 }
+
+// A button is written as quick replies are, by its title, or as a
+// mapping when the step checks more of it.
+func TestLoadTakesAButtonByItsTitle(t *testing.T) {
+	t.Parallel()
+	all, err := Parse("buttons.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [Buy mug, {title: Buy hat, payload: HAT}]}\n"+
+		"  - expect: {elements: [{title: Mug, buttons: [Buy]}]}\n"))
+	require.NoError(t, err)
+	bs := all[0].Steps[1].Expect.Buttons
+	require.Len(t, bs, 2)
+	assert.Equal(t, "Buy mug", *bs[0].Title)
+	assert.Nil(t, bs[0].Payload, "a title alone checks the title alone")
+	assert.Equal(t, "HAT", *bs[1].Payload)
+	assert.Equal(t, "Buy", *all[0].Steps[2].Expect.Elements[0].Buttons[0].Title)
+
+	for src, want := range map[string]string{
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [42]}\n":         `buttons.yaml:4:24: buttons: is text; quote a number or true/false (buttons: "42")`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [\"\"]}\n":       "buttons.yaml:4:24: buttons: a button's title cannot be empty",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{}]}\n":         "buttons.yaml:4:24: buttons: give at least one of title, type, payload, url",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {elements: [Mug]}\n":       "buttons.yaml:4:25: elements: want a mapping with title, subtitle, buttons; got a string",
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{titel: B}]}\n": `buttons.yaml:4:25: unknown field "titel" (did you mean title?)`,
+	} {
+		_, err := Parse("buttons.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Equal(t, want, err.Error(), src)
+		}
+	}
+}
+
+// An unknown key is answered with the nearest known one, wherever it is:
+// a step, a scenario, a user, an expectation.
+func TestLoadSuggestsTheNearestKnownKey(t *testing.T) {
+	t.Parallel()
+	for src, want := range map[string]string{
+		"name: a\nsteps:\n  - say: hi\n":                             `keys.yaml:3:5: unknown field "say" (did you mean says?)`,
+		"name: a\nsteps:\n  - says: hi\n  - expects: {text: hi}\n":   `keys.yaml:4:5: unknown field "expects" (did you mean expect?)`,
+		"name: a\nsteps:\n  - says: hi\n  - tap_button: Buy\n":       `keys.yaml:4:5: unknown field "tap_button" (did you mean taps_button?)`,
+		"name: a\nstep:\n  - says: hi\n":                             `keys.yaml:2:1: unknown field "step" (did you mean steps?)`,
+		"name: a\nuser: {nmae: Ann}\nsteps:\n  - says: hi\n":         `keys.yaml:2:8: unknown field "nmae" (did you mean name?)`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {qr_count: 2}\n": `keys.yaml:4:14: unknown field "qr_count"`,
+		"name: a\nsteps:\n  - says: hi\n  - jumps: {text: hi}\n":     `keys.yaml:4:5: unknown field "jumps"`,
+	} {
+		_, err := Parse("keys.yaml", []byte(src))
+		if assert.Error(t, err, src) {
+			assert.Equal(t, want, err.Error(), src)
+		}
+	}
+}

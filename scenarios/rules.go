@@ -37,7 +37,7 @@ func (s *Scenario) check(n ast.Node) error {
 		return nodeError(n, "a scenario needs a name:")
 	}
 	if len(s.Steps) == 0 {
-		return nodeError(n, "scenario %q has no steps:", s.Name)
+		return nodeError(n, "scenario %q has no steps (a list under steps: with one such as says: or expect:)", s.Name)
 	}
 	if s.Setup.Clock != "" {
 		if _, err := time.Parse(time.RFC3339, s.Setup.Clock); err != nil {

@@ -106,6 +106,26 @@ func (t *TapStep) UnmarshalYAML(n ast.Node) error {
 	return nil
 }
 
+// UnmarshalYAML reads a button by its title ("Buy", as quick_replies:
+// takes titles) or as a mapping of the keys to check.
+func (b *ButtonExpect) UnmarshalYAML(n ast.Node) error {
+	if s, ok := stringNode(n); ok {
+		if s.Value == "" {
+			return nodeError(n, "buttons: a button's title cannot be empty")
+		}
+		b.Title = &s.Value
+		return nil
+	}
+	type plain ButtonExpect
+	if err := yaml.NodeToValue(n, (*plain)(b), decodeOpts()...); err != nil {
+		return err
+	}
+	if *b == (ButtonExpect{}) {
+		return nodeError(n, "buttons: give at least one of title, type, payload, url")
+	}
+	return nil
+}
+
 // UnmarshalYAML reads a reaction ("love", "😮") or {reaction: love} or
 // {unreact: true}.
 func (r *ReactStep) UnmarshalYAML(n ast.Node) error {

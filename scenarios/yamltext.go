@@ -46,8 +46,14 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 		}
 		return walkTexts(key, v.Value, t)
 	}
-	if _, scalarForm := scalarForms[t]; scalarForm && !isMapping(n) {
+	if form, scalarForm := scalarForms[t]; scalarForm && !isMapping(n) {
+		if isCollection(n) {
+			return nodeError(n, "%s: want %s or a mapping with %s; got %s", key, form, strings.Join(yamlKeys(t), ", "), nodeKind(n))
+		}
 		return mustBeText(key, n) // taps_quick_reply: Red, reacts: love
+	}
+	if t.Kind() == reflect.Struct && shapeChecked(t) && isPlain(n) {
+		return nodeError(n, "%s: want a mapping with %s; got %s", key, strings.Join(yamlKeys(t), ", "), nodeKind(n))
 	}
 	switch {
 	case t.Kind() == reflect.String:
@@ -86,10 +92,15 @@ func walkTexts(key string, n ast.Node, t reflect.Type) error {
 				continue
 			}
 			name := keyName(kv.Key)
-			if f, ok := yamlField(t, name); ok {
-				if err := walkTexts(name, kv.Value, f.Type); err != nil {
-					return err
+			f, ok := yamlField(t, name)
+			if !ok {
+				if keys := yamlKeys(t); len(keys) > 0 {
+					return nodeError(kv.Key, "unknown field %q%s", name, suggest(name, keys))
 				}
+				continue
+			}
+			if err := walkTexts(name, kv.Value, f.Type); err != nil {
+				return err
 			}
 		}
 	}
@@ -110,9 +121,112 @@ func walkMerged(key string, n ast.Node, t reflect.Type) error {
 	return walkTexts(key, n, t)
 }
 
-// scalarForms are the types a step writes as a text too: a tap by its
-// title, a reaction by its name.
-var scalarForms = map[reflect.Type]struct{}{reflect.TypeFor[TapStep](): {}, reflect.TypeFor[ReactStep](): {}}
+// scalarForms are the types a step writes as a text too, and what the
+// text is: a tap by its title, a reaction by its name, an expected button
+// by its title.
+var scalarForms = map[reflect.Type]string{
+	reflect.TypeFor[TapStep]():      "a title",
+	reflect.TypeFor[ReactStep]():    "a reaction",
+	reflect.TypeFor[ButtonExpect](): "a button's title",
+}
+
+// shapeChecked reports a struct type the walk refuses a text, a number or
+// a list for, naming its keys: not those that read a text themselves
+// (durations) or say so in their own words (a step, a scenario).
+func shapeChecked(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[Duration](), reflect.TypeFor[Step](), reflect.TypeFor[Scenario]():
+		return false
+	}
+	return len(yamlKeys(t)) > 0
+}
+
+// isCollection reports a list (where a text or a mapping is due).
+func isCollection(n ast.Node) bool {
+	_, ok := n.(*ast.SequenceNode)
+	return ok
+}
+
+// isPlain reports a text, a number, a boolean or a list: no mapping, and
+// nothing the decoder resolves itself (null, an alias, a tag).
+func isPlain(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.SequenceNode:
+		return true
+	}
+	return false
+}
+
+// nodeKind names a node's kind the way a YAML author thinks of it.
+func nodeKind(n ast.Node) string {
+	switch n.(type) {
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.IntegerNode, *ast.FloatNode:
+		return "a number"
+	case *ast.BoolNode:
+		return "true or false"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	}
+	return "a string"
+}
+
+// yamlKeys are the keys of a struct type, in order.
+func yamlKeys(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		tag, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if tag != "" && tag != "-" {
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// suggest answers " (did you mean KEY?)" for the known key nearest to
+// name, when one is near enough to be a typo, else "".
+func suggest(name string, keys []string) string {
+	limit := 2
+	switch n := len([]rune(name)); {
+	case n <= 3:
+		limit = 1
+	case n >= 12:
+		limit = 3
+	}
+	best, bestD := "", limit+1
+	for _, k := range keys {
+		if d := editDistance(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return " (did you mean " + best + "?)"
+}
+
+// editDistance is the Levenshtein distance of a and b, by runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
 
 // plainNumber is a number as YAML writes one unquoted (no inf, nan or hex).
 var plainNumber = regexp.MustCompile(`^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$`)
