@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
@@ -218,6 +219,10 @@ func TestPagingErrors(t *testing.T) {
 		{"another edge's cursor", "/me/personas?after=" + labelCursor, badCursor},
 		{"page cursor on a user's labels", "/" + alice + "/custom_labels?after=" + labelCursor, badCursor},
 		{"a place never issued", "/me/personas?after=" + cursorCodec{collection: "personas:" + DefaultPageID}.encode(2), badCursor},
+		// Made by hand from an issued cursor's pattern, for a place that
+		// exists: refused, as messemu did not issue it.
+		{"made by hand", "/me/personas?after=" + base64.RawURLEncoding.EncodeToString([]byte("personas:"+DefaultPageID+":1")), badCursor},
+		{"an issued cursor padded", "/me/personas?after=" + personaCursor + "%3D%3D", badCursor},
 		{"limit 0", "/me/personas?limit=0", invalidBody},
 		{"limit not a number", "/me/personas?limit=ten", invalidBody},
 		{"limit negative", "/me/personas?limit=-1", invalidBody},
