@@ -3,6 +3,7 @@ package testkit
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/messemu/messemu/fakegraph"
 )
@@ -61,7 +62,7 @@ func (u *User) Replies(to Message, text string) {
 func (u *User) TapsQuickReply(titleOrIndex string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsQuickReply(u.emu.page.ID, u.info.PSID, titleOrIndex); err != nil {
-		u.tapFailed(fmt.Sprintf("taps quick reply %q", titleOrIndex), err)
+		u.tapFailed(fmt.Sprintf("taps quick reply %q", titleOrIndex), tapQuickReply, err)
 	}
 }
 
@@ -71,7 +72,7 @@ func (u *User) TapsQuickReply(titleOrIndex string) {
 func (u *User) TapsButton(title string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsButton(u.emu.page.ID, u.info.PSID, title); err != nil {
-		u.tapFailed(fmt.Sprintf("taps button %q", title), err)
+		u.tapFailed(fmt.Sprintf("taps button %q", title), tapButton, err)
 	}
 }
 
@@ -81,7 +82,7 @@ func (u *User) TapsButton(title string) {
 func (u *User) TapsButtonWithPayload(title, payload string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsButtonOf(u.emu.page.ID, u.info.PSID, fakegraph.ButtonTap{Title: title, Payload: payload}); err != nil {
-		u.tapFailed(fmt.Sprintf("taps button %q with payload %q", title, payload), err)
+		u.tapFailed(fmt.Sprintf("taps button %q with payload %q", title, payload), tapButtonPayload, err)
 	}
 }
 
@@ -90,7 +91,7 @@ func (u *User) TapsButtonWithPayload(title, payload string) {
 func (u *User) TapsGetStarted() {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsGetStarted(u.emu.page.ID, u.info.PSID); err != nil {
-		u.tapFailed("taps Get Started", err)
+		u.tapFailed("taps Get Started", tapPage, err)
 	}
 }
 
@@ -98,7 +99,7 @@ func (u *User) TapsGetStarted() {
 func (u *User) TapsMenu(title string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsMenu(u.emu.page.ID, u.info.PSID, title); err != nil {
-		u.tapFailed(fmt.Sprintf("taps menu item %q", title), err)
+		u.tapFailed(fmt.Sprintf("taps menu item %q", title), tapPage, err)
 	}
 }
 
@@ -107,21 +108,84 @@ func (u *User) TapsMenu(title string) {
 func (u *User) TapsIceBreaker(question string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsIceBreaker(u.emu.page.ID, u.info.PSID, question); err != nil {
-		u.tapFailed(fmt.Sprintf("taps ice breaker %q", question), err)
+		u.tapFailed(fmt.Sprintf("taps ice breaker %q", question), tapPage, err)
 	}
 }
 
+// tapKind is what a tap looks for: a quick reply or a button of the
+// bot's messages, or something of the Page's (Get Started, the menu, an
+// ice breaker) that no message of the bot's brings.
+type tapKind int
+
+const (
+	tapQuickReply tapKind = iota
+	tapButton
+	tapButtonPayload
+	tapPage
+)
+
 // tapFailed fails a tap. When there was nothing such to tap, it shows the
-// messages the emulator looked at: the bot's answer may not be there yet.
-func (u *User) tapFailed(what string, err error) {
+// messages the emulator looked at; with a tap by payload, the buttons with
+// their payloads; and, only when the bot has not answered the user's last
+// action yet, that its answer is still to come.
+func (u *User) tapFailed(what string, kind tapKind, err error) {
 	u.tb().Helper()
-	if errors.Is(err, fakegraph.ErrNoQuickReply) || errors.Is(err, fakegraph.ErrNoButton) {
-		u.fatalf("%s %s: %v.\nThe bot's messages looked at, in the conversation so far:\n%s"+
-			"The bot's answer may not have come yet: wait for it with NextMessage before tapping.",
-			u.info.FirstName, what, err, u.Conversation())
+	if kind == tapPage || !(errors.Is(err, fakegraph.ErrNoQuickReply) || errors.Is(err, fakegraph.ErrNoButton)) {
+		u.fatalf("%s %s: %v", u.info.FirstName, what, err)
 		return
 	}
-	u.fatalf("%s %s: %v", u.info.FirstName, what, err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %v.\nThe bot's messages looked at, in the conversation so far:\n%s", u.info.FirstName, what, err, u.Conversation())
+	if kind == tapButtonPayload {
+		b.WriteString(u.buttonList())
+	}
+	if !u.answeredLastAction() {
+		fmt.Fprintf(&b, "The bot has not answered %s's last action yet: wait for its answer with NextMessage before tapping.", u.info.FirstName)
+	}
+	u.fatalf("%s", strings.TrimRight(b.String(), "\n"))
+}
+
+// answeredLastAction reports whether the bot has sent the user a message
+// since the user's last action it would answer (not a read or a
+// reaction).
+func (u *User) answeredLastAction() bool {
+	j := u.emu.srv.Journal()
+	var last uint64
+	for _, e := range j.Find(0, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindUserAction && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
+	}) {
+		if d, ok := e.UserAction(); ok && d.Action != fakegraph.ActionRead && d.Action != fakegraph.ActionReaction {
+			last = e.Seq
+		}
+	}
+	return len(j.Find(last, u.isBotMessage)) > 0
+}
+
+// buttonList lists the buttons of the bot's messages to the user, newest
+// message first, with their types and payloads (or URLs).
+func (u *User) buttonList() string {
+	evs := u.emu.srv.Journal().Find(0, u.isBotMessage)
+	var b strings.Builder
+	for i := len(evs) - 1; i >= 0; i-- {
+		m, err := newMessage(u, evs[i])
+		if err != nil {
+			continue
+		}
+		for _, bt := range m.Buttons() {
+			switch {
+			case bt.Payload != "":
+				fmt.Fprintf(&b, "  %q (%s, payload %q)\n", bt.Title, bt.Type, bt.Payload)
+			case bt.URL != "":
+				fmt.Fprintf(&b, "  %q (%s %s)\n", bt.Title, bt.Type, bt.URL)
+			default:
+				fmt.Fprintf(&b, "  %q (%s)\n", bt.Title, bt.Type)
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return "The bot's messages have no buttons.\n"
+	}
+	return "The bot's buttons, newest message first:\n" + b.String()
 }
 
 // Reacts makes the user react to one of the bot's messages, with a
