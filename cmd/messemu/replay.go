@@ -47,7 +47,7 @@ type replayConfig struct {
 
 func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bot, "bot", "", "the bot's webhook URL (with --exec, default http://127.0.0.1:$PORT/webhook)")
-	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end")
+	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end; its output is kept, and its last lines shown on standard error when a scenario fails or the bot exits, which fails the run")
 	fs.StringVar(&c.emulator, "emulator", "", "the `URL` of a running messemu serve to use (default: start one in process on --addr)")
 	fs.StringVar(&c.control, "control-token", env("MESSEMU_CONTROL_TOKEN", ""), "the --control-token of the --emulator, if it was started with one [MESSEMU_CONTROL_TOKEN]")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8765", "where the in-process emulator listens (serve's default, so a bot set up for serve runs unchanged)")
@@ -66,7 +66,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: messemu replay [--bot URL | --exec 'node bot.js'] [--emulator URL] [flags] PATHS...")
+		fmt.Fprint(stderr, "usage: messemu replay [--bot URL | --exec 'node bot.js'] [--emulator URL] [flags] PATHS...\n\n"+
+			"A bot started with --exec runs in the foreground until the end of the run. Its\n"+
+			"standard output and error are not shown as it runs: replay keeps them and\n"+
+			"prints their last lines on standard error when a scenario fails or the bot\n"+
+			"exits. A bot that exits during the run (with any status) stops it: the\n"+
+			"scenarios under way fail, those left fail unrun, and replay exits 1.\n\n"+
+			"Exit status: 0 all passed, 1 a scenario failed or the bot exited, 2 a usage\n"+
+			"or file error, 130 stopped by Ctrl-C.\n\n")
 		fs.PrintDefaults()
 	}
 	var cfg replayConfig
@@ -160,19 +167,46 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	defer bot.stop()
 
+	// A bot started with --exec that exits stops the run: the scenarios
+	// under way fail where they stood, those left fail unrun, rather than
+	// each waiting out its expect for a bot that is gone.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	go func() {
+		select {
+		case <-bot.done: // nil, never, without --exec
+			stopRun()
+		case <-runCtx.Done():
+		}
+	}()
+	botGone := func() bool { return ctx.Err() == nil && bot.exited() }
 	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
-	runner.OnResult = con.Result
-	rep, err := runner.Run(ctx, selected)
+	runner.OnResult = func(res scenarios.Result) {
+		if botGone() {
+			res = botExitedResult(res, bot.exitText())
+		}
+		con.Result(res)
+	}
+	rep, err := runner.Run(runCtx, selected)
 	interrupted := err != nil && ctx.Err() != nil
+	gone := botGone()
 	switch {
 	case interrupted && rep == nil: // before the first scenario
 		return errInterrupted
-	case err != nil && !interrupted:
+	case gone && rep == nil: // the bot exited before the first scenario
+		rep = &scenarios.Report{}
+	case err != nil && !interrupted && !gone:
 		return fmt.Errorf("replay: %w", err)
 	}
+	if gone {
+		failUnrun(rep, selected, bot.exitText(), con)
+	}
 	con.Summary(rep)
-	if bot.exited() {
-		fmt.Fprintln(stderr, "messemu: the bot exited during the run:", bot.exitErr())
+	if gone {
+		fmt.Fprintf(stderr, "messemu: the bot (--exec) exited during the run (%s): the run fails\n", bot.exitText())
+	}
+	if gone || !rep.OK() {
+		bot.printOutput(stderr)
 	}
 	if cfg.junit != "" {
 		if err := writeJUnitFile(cfg.junit, rep); err != nil {
@@ -185,10 +219,60 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if interrupted {
 		return errInterrupted
 	}
-	if !rep.OK() {
+	if !rep.OK() || gone {
 		return errFailed
 	}
 	return nil
+}
+
+// botExitedResult is a scenario the run stopped because the bot exited: a
+// failure at the step it stood at, not an interruption (a Ctrl-C).
+func botExitedResult(res scenarios.Result, why string) scenarios.Result {
+	if !res.Interrupted {
+		return res
+	}
+	res.Interrupted = false
+	reason := "stopped here: the bot (--exec) exited (" + why + ")"
+	first, rest, _ := strings.Cut(res.Failure, "\n")
+	switch {
+	case strings.HasSuffix(first, ": interrupted at this step"):
+		first = strings.TrimSuffix(first, "interrupted at this step") + reason
+	case strings.HasSuffix(first, ": interrupted"):
+		first = strings.TrimSuffix(first, "interrupted") + reason
+	default:
+		rest, first = res.Failure, reason
+	}
+	res.Failure = first
+	if rest != "" {
+		res.Failure += "\n" + rest
+	}
+	return res
+}
+
+// failUnrun adds to rep, as failed, the selected scenarios that did not
+// run because the bot had exited, and says so in one line.
+func failUnrun(rep *scenarios.Report, selected []*scenarios.Scenario, why string, con *scenarios.Console) {
+	for i := range rep.Results {
+		rep.Results[i] = botExitedResult(rep.Results[i], why)
+	}
+	ran := map[*scenarios.Scenario]bool{}
+	for _, res := range rep.Results {
+		ran[res.Scenario] = true
+	}
+	n := 0
+	for _, s := range selected {
+		if !ran[s] {
+			rep.Results = append(rep.Results, scenarios.Result{Scenario: s,
+				Failure: fmt.Sprintf("%s:%d: not run: the bot (--exec) had exited (%s)", s.File, s.Line, why)})
+			n++
+		}
+	}
+	if n > 0 {
+		if con.Terminal {
+			fmt.Fprint(con.W, "\r\033[K") // the progress line
+		}
+		fmt.Fprintf(con.W, "FAIL %s not run: the bot (--exec) had exited (%s)\n", count(n, "scenario"), why)
+	}
 }
 
 // checkReplaceable says before the run whether writeReplacing can write

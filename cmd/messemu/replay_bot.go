@@ -31,10 +31,57 @@ const botStartTimeout = 60 * time.Second
 // childBot is a bot started with --exec (nil cmd: none).
 type childBot struct {
 	cmd  *exec.Cmd
-	done chan struct{}
+	done chan struct{} // closed when the process has exited
 	mu   sync.Mutex
 	err  error
-	out  *tailBuffer
+	out  *tailBuffer   // the last of its standard output and error
+	read chan struct{} // closed when nothing holds its output open any more
+}
+
+// exitText says how the bot ended: "exit status 3", "signal: killed",
+// "status 0".
+func (b *childBot) exitText() string {
+	if err := b.exitErr(); err != nil {
+		return err.Error()
+	}
+	return "status 0"
+}
+
+// botOutputLines is how much of the bot's output a failure shows.
+const botOutputLines = 40
+
+// printOutput writes the last lines of the bot's output to w, to show why
+// a scenario failed or the bot exited; nothing for a bot not started
+// with --exec.
+func (b *childBot) printOutput(w io.Writer) {
+	if b.out == nil {
+		return
+	}
+	if b.exited() {
+		// The last lines may still be in the pipe.
+		select {
+		case <-b.read:
+		case <-time.After(time.Second):
+		}
+	}
+	text := strings.TrimRight(b.out.String(), "\n")
+	if text == "" {
+		fmt.Fprintln(w, "messemu: the bot (--exec) printed nothing")
+		return
+	}
+	lines := strings.Split(text, "\n")
+	what := "its output"
+	if len(lines) > botOutputLines || b.out.Cut() {
+		lines = lines[max(len(lines)-botOutputLines, 0):]
+		if b.out.Cut() && len(lines) > 1 {
+			lines = lines[1:] // the first may be the end of a line cut off
+		}
+		what = fmt.Sprintf("the last %d lines of its output", len(lines))
+	}
+	fmt.Fprintf(w, "messemu: the bot (--exec), %s:\n", what)
+	for _, l := range lines {
+		fmt.Fprintf(w, "  | %s\n", l)
+	}
 }
 
 func (b *childBot) exited() bool {
@@ -98,13 +145,28 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 		if err != nil {
 			return nil, err
 		}
-		b.out = &tailBuffer{max: 8 << 10}
+		b.out, b.read = &tailBuffer{max: 8 << 10}, make(chan struct{})
 		cmd := shellCommand(cfg.exec)
 		cmd.Env = append(os.Environ(), botEnv(emuURL, token, cfg.appSecret, cfg.verifyToken, port)...)
-		cmd.Stdout, cmd.Stderr = b.out, b.out
-		if err := cmd.Start(); err != nil {
+		// The output goes through a pipe of replay's own, not one of
+		// exec's: Wait then returns when the bot exits, even while
+		// something it started still holds the output open.
+		pr, pw, err := os.Pipe()
+		if err != nil {
 			return nil, fmt.Errorf("replay: --exec: %w", err)
 		}
+		cmd.Stdout, cmd.Stderr = pw, pw
+		err = cmd.Start()
+		pw.Close()
+		if err != nil {
+			pr.Close()
+			return nil, fmt.Errorf("replay: --exec: %w", err)
+		}
+		go func() {
+			_, _ = io.Copy(b.out, pr)
+			pr.Close()
+			close(b.read)
+		}()
 		b.cmd, b.done = cmd, make(chan struct{})
 		go func() {
 			err := cmd.Wait()
@@ -120,9 +182,15 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 	if err := handshake(ctx, emuURL, cfg.control, hook, cfg.verifyToken, b); err != nil {
 		b.stop()
 		if b.out != nil && b.out.Len() > 0 {
-			fmt.Fprintf(stderr, "the bot's output:\n%s\n", b.out.String())
+			b.printOutput(stderr)
 		}
 		return nil, err
+	}
+	if b.exited() {
+		// Something else answered the handshake: the run would test it,
+		// not the bot --exec started.
+		b.printOutput(stderr)
+		return nil, fmt.Errorf("replay: the bot (--exec) exited (%s), though the webhook handshake at %s passed: something else answers there; --exec must run the bot in the foreground, which replay stops at the end", b.exitText(), hook)
 	}
 	return b, nil
 }
@@ -232,6 +300,7 @@ type tailBuffer struct {
 	mu  sync.Mutex
 	buf []byte
 	max int
+	cut bool // bytes before buf were let go
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
@@ -240,9 +309,13 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > t.max {
 		t.buf = t.buf[len(t.buf)-t.max:]
+		t.cut = true
 	}
 	return len(p), nil
 }
+
+// Cut reports whether the start of what was written is gone.
+func (t *tailBuffer) Cut() bool { t.mu.Lock(); defer t.mu.Unlock(); return t.cut }
 
 func (t *tailBuffer) Len() int { t.mu.Lock(); defer t.mu.Unlock(); return len(t.buf) }
 

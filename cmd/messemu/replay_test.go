@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/scenarios"
 )
 
 // End to end, as CI runs it: the real binary, the example bot started
@@ -108,7 +112,7 @@ func TestReplayAgainstTheExampleBots(t *testing.T) {
 			code, out = replay(t, messemu, "--exec", cmd, "--addr", "127.0.0.1:0", "--junit", junit, "../../scenarios/testdata/fail/wrong-reply.yaml")
 			require.Equal(t, 1, code, out)
 			assert.Contains(t, out, "../../scenarios/testdata/fail/wrong-reply.yaml:9:7: expect: the bot's message is not the one expected")
-			assert.Contains(t, out, `Text:         "Hello",`)
+			assert.Contains(t, out, `- text: "Hello"`, "the diff, in the scenario's keys")
 			assert.Contains(t, out, "FAIL: 2 scenarios, 1 passed, 1 failed")
 			assert.Equal(t, junitCounts{Tests: 2, Failures: 1}, readJUnit(t, junit))
 		})
@@ -286,4 +290,67 @@ func TestReplayOnABusyAddressSaysWhatToDo(t *testing.T) {
 	code := run([]string{"replay", "--addr", l.Addr().String(), "--bot", "http://127.0.0.1:1/webhook", "../../scenarios/examples/greeting.yaml"}, nil, &out, &errOut)
 	assert.NotEqual(t, 0, code)
 	assert.Contains(t, errOut.String(), "--emulator http://"+l.Addr().String(), errOut.String())
+}
+
+// A bot started with --exec that exits is never a passing run, even when
+// something else (here the test) answers its webhook and the scenarios
+// pass: `--exec nosuchcommand --bot URL-of-a-bot-already-running` exited
+// 0 before.
+func TestReplayFailsWhenTheExecBotExits(t *testing.T) {
+	t.Parallel()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	}))
+	defer other.Close()
+	scenario := filepath.Join(t.TempDir(), "says.yaml")
+	require.NoError(t, os.WriteFile(scenario, []byte("- name: only says\n  steps:\n    - says: hi\n    - waits: 1s\n"), 0o600))
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--addr", "127.0.0.1:0", "--exec", "exit 7", "--bot", other.URL + "/webhook", scenario}, nil, &out, &errOut)
+	assert.NotEqual(t, 0, code, "%s\n%s", out.String(), errOut.String())
+	assert.Contains(t, errOut.String(), "exit status 7", out.String())
+	assert.Contains(t, errOut.String(), "the bot (--exec) exited")
+}
+
+func TestBotExitedResult(t *testing.T) {
+	t.Parallel()
+	s := &scenarios.Scenario{Name: "x", File: "a.yaml", Line: 3}
+	for in, want := range map[string]string{
+		"a.yaml:5:7: interrupted at this step\n  conversation so far:\n    user: hi": "a.yaml:5:7: stopped here: the bot (--exec) exited (exit status 3)\n  conversation so far:\n    user: hi",
+		"a.yaml:3: interrupted": "a.yaml:3: stopped here: the bot (--exec) exited (exit status 3)",
+	} {
+		got := botExitedResult(scenarios.Result{Scenario: s, Failure: in, Interrupted: true}, "exit status 3")
+		assert.False(t, got.Interrupted)
+		assert.False(t, got.Passed())
+		assert.Equal(t, want, got.Failure)
+	}
+	failed := scenarios.Result{Scenario: s, Failure: "a.yaml:5:7: expect: not the one expected"}
+	assert.Equal(t, failed, botExitedResult(failed, "exit status 3"), "a failure of its own stays as it was")
+
+	rep := &scenarios.Report{Results: []scenarios.Result{{Scenario: s, Failure: "a.yaml:3: interrupted", Interrupted: true}}}
+	left := &scenarios.Scenario{Name: "y", File: "a.yaml", Line: 9}
+	var buf bytes.Buffer
+	failUnrun(rep, []*scenarios.Scenario{s, left}, "exit status 3", &scenarios.Console{W: &buf})
+	require.Len(t, rep.Results, 2)
+	assert.Equal(t, 2, rep.Failed())
+	assert.Zero(t, rep.Interrupted())
+	assert.Equal(t, "a.yaml:9: not run: the bot (--exec) had exited (exit status 3)", rep.Results[1].Failure)
+	assert.Equal(t, "FAIL 1 scenario not run: the bot (--exec) had exited (exit status 3)\n", buf.String())
+}
+
+// The bot's output is shown by its last lines, prefixed so that it does
+// not pass for replay's own.
+func TestPrintOutputShowsTheLastLines(t *testing.T) {
+	t.Parallel()
+	b := &childBot{out: &tailBuffer{max: 64}}
+	var buf bytes.Buffer
+	b.printOutput(&buf)
+	assert.Equal(t, "messemu: the bot (--exec) printed nothing\n", buf.String())
+	for i := range 100 {
+		fmt.Fprintf(b.out, "line %d\n", i)
+	}
+	buf.Reset()
+	b.printOutput(&buf)
+	assert.True(t, strings.HasPrefix(buf.String(), "messemu: the bot (--exec), the last "), buf.String())
+	assert.True(t, strings.HasSuffix(buf.String(), "  | line 98\n  | line 99\n"), buf.String())
+	assert.NotContains(t, buf.String(), "line 0\n")
 }
