@@ -121,6 +121,9 @@ var messageCases = []sendCase{
 	{name: "quick reply email", body: qrs(`[{"content_type":"user_email"}]`)},
 	{name: "quick reply title 20", body: qrs(`[` + qr(rep(20), "P") + `]`)},
 	{name: "quick reply title 21 (W, D6)", body: qrs(`[` + qr(rep(21), "P") + `]`), warns: []string{"quick_reply.title.length"}},
+	// The first error answers, and the warnings past it are kept (§2).
+	{name: "a warning past the first error", body: to(`{"text":"` + rep(2001) + `","quick_replies":[` + qr(rep(21), "P") + `]}`),
+		want: errLength("message[text]", 2000), warns: []string{"quick_reply.title.length"}},
 	{name: "quick reply without title", body: qrs(`[{"content_type":"text","payload":"P"}]`), want: errQRTitle},
 	{name: "quick reply empty title", body: qrs(`[` + qr("", "P") + `]`), want: errQRTitle},
 	{name: "quick reply empty title with an image", body: qrs(`[{"content_type":"text","title":"","payload":"","image_url":"https://example.com/red.png"}]`)},

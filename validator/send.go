@@ -131,6 +131,29 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	s.run(body, &out)
 	v.sendBackstop(body, &s)
 	out.Violations, out.Rewritten = s.out, s.rewrote
+	if s.failed() {
+		// The first error answers; the warnings past it are kept too
+		// (PLATFORM.md §2: "The first E wins; all W are kept").
+		out.Violations = append(out.Violations, v.warningsPastError(body, st)...)
+	}
+	return out
+}
+
+// warningsPastError judges a refused request again as SendAll does, going
+// on past its first error, and returns the warnings found after it. Send
+// has recorded everything up to that error already.
+func (v *Validator) warningsPastError(body map[string]any, st State) []Violation {
+	all := v.SendAll(body, st).Violations
+	var out []Violation
+	past := false
+	for _, vi := range all {
+		switch {
+		case vi.Severity == SeverityError:
+			past = true
+		case past:
+			out = append(out, vi)
+		}
+	}
 	return out
 }
 
