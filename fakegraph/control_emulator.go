@@ -2,9 +2,12 @@ package fakegraph
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/journal"
 )
 
 // The control API of the emulator itself: the journal, the virtual clock,
@@ -88,6 +91,10 @@ func (s *Server) ctlJournal(c *controlCall) (any, error) {
 	if f.Kind != "" && !validKind(f.Kind) {
 		return nil, invalid("kind must be one of " + kindList())
 	}
+	if apis := journalAPIs(); f.API != "" && !slices.Contains(apis, f.API) {
+		// A misspelt api would read an empty journal as if nothing happened.
+		return nil, invalid("api must be one of " + strings.Join(apis, ", "))
+	}
 	if v := q.Get("accepted"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -118,6 +125,20 @@ func (s *Server) ctlJournal(c *controlCall) (any, error) {
 		events = []Event{}
 	}
 	return journalAnswer{Events: events, LastSeq: s.journal.Last(), FirstSeq: s.journal.First()}, nil
+}
+
+// journalAPIs are the values an event's API takes: the request families,
+// the webhook fields, the handshake, the control changes and the alerts.
+func journalAPIs() []string {
+	out := append(RequestAPIs(), WebhookFields()...)
+	out = append(out, journal.APIWebhookVerify)
+	out = append(out, journal.Changes()...)
+	for _, a := range journal.Alerts() {
+		if !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func validKind(k EventKind) bool {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -222,6 +223,9 @@ func TestJournalFitsTheSpec(t *testing.T) {
 		kinds[kind]++
 		t.Run("seq "+seq.String()+" "+kind+" "+api, func(t *testing.T) {
 			fits(t, "JournalEvent", ev)
+			if !slices.Contains(journalAPIs(), api) {
+				t.Errorf("api %q is not among those journal?api= takes", api)
+			}
 			detail, ok := ev["detail"].(map[string]any)
 			if want := detailSchema(kind, api); want != "" {
 				if !ok {

@@ -177,6 +177,18 @@ const (
 	ChangeToken = "token"
 )
 
+// Changes lists the control changes (the API of KindControl events).
+func Changes() []string {
+	return []string{ChangeUserCreated, ChangeUserUpdated, ChangeFaultAdded, ChangeFaultRemoved, ChangeFaultsCleared,
+		ChangeWebhook, ChangeRateLimits, ChangeReceipts, ChangeReset, ChangeClock, ChangeAppRoles, ChangeHandoverAct,
+		ChangePageSettings, ChangeToken}
+}
+
+// Alerts lists the alerts (the API of KindAlert events).
+func Alerts() []string {
+	return []string{AlertWebhookFailing, AlertWebhookDisabled, AlertWebhookDropped, APIWebhookVerify}
+}
+
 // Alerts (Event.API of KindAlert events).
 const (
 	AlertWebhookFailing  = "webhook_failing"
