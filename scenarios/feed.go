@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"sync"
@@ -157,7 +158,7 @@ func (f *feed) dispatch(events []fakegraph.Event) {
 	defer f.mu.Unlock()
 	for _, e := range events {
 		f.after = max(f.after, e.Seq)
-		if in, ok := f.inboxes[e.PSID]; ok && e.PSID != "" {
+		if in, ok := f.inboxes[userOf(e)]; ok && userOf(e) != "" {
 			in.add(e)
 			continue
 		}
@@ -183,4 +184,38 @@ func lastSeq(ctx context.Context, c *client) (uint64, error) {
 	}
 	err := c.control(ctx, "GET", "journal?limit=1&after="+strconv.FormatUint(^uint64(0)>>1, 10), nil, &first)
 	return first.LastSeq, err
+}
+
+// userOf is the PSID of the user an event concerns: the journal's, or,
+// for a Send API call refused before the platform read its recipient (a
+// wrong token: the journal files it under no user), the recipient.id its
+// request names.
+func userOf(e fakegraph.Event) string {
+	if e.PSID != "" || e.Kind != fakegraph.KindRequest || e.API != fakegraph.APISend || e.Accepted {
+		return e.PSID
+	}
+	var body struct {
+		Recipient json.RawMessage `json:"recipient"`
+	}
+	if json.Unmarshal(e.Request, &body) != nil || len(body.Recipient) == 0 {
+		return ""
+	}
+	var r struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body.Recipient, &r) != nil {
+		var s string // a form-encoded call: recipient is JSON in a text
+		if json.Unmarshal(body.Recipient, &s) != nil || json.Unmarshal([]byte(s), &r) != nil {
+			return ""
+		}
+	}
+	var id string
+	if json.Unmarshal(r.ID, &id) == nil {
+		return id
+	}
+	var n json.Number
+	if json.Unmarshal(r.ID, &n) == nil {
+		return n.String()
+	}
+	return ""
 }

@@ -118,6 +118,14 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 					}()
 					continue
 				}
+				if m.Message.Text == "wrong token" { // refused before the platform reads the recipient
+					resp, err := http.Post(graph+"/v26.0/me/messages?access_token=EAAwrong", "application/json",
+						strings.NewReader(`{"recipient":{"id":`+string(psid)+`},"messaging_type":"RESPONSE","message":{"text":"hi"}}`))
+					if err == nil {
+						resp.Body.Close()
+					}
+					continue
+				}
 				if m.Message.Text == "break" {
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":""}}`)
 					continue
@@ -521,4 +529,24 @@ func TestExpectTimeoutSaysNoMessageCame(t *testing.T) {
 	assert.Contains(t, f, "  expected (no message came):\n    text_contains: \"crash\"\n    quick_reply_count: 2\n")
 	assert.NotContains(t, f, "-want +got")
 	assert.NotContains(t, f, "TextContains")
+}
+
+// A send refused for its token is journalled under no user (the platform
+// refuses it before it reads the recipient), but its request names the
+// scenario's user: the scenario fails at once with the refusal, and the
+// run does not list it as a request outside any scenario's user.
+func TestRunnerTakesASendWithAWrongTokenAsTheUsers(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("token.yaml", []byte("name: wrong token\nsteps:\n  - says: wrong token\n  - expect: {text: hi}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Wait: 30 * time.Second}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	res := rep.Results[0]
+	assert.Less(t, res.Duration, 10*time.Second, "the scenario waited out its expect")
+	assert.Regexp(t, `token\.yaml:[34]:5: the bot made a request the platform would refuse:`, res.Failure)
+	assert.Contains(t, res.Failure, "Invalid OAuth access token")
+	assert.Contains(t, res.Failure, "bot ✗ refused")
+	assert.Empty(t, rep.Stray, "the send names the scenario's user")
 }

@@ -18,16 +18,112 @@ import (
 // platform refuses fails the test at once, with the violation; when
 // nothing comes within the timeout (DefaultTimeout, or the Timeout option)
 // the test fails with the conversation so far.
+//
+// A send refused for its access token is refused before the platform
+// reads its recipient, so the journal files it under no user; NextMessage
+// counts it as the user's when the request names the user's PSID as
+// recipient.id. On a timeout, the failure also names the Send API calls
+// refused with no recipient to read, and says so when the bot made no
+// Graph API call at all since the user's last action (a bot that does not
+// use Client, or Transport, reaches no emulator).
 func (u *User) NextMessage(t TB) Message {
 	t.Helper()
+	u.st.mu.Lock()
+	from := u.st.cursor
+	u.st.mu.Unlock()
 	m, refused, ok := u.next(u.emu.timeout, true)
 	switch {
 	case refused != nil:
 		t.Fatalf("testkit: the platform refused the bot's send to %s: %s\n%s", u.info.FirstName, refusal(*refused), u.transcript())
 	case !ok:
-		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s", u.info.FirstName, u.emu.timeout, u.transcript())
+		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s%s", u.info.FirstName, u.emu.timeout, u.silence(from), u.transcript())
 	}
 	return m
+}
+
+// silence explains a NextMessage that timed out, from what the journal
+// holds after seq: Send API calls refused before their recipient was read,
+// or no Graph API call at all since the user's last action. Each reason
+// is a line; "" when there is none.
+func (u *User) silence(seq uint64) string {
+	j := u.emu.srv.Journal()
+	var unaddressed []fakegraph.Event
+	for _, e := range j.Find(seq, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindRequest && e.API == fakegraph.APISend && !e.Accepted && e.PSID == "" && !forcedByFault(e)
+	}) {
+		if recipientOf(&e) == "" {
+			unaddressed = append(unaddressed, e)
+		}
+	}
+	var b strings.Builder
+	switch n := len(unaddressed); {
+	case n == 1:
+		fmt.Fprintf(&b, "1 Send API call was refused before its recipient was read: %s\n", refusal(unaddressed[0]))
+	case n > 1:
+		fmt.Fprintf(&b, "%d Send API calls were refused before their recipient was read: %s\n", n, refusal(unaddressed[0]))
+	}
+	var last uint64
+	acted := false
+	for _, e := range j.Find(0, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindUserAction && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
+	}) {
+		last, acted = e.Seq, true
+	}
+	if acted && len(j.Find(last, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest })) == 0 {
+		fmt.Fprintf(&b, "The bot made no Graph API call since %s's last action: does it send through emu.Client() "+
+			"(or emu.Transport()) to emu.URL(), with emu.PageToken()?\n", u.info.FirstName)
+	}
+	return b.String()
+}
+
+// recipientOf is the recipient.id a journalled Send API request names (""
+// when it names none): the request's own word, read when the platform
+// refused the call before it read the recipient (a wrong token).
+func recipientOf(ev *fakegraph.Event) string {
+	var body struct {
+		Recipient json.RawMessage `json:"recipient"`
+	}
+	if json.Unmarshal(ev.Request, &body) != nil || len(body.Recipient) == 0 {
+		return ""
+	}
+	var r struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(body.Recipient, &r) != nil {
+		var s string // a form-encoded call: recipient is JSON in a text
+		if json.Unmarshal(body.Recipient, &s) != nil || json.Unmarshal([]byte(s), &r) != nil {
+			return ""
+		}
+	}
+	var id string
+	if json.Unmarshal(r.ID, &id) == nil {
+		return id
+	}
+	var n json.Number
+	if json.Unmarshal(r.ID, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// forcedByFault reports a refusal a fault rule forced: the test's doing.
+func forcedByFault(ev *fakegraph.Event) bool {
+	for _, v := range ev.Violations {
+		if v.Rule == fakegraph.FaultRuleName {
+			return true
+		}
+	}
+	return false
+}
+
+// sendTo reports a journalled Send API call to u: filed under u, or,
+// refused before the platform read its recipient (and so filed under no
+// user and no Page), naming u's PSID in its request.
+func (u *User) sendTo(ev *fakegraph.Event) bool {
+	if ev.PSID == u.info.PSID {
+		return ev.PageID == u.emu.page.ID
+	}
+	return ev.PSID == "" && ev.PageID == "" && !ev.Accepted && ev.API == fakegraph.APISend && recipientOf(ev) == u.info.PSID
 }
 
 // NoMessage checks that the bot sends the user nothing more within d.
@@ -73,16 +169,7 @@ func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Ev
 // isRefusedSend reports a Send API call to u that the platform refused
 // by its rules (a refusal forced by a fault rule is the test's doing).
 func (u *User) isRefusedSend(ev *fakegraph.Event) bool {
-	if ev.Kind != fakegraph.KindRequest || ev.Accepted || ev.API != fakegraph.APISend ||
-		ev.PSID != u.info.PSID || ev.PageID != u.emu.page.ID {
-		return false
-	}
-	for _, v := range ev.Violations {
-		if v.Rule == fakegraph.FaultRuleName {
-			return false
-		}
-	}
-	return true
+	return ev.Kind == fakegraph.KindRequest && !ev.Accepted && ev.API == fakegraph.APISend && u.sendTo(ev) && !forcedByFault(ev)
 }
 
 // isBotMessage reports an accepted Send API message to u.
@@ -144,7 +231,8 @@ func (c Conversation) String() string {
 func (u *User) Conversation() Conversation {
 	var out Conversation
 	evs := u.emu.srv.Journal().Find(0, func(e *fakegraph.Event) bool {
-		return e.PSID == u.info.PSID && (e.PageID == "" || e.PageID == u.emu.page.ID)
+		return (e.PSID == u.info.PSID && (e.PageID == "" || e.PageID == u.emu.page.ID)) ||
+			(e.Kind == fakegraph.KindRequest && u.sendTo(e))
 	})
 	for _, ev := range evs {
 		if t, ok := u.turn(ev); ok {
@@ -263,6 +351,9 @@ func refusal(ev fakegraph.Event) string {
 		return fmt.Sprintf("%s %s (status %d)", ev.Method, ev.Path, ev.Status)
 	}
 	s := first.Error.Message
+	if first.Error.Code != 0 && !strings.HasPrefix(s, "(#") {
+		s = fmt.Sprintf("(#%d) %s", first.Error.Code, s)
+	}
 	if first.Path != "" {
 		s += " at " + first.Path
 	}

@@ -438,3 +438,81 @@ func TestMessageAccessors(t *testing.T) {
 		t.Error("the journalled request shows the whole token")
 	}
 }
+
+// A send refused for its token is refused before the platform reads its
+// recipient, so the journal files it under no user; the request names the
+// user, though, and NextMessage fails at once with the refusal, which the
+// conversation shows too.
+func TestNextMessageFailsAtOnceOnASendWithAWrongToken(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(time.Minute))
+	alice := emu.User("Alice")
+	bob := emu.User("Bob")
+	alice.Says("hi")
+	if _, _, err := send(emu.Client(), emu.URL(), "EAAwrong", text(alice.PSID(), "Hello Alice")); err != nil {
+		t.Fatal(err)
+	}
+	var rec recorder
+	start := time.Now()
+	rec.run(func() { alice.NextMessage(&rec) })
+	if waited := time.Since(start); waited > 30*time.Second {
+		t.Errorf("NextMessage waited %v for a send refused for its token", waited)
+	}
+	out := rec.output()
+	for _, want := range []string{
+		"the platform refused the bot's send to Alice: (#190)",
+		`Alice: "hi"`,
+		"bot ✗ refused: (#190)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failure message lacks %q:\n%s", want, out)
+		}
+	}
+	if conv := bob.Conversation().String(); strings.Contains(conv, "refused") {
+		t.Errorf("Bob's conversation shows the send to Alice:\n%s", conv)
+	}
+}
+
+// When nothing comes, NextMessage names the Send API calls refused before
+// their recipient was read (none of them can be said to be the user's),
+// and says so when the bot made no Graph API call at all (a bot that does
+// not use emu.Client reaches nothing).
+func TestNextMessageTimeoutNamesSendsRefusedWithNoRecipient(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(200*time.Millisecond))
+	alice := emu.User("Alice")
+	alice.Says("anyone?")
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	out := rec.output()
+	for _, want := range []string{
+		"no message from the bot to Alice within 200ms",
+		"The bot made no Graph API call since Alice's last action",
+		"emu.Client()",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failure message lacks %q:\n%s", want, out)
+		}
+	}
+
+	noRecipient := map[string]any{"messaging_type": "RESPONSE", "message": map[string]any{"text": "to whom?"}}
+	for range 2 {
+		if _, _, err := send(emu.Client(), emu.URL(), "EAAwrong", noRecipient); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec = recorder{}
+	rec.run(func() { alice.NextMessage(&rec) })
+	out = rec.output()
+	for _, want := range []string{
+		"no message from the bot to Alice within 200ms",
+		"2 Send API calls were refused before their recipient was read: (#190)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("failure message lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "no Graph API call") {
+		t.Errorf("the bot did call:\n%s", out)
+	}
+}
