@@ -220,31 +220,39 @@ func (s *Server) ctlReset(c *controlCall) (any, error) {
 }
 
 func (s *Server) ctlRateLimits(c *controlCall) (any, error) {
-	var req struct {
-		Enabled bool `json:"enabled"`
-	}
-	if err := c.decode(&req); err != nil {
+	on, err := c.enabled()
+	if err != nil {
 		return nil, err
 	}
-	s.SetRateLimits(req.Enabled)
-	return map[string]any{"enabled": req.Enabled}, nil
+	s.SetRateLimits(on)
+	return map[string]any{"enabled": on}, nil
+}
+
+// enabled reads a switch's {"enabled": true|false}; {} switches nothing
+// (it would read as false).
+func (c *controlCall) enabled() (bool, error) {
+	var req struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := c.decode(&req); err != nil {
+		return false, err
+	}
+	if req.Enabled == nil {
+		return false, invalid(`give {"enabled":true} or {"enabled":false}`)
+	}
+	return *req.Enabled, nil
 }
 
 // ctlReceipts switches the automatic receipts whatever runs the bot (the
 // built-in demo bot, a webhook, testkit), where PUT webhook needs the
 // webhook's URL.
 func (s *Server) ctlReceipts(c *controlCall) (any, error) {
-	var req struct {
-		Enabled *bool `json:"enabled"`
-	}
-	if err := c.decode(&req); err != nil {
+	on, err := c.enabled()
+	if err != nil {
 		return nil, err
 	}
-	if req.Enabled == nil {
-		return nil, invalid(`give {"enabled":true} or {"enabled":false}`)
-	}
-	s.SetReceipts(*req.Enabled)
-	return map[string]any{"enabled": *req.Enabled}, nil
+	s.SetReceipts(on)
+	return map[string]any{"enabled": on}, nil
 }
 
 // SetRateLimits switches the platform's rate limits on or off.

@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -94,4 +95,18 @@ func TestFeedbackAnswersTheFormCanGive(t *testing.T) {
 	code, body := control(t, s, "POST", "users/"+alice+"/feedback", `{"feedback_screens":[{"screen_id":0,"questions":{"q1":{"type":"csat","payload":"9"}}}]}`)
 	assert.Equal(t, 400, code)
 	assert.Contains(t, body, "a csat score is a whole number from 1 to 5")
+}
+
+// A switch of the control API needs its setting: {} switches nothing,
+// rather than reading as off.
+func TestSwitchesNeedTheirSetting(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, path := range []string{"receipts", "rate_limits"} {
+		status, body := controlDo(t, s, "POST", path, `{}`)
+		assert.Equal(t, 400, status, "%s {}: %v", path, body)
+		assert.Contains(t, fmt.Sprint(body), `{"enabled":true}`, path)
+		status, body = controlDo(t, s, "POST", path, `{"enabled":true}`)
+		assert.Equal(t, 200, status, "%s: %v", path, body)
+	}
 }
