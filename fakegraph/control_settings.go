@@ -1,6 +1,9 @@
 package fakegraph
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // The control API of what the platform decides about a Page and its
 // tokens, outside anything the bot can call: whether the Page is a News
@@ -168,7 +171,7 @@ func (s *Server) changeToken(c *controlCall, change func(tokenRequest) (bool, er
 	if found, err := change(req); err != nil {
 		return nil, err
 	} else if !found {
-		return nil, invalid("no Page token is " + redact(req.Token))
+		return nil, invalid("the token " + strconv.Quote(redact(req.Token)) + " is no Page's token (GET pages lists them)")
 	}
 	st, _ := s.tokenState(req.Token)
 	s.journalControl(ChangeToken, st.PageID, "", st)

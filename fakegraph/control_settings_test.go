@@ -137,6 +137,7 @@ func TestControlTokens(t *testing.T) {
 	code, body = control(t, s, "POST", "tokens/revoke", `{"token":"EAAnotAToken0123456789"}`)
 	assert.Equal(t, 400, code)
 	assert.NotContains(t, body, "EAAnotAToken0123456789", "an unknown token is not repeated in full")
+	assert.Contains(t, body, `the token \"EAAnot…\" is no Page's token`, "but said to be unknown")
 	code, _ = control(t, s, "POST", "tokens/revoke", `{}`)
 	assert.Equal(t, 400, code, "no token")
 
