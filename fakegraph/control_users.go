@@ -143,15 +143,36 @@ func (s *Server) ctlPostback(c *controlCall) (any, error) {
 		return nil, invalid(`give one of {"title": button title}, {"menu": menu item title}, {"ice_breaker": question} or {"get_started": true}`)
 	}
 	psid := c.psid()
+	before := s.journal.Last()
+	var pb Postback
+	var err error
 	switch {
 	case req.GetStarted:
-		return s.UserTapsGetStarted(c.pageID, psid)
+		pb, err = s.UserTapsGetStarted(c.pageID, psid)
 	case req.Menu != "":
-		return s.UserTapsMenu(c.pageID, psid, req.Menu)
+		pb, err = s.UserTapsMenu(c.pageID, psid, req.Menu)
 	case req.IceBreaker != "":
-		return s.UserTapsIceBreaker(c.pageID, psid, req.IceBreaker)
+		pb, err = s.UserTapsIceBreaker(c.pageID, psid, req.IceBreaker)
+	default:
+		pb, err = s.UserTapsButtonOf(c.pageID, psid, ButtonTap{Title: req.Title, MID: req.MID, Payload: req.Payload})
 	}
-	return s.UserTapsButtonOf(c.pageID, psid, ButtonTap{Title: req.Title, MID: req.MID, Payload: req.Payload})
+	if err != nil {
+		return nil, err
+	}
+	// The postback, with the seq and time of its journal event, as a
+	// user's message is answered: a script reads on after that seq.
+	out := postbackResult{Postback: pb}
+	for _, ev := range s.journal.Find(before, func(e *Event) bool { return e.Kind == KindUserAction && e.MID == pb.MID }) {
+		out.Seq, out.Timestamp = ev.Seq, ev.Time.UnixMilli()
+	}
+	return out, nil
+}
+
+// postbackResult is the control API's answer to a tap.
+type postbackResult struct {
+	Postback
+	Seq       uint64 `json:"seq"`
+	Timestamp int64  `json:"timestamp"`
 }
 
 func (s *Server) ctlReaction(c *controlCall) (any, error) {
