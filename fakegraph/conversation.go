@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"path"
 	"time"
 )
 
@@ -25,11 +26,13 @@ type ConversationItem struct {
 	// enforcement).
 	From string `json:"from"`
 	// Action is what the user did (ActionMessage, ActionQuickReply, ...),
-	// a handover action, "message" for a bot's message or "sender_action"
-	// for a bot's typing indicator, mark_seen or react.
+	// a handover action (the bot's own call, from the Page, or another
+	// app's, from the platform), "message" for a bot's message or
+	// "sender_action" for a bot's typing indicator, mark_seen or react.
 	Action Action `json:"action"`
 	MID    string `json:"mid,omitempty"`
-	// Text is the text of a message, a tapped button's title, a reaction.
+	// Text is the text of a message, a tapped button's title, a reaction,
+	// a handover in words (HandoverText).
 	Text string `json:"text,omitempty"`
 	// Message is the message object: as the bot sent it, or as the
 	// webhook carries the user's.
@@ -75,7 +78,7 @@ func (s *Server) Conversation(pageID, psid string) (Conversation, error) {
 		case KindUserAction, KindHandover:
 			return true
 		case KindRequest:
-			return e.Accepted && e.API == APISend
+			return e.Accepted && (e.API == APISend || e.API == APIHandover)
 		}
 		return false
 	})
@@ -91,6 +94,10 @@ func (s *Server) Conversation(pageID, psid string) (Conversation, error) {
 // conversationItem turns one journal event into a conversation step.
 func conversationItem(e *Event) (ConversationItem, bool) {
 	it := ConversationItem{Seq: e.Seq, Time: e.Time, Kind: e.Kind, MID: e.MID}
+	if text, ok := HandoverText(e); ok && e.Kind == KindRequest { // the bot's own pass, take, request or release
+		it.From, it.Action, it.Text, it.Event = FromPage, Action(path.Base(e.Path)), text, e.Request
+		return it, true
+	}
 	switch e.Kind {
 	case KindRequest:
 		var req struct {
@@ -122,6 +129,7 @@ func conversationItem(e *Event) (ConversationItem, bool) {
 			return it, false
 		}
 		it.From, it.Action, it.Event = FromPlatform, d.Action, d.Event
+		it.Text, _ = HandoverText(e)
 		return it, true
 	}
 	d, ok := e.UserAction()

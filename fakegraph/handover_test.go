@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -305,4 +307,27 @@ func TestHandoverWarnsOfUnknownParams(t *testing.T) {
 	if e := lastRequest(t, s); len(e.Violations) != 1 || e.Violations[0].Path != "metadata" {
 		t.Fatalf("violations %+v, want metadata, which a release does not take (§8)", e.Violations)
 	}
+}
+
+// A thread's handovers read in words where they happened: the bot's own
+// pass (from the Page) and the Page Inbox's pass back (from the platform).
+func TestConversationSaysTheHandovers(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	res := apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": PageInboxAppID})
+	require.Equal(t, 200, res.status, string(res.raw))
+	require.NoError(t, s.ActAsApp(DefaultPageID, HandoverActRequest{AppID: PageInboxAppID, Action: "pass_thread_control", PSID: alice, TargetAppID: DefaultAppID}))
+	conv, err := s.Conversation(DefaultPageID, alice)
+	require.NoError(t, err)
+	var got []string
+	for _, it := range conv.Items {
+		if it.Kind != KindUserAction {
+			got = append(got, it.From+" "+string(it.Action)+": "+it.Text)
+		}
+	}
+	assert.Equal(t, []string{
+		"page pass_thread_control: passes the thread to the Page Inbox",
+		"platform pass_thread_control: the Page Inbox passes the thread to the bot",
+	}, got)
 }

@@ -57,11 +57,13 @@ func conversationLine(e fakegraph.Event) string {
 	case fakegraph.KindUserAction:
 		return "user: " + userActionText(e)
 	case fakegraph.KindHandover:
-		var d fakegraph.HandoverDetail
-		if json.Unmarshal(e.Detail, &d) == nil {
-			return "platform: (" + string(d.Action) + ")"
+		if text, ok := fakegraph.HandoverText(&e); ok {
+			return "platform: [" + text + "]"
 		}
 	case fakegraph.KindRequest:
+		if text, ok := fakegraph.HandoverText(&e); ok { // the bot's own pass, take, request or release
+			return "bot:  [" + text + "]"
+		}
 		if e.API != fakegraph.APISend {
 			if !e.Accepted {
 				return "bot ✗ " + e.Method + " " + e.Path + " refused"

@@ -1,6 +1,8 @@
 package testkit_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -290,4 +292,34 @@ func TestUserRefSendReachesTheUser(t *testing.T) {
 		t.Errorf("a user_ref send was echoed: %+v", echoes)
 	}
 	emu.CheckNoViolations(t)
+}
+
+// The conversation says the thread's handovers: the bot's own pass, and
+// the Page Inbox's pass back as the platform tells the bot.
+func TestConversationSaysTheHandovers(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	alice.NextMessage(t)
+	body := map[string]any{"recipient": map[string]any{"id": alice.PSID()}, "target_app_id": fakegraph.PageInboxAppID}
+	b, _ := json.Marshal(body)
+	resp, err := emu.Client().Post(emu.URL()+"/v26.0/me/pass_thread_control?access_token="+emu.PageToken(), "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("pass_thread_control: HTTP %d", resp.StatusCode)
+	}
+	if err := emu.Server().ActAsApp(emu.PageID(), fakegraph.HandoverActRequest{AppID: fakegraph.PageInboxAppID,
+		Action: "pass_thread_control", PSID: alice.PSID(), TargetAppID: fakegraph.DefaultAppID}); err != nil {
+		t.Fatal(err)
+	}
+	conv := alice.Conversation().String()
+	for _, want := range []string{"bot: [passes the thread to the Page Inbox]", "platform: [the Page Inbox passes the thread to the bot]"} {
+		if !strings.Contains(conv, want) {
+			t.Errorf("conversation lacks %s:\n%s", want, conv)
+		}
+	}
 }

@@ -191,7 +191,8 @@ func (u *User) ordinal(seq uint64) int {
 type Turn struct {
 	Seq  uint64
 	Time time.Time
-	// From is the user's first name, "bot", or "messemu" for deliveries.
+	// From is the user's first name, "bot", "platform" for another app's
+	// handover of the thread, or "messemu" for deliveries.
 	From string
 	// Text summarises what happened: the text in quotes, or the
 	// attachment, template or action in brackets.
@@ -244,6 +245,13 @@ func (u *User) Conversation() Conversation {
 
 func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 	t := Turn{Seq: ev.Seq, Time: ev.Time}
+	if text, ok := fakegraph.HandoverText(&ev); ok {
+		t.From, t.Text = "bot", "["+text+"]" // the bot's own call
+		if ev.Kind == fakegraph.KindHandover {
+			t.From = "platform" // another app's, as the platform tells the bot
+		}
+		return t, true
+	}
 	switch ev.Kind {
 	case fakegraph.KindUserAction:
 		t.From = u.info.FirstName

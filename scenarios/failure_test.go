@@ -1,0 +1,26 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/messemu/messemu/fakegraph"
+	"github.com/stretchr/testify/assert"
+)
+
+// A failure's conversation says the thread's handovers in words: the
+// bot's own pass and another app's, as the platform tells the bot.
+func TestConversationSaysTheHandovers(t *testing.T) {
+	t.Parallel()
+	const psid = "5275811702471834"
+	pass := fakegraph.Event{Kind: fakegraph.KindRequest, API: fakegraph.APIHandover, Accepted: true, PSID: psid,
+		Path: "/v26.0/me/pass_thread_control", Request: json.RawMessage(`{"recipient":{"id":"` + psid + `"},"target_app_id":"` + fakegraph.PageInboxAppID + `"}`)}
+	inbox := fakegraph.PageInboxAppID
+	item, err := json.Marshal(fakegraph.MessagingEvent{PassThreadControl: &fakegraph.ThreadControl{PreviousOwnerAppID: &inbox, NewOwnerAppID: fakegraph.DefaultAppID}})
+	assert.NoError(t, err)
+	detail, err := json.Marshal(fakegraph.HandoverDetail{Action: fakegraph.ActionPassThreadControl, Hook: fakegraph.Hook{Event: item}})
+	assert.NoError(t, err)
+	back := fakegraph.Event{Kind: fakegraph.KindHandover, PSID: psid, Detail: detail}
+	assert.Equal(t, "    bot:  [passes the thread to the Page Inbox]\n    platform: [the Page Inbox passes the thread to the bot]\n",
+		conversation([]fakegraph.Event{pass, back}))
+}
