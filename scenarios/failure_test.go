@@ -24,3 +24,15 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 	assert.Equal(t, "    bot:  [passes the thread to the Page Inbox]\n    platform: [the Page Inbox passes the thread to the bot]\n",
 		conversation([]fakegraph.Event{pass, back}))
 }
+
+// A fault step can time the bot's batch items out: the rule it installs
+// says so, and a step that asks for an error too is refused.
+func TestFaultStepTimesBatchItemsOut(t *testing.T) {
+	t.Parallel()
+	b := faultBody(&FaultStep{API: "send", Timeout: true}, "5275811702471834")
+	assert.Equal(t, true, b["timeout"])
+	assert.NotContains(t, b, "error")
+	assert.Empty(t, checkFault(&FaultStep{Timeout: true}))
+	assert.Contains(t, checkFault(&FaultStep{Timeout: true, Error: "unavailable"}), "not both")
+	assert.Contains(t, checkFault(&FaultStep{}), "timeout: true")
+}

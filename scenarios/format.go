@@ -169,6 +169,9 @@ type FaultStep struct {
 	Times   int       `yaml:"times" json:"times,omitempty"`
 	After   int       `yaml:"after" json:"after,omitempty"`
 	Latency *Duration `yaml:"latency" json:"latency,omitempty"`
+	// Timeout makes the bot's matching batch items time out (null in the
+	// batch's answer).
+	Timeout bool `yaml:"timeout" json:"timeout,omitempty"`
 }
 
 // HandoverStep is a handover action by another app of the Page (the Page

@@ -168,8 +168,11 @@ func checkReferral(r *ReferralStep) string {
 }
 
 func checkFault(f *FaultStep) string {
-	if f.Error == "" && f.Latency == nil {
-		return "fault: give error (a catalogue key such as unavailable or rate-api), latency, or both"
+	if f.Error == "" && f.Latency == nil && !f.Timeout {
+		return "fault: give error (a catalogue key such as unavailable or rate-api), latency, or both; or timeout: true for batch items"
+	}
+	if f.Error != "" && f.Timeout {
+		return "fault: give error or timeout, not both"
 	}
 	if f.Error != "" && !validator.Known(validator.Key(f.Error)) {
 		return fmt.Sprintf("fault: unknown error key %q; use a key of the error catalogue such as unavailable or rate-api", f.Error)

@@ -100,6 +100,10 @@ func faultBody(f *FaultStep, psid string) map[string]any {
 	if f.Latency != nil {
 		b["latency"] = f.Latency.String()
 	}
+	if f.Timeout {
+		b["timeout"] = true
+		delete(b, "error") // a rule answers an error or times out
+	}
 	return b
 }
 
