@@ -323,3 +323,50 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 		}
 	}
 }
+
+// Another app's acts, the thread owner, the user's edits and the
+// platform's policy enforcement, from a test.
+func TestHandoverEditsAndPolicyFromATest(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: hi")
+	if got := alice.ThreadOwner(); got != fakegraph.DefaultAppID {
+		t.Errorf("owner at first = %q, want the bot's app", got)
+	}
+	alice.AppActs(testkit.RequestThread, "", "", "an agent asks")
+	b, _ := json.Marshal(map[string]any{"recipient": map[string]any{"id": alice.PSID()}, "target_app_id": fakegraph.PageInboxAppID})
+	resp, err := emu.Client().Post(emu.URL()+"/v26.0/me/pass_thread_control?access_token="+emu.PageToken(), "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := alice.ThreadOwner(); got != fakegraph.PageInboxAppID {
+		t.Errorf("owner after the bot passes = %q", got)
+	}
+	alice.AppActs(testkit.PassThread, "", "", "")
+	if got := alice.ThreadOwner(); got != fakegraph.DefaultAppID {
+		t.Errorf("owner after the Page Inbox passes back = %q", got)
+	}
+	alice.EditsLast("hello")
+	emu.EnforcesPolicy("warning", "Spam")
+	if n := len(emu.Server().Journal().Find(0, func(e *fakegraph.Event) bool { return e.API == fakegraph.FieldPolicyEnforcement })); n != 1 {
+		t.Errorf("%d policy enforcement events, want 1", n)
+	}
+	conv := alice.Conversation().String()
+	for _, want := range []string{"platform: [the Page Inbox asks the bot for the thread]", "bot: [passes the thread to the Page Inbox]",
+		"platform: [the Page Inbox passes the thread to the bot]", `Alice: [edits a message: "hello"]`} {
+		if !strings.Contains(conv, want) {
+			t.Errorf("conversation lacks %s:\n%s", want, conv)
+		}
+	}
+	var rec recorder
+	rec.run(func() {
+		e := testkit.Start(&rec, testkit.BotFrom(echoBot))
+		e.User("Bob").EditsLast("x")
+	})
+	if !strings.Contains(rec.output(), "Bob has written nothing to edit") {
+		t.Errorf("an edit with nothing to edit: %q", rec.output())
+	}
+}

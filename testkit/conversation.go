@@ -314,6 +314,8 @@ func userAction(ev fakegraph.Event) string {
 			return "[removes a reaction]"
 		}
 		return fmt.Sprintf("[reacts %s]", firstOf(str(body["reaction"]), str(body["emoji"])))
+	case fakegraph.ActionEdit:
+		return fmt.Sprintf("[edits a message: %q]", str(body["text"]))
 	case fakegraph.ActionRead:
 		return "[reads the thread]"
 	case fakegraph.ActionReferral:

@@ -59,6 +59,15 @@
 //	alice.Reads()
 //	alice.ArrivesFrom(testkit.Ref("summer-ad"))
 //	alice.OptsIn(testkit.Checkbox("cart-42"))
+//	alice.EditsLast("hi there")
+//
+// The Page's other apps and the platform act too: the Page Inbox passes,
+// takes, requests or releases the thread (AppActs; ThreadOwner says who
+// has it), and the platform warns or blocks the Page (EnforcesPolicy):
+//
+//	alice.AppActs(testkit.RequestThread, "", "", "an agent asks")
+//	if alice.ThreadOwner() != fakegraph.DefaultAppID { … }
+//	emu.EnforcesPolicy("warning", "Spam")
 //
 // # Wait
 //
