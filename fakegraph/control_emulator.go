@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -166,6 +167,16 @@ func (s *Server) ctlJournalEvent(c *controlCall) (any, error) {
 	return s.JournalEvent(n)
 }
 
+// trimmedEvent is ErrTrimmed for one event (TrimmedError is a reader's
+// range).
+type trimmedEvent struct{ seq, first uint64 }
+
+func (e trimmedEvent) Error() string {
+	return fmt.Sprintf("journal event %d was trimmed under the journal's retention (the oldest kept is %d); keep more with --retention", e.seq, e.first)
+}
+
+func (e trimmedEvent) Is(target error) bool { return target == ErrTrimmed }
+
 // JournalEvent returns the event with sequence number seq: ErrNoEvent when
 // there is none yet, ErrTrimmed when the journal's limit forgot it.
 func (s *Server) JournalEvent(seq uint64) (Event, error) {
@@ -173,8 +184,8 @@ func (s *Server) JournalEvent(seq uint64) (Event, error) {
 	if ok {
 		return e, nil
 	}
-	if seq > 0 && seq < s.journal.First() {
-		return Event{}, &TrimmedError{After: seq - 1, First: s.journal.First()}
+	if first := s.journal.First(); seq > 0 && seq < first {
+		return Event{}, trimmedEvent{seq: seq, first: first}
 	}
 	return Event{}, fail(ErrNoEvent, "no journal event "+strconv.FormatUint(seq, 10))
 }

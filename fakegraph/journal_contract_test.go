@@ -292,8 +292,9 @@ func TestTrimmedReaderIsTold(t *testing.T) {
 	status, body := controlDo(t, s, "GET", "journal?after=0", "")
 	require.Equal(t, 410, status)
 	require.Contains(t, fmt.Sprint(body), fmt.Sprintf("the oldest kept is %d", first))
-	status, _ = controlDo(t, s, "GET", "journal/1", "")
+	status, body = controlDo(t, s, "GET", "journal/1", "")
 	require.Equal(t, 410, status)
+	require.Contains(t, fmt.Sprint(body), "journal event 1 was trimmed", "one event: no range, no read again after")
 	// Without after, the reader starts at the oldest kept.
 	status, body = controlDo(t, s, "GET", "journal", "")
 	require.Equal(t, 200, status)
