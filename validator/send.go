@@ -275,8 +275,9 @@ func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, 
 			}
 		}
 	}
-	if len(given) > 0 && len(given) < len(named) {
-		// Beside a real recipient, null or "" keys count as absent (D22).
+	if len(given) < len(named) && (len(given) > 0 || len(named) > 1) {
+		// Beside a real recipient, or beside each other, null or "" keys
+		// count as absent (D22).
 		for _, k := range named {
 			s.optional(rec, k, p, true)
 		}

@@ -59,6 +59,7 @@ var topLevelCases = []sendCase{
 	{name: "recipient null", body: `{"recipient":null,"message":{"text":"hi"}}`, want: errRequired("recipient"), warns: []string{wNoType}},
 	{name: "recipient not an object", body: `{"recipient":"` + alice + `","message":{"text":"hi"}}`, want: errInvalid, warns: []string{wNoType}},
 	{name: "recipient names no one", body: `{"recipient":{},"messaging_type":"RESPONSE","message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) param recipient must be non-empty.")},
+	{name: "recipient with two null keys", body: `{"recipient":{"id":null,"user_ref":null},"message":{"text":"hi"}}`, want: oauth(100, 0, "(#100) param recipient must be non-empty."), warns: []string{wLenient, wLenient, wNoType}},
 	{name: "recipient with two keys", body: `{"recipient":{"id":"` + alice + `","user_ref":"` + userRef + `"},"message":{"text":"hi"}}`, want: errInvalid, warns: []string{wNoType}},
 	{name: "recipient id not digits", body: `{"recipient":{"id":"alice"},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`), warns: []string{wNoType}},
 	{name: "recipient id empty", body: `{"recipient":{"id":""},"message":{"text":"hi"}}`, want: oauth(100, 0, `(#100) Param recipient[id] must be a valid ID string (e.g., "123")`), warns: []string{wNoType}},
