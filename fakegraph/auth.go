@@ -73,6 +73,10 @@ func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
 func (s *Server) authenticate(c *call) *validator.GraphError {
 	c.token = c.tokenOf()
 	if c.token == "" {
+		if v, given := c.params["access_token"]; given && v != nil && v != "" {
+			// An object or a list: a token given that does not parse.
+			return c.fail("access_token", ruleToken, validator.Err(validator.KeyBadToken), "access_token is not text")
+		}
 		return c.fail("access_token", ruleToken, validator.Err(validator.KeyNoToken), "no access token")
 	}
 	if sameSecret(c.token, s.appToken()) {

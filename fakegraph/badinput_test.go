@@ -88,6 +88,8 @@ func badInputs(t *testing.T) []badInput {
 		{name: "5000 headers", send: request("POST", sendPath, "application/json", []byte(`{"recipient":{"id":"1"}}`), manyHeaders...), status: 400, code: 100},
 		{name: "unknown version", send: request("GET", "/v99.0/me?access_token="+DefaultPageToken, "", nil), status: 400, code: 2500},
 		{name: "no token", send: request("POST", "/v26.0/me/messages", "application/json", []byte(`{}`)), status: 400, code: 104},
+		{name: "token an object", send: request("POST", "/v26.0/me/messages", "application/json", []byte(`{"access_token":{}}`)), status: 400, code: 190},
+		{name: "token a list", send: request("POST", "/v26.0/me/messages", "application/json", []byte(`{"access_token":["EAA"]}`)), status: 400, code: 190},
 		{name: "unknown token", send: request("POST", "/v26.0/me/messages?access_token=EAAgarbled", "application/json", []byte(`{}`)), status: 400, code: 190},
 		// The token and the route come before the body (§2), where they
 		// can be read without it.

@@ -18,7 +18,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleUploadMIME, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyUploadFailure}, Checks: "Content-Type … is not …/*"},
 	{Rule: ruleUploadURL, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyFetchFailed, validator.KeyString}, Checks: "url must be text"},
 	{Rule: ruleUploadUnused, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "a file part without a media attachment is ignored"},
-	{Rule: ruleToken, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyBadToken, validator.KeyNoToken, validator.KeyTokenExpired}, Checks: "no access token"},
+	{Rule: ruleToken, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyBadToken, validator.KeyNoToken, validator.KeyTokenExpired}, Checks: "access_token is not text"},
 	{Rule: ruleProof, Severities: []validator.Severity{validator.SeverityError, validator.SeverityWarning}, Answers: []validator.Key{validator.KeyProofInvalid, validator.KeyProofMissing}, Checks: "the proof is not HMAC-SHA256(app secret, token)"},
 	{Rule: ruleBatchRequired, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid, validator.KeyRequired}, Checks: "batch must be a JSON array"},
 	{Rule: ruleBatchSize, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyBatchSize}, Checks: "… items"},
