@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"sync"
@@ -194,28 +193,5 @@ func userOf(e fakegraph.Event) string {
 	if e.PSID != "" || e.Kind != fakegraph.KindRequest || e.API != fakegraph.APISend || e.Accepted {
 		return e.PSID
 	}
-	var body struct {
-		Recipient json.RawMessage `json:"recipient"`
-	}
-	if json.Unmarshal(e.Request, &body) != nil || len(body.Recipient) == 0 {
-		return ""
-	}
-	var r struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(body.Recipient, &r) != nil {
-		var s string // a form-encoded call: recipient is JSON in a text
-		if json.Unmarshal(body.Recipient, &s) != nil || json.Unmarshal([]byte(s), &r) != nil {
-			return ""
-		}
-	}
-	var id string
-	if json.Unmarshal(r.ID, &id) == nil {
-		return id
-	}
-	var n json.Number
-	if json.Unmarshal(r.ID, &n) == nil {
-		return n.String()
-	}
-	return ""
+	return fakegraph.RequestRecipient(&e)
 }

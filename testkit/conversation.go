@@ -51,7 +51,7 @@ func (u *User) silence(seq uint64) string {
 	for _, e := range j.Find(seq, func(e *fakegraph.Event) bool {
 		return e.Kind == fakegraph.KindRequest && e.API == fakegraph.APISend && !e.Accepted && e.PSID == "" && !forcedByFault(e)
 	}) {
-		if recipientOf(&e) == "" {
+		if fakegraph.RequestRecipient(&e) == "" {
 			unaddressed = append(unaddressed, e)
 		}
 	}
@@ -76,36 +76,6 @@ func (u *User) silence(seq uint64) string {
 	return b.String()
 }
 
-// recipientOf is the recipient.id a journalled Send API request names (""
-// when it names none): the request's own word, read when the platform
-// refused the call before it read the recipient (a wrong token).
-func recipientOf(ev *fakegraph.Event) string {
-	var body struct {
-		Recipient json.RawMessage `json:"recipient"`
-	}
-	if json.Unmarshal(ev.Request, &body) != nil || len(body.Recipient) == 0 {
-		return ""
-	}
-	var r struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(body.Recipient, &r) != nil {
-		var s string // a form-encoded call: recipient is JSON in a text
-		if json.Unmarshal(body.Recipient, &s) != nil || json.Unmarshal([]byte(s), &r) != nil {
-			return ""
-		}
-	}
-	var id string
-	if json.Unmarshal(r.ID, &id) == nil {
-		return id
-	}
-	var n json.Number
-	if json.Unmarshal(r.ID, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
 // forcedByFault reports a refusal a fault rule forced: the test's doing.
 func forcedByFault(ev *fakegraph.Event) bool {
 	for _, v := range ev.Violations {
@@ -123,7 +93,7 @@ func (u *User) sendTo(ev *fakegraph.Event) bool {
 	if ev.PSID == u.info.PSID {
 		return ev.PageID == u.emu.page.ID
 	}
-	return ev.PSID == "" && ev.PageID == "" && !ev.Accepted && ev.API == fakegraph.APISend && recipientOf(ev) == u.info.PSID
+	return ev.PSID == "" && ev.PageID == "" && !ev.Accepted && ev.API == fakegraph.APISend && fakegraph.RequestRecipient(ev) == u.info.PSID
 }
 
 // NoMessage checks that the bot sends the user nothing more within d.
