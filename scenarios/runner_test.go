@@ -347,6 +347,26 @@ func TestRunnerPlatformStepsFaultsAndHandover(t *testing.T) {
 	assert.Empty(t, rep.Stray)
 }
 
+// expect_user waits without calling the Graph API over and over: its
+// reads of labels and the thread owner are the control API's, which the
+// journal does not file under the user, and a profile is read once.
+func TestExpectUserWaitsQuietly(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("quiet.yaml", []byte("name: quiet\nsteps:\n  - says: hi\n  - expect: {text: \"You said: hi\"}\n"+
+		"  - expect_user: {labels: [vip], profile: {first_name: Nobody}, within: 1s}\n"))
+	require.NoError(t, err)
+	before := emu.Journal().Last()
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.Contains(t, rep.Results[0].Failure, "expect_user: the user's state is not the one expected")
+	reads := emu.Journal().Find(before, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindRequest && e.Method == "GET"
+	})
+	assert.LessOrEqual(t, len(reads), 2, "Graph reads while expect_user waited: %d", len(reads))
+}
+
 // A scenario that runs past its time limit says so, at the step it was
 // on, rather than passing on the context's error as the emulator's.
 func TestRunnerNamesTheTimeLimit(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -238,15 +239,17 @@ func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
 	}
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
+	var profile map[string]any // read once: the bot cannot change it
 	for {
 		_, changed, err := ss.in.snapshot()
 		if err != nil {
 			return err
 		}
-		got, err := ss.userState(ctx, want)
+		got, err := ss.userState(ctx, want, profile)
 		if err != nil {
 			return err
 		}
+		profile = got.Profile
 		diff := compareUser(want, got)
 		if diff == "" {
 			return nil
@@ -266,22 +269,26 @@ func (ss *session) expectUser(ctx context.Context, want *UserExpect) error {
 // waits.
 const userPoll = 50 * time.Millisecond
 
-// userState reads the parts of the user's state that want names.
-func (ss *session) userState(ctx context.Context, want *UserExpect) (*UserExpect, error) {
+// userState reads the parts of the user's state that want names: the
+// labels and the thread owner from the control API, which journals no
+// call (a Graph read would be journalled under the user, wake the wait
+// again at once, count against the Page's rate limits and meet the
+// scenario's fault rules), and the profile, unless given, from the User
+// Profile API.
+func (ss *session) userState(ctx context.Context, want *UserExpect, profile map[string]any) (*UserExpect, error) {
 	got := &UserExpect{}
 	if want.Labels != nil {
 		var page struct {
-			Data []struct {
-				Name string `json:"page_label_name"`
-			} `json:"data"`
+			Data []fakegraph.Label `json:"data"`
 		}
-		q := url.Values{"fields": {"page_label_name"}, "limit": {"100"}}
-		if err := ss.c.graph(ctx, "GET", ss.psid+"/custom_labels", q, nil, &page); err != nil {
+		if err := ss.c.control(ctx, "GET", "labels", nil, &page); err != nil {
 			return nil, err
 		}
 		got.Labels = []string{}
 		for _, l := range page.Data {
-			got.Labels = append(got.Labels, l.Name)
+			if slices.Contains(l.Users, ss.psid) {
+				got.Labels = append(got.Labels, l.Name)
+			}
 		}
 	}
 	if want.ThreadOwner != nil {
@@ -293,7 +300,9 @@ func (ss *session) userState(ctx context.Context, want *UserExpect) (*UserExpect
 		}
 		got.ThreadOwner = &th.Owner
 	}
-	if want.Profile != nil {
+	if want.Profile != nil && profile != nil {
+		got.Profile = profile
+	} else if want.Profile != nil {
 		var p map[string]any
 		fields := ""
 		for k := range want.Profile {
