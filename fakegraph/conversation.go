@@ -78,7 +78,11 @@ func (s *Server) Conversation(pageID, psid string) (Conversation, error) {
 		case KindUserAction, KindHandover:
 			return true
 		case KindRequest:
-			return e.Accepted && (e.API == APISend || e.API == APIHandover)
+			if e.API == APIHandover {
+				_, ok := HandoverText(e) // a pass, take, request or release; not a thread_owner read
+				return ok
+			}
+			return e.Accepted && e.API == APISend
 		}
 		return false
 	})

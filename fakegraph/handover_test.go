@@ -318,6 +318,10 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 	res := apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": PageInboxAppID})
 	require.Equal(t, 200, res.status, string(res.raw))
 	require.NoError(t, s.ActAsApp(DefaultPageID, HandoverActRequest{AppID: PageInboxAppID, Action: "pass_thread_control", PSID: alice, TargetAppID: DefaultAppID}))
+	res = apiJSON(t, s, "GET", "/v26.0/me/thread_owner?recipient="+alice, nil) // a read: no step of the thread
+	require.Equal(t, 200, res.status, string(res.raw))
+	res = apiJSON(t, s, "POST", "/v26.0/me/release_thread_control", map[string]any{"recipient": map[string]any{"id": alice}})
+	require.Equal(t, 200, res.status, string(res.raw))
 	conv, err := s.Conversation(DefaultPageID, alice)
 	require.NoError(t, err)
 	var got []string
@@ -329,5 +333,6 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 	assert.Equal(t, []string{
 		"page pass_thread_control: passes the thread to the Page Inbox",
 		"platform pass_thread_control: the Page Inbox passes the thread to the bot",
+		"page release_thread_control: releases the thread",
 	}, got)
 }

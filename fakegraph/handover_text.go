@@ -25,7 +25,7 @@ func HandoverText(e *Event) (text string, ok bool) {
 			return "takes the thread", true
 		case ActionRequestThreadControl:
 			return "asks for the thread", true
-		case "release_thread_control":
+		case actRelease:
 			return "releases the thread", true
 		}
 	case e.Kind == KindHandover:

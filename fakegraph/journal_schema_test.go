@@ -156,6 +156,11 @@ func journalScript(t *testing.T, js journalSession, bot *hookBot) {
 	js.graph(200, "POST", "/me/pass_thread_control", `{"recipient":{"id":"`+alice+`"},"target_app_id":"`+PageInboxAppID+`"}`)
 	js.control(200, "POST", user+"messages", `{"text":"anyone there?"}`)
 	inboxActs(t, js.s, actPass, alice, DefaultAppID)
+	// The bot reads the owner (no step of the thread) and releases it.
+	js.graph(200, "GET", "/me/thread_owner?recipient="+alice, "")
+	js.graph(200, "POST", "/me/release_thread_control", `{"recipient":{"id":"`+alice+`"}}`)
+	js.graph(200, "POST", "/me/messages", `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"Log in?","buttons":[{"type":"account_link","url":"https://example.com/login"}]}}}}`)
+	js.control(200, "POST", user+"account_linking/start", "")
 
 	// Labels through the Graph API.
 	label, _ := js.graph(200, "POST", "/me/custom_labels", `{"page_label_name":"vip"}`)["id"].(string)
