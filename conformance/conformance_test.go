@@ -1,7 +1,9 @@
 // Package conformance drives real third-party Messenger clients from npm
-// (messaging-api-messenger, botly and messenger-bot) against a
-// `messemu serve` binary, so the emulator is judged by what real bots send
-// rather than by its own tests.
+// (messaging-api-messenger, botly and messenger-bot, pointed at the plain
+// listener; bootbot, messenger-node, fb-messenger and fb-messenger-bot-api,
+// which hard-code https://graph.facebook.com, through the intercept proxy)
+// against a `messemu serve` binary, so the emulator is judged by what real
+// bots send rather than by its own tests.
 //
 // The Node programs (send.mjs, multipart.mjs, graph.mjs, …) print one
 // `ok - …` or `not ok - …: why` line per check and end with
@@ -45,8 +47,11 @@ const (
 // (messengerbot.mjs).
 var scripts = []string{"send.mjs", "multipart.mjs", "graph.mjs", "batch.mjs", "messengerbot.mjs"}
 
-// clients are the npm packages the scripts drive (package.json pins them).
-var clients = []string{"messaging-api-messenger", "botly", "messenger-bot"}
+// clients are the npm packages the scripts drive (package.json pins them),
+// global-agent among them: intercept.mjs preloads it to send node-fetch's
+// calls to the proxy.
+var clients = []string{"messaging-api-messenger", "botly", "messenger-bot",
+	"bootbot", "messenger-node", "fb-messenger", "fb-messenger-bot-api", "global-agent"}
 
 var summaryLine = regexp.MustCompile(`^(\d+) passed, (\d+) failed$`)
 
@@ -74,7 +79,64 @@ func TestConformance(t *testing.T) {
 			runScript(t, node, url, script)
 		})
 	}
+
+	// intercept.mjs drives the clients that hard-code graph.facebook.com
+	// through `serve --intercept`, with the variables `messemu env` prints.
+	t.Run("intercept.mjs", func(t *testing.T) {
+		if external != "" {
+			t.Skip("MESSEMU_CONFORMANCE_URL is set: intercept.mjs needs an emulator this test starts with --intercept (run it by hand against yours, conformance/README.md)")
+		}
+		t.Parallel()
+		proxy := freeAddr(t)
+		caDir := t.TempDir()
+		url := startServer(t, bin, "--intercept", proxy, "--ca-dir", caDir)
+		env := messemuEnv(t, bin, proxy, caDir)
+		env = append(env,
+			"MESSEMU_CA_DIR="+caDir, // the script checks the certificate's issuer against it
+			// global-agent (preloaded with -r) reads HTTPS_PROXY and
+			// NO_PROXY themselves, and no HTTP_PROXY: plain http (the
+			// control API) is never proxied.
+			"GLOBAL_AGENT_ENVIRONMENT_VARIABLE_NAMESPACE=",
+			// It leaves alone the agent the request library brings for its
+			// own HTTPS_PROXY tunnel.
+			"GLOBAL_AGENT_FORCE_GLOBAL_AGENT=false",
+			"HTTP_PROXY=", "http_proxy=", // a proxy of the machine's own would take the control API
+		)
+		runScript(t, node, url, "intercept.mjs", withEnv(env...), withNodeArgs("-r", "global-agent/bootstrap"))
+	})
 }
+
+// messemuEnv runs `messemu env --intercept proxy --ca-dir caDir` and answers
+// the variables it exports (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS, …)
+// as KEY=VALUE.
+func messemuEnv(t *testing.T, bin, proxy, caDir string) []string {
+	t.Helper()
+	cmd := exec.Command(bin, "env", "--shell", "sh", "--intercept", proxy, "--ca-dir", caDir)
+	cmd.Env = withoutMessemuVars(os.Environ())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s env: %v\n%s", bin, err, out)
+	}
+	var env []string
+	seen := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		m := exportLine.FindStringSubmatch(strings.TrimSpace(line))
+		if m == nil {
+			continue
+		}
+		env = append(env, m[1]+"="+strings.ReplaceAll(m[2], `'\''`, `'`))
+		seen[m[1]] = true
+	}
+	for _, k := range []string{"HTTPS_PROXY", "NO_PROXY", "NODE_EXTRA_CA_CERTS"} {
+		if !seen[k] {
+			t.Fatalf("messemu env printed no %s:\n%s", k, out)
+		}
+	}
+	return env
+}
+
+// exportLine is one `export KEY='value'` line of `messemu env --shell sh`.
+var exportLine = regexp.MustCompile(`^export ([A-Za-z_][A-Za-z0-9_]*)='((?:[^']|'\\'')*)'$`)
 
 // requireNode returns the path of node, or skips (or, in CI, fails) when the
 // harness cannot run.
@@ -149,13 +211,13 @@ func (b *syncBuffer) String() string {
 }
 
 // startServer runs `messemu serve` on a free loopback port with its built-in
-// defaults and returns its base URL once the control API answers. The server
+// defaults (and the extra flags given) and returns its base URL once the control API answers. The server
 // is stopped when the test ends; its log is shown if the test failed.
-func startServer(t *testing.T, bin string) string {
+func startServer(t *testing.T, bin string, extra ...string) string {
 	t.Helper()
 	addr := freeAddr(t)
 	logs := &syncBuffer{}
-	args := []string{"serve", "--addr", addr}
+	args := append([]string{"serve", "--addr", addr}, extra...)
 	if serveHasFlag(t, bin, "no-demo-bot") {
 		args = append(args, "--no-demo-bot") // the demo bot would answer the test user's messages
 	} else {
@@ -263,15 +325,55 @@ func withoutMessemuVars(env []string) []string {
 	return out
 }
 
+// scriptOption adds to a script's run: variables, arguments for node.
+type scriptOption func(*scriptRun)
+
+type scriptRun struct {
+	env      []string
+	nodeArgs []string
+}
+
+// withEnv sets variables (KEY=VALUE) for the script, over the test's own.
+func withEnv(kv ...string) scriptOption {
+	return func(r *scriptRun) { r.env = append(r.env, kv...) }
+}
+
+// withNodeArgs passes arguments to node before the script (-r MODULE).
+func withNodeArgs(args ...string) scriptOption {
+	return func(r *scriptRun) { r.nodeArgs = append(r.nodeArgs, args...) }
+}
+
 // runScript runs one Node program against the emulator at url, streaming its
 // output into the test log, and fails unless it exits 0 with a closing line
 // reporting 0 failed.
-func runScript(t *testing.T, node, url, script string) {
+func runScript(t *testing.T, node, url, script string, opts ...scriptOption) {
 	t.Helper()
+	var run scriptRun
+	for _, o := range opts {
+		o(&run)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script)
-	cmd.Env = append(withoutMessemuVars(os.Environ()),
+	cmd := exec.CommandContext(ctx, node, append(run.nodeArgs, script)...)
+	env := withoutMessemuVars(os.Environ())
+	if len(run.env) > 0 {
+		// The script's variables replace any the test inherited (a proxy
+		// of the machine's own, say), whatever their case.
+		set := map[string]bool{}
+		for _, kv := range run.env {
+			k, _, _ := strings.Cut(kv, "=")
+			set[strings.ToUpper(k)] = true
+		}
+		kept := env[:0:0]
+		for _, kv := range env {
+			k, _, _ := strings.Cut(kv, "=")
+			if !set[strings.ToUpper(k)] {
+				kept = append(kept, kv)
+			}
+		}
+		env = append(kept, run.env...)
+	}
+	cmd.Env = append(env,
 		"MESSEMU_URL="+url,
 		"MESSEMU_PAGE_TOKEN="+defaultPageToken,
 		"MESSEMU_PAGE_ID="+defaultPageID,

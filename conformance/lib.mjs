@@ -177,6 +177,75 @@ export function instrumentRequestPromise() {
   require.cache[path].exports = wrapped;
 }
 
+// instrumentHttps taps Node's https.request, which every client reaches
+// whatever library it is built on (node-fetch, request, a proxy agent
+// preloaded with -r), and records each exchange as the client saw it: the
+// method, the https:// URL it asked for, the body it wrote, the status,
+// headers and body of the answer, and `via`, the connection the answer came
+// over: the peer address (the intercept proxy's, for a tunnelled request)
+// and the certificate the server showed, with its issuer's SHA-256
+// fingerprint. onExchange, if given, is called with each exchange as it is
+// recorded. Call it after any preloaded agent and before the calls.
+export function instrumentHttps({ onExchange } = {}) {
+  const https = require('node:https');
+  if (https.request.__messemu) return;
+  const orig = https.request;
+  const tapped = function (...args) {
+    const req = orig.apply(this, args);
+    const chunks = [];
+    const keep = (c, enc) => {
+      if (c === undefined || c === null || typeof c === 'function') return;
+      chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c), typeof enc === 'string' ? enc : 'utf8'));
+    };
+    const write = req.write;
+    req.write = function (c, enc, ...rest) {
+      keep(c, enc);
+      return write.call(this, c, enc, ...rest);
+    };
+    const end = req.end;
+    req.end = function (c, enc, ...rest) {
+      keep(c, enc);
+      return end.call(this, c, enc, ...rest);
+    };
+    const exchange = () => ({
+      method: req.method,
+      url: `https://${req.host}${req.path}`,
+      reqBody: Buffer.concat(chunks).toString('utf8'),
+    });
+    req.on('response', (res) => {
+      const s = res.socket || {};
+      let cert = null;
+      try {
+        cert = typeof s.getPeerCertificate === 'function' ? s.getPeerCertificate(true) : null;
+      } catch {
+        cert = null;
+      }
+      const issuer = cert && cert.issuerCertificate;
+      const via = {
+        remote: `${s.remoteAddress}:${s.remotePort}`,
+        subject: cert && cert.subject ? cert.subject.CN : undefined,
+        issuer: cert && cert.issuer ? cert.issuer.CN : undefined,
+        issuerFingerprint: issuer && issuer.fingerprint256,
+      };
+      const body = [];
+      res.on('data', (c) => body.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+      res.on('end', () => {
+        const x = { ...exchange(), status: res.statusCode, headers: res.headers, text: Buffer.concat(body).toString('utf8'), via };
+        record(x);
+        if (onExchange) onExchange(x);
+      });
+    });
+    req.on('error', (err) => {
+      const x = { ...exchange(), status: 0, headers: {}, text: `transport error: ${err && err.message}` };
+      record(x);
+      if (onExchange) onExchange(x);
+    });
+    return req;
+  };
+  tapped.__messemu = true;
+  https.request = tapped;
+}
+
 // ---------------------------------------------------------------------------
 // Raw HTTP, for what no client sends (form bodies, headers, versions).
 
