@@ -35,11 +35,13 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 	m := &sendMedia{up: up, reusable: up.reusable}
 	_, hasID := payload["attachment_id"]
 	switch {
+	case payload == nil:
+		// Without a payload the validator answers required (§2.4),
+		// before the file or its absence is looked at.
+		return m, nil
 	case len(c.files) == 0 && isMultipart(c.r) && !up.hasURL && !hasID:
 		return nil, c.fail("filedata", ruleUploadFiles, validator.Err(validator.KeyFileCount), "a multipart media send without a filedata part")
-	case len(c.files) == 0, payload == nil:
-		// Without a payload the validator answers required (§2.4)
-		// before the file is looked at.
+	case len(c.files) == 0:
 		return m, nil
 	case hasID:
 		return nil, c.fail(up.path.Key("payload").JSON(), ruleUploadSource, validator.Err(validator.KeyInvalid), "a file part and a payload.attachment_id in one send")

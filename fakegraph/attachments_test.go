@@ -303,6 +303,8 @@ func TestSendMultipartFiledata(t *testing.T) {
 		wantError(t, apiMultipart(t, s, "/me/messages", recipient, f,
 			part{name: "message", data: messageJSON(t, "image", nil)}), 100, 0, "(#100) The parameter message[attachment][payload] is required")
 	}
+	wantError(t, apiMultipart(t, s, "/me/messages", recipient,
+		part{name: "message", data: messageJSON(t, "image", nil)}), 100, 0, "(#100) The parameter message[attachment][payload] is required")
 	// A refused send keeps nothing.
 	res = apiMultipart(t, s, "/me/messages", part{name: "recipient", data: []byte(`{"id":"1234"}`)}, file,
 		part{name: "message", data: messageJSON(t, "image", map[string]any{"is_reusable": true})})

@@ -44,7 +44,12 @@ func (c *call) tokenOf() string {
 	return ""
 }
 
-// authenticate resolves the token to its Page and checks appsecret_proof.
+// inJSONBody reports whether parameter key came from a JSON body, not
+// the query (D22 treats a JSON null or "" as absent).
+func (c *call) inJSONBody(key string) bool {
+	return !c.paramsFromQuery && c.decoded.fromJSON && !slices.Contains(c.decoded.queryKeys, key)
+}
+
 // authenticateBesideBody judges the token of a call whose body did not
 // decode, when the token is outside it (the query or the Authorization
 // header): a token in the body cannot be read, and so is not judged. A
@@ -52,7 +57,7 @@ func (c *call) tokenOf() string {
 // leaves c.params the query's.
 func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
 	q := c.r.URL.Query()
-	c.params = make(map[string]any, len(q))
+	c.params, c.paramsFromQuery = make(map[string]any, len(q)), true
 	for k, vs := range q {
 		if len(vs) > 0 {
 			c.params[k] = vs[len(vs)-1]
@@ -70,6 +75,7 @@ func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
 	return gerr
 }
 
+// authenticate resolves the token to its Page and checks appsecret_proof.
 func (s *Server) authenticate(c *call) *validator.GraphError {
 	c.token = c.tokenOf()
 	if c.token == "" {
@@ -105,8 +111,7 @@ func (s *Server) authenticate(c *call) *validator.GraphError {
 	c.page = page
 	proof := c.str("appsecret_proof")
 	pv, given := c.params["appsecret_proof"]
-	inJSON := c.decoded.fromJSON && !slices.Contains(c.decoded.queryKeys, "appsecret_proof")
-	if given && (pv == nil || pv == "" && inJSON) {
+	if given && (pv == nil || pv == "" && c.inJSONBody("appsecret_proof")) {
 		// An optional JSON parameter null or empty is absent (PLATFORM.md
 		// D22); an empty one in the query or a form is a wrong proof.
 		given = false

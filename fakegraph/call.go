@@ -50,6 +50,9 @@ type call struct {
 	// by attachment_id.
 	echoURLs assetURLs
 	stored   storedRef
+	// paramsFromQuery: params are the query's alone, the body not decoded
+	// (authenticateBesideBody).
+	paramsFromQuery bool
 	// noEcho: the platform echoes no send to a user_ref (PLATFORM.md §2.8).
 	noEcho     bool
 	violations []validator.Violation
@@ -178,7 +181,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if gerr != nil {
 		// Authentication still comes first (PLATFORM.md §2: auth, route, …).
 		if d, derr, _ := decodeRequest(c.r, s.opts.bodyLimit); derr == nil {
-			c.params = d.params
+			c.params, c.decoded = d.params, d
 			if aerr := s.authenticate(c); aerr != nil {
 				return nil, aerr
 			}
@@ -197,8 +200,15 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			return nil, aerr
 		}
 		if c.token != "" {
-			if _, rerr := s.match(c.method, c.segs); rerr != nil {
+			rt, rerr := s.match(c.method, c.segs)
+			if rerr != nil {
 				return nil, rerr
+			}
+			c.route = rt
+			if c.page != nil { // another Page's node (§1.2)
+				if perr := c.resolvePage(); perr != nil {
+					return nil, perr
+				}
 			}
 		}
 		return nil, c.fail("", ruleRequestShape, gerr, detail)

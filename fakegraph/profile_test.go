@@ -54,7 +54,6 @@ func TestMessengerProfilePostRules(t *testing.T) {
 		{"menu 20 items", `{` + gs + `,` + menu(repeatJSON(menuItem, 20)) + `}`, nil},
 		{"menu 21 items", `{` + gs + `,` + menu(repeatJSON(menuItem, 21)) + `}`, tooManyBody("persistent_menu[0][call_to_actions]")},
 		{"composer disabled without items", `{` + gs + `,"persistent_menu":[{"locale":"default","composer_input_disabled":true}]}`, requiredBody("persistent_menu[0][call_to_actions]")},
-		{"composer disabled with no items", `{` + gs + `,"persistent_menu":[{"locale":"default","composer_input_disabled":true,"call_to_actions":[]}]}`, requiredBody("persistent_menu[0][call_to_actions]")},
 		{"composer enabled without items", `{` + gs + `,"persistent_menu":[{"locale":"default","composer_input_disabled":false}]}`, nil},
 		{"composer_input_disabled as text (D22)", `{` + gs + `,"persistent_menu":[{"locale":"default","composer_input_disabled":"true","call_to_actions":[` + menuItem + `]}]}`, nil},
 		{"disabled_surfaces (D24)", `{` + gs + `,"persistent_menu":[{"locale":"default","composer_input_disabled":false,"disabled_surfaces":["CUSTOMER_CHAT_PLUGIN"],"call_to_actions":[` + menuItem + `]}]}`, nil},

@@ -48,12 +48,6 @@ func (r *report) menuEntry(obj map[string]any, ep Path) bool {
 		r.fail(cp, ruleProfileShape, Err(KeyInvalid), "call_to_actions is a list")
 		return false
 	}
-	if len(items) == 0 && disabled {
-		// No items and no composer leave the person nothing to do: an
-		// empty list is as missing as no list (PLATFORM.md §4).
-		r.fail(cp, ruleMenuItemsRequired, Err(KeyRequired, cp.Param()), "a menu with the composer disabled needs call_to_actions")
-		return false
-	}
 	if len(items) > ruleMenuItems.Limit {
 		r.fail(cp, ruleMenuItems, Err(KeyTooMany, cp.Param()), "at most 20 menu items")
 		return false
