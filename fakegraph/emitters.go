@@ -57,6 +57,10 @@ func (s *Server) UserOptsIn(pageID, psid string, in OptIn) (OptIn, error) {
 	now := s.clock.Now()
 	ev := userEvent(pageID, psid, now)
 	out := OptIn{Ref: in.Ref}
+	if in.UserRef != "" && in.Type != OptInCheckbox {
+		s.mu.Unlock()
+		return OptIn{}, invalid(`a user_ref comes from the checkbox plugin: give "type":"checkbox" with it`)
+	}
 	switch in.Type {
 	case OptInSendToMessenger, "send_to_messenger":
 		touch(u, now, false)

@@ -38,6 +38,8 @@ func TestSenderActionAnswersTheUserItReached(t *testing.T) {
 func TestOptInRecipientsAreThePersonBehindThem(t *testing.T) {
 	t.Parallel()
 	s := New()
+	_, err := s.UserOptsIn(DefaultPageID, bob, OptIn{Ref: "cart", UserRef: "mine"})
+	require.ErrorContains(t, err, `give "type":"checkbox"`, "a user_ref is the checkbox's, not Send to Messenger's")
 	ref, err := s.UserOptsIn(DefaultPageID, bob, OptIn{Type: OptInCheckbox})
 	require.NoError(t, err)
 	toRef := map[string]any{"recipient": map[string]any{"user_ref": ref.UserRef}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "Thanks for opting in"}}

@@ -143,10 +143,13 @@ type ReactStep struct {
 	Unreact  bool   `yaml:"unreact" json:"unreact,omitempty"`
 }
 
-// OptInStep is a plugin opt-in (Ref; UserRef for the checkbox plugin) or
-// a one-time notification opt-in (OneTimeNotif: its payload).
+// OptInStep is a plugin opt-in: Send to Messenger (Ref), or the checkbox
+// plugin (Checkbox, or a UserRef of the scenario's choosing; without one
+// the emulator makes a new user_ref each run); or a one-time notification
+// opt-in (OneTimeNotif: its payload).
 type OptInStep struct {
 	Ref          string `yaml:"ref" json:"ref,omitempty"`
+	Checkbox     bool   `yaml:"checkbox" json:"checkbox,omitempty"`
 	UserRef      string `yaml:"user_ref" json:"user_ref,omitempty"`
 	OneTimeNotif string `yaml:"one_time_notif" json:"one_time_notif,omitempty"`
 }

@@ -221,6 +221,9 @@ func userStep(e fakegraph.Event) []string {
 	case fakegraph.ActionOptin:
 		if o := ev.Optin; o != nil && o.Type == "one_time_notif_req" {
 			return []string{"- opts_in: {one_time_notif: " + q(o.Payload) + "}"}
+		} else if o != nil && o.UserRef != "" {
+			// The checkbox: replayed with a user_ref of its own each run.
+			return []string{"- opts_in: {ref: " + q(o.Ref) + ", checkbox: true}"}
 		} else if o != nil {
 			return []string{"- opts_in: {ref: " + q(o.Ref) + "}"}
 		}

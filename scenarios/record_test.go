@@ -203,3 +203,34 @@ func TestRecordTapsAButtonByPayload(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, rep.OK(), "%s\n%v", rec, rep.Results)
 }
+
+// A checkbox opt-in is recorded as one, and replays as one: the bot gets
+// a user_ref of the run's own, not the recorded session's.
+func TestRecordAndReplayACheckboxOptIn(t *testing.T) {
+	t.Parallel()
+	live := startEmulator(t)
+	page, alice := fakegraph.DefaultPageID, fakegraph.DefaultUsers()[0].PSID
+	recorded, err := live.UserOptsIn(page, alice, fakegraph.OptIn{Type: fakegraph.OptInCheckbox, Ref: "cart-7"})
+	require.NoError(t, err)
+	var file bytes.Buffer
+	_, err = (&Recorder{Emulator: live.URL(), PSID: alice}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	assert.Contains(t, file.String(), `- opts_in: {ref: "cart-7", checkbox: true}`)
+
+	all, err := Parse("recorded.yaml", file.Bytes())
+	require.NoError(t, err, file.String())
+	emu := startEmulator(t)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.True(t, rep.OK(), "%v", rep.Results)
+	optins := emu.Journal().Find(0, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindUserAction && e.API == fakegraph.FieldOptins })
+	require.Len(t, optins, 1)
+	d, ok := optins[0].UserAction()
+	require.True(t, ok)
+	var ev fakegraph.MessagingEvent
+	require.NoError(t, json.Unmarshal(d.Event, &ev))
+	require.NotNil(t, ev.Optin)
+	assert.Equal(t, "cart-7", ev.Optin.Ref)
+	assert.NotEmpty(t, ev.Optin.UserRef, "the replayed opt-in is the checkbox's")
+	assert.NotEqual(t, recorded.UserRef, ev.Optin.UserRef, "a user_ref of the run's own")
+}

@@ -105,8 +105,8 @@ func (st *Step) check(userActed, userWrote bool) string {
 		return "taps_ice_breaker: needs the question"
 	case st.OptsIn != nil:
 		o := st.OptsIn
-		if (o.Ref == "" && o.UserRef == "") == (o.OneTimeNotif == "") {
-			return "opts_in: give ref (and user_ref for the checkbox plugin) or one_time_notif"
+		if (o.Ref == "" && o.UserRef == "" && !o.Checkbox) == (o.OneTimeNotif == "") {
+			return "opts_in: give ref (Send to Messenger), checkbox: true (and ref or user_ref if you like) or one_time_notif"
 		}
 	case st.ArrivesFrom != nil:
 		if r := checkReferral(st.ArrivesFrom); r != "" {

@@ -43,7 +43,10 @@ func (ss *session) step(ctx context.Context, st *Step) error {
 		return ss.control(ctx, "POST", user+"/read", nil)
 	case st.OptsIn != nil:
 		o := st.OptsIn
-		body := map[string]string{"ref": o.Ref, "user_ref": o.UserRef}
+		body := map[string]string{"ref": o.Ref}
+		if o.Checkbox || o.UserRef != "" {
+			body = map[string]string{"type": "checkbox", "ref": o.Ref, "user_ref": o.UserRef}
+		}
 		if o.OneTimeNotif != "" {
 			body = map[string]string{"type": "one_time_notif_req", "payload": o.OneTimeNotif}
 		}
