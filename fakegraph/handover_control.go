@@ -17,7 +17,8 @@ type AppRolesRequest struct {
 }
 
 // HandoverActRequest is one handover action by another app (the Page
-// Inbox by default).
+// Inbox by default); a pass goes to the bot's app unless TargetAppID says
+// another.
 type HandoverActRequest struct {
 	AppID       string `json:"app_id"`
 	Action      string `json:"action"` // pass_thread_control, take_thread_control, request_thread_control, release_thread_control
@@ -69,6 +70,9 @@ func (s *Server) SetAppRoles(pageID string, req AppRolesRequest) error {
 func (s *Server) ActAsApp(pageID string, req HandoverActRequest) error {
 	if req.AppID == "" {
 		req.AppID = PageInboxAppID
+	}
+	if req.Action == actPass && req.TargetAppID == "" && req.AppID != s.opts.appID {
+		req.TargetAppID = s.opts.appID // another app passes to the bot
 	}
 	switch req.Action {
 	case actPass, actTake, actRequest, actRelease:

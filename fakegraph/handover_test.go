@@ -317,7 +317,8 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 	userWrites(t, s, alice)
 	res := apiJSON(t, s, "POST", "/v26.0/me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": PageInboxAppID})
 	require.Equal(t, 200, res.status, string(res.raw))
-	require.NoError(t, s.ActAsApp(DefaultPageID, HandoverActRequest{AppID: PageInboxAppID, Action: "pass_thread_control", PSID: alice, TargetAppID: DefaultAppID}))
+	// Another app's pass goes to the bot's app unless it names another.
+	require.NoError(t, s.ActAsApp(DefaultPageID, HandoverActRequest{Action: "pass_thread_control", PSID: alice}))
 	res = apiJSON(t, s, "GET", "/v26.0/me/thread_owner?recipient="+alice, nil) // a read: no step of the thread
 	require.Equal(t, 200, res.status, string(res.raw))
 	res = apiJSON(t, s, "POST", "/v26.0/me/release_thread_control", map[string]any{"recipient": map[string]any{"id": alice}})

@@ -28,22 +28,26 @@ func (u *User) ThreadOwner() string {
 // AppActs makes another app of the Page act on the user's thread, as a
 // person in the Page Inbox would: PassThread (to the bot's app unless
 // target says another), TakeThread, RequestThread or ReleaseThread. app
-// "" is the Page Inbox. What the platform tells the bot follows as its
-// handover webhooks; an act the handover rules refuse fails the test.
+// "" is the Page Inbox, a secondary receiver unless the Page's roles say
+// otherwise (Server().SetAppRoles): it may request the thread, and pass
+// back one it was given, but only a primary receiver takes. What the
+// platform tells the bot follows as its handover webhooks; an act the
+// handover rules refuse fails the test.
 //
-//	alice.AppActs(testkit.TakeThread, "", "", "an agent steps in")
+//	alice.AppActs(testkit.RequestThread, "", "", "an agent would like to answer")
 func (u *User) AppActs(action, app, target, metadata string) {
 	u.tb().Helper()
 	if app == "" {
 		app = fakegraph.PageInboxAppID
 	}
-	if target == "" && action == PassThread {
-		target = u.emu.srv.AppID()
-	}
 	err := u.emu.srv.ActAsApp(u.emu.page.ID, fakegraph.HandoverActRequest{AppID: app, Action: action, PSID: u.info.PSID,
 		TargetAppID: target, Metadata: metadata})
 	if err != nil {
-		u.fatalf("app %s %s on %s's thread: %v", app, action, u.info.FirstName, err)
+		who := "app " + app
+		if app == fakegraph.PageInboxAppID {
+			who = "the Page Inbox"
+		}
+		u.fatalf("%s: %s on %s's thread: %v", who, action, u.info.FirstName, err)
 	}
 }
 
