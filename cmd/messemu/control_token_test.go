@@ -42,6 +42,17 @@ func TestRecordAndReplayCarryTheControlToken(t *testing.T) {
 	errOut.Reset()
 	code = run(append([]string{"replay", "--control-token", "sekret"}, replay[1:]...), nil, &out, &errOut)
 	assert.Equal(t, 0, code, "with --control-token: %s\n%s", out.String(), errOut.String())
+	assert.Empty(t, srv.Webhook().URL, "the serve had no webhook before the run, and has none after")
+
+	// A serve's own bot gets its webhook back when the run ends.
+	own := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	}))
+	t.Cleanup(own.Close)
+	require.NoError(t, srv.SetWebhook(fakegraph.WebhookConfig{URL: own.URL + "/hook"}))
+	code = run(append([]string{"replay", "--control-token", "sekret"}, replay[1:]...), nil, &out, &errOut)
+	assert.Equal(t, 0, code, errOut.String())
+	assert.Equal(t, own.URL+"/hook", srv.Webhook().URL, "the serve's webhook, put back")
 
 	t.Setenv("MESSEMU_CONTROL_TOKEN", "sekret")
 	out.Reset()

@@ -48,7 +48,7 @@ type replayConfig struct {
 func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.bot, "bot", "", "the bot's webhook URL (with --exec, default http://127.0.0.1:$PORT/webhook)")
 	fs.StringVar(&c.exec, "exec", "", "start the bot with this shell command, with MESSEMU_* variables set (see the README), and stop it at the end; its output is kept, and its last lines shown on standard error when a scenario fails or the bot exits, which fails the run")
-	fs.StringVar(&c.emulator, "emulator", "", "the `URL` of a running messemu serve to use (default: start one in process on --addr)")
+	fs.StringVar(&c.emulator, "emulator", "", "the `URL` of a running messemu serve to use (default: start one in process on --addr); with --bot or --exec its webhook is put back after the run")
 	fs.StringVar(&c.control, "control-token", env("MESSEMU_CONTROL_TOKEN", ""), "the --control-token of the --emulator, if it was started with one [MESSEMU_CONTROL_TOKEN]")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8765", "where the in-process emulator listens (serve's default, so a bot set up for serve runs unchanged)")
 	fs.StringVar(&c.appSecret, "app-secret", fakegraph.DefaultAppSecret, "the app secret (webhook signatures, appsecret_proof) of the in-process emulator")
@@ -158,6 +158,15 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("replay: %w", err)
 	}
 	runner.After = &start
+	if cfg.emulator != "" && (cfg.bot != "" || cfg.exec != "") {
+		// The running serve's webhook is pointed at the bot under test:
+		// put back the one it had when the run ends.
+		restore, err := keepWebhook(ctx, emuURL, cfg.control, stderr)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
 	bot, err := startBot(ctx, cfg, emuURL, stderr)
 	if err != nil {
 		if ctx.Err() != nil { // Ctrl-C while the bot starts

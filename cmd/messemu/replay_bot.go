@@ -232,6 +232,36 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 	}
 }
 
+// keepWebhook reads the emulator's webhook and returns what puts it back:
+// replay --emulator points a running serve at the bot under test, which
+// replay stops at the end. The old bot must pass the handshake again; if
+// it cannot, replay says so and how to set it.
+func keepWebhook(ctx context.Context, emuURL, control string, stderr io.Writer) (func(), error) {
+	status, b, err := controlCall(ctx, control, http.MethodGet, emuURL+"/_messemu/v1/webhook", nil)
+	var old fakegraph.WebhookStatus
+	if err != nil || status != http.StatusOK || json.Unmarshal(b, &old) != nil {
+		return nil, fmt.Errorf("replay: the emulator at %s does not answer GET /_messemu/v1/webhook (%v, HTTP %d): %s", emuURL, err, status, strings.TrimSpace(string(b)))
+	}
+	return func() {
+		body, _ := json.Marshal(map[string]any{"url": old.URL, "fields": old.Fields, "timeout": old.Timeout, "batch": old.Batch})
+		// The run's context may be over (Ctrl-C): this call is the
+		// run's last and gets its own few seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		status, answer, err := controlCall(ctx, control, http.MethodPut, emuURL+"/_messemu/v1/webhook", body)
+		switch {
+		case err != nil || status != http.StatusOK:
+			why := strings.TrimSpace(string(answer))
+			if err != nil {
+				why = err.Error()
+			}
+			fmt.Fprintf(stderr, "messemu: the emulator's webhook could not be put back to %q (%s); it still points at the bot replay stopped: set it with PUT %s/_messemu/v1/webhook\n", old.URL, why, emuURL)
+		case old.URL == "":
+			fmt.Fprintln(stderr, "messemu: the emulator's webhook is unset again, as before the run")
+		}
+	}, nil
+}
+
 // controlCall calls the emulator's control API, with its control token
 // as a bearer token when there is one.
 func controlCall(ctx context.Context, control, method, u string, body []byte) (int, []byte, error) {
