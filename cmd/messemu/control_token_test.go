@@ -61,3 +61,20 @@ func TestRecordAndReplayCarryTheControlToken(t *testing.T) {
 	assert.Equal(t, 0, code, "with MESSEMU_CONTROL_TOKEN: %s", errOut.String())
 	assert.Contains(t, out.String(), `says: "hi"`, "the replayed session, recorded")
 }
+
+// replay checks --bot and --emulator before it starts anything.
+func TestReplayChecksItsURLsFirst(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--bot", "127.0.0.1:3000/webhook", "../../scenarios/examples/greeting.yaml"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "did you mean http://127.0.0.1:3000/webhook?")
+	errOut.Reset()
+	code = run([]string{"replay", "--emulator", "127.0.0.1:8765", "../../scenarios/examples/greeting.yaml"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "such as http://127.0.0.1:8765")
+	errOut.Reset()
+	code = run([]string{"record", "--emulator", "127.0.0.1:8765", "--out", "-"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "such as http://127.0.0.1:8765")
+}

@@ -36,6 +36,9 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	// The file is written once the recording is whole: a mistake (a
 	// wrong --psid, an emulator not running) leaves it as it was.
 	var buf bytes.Buffer
+	if err := checkEmulatorURL(*emulator); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
 	n, err := (&scenarios.Recorder{Emulator: *emulator, PSID: *psid, ControlToken: *control}).Record(context.Background(), &buf)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -62,6 +63,18 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests")
 }
 
+// checkEmulatorURL checks an --emulator: the URL of a running serve
+// ("" is none).
+func checkEmulatorURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--emulator %q: want the URL of a running messemu serve, such as http://127.0.0.1:8765", raw)
+	}
+	return nil
+}
+
 func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -105,6 +118,12 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	if cfg.emulator == "" && cfg.bot == "" && cfg.exec == "" {
 		return errors.New("replay: give the bot: --bot URL of its webhook, or --exec to start it")
+	}
+	if err := checkWebhookURL(cfg.bot); err != nil {
+		return fmt.Errorf("replay: --bot %q: %w", cfg.bot, err)
+	}
+	if err := checkEmulatorURL(cfg.emulator); err != nil {
+		return fmt.Errorf("replay: %w", err)
 	}
 	// A report path that cannot be written is said before the run, not
 	// after every scenario has run.
