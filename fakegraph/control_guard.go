@@ -146,10 +146,14 @@ func (s *Server) CheckControlPeer(r *http.Request) error {
 	if tok := s.opts.controlToken; tok != "" {
 		// A rebinding page cannot know the token, so with it any Host
 		// (a LAN name, a container's) is fine.
-		if bearerMatches(r.Header.Get("Authorization"), tok) {
+		auth := r.Header.Get("Authorization")
+		if bearerMatches(auth, tok) {
 			return nil
 		}
-		return errors.New("the control API needs Authorization: Bearer <token>, the value given to --control-token")
+		if auth != "" {
+			return errors.New("the Authorization header's token is not this emulator's --control-token")
+		}
+		return errors.New("the control API needs Authorization: Bearer <token>, the value given to --control-token (record and replay take --control-token, or MESSEMU_CONTROL_TOKEN)")
 	}
 	if !loopbackPeer(r.RemoteAddr) {
 		return errors.New("the control API answers this machine only; to use it from " + quoteHost(hostName(r.RemoteAddr)) + ", start messemu with --control-token and send Authorization: Bearer <token>")
