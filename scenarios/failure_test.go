@@ -36,3 +36,10 @@ func TestFaultStepTimesBatchItemsOut(t *testing.T) {
 	assert.Contains(t, checkFault(&FaultStep{Timeout: true, Error: "unavailable"}), "not both")
 	assert.Contains(t, checkFault(&FaultStep{}), "timeout: true")
 }
+
+// A fault step's api is checked before the run, with the nearest family.
+func TestFaultStepNamesAKnownAPI(t *testing.T) {
+	t.Parallel()
+	assert.Contains(t, checkFault(&FaultStep{API: "sendd", Error: "unavailable"}), `unknown api "sendd" (did you mean send?)`)
+	assert.Empty(t, checkFault(&FaultStep{API: "send", Error: "unavailable"}))
+}

@@ -223,7 +223,9 @@ func TestRecordAndReplayACheckboxOptIn(t *testing.T) {
 	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
 	require.NoError(t, err)
 	require.True(t, rep.OK(), "%v", rep.Results)
-	optins := emu.Journal().Find(0, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindUserAction && e.API == fakegraph.FieldOptins })
+	optins := emu.Journal().Find(0, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindUserAction && e.API == fakegraph.FieldOptins
+	})
 	require.Len(t, optins, 1)
 	d, ok := optins[0].UserAction()
 	require.True(t, ok)

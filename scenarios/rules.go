@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -176,6 +177,9 @@ func checkFault(f *FaultStep) string {
 	}
 	if f.Error != "" && !validator.Known(validator.Key(f.Error)) {
 		return fmt.Sprintf("fault: unknown error key %q; use a key of the error catalogue such as unavailable or rate-api", f.Error)
+	}
+	if apis := fakegraph.RequestAPIs(); f.API != "" && !slices.Contains(apis, f.API) {
+		return fmt.Sprintf("fault: unknown api %q%s; the families are %s", f.API, suggest(f.API, apis), strings.Join(apis, ", "))
 	}
 	if f.Times < 0 || f.After < 0 {
 		return "fault: times and after cannot be negative"
