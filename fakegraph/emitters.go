@@ -270,7 +270,11 @@ func feedbackAnswer(id string, q FeedbackQuestion) error {
 	case scored:
 		n, err := strconv.Atoi(q.Payload)
 		if err != nil || n < scale[0] || n > scale[1] {
-			return invalid(fmt.Sprintf("question %q: a %s score is a whole number from %d to %d, got %q", id, q.Type, scale[0], scale[1], q.Payload))
+			article := "a"
+			if q.Type == "nps" {
+				article = "an"
+			}
+			return invalid(fmt.Sprintf("question %q: %s %s score is a whole number from %d to %d, got %q", id, article, q.Type, scale[0], scale[1], q.Payload))
 		}
 	default:
 		return invalid(fmt.Sprintf("question %q: type must be csat, nps, ces or free_form, got %q", id, q.Type))
