@@ -158,6 +158,15 @@ func TestStartupScreen(t *testing.T) {
 	for _, want := range []string{fakegraph.DefaultPageToken, fakegraph.DefaultAppSecret, fakegraph.DefaultVerifyToken, alice} {
 		require.Contains(t, out.String(), want)
 	}
+	require.NotContains(t, out.String(), "Enforced", "the defaults enforce nothing extra")
+
+	// What is on beyond the defaults is said.
+	cfg.requireProof, cfg.rateLimits = true, true
+	s, err = newStartup(srv, cfg)
+	require.NoError(t, err)
+	out.Reset()
+	require.NoError(t, s.print(&out))
+	require.Contains(t, out.String(), "Enforced      appsecret_proof required (--require-proof), rate limits on (--rate-limits)")
 }
 
 func TestServeLogsGraphCalls(t *testing.T) {

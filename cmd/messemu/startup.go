@@ -27,8 +27,9 @@ type startup struct {
 	hookState   string // its state once serve set it (WebhookStatus.State)
 	hookErr     string // why its handshake failed, when it did
 	demoBot     bool
-	intercept   string // the intercept proxy's address, "" when off
-	caDir       string // --ca-dir, "" for the default
+	intercept   string   // the intercept proxy's address, "" when off
+	caDir       string   // --ca-dir, "" for the default
+	enforced    []string // what the defaults leave off: the proof, rate limits
 }
 
 // printStartup writes the screen to stdout and logs, without any secret,
@@ -56,6 +57,14 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 		users: users, webhook: cfg.webhook, demoBot: cfg.webhook == "" && !cfg.noDemoBot,
 		intercept: cfg.intercept, caDir: cfg.caDir,
 	}
+	// What the defaults leave off, said where a forgotten MESSEMU_*
+	// variable would otherwise show only as a refused call.
+	if cfg.requireProof {
+		s.enforced = append(s.enforced, "appsecret_proof required (--require-proof)")
+	}
+	if cfg.rateLimits {
+		s.enforced = append(s.enforced, "rate limits on (--rate-limits)")
+	}
 	if cfg.webhook != "" {
 		st := srv.Webhook()
 		s.hookState, s.hookErr = st.State, st.LastError
@@ -78,6 +87,9 @@ func (s startup) print(w io.Writer) error {
 	row("Page", s.page.ID+"  "+s.page.Name)
 	row("Page token", s.page.Token)
 	row("App", s.appID+"  secret "+s.appSecret)
+	if len(s.enforced) > 0 {
+		row("Enforced", strings.Join(s.enforced, ", "))
+	}
 	row("Verify token", s.verifyToken)
 	switch {
 	case s.webhook != "" && (s.hookState == "unverified" || s.hookState == "none"):
