@@ -478,6 +478,10 @@ func TestBatchItemTimesOut(t *testing.T) {
 			}
 		case KindFault:
 			timedOut = timedOut || strings.Contains(string(ev.Detail), `"timed_out":true`)
+			text, ok := TimedOutText(&ev)
+			assert.True(t, ok)
+			assert.Equal(t, "a batch item (send) timed out, forced by fault rule "+rule.ID+": the bot got null for it", text)
+			assert.Equal(t, alice, ev.PSID, "in the user's conversation")
 		}
 	}
 	assert.True(t, timedOut, "the fault event says the item timed out")

@@ -63,3 +63,17 @@ func appName(id string) string {
 	}
 	return "app " + id
 }
+
+// TimedOutText says in words a batch item a fault rule made time out (a
+// fault event with TimedOut): the item left no request in the journal,
+// and the bot got null for it. ok is false for any other event.
+func TimedOutText(e *Event) (text string, ok bool) {
+	if e.Kind != KindFault {
+		return "", false
+	}
+	var d FaultDetail
+	if json.Unmarshal(e.Detail, &d) != nil || !d.TimedOut {
+		return "", false
+	}
+	return "a batch item (" + e.API + ") timed out, forced by fault rule " + d.RuleID + ": the bot got null for it", true
+}

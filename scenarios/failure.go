@@ -56,6 +56,10 @@ func conversationLine(e fakegraph.Event) string {
 	switch e.Kind {
 	case fakegraph.KindUserAction:
 		return "user: " + userActionText(e)
+	case fakegraph.KindFault:
+		if text, ok := fakegraph.TimedOutText(&e); ok {
+			return "platform: [" + text + "]"
+		}
 	case fakegraph.KindHandover:
 		if text, ok := fakegraph.HandoverText(&e); ok {
 			return "platform: [" + text + "]"

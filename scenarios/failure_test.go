@@ -21,8 +21,10 @@ func TestConversationSaysTheHandovers(t *testing.T) {
 	detail, err := json.Marshal(fakegraph.HandoverDetail{Action: fakegraph.ActionPassThreadControl, Hook: fakegraph.Hook{Event: item}})
 	assert.NoError(t, err)
 	back := fakegraph.Event{Kind: fakegraph.KindHandover, PSID: psid, Detail: detail}
-	assert.Equal(t, "    bot:  [passes the thread to the Page Inbox]\n    platform: [the Page Inbox passes the thread to the bot]\n",
-		conversation([]fakegraph.Event{pass, back}))
+	timedOut := fakegraph.Event{Kind: fakegraph.KindFault, API: "send", PSID: psid, Detail: json.RawMessage(`{"rules":["f1"],"rule_id":"f1","timed_out":true}`)}
+	assert.Equal(t, "    bot:  [passes the thread to the Page Inbox]\n    platform: [the Page Inbox passes the thread to the bot]\n"+
+		"    platform: [a batch item (send) timed out, forced by fault rule f1: the bot got null for it]\n",
+		conversation([]fakegraph.Event{pass, back, timedOut}))
 }
 
 // A fault step can time the bot's batch items out: the rule it installs

@@ -215,6 +215,10 @@ func (u *User) Conversation() Conversation {
 
 func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 	t := Turn{Seq: ev.Seq, Time: ev.Time}
+	if text, ok := fakegraph.TimedOutText(&ev); ok {
+		t.From, t.Text = "messemu", "["+text+"]"
+		return t, true
+	}
 	if text, ok := fakegraph.HandoverText(&ev); ok {
 		t.From, t.Text = "bot", "["+text+"]" // the bot's own call
 		if ev.Kind == fakegraph.KindHandover {
