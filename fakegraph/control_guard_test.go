@@ -153,3 +153,18 @@ func TestLocalRequest(t *testing.T) {
 	r.Header.Set("Origin", "https://evil.example")
 	assert.Error(t, LocalRequest(r))
 }
+
+// A bot that refuses the handshake with 403 is asked about its verify
+// token, which is what such a bot refuses.
+func TestHandshakeRefusedAsksAboutTheVerifyToken(t *testing.T) {
+	t.Parallel()
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "bad verify token", http.StatusForbidden)
+	}))
+	t.Cleanup(bot.Close)
+	s := New(WithVerifyToken("my-token"))
+	t.Cleanup(func() { _ = s.Close() })
+	err := s.ReplaceWebhook(WebhookConfig{URL: bot.URL + "/webhook"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `the bot answered HTTP 403 (want 200 with the challenge as the body): is its verify token "my-token", the one messemu sends?`)
+}

@@ -265,6 +265,9 @@ func (d *Dispatcher) handshake(set webhookSettings, client *http.Client) error {
 		}
 		out.Status, out.Answer = resp.StatusCode, string(b)
 		switch {
+		case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusUnauthorized:
+			// What bots answer a verify token they were not given.
+			return fmt.Errorf("the bot answered HTTP %d (want 200 with the challenge as the body): is its verify token %q, the one messemu sends?", resp.StatusCode, set.verifyToken)
 		case resp.StatusCode != http.StatusOK:
 			return fmt.Errorf("the bot answered HTTP %d (want 200 with the challenge as the body)", resp.StatusCode)
 		case strings.TrimSpace(string(b)) != challenge:
