@@ -106,6 +106,9 @@ func TestSwitchesNeedTheirSetting(t *testing.T) {
 		status, body := controlDo(t, s, "POST", path, `{}`)
 		assert.Equal(t, 400, status, "%s {}: %v", path, body)
 		assert.Contains(t, fmt.Sprint(body), `{"enabled":true}`, path)
+		status, body = controlDo(t, s, "POST", path, `{"enabled":"yes"}`)
+		assert.Equal(t, 400, status, "%s: %v", path, body)
+		assert.Contains(t, fmt.Sprint(body), `"enabled" must be true or false, not a JSON string`, "in JSON's words, not Go's")
 		status, body = controlDo(t, s, "POST", path, `{"enabled":true}`)
 		assert.Equal(t, 200, status, "%s: %v", path, body)
 	}
