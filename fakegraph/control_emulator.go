@@ -94,6 +94,9 @@ func (s *Server) ctlJournal(c *controlCall) (any, error) {
 	}
 	if apis := journalAPIs(); f.API != "" && !slices.Contains(apis, f.API) {
 		// A misspelt api would read an empty journal as if nothing happened.
+		if i := slices.IndexFunc(apis, func(a string) bool { return strings.EqualFold(a, f.API) }); i >= 0 {
+			return nil, invalid(fmt.Sprintf("api %q is written %q", f.API, apis[i]))
+		}
 		return nil, invalid("api must be one of " + strings.Join(apis, ", "))
 	}
 	if v := q.Get("accepted"); v != "" {

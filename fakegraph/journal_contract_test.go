@@ -240,6 +240,9 @@ func TestJournalFilters(t *testing.T) {
 	status, body = controlDo(t, s, "GET", "journal?api=sned", "")
 	require.Equal(t, 400, status, "a misspelt api would read as an empty journal")
 	require.Contains(t, fmt.Sprint(body), "send, node")
+	status, body = controlDo(t, s, "GET", "journal?api=SEND", "")
+	require.Equal(t, 400, status)
+	require.Contains(t, fmt.Sprint(body), `api "SEND" is written "send"`)
 
 	// A filtered long poll waits for a matching event, not any event.
 	last := s.Journal().Last()
