@@ -26,6 +26,7 @@ func TestServeRefusesBadFlagsBeforeAnnouncingAnything(t *testing.T) {
 		{[]string{"--addr", "0.0.0.0:http-nope"}, `--addr "0.0.0.0:http-nope": want host:port`},
 		{[]string{"--addr", "127.0.0.1:19241", "--pprof", "6060"}, `--pprof "6060": want host:port`},
 		{[]string{"--addr", "127.0.0.1:19241", "--intercept", "nope"}, `--intercept "nope": want host:port`},
+		{[]string{"--addr", "127.0.0.1:19241", "--log-level", "loud"}, `--log-level must be debug, info, warn or error, not "loud"`},
 	} {
 		var out, errOut bytes.Buffer
 		code := run(append([]string{"serve", "--no-demo-bot"}, c.args...), nil, &out, &errOut)
