@@ -286,6 +286,15 @@ func checkWebhookURL(raw string) error {
 	return errors.New("not an absolute http(s) URL, such as http://127.0.0.1:3000/webhook")
 }
 
+// busyHint says what to do about an address another program holds: the
+// error as it is otherwise.
+func busyHint(err error, flag, addr string) error {
+	if !addrInUse(err) {
+		return err
+	}
+	return fmt.Errorf("%w (another messemu serve, or another program, holds %s: stop it, or give serve another %s, such as 127.0.0.1:0 for a free port)", err, addr, flag)
+}
+
 func runServe(args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseServe(args, stderr)
 	if err != nil {
@@ -314,16 +323,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	ui := webui.New(srv, webui.WithLogger(log), webui.WithAllowedOrigins(strings.Split(cfg.allowOrigin, ",")...))
 	defer ui.Close()
 	if err := srv.StartWith(cfg.addr, ui.Wrap); err != nil {
-		if addrInUse(err) {
-			return fmt.Errorf("%w (another messemu serve, or another program, holds %s: stop it, or give serve another --addr, such as 127.0.0.1:0 for a free port)", err, cfg.addr)
-		}
-		return err
+		return busyHint(err, "--addr", cfg.addr)
 	}
 	cfg.warnExposure(log)
 	if cfg.pprofAddr != "" {
 		stopPprof, err := startPprof(cfg.pprofAddr, log)
 		if err != nil {
-			return closing(fmt.Errorf("--pprof: %w", err), srv)
+			return closing(busyHint(fmt.Errorf("--pprof: %w", err), "--pprof", cfg.pprofAddr), srv)
 		}
 		defer func() {
 			if err := stopPprof(); err != nil {
@@ -335,7 +341,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if cfg.intercept != "" {
 		stopIntercept, err = startIntercept(cfg.intercept, cfg.caDir, cfg.passthrough, srv.Handler(), log)
 		if err != nil {
-			return closing(fmt.Errorf("--intercept: %w", err), srv)
+			return closing(busyHint(fmt.Errorf("--intercept: %w", err), "--intercept", cfg.intercept), srv)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -49,4 +49,9 @@ func TestServeOnABusyAddressSaysWhatToDo(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Empty(t, out.String())
 	assert.Contains(t, errOut.String(), "another messemu serve, or another program, holds "+l.Addr().String()+": stop it, or give serve another --addr")
+
+	errOut.Reset()
+	code = run([]string{"serve", "--no-demo-bot", "--addr", "127.0.0.1:0", "--pprof", l.Addr().String()}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut.String(), "holds "+l.Addr().String()+": stop it, or give serve another --pprof")
 }
