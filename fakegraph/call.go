@@ -468,7 +468,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	})
 	s.logCall(ev, c.start)
 	if c.messageBody != nil && accepted {
-		s.mu.Lock()
+		s.mu.lockQuiet() // bookkeeping: no other send's verdict reads it
 		c.stored.setSeq(ev.Seq)
 		s.mu.Unlock()
 		if api == APISend && ev.MID != "" && ev.PSID != "" && !c.noEcho {

@@ -163,10 +163,26 @@ func (s *Server) send(c *call) (any, error) {
 		rewritten = rewritten || chk.Rewritten
 	}
 	if !exclusive {
+		judged := s.mu.changes
 		held = heldNone
 		s.mu.RUnlock()
-		s.mu.Lock()
+		if s.sendGapHook != nil {
+			s.sendGapHook() // tests: a change between verdict and commit
+		}
+		s.mu.lockQuiet()
 		held = heldWrite
+		if s.mu.changes != judged && gerr == nil && chk.Err() == nil {
+			// The state changed between the verdict and the commit: a
+			// refusal it now earns wins (the first verdict's warnings
+			// stand).
+			if again := s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages}); again.Err() != nil {
+				for _, v := range again.Violations {
+					if v.Severity == validator.SeverityError {
+						chk.Violations = append(chk.Violations, v) // chk.Err() answers it below
+					}
+				}
+			}
+		}
 	}
 	s.followRetentionLocked() // store_retention.go
 	if gerr != nil {

@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -113,4 +114,46 @@ func TestUserTapsButtonOfOneMessage(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.UserTapsButtonOf(DefaultPageID, alice, ButtonTap{Title: "Buy", MID: mine.MID})
 	assert.ErrorIs(t, err, ErrNoButton, "the user's own message")
+}
+
+// A send is judged under the read lock and committed under the write lock:
+// a change between the two (here the user blocks the Page) is seen, and
+// the refusal it earns wins, rather than a send the journal then shows
+// after the block.
+func TestSendJudgedAgainWhenTheStateChangedBeforeItsCommit(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, bob)
+	once := sync.Once{}
+	s.sendGapHook = func() {
+		once.Do(func() {
+			_, err := s.UpdateUser(DefaultPageID, bob, map[string]json.RawMessage{"blocked": json.RawMessage("true")})
+			require.NoError(t, err)
+		})
+	}
+	res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": bob}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "hi"}})
+	assert.Equal(t, 400, res.status, "blocked before the commit: %s", res.raw)
+	assert.Contains(t, string(res.raw), `"code":551`)
+	refused := s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindRequest && !e.Accepted })
+	require.Len(t, refused, 1)
+	assert.Equal(t, bob, refused[0].PSID, "journalled in bob's conversation")
+}
+
+// Sends do not count as changes of the state: under concurrent sends a
+// send is not judged twice for another send's commit.
+func TestSendsAreNoStateChange(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	changes := func() uint64 {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return s.mu.changes
+	}
+	before := changes()
+	for range 10 {
+		res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE", "message": map[string]any{"text": "hi"}})
+		require.Equal(t, 200, res.status, string(res.raw))
+	}
+	assert.Equal(t, before, changes())
 }

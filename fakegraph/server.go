@@ -64,9 +64,12 @@ type Server struct {
 	resetSeq  atomic.Uint64       // the journal seq of the last reset: threads start after it
 	appTok    string              // the app token (apptoken.go)
 
-	mu     sync.RWMutex // guards pages, tokens, msgs and storeFirst
-	pages  map[string]*pageState
-	tokens map[string]*tokenInfo
+	mu stateMutex // guards pages, tokens, msgs and storeFirst
+	// sendGapHook, when set (tests), runs in a send between the read lock
+	// its verdict took and the write lock its commit takes.
+	sendGapHook func()
+	pages       map[string]*pageState
+	tokens      map[string]*tokenInfo
 	// storeFirst is the journal's oldest event when the store last
 	// followed its trimming (store_retention.go).
 	storeFirst uint64
@@ -167,6 +170,27 @@ func (s *Server) SetReceipts(on bool) {
 		s.journalControl(ChangeReceipts, "", "", map[string]bool{"enabled": on})
 	}
 }
+
+// stateMutex is Server.mu: a sync.RWMutex that counts its write locks,
+// but for the commits of sends (lockQuiet). A send is judged under the
+// read lock and committed under the write lock; a change between the two
+// (a block, a handover, another writer) shows as a new count, and the send
+// is judged again before it commits.
+type stateMutex struct {
+	sync.RWMutex
+	changes uint64 // read under either lock
+}
+
+// Lock locks for writing, as a change of the state.
+func (m *stateMutex) Lock() {
+	m.RWMutex.Lock()
+	m.changes++
+}
+
+// lockQuiet locks for writing without counting a change: a send's commit
+// and its journal bookkeeping, which change nothing another send's verdict
+// reads but the one-time tokens, checked again.
+func (m *stateMutex) lockQuiet() { m.RWMutex.Lock() }
 
 // Journal is the emulator's event log.
 func (s *Server) Journal() *Journal { return s.journal }
