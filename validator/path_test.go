@@ -70,6 +70,12 @@ func TestHTTPURL(t *testing.T) {
 		{"https://a.com/x?\x01", false, false, ""},
 		{"https://a.com:/", true, true, "a.com"},
 		{"https://a.com:8a/", false, false, ""},
+		{"https://a.com:65535/", true, true, "a.com"},
+		{"https://a.com:65536/", false, false, ""},
+		{"https://a.com:99999999999999999999/", false, false, ""},
+		{"https://a..com/", false, false, ""},
+		{"https://.a.com/", false, false, ""},
+		{"https://a.com./", true, true, "a.com."},
 	} {
 		u, ok := httpURL(tc.in)
 		if ok != tc.ok || u.https != tc.https || u.host != tc.host {

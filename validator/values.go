@@ -371,14 +371,15 @@ func httpURL(s string) (absURL, bool) {
 		}
 		host = host[:i]
 	}
-	if host == "" {
+	if host == "" || host[0] == '.' || strings.Contains(host, "..") { // a name has no empty label
 		return absURL{}, false
 	}
 	u.host = strings.ToLower(host)
 	return u, true
 }
 
-// validPort accepts "", or ":" and digits.
+// validPort accepts "", or ":" and a port number (at most 65535; ":"
+// alone is the default port, as URL parsers read it).
 func validPort(s string) bool {
 	if s == "" {
 		return true
@@ -386,8 +387,12 @@ func validPort(s string) bool {
 	if s[0] != ':' {
 		return false
 	}
+	n := 0
 	for i := 1; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		if n = n*10 + int(s[i]-'0'); n > 65535 {
 			return false
 		}
 	}
