@@ -156,5 +156,12 @@ func (s *sendChecker) imageAttachment(item any, ip Path) bool {
 		s.fail(ip.Key("type"), ruleAttachmentsImage, Err(KeyInvalid), "attachments[] takes images only, got "+typ)
 		return false
 	}
-	return s.media(payload, ip.Key("payload"))
+	if !s.media(payload, ip.Key("payload")) {
+		return false
+	}
+	if reusable, _ := asBool(payload["is_reusable"]); reusable {
+		// The answer names one attachment_id (§2.8): none for a list.
+		s.warn(ip.Key("payload").Key("is_reusable"), ruleReusable, "is_reusable in attachments[] saves nothing: the answer carries no attachment_id; send the image alone as message.attachment to save it")
+	}
+	return true
 }

@@ -94,6 +94,7 @@ var messageCases = []sendCase{
 
 	// attachments[] (§2.4).
 	{name: "attachments 1 image", body: to(`{"attachments":[` + image + `]}`)},
+	{name: "attachments reusable (W: nothing saved)", body: to(`{"attachments":[{"type":"image","payload":{"url":"https://example.com/a.png","is_reusable":true}}]}`), warns: []string{"attachment.payload.is_reusable"}},
 	{name: "attachments 30 images", body: to(`{"attachments":` + list(30, image) + `}`)},
 	{name: "attachments 31 images", body: to(`{"attachments":` + list(31, image) + `}`), want: errTooMany("message[attachments]")},
 	{name: "attachments empty", body: to(`{"attachments":[]}`), want: errTooFew("message[attachments]")},

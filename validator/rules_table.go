@@ -13,7 +13,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleMediaKeys, Severities: []Severity{SeverityError}, Answers: []Key{KeyKeys}},
 	{Rule: ruleFetch, Severities: []Severity{SeverityError}, Answers: []Key{KeyFetchFailed, KeyString}, Checks: "not an absolute http(s) URL"},
 	{Rule: ruleAttachmentIDLife, Severities: []Severity{SeverityError}, Answers: []Key{KeyAttachmentID}},
-	{Rule: ruleReusable, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}},
+	{Rule: ruleReusable, Severities: []Severity{SeverityError, SeverityWarning}, Answers: []Key{KeyInvalid}, Checks: "is_reusable in attachments[] saves nothing: the answer carries no attachment_id; send the image alone as message.attachment to save it"},
 	{Rule: ruleAttachmentsImage, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "expected an array"},
 	{Rule: ruleAttachmentsMin, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyTooFew}},
 	{Rule: ruleAttachmentsMax, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyTooMany}},
