@@ -26,3 +26,18 @@ func TestMenuDisabledSurfaces(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, []string{"CUSTOMER_CHAT_PLUGIN"}, m.DisabledSurfaces)
 }
+
+// A domain whitelisted in its own script serves messenger_extensions on
+// the same name, in any case.
+func TestWhitelistedDomainInItsOwnScript(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	mustGraph(t, s, "POST", "/me/messenger_profile", `{"whitelisted_domains":["https://bücher.example"]}`)
+	res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+		"message": map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "button", "text": "Open?",
+			"buttons": []any{map[string]any{"type": "web_url", "title": "Open", "url": "https://BÜCHER.example/x", "messenger_extensions": true}}}}}})
+	if res.status != 200 {
+		t.Fatalf("messenger_extensions on a whitelisted name in its own script: %d %s", res.status, res.raw)
+	}
+}

@@ -13,6 +13,9 @@ func TestHTTPSDomain(t *testing.T) {
 		"https://example.com/shop?x=1":    true,
 		"https://shop.example.co.uk:8443": true,
 		"https://xn--bcher-kva.example":   true,
+		"https://bücher.example":          true, // the same name in its own script
+		"https://例え.jp":                   true,
+		"https://a★b.example":             false, // a symbol is no letter
 		"http://www.example.com":          false,
 		"https://localhost":               false,
 		"https://app.localhost":           false,
