@@ -63,7 +63,7 @@ func (s *sendChecker) quickReply(raw any, p Path) bool {
 	}
 	if hasImage {
 		if _, ok := httpURL(img); !ok {
-			s.fail(p.Key("image_url"), ruleQRImageURL, Err(KeyURL, p.Key("image_url").Param()), "not an absolute URL")
+			s.fail(p.Key("image_url"), ruleQRImageURL, Err(KeyURL, p.Key("image_url").Param()), "not an absolute http(s) URL")
 			return false
 		}
 	}

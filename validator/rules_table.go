@@ -99,7 +99,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleQRTitleShown, Severities: []Severity{SeverityWarning}, Checks: "titles over 20 code points are truncated to 20 and \"…\""},
 	{Rule: ruleQRPayload, Severities: []Severity{SeverityError}, Answers: []Key{KeyQRPayload, KeyString}, Checks: "a text quick reply needs a payload"},
 	{Rule: ruleQRPayloadLength, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyLength}},
-	{Rule: ruleQRImageURL, Severities: []Severity{SeverityError}, Answers: []Key{KeyString, KeyURL}, Checks: "not an absolute URL"},
+	{Rule: ruleQRImageURL, Severities: []Severity{SeverityError}, Answers: []Key{KeyString, KeyURL}, Checks: "not an absolute http(s) URL"},
 	{Rule: ruleRecipientRequired, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid, KeyRequired, KeyString}, Checks: "no recipient"},
 	{Rule: ruleRecipientKeys, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid, KeyNonEmpty}, Checks: "recipient names no one"},
 	{Rule: ruleRecipientID, Severities: []Severity{SeverityError}, Answers: []Key{KeyID}, Checks: "recipient.id must be digits"},
