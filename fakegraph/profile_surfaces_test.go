@@ -28,16 +28,27 @@ func TestMenuDisabledSurfaces(t *testing.T) {
 }
 
 // A domain whitelisted in its own script serves messenger_extensions on
-// the same name, in any case.
+// the same name, in any case and in its punycode spelling, and the other
+// way round.
 func TestWhitelistedDomainInItsOwnScript(t *testing.T) {
 	t.Parallel()
-	s := New()
-	userWrites(t, s, alice)
-	mustGraph(t, s, "POST", "/me/messenger_profile", `{"whitelisted_domains":["https://bücher.example"]}`)
-	res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
-		"message": map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "button", "text": "Open?",
-			"buttons": []any{map[string]any{"type": "web_url", "title": "Open", "url": "https://BÜCHER.example/x", "messenger_extensions": true}}}}}})
-	if res.status != 200 {
-		t.Fatalf("messenger_extensions on a whitelisted name in its own script: %d %s", res.status, res.raw)
+	for whitelisted, used := range map[string]string{
+		"https://bücher.example":        "https://BÜCHER.example/x",
+		"https://xn--bcher-kva.example": "https://bücher.example/x",
+		"https://bücher.example/shop":   "https://xn--bcher-kva.example/x",
+	} {
+		s := New()
+		userWrites(t, s, alice)
+		mustGraph(t, s, "POST", "/me/messenger_profile", `{"whitelisted_domains":["`+whitelisted+`"]}`)
+		res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "messaging_type": "RESPONSE",
+			"message": map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{"template_type": "button", "text": "Open?",
+				"buttons": []any{map[string]any{"type": "web_url", "title": "Open", "url": used, "messenger_extensions": true}}}}}})
+		if res.status != 200 {
+			t.Errorf("%s on the whitelisted %s: %d %s", used, whitelisted, res.status, res.raw)
+		}
 	}
+	// The menu in the same request as its whitelist.
+	s := New()
+	mustGraph(t, s, "POST", "/me/messenger_profile", `{"get_started":{"payload":"GO"},"whitelisted_domains":["https://xn--bcher-kva.example"],`+
+		`"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"web_url","title":"Shop","url":"https://bücher.example/s","messenger_extensions":true}]}]}`)
 }

@@ -5,7 +5,6 @@ import (
 	"iter"
 	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -252,9 +251,10 @@ func (v stateView) Product(id string) bool {
 }
 
 func (v stateView) WhitelistedDomain(host string) bool {
+	key := validator.DomainKey(host) // bücher.example is xn--bcher-kva.example
 	for _, d := range v.p.domains {
 		u, err := url.Parse(d)
-		if err == nil && strings.EqualFold(u.Hostname(), host) {
+		if err == nil && validator.DomainKey(u.Hostname()) == key {
 			return true
 		}
 	}

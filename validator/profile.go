@@ -128,7 +128,7 @@ func (v *Validator) MessengerProfile(body map[string]any, page ProfilePage) Prof
 		switch domains, set := present["whitelisted_domains"]; {
 		case set: // the request's list replaces the stored one
 			here := domainHosts(domains)
-			r.extensionDomain = func(host string) bool { return here[strings.ToLower(host)] }
+			r.extensionDomain = func(host string) bool { return here[DomainKey(host)] }
 		case page.WhitelistedDomain != nil:
 			r.extensionDomain = page.WhitelistedDomain
 		}
@@ -371,14 +371,15 @@ func HTTPSDomain(s string) bool {
 	return true
 }
 
-// domainHosts are the hosts of a whitelisted_domains value, lower-cased.
+// domainHosts are the hosts of a whitelisted_domains value, as DomainKey
+// writes them.
 func domainHosts(v any) map[string]bool {
 	list, _ := asArray(v)
 	hosts := make(map[string]bool, len(list))
 	for _, d := range list {
 		s, _ := asString(d)
 		if u, err := url.Parse(s); err == nil && u.Host != "" {
-			hosts[strings.ToLower(u.Hostname())] = true
+			hosts[DomainKey(u.Hostname())] = true
 		}
 	}
 	return hosts
