@@ -53,6 +53,9 @@ type User struct {
 	// bot's app with Facebook Login; empty: they never did, and
 	// ids_for_apps answers no IDs.
 	ASID string `json:"asid,omitempty"`
+	// Scenario names the scenario `messemu replay` made this user for; a
+	// recording (`messemu record`) leaves such users out.
+	Scenario string `json:"scenario,omitempty"`
 	// blockedAt is when Blocked was last turned on (insights.go).
 	blockedAt time.Time
 }

@@ -83,18 +83,26 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	fmt.Fprintf(w, "# yaml-language-server: $schema=https://raw.githubusercontent.com/messemu/messemu/main/scenarios/schema.json\n")
 	fmt.Fprintf(w, "# Recorded by messemu record from %s on %s.\n", r.Emulator, time.Now().UTC().Format(time.DateOnly))
 	named := map[string]int{} // a scenario's name is unique in its file
+	written := 0
 	for _, psid := range order {
 		var u fakegraph.User
 		if err := c.control(ctx, "GET", "users/"+psid, nil, &u); err != nil {
 			return 0, fmt.Errorf("reading user %s: %w", psid, err)
 		}
+		if u.Scenario != "" && r.PSID == "" {
+			continue // a user replay made: its session is a scenario already
+		}
+		written++
 		name := "recorded session of " + u.Name
 		if named[name]++; named[name] > 1 {
 			name += " (" + strconv.Itoa(named[name]) + ")"
 		}
 		writeSession(w, name, u, byUser[psid])
 	}
-	return len(order), nil
+	if written == 0 {
+		return 0, fmt.Errorf("the journal holds only sessions messemu replay played: record a user of your own, or name one with --psid")
+	}
+	return written, nil
 }
 
 // readJournal reads every event the emulator keeps.

@@ -236,3 +236,32 @@ func TestRecordAndReplayACheckboxOptIn(t *testing.T) {
 	assert.NotEmpty(t, ev.Optin.UserRef, "the replayed opt-in is the checkbox's")
 	assert.NotEqual(t, recorded.UserRef, ev.Optin.UserRef, "a user_ref of the run's own")
 }
+
+// The users replay makes are left out of a recording, unless --psid
+// names one.
+func TestRecordLeavesReplaysUsersOut(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("one.yaml", []byte("name: one\nsteps: [{says: hi}, {expect: {text: \"You said: hi\"}}]\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.True(t, rep.OK(), "%v", rep.Results)
+	_, err = (&Recorder{Emulator: emu.URL()}).Record(context.Background(), &bytes.Buffer{})
+	require.ErrorContains(t, err, "only sessions messemu replay played")
+
+	users, err := emu.Users(fakegraph.DefaultPageID)
+	require.NoError(t, err)
+	var made string
+	for _, u := range users {
+		if u.Scenario == "one" {
+			made = u.PSID
+		}
+	}
+	require.NotEmpty(t, made, "the user replay made says its scenario")
+	var file bytes.Buffer
+	n, err := (&Recorder{Emulator: emu.URL(), PSID: made}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Contains(t, file.String(), `says: "hi"`)
+}

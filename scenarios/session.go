@@ -118,6 +118,7 @@ func (ss *session) createUser(ctx context.Context) (fakegraph.User, error) {
 	u := fakegraph.User{
 		Name: us.Name, FirstName: us.FirstName, LastName: us.LastName, Locale: us.Locale,
 		Gender: us.Gender, ProfilePic: us.ProfilePic, Email: us.Email, Phone: us.Phone,
+		Scenario: ss.s.Name, // record leaves replay's users out
 	}
 	if u.Name == "" && u.FirstName == "" {
 		u.Name = "Scenario User"

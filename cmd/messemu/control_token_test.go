@@ -58,8 +58,17 @@ func TestRecordAndReplayCarryTheControlToken(t *testing.T) {
 	out.Reset()
 	errOut.Reset()
 	code = run([]string{"record", "--emulator", emu.URL, "--out", "-"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code, "only replay's sessions to record: %s", out.String())
+	assert.Contains(t, errOut.String(), "only sessions messemu replay played")
+
+	_, err := srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "mine"})
+	require.NoError(t, err)
+	out.Reset()
+	errOut.Reset()
+	code = run([]string{"record", "--emulator", emu.URL, "--out", "-"}, nil, &out, &errOut)
 	assert.Equal(t, 0, code, "with MESSEMU_CONTROL_TOKEN: %s", errOut.String())
-	assert.Contains(t, out.String(), `says: "hi"`, "the replayed session, recorded")
+	assert.Contains(t, out.String(), `says: "mine"`, "a user's own session, recorded")
+	assert.NotContains(t, out.String(), "Scenario User", "replay's users are left out")
 }
 
 // replay checks --bot and --emulator before it starts anything.
