@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,19 +109,23 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 // readJournal reads every event the emulator keeps.
 func readJournal(ctx context.Context, c *client) ([]fakegraph.Event, error) {
 	var all []fakegraph.Event
-	var after uint64
+	query := "journal?limit=1000" // from the oldest event kept: a long-running serve has let older ones go
 	for {
 		var page struct {
 			Events []fakegraph.Event `json:"events"`
 		}
-		if err := c.control(ctx, "GET", "journal?limit=1000&after="+strconv.FormatUint(after, 10), nil, &page); err != nil {
+		if err := c.control(ctx, "GET", query, nil, &page); err != nil {
+			var ce *controlError
+			if !errors.As(err, &ce) {
+				return nil, fmt.Errorf("reading the journal of %s: %w (is messemu serve running there?)", c.base, err)
+			}
 			return nil, fmt.Errorf("reading the journal: %w", err)
 		}
 		if len(page.Events) == 0 {
 			return all, nil
 		}
 		all = append(all, page.Events...)
-		after = page.Events[len(page.Events)-1].Seq
+		query = "journal?limit=1000&after=" + strconv.FormatUint(page.Events[len(page.Events)-1].Seq, 10)
 	}
 }
 

@@ -265,3 +265,34 @@ func TestRecordLeavesReplaysUsersOut(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.Contains(t, file.String(), `says: "hi"`)
 }
+
+// A serve that has let its oldest events go (its retention) is recorded
+// from what it keeps, not refused for what it forgot; nothing listening
+// is said as such.
+func TestRecordAfterTheRetentionTrimmed(t *testing.T) {
+	t.Parallel()
+	emu := startEmulatorWith(t, "You said: ", fakegraph.WithJournalLimit(40))
+	page, alice := fakegraph.DefaultPageID, fakegraph.DefaultUsers()[0].PSID
+	for i := range 30 {
+		_, err := emu.UserSends(page, alice, fakegraph.UserMessageRequest{Text: fmt.Sprint("m", i)})
+		require.NoError(t, err)
+		want := fmt.Sprintf("You said: m%d", i)
+		require.Eventually(t, func() bool { // the journal is trimmed: look for this answer
+			for _, e := range emu.Journal().After(emu.Journal().First()-1, 100) {
+				if m, ok := botMessageOf(e); ok && m.Text == want {
+					return true
+				}
+			}
+			return false
+		}, 5*time.Second, 10*time.Millisecond)
+	}
+	require.Greater(t, emu.Journal().First(), uint64(1), "the journal let events go")
+	var file bytes.Buffer
+	_, err := (&Recorder{Emulator: emu.URL(), PSID: alice}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	assert.Contains(t, file.String(), `says: "m29"`)
+	assert.NotContains(t, file.String(), `says: "m0"`, "what was let go is not there")
+
+	_, err = (&Recorder{Emulator: "http://127.0.0.1:1"}).Record(context.Background(), &bytes.Buffer{})
+	require.ErrorContains(t, err, "is messemu serve running there?")
+}
