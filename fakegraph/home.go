@@ -57,7 +57,7 @@ writing to the Page. Nothing leaves this machine.</p>
 <tr><td>Graph API</td><td><code>{{.Base}}/{{.Version}}</code> (the version is optional)</td></tr>
 <tr><td>Page</td><td><code>{{.PageID}}</code> {{.PageName}}; its token, the app secret and the verify token are on the terminal that runs <code>messemu serve</code></td></tr>
 <tr><td>Control API</td><td><a href="{{.Base}}/_messemu/v1/users"><code>{{.Base}}/_messemu/v1/</code></a>: test users, what they do, the clock, faults, the webhook (<code>openapi.yaml</code>, tag <code>control</code>)</td></tr>
-<tr><td>Journal</td><td><a href="{{.Base}}/_messemu/v1/journal?after=0"><code>{{.Base}}/_messemu/v1/journal?after=0</code></a>: every call, accepted or refused with its reasons, every user action and webhook attempt</td></tr>
+<tr><td>Journal</td><td><a href="{{.Base}}/_messemu/v1/journal"><code>{{.Base}}/_messemu/v1/journal</code></a>: every call, accepted or refused with its reasons, every user action and webhook attempt</td></tr>
 <tr><td>Docs</td><td><code>README.md</code> in the source tree; the rules messemu enforces, with their sources: <code>docs/rules.md</code>, or <code>messemu rules</code></td></tr>
 </table>
 <p>Try it: a test user writes to the Page, then look at the journal.</p>

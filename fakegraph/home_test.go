@@ -18,7 +18,7 @@ func TestHomePageForBrowsers(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code)
 	assert.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
 	body := rec.Body.String()
-	for _, want := range []string{"emulator of Facebook's Messenger Platform", "http://127.0.0.1:8765/_messemu/v1/", "journal?after=0", "docs/rules.md", DefaultPageID, "/users/5275811702471834/messages"} {
+	for _, want := range []string{"emulator of Facebook's Messenger Platform", "http://127.0.0.1:8765/_messemu/v1/", `/_messemu/v1/journal"`, "docs/rules.md", DefaultPageID, "/users/5275811702471834/messages"} {
 		assert.Contains(t, body, want)
 	}
 	for _, secret := range []string{DefaultPageToken, DefaultAppSecret, DefaultVerifyToken} {

@@ -80,7 +80,7 @@ func (s startup) print(w io.Writer) error {
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
 	row("Web page", s.url+"/  (conversations, inspector, controls)")
 	row("Graph API", s.url+"/"+fakegraph.LatestVersion+"  (the version is optional)")
-	row("Control API", s.url+"/_messemu/v1/  (journal: "+s.url+"/_messemu/v1/journal?after=0)")
+	row("Control API", s.url+"/_messemu/v1/  (journal: "+s.url+"/_messemu/v1/journal)")
 	if s.intercept != "" {
 		row("Intercept", "HTTPS proxy for graph.facebook.com on "+s.intercept+"  ("+envCommand(s.intercept, s.caDir)+")")
 	}

@@ -29,7 +29,7 @@
 //
 // and write to it as a test user through the control API:
 // curl -d '{"text":"shop"}' http://127.0.0.1:8765/_messemu/v1/users/5275811702471834/messages
-// (the journal, GET /_messemu/v1/journal?after=0, shows what followed).
+// (the journal, GET /_messemu/v1/journal, shows what followed).
 // Its tests (echobot_test.go) show the same through testkit, in process.
 package main
 
