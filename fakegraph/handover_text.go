@@ -20,7 +20,7 @@ func HandoverText(e *Event) (text string, ok bool) {
 		_ = json.Unmarshal(e.Request, &req)
 		switch Action(path.Base(e.Path)) {
 		case ActionPassThreadControl:
-			return "passes the thread to " + appName(textOf(req.TargetAppID)), true
+			return "passes the thread to " + appInWords(textOf(req.TargetAppID)), true
 		case ActionTakeThreadControl:
 			return "takes the thread", true
 		case ActionRequestThreadControl:
@@ -39,22 +39,23 @@ func HandoverText(e *Event) (text string, ok bool) {
 		case ev.PassThreadControl != nil:
 			from := "another app"
 			if p := ev.PassThreadControl.PreviousOwnerAppID; p != nil {
-				from = appName(*p)
+				from = appInWords(*p)
 			}
 			return from + " passes the thread to the bot", true
 		case ev.TakeThreadControl != nil: // told to the app that had it: the bot
-			return appName(ev.TakeThreadControl.NewOwnerAppID) + " takes the thread", true
+			return appInWords(ev.TakeThreadControl.NewOwnerAppID) + " takes the thread", true
 		case ev.RequestThreadControl != nil:
-			return appName(ev.RequestThreadControl.RequestedOwnerAppID) + " asks the bot for the thread", true
+			return appInWords(ev.RequestThreadControl.RequestedOwnerAppID) + " asks the bot for the thread", true
 		}
 		return string(d.Action), true
 	}
 	return "", false
 }
 
-// appName names an app of the Page's handover roles: the Page Inbox by
-// name, another by id.
-func appName(id string) string {
+// appInWords names an app of the Page's handover roles in a sentence,
+// with no Server at hand (Server.appName gives the names the Page set):
+// the Page Inbox by name, another by id.
+func appInWords(id string) string {
 	if id == PageInboxAppID {
 		return "the Page Inbox"
 	}

@@ -158,8 +158,9 @@ func (s *Server) send(c *call) (any, error) {
 	if gerr == nil {
 		media, gerr = s.prepareSendMedia(c) // attachment_send.go: filedata, is_reusable
 	}
+	view := stateView{p: c.page, now: c.now, pages: s.pages}
 	if gerr == nil {
-		chk = s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages})
+		chk = s.validator.Send(c.params, view)
 		rewritten = rewritten || chk.Rewritten
 	}
 	if !exclusive {
@@ -175,7 +176,7 @@ func (s *Server) send(c *call) (any, error) {
 			// The state changed between the verdict and the commit: a
 			// refusal it now earns wins (the first verdict's warnings
 			// stand).
-			if again := s.validator.Send(c.params, stateView{p: c.page, now: c.now, pages: s.pages}); again.Err() != nil {
+			if again := s.validator.Send(c.params, view); again.Err() != nil {
 				for _, v := range again.Violations {
 					if v.Severity == validator.SeverityError {
 						chk.Violations = append(chk.Violations, v) // chk.Err() answers it below

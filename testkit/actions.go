@@ -149,16 +149,21 @@ func (u *User) tapFailed(what string, kind tapKind, err error) {
 // since the user's last action it would answer (not a read or a
 // reaction).
 func (u *User) answeredLastAction() bool {
-	j := u.emu.srv.Journal()
-	var last uint64
-	for _, e := range j.Find(0, func(e *fakegraph.Event) bool {
+	last, _ := u.lastAction(func(a fakegraph.Action) bool { return a != fakegraph.ActionRead && a != fakegraph.ActionReaction })
+	return len(u.emu.srv.Journal().Find(last, u.isBotMessage)) > 0
+}
+
+// lastAction is the seq of the user's last action that counts; ok is
+// false when there is none.
+func (u *User) lastAction(counts func(fakegraph.Action) bool) (seq uint64, ok bool) {
+	for _, e := range u.emu.srv.Journal().Find(0, func(e *fakegraph.Event) bool {
 		return e.Kind == fakegraph.KindUserAction && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
 	}) {
-		if d, ok := e.UserAction(); ok && d.Action != fakegraph.ActionRead && d.Action != fakegraph.ActionReaction {
-			last = e.Seq
+		if d, isAction := e.UserAction(); isAction && counts(d.Action) {
+			seq, ok = e.Seq, true
 		}
 	}
-	return len(j.Find(last, u.isBotMessage)) > 0
+	return seq, ok
 }
 
 // buttonList lists the buttons of the bot's messages to the user, newest

@@ -62,13 +62,7 @@ func (u *User) silence(seq uint64) string {
 	case n > 1:
 		fmt.Fprintf(&b, "%d Send API calls were refused before their recipient was read: %s\n", n, refusal(unaddressed[0]))
 	}
-	var last uint64
-	acted := false
-	for _, e := range j.Find(0, func(e *fakegraph.Event) bool {
-		return e.Kind == fakegraph.KindUserAction && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
-	}) {
-		last, acted = e.Seq, true
-	}
+	last, acted := u.lastAction(func(fakegraph.Action) bool { return true })
 	if acted && len(j.Find(last, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest })) == 0 {
 		fmt.Fprintf(&b, "The bot made no Graph API call since %s's last action: does it send through emu.Client() "+
 			"(or emu.Transport()) to emu.URL(), with emu.PageToken()?\n", u.info.FirstName)
