@@ -157,7 +157,7 @@ func (f *feed) dispatch(events []fakegraph.Event) {
 	defer f.mu.Unlock()
 	for _, e := range events {
 		f.after = max(f.after, e.Seq)
-		if in, ok := f.inboxes[userOf(e)]; ok && userOf(e) != "" {
+		if in, ok := f.inboxes[userOf(e)]; ok { // no inbox is keyed ""
 			in.add(e)
 			continue
 		}

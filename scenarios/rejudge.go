@@ -86,7 +86,7 @@ func Rejudge(events []fakegraph.Event, at time.Time) Rejudged {
 			out.Skipped++
 			continue
 		}
-		res := v.Send(body, recordedState{at: at, e: e})
+		res := v.Send(body, recordedState{OfflineState: validator.OfflineState{Clock: at}, e: e})
 		out.Checked = append(out.Checked, Verdict{Event: e, Violations: res.Violations})
 	}
 	return out
@@ -94,19 +94,18 @@ func Rejudge(events []fakegraph.Event, at time.Time) Rejudged {
 
 // recordedState is the world as the journal recorded it at the request,
 // moved to the date at: ids exist, and the user's windows are as far from
-// closing as they were when the request was made.
+// closing as they were when the request was made. The rest is
+// OfflineState's at that date: the person behind a user_ref or a
+// one-time token reachable (the journal records no thread for such a
+// send, which it accepted), every attachment id saved.
 type recordedState struct {
-	validator.OfflineState
-	at time.Time
-	e  fakegraph.Event
+	validator.OfflineState // its Clock is the date the requests are judged at
+	e                      fakegraph.Event
 }
-
-// Now is the date the requests are judged at.
-func (s recordedState) Now() time.Time { return s.at }
 
 // User is the recipient with its windows as recorded, moved to the date.
 func (s recordedState) User(psid string) (validator.UserInfo, bool) {
-	u, ok := validator.OfflineState{Clock: s.at}.User(psid)
+	u, ok := s.OfflineState.User(psid)
 	th := s.e.Thread
 	if !ok || th == nil {
 		return u, ok
@@ -115,29 +114,13 @@ func (s recordedState) User(psid string) (validator.UserInfo, bool) {
 	// time elapsed since the user's last interaction and message.
 	u.LastInteraction, u.LastMessage = time.Time{}, time.Time{}
 	if !th.WindowEnds.IsZero() {
-		u.LastInteraction = s.at.Add(-s.e.Time.Sub(th.WindowEnds.Add(-24 * time.Hour)))
+		u.LastInteraction = s.Clock.Add(-s.e.Time.Sub(th.WindowEnds.Add(-24 * time.Hour)))
 	}
 	if !th.HumanAgentEnds.IsZero() {
-		u.LastMessage = s.at.Add(-s.e.Time.Sub(th.HumanAgentEnds.Add(-7 * 24 * time.Hour)))
+		u.LastMessage = s.Clock.Add(-s.e.Time.Sub(th.HumanAgentEnds.Add(-7 * 24 * time.Hour)))
 	}
 	u.ControlledByOther = th.Standby && th.OwnerAppID != "" // not an idle thread another app is primary of
 	return u, true
-}
-
-// UserRef and OneTimeToken take the person behind a user_ref or a
-// one-time token as reachable at the date: the journal records no thread
-// for such a send, which it accepted.
-func (s recordedState) UserRef(ref string) (validator.UserInfo, bool) {
-	return validator.OfflineState{Clock: s.at}.UserRef(ref)
-}
-
-func (s recordedState) OneTimeToken(token string) (validator.UserInfo, validator.TokenStatus) {
-	return validator.OfflineState{Clock: s.at}.OneTimeToken(token)
-}
-
-// Attachment takes every saved attachment id to exist, saved at the date.
-func (s recordedState) Attachment(id string) (validator.AttachmentInfo, bool) {
-	return validator.OfflineState{Clock: s.at}.Attachment(id)
 }
 
 // WriteRejudged prints the requests refused at the date (and, strict,

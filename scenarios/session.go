@@ -44,6 +44,10 @@ type stepFailure struct {
 // Error is the reason alone; failureText renders the rest.
 func (f *stepFailure) Error() string { return f.reason }
 
+// only makes reason the whole failure at its step: what the step expected
+// no longer matters.
+func (f *stepFailure) only(reason string) { f.reason, f.diff, f.want = reason, "", "" }
+
 func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServer, s *Scenario) Result {
 	start := time.Now()
 	limit := cmp.Or(r.Timeout, 2*time.Minute)
@@ -58,7 +62,7 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 		if !ok {
 			sf = &stepFailure{}
 		}
-		sf.reason, sf.diff, sf.want = "the scenario ran out of its time limit ("+limit.String()+", --timeout) at this step", "", ""
+		sf.only("the scenario ran out of its time limit (" + limit.String() + ", --timeout) at this step")
 		err = sf
 	}
 	res := Result{Scenario: s, Duration: time.Since(start)}
@@ -66,7 +70,7 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 		// Stopped from outside: where it stood, not Go's "context canceled".
 		res.Interrupted = true
 		if sf, ok := err.(*stepFailure); ok {
-			sf.reason, sf.diff, sf.want = "interrupted at this step", "", ""
+			sf.only("interrupted at this step")
 		} else {
 			err = errors.New("interrupted")
 		}

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -69,7 +68,7 @@ func checkEmulatorURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !absoluteHTTP(raw) {
 		return fmt.Errorf("--emulator %q: want the URL of a running messemu serve, such as http://127.0.0.1:8765", raw)
 	}
 	return nil

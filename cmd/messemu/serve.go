@@ -140,11 +140,10 @@ func (c *serveConfig) badEnv(key string, err error) {
 	c.envErrs[key] = err
 }
 
-// envFlags are the flags the yes/no and number variables stand for.
-var envFlags = map[string]string{
-	"MESSEMU_REQUIRE_PROOF": "require-proof", "MESSEMU_RATE_LIMITS": "rate-limits",
-	"MESSEMU_JOURNAL_LIMIT": "journal-limit", "MESSEMU_INTERCEPT_PASSTHROUGH": "intercept-passthrough",
-	"MESSEMU_NO_DEMO_BOT": "no-demo-bot", "MESSEMU_NO_RECEIPTS": "no-receipts",
+// envFlag is the flag a MESSEMU_* variable stands for: MESSEMU_NO_RECEIPTS
+// is --no-receipts.
+func envFlag(key string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(key, "MESSEMU_")), "_", "-")
 }
 
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
@@ -203,7 +202,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 		return cfg, fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
 	}
 	for _, key := range slices.Sorted(maps.Keys(cfg.envErrs)) {
-		if !flagGiven(fs, envFlags[key]) { // a flag given overrides its variable
+		if !flagGiven(fs, envFlag(key)) { // a flag given overrides its variable
 			return cfg, cfg.envErrs[key]
 		}
 	}
@@ -269,6 +268,12 @@ func checkListenAddr(addr string) error {
 	return nil
 }
 
+// absoluteHTTP reports an absolute http(s) URL with a host.
+func absoluteHTTP(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
 // checkWebhookURL checks what SetWebhook will: an absolute http(s) URL
 // ("" is no webhook).
 func checkWebhookURL(raw string) error {
@@ -276,8 +281,7 @@ func checkWebhookURL(raw string) error {
 	if raw == "" {
 		return nil
 	}
-	u, err := url.Parse(raw)
-	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+	if absoluteHTTP(raw) {
 		return nil
 	}
 	if !strings.Contains(raw, "://") {

@@ -21,11 +21,9 @@ func (a *analysis) usesOfVar(v string) []use {
 	for _, f := range a.files {
 		var last *ast.FuncDecl // the newest function declaration: a call's, if it holds it
 		ast.Inspect(f, func(n ast.Node) bool {
-			if fd, ok := n.(*ast.FuncDecl); ok {
-				last = fd
-			}
 			switch n := n.(type) {
 			case *ast.FuncDecl:
+				last = n
 				if n.Body != nil {
 					for _, alias := range localAliases(n.Body, v) {
 						out = append(out, a.argUses(n.Body, func(e ast.Expr) bool { return isIdent(e, alias) })...)
@@ -68,12 +66,16 @@ func (a *analysis) errorsFrom(uses []use, call *ast.CallExpr, i int, body *ast.B
 		return uses
 	}
 	var out []use
+	var keys []string
+	looked := false
 	for _, u := range uses {
 		if u.severity != "error" || u.key != "" || u.keyParam >= 0 {
 			out = append(out, u)
 			continue
 		}
-		keys := a.keysAssigned(body, id.Name, call.Pos(), map[string]bool{})
+		if !looked { // the same for every use of this call
+			keys, looked = a.keysAssigned(body, id.Name, call.Pos(), map[string]bool{}), true
+		}
 		if len(keys) == 0 {
 			out = append(out, u)
 		}
