@@ -13,6 +13,7 @@ var (
 	ruleButtonTitleLen = Rule{Name: "button.title.length", Limit: 20, Source: "MP/send-messages/buttons (decision D6)"}
 	ruleButtonURL      = Rule{Name: "button.url", Source: "MP/error-codes 2018041"}
 	ruleButtonURLValid = Rule{Name: "button.url.valid", Source: "MP/send-messages/buttons"}
+	ruleExtensionsBool = Rule{Name: "button.messenger_extensions", Source: "MP/send-messages/buttons (decision D22)"}
 	ruleExtensions     = Rule{Name: "button.messenger_extensions.domain", Source: "MP/send-messages/buttons (whitelisted_domains)"}
 	ruleHeightRatio    = Rule{Name: "button.webview_height_ratio", Source: "MP/send-messages/buttons"}
 	ruleShareButton    = Rule{Name: "button.webview_share_button", Source: "MP/send-messages/buttons"}
@@ -245,7 +246,7 @@ func (s *sendChecker) webURL(b *fields, p Path) bool {
 	if share, present, ok := s.optTextField(b.field(btnShareButton), p, ruleShareButton); !ok || (present && !s.enum(share, shareButtonValues, p.Key("webview_share_button"), ruleShareButton)) {
 		return false
 	}
-	ext, _, ok := s.optBoolField(b.field(btnExtensions), p, ruleExtensions)
+	ext, _, ok := s.optBoolField(b.field(btnExtensions), p, ruleExtensionsBool)
 	if !ok {
 		return false
 	}
@@ -270,7 +271,7 @@ func (s *sendChecker) webURL(b *fields, p Path) bool {
 }
 
 func (s *sendChecker) gamePlay(b *fields, p Path) bool {
-	if _, _, ok := s.optTextField(b.field(btnPayload), p, ruleGameMetadata); !ok {
+	if _, _, ok := s.optTextField(b.field(btnPayload), p, ruleButtonPayload); !ok {
 		return false
 	}
 	gm, present, ok := s.optObjectField(b.field(btnGameMetadata), p, ruleGameMetadata)

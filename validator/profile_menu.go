@@ -96,7 +96,7 @@ func (r *report) menuItem(v any, p Path) bool {
 	if ev, ok := r.optional(obj, "messenger_extensions", p, true); ok {
 		b, ok := asBool(ev)
 		if !ok {
-			r.fail(p.Key("messenger_extensions"), ruleMenuItemURL, Err(KeyInvalid), "messenger_extensions is a boolean")
+			r.fail(p.Key("messenger_extensions"), ruleExtensionsBool, Err(KeyInvalid), "expected a boolean")
 			return false
 		}
 		r.rewrite(obj, "messenger_extensions", b)
