@@ -253,6 +253,12 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if gerr := c.resolvePage(); gerr != nil {
 		return nil, gerr
 	}
+	if d.hasBadText && rt.op != "sendMessage" {
+		// Only the Send API judges such a body's text in its place
+		// (send.go); elsewhere it is refused once the route is known.
+		ge, detail := d.badTextError()
+		return nil, c.fail(d.badText.JSON(), ruleRequestShape, ge, detail)
+	}
 	if gerr := s.applyFaults(c); gerr != nil {
 		return nil, gerr
 	}

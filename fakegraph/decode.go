@@ -52,6 +52,19 @@ type decoded struct {
 	// unclosed: a multipart body without its closing boundary, read to
 	// its end (PLATFORM.md D27).
 	unclosed bool
+	// badText names the first string value of a JSON body that is not
+	// UTF-8 (hasBadText). The body is read all the same, its strings
+	// holding the bytes as they came, so that the Send API judges them
+	// where its check order puts the content (PLATFORM.md §2: auth, route,
+	// recipient, …); anywhere else it is refused once the route is known.
+	badText    validator.Path
+	hasBadText bool
+}
+
+// badTextError is the refusal of a body whose badText is set: the string
+// the platform says a value not in UTF-8 is not.
+func (d *decoded) badTextError() (*validator.GraphError, string) {
+	return validator.Err(validator.KeyString, d.badText.Param()), "invalid UTF-8 in " + d.badText.JSON()
 }
 
 // maxMultipartParts bounds the parts of a multipart body. It is not a
@@ -203,6 +216,24 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 			return nil, ""
 		}
 	}
+	if obj, message, maps, ok := decodeBody(body); ok {
+		// Not UTF-8, but JSON: the tree's strings hold the bytes as
+		// they came (the decoder copies what is between the quotes).
+		if message != nil {
+			putTreeBuffer(message, (*message)[:0]) // written from bytes that are not text
+		}
+		p, inKey := textPath(obj, validator.Path{}, notUTF8)
+		if inKey || p.JSON() == "" {
+			maps.release(false)
+			return invalidTextAt(p)
+		}
+		// The journal and the web page read the body as text: they get
+		// it with U+FFFD for the bytes that were not.
+		d.setJSON(obj, bytes.ToValidUTF8(body, []byte(string(utf8.RuneError))))
+		d.maps = maps
+		d.badText, d.hasBadText = p, true
+		return nil, ""
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
@@ -220,11 +251,8 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	}
 	if !utf8.Valid(body) {
 		// encoding/json turned the bad bytes into U+FFFD; name the value.
-		p := replacementPath(obj, validator.Path{})
-		if p.JSON() == "" {
-			return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a top-level key"
-		}
-		return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
+		p, _ := textPath(obj, validator.Path{}, hasReplacement)
+		return invalidTextAt(p)
 	}
 	d.setJSON(obj, body)
 	return nil, ""
@@ -394,12 +422,25 @@ func singleToDoubleQuotes(s string) string {
 	return b.String()
 }
 
-// replacementPath finds the first string holding U+FFFD.
-func replacementPath(v any, p validator.Path) validator.Path {
+// invalidTextAt refuses a body whose text at p is not UTF-8 (the whole
+// body when p is empty: a top-level key).
+func invalidTextAt(p validator.Path) (*validator.GraphError, string) {
+	if p.JSON() == "" {
+		return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a top-level key"
+	}
+	return validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in " + p.JSON()
+}
+
+func notUTF8(s string) bool        { return !utf8.ValidString(s) }
+func hasReplacement(s string) bool { return strings.ContainsRune(s, utf8.RuneError) }
+
+// textPath finds the first string (keys sorted) that is bad; inKey is true
+// when it is a key, p then naming the object holding it.
+func textPath(v any, p validator.Path, bad func(string) bool) (_ validator.Path, inKey bool) {
 	switch x := v.(type) {
 	case string:
-		if strings.ContainsRune(x, utf8.RuneError) {
-			return p
+		if bad(x) {
+			return p, false
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -408,23 +449,23 @@ func replacementPath(v any, p validator.Path) validator.Path {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if strings.ContainsRune(k, utf8.RuneError) {
-				return p // name the object: a key with U+FFFD has no place on the wire
+			if bad(k) {
+				return p, true // name the object: such a key has no place on the wire
 			}
 			child := p.Key(k)
 			if k == "payload" && p.JSON() == "message.attachment" && x["type"] == "template" {
 				child = child.Rebase("name_placeholder") // PLATFORM.md §2.6
 			}
-			if q := replacementPath(x[k], child); q.JSON() != "" {
-				return q
+			if q, inKey := textPath(x[k], child, bad); q.JSON() != "" || inKey {
+				return q, inKey
 			}
 		}
 	case []any:
 		for i, e := range x {
-			if q := replacementPath(e, p.Index(i)); q.JSON() != "" {
-				return q
+			if q, inKey := textPath(e, p.Index(i), bad); q.JSON() != "" || inKey {
+				return q, inKey
 			}
 		}
 	}
-	return validator.Path{}
+	return validator.Path{}, false
 }

@@ -7,9 +7,8 @@ import (
 	"unicode/utf8"
 )
 
-// decodeObject decodes a JSON body that is one object in valid UTF-8 (the
-// caller checks that with utf8.Valid) into the values encoding/json's
-// Decoder gives with UseNumber: map[string]any, []any, string,
+// decodeObject decodes a JSON body that is one object into the values
+// encoding/json's Decoder gives with UseNumber: map[string]any, []any, string,
 // json.Number, bool and nil, the last of duplicate keys winning. It is
 // every request's decoding, so it goes without reflection: arrays are
 // gathered in a pooled stack and made at their size, common keys and
@@ -19,7 +18,9 @@ import (
 // not one valid JSON object (json.Valid's grammar, trailing space only),
 // and for the few valid ones it leaves to encoding/json (nesting near
 // its bound); the caller then decodes with encoding/json, which says
-// what is wrong.
+// what is wrong. A body that is not UTF-8 is decoded all the same, its
+// strings holding the bytes as they came, where encoding/json would put
+// U+FFFD: the caller finds them (readJSON).
 func decodeObject(body []byte) (obj map[string]any, ok bool) {
 	return decodeObjectText(string(body))
 }
@@ -423,7 +424,7 @@ func (p *treeParser) text(raw string, plain, ok bool) (string, bool) {
 	return unquote(raw)
 }
 
-// unquote decodes the escapes of a string's raw text (valid UTF-8 with no
+// unquote decodes the escapes of a string's raw text (with no
 // control character, between its quotes) exactly as encoding/json does
 // (FuzzUnquote holds it to json.Unmarshal): a UTF-16 surrogate not in a
 // pair becomes U+FFFD. ok is false for an escape JSON does not have. A

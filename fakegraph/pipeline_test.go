@@ -75,6 +75,7 @@ func TestPipelineErrors(t *testing.T) {
 		name, method, target, ctype, body string
 		want                              map[string]any
 		authenticate                      bool
+		aliceWrote                        bool // alice's window is open
 	}{
 		{name: "no token", method: "GET", target: "/me",
 			want: errBody(104, 0, "OAuthException", "An access token is required to request this resource."), authenticate: true},
@@ -112,7 +113,33 @@ func TestPipelineErrors(t *testing.T) {
 			want: errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
 		{name: "invalid UTF-8", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
 			body: `{"recipient":{"id":"` + alice + `"},"message":{"text":"a` + "\xff" + `"}}`,
-			want: errBody(100, 0, "OAuthException", "(#100) Param message[text] must be a non-empty UTF-8 encoded string")},
+			want: errBody(100, 0, "OAuthException", "(#100) Param message[text] must be a non-empty UTF-8 encoded string"), aliceWrote: true},
+		{name: "invalid UTF-8 outside the window", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"` + alice + `"},"message":{"text":"a` + "\xff" + `"}}`,
+			want: errBody(10, 2018278, "OAuthException", "(#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview")},
+		// Text that is not UTF-8 is judged where §2's check order puts
+		// the content: after the recipient and the tag.
+		{name: "invalid UTF-8 to no one", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"1111111111111111"},"message":{"text":"a` + "\xff" + `"}}`,
+			want: errBody(100, 2018001, "OAuthException", "(#100) No matching user found")},
+		{name: "invalid UTF-8 beside a retired tag", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","tag":"SHIPPING_UPDATE","message":{"text":"a` + "\xff" + `"}}`,
+			want: errBody(100, 0, "OAuthException", `(#100) Param tag must be one of {CUSTOMER_FEEDBACK, HUMAN_AGENT, NON_PROMOTIONAL_SUBSCRIPTION} - got "SHIPPING_UPDATE".`), aliceWrote: true},
+		{name: "invalid UTF-8 in a quick reply", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"pick","quick_replies":[{"content_type":"text","title":"` + "\xfe" + `","payload":"P"}]}}`,
+			want: errBody(100, 0, "OAuthException", "(#100) Param message[quick_replies][0][title] must be a non-empty UTF-8 encoded string"), aliceWrote: true},
+		{name: "invalid UTF-8 where no rule reads", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"},"note":"` + "\xfe" + `"}`,
+			want: errBody(100, 0, "OAuthException", "(#100) Param note must be a non-empty UTF-8 encoded string"), aliceWrote: true},
+		{name: "invalid UTF-8 in a key", method: "POST", target: "/me/messages?" + tok, ctype: "application/json",
+			body: `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"},"` + "\xfe" + `":"x"}`,
+			want: errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
+		{name: "invalid UTF-8 on an unknown path", method: "POST", target: "/me/nothing?" + tok, ctype: "application/json",
+			body: `{"greeting":[{"locale":"default","text":"` + "\xff" + `"}]}`,
+			want: errBody(2500, 0, "OAuthException", "Unknown path components: /nothing")},
+		{name: "invalid UTF-8 in a greeting", method: "POST", target: "/me/messenger_profile?" + tok, ctype: "application/json",
+			body: `{"greeting":[{"locale":"default","text":"` + "\xff" + `"}]}`,
+			want: errBody(100, 0, "OAuthException", "(#100) Param greeting[0][text] must be a non-empty UTF-8 encoded string")},
 		{name: "bad form JSON value", method: "POST", target: "/me/messages?" + tok, ctype: "application/x-www-form-urlencoded",
 			body: "recipient=" + url.QueryEscape(`{"id":`) + "&message=" + url.QueryEscape(`{"text":"x"}`),
 			want: errBody(100, 0, "OAuthException", "(#100) Invalid parameter")},
@@ -123,6 +150,9 @@ func TestPipelineErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := New()
+			if tc.aliceWrote {
+				userWrites(t, s, alice)
+			}
 			code, h, body := do(t, s, tc.method, tc.target, tc.ctype, tc.body)
 			if code != http.StatusBadRequest {
 				t.Errorf("status %d, want 400", code)
