@@ -19,6 +19,12 @@ import (
 // nothing comes within the timeout (DefaultTimeout, or the Timeout option)
 // the test fails with the conversation so far.
 //
+// A webhook to the user that the bot did not accept (an HTTP error, no
+// answer in time) through the platform's immediate retries also fails the
+// test at once, with the bot's answer: the next retry is minutes away on
+// the virtual clock, so nothing could come within the timeout. A bot that
+// fails once and accepts a retry still gets its message through.
+//
 // A send refused for its access token is refused before the platform
 // reads its recipient, so the journal files it under no user; NextMessage
 // counts it as the user's when the request names the user's PSID as
@@ -31,10 +37,12 @@ func (u *User) NextMessage(t TB) Message {
 	u.st.mu.Lock()
 	from := u.st.cursor
 	u.st.mu.Unlock()
-	m, refused, ok := u.next(u.emu.timeout, true)
+	m, stop, ok := u.next(u.emu.timeout, true)
 	switch {
-	case refused != nil:
-		t.Fatalf("testkit: the platform refused the bot's send to %s: %s\n%s", u.info.FirstName, refusal(*refused), u.transcript())
+	case stop != nil && stop.Kind == fakegraph.KindWebhook:
+		t.Fatalf("testkit: no message to %s can follow: the bot did not accept %s\n%s", u.info.FirstName, stalledWebhook(*stop), u.transcript())
+	case stop != nil:
+		t.Fatalf("testkit: the platform refused the bot's send to %s: %s\n%s", u.info.FirstName, refusal(*stop), u.transcript())
 	case !ok:
 		t.Fatalf("testkit: no message from the bot to %s within %v.\n%s%s", u.info.FirstName, u.emu.timeout, u.silence(from), u.transcript())
 	}
@@ -63,11 +71,34 @@ func (u *User) silence(seq uint64) string {
 		fmt.Fprintf(&b, "%d Send API calls were refused before their recipient was read: %s\n", n, refusal(unaddressed[0]))
 	}
 	last, acted := u.lastAction(func(fakegraph.Action) bool { return true })
-	if acted && len(j.Find(last, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest })) == 0 {
+	switch {
+	case !acted:
+	case u.emu.srv.Webhook().URL == "":
+		fmt.Fprintf(&b, "No bot is connected, so %s's actions reached no one: start the emulator with "+
+			"testkit.Bot, testkit.BotFrom or testkit.Webhook (or call SetBot or SetWebhook).\n", u.info.FirstName)
+	case u.webhookInFlight(last):
+		fmt.Fprintf(&b, "The bot has not yet answered the webhook of %s's last action: it is still handling it "+
+			"(slow, or blocked) after %v.\n", u.info.FirstName, u.emu.timeout)
+	case len(j.Find(last, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest })) == 0:
 		fmt.Fprintf(&b, "The bot made no Graph API call since %s's last action: does it send through emu.Client() "+
 			"(or emu.Transport()) to emu.URL(), with emu.PageToken()?\n", u.info.FirstName)
 	}
 	return b.String()
+}
+
+// webhookInFlight reports that the webhook of journal event seq went
+// out to the bot and has no attempt journalled yet: the bot is still
+// handling it.
+func (u *User) webhookInFlight(seq uint64) bool {
+	j := u.emu.srv.Journal()
+	ev, ok := j.Get(seq)
+	if !ok || !u.emu.firesWebhook(&ev) {
+		return false
+	}
+	return len(j.Find(seq, func(e *fakegraph.Event) bool {
+		d, ok := e.Attempt()
+		return ok && d.EventSeq == seq
+	})) == 0
 }
 
 // forcedByFault reports a refusal a fault rule forced: the test's doing.
@@ -99,7 +130,8 @@ func (u *User) NoMessage(t TB, d time.Duration) {
 }
 
 // next waits up to d for the next bot message to u; with stopOnRefusal
-// it returns a refused send to u as soon as it is journalled.
+// it returns a refused send to u, or a webhook to u the bot did not
+// accept even on the immediate retries, as soon as it is journalled.
 func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Event, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
@@ -111,7 +143,7 @@ func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Ev
 		for i := range evs {
 			ev := evs[i]
 			u.st.cursor = ev.Seq
-			if stopOnRefusal && u.isRefusedSend(&ev) {
+			if stopOnRefusal && (u.isRefusedSend(&ev) || u.isStalledWebhook(&ev)) {
 				return Message{}, &ev, false
 			}
 			if !u.isBotMessage(&ev) {
@@ -134,6 +166,39 @@ func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Ev
 // by its rules (a refusal forced by a fault rule is the test's doing).
 func (u *User) isRefusedSend(ev *fakegraph.Event) bool {
 	return ev.Kind == fakegraph.KindRequest && !ev.Accepted && ev.API == fakegraph.APISend && u.sendTo(ev) && !forcedByFault(ev)
+}
+
+// isStalledWebhook reports a webhook to u that the bot did not accept
+// and that the platform either gave up or put off to a delayed retry
+// (minutes away on the virtual clock).
+func (u *User) isStalledWebhook(ev *fakegraph.Event) bool {
+	if ev.Kind != fakegraph.KindWebhook || ev.Accepted || ev.PSID != u.info.PSID || ev.PageID != u.emu.page.ID {
+		return false
+	}
+	d, ok := ev.Attempt()
+	return ok && (d.Outcome == fakegraph.OutcomeFailed || d.NextRetry != nil)
+}
+
+// stalledWebhook says which webhook the bot did not accept, how it
+// failed and, for an HTTP 401 or 403, what to look at.
+func stalledWebhook(ev fakegraph.Event) string {
+	d, _ := ev.Attempt()
+	s := fmt.Sprintf("the %s webhook (attempt %d): %s", ev.API, d.Attempt, firstOf(d.Error, fmt.Sprintf("HTTP %d", ev.Status)))
+	if a := strings.TrimSpace(d.Answer); a != "" {
+		const max = 120
+		if len(a) > max {
+			a = a[:max] + "…"
+		}
+		s += fmt.Sprintf(" %q", a)
+	}
+	if d.NextRetry != nil {
+		s += fmt.Sprintf("; the platform's next retry is %v away on the virtual clock", d.NextRetry.Sub(ev.Time))
+	}
+	s += "."
+	if ev.Status == 401 || ev.Status == 403 {
+		s += " Does the bot check X-Hub-Signature-256 with emu.AppSecret()?"
+	}
+	return s
 }
 
 // isBotMessage reports an accepted Send API message to u.

@@ -75,7 +75,8 @@
 // emulator's journal: the next Send API call for that user that the
 // platform accepted. If none comes within the timeout, the test fails with
 // the conversation so far, refused sends included, so the reason is on
-// the screen:
+// the screen. A send the platform refuses, or a webhook the bot refuses
+// (a wrong app secret answers 403), fails it at once:
 //
 //	msg := alice.NextMessage(t)
 //

@@ -3,6 +3,7 @@ package testkit_test
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -479,7 +480,12 @@ func TestNextMessageFailsAtOnceOnASendWithAWrongToken(t *testing.T) {
 // not use emu.Client reaches nothing).
 func TestNextMessageTimeoutNamesSendsRefusedWithNoRecipient(t *testing.T) {
 	t.Parallel()
-	emu := testkit.Start(t, testkit.Timeout(200*time.Millisecond))
+	// A bot that takes every webhook and calls nothing, as one that sends
+	// through its own http.Client would.
+	mute := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	})
+	emu := testkit.Start(t, testkit.Timeout(200*time.Millisecond), testkit.Bot(mute))
 	alice := emu.User("Alice")
 	alice.Says("anyone?")
 	var rec recorder
