@@ -172,7 +172,7 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 			if len(vs) == 0 {
 				continue
 			}
-			v, ge, detail := formValue(k, vs[len(vs)-1])
+			v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
 			if ge != nil {
 				return ge, detail
 			}
@@ -180,6 +180,35 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 		}
 	}
 	return nil, ""
+}
+
+// bodyValue is formValue for a form or multipart body's parameter. A value
+// that is not UTF-8 is kept with its bytes as they came and noted in
+// badText (the least path of the body's, so that the answer does not hang
+// on the order of a map), as a JSON body's text is; the token and the
+// proof, which come first, are still refused at once.
+func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) {
+	if utf8.ValidString(v) || key == "access_token" || key == "appsecret_proof" {
+		return formValue(key, v)
+	}
+	var x any = v
+	p := validator.Path{}.Key(key)
+	if t := strings.TrimSpace(v); t != "" && t[0] == '{' {
+		obj, ok := decodeObjectText(t)
+		if !ok {
+			return formValue(key, v) // refused as before: not one JSON object
+		}
+		q, inKey := textPath(obj, p, notUTF8)
+		if inKey {
+			ge, detail := invalidTextAt(q)
+			return nil, ge, detail
+		}
+		x, p = obj, q
+	}
+	if !d.hasBadText || p.JSON() < d.badText.JSON() {
+		d.badText, d.hasBadText = p, true
+	}
+	return x, nil, ""
 }
 
 // jsonWithParameters reports a Content-Type whose media type is
@@ -325,7 +354,7 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 			d.files = append(d.files, File{Field: name, Name: part.FileName(), ContentType: ct, Size: int64(len(data)), Data: data})
 			continue
 		}
-		v, ge, detail := formValue(name, string(data))
+		v, ge, detail := d.bodyValue(name, string(data))
 		if ge != nil {
 			return ge, detail
 		}
