@@ -84,6 +84,15 @@
 // returns the whole thread: what the user did, what the bot
 // sent, what the platform refused.
 //
+// The bot handles each webhook on the emulator's goroutines, so what it
+// does after its last message (a handover, a label) may not be done when
+// NextMessage returns. WaitForBot waits until the bot has answered every
+// webhook of the user's thread, and then the test can look:
+//
+//	alice.Says("human")
+//	alice.WaitForBot(t)
+//	if alice.ThreadOwner() != fakegraph.PageInboxAppID { … }
+//
 // # Assert
 //
 // A Message has typed accessors (Text, QuickReplies, TemplateType,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/messemu/messemu/fakegraph"
 )
@@ -22,6 +23,9 @@ type User struct {
 type userState struct {
 	mu     sync.Mutex
 	cursor uint64 // the journal sequence NextMessage reads after
+	// settled: every webhook of the user's thread up to this journal
+	// sequence was answered (WaitForBot looks after it).
+	settled atomic.Uint64
 }
 
 // In returns the user acting for t: its actions report their failures to
@@ -91,7 +95,9 @@ func (e *Emulator) User(name string, opts ...UserOption) *User {
 		e.fatalf("creating user %q: %v", name, err)
 		return &User{emu: e, info: u, st: &userState{}}
 	}
-	tu := &User{emu: e, info: got, st: &userState{cursor: e.srv.Journal().Last()}}
+	st := &userState{cursor: e.srv.Journal().Last()}
+	st.settled.Store(st.cursor)
+	tu := &User{emu: e, info: got, st: st}
 	e.mu.Lock()
 	e.users[got.PSID] = tu
 	e.mu.Unlock()
