@@ -52,7 +52,8 @@ func CheckButtons(t TB, msg Message, titles ...string) bool {
 }
 
 // CheckAttachment checks a media attachment's type (image, audio, video,
-// file) and URL.
+// file) and URL; a saved asset sent by attachment_id has the URL it was
+// uploaded from (AttachmentURL).
 func CheckAttachment(t TB, msg Message, typ, url string) bool {
 	t.Helper()
 	type attachment struct{ Type, URL string }

@@ -105,8 +105,23 @@ func (m Message) payload() map[string]any { return obj(m.attachment()["payload"]
 // template ("" for a text message).
 func (m Message) AttachmentType() string { return str(m.attachment()["type"]) }
 
-// AttachmentURL is a media attachment's URL.
-func (m Message) AttachmentURL() string { return str(m.payload()["url"]) }
+// AttachmentURL is a media attachment's URL: the one the send gave or,
+// for a saved asset sent by attachment_id, the URL it was uploaded from,
+// as the platform's echo gives it ("" for an asset uploaded as a file).
+func (m Message) AttachmentURL() string {
+	if u := str(m.payload()["url"]); u != "" || m.user == nil {
+		return u
+	}
+	id := m.AttachmentID()
+	if id == "" {
+		return ""
+	}
+	a, ok := m.user.emu.srv.Attachment(m.user.emu.page.ID, id)
+	if !ok {
+		return ""
+	}
+	return a.URL
+}
 
 // AttachmentID is a media attachment's saved asset id, when it uses one.
 func (m Message) AttachmentID() string { return str(m.payload()["attachment_id"]) }

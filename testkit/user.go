@@ -131,3 +131,19 @@ func (u *User) Block(blocked bool) {
 		u.fatalf("%s: %v", u.info.FirstName, err)
 	}
 }
+
+// Labels are the names of the Page's custom labels the user carries,
+// oldest label first: what the bot's POST /{label-id}/label calls left.
+func (u *User) Labels() []string {
+	u.tb().Helper()
+	ls, err := u.emu.srv.UserLabels(u.emu.page.ID, u.info.PSID)
+	if err != nil {
+		u.fatalf("%s's labels: %v", u.info.FirstName, err)
+		return nil
+	}
+	names := make([]string, len(ls))
+	for i, l := range ls {
+		names[i] = l.Name
+	}
+	return names
+}
