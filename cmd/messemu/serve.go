@@ -198,31 +198,53 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}
+	// Every setting is checked before serve reports any, so that one run
+	// names all there are to mend.
+	var errs []error
 	if cfg.keepErr != nil {
-		return cfg, fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr)
+		errs = append(errs, fmt.Errorf("MESSEMU_RETENTION: %w", cfg.keepErr))
 	}
 	for _, key := range slices.Sorted(maps.Keys(cfg.envErrs)) {
 		if !flagGiven(fs, envFlag(key)) { // a flag given overrides its variable
-			return cfg, cfg.envErrs[key]
+			errs = append(errs, cfg.envErrs[key])
 		}
 	}
 	if v, ok := os.LookupEnv("MESSEMU_PRODUCTS"); ok && !flagGiven(fs, "products") {
 		if err := cfg.setProducts(v); err != nil {
-			return cfg, fmt.Errorf("MESSEMU_PRODUCTS: %w", err)
+			errs = append(errs, fmt.Errorf("MESSEMU_PRODUCTS: %w", err))
 		}
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+		errs = append(errs, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " ")))
 	}
-	if err := cfg.check(fs); err != nil {
-		return cfg, err
+	errs = append(errs, cfg.check(fs)...)
+	if _, err := newLogger(io.Discard, cfg.logLevel, cfg.logFormat); err != nil {
+		errs = append(errs, err)
 	}
-	return cfg, nil
+	return cfg, settingsError(errs)
+}
+
+// settingsError is serve's refusal of its settings: the one error, or all
+// of them, one a line.
+func settingsError(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d settings need mending:", len(errs))
+	for _, err := range errs {
+		b.WriteString("\n  ")
+		b.WriteString(err.Error())
+	}
+	return errors.New(b.String())
 }
 
 // check refuses, before serve announces or listens on anything, the
 // addresses and the webhook URL that could only fail later.
-func (c *serveConfig) check(fs *flag.FlagSet) error {
+func (c *serveConfig) check(fs *flag.FlagSet) []error {
 	name := func(flagName, envName string) string {
 		if flagGiven(fs, flagName) {
 			return "--" + flagName
@@ -232,23 +254,21 @@ func (c *serveConfig) check(fs *flag.FlagSet) error {
 		}
 		return "--" + flagName
 	}
-	if err := checkListenAddr(c.addr); err != nil {
-		return fmt.Errorf("%s %q: %w", name("addr", "MESSEMU_ADDR"), c.addr, err)
-	}
+	var errs []error
 	for _, a := range []struct{ flag, env, addr string }{
-		{"pprof", "MESSEMU_PPROF", c.pprofAddr}, {"intercept", "MESSEMU_INTERCEPT", c.intercept},
+		{"addr", "MESSEMU_ADDR", c.addr}, {"pprof", "MESSEMU_PPROF", c.pprofAddr}, {"intercept", "MESSEMU_INTERCEPT", c.intercept},
 	} {
-		if a.addr == "" {
+		if a.addr == "" && a.flag != "addr" {
 			continue
 		}
 		if err := checkListenAddr(a.addr); err != nil {
-			return fmt.Errorf("%s %q: %w", name(a.flag, a.env), a.addr, err)
+			errs = append(errs, fmt.Errorf("%s %q: %w", name(a.flag, a.env), a.addr, err))
 		}
 	}
 	if err := checkWebhookURL(c.webhook); err != nil {
-		return fmt.Errorf("%s %q: %w", name("webhook", "MESSEMU_WEBHOOK"), c.webhook, err)
+		errs = append(errs, fmt.Errorf("%s %q: %w", name("webhook", "MESSEMU_WEBHOOK"), c.webhook, err))
 	}
-	return nil
+	return errs
 }
 
 // checkListenAddr checks that addr is a host:port to listen on: the host

@@ -55,3 +55,21 @@ func TestServeOnABusyAddressSaysWhatToDo(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut.String(), "holds "+l.Addr().String()+": stop it, or give serve another --pprof")
 }
+
+// Every bad setting is named in one run, flags and variables alike, so a
+// user mends them all at once rather than one start at a time.
+func TestServeNamesEveryBadSettingAtOnce(t *testing.T) {
+	t.Setenv("MESSEMU_JOURNAL_LIMIT", "abc")
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", "--no-demo-bot", "--addr", "nonsense", "--webhook", "bot.test/hook", "--log-format", "yaml", "extra"}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out.String())
+	want := `messemu: 5 settings need mending:
+  MESSEMU_JOURNAL_LIMIT="abc": want a whole number
+  serve takes no arguments, got "extra"
+  --addr "nonsense": want host:port, such as 127.0.0.1:8765 (missing port in address)
+  --webhook "bot.test/hook": not an absolute http(s) URL; did you mean http://bot.test/hook?
+  --log-format must be text or json, not "yaml"
+`
+	assert.Equal(t, want, errOut.String())
+}
