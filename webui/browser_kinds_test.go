@@ -54,6 +54,7 @@ func TestEveryMessageKindIsDrawn(t *testing.T) {
 		b.waitFor(k.name, `document.querySelector('#messages `+k.selector+`') !== null`, 5*time.Second)
 	}
 	assert.False(t, eval[bool](b, `document.querySelector('#messages .raw') !== null`), "a message fell back to its JSON")
+	assert.Equal(t, "audio: a.mp3,video: a.mp4", eval[string](b, `[...document.querySelectorAll('#messages audio, #messages video')].map(m => m.getAttribute('aria-label')).join()`), "players have accessible names")
 	assert.Equal(t, "Blue mug", eval[string](b, `document.querySelector('#messages .card.product .card-title').textContent`), "the product as the catalogue names it")
 	assert.Equal(t, "A very long button t…", eval[string](b, `document.querySelector('#messages .button-template .btn-card').textContent`), "button titles cut at 20 (PLATFORM.md D6)")
 

@@ -336,14 +336,14 @@ function drawChat() {
       end - v.first > v.shown + (v.stick ? CHAT_WINDOW / 2 : KEEP_ITEMS)) {
     // Another thread follows the newest message; a redraw of this one
     // (names, products, rows let go of) keeps the reader where they were.
-    const top = fresh ? null : box.scrollTop;
+    const keep = fresh ? null : anchorOf(box);
     clear(box);
     v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.redraw = false; v.day = '';
     v.first = v.count = Math.max(t.dropped, end - v.shown);
     t.dirty.clear();
     const head = earlier(t, v);
     if (head) box.append(head);
-    if (top !== null && !v.stick) v.restore = top;
+    if (keep && !v.stick) v.restore = keep;
   }
   for (const it of t.dirty) {
     const old = v.nodes.get(it);
@@ -373,7 +373,26 @@ function drawChat() {
   }
   drawFooter(t, u);
   if (v.stick) followNewest();
-  else if (v.restore !== undefined) { box.scrollTop = v.restore; v.restore = undefined; }
+  else if (v.restore !== undefined) { restoreAnchor(box, v.restore); v.restore = undefined; }
+}
+
+/** anchorOf is where the reader is: the first row in view and how far
+ *  below the top it is. A redraw (earlier rows drawn above, names
+ *  reloaded) puts that row back there, as a chat keeps the message being
+ *  read in place when it loads older ones. */
+function anchorOf(box) {
+  const top = box.getBoundingClientRect().top;
+  for (const n of box.querySelectorAll(':scope > [data-seq]')) {
+    const r = n.getBoundingClientRect();
+    if (r.bottom > top) return { seq: n.dataset.seq, off: r.top - top, scrollTop: box.scrollTop };
+  }
+  return { scrollTop: box.scrollTop };
+}
+
+function restoreAnchor(box, a) {
+  const n = a.seq && box.querySelector(`:scope > [data-seq="${a.seq}"]`);
+  if (!n) { box.scrollTop = a.scrollTop; return; }
+  box.scrollTop += n.getBoundingClientRect().top - box.getBoundingClientRect().top - a.off;
 }
 
 /** earlier is the head of a thread's rows: a button for the rows not

@@ -99,12 +99,26 @@ export class Inspector {
     this.list.querySelector(':scope > li.more')?.remove();
     const hidden = this.model.events.filter(this.filter()).length - this.list.querySelectorAll(':scope > li.ev').length;
     if (hidden > 0) {
-      this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => { this.shown += WINDOW * 5; this.refilter(); this.stick = false; this.list.scrollTop = 0; } }, `show ${hidden} earlier events`)));
+      this.list.prepend(h('li', { class: 'more' }, h('button', { type: 'button', onclick: () => this.showEarlier() }, `show ${hidden} earlier events`)));
     } else if (this.model.dropped > 0) {
       this.list.prepend(h('li', { class: 'more muted' }, `Events before #${this.model.events[0]?.seq} are no longer kept by this page (it keeps the newest ${KEEP_EVENTS.toLocaleString('en')}); the journal API has them while the journal keeps them.`));
     } else if (this.model.journalFirst > 1) {
       this.list.prepend(h('li', { class: 'more muted' }, `Earlier history was dropped by the retention setting: the journal keeps events from #${this.model.journalFirst} on.`));
     }
+  }
+
+  /** showEarlier draws more of the older events above, the row the
+   *  reader was at staying where it was. */
+  showEarlier() {
+    const top = this.list.getBoundingClientRect().top;
+    const at = [...this.list.querySelectorAll(':scope > li.ev')].find(li => li.getBoundingClientRect().bottom > top);
+    const seq = at?.dataset.seq, off = at ? at.getBoundingClientRect().top - top : 0;
+    this.shown += WINDOW * 5;
+    this.refilter();
+    this.stick = false;
+    const again = seq && this.list.querySelector(`:scope > li.ev[data-seq="${seq}"]`);
+    if (again) this.list.scrollTop += again.getBoundingClientRect().top - this.list.getBoundingClientRect().top - off;
+    else this.list.scrollTop = 0;
   }
 
   row(ev) {
@@ -137,7 +151,8 @@ export class Inspector {
         return `${who} · ${d.action || ev.api}${text ? ' “' + String(text).slice(0, 40) + '”' : ''}`;
       }
       case 'webhook':
-        return `→ bot ${ev.api || ''}${d.attempt ? ' · attempt ' + d.attempt : ''}${d.outcome ? ' · ' + d.outcome : ''}${d.latency_ms !== undefined ? ` · ${d.latency_ms} ms` : ''}${d.error ? ' · ' + d.error : ''}`;
+        // Events of a thread another app owns go to the bot as standby.
+        return `→ bot ${ev.api || ''}${ev.request?.entry?.some?.(e => e.standby) ? ' (standby)' : ''}${d.attempt ? ' · attempt ' + d.attempt : ''}${d.outcome ? ' · ' + d.outcome : ''}${d.latency_ms !== undefined ? ` · ${d.latency_ms} ms` : ''}${d.error ? ' · ' + d.error : ''}`;
       case 'control':
         return `${d.change || ev.api || ''}${d.advanced ? ' +' + d.advanced : ''}`;
       case 'alert':

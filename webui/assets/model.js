@@ -128,7 +128,7 @@ export class Model {
 
   reset() {
     for (const t of this.threads.values()) {
-      t.items = []; t.byMid.clear(); t.dropped = 0; t.typing = false; t.read = 0; t.pageSeen = 0;
+      t.items = []; t.byMid.clear(); t.dropped = 0; t.typing = false; t.read = 0; t.pageSeen = 0; t.lastActivity = null;
       t.lastText = ''; t.lastFrom = ''; t.version++;
       this.changed.add(t.key);
     }
@@ -154,6 +154,7 @@ export class Model {
   }
 
   request(ev) {
+    if (ev.api === 'handover') { this.botHandover(ev); return; }
     if (ev.api !== 'send' || !ev.psid) return;
     const body = ev.request || {};
     const t = this.thread(ev.page_id, ev.psid);
@@ -184,6 +185,8 @@ export class Model {
       senderAction: action, refused: ev.accepted === false, violations: ev.violations || [],
       error: ev.response?.error, messagingType: body.messaging_type, tag: body.tag, personaId: body.persona_id,
       notificationType: body.notification_type, reactions: {},
+      // The Send API's reply_to is beside the message, not in it.
+      replyTo: parse(body.reply_to)?.mid,
     };
     item.text = summary(item.message);
     if (item.refused) { this.push(t, item); return; }
@@ -246,14 +249,26 @@ export class Model {
     }
   }
 
+  /** botHandover: the bot's own handover calls (the bot is told nothing
+   *  of them, so no handover event follows) are notices in the thread. */
+  botHandover(ev) {
+    if (!ev.psid || ev.accepted === false || ev.method !== 'POST') return;
+    const call = /\/(\w+)_thread_control$/.exec(ev.path || '')?.[1];
+    const text = { pass: `The bot passed the thread to ${appInWords(String(parse(ev.request?.target_app_id) ?? ''))}`,
+      take: 'The bot took the thread', request: 'The bot asked for the thread', release: 'The bot released the thread' }[call];
+    if (!text) return;
+    const t = this.thread(ev.page_id, ev.psid);
+    this.push(t, { kind: 'notice', from: 'platform', seq: ev.seq, time: ev.time, text, reactions: {} });
+  }
+
   handover(ev) {
     if (!ev.psid) return;
     const t = this.thread(ev.page_id, ev.psid);
     const e = ev.detail?.event || {};
     const c = e.pass_thread_control || e.take_thread_control;
-    const text = e.pass_thread_control ? `Thread passed to app ${c.new_owner_app_id}`
-      : e.take_thread_control ? `Thread taken by app ${c.new_owner_app_id}`
-        : e.request_thread_control ? `App ${e.request_thread_control.requested_owner_app_id} asked for the thread`
+    const text = e.pass_thread_control ? `Thread passed to ${appInWords(c.new_owner_app_id)}`
+      : e.take_thread_control ? `Thread taken by ${appInWords(c.new_owner_app_id)}`
+        : e.request_thread_control ? `${capital(appInWords(e.request_thread_control.requested_owner_app_id))} asked for the thread`
           : `Thread control: ${ev.detail?.action || ev.api}`;
     this.push(t, { kind: 'notice', from: 'platform', seq: ev.seq, time: ev.time, text, reactions: {} });
   }
@@ -269,6 +284,16 @@ export class Model {
     return n;
   }
 }
+
+/** The Page Inbox's app id: the platform's, the same for every Page. */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/** appInWords names an app of the Page's handover roles in a sentence. */
+function appInWords(id) {
+  return String(id) === PAGE_INBOX_APP_ID ? 'the Page Inbox' : `app ${id}`;
+}
+
+function capital(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
 
 /** summary is a one-line text for a message: the user list's last line. */
 export function summary(m) {

@@ -29,7 +29,7 @@ export function item(it, ctx) {
   const col = h('div', { class: 'col' });
   if (persona) col.append(h('div', { class: 'persona-name' }, persona.name));
   else if (!mine && it.personaId) col.append(h('div', { class: 'persona-name' }, `persona ${it.personaId}`));
-  const replyTo = it.message?.reply_to?.mid;
+  const replyTo = it.replyTo || it.message?.reply_to?.mid;
   if (replyTo) {
     const quoted = ctx.byMid(replyTo);
     col.append(h('div', { class: 'quoted' }, h('span', { class: 'quoted-label' }, mine ? 'You replied' : 'Replied'),
@@ -43,6 +43,9 @@ export function item(it, ctx) {
     meta.push(h('span', { class: 'badge bad', title: 'the platform refused this request; the user never saw it' }, 'Not sent'));
     const err = it.error;
     if (err) meta.push(h('span', { class: 'err-text' }, errorText(err)));
+    // Where in the request: the first error is the one answered.
+    const at = (it.violations || []).find(v => v.severity !== 'warning' && v.path);
+    if (at) meta.push(h('span', { class: 'err-path', title: `rule ${at.rule}${at.detail ? ': ' + at.detail : ''}` }, 'at ', h('code', null, at.path)));
   }
   if (warn.length) {
     meta.push(h('span', { class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
@@ -122,7 +125,7 @@ function media(tag, url, pl, a) {
   if (tag === 'img') return link(url, { class: 'media' },
     h('img', { src: url, alt: 'image', loading: 'lazy', referrerpolicy: 'no-referrer',
       onerror: e => e.target.replaceWith(h('span', { class: 'bubble media-placeholder', title: url }, '🖼 image (could not load: open it)')) }));
-  return h(tag, { class: `media ${tag}`, src: url, controls: true, preload: 'none' });
+  return h(tag, { class: `media ${tag}`, src: url, controls: true, preload: 'none', 'aria-label': `${a.type}: ${fileName(url, pl, a)}` });
 }
 
 function template(pl, it, ctx) {
@@ -183,7 +186,7 @@ function mediaTemplate(pl, it, ctx) {
   const e = (pl.elements || [])[0] || {};
   const url = e.url;
   const m = e.media_type === 'video'
-    ? (url ? h('video', { class: 'media video', src: url, controls: true, preload: 'none' }) : null)
+    ? (url ? h('video', { class: 'media video', src: url, controls: true, preload: 'none', 'aria-label': 'video' }) : null)
     : (url ? img(url) : null);
   return h('div', { class: 'card media-template' },
     m || h('div', { class: 'card-img ratio-horizontal placeholder' }, `${e.media_type || 'media'} · attachment ${e.attachment_id || ''}`),

@@ -1,0 +1,112 @@
+package webui_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// What a bot developer who leaves the page open all day runs into: each
+// test here failed before its fix.
+
+// TestBotsReplyToQuotesTheUsersMessage: the Send API's reply_to sits
+// beside "message", not inside it; the page quotes the message replied to.
+func TestBotsReplyToQuotesTheUsersMessage(t *testing.T) {
+	e := startEmulator(t, false)
+	sent, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "where is my order?"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	status, body := e.send(t, alice, map[string]any{"text": "On its way"}, map[string]any{"reply_to": map[string]any{"mid": sent.MID}})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the bot's reply quoting the user's message",
+		`document.querySelector('#messages .row.from-page:last-of-type .quoted-text')?.textContent === 'where is my order?'`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestBotsOwnHandoverIsANoticeInTheThread: the bot passing the thread to
+// the Page Inbox and taking it back is told to no app's webhook of the
+// bot's, so no handover event follows; the thread says so all the same,
+// and the user's messages meanwhile go to the bot as standby.
+func TestBotsOwnHandoverIsANoticeInTheThread(t *testing.T) {
+	e, b := openAfterHello(t)
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge"))) // the handshake; events get 200
+	}))
+	t.Cleanup(bot.Close)
+	require.NoError(t, e.srv.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL}))
+	status, body := e.graph(t, http.MethodPost, "me/pass_thread_control", map[string]any{"recipient": map[string]any{"id": alice}, "target_app_id": fakegraph.PageInboxAppID, "metadata": "to a human"})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the pass in the thread", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('The bot passed the thread to the Page Inbox'))`, 5*time.Second)
+
+	b.say("is anyone there?")
+	b.waitFor("the standby delivery named in the inspector", `[...document.querySelectorAll('#events li.ev[data-kind=webhook] .what')].some(n => n.textContent.startsWith('→ bot messages (standby)'))`, 5*time.Second)
+
+	status, body = e.graph(t, http.MethodPost, "me/take_thread_control", map[string]any{"recipient": map[string]any{"id": alice}})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the take in the thread", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('The bot took the thread'))`, 5*time.Second)
+	assert.Equal(t, 2, eval[int](b, `document.querySelectorAll('#messages .notice').length`), "one notice for each call, no more")
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestRefusedSendNamesItsJSONPathInTheThread: beside the platform's error,
+// the refused message says where in the request the fault is.
+func TestRefusedSendNamesItsJSONPathInTheThread(t *testing.T) {
+	e, b := openAfterHello(t)
+	qrs := []any{map[string]any{"content_type": "text", "title": "No payload"}}
+	status, body := e.send(t, alice, map[string]any{"text": "pick", "quick_replies": qrs}, nil)
+	require.Equal(t, http.StatusBadRequest, status, "%v", body)
+	b.waitFor("the path under the refused message", `document.querySelector('#messages .row.refused .err-path code')?.textContent === 'message.quick_replies[0].payload'`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestShowEarlierKeepsTheReaderInPlace: "Show earlier messages" and "show
+// N earlier events" draw older rows above the one being read, which stays
+// where it was (it used to jump to the oldest row drawn).
+func TestShowEarlierKeepsTheReaderInPlace(t *testing.T) {
+	e := startEmulator(t, false)
+	fillThread(t, e, 400)
+	b := openBrowser(t, e)
+	b.open("/")
+	b.waitFor("the newest 100 rows", `document.querySelectorAll('#messages .row').length === 100 && document.querySelector('#messages .earlier button') !== null`, 10*time.Second)
+	const firstRow = `(() => { const m = document.getElementById('messages'); m.scrollTop = 0; return m.querySelector(':scope > .row').dataset.seq; })()`
+	seq := eval[string](b, firstRow)
+	time.Sleep(100 * time.Millisecond) // the scroll event: the view no longer follows the newest
+	b.click("#messages .earlier button")
+	b.waitFor("more rows", `document.querySelectorAll('#messages .row').length > 100`, 10*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	offset := eval[float64](b, fmt.Sprintf(`(() => { const m = document.getElementById('messages');
+		return m.querySelector(':scope > [data-seq="%s"]').getBoundingClientRect().top - m.getBoundingClientRect().top; })()`, seq))
+	assert.InDelta(t, 60, offset, 60, "the row read before stays near the top of the view (the button above it), not %.0f px below", offset)
+
+	b.waitFor("the inspector's way to earlier events", `document.querySelector('#events li.more button') !== null`, 5*time.Second)
+	seq = eval[string](b, `(() => { const l = document.getElementById('events'); l.scrollTop = 0; return l.querySelector(':scope > li.ev').dataset.seq; })()`)
+	time.Sleep(100 * time.Millisecond)
+	b.click("#events li.more button")
+	b.waitFor("more events", `document.querySelectorAll('#events li.ev').length > 200`, 10*time.Second)
+	offset = eval[float64](b, fmt.Sprintf(`(() => { const l = document.getElementById('events');
+		return l.querySelector(':scope > li.ev[data-seq="%s"]').getBoundingClientRect().top - l.getBoundingClientRect().top; })()`, seq))
+	assert.InDelta(t, 30, offset, 30, "the event read before stays at the top of the list, not %.0f px below", offset)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestResetLeavesNoTimeOnEmptyThreads: after a reset from the control API
+// a thread with no message shows no time and does not sort first.
+func TestResetLeavesNoTimeOnEmptyThreads(t *testing.T) {
+	e, b := openAfterHello(t)
+	b.waitFor("alice's time", fmt.Sprintf(`document.querySelector('#user-list .user[data-psid="%s"] time') !== null`, alice), 5*time.Second)
+	resp, err := http.Post(e.url+"/_messemu/v1/reset", "application/json", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b.waitFor("the thread emptied", `document.querySelectorAll('#messages .row').length === 0`, 5*time.Second)
+	b.waitFor("no time on any empty thread", `document.querySelectorAll('#user-list .user time').length === 0`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
