@@ -10,18 +10,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// wantLine reads the "# want: L:C: reason" comment a bad file starts with.
+// wantLine reads the "# want: L:C: reason" comments a bad file starts
+// with: every error the loader must find in it, in file order, one a line.
 func wantLine(t *testing.T, file string) string {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
-	first, _, _ := strings.Cut(string(b), "\n")
-	want, ok := strings.CutPrefix(first, "# want: ")
-	require.True(t, ok, "%s must start with # want: L:C: reason", file)
-	return file + ":" + want
+	var want []string
+	for line := range strings.Lines(string(b)) {
+		w, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "# want: ")
+		if !ok {
+			break
+		}
+		want = append(want, file+":"+w)
+	}
+	require.NotEmpty(t, want, "%s must start with # want: L:C: reason", file)
+	return strings.Join(want, "\n")
 }
 
-func TestLoadRefusesEachBadFileWithOneErrorAtItsPlace(t *testing.T) {
+func TestLoadRefusesEachBadFileWithEveryErrorAtItsPlace(t *testing.T) {
 	t.Parallel()
 	files, err := filepath.Glob("testdata/bad/*.yaml")
 	require.NoError(t, err)
@@ -258,8 +265,8 @@ func TestLoadTakesAButtonByItsTitle(t *testing.T) {
 		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [42]}\n":         `buttons.yaml:4:24: buttons: is text; quote a number or true/false (buttons: "42")`,
 		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [\"\"]}\n":       "buttons.yaml:4:24: buttons: a button's title cannot be empty",
 		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{}]}\n":         "buttons.yaml:4:24: buttons: give at least one of title, type, payload, url",
-		"name: a\nsteps:\n  - says: hi\n  - expect: {elements: [Mug]}\n":       "buttons.yaml:4:25: elements: want a mapping with title, subtitle, buttons; got a string",
-		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{titel: B}]}\n": `buttons.yaml:4:25: unknown field "titel" (did you mean title?)`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {elements: [Mug]}\n":       `buttons.yaml:4:25: elements: want a mapping with title, subtitle, buttons; got the text "Mug"`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {buttons: [{titel: B}]}\n": `buttons.yaml:4:25: buttons: unknown key "titel" (did you mean title?)`,
 	} {
 		_, err := Parse("buttons.yaml", []byte(src))
 		if assert.Error(t, err, src) {
@@ -273,13 +280,13 @@ func TestLoadTakesAButtonByItsTitle(t *testing.T) {
 func TestLoadSuggestsTheNearestKnownKey(t *testing.T) {
 	t.Parallel()
 	for src, want := range map[string]string{
-		"name: a\nsteps:\n  - say: hi\n":                             `keys.yaml:3:5: unknown field "say" (did you mean says?)`,
-		"name: a\nsteps:\n  - says: hi\n  - expects: {text: hi}\n":   `keys.yaml:4:5: unknown field "expects" (did you mean expect?)`,
-		"name: a\nsteps:\n  - says: hi\n  - tap_button: Buy\n":       `keys.yaml:4:5: unknown field "tap_button" (did you mean taps_button?)`,
-		"name: a\nstep:\n  - says: hi\n":                             `keys.yaml:2:1: unknown field "step" (did you mean steps?)`,
-		"name: a\nuser: {nmae: Ann}\nsteps:\n  - says: hi\n":         `keys.yaml:2:8: unknown field "nmae" (did you mean name?)`,
-		"name: a\nsteps:\n  - says: hi\n  - expect: {qr_count: 2}\n": `keys.yaml:4:14: unknown field "qr_count"`,
-		"name: a\nsteps:\n  - says: hi\n  - jumps: {text: hi}\n":     `keys.yaml:4:5: unknown field "jumps"`,
+		"name: a\nsteps:\n  - say: hi\n":                             `keys.yaml:3:5: unknown step key "say" (did you mean says?)`,
+		"name: a\nsteps:\n  - says: hi\n  - expects: {text: hi}\n":   `keys.yaml:4:5: unknown step key "expects" (did you mean expect?)`,
+		"name: a\nsteps:\n  - says: hi\n  - tap_button: Buy\n":       `keys.yaml:4:5: unknown step key "tap_button" (did you mean taps_button?)`,
+		"name: a\nstep:\n  - says: hi\n":                             `keys.yaml:2:1: unknown scenario key "step" (did you mean steps?)`,
+		"name: a\nuser: {nmae: Ann}\nsteps:\n  - says: hi\n":         `keys.yaml:2:8: user: unknown key "nmae" (did you mean name?)`,
+		"name: a\nsteps:\n  - says: hi\n  - expect: {qr_count: 2}\n": `keys.yaml:4:14: expect: unknown key "qr_count"; the keys are text, text_contains, text_matches, quick_replies, quick_reply_payloads, quick_reply_count, template, elements, buttons, attachment, sender_action, persona, messaging_type, tag, within`,
+		"name: a\nsteps:\n  - says: hi\n  - jumps: {text: hi}\n":     `keys.yaml:4:5: unknown step key "jumps"; the keys are says, sends, taps_quick_reply, taps_button, taps_get_started, taps_menu, taps_ice_breaker, reacts, reads, opts_in, edits, arrives_from, waits, advances_clock, fault, handover, policy_enforcement, expect, expect_any_order, no_message, expect_user`,
 	} {
 		_, err := Parse("keys.yaml", []byte(src))
 		if assert.Error(t, err, src) {

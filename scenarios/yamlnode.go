@@ -58,11 +58,11 @@ type Duration struct{ time.Duration }
 func (d *Duration) UnmarshalYAML(n ast.Node) error {
 	s, ok := n.(*ast.StringNode)
 	if !ok {
-		return nodeError(n, "want a duration such as \"5s\" or \"25h\", got %s", n.Type())
+		return nodeError(n, "want %s; got %s", want("", durationType), found(n))
 	}
 	v, err := time.ParseDuration(s.Value)
 	if err != nil || v < 0 {
-		return nodeError(n, "%q is not a duration such as \"5s\" or \"25h\"", s.Value)
+		return nodeError(n, "%q is not %s", s.Value, want("", durationType))
 	}
 	d.Duration = v
 	return nil
@@ -164,16 +164,6 @@ func (s *Step) UnmarshalYAML(n ast.Node) error {
 	key, value := keyName(m.Values[0].Key), m.Values[0].Value
 	if _, null := value.(*ast.NullNode); null {
 		return nodeError(m.Values[0], "%s: needs a value", key)
-	}
-	return nil
-}
-
-// mustBeText refuses a value of key that YAML would read as a number or a
-// boolean and then convert to its text, as schema.json refuses it.
-func mustBeText(key string, v ast.Node) error {
-	switch v.(type) {
-	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
-		return nodeError(v, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, v.String())
 	}
 	return nil
 }

@@ -6,120 +6,299 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 )
 
-// textsAreText walks n beside the Go type it decodes into and refuses a
-// number or a boolean wherever a text is due (a step's says:, a button's
-// title, a user's phone, an id), and a text where a number is due
-// (timezone, sticker_id, times, quick_reply_count): YAML would read
-// `title: 42` as a number and `times: "1"` as text, the decoder would
-// quietly convert either, and schema.json, which editors check the file
-// against, refuses both. Values that are JSON as written (setup: profile, an
-// expected profile) are not walked.
-func textsAreText(n ast.Node, t reflect.Type) error {
-	return walkTexts("", n, t)
+// shapeCheck walks a scenario's YAML beside the Go type it decodes into
+// and says, in the scenario file's words, every value of the wrong kind
+// and every unknown key: the key, what it must be, what was written, at
+// its place. It goes on past each one, so that a file with five mistakes
+// is told of all five. It also refuses a number or a boolean wherever a
+// text is due (a step's says:, a button's title, a user's phone, an id),
+// and a text where a number is due (timezone, sticker_id, times,
+// quick_reply_count): YAML would read `title: 42` as a number and
+// `times: "1"` as text, the decoder would quietly convert either, and
+// schema.json, which editors check the file against, refuses both. Values
+// that are JSON as written (setup: profile, an expected profile) are not
+// walked. What it passes, the decoder takes.
+type shapeCheck struct {
+	errs []*PosError
+	// at is the key and type of each value walked, by its place, so that a
+	// decoder's error there can be said in the file's words too.
+	at map[[2]int]walked
 }
 
-func walkTexts(key string, n ast.Node, t reflect.Type) error {
+// walked is a value the check walked: its key and Go type.
+type walked struct {
+	key string
+	t   reflect.Type
+	n   ast.Node
+}
+
+func newShapeCheck() *shapeCheck { return &shapeCheck{at: map[[2]int]walked{}} }
+
+func (c *shapeCheck) fail(n ast.Node, format string, args ...any) {
+	c.errs = append(c.errs, nodeError(n, format, args...))
+}
+
+// walk checks n, the value of key, as a value of type t.
+func (c *shapeCheck) walk(key string, n ast.Node, t reflect.Type) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	numeric, whole := false, false
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		numeric, whole = true, true
-	case reflect.Float32, reflect.Float64:
-		numeric = true
+	if n == nil {
+		return
 	}
+	if tok := n.GetToken(); tok != nil && tok.Position != nil {
+		c.at[[2]int{tok.Position.Line, tok.Position.Column}] = walked{key: key, t: t, n: n}
+	}
+	tagged := false
 	switch v := n.(type) {
 	case *ast.AnchorNode:
-		return walkTexts(key, v.Value, t)
+		c.walk(key, v.Value, t)
+		return
+	case *ast.AliasNode, *ast.NullNode:
+		// An alias the loader could not resolve is the decoder's to say;
+		// a value left empty is empty (a step says it needs one).
+		return
 	case *ast.TagNode:
-		if strTagged(v) {
-			if numeric {
-				return nodeError(n, "%s: is a number; write it without quotes or a !!str tag", key)
-			}
-			return nil // an explicit string
+		s, ok := stringNode(v)
+		if !ok {
+			c.walk(key, v.Value, t)
+			return
 		}
-		return walkTexts(key, v.Value, t)
-	}
-	if form, scalarForm := scalarForms[t]; scalarForm && !isMapping(n) {
-		if isCollection(n) {
-			return nodeError(n, "%s: want %s or a mapping with %s; got %s", key, form, strings.Join(yamlKeys(t), ", "), nodeKind(n))
-		}
-		return mustBeText(key, n) // taps_quick_reply: Red, reacts: love
-	}
-	if t.Kind() == reflect.Struct && shapeChecked(t) && isPlain(n) {
-		return nodeError(n, "%s: want a mapping with %s; got %s", key, strings.Join(yamlKeys(t), ", "), nodeKind(n))
+		n, tagged = s, true // an explicit string
 	}
 	switch {
-	case t.Kind() == reflect.String:
-		return mustBeText(key, n)
-	case numeric:
-		// A fraction where a count is due, which the decoder would cut
-		// (times: 2.5 ran twice).
-		if f, ok := n.(*ast.FloatNode); ok && whole && f.Value != math.Trunc(f.Value) {
-			return nodeError(n, "%s: a whole number, got %s", key, f.String())
-		}
-		// A number in quotes, which the decoder would convert (nan, inf
-		// and 1_000 too); other text the decoder refuses itself.
-		if q, ok := n.(*ast.StringNode); ok {
-			v := strings.TrimSpace(q.Value)
-			if plainNumber.MatchString(v) {
-				return nodeError(n, "%s: is a number; write it without quotes (%s: %s)", key, key, v)
-			}
-			if _, err := strconv.ParseFloat(strings.ReplaceAll(v, "_", ""), 64); err == nil {
-				return nodeError(n, "%s: is a number, written without quotes; %q is none", key, v)
-			}
-		}
-	case t.Kind() == reflect.Slice:
-		if seq, ok := n.(*ast.SequenceNode); ok {
-			for _, item := range seq.Values {
-				if err := walkTexts(key, item, t.Elem()); err != nil {
-					return err
-				}
-			}
+	case t == durationType:
+		c.duration(key, n)
+	case scalarForms[t] != "":
+		switch {
+		case isMapping(n):
+			c.fields(key, n, t)
+		case isCollection(n):
+			c.fail(n, "%s: want %s or a mapping with %s; got %s", key, scalarForms[t], strings.Join(yamlKeys(t), ", "), found(n))
+		default:
+			c.text(key, n) // taps_quick_reply: Red, reacts: love
 		}
 	case t.Kind() == reflect.Struct:
-		for _, kv := range mappingValues(n) {
-			if _, merge := kv.Key.(*ast.MergeKeyNode); merge { // <<: fields of this same mapping
-				if err := walkMerged(key, kv.Value, t); err != nil {
-					return err
-				}
-				continue
-			}
-			name := keyName(kv.Key)
-			f, ok := yamlField(t, name)
-			if !ok {
-				if keys := yamlKeys(t); len(keys) > 0 {
-					return nodeError(kv.Key, "unknown field %q%s", name, suggest(name, keys))
-				}
-				continue
-			}
-			if err := walkTexts(name, kv.Value, f.Type); err != nil {
-				return err
-			}
+		if isMapping(n) {
+			c.fields(key, n, t)
+			return
+		}
+		switch t {
+		case stepType:
+			c.fail(n, "a step is a mapping with one key such as says: or expect:; got %s", found(n))
+		case scenarioType:
+			c.fail(n, "a scenario is a mapping with name: and steps:; got %s", found(n))
+		default:
+			c.fail(n, "%s: want %s; got %s", key, want(key, t), found(n))
+		}
+	case t.Kind() == reflect.String:
+		c.text(key, n)
+	case t.Kind() == reflect.Bool:
+		c.boolean(key, n, tagged)
+	case isNumber(t):
+		c.number(key, n, t, tagged)
+	case t.Kind() == reflect.Slice:
+		seq, ok := n.(*ast.SequenceNode)
+		if !ok {
+			c.fail(n, "%s: want %s; got %s%s", key, want(key, t), found(n), listHint(key, n, t))
+			return
+		}
+		for _, item := range seq.Values {
+			c.walk(key, item, t.Elem())
+		}
+	case t.Kind() == reflect.Map:
+		if !isMapping(n) {
+			c.fail(n, "%s: want %s; got %s", key, want(key, t), found(n))
 		}
 	}
-	return nil // maps of any, numbers, booleans, durations: their decoders judge them
 }
 
-// walkMerged walks the value of a merge key (<<:), a mapping or a list of
-// them, as fields of t.
-func walkMerged(key string, n ast.Node, t reflect.Type) error {
-	if seq, ok := n.(*ast.SequenceNode); ok {
-		for _, item := range seq.Values {
-			if err := walkTexts(key, item, t); err != nil {
-				return err
-			}
-		}
-		return nil
+// fields walks the keys of a mapping n as the fields of t.
+func (c *shapeCheck) fields(key string, n ast.Node, t reflect.Type) {
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
 	}
-	return walkTexts(key, n, t)
+	for _, kv := range mappingValues(n) {
+		if _, merge := kv.Key.(*ast.MergeKeyNode); merge { // <<: fields of this same mapping
+			c.merged(key, kv.Value, t)
+			continue
+		}
+		name := keyName(kv.Key)
+		f, ok := yamlField(t, name)
+		if !ok {
+			_ = c.unknownKey(kv.Key, key, t, name)
+			continue
+		}
+		c.walk(name, kv.Value, f.Type)
+	}
 }
+
+// merged walks the value of a merge key (<<:), a mapping or a list of
+// them, as fields of t.
+func (c *shapeCheck) merged(key string, n ast.Node, t reflect.Type) {
+	if a, ok := n.(*ast.AnchorNode); ok {
+		n = a.Value
+	}
+	switch v := n.(type) {
+	case *ast.SequenceNode:
+		for _, item := range v.Values {
+			c.merged(key, item, t)
+		}
+	case *ast.AliasNode, *ast.NullNode:
+	default:
+		if !isMapping(n) {
+			c.fail(n, "%s<<: want a mapping (or a list of them) to merge; got %s", keyPrefix(key), found(n))
+			return
+		}
+		c.fields(key, n, t)
+	}
+}
+
+// unknownKey says a key t does not have, with the nearest known one,
+// which it returns ("" if none is near).
+func (c *shapeCheck) unknownKey(at ast.Node, parent string, t reflect.Type, name string) string {
+	keys := yamlKeys(t)
+	near := nearest(name, keys)
+	hint := " (did you mean " + near + "?)"
+	if near == "" {
+		hint = "; the keys are " + strings.Join(keys, ", ")
+	}
+	switch t {
+	case stepType:
+		c.fail(at, "unknown step key %q%s", name, hint)
+	case scenarioType:
+		c.fail(at, "unknown scenario key %q%s", name, hint)
+	default:
+		c.fail(at, "%sunknown key %q%s", keyPrefix(parent), name, hint)
+	}
+	return near
+}
+
+// text checks a value of key that is text.
+func (c *shapeCheck) text(key string, n ast.Node) {
+	switch n.(type) {
+	case *ast.StringNode, *ast.LiteralNode:
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		// YAML read it as a number or a boolean; the decoder would turn
+		// it into its text, which schema.json refuses.
+		c.fail(n, "%s: is text; quote a number or true/false (%s: \"%s\")", key, key, n.GetToken().Value)
+	default:
+		c.fail(n, "%s: want text; got %s", key, found(n))
+	}
+}
+
+// boolean checks a value of key that is true or false.
+func (c *shapeCheck) boolean(key string, n ast.Node, tagged bool) {
+	if _, ok := n.(*ast.BoolNode); ok {
+		return
+	}
+	hint := ""
+	if s, ok := n.(*ast.StringNode); ok {
+		switch v := strings.ToLower(strings.TrimSpace(s.Value)); {
+		case tagged:
+			hint = " (without the !!str tag)"
+		case v == "true" || v == "false":
+			hint = " (write it without quotes)"
+		case v == "yes" || v == "y" || v == "on":
+			hint = " (write true)"
+		case v == "no" || v == "n" || v == "off":
+			hint = " (write false)"
+		}
+	}
+	c.fail(n, "%s: want true or false; got %s%s", key, found(n), hint)
+}
+
+// number checks a value of key that is a number (t: a whole one, or not).
+func (c *shapeCheck) number(key string, n ast.Node, t reflect.Type, tagged bool) {
+	whole := t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64
+	what := "a number"
+	if whole {
+		what = "a whole number"
+	}
+	switch v := n.(type) {
+	case *ast.IntegerNode:
+		if whole && overflows(v.Value, t) {
+			c.fail(n, "%s: %s is too large for %s", key, v.GetToken().Value, what)
+		}
+	case *ast.FloatNode:
+		// A fraction where a count is due, which the decoder would cut
+		// (times: 2.5 ran twice).
+		if whole && v.Value != math.Trunc(v.Value) {
+			c.fail(n, "%s: a whole number, got %s", key, v.GetToken().Value)
+		} else if whole && math.Abs(v.Value) >= math.MaxInt64 {
+			c.fail(n, "%s: %s is too large for %s", key, v.GetToken().Value, what)
+		}
+	case *ast.InfinityNode, *ast.NanNode:
+		if whole {
+			c.fail(n, "%s: want %s; got %s", key, what, found(n))
+		}
+	case *ast.StringNode:
+		// A number in quotes, which the decoder would convert (nan, inf
+		// and 1_000 too).
+		s := strings.TrimSpace(v.Value)
+		quoted := tagged || v.Token.Type == token.SingleQuoteType || v.Token.Type == token.DoubleQuoteType
+		_, parseErr := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+		switch {
+		case tagged && (plainNumber.MatchString(s) || parseErr == nil):
+			c.fail(n, "%s: is a number; write it without quotes or a !!str tag", key)
+		case quoted && plainNumber.MatchString(s):
+			c.fail(n, "%s: is a number; write it without quotes (%s: %s)", key, key, s)
+		case quoted && parseErr == nil:
+			c.fail(n, "%s: is a number, written without quotes; %q is none", key, s)
+		case plainNumber.MatchString(s): // unquoted: YAML could not read it as a number
+			c.fail(n, "%s: %s is too large for %s", key, s, what)
+		default:
+			c.fail(n, "%s: want %s; got %s", key, what, found(n))
+		}
+	default:
+		c.fail(n, "%s: want %s; got %s", key, what, found(n))
+	}
+}
+
+// duration checks a value of key that is a duration, such as 2s.
+func (c *shapeCheck) duration(key string, n ast.Node) {
+	switch v := n.(type) {
+	case *ast.StringNode:
+		if d, err := time.ParseDuration(v.Value); err != nil || d < 0 {
+			c.fail(n, "%s: %q is not %s", key, v.Value, want(key, durationType))
+		}
+	case *ast.IntegerNode, *ast.FloatNode:
+		c.fail(n, "%s: want %s; got %s (a duration needs its unit: %ss)", key, want(key, durationType), found(n), v.GetToken().Value)
+	default:
+		c.fail(n, "%s: want %s; got %s", key, want(key, durationType), found(n))
+	}
+}
+
+// overflows reports an integer (int64 or uint64, as the parser reads
+// one) that does not fit t.
+func overflows(v any, t reflect.Type) bool {
+	z := reflect.New(t).Elem()
+	switch i := v.(type) {
+	case int64:
+		if z.CanUint() {
+			return i < 0 || z.OverflowUint(uint64(i))
+		}
+		return z.OverflowInt(i)
+	case uint64:
+		if z.CanUint() {
+			return z.OverflowUint(i)
+		}
+		return i > math.MaxInt64 || z.OverflowInt(int64(i))
+	}
+	return false
+}
+
+var (
+	durationType = reflect.TypeFor[Duration]()
+	stepType     = reflect.TypeFor[Step]()
+	scenarioType = reflect.TypeFor[Scenario]()
+)
 
 // scalarForms are the types a step writes as a text too, and what the
 // text is: a tap by its title, a reaction by its name, an expected button
@@ -130,46 +309,115 @@ var scalarForms = map[reflect.Type]string{
 	reflect.TypeFor[ButtonExpect](): "a button's title",
 }
 
-// shapeChecked reports a struct type the walk refuses a text, a number or
-// a list for, naming its keys: not those that read a text themselves
-// (durations) or say so in their own words (a step, a scenario).
-func shapeChecked(t reflect.Type) bool {
-	switch t {
-	case reflect.TypeFor[Duration](), reflect.TypeFor[Step](), reflect.TypeFor[Scenario]():
-		return false
+// listsOf says what the items of the scenario's lists are, by key.
+var listsOf = map[string]string{
+	"steps":                "a list of steps, each a mapping with one key such as says: or expect:",
+	"tags":                 "a list of tags, such as [smoke, shop]",
+	"quick_replies":        "a list of quick-reply titles, such as [Red, Green]",
+	"quick_reply_payloads": "a list of quick-reply payloads, such as [RED, GREEN]",
+	"labels":               "a list of label names, such as [vip]",
+	"args":                 "a list of the error's arguments, such as [\"5\"]",
+	"buttons":              "a list of buttons, each a title or a mapping with title, type, payload, url",
+	"elements":             "a list of template elements, each a mapping with title, subtitle, buttons",
+	"expect_any_order":     "a list of expected messages, each a mapping with the keys of expect:",
+}
+
+// want says what a value of key, of type t, must be, in the file's words.
+func want(key string, t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return len(yamlKeys(t)) > 0
+	switch {
+	case t == durationType:
+		return "a duration such as 2s, 500ms or 25h"
+	case t.Kind() == reflect.Slice && listsOf[key] != "":
+		return listsOf[key]
+	case t.Kind() == reflect.Slice:
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(want(key, t.Elem()), "a "), "an ")
+	case t == stepType:
+		return "a step: a mapping with one key such as says: or expect:"
+	case t == scenarioType:
+		return "a scenario: a mapping with name: and steps:"
+	case t.Kind() == reflect.Struct:
+		return "a mapping with " + strings.Join(yamlKeys(t), ", ")
+	case t.Kind() == reflect.Map:
+		return "a mapping"
+	case t.Kind() == reflect.String:
+		return "text"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64:
+		return "a number"
+	case isNumber(t):
+		return "a whole number"
+	}
+	return t.String()
+}
+
+// listHint suggests the list a lone text, number or boolean was meant to
+// be an item of: quick_replies: Red → quick_replies: [Red].
+func listHint(key string, n ast.Node, t reflect.Type) string {
+	if t.Elem().Kind() != reflect.String && scalarForms[t.Elem()] == "" {
+		return ""
+	}
+	switch n.(type) {
+	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode:
+		return " (a list of one: " + key + ": [" + n.GetToken().Value + "])"
+	}
+	return ""
+}
+
+// found names what a value is, the way its author wrote it.
+func found(n ast.Node) string {
+	switch v := n.(type) {
+	case *ast.StringNode:
+		s := v.Value
+		if r := []rune(s); len(r) > 40 {
+			s = string(r[:40]) + "…"
+		}
+		return "the text " + strconv.Quote(s)
+	case *ast.LiteralNode:
+		return "a block of text"
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		return "the number " + v.GetToken().Value
+	case *ast.BoolNode:
+		return v.GetToken().Value
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.NullNode:
+		return "nothing (null)"
+	case *ast.AnchorNode:
+		return found(v.Value)
+	case *ast.TagNode:
+		return found(v.Value)
+	}
+	return "a " + strings.ToLower(n.Type().String())
+}
+
+func isNumber(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// keyPrefix is "key: ", or "" at the top.
+func keyPrefix(key string) string {
+	if key == "" {
+		return ""
+	}
+	return key + ": "
 }
 
 // isCollection reports a list (where a text or a mapping is due).
 func isCollection(n ast.Node) bool {
 	_, ok := n.(*ast.SequenceNode)
 	return ok
-}
-
-// isPlain reports a text, a number, a boolean or a list: no mapping, and
-// nothing the decoder resolves itself (null, an alias, a tag).
-func isPlain(n ast.Node) bool {
-	switch n.(type) {
-	case *ast.StringNode, *ast.LiteralNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.SequenceNode:
-		return true
-	}
-	return false
-}
-
-// nodeKind names a node's kind the way a YAML author thinks of it.
-func nodeKind(n ast.Node) string {
-	switch n.(type) {
-	case *ast.SequenceNode:
-		return "a list"
-	case *ast.IntegerNode, *ast.FloatNode:
-		return "a number"
-	case *ast.BoolNode:
-		return "true or false"
-	case *ast.MappingNode, *ast.MappingValueNode:
-		return "a mapping"
-	}
-	return "a string"
 }
 
 // yamlKeys are the keys of a struct type, in order.
@@ -187,6 +435,15 @@ func yamlKeys(t reflect.Type) []string {
 // suggest answers " (did you mean KEY?)" for the known key nearest to
 // name, when one is near enough to be a typo, else "".
 func suggest(name string, keys []string) string {
+	if k := nearest(name, keys); k != "" {
+		return " (did you mean " + k + "?)"
+	}
+	return ""
+}
+
+// nearest is the known key nearest to name, when one is near enough to be
+// a typo, else "".
+func nearest(name string, keys []string) string {
 	limit := 2
 	switch n := len([]rune(name)); {
 	case n <= 3:
@@ -200,10 +457,7 @@ func suggest(name string, keys []string) string {
 			best, bestD = k, d
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + best + "?)"
+	return best
 }
 
 // editDistance is the Levenshtein distance of a and b, by runes.

@@ -113,7 +113,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	all, err := scenarios.Load(paths...)
 	if err != nil {
-		return err
+		return loadError(err)
 	}
 	if cfg.emulator == "" && cfg.bot == "" && cfg.exec == "" {
 		return errors.New("replay: give the bot: --bot URL of its webhook, or --exec to start it")
@@ -250,6 +250,18 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		return errFailed
 	}
 	return nil
+}
+
+// loadError is a refusal of the scenario files as replay says it: one
+// problem alone as it is; several under a line that counts them, each
+// then on a line of its own that starts with its file:line:column, as a
+// compiler lists them.
+func loadError(err error) error {
+	var list scenarios.ErrorList
+	if errors.As(err, &list) && len(list) > 1 {
+		return fmt.Errorf("replay: %d errors in the scenario files:\n%w", len(list), err)
+	}
+	return err
 }
 
 // botExitedResult is a scenario the run stopped because the bot exited: a

@@ -182,12 +182,38 @@ func TestBotPort(t *testing.T) {
 	assert.Positive(t, got, "a free port")
 }
 
+// Every error of the scenario files is shown at once, each on a line of
+// its own that starts with its place, under a line that counts them; the
+// exit status is a file error's.
+func TestReplayShowsEveryErrorOfTheFiles(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	many, one := "../../scenarios/testdata/bad/many-mistakes.yaml", "../../scenarios/testdata/bad/wrong-type.yaml"
+	code := run([]string{"replay", "--bot", "http://127.0.0.1:1/webhook", many, one}, nil, &out, &errOut)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out.String())
+	var want []string
+	for _, f := range []string{many, one} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for line := range strings.Lines(string(b)) {
+			w, ok := strings.CutPrefix(line, "# want: ")
+			if !ok {
+				break
+			}
+			want = append(want, strings.ReplaceAll(f+":"+w, "testdata/bad/no-such", "../../scenarios/testdata/bad/no-such"))
+		}
+	}
+	require.Greater(t, len(want), 5)
+	assert.Equal(t, fmt.Sprintf("messemu: replay: %d errors in the scenario files:\n", len(want))+strings.Join(want, ""), errOut.String())
+}
+
 func TestReplayExitsTwoOnAFileErrorAndRunsNothing(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	code := run([]string{"replay", "--bot", "http://127.0.0.1:1/webhook", "../../scenarios/testdata/bad/wrong-type.yaml"}, nil, &out, &errOut)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut.String(), "wrong-type.yaml:5:33: wrong type: want a number, got a string")
+	assert.Contains(t, errOut.String(), `wrong-type.yaml:5:33: quick_reply_count: want a whole number; got the text "three"`)
 	assert.Empty(t, out.String())
 
 	code = run([]string{"replay", "../../scenarios/examples"}, nil, &out, &errOut)
