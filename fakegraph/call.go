@@ -244,6 +244,10 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			}
 			return nil, validator.Err(validator.KeyGetMessages)
 		}
+		if feature, ok := c.pageEdgeNotModelled(); ok { // unmodelled.go
+			c.api = APINotEmulated
+			return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
+		}
 		return nil, gerr
 	}
 	c.route = rt

@@ -46,3 +46,32 @@ func notEmulated(feature string) func(*call) (any, error) {
 		return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
 	}
 }
+
+// pageEdgesNotModelled are the Page's edges on the platform that have
+// nothing to do with Messenger (the Page node's reference): a bot that
+// posts to its Page's feed or reads its roles reaches a real endpoint, so
+// it is told messemu does not emulate it, in any method, rather than that
+// the path does not exist (PLATFORM.md D28). They have no route, so they
+// are not in openapi.yaml either.
+var pageEdgesNotModelled = func() map[string]bool {
+	m := map[string]bool{}
+	for _, e := range []string{
+		"feed", "posts", "published_posts", "scheduled_posts", "visitor_posts", "tagged", "ratings",
+		"photos", "videos", "albums", "picture", "live_videos", "video_lists", "indexed_videos", "events",
+		"roles", "assigned_users", "agencies", "blocked", "settings", "tabs", "locations", "call_to_actions",
+		"leadgen_forms", "instagram_accounts", "page_backed_instagram_accounts", "product_catalogs",
+		"commerce_orders", "image_copyrights", "media_fingerprints", "instant_articles", "likes", "threads",
+	} {
+		m[e] = true
+	}
+	return m
+}()
+
+// pageEdgeNotModelled reports the feature named by a call to one of
+// pageEdgesNotModelled on this Page's node (me or its ID).
+func (c *call) pageEdgeNotModelled() (feature string, ok bool) {
+	if len(c.segs) != 2 || c.page == nil || (c.segs[0] != "me" && c.segs[0] != c.page.ID) || !pageEdgesNotModelled[c.segs[1]] {
+		return "", false
+	}
+	return "The Page's " + c.segs[1] + " edge", true
+}

@@ -21,6 +21,10 @@ func TestUnmodelledEndpoints(t *testing.T) {
 		{"conversations", "GET", "/" + DefaultPageID + "/conversations?platform=messenger&fields=id,updated_time", "", "(#100) The Conversations API (conversations) is not emulated by messemu"},
 		{"conversations of me", "GET", "/me/conversations?platform=messenger&user_id=" + alice, "", "(#100) The Conversations API (conversations) is not emulated by messemu"},
 		{"moderate_conversations", "POST", "/" + DefaultPageID + "/moderate_conversations", `{"user_ids":[{"id":"` + alice + `"}],"actions":["block_user"]}`, "(#100) Conversation moderation (moderate_conversations) is not emulated by messemu"},
+		// The Page's other edges, in any method.
+		{"feed", "POST", "/me/feed", `{"message":"New in store"}`, "(#100) The Page's feed edge is not emulated by messemu"},
+		{"photos by the Page's ID", "GET", "/v26.0/" + DefaultPageID + "/photos?type=uploaded", "", "(#100) The Page's photos edge is not emulated by messemu"},
+		{"blocked", "DELETE", "/me/blocked?uid=" + alice, "", "(#100) The Page's blocked edge is not emulated by messemu"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -44,4 +48,18 @@ func TestNotificationMessagesTemplate(t *testing.T) {
 	body := `{"recipient":{"id":"` + alice + `"},"message":{"attachment":{"type":"template","payload":{"template_type":"notification_messages","title":"Daily deals","image_url":"https://www.example.com/deals.png","payload":"DEALS","notification_messages_frequency":"DAILY"}}}}`
 	code, out := graph(t, s, "POST", "/me/messages", body)
 	wantGraphError(t, code, out, oauth100("(#100) The notification_messages template (recurring notifications) is not emulated by messemu"))
+}
+
+// TestPageEdgesNotModelledStayNarrow: only the Page's own node has them; a
+// misspelt edge, or one under a user's node, is still a path the platform
+// does not have (2500).
+func TestPageEdgesNotModelledStayNarrow(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, path := range []string{"/me/feeds", "/" + alice + "/feed", "/me/feed/comments"} {
+		code, out := graph(t, s, "GET", path, "")
+		if e, _ := out["error"].(map[string]any); code != 400 || e["code"] != float64(2500) {
+			t.Errorf("GET %s: %d %v, want 2500", path, code, out)
+		}
+	}
 }
