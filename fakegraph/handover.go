@@ -366,8 +366,8 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 		takes := handoverParams[action]
 		c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", takes...)
 		var target, metadata string
-		if v, ok := c.params["metadata"]; ok && v == nil && slices.Contains(takes, "metadata") {
-			c.warn("metadata", ruleHandoverNull, "null metadata is taken as none")
+		if v, ok := c.params["metadata"]; ok && (v == nil || v == "") && slices.Contains(takes, "metadata") {
+			c.warn("metadata", ruleHandoverNull, "null or empty metadata is taken as none")
 		} else if slices.Contains(takes, "metadata") {
 			if metadata, gerr = c.textParam("metadata", ruleHandoverMetadata, "metadata must be text"); gerr != nil {
 				s.mu.Unlock()

@@ -54,7 +54,9 @@ var (
 	// labelType is the custom label node type's fields (nodefields.go).
 	labelType = nodeType{name: "PageUserMessageThreadLabel", fields: []string{"id", "name", "page_label_name"},
 		rule: validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (decision D25)"}}
-	ruleLabelUser = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
+	ruleLabelUser      = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
+	ruleLabelUserParam = validator.Rule{Name: "custom_label.user.unknown-parameter", Source: "note §1.3"}
+	ruleLabelDelParam  = validator.Rule{Name: "custom_label.delete.unknown-parameter", Source: "note §1.3"}
 )
 
 // Inbox label actions, the `action` of an inbox_labels change.
@@ -146,6 +148,7 @@ func (s *Server) deleteLabel(c *call, id string) (any, error) {
 	if _, ok := c.page.labels.byID[id]; !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
+	c.warnUnknownParams(ruleLabelDelParam, "unknown top-level parameter, ignored by Graph")
 	delete(c.page.labels.byID, id)
 	return Success{Success: true}, nil
 }
@@ -163,6 +166,7 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 		s.mu.Unlock()
 		return nil, validator.UnsupportedError(c.method, id)
 	}
+	c.warnUnknownParams(ruleLabelUserParam, "unknown top-level parameter, ignored by Graph", "user")
 	psid, gerr := c.textParam("user", ruleLabelUser, "user names the PSID to label")
 	if gerr != nil {
 		s.mu.Unlock()

@@ -40,8 +40,9 @@ type ProfileResult struct {
 }
 
 var (
-	profileSuccess  = ProfileResult{Result: "success"}
-	ruleUserUnknown = validator.Rule{Name: "custom_user_settings.psid.known", Source: "MP/error-codes 2018001"}
+	profileSuccess         = ProfileResult{Result: "success"}
+	ruleUserUnknown        = validator.Rule{Name: "custom_user_settings.psid.known", Source: "MP/error-codes 2018001"}
+	ruleProfileDeleteParam = validator.Rule{Name: "profile.delete.unknown-parameter", Source: "note §1.3"}
 )
 
 // ProfileData is the answer to a profile GET: one object of the set
@@ -134,6 +135,7 @@ func (s *Server) deleteProfile(c *call) (any, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
+	c.warnUnknownParams(ruleProfileDeleteParam, "unknown top-level parameter, ignored by Graph", "fields")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range fields {

@@ -36,6 +36,7 @@ var (
 var (
 	ruleSubscribedFields = validator.Rule{Name: "subscribed_apps.subscribed_fields", Source: "Graph/webhooks/getting-started"}
 	ruleFieldNeverSent   = validator.Rule{Name: "subscribed_apps.field-not-sent", Source: "note §10"}
+	ruleSubscribeParam   = validator.Rule{Name: "subscribed_apps.unknown-parameter", Source: "note §1.3"}
 	ruleAppSubscription  = validator.Rule{Name: "app.subscriptions", Source: "Graph/webhooks/getting-started"}
 	ruleAppToken         = validator.Rule{Name: "app.access_token", Source: "Graph/guides/access-tokens"}
 )
@@ -124,6 +125,7 @@ func (c *call) checkFields(key string, fields []string) *validator.GraphError {
 }
 
 func (s *Server) subscribePage(c *call) (any, error) {
+	c.warnUnknownParams(ruleSubscribeParam, "unknown top-level parameter, ignored by Graph", "subscribed_fields")
 	fields, ok := c.readFields("subscribed_fields")
 	if !ok {
 		return nil, c.fail("subscribed_fields", ruleSubscribedFields, validator.Err(validator.KeyRequired, "subscribed_fields"), "")
@@ -140,6 +142,7 @@ func (s *Server) subscribePage(c *call) (any, error) {
 }
 
 func (s *Server) unsubscribePage(c *call) (any, error) {
+	c.warnUnknownParams(ruleSubscribeParam, "unknown top-level parameter, ignored by Graph")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.page.subscription = &subscription{}

@@ -1,0 +1,44 @@
+package fakegraph
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// TestUnknownTopLevelParamsWarnEverywhere: Graph ignores a top-level
+// parameter a call does not take, and messemu accepts it with a warning
+// (PLATFORM.md §1.3, D19) on every family that writes, as the Send API,
+// the profile, personas, labels, uploads and handover do; a D22 "" on an
+// optional field is absent with a warning.
+func TestUnknownTopLevelParamsWarnEverywhere(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	label := createLabel(t, s, `{"page_label_name":"vip"}`)
+	spare := createLabel(t, s, `{"page_label_name":"spare"}`)
+	for _, tc := range []struct {
+		method, path, body, rule, param string
+	}{
+		{"POST", "/" + label + "/label", `{"user":"` + alice + `","foo":1}`, "custom_label.user.unknown-parameter", "foo"},
+		{"DELETE", "/" + label + "/label?user=" + alice + "&foo=1", "", "custom_label.user.unknown-parameter", "foo"},
+		{"DELETE", "/" + spare + "?foo=1", "", "custom_label.delete.unknown-parameter", "foo"},
+		{"DELETE", "/me/messenger_profile", `{"fields":["home_url"],"foo":1}`, "profile.delete.unknown-parameter", "foo"},
+		{"POST", "/me/subscribed_apps?subscribed_fields=messages&foo=1", "", "subscribed_apps.unknown-parameter", "foo"},
+		{"DELETE", "/me/subscribed_apps?foo=1", "", "subscribed_apps.unknown-parameter", "foo"},
+		{"POST", "/me/take_thread_control", `{"recipient":{"id":"` + alice + `"},"metadata":""}`, "handover.metadata.null", "metadata"},
+	} {
+		code, out := graph(t, s, tc.method, tc.path, tc.body)
+		if code != 200 {
+			t.Errorf("%s %s: %d %v, want 200", tc.method, tc.path, code, out)
+			continue
+		}
+		e := lastEvent(t, s)
+		if !slices.ContainsFunc(e.Violations, func(v validator.Violation) bool {
+			return v.Rule == tc.rule && v.Path == tc.param && v.Severity == validator.SeverityWarning
+		}) {
+			t.Errorf("%s %s: violations %+v, want a %s warning on %s", tc.method, tc.path, e.Violations, tc.rule, tc.param)
+		}
+	}
+}
