@@ -107,7 +107,9 @@ func (cc cursorCodec) decode(cursor string) (uint64, bool) {
 // limit/after/before ask.
 func (c *call) paginate(items []pagedItem, cc cursorCodec) (Paged, error) {
 	limit := DefaultPageSize
-	if v, ok := c.params["limit"]; ok {
+	if v, ok := c.params["limit"]; ok && (v == nil || v == "") {
+		c.warn("limit", ruleLimit, "an empty limit is taken as none: pages of "+strconv.Itoa(DefaultPageSize)) // D22
+	} else if ok {
 		s, _ := paramString(v)
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {

@@ -240,4 +240,11 @@ func TestPagingErrors(t *testing.T) {
 	// A huge limit is one page of everything, after a cursor too.
 	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807&after="+personaCursor, "")
 	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807", "")
+	// An empty limit is none, with a warning (D22), on every paged edge.
+	for _, path := range []string{"/me/personas?limit=", "/me/custom_labels?limit=", "/" + alice + "/custom_labels?limit="} {
+		mustGraph(t, s, "GET", path, "")
+		if e := lastEvent(t, s); len(e.Violations) != 1 || e.Violations[0].Rule != ruleLimit.Name || e.Violations[0].Severity != "warning" {
+			t.Errorf("GET %s: violations %+v, want one %s warning", path, e.Violations, ruleLimit.Name)
+		}
+	}
 }

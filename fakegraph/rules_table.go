@@ -56,7 +56,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleLinkingToken, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "no account-linking flow issued this account_linking_token"},
 	{Rule: ruleUnlinkPSID, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired, validator.KeyString}, Checks: "psid must be text"},
 	{Rule: ruleCursor, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyBadCursor}, Checks: "a cursor messemu did not issue for this edge"},
-	{Rule: ruleLimit, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "limit must be a positive whole number"},
+	{Rule: ruleLimit, Severities: []validator.Severity{validator.SeverityError, validator.SeverityWarning}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "an empty limit is taken as none: pages of …"},
 	{Rule: ruleUserUnknown, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyNoUser, validator.KeyRequired}, Checks: "no test user … on this Page"},
 	{Rule: ruleProfileDeleteParam, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "unknown top-level parameter, ignored by Graph"},
 	{Rule: ruleMessengerQuota, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyRateMessenger}, Checks: "the Page's 24-hour Messenger quota is used up"},
