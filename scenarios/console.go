@@ -48,7 +48,7 @@ func (c *Console) Result(r Result) {
 }
 
 func (c *Console) took(d time.Duration) string {
-	if !c.Durations {
+	if !c.Durations || d == 0 { // 0: not run
 		return ""
 	}
 	return fmt.Sprintf(" (%.2fs)", d.Seconds())

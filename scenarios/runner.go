@@ -122,21 +122,33 @@ func (r *Runner) Select(all []*Scenario) []*Scenario {
 // Run runs the scenarios: first those that may share the emulator, Parallel
 // at a time, then, one by one, those that move the clock or change the
 // Page's profile, so no scenario sees another's time.
+//
+// When ctx is done before the end, Run stops, and returns the report so
+// far with ctx's error. How the scenarios it stopped end depends on why:
+// a ctx cancelled without a cause (or with context.Canceled, as Ctrl-C's
+// signal.NotifyContext does) interrupts the run: the scenarios under way
+// are Interrupted where they stood, those not begun are left out. A ctx
+// cancelled with another cause (context.WithCancelCause: the bot under
+// test exited, say) fails the run for that cause: the scenarios under way
+// fail at their step ("stopped here: " and the cause), and each one not
+// begun fails at its name: line ("not run: " and the cause), each given
+// to OnResult too.
 func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	start := time.Now()
+	selected := r.Select(all)
 	c, err := r.client(ctx)
 	if err != nil {
-		return nil, err
+		return r.stoppedEarly(ctx, selected, start, err)
 	}
 	defer c.http.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &feed{c: c}
 	if err := f.start(ctx, r.After); err != nil {
-		return nil, fmt.Errorf("reading the emulator's journal: %w", err)
+		return r.stoppedEarly(ctx, selected, start, fmt.Errorf("reading the emulator's journal: %w", err))
 	}
 	var shared, alone []*Scenario
-	for _, s := range r.Select(all) {
+	for _, s := range selected {
 		if s.runsAlone() {
 			alone = append(alone, s)
 		} else {
@@ -184,11 +196,16 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServer, list []*Scenario, parallel int, record func(Result)) {
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
-	for _, s := range list {
+	var left []*Scenario
+	for i, s := range list {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
+			left = list[i:]
 			break
 		}
-		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
@@ -199,6 +216,69 @@ func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServ
 		}()
 	}
 	wg.Wait()
+	notRun(ctx, left, record) // after those under way, which end first
+}
+
+// stoppedEarly answers Run when it could not begin (err): with no report,
+// unless ctx was cancelled with a cause that fails the run, when every
+// scenario fails unrun with it.
+func (r *Runner) stoppedEarly(ctx context.Context, selected []*Scenario, start time.Time, err error) (*Report, error) {
+	if failCause(ctx) == nil {
+		return nil, err
+	}
+	rep := &Report{}
+	notRun(ctx, selected, func(res Result) {
+		rep.Results = append(rep.Results, res)
+		if r.OnResult != nil {
+			r.OnResult(res)
+		}
+	})
+	rep.Duration = time.Since(start)
+	return rep, ctx.Err()
+}
+
+// failCause is why ctx stopped the run when that fails the scenarios it
+// stops rather than interrupts them: a cause given to context's
+// WithCancelCause other than a cancellation; nil for none.
+func failCause(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	if cause == nil || errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
+		return nil
+	}
+	return cause
+}
+
+// notRun records the scenarios the run did not begin because ctx was
+// cancelled with a cause that fails them, each at its name: line. An
+// interrupted run (no such cause) leaves them out.
+func notRun(ctx context.Context, list []*Scenario, record func(Result)) {
+	cause := failCause(ctx)
+	if cause == nil {
+		return
+	}
+	for _, s := range list {
+		record(Result{Scenario: s, Failure: fmt.Sprintf("%s:%d: not run: %s", s.File, s.Line, cause)})
+	}
+}
+
+// stopped words the end of a scenario the run stopped while it ran, err
+// being what its step answered: failed there with the run's cause, or
+// Interrupted there (res), not Go's "context canceled".
+func stopped(ctx context.Context, res *Result, err error) error {
+	why := "interrupted"
+	if cause := failCause(ctx); cause != nil {
+		why = "stopped here: " + cause.Error()
+	} else {
+		res.Interrupted = true
+	}
+	if sf, ok := err.(*stepFailure); ok {
+		if why == "interrupted" {
+			why = "interrupted at this step"
+		}
+		sf.only(why)
+		return sf
+	}
+	return errors.New(why)
 }
 
 // client checks the emulator answers and finds the Page token.

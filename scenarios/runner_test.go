@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"net/http"
 	"net/http/httptest"
@@ -569,4 +570,65 @@ func TestRunnerTakesASendWithAWrongTokenAsTheUsers(t *testing.T) {
 	assert.Contains(t, res.Failure, "Invalid OAuth access token")
 	assert.Contains(t, res.Failure, "bot ✗ refused")
 	assert.Empty(t, rep.Stray, "the send names the scenario's user")
+}
+
+// A run cancelled with a cause (the bot under test exited) fails for that
+// cause: the scenario under way at its step, each one not begun at its
+// name: line, named on the console as it goes, none interrupted.
+func TestRunnerFailsTheRunForItsCancelCause(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("cause.yaml", []byte("- name: first\n  steps:\n    - says: hi\n    - waits: 30s\n"+
+		"- name: second\n  steps:\n    - says: hi\n- name: third\n  steps:\n    - says: hi\n"))
+	require.NoError(t, err)
+	bye := errors.New("the bot exited (exit status 3)")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var out bytes.Buffer
+	con := &Console{W: &out, Total: len(all)}
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, OnResult: con.Result,
+		OnStart: func(*Scenario) { time.AfterFunc(300*time.Millisecond, func() { cancel(bye) }) }}
+	start := time.Now()
+	rep, err := r.Run(ctx, all)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, time.Since(start), 10*time.Second, "the run stops when it is cancelled")
+	require.NotNil(t, rep)
+	con.Summary(rep)
+	require.Len(t, rep.Results, 3, out.String())
+	assert.Equal(t, 3, rep.Failed())
+	assert.Zero(t, rep.Interrupted())
+	first := rep.Results[0].Failure
+	assert.True(t, strings.HasPrefix(first, "cause.yaml:4:7: stopped here: the bot exited (exit status 3)\n"), first)
+	assert.Contains(t, first, "conversation so far:")
+	assert.Equal(t, "cause.yaml:5: not run: the bot exited (exit status 3)", rep.Results[1].Failure)
+	assert.Equal(t, "cause.yaml:8: not run: the bot exited (exit status 3)", rep.Results[2].Failure)
+	assert.Contains(t, out.String(), "FAIL second\n    cause.yaml:5: not run: the bot exited (exit status 3)\n")
+	assert.Contains(t, out.String(), "FAIL third\n    cause.yaml:8: not run: the bot exited (exit status 3)\n")
+	assert.Contains(t, out.String(), "FAIL: 3 scenarios, 0 passed, 3 failed")
+	assert.NotContains(t, out.String(), "interrupted")
+
+	// Cancelled with its cause before it began: every scenario, unrun.
+	rep, err = (&Runner{Emulator: emu.URL()}).Run(ctx, all)
+	assert.ErrorIs(t, err, context.Canceled)
+	require.NotNil(t, rep)
+	require.Len(t, rep.Results, 3)
+	assert.Equal(t, "cause.yaml:1: not run: the bot exited (exit status 3)", rep.Results[0].Failure)
+}
+
+// A run cancelled without a cause (Ctrl-C) is interrupted: the scenario
+// under way stops where it stood, those not begun are left out.
+func TestRunnerIsInterruptedByAPlainCancel(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("stop.yaml", []byte("- name: first\n  steps:\n    - says: hi\n    - waits: 30s\n- name: second\n  steps:\n    - says: hi\n"))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, OnStart: func(*Scenario) { time.AfterFunc(300*time.Millisecond, cancel) }}
+	rep, err := r.Run(ctx, all)
+	assert.ErrorIs(t, err, context.Canceled)
+	require.NotNil(t, rep)
+	require.Len(t, rep.Results, 1)
+	assert.True(t, rep.Results[0].Interrupted)
+	assert.True(t, strings.HasPrefix(rep.Results[0].Failure, "stop.yaml:4:7: interrupted at this step\n"), rep.Results[0].Failure)
 }

@@ -67,13 +67,7 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 	}
 	res := Result{Scenario: s, Duration: time.Since(start)}
 	if err != nil && ctx.Err() != nil {
-		// Stopped from outside: where it stood, not Go's "context canceled".
-		res.Interrupted = true
-		if sf, ok := err.(*stepFailure); ok {
-			sf.only("interrupted at this step")
-		} else {
-			err = errors.New("interrupted")
-		}
+		err = stopped(ctx, &res, err) // from outside: interrupted, or failed for the run's cause
 	}
 	if err != nil {
 		res.Failure = ss.failureText(err)

@@ -194,39 +194,31 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	defer bot.stop()
 
-	// A bot started with --exec that exits stops the run: the scenarios
-	// under way fail where they stood, those left fail unrun, rather than
-	// each waiting out its expect for a bot that is gone.
-	runCtx, stopRun := context.WithCancel(ctx)
-	defer stopRun()
+	// A bot started with --exec that exits stops the run, with that for
+	// its cause: the scenarios under way fail where they stood, those left
+	// fail unrun, rather than each waiting out its expect for a bot that
+	// is gone.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
 	go func() {
 		select {
 		case <-bot.done: // nil, never, without --exec
-			stopRun()
+			stopRun(fmt.Errorf("the bot (--exec) exited (%s)", bot.exitText()))
 		case <-runCtx.Done():
 		}
 	}()
-	botGone := func() bool { return ctx.Err() == nil && bot.exited() }
 	con := &scenarios.Console{W: stdout, Terminal: isTerminal(stdout), Total: len(selected), Durations: true}
-	runner.OnResult = func(res scenarios.Result) {
-		if botGone() {
-			res = botExitedResult(res, bot.exitText())
-		}
-		con.Result(res)
-	}
+	runner.OnResult = con.Result
 	rep, err := runner.Run(runCtx, selected)
 	interrupted := err != nil && ctx.Err() != nil
-	gone := botGone()
+	gone := ctx.Err() == nil && bot.exited()
 	switch {
 	case interrupted && rep == nil: // before the first scenario
 		return errInterrupted
-	case gone && rep == nil: // the bot exited before the first scenario
-		rep = &scenarios.Report{}
 	case err != nil && !interrupted && !gone:
 		return fmt.Errorf("replay: %w", err)
-	}
-	if gone {
-		failUnrun(rep, selected, bot.exitText(), con)
+	case rep == nil: // the bot exited as the run began
+		rep = &scenarios.Report{}
 	}
 	con.Summary(rep)
 	if gone {
@@ -262,56 +254,6 @@ func loadError(err error) error {
 		return fmt.Errorf("replay: %d errors in the scenario files:\n%w", len(list), err)
 	}
 	return err
-}
-
-// botExitedResult is a scenario the run stopped because the bot exited: a
-// failure at the step it stood at, not an interruption (a Ctrl-C).
-func botExitedResult(res scenarios.Result, why string) scenarios.Result {
-	if !res.Interrupted {
-		return res
-	}
-	res.Interrupted = false
-	reason := "stopped here: the bot (--exec) exited (" + why + ")"
-	first, rest, _ := strings.Cut(res.Failure, "\n")
-	switch {
-	case strings.HasSuffix(first, ": interrupted at this step"):
-		first = strings.TrimSuffix(first, "interrupted at this step") + reason
-	case strings.HasSuffix(first, ": interrupted"):
-		first = strings.TrimSuffix(first, "interrupted") + reason
-	default:
-		rest, first = res.Failure, reason
-	}
-	res.Failure = first
-	if rest != "" {
-		res.Failure += "\n" + rest
-	}
-	return res
-}
-
-// failUnrun adds to rep, as failed, the selected scenarios that did not
-// run because the bot had exited, and says so in one line.
-func failUnrun(rep *scenarios.Report, selected []*scenarios.Scenario, why string, con *scenarios.Console) {
-	for i := range rep.Results {
-		rep.Results[i] = botExitedResult(rep.Results[i], why)
-	}
-	ran := map[*scenarios.Scenario]bool{}
-	for _, res := range rep.Results {
-		ran[res.Scenario] = true
-	}
-	n := 0
-	for _, s := range selected {
-		if !ran[s] {
-			rep.Results = append(rep.Results, scenarios.Result{Scenario: s,
-				Failure: fmt.Sprintf("%s:%d: not run: the bot (--exec) had exited (%s)", s.File, s.Line, why)})
-			n++
-		}
-	}
-	if n > 0 {
-		if con.Terminal {
-			fmt.Fprint(con.W, "\r\033[K") // the progress line
-		}
-		fmt.Fprintf(con.W, "FAIL %s not run: the bot (--exec) had exited (%s)\n", count(n, "scenario"), why)
-	}
 }
 
 // checkReplaceable says before the run whether writeReplacing can write

@@ -5,6 +5,8 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +15,8 @@ import (
 )
 
 // A bot started with --exec that crashes mid-run stops the run at once:
-// the scenario under way fails where it stood, the one left fails unrun,
+// the scenario under way fails where it stood, the one left fails unrun
+// (named on the console, as in the JUnit report, with --parallel 1 too),
 // the bot's last output is shown, and replay exits 1, not after each
 // expect has waited out its time.
 func TestReplayFailsFastWhenTheBotCrashes(t *testing.T) {
@@ -42,7 +45,9 @@ func TestReplayFailsFastWhenTheBotCrashes(t *testing.T) {
 	took := time.Since(start)
 	assert.Equal(t, 1, code, out)
 	assert.Less(t, took, 30*time.Second, "replay waited out the steps of a bot that was gone:\n%s", out)
-	assert.Contains(t, out, "slow.yaml:4:7: stopped here: the bot (--exec) exited (exit status 3)")
+	assert.Regexp(t, `FAIL first \(\d+\.\d+s\)\n    `+regexp.QuoteMeta(scenario+":4:7: stopped here: the bot (--exec) exited (exit status 3)\n"), out)
+	assert.Contains(t, out, "FAIL second\n    "+scenario+":5: not run: the bot (--exec) exited (exit status 3)\n", "the scenario left is named")
+	assert.Less(t, strings.Index(out, "FAIL first"), strings.Index(out, "FAIL second"), "the one under way ends first")
 	assert.Contains(t, out, "FAIL: 2 scenarios, 0 passed, 2 failed")
 	assert.Contains(t, out, "messemu: the bot (--exec) exited during the run (exit status 3): the run fails")
 	assert.Contains(t, out, "  | CRASH: panic: nil map", "the bot's output")

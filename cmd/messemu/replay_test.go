@@ -19,8 +19,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/messemu/messemu/scenarios"
 )
 
 // End to end, as CI runs it: the real binary, the example bot started
@@ -335,32 +333,6 @@ func TestReplayFailsWhenTheExecBotExits(t *testing.T) {
 	assert.NotEqual(t, 0, code, "%s\n%s", out.String(), errOut.String())
 	assert.Contains(t, errOut.String(), "exit status 7", out.String())
 	assert.Contains(t, errOut.String(), "the bot (--exec) exited")
-}
-
-func TestBotExitedResult(t *testing.T) {
-	t.Parallel()
-	s := &scenarios.Scenario{Name: "x", File: "a.yaml", Line: 3}
-	for in, want := range map[string]string{
-		"a.yaml:5:7: interrupted at this step\n  conversation so far:\n    user: hi": "a.yaml:5:7: stopped here: the bot (--exec) exited (exit status 3)\n  conversation so far:\n    user: hi",
-		"a.yaml:3: interrupted": "a.yaml:3: stopped here: the bot (--exec) exited (exit status 3)",
-	} {
-		got := botExitedResult(scenarios.Result{Scenario: s, Failure: in, Interrupted: true}, "exit status 3")
-		assert.False(t, got.Interrupted)
-		assert.False(t, got.Passed())
-		assert.Equal(t, want, got.Failure)
-	}
-	failed := scenarios.Result{Scenario: s, Failure: "a.yaml:5:7: expect: not the one expected"}
-	assert.Equal(t, failed, botExitedResult(failed, "exit status 3"), "a failure of its own stays as it was")
-
-	rep := &scenarios.Report{Results: []scenarios.Result{{Scenario: s, Failure: "a.yaml:3: interrupted", Interrupted: true}}}
-	left := &scenarios.Scenario{Name: "y", File: "a.yaml", Line: 9}
-	var buf bytes.Buffer
-	failUnrun(rep, []*scenarios.Scenario{s, left}, "exit status 3", &scenarios.Console{W: &buf})
-	require.Len(t, rep.Results, 2)
-	assert.Equal(t, 2, rep.Failed())
-	assert.Zero(t, rep.Interrupted())
-	assert.Equal(t, "a.yaml:9: not run: the bot (--exec) had exited (exit status 3)", rep.Results[1].Failure)
-	assert.Equal(t, "FAIL 1 scenario not run: the bot (--exec) had exited (exit status 3)\n", buf.String())
 }
 
 // The bot's output is shown by its last lines, prefixed so that it does
