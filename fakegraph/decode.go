@@ -182,13 +182,22 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 	return nil, ""
 }
 
-// bodyValue is formValue for a form or multipart body's parameter. A value
-// that is not UTF-8 is kept with its bytes as they came and noted in
+// bodyValue is formValue for a form or multipart body's parameter. The
+// text null is JSON's null. A value that is not UTF-8 is kept with its bytes as they came and noted in
 // badText (the least path of the body's, so that the answer does not hang
 // on the order of a map), as a JSON body's text is; the token and the
 // proof, which come first, are still refused at once.
 func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) {
-	if utf8.ValidString(v) || key == "access_token" || key == "appsecret_proof" {
+	if key == "access_token" || key == "appsecret_proof" {
+		return formValue(key, v)
+	}
+	if strings.TrimSpace(v) == "null" {
+		// JSON's null, as an object value is JSON text in a form (§2):
+		// what a client that writes every value as JSON sends for none,
+		// absent with a warning as in a JSON body (D22).
+		return nil, nil, ""
+	}
+	if utf8.ValidString(v) {
 		return formValue(key, v)
 	}
 	var x any = v

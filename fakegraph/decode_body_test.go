@@ -5,8 +5,11 @@ import (
 	"mime"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -120,5 +123,59 @@ func sameMediaType(t *testing.T, ct string) {
 	if jsonWithParameters(ct) {
 		mt, _, _ := mime.ParseMediaType(ct)
 		require.Equal(t, "application/json", mt, "%q", ct)
+	}
+}
+
+// TestFormNullIsJSONNull: a form value null is JSON's null (object values
+// are JSON text in a form, §2), so an optional field sent so is absent with
+// a warning as in a JSON body (D22), in a batch item's body too; a
+// required one is missing; the token stays text.
+func TestFormNullIsJSONNull(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	form := "application/x-www-form-urlencoded"
+	send := "recipient=" + url.QueryEscape(`{"id":"`+alice+`"}`) + "&messaging_type=RESPONSE&message=" + url.QueryEscape(`{"text":"x"}`)
+	tok := "?access_token=" + DefaultPageToken
+
+	code, _, out := do(t, s, "POST", "/me/messages"+tok, form, send+"&reply_to=null&notification_type=null")
+	if code != 200 {
+		t.Fatalf("reply_to=null: %d %v", code, out)
+	}
+	var nulls []string
+	for _, v := range lastRequest(t, s).Violations {
+		if v.Severity == "warning" && v.Rule == "lenient.null-or-empty" {
+			nulls = append(nulls, v.Path)
+		}
+	}
+	if !slices.Equal(nulls, []string{"notification_type", "reply_to"}) {
+		t.Errorf("null warnings on %v, want notification_type and reply_to", nulls)
+	}
+
+	code, _, out = do(t, s, "POST", "/me/messenger_profile"+tok, form, "whitelisted_domains=null&greeting="+url.QueryEscape(`[{"locale":"default","text":"hey"}]`))
+	if code != 200 {
+		t.Errorf("whitelisted_domains=null: %d %v", code, out)
+	}
+
+	code, _, out = do(t, s, "POST", "/me/messages"+tok, form, "recipient=null&message="+url.QueryEscape(`{"text":"x"}`))
+	if diff := cmp.Diff(requiredBody("recipient"), graphError(t, out)); code != 400 || diff != "" {
+		t.Errorf("recipient=null: %d (-want +got)\n%s", code, diff)
+	}
+
+	code, _, out = do(t, s, "POST", "/me/messages", form, send+"&access_token=null")
+	if e, _ := out["error"].(map[string]any); code != 400 || e["code"] != float64(190) {
+		t.Errorf("access_token=null: %d %v, want 190 (a token that does not parse)", code, out)
+	}
+
+	batch := `[{"method":"POST","relative_url":"me/messages","body":"` + strings.ReplaceAll(send, `"`, `\"`) + `&reply_to=null"}]`
+	req := httptest.NewRequest("POST", "/"+tok, strings.NewReader("batch="+url.QueryEscape(batch)))
+	req.Header.Set("Content-Type", form)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"code":200`) {
+		t.Fatalf("batch: %d %s", rec.Code, rec.Body)
+	}
+	if e := lastRequest(t, s); !e.Accepted {
+		t.Errorf("the batch item with reply_to=null was refused: %+v", e.Violations)
 	}
 }
