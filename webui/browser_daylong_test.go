@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +109,49 @@ func TestResetLeavesNoTimeOnEmptyThreads(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	b.waitFor("the thread emptied", `document.querySelectorAll('#messages .row').length === 0`, 5*time.Second)
 	b.waitFor("no time on any empty thread", `document.querySelectorAll('#user-list .user time').length === 0`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestInspectorRowsSayWhatHappened: a clock advanced says by how much, and
+// a user's attachment says what it is, in the row itself.
+func TestInspectorRowsSayWhatHappened(t *testing.T) {
+	e, b := openAfterHello(t)
+	resp, err := http.Post(e.url+"/_messemu/v1/clock/advance", "application/json", strings.NewReader(`{"duration":"25h"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b.waitFor("the clock's row with its jump", `[...document.querySelectorAll('#events li.ev[data-kind=control] .what')].some(n => n.textContent === 'clock +25h0m0s')`, 5*time.Second)
+
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Attachments: []fakegraph.UserAttachment{{Type: "image", URL: "https://example.com/cat.png"}}})
+	require.NoError(t, err)
+	b.waitFor("the attachment's row naming it", `[...document.querySelectorAll('#events li.ev[data-kind=user_action] .what')].some(n => n.textContent === 'Alice Martin · message “[image]”')`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestKeyboardFocusSurvivesOtherActivity: a quick reply or a user of the
+// list focused with the keyboard stays focused while events of another
+// conversation arrive (every event used to draw the footer and the list
+// anew, and focus fell back to the page).
+func TestKeyboardFocusSurvivesOtherActivity(t *testing.T) {
+	const bob = "6283749102837465"
+	e, b := openAfterHello(t)
+	qrs := []any{map[string]any{"content_type": "text", "title": "Yes", "payload": "Y"}, map[string]any{"content_type": "text", "title": "No", "payload": "N"}}
+	status, _ := e.send(t, alice, map[string]any{"text": "Shall we?", "quick_replies": qrs}, nil)
+	require.Equal(t, http.StatusOK, status)
+	b.waitFor("the chips", `document.querySelectorAll('#footer .chip').length === 2`, 5*time.Second)
+	require.True(t, eval[bool](b, `(document.querySelectorAll('#footer .chip')[1].focus(), true)`))
+
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: "bob writes"})
+	require.NoError(t, err)
+	b.waitFor("bob's message in the list", `[...document.querySelectorAll('#user-list .user-last')].some(n => n.textContent.endsWith('bob writes'))`, 5*time.Second)
+	time.Sleep(100 * time.Millisecond) // the draws after it
+	assert.Equal(t, "No", eval[string](b, `document.activeElement.closest('#footer') ? document.activeElement.textContent : document.activeElement.tagName`), "the focused quick reply keeps focus")
+
+	require.True(t, eval[bool](b, fmt.Sprintf(`(document.querySelector('#user-list .user[data-psid="%s"]').focus(), true)`, alice)))
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: "bob again"})
+	require.NoError(t, err)
+	b.waitFor("bob's second message in the list", `[...document.querySelectorAll('#user-list .user-last')].some(n => n.textContent.endsWith('bob again'))`, 5*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	assert.Equal(t, alice, eval[string](b, `document.activeElement.dataset.psid || document.activeElement.tagName`), "the focused user keeps focus")
 	assert.Empty(t, b.consoleErrors())
 }

@@ -218,6 +218,8 @@ function drawUsers() {
   const sig = rows.map(r => `${r.u.psid}:${r.t?.version || 0}`).join(',') + app.psid + today;
   if (list.dataset.sig === sig) return;
   list.dataset.sig = sig;
+  // Any event re-sorts the list: the user focused with the keyboard stays so.
+  const focused = list.contains(document.activeElement) ? document.activeElement.dataset.psid : null;
   clear(list);
   for (const { u, t } of rows) {
     const unread = t ? app.model.unread(t) : 0;
@@ -231,6 +233,7 @@ function drawUsers() {
     h('span', { class: 'user-side' }, t?.lastActivity ? h('time', null, fmtTime(t.lastActivity, app.model.now)) : null,
       unread ? h('span', { class: 'dot', title: `${unread} unread` }) : null))));
   }
+  if (focused) list.querySelector(`.user[data-psid="${focused}"]`)?.focus();
 }
 
 function selectUser(psid) {
@@ -310,7 +313,7 @@ function drawChat() {
   $('chat-name').textContent = u ? u.name : '';
   clear($('chat-avatar')).append(u ? avatar(u.name, u.psid) : '');
   drawWindow(u);
-  if (!t) { clear(box); clear($('footer')); return; }
+  if (!t) { clear(box); clear($('footer')); delete $('footer').dataset.sig; return; }
   const v = app.view;
   // Items by their place in the whole thread: the model lets go of the
   // oldest (KEEP_ITEMS), t.items[0] being item t.dropped.
@@ -448,11 +451,28 @@ function localized(list, u, field) {
 }
 
 function drawFooter(t, u) {
-  const foot = clear($('footer'));
+  const foot = $('footer');
   const s = app.profile || {};
   let last = null;
   for (let i = t.items.length - 1; i >= 0 && !last; i--) if (!t.items[i].refused) last = t.items[i];
-  if (!last && !t.dropped) {
+  const welcome = !last && !t.dropped;
+  const seen = last && last.from === 'page' && Date.parse(last.time) <= t.read;
+  const pageSeen = last && last.from === 'user' && t.pageSeen && Date.parse(last.time) <= t.pageSeen;
+  const menu = localized(s.persistent_menu, u);
+  $('menu-btn').hidden = !(menu?.call_to_actions?.length);
+  $('text').disabled = !!menu?.composer_input_disabled;
+  $('text').placeholder = menu?.composer_input_disabled ? 'The bot turned the composer off' : 'Aa';
+  app.menu = menu;
+  // Drawn again only when what it shows changed: every event redraws the
+  // thread, and a quick reply or ice breaker focused with the keyboard
+  // must not be taken from under the reader.
+  const sig = JSON.stringify([t.key, last?.seq, last?.message?.quick_replies, seen, pageSeen, t.typing, u?.name, ctx.pageName,
+    welcome ? [s.greeting, s.ice_breakers, s.get_started, u?.locale] : null]);
+  if (foot.dataset.sig === sig) return;
+  foot.dataset.sig = sig;
+  const focused = [...foot.querySelectorAll('button')].indexOf(document.activeElement);
+  clear(foot);
+  if (welcome) {
     const g = localized(s.greeting, u);
     const text = g?.text?.replaceAll('{{user_first_name}}', u?.first_name || '').replaceAll('{{user_last_name}}', u?.last_name || '')
       .replaceAll('{{user_full_name}}', u?.name || '');
@@ -465,15 +485,11 @@ function drawFooter(t, u) {
         : s.get_started ? h('button', { type: 'button', class: 'get-started', id: 'get-started',
           onclick: () => act(() => post(`users/${app.psid}/postbacks`, { get_started: true }, app.pageId)) }, 'Get Started') : null));
   }
-  if (last && last.from === 'page' && Date.parse(last.time) <= t.read) foot.append(h('div', { class: 'seen', title: 'read by the user' }, avatar(u?.name || '?', app.psid, 'xs'), 'Seen'));
-  if (last && last.from === 'user' && t.pageSeen && Date.parse(last.time) <= t.pageSeen) foot.append(h('div', { class: 'seen page-seen' }, 'Seen by the Page'));
+  if (seen) foot.append(h('div', { class: 'seen', title: 'read by the user' }, avatar(u?.name || '?', app.psid, 'xs'), 'Seen'));
+  if (pageSeen) foot.append(h('div', { class: 'seen page-seen' }, 'Seen by the Page'));
   if (t.typing) foot.append(h('div', { class: 'row from-page typing-row' }, avatar(ctx.pageName, 'page', 'sm'), h('div', { class: 'bubble typing', 'aria-label': 'typing' }, h('i'), h('i'), h('i'))));
   if (last && last.from === 'page' && last.message?.quick_replies?.length) foot.append(quickReplies(last, ctx));
-  const menu = localized(s.persistent_menu, u);
-  $('menu-btn').hidden = !(menu?.call_to_actions?.length);
-  $('text').disabled = !!menu?.composer_input_disabled;
-  $('text').placeholder = menu?.composer_input_disabled ? 'The bot turned the composer off' : 'Aa';
-  app.menu = menu;
+  if (focused >= 0) foot.querySelectorAll('button')[focused]?.focus();
 }
 
 function drawWindow(u) {

@@ -147,14 +147,19 @@ export class Inspector {
       }
       case 'user_action': case 'receipt': {
         const e = d.event || {};
-        const text = e.message?.text ?? e.postback?.title ?? e.reaction?.emoji ?? '';
+        // A message without text says what it carries: [image], [file]…
+        const atts = e.message?.attachments?.map(a => `[${a.type}]`).join(' ');
+        const text = e.message?.text ?? atts ?? e.postback?.title ?? e.reaction?.emoji ?? '';
         return `${who} · ${d.action || ev.api}${text ? ' “' + String(text).slice(0, 40) + '”' : ''}`;
       }
       case 'webhook':
         // Events of a thread another app owns go to the bot as standby.
         return `→ bot ${ev.api || ''}${ev.request?.entry?.some?.(e => e.standby) ? ' (standby)' : ''}${d.attempt ? ' · attempt ' + d.attempt : ''}${d.outcome ? ' · ' + d.outcome : ''}${d.latency_ms !== undefined ? ` · ${d.latency_ms} ms` : ''}${d.error ? ' · ' + d.error : ''}`;
-      case 'control':
-        return `${d.change || ev.api || ''}${d.advanced ? ' +' + d.advanced : ''}`;
+      case 'control': {
+        // The clock's change says by how much, a webhook's where to.
+        const advanced = d.advanced || d.data?.advanced;
+        return `${d.change || ev.api || ''}${advanced ? ' +' + advanced : ''}${d.change === 'webhook' && d.data?.url ? ' ' + d.data.url : ''}`;
+      }
       case 'alert':
         return d.message || d.alert || ev.api || '';
       case 'fault':
