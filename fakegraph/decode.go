@@ -372,8 +372,9 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 }
 
 // closeMultipart returns body ending with its closing delimiter, adding
-// one when it is missing (added true). A trailing part of a delimiter
-// ("\r\n--b" or "\r\n--b-") is completed rather than left to read as data.
+// one when it is missing (added true). A trailing start of a delimiter
+// (from "\r\n" to "\r\n--b-") is completed rather than left to read as
+// the last value's.
 func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
 	delim := []byte("\r\n--" + boundary)
 	closing := append(delim[:len(delim):len(delim)], "--"...)
@@ -381,8 +382,11 @@ func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
 		return body, false
 	}
 	out := body
-	if i := bytes.LastIndex(body, delim); i >= 0 && bytes.HasPrefix([]byte("--"), body[i+len(delim):]) {
-		out = body[:i]
+	for n := min(len(closing)-1, len(body)); n >= 2; n-- {
+		if bytes.HasSuffix(body, closing[:n]) {
+			out = body[:len(body)-n] // the delimiter's start: its line break is not the value's
+			break
+		}
 	}
 	out = append(out[:len(out):len(out)], closing...)
 	return append(out, "\r\n"...), true

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http/httptest"
 	"net/textproto"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -165,4 +166,29 @@ func lastOfKind(t *testing.T, s *Server, kind EventKind) Event {
 	}
 	t.Fatalf("no %s event in the journal", kind)
 	return Event{}
+}
+
+// TestMultipartUnclosedAfterALineBreak: a body that stops after the line
+// break that starts the next delimiter (or within the delimiter) is read as
+// if closed there: the line break is not the last value's (D27).
+func TestMultipartUnclosedAfterALineBreak(t *testing.T) {
+	t.Parallel()
+	const b = "XyZ"
+	base := "--" + b + "\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nSupport\r\n" +
+		"--" + b + "\r\nContent-Disposition: form-data; name=\"profile_picture_url\"\r\n\r\nhttps://example.com/p.png"
+	for _, tail := range []string{"\r\n", "\r\n-", "\r\n--", "\r\n--X", "\r\n--" + b, "\r\n--" + b + "-"} {
+		s := New()
+		req := httptest.NewRequest("POST", "/me/personas?access_token="+DefaultPageToken, strings.NewReader(base+tail))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary="+b)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Errorf("tail %q: %d %s", tail, rec.Code, rec.Body)
+			continue
+		}
+		ps, _ := s.Personas(DefaultPageID)
+		if len(ps) != 1 || ps[0].ProfilePictureURL != "https://example.com/p.png" {
+			t.Errorf("tail %q: personas %+v", tail, ps)
+		}
+	}
 }
