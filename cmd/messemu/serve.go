@@ -51,6 +51,7 @@ type serveConfig struct {
 	allowOrigin  string              // web UI websocket: more origins, comma-separated
 	products     []fakegraph.Product // serve_products.go
 	controlToken string              // serve_exposure.go
+	clock        string              // --clock: the virtual clock's start, RFC 3339 ("": now)
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -72,6 +73,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.passthrough, "intercept-passthrough", c.envBool("MESSEMU_INTERCEPT_PASSTHROUGH"), "let the intercept proxy tunnel other hosts unchanged [MESSEMU_INTERCEPT_PASSTHROUGH]")
 	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}] [MESSEMU_PRODUCTS]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
+	fs.StringVar(&c.clock, "clock", env("MESSEMU_CLOCK", ""), "start the virtual clock at this time, RFC 3339 such as 2026-04-01T09:00:00Z (default: now); it runs on from there [MESSEMU_CLOCK]")
 	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
 	c.webhookFlags(fs)
 	c.exposureFlags(fs)
@@ -177,6 +179,9 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithProducts(c.products...),
 	}
 	opts = append(opts, c.exposureOptions()...)
+	if start, _ := c.clockStart(); !start.IsZero() { // checked in parseServe
+		opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(start)))
+	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()
 		for i := range users {
@@ -268,7 +273,22 @@ func (c *serveConfig) check(fs *flag.FlagSet) []error {
 	if err := checkWebhookURL(c.webhook); err != nil {
 		errs = append(errs, fmt.Errorf("%s %q: %w", name("webhook", "MESSEMU_WEBHOOK"), c.webhook, err))
 	}
+	if _, err := c.clockStart(); err != nil {
+		errs = append(errs, fmt.Errorf("%s %q: %w", name("clock", "MESSEMU_CLOCK"), c.clock, err))
+	}
 	return errs
+}
+
+// clockStart is --clock read (zero when not given).
+func (c *serveConfig) clockStart() (time.Time, error) {
+	if strings.TrimSpace(c.clock) == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(c.clock))
+	if err != nil {
+		return time.Time{}, errors.New("want an RFC 3339 time, such as 2026-04-01T09:00:00Z")
+	}
+	return t, nil
 }
 
 // checkListenAddr checks that addr is a host:port to listen on: the host

@@ -2,9 +2,15 @@ package main
 
 import (
 	"bytes"
+	"io"
+	"log/slog"
 	"net"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +78,33 @@ func TestServeNamesEveryBadSettingAtOnce(t *testing.T) {
   --log-format must be text or json, not "yaml"
 `
 	assert.Equal(t, want, errOut.String())
+}
+
+// --clock starts the virtual clock at a date of the user's, in the past
+// too (the control API moves it only forward), so that the rules of that
+// date apply: before 2026-04-27 the three 2026 tags pass.
+func TestServeClockStartsTheVirtualClock(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseServe([]string{"--no-demo-bot", "--clock", "2026-04-20T09:00:00Z"}, io.Discard)
+	require.NoError(t, err)
+	srv := fakegraph.New(cfg.serverOptions(slog.New(slog.DiscardHandler))...)
+	start := time.Date(2026, 4, 20, 9, 0, 0, 0, time.UTC)
+	if now := srv.Clock().Now(); now.Before(start) || now.After(start.Add(time.Minute)) {
+		t.Fatalf("the clock reads %v, want %v and running", now, start)
+	}
+	_, err = srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("POST", "/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken,
+		strings.NewReader(`{"recipient":{"id":"`+alice+`"},"messaging_type":"MESSAGE_TAG","tag":"ACCOUNT_UPDATE","message":{"text":"x"}}`)))
+	assert.Equal(t, 200, rec.Code, rec.Body.String())
+
+	s, err := newStartup(srv, &cfg)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, s.print(&out))
+	assert.Contains(t, out.String(), "Virtual clock  2026-04-20T09:00")
+
+	_, err = parseServe([]string{"--clock", "yesterday"}, io.Discard)
+	require.EqualError(t, err, `--clock "yesterday": want an RFC 3339 time, such as 2026-04-01T09:00:00Z`)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/messemu/messemu/fakegraph"
 )
@@ -30,6 +31,7 @@ type startup struct {
 	intercept   string   // the intercept proxy's address, "" when off
 	caDir       string   // --ca-dir, "" for the default
 	enforced    []string // what the defaults leave off: the proof, rate limits
+	clock       string   // the virtual clock's time, when --clock set it
 }
 
 // printStartup writes the screen to stdout and logs, without any secret,
@@ -65,6 +67,9 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 	if cfg.rateLimits {
 		s.enforced = append(s.enforced, "rate limits on (--rate-limits)")
 	}
+	if start, _ := cfg.clockStart(); !start.IsZero() {
+		s.clock = srv.Clock().Now().UTC().Format(time.RFC3339) + "  (--clock; the control API moves it forward)"
+	}
 	if cfg.webhook != "" {
 		st := srv.Webhook()
 		s.hookState, s.hookErr = st.State, st.LastError
@@ -89,6 +94,9 @@ func (s startup) print(w io.Writer) error {
 	row("App", s.appID+"  secret "+s.appSecret)
 	if len(s.enforced) > 0 {
 		row("Enforced", strings.Join(s.enforced, ", "))
+	}
+	if s.clock != "" {
+		row("Virtual clock", s.clock)
 	}
 	row("Verify token", s.verifyToken)
 	switch {
