@@ -264,3 +264,29 @@ func TestErrorListUnwraps(t *testing.T) {
 	assert.Same(t, first, pe)
 	assert.Equal(t, "a.yaml:1:1: x\nb.yaml: unreadable", err.Error())
 }
+
+// Whatever the file holds, the loader answers without panicking: the
+// scenarios, or problems each at a place in the file.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"name: a\nsteps:\n  - says: hi\n  - expect: {text: hi, within: 2s}\n",
+		"- name: a\n  steps: &s [{says: 1}]\n- name: b\n  steps: *s\n",
+		"name: a\nuser: {<<: {phone: 1}}\nsteps:\n  -\n  - say: hi\n  - expect: {quick_replies: Colours, buttons: [[x]]}\n",
+		"name: a\nsteps:\n  - fault: {times: 18446744073709551615, latency: 2}\n  - reacts: {unreact: yes}\n",
+		"&a [*a]\n", "--- 1\n--- [x]\n", "name: a\nsteps: !!str x\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		all, err := Parse("fuzz.yaml", []byte(src))
+		if err == nil {
+			require.NotEmpty(t, all)
+			return
+		}
+		for line := range strings.SplitSeq(err.Error(), "\n") {
+			if !strings.HasPrefix(line, "and ") {
+				require.Regexp(t, `^fuzz\.yaml:\d+:\d+: `, line, src)
+			}
+		}
+	})
+}
