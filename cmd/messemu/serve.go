@@ -260,13 +260,15 @@ func (c *serveConfig) check(fs *flag.FlagSet) []error {
 		return "--" + flagName
 	}
 	var errs []error
-	for _, a := range []struct{ flag, env, addr string }{
-		{"addr", "MESSEMU_ADDR", c.addr}, {"pprof", "MESSEMU_PPROF", c.pprofAddr}, {"intercept", "MESSEMU_INTERCEPT", c.intercept},
+	for _, a := range []struct{ flag, env, addr, example string }{
+		{"addr", "MESSEMU_ADDR", c.addr, "127.0.0.1:8765"},
+		{"pprof", "MESSEMU_PPROF", c.pprofAddr, "127.0.0.1:6060"},
+		{"intercept", "MESSEMU_INTERCEPT", c.intercept, "127.0.0.1:8443"},
 	} {
 		if a.addr == "" && a.flag != "addr" {
 			continue
 		}
-		if err := checkListenAddr(a.addr); err != nil {
+		if err := checkListenAddr(a.addr, a.example); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: %w", name(a.flag, a.env), a.addr, err))
 		}
 	}
@@ -292,18 +294,19 @@ func (c *serveConfig) clockStart() (time.Time, error) {
 }
 
 // checkListenAddr checks that addr is a host:port to listen on: the host
-// may be empty (every interface), the port a number or a service name.
-func checkListenAddr(addr string) error {
+// may be empty (every interface), the port a number or a service name;
+// example is one to show.
+func checkListenAddr(addr, example string) error {
 	_, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		var ae *net.AddrError
 		if errors.As(err, &ae) {
 			err = errors.New(ae.Err)
 		}
-		return fmt.Errorf("want host:port, such as 127.0.0.1:8765 (%v)", err)
+		return fmt.Errorf("want host:port, such as %s (%v)", example, err)
 	}
 	if _, err := net.LookupPort("tcp", port); err != nil {
-		return fmt.Errorf("want host:port, such as 127.0.0.1:8765: %q is not a port", port)
+		return fmt.Errorf("want host:port, such as %s: %q is not a port", example, port)
 	}
 	return nil
 }

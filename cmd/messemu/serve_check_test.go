@@ -30,8 +30,8 @@ func TestServeRefusesBadFlagsBeforeAnnouncingAnything(t *testing.T) {
 		{[]string{"--addr", "127.0.0.1:19241", "--webhook", "ftp://bot.test/hook"}, `--webhook "ftp://bot.test/hook": not an absolute http(s) URL`},
 		{[]string{"--addr", "nonsense"}, `--addr "nonsense": want host:port, such as 127.0.0.1:8765 (missing port in address)`},
 		{[]string{"--addr", "0.0.0.0:http-nope"}, `--addr "0.0.0.0:http-nope": want host:port`},
-		{[]string{"--addr", "127.0.0.1:19241", "--pprof", "6060"}, `--pprof "6060": want host:port`},
-		{[]string{"--addr", "127.0.0.1:19241", "--intercept", "nope"}, `--intercept "nope": want host:port`},
+		{[]string{"--addr", "127.0.0.1:19241", "--pprof", "6060"}, `--pprof "6060": want host:port, such as 127.0.0.1:6060`},
+		{[]string{"--addr", "127.0.0.1:19241", "--intercept", "nope"}, `--intercept "nope": want host:port, such as 127.0.0.1:8443`},
 		{[]string{"--addr", "127.0.0.1:19241", "--log-level", "loud"}, `--log-level must be debug, info, warn or error, not "loud"`},
 	} {
 		var out, errOut bytes.Buffer
