@@ -2,13 +2,11 @@ package scenarios
 
 import (
 	"fmt"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml/ast"
 
 	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/validator"
@@ -32,44 +30,6 @@ var (
 	mediaAttachTypes  = []string{"image", "audio", "video", "file"}
 	stepNeedsBotWords = "the bot has not been sent anything yet, so it cannot have answered"
 )
-
-func (s *Scenario) check(n ast.Node) error {
-	if strings.TrimSpace(s.Name) == "" {
-		return nodeError(n, "a scenario needs a name:")
-	}
-	if len(s.Steps) == 0 {
-		return nodeError(n, "scenario %q has no steps (a list under steps: with one such as says: or expect:)", s.Name)
-	}
-	if s.Setup.Clock != "" {
-		if _, err := time.Parse(time.RFC3339, s.Setup.Clock); err != nil {
-			return nodeError(n, "setup: clock: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", s.Setup.Clock)
-		}
-	}
-	if r := s.User.Referral; r != nil {
-		if err := checkReferral(r); err != "" {
-			return nodeError(n, "user: referral: %s", err)
-		}
-	}
-	userActed := s.User.Referral != nil
-	userWrote := false
-	for i := range s.Steps {
-		st := &s.Steps[i]
-		if reflect.ValueOf(*st).IsZero() { // a null step: nothing was decoded, not even its place
-			return nodeError(n, "scenario %q: step %d is empty (a null step); a step is a mapping with one key such as says: or expect:", s.Name, i+1)
-		}
-		reason := st.check(userActed, userWrote)
-		if reason != "" {
-			return &PosError{Line: st.Line, Column: st.Column, Reason: reason}
-		}
-		if st.isUserStep() {
-			userActed = true
-		}
-		if st.Says != nil || st.Sends != nil || st.TapsQuickReply != nil {
-			userWrote = true
-		}
-	}
-	return nil
-}
 
 // isUserStep reports whether the step is something the user does that the
 // bot may answer.
