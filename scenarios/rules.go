@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/validator"
 )
