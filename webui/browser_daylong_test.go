@@ -1,6 +1,7 @@
 package webui_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,5 +155,46 @@ func TestKeyboardFocusSurvivesOtherActivity(t *testing.T) {
 	b.waitFor("bob's second message in the list", `[...document.querySelectorAll('#user-list .user-last')].some(n => n.textContent.endsWith('bob again'))`, 5*time.Second)
 	time.Sleep(100 * time.Millisecond)
 	assert.Equal(t, alice, eval[string](b, `document.activeElement.dataset.psid || document.activeElement.tagName`), "the focused user keeps focus")
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestNarrowPaneButtonsSayWhichIsShown: below 900 px one pane shows; its
+// button is pressed, to the eye and to a screen reader.
+func TestNarrowPaneButtonsSayWhichIsShown(t *testing.T) {
+	_, b := openAfterHello(t)
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, 800)))
+	pressed := `[...document.querySelectorAll('.panes-nav button')].filter(b => b.getAttribute('aria-pressed') === 'true').map(b => b.textContent).join()`
+	assert.Equal(t, "Chat", eval[string](b, pressed))
+	b.clickText(".panes-nav button", "Inspector")
+	assert.Equal(t, "Inspector", eval[string](b, pressed))
+	assert.Greater(t, eval[float64](b, contrastOf+"(`.panes-nav button[aria-pressed=\"true\"]`)"), 4.5, "the pressed button's text on its colour")
+	b.clickText(".panes-nav button", "Users")
+	b.click(`#user-list .user`)
+	assert.Equal(t, "Chat", eval[string](b, pressed), "choosing a user shows the chat")
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestLogInAndLogOutButtonsWork: a button template's Log In opens the
+// bot's login page with the platform's account_linking_token, and Log Out
+// unlinks the user, as Messenger's buttons do (they were drawn inert).
+func TestLogInAndLogOutButtonsWork(t *testing.T) {
+	e, b := openAfterHello(t)
+	status, body := e.send(t, alice, map[string]any{"attachment": map[string]any{"type": "template", "payload": map[string]any{
+		"template_type": "button", "text": "Your account",
+		"buttons": []any{map[string]any{"type": "account_link", "url": "https://example.com/login"}, map[string]any{"type": "account_unlink"}},
+	}}}, nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the buttons", `document.querySelectorAll('#messages .button-template .btn-card:not(:disabled)').length === 2`, 5*time.Second)
+	require.True(t, eval[bool](b, `(() => { window.opened = []; window.open = u => { window.opened.push(u); return null; }; return true; })()`))
+	b.clickText("#messages .button-template .btn-card", "Log In")
+	b.waitFor("the login page opened", `window.opened.length === 1`, 5*time.Second)
+	opened := eval[string](b, `window.opened[0]`)
+	assert.True(t, strings.HasPrefix(opened, "https://example.com/login?") && strings.Contains(opened, "account_linking_token=") && strings.Contains(opened, "redirect_uri="), "opened %s", opened)
+	b.waitFor("the tap in the thread", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('Tapped Log In: example.com opened'))`, 5*time.Second)
+
+	b.clickText("#messages .button-template .btn-card", "Log Out")
+	b.waitFor("the unlink in the thread", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('Account unlinked'))`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }

@@ -1,6 +1,6 @@
 // The page: connects to the journal stream, keeps the Model, draws the
 // three panes and acts through the control API.
-import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link } from './dom.js';
+import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link, safeURL } from './dom.js';
 import { call, get, post, controlToken } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker } from './render.js';
@@ -236,11 +236,18 @@ function drawUsers() {
   if (focused) list.querySelector(`.user[data-psid="${focused}"]`)?.focus();
 }
 
+/** setPane shows one pane below 900 px wide; its button says it is the
+ *  one shown, to the eye and to a screen reader. */
+function setPane(pane) {
+  $('layout').dataset.pane = pane;
+  for (const b of document.querySelectorAll('.panes-nav button')) b.setAttribute('aria-pressed', String(b.dataset.pane === pane));
+}
+
 function selectUser(psid) {
   app.psid = psid;
   app.replyTo = null;
   $('reply-bar').hidden = true;
-  $('layout').dataset.pane = 'chat';
+  setPane('chat');
   app.inspector.setUser(psid);
   scheduleDraw();
   $('text').focus();
@@ -260,6 +267,15 @@ const ctx = {
     quickReply: index => { $('text').focus(); return act(() => post(`users/${app.psid}/quick_replies`, { index }, app.pageId)); },
     optin: payload => act(() => post(`users/${app.psid}/optins`, { type: 'one_time_notif_req', payload }, app.pageId)),
     feedback: tpl => act(() => post(`users/${app.psid}/feedback`, feedbackAnswer(tpl), app.pageId)),
+    // The platform opens the newest Log In button's URL with an
+    // account_linking_token; the link itself is the control API's
+    // users/{psid}/account_linking (the redirect messemu does not serve).
+    logIn: () => act(async () => {
+      const r = await post(`users/${app.psid}/account_linking/start`, {}, app.pageId);
+      const url = safeURL(r.url);
+      if (url) window.open(url, '_blank', 'noopener');
+    }),
+    logOut: () => act(() => post(`users/${app.psid}/account_linking`, { status: 'unlinked' }, app.pageId)),
     react: (it, emoji) => act(() => post(`users/${app.psid}/reactions`, it.reactions?.user === emoji
       ? { mid: it.mid, action: 'unreact' } : { mid: it.mid, reaction: emoji }, app.pageId)),
     pick: (it, anchor) => {
@@ -621,7 +637,8 @@ function wire() {
     app.inspector.setUser(app.psid);
     scheduleDraw();
   };
-  for (const b of document.querySelectorAll('.panes-nav button')) b.onclick = () => { $('layout').dataset.pane = b.dataset.pane; };
+  for (const b of document.querySelectorAll('.panes-nav button')) b.onclick = () => setPane(b.dataset.pane);
+  setPane($('layout').dataset.pane);
   const problemsOnly = () => { $('f-problems').checked = true; app.inspector.refilter(); };
   $('count-refused').onclick = problemsOnly;
   $('count-warnings').onclick = problemsOnly;

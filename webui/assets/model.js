@@ -241,6 +241,13 @@ export class Model {
       }
       return;
     }
+    if (action === 'log_in') {
+      // The tap fires nothing: the bot's login page opened.
+      let host = '';
+      try { host = new URL(ev.request?.url).host; } catch { /* no URL kept */ }
+      this.push(t, { ...base, kind: 'notice', text: `Tapped Log In${host ? ': ' + host + ' opened' : ''}` });
+      return;
+    }
     if (e.optin || e.referral || e.messaging_feedback || e.account_linking) {
       const what = e.optin ? (e.optin.type === 'one_time_notif_req' ? 'Asked to be notified' : 'Opted in')
         : e.referral ? `Opened the thread (${e.referral.source || 'referral'}${e.referral.ref ? ' · ' + e.referral.ref : ''})`

@@ -9,7 +9,7 @@ export const REACTIONS = ['😆', '😮', '😢', '😠', '👍', '❤️'];
 
 /** item(it, ctx) is one bubble row of the conversation. ctx: { now,
  *  persona(id), act: { postback(title), optin(payload), feedback(tpl),
- *  react(it, emoji), reply(it) }, pageName }. */
+ *  react(it, emoji), reply(it), logIn(), logOut() }, pageName }. */
 export function item(it, ctx) {
   if (it.kind === 'notice') {
     return h('div', { class: 'notice', dataset: { seq: it.seq } }, it.text, ' · ', h('time', { datetime: it.time, title: fmtFull(it.time) }, fmtClock(it.time)));
@@ -207,6 +207,10 @@ export function buttons(list, it, ctx) {
         return tel ? h('a', { class: 'btn-card', href: tel, title: full }, title) : h('span', { class: 'btn-card inert', title: full }, title);
       }
       case 'postback': return h('button', { type: 'button', class: 'btn-card', title: full, disabled: it.refused, onclick: () => ctx.act.postback(it, b) }, title);
+      // Log In opens the bot's login page with the platform's token;
+      // Log Out unlinks, as the platform does.
+      case 'account_link': return h('button', { type: 'button', class: 'btn-card', title: full || `log in at ${b.url || ''}`, disabled: it.refused, onclick: () => ctx.act.logIn() }, title);
+      case 'account_unlink': return h('button', { type: 'button', class: 'btn-card', title: full, disabled: it.refused, onclick: () => ctx.act.logOut() }, title);
     }
     return h('button', { type: 'button', class: 'btn-card', disabled: true, title: `${b.type}: not emulated in the page` }, title);
   }));
