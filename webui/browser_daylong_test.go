@@ -198,3 +198,38 @@ func TestLogInAndLogOutButtonsWork(t *testing.T) {
 	b.waitFor("the unlink in the thread", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('Account unlinked'))`, 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestResetAwayFromAGoneUserFiltersTheNewOne: the user shown is gone after
+// a reset; the page shows the first user, and the inspector's "this user"
+// filter follows it (it kept listing the gone user's events).
+func TestResetAwayFromAGoneUserFiltersTheNewOne(t *testing.T) {
+	e, b := openAfterHello(t)
+	dana, err := e.srv.AddUser(fakegraph.User{PageID: fakegraph.DefaultPageID, Name: "Dana Extra"})
+	require.NoError(t, err)
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, dana.PSID, fakegraph.UserMessageRequest{Text: "hello from dana"})
+	require.NoError(t, err)
+	b.click(fmt.Sprintf(`#user-list .user[data-psid="%s"]`, dana.PSID))
+	require.True(t, eval[bool](b, `(() => { const f = document.getElementById('f-user'); f.value = '@current'; f.dispatchEvent(new Event('change')); return true; })()`))
+	b.waitFor("dana's events listed", `document.querySelectorAll('#events li.ev').length > 0`, 5*time.Second)
+
+	resp, err := http.Post(e.url+"/_messemu/v1/reset", "application/json", nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	b.waitFor("the first user shown", fmt.Sprintf(`window.messemu.psid === %q && document.getElementById('chat-name').textContent === 'Alice Martin'`, alice), 5*time.Second)
+	b.waitFor("only the shown user's events listed", `[...document.querySelectorAll('#events li.ev')].every(li => window.messemu.model.bySeq(+li.dataset.seq)?.psid === window.messemu.psid)`, 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestPersonaTypesWithItsFace: typing_on with a persona_id shows the
+// persona typing, as Messenger does, not the Page.
+func TestPersonaTypesWithItsFace(t *testing.T) {
+	e, b := openAfterHello(t)
+	status, body := e.graph(t, http.MethodPost, "me/personas", map[string]any{"name": "Agent Jo", "profile_picture_url": "https://example.com/jo.png"})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	status, body = e.graph(t, http.MethodPost, "me/messages", map[string]any{"recipient": map[string]any{"id": alice}, "sender_action": "typing_on", "persona_id": body["id"]})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the persona typing", `document.querySelector('#footer .bubble.typing')?.getAttribute('aria-label') === 'Agent Jo is typing'`, 5*time.Second)
+	assert.True(t, eval[bool](b, `(() => { const a = document.querySelector('#footer .typing-row > :first-child');
+		return a.classList.contains('persona-pic') || a.textContent === 'AJ'; })()`), "the persona's picture or initials, not the Page's")
+	assert.Empty(t, b.consoleErrors())
+}

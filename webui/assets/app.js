@@ -3,7 +3,7 @@
 import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link, safeURL } from './dom.js';
 import { call, get, post, controlToken } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
-import { item as drawItem, quickReplies, picker } from './render.js';
+import { item as drawItem, quickReplies, picker, pageAvatar } from './render.js';
 import { Inspector } from './inspector.js';
 import { Controls } from './controls.js';
 
@@ -132,7 +132,12 @@ const loaders = {
     app.users = new Map((r.data || []).map(u => [u.psid, u]));
     app.inspector.users(r.data || []);
     if (app.users.size !== before && app.caughtUp) app.inspector.refilter(); // rows name the users
-    if (!app.psid || !app.users.has(app.psid)) app.psid = r.data?.[0]?.psid || '';
+    if (!app.psid || !app.users.has(app.psid)) {
+      // The user shown is gone (a reset, another Page): the first one, in
+      // the inspector's "this user" too.
+      app.psid = r.data?.[0]?.psid || '';
+      app.inspector.setUser(app.psid);
+    }
   },
   personas: async () => {
     const r = await get('personas', app.pageId);
@@ -482,7 +487,8 @@ function drawFooter(t, u) {
   // Drawn again only when what it shows changed: every event redraws the
   // thread, and a quick reply or ice breaker focused with the keyboard
   // must not be taken from under the reader.
-  const sig = JSON.stringify([t.key, last?.seq, last?.message?.quick_replies, seen, pageSeen, t.typing, u?.name, ctx.pageName,
+  const typist = typeof t.typing === 'string' ? ctx.persona(t.typing) : null;
+  const sig = JSON.stringify([t.key, last?.seq, last?.message?.quick_replies, seen, pageSeen, t.typing, typist?.name, u?.name, ctx.pageName,
     welcome ? [s.greeting, s.ice_breakers, s.get_started, u?.locale] : null]);
   if (foot.dataset.sig === sig) return;
   foot.dataset.sig = sig;
@@ -503,7 +509,8 @@ function drawFooter(t, u) {
   }
   if (seen) foot.append(h('div', { class: 'seen', title: 'read by the user' }, avatar(u?.name || '?', app.psid, 'xs'), 'Seen'));
   if (pageSeen) foot.append(h('div', { class: 'seen page-seen' }, 'Seen by the Page'));
-  if (t.typing) foot.append(h('div', { class: 'row from-page typing-row' }, avatar(ctx.pageName, 'page', 'sm'), h('div', { class: 'bubble typing', 'aria-label': 'typing' }, h('i'), h('i'), h('i'))));
+  if (t.typing) foot.append(h('div', { class: 'row from-page typing-row' }, pageAvatar(typist, ctx),
+    h('div', { class: 'bubble typing', 'aria-label': typist ? `${typist.name} is typing` : 'typing' }, h('i'), h('i'), h('i'))));
   if (last && last.from === 'page' && last.message?.quick_replies?.length) foot.append(quickReplies(last, ctx));
   if (focused >= 0) foot.querySelectorAll('button')[focused]?.focus();
 }

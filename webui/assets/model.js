@@ -162,7 +162,7 @@ export class Model {
     if (action && ev.accepted !== false) {
       const ts = Date.parse(ev.time);
       switch (action) {
-        case 'typing_on': t.typing = true; break;
+        case 'typing_on': t.typing = body.persona_id ? String(body.persona_id) : true; break; // a persona types with its face
         case 'typing_off': t.typing = false; break;
         case 'mark_seen': t.pageSeen = ts; break;
         case 'react': case 'unreact': {

@@ -21,11 +21,7 @@ export function item(it, ctx) {
     dataset: { seq: it.seq, mid: it.mid || '' },
   });
   const persona = !mine && it.personaId ? ctx.persona(it.personaId) : null;
-  if (!mine) {
-    row.append(persona && persona.profile_picture_url
-      ? h('img', { class: 'avatar avatar-sm persona-pic', src: persona.profile_picture_url, alt: '', referrerpolicy: 'no-referrer', onerror: e => e.target.replaceWith(avatar(persona.name, persona.id, 'sm')) })
-      : avatar(persona ? persona.name : ctx.pageName, persona ? persona.id : 'page', 'sm'));
-  }
+  if (!mine) row.append(pageAvatar(persona, ctx));
   const col = h('div', { class: 'col' });
   if (persona) col.append(h('div', { class: 'persona-name' }, persona.name));
   else if (!mine && it.personaId) col.append(h('div', { class: 'persona-name' }, `persona ${it.personaId}`));
@@ -58,6 +54,14 @@ export function item(it, ctx) {
   row.append(col);
   if (!it.refused && it.mid) row.append(tools(it, ctx));
   return row;
+}
+
+/** pageAvatar is who speaks for the Page: a persona's picture (or
+ *  initials), else the Page's. */
+export function pageAvatar(persona, ctx) {
+  return persona && persona.profile_picture_url
+    ? h('img', { class: 'avatar avatar-sm persona-pic', src: persona.profile_picture_url, alt: '', referrerpolicy: 'no-referrer', onerror: e => e.target.replaceWith(avatar(persona.name, persona.id, 'sm')) })
+    : avatar(persona ? persona.name : ctx.pageName, persona ? persona.id : 'page', 'sm');
 }
 
 /** errorText is a Graph error as a developer reads it: code, subcode, text. */
