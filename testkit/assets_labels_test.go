@@ -3,7 +3,9 @@ package testkit_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/messemu/messemu/testkit"
 )
@@ -53,5 +55,31 @@ func TestUserLabels(t *testing.T) {
 	}
 	if got, want := bob.Labels(), []string{"returning"}; !slices.Equal(got, want) {
 		t.Errorf("Bob's labels = %q, want %q", got, want)
+	}
+}
+
+// The conversation says what the platform's rules look at: a jump of the
+// virtual clock, a message's tag and the persona it speaks as (by name).
+func TestConversationShowsClockJumpsTagsAndPersonas(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("help")
+	p := post(t, emu, "me/personas", `{"name":"Sam from Support","profile_picture_url":"https://example.com/sam.png"}`)
+	persona, _ := p["id"].(string)
+	post(t, emu, "me/messages", fmt.Sprintf(`{"recipient":{"id":%q},"messaging_type":"RESPONSE","persona_id":%q,"message":{"text":"Sam here."}}`, alice.PSID(), persona))
+	alice.NextMessage(t)
+	emu.Advance(30 * time.Hour)
+	post(t, emu, "me/messages", fmt.Sprintf(`{"recipient":{"id":%q},"messaging_type":"MESSAGE_TAG","tag":"HUMAN_AGENT","message":{"text":"Still there?"}}`, alice.PSID()))
+	alice.NextMessage(t)
+	conv := alice.Conversation().String()
+	for _, want := range []string{
+		`bot: "Sam here." (as persona Sam from Support)`,
+		"  … 30h0m0s later\n",
+		`bot: "Still there?" (tag HUMAN_AGENT)`,
+	} {
+		if !strings.Contains(conv, want) {
+			t.Errorf("conversation lacks %q:\n%s", want, conv)
+		}
 	}
 }

@@ -248,7 +248,14 @@ func (c Conversation) String() string {
 		return "  (nothing yet)\n"
 	}
 	var b strings.Builder
-	for _, t := range c {
+	for i, t := range c {
+		// A jump of the virtual clock (Advance) shows, since the 24-hour
+		// window and the tags' 7 days follow it.
+		if i > 0 && !t.Time.IsZero() && !c[i-1].Time.IsZero() {
+			if gap := t.Time.Sub(c[i-1].Time); gap >= time.Minute {
+				fmt.Fprintf(&b, "  … %v later\n", gap.Round(time.Second))
+			}
+		}
 		b.WriteString("  ")
 		b.WriteString(t.String())
 		b.WriteString("\n")
@@ -299,7 +306,7 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 			if err != nil {
 				return t, false
 			}
-			t.Text = m.String()
+			t.Text = m.String() + u.sendNotes(m)
 		default:
 			return t, false // sender actions and reads
 		}
@@ -313,6 +320,26 @@ func (u *User) turn(ev fakegraph.Event) (Turn, bool) {
 		return t, false
 	}
 	return t, true
+}
+
+// sendNotes says how a message was sent when it matters to the platform's
+// rules: its message tag and the persona it speaks as.
+func (u *User) sendNotes(m Message) string {
+	var notes []string
+	if tag := m.Tag(); tag != "" {
+		notes = append(notes, "tag "+tag)
+	}
+	if id := m.Persona(); id != "" {
+		name := id
+		if p, ok := u.emu.srv.PersonaByID(u.emu.page.ID, id); ok && p.Name != "" {
+			name = p.Name
+		}
+		notes = append(notes, "as persona "+name)
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, ", ") + ")"
 }
 
 // userAction renders a user's action: a message as its text or

@@ -101,8 +101,9 @@ func ExampleEmulator_Advance() {
 	// 400 Bad Request
 	// 200 OK
 	//   Alice: "hi"
+	//   … 25h0m0s later
 	//   bot ✗ refused: (#10) This message is sent outside of allowed window. Learn more about the new policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview at messaging_type (last user interaction 25h0m0s ago)
-	//   bot: "An agent here."
+	//   bot: "An agent here." (tag HUMAN_AGENT)
 }
 
 func ExampleUser_NextMessage() {

@@ -31,6 +31,9 @@ type options struct {
 
 // Bot serves the bot's webhook handler in process: the emulator posts its
 // webhooks to h through a transport that calls h directly, with no socket.
+// The requests are for http://bot.messemu.test/webhook (the handshake a
+// GET, each event a POST), so a handler that routes by path must answer
+// /webhook, or be wrapped (http.StripPrefix, a mux of the test's own).
 func Bot(h http.Handler) Option {
 	return func(o *options) { o.bot = h }
 }

@@ -53,10 +53,14 @@ func (u *User) WaitForBot(t TB) {
 	j := u.emu.srv.Journal()
 	from, last := u.st.settled.Load(), j.Last()
 	pending := map[uint64]bool{}
+	// firesWebhook takes the dispatcher's lock, which the dispatcher holds
+	// while it appends to the journal: it must not run inside Find.
 	for _, e := range j.Find(from, func(e *fakegraph.Event) bool {
-		return e.Seq <= last && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID && u.emu.firesWebhook(e)
+		return e.Seq <= last && e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
 	}) {
-		pending[e.Seq] = true
+		if u.emu.firesWebhook(&e) {
+			pending[e.Seq] = true
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), u.emu.timeout)
 	defer cancel()

@@ -3,9 +3,12 @@ package testkit_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +112,49 @@ func TestWaitForBotFailures(t *testing.T) {
 		if out := rec.output(); !strings.Contains(out, tc.want) {
 			t.Errorf("failure message lacks %q:\n%s", tc.want, out)
 		}
+	}
+}
+
+// WaitForBot reads the journal while the dispatcher writes to it: a user
+// who acts and waits, over and over, must not deadlock the two.
+func TestWaitForBotWhileTheDispatcherWorks(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.BotFrom(echoBot))
+	users := []*testkit.User{emu.User("Alice"), emu.User("Bob"), emu.User("Carol")}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 150 {
+			for _, u := range users {
+				u.Says(fmt.Sprint("hi ", i))
+			}
+			users[i%len(users)].WaitForBot(t)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("WaitForBot and the webhook dispatcher deadlocked")
+	}
+}
+
+// Bot's documentation says where the webhooks go: GET and POST /webhook.
+func TestBotIsServedAtWebhook(t *testing.T) {
+	t.Parallel()
+	var paths []string
+	var mu sync.Mutex
+	emu := testkit.Start(t, testkit.Bot(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.Host+r.URL.Path)
+		mu.Unlock()
+		_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+	})))
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	alice.WaitForBot(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []string{"GET bot.messemu.test/webhook", "POST bot.messemu.test/webhook"}; !slices.Equal(paths, want) {
+		t.Errorf("the bot was asked %q, want %q", paths, want)
 	}
 }
