@@ -70,6 +70,12 @@ func (u *User) silence(seq uint64) string {
 	case n > 1:
 		fmt.Fprintf(&b, "%d Send API calls were refused before their recipient was read: %s\n", n, refusal(unaddressed[0]))
 	}
+	for _, f := range u.emu.Faults() {
+		if f.Latency >= u.emu.timeout && f.Applied > 0 {
+			fmt.Fprintf(&b, "Fault rule %s delays the answer of the calls it matches by %v, longer than the %v NextMessage waits "+
+				"(it applied %d time(s)).\n", f.ID, f.Latency, u.emu.timeout, f.Applied)
+		}
+	}
 	last, acted := u.lastAction(func(fakegraph.Action) bool { return true })
 	switch {
 	case !acted:

@@ -105,3 +105,19 @@ func TestNextMessageTimeoutSaysWhereTheWebhookIs(t *testing.T) {
 		}
 	}
 }
+
+// A fault rule's latency longer than NextMessage's timeout is named when
+// NextMessage times out: the test's own doing, not the bot's.
+func TestNextMessageTimeoutNamesASlowFaultRule(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(100*time.Millisecond), testkit.BotFrom(echoBot))
+	emu.AddFault(testkit.Fault{API: "send", Latency: 500 * time.Millisecond})
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	want := "Fault rule f1 delays the answer of the calls it matches by 500ms, longer than the 100ms NextMessage waits (it applied 1 time(s))."
+	if out := rec.output(); !strings.Contains(out, want) {
+		t.Errorf("failure message lacks %q:\n%s", want, out)
+	}
+}
