@@ -112,7 +112,10 @@
 // bot's requests, naming the call, the JSON path of the offending value
 // and the platform's error; CheckNoWarnings does the same for rules the
 // platform documents but does not enforce. Both belong at the end of most
-// tests.
+// tests. A test that expects a refusal or a warning (a known bug, a
+// deliberate misuse) reads Violations or Warnings and asserts on the rule,
+// the JSON path or the error code; User.Labels reads the labels the bot
+// put on a user.
 //
 // # Policy
 //

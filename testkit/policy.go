@@ -26,27 +26,59 @@ func (e *Emulator) CheckNoWarnings(t TB) bool {
 	return e.checkViolations(t, validator.SeverityWarning, "warned about")
 }
 
-func (e *Emulator) checkViolations(t TB, sev validator.Severity, verb string) bool {
-	t.Helper()
-	evs := e.srv.Journal().Find(e.start, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindRequest })
-	var b strings.Builder
-	n := 0
-	for _, ev := range evs {
-		var lines []string
+// Finding is one rule a request of the bot broke, as the emulator
+// judged it: the call, the user it was for, and the rule's verdict (the
+// JSON path of the offending value, the rule, its limit and, for an
+// error, what the platform answered).
+type Finding struct {
+	// Call is the request's method and path ("POST /v23.0/me/messages").
+	Call string
+	// PSID is the user the call was for, "" when none.
+	PSID string
+	// Seq is the journal event of the request.
+	Seq uint64
+	validator.Violation
+}
+
+// Violations lists what the platform refused of the bot's requests since
+// Start, oldest first: the findings CheckNoViolations reports, for a test
+// that expects a refusal (a bot's known bug, a deliberate misuse) and
+// asserts on its rule, path or error code. Refusals forced by fault rules
+// are not listed.
+//
+//	if v := emu.Violations(); len(v) != 1 || v[0].Rule != "quick_replies.too-many" { … }
+func (e *Emulator) Violations() []Finding { return e.findings(validator.SeverityError) }
+
+// Warnings lists the documented rules the bot's requests broke since
+// Start that the platform does not enforce: the findings CheckNoWarnings
+// reports.
+func (e *Emulator) Warnings() []Finding { return e.findings(validator.SeverityWarning) }
+
+func (e *Emulator) findings(sev validator.Severity) []Finding {
+	var out []Finding
+	for _, ev := range e.srv.Journal().Find(e.start, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindRequest }) {
 		for _, v := range ev.Violations {
 			if v.Severity != sev || v.Rule == fakegraph.FaultRuleName {
 				continue
 			}
-			lines = append(lines, violationLine(v))
+			out = append(out, Finding{Call: ev.Method + " " + ev.Path, PSID: ev.PSID, Seq: ev.Seq, Violation: v})
 		}
-		if len(lines) == 0 {
-			continue
+	}
+	return out
+}
+
+func (e *Emulator) checkViolations(t TB, sev validator.Severity, verb string) bool {
+	t.Helper()
+	var b strings.Builder
+	n := 0
+	var seq uint64
+	for _, f := range e.findings(sev) {
+		if n == 0 || f.Seq != seq {
+			n++
+			seq = f.Seq
+			fmt.Fprintf(&b, "  %s%s\n", f.Call, e.recipientName(f.PSID))
 		}
-		n++
-		fmt.Fprintf(&b, "  %s %s%s\n", ev.Method, ev.Path, e.recipientName(ev.PSID))
-		for _, l := range lines {
-			fmt.Fprintf(&b, "    %s\n", l)
-		}
+		fmt.Fprintf(&b, "    %s\n", violationLine(f.Violation))
 	}
 	if n == 0 {
 		return true

@@ -1,0 +1,70 @@
+package testkit_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/messemu/messemu/testkit"
+)
+
+// A test that expects the platform to refuse or warn (a bot's known bug)
+// asserts on the findings themselves: the rule, the JSON path, the code.
+func TestViolationsAndWarningsList(t *testing.T) {
+	t.Parallel()
+	var chips13, chips14 []string
+	for i := range 14 {
+		chip := fmt.Sprintf(`{"content_type":"text","title":"EU %d","payload":"S%d"}`, 35+i, i)
+		if i < 13 {
+			chips13 = append(chips13, chip)
+		}
+		chips14 = append(chips14, chip)
+	}
+	for _, tc := range []struct {
+		name, message   string
+		refused, warned string // rule, "" for none
+		path            string
+		code            int
+	}{
+		{"ok", `{"text":"Size?","quick_replies":[` + strings.Join(chips13, ",") + `]}`, "", "", "", 0},
+		{"14 quick replies", `{"text":"Size?","quick_replies":[` + strings.Join(chips14, ",") + `]}`, "quick_replies.too-many", "", "message.quick_replies", 105},
+		{"21-char title", `{"text":"Hi","quick_replies":[{"content_type":"text","title":"Show me the cat photo","payload":"CAT"}]}`, "", "quick_reply.title.length", "message.quick_replies[0].title", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			emu := testkit.Start(t)
+			alice := emu.User("Alice")
+			alice.Says("hi")
+			var msg map[string]any
+			if err := json.Unmarshal([]byte(tc.message), &msg); err != nil {
+				t.Fatal(err)
+			}
+			body := map[string]any{"recipient": map[string]any{"id": alice.PSID()}, "messaging_type": "RESPONSE", "message": msg}
+			if _, _, err := send(emu.Client(), emu.URL(), emu.PageToken(), body); err != nil {
+				t.Fatal(err)
+			}
+			check := func(kind string, got []testkit.Finding, rule string) {
+				t.Helper()
+				if rule == "" {
+					if len(got) != 0 {
+						t.Errorf("%s: %+v, want none", kind, got)
+					}
+					return
+				}
+				if len(got) != 1 {
+					t.Fatalf("%s: %+v, want one", kind, got)
+				}
+				f := got[0]
+				if f.Rule != rule || f.Path != tc.path || f.PSID != alice.PSID() || !strings.HasSuffix(f.Call, "/me/messages") || !strings.HasPrefix(f.Call, "POST ") {
+					t.Errorf("%s: %+v, want rule %s at %s for Alice's POST me/messages", kind, f, rule, tc.path)
+				}
+				if tc.code != 0 && (f.Error == nil || f.Error.Code != tc.code) {
+					t.Errorf("%s: error %+v, want code %d", kind, f.Error, tc.code)
+				}
+			}
+			check("Violations", emu.Violations(), tc.refused)
+			check("Warnings", emu.Warnings(), tc.warned)
+		})
+	}
+}
