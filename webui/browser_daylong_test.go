@@ -233,3 +233,33 @@ func TestPersonaTypesWithItsFace(t *testing.T) {
 		return a.classList.contains('persona-pic') || a.textContent === 'AJ'; })()`), "the persona's picture or initials, not the Page's")
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestRefusedMessageLeadsToItsRequest: the "Not sent" badge of a refused
+// message opens its request in the inspector, whatever the filters and
+// however many events came after it.
+func TestRefusedMessageLeadsToItsRequest(t *testing.T) {
+	e, b := openAfterHello(t)
+	status, _ := e.send(t, alice, map[string]any{"text": ""}, nil) // refused: empty text
+	require.Equal(t, http.StatusBadRequest, status)
+	refused := e.srv.Journal().Last()
+	for i := range 120 { // 360 events after it: past the 200 rows the inspector draws
+		status, _ := e.send(t, alice, map[string]any{"text": fmt.Sprintf("later %d", i)}, nil)
+		require.Equal(t, http.StatusOK, status)
+	}
+	b.waitFor("the page at the journal's end", fmt.Sprintf(`window.messemu.model.lastSeq === %d`, e.srv.Journal().Last()), 10*time.Second)
+	require.True(t, eval[bool](b, `(() => { const f = document.getElementById('f-kind'); f.value = 'webhook'; f.dispatchEvent(new Event('change')); return true; })()`))
+	require.True(t, eval[bool](b, `(() => { document.getElementById('messages').scrollTop = 0; return true; })()`))
+	b.click(`#messages .row.refused button.badge`)
+	b.waitFor("the request opened in the inspector", fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%d"] details')?.open === true`, refused), 5*time.Second)
+	b.waitFor("its answer drawn", fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%d"] .ev-body')?.textContent.includes('"code": 100') === true`, refused), 5*time.Second)
+	assert.True(t, eval[bool](b, fmt.Sprintf(`(() => { const l = document.getElementById('events'), r = l.querySelector('li.ev[data-seq="%d"]').getBoundingClientRect(), v = l.getBoundingClientRect();
+		return r.top >= v.top - 1 && r.top < v.bottom; })()`, refused)), "the row in view")
+
+	// A warned message's badge leads to its request too.
+	status, _ = e.send(t, alice, map[string]any{"text": "pick", "quick_replies": []any{map[string]any{"content_type": "text", "title": "A very long quick reply title", "payload": "L"}}}, nil)
+	require.Equal(t, http.StatusOK, status)
+	warned := lastSend(t, e)
+	b.click(`#messages .row.warned button.badge.warn`)
+	b.waitFor("the warned request opened", fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%d"] details')?.open === true`, warned), 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}

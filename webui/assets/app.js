@@ -264,6 +264,12 @@ const ctx = {
   persona: id => app.personas.get(id),
   product: id => app.products?.get(id),
   byMid: mid => currentThread()?.byMid.get(mid),
+  // A refused message's badge: its request in the inspector, opened.
+  reveal: seq => {
+    $('tab-inspector').click();
+    setPane('side');
+    app.inspector.reveal(seq);
+  },
   act: {
     // The message and payload too: a carousel repeats titles ("Buy" on
     // every card), and the bot must get the payload of the button tapped.

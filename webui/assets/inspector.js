@@ -107,6 +107,28 @@ export class Inspector {
     }
   }
 
+  /** reveal shows the event seq: drawn (the filters let go of if they
+   *  hide it, older rows drawn if it is among them), opened, in view. */
+  reveal(seq) {
+    if (!this.filter()(this.model.bySeq(seq) || {})) {
+      document.getElementById('f-kind').value = '';
+      document.getElementById('f-user').value = '';
+      document.getElementById('f-problems').checked = false;
+    }
+    const all = this.model.events.filter(this.filter());
+    const at = all.findIndex(ev => ev.seq === seq);
+    if (at < 0) return;
+    this.shown = Math.max(this.shown, all.length - at);
+    this.refilter();
+    const li = this.list.querySelector(`:scope > li.ev[data-seq="${seq}"]`);
+    if (!li) return;
+    this.stick = false;
+    li.querySelector('details').open = true;
+    li.scrollIntoView({ block: 'start' });
+    li.classList.remove('flash'); void li.offsetWidth; li.classList.add('flash');
+    li.querySelector('summary').focus();
+  }
+
   /** showEarlier draws more of the older events above, the row the
    *  reader was at staying where it was. */
   showEarlier() {

@@ -36,7 +36,9 @@ export function item(it, ctx) {
   if (reacts.length) col.append(h('div', { class: 'reactions', title: 'reactions' }, reacts.join(' ')));
   const meta = [];
   if (it.refused) {
-    meta.push(h('span', { class: 'badge bad', title: 'the platform refused this request; the user never saw it' }, 'Not sent'));
+    // The request, its answer and every violation are in the inspector.
+    meta.push(h('button', { type: 'button', class: 'badge bad', title: 'the platform refused this request; the user never saw it: show it in the inspector',
+      onclick: () => ctx.reveal?.(it.seq) }, 'Not sent'));
     const err = it.error;
     if (err) meta.push(h('span', { class: 'err-text' }, errorText(err)));
     // Where in the request: the first error is the one answered.
@@ -44,7 +46,8 @@ export function item(it, ctx) {
     if (at) meta.push(h('span', { class: 'err-path', title: `rule ${at.rule}${at.detail ? ': ' + at.detail : ''}` }, 'at ', h('code', null, at.path)));
   }
   if (warn.length) {
-    meta.push(h('span', { class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
+    meta.push(h('button', { type: 'button', class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') + '\n(show it in the inspector)',
+      onclick: () => ctx.reveal?.(it.seq) }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
   }
   if (it.edited) meta.push(h('span', { class: 'muted' }, 'Edited'));
   const tag = [it.messagingType, it.tag].filter(Boolean).join(' · ');
