@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -93,7 +95,89 @@ func Check(t TB, msg Message, want any, opts ...CheckOption) bool {
 	if cfg.partial {
 		got = prune(got, w)
 	}
-	return check(t, msg, "message", w, got)
+	diff := cmp.Diff(w, got)
+	if diff == "" {
+		return true
+	}
+	var paths []string
+	jsonDiffs(&paths, "", w, got)
+	t.Errorf("%s: message mismatch%s (-want +got):\n%s\n%s", msg.label(), pathList(paths), diff, msg.transcript())
+	return false
+}
+
+// maxDiffPaths bounds the JSON paths a Check failure names before its diff.
+const maxDiffPaths = 5
+
+// pathList renders the JSON paths where want and got differ for the
+// first line of a Check failure: " at message.text", or a list.
+func pathList(paths []string) string {
+	switch n := len(paths); {
+	case n == 0:
+		return ""
+	case n == 1:
+		return " at " + paths[0]
+	case n > maxDiffPaths:
+		return fmt.Sprintf(" at %s and %d more", strings.Join(paths[:maxDiffPaths], ", "), n-maxDiffPaths)
+	default:
+		return " at " + strings.Join(paths, ", ")
+	}
+}
+
+// jsonDiffs appends the JSON paths (message.attachment.payload.elements[1].title)
+// where the generic JSON values want and got differ: a key one lacks, a
+// value or a type that differs, an array's extra or missing elements.
+func jsonDiffs(out *[]string, path string, want, got any) {
+	at := func(p string) string {
+		if p == "" {
+			return "message"
+		}
+		return "message" + p
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			*out = append(*out, at(path))
+			return
+		}
+		keys := make([]string, 0, len(w)+len(g))
+		for k := range w {
+			keys = append(keys, k)
+		}
+		for k := range g {
+			if _, dup := w[k]; !dup {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			wv, inW := w[k]
+			gv, inG := g[k]
+			if !inW || !inG {
+				*out = append(*out, at(path+"."+k))
+				continue
+			}
+			jsonDiffs(out, path+"."+k, wv, gv)
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok {
+			*out = append(*out, at(path))
+			return
+		}
+		for i := range max(len(w), len(g)) {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if i >= len(w) || i >= len(g) {
+				*out = append(*out, at(p))
+				continue
+			}
+			jsonDiffs(out, p, w[i], g[i])
+		}
+	default:
+		if !cmp.Equal(want, got) {
+			*out = append(*out, at(path))
+		}
+	}
 }
 
 // check reports a mismatch between want and got, named what.

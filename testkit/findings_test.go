@@ -68,3 +68,40 @@ func TestViolationsAndWarningsList(t *testing.T) {
 		})
 	}
 }
+
+// Check's failure names the JSON paths that differ before the diff, so a
+// one-word difference deep in a carousel is found without reading the
+// whole structure.
+func TestCheckNamesTheDifferingPaths(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("shop")
+	if _, _, err := send(emu.Client(), emu.URL(), emu.PageToken(), carousel(alice.PSID())); err != nil {
+		t.Fatal(err)
+	}
+	msg := alice.NextMessage(t)
+	var got map[string]any
+	if err := json.Unmarshal(msg.JSON(), &got); err != nil {
+		t.Fatal(err)
+	}
+	els := got["attachment"].(map[string]any)["payload"].(map[string]any)["elements"].([]any)
+	els[1].(map[string]any)["title"] = "Green shirt"
+	delete(els[0].(map[string]any), "buttons")
+	for _, tc := range []struct {
+		want any
+		opts []testkit.CheckOption
+		line string
+	}{
+		{got, nil, "message mismatch at message.attachment.payload.elements[0].buttons, message.attachment.payload.elements[1].title (-want +got)"},
+		{`{"text":"Pick one"}`, []testkit.CheckOption{testkit.Partial()}, "message mismatch at message.text (-want +got)"},
+	} {
+		var rec recorder
+		if testkit.Check(&rec, msg, tc.want, tc.opts...) {
+			t.Fatal("Check passed on a different message")
+		}
+		if out := rec.output(); !strings.Contains(out, tc.line) {
+			t.Errorf("failure message lacks %q:\n%s", tc.line, out)
+		}
+	}
+}

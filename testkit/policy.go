@@ -123,6 +123,12 @@ func (e *Emulator) recipientName(psid string) string {
 // recipient PSID, method), when (After, Times) and what it does (a
 // catalogue error key, a latency). See fakegraph.FaultRule.
 //
+// A latency delays the answer, not the call: a send the bot's HTTP client
+// gave up on during the delay is still carried out, and its message
+// reaches the user (NextMessage returns it), as on a platform that
+// answered late. A bot that retries on a timeout sends the message twice,
+// which the test can see.
+//
 //	emu.AddFault(testkit.Fault{API: "send", PSID: alice.PSID(), Error: validator.KeyUnavailable})
 //	emu.AddFault(testkit.Fault{API: "send", Times: 3, Error: validator.KeyRateAPI})
 //	emu.AddFault(testkit.Fault{API: "send", Latency: 2 * time.Second})

@@ -121,3 +121,19 @@ func TestNextMessageTimeoutNamesASlowFaultRule(t *testing.T) {
 		t.Errorf("failure message lacks %q:\n%s", want, out)
 	}
 }
+
+// Fault's documentation: a send whose client gave up during a fault
+// rule's latency is still carried out, and NextMessage returns it.
+func TestALateAnswerStillDelivers(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	emu.AddFault(testkit.Fault{API: "send", Latency: 300 * time.Millisecond})
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	client := *emu.Client()
+	client.Timeout = 20 * time.Millisecond
+	if _, _, err := send(&client, emu.URL(), emu.PageToken(), text(alice.PSID(), "late")); err == nil {
+		t.Fatal("the send answered within the client's timeout, through a 300ms latency")
+	}
+	testkit.CheckText(t, alice.NextMessage(t), "late")
+}
