@@ -25,7 +25,7 @@ func (s *sendChecker) window(out *SendCheck, u UserInfo, msg map[string]any) boo
 	switch out.Tag {
 	case "HUMAN_AGENT":
 		if !s.st.Page().HumanAgent {
-			s.fail(p, ruleWindow7d, Err(KeyOutsideWindow), "HUMAN_AGENT and CUSTOMER_FEEDBACK reach a user up to 7 days after their last message; HUMAN_AGENT only for an app that holds the Human Agent permission (this one does not)")
+			s.fail(p, ruleWindow7d, Err(KeyOutsideWindow), "HUMAN_AGENT and CUSTOMER_FEEDBACK reach a user up to 7 days after their last message; HUMAN_AGENT also needs the Human Agent permission, which the control API took from this app (human_agent false)")
 			return false
 		}
 		return s.within(u.LastMessage, HumanAgentSpan, ruleWindow7d)

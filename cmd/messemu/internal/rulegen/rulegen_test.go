@@ -26,7 +26,7 @@ func TestGenerateFollowsEveryUse(t *testing.T) {
 		`{Rule: ruleAlias, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyEnum}},`,
 		`{Rule: ruleField, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyLength}},`,
 		`{Rule: ruleWarn, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "only a warning"},`,
-		`{Rule: ruleBoth, Severities: []validator.Severity{validator.SeverityError, validator.SeverityWarning}, Answers: []validator.Key{validator.KeyEnum}, Checks: "lenient"},`,
+		`{Rule: ruleBoth, Severities: []validator.Severity{validator.SeverityError, validator.SeverityWarning}, Answers: []validator.Key{validator.KeyEnum}, Checks: "lenient; strict"},`, // every check, in source order
 		`{Rule: ruleLimit},`,
 		`{Rule: ruleTable, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}},`,
 		`{Rule: ruleLiteral, Severities: []validator.Severity{validator.SeverityWarning}},`,

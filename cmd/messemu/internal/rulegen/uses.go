@@ -6,6 +6,7 @@ package rulegen
 import (
 	"go/ast"
 	"go/token"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -414,6 +415,7 @@ var sizeKeys = map[string]bool{"KeyLength": true, "KeyTooMany": true, "KeyTooFew
 // first detail of the check's own.
 func summarise(uses []use) (sevs, keys, sized []string, detail string) {
 	seenSev, direct, viaLimit := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	var details []string
 	for _, u := range uses {
 		seenSev[u.severity] = true
 		switch {
@@ -423,10 +425,13 @@ func summarise(uses []use) (sevs, keys, sized []string, detail string) {
 		default:
 			direct[u.key] = true
 		}
-		if detail == "" && !u.generic {
-			detail = u.detail
+		if u.detail != "" && !u.generic && !slices.Contains(details, u.detail) {
+			details = append(details, u.detail)
 		}
 	}
+	// Every check a rule makes, in the order of the source: one of them
+	// alone read as all the rule does.
+	detail = strings.Join(details, "; ")
 	for _, s := range []string{"error", "warning"} {
 		if seenSev[s] {
 			sevs = append(sevs, s)
