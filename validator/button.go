@@ -243,8 +243,14 @@ func (s *sendChecker) webURL(b *fields, p Path) bool {
 	if ratio, present, ok := s.optTextField(b.field(btnHeightRatio), p, ruleHeightRatio); !ok || (present && !s.enum(ratio, heightRatios, p.Key("webview_height_ratio"), ruleHeightRatio)) {
 		return false
 	}
-	if share, present, ok := s.optTextField(b.field(btnShareButton), p, ruleShareButton); !ok || (present && !s.enum(share, shareButtonValues, p.Key("webview_share_button"), ruleShareButton)) {
+	share, present, ok := s.optTextField(b.field(btnShareButton), p, ruleShareButton)
+	if !ok {
 		return false
+	}
+	if present && !contains(shareButtonValues, share) {
+		// Only hide is documented; what the platform does with another
+		// value is not, so it is no refusal (never an invented limit).
+		s.warn(p.Key("webview_share_button"), ruleShareButton, "webview_share_button takes only hide, which hides the webview's share button; another value leaves it shown")
 	}
 	ext, _, ok := s.optBoolField(b.field(btnExtensions), p, ruleExtensionsBool)
 	if !ok {

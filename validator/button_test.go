@@ -35,3 +35,22 @@ func TestTypeErrorsNameTheFieldsOwnRule(t *testing.T) {
 		})
 	}
 }
+
+// TestShareButtonOffTheListWarns: only hide is documented for
+// webview_share_button, on a button and a menu item alike; another value
+// is accepted with a warning, not refused (no invented limit).
+func TestShareButtonOffTheListWarns(t *testing.T) {
+	t.Parallel()
+	body := decodeSchemaBody(t, `{"get_started":{"payload":"x"},"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"web_url","title":"Shop","url":"https://www.example.com","webview_share_button":"show"}]}]}`, true)
+	chk := testValidator.MessengerProfile(body, ProfilePage{})
+	if !chk.Accepted() {
+		t.Fatalf("refused: %+v", chk.Errors())
+	}
+	found := false
+	for _, v := range chk.Violations {
+		found = found || (v.Rule == "button.webview_share_button" && v.Severity == SeverityWarning)
+	}
+	if !found {
+		t.Errorf("no share-button warning: %+v", chk.Violations)
+	}
+}

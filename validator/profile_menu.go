@@ -111,8 +111,12 @@ func (r *report) menuItem(v any, p Path) bool {
 	}
 	for _, k := range []string{"fallback_url", "webview_share_button"} {
 		if _, ok := r.optional(obj, k, p, true); ok {
-			if _, _, ok := r.str(obj, k, p, ruleMenuItemURL); !ok {
+			v, _, ok := r.str(obj, k, p, ruleMenuItemURL)
+			if !ok {
 				return false
+			}
+			if k == "webview_share_button" && !contains(shareButtonValues, v) {
+				r.warn(p.Key(k), ruleShareButton, "webview_share_button takes only hide, which hides the webview's share button; another value leaves it shown")
 			}
 			if k == "fallback_url" && !ext {
 				r.warn(p.Key(k), ruleFallbackURL, "fallback_url is used only with messenger_extensions")

@@ -29,7 +29,7 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleExtensionsBool, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "expected a boolean"},
 	{Rule: ruleExtensions, Severities: []Severity{SeverityError}, Answers: []Key{KeyExtDomain}, Checks: "messenger_extensions needs HTTPS on a whitelisted domain"},
 	{Rule: ruleHeightRatio, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyString}},
-	{Rule: ruleShareButton, Severities: []Severity{SeverityError}, Answers: []Key{KeyEnum, KeyString}},
+	{Rule: ruleShareButton, Severities: []Severity{SeverityError, SeverityWarning}, Answers: []Key{KeyString}, Checks: "webview_share_button takes only hide, which hides the webview's share button; another value leaves it shown"},
 	{Rule: ruleFallbackURL, Severities: []Severity{SeverityWarning}, Checks: "fallback_url is used only with messenger_extensions"},
 	{Rule: ruleButtonPayload, Severities: []Severity{SeverityError}, Answers: []Key{KeyBtnPayload, KeyString}},
 	{Rule: ruleButtonPayLen, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyLength}},
