@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -261,5 +262,35 @@ func TestRefusedMessageLeadsToItsRequest(t *testing.T) {
 	warned := lastSend(t, e)
 	b.click(`#messages .row.warned button.badge.warn`)
 	b.waitFor("the warned request opened", fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%d"] details')?.open === true`, warned), 5*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestUndeliveredMessageSaysSoInTheThread: while the bot's webhook fails,
+// the user's message says the bot has not had it; once a retry gets
+// through, it says nothing more.
+func TestUndeliveredMessageSaysSoInTheThread(t *testing.T) {
+	e, b := openAfterHello(t)
+	var down atomic.Bool
+	down.Store(true)
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = w.Write([]byte(r.URL.Query().Get("hub.challenge")))
+			return
+		}
+		if down.Load() {
+			http.Error(w, "bot down", http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(bot.Close)
+	require.NoError(t, e.srv.SetWebhook(fakegraph.WebhookConfig{URL: bot.URL}))
+
+	b.say("anyone home?")
+	b.waitFor("the failed delivery under the message", `document.querySelector('#messages .row.from-user:last-of-type button.badge')?.textContent.startsWith('Not at the bot yet: attempt ')`, 5*time.Second)
+
+	down.Store(false)
+	resp, err := http.Post(e.url+"/_messemu/v1/clock/advance", "application/json", strings.NewReader(`{"duration":"1m"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	b.waitFor("nothing once delivered", `[...document.querySelectorAll('#messages .row.from-user')].some(r => r.textContent.includes('anyone home?')) && document.querySelector('#messages .row.from-user button.badge') === null`, 10*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }

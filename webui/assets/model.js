@@ -118,6 +118,7 @@ export class Model {
     switch (ev.kind) {
       case 'request': this.request(ev); break;
       case 'handover': this.handover(ev); break;
+      case 'webhook': this.delivery(ev); break;
       case 'user_action': case 'receipt': this.userAction(ev); break;
       case 'control':
         if ((ev.api === 'reset' || ev.detail?.change === 'reset')) this.reset();
@@ -253,6 +254,25 @@ export class Model {
         : e.referral ? `Opened the thread (${e.referral.source || 'referral'}${e.referral.ref ? ' · ' + e.referral.ref : ''})`
           : e.messaging_feedback ? 'Gave feedback' : `Account ${e.account_linking.status || 'linking'}`;
       this.push(t, { ...base, kind: 'notice', text: what });
+    }
+  }
+
+  /** delivery marks the user's messages and taps a webhook POST carried
+   *  with how it went: the thread says which ones the bot has not had. */
+  delivery(ev) {
+    const d = ev.detail || {};
+    if (!d.outcome) return;
+    for (const e of ev.request?.entry || []) {
+      for (const m of [...(e.messaging || []), ...(e.standby || [])]) {
+        const mid = m.message?.mid || m.postback?.mid;
+        if (!mid || m.message?.is_echo) continue;
+        const t = this.threads.get((e.id || ev.page_id) + '|' + m.sender?.id);
+        const it = t?.byMid.get(mid);
+        if (!it || it.from !== 'user') continue;
+        it.hook = { seq: ev.seq, outcome: d.outcome, attempt: d.attempt, error: d.error };
+        t.dirty.add(it);
+        this.changed.add(t.key);
+      }
     }
   }
 

@@ -49,6 +49,12 @@ export function item(it, ctx) {
     meta.push(h('button', { type: 'button', class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') + '\n(show it in the inspector)',
       onclick: () => ctx.reveal?.(it.seq) }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
   }
+  const hook = mine && it.hook;
+  if (hook && hook.outcome !== 'delivered') {
+    // The user's message or tap the bot's webhook has not had (yet).
+    meta.push(h('button', { type: 'button', class: `badge ${hook.outcome === 'retry' ? 'warn' : 'bad'}`, title: `${hook.error || ''}\n(show the attempt in the inspector)`.trim(),
+      onclick: () => ctx.reveal?.(hook.seq) }, hook.outcome === 'retry' ? `Not at the bot yet: attempt ${hook.attempt || 1} failed, retrying` : 'Never reached the bot'));
+  }
   if (it.edited) meta.push(h('span', { class: 'muted' }, 'Edited'));
   const tag = [it.messagingType, it.tag].filter(Boolean).join(' · ');
   if (tag) meta.push(h('span', { class: 'tag', title: 'messaging_type / tag' }, tag));
