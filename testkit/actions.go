@@ -69,6 +69,8 @@ func (u *User) TapsQuickReply(titleOrIndex string) {
 // TapsButton makes the user tap a postback button, by title, of the bot's
 // newest message that has one (a button template, or a carousel card).
 // The bot receives a messaging_postbacks event with the button's payload.
+// Where the title repeats in that message (a "Buy" on every card) it taps
+// the first; TapsButtonWithPayload picks one.
 func (u *User) TapsButton(title string) {
 	u.tb().Helper()
 	if _, err := u.emu.srv.UserTapsButton(u.emu.page.ID, u.info.PSID, title); err != nil {

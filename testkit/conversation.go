@@ -37,7 +37,7 @@ func (u *User) NextMessage(t TB) Message {
 	u.st.mu.Lock()
 	from := u.st.cursor
 	u.st.mu.Unlock()
-	m, stop, ok := u.next(u.emu.timeout, true)
+	m, stop, ok := u.next(u.emu.timeout, stopOnRefusedSend|stopOnStalledWebhook)
 	switch {
 	case stop != nil && stop.Kind == fakegraph.KindWebhook:
 		t.Fatalf("testkit: no message to %s can follow: the bot did not accept %s\n%s", u.info.FirstName, stalledWebhook(*stop), u.transcript())
@@ -127,18 +127,30 @@ func (u *User) sendTo(ev *fakegraph.Event) bool {
 	return ev.PSID == "" && ev.PageID == "" && !ev.Accepted && ev.API == fakegraph.APISend && fakegraph.RequestRecipient(ev) == u.info.PSID
 }
 
-// NoMessage checks that the bot sends the user nothing more within d.
+// NoMessage checks that the bot sends the user nothing more within d. A
+// send the platform refused counts: the bot did try (a refusal forced by
+// a fault rule is the test's doing and does not).
 func (u *User) NoMessage(t TB, d time.Duration) {
 	t.Helper()
-	if m, _, ok := u.next(d, false); ok {
+	m, stop, ok := u.next(d, stopOnRefusedSend)
+	switch {
+	case stop != nil:
+		t.Errorf("testkit: the bot tried to send %s a message, want none; the platform refused it: %s\n%s", u.info.FirstName, refusal(*stop), u.transcript())
+	case ok:
 		t.Errorf("testkit: the bot sent %s %s, want no message.\n%s", u.info.FirstName, m, u.transcript())
 	}
 }
 
-// next waits up to d for the next bot message to u; with stopOnRefusal
-// it returns a refused send to u, or a webhook to u the bot did not
-// accept even on the immediate retries, as soon as it is journalled.
-func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Event, bool) {
+// What stops a wait for the bot's next message before one comes.
+const (
+	stopOnRefusedSend    = 1 << iota // a send to the user the platform refused
+	stopOnStalledWebhook             // a webhook the bot did not accept, retried minutes later
+)
+
+// next waits up to d for the next bot message to u; as stop says, it
+// returns a refused send to u, or a webhook to u the bot did not accept
+// even on the immediate retries, as soon as it is journalled.
+func (u *User) next(d time.Duration, stop int) (Message, *fakegraph.Event, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	u.st.mu.Lock()
@@ -149,7 +161,7 @@ func (u *User) next(d time.Duration, stopOnRefusal bool) (Message, *fakegraph.Ev
 		for i := range evs {
 			ev := evs[i]
 			u.st.cursor = ev.Seq
-			if stopOnRefusal && (u.isRefusedSend(&ev) || u.isStalledWebhook(&ev)) {
+			if stop&stopOnRefusedSend != 0 && u.isRefusedSend(&ev) || stop&stopOnStalledWebhook != 0 && u.isStalledWebhook(&ev) {
 				return Message{}, &ev, false
 			}
 			if !u.isBotMessage(&ev) {

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/testkit"
+	"github.com/messemu/messemu/validator"
 )
 
 // A test that expects the platform to refuse or warn (a bot's known bug)
@@ -103,5 +106,57 @@ func TestCheckNamesTheDifferingPaths(t *testing.T) {
 		if out := rec.output(); !strings.Contains(out, tc.line) {
 			t.Errorf("failure message lacks %q:\n%s", tc.line, out)
 		}
+	}
+}
+
+// NoMessage fails on a send the platform refused: the bot did try. A
+// refusal a fault rule forced is the test's doing and passes.
+func TestNoMessageCountsARefusedSend(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice, bob := emu.User("Alice"), emu.User("Bob")
+	alice.Says("hi")
+	bob.Says("hi")
+	emu.AddFault(testkit.Fault{API: "send", PSID: bob.PSID(), Error: validator.KeyUnavailable})
+	for _, u := range []*testkit.User{alice, bob} {
+		// An empty text: the platform refuses it for Alice; Bob's fault answers first.
+		if _, _, err := send(emu.Client(), emu.URL(), emu.PageToken(), text(u.PSID(), "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rec recorder
+	rec.run(func() { alice.NoMessage(&rec, 50*time.Millisecond) })
+	want := "the bot tried to send Alice a message, want none; the platform refused it: (#100) Message cannot be empty"
+	if out := rec.output(); !strings.Contains(out, want) {
+		t.Errorf("NoMessage's failure lacks %q:\n%s", want, out)
+	}
+	bob.NoMessage(t, 50*time.Millisecond)
+}
+
+// TapsButton's documentation: a title that repeats in the message taps
+// the first button with it.
+func TestTapsButtonTapsTheFirstOfRepeatedTitles(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	alice := emu.User("Alice")
+	alice.Says("shop")
+	if _, _, err := send(emu.Client(), emu.URL(), emu.PageToken(), carousel(alice.PSID())); err != nil {
+		t.Fatal(err)
+	}
+	alice.NextMessage(t)
+	alice.TapsButton("Buy")
+	var payload string
+	for _, e := range emu.Server().Journal().Find(0, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindUserAction }) {
+		var ev struct {
+			Postback *struct {
+				Payload string `json:"payload"`
+			} `json:"postback"`
+		}
+		if h, ok := e.Hook(); ok && json.Unmarshal(h.Event, &ev) == nil && ev.Postback != nil {
+			payload = ev.Postback.Payload
+		}
+	}
+	if payload != "RED" {
+		t.Errorf("TapsButton(\"Buy\") tapped the button with payload %q, want the first card's RED", payload)
 	}
 }
