@@ -264,7 +264,8 @@ const ctx = {
   persona: id => app.personas.get(id),
   product: id => app.products?.get(id),
   byMid: mid => currentThread()?.byMid.get(mid),
-  // A refused message's badge: its request in the inspector, opened.
+  // A message's badge (refused, warned, not at the bot): its event in
+  // the inspector, opened.
   reveal: seq => {
     $('tab-inspector').click();
     setPane('side');

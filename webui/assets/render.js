@@ -9,7 +9,7 @@ export const REACTIONS = ['😆', '😮', '😢', '😠', '👍', '❤️'];
 
 /** item(it, ctx) is one bubble row of the conversation. ctx: { now,
  *  persona(id), act: { postback(title), optin(payload), feedback(tpl),
- *  react(it, emoji), reply(it), logIn(), logOut() }, pageName }. */
+ *  react(it, emoji), reply(it), logIn(), logOut() }, reveal(seq), pageName }. */
 export function item(it, ctx) {
   if (it.kind === 'notice') {
     return h('div', { class: 'notice', dataset: { seq: it.seq } }, it.text, ' · ', h('time', { datetime: it.time, title: fmtFull(it.time) }, fmtClock(it.time)));
