@@ -83,8 +83,8 @@ func (u *User) silence(seq uint64) string {
 		fmt.Fprintf(&b, "No bot is connected, so %s's actions reached no one: start the emulator with "+
 			"testkit.Bot, testkit.BotFrom or testkit.Webhook (or call SetBot or SetWebhook).\n", u.info.FirstName)
 	case u.webhookInFlight(last):
-		fmt.Fprintf(&b, "The bot has not yet answered the webhook of %s's last action: it is still handling it "+
-			"(slow, or blocked) after %v.\n", u.info.FirstName, u.emu.timeout)
+		fmt.Fprintf(&b, "The bot has not yet answered the webhook of %s's last action after %v: it is still queued "+
+			"or being handled (a slow or blocked bot, or a loaded machine).\n", u.info.FirstName, u.emu.timeout)
 	case len(j.Find(last, func(e *fakegraph.Event) bool { return e.Kind == fakegraph.KindRequest })) == 0:
 		fmt.Fprintf(&b, "The bot made no Graph API call since %s's last action: does it send through emu.Client() "+
 			"(or emu.Transport()) to emu.URL(), with emu.PageToken()?\n", u.info.FirstName)

@@ -488,6 +488,13 @@ func TestNextMessageTimeoutNamesSendsRefusedWithNoRecipient(t *testing.T) {
 	emu := testkit.Start(t, testkit.Timeout(200*time.Millisecond), testkit.Bot(mute))
 	alice := emu.User("Alice")
 	alice.Says("anyone?")
+	// The bot has answered the webhook (on a loaded machine that can take
+	// longer than the 200ms NextMessage waits): it called nothing.
+	for deadline := time.Now().Add(30 * time.Second); emu.Server().Webhook().Delivered == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the webhook was not delivered in 30s")
+		}
+	}
 	var rec recorder
 	rec.run(func() { alice.NextMessage(&rec) })
 	out := rec.output()

@@ -92,7 +92,7 @@ func TestNextMessageTimeoutSaysWhereTheWebhookIs(t *testing.T) {
 		emu       *testkit.Emulator
 		want, not string
 	}{
-		{slow, "The bot has not yet answered the webhook of Alice's last action: it is still handling it", "emu.Client()"},
+		{slow, "The bot has not yet answered the webhook of Alice's last action after 50ms: it is still queued or being handled", "emu.Client()"},
 		{none, "No bot is connected, so Alice's actions reached no one", "emu.Client()"},
 	} {
 		alice := tc.emu.User("Alice")
@@ -110,13 +110,13 @@ func TestNextMessageTimeoutSaysWhereTheWebhookIs(t *testing.T) {
 // NextMessage times out: the test's own doing, not the bot's.
 func TestNextMessageTimeoutNamesASlowFaultRule(t *testing.T) {
 	t.Parallel()
-	emu := testkit.Start(t, testkit.Timeout(100*time.Millisecond), testkit.BotFrom(echoBot))
-	emu.AddFault(testkit.Fault{API: "send", Latency: 500 * time.Millisecond})
+	emu := testkit.Start(t, testkit.Timeout(time.Second), testkit.BotFrom(echoBot))
+	emu.AddFault(testkit.Fault{API: "send", Latency: 3 * time.Second})
 	alice := emu.User("Alice")
 	alice.Says("hi")
 	var rec recorder
 	rec.run(func() { alice.NextMessage(&rec) })
-	want := "Fault rule f1 delays the answer of the calls it matches by 500ms, longer than the 100ms NextMessage waits (it applied 1 time(s))."
+	want := "Fault rule f1 delays the answer of the calls it matches by 3s, longer than the 1s NextMessage waits (it applied 1 time(s))."
 	if out := rec.output(); !strings.Contains(out, want) {
 		t.Errorf("failure message lacks %q:\n%s", want, out)
 	}
