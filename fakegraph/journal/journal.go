@@ -156,7 +156,9 @@ func (j *Journal) Wait(ctx context.Context, seq uint64, limit int) ([]Event, err
 
 // WaitMatch is Wait for the events that match keep (nil: all): it returns
 // up to limit matching events after seq, oldest first, blocking until
-// there is one or ctx ends.
+// there is one or ctx ends. keep runs under the journal's read lock: it
+// must not call the Server or anything else that takes a lock held while
+// appending to the journal (the webhook dispatcher's), or the two deadlock.
 func (j *Journal) WaitMatch(ctx context.Context, seq uint64, limit int, keep func(*Event) bool) ([]Event, error) {
 	for {
 		j.mu.RLock()
@@ -278,7 +280,9 @@ func (j *Journal) Get(seq uint64) (Event, bool) {
 	return j.at(int(seq - j.first)), true
 }
 
-// Find returns the events after seq that match keep, oldest first.
+// Find returns the events after seq that match keep, oldest first. keep
+// runs under the journal's read lock, as WaitMatch's does, with the same
+// limits.
 func (j *Journal) Find(seq uint64, keep func(*Event) bool) []Event {
 	j.mu.RLock()
 	defer j.mu.RUnlock()
