@@ -221,6 +221,10 @@ func (c *call) insightsMetrics() ([]insightsMetric, *validator.GraphError) {
 		switch {
 		case seen[n]:
 			continue
+		case !ok && otherPageInsightsMetric(n):
+			// A real metric of the Page's own insights (D28), not a
+			// misspelt messaging one.
+			return nil, c.fail("metric", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, "The Page Insights metric "+n), "")
 		case !ok:
 			return nil, c.fail("metric", ruleInsightsMetric, validator.Err(validator.KeyInvalid), strconv.Quote(n)+" is not a Messaging Insights metric (other Page Insights metrics are not emulated)")
 		case m.count == nil:
@@ -232,6 +236,21 @@ func (c *call) insightsMetrics() ([]insightsMetric, *validator.GraphError) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// otherPageInsightsMetric reports one of the Page Insights API's best-known
+// metrics that are not Messaging Insights: a bot asking for one reaches a
+// real metric messemu does not count. Any other name stays invalid.
+func otherPageInsightsMetric(n string) bool {
+	switch n {
+	case "page_impressions", "page_impressions_unique", "page_impressions_paid", "page_impressions_organic_v2",
+		"page_engaged_users", "page_post_engagements", "page_consumptions", "page_fans", "page_fan_adds",
+		"page_fan_removes", "page_follows", "page_daily_follows", "page_views_total", "page_video_views",
+		"page_posts_impressions", "page_actions_post_reactions_total", "post_impressions", "post_impressions_unique",
+		"post_clicks", "post_engaged_users", "post_reactions_by_type_total":
+		return true
+	}
+	return false
 }
 
 // insightsRange reads since and until into whole UTC days [from, to):

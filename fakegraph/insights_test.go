@@ -171,6 +171,8 @@ func TestInsightsErrors(t *testing.T) {
 		{"no metric", "/me/insights", requiredBody("metric")},
 		{"unknown metric", "/me/insights?metric=page_messages_bogus", invalidBody},
 		{"unknown metric in the path", "/me/insights/page_impressions_bogus", invalidBody},
+		{"a Page Insights metric (D28)", "/me/insights?metric=page_impressions", oauth100("(#100) The Page Insights metric page_impressions is not emulated by messemu")},
+		{"a post metric in the path (D28)", "/me/insights/post_clicks", oauth100("(#100) The Page Insights metric post_clicks is not emulated by messemu")},
 		{"one unknown among known", "/me/insights?metric=" + metricNew + ",nope", invalidBody},
 		{"marketing metric", "/me/insights?metric=page_messages_sent", notEmulated("The Messaging Insights metric page_messages_sent")},
 		{"period week", "/me/insights?metric=" + metricNew + "&period=week", notEmulated("The Messaging Insights period week")},
