@@ -58,6 +58,10 @@ type Server struct {
 	routes    []route
 	control   http.Handler        // the control API, routed once (control_http.go)
 	hooks     *webhook.Dispatcher // webhook delivery (package webhook, webhook_host.go)
+	// hookClients are the clients of in-process bots by their URL's host
+	// (the demo bot's), so a webhook set back to one by URL alone (the
+	// control API, replay putting serve's webhook back) reaches it.
+	hookClients sync.Map
 	appSubs   *appSubscriptions   // subscriptions.go
 	faults    faultSet            // faults.go
 	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)

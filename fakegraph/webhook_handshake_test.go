@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -133,4 +134,41 @@ func TestFailedReplacementKeepsTheWebhook(t *testing.T) {
 		return e.Kind == KindControl && e.API == ChangeWebhook && strings.Contains(string(e.Detail), down.URL)
 	}),
 		"the refused URL is not journalled as the webhook")
+}
+
+// TestWebhookSetBackToAnInProcessBotByURL: a webhook set back by URL alone
+// (the control API, replay putting serve's webhook back) to an in-process
+// bot set before, whose host resolves nowhere, reaches that bot again.
+func TestWebhookSetBackToAnInProcessBotByURL(t *testing.T) {
+	t.Parallel()
+	s := New()
+	handshakes := map[string]int{}
+	var mu sync.Mutex
+	bot := func(name string) *http.Client {
+		return &http.Client{Transport: NewHandlerTransport(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet {
+				mu.Lock()
+				handshakes[name]++
+				mu.Unlock()
+				_, _ = io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+			}
+		}), name, name+".messemu.invalid")}
+	}
+	if err := s.SetWebhook(WebhookConfig{URL: "http://demo.messemu.invalid/webhook", Client: bot("demo")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceWebhook(WebhookConfig{URL: "http://other.messemu.invalid/webhook", Client: bot("other")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReplaceWebhook(WebhookConfig{URL: "http://demo.messemu.invalid/webhook"}); err != nil {
+		t.Fatalf("set back by URL: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if handshakes["demo"] != 2 || handshakes["other"] != 1 {
+		t.Errorf("handshakes %v, want demo twice and other once", handshakes)
+	}
+	if st := s.Webhook(); st.URL != "http://demo.messemu.invalid/webhook" || st.State != "active" {
+		t.Errorf("webhook %+v", st)
+	}
 }

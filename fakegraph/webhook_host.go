@@ -1,6 +1,8 @@
 package fakegraph
 
 import (
+	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/messemu/messemu/fakegraph/webhook"
@@ -22,10 +24,18 @@ func (s *Server) SetWebhook(cfg WebhookConfig) error {
 }
 
 // webhookDefaults fills what a webhook setting leaves out: the emulator's
-// verify token.
+// verify token, and the client of an in-process bot set before at the
+// URL's host (its host resolves nowhere else).
 func (s *Server) webhookDefaults(cfg WebhookConfig) WebhookConfig {
 	if cfg.VerifyToken == "" {
 		cfg.VerifyToken = s.opts.verifyToken
+	}
+	if u, err := url.Parse(cfg.URL); err == nil && u.Host != "" {
+		if cfg.Client != nil {
+			s.hookClients.Store(u.Host, cfg.Client)
+		} else if c, ok := s.hookClients.Load(u.Host); ok {
+			cfg.Client = c.(*http.Client)
+		}
 	}
 	return cfg
 }
