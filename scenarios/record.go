@@ -55,6 +55,12 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	// follows a session's last step waits here and is dropped.
 	moves := map[string][]fakegraph.Event{}
 	for _, e := range events {
+		if e.Kind == fakegraph.KindControl && e.API == fakegraph.ChangeReset {
+			// A reset took the users and their threads away: the sessions
+			// to record are those after it.
+			order, byUser, moves = nil, map[string][]fakegraph.Event{}, map[string][]fakegraph.Event{}
+			continue
+		}
 		if e.PSID == "" || (r.PSID != "" && e.PSID != r.PSID) {
 			if e.Kind == fakegraph.KindControl && e.API == fakegraph.ChangeClock {
 				for _, p := range order {

@@ -296,3 +296,28 @@ func TestRecordAfterTheRetentionTrimmed(t *testing.T) {
 	_, err = (&Recorder{Emulator: "http://127.0.0.1:1"}).Record(context.Background(), &bytes.Buffer{})
 	require.ErrorContains(t, err, "is messemu serve running there?")
 }
+
+// A reset takes the users and their threads away: record writes the
+// sessions after it, not a user it can no longer read.
+func TestRecordAfterAReset(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	page := fakegraph.DefaultPageID
+	gone, err := emu.AddUser(fakegraph.User{Name: "Gone Soon"})
+	require.NoError(t, err)
+	_, err = emu.UserSends(page, gone.PSID, fakegraph.UserMessageRequest{Text: "before"})
+	require.NoError(t, err)
+	botAnswered(t, emu, gone.PSID, 1)
+	emu.Reset()
+	alice := fakegraph.DefaultUsers()[0].PSID
+	_, err = emu.UserSends(page, alice, fakegraph.UserMessageRequest{Text: "after"})
+	require.NoError(t, err)
+	botAnswered(t, emu, alice, 1)
+
+	var file bytes.Buffer
+	n, err := (&Recorder{Emulator: emu.URL()}).Record(context.Background(), &file)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Contains(t, file.String(), `says: "after"`)
+	assert.NotContains(t, file.String(), "before")
+}
