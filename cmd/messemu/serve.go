@@ -65,7 +65,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.rateLimits, "rate-limits", c.envBool("MESSEMU_RATE_LIMITS"), "enforce the platform's rate limits (off by default) [MESSEMU_RATE_LIMITS]")
 	c.keep, c.keepErr = fakegraph.ParseRetention(env("MESSEMU_RETENTION", fakegraph.DefaultServeRetention.String()))
 	fs.Var(retentionFlag{&c.keep}, "retention", "how much history the journal and the conversations keep: events (500000), a size (200MB) and/or an age on the virtual clock (24h), joined by commas, or unlimited [MESSEMU_RETENTION]")
-	fs.IntVar(&c.journalLimit, "journal-limit", c.envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep at most N journal events, with the retention's other bounds (an older name for --retention N) [MESSEMU_JOURNAL_LIMIT]")
+	fs.IntVar(&c.journalLimit, "journal-limit", c.envInt("MESSEMU_JOURNAL_LIMIT", 0), "keep at most N journal events, within the retention's other bounds (the default 32MB stays; --retention N alone drops it) [MESSEMU_JOURNAL_LIMIT]")
 	fs.StringVar(&c.pprofAddr, "pprof", env("MESSEMU_PPROF", ""), "serve Go's net/http/pprof profiles on this address, e.g. 127.0.0.1:6060 (off by default) [MESSEMU_PPROF]")
 	fs.StringVar(&c.logLevel, "log-level", env("MESSEMU_LOG_LEVEL", "info"), "debug, info, warn or error [MESSEMU_LOG_LEVEL]")
 	fs.StringVar(&c.logFormat, "log-format", env("MESSEMU_LOG_FORMAT", "text"), "text or json [MESSEMU_LOG_FORMAT]")
