@@ -55,7 +55,7 @@ func EnvLines(shell, proxyAddr, bundlePath string) ([]string, error) {
 	}
 	lines = append(lines,
 		comment("Go, Python requests, curl and Ruby need nothing more."),
-		comment("Node: fetch and https use HTTPS_PROXY only with NODE_USE_ENV_PROXY=1 (Node 24.5+, 22.21+); older Node needs an agent, e.g. new HttpsProxyAgent(process.env.HTTPS_PROXY) from https-proxy-agent."),
+		comment("Node: fetch and https use HTTPS_PROXY only with NODE_USE_ENV_PROXY=1 (Node 24.5+, 22.21+); on older Node preload global-agent: GLOBAL_AGENT_ENVIRONMENT_VARIABLE_NAMESPACE= GLOBAL_AGENT_FORCE_GLOBAL_AGENT=false node -r global-agent/bootstrap bot.js"),
 		comment(fmt.Sprintf("Erlang/Elixir httpc ignores these variables: httpc:set_options([{https_proxy, {{%q, %s}, [\"localhost\"]}}]) and {ssl, [{cacertfile, %q}]} in the request's HTTPOptions.", host, port, bundlePath)),
 	)
 	return lines, nil

@@ -27,7 +27,7 @@ func TestEnvLinesSh(t *testing.T) {
 		"export NODE_EXTRA_CA_CERTS='/home/me/.config/messemu/bundle.pem'",
 		"export CURL_CA_BUNDLE='/home/me/.config/messemu/bundle.pem'",
 		"# Go, Python requests, curl and Ruby need nothing more.",
-		"# Node: fetch and https use HTTPS_PROXY only with NODE_USE_ENV_PROXY=1 (Node 24.5+, 22.21+); older Node needs an agent, e.g. new HttpsProxyAgent(process.env.HTTPS_PROXY) from https-proxy-agent.",
+		"# Node: fetch and https use HTTPS_PROXY only with NODE_USE_ENV_PROXY=1 (Node 24.5+, 22.21+); on older Node preload global-agent: GLOBAL_AGENT_ENVIRONMENT_VARIABLE_NAMESPACE= GLOBAL_AGENT_FORCE_GLOBAL_AGENT=false node -r global-agent/bootstrap bot.js",
 		`# Erlang/Elixir httpc ignores these variables: httpc:set_options([{https_proxy, {{"127.0.0.1", 8443}, ["localhost"]}}]) and {ssl, [{cacertfile, "/home/me/.config/messemu/bundle.pem"}]} in the request's HTTPOptions.`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
