@@ -21,13 +21,20 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (fail
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: messemu validate [--json] FILE|-   (a Send API JSON body; - reads standard input)")
+		fmt.Fprintln(stderr, "usage: messemu validate [--json] [--at DATE] FILE|-   (a Send API JSON body; - reads standard input)")
 		fs.PrintDefaults()
 	}
 	asJSON := fs.Bool("json", false, "print the violations as JSON")
+	at := fs.String("at", "", "judge as of this date (2026-04-28 or RFC 3339; default now): the message tags' cutoff follows it")
 	files, err := parseInterspersed(fs, args) // validate FILE --json too
 	if err != nil {
 		return false, err
+	}
+	var state validator.OfflineState
+	if *at != "" {
+		if state.Clock, err = parseDate(*at); err != nil {
+			return false, err
+		}
 	}
 	if len(files) != 1 {
 		return false, errors.New("validate takes one argument: a file with a Send API JSON body, or - for standard input")
@@ -53,7 +60,7 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (fail
 	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
 		return false, fmt.Errorf("%s is not one JSON object: %q follows it", name, rest[:min(len(rest), 20)])
 	}
-	res := validator.New(validator.MustLoadSchemas()).SendAll(body, validator.OfflineState{})
+	res := validator.New(validator.MustLoadSchemas()).SendAll(body, state)
 	answered := answeredIndex(res.Violations)
 	if *asJSON {
 		type marked struct {

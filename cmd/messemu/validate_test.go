@@ -113,3 +113,25 @@ func TestValidateJSONAndErrors(t *testing.T) {
 		t.Errorf("version: %d %q", status, out.String())
 	}
 }
+
+// validate --at judges as of a date: the three 2026 tags pass before their
+// cutoff (2026-04-27) and are refused after it, as serve's clock decides.
+func TestValidateAtADate(t *testing.T) {
+	t.Parallel()
+	body := `{"recipient":{"id":"5275811702471834"},"messaging_type":"MESSAGE_TAG","tag":"ACCOUNT_UPDATE","message":{"text":"x"}}`
+	for _, tc := range []struct {
+		at     string
+		status int
+		want   string
+	}{
+		{"2026-04-26", 0, "accepted (0 warnings)"},
+		{"2026-04-27T00:00:00Z", 1, `got \"ACCOUNT_UPDATE\"`},
+		{"soon", 2, `--at "soon" is not a date`},
+	} {
+		var out, errOut bytes.Buffer
+		status := run([]string{"validate", "--at", tc.at, "-"}, strings.NewReader(body), &out, &errOut)
+		if status != tc.status || !strings.Contains(out.String()+errOut.String(), tc.want) {
+			t.Errorf("--at %s: status %d, want %d with %q:\n%s%s", tc.at, status, tc.status, tc.want, out.String(), errOut.String())
+		}
+	}
+}
