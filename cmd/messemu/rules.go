@@ -169,6 +169,8 @@ func keyMeaning(k validator.Key, limit int) string {
 
 func writeRulesText(w io.Writer, rules []validator.RuleDoc) error {
 	var b strings.Builder
+	b.WriteString("Every rule messemu checks: its name, severity (an error is refused as the platform refuses it,\n" +
+		"a warning accepted and journalled), limit, the errors it answers and its source; under it, what it checks.\n\n")
 	for _, r := range rules {
 		fmt.Fprintf(&b, "%s  %s", r.Name, severityText(r))
 		if r.Limit != 0 {
