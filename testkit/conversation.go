@@ -19,11 +19,13 @@ import (
 // nothing comes within the timeout (DefaultTimeout, or the Timeout option)
 // the test fails with the conversation so far.
 //
-// A webhook to the user that the bot did not accept (an HTTP error, no
-// answer in time) through the platform's immediate retries also fails the
-// test at once, with the bot's answer: the next retry is minutes away on
-// the virtual clock, so nothing could come within the timeout. A bot that
-// fails once and accepts a retry still gets its message through.
+// The webhook of the user's newest action, when the bot did not accept it
+// (an HTTP error, no answer in time) through the platform's immediate
+// retries, also fails the test at once, with the bot's answer: the next
+// retry is minutes away on the virtual clock, so nothing could come within
+// the timeout. A bot that fails once and accepts a retry still gets its
+// message through; a receipt's webhook failing (an echo the bot does not
+// handle), or an older action's, does not stop the wait.
 //
 // A send refused for its access token is refused before the platform
 // reads its recipient, so the journal files it under no user; NextMessage
@@ -186,10 +188,24 @@ func (u *User) isRefusedSend(ev *fakegraph.Event) bool {
 	return ev.Kind == fakegraph.KindRequest && !ev.Accepted && ev.API == fakegraph.APISend && u.sendTo(ev) && !forcedByFault(ev)
 }
 
-// isStalledWebhook reports a webhook to u that the bot did not accept
-// and that the platform either gave up or put off to a delayed retry
-// (minutes away on the virtual clock).
+// isStalledWebhook reports a webhook carrying u's newest action that the
+// bot did not accept and that the platform either gave up or put off to a
+// delayed retry (minutes away on the virtual clock). A receipt's webhook
+// failing (an echo the bot does not handle) leaves the bot's answer to
+// come, and so does an older action's: newer events overtake a delayed
+// retry (PLATFORM.md D23).
 func (u *User) isStalledWebhook(ev *fakegraph.Event) bool {
+	if !u.isRefusedWebhook(ev) {
+		return false
+	}
+	d, _ := ev.Attempt()
+	newest, acted := u.lastAction(func(fakegraph.Action) bool { return true })
+	return acted && d.EventSeq == newest
+}
+
+// isRefusedWebhook reports any webhook to u that the bot did not accept
+// and that the platform gave up or put off to a delayed retry.
+func (u *User) isRefusedWebhook(ev *fakegraph.Event) bool {
 	if ev.Kind != fakegraph.KindWebhook || ev.Accepted || ev.PSID != u.info.PSID || ev.PageID != u.emu.page.ID {
 		return false
 	}

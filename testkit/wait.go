@@ -76,7 +76,7 @@ func (u *User) WaitForBot(t TB) {
 			switch {
 			case ev.Accepted:
 				delete(pending, d.EventSeq)
-			case u.isStalledWebhook(ev):
+			case u.isRefusedWebhook(ev):
 				t.Fatalf("testkit: the bot did not accept %s\n%s", stalledWebhook(*ev), u.transcript())
 				return
 			}

@@ -137,3 +137,29 @@ func TestALateAnswerStillDelivers(t *testing.T) {
 	}
 	testkit.CheckText(t, alice.NextMessage(t), "late")
 }
+
+// A webhook that is not the user's newest action failing leaves the bot's
+// answer to come: an echo the bot does not handle, or an older message put
+// off to a delayed retry while newer ones go on (D23). NextMessage waits
+// for the answer rather than failing at once.
+func TestNextMessageIsNotStoppedByAnotherWebhookFailing(t *testing.T) {
+	t.Parallel()
+	echoesFail := func(emu *testkit.Emulator) http.Handler {
+		h := echoBot(emu)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body, _ := io.ReadAll(r.Body)
+			if strings.Contains(string(body), `"is_echo":true`) {
+				http.Error(w, "echo not handled", http.StatusInternalServerError)
+				return
+			}
+			r.Body = io.NopCloser(strings.NewReader(string(body)))
+			h.ServeHTTP(w, r)
+		})
+	}
+	emu := testkit.Start(t, testkit.BotFrom(echoesFail))
+	alice := emu.User("Alice")
+	alice.Says("one")
+	testkit.CheckText(t, alice.NextMessage(t), "echo: one")
+	alice.Says("two") // after the echo's immediate retries fail (one user's events keep their order)
+	testkit.CheckText(t, alice.NextMessage(t), "echo: two")
+}
