@@ -335,9 +335,21 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 	}
 	body, d.unclosed = closeMultipart(body, boundary)
 	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	var lastField, lastValue string // the last part, when it is a text field
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
+			if v, cut := strings.CutSuffix(lastValue, "\r\n"); d.unclosed && cut {
+				// The body stopped after the line break that starts a
+				// delimiter: a text value's line break is the
+				// delimiter's, not the value's (a file's may be its own,
+				// and stays).
+				x, ge, detail := d.bodyValue(lastField, v)
+				if ge != nil {
+					return ge, detail
+				}
+				d.params[lastField] = x
+			}
 			return nil, ""
 		}
 		if err != nil {
@@ -361,9 +373,11 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 				ct = "application/octet-stream"
 			}
 			d.files = append(d.files, File{Field: name, Name: part.FileName(), ContentType: ct, Size: int64(len(data)), Data: data})
+			lastField, lastValue = "", ""
 			continue
 		}
-		v, ge, detail := d.bodyValue(name, string(data))
+		lastField, lastValue = name, string(data)
+		v, ge, detail := d.bodyValue(name, lastValue)
 		if ge != nil {
 			return ge, detail
 		}
@@ -373,8 +387,9 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 
 // closeMultipart returns body ending with its closing delimiter, adding
 // one when it is missing (added true). A trailing start of a delimiter
-// (from "\r\n" to "\r\n--b-") is completed rather than left to read as
-// the last value's.
+// (from "\r\n-" to "\r\n--b-") is completed rather than left to read as
+// the last value's; a trailing "\r\n" alone may be a file's own, and is
+// left to readMultipart.
 func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
 	delim := []byte("\r\n--" + boundary)
 	closing := append(delim[:len(delim):len(delim)], "--"...)
@@ -382,7 +397,7 @@ func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
 		return body, false
 	}
 	out := body
-	for n := min(len(closing)-1, len(body)); n >= 2; n-- {
+	for n := min(len(closing)-1, len(body)); n >= len("\r\n-"); n-- {
 		if bytes.HasSuffix(body, closing[:n]) {
 			out = body[:len(body)-n] // the delimiter's start: its line break is not the value's
 			break

@@ -192,3 +192,26 @@ func TestMultipartUnclosedAfterALineBreak(t *testing.T) {
 		}
 	}
 }
+
+// TestMultipartUnclosedFileKeepsItsLineBreak: an unclosed body whose last
+// part is a file ending in a line break (a CSV) keeps the file whole: the
+// line break may be the file's own (D27's client never closes its body).
+func TestMultipartUnclosedFileKeepsItsLineBreak(t *testing.T) {
+	t.Parallel()
+	s := New()
+	const b = "XyZ"
+	csv := "a,b\r\n1,2\r\n"
+	body := "--" + b + "\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\n" + `{"attachment":{"type":"file","payload":{"is_reusable":true}}}` + "\r\n" +
+		"--" + b + "\r\nContent-Disposition: form-data; name=\"filedata\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n" + csv
+	req := httptest.NewRequest("POST", "/me/message_attachments?access_token="+DefaultPageToken, strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+b)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	e := lastRequest(t, s)
+	if !strings.Contains(string(e.Request), `"size":10`) {
+		t.Errorf("the file was not kept whole (10 bytes): %s", e.Request)
+	}
+}
