@@ -182,8 +182,19 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 	return nil, ""
 }
 
+// objectParams are the top-level parameters whose value is an object or a
+// list, sent in a form as JSON text (PLATFORM.md §2), by the families that
+// write: the Send API, the Messenger Profile, custom_user_settings,
+// subscribed_apps, handover and batch.
+var objectParams = map[string]bool{
+	"recipient": true, "message": true, "reply_to": true, "payload": true,
+	"get_started": true, "persistent_menu": true, "greeting": true, "ice_breakers": true,
+	"whitelisted_domains": true, "commands": true, "target_audience": true, "home_url": true,
+	"payment_settings": true, "fields": true, "params": true, "subscribed_fields": true, "batch": true,
+}
+
 // bodyValue is formValue for a form or multipart body's parameter. The
-// text null is JSON's null. A value that is not UTF-8 is kept with its bytes as they came and noted in
+// text null of an object parameter (objectParams) is JSON's null. A value that is not UTF-8 is kept with its bytes as they came and noted in
 // badText (the least path of the body's, so that the answer does not hang
 // on the order of a map), as a JSON body's text is; the token and the
 // proof, which come first, are still refused at once.
@@ -191,10 +202,11 @@ func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) 
 	if key == "access_token" || key == "appsecret_proof" {
 		return formValue(key, v)
 	}
-	if strings.TrimSpace(v) == "null" {
+	if objectParams[key] && strings.TrimSpace(v) == "null" {
 		// JSON's null, as an object value is JSON text in a form (§2):
 		// what a client that writes every value as JSON sends for none,
-		// absent with a warning as in a JSON body (D22).
+		// absent with a warning as in a JSON body (D22). A text
+		// parameter's "null" is its text (a label may be named so).
 		return nil, nil, ""
 	}
 	if utf8.ValidString(v) {
