@@ -46,12 +46,8 @@ func TestNextMessageFailsAtOnceOnARefusedWebhook(t *testing.T) {
 			alice := emu.User("Alice")
 			alice.Says("hi")
 			var rec recorder
-			start := time.Now()
 			rec.run(func() { alice.NextMessage(&rec) })
-			if waited := time.Since(start); waited > 30*time.Second {
-				t.Errorf("NextMessage waited %v for a webhook the bot refused", waited)
-			}
-			out := rec.output()
+			out := rec.output() // a wait that ran out would say "within 1m0s" instead
 			want := append([]string{"no message to Alice can follow: the bot did not accept the messages webhook (attempt 4)",
 				"messemu: [messages webhook, attempt 1:"}, tc.want...)
 			for _, w := range want {
