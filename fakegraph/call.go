@@ -260,8 +260,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	if d.hasBadText && rt.op != "sendMessage" {
 		// Only the Send API judges such a body's text in its place
 		// (send.go); elsewhere it is refused once the route is known.
-		ge, detail := d.badTextError()
-		return nil, c.fail(d.badText.JSON(), ruleRequestShape, ge, detail)
+		return nil, c.refuseBadText()
 	}
 	if gerr := s.applyFaults(c); gerr != nil {
 		return nil, gerr

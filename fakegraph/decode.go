@@ -61,10 +61,11 @@ type decoded struct {
 	hasBadText bool
 }
 
-// badTextError is the refusal of a body whose badText is set: the string
-// the platform says a value not in UTF-8 is not.
-func (d *decoded) badTextError() (*validator.GraphError, string) {
-	return validator.Err(validator.KeyString, d.badText.Param()), "invalid UTF-8 in " + d.badText.JSON()
+// refuseBadText refuses, and journals why, a call whose body's badText is
+// set: the string the platform says a value not in UTF-8 is not.
+func (c *call) refuseBadText() *validator.GraphError {
+	p := c.decoded.badText
+	return c.fail(p.JSON(), ruleRequestShape, validator.Err(validator.KeyString, p.Param()), "invalid UTF-8 in "+p.JSON())
 }
 
 // maxMultipartParts bounds the parts of a multipart body. It is not a
@@ -271,6 +272,12 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 		// they came (the decoder copies what is between the quotes).
 		if message != nil {
 			putTreeBuffer(message, (*message)[:0]) // written from bytes that are not text
+		}
+		for _, k := range []string{"access_token", "appsecret_proof"} {
+			if s, isText := obj[k].(string); isText && notUTF8(s) {
+				maps.release(false)
+				return invalidTextAt(validator.Path{}.Key(k)) // at once, as in a form or the query (§1.3)
+			}
 		}
 		p, inKey := textPath(obj, validator.Path{}, notUTF8)
 		if inKey || p.JSON() == "" {

@@ -112,9 +112,12 @@ func (s *Server) deletePersona(c *call, id string) (any, error) {
 	if !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
+	c.warnUnknownParams(rulePersonaDelParam, "unknown top-level parameter, ignored by Graph")
 	p.Deleted = true
 	return Success{Success: true}, nil
 }
+
+var rulePersonaDelParam = validator.Rule{Name: "persona.delete.unknown-parameter", Source: "note §1.3"}
 
 func personaNode(p *Persona, fields []string) PersonaNode {
 	n := PersonaNode{ID: p.ID}

@@ -40,9 +40,10 @@ type ProfileResult struct {
 }
 
 var (
-	profileSuccess         = ProfileResult{Result: "success"}
-	ruleUserUnknown        = validator.Rule{Name: "custom_user_settings.psid.known", Source: "MP/error-codes 2018001"}
-	ruleProfileDeleteParam = validator.Rule{Name: "profile.delete.unknown-parameter", Source: "note §1.3"}
+	profileSuccess           = ProfileResult{Result: "success"}
+	ruleUserUnknown          = validator.Rule{Name: "custom_user_settings.psid.known", Source: "MP/error-codes 2018001"}
+	ruleProfileDeleteParam   = validator.Rule{Name: "profile.delete.unknown-parameter", Source: "note §1.3"}
+	ruleUserSettingsDelParam = validator.Rule{Name: "custom_user_settings.delete.unknown-parameter", Source: "note §1.3"}
 )
 
 // ProfileData is the answer to a profile GET: one object of the set
@@ -217,6 +218,7 @@ func (s *Server) deleteUserSettings(c *call) (any, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
+	c.warnUnknownParams(ruleUserSettingsDelParam, "unknown top-level parameter, ignored by Graph", "psid", "params")
 	params, _ := c.listParam("params")
 	res := validator.UserSettingsDeleteParams(params)
 	c.violations = append(c.violations, res.Violations...)

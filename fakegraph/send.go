@@ -204,8 +204,7 @@ func (s *Server) send(c *call) (any, error) {
 	if c.decoded.hasBadText {
 		// Text that is not UTF-8 where the rules did not read it (they
 		// refuse it where they do, in their order: §2).
-		ge, detail := c.decoded.badTextError()
-		return nil, c.fail(c.decoded.badText.JSON(), ruleRequestShape, ge, detail)
+		return nil, c.refuseBadText()
 	}
 	if chk.Recipient.OTN != "" && !oneTimeTokenValid(c.page, c.now, chk.Recipient.OTN) {
 		// Spent by a concurrent send between the two locks: a token serves once.

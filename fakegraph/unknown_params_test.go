@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"net/url"
 	"slices"
 	"testing"
 
@@ -18,6 +19,7 @@ func TestUnknownTopLevelParamsWarnEverywhere(t *testing.T) {
 	userWrites(t, s, alice)
 	label := createLabel(t, s, `{"page_label_name":"vip"}`)
 	spare := createLabel(t, s, `{"page_label_name":"spare"}`)
+	persona, _ := mustGraph(t, s, "POST", "/me/personas", `{"name":"Sam","profile_picture_url":"https://example.com/sam.png"}`)["id"].(string)
 	for _, tc := range []struct {
 		method, path, body, rule, param string
 	}{
@@ -27,6 +29,8 @@ func TestUnknownTopLevelParamsWarnEverywhere(t *testing.T) {
 		{"DELETE", "/me/messenger_profile", `{"fields":["home_url"],"foo":1}`, "profile.delete.unknown-parameter", "foo"},
 		{"POST", "/me/subscribed_apps?subscribed_fields=messages&foo=1", "", "subscribed_apps.unknown-parameter", "foo"},
 		{"DELETE", "/me/subscribed_apps?foo=1", "", "subscribed_apps.unknown-parameter", "foo"},
+		{"DELETE", "/me/custom_user_settings?psid=" + alice + "&params=" + url.QueryEscape(`["persistent_menu"]`) + "&foo=1", "", "custom_user_settings.delete.unknown-parameter", "foo"},
+		{"DELETE", "/" + persona + "?foo=1", "", "persona.delete.unknown-parameter", "foo"},
 		{"POST", "/me/take_thread_control", `{"recipient":{"id":"` + alice + `"},"metadata":""}`, "handover.metadata.null", "metadata"},
 	} {
 		code, out := graph(t, s, tc.method, tc.path, tc.body)

@@ -111,7 +111,11 @@ func (r *report) menuItem(v any, p Path) bool {
 	}
 	for _, k := range []string{"fallback_url", "webview_share_button"} {
 		if _, ok := r.optional(obj, k, p, true); ok {
-			v, _, ok := r.str(obj, k, p, ruleMenuItemURL)
+			rule := ruleMenuItemURL
+			if k == "webview_share_button" {
+				rule = ruleShareButton
+			}
+			v, _, ok := r.str(obj, k, p, rule)
 			if !ok {
 				return false
 			}

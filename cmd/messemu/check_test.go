@@ -47,7 +47,7 @@ func TestCheckReadsStandardInput(t *testing.T) {
 // they read, not only their flags.
 func TestHelpNamesTheFileArgument(t *testing.T) {
 	t.Parallel()
-	for cmd, want := range map[string]string{"validate": "usage: messemu validate [--json] FILE|-", "check": "usage: messemu check [--at DATE] [--strict] JOURNAL.jsonl|-"} {
+	for cmd, want := range map[string]string{"validate": "usage: messemu validate [--json] [--at DATE] FILE|-", "check": "usage: messemu check [--at DATE] [--strict] JOURNAL.jsonl|-"} {
 		var out, errOut bytes.Buffer
 		run([]string{cmd, "-h"}, nil, &out, &errOut)
 		assert.Contains(t, out.String()+errOut.String(), want, cmd)

@@ -68,7 +68,7 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 		s.enforced = append(s.enforced, "rate limits on (--rate-limits)")
 	}
 	if start, _ := cfg.clockStart(); !start.IsZero() {
-		s.clock = srv.Clock().Now().UTC().Format(time.RFC3339) + "  (--clock; the control API moves it forward)"
+		s.clock = srv.Clock().Now().UTC().Format(time.RFC3339) + "  (set at start; the control API moves it forward)"
 	}
 	if cfg.webhook != "" {
 		st := srv.Webhook()

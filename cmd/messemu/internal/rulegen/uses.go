@@ -412,7 +412,7 @@ var sizeKeys = map[string]bool{"KeyLength": true, "KeyTooMany": true, "KeyTooFew
 
 // summarise merges the uses of one rule: severities (error first), keys
 // answered always, keys answered only when the rule has a limit, and the
-// first detail of the check's own.
+// details of the checks' own, each once, in source order, joined by "; ".
 func summarise(uses []use) (sevs, keys, sized []string, detail string) {
 	seenSev, direct, viaLimit := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var details []string
