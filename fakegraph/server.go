@@ -62,11 +62,11 @@ type Server struct {
 	// (the demo bot's), so a webhook set back to one by URL alone (the
 	// control API, replay putting serve's webhook back) reaches it.
 	hookClients sync.Map
-	appSubs   *appSubscriptions   // subscriptions.go
-	faults    faultSet            // faults.go
-	receipts  atomic.Bool         // automatic echo and delivery receipts (journal_write.go)
-	resetSeq  atomic.Uint64       // the journal seq of the last reset: threads start after it
-	appTok    string              // the app token (apptoken.go)
+	appSubs     *appSubscriptions // subscriptions.go
+	faults      faultSet          // faults.go
+	receipts    atomic.Bool       // automatic echo and delivery receipts (journal_write.go)
+	resetSeq    atomic.Uint64     // the journal seq of the last reset: threads start after it
+	appTok      string            // the app token (apptoken.go)
 
 	mu stateMutex // guards pages, tokens, msgs and storeFirst
 	// sendGapHook, when set (tests), runs in a send between the read lock
