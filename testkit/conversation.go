@@ -213,18 +213,26 @@ func (u *User) isRefusedWebhook(ev *fakegraph.Event) bool {
 	return ok && (d.Outcome == fakegraph.OutcomeFailed || d.NextRetry != nil)
 }
 
+// quotedAnswer is the bot's answer to a webhook, quoted after a space and
+// cut to 120 bytes, for a failure line ("" when it said nothing).
+func quotedAnswer(answer string) string {
+	a := strings.TrimSpace(answer)
+	if a == "" {
+		return ""
+	}
+	const max = 120
+	if len(a) > max {
+		a = a[:max] + "…"
+	}
+	return fmt.Sprintf(" %q", a)
+}
+
 // stalledWebhook says which webhook the bot did not accept, how it
 // failed and, for an HTTP 401 or 403, what to look at.
 func stalledWebhook(ev fakegraph.Event) string {
 	d, _ := ev.Attempt()
 	s := fmt.Sprintf("the %s webhook (attempt %d): %s", ev.API, d.Attempt, firstOf(d.Error, fmt.Sprintf("HTTP %d", ev.Status)))
-	if a := strings.TrimSpace(d.Answer); a != "" {
-		const max = 120
-		if len(a) > max {
-			a = a[:max] + "…"
-		}
-		s += fmt.Sprintf(" %q", a)
-	}
+	s += quotedAnswer(d.Answer)
 	if d.NextRetry != nil {
 		s += fmt.Sprintf("; the platform's next retry is %v away on the virtual clock", d.NextRetry.Sub(ev.Time))
 	}
@@ -428,13 +436,7 @@ func webhookFailure(ev fakegraph.Event) string {
 		return "[webhook delivery to the bot failed" + detailText(ev.Detail) + "]"
 	}
 	s := fmt.Sprintf("[%s webhook, attempt %d: %s", ev.API, d.Attempt, d.Error)
-	if a := strings.TrimSpace(d.Answer); a != "" {
-		const max = 120
-		if len(a) > max {
-			a = a[:max] + "…"
-		}
-		s += fmt.Sprintf(" %q", a)
-	}
+	s += quotedAnswer(d.Answer)
 	if d.Outcome != "" {
 		s += " (" + d.Outcome + ")"
 	}
