@@ -27,6 +27,13 @@ import (
 // message through; a receipt's webhook failing (an echo the bot does not
 // handle), or an older action's, does not stop the wait.
 //
+// An action whose webhook field the bot's Page (or the webhook) is not
+// subscribed to is never sent to the bot, as on the platform: when every
+// action of the user's since the bot's last message went unsent so, and
+// the bot has finished every webhook of theirs, NextMessage fails after
+// a second, naming the fields and the subscription that would carry
+// them, rather than waiting out its timeout.
+//
 // A send refused for its access token is refused before the platform
 // reads its recipient, so the journal files it under no user; NextMessage
 // counts it as the user's when the request names the user's PSID as
@@ -39,8 +46,12 @@ func (u *User) NextMessage(t TB) Message {
 	u.st.mu.Lock()
 	from := u.st.cursor
 	u.st.mu.Unlock()
-	m, stop, ok := u.next(u.emu.timeout, stopOnRefusedSend|stopOnStalledWebhook)
+	m, stop, ok := u.next(u.emu.timeout, stopOnRefusedSend|stopOnStalledWebhook|stopOnUnsentActions)
 	switch {
+	case stop != nil && stop.Kind == fakegraph.KindUserAction:
+		unsent, _ := u.unsentSince(from)
+		t.Fatalf("testkit: no message to %s can follow: nothing %s did since the bot's last message reached the bot.\n%s%s",
+			u.info.FirstName, u.info.FirstName, unsentLines(unsent), u.transcript())
 	case stop != nil && stop.Kind == fakegraph.KindWebhook:
 		t.Fatalf("testkit: no message to %s can follow: the bot did not accept %s\n%s", u.info.FirstName, stalledWebhook(*stop), u.transcript())
 	case stop != nil:
@@ -66,6 +77,12 @@ func (u *User) silence(seq uint64) string {
 		}
 	}
 	var b strings.Builder
+	unsent, _ := u.unsentSince(seq)
+	b.WriteString(unsentLines(unsent))
+	unsentSeq := map[uint64]bool{}
+	for _, a := range unsent {
+		unsentSeq[a.ev.Seq] = true
+	}
 	switch n := len(unaddressed); {
 	case n == 1:
 		fmt.Fprintf(&b, "1 Send API call was refused before its recipient was read: %s\n", refusal(unaddressed[0]))
@@ -80,7 +97,7 @@ func (u *User) silence(seq uint64) string {
 	}
 	last, acted := u.lastAction(func(fakegraph.Action) bool { return true })
 	switch {
-	case !acted:
+	case !acted, unsentSeq[last]: // an unsent action is said above
 	case u.emu.srv.Webhook().URL == "":
 		fmt.Fprintf(&b, "No bot is connected, so %s's actions reached no one: start the emulator with "+
 			"testkit.Bot, testkit.BotFrom or testkit.Webhook (or call SetBot or SetWebhook).\n", u.info.FirstName)
@@ -147,19 +164,31 @@ func (u *User) NoMessage(t TB, d time.Duration) {
 const (
 	stopOnRefusedSend    = 1 << iota // a send to the user the platform refused
 	stopOnStalledWebhook             // a webhook the bot did not accept, retried minutes later
+	stopOnUnsentActions              // the user's actions since the wait began were never sent to the bot
 )
 
 // next waits up to d for the next bot message to u; as stop says, it
 // returns a refused send to u, or a webhook to u the bot did not accept
-// even on the immediate retries, as soon as it is journalled.
+// even on the immediate retries, as soon as it is journalled, or, after
+// unsentGrace, the first of u's actions since the wait began that were
+// all never sent to the bot (and the bot has no webhook of u's left to
+// finish).
 func (u *User) next(d time.Duration, stop int) (Message, *fakegraph.Event, bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	u.st.mu.Lock()
 	defer u.st.mu.Unlock()
 	j := u.emu.srv.Journal()
+	from := u.st.cursor
+	var quietUntil time.Time // when the unsent actions stop the wait
 	for {
-		evs, err := j.Wait(ctx, u.st.cursor, 0)
+		wait, cancelQuiet := ctx, context.CancelFunc(func() {})
+		if !quietUntil.IsZero() {
+			wait, cancelQuiet = context.WithDeadline(ctx, quietUntil)
+		}
+		evs, err := j.Wait(wait, u.st.cursor, 0)
+		quietOver := err != nil && ctx.Err() == nil && wait.Err() != nil
+		cancelQuiet()
 		for i := range evs {
 			ev := evs[i]
 			u.st.cursor = ev.Seq
@@ -176,7 +205,18 @@ func (u *User) next(d time.Duration, stop int) (Message, *fakegraph.Event, bool)
 			}
 			return m, nil, true
 		}
-		if err != nil {
+		if stop&stopOnUnsentActions != 0 {
+			if unsent, sent := u.unsentSince(from); len(unsent) > 0 && !sent && !u.busy() {
+				if quietUntil.IsZero() {
+					quietUntil = time.Now().Add(unsentGrace)
+				} else if !time.Now().Before(quietUntil) {
+					return Message{}, &unsent[0].ev, false
+				}
+			} else {
+				quietUntil = time.Time{}
+			}
+		}
+		if err != nil && !quietOver {
 			return Message{}, nil, false
 		}
 	}

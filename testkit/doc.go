@@ -80,6 +80,13 @@
 //
 //	msg := alice.NextMessage(t)
 //
+// The bot gets only the webhook fields its Page is subscribed to (POST
+// /me/subscribed_apps?subscribed_fields=…) that are also in the webhook's
+// fields (WebhookConfig.Fields), as on the platform; the journal has no
+// attempt for the others. When all the user did since the bot's last
+// message went unsent so, NextMessage fails after a second, naming each
+// action, its field and the subscription that would carry it.
+//
 // NoMessage checks that the bot stays quiet for a while. Conversation
 // returns the whole thread: what the user did, what the bot
 // sent, what the platform refused.

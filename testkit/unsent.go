@@ -1,0 +1,139 @@
+package testkit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// unsentGrace is how long NextMessage waits, once every action of the
+// user since its last message went unsent for want of a subscription and
+// the bot has finished every webhook of theirs, before it fails: long
+// enough for a bot that sends after answering its webhook.
+const unsentGrace = time.Second
+
+// unsentWhy says why the webhook of journal event ev was never sent to
+// the bot: its field is not one the webhook and the Page are both
+// subscribed to, so the platform sends nothing and the journal has no
+// attempt for it. "" when it was sent (or its failure is journalled:
+// no webhook set, no subscription at all), or it carries no webhook.
+// The subscriptions are the current ones: a test that changes them after
+// the action may be told about the new ones.
+func (e *Emulator) unsentWhy(ev *fakegraph.Event) string {
+	h, ok := ev.Hook()
+	if !ok {
+		return ""
+	}
+	st := e.srv.Webhook()
+	pageFields := e.srv.SubscribedFields(ev.PageID)
+	if st.URL == "" || pageFields == nil {
+		return ""
+	}
+	field := h.Field
+	if h.Standby {
+		field = fakegraph.FieldStandby
+	}
+	inHook, inPage := slices.Contains(st.Fields, field), slices.Contains(pageFields, field)
+	if inHook && inPage {
+		return ""
+	}
+	if len(e.srv.Journal().Find(ev.Seq, func(a *fakegraph.Event) bool {
+		d, ok := a.Attempt()
+		return ok && d.EventSeq == ev.Seq
+	})) > 0 {
+		return "" // sent before the subscriptions changed
+	}
+	var why []string
+	if !inPage {
+		why = append(why, fmt.Sprintf("the Page is not subscribed to %s (subscribed: %s); the bot subscribes it with "+
+			"POST /me/subscribed_apps?subscribed_fields=%s", field, fieldList(pageFields), strings.Join(append(slices.Clone(pageFields), field), ",")))
+	}
+	if !inHook {
+		why = append(why, fmt.Sprintf("the webhook's fields leave out %s (fields: %s); give WebhookConfig.Fields %s too, or nil for every field",
+			field, fieldList(st.Fields), field))
+	}
+	s := strings.Join(why, "; and ")
+	if h.Standby {
+		s = "it goes out as standby (another app owns the thread), and " + s
+	}
+	return s
+}
+
+func fieldList(fields []string) string {
+	if len(fields) == 0 {
+		return "none"
+	}
+	return strings.Join(fields, ", ")
+}
+
+// unsentLine says that u's action ev was not sent to the bot, and why.
+func (u *User) unsentLine(ev fakegraph.Event, why string) string {
+	return fmt.Sprintf("%s's action %s was not sent to the bot: %s.", u.info.FirstName, userAction(ev), why)
+}
+
+// unsentAction is an action of the user's whose webhook was never sent,
+// and the line that says so.
+type unsentAction struct {
+	ev   fakegraph.Event
+	line string
+}
+
+// unsentSince lists u's actions after journal event seq whose webhook was
+// never sent for want of a subscription, and reports whether one of
+// those actions (or a handover the bot is told of) did go out: something
+// the bot may still answer.
+func (u *User) unsentSince(seq uint64) (unsent []unsentAction, sent bool) {
+	for _, ev := range u.emu.srv.Journal().Find(seq, func(e *fakegraph.Event) bool {
+		return (e.Kind == fakegraph.KindUserAction || e.Kind == fakegraph.KindHandover) &&
+			e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
+	}) {
+		if _, ok := ev.Hook(); !ok {
+			continue
+		}
+		// unsentWhy takes the dispatcher's lock: not inside Find.
+		switch why := u.emu.unsentWhy(&ev); {
+		case why == "":
+			sent = true
+		case ev.Kind == fakegraph.KindUserAction:
+			unsent = append(unsent, unsentAction{ev: ev, line: u.unsentLine(ev, why)})
+		}
+	}
+	return unsent, sent
+}
+
+// unsentLines joins the lines of unsent, each ending in a newline.
+func unsentLines(unsent []unsentAction) string {
+	var b strings.Builder
+	for _, a := range unsent {
+		b.WriteString(a.line + "\n")
+	}
+	return b.String()
+}
+
+// busy reports that the bot has not finished a webhook of one of u's
+// actions or handovers: one went out and has no final attempt yet.
+func (u *User) busy() bool {
+	j := u.emu.srv.Journal()
+	var out []fakegraph.Event
+	final := map[uint64]bool{}
+	for _, e := range j.Find(0, func(e *fakegraph.Event) bool { return e.PSID == u.info.PSID && e.PageID == u.emu.page.ID }) {
+		switch {
+		case e.Kind == fakegraph.KindUserAction || e.Kind == fakegraph.KindHandover:
+			out = append(out, e)
+		case e.Kind == fakegraph.KindWebhook:
+			if d, ok := e.Attempt(); ok && d.Outcome != fakegraph.OutcomeRetry {
+				final[d.EventSeq] = true
+			}
+		}
+	}
+	// firesWebhook takes the dispatcher's lock: not inside Find.
+	for i := range out {
+		if !final[out[i].Seq] && u.emu.firesWebhook(&out[i]) {
+			return true
+		}
+	}
+	return false
+}
