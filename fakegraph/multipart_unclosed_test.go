@@ -215,3 +215,34 @@ func TestMultipartUnclosedFileKeepsItsLineBreak(t *testing.T) {
 		t.Errorf("the file was not kept whole (10 bytes): %s", e.Request)
 	}
 }
+
+// TestMultipartSendKeepsTheEnvelopesWarnings: a multipart send is judged
+// in two passes (the envelope before the file); the warnings of the first
+// (a null taken as absent, a tag ignored) are kept, as a JSON send's are.
+func TestMultipartSendKeepsTheEnvelopesWarnings(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	const b = "XyZ"
+	part := func(name, value string) string {
+		return "--" + b + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"
+	}
+	body := part("recipient", `{"id":"`+alice+`"}`) + part("messaging_type", "RESPONSE") + part("tag", "HUMAN_AGENT") +
+		part("reply_to", "null") + part("message", `{"text":"hi"}`) + "--" + b + "--\r\n"
+	req := httptest.NewRequest("POST", "/me/messages?access_token="+DefaultPageToken, strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+b)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	var got []string
+	for _, v := range lastRequest(t, s).Violations {
+		got = append(got, v.Rule+"@"+v.Path)
+	}
+	for _, want := range []string{"lenient.null-or-empty@reply_to", "tag.ignored@tag"} {
+		if !containsString(got, want) {
+			t.Errorf("violations %v lack %s", got, want)
+		}
+	}
+}

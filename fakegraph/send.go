@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -113,6 +114,22 @@ type SenderActionResponse struct {
 	RecipientID string `json:"recipient_id,omitempty"`
 }
 
+// mergeViolations is a multipart send's violations: the envelope check's,
+// then the full check's that it did not already give (both judge the
+// recipient and the window; the envelope check takes out what it warns of).
+func mergeViolations(envelope, full []validator.Violation) []validator.Violation {
+	if len(envelope) == 0 {
+		return full
+	}
+	out := slices.Clone(envelope)
+	for _, v := range full {
+		if !slices.ContainsFunc(envelope, func(e validator.Violation) bool { return e.Rule == v.Rule && e.Path == v.Path }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // What send holds of Server.mu.
 const (
 	heldNone = iota
@@ -160,7 +177,9 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	view := stateView{p: c.page, now: c.now, pages: s.pages}
 	if gerr == nil {
+		envelope := chk.Violations // warnings on what the envelope check took out (a null, an ignored tag)
 		chk = s.validator.Send(c.params, view)
+		chk.Violations = mergeViolations(envelope, chk.Violations)
 		rewritten = rewritten || chk.Rewritten
 	}
 	if !exclusive {
