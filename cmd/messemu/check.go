@@ -55,8 +55,20 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) (failed 
 func parseDate(s string) (time.Time, error) {
 	for _, layout := range []string{time.DateOnly, time.RFC3339} {
 		if t, err := time.Parse(layout, s); err == nil {
+			if !clockRange(t) {
+				return time.Time{}, fmt.Errorf("--at %q is too far from now: a virtual clock reads within 290 years of it, from 1971", s)
+			}
 			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("--at %q is not a date such as 2026-04-28 or 2026-04-28T12:00:00Z", s)
+}
+
+// clockRange reports a time a virtual clock can read: one whose distance
+// from now a time.Duration holds (about 292 years), after the Unix epoch
+// (a zero time reads as now).
+func clockRange(t time.Time) bool {
+	const span = 290 * 365 * 24 * time.Hour
+	d := time.Until(t)
+	return t.Year() > 1970 && d < span && d > -span
 }

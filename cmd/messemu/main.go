@@ -2,7 +2,7 @@
 // URL at it and it answers as the platform would.
 //
 //	messemu serve                 run the emulator with its defaults
-//	messemu validate FILE|-       check a Send API JSON body offline
+//	messemu validate [--at DATE] FILE|-  check a Send API JSON body offline
 //	messemu replay PATHS...       run scenario files against a bot
 //	messemu record --out FILE     turn a live session into a scenario file
 //	messemu check JOURNAL.jsonl   judge an exported journal under today's rules
@@ -144,7 +144,8 @@ func usage(w io.Writer) {
 
 Usage:
   messemu serve [flags]          run the emulator (messemu serve -h for flags)
-  messemu validate FILE|-        check a Send API JSON body offline; exit 1 on any error
+  messemu validate [--at DATE] FILE|-
+                                 check a Send API JSON body offline; exit 1 on any error
   messemu replay [--bot URL | --exec CMD] [flags] PATHS...
                                  run scenario files against a bot; exit 1 if one fails
   messemu record --emulator URL --out FILE [--psid P]

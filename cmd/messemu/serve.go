@@ -286,9 +286,12 @@ func (c *serveConfig) clockStart() (time.Time, error) {
 	if strings.TrimSpace(c.clock) == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(c.clock))
+	t, err := time.Parse(time.RFC3339, strings.ToUpper(strings.TrimSpace(c.clock))) // RFC 3339 allows t and z
 	if err != nil {
 		return time.Time{}, errors.New("want an RFC 3339 time, such as 2026-04-01T09:00:00Z")
+	}
+	if !clockRange(t) {
+		return time.Time{}, errors.New("too far from now: the virtual clock reads within 290 years of it, from 1971")
 	}
 	return t, nil
 }

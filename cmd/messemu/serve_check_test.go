@@ -107,4 +107,10 @@ func TestServeClockStartsTheVirtualClock(t *testing.T) {
 
 	_, err = parseServe([]string{"--clock", "yesterday"}, io.Discard)
 	require.EqualError(t, err, `--clock "yesterday": want an RFC 3339 time, such as 2026-04-01T09:00:00Z`)
+	for _, far := range []string{"9999-12-31T23:59:59Z", "1700-01-01T00:00:00Z", "0001-01-01T00:00:00Z"} {
+		_, err = parseServe([]string{"--clock", far}, io.Discard)
+		require.ErrorContains(t, err, "too far from now", far) // it used to start at another time, or now
+	}
+	cfg, err = parseServe([]string{"--clock", "2026-04-20t09:00:00z"}, io.Discard)
+	require.NoError(t, err, "RFC 3339 allows lower-case t and z")
 }
