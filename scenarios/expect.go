@@ -48,10 +48,13 @@ func (ss *session) waitFor(ctx context.Context, d time.Duration, ok func([]botMe
 }
 
 // next waits for the bot's next unread message; with actions, sender
-// actions count as messages, else they are skipped.
-func (ss *session) next(ctx context.Context, d time.Duration, actions bool) (botMessage, error) {
+// actions count as messages, else they are skipped. With stopUnsent, it
+// fails with an *unsentStop unsentGrace after nothing the user did since
+// the bot's last message turns out to have been sent to the bot.
+func (ss *session) next(ctx context.Context, d time.Duration, actions, stopUnsent bool) (botMessage, error) {
 	deadline := time.NewTimer(d)
 	defer deadline.Stop()
+	var quietUntil time.Time // when the unsent actions end the wait
 	for {
 		evs, changed, err := ss.in.snapshot()
 		if err != nil {
@@ -67,7 +70,22 @@ func (ss *session) next(ctx context.Context, d time.Duration, actions bool) (bot
 				continue
 			}
 			ss.read++
+			ss.answered = ss.read
 			return m, nil
+		}
+		var quiet <-chan time.Time
+		if stopUnsent {
+			if lines, ok := ss.nothingSent(ctx, evs); ok {
+				if quietUntil.IsZero() {
+					quietUntil = time.Now().Add(unsentGrace)
+				}
+				if !time.Now().Before(quietUntil) {
+					return botMessage{}, &unsentStop{lines: lines}
+				}
+				quiet = time.After(time.Until(quietUntil))
+			} else {
+				quietUntil = time.Time{}
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -75,20 +93,27 @@ func (ss *session) next(ctx context.Context, d time.Duration, actions bool) (bot
 		case <-deadline.C:
 			return botMessage{}, errTimeout
 		case <-changed:
+		case <-quiet:
 		}
 	}
 }
 
 func (ss *session) expectOne(ctx context.Context, st *Step, want *Expect) error {
 	d := ss.r.wait(want)
-	m, err := ss.next(ctx, d, want.SenderAction != nil)
-	if errors.Is(err, errTimeout) {
-		what := "message"
-		if want.SenderAction != nil {
-			what = "sender action"
-		}
+	m, err := ss.next(ctx, d, want.SenderAction != nil, true)
+	what := "message"
+	if want.SenderAction != nil {
+		what = "sender action"
+	}
+	var stop *unsentStop
+	if errors.As(err, &stop) {
 		w, _ := project(want, nil)
-		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d) + ss.failedDeliveries(),
+		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot can come: nothing the user did since its last message "+
+			"was sent to the bot:", what) + unsentText(stop.lines), want: yamlText(w)}
+	}
+	if errors.Is(err, errTimeout) {
+		w, _ := project(want, nil)
+		return &stepFailure{reason: fmt.Sprintf("expect: no %s from the bot within %s", what, d) + ss.unsentSince(ctx) + ss.failedDeliveries(),
 			want: yamlText(w)}
 	}
 	if err != nil {
@@ -141,9 +166,15 @@ func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
 	matched := map[int]int{} // expectation → the message that met it
 	for len(left) > 0 {
 		d := ss.r.wait(&wants[left[0]])
-		m, err := ss.next(ctx, d, false)
+		m, err := ss.next(ctx, d, false, true)
+		var stop *unsentStop
+		if errors.As(err, &stop) {
+			return &stepFailure{reason: fmt.Sprintf("expect_any_order: %d of %d messages came, and no more can come: nothing the user "+
+				"did since the bot's last message was sent to the bot:", len(got), len(wants)) + unsentText(stop.lines),
+				diff: anyOrderDiff(wants, got, matched)}
+		}
 		if errors.Is(err, errTimeout) {
-			return &stepFailure{reason: fmt.Sprintf("expect_any_order: %d of %d messages came within %s", len(got), len(wants), d),
+			return &stepFailure{reason: fmt.Sprintf("expect_any_order: %d of %d messages came within %s", len(got), len(wants), d) + ss.unsentSince(ctx),
 				diff: anyOrderDiff(wants, got, matched)}
 		}
 		if err != nil {
@@ -194,7 +225,7 @@ func anyOrderDiff(wants []Expect, got []botMessage, matched map[int]int) string 
 
 // noMessage fails if the bot sends a message within d.
 func (ss *session) noMessage(ctx context.Context, d time.Duration) error {
-	m, err := ss.next(ctx, d, false)
+	m, err := ss.next(ctx, d, false, false)
 	if errors.Is(err, errTimeout) {
 		return nil
 	}
@@ -410,6 +441,17 @@ func compareUser(want, got *UserExpect) string {
 
 // failedDeliveries names the user's webhook deliveries that did not reach
 // the bot (the last few), often why it did not answer; "" when none.
+// unsentSince says which of the user's actions since the bot's last
+// message read were never sent to the bot, and why ("" when none).
+func (ss *session) unsentSince(ctx context.Context) string {
+	evs, _, _ := ss.in.snapshot()
+	lines, _ := ss.unsent(ctx, evs, ss.answered)
+	if len(lines) == 0 {
+		return ""
+	}
+	return "; some of what the user did was not sent to the bot:" + unsentText(lines)
+}
+
 func (ss *session) failedDeliveries() string {
 	evs, _, _ := ss.in.snapshot()
 	var lines []string

@@ -22,6 +22,8 @@ type feed struct {
 	own     map[uint64]bool   // requests the runner made itself (setup:), reported in their scenario
 	err     error             // the reader stopped on this error
 	after   uint64
+	// subs reads what the journal says about the webhook subscriptions.
+	subs *subscriptions
 }
 
 // inbox is one user's events, in journal order.

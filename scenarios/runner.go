@@ -143,7 +143,7 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	defer c.http.CloseIdleConnections()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	f := &feed{c: c}
+	f := &feed{c: c, subs: &subscriptions{c: c}}
 	if err := f.start(ctx, r.After); err != nil {
 		return r.stoppedEarly(ctx, selected, start, fmt.Errorf("reading the emulator's journal: %w", err))
 	}

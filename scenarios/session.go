@@ -29,6 +29,9 @@ type session struct {
 	// refusals.
 	read    int
 	checked int
+	// answered is the number of events up to the bot's last message
+	// an expectation read.
+	answered int
 }
 
 // stepFailure is a failed step: where, what, and the diff.
@@ -168,7 +171,8 @@ func (ss *session) setup(ctx context.Context) error {
 }
 
 // settle waits, bounded, until every webhook the user's actions fired has
-// been delivered (or has failed), then a little longer for bots that
+// been delivered (or has failed, or was never sent for want of a
+// subscription), then a little longer for bots that
 // answer after their 200.
 func (ss *session) settle(ctx context.Context) {
 	deadline := time.Now().Add(2 * time.Second)
@@ -185,7 +189,7 @@ func (ss *session) settle(ctx context.Context) {
 	}
 	for time.Now().Before(deadline) {
 		evs, changed, err := ss.in.snapshot()
-		if err != nil || allDelivered(evs) {
+		if err != nil || len(ss.pending(ctx, evs)) == 0 {
 			break
 		}
 		select {
@@ -199,22 +203,6 @@ func (ss *session) settle(ctx context.Context) {
 	case <-ctx.Done():
 	case <-time.After(cmp.Or(ss.r.Settle, 100*time.Millisecond)):
 	}
-}
-
-// allDelivered reports whether every event of evs that fires a webhook
-// (user actions, receipts, handovers, labels) has a final delivery
-// attempt.
-func allDelivered(evs []fakegraph.Event) bool {
-	pending := map[uint64]bool{}
-	for _, e := range evs {
-		if _, ok := e.Hook(); ok {
-			pending[e.Seq] = true
-		}
-		if a, ok := e.Attempt(); ok && a.Outcome != fakegraph.OutcomeRetry {
-			delete(pending, a.EventSeq)
-		}
-	}
-	return len(pending) == 0
 }
 
 // checkRequests fails on any request of the user's the platform refused
