@@ -94,6 +94,9 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 		d.params = make(map[string]any, len(d.query))
 	}
 	for k, vs := range d.query {
+		if ge, detail := formTextCheck(k, vs); ge != nil {
+			return d, ge, detail
+		}
 		if _, ok := d.params[k]; ok || len(vs) == 0 {
 			continue
 		}
@@ -173,6 +176,14 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 			if len(vs) == 0 {
 				continue
 			}
+			if !utf8.ValidString(k) {
+				return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a parameter's name"
+			}
+			for _, earlier := range vs[:len(vs)-1] { // the last value is the one read
+				if !utf8.ValidString(earlier) {
+					d.noteBadText(validator.Path{}.Key(k))
+				}
+			}
 			v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
 			if ge != nil {
 				return ge, detail
@@ -227,10 +238,31 @@ func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) 
 		}
 		x, p = obj, q
 	}
+	d.noteBadText(p)
+	return x, nil, ""
+}
+
+// noteBadText notes p as text that is not UTF-8, keeping the least path of
+// the body's (so that the answer does not hang on the order of a map).
+func (d *decoded) noteBadText(p validator.Path) {
 	if !d.hasBadText || p.JSON() < d.badText.JSON() {
 		d.badText, d.hasBadText = p, true
 	}
-	return x, nil, ""
+}
+
+// formTextCheck refuses a query parameter whose name, or any value of
+// which, is not UTF-8 (the query is read before the route: at once, as
+// formValue refuses the value read).
+func formTextCheck(key string, values []string) (*validator.GraphError, string) {
+	if !utf8.ValidString(key) {
+		return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a parameter's name"
+	}
+	for _, v := range values {
+		if !utf8.ValidString(v) {
+			return validator.Err(validator.KeyString, key), "invalid UTF-8 in " + key
+		}
+	}
+	return nil, ""
 }
 
 // jsonWithParameters reports a Content-Type whose media type is
@@ -382,6 +414,9 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 			return validator.Err(validator.KeyInvalid), "the multipart body does not parse: " + err.Error()
 		}
 		name := part.FormName()
+		if !utf8.ValidString(name) {
+			return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a parameter's name"
+		}
 		// A file part has a file name; a filedata part without one is a
 		// file still when it says its type (Node's form-data sends a Buffer
 		// so), but a bare text field of that name (curl -F filedata=hello)
