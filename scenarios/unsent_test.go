@@ -113,3 +113,36 @@ steps:
 	assert.True(t, res.Passed(), res.Failure)
 	assert.False(t, strings.Contains(res.Failure, "can come"))
 }
+
+// The subscriptions at an event follow the journal's changes before it:
+// the webhook's fields, the Page's subscribed_apps (a comma list or an
+// array; DELETE unsubscribes, and the events then fail in the journal),
+// and a reset, which subscribes the Page to every field again.
+func TestSubHistoryStateFollowsTheJournal(t *testing.T) {
+	const page = "1"
+	h := &subHistory{upTo: 9, now: []string{"messages"}, changes: []fakegraph.Event{
+		{Seq: 2, Kind: fakegraph.KindControl, API: fakegraph.ChangeWebhook, Detail: []byte(`{"change":"webhook","data":{"fields":["messages","messaging_postbacks"]}}`)},
+		{Seq: 3, Kind: fakegraph.KindRequest, PageID: page, Method: "POST", Path: "/v26.0/me/subscribed_apps", Request: []byte(`{"subscribed_fields":"messages, message_reads"}`)},
+		{Seq: 4, Kind: fakegraph.KindRequest, PageID: "2", Method: "POST", Path: "/v26.0/me/subscribed_apps", Request: []byte(`{"subscribed_fields":"messages"}`)},
+		{Seq: 5, Kind: fakegraph.KindRequest, PageID: page, Method: "POST", Path: "/v26.0/me/subscribed_apps", Request: []byte(`{"subscribed_fields":["messaging_postbacks"]}`)},
+		{Seq: 6, Kind: fakegraph.KindRequest, PageID: page, Method: "DELETE", Path: "/v26.0/me/subscribed_apps"},
+		{Seq: 7, Kind: fakegraph.KindControl, API: fakegraph.ChangeReset, Detail: []byte(`{"change":"reset"}`)},
+	}}
+	for _, tc := range []struct {
+		seq           uint64
+		webhook, page []string
+		off           bool
+	}{
+		{1, []string{"messages"}, fakegraph.WebhookFields(), false},
+		{3, []string{"messages", "messaging_postbacks"}, fakegraph.WebhookFields(), false},
+		{4, []string{"messages", "messaging_postbacks"}, []string{"messages", "message_reads"}, false},
+		{6, []string{"messages", "messaging_postbacks"}, []string{"messaging_postbacks"}, false},
+		{7, []string{"messages", "messaging_postbacks"}, []string{"messaging_postbacks"}, true},
+		{8, []string{"messages", "messaging_postbacks"}, fakegraph.WebhookFields(), false},
+	} {
+		webhook, pageFields, off := h.state(page, tc.seq)
+		assert.Equal(t, tc.webhook, webhook, "webhook at %d", tc.seq)
+		assert.Equal(t, tc.page, pageFields, "page at %d", tc.seq)
+		assert.Equal(t, tc.off, off, "off at %d", tc.seq)
+	}
+}
