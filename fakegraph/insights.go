@@ -247,7 +247,8 @@ func otherPageInsightsMetric(n string) bool {
 		"page_engaged_users", "page_post_engagements", "page_consumptions", "page_fans", "page_fan_adds",
 		"page_fan_removes", "page_follows", "page_daily_follows", "page_views_total", "page_video_views",
 		"page_posts_impressions", "page_actions_post_reactions_total", "post_impressions", "post_impressions_unique",
-		"post_clicks", "post_engaged_users", "post_reactions_by_type_total":
+		"post_clicks", "post_engaged_users", "post_reactions_by_type_total", "page_total_actions", "page_fans_online",
+		"page_fans_country", "page_fans_city", "page_views_logged_in_total", "page_negative_feedback":
 		return true
 	}
 	return false

@@ -61,6 +61,9 @@ var pageEdgesNotModelled = func() map[string]bool {
 		"roles", "assigned_users", "agencies", "blocked", "settings", "tabs", "locations", "call_to_actions",
 		"leadgen_forms", "instagram_accounts", "page_backed_instagram_accounts", "product_catalogs",
 		"commerce_orders", "image_copyrights", "media_fingerprints", "instant_articles", "likes", "threads",
+		"ads_posts", "featured_videos",
+		// Messenger's own that messemu does not model either.
+		"notification_message_tokens", "welcome_message_flows", "messenger_lead_forms", "saved_message_responses",
 	} {
 		m[e] = true
 	}

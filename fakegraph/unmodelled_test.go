@@ -25,6 +25,7 @@ func TestUnmodelledEndpoints(t *testing.T) {
 		{"feed", "POST", "/me/feed", `{"message":"New in store"}`, "(#100) The Page's feed edge is not emulated by messemu"},
 		{"photos by the Page's ID", "GET", "/v26.0/" + DefaultPageID + "/photos?type=uploaded", "", "(#100) The Page's photos edge is not emulated by messemu"},
 		{"blocked", "DELETE", "/me/blocked?uid=" + alice, "", "(#100) The Page's blocked edge is not emulated by messemu"},
+		{"welcome_message_flows", "GET", "/me/welcome_message_flows", "", "(#100) The Page's welcome_message_flows edge is not emulated by messemu"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
