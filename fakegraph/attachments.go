@@ -158,7 +158,7 @@ func mediaAttachment(message any) (att map[string]any, typ string, payload map[s
 }
 
 func (s *Server) uploadAttachment(c *call) (any, error) {
-	c.warnUnknownParams(ruleUploadParam, "unknown top-level parameter, ignored by Graph", "message")
+	c.warnUnknownParams(ruleUploadParam, "message")
 	up, gerr := c.readUpload()
 	if gerr != nil {
 		return nil, gerr

@@ -111,11 +111,16 @@ func (c *call) textParam(key string, rule validator.Rule, detail string) (string
 
 // warnUnknownParams warns of the top-level parameters a call does not take
 // (Graph ignores them, PLATFORM.md §1.3): allowed, and the token and proof
-// every call takes.
-func (c *call) warnUnknownParams(rule validator.Rule, detail string, allowed ...string) {
+// every call takes. One of Graph's own parameters (validator.GraphParam)
+// is said to be so.
+func (c *call) warnUnknownParams(rule validator.Rule, allowed ...string) {
 	for _, k := range sortedKeys(c.params) {
-		if k != "access_token" && k != "appsecret_proof" && !containsString(allowed, k) {
-			c.warn(k, rule, detail)
+		switch {
+		case k == "access_token" || k == "appsecret_proof" || containsString(allowed, k):
+		case validator.GraphParam(k):
+			c.warn(k, rule, "one of Graph's own parameters, which messemu does not emulate: the answer is as without it")
+		default:
+			c.warn(k, rule, "unknown top-level parameter, ignored by Graph")
 		}
 	}
 }

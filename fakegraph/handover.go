@@ -364,7 +364,7 @@ func (s *Server) handoverPost(action string) func(*call) (any, error) {
 			return nil, gerr
 		}
 		takes := handoverParams[action]
-		c.warnUnknownParams(ruleHandoverParam, "unknown top-level parameter, ignored by Graph", takes...)
+		c.warnUnknownParams(ruleHandoverParam, takes...)
 		var target, metadata string
 		if v, ok := c.params["metadata"]; ok && (v == nil || v == "") && slices.Contains(takes, "metadata") {
 			c.warn("metadata", ruleHandoverNull, "null or empty metadata is taken as none")

@@ -148,7 +148,7 @@ func (s *Server) deleteLabel(c *call, id string) (any, error) {
 	if _, ok := c.page.labels.byID[id]; !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	c.warnUnknownParams(ruleLabelDelParam, "unknown top-level parameter, ignored by Graph")
+	c.warnUnknownParams(ruleLabelDelParam)
 	delete(c.page.labels.byID, id)
 	return Success{Success: true}, nil
 }
@@ -166,7 +166,7 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 		s.mu.Unlock()
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	c.warnUnknownParams(ruleLabelUserParam, "unknown top-level parameter, ignored by Graph", "user")
+	c.warnUnknownParams(ruleLabelUserParam, "user")
 	psid, gerr := c.textParam("user", ruleLabelUser, "user names the PSID to label")
 	if gerr != nil {
 		s.mu.Unlock()

@@ -112,7 +112,7 @@ func (s *Server) deletePersona(c *call, id string) (any, error) {
 	if !ok {
 		return nil, validator.UnsupportedError(c.method, id)
 	}
-	c.warnUnknownParams(rulePersonaDelParam, "unknown top-level parameter, ignored by Graph")
+	c.warnUnknownParams(rulePersonaDelParam)
 	p.Deleted = true
 	return Success{Success: true}, nil
 }

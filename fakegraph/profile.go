@@ -136,7 +136,7 @@ func (s *Server) deleteProfile(c *call) (any, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
-	c.warnUnknownParams(ruleProfileDeleteParam, "unknown top-level parameter, ignored by Graph", "fields")
+	c.warnUnknownParams(ruleProfileDeleteParam, "fields")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range fields {
@@ -218,7 +218,7 @@ func (s *Server) deleteUserSettings(c *call) (any, error) {
 	if gerr != nil {
 		return nil, gerr
 	}
-	c.warnUnknownParams(ruleUserSettingsDelParam, "unknown top-level parameter, ignored by Graph", "psid", "params")
+	c.warnUnknownParams(ruleUserSettingsDelParam, "psid", "params")
 	params, _ := c.listParam("params")
 	res := validator.UserSettingsDeleteParams(params)
 	c.violations = append(c.violations, res.Violations...)

@@ -125,7 +125,7 @@ func (c *call) checkFields(key string, fields []string) *validator.GraphError {
 }
 
 func (s *Server) subscribePage(c *call) (any, error) {
-	c.warnUnknownParams(ruleSubscribeParam, "unknown top-level parameter, ignored by Graph", "subscribed_fields")
+	c.warnUnknownParams(ruleSubscribeParam, "subscribed_fields")
 	fields, ok := c.readFields("subscribed_fields")
 	if !ok {
 		return nil, c.fail("subscribed_fields", ruleSubscribedFields, validator.Err(validator.KeyRequired, "subscribed_fields"), "")
@@ -142,7 +142,7 @@ func (s *Server) subscribePage(c *call) (any, error) {
 }
 
 func (s *Server) unsubscribePage(c *call) (any, error) {
-	c.warnUnknownParams(ruleSubscribeParam, "unknown top-level parameter, ignored by Graph")
+	c.warnUnknownParams(ruleSubscribeParam)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c.page.subscription = &subscription{}

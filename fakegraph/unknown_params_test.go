@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/messemu/messemu/validator"
@@ -43,6 +44,33 @@ func TestUnknownTopLevelParamsWarnEverywhere(t *testing.T) {
 			return v.Rule == tc.rule && v.Path == tc.param && v.Severity == validator.SeverityWarning
 		}) {
 			t.Errorf("%s %s: violations %+v, want a %s warning on %s", tc.method, tc.path, e.Violations, tc.rule, tc.param)
+		}
+	}
+}
+
+// TestGraphsOwnParamsAreNotCalledUnknown: Graph's own parameters
+// (suppress_http_code, method, pretty, …) change an answer on the
+// platform, which messemu does not emulate; the warning says that, not
+// that Graph ignores them.
+func TestGraphsOwnParamsAreNotCalledUnknown(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	for _, path := range []string{"/me/messages?suppress_http_code=1", "/me/messenger_profile?pretty=1", "/me/custom_labels?method=post"} {
+		body := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hi"}}`
+		switch {
+		case strings.Contains(path, "messenger_profile"):
+			body = `{"greeting":[{"locale":"default","text":"hey"}]}`
+		case strings.Contains(path, "custom_labels"):
+			body = `{"page_label_name":"vip"}`
+		}
+		code, out := graph(t, s, "POST", path, body)
+		if code != 200 {
+			t.Fatalf("POST %s: %d %v", path, code, out)
+		}
+		e := lastRequest(t, s)
+		if len(e.Violations) == 0 || !strings.HasPrefix(e.Violations[0].Detail, "one of Graph's own parameters") {
+			t.Errorf("POST %s: violations %+v", path, e.Violations)
 		}
 	}
 }

@@ -35,7 +35,7 @@ type PersonaCheck struct {
 func (v *Validator) CreatePersona(body map[string]any) PersonaCheck {
 	r := &report{}
 	out := PersonaCheck{}
-	r.unknownParams(body, personaParams, rulePersonaParam, "unknown top-level parameter, ignored by Graph")
+	r.unknownParams(body, personaParams, rulePersonaParam)
 	name, ok := r.profileString(body, "name", Path{}, rulePersonaName, rulePersonaName.Limit)
 	if !ok {
 		out.Violations = r.out
@@ -62,7 +62,7 @@ type LabelCheck struct {
 func (v *Validator) CreateLabel(body map[string]any) LabelCheck {
 	r := &report{}
 	out := LabelCheck{}
-	r.unknownParams(body, labelParams, ruleLabelParam, "unknown top-level parameter, ignored by Graph")
+	r.unknownParams(body, labelParams, ruleLabelParam)
 	key := "page_label_name"
 	if _, ok := body[key]; !ok {
 		if _, legacy := body["name"]; legacy {
@@ -90,10 +90,29 @@ func UserProfileFieldsParam(fields []string) Result {
 
 // unknownParams warns about top-level parameters a call does not take
 // (Graph ignores them, PLATFORM.md §1.3).
-func (r *report) unknownParams(body map[string]any, allowed map[string]bool, rule Rule, detail string) {
+func (r *report) unknownParams(body map[string]any, allowed map[string]bool, rule Rule) {
 	for _, k := range sortedKeys(body) {
 		if !allowed[k] && !graphCallParams[k] {
-			r.warn(Root(k), rule, detail)
+			r.unknownParam(k, rule)
 		}
 	}
 }
+
+// unknownParam warns of the top-level parameter k that a call does not
+// take: Graph ignores it, unless it is one of Graph's own (GraphParam).
+func (r *report) unknownParam(k string, rule Rule) {
+	if GraphParam(k) {
+		r.warn(Root(k), rule, "one of Graph's own parameters, which messemu does not emulate: the answer is as without it")
+		return
+	}
+	r.warn(Root(k), rule, "unknown top-level parameter, ignored by Graph")
+}
+
+// graphParams are the parameters every Graph call takes that change its
+// answer's form or status (Graph/guides: pretty, suppress_http_code,
+// method, …); messemu answers as without them.
+var graphParams = set("method", "suppress_http_code", "pretty", "format", "locale", "debug", "callback", "date_format")
+
+// GraphParam reports one of Graph's own parameters that messemu does not
+// emulate (a call that sends one is warned, not told it is unknown).
+func GraphParam(k string) bool { return graphParams[k] }

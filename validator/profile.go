@@ -105,7 +105,7 @@ func (v *Validator) MessengerProfile(body map[string]any, page ProfilePage) Prof
 	out := ProfileCheck{Fields: map[string]any{}}
 	for _, k := range sortedKeys(body) {
 		if !profileFieldSet[k] && !graphCallParams[k] {
-			r.warn(Root(k), ruleProfileUnknown, "unknown top-level parameter, ignored by Graph")
+			r.unknownParam(k, ruleProfileUnknown)
 		}
 	}
 	present := map[string]any{}
@@ -171,7 +171,7 @@ func (v *Validator) UserSettings(body map[string]any, page ProfilePage) (Result,
 	r := &report{extensionDomain: page.WhitelistedDomain}
 	for _, k := range sortedKeys(body) {
 		if !userSettingsKeys[k] && !graphCallParams[k] {
-			r.warn(Root(k), ruleProfileUnknown, "unknown top-level parameter, ignored by Graph")
+			r.unknownParam(k, ruleProfileUnknown)
 		}
 	}
 	psid, ok := r.profileString(body, "psid", Path{}, ruleUserMenuPSID, 0)

@@ -205,7 +205,7 @@ type sendChecker struct {
 
 func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	for _, k := range unknownKeys(body, sendParams) {
-		s.warn(Root(k), ruleUnknownParam, "unknown top-level parameter, ignored by Graph")
+		s.unknownParam(k, ruleUnknownParam)
 	}
 	// The token and proof were read by the server; here only their type.
 	for _, k := range []string{"access_token", "appsecret_proof"} {
