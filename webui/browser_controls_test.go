@@ -65,6 +65,7 @@ func TestReceiptsSwitchWorksForTheDemoBot(t *testing.T) {
 	b.say("hi")
 	b.waitFor("the demo bot's reply and its receipts", `document.querySelectorAll('#messages .row.from-page').length > 0 && `+receiptRows+` >= 2`, 10*time.Second)
 	waitIdle(t, e)
+	b.drawnUpTo(e)
 
 	// Off: the demo bot's next reply comes without echo or delivery.
 	b.click("#tab-controls")
@@ -78,6 +79,7 @@ func TestReceiptsSwitchWorksForTheDemoBot(t *testing.T) {
 	b.say("more")
 	b.waitFor("the reply to the second message", `document.querySelectorAll('#messages .row.from-page').length > 1`, 10*time.Second)
 	waitIdle(t, e)
+	b.drawnUpTo(e)
 	sends := e.srv.Journal().Find(off, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindRequest && ev.API == "send" })
 	require.NotEmpty(t, sends, "the demo bot answered")
 	assert.Empty(t, e.srv.Journal().Find(off, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindReceipt }), "no receipt while off")

@@ -181,11 +181,13 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 	b.clickText("#footer .chip", "Receipt")
 	b.waitFor("the receipt", `document.querySelector('#messages .receipt') !== null`, 10*time.Second)
 	waitIdle(t, e)
+	b.drawnUpTo(e)
 
 	seqs := `JSON.stringify({msgs: [...document.querySelectorAll('#messages [data-seq]')].map(n => n.dataset.seq), evs: [...document.querySelectorAll('#events li.ev')].map(n => n.dataset.seq)})`
 	before := eval[string](b, seqs)
 	b.open("/")
 	b.waitFor("the receipt again", `document.querySelector('#messages .receipt') !== null`, 10*time.Second)
+	b.drawnUpTo(e)
 	if diff := cmp.Diff(before, eval[string](b, seqs)); diff != "" {
 		t.Errorf("after a reload the page shows other messages or events (-before +after):\n%s", diff)
 	}
@@ -233,20 +235,41 @@ func TestReloadAndReconnectLoseNothingAndDuplicateNothing(t *testing.T) {
 	assert.Empty(t, b.consoleErrors())
 }
 
-// waitIdle waits until the journal has stopped growing (the demo bot and
-// the webhook dispatcher are done).
+// waitIdle waits until the demo bot and the webhook dispatcher are done:
+// every journal event that fires a webhook has had its last attempt
+// (delivered or failed) journalled, and nothing waits for a retry. The bot
+// answers inside its webhook POST and a send journals its receipts before
+// it answers, so whatever the bot does next is journalled before the
+// attempt that made it: nothing more is coming once this holds.
 func waitIdle(t *testing.T, e *emulator) {
 	t.Helper()
-	last := e.srv.Journal().Last()
-	for range 100 {
-		time.Sleep(100 * time.Millisecond)
-		if n := e.srv.Journal().Last(); n == last && e.srv.Webhook().Pending == 0 {
-			return
-		} else {
-			last = n
+	var open []uint64
+	idle := func() bool {
+		done := map[uint64]bool{}
+		for _, ev := range e.srv.Journal().Find(0, func(ev *fakegraph.Event) bool { return ev.Kind == fakegraph.KindWebhook }) {
+			var d fakegraph.WebhookAttemptDetail
+			if json.Unmarshal(ev.Detail, &d) == nil && d.Outcome != fakegraph.OutcomeRetry {
+				done[d.EventSeq] = true
+			}
+		}
+		open = open[:0]
+		for _, ev := range e.srv.Journal().Find(0, func(ev *fakegraph.Event) bool { _, ok := ev.Hook(); return ok }) {
+			if !done[ev.Seq] {
+				open = append(open, ev.Seq)
+			}
+		}
+		return len(open) == 0 && e.srv.Webhook().Pending == 0
+	}
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	timeout := time.After(10 * time.Second)
+	for !idle() {
+		select {
+		case <-tick.C:
+		case <-timeout:
+			t.Fatalf("after 10 s, events whose webhook is not done: %v (pending %d)", open, e.srv.Webhook().Pending)
 		}
 	}
-	t.Fatal("the journal never stopped growing")
 }
 
 func TestClockAdvanced25HoursClosesTheWindowAndFlagsAPlainSend(t *testing.T) {
@@ -295,6 +318,7 @@ func TestScreenshotForTheREADME(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, status)
 	b.waitFor("the refused request", `document.querySelector('#events li.ev.refused') !== null`, 5*time.Second)
 	waitIdle(t, e)
+	b.drawnUpTo(e)
 	b.click("#events li.ev.refused summary")
 	shot := filepath.Join(b.dir, "webui.png")
 	b.screenshot(shot)

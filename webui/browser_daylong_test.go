@@ -80,21 +80,21 @@ func TestShowEarlierKeepsTheReaderInPlace(t *testing.T) {
 	b := openBrowser(t, e)
 	b.open("/")
 	b.waitFor("the newest 100 rows", `document.querySelectorAll('#messages .row').length === 100 && document.querySelector('#messages .earlier button') !== null`, 10*time.Second)
-	const firstRow = `(() => { const m = document.getElementById('messages'); m.scrollTop = 0; return m.querySelector(':scope > .row').dataset.seq; })()`
-	seq := eval[string](b, firstRow)
-	time.Sleep(100 * time.Millisecond) // the scroll event: the view no longer follows the newest
+	b.scrollTo("messages", 0) // its scroll event: the view no longer follows the newest
+	seq := eval[string](b, `document.querySelector('#messages > .row').dataset.seq`)
 	b.click("#messages .earlier button")
 	b.waitFor("more rows", `document.querySelectorAll('#messages .row').length > 100`, 10*time.Second)
-	time.Sleep(100 * time.Millisecond)
+	b.settle() // the draw that drew them put the row back; nothing after it moves it
 	offset := eval[float64](b, fmt.Sprintf(`(() => { const m = document.getElementById('messages');
 		return m.querySelector(':scope > [data-seq="%s"]').getBoundingClientRect().top - m.getBoundingClientRect().top; })()`, seq))
 	assert.InDelta(t, 60, offset, 60, "the row read before stays near the top of the view (the button above it), not %.0f px below", offset)
 
 	b.waitFor("the inspector's way to earlier events", `document.querySelector('#events li.more button') !== null`, 5*time.Second)
-	seq = eval[string](b, `(() => { const l = document.getElementById('events'); l.scrollTop = 0; return l.querySelector(':scope > li.ev').dataset.seq; })()`)
-	time.Sleep(100 * time.Millisecond)
+	b.scrollTo("events", 0)
+	seq = eval[string](b, `document.querySelector('#events > li.ev').dataset.seq`)
 	b.click("#events li.more button")
 	b.waitFor("more events", `document.querySelectorAll('#events li.ev').length > 200`, 10*time.Second)
+	b.settle()
 	offset = eval[float64](b, fmt.Sprintf(`(() => { const l = document.getElementById('events');
 		return l.querySelector(':scope > li.ev[data-seq="%s"]').getBoundingClientRect().top - l.getBoundingClientRect().top; })()`, seq))
 	assert.InDelta(t, 30, offset, 30, "the event read before stays at the top of the list, not %.0f px below", offset)
@@ -146,15 +146,17 @@ func TestKeyboardFocusSurvivesOtherActivity(t *testing.T) {
 
 	_, err := e.srv.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: "bob writes"})
 	require.NoError(t, err)
+	// Bob is in the list once his user is loaded: the draw after that load
+	// drew the list and the footer again (or left them as they were).
 	b.waitFor("bob's message in the list", `[...document.querySelectorAll('#user-list .user-last')].some(n => n.textContent.endsWith('bob writes'))`, 5*time.Second)
-	time.Sleep(100 * time.Millisecond) // the draws after it
+	b.settle()
 	assert.Equal(t, "No", eval[string](b, `document.activeElement.closest('#footer') ? document.activeElement.textContent : document.activeElement.tagName`), "the focused quick reply keeps focus")
 
 	require.True(t, eval[bool](b, fmt.Sprintf(`(document.querySelector('#user-list .user[data-psid="%s"]').focus(), true)`, alice)))
 	_, err = e.srv.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: "bob again"})
 	require.NoError(t, err)
 	b.waitFor("bob's second message in the list", `[...document.querySelectorAll('#user-list .user-last')].some(n => n.textContent.endsWith('bob again'))`, 5*time.Second)
-	time.Sleep(100 * time.Millisecond)
+	b.settle()
 	assert.Equal(t, alice, eval[string](b, `document.activeElement.dataset.psid || document.activeElement.tagName`), "the focused user keeps focus")
 	assert.Empty(t, b.consoleErrors())
 }
@@ -292,5 +294,85 @@ func TestUndeliveredMessageSaysSoInTheThread(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	b.waitFor("nothing once delivered", `[...document.querySelectorAll('#messages .row.from-user')].some(r => r.textContent.includes('anyone home?')) && document.querySelector('#messages .row.from-user button.badge') === null`, 10*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestBadgeOfAnEventThePageLetGoOf: the page keeps the newest 10,000
+// events, a thread more of its messages. The badge of a refused message
+// whose request the page let go of shows the journal's copy of it above
+// the inspector, or the journal's word that its retention dropped it too,
+// the filters as they were (they were cleared, and nothing was shown).
+func TestBadgeOfAnEventThePageLetGoOf(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts []fakegraph.Option
+		want string
+	}{
+		{"the journal has it", nil, `"code": 100`},
+		{"the journal dropped it", []fakegraph.Option{fakegraph.WithJournalLimit(4000)}, "trimmed under the journal's retention"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const bob = "6283749102837465"
+			e := startEmulator(t, false, c.opts...)
+			_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello"})
+			require.NoError(t, err)
+			b := openBrowser(t, e)
+			b.open("/")
+			status, _ := e.send(t, alice, map[string]any{"text": ""}, nil) // refused: empty text
+			require.Equal(t, http.StatusBadRequest, status)
+			refused := e.srv.Journal().Last()
+			// Past the page's 10,000 and their 10 % slack, a thousand at a
+			// time: the page reads each before the journal could drop it.
+			for i := range 12_000 {
+				_, err := e.srv.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: fmt.Sprintf("bob %d", i)})
+				require.NoError(t, err)
+				if i%1000 == 999 {
+					b.waitFor("the page at the journal's end", fmt.Sprintf(`window.messemu.model.lastSeq === %d`, e.srv.Journal().Last()), 10*time.Second)
+				}
+			}
+			require.Nil(t, eval[any](b, fmt.Sprintf(`window.messemu.model.bySeq(%d)`, refused)), "the page let go of the request")
+			b.click(fmt.Sprintf(`#user-list .user[data-psid="%s"]`, alice))
+			require.True(t, eval[bool](b, `(() => { const f = document.getElementById('f-kind'); f.value = 'webhook'; f.dispatchEvent(new Event('change')); return true; })()`))
+
+			b.click(`#messages .row.refused button.badge`)
+			b.waitFor("the journal's answer above the list", fmt.Sprintf(`document.querySelector('#events > li.gone[data-seq="%d"] .ev-body')?.textContent.includes(%q) === true`, refused, c.want), 5*time.Second)
+			assert.Equal(t, "webhook", eval[string](b, `document.getElementById('f-kind').value`), "the filter the reader set stays")
+			assert.Equal(t, fmt.Sprint(refused), eval[string](b, `document.activeElement.dataset.seq`), "focus on what the badge opened")
+			// The browser logs the journal's 410 for a dropped event; the
+			// page itself logs nothing.
+			gone := fmt.Sprintf("410 (Gone) (%s/_messemu/v1/journal/%d:", e.url, refused)
+			for _, msg := range b.consoleErrors() {
+				assert.Contains(t, msg, gone, "no console error but the journal's answer")
+			}
+		})
+	}
+}
+
+// TestNewUserLeavesTheInspectorAsItWas: a user the page did not know
+// (added, then writing) comes while an event is open in the inspector,
+// scrolled up to: the row stays open and in place, and the new user's
+// rows name them (the list was drawn anew for the names, closing the row
+// and jumping to the end).
+func TestNewUserLeavesTheInspectorAsItWas(t *testing.T) {
+	e := startEmulator(t, false)
+	fillThread(t, e, 40)
+	b := openBrowser(t, e)
+	b.open("/")
+	b.waitFor("the inspector at its newest event", newestInView("events", "li.ev"), 5*time.Second)
+	b.scrollTo("events", 200)
+	seq := eval[string](b, `(() => { const l = document.getElementById('events'), top = l.getBoundingClientRect().top;
+		const li = [...l.querySelectorAll(':scope > li.ev')].find(li => li.getBoundingClientRect().top >= top);
+		li.querySelector('summary').click(); return li.dataset.seq; })()`)
+	b.waitFor("the row opened", fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%s"] .ev-body') !== null`, seq), 5*time.Second)
+	scrolled := eval[float64](b, `document.getElementById('events').scrollTop`)
+
+	dana, err := e.srv.AddUser(fakegraph.User{PageID: fakegraph.DefaultPageID, Name: "Dana Extra"})
+	require.NoError(t, err)
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, dana.PSID, fakegraph.UserMessageRequest{Text: "hello from dana"})
+	require.NoError(t, err)
+	b.waitFor("dana's row naming her", `[...document.querySelectorAll('#events li.ev[data-kind=user_action] .what')].some(n => n.textContent.startsWith('Dana Extra · '))`, 5*time.Second)
+	b.settle()
+	assert.True(t, eval[bool](b, fmt.Sprintf(`document.querySelector('#events li.ev[data-seq="%s"] details').open`, seq)), "the row read stays open")
+	assert.Equal(t, scrolled, eval[float64](b, `document.getElementById('events').scrollTop`), "the list stays where the reader scrolled")
 	assert.Empty(t, b.consoleErrors())
 }

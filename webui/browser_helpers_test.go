@@ -287,3 +287,32 @@ func openAfterHello(t *testing.T) (*emulator, *browser) {
 	b.open("/")
 	return e, b
 }
+
+// scrollTo scrolls the element with the id to top and waits for its scroll
+// event: the page's own handler, added when the page started, has run
+// when this returns (whether the view follows the newest is decided
+// there). It fails when the element could not move there.
+func (b *browser) scrollTo(id string, top int) {
+	b.t.Helper()
+	got := awaitJS(b.t, b, fmt.Sprintf(`new Promise(r => { const el = document.getElementById(%q), from = el.scrollTop;
+		el.addEventListener('scroll', () => r('scrolled to ' + el.scrollTop), { once: true });
+		el.scrollTop = %d;
+		if (el.scrollTop === from) r('did not move from ' + from); })`, id, top))
+	require.Equal(b.t, fmt.Sprintf("scrolled to %d", top), got, "scrolling #%s", id)
+}
+
+// settle waits two animation frames. After a condition that a draw
+// produced, whatever that draw left for the next frame (the scroll event
+// of the scrollTop it set, a ResizeObserver callback, a draw it queued)
+// has run: an assertion then sees the page as that work left it.
+func (b *browser) settle() {
+	b.t.Helper()
+	require.Equal(b.t, "two frames", awaitJS(b.t, b, `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r('two frames'))))`))
+}
+
+// drawnUpTo waits until the page has drawn the journal up to its newest
+// event: the model has it and a draw since showed it.
+func (b *browser) drawnUpTo(e *emulator) {
+	b.t.Helper()
+	b.waitFor("the page drawn up to the journal's end", fmt.Sprintf(`window.messemu.drawnSeq === %d`, e.srv.Journal().Last()), 10*time.Second)
+}

@@ -64,7 +64,7 @@ func TestFloodLeavesThePageBounded(t *testing.T) {
 	last := e.srv.Journal().Last()
 	b.waitFor("the page at the journal's end", fmt.Sprintf(`window.messemu.model.lastSeq === %d`, last), 60*time.Second)
 	b.waitFor("the newest message drawn", fmt.Sprintf(`document.querySelector('#messages .row:last-of-type')?.dataset.seq === '%d'`, lastSend(t, e)), 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // the last frame's tasks end
+	b.settle() // the last draw's frame ends
 	live := figuresOf(t, b)
 	t.Logf("open during a flood of %d sends (%d journal events): %+v", sends, last, live)
 

@@ -41,8 +41,9 @@ func TestConversationOpensAtTheNewestAndFollowsIt(t *testing.T) {
 	b := openBrowser(t, e)
 	b.open("/")
 	// The lists load beside the journal (personas, products redraw the
-	// thread): the view is at the end once they have, and stays there.
-	time.Sleep(500 * time.Millisecond)
+	// thread): the view is at the end once a draw has shown them.
+	b.waitFor("a draw after the lists loaded", `window.messemu.loadedAt !== undefined && window.messemu.draws > window.messemu.loadedAt`, 5*time.Second)
+	b.settle()
 	assert.Less(t, eval[float64](b, gapBelow("messages")), 2.0, "the conversation opens at its newest message")
 
 	for i := range 6 {
@@ -53,14 +54,13 @@ func TestConversationOpensAtTheNewestAndFollowsIt(t *testing.T) {
 	b.waitFor("the newest message in view", newestInView("messages", ".row"), 2*time.Second)
 
 	// A reader who scrolled up stays where they are.
-	require.True(t, eval[bool](b, `(() => { const m = document.getElementById('messages'); m.scrollTop = 100; return true; })()`))
-	time.Sleep(100 * time.Millisecond) // the scroll event
+	b.scrollTo("messages", 100)
 	for i := range 3 {
 		status, _ := e.send(t, alice, map[string]any{"text": fmt.Sprintf("while reading %d", i)}, nil)
 		require.Equal(t, http.StatusOK, status)
 	}
 	b.waitFor("the messages drawn", `[...document.querySelectorAll('#messages .bubble')].some(n => n.textContent === 'while reading 2')`, 5*time.Second)
-	time.Sleep(200 * time.Millisecond)
+	b.settle()
 	assert.Equal(t, 100.0, eval[float64](b, `document.getElementById('messages').scrollTop`), "the view stays where the reader scrolled")
 	assert.Empty(t, b.consoleErrors())
 }
@@ -84,12 +84,11 @@ func TestInspectorOpensAtTheNewestEventAndFollowsIt(t *testing.T) {
 	b.waitFor("the refusal in view", newestInView("events", "li.ev"), 2*time.Second)
 
 	// Scrolled up to read an event, the list stays.
-	require.True(t, eval[bool](b, `(() => { document.getElementById('events').scrollTop = 50; return true; })()`))
-	time.Sleep(100 * time.Millisecond)
+	b.scrollTo("events", 50)
 	status, _ = e.send(t, alice, map[string]any{"text": "while reading"}, nil)
 	require.Equal(t, http.StatusOK, status)
 	b.waitFor("the new events listed", fmt.Sprintf(`+document.querySelector('#events li.ev:last-of-type')?.dataset.seq > %d`, last), 5*time.Second)
-	time.Sleep(200 * time.Millisecond)
+	b.settle()
 	assert.Equal(t, 50.0, eval[float64](b, `document.getElementById('events').scrollTop`), "the list stays where the reader scrolled")
 	assert.Empty(t, b.consoleErrors())
 }

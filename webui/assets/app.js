@@ -20,6 +20,14 @@ const app = {
   replyTo: null,
   caughtUp: false,
   view: { key: null, resets: -1, nodes: new Map(), count: 0, stick: true },
+  // Draws done, how many were done when the lists (users, profile,
+  // personas, products) first loaded (a draw counted past loadedAt shows
+  // them), and the newest event the last draw showed: a test (or a
+  // curious reader) waits for a draw instead of guessing how long one
+  // takes.
+  draws: 0,
+  loadedAt: undefined,
+  drawnSeq: 0,
 };
 window.messemu = app; // for the browser tests and the curious
 
@@ -131,7 +139,7 @@ const loaders = {
     const before = app.users.size;
     app.users = new Map((r.data || []).map(u => [u.psid, u]));
     app.inspector.users(r.data || []);
-    if (app.users.size !== before && app.caughtUp) app.inspector.refilter(); // rows name the users
+    if (app.users.size !== before && app.caughtUp) app.inspector.renamed(); // rows name the users
     if (!app.psid || !app.users.has(app.psid)) {
       // The user shown is gone (a reset, another Page): the first one, in
       // the inspector's "this user" too.
@@ -202,6 +210,8 @@ function draw() {
   drawUsers();
   drawChat();
   app.inspector.flush();
+  app.draws++;
+  app.drawnSeq = app.model.lastSeq;
 }
 
 function drawTop() {
@@ -712,6 +722,7 @@ async function start() {
     sel.disabled = app.pages.length < 2;
     await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
   } catch (err) { toast('messemu: ' + err.message); }
+  app.loadedAt = app.draws;
   app.inspector.setUser(app.psid);
   scheduleDraw();
   setInterval(async () => { try { await app.controls.loadClock(); drawTop(); drawWindow(app.users.get(app.psid)); } catch { /* offline: the stream says so */ } }, 30000);

@@ -49,13 +49,26 @@ export class Inspector {
 
   add(evs) { this.pending.push(...evs); }
 
-  /** users lists the Page's users in the user filter. */
+  /** users lists the Page's users in the user filter; a filter on a user
+   *  who is gone lets go, and the list is drawn again. */
   users(list) {
     const sel = document.getElementById('f-user');
     const keep = sel.value;
     sel.replaceChildren(h('option', { value: '' }, 'all users'), h('option', { value: '@current' }, 'this user'),
       ...list.map(u => h('option', { value: u.psid }, u.name)));
     sel.value = [...sel.options].some(o => o.value === keep) ? keep : '';
+    if (sel.value !== keep) this.refilter();
+  }
+
+  /** renamed writes the rows' summaries again once users' names are
+   *  known: the rows opened, focus and the place read stay as they are
+   *  (drawing the list anew closed them and jumped to the newest). */
+  renamed() {
+    for (const li of this.list.querySelectorAll(':scope > li.ev')) {
+      const ev = this.model.bySeq(+li.dataset.seq);
+      const what = li.querySelector(':scope > details > summary > .what');
+      if (ev && what) what.textContent = this.summary(ev);
+    }
   }
 
   /** flush draws the events added since the last draw. */
@@ -108,9 +121,12 @@ export class Inspector {
   }
 
   /** reveal shows the event seq: drawn (the filters let go of if they
-   *  hide it, older rows drawn if it is among them), opened, in view. */
+   *  hide it, older rows drawn if it is among them), opened, in view. An
+   *  event this page no longer keeps is read from the journal (gone). */
   reveal(seq) {
-    if (!this.filter()(this.model.bySeq(seq) || {})) {
+    const ev = this.model.bySeq(seq);
+    if (!ev) { this.gone(seq); return; }
+    if (!this.filter()(ev)) {
       document.getElementById('f-kind').value = '';
       document.getElementById('f-user').value = '';
       document.getElementById('f-problems').checked = false;
@@ -127,6 +143,23 @@ export class Inspector {
     li.scrollIntoView({ block: 'start' });
     li.classList.remove('flash'); void li.offsetWidth; li.classList.add('flash');
     li.querySelector('summary').focus();
+  }
+
+  /** gone shows, above the list, an event this page let go of (it keeps
+   *  the newest KEEP_EVENTS): its JSON as the journal has it, or the
+   *  journal's word that its retention dropped it too. The filters stay. */
+  gone(seq) {
+    this.list.querySelector(':scope > li.gone')?.remove();
+    const box = h('div', { class: 'ev-body muted' }, 'loading…');
+    const li = h('li', { class: 'gone', tabindex: '-1', dataset: { seq } },
+      h('div', { class: 'gone-head' }, `#${seq} is no longer kept by this page (it keeps the newest ${KEEP_EVENTS.toLocaleString('en')} events); the journal's copy:`,
+        h('button', { type: 'button', class: 'icon', 'aria-label': 'Close', onclick: () => li.remove() }, '✕')), box);
+    this.list.prepend(li);
+    this.stick = false;
+    this.list.scrollTop = 0;
+    li.focus();
+    get(`journal/${seq}`).then(full => box.replaceWith(this.bodyOf(full, problems(full))),
+      err => box.replaceWith(h('div', { class: 'ev-body v-error' }, err.message)));
   }
 
   /** showEarlier draws more of the older events above, the row the
