@@ -503,6 +503,9 @@ func (c *call) requestRecord() json.RawMessage {
 		}
 		_, proofInBody := c.params["appsecret_proof"]
 		usable = usable && (!proofInBody || slices.Contains(d.queryKeys, "appsecret_proof"))
+		// A lone surrogate escape decodes to U+FFFD: the record is written
+		// from the values then, so that the journal stays strict UTF-8 JSON.
+		usable = usable && !loneSurrogate(d.raw)
 		if _, tokenInBody := c.params["access_token"]; usable && (!tokenInBody || slices.Contains(d.queryKeys, "access_token")) {
 			return json.RawMessage(d.raw)
 		}

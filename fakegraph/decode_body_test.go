@@ -191,3 +191,21 @@ func TestFormNullOfATextParamIsText(t *testing.T) {
 		t.Fatalf("a label named null: %d %v", code, out)
 	}
 }
+
+// TestJournalRecordsALoneSurrogateAsText: a JSON body with half a UTF-16
+// pair escaped (valid JSON; the platform reads U+FFFD) is journalled from
+// its values, not copied as it came, so the journal is strict JSON text.
+func TestJournalRecordsALoneSurrogateAsText(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	body := `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"a\ud800b"}}`
+	code, _, out := do(t, s, "POST", "/me/messages?access_token="+DefaultPageToken, "application/json", body)
+	if code != 200 {
+		t.Fatalf("%d %v", code, out)
+	}
+	rec := string(lastRequest(t, s).Request)
+	if strings.Contains(strings.ToLower(rec), `\ud800`) || !strings.Contains(rec, "a\ufffdb") {
+		t.Errorf("the journal's request is %s, want the text with U+FFFD", rec)
+	}
+}

@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -480,6 +481,30 @@ func unquote(raw string) (string, bool) {
 		i += 2
 	}
 	return string(out), true
+}
+
+// loneSurrogate reports a \uXXXX escape in a JSON text that is half of a
+// UTF-16 pair without its other half: valid JSON that decodes to U+FFFD,
+// and that a strict reader of the journal refuses when copied as it came.
+func loneSurrogate(body []byte) bool {
+	text := string(body) // no copy: the compiler reads it in place
+	for i := strings.IndexByte(text, '\\'); i >= 0 && i < len(text)-1; {
+		if text[i+1] != 'u' {
+			i += 2 // \" \\ \n …: the escaped byte is no escape of its own
+		} else if r, ok := hexRune(text[i:]); !ok || !utf16.IsSurrogate(r) {
+			i += 2
+		} else if r2, ok := hexRune(text[min(i+6, len(text)):]); r < 0xdc00 && ok && 0xdc00 <= r2 && r2 <= 0xdfff {
+			i += 12 // a pair
+		} else {
+			return true
+		}
+		j := strings.IndexByte(text[i:], '\\')
+		if j < 0 {
+			return false
+		}
+		i += j
+	}
+	return false
 }
 
 // hexRune reads a \uXXXX escape at the start of b.

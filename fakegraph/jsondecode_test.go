@@ -121,3 +121,44 @@ func FuzzDecodeObject(f *testing.F) {
 		sameAsEncodingJSON(t, body)
 	})
 }
+
+func TestLoneSurrogate(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]bool{
+		`{"text":"plain"}`:                 false,
+		`{"text":"\ud83d\ude00 pair"}`:     false,
+		`{"text":"\uD83D\uDE00 upper"}`:    false,
+		`{"text":"\u00e9 not one"}`:        false,
+		`{"text":"\\ud800 escaped slash"}`: false,
+		`{"text":"a\nb\"c\\"}`:             false,
+		`{"text":"\ud800"}`:                true,
+		`{"text":"\udc00 low alone"}`:      true,
+		`{"text":"\ud83d\u0041"}`:          true,
+		`{"text":"\ud83d"}`:                true,
+		`{"text":"\ud83d\ud83d\ude00"}`:    true,
+		`\ud83d\ude0`:                      true,
+		`\`:                                false,
+	} {
+		if got := loneSurrogate([]byte(body)); got != want {
+			t.Errorf("loneSurrogate(%s) = %v, want %v", body, got, want)
+		}
+	}
+}
+
+func FuzzLoneSurrogate(f *testing.F) {
+	f.Add([]byte(`{"text":"\ud83d\ude00"}`))
+	f.Add([]byte(`{"a":"\ud800"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		lone := loneSurrogate(body) // never panics
+		if !json.Valid(body) || !utf8.Valid(body) {
+			return
+		}
+		// Valid JSON without a lone half decodes without U+FFFD from escapes.
+		var v any
+		if err := json.Unmarshal(body, &v); err == nil && !lone && !bytes.Contains(body, []byte("\ufffd")) && !bytes.Contains(body, []byte(`\ufffd`)) && !bytes.Contains(body, []byte(`\uFFFD`)) {
+			if s, _ := json.Marshal(v); bytes.Contains(s, []byte("\ufffd")) {
+				t.Errorf("%q decodes to U+FFFD, but no lone surrogate was found", body)
+			}
+		}
+	})
+}
