@@ -1,8 +1,8 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
-	"strings"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -486,9 +486,8 @@ func unquote(raw string) (string, bool) {
 // loneSurrogate reports a \uXXXX escape in a JSON text that is half of a
 // UTF-16 pair without its other half: valid JSON that decodes to U+FFFD,
 // and that a strict reader of the journal refuses when copied as it came.
-func loneSurrogate(body []byte) bool {
-	text := string(body) // no copy: the compiler reads it in place
-	for i := strings.IndexByte(text, '\\'); i >= 0 && i < len(text)-1; {
+func loneSurrogate(text []byte) bool {
+	for i := bytes.IndexByte(text, '\\'); i >= 0 && i < len(text)-1; {
 		if text[i+1] != 'u' {
 			i += 2 // \" \\ \n …: the escaped byte is no escape of its own
 		} else if r, ok := hexRune(text[i:]); !ok || !utf16.IsSurrogate(r) {
@@ -498,7 +497,7 @@ func loneSurrogate(body []byte) bool {
 		} else {
 			return true
 		}
-		j := strings.IndexByte(text[i:], '\\')
+		j := bytes.IndexByte(text[i:], '\\')
 		if j < 0 {
 			return false
 		}
@@ -508,7 +507,7 @@ func loneSurrogate(body []byte) bool {
 }
 
 // hexRune reads a \uXXXX escape at the start of b.
-func hexRune(b string) (rune, bool) {
+func hexRune[T string | []byte](b T) (rune, bool) {
 	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
 		return 0, false
 	}
