@@ -52,11 +52,12 @@ type decoded struct {
 	// unclosed: a multipart body without its closing boundary, read to
 	// its end (PLATFORM.md D27).
 	unclosed bool
-	// badText names the first string value of a JSON body that is not
-	// UTF-8 (hasBadText). The body is read all the same, its strings
-	// holding the bytes as they came, so that the Send API judges them
-	// where its check order puts the content (PLATFORM.md §2: auth, route,
-	// recipient, …); anywhere else it is refused once the route is known.
+	// badText names a value of the body that is not UTF-8 (hasBadText):
+	// a JSON body's first (keys sorted), a form's least path. The body is
+	// read all the same, its strings holding the bytes as they came, so
+	// that the Send API judges them where its check order puts them
+	// (PLATFORM.md §2: auth, route, recipient, …); anywhere else the body
+	// is refused once the route is known.
 	badText    validator.Path
 	hasBadText bool
 }
@@ -206,10 +207,10 @@ var objectParams = map[string]bool{
 }
 
 // bodyValue is formValue for a form or multipart body's parameter. The
-// text null of an object parameter (objectParams) is JSON's null. A value that is not UTF-8 is kept with its bytes as they came and noted in
-// badText (the least path of the body's, so that the answer does not hang
-// on the order of a map), as a JSON body's text is; the token and the
-// proof, which come first, are still refused at once.
+// text null of an object parameter (objectParams) is JSON's null. A value
+// that is not UTF-8 is kept with its bytes as they came and noted in
+// badText, as a JSON body's text is; the token and the proof, which come
+// first, are still refused at once.
 func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) {
 	if key == "access_token" || key == "appsecret_proof" {
 		return formValue(key, v)
