@@ -47,9 +47,10 @@ func notEmulated(feature string) func(*call) (any, error) {
 	}
 }
 
-// pageEdgesNotModelled are the Page's edges on the platform that have
-// nothing to do with Messenger (the Page node's reference): a bot that
-// posts to its Page's feed or reads its roles reaches a real endpoint, so
+// pageEdgesNotModelled are the Page's edges on the platform that messemu
+// does not model, most of them not Messenger's (the Page node's
+// reference): a bot that posts to its Page's feed or reads its roles
+// reaches a real endpoint, so
 // it is told messemu does not emulate it, in any method, rather than that
 // the path does not exist (PLATFORM.md D28). They have no route, so they
 // are not in openapi.yaml either.
