@@ -3,10 +3,12 @@ package webui_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -54,6 +56,67 @@ func TestControlsCreateAUserAddAndRemoveAFaultShowTypingAndSeen(t *testing.T) {
 	b.clickText(".faults li button", "✕")
 	b.waitFor("no rule", `document.querySelector('.faults') === null`, 5*time.Second)
 	assert.Empty(t, e.srv.Faults())
+	assert.Empty(t, b.consoleErrors())
+}
+
+// control posts body to the emulator's control API, as a test script
+// driving the emulator beside the page would.
+func (e *emulator) control(t *testing.T, path, body string) {
+	t.Helper()
+	resp, err := http.Post(e.url+"/_messemu/v1/"+path, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, "POST %s %s", path, body)
+}
+
+// TestControlsCatchUpWhenFocusLeavesThePanel: while the user is in a field
+// of the Controls panel, news from elsewhere (a clock advance, a fault
+// rule, made through the control API) leaves the field and its text
+// alone; moving to another field of the panel keeps them waiting; once
+// focus leaves the panel, the panel shows them, without taking focus.
+func TestControlsCatchUpWhenFocusLeavesThePanel(t *testing.T) {
+	// A clock that stands still: the panel's clock reads one known time.
+	e := startEmulator(t, false, fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))))
+	b := openBrowser(t, e)
+	b.open("/")
+	b.click("#tab-controls")
+	const before, after = "2026-03-02 09:00:00 UTC", "2026-03-03 10:00:00 UTC"
+	clockShown := `document.querySelector('#controls .clock-now')?.textContent`
+	b.waitFor("the panel with the clock", clockShown+` === '`+before+`' && document.querySelector('#controls input[name=error]') !== null`, 10*time.Second)
+	b.settle() // the tab's second draw, after its load, is done
+
+	// In field A, typing; the clock advances: the page learns it, the
+	// panel waits.
+	b.do("typing in the error field", chromedp.SendKeys(chromedp.CSS("#controls input[name=error]"), "unav"))
+	e.control(t, "clock/advance", `{"duration":"25h"}`)
+	nowLoaded := fmt.Sprintf(`new Date(window.messemu.controls.now).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' === %q`, after)
+	b.waitFor("the page to load the advanced clock", nowLoaded, 10*time.Second)
+	inField := func(name string) string {
+		return fmt.Sprintf(`document.activeElement === document.querySelector('#controls input[name=%s]')`, name)
+	}
+	require.True(t, eval[bool](b, inField("error")), "focus stays in the error field")
+	assert.Equal(t, "unav", eval[string](b, `document.querySelector('#controls input[name=error]').value`), "the text being typed stays")
+	assert.Equal(t, before, eval[string](b, clockShown), "no redraw under the user's hands")
+
+	// Tab to field B, inside the panel; a fault rule comes: still waiting.
+	b.do("tab to the latency field", chromedp.KeyEvent(kb.Tab))
+	b.waitFor("focus in the latency field", inField("latency"), 10*time.Second)
+	b.do("typing in the latency field", chromedp.KeyEvent("2s"))
+	e.control(t, "faults", `{"api":"send","error":"unavailable"}`)
+	b.waitFor("the page to load the fault rule", `window.messemu.controls.faults.length === 1`, 10*time.Second)
+	b.settle()
+	require.True(t, eval[bool](b, inField("latency")), "focus stays in the latency field")
+	assert.Equal(t, "2s", eval[string](b, `document.querySelector('#controls input[name=latency]').value`), "the text being typed stays")
+	assert.Equal(t, "unav", eval[string](b, `document.querySelector('#controls input[name=error]').value`), "field A's text stays too")
+	assert.Equal(t, before, eval[string](b, clockShown), "no redraw under the user's hands")
+
+	// Focus leaves the panel: it shows the clock and the rule, and does
+	// not take focus back.
+	b.do("focus out of the panel", chromedp.Blur(chromedp.CSS("#controls input[name=latency]")))
+	b.waitFor("the panel caught up", fmt.Sprintf(`document.querySelector('#controls .clock-now').textContent === %q &&
+		[...document.querySelectorAll('#controls .faults li')].some(n => n.textContent.includes('unavailable'))`, after), 10*time.Second)
+	b.settle()
+	assert.False(t, eval[bool](b, `document.getElementById('controls').contains(document.activeElement)`), "the redraw took no focus")
 	assert.Empty(t, b.consoleErrors())
 }
 

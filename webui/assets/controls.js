@@ -10,6 +10,21 @@ export class Controls {
     this.now = null;
     this.webhook = null;
     this.faults = [];
+    // A redraw held back while the user is in the panel (see draw) is
+    // owed until focus leaves it. This listener stays for the panel's
+    // life: focus moving from one field to another inside the panel
+    // passes it by and the next focusout is heard too.
+    this.owed = false;
+    root.addEventListener('focusout', () => setTimeout(() => {
+      if (this.owed && !this.underHands()) this.draw();
+    }));
+  }
+
+  /** underHands: the user is in the panel (a field, a button), not the
+   *  panel itself nor elsewhere. */
+  underHands() {
+    const a = document.activeElement;
+    return a !== this.root && this.root.contains(a);
   }
 
   async loadClock() { this.now = (await get('clock')).now; }
@@ -30,17 +45,8 @@ export class Controls {
    *  it never does so under the user's hands: a field being typed in keeps
    *  its text, and the panel catches up when focus leaves it. */
   draw(force = false) {
-    if (!force && this.root.contains(document.activeElement) && document.activeElement !== this.root) {
-      if (!this.waiting) {
-        this.waiting = true;
-        this.root.addEventListener('focusout', () => setTimeout(() => {
-          if (this.root.contains(document.activeElement)) return;
-          this.waiting = false;
-          this.draw();
-        }), { once: true });
-      }
-      return;
-    }
+    if (!force && this.underHands()) { this.owed = true; return; }
+    this.owed = false;
     const r = clear(this.root);
     const now = Date.parse(this.now);
     r.append(h('section', { class: 'ctl' }, h('h3', null, 'Virtual clock'),
