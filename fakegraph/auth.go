@@ -78,6 +78,11 @@ func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
 // authenticate resolves the token to its Page and checks appsecret_proof.
 func (s *Server) authenticate(c *call) *validator.GraphError {
 	c.token = c.tokenOf()
+	if !utf8.ValidString(c.token) {
+		// Not text, wherever it came from (the Authorization header too):
+		// the string error the query and the body give it (§1.3).
+		return c.fail("access_token", ruleToken, validator.Err(validator.KeyString, "access_token"), "access_token is not UTF-8")
+	}
 	if c.token == "" {
 		if v, given := c.params["access_token"]; given && v != nil && v != "" {
 			// An object or a list: a token given that does not parse.

@@ -103,11 +103,17 @@ func (cc cursorCodec) decode(cursor string) (uint64, bool) {
 	return n, true
 }
 
+// isBlank reports text that is empty or only space.
+func isBlank(v any) bool {
+	s, isText := v.(string)
+	return isText && strings.TrimSpace(s) == ""
+}
+
 // paginate answers one page of items (sorted by place) as the call's
 // limit/after/before ask.
 func (c *call) paginate(items []pagedItem, cc cursorCodec) (Paged, error) {
 	limit := DefaultPageSize
-	if v, ok := c.params["limit"]; ok && (v == nil || v == "") {
+	if v, ok := c.params["limit"]; ok && (v == nil || isBlank(v)) {
 		c.warn("limit", ruleLimit, "an empty limit is taken as none: pages of "+strconv.Itoa(DefaultPageSize)) // D22
 	} else if ok {
 		s, _ := paramString(v)

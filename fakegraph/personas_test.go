@@ -241,7 +241,7 @@ func TestPagingErrors(t *testing.T) {
 	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807&after="+personaCursor, "")
 	mustGraph(t, s, "GET", "/me/personas?limit=9223372036854775807", "")
 	// An empty limit is none, with a warning (D22), on every paged edge.
-	for _, path := range []string{"/me/personas?limit=", "/me/custom_labels?limit=", "/" + alice + "/custom_labels?limit="} {
+	for _, path := range []string{"/me/personas?limit=", "/me/custom_labels?limit=%20", "/" + alice + "/custom_labels?limit="} {
 		mustGraph(t, s, "GET", path, "")
 		if e := lastEvent(t, s); len(e.Violations) != 1 || e.Violations[0].Rule != ruleLimit.Name || e.Violations[0].Severity != "warning" {
 			t.Errorf("GET %s: violations %+v, want one %s warning", path, e.Violations, ruleLimit.Name)

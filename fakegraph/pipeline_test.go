@@ -470,3 +470,23 @@ func TestNullOrEmptyProofInJSONIsAbsent(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenNotUTF8InTheHeader: a token that is not text answers the same
+// string error from the Authorization header as from the query or the
+// body (§1.3), not 190.
+func TestTokenNotUTF8InTheHeader(t *testing.T) {
+	t.Parallel()
+	s := New()
+	req := httptest.NewRequest("POST", "/me/messages", strings.NewReader(textSend))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer EAA\xff")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	var out map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(errBody(100, 0, "OAuthException", "(#100) Param access_token must be a non-empty UTF-8 encoded string"), graphError(t, out)); rec.Code != 400 || diff != "" {
+		t.Errorf("%d (-want +got)\n%s", rec.Code, diff)
+	}
+}
