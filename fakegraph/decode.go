@@ -95,13 +95,13 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 		d.params = make(map[string]any, len(d.query))
 	}
 	for k, vs := range d.query {
-		if ge, detail := formTextCheck(k, vs); ge != nil {
+		if ge, detail := d.formText(k, vs); ge != nil {
 			return d, ge, detail
 		}
 		if _, ok := d.params[k]; ok || len(vs) == 0 {
 			continue
 		}
-		v, ge, detail := formValue(k, vs[len(vs)-1])
+		v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
 		if ge != nil {
 			return d, ge, detail
 		}
@@ -177,13 +177,8 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 			if len(vs) == 0 {
 				continue
 			}
-			if !utf8.ValidString(k) {
-				return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a parameter's name"
-			}
-			for _, earlier := range vs[:len(vs)-1] { // the last value is the one read
-				if !utf8.ValidString(earlier) {
-					d.noteBadText(validator.Path{}.Key(k))
-				}
+			if ge, detail := d.formText(k, vs); ge != nil {
+				return ge, detail
 			}
 			v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
 			if ge != nil {
@@ -251,16 +246,21 @@ func (d *decoded) noteBadText(p validator.Path) {
 	}
 }
 
-// formTextCheck refuses a query parameter whose name, or any value of
-// which, is not UTF-8 (the query is read before the route: at once, as
-// formValue refuses the value read).
-func formTextCheck(key string, values []string) (*validator.GraphError, string) {
+// formText refuses a form or query parameter whose name is not UTF-8, and
+// notes an earlier value of a repeated one that is not (the last value is
+// the one read: bodyValue judges it); a token's or a proof's is refused at
+// once, as bodyValue refuses the one read.
+func (d *decoded) formText(key string, values []string) (*validator.GraphError, string) {
 	if !utf8.ValidString(key) {
 		return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a parameter's name"
 	}
-	for _, v := range values {
-		if !utf8.ValidString(v) {
+	for _, v := range values[:max(len(values)-1, 0)] {
+		switch {
+		case utf8.ValidString(v):
+		case key == "access_token" || key == "appsecret_proof":
 			return validator.Err(validator.KeyString, key), "invalid UTF-8 in " + key
+		default:
+			d.noteBadText(validator.Path{}.Key(key))
 		}
 	}
 	return nil, ""
@@ -313,7 +313,11 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 			}
 		}
 		p, inKey := textPath(obj, validator.Path{}, notUTF8)
-		if inKey || p.JSON() == "" {
+		if !inKey && p.JSON() == "" {
+			maps.release(false) // in a value a later duplicate key replaced
+			return validator.Err(validator.KeyInvalid), "invalid UTF-8 in a value a repeated key replaced"
+		}
+		if inKey {
 			maps.release(false)
 			return invalidTextAt(p)
 		}
