@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -199,36 +198,13 @@ func (h *subHistory) why(e *fakegraph.Event) string {
 	if !ok {
 		return ""
 	}
-	field := hook.Field
-	if hook.Standby {
-		field = fakegraph.FieldStandby
-	}
 	webhook, page, off := h.state(e.PageID, e.Seq)
-	inHook, inPage := slices.Contains(webhook, field), slices.Contains(page, field)
-	if off || (inHook && inPage) {
+	if off {
 		return ""
 	}
-	var why []string
-	if !inPage {
-		why = append(why, fmt.Sprintf("the Page is not subscribed to %s (subscribed: %s); the bot subscribes it with "+
-			"POST /me/subscribed_apps?subscribed_fields=%s", field, fieldList(page), strings.Join(append(slices.Clone(page), field), ",")))
-	}
-	if !inHook {
-		why = append(why, fmt.Sprintf("the webhook's fields leave out %s (fields: %s); PUT /_messemu/v1/webhook with \"fields\" "+
-			"that include it, or without \"fields\" for every field", field, fieldList(webhook)))
-	}
-	s := strings.Join(why, "; and ")
-	if hook.Standby {
-		s = "it goes out as standby (another app owns the thread), and " + s
-	}
-	return s
-}
-
-func fieldList(fields []string) string {
-	if len(fields) == 0 {
-		return "none"
-	}
-	return strings.Join(fields, ", ")
+	return fakegraph.UnsentText(hook, webhook, page, func(string) string {
+		return `PUT /_messemu/v1/webhook with "fields" that include it, or without "fields" for every field`
+	})
 }
 
 // attempted lists the journal events evs holds a delivery attempt of,

@@ -2,7 +2,6 @@ package testkit
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -32,12 +31,10 @@ func (e *Emulator) unsentWhy(ev *fakegraph.Event) string {
 	if st.URL == "" || pageFields == nil {
 		return ""
 	}
-	field := h.Field
-	if h.Standby {
-		field = fakegraph.FieldStandby
-	}
-	inHook, inPage := slices.Contains(st.Fields, field), slices.Contains(pageFields, field)
-	if inHook && inPage {
+	why := fakegraph.UnsentText(h, st.Fields, pageFields, func(field string) string {
+		return "give WebhookConfig.Fields " + field + " too, or nil for every field"
+	})
+	if why == "" {
 		return ""
 	}
 	if len(e.srv.Journal().Find(ev.Seq, func(a *fakegraph.Event) bool {
@@ -46,27 +43,7 @@ func (e *Emulator) unsentWhy(ev *fakegraph.Event) string {
 	})) > 0 {
 		return "" // sent before the subscriptions changed
 	}
-	var why []string
-	if !inPage {
-		why = append(why, fmt.Sprintf("the Page is not subscribed to %s (subscribed: %s); the bot subscribes it with "+
-			"POST /me/subscribed_apps?subscribed_fields=%s", field, fieldList(pageFields), strings.Join(append(slices.Clone(pageFields), field), ",")))
-	}
-	if !inHook {
-		why = append(why, fmt.Sprintf("the webhook's fields leave out %s (fields: %s); give WebhookConfig.Fields %s too, or nil for every field",
-			field, fieldList(st.Fields), field))
-	}
-	s := strings.Join(why, "; and ")
-	if h.Standby {
-		s = "it goes out as standby (another app owns the thread), and " + s
-	}
-	return s
-}
-
-func fieldList(fields []string) string {
-	if len(fields) == 0 {
-		return "none"
-	}
-	return strings.Join(fields, ", ")
+	return why
 }
 
 // unsentLine says that u's action ev was not sent to the bot, and why.
