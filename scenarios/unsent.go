@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
 )
 
 // The platform sends the bot only the webhook fields that are both in
@@ -164,7 +165,7 @@ func (h *subHistory) state(pageID string, seq uint64) (webhook, page []string, o
 }
 
 // requestFields reads subscribed_fields from a journalled request: a
-// comma list or an array.
+// comma list or an array, as the Graph call reads it.
 func requestFields(raw json.RawMessage) []string {
 	var req struct {
 		Fields any `json:"subscribed_fields"`
@@ -172,22 +173,7 @@ func requestFields(raw json.RawMessage) []string {
 	if json.Unmarshal(raw, &req) != nil {
 		return nil
 	}
-	var out []string
-	switch v := req.Fields.(type) {
-	case string:
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-	case []any:
-		for _, x := range v {
-			if f, ok := x.(string); ok && strings.TrimSpace(f) != "" {
-				out = append(out, strings.TrimSpace(f))
-			}
-		}
-	}
-	return out
+	return validator.FieldList(req.Fields)
 }
 
 // why says why the webhook of e was never sent: its field is not in both
