@@ -13,10 +13,7 @@ import (
 // reader adds the field to the webhook's (testkit's WebhookConfig, the
 // control API's PUT webhook). "" when both hold the field.
 func UnsentText(h Hook, hookFields, pageFields []string, hookFix func(field string) string) string {
-	field := h.Field
-	if h.Standby {
-		field = FieldStandby
-	}
+	field := h.SentField()
 	inHook, inPage := slices.Contains(hookFields, field), slices.Contains(pageFields, field)
 	var why []string
 	if !inPage {

@@ -25,10 +25,7 @@ func (e *Emulator) firesWebhook(ev *fakegraph.Event) bool {
 	if pageFields == nil {
 		return true
 	}
-	field := h.Field
-	if h.Standby {
-		field = fakegraph.FieldStandby
-	}
+	field := h.SentField()
 	return slices.Contains(st.Fields, field) && slices.Contains(pageFields, field)
 }
 

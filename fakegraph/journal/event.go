@@ -268,6 +268,15 @@ type Hook struct {
 	Standby bool `json:"standby,omitempty"`
 }
 
+// SentField is the field the item goes out under, and the one a webhook
+// and a Page must be subscribed to for it to be sent: standby, or its own.
+func (h Hook) SentField() string {
+	if h.Standby {
+		return FieldStandby
+	}
+	return h.Field
+}
+
 // UserActionDetail is the Detail of a KindUserAction event.
 type UserActionDetail struct {
 	Action Action `json:"action"`

@@ -162,7 +162,7 @@ func (d *Dispatcher) countDropped(evs []journal.Event) {
 		if !ok {
 			continue
 		}
-		hooks = append(hooks, hooked{sentField(h), evs[i].PageID})
+		hooks = append(hooks, hooked{h.SentField(), evs[i].PageID})
 		if _, ok := pages[evs[i].PageID]; !ok {
 			pages[evs[i].PageID] = d.host.SubscribedFields(evs[i].PageID)
 		}

@@ -243,7 +243,7 @@ func (d *Dispatcher) handle(ev *journal.Event) {
 // field is subscribed: in the webhook's fields and in the Page's
 // subscribed_apps (PLATFORM.md §10).
 func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
-	field := sentField(h)
+	field := h.SentField()
 	pageFields := d.host.SubscribedFields(ev.PageID) // nil: unsubscribed
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -273,14 +273,6 @@ func (d *Dispatcher) enqueue(ev *journal.Event, h journal.Hook) {
 		return
 	}
 	d.pushLocked(we, false)
-}
-
-// sentField is the field an item goes out under: standby, or its own.
-func sentField(h journal.Hook) string {
-	if h.Standby {
-		return journal.FieldStandby
-	}
-	return h.Field
 }
 
 // subscribedLocked says whether the platform sends field: it is in the
