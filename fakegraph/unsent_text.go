@@ -30,6 +30,19 @@ func UnsentText(h Hook, hookFields, pageFields []string, hookFix func(field stri
 	return s
 }
 
+// Attempted lists the journal events evs holds a delivery attempt of
+// (their EventSeq), true for those with a final one (delivered or
+// failed, not a retry to come).
+func Attempted(evs []Event) map[uint64]bool {
+	out := map[uint64]bool{}
+	for _, e := range evs {
+		if a, ok := e.Attempt(); ok {
+			out[a.EventSeq] = out[a.EventSeq] || a.Outcome != OutcomeRetry
+		}
+	}
+	return out
+}
+
 // fieldList writes a list of webhook fields for a sentence.
 func fieldList(fields []string) string {
 	if len(fields) == 0 {

@@ -193,25 +193,13 @@ func (h *subHistory) why(e *fakegraph.Event) string {
 	})
 }
 
-// attempted lists the journal events evs holds a delivery attempt of,
-// true for a final one (delivered or failed).
-func attempted(evs []fakegraph.Event) map[uint64]bool {
-	out := map[uint64]bool{}
-	for _, e := range evs {
-		if a, ok := e.Attempt(); ok {
-			out[a.EventSeq] = out[a.EventSeq] || a.Outcome != fakegraph.OutcomeRetry
-		}
-	}
-	return out
-}
-
 // unsent explains, one line each, the user's actions in evs[from:] whose
 // webhook was never sent to the bot, and reports whether one of them (or
 // a handover the bot is told of) was sent: something the bot may still
 // answer. It reads the journal for the subscriptions only when some
 // action has no delivery attempt; on an error it knows nothing.
 func (ss *session) unsent(ctx context.Context, evs []fakegraph.Event, from int) (lines []string, sent bool) {
-	tried := attempted(evs)
+	tried := fakegraph.Attempted(evs)
 	var quiet []*fakegraph.Event
 	for i := from; i < len(evs); i++ {
 		e := &evs[i]
@@ -254,7 +242,7 @@ func unsentText(lines []string) string {
 // and have no final delivery attempt yet; a webhook never sent for want
 // of a subscription is not pending. kinds, when given, keeps only those.
 func (ss *session) pending(ctx context.Context, evs []fakegraph.Event, kinds ...fakegraph.EventKind) []*fakegraph.Event {
-	tried := attempted(evs)
+	tried := fakegraph.Attempted(evs)
 	var out []*fakegraph.Event
 	for i := range evs {
 		e := &evs[i]

@@ -93,22 +93,11 @@ func unsentLines(unsent []unsentAction) string {
 // busy reports that the bot has not finished a webhook of one of u's
 // actions or handovers: one went out and has no final attempt yet.
 func (u *User) busy() bool {
-	j := u.emu.srv.Journal()
-	var out []fakegraph.Event
-	final := map[uint64]bool{}
-	for _, e := range j.Find(0, func(e *fakegraph.Event) bool { return e.PSID == u.info.PSID && e.PageID == u.emu.page.ID }) {
-		switch {
-		case e.Kind == fakegraph.KindUserAction || e.Kind == fakegraph.KindHandover:
-			out = append(out, e)
-		case e.Kind == fakegraph.KindWebhook:
-			if d, ok := e.Attempt(); ok && d.Outcome != fakegraph.OutcomeRetry {
-				final[d.EventSeq] = true
-			}
-		}
-	}
+	evs := u.emu.srv.Journal().Find(0, func(e *fakegraph.Event) bool { return e.PSID == u.info.PSID && e.PageID == u.emu.page.ID })
+	final := fakegraph.Attempted(evs)
 	// firesWebhook takes the dispatcher's lock: not inside Find.
-	for i := range out {
-		if !final[out[i].Seq] && u.emu.firesWebhook(&out[i]) {
+	for i := range evs {
+		if k := evs[i].Kind; (k == fakegraph.KindUserAction || k == fakegraph.KindHandover) && !final[evs[i].Seq] && u.emu.firesWebhook(&evs[i]) {
 			return true
 		}
 	}
