@@ -52,6 +52,7 @@ type serveConfig struct {
 	products     []fakegraph.Product // serve_products.go
 	controlToken string              // serve_exposure.go
 	clock        string              // --clock: the virtual clock's start, RFC 3339 ("": now)
+	start        time.Time           // clock read by check (zero: now)
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -179,8 +180,8 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 		fakegraph.WithProducts(c.products...),
 	}
 	opts = append(opts, c.exposureOptions()...)
-	if start, _ := c.clockStart(); !start.IsZero() { // checked in parseServe
-		opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(start)))
+	if !c.start.IsZero() {
+		opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(c.start)))
 	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()
@@ -248,7 +249,8 @@ func settingsError(errs []error) error {
 }
 
 // check refuses, before serve announces or listens on anything, the
-// addresses and the webhook URL that could only fail later.
+// addresses, the webhook URL and the clock that could only fail later; it
+// reads --clock into start.
 func (c *serveConfig) check(fs *flag.FlagSet) []error {
 	name := func(flagName, envName string) string {
 		if flagGiven(fs, flagName) {
@@ -275,7 +277,8 @@ func (c *serveConfig) check(fs *flag.FlagSet) []error {
 	if err := checkWebhookURL(c.webhook); err != nil {
 		errs = append(errs, fmt.Errorf("%s %q: %w", name("webhook", "MESSEMU_WEBHOOK"), c.webhook, err))
 	}
-	if _, err := c.clockStart(); err != nil {
+	var err error
+	if c.start, err = c.clockStart(); err != nil {
 		errs = append(errs, fmt.Errorf("%s %q: %w", name("clock", "MESSEMU_CLOCK"), c.clock, err))
 	}
 	return errs

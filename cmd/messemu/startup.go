@@ -67,7 +67,7 @@ func newStartup(srv *fakegraph.Server, cfg *serveConfig) (startup, error) {
 	if cfg.rateLimits {
 		s.enforced = append(s.enforced, "rate limits on (--rate-limits)")
 	}
-	if start, _ := cfg.clockStart(); !start.IsZero() {
+	if !cfg.start.IsZero() {
 		s.clock = srv.Clock().Now().UTC().Format(time.RFC3339) + "  (set at start; the control API moves it forward)"
 	}
 	if cfg.webhook != "" {
