@@ -253,6 +253,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			c.api = APINotEmulated
 			return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
 		}
+		if c.otherPagesEdge() { // unmodelled.go
+			return nil, validator.UnsupportedError(c.method, c.segs[0])
+		}
 		return nil, gerr
 	}
 	c.route = rt

@@ -1,6 +1,9 @@
 package fakegraph
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestUnmodelledEndpoints: real endpoints messemu does not model answer
 // "(#100) … is not emulated by messemu", never 2500 (PLATFORM.md D28).
@@ -62,5 +65,20 @@ func TestPageEdgesNotModelledStayNarrow(t *testing.T) {
 		if e, _ := out["error"].(map[string]any); code != 400 || e["code"] != float64(2500) {
 			t.Errorf("GET %s: %d %v, want 2500", path, code, out)
 		}
+	}
+}
+
+// TestOtherPagesEdges: another Page's node is one a Page token may not
+// reach (unsupported, PLATFORM.md §1.2), whichever of its edges a call
+// names, the ones messemu does not model included (never 2500, D28).
+func TestOtherPagesEdges(t *testing.T) {
+	t.Parallel()
+	s := New()
+	const other = "123456789012345"
+	for _, tc := range []struct{ method, edge string }{
+		{"GET", "feed"}, {"POST", "feed"}, {"GET", "roles"}, {"DELETE", "photos"}, {"GET", "insights"}, {"GET", "personas"},
+	} {
+		code, out := graph(t, s, tc.method, "/"+other+"/"+tc.edge, "")
+		wantGraphError(t, code, out, unsupportedBody(strings.ToLower(tc.method), other))
 	}
 }
