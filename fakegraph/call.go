@@ -23,6 +23,7 @@ type call struct {
 	method  string
 	version string // the version the call is served as
 	segs    []string
+	segBuf  [6]string // where segs is split, for the paths the platform has
 	params  map[string]any
 	files   []File
 	decoded decoded // the body as it came, for the journal
@@ -290,7 +291,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 
 // parseVersion strips a /vX.Y prefix (PLATFORM.md §1.1, D21).
 func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
-	segs := strings.Split(path, "/")
+	segs := splitPath(c.segBuf[:0], path)
 	first := segs[0]
 	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
 		return segs, nil
@@ -307,6 +308,19 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 		return []string{""}, nil // /vX.Y/ is the root, as / is (batch requests)
 	}
 	return segs[1:], nil
+}
+
+// splitPath appends path's segments to dst, as strings.Split(path, "/")
+// returns them.
+func splitPath(dst []string, path string) []string {
+	for {
+		i := strings.IndexByte(path, '/')
+		if i < 0 {
+			return append(dst, path)
+		}
+		dst = append(dst, path[:i])
+		path = path[i+1:]
+	}
 }
 
 // graphVersion reports whether v names a version the Graph API has had:
