@@ -25,7 +25,7 @@ var (
 func (c *call) tokenOf() string {
 	q := c.decoded.query
 	if q == nil {
-		q = c.r.URL.Query()
+		q, _ = parseParams(c.r.URL.RawQuery) // a query that does not parse is refused after the token
 	}
 	if t := q.Get("access_token"); t != "" {
 		return t
@@ -56,7 +56,7 @@ func (c *call) inJSONBody(key string) bool {
 // missing proof is not judged either, as it may be in the body. It
 // leaves c.params the query's.
 func (s *Server) authenticateBesideBody(c *call) *validator.GraphError {
-	q := c.r.URL.Query()
+	q, _ := parseParams(c.r.URL.RawQuery) // a query that does not parse is refused after the token
 	c.params, c.paramsFromQuery = make(map[string]any, len(q)), true
 	for k, vs := range q {
 		if len(vs) > 0 {

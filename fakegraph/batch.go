@@ -225,12 +225,17 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 		u.Path = "/" + c.version + u.Path // the pipeline judges a named version
 	}
 	if !itemHasToken(u, body, contentType) {
-		q := u.Query()
-		q.Set("access_token", c.token)
+		// Added to the query as it came: encoded again, a pair that does
+		// not parse would be dropped rather than refused.
+		q, _ := parseParams(u.RawQuery)
+		add := "access_token=" + url.QueryEscape(c.token)
 		if proof := c.str("appsecret_proof"); proof != "" && q.Get("appsecret_proof") == "" {
-			q.Set("appsecret_proof", proof)
+			add += "&appsecret_proof=" + url.QueryEscape(proof)
 		}
-		u.RawQuery = q.Encode()
+		if u.RawQuery != "" {
+			add = u.RawQuery + "&" + add
+		}
+		u.RawQuery = add
 	}
 	ctx := context.WithValue(c.r.Context(), batchItemKey{}, true) // for fault rules that time items out
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), bytes.NewReader(body))
@@ -247,12 +252,12 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 
 // itemHasToken reports whether an item names its own access_token.
 func itemHasToken(u *url.URL, body []byte, contentType string) bool {
-	if u.Query().Get("access_token") != "" {
+	if q, _ := parseParams(u.RawQuery); q.Get("access_token") != "" {
 		return true
 	}
 	switch contentType {
 	case "application/x-www-form-urlencoded":
-		vals, err := url.ParseQuery(string(body))
+		vals, err := parseParams(string(body))
 		return err == nil && vals.Get("access_token") != ""
 	case "application/json":
 		var m map[string]any
@@ -349,7 +354,7 @@ func sendRecipient(it batchItem) string {
 	var rec any
 	switch b := it.body.(type) {
 	case string:
-		vals, err := url.ParseQuery(b)
+		vals, err := parseParams(b)
 		if err != nil {
 			return ""
 		}

@@ -90,7 +90,14 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 		}
 	}
 	// Query parameters apply too; the body wins on a clash.
-	d.query = r.URL.Query()
+	var qerr error
+	d.query, qerr = parseParams(r.URL.RawQuery)
+	if qerr != nil {
+		if d.params == nil {
+			d.params = map[string]any{}
+		}
+		return d, validator.Err(validator.KeyInvalid), "the query string does not parse: " + qerr.Error()
+	}
 	if d.params == nil {
 		d.params = make(map[string]any, len(d.query))
 	}
@@ -109,6 +116,52 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 		d.queryKeys = append(d.queryKeys, k)
 	}
 	return d, nil, ""
+}
+
+// maxParams bounds the parameters of a query string or a form body. It is
+// not a platform limit but the resource bound Go's own query parser
+// applies, so that a body of a million empty pairs is refused before it
+// costs a map of a million entries.
+const maxParams = 10000
+
+// parseParams reads a query string or a form body: pairs split at "&",
+// each at its first "=", percent-decoded with "+" as a space. It differs
+// from url.ParseQuery where the platform does: a ";" is a character of
+// its pair, not a separator Go refuses the pair for (a form's
+// message={"text":"a;b"} is the text "a;b"), and a pair that does not
+// decode is kept as it came rather than dropped, beside the error, so that
+// a caller refusing the request for the error still reads what was given
+// (a token with a bad escape is a garbled token, PLATFORM.md §1.2).
+func parseParams(s string) (url.Values, error) {
+	vals := url.Values{}
+	if n := strings.Count(s, "&") + 1; n > maxParams {
+		return vals, errors.New("more than " + strconv.Itoa(maxParams) + " parameters")
+	}
+	var first error
+	for s != "" {
+		var pair string
+		pair, s, _ = strings.Cut(s, "&")
+		if pair == "" {
+			continue
+		}
+		rawKey, rawValue, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(rawKey)
+		if err != nil {
+			key = rawKey
+		}
+		value, verr := url.QueryUnescape(rawValue)
+		if verr != nil {
+			value = rawValue
+			if err == nil {
+				err = verr
+			}
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+		vals[key] = append(vals[key], value)
+	}
+	return vals, first
 }
 
 // readAll reads up to limit+1 bytes of body, in one allocation when the
@@ -168,7 +221,7 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 		d.fromJSON = true
 		return d.readJSON(body)
 	default:
-		vals, err := url.ParseQuery(string(body))
+		vals, err := parseParams(string(body))
 		if err != nil {
 			return validator.Err(validator.KeyInvalid), "the form body does not parse: " + err.Error()
 		}
