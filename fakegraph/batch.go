@@ -206,7 +206,7 @@ func (s *Server) runBatchItem(c *call, it batchItem, outcomes map[string]batchOu
 	if detail != "" {
 		return refuse(p.Key("relative_url"), ruleBatchBadRequest, validator.Err(validator.KeyInvalid), detail)
 	}
-	if strings.Trim(req.URL.Path, "/") == "" || versionPattern.MatchString(strings.Trim(req.URL.Path, "/")) {
+	if root := strings.Trim(req.URL.Path, "/"); (root == "" || versionPattern.MatchString(root)) && !multiNodeItem(req) {
 		return refuse(p.Key("relative_url"), ruleBatchNested, validator.Err(validator.KeyInvalid), "a batch item cannot be a batch")
 	}
 	return s.serveGraph(req)
@@ -369,4 +369,12 @@ func sendRecipient(it batchItem) string {
 	m, _ := rec.(map[string]any)
 	id, _ := paramString(m["id"])
 	return id
+}
+
+// multiNodeItem reports an item reading several nodes at once (GET
+// ?ids=…): a call to the root, as a batch is, that the pipeline answers
+// (unmodelled.go).
+func multiNodeItem(req *http.Request) bool {
+	q, _ := parseParams(req.URL.RawQuery)
+	return req.Method == http.MethodGet && q.Has("ids")
 }

@@ -254,6 +254,10 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			c.api = APINotEmulated
 			return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
 		}
+		if c.multiNodeRead() { // unmodelled.go
+			c.api = APINotEmulated
+			return nil, c.fail("ids", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, multiNodeFeature), "")
+		}
 		if c.otherPagesEdge() { // unmodelled.go
 			return nil, validator.UnsupportedError(c.method, c.segs[0])
 		}

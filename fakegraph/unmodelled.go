@@ -94,3 +94,17 @@ func (c *call) otherPagesEdge() bool {
 	c.s.mu.RUnlock()
 	return !user
 }
+
+// multiNodeRead reports GET /?ids=a,b: Graph's read of several nodes at
+// once, in one answer keyed by id, which batch clients chain after a list
+// ("?ids={result=list:$.data.*.id}"). messemu reads one node a call.
+func (c *call) multiNodeRead() bool {
+	if c.method != "GET" || len(c.segs) != 1 || c.segs[0] != "" {
+		return false
+	}
+	_, ok := c.params["ids"]
+	return ok
+}
+
+// multiNodeFeature names it in the not-emulated answer.
+const multiNodeFeature = "Reading several nodes at once (the ids parameter)"

@@ -82,3 +82,28 @@ func TestOtherPagesEdges(t *testing.T) {
 		wantGraphError(t, code, out, unsupportedBody(strings.ToLower(tc.method), other))
 	}
 }
+
+// TestMultiNodeRead: GET /?ids=a,b, Graph's read of several nodes at once,
+// is a real endpoint messemu does not model (D28), alone and as the batch
+// item that Graph's batch docs chain after a list.
+func TestMultiNodeRead(t *testing.T) {
+	t.Parallel()
+	s := New()
+	want := oauth100("(#100) Reading several nodes at once (the ids parameter) is not emulated by messemu")
+	for _, path := range []string{"/?ids=" + alice + "," + bob + "&fields=first_name", "/v26.0/?ids=" + alice} {
+		code, out := graph(t, s, "GET", path, "")
+		wantGraphError(t, code, out, want)
+		if e := lastEvent(t, s); e.API != APINotEmulated {
+			t.Errorf("GET %s journalled under %q, want %q", path, e.API, APINotEmulated)
+		}
+	}
+	mustGraph(t, s, "POST", "/me/custom_labels", `{"page_label_name":"vip"}`)
+	got := decodeBatch(t, batchForm(t, s, "/", []map[string]any{
+		{"method": "GET", "relative_url": "me/custom_labels", "name": "labels"},
+		{"method": "GET", "relative_url": "?ids={result=labels:$.data.*.id}"},
+	}, nil))
+	if got[0].Code != 200 {
+		t.Fatalf("item 1: %+v", got[0])
+	}
+	itemError(t, got[1], 100, 0, "(#100) Reading several nodes at once (the ids parameter) is not emulated by messemu")
+}
