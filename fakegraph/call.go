@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -143,7 +145,15 @@ func paramString(v any) (string, bool) {
 var (
 	versionPattern = regexp.MustCompile(`^v([0-9]+)\.([0-9]+)$`)
 	ruleOldVersion = validator.Rule{Name: "version.expired", Source: "Graph/guides/versioning"}
-	ruleFilePart   = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
+	// ruleVersion: a version Graph has never had, or a newer one
+	// (PLATFORM.md §1.1, D21).
+	ruleVersion = validator.Rule{Name: "version", Source: "Graph/guides/versioning"}
+	// ruleGetMessages: the Send API read with GET (§2).
+	ruleGetMessages = validator.Rule{Name: "send.method", Source: "SendRef"}
+	// rulePageNode: another Page's node, which a Page token does not
+	// reach (§1.2).
+	rulePageNode = validator.Rule{Name: "page.other", Source: "Graph/guides/access-tokens"}
+	ruleFilePart = validator.Rule{Name: "upload.filedata", Source: "MP/send-messages/saving-assets"}
 	// ruleMultipartClose: a multipart body without its closing boundary
 	// is read to its end (W, PLATFORM.md D27).
 	ruleMultipartClose = validator.Rule{Name: "multipart.closing-boundary", Source: "decision D27"}
@@ -183,8 +193,8 @@ func (s *Server) serveGraphInto(r *http.Request, h http.Header) (resp response) 
 }
 
 func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
-	segs, gerr := c.parseVersion(strings.Trim(c.r.URL.Path, "/"))
-	if gerr != nil {
+	segs, ok := c.parseVersion(strings.Trim(c.r.URL.Path, "/"))
+	if !ok {
 		// Authentication still comes first (PLATFORM.md §2: auth, route, …).
 		if d, derr, _ := decodeRequest(c.r, s.opts.bodyLimit); derr == nil {
 			c.params, c.decoded = d.params, d
@@ -194,7 +204,8 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		} else if aerr := s.authenticateBesideBody(c); aerr != nil {
 			return nil, aerr
 		}
-		return nil, gerr
+		return nil, c.fail("", ruleVersion, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[1:], "/")),
+			segs[0]+" is no Graph API version, or newer than "+LatestVersion)
 	}
 	c.segs = segs
 	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
@@ -206,11 +217,11 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			return nil, aerr
 		}
 		if c.token != "" {
-			rt, rerr := s.match(c.method, c.segs)
-			if rerr != nil {
-				return nil, rerr
+			m := s.lookup(c.method, c.segs)
+			if m.found == nil {
+				return nil, c.refuseRoute(m)
 			}
-			c.route = rt
+			c.route = m.found
 			if c.page != nil { // another Page's node (§1.2)
 				if perr := c.resolvePage(); perr != nil {
 					return nil, perr
@@ -235,20 +246,24 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		c.files = append(c.files, f)
 	}
 	if gerr := s.authenticate(c); gerr != nil {
-		if rt, rerr := s.match(c.method, c.segs); rerr == nil {
-			c.api = rt.api // the journal files a refused token under the call's family too
+		if m := s.lookup(c.method, c.segs); m.found != nil {
+			c.api = m.found.api // the journal files a refused token under the call's family too
+		} else if m.other != nil {
+			c.api = m.other.api
 		}
 		return nil, gerr
 	}
-	rt, gerr := s.match(c.method, c.segs)
-	if gerr != nil {
+	m := s.lookup(c.method, c.segs)
+	rt := m.found
+	if rt == nil {
 		if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
+			c.api = APISend
 			if seg := c.segs[0]; c.page != nil && seg != "me" && seg != c.page.ID {
 				// Not this Page's node: refused as a POST there is
 				// (PLATFORM.md §1.2).
-				return nil, validator.UnsupportedError(c.method, seg)
+				return nil, c.fail("", rulePageNode, validator.UnsupportedError(c.method, seg), "another Page's node")
 			}
-			return nil, validator.Err(validator.KeyGetMessages)
+			return nil, c.fail("", ruleGetMessages, validator.Err(validator.KeyGetMessages), "the Send API takes POST")
 		}
 		if feature, ok := c.pageEdgeNotModelled(); ok { // unmodelled.go
 			c.api = APINotEmulated
@@ -259,9 +274,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			return nil, c.fail("ids", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, multiNodeFeature), "")
 		}
 		if c.otherPagesEdge() { // unmodelled.go
-			return nil, validator.UnsupportedError(c.method, c.segs[0])
+			return nil, c.fail("", rulePageNode, validator.UnsupportedError(c.method, c.segs[0]), "another Page's node")
 		}
-		return nil, gerr
+		return nil, c.refuseRoute(m)
 	}
 	c.route = rt
 	if gerr := c.checkAppToken(); gerr != nil {
@@ -294,14 +309,16 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 }
 
 // parseVersion strips a /vX.Y prefix (PLATFORM.md §1.1, D21).
-func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
-	segs := splitPath(c.segBuf[:0], path)
+// On a version Graph does not have, ok is false and segs are the whole
+// path's.
+func (c *call) parseVersion(path string) (segs []string, ok bool) {
+	segs = splitPath(c.segBuf[:0], path)
 	first := segs[0]
 	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
-		return segs, nil
+		return segs, true
 	}
 	if !graphVersion(first) || compareVersion(first, LatestVersion) > 0 {
-		return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[1:], "/"))
+		return segs, false
 	}
 	c.version = first
 	if compareVersion(first, c.s.opts.oldestVersion) < 0 {
@@ -309,9 +326,9 @@ func (c *call) parseVersion(path string) ([]string, *validator.GraphError) {
 		c.warn("", ruleOldVersion, first+" has expired; served as "+c.version)
 	}
 	if len(segs) == 1 {
-		return []string{""}, nil // /vX.Y/ is the root, as / is (batch requests)
+		return []string{""}, true // /vX.Y/ is the root, as / is (batch requests)
 	}
-	return segs[1:], nil
+	return segs[1:], true
 }
 
 // splitPath appends path's segments to dst, as strings.Split(path, "/")
@@ -401,10 +418,14 @@ func (c *call) resolvePage() *validator.GraphError {
 			c.segs[i] = c.page.ID
 			continue
 		}
-		return validator.UnsupportedError(c.method, seg)
+		return c.fail("", rulePageNode, validator.UnsupportedError(c.method, seg), "another Page's node")
 	}
 	return nil
 }
+
+// unnamedRefusal is, in a test binary, the last refusal that named no
+// rule: journalled under its catalogue key instead.
+var unnamedRefusal atomic.Pointer[string]
 
 // finish turns a handler's result or error into the response and journals it.
 func (s *Server) finish(c *call, result any, gerr *validator.GraphError) response {
@@ -415,6 +436,12 @@ func (s *Server) finish(c *call, result any, gerr *validator.GraphError) respons
 		status = http.StatusBadRequest
 		body = s.errorBody(gerr, h)
 		if !hasErrorViolation(c.violations) {
+			if testing.Testing() {
+				// Every refusal names a rule of its own (docs/rules.md
+				// says so); fakegraph's TestMain fails on one that does not.
+				note := string(gerr.Key) + " on " + c.r.Method + " " + c.r.URL.Path
+				unnamedRefusal.Store(&note)
+			}
 			c.violations = append(c.violations, validator.Violation{
 				Rule: string(gerr.Key), Severity: validator.SeverityError, Error: gerr,
 			})

@@ -99,7 +99,7 @@ func (s *Server) personOf(c *call) ([]User, *validator.GraphError) {
 		c.psid = id
 	}
 	if key == "" {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	var out []User
 	for _, p := range s.opts.pages {

@@ -168,7 +168,7 @@ var insightsPeriods = map[string]bool{"day": true, "total_over_range": true, "we
 
 func (s *Server) getInsights(c *call) (any, error) {
 	if id := c.segs[0]; id != "me" && id != c.page.ID {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	metrics, gerr := c.insightsMetrics()
 	if gerr != nil {

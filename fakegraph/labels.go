@@ -52,11 +52,12 @@ func hasLabel(p *pageState, id string) bool { return p.labels.byID[id] != nil }
 
 var (
 	// labelType is the custom label node type's fields (nodefields.go).
-	labelType = nodeType{name: "PageUserMessageThreadLabel", fields: []string{"id", "name", "page_label_name"},
-		rule: validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (decision D25)"}}
-	ruleLabelUser      = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
-	ruleLabelUserParam = validator.Rule{Name: "custom_label.user.unknown-parameter", Source: "note §1.3"}
-	ruleLabelDelParam  = validator.Rule{Name: "custom_label.delete.unknown-parameter", Source: "note §1.3"}
+	labelType                  = nodeType{name: "PageUserMessageThreadLabel", fields: []string{"id", "name", "page_label_name"}}
+	ruleLabelFields            = validator.Rule{Name: "custom_label.fields", Source: "MP/identity/custom-labels (decision D25)"}
+	ruleLabelFieldsNotModelled = validator.Rule{Name: "custom_label.fields.not-emulated", Source: "MP/identity/custom-labels (decision D25)"}
+	ruleLabelUser              = validator.Rule{Name: "custom_label.user", Source: "MP/identity/custom-labels"}
+	ruleLabelUserParam         = validator.Rule{Name: "custom_label.user.unknown-parameter", Source: "note §1.3"}
+	ruleLabelDelParam          = validator.Rule{Name: "custom_label.delete.unknown-parameter", Source: "note §1.3"}
 )
 
 // Inbox label actions, the `action` of an inbox_labels change.
@@ -103,12 +104,12 @@ func (s *Server) listLabels(c *call) (any, error) {
 	if id != "me" && id != c.page.ID {
 		if c.page.users[id] == nil {
 			s.mu.RUnlock()
-			return nil, validator.UnsupportedError(c.method, id)
+			return nil, c.unknownNode(id)
 		}
 		psid = id
 		c.psid = psid
 	}
-	fields, gerr := c.nodeFields(labelType)
+	fields, gerr := c.nodeFields(labelType, ruleLabelFields, ruleLabelFieldsNotModelled)
 	if gerr != nil {
 		s.mu.RUnlock()
 		return nil, gerr
@@ -133,9 +134,9 @@ func (s *Server) getLabel(c *call, id string) (any, error) {
 	defer s.mu.RUnlock()
 	l, ok := c.page.labels.byID[id]
 	if !ok {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
-	fields, gerr := c.nodeFields(labelType)
+	fields, gerr := c.nodeFields(labelType, ruleLabelFields, ruleLabelFieldsNotModelled)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -146,7 +147,7 @@ func (s *Server) deleteLabel(c *call, id string) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := c.page.labels.byID[id]; !ok {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	c.warnUnknownParams(ruleLabelDelParam)
 	delete(c.page.labels.byID, id)
@@ -164,7 +165,7 @@ func (s *Server) setUserLabel(c *call, on bool) (any, error) {
 	l, ok := c.page.labels.byID[id]
 	if !ok {
 		s.mu.Unlock()
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	c.warnUnknownParams(ruleLabelUserParam, "user")
 	psid, gerr := c.textParam("user", ruleLabelUser, "user names the PSID to label")

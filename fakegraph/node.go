@@ -57,7 +57,7 @@ func (s *Server) getNode(c *call) (any, error) {
 		c.api = k.api
 		return k.get(c, id)
 	}
-	return nil, validator.UnsupportedError(c.method, id)
+	return nil, c.unknownNode(id)
 }
 
 func (s *Server) deleteNode(c *call) (any, error) {
@@ -66,7 +66,7 @@ func (s *Server) deleteNode(c *call) (any, error) {
 		c.api = k.api
 		return k.del(c, id)
 	}
-	return nil, validator.UnsupportedError(c.method, id)
+	return nil, c.unknownNode(id)
 }
 
 // idTaken reports whether id already names a node of p; s.mu is held.
@@ -112,18 +112,32 @@ type MessageNode struct {
 
 // messageType is the Message node's fields (nodefields.go): messemu
 // answers id and created_time.
+// ruleNodeUnknown: an id that names no node the Page token reaches (a
+// user, label, persona, message or attachment of another Page, or none at
+// all) is 100/33, as Graph answers it (PLATFORM.md §1.2, D14).
+var ruleNodeUnknown = validator.Rule{Name: "node.unknown", Source: "decision D14"}
+
+// unknownNode refuses a call on id, a node the token does not reach.
+func (c *call) unknownNode(id string) *validator.GraphError {
+	return c.fail("", ruleNodeUnknown, validator.UnsupportedError(c.method, id), "no node "+id+" that the Page's token reaches")
+}
+
 var messageType = nodeType{name: "Message", fields: []string{"id", "created_time"},
-	unmodelled: []string{"attachments", "from", "message", "reactions", "shares", "sticker", "story", "tags", "to", "is_unsupported"},
-	rule:       validator.Rule{Name: "message.fields", Source: "Graph/reference/message (decision D25)"}}
+	unmodelled: []string{"attachments", "from", "message", "reactions", "shares", "sticker", "story", "tags", "to", "is_unsupported"}}
+
+var (
+	ruleMessageFields            = validator.Rule{Name: "message.fields", Source: "Graph/reference/message (decision D25)"}
+	ruleMessageFieldsNotModelled = validator.Rule{Name: "message.fields.not-emulated", Source: "Graph/reference/message (decision D25)"}
+)
 
 func (s *Server) getMessage(c *call, id string) (any, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	slot, _, ok := c.page.message(id)
 	if !ok {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
-	fields, gerr := c.nodeFields(messageType)
+	fields, gerr := c.nodeFields(messageType, ruleMessageFields, ruleMessageFieldsNotModelled)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -143,12 +157,12 @@ func (s *Server) getAttachment(c *call, id string) (any, error) {
 	if v, ok := s.getAttachmentNode(c, id); ok {
 		return v, nil
 	}
-	return nil, validator.UnsupportedError(c.method, id)
+	return nil, c.unknownNode(id)
 }
 
 func (s *Server) deleteAttachment(c *call, id string) (any, error) {
 	if v, ok := s.deleteAttachmentNode(c, id); ok {
 		return v, nil
 	}
-	return nil, validator.UnsupportedError(c.method, id)
+	return nil, c.unknownNode(id)
 }

@@ -22,13 +22,14 @@ type nodeType struct {
 	fields []string
 	// unmodelled are real fields of the type that messemu leaves out.
 	unmodelled []string
-	rule       validator.Rule
 }
 
 // nodeFields reads `fields` for a node of type t: the modelled fields
 // asked for, in the order asked and without repeats; nil means none were
-// asked for (the node's default answer).
-func (c *call) nodeFields(t nodeType) ([]string, *validator.GraphError) {
+// asked for (the node's default answer). A field the type lacks is
+// refused under rule, a real one messemu does not model warned of under
+// notModelled.
+func (c *call) nodeFields(t nodeType, rule, notModelled validator.Rule) ([]string, *validator.GraphError) {
 	list, _ := c.listParam("fields")
 	if len(list) == 0 {
 		return nil, nil
@@ -40,11 +41,11 @@ func (c *call) nodeFields(t nodeType) ([]string, *validator.GraphError) {
 		case seen[f]:
 			continue
 		case slices.Contains(t.unmodelled, f):
-			c.warn("fields", validator.Rule{Name: t.rule.Name + ".not-emulated", Source: t.rule.Source}, "field "+f+" exists on the platform but messemu does not model it; left out of the answer")
+			c.warn("fields", notModelled, "field "+f+" exists on the platform but messemu does not model it; left out of the answer")
 		case !slices.Contains(t.fields, f) && t.name == "":
-			return nil, c.fail("fields", t.rule, validator.Err(validator.KeyInvalid), "no field "+f+"; this node answers "+strings.Join(t.fields, ", "))
+			return nil, c.fail("fields", rule, validator.Err(validator.KeyInvalid), "no field "+f+"; this node answers "+strings.Join(t.fields, ", "))
 		case !slices.Contains(t.fields, f):
-			return nil, c.fail("fields", t.rule, validator.Err(validator.KeyNoField, f, t.name), "this node answers "+strings.Join(t.fields, ", "))
+			return nil, c.fail("fields", rule, validator.Err(validator.KeyNoField, f, t.name), "this node answers "+strings.Join(t.fields, ", "))
 		default:
 			out = append(out, f)
 		}

@@ -36,19 +36,23 @@ var pageType = nodeType{
 		"temporary_status", "unread_message_count", "unread_notif_count", "unseen_message_count", "username",
 		"verification_status", "voip_info", "website", "were_here_count", "whatsapp_number", "written_by",
 	},
-	rule: validator.Rule{Name: "page.fields", Source: "Graph/reference/page (decision D25)"},
 }
+
+var (
+	rulePageFields            = validator.Rule{Name: "page.fields", Source: "Graph/reference/page (decision D25)"}
+	rulePageFieldsNotModelled = validator.Rule{Name: "page.fields.not-emulated", Source: "Graph/reference/page (decision D25)"}
+)
 
 // getPageNode answers GET /me: the asked fields in the order asked, then
 // id; without fields, name and id.
 func (s *Server) getPageNode(c *call) (any, error) {
-	fields, gerr := c.nodeFields(pageType)
+	fields, gerr := c.nodeFields(pageType, rulePageFields, rulePageFieldsNotModelled)
 	if gerr != nil {
 		return nil, gerr
 	}
 	if _, ok := c.params["account_linking_token"]; ok || slices.Contains(fields, "recipient") {
 		if !slices.Contains(fields, "recipient") {
-			c.warn("account_linking_token", pageType.rule, "account_linking_token is read only with fields=recipient")
+			c.warn("account_linking_token", rulePageFields, "account_linking_token is read only with fields=recipient")
 		} else if !ok {
 			return nil, c.fail("fields", ruleLinkingToken, validator.Err(validator.KeyInvalid), "the recipient field needs an account_linking_token")
 		} else {

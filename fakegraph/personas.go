@@ -39,8 +39,11 @@ type PersonaNode struct {
 
 // personaType is the persona node's fields (nodefields.go); the
 // platform's name for the node type is not documented (D16).
-var personaType = nodeType{fields: []string{"id", "name", "profile_picture_url"},
-	rule: validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas (decision D25)"}}
+var (
+	personaType                  = nodeType{fields: []string{"id", "name", "profile_picture_url"}}
+	rulePersonaFields            = validator.Rule{Name: "persona.fields", Source: "MP/send-messages/personas (decision D25)"}
+	rulePersonaFieldsNotModelled = validator.Rule{Name: "persona.fields.not-emulated", Source: "MP/send-messages/personas (decision D25)"}
+)
 
 // personaStore holds a Page's personas; guarded by Server.mu.
 type personaStore struct {
@@ -74,7 +77,7 @@ func (s *Server) createPersona(c *call) (any, error) {
 }
 
 func (s *Server) listPersonas(c *call) (any, error) {
-	fields, gerr := c.nodeFields(personaType)
+	fields, gerr := c.nodeFields(personaType, rulePersonaFields, rulePersonaFieldsNotModelled)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -92,7 +95,7 @@ func (s *Server) listPersonas(c *call) (any, error) {
 }
 
 func (s *Server) getPersona(c *call, id string) (any, error) {
-	fields, gerr := c.nodeFields(personaType)
+	fields, gerr := c.nodeFields(personaType, rulePersonaFields, rulePersonaFieldsNotModelled)
 	if gerr != nil {
 		return nil, gerr
 	}
@@ -100,7 +103,7 @@ func (s *Server) getPersona(c *call, id string) (any, error) {
 	defer s.mu.RUnlock()
 	p, ok := c.page.personas.live(id)
 	if !ok {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	return personaNode(p, fields), nil
 }
@@ -110,7 +113,7 @@ func (s *Server) deletePersona(c *call, id string) (any, error) {
 	defer s.mu.Unlock()
 	p, ok := c.page.personas.live(id)
 	if !ok {
-		return nil, validator.UnsupportedError(c.method, id)
+		return nil, c.unknownNode(id)
 	}
 	c.warnUnknownParams(rulePersonaDelParam)
 	p.Deleted = true

@@ -46,12 +46,17 @@ func (s *Server) allRoutes() []route {
 	return all
 }
 
-// match finds the route for method and path segments. It reports found
-// false with a Graph error when no route applies: 2500 for an unknown path,
-// 100/33 for a known path with the wrong method (PLATFORM.md D14).
-func (s *Server) match(method string, segs []string) (*route, *validator.GraphError) {
-	var pathKnown, found *route
-	best := -1
+// routeMatch is what the routes say of a method and path: its route, or
+// else a route of the path under another method (known), or else how many
+// of the path's leading segments some route knows (known: 0 when none).
+type routeMatch struct {
+	found, other *route
+	known        int
+}
+
+// lookup matches method and path segments against the routes.
+func (s *Server) lookup(method string, segs []string) routeMatch {
+	var m routeMatch
 	for i := range s.routes {
 		r := &s.routes[i]
 		if !segsMatch(r.segs, segs) {
@@ -59,28 +64,51 @@ func (s *Server) match(method string, segs []string) (*route, *validator.GraphEr
 		}
 		// A route with more literal segments wins (GET /debug_token over
 		// GET /{id}); among equals the first listed does.
-		if r.method == method && (found == nil || literals(r.segs) > literals(found.segs)) {
-			found = r
+		if r.method == method && (m.found == nil || literals(r.segs) > literals(m.found.segs)) {
+			m.found = r
 		}
-		pathKnown = r
+		m.other = r
 	}
-	if found != nil {
-		return found, nil
-	}
-	if pathKnown != nil {
-		return nil, validator.UnsupportedError(method, nodeOf(segs))
+	if m.found != nil || m.other != nil {
+		return m
 	}
 	// The longest known prefix decides what part of the path is unknown.
 	for i := range s.routes {
-		n := prefixMatch(s.routes[i].segs, segs)
-		if n > best {
-			best = n
-		}
+		m.known = max(m.known, prefixMatch(s.routes[i].segs, segs))
 	}
-	if best <= 0 {
-		return nil, validator.UnsupportedError(method, nodeOf(segs))
+	return m
+}
+
+// match finds the route for method and path segments, or the Graph error
+// of refuseRoute (without journalling it).
+func (s *Server) match(method string, segs []string) (*route, *validator.GraphError) {
+	m := s.lookup(method, segs)
+	if m.found != nil {
+		return m.found, nil
 	}
-	return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[best:], "/"))
+	if m.other == nil && m.known > 0 {
+		return nil, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(segs[m.known:], "/"))
+	}
+	return nil, validator.UnsupportedError(method, nodeOf(segs))
+}
+
+// rulePath judges the path itself (PLATFORM.md D14): a path with no route
+// is 2500 from its first unknown segment, a known path under a method it
+// does not take 100/33, as is a first segment no route knows (a node id
+// the token does not reach).
+var rulePath = validator.Rule{Name: "path", Source: "decision D14"}
+
+// refuseRoute refuses a call m found no route for, journalled under the
+// family of the path's other routes when it has some.
+func (c *call) refuseRoute(m routeMatch) *validator.GraphError {
+	switch {
+	case m.other != nil:
+		c.api = m.other.api
+		return c.fail("", rulePath, validator.UnsupportedError(c.method, nodeOf(c.segs)), "the path does not take "+c.method)
+	case m.known > 0:
+		return c.fail("", rulePath, validator.Err(validator.KeyUnknownPath, "/"+strings.Join(c.segs[m.known:], "/")), "no route has the path's segments from here")
+	}
+	return c.fail("", rulePath, validator.UnsupportedError(c.method, nodeOf(c.segs)), "no route starts with this node")
 }
 
 // literals counts a pattern's literal segments.

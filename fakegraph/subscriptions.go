@@ -227,7 +227,7 @@ func (a *appSubscriptions) reset() {
 // checkAppNode refuses an {id}/subscriptions call on another app's id.
 func (s *Server) checkAppNode(c *call) *validator.GraphError {
 	if c.segs[0] != s.opts.appID {
-		return validator.UnsupportedError(c.method, c.segs[0])
+		return c.unknownNode(c.segs[0])
 	}
 	if !c.appToken {
 		c.warn("access_token", ruleAppToken, "the platform wants an app access token (app_id|app_secret) here")

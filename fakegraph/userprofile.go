@@ -24,7 +24,7 @@ func (s *Server) getUserProfile(c *call, psid string) (any, error) {
 	}
 	s.mu.RUnlock()
 	if !ok {
-		return nil, validator.UnsupportedError(c.method, psid)
+		return nil, c.unknownNode(psid)
 	}
 	c.psid = psid
 	if gerr := res.Err(); gerr != nil {

@@ -415,7 +415,7 @@ var sizeKeys = map[string]bool{"KeyLength": true, "KeyTooMany": true, "KeyTooFew
 // details of the checks' own, each once, in source order, joined by "; ".
 func summarise(uses []use) (sevs, keys, sized []string, detail string) {
 	seenSev, direct, viaLimit := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	var details []string
+	var details, helpers []string
 	for _, u := range uses {
 		seenSev[u.severity] = true
 		switch {
@@ -428,6 +428,14 @@ func summarise(uses []use) (sevs, keys, sized []string, detail string) {
 		if u.detail != "" && !u.generic && !slices.Contains(details, u.detail) {
 			details = append(details, u.detail)
 		}
+		if u.detail != "" && u.generic && !slices.Contains(helpers, u.detail) {
+			helpers = append(helpers, u.detail)
+		}
+	}
+	if len(details) == 0 && len(direct) == 0 && len(viaLimit) == 0 {
+		// Only helpers name the rule, and no error says what it refuses
+		// (a warning's): their words, rather than none.
+		details = helpers
 	}
 	// Every check a rule makes, in the order of the source: one of them
 	// alone read as all the rule does.
