@@ -128,6 +128,21 @@ func (c *call) warnUnknownParams(rule validator.Rule, allowed ...string) {
 	}
 }
 
+// ruleReadParam: a parameter a read (GET) does not take is W, as on the
+// other families (PLATFORM.md §1.3).
+var ruleReadParam = validator.Rule{Name: "read.unknown-parameter", Source: "note §1.3"}
+
+// readParams warns of the parameters of a GET other than own, the route's.
+// fields, which Graph reads on every node and edge, is warned of as not
+// modelled where messemu answers every field.
+func (c *call) readParams(own []string) {
+	if _, ok := c.params["fields"]; ok && !slices.Contains(own, "fields") {
+		c.warn("fields", ruleReadParam, "messemu does not model fields on this edge: the answer has all its fields")
+		own = append(own[:len(own):len(own)], "fields")
+	}
+	c.warnUnknownParams(ruleReadParam, own...)
+}
+
 func paramString(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
@@ -295,6 +310,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	}
 	if gerr := s.limits.admit(c); gerr != nil {
 		return nil, gerr
+	}
+	if rt.query != nil {
+		c.readParams(rt.query)
 	}
 	v, err := rt.handle(c)
 	if err != nil {

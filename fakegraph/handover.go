@@ -22,8 +22,8 @@ func (s *Server) handoverRoutes() []route {
 		{method: "POST", pattern: "{page}/take_thread_control", op: "takeThreadControl", api: APIHandover, handle: s.handoverPost(actTake)},
 		{method: "POST", pattern: "{page}/request_thread_control", op: "requestThreadControl", api: APIHandover, handle: s.handoverPost(actRequest)},
 		{method: "POST", pattern: "{page}/release_thread_control", op: "releaseThreadControl", api: APIHandover, handle: s.handoverPost(actRelease)},
-		{method: "GET", pattern: "{page}/thread_owner", op: "getThreadOwner", api: APIHandover, handle: s.threadOwner},
-		{method: "GET", pattern: "{page}/secondary_receivers", op: "getSecondaryReceivers", api: APIHandover, handle: s.secondaryReceivers},
+		{method: "GET", pattern: "{page}/thread_owner", op: "getThreadOwner", api: APIHandover, handle: s.threadOwner, query: []string{"recipient"}},
+		{method: "GET", pattern: "{page}/secondary_receivers", op: "getSecondaryReceivers", api: APIHandover, handle: s.secondaryReceivers, query: []string{"fields"}},
 		{method: "POST", pattern: "{page}/extend_thread_control", op: "extendThreadControl", api: APIHandover, handle: s.handoverNotEmulated("extend_thread_control")},
 		{method: "POST", pattern: "{page}/pass_thread_metadata", op: "passThreadMetadata", api: APIHandover, handle: s.handoverNotEmulated("pass_thread_metadata")},
 	}

@@ -15,7 +15,7 @@ func (s *Server) labelRoutes() []route {
 	return []route{
 		{method: "POST", pattern: "{page}/custom_labels", op: "createLabel", api: APILabels, handle: s.createLabel},
 		// {id}: the Page (its labels) or a PSID (that user's labels).
-		{method: "GET", pattern: "{id}/custom_labels", op: "listLabels", api: APILabels, handle: s.listLabels},
+		{method: "GET", pattern: "{id}/custom_labels", op: "listLabels", api: APILabels, handle: s.listLabels, query: []string{"fields", "limit", "after", "before"}},
 		{method: "POST", pattern: "{id}/label", op: "labelUser", api: APILabels, handle: s.labelUser},
 		{method: "DELETE", pattern: "{id}/label", op: "unlabelUser", api: APILabels, handle: s.unlabelUser},
 	}

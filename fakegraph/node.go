@@ -7,7 +7,7 @@ import "github.com/messemu/messemu/validator"
 // that is nothing, or a node that does not take the method, answers 100/33.
 func (s *Server) nodeRoutes() []route {
 	return []route{
-		{method: "GET", pattern: "{id}", op: "getNode", api: APINode, handle: s.getNode},
+		{method: "GET", pattern: "{id}", op: "getNode", api: APINode, handle: s.getNode, query: []string{"fields", "account_linking_token"}},
 		{method: "DELETE", pattern: "{id}", op: "deleteNode", api: APINode, handle: s.deleteNode},
 	}
 }

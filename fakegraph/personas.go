@@ -14,7 +14,7 @@ import (
 func (s *Server) personaRoutes() []route {
 	return []route{
 		{method: "POST", pattern: "{page}/personas", op: "createPersona", api: APIPersonas, handle: s.createPersona},
-		{method: "GET", pattern: "{page}/personas", op: "listPersonas", api: APIPersonas, handle: s.listPersonas},
+		{method: "GET", pattern: "{page}/personas", op: "listPersonas", api: APIPersonas, handle: s.listPersonas, query: []string{"fields", "limit", "after", "before"}},
 	}
 }
 

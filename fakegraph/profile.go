@@ -15,10 +15,10 @@ import (
 func (s *Server) profileRoutes() []route {
 	return []route{
 		{method: "POST", pattern: "{page}/messenger_profile", op: "setMessengerProfile", api: APIProfile, handle: s.setProfile},
-		{method: "GET", pattern: "{page}/messenger_profile", op: "getMessengerProfile", api: APIProfile, handle: s.getProfile},
+		{method: "GET", pattern: "{page}/messenger_profile", op: "getMessengerProfile", api: APIProfile, handle: s.getProfile, query: []string{"fields"}},
 		{method: "DELETE", pattern: "{page}/messenger_profile", op: "deleteMessengerProfile", api: APIProfile, handle: s.deleteProfile},
 		{method: "POST", pattern: "{page}/custom_user_settings", op: "setCustomUserSettings", api: APIProfile, handle: s.setUserSettings},
-		{method: "GET", pattern: "{page}/custom_user_settings", op: "getCustomUserSettings", api: APIProfile, handle: s.getUserSettings},
+		{method: "GET", pattern: "{page}/custom_user_settings", op: "getCustomUserSettings", api: APIProfile, handle: s.getUserSettings, query: []string{"psid"}},
 		{method: "DELETE", pattern: "{page}/custom_user_settings", op: "deleteCustomUserSettings", api: APIProfile, handle: s.deleteUserSettings},
 	}
 }

@@ -16,6 +16,10 @@ type route struct {
 	api     string // the family, for the journal
 	handle  func(*call) (any, error)
 	segs    []string
+	// query are a GET route's own parameters, as openapi.yaml declares
+	// them (CheckSpec holds the two together); any other is warned of
+	// (readParams).
+	query []string
 }
 
 // allRoutes is the whole emulated surface, one group per API family; each

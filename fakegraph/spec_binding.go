@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 // specOp is one operation of the spec.
 type specOp struct {
 	method, path string
+	query        []string // its query parameters, sorted
 }
 
 // CheckSpec binds the Graph and control routes to spec (normally
@@ -31,9 +33,17 @@ func (s *Server) CheckSpec(spec []byte) error {
 	ops := map[string]specOp{}
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
-			if op.OperationID != "" {
-				ops[op.OperationID] = specOp{method, path}
+			if op.OperationID == "" {
+				continue
 			}
+			so := specOp{method: method, path: path, query: []string{}}
+			for _, p := range append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...) {
+				if p.Value != nil && p.Value.In == "query" {
+					so.query = append(so.query, p.Value.Name)
+				}
+			}
+			sort.Strings(so.query)
+			ops[op.OperationID] = so
 		}
 	}
 	var problems []string
@@ -52,6 +62,8 @@ func (s *Server) CheckSpec(spec []byte) error {
 			problems = append(problems, fmt.Sprintf("Graph route %s /%s: openapi.yaml has no operation %q", r.method, r.pattern, r.op))
 		case op.method != r.method:
 			problems = append(problems, fmt.Sprintf("Graph route %s /%s: operation %q is a %s", r.method, r.pattern, r.op, op.method))
+		case r.method == "GET" && r.api != APINotEmulated && !slices.Equal(sorted(r.query), op.query):
+			problems = append(problems, fmt.Sprintf("Graph route %s /%s takes the query parameters %v, operation %q declares %v", r.method, r.pattern, r.query, r.op, op.query))
 		default:
 			bound[r.op] = true
 			byOp[r.op] = r
@@ -134,4 +146,11 @@ func samplePath(p string) []string {
 		}
 	}
 	return segs
+}
+
+// sorted is a sorted copy of list, never nil.
+func sorted(list []string) []string {
+	out := append([]string{}, list...)
+	sort.Strings(out)
+	return out
 }

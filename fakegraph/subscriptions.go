@@ -16,11 +16,11 @@ func (s *Server) subscriptionRoutes() []route {
 	return []route{
 		{method: "POST", pattern: "{page}/subscribed_apps", op: "subscribeApp", api: APISubscriptions, handle: s.subscribePage},
 		{method: "DELETE", pattern: "{page}/subscribed_apps", op: "unsubscribeApp", api: APISubscriptions, handle: s.unsubscribePage},
-		{method: "GET", pattern: "{page}/subscribed_apps", op: "getSubscribedApps", api: APISubscriptions, handle: s.getSubscribedApps},
-		{method: "GET", pattern: "{id}/subscriptions", op: "getAppSubscriptions", api: APISubscriptions, handle: s.getAppSubscriptions},
+		{method: "GET", pattern: "{page}/subscribed_apps", op: "getSubscribedApps", api: APISubscriptions, handle: s.getSubscribedApps, query: []string{}},
+		{method: "GET", pattern: "{id}/subscriptions", op: "getAppSubscriptions", api: APISubscriptions, handle: s.getAppSubscriptions, query: []string{}},
 		{method: "POST", pattern: "{id}/subscriptions", op: "postAppSubscription", api: APISubscriptions, handle: s.postAppSubscription},
-		{method: "GET", pattern: "debug_token", op: "debugToken", api: APIDebugToken, handle: s.debugToken},
-		{method: "GET", pattern: "{page}/messaging_feature_review", op: "messagingFeatureReview", api: APIFeatureReview, handle: s.featureReview},
+		{method: "GET", pattern: "debug_token", op: "debugToken", api: APIDebugToken, handle: s.debugToken, query: []string{"input_token"}},
+		{method: "GET", pattern: "{page}/messaging_feature_review", op: "messagingFeatureReview", api: APIFeatureReview, handle: s.featureReview, query: []string{}},
 	}
 }
 

@@ -74,3 +74,51 @@ func TestGraphsOwnParamsAreNotCalledUnknown(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsWarnOfUnknownParams: a GET warns of a parameter its route does
+// not take (a typo of fields, say), and of fields where messemu answers
+// every field; the parameters it takes pass without one.
+func TestReadsWarnOfUnknownParams(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	label := createLabel(t, s, `{"page_label_name":"vip"}`)
+	warned := func(e Event, param string) bool {
+		return slices.ContainsFunc(e.Violations, func(v validator.Violation) bool {
+			return v.Rule == "read.unknown-parameter" && v.Path == param && v.Severity == validator.SeverityWarning
+		})
+	}
+	for _, tc := range []struct{ path, param string }{
+		{"/me?feilds=name", "feilds"},
+		{"/" + alice + "?fields=first_name&foo=1", "foo"},
+		{"/me/messenger_profile?fields=greeting&limit=5", "limit"},
+		{"/me/custom_labels?fields=page_label_name&limit=2&foo=1", "foo"},
+		{"/" + label + "?foo=1", "foo"},
+		{"/me/thread_owner?recipient=" + alice + "&foo=1", "foo"},
+		{"/me/subscribed_apps?fields=subscribed_fields", "fields"},
+		{"/me/insights?metric=page_messages_total_messaging_connections&foo=1", "foo"},
+	} {
+		code, out := graph(t, s, "GET", tc.path, "")
+		if code != 200 {
+			t.Errorf("GET %s: %d %v, want 200", tc.path, code, out)
+			continue
+		}
+		if e := lastEvent(t, s); !warned(e, tc.param) {
+			t.Errorf("GET %s: violations %+v, want a read.unknown-parameter warning on %s", tc.path, e.Violations, tc.param)
+		}
+	}
+	for _, path := range []string{
+		"/me?fields=name", "/" + alice + "?fields=first_name,last_name", "/me/messenger_profile?fields=greeting",
+		"/me/custom_labels?fields=page_label_name&limit=2", "/me/personas?fields=name&limit=1", "/me/thread_owner?recipient=" + alice,
+		"/me/custom_user_settings?psid=" + alice, "/me/subscribed_apps",
+	} {
+		code, out := graph(t, s, "GET", path, "")
+		if code != 200 {
+			t.Errorf("GET %s: %d %v, want 200", path, code, out)
+			continue
+		}
+		if e := lastEvent(t, s); len(e.Violations) != 0 {
+			t.Errorf("GET %s: violations %+v, want none", path, e.Violations)
+		}
+	}
+}
