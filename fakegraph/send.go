@@ -217,6 +217,11 @@ func (s *Server) send(c *call) (any, error) {
 		// though the answer names no one and no echo follows (§2.1, §2.8).
 		c.psid, c.noEcho = c.page.userRefs[ref], true
 	}
+	if t := c.page.otn[chk.Recipient.OTN]; chk.Recipient.OTN != "" && t != nil {
+		// A one-time token's user is the one it was issued by: the thread
+		// and the journal are theirs, a refused send's too.
+		c.psid = t.psid
+	}
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
 	}
@@ -230,11 +235,7 @@ func (s *Server) send(c *call) (any, error) {
 		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}
 	if chk.SenderAction != "" {
-		// A one-time token's user is the one it was issued by; an action
-		// does not spend it.
-		if t := c.page.otn[chk.Recipient.OTN]; chk.Recipient.OTN != "" && t != nil {
-			c.psid = t.psid
-		}
+		// An action does not spend a one-time token.
 		if c.noEcho {
 			return SenderActionResponse{}, nil // a user_ref's action names no one
 		}

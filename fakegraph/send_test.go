@@ -32,6 +32,26 @@ func TestSenderActionAnswersTheUserItReached(t *testing.T) {
 	assert.Equal(t, 200, res.status, "the token still serves its one message: %s", res.raw)
 }
 
+// A send to a one-time token is the token's user's, refused or not: the
+// journal files it under their PSID, so that their conversation shows it.
+func TestOneTimeTokenSendJournalledUnderItsUser(t *testing.T) {
+	t.Parallel()
+	s := New()
+	otn, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInOneTimeNotification, Payload: "PRICE_DROP"})
+	require.NoError(t, err)
+	to := map[string]any{"one_time_notif_token": otn.OneTimeNotifToken}
+	for _, send := range []map[string]any{
+		{"recipient": to, "messaging_type": "MESSAGE_TAG", "message": map[string]any{"text": "no tag"}}, // tag.required
+		{"recipient": to, "message": map[string]any{"text": "The price dropped"}},
+		{"recipient": to, "message": map[string]any{"text": "again"}}, // spent
+	} {
+		res := apiJSON(t, s, "POST", "/v26.0/me/messages", send)
+		if e := lastEvent(t, s); e.PSID != alice {
+			t.Errorf("send %v answered %d: journalled under PSID %q, want %s", send, res.status, e.PSID, alice)
+		}
+	}
+}
+
 // A send to a user_ref or a one-time token reaches a person: the checkbox
 // opened their window like any interaction (PLATFORM.md §2.2), a one-time
 // token is free of the window only (§2.1), and a block or another app's
