@@ -54,6 +54,21 @@ type sentQuickReply struct {
 // offered, with the title as text; the phone and email chips send the
 // user's phone or email.
 func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message, error) {
+	return s.userTapsQuickReply(pageID, psid, quickReplyPick{key: titleOrIndex})
+}
+
+// quickReplyPick names the quick reply a tap picks: by title, content
+// type or index (key), or by payload.
+type quickReplyPick struct{ key, payload string }
+
+func (k quickReplyPick) String() string {
+	if k.payload != "" {
+		return "with payload " + strconv.Quote(k.payload)
+	}
+	return strconv.Quote(k.key)
+}
+
+func (s *Server) userTapsQuickReply(pageID, psid string, pick quickReplyPick) (Message, error) {
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
 	if err != nil {
@@ -77,10 +92,10 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 		s.mu.Unlock()
 		return Message{}, fail(ErrNoQuickReply, "the bot's last message to "+u.Name+" ("+p.store.mid(last)+") has no quick replies")
 	}
-	qr, ok := pickQuickReply(body.QuickReplies, titleOrIndex)
+	qr, ok := pickQuickReply(body.QuickReplies, pick)
 	if !ok {
 		s.mu.Unlock()
-		return Message{}, fail(ErrNoQuickReply, "no quick reply "+strconv.Quote(titleOrIndex)+" in the bot's last message; it offers "+quickReplyList(body.QuickReplies))
+		return Message{}, fail(ErrNoQuickReply, "no quick reply "+pick.String()+" in the bot's last message; it offers "+quickReplyList(body.QuickReplies))
 	}
 	text, payload := textOf(qr.Title), textOf(qr.Payload)
 	switch qr.ContentType {
@@ -101,7 +116,10 @@ func (s *Server) UserTapsQuickReply(pageID, psid, titleOrIndex string) (Message,
 	}
 	ev := userEvent(pageID, psid, now)
 	ev.Message = &msg
-	req := map[string]string{"quick_reply": titleOrIndex}
+	req := map[string]string{"quick_reply": pick.key}
+	if pick.payload != "" {
+		req = map[string]string{"payload": pick.payload}
+	}
 	return s.finishUserMessage(m, ref, now, ActionQuickReply, req, ev)
 }
 
@@ -131,7 +149,16 @@ func (s *Server) finishUserMessage(m Message, ref storedRef, now time.Time, acti
 	return m, nil
 }
 
-func pickQuickReply(qrs []sentQuickReply, key string) (sentQuickReply, bool) {
+func pickQuickReply(qrs []sentQuickReply, pick quickReplyPick) (sentQuickReply, bool) {
+	if pick.payload != "" {
+		for _, q := range qrs {
+			if textOf(q.Payload) == pick.payload {
+				return q, true
+			}
+		}
+		return sentQuickReply{}, false
+	}
+	key := pick.key
 	for _, q := range qrs {
 		if textOf(q.Title) == key && key != "" {
 			return q, true
@@ -177,7 +204,7 @@ func (s *Server) UserTapsButton(pageID, psid, title string) (Postback, error) {
 // ButtonTap names the postback button a test user taps: by its title, in
 // the bot's newest message that has one, or, where titles repeat (a "Buy"
 // on every card of a carousel), in the message MID and with the payload
-// Payload.
+// Payload; or by its Payload alone.
 type ButtonTap struct {
 	Title   string `json:"title"`
 	MID     string `json:"mid,omitempty"`
@@ -187,6 +214,9 @@ type ButtonTap struct {
 // UserTapsButtonOf makes a test user tap the postback button tap names.
 func (s *Server) UserTapsButtonOf(pageID, psid string, tap ButtonTap) (Postback, error) {
 	title := tap.Title
+	if title == "" && tap.Payload == "" {
+		return Postback{}, fail(ErrNoButton, "name the button by its title or its payload")
+	}
 	s.mu.Lock()
 	p, u, err := s.user(pageID, psid)
 	if err != nil {
@@ -206,7 +236,7 @@ func (s *Server) UserTapsButtonOf(pageID, psid string, tap ButtonTap) (Postback,
 	var other string
 	for body := range messages {
 		for _, b := range messageButtons(body) {
-			if textOf(b.Title) != title {
+			if title != "" && textOf(b.Title) != title {
 				continue
 			}
 			if b.Type == "postback" && (tap.Payload == "" || textOf(b.Payload) == tap.Payload) {
@@ -227,11 +257,14 @@ func (s *Server) UserTapsButtonOf(pageID, psid string, tap ButtonTap) (Postback,
 		switch {
 		case other != "":
 			return Postback{}, fail(ErrNoButton, "the button "+strconv.Quote(title)+" is a "+other+" button: tapping it sends no postback")
+		case title == "":
+			return Postback{}, fail(ErrNoButton, "no postback button with payload "+strconv.Quote(tap.Payload)+" in the bot's messages to "+u.Name)
 		case tap.Payload != "":
 			return Postback{}, fail(ErrNoButton, "no postback button "+strconv.Quote(title)+" with payload "+strconv.Quote(tap.Payload)+" in the bot's messages to "+u.Name)
 		}
 		return Postback{}, fail(ErrNoButton, "no postback button "+strconv.Quote(title)+" in the bot's messages to "+u.Name)
 	}
+	title = textOf(found.Title)
 	pb := Postback{MID: s.ids.MID(), Title: title, Payload: textOf(found.Payload)}
 	return s.postback(p, u, pb, ActionPostback, map[string]string{"button": title})
 }

@@ -168,3 +168,47 @@ func TestHandshakeRefusedAsksAboutTheVerifyToken(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `the bot answered HTTP 403 (want 200 with the challenge as the body): is its verify token "my-token", the one messemu sends?`)
 }
+
+// TestControlFormBodySaysJSON: a form body (curl -d 'text=hi', Python's
+// requests with data=) is told the control API takes JSON, not Go's
+// parser error.
+func TestControlFormBodySaysJSON(t *testing.T) {
+	t.Parallel()
+	s := New()
+	code, body := control(t, s, "POST", "users/"+alice+"/messages", "text=hi")
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, "the control API takes a JSON body, not a form")
+	code, body = control(t, s, "POST", "users/"+alice+"/messages", `{"text":`)
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, "the body is not the expected JSON", "broken JSON is said to be broken JSON")
+}
+
+// TestControlTapsByPayload: the control API taps a quick reply or a
+// postback button by its payload alone, as scenarios and `messemu record`
+// name them.
+func TestControlTapsByPayload(t *testing.T) {
+	t.Parallel()
+	s := New()
+	userWrites(t, s, alice)
+	mustGraph(t, s, "POST", "/me/messages", `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"text":"Colour?","quick_replies":[{"content_type":"text","title":"Red","payload":"RED"},{"content_type":"text","title":"Blue","payload":"BLUE"}]}}`)
+	code, body := control(t, s, "POST", "users/"+alice+"/quick_replies", `{"payload":"PINK"}`)
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, `no quick reply with payload \"PINK\"`)
+	code, body = control(t, s, "POST", "users/"+alice+"/quick_replies", `{"payload":"BLUE"}`)
+	require.Equal(t, 200, code, body)
+	thread, err := s.Thread(DefaultPageID, alice)
+	require.NoError(t, err)
+	assert.Contains(t, string(thread[len(thread)-1].Body), `"quick_reply":{"payload":"BLUE"}`)
+	assert.Contains(t, string(thread[len(thread)-1].Body), `"text":"Blue"`)
+	code, body = control(t, s, "POST", "users/"+alice+"/quick_replies", `{"title":"Red","payload":"RED"}`)
+	assert.Equal(t, 400, code, "one way of naming it: %s", body)
+
+	mustGraph(t, s, "POST", "/me/messages", `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"Sure?","buttons":[{"type":"postback","title":"Yes","payload":"CONFIRM"},{"type":"postback","title":"No","payload":"CANCEL"}]}}}}`)
+	code, body = control(t, s, "POST", "users/"+alice+"/postbacks", `{"payload":"CANCEL"}`)
+	require.Equal(t, 200, code, body)
+	assert.Contains(t, body, `"title":"No"`)
+	assert.Contains(t, body, `"payload":"CANCEL"`)
+	code, body = control(t, s, "POST", "users/"+alice+"/postbacks", `{"payload":"NOPE"}`)
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, `no postback button with payload \"NOPE\"`)
+}

@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,9 +215,23 @@ func (c *controlCall) decode(v any) error {
 			// Said in JSON's words, not Go's.
 			return invalid(fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonKind(te.Type), te.Value))
 		}
+		if formLike(c.r.Header.Get("Content-Type"), c.body) {
+			// curl -d 'text=hi', or a client's form encoding (Python's
+			// requests with data=).
+			return invalid(`the control API takes a JSON body, not a form: send {"text":"hi"}, not text=hi (curl -d '{"text":"hi"}'; Python requests: json=, not data=)`)
+		}
 		return invalid("the body is not the expected JSON: " + err.Error())
 	}
 	return nil
+}
+
+// formLike reports a body sent as a form: said so, or key=value text.
+func formLike(contentType string, body []byte) bool {
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && b[0] != '{' && b[0] != '[' && b[0] != '"' && bytes.IndexByte(b, '=') > 0
 }
 
 // jsonKind names the JSON value a Go type reads.

@@ -99,22 +99,27 @@ func (s *Server) ctlUserMessage(c *controlCall) (any, error) {
 
 func (s *Server) ctlQuickReply(c *controlCall) (any, error) {
 	var req struct {
-		Title string `json:"title"`
-		Index *int   `json:"index"`
+		Title   string `json:"title"`
+		Index   *int   `json:"index"`
+		Payload string `json:"payload"`
 	}
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	key := req.Title
-	switch {
-	case req.Index != nil && req.Title != "":
-		return nil, invalid("give title or index, not both")
-	case req.Index != nil:
-		key = strconv.Itoa(*req.Index)
-	case req.Title == "":
-		return nil, invalid(`give the quick reply's "title" or its 0-based "index"`)
+	pick := quickReplyPick{key: req.Title, payload: req.Payload}
+	given := 0
+	for _, set := range []bool{req.Title != "", req.Index != nil, req.Payload != ""} {
+		if set {
+			given++
+		}
 	}
-	m, err := s.UserTapsQuickReply(c.pageID, c.psid(), key)
+	switch {
+	case given != 1:
+		return nil, invalid(`give one of the quick reply's "title", its 0-based "index" or its "payload"`)
+	case req.Index != nil:
+		pick.key = strconv.Itoa(*req.Index)
+	}
+	m, err := s.userTapsQuickReply(c.pageID, c.psid(), pick)
 	if err != nil {
 		return nil, err
 	}
@@ -134,13 +139,14 @@ func (s *Server) ctlPostback(c *controlCall) (any, error) {
 		return nil, err
 	}
 	given := 0
-	for _, set := range []bool{req.Title != "", req.Menu != "", req.IceBreaker != "", req.GetStarted} {
+	button := req.Title != "" || req.Payload != "" // by title, by payload, or both where titles repeat
+	for _, set := range []bool{button, req.Menu != "", req.IceBreaker != "", req.GetStarted} {
 		if set {
 			given++
 		}
 	}
 	if given != 1 {
-		return nil, invalid(`give one of {"title": button title}, {"menu": menu item title}, {"ice_breaker": question} or {"get_started": true}`)
+		return nil, invalid(`give one of {"title": button title} (or {"payload": button payload}), {"menu": menu item title}, {"ice_breaker": question} or {"get_started": true}`)
 	}
 	psid := c.psid()
 	before := s.journal.Last()

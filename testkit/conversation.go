@@ -440,6 +440,9 @@ func userAction(ev fakegraph.Event) string {
 			return s
 		}
 	case fakegraph.ActionQuickReply:
+		if p, ok := body["payload"]; ok { // tapped by its payload (control API)
+			return fmt.Sprintf("[taps quick reply with payload %q]", str(p))
+		}
 		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
 	case fakegraph.ActionPostback:
 		return fmt.Sprintf("[taps button %q]", str(body["button"]))
