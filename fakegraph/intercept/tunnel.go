@@ -59,6 +59,15 @@ type tunnelConn struct {
 	host string
 }
 
+// Read reads from the client, acknowledging at once what it read (quickAck).
+func (t *tunnelConn) Read(p []byte) (int, error) {
+	n, err := t.Conn.Read(p)
+	if n > 0 {
+		quickAck(t.Conn)
+	}
+	return n, err
+}
+
 type tunnelHostKey struct{}
 
 // withTunnelHost is the inner server's ConnContext: it records the CONNECT
