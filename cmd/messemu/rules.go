@@ -31,6 +31,12 @@ const rulesDoc = "docs/rules.md"
 func runRules(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: messemu rules [--markdown]\n\n"+
+			"Lists every rule messemu checks: its severity, limit, the errors it answers and\n"+
+			"its source. --markdown prints "+rulesDoc+".\n\n")
+		fs.PrintDefaults()
+	}
 	markdown := fs.Bool("markdown", false, "print "+rulesDoc+" (Markdown)")
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -199,6 +199,14 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: messemu serve [flags]\n\n"+
+			"Runs the emulator: the Graph API, the control API and the web page on --addr,\n"+
+			"webhooks to --webhook (or the built-in demo bot), and with --intercept an HTTPS\n"+
+			"proxy answering for graph.facebook.com. Every flag has a MESSEMU_* variable,\n"+
+			"named in brackets; a flag given wins over its variable.\n\n")
+		fs.PrintDefaults()
+	}
 	var cfg serveConfig
 	cfg.flags(fs)
 	if err := parseFlags(fs, args); err != nil {
