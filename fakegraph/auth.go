@@ -27,8 +27,10 @@ func (c *call) tokenOf() string {
 	if q == nil {
 		q, _ = parseParams(c.r.URL.RawQuery) // a query that does not parse is refused after the token
 	}
-	if t := q.Get("access_token"); t != "" {
-		return t
+	if vs := q["access_token"]; len(vs) > 0 && vs[len(vs)-1] != "" {
+		// The last of repeated values, as for every other parameter (a
+		// repeated key's last value stands on the platform too).
+		return vs[len(vs)-1]
 	}
 	if t := c.str("access_token"); t != "" {
 		return t

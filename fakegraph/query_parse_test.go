@@ -115,3 +115,18 @@ func FuzzParseParams(f *testing.F) {
 		}
 	})
 }
+
+// TestRepeatedTokenLastWins: a repeated access_token is read as every
+// repeated parameter is, its last value standing, so that the proof made
+// for that token matches.
+func TestRepeatedTokenLastWins(t *testing.T) {
+	t.Parallel()
+	s := New()
+	proof := AppSecretProof(DefaultAppSecret, DefaultPageToken)
+	code, _, out := do(t, s, "GET", "/me?access_token=garbage&access_token="+DefaultPageToken+"&appsecret_proof="+proof, "", "")
+	if code != 200 {
+		t.Errorf("garbage then the token, with the token's proof: %d %v, want 200", code, out)
+	}
+	code, _, out = do(t, s, "GET", "/me?access_token="+DefaultPageToken+"&access_token=garbage", "", "")
+	wantGraphError(t, code, out, errBody(190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token"))
+}
