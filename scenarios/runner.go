@@ -58,6 +58,10 @@ type Runner struct {
 	// OnStart is called when a scenario starts (may be nil); calls may
 	// overlap.
 	OnStart func(*Scenario)
+	// VerifyToken is the token the bot expects in the webhook's handshake,
+	// for when the runner sets the webhook again between scenarios ("":
+	// the emulator's own).
+	VerifyToken string
 }
 
 // Result is the outcome of one scenario.
@@ -121,7 +125,10 @@ func (r *Runner) Select(all []*Scenario) []*Scenario {
 
 // Run runs the scenarios: first those that may share the emulator, Parallel
 // at a time, then, one by one, those that move the clock or change the
-// Page's profile, so no scenario sees another's time.
+// Page's profile, so no scenario sees another's time. Before each of
+// those and before the shared ones, a webhook the scenarios before left
+// failing or with retries pending is removed and set again (isolate), so
+// that a scenario's failed deliveries do not reach into the next.
 //
 // When ctx is done before the end, Run stops, and returns the report so
 // far with ctx's error. How the scenarios it stopped end depends on why:
@@ -182,8 +189,11 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	}
 	files := &fileServer{}
 	defer files.close()
-	r.runAll(ctx, c, f, files, shared, cmp.Or(r.Parallel, 4), record)
-	r.runAll(ctx, c, f, files, alone, 1, record)
+	rs := &runState{c: c, f: f, files: files, record: record}
+	rs.runAll(ctx, r, shared, cmp.Or(r.Parallel, 4))
+	for _, s := range alone {
+		rs.runAll(ctx, r, []*Scenario{s}, 1)
+	}
 	for _, e := range f.strays() {
 		if line := strayLine(e, r.Strict); line != "" {
 			rep.Stray = append(rep.Stray, line)
@@ -193,7 +203,28 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	return rep, ctx.Err()
 }
 
-func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServer, list []*Scenario, parallel int, record func(Result)) {
+// runState is what the scenarios of one run share.
+type runState struct {
+	c      *client
+	f      *feed
+	files  *fileServer
+	record func(Result)
+}
+
+// runAll runs list, parallel at a time, once what the scenarios before
+// them left behind is cleared (isolate).
+func (rs *runState) runAll(ctx context.Context, r *Runner, list []*Scenario, parallel int) {
+	if len(list) == 0 {
+		return
+	}
+	if ctx.Err() == nil {
+		if err := rs.isolate(ctx, r.VerifyToken); err != nil && ctx.Err() == nil {
+			for _, s := range list {
+				rs.record(Result{Scenario: s, Failure: fmt.Sprintf("%s:%d: not run: %s", s.File, s.Line, err)})
+			}
+			return
+		}
+	}
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
 	var left []*Scenario
@@ -212,11 +243,11 @@ func (r *Runner) runAll(ctx context.Context, c *client, f *feed, files *fileServ
 			if r.OnStart != nil {
 				r.OnStart(s)
 			}
-			record(r.runOne(ctx, c, f, files, s))
+			rs.record(r.runOne(ctx, rs.c, rs.f, rs.files, s))
 		}()
 	}
 	wg.Wait()
-	notRun(ctx, left, record) // after those under way, which end first
+	notRun(ctx, left, rs.record) // after those under way, which end first
 }
 
 // stoppedEarly answers Run when it could not begin (err): with no report,

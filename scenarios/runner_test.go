@@ -103,6 +103,16 @@ func prefixBot(t *testing.T, graph, prefix string) *httptest.Server {
 				if m.Message.Text == "slow" { // thinks before it answers, within its webhook
 					time.Sleep(150 * time.Millisecond)
 				}
+				if m.Message.Text == "when" { // answers the date of the event, on the virtual clock
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":"` +
+						time.UnixMilli(m.Timestamp).UTC().Format(time.DateOnly) + `"}}`)
+					continue
+				}
+				if m.Message.Text == "too slow" { // answers, then acknowledges its webhook after the timeout tests set
+					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":` + string(text) + `}}`)
+					time.Sleep(time.Second)
+					continue
+				}
 				if m.Message.Text == "long title" { // a quick reply title Messenger cuts: a warning
 					send(`{"recipient":{"id":` + string(psid) + `},"messaging_type":"RESPONSE","message":{"text":"Pick","quick_replies":[{"content_type":"text","title":"A title far over twenty","payload":"P"}]}}`)
 					continue

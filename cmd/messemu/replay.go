@@ -156,6 +156,11 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	}
 	runner := &scenarios.Runner{Emulator: emuURL, ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
 		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
+	if cfg.bot != "" || cfg.exec != "" {
+		// replay sets the webhook, with this token: the runner sets it
+		// again with it when a scenario leaves it failing.
+		runner.VerifyToken = cfg.verifyToken
+	}
 	selected := runner.Select(all)
 	if len(selected) == 0 {
 		var by []string
