@@ -13,7 +13,20 @@ type Scenario struct {
 	// File and Line place the scenario (its name) in its file.
 	File string `yaml:"-" json:"-"`
 	Line int    `yaml:"-" json:"-"`
+
+	// at places the values a failure outside the steps points at.
+	at valuePlaces
 }
+
+// valuePlaces are where some of a scenario's values sit in its file, so
+// that a failure of its setup points at the value (a zero place: not
+// written, or not found).
+type valuePlaces struct {
+	clock, profile, referral place
+}
+
+// place is a line and a column (0: unknown).
+type place struct{ line, col int }
 
 // UserSpec is the scenario's test user. Each scenario gets a user of its
 // own, created with these fields; what is left empty takes a default.
@@ -35,7 +48,9 @@ type UserSpec struct {
 // Setup prepares the emulator before the first step.
 type Setup struct {
 	// Profile is a Messenger Profile API body the runner POSTs with the
-	// Page token, as the bot would (get_started, greeting, ...).
+	// Page token, as the bot would (get_started, greeting, ...). Once the
+	// scenario ends, each field it set is put back as it was before (or
+	// deleted), so it does not reach into the scenarios after it.
 	Profile map[string]any `yaml:"profile" json:"profile,omitempty"`
 	// Clock moves the virtual clock to this instant (RFC 3339) first. A
 	// scenario that moves the clock runs alone, after the others.

@@ -250,6 +250,7 @@ func parseScenario(n ast.Node) (*Scenario, []*PosError) {
 	c := newShapeCheck()
 	s := &Scenario{}
 	s.Line, _ = nodePos(n)
+	s.at = valuePlaces{clock: valueAt(n, "setup", "clock"), profile: valueAt(n, "setup", "profile"), referral: valueAt(n, "user", "referral")}
 	kvs := mappingValues(n)
 	if slices.ContainsFunc(kvs, func(kv *ast.MappingValueNode) bool { return kv.Key.IsMergeKey() }) {
 		// Keys merged in (<<:) may be any of the scenario's: read it whole.
@@ -414,6 +415,34 @@ func (s *Scenario) problems(n ast.Node, read []readStep, bad map[string]bool) []
 		}
 	}
 	return errs
+}
+
+// valueAt is where the value at the path of keys sits in the mapping n:
+// a scalar's own place, the key's for a mapping or a list (a zero place
+// when it is not written there).
+func valueAt(n ast.Node, keys ...string) place {
+	var key ast.Node
+	for _, k := range keys {
+		var next *ast.MappingValueNode
+		for _, kv := range mappingValues(unwrapAnchor(n)) {
+			if !kv.Key.IsMergeKey() && keyName(kv.Key) == k {
+				next = kv
+			}
+		}
+		if next == nil {
+			return place{}
+		}
+		key, n = next.Key, next.Value
+	}
+	n = unwrapAnchor(n)
+	if n == nil || isCollection(n) || isMapping(n) {
+		n = key
+	}
+	if n == nil || n.GetToken() == nil || n.GetToken().Position == nil {
+		return place{}
+	}
+	line, col := nodePos(n)
+	return place{line, col}
 }
 
 // unwrapAnchor is the value an anchor names (n itself if none).

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +34,10 @@ type session struct {
 	// answered is the number of events up to the bot's last message
 	// an expectation read.
 	answered int
+	// profileBefore is the Page's Messenger Profile fields before
+	// setup: profile changed them, to put back at the end (nil: the
+	// scenario has no setup: profile, or it was refused).
+	profileBefore map[string]json.RawMessage
 }
 
 // stepFailure is a failed step: where, what, and the diff.
@@ -58,6 +64,16 @@ func (r *Runner) runOne(ctx context.Context, c *client, f *feed, files *fileServ
 	defer cancel()
 	ss := &session{r: r, c: c, s: s, files: files}
 	err := ss.run(run, f)
+	if ss.profileBefore != nil {
+		// Whatever the end, even Ctrl-C: the next scenarios, and the
+		// emulator after the run, see the profile as it was.
+		back, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		perr := ss.putProfileBack(back)
+		cancel()
+		if perr != nil && err == nil {
+			err = &stepFailure{step: atPlace(s.at.profile), reason: perr.Error()}
+		}
+	}
 	if err != nil && ctx.Err() == nil && errors.Is(run.Err(), context.DeadlineExceeded) {
 		// Whatever the step was doing when time ran out, the reason is
 		// the limit, not the emulator.
@@ -148,6 +164,10 @@ func (ss *session) setup(ctx context.Context) error {
 		}
 	}
 	if st.Profile != nil {
+		old, err := profileFields(ctx, ss.c)
+		if err != nil {
+			return &stepFailure{step: atPlace(ss.s.at.profile), reason: "setup: profile: reading the Page's Messenger Profile to put it back after the scenario: " + err.Error()}
+		}
 		before, seqErr := lastSeq(ctx, ss.c)
 		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, st.Profile, nil); err != nil {
 			reason := "setup: profile: the Messenger Profile API refused it: " + err.Error()
@@ -159,8 +179,9 @@ func (ss *session) setup(ctx context.Context) error {
 					ss.f.ownRequest(seq)
 				}
 			}
-			return &stepFailure{reason: reason}
+			return &stepFailure{step: atPlace(ss.s.at.profile), reason: reason}
 		}
+		ss.profileBefore = old
 	}
 	if ref := ss.s.User.Referral; ref != nil {
 		if err := ss.c.control(ctx, "POST", "users/"+ss.psid+"/referrals", referralBody(ref), nil); err != nil {
@@ -168,6 +189,81 @@ func (ss *session) setup(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// atPlace is a stand-in step at p, for a failure of the scenario's
+// setup to point at its value (nil when p is unknown: the scenario's
+// name: line is shown).
+func atPlace(p place) *Step {
+	if p.line == 0 {
+		return nil
+	}
+	return &Step{Line: p.line, Column: p.col}
+}
+
+// profileFields reads the Page's Messenger Profile fields as stored.
+func profileFields(ctx context.Context, c *client) (map[string]json.RawMessage, error) {
+	var snap struct {
+		Fields map[string]json.RawMessage `json:"fields"`
+	}
+	if err := c.control(ctx, "GET", "profile", nil, &snap); err != nil {
+		return nil, err
+	}
+	if snap.Fields == nil {
+		snap.Fields = map[string]json.RawMessage{}
+	}
+	return snap.Fields, nil
+}
+
+// putProfileBack undoes the scenario's setup: profile: each field it set
+// gets the value it had before, or is deleted if it had none, as the
+// bot would with the Messenger Profile API. These calls are the
+// runner's: none of them is a request outside any scenario.
+func (ss *session) putProfileBack(ctx context.Context) error {
+	now, err := profileFields(ctx, ss.c)
+	if err != nil {
+		return fmt.Errorf("setup: profile: reading the Page's Messenger Profile to put it back: %w", err)
+	}
+	set := map[string]json.RawMessage{}
+	var gone []string
+	for k := range ss.s.Setup.Profile {
+		if v, ok := ss.profileBefore[k]; ok && !bytes.Equal(v, now[k]) {
+			set[k] = v
+		} else if _, there := now[k]; !ok && there {
+			gone = append(gone, k)
+		}
+	}
+	if len(set) == 0 && len(gone) == 0 {
+		return nil
+	}
+	slices.Sort(gone)
+	from, seqErr := lastSeq(ctx, ss.c)
+	if seqErr == nil {
+		defer ss.ownProfileCalls(ctx, from)
+	}
+	if len(set) > 0 {
+		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, set, nil); err != nil {
+			return fmt.Errorf("setup: profile: the Page's Messenger Profile could not be put back as it was before the scenario: %w", err)
+		}
+	}
+	if len(gone) > 0 {
+		if err := ss.c.graph(ctx, "DELETE", "me/messenger_profile", nil, map[string]any{"fields": gone}, nil); err != nil {
+			return fmt.Errorf("setup: profile: the fields the scenario's setup added (%s) could not be deleted after it: %w", strings.Join(gone, ", "), err)
+		}
+	}
+	return nil
+}
+
+// ownProfileCalls marks the Messenger Profile calls journalled after
+// seq from as the runner's own.
+func (ss *session) ownProfileCalls(ctx context.Context, from uint64) {
+	evs, _, err := readSelected(ctx, ss.c, "kind=request&api="+fakegraph.APIProfile, &from)
+	if err != nil {
+		return
+	}
+	for _, e := range evs {
+		ss.f.ownRequest(e.Seq)
+	}
 }
 
 // settle waits, bounded, until every webhook the user's actions fired has

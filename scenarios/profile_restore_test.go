@@ -1,0 +1,71 @@
+package scenarios
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// A setup: profile is the scenario's own: the Page's Messenger Profile is
+// put back as it was once it ends, keys it added removed.
+func TestRunnerPutsTheProfileBackAfterASetupProfile(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	post := func(body string) {
+		resp, err := http.Post(emu.URL()+"/v26.0/me/messenger_profile?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	post(`{"get_started":{"payload":"GET_STARTED"},"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"postback","title":"My order","payload":"MY_ORDER"}]}]}`)
+	before, err := emu.ProfileJSON(emu.Pages()[0].ID)
+	require.NoError(t, err)
+	all, err := Parse("profile.yaml", []byte(`
+- name: a holiday menu
+  setup:
+    profile:
+      greeting: [{locale: default, text: Happy holidays}]
+      persistent_menu:
+        - locale: default
+          call_to_actions: [{type: postback, title: Specials, payload: SPECIALS}]
+  steps:
+    - taps_menu: Specials
+    - expect: {text: "postback SPECIALS"}
+- name: the regular menu, later
+  steps:
+    - advances_clock: 1m
+    - taps_menu: My order
+    - expect: {text: "postback MY_ORDER"}
+`))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Wait: 5 * time.Second}).Run(context.Background(), all)
+	require.NoError(t, err)
+	res := byName(rep)
+	assert.True(t, res["a holiday menu"].Passed(), res["a holiday menu"].Failure)
+	assert.True(t, res["the regular menu, later"].Passed(), res["the regular menu, later"].Failure)
+	assert.Empty(t, rep.Stray)
+	after, err := emu.ProfileJSON(emu.Pages()[0].ID)
+	require.NoError(t, err)
+	assert.Equal(t, keysOf(before.Fields), keysOf(after.Fields), "the greeting the setup added is gone")
+	for k, v := range before.Fields {
+		assert.JSONEq(t, string(v), string(after.Fields[k]), k)
+	}
+}
+
+func keysOf(m map[string]json.RawMessage) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
