@@ -18,4 +18,35 @@
 // Every scenario also fails on any request the platform would refuse
 // while it runs. The README's "Scenario replay" section documents every
 // key; schema.json says the same for editors.
+//
+// # Time
+//
+// The emulator's virtual clock only moves forward, and every scenario of
+// a run shares it. A scenario with setup: clock runs at that date. A
+// scenario without one runs at the run's now: messemu replay's is the
+// wall-clock time the run started (with --emulator, that emulator's
+// clock when the run starts), so it is judged by the rules of the day
+// it runs, whatever dates other files set. The run goes in the order of
+// those times: the scenarios dated before now, one at a time in date
+// order (replay starts its emulator just before the earliest); then the
+// clock moves to now and the undated scenarios run, those that may share
+// the emulator in parallel, then one at a time those that set the
+// Page's profile and those that move the clock on with advances_clock,
+// each from where the one before left it; then the scenarios dated after
+// now, in date order. advances_clock steps carry the clock past a
+// scenario's start: a date an earlier scenario carries the clock past
+// cannot be reached, and a dated scenario before now that would carry
+// the clock past now would move the undated ones' time. replay refuses
+// such files before anything runs (CheckClocks), naming both scenarios.
+// A scenario whose date the one before ran the clock up to exactly runs
+// there, a few real seconds past it.
+//
+// # Isolation
+//
+// Each scenario has a user of its own. What a scenario changes for the
+// whole Page does not reach the scenarios after it: the fields its
+// setup: profile set are put back (or deleted) when it ends, and a
+// webhook it left failing or with retries pending (a bot that answered
+// an error or too late) is removed and set again before the next
+// scenarios begin, so that the next clock jump does not disable it.
 package scenarios

@@ -26,9 +26,14 @@ type Runner struct {
 	// --control-token ("": none).
 	ControlToken string
 	// Parallel is how many scenarios run at once (default 4). Scenarios
-	// that move the clock or set the Page's profile run alone, after the
-	// others.
+	// that set or move the clock or set the Page's profile run alone (see
+	// schedule.go for the order).
 	Parallel int
+	// Now is the virtual time the scenarios without setup: clock run at
+	// (messemu replay: the wall-clock time the run started); zero: the
+	// emulator's clock when Run begins. Scenarios dated before it run
+	// first, in date order; those dated after it, last.
+	Now time.Time
 	// Wait is how long an expect: waits for the bot's message unless the
 	// step says within: (default 10 s).
 	Wait time.Duration
@@ -123,12 +128,15 @@ func (r *Runner) Select(all []*Scenario) []*Scenario {
 	return out
 }
 
-// Run runs the scenarios: first those that may share the emulator, Parallel
-// at a time, then, one by one, those that move the clock or change the
-// Page's profile, so no scenario sees another's time. Before each of
-// those and before the shared ones, a webhook the scenarios before left
-// failing or with retries pending is removed and set again (isolate), so
-// that a scenario's failed deliveries do not reach into the next.
+// Run runs the scenarios in the order of the virtual time they run at
+// (schedule.go): the dated ones before Now, one by one; then at Now
+// those that may share the emulator, Parallel at a time, and, one by
+// one, those that change the Page's profile or move the clock on; then
+// the dated ones after Now. A dated scenario an earlier one carries the
+// clock past fails unrun (CheckClocks says so before a run). Before each
+// of these runs, a webhook the scenarios before left failing or with
+// retries pending is removed and set again (isolate), so that a
+// scenario's failed deliveries do not reach into the next.
 //
 // When ctx is done before the end, Run stops, and returns the report so
 // far with ctx's error. How the scenarios it stopped end depends on why:
@@ -154,29 +162,13 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	if err := f.start(ctx, r.After); err != nil {
 		return r.stoppedEarly(ctx, selected, start, fmt.Errorf("reading the emulator's journal: %w", err))
 	}
-	var shared, alone []*Scenario
-	for _, s := range selected {
-		if s.runsAlone() {
-			alone = append(alone, s)
-		} else {
-			shared = append(shared, s)
+	now := r.Now
+	if now.IsZero() {
+		if now, err = emulatorClock(ctx, c); err != nil {
+			return r.stoppedEarly(ctx, selected, start, fmt.Errorf("reading the emulator's clock: %w", err))
 		}
 	}
-	// The clock only moves forward: those that set it go in the order of
-	// their dates, before those that only move it on.
-	slices.SortStableFunc(alone, func(a, b *Scenario) int {
-		ta, oka := a.StartsAt()
-		tb, okb := b.StartsAt()
-		switch {
-		case oka && okb:
-			return ta.Compare(tb)
-		case oka:
-			return -1
-		case okb:
-			return 1
-		}
-		return 0
-	})
+	phases, conflicts := schedule(selected, now)
 	rep := &Report{}
 	var mu sync.Mutex
 	record := func(res Result) {
@@ -187,12 +179,14 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 			r.OnResult(res)
 		}
 	}
+	for _, cc := range conflicts {
+		record(Result{Scenario: cc.s, Failure: cc.posError().Error()})
+	}
 	files := &fileServer{}
 	defer files.close()
-	rs := &runState{c: c, f: f, files: files, record: record}
-	rs.runAll(ctx, r, shared, cmp.Or(r.Parallel, 4))
-	for _, s := range alone {
-		rs.runAll(ctx, r, []*Scenario{s}, 1)
+	rs := &runState{c: c, f: f, files: files, record: record, start: start}
+	for _, ph := range phases {
+		rs.runAll(ctx, r, ph)
 	}
 	for _, e := range f.strays() {
 		if line := strayLine(e, r.Strict); line != "" {
@@ -209,21 +203,33 @@ type runState struct {
 	f      *feed
 	files  *fileServer
 	record func(Result)
+	// start is when Run began: the real time that has since carried the
+	// virtual clock on.
+	start time.Time
 }
 
-// runAll runs list, parallel at a time, once what the scenarios before
-// them left behind is cleared (isolate).
-func (rs *runState) runAll(ctx context.Context, r *Runner, list []*Scenario, parallel int) {
+// runAll runs a phase's scenarios, once what the scenarios before them
+// left behind is cleared (isolate) and the clock is where they start.
+func (rs *runState) runAll(ctx context.Context, r *Runner, ph phase) {
+	list := ph.list
 	if len(list) == 0 {
 		return
 	}
 	if ctx.Err() == nil {
-		if err := rs.isolate(ctx, r.VerifyToken); err != nil && ctx.Err() == nil {
+		err := rs.isolate(ctx, r.VerifyToken)
+		if err == nil && !ph.to.IsZero() {
+			err = rs.clockTo(ctx, ph.to)
+		}
+		if err != nil && ctx.Err() == nil {
 			for _, s := range list {
 				rs.record(Result{Scenario: s, Failure: fmt.Sprintf("%s:%d: not run: %s", s.File, s.Line, err)})
 			}
 			return
 		}
+	}
+	parallel := 1
+	if ph.parallel {
+		parallel = cmp.Or(r.Parallel, 4)
 	}
 	sem := make(chan struct{}, max(parallel, 1))
 	var wg sync.WaitGroup
@@ -243,7 +249,7 @@ func (rs *runState) runAll(ctx context.Context, r *Runner, list []*Scenario, par
 			if r.OnStart != nil {
 				r.OnStart(s)
 			}
-			rs.record(r.runOne(ctx, rs.c, rs.f, rs.files, s))
+			rs.record(r.runOne(ctx, rs, s))
 		}()
 	}
 	wg.Wait()
@@ -339,6 +345,27 @@ func trimSlash(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// emulatorClock reads the emulator's virtual clock.
+func emulatorClock(ctx context.Context, c *client) (time.Time, error) {
+	var clock struct {
+		Now time.Time `json:"now"`
+	}
+	err := c.control(ctx, "GET", "clock", nil, &clock)
+	return clock.Now, err
+}
+
+// clockTo moves the clock to t, unless it is there or past it already.
+func (rs *runState) clockTo(ctx context.Context, t time.Time) error {
+	now, err := emulatorClock(ctx, rs.c)
+	if err != nil || !now.Before(t) {
+		return nil // past it: the run's real time, or an emulator elsewhere, took it there
+	}
+	if err := rs.c.control(ctx, "POST", "clock/advance", map[string]string{"to": t.UTC().Format(time.RFC3339Nano)}, nil); err != nil {
+		return fmt.Errorf("moving the virtual clock to the run's now (%s): %w", stamp(t), err)
+	}
+	return nil
 }
 
 // runsAlone reports whether s changes what every scenario shares: the

@@ -252,7 +252,8 @@ steps: [{says: slow}, {advances_clock: 25h}, {expect: {text: "You said: slow"}}]
 
 // Scenarios that set the clock run in the order of their dates, so an
 // emulator that starts at the earliest (as messemu replay's does) reaches
-// each one by moving forward.
+// each one by moving forward; one that only moves the clock on runs at
+// the run's now, after those dated before it.
 func TestRunnerRunsDatedScenariosInDateOrder(t *testing.T) {
 	t.Parallel()
 	first := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
@@ -269,7 +270,8 @@ func TestRunnerRunsDatedScenariosInDateOrder(t *testing.T) {
 `))
 	require.NoError(t, err)
 	var order []string
-	r := &Runner{Emulator: emu.URL(), Wait: 5 * time.Second, OnResult: func(res Result) { order = append(order, res.Scenario.Name) }}
+	r := &Runner{Emulator: emu.URL(), Wait: 5 * time.Second, Now: time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC),
+		OnResult: func(res Result) { order = append(order, res.Scenario.Name) }}
 	rep, err := r.Run(context.Background(), all)
 	require.NoError(t, err)
 	for _, res := range rep.Results {

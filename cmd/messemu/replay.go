@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -75,6 +77,9 @@ func checkEmulatorURL(raw string) error {
 }
 
 func runReplay(args []string, stdout, stderr io.Writer) error {
+	// The scenarios without setup: clock run at this time: the run's
+	// now, by the wall clock.
+	started := time.Now()
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -132,6 +137,20 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	runner := &scenarios.Runner{ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
+		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
+	selected := runner.Select(all)
+	if len(selected) == 0 {
+		var by []string
+		if cfg.run != "" {
+			by = append(by, fmt.Sprintf("--run %q", cfg.run))
+		}
+		if cfg.tags != "" {
+			by = append(by, fmt.Sprintf("--tags %q", cfg.tags))
+		}
+		return fmt.Errorf("replay: no scenario matches %s", strings.Join(by, " and "))
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// Output piped into a reader that quits (| head) must not kill replay
@@ -139,9 +158,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	signal.Ignore(syscall.SIGPIPE)
 	emuURL := cfg.emulator
 	if emuURL == "" {
+		// Dates the clock cannot all reach are said before anything runs.
+		runner.Now = started
+		if err := scenarios.CheckClocks(selected, started); err != nil {
+			return clockError(err)
+		}
 		opts := []fakegraph.Option{fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
 			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
-		if start, ok := scenarios.ClockStart(all); ok { // a setup: clock in the past
+		if start, ok := scenarios.ClockStart(selected); ok { // a setup: clock in the past
 			opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(start)))
 		}
 		srv := fakegraph.New(opts...)
@@ -153,24 +177,25 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 		defer srv.Close()
 		emuURL = srv.URL()
+	} else {
+		// The scenarios without setup: clock run at the emulator's
+		// clock, which its serve --clock may have set.
+		now, err := emulatorClock(ctx, emuURL, cfg.control)
+		if err != nil {
+			if ctx.Err() != nil { // Ctrl-C before the first scenario
+				return errInterrupted
+			}
+			return fmt.Errorf("replay: %w", err)
+		}
+		if err := scenarios.CheckClocks(selected, now); err != nil {
+			return clockError(err)
+		}
 	}
-	runner := &scenarios.Runner{Emulator: emuURL, ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
-		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
+	runner.Emulator = emuURL
 	if cfg.bot != "" || cfg.exec != "" {
 		// replay sets the webhook, with this token: the runner sets it
 		// again with it when a scenario leaves it failing.
 		runner.VerifyToken = cfg.verifyToken
-	}
-	selected := runner.Select(all)
-	if len(selected) == 0 {
-		var by []string
-		if cfg.run != "" {
-			by = append(by, fmt.Sprintf("--run %q", cfg.run))
-		}
-		if cfg.tags != "" {
-			by = append(by, fmt.Sprintf("--tags %q", cfg.tags))
-		}
-		return fmt.Errorf("replay: no scenario matches %s", strings.Join(by, " and "))
 	}
 	// The bot's own start-up calls (its Messenger Profile) are judged too.
 	start, err := runner.JournalEnd(ctx)
@@ -259,6 +284,28 @@ func loadError(err error) error {
 		return fmt.Errorf("replay: %d errors in the scenario files:\n%w", len(list), err)
 	}
 	return err
+}
+
+// clockError is CheckClocks' refusal as replay says it, as it says the
+// files' errors.
+func clockError(err error) error {
+	var list scenarios.ErrorList
+	if errors.As(err, &list) && len(list) > 1 {
+		return fmt.Errorf("replay: %d scenarios cannot run at their setup: clock (the virtual clock only moves forward):\n%w", len(list), err)
+	}
+	return fmt.Errorf("replay: a scenario cannot run at its setup: clock:\n%w", err)
+}
+
+// emulatorClock reads the virtual clock of the emulator at emuURL.
+func emulatorClock(ctx context.Context, emuURL, control string) (time.Time, error) {
+	status, b, err := controlCall(ctx, control, http.MethodGet, emuURL+"/_messemu/v1/clock", nil)
+	var clock struct {
+		Now time.Time `json:"now"`
+	}
+	if err != nil || status != http.StatusOK || json.Unmarshal(b, &clock) != nil {
+		return time.Time{}, fmt.Errorf("the emulator at %s does not answer GET /_messemu/v1/clock (%v, HTTP %d): %s", emuURL, err, status, strings.TrimSpace(string(b)))
+	}
+	return clock.Now, nil
 }
 
 // checkReplaceable says before the run whether writeReplacing can write
