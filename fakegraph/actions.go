@@ -244,7 +244,7 @@ func (s *Server) UserTapsButtonOf(pageID, psid string, tap ButtonTap) (Postback,
 				found = &b
 				break
 			}
-			if other == "" && b.Type != "postback" {
+			if other == "" && title != "" && b.Type != "postback" {
 				other = b.Type
 			}
 		}

@@ -132,12 +132,17 @@ func (c *call) warnUnknownParams(rule validator.Rule, allowed ...string) {
 // other families (PLATFORM.md §1.3).
 var ruleReadParam = validator.Rule{Name: "read.unknown-parameter", Source: "note §1.3"}
 
+// ruleReadFields: fields, which Graph reads on every node and edge, on an
+// edge where messemu answers every field: messemu's gap, not the bot's
+// (as D25's not-emulated fields).
+var ruleReadFields = validator.Rule{Name: "read.fields.not-emulated", Source: "decision D25"}
+
 // readParams warns of the parameters of a GET other than own, the route's.
 // fields, which Graph reads on every node and edge, is warned of as not
 // modelled where messemu answers every field.
 func (c *call) readParams(own []string) {
 	if _, ok := c.params["fields"]; ok && !slices.Contains(own, "fields") {
-		c.warn("fields", ruleReadParam, "messemu does not model fields on this edge: the answer has all its fields")
+		c.warn("fields", ruleReadFields, "messemu does not model fields on this edge: the answer has all its fields")
 		own = append(own[:len(own):len(own)], "fields")
 	}
 	c.warnUnknownParams(ruleReadParam, own...)
@@ -271,26 +276,6 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	m := s.lookup(c.method, c.segs)
 	rt := m.found
 	if rt == nil {
-		if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
-			c.api = APISend
-			if seg := c.segs[0]; c.page != nil && seg != "me" && seg != c.page.ID {
-				// Not this Page's node: refused as a POST there is
-				// (PLATFORM.md §1.2).
-				return nil, c.fail("", rulePageNode, validator.UnsupportedError(c.method, seg), "another Page's node")
-			}
-			return nil, c.fail("", ruleGetMessages, validator.Err(validator.KeyGetMessages), "the Send API takes POST")
-		}
-		if feature, ok := c.pageEdgeNotModelled(); ok { // unmodelled.go
-			c.api = APINotEmulated
-			return nil, c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
-		}
-		if c.multiNodeRead() { // unmodelled.go
-			c.api = APINotEmulated
-			return nil, c.fail("ids", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, multiNodeFeature), "")
-		}
-		if c.otherPagesEdge() { // unmodelled.go
-			return nil, c.fail("", rulePageNode, validator.UnsupportedError(c.method, c.segs[0]), "another Page's node")
-		}
 		return nil, c.refuseRoute(m)
 	}
 	c.route = rt

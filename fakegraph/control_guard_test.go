@@ -203,7 +203,7 @@ func TestControlTapsByPayload(t *testing.T) {
 	code, body = control(t, s, "POST", "users/"+alice+"/quick_replies", `{"title":"Red","payload":"RED"}`)
 	assert.Equal(t, 400, code, "one way of naming it: %s", body)
 
-	mustGraph(t, s, "POST", "/me/messages", `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"Sure?","buttons":[{"type":"postback","title":"Yes","payload":"CONFIRM"},{"type":"postback","title":"No","payload":"CANCEL"}]}}}}`)
+	mustGraph(t, s, "POST", "/me/messages", `{"recipient":{"id":"`+alice+`"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"button","text":"Sure?","buttons":[{"type":"web_url","title":"Terms","url":"https://example.com/terms"},{"type":"postback","title":"Yes","payload":"CONFIRM"},{"type":"postback","title":"No","payload":"CANCEL"}]}}}}`)
 	code, body = control(t, s, "POST", "users/"+alice+"/postbacks", `{"payload":"CANCEL"}`)
 	require.Equal(t, 200, code, body)
 	assert.Contains(t, body, `"title":"No"`)

@@ -26,8 +26,8 @@ import "github.com/messemu/messemu/validator"
 // app-scoped ID, set when they "logged in" to the app.
 func (s *Server) idMatchingRoutes() []route {
 	return []route{
-		{method: "GET", pattern: "{id}/ids_for_pages", op: "getIdsForPages", api: APIIDMatching, handle: s.idsForPages, query: []string{"page"}},
-		{method: "GET", pattern: "{id}/ids_for_apps", op: "getIdsForApps", api: APIIDMatching, handle: s.idsForApps, query: []string{"app"}},
+		{method: "GET", pattern: "{id}/ids_for_pages", op: "getIdsForPages", api: APIIDMatching, handle: s.idsForPages, query: []string{"page", "limit", "after", "before"}},
+		{method: "GET", pattern: "{id}/ids_for_apps", op: "getIdsForApps", api: APIIDMatching, handle: s.idsForApps, query: []string{"app", "limit", "after", "before"}},
 	}
 }
 

@@ -95,6 +95,8 @@ func TestIDsForPagesPaging(t *testing.T) {
 	second := getURL(t, s, next)
 	require.Equal(t, []any{pageItem(aliceThere, secondPageID, "messemu Second Page")}, second["data"])
 	require.NotContains(t, second["paging"], "next")
+	// The edge takes its own paging parameters: following the link warns of none.
+	require.Empty(t, lastEvent(t, s).Violations, "the next link's parameters are the edge's own")
 }
 
 func TestIDsForApps(t *testing.T) {

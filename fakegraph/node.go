@@ -119,7 +119,7 @@ var ruleNodeUnknown = validator.Rule{Name: "node.unknown", Source: "decision D14
 
 // unknownNode refuses a call on id, a node the token does not reach.
 func (c *call) unknownNode(id string) *validator.GraphError {
-	return c.fail("", ruleNodeUnknown, validator.UnsupportedError(c.method, id), "no node "+id+" that the Page's token reaches")
+	return c.fail("", ruleNodeUnknown, validator.UnsupportedError(c.method, id), "no node "+id+" that the token reaches")
 }
 
 var messageType = nodeType{name: "Message", fields: []string{"id", "created_time"},

@@ -52,7 +52,7 @@ func (s *Server) getPageNode(c *call) (any, error) {
 	}
 	if _, ok := c.params["account_linking_token"]; ok || slices.Contains(fields, "recipient") {
 		if !slices.Contains(fields, "recipient") {
-			c.warn("account_linking_token", rulePageFields, "account_linking_token is read only with fields=recipient")
+			c.warn("account_linking_token", ruleLinkingToken, "account_linking_token is read only with fields=recipient")
 		} else if !ok {
 			return nil, c.fail("fields", ruleLinkingToken, validator.Err(validator.KeyInvalid), "the recipient field needs an account_linking_token")
 		} else {

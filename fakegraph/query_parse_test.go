@@ -130,3 +130,25 @@ func TestRepeatedTokenLastWins(t *testing.T) {
 	code, _, out = do(t, s, "GET", "/me?access_token="+DefaultPageToken+"&access_token=garbage", "", "")
 	wantGraphError(t, code, out, errBody(190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token"))
 }
+
+// TestBadQueryOnPathsWithoutRoutes: a query that does not parse is judged
+// after the path, and a path of the platform's that messemu has no route
+// for is told apart there as without the bad pair (§2, §1.2, D28).
+func TestBadQueryOnPathsWithoutRoutes(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, tc := range []struct {
+		path string
+		want map[string]any
+	}{
+		{"/me/feed?x=%ZZ", oauth100("(#100) The Page's feed edge is not emulated by messemu")},
+		{"/me/messages?x=%ZZ", oauth100("(#100) For field 'messages': The parameter user_id is required")},
+		{"/?ids=" + alice + "&x=%ZZ", oauth100("(#100) Reading several nodes at once (the ids parameter) is not emulated by messemu")},
+		{"/123456789012345/feed?x=%ZZ", unsupportedBody("get", "123456789012345")},
+		{"/me/nonsense?x=%ZZ", errBody(2500, 0, "OAuthException", "Unknown path components: /nonsense")},
+		{"/me/personas?x=%ZZ", invalidBody},
+	} {
+		code, out := graph(t, s, "GET", tc.path, "")
+		wantGraphError(t, code, out, tc.want)
+	}
+}

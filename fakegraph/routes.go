@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"net/http"
 	"strings"
 
 	"github.com/messemu/messemu/validator"
@@ -103,8 +104,29 @@ func (s *Server) match(method string, segs []string) (*route, *validator.GraphEr
 var rulePath = validator.Rule{Name: "path", Source: "decision D14"}
 
 // refuseRoute refuses a call m found no route for, journalled under the
-// family of the path's other routes when it has some.
+// family of the path's other routes when it has some. Paths of the
+// platform's that messemu has no route for are told apart first: the Send
+// API read with GET (§2), another Page's node (§1.2) and the real
+// endpoints messemu does not model (D28, unmodelled.go).
 func (c *call) refuseRoute(m routeMatch) *validator.GraphError {
+	if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
+		c.api = APISend
+		if seg := c.segs[0]; c.page != nil && seg != "me" && seg != c.page.ID {
+			return c.fail("", rulePageNode, validator.UnsupportedError(c.method, seg), "another Page's node")
+		}
+		return c.fail("", ruleGetMessages, validator.Err(validator.KeyGetMessages), "the Send API takes POST")
+	}
+	if feature, ok := c.pageEdgeNotModelled(); ok {
+		c.api = APINotEmulated
+		return c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
+	}
+	if c.multiNodeRead() {
+		c.api = APINotEmulated
+		return c.fail("ids", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, multiNodeFeature), "")
+	}
+	if c.otherPagesEdge() {
+		return c.fail("", rulePageNode, validator.UnsupportedError(c.method, c.segs[0]), "another Page's node")
+	}
 	switch {
 	case m.other != nil:
 		c.api = m.other.api

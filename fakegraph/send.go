@@ -205,12 +205,6 @@ func (s *Server) send(c *call) (any, error) {
 		}
 	}
 	s.followRetentionLocked() // store_retention.go
-	if gerr != nil {
-		c.violations = append(c.violations, chk.Violations...)
-		return nil, gerr
-	}
-	defer media.rollback(c.page)
-	c.violations = append(c.violations, chk.Violations...)
 	c.psid = chk.Recipient.PSID
 	if ref := chk.Recipient.UserRef; ref != "" {
 		// The person who opted in: the thread and the journal are theirs,
@@ -222,6 +216,12 @@ func (s *Server) send(c *call) (any, error) {
 		// and the journal are theirs, a refused send's too.
 		c.psid = t.psid
 	}
+	if gerr != nil {
+		c.violations = append(c.violations, chk.Violations...)
+		return nil, gerr
+	}
+	defer media.rollback(c.page)
+	c.violations = append(c.violations, chk.Violations...)
 	if gerr := chk.Err(); gerr != nil {
 		return nil, gerr
 	}

@@ -62,6 +62,8 @@ func (s *Server) CheckSpec(spec []byte) error {
 			problems = append(problems, fmt.Sprintf("Graph route %s /%s: openapi.yaml has no operation %q", r.method, r.pattern, r.op))
 		case op.method != r.method:
 			problems = append(problems, fmt.Sprintf("Graph route %s /%s: operation %q is a %s", r.method, r.pattern, r.op, op.method))
+		case r.method == "GET" && r.api != APINotEmulated && r.query == nil:
+			problems = append(problems, fmt.Sprintf("Graph route %s /%s lists no query parameters (query: []string{} for none)", r.method, r.pattern))
 		case r.method == "GET" && r.api != APINotEmulated && !slices.Equal(sorted(r.query), op.query):
 			problems = append(problems, fmt.Sprintf("Graph route %s /%s takes the query parameters %v, operation %q declares %v", r.method, r.pattern, r.query, r.op, op.query))
 		default:

@@ -81,18 +81,17 @@ func (c *call) pageEdgeNotModelled() (feature string, ok bool) {
 }
 
 // otherPagesEdge reports a call to one of pageEdgesNotModelled on a node
-// that is neither this Page nor one of its users: another Page's, which a
-// Page token may not reach (PLATFORM.md §1.2: unsupported), and which D28
-// keeps from the 2500 of a path the platform does not have. Under a user's
-// node the edge is no Page edge, and stays 2500.
+// that is neither this Page nor anything of its own (a user, persona,
+// label, message or attachment): another Page's, which a Page token may
+// not reach (PLATFORM.md §1.2: unsupported), and which D28 keeps from the
+// 2500 of a path the platform does not have. Under a node of this Page's
+// the edge is no Page edge, and stays 2500.
 func (c *call) otherPagesEdge() bool {
 	if len(c.segs) != 2 || c.page == nil || c.segs[0] == "me" || c.segs[0] == c.page.ID || !pageEdgesNotModelled[c.segs[1]] {
 		return false
 	}
-	c.s.mu.RLock()
-	_, user := c.page.users[c.segs[0]]
-	c.s.mu.RUnlock()
-	return !user
+	_, own := c.s.nodeKindOf(c, c.segs[0])
+	return !own
 }
 
 // multiNodeRead reports GET /?ids=a,b: Graph's read of several nodes at

@@ -60,7 +60,8 @@ func TestNotificationMessagesTemplate(t *testing.T) {
 func TestPageEdgesNotModelledStayNarrow(t *testing.T) {
 	t.Parallel()
 	s := New()
-	for _, path := range []string{"/me/feeds", "/" + alice + "/feed", "/me/feed/comments"} {
+	label := createLabel(t, s, `{"page_label_name":"vip"}`)
+	for _, path := range []string{"/me/feeds", "/" + alice + "/feed", "/me/feed/comments", "/" + label + "/feed"} {
 		code, out := graph(t, s, "GET", path, "")
 		if e, _ := out["error"].(map[string]any); code != 400 || e["code"] != float64(2500) {
 			t.Errorf("GET %s: %d %v, want 2500", path, code, out)

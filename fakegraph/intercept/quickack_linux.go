@@ -12,6 +12,9 @@ import (
 // for 40 ms on every call. The kernel leaves quick-ack mode by itself, so
 // it is asked again after each read.
 func quickAck(c net.Conn) {
+	if pc, ok := c.(*prefixConn); ok {
+		c = pc.Conn
+	}
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
 		return

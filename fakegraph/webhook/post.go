@@ -225,7 +225,7 @@ func (d *Dispatcher) logAttempt(psid, field string, status int, det journal.Webh
 	}
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		// Most often the bot's signature check with another secret.
-		attrs = append(attrs, slog.String("hint", "does the bot check X-Hub-Signature-256 with the app secret messemu signs with (serve --app-secret)?"))
+		attrs = append(attrs, slog.String("hint", "does the bot check X-Hub-Signature-256 with the app secret messemu signs with (serve --app-secret; in Go tests emu.AppSecret())?"))
 	}
 	d.log.LogAttrs(context.Background(), slog.LevelInfo, "webhook attempt failed", attrs...)
 }
