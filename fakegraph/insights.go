@@ -34,8 +34,8 @@ import (
 // last two whole days, as Graph's insights do.
 func (s *Server) insightsRoutes() []route {
 	return []route{
-		{method: "GET", pattern: "{id}/insights", op: "getInsights", api: APIInsights, handle: s.getInsights, query: []string{"metric", "period", "since", "until"}},
-		{method: "GET", pattern: "{id}/insights/{id}", op: "getInsightsMetric", api: APIInsights, handle: s.getInsights, query: []string{"period", "since", "until"}},
+		{method: "GET", pattern: "{id}/insights", op: "getInsights", api: APIInsights, handle: s.getInsights, query: []string{"metric", "period", "since", "until", "date_preset", "breakdown", "breakdowns"}},
+		{method: "GET", pattern: "{id}/insights/{id}", op: "getInsightsMetric", api: APIInsights, handle: s.getInsights, query: []string{"period", "since", "until", "date_preset", "breakdown", "breakdowns"}},
 	}
 }
 

@@ -53,6 +53,9 @@ func (s *Server) getNode(c *call) (any, error) {
 	if id == "me" || id == c.page.ID {
 		return s.getPageNode(c) // pagenode.go
 	}
+	if _, ok := c.params["account_linking_token"]; ok {
+		c.warn("account_linking_token", ruleReadParam, "account_linking_token is read on the Page's node only (fields=recipient)")
+	}
 	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {
 		c.api = k.api
 		return k.get(c, id)

@@ -30,7 +30,7 @@ var ruleTable = []validator.RuleDoc{
 	{Rule: ruleBatchNoMethod, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "no method; served as GET"},
 	{Rule: ruleBatchNested, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}, Checks: "a batch item cannot be a batch"},
 	{Rule: ruleBatchBadRequest, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyInvalid}},
-	{Rule: ruleReadParam, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "one of Graph's own parameters, which messemu does not emulate: the answer is as without it; unknown top-level parameter, ignored by Graph"},
+	{Rule: ruleReadParam, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "account_linking_token is read on the Page's node only (fields=recipient)"},
 	{Rule: ruleReadFields, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "messemu does not model fields on this edge: the answer has all its fields"},
 	{Rule: ruleOldVersion, Severities: []validator.Severity{validator.SeverityWarning}, Checks: "… has expired; served as …"},
 	{Rule: ruleVersion, Severities: []validator.Severity{validator.SeverityError}, Answers: []validator.Key{validator.KeyUnknownPath}, Checks: "… is no Graph API version, or newer than …"},

@@ -90,6 +90,7 @@ func TestReadsWarnOfUnknownParams(t *testing.T) {
 	}
 	for _, tc := range []struct{ path, param string }{
 		{"/me?feilds=name", "feilds"},
+		{"/" + alice + "?account_linking_token=abc", "account_linking_token"},
 		{"/" + alice + "?fields=first_name&foo=1", "foo"},
 		{"/me/messenger_profile?fields=greeting&limit=5", "limit"},
 		{"/me/custom_labels?fields=page_label_name&limit=2&foo=1", "foo"},
@@ -105,6 +106,13 @@ func TestReadsWarnOfUnknownParams(t *testing.T) {
 		if e := lastEvent(t, s); !warned(e, tc.param) {
 			t.Errorf("GET %s: violations %+v, want a read.unknown-parameter warning on %s", tc.path, e.Violations, tc.param)
 		}
+	}
+	// A real parameter messemu refuses as not emulated is not also called
+	// unknown.
+	code, out := graph(t, s, "GET", "/me/insights?metric=page_messages_total_messaging_connections&date_preset=today", "")
+	wantGraphError(t, code, out, oauth100("(#100) The Messaging Insights parameter date_preset is not emulated by messemu"))
+	if e := lastEvent(t, s); len(e.Violations) != 1 {
+		t.Errorf("date_preset: violations %+v, want only the not-emulated refusal", e.Violations)
 	}
 	// fields where messemu answers every field is messemu's gap, under a
 	// rule of its own.
