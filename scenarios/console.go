@@ -39,8 +39,11 @@ func (c *Console) Result(r Result) {
 		fmt.Fprintf(c.W, "STOP %s%s\n%s\n", printable(r.Scenario.Name), c.took(r.Duration), indent(printable(r.Failure)))
 	case !r.Passed():
 		fmt.Fprintf(c.W, "FAIL %s%s\n%s\n", printable(r.Scenario.Name), c.took(r.Duration), indent(printable(r.Failure)))
-	case !c.Terminal:
+	case !c.Terminal || len(r.Warnings) > 0:
 		fmt.Fprintf(c.W, "ok   %s%s\n", printable(r.Scenario.Name), c.took(r.Duration))
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(c.W, "%s\n", indent("warning: "+printable(w)))
 	}
 	if c.Terminal {
 		fmt.Fprintf(c.W, "[%d/%d] %d failed", c.done, c.Total, c.failed)

@@ -34,6 +34,8 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	// SystemOut holds the scenario's warnings, one a line.
+	SystemOut string `xml:"system-out,omitempty"`
 }
 
 // junitSkipped marks a scenario the run was stopped in.
@@ -62,6 +64,9 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 		}
 		s := &all.Suites[i]
 		c := junitCase{Name: r.Scenario.Name, Classname: file, Time: seconds(r.Duration.Seconds())}
+		for _, w := range r.Warnings {
+			c.SystemOut += "warning: " + printable(w) + "\n"
+		}
 		switch {
 		case r.Interrupted:
 			c.Skipped = &junitSkipped{Message: "interrupted: " + firstLine(r.Failure)}

@@ -48,7 +48,9 @@ type Runner struct {
 	// run (its Messenger Profile set-up) is judged too; nil: from the
 	// start of Run. Refused requests of no scenario's user are Stray.
 	After *uint64
-	// Strict fails a scenario on warnings too, not only on refusals.
+	// Strict fails a scenario on warnings too, not only on refusals, and
+	// on a webhook of its user's the bot did not acknowledge within the
+	// webhook's timeout (without Strict, that is one of its Warnings).
 	Strict bool
 	// Filter keeps only the scenarios whose name matches (nil: all).
 	Filter *regexp.Regexp
@@ -79,6 +81,10 @@ type Result struct {
 	// Interrupted: the run was stopped (Ctrl-C) before the scenario
 	// ended; it did not pass, and Failure says where it stood.
 	Interrupted bool
+	// Warnings are what the scenario passed with but the platform
+	// would mind, each as file:line:column: text: a webhook the bot
+	// acknowledged too late (which Strict fails on).
+	Warnings []string
 }
 
 // Passed reports whether the scenario passed.
@@ -185,6 +191,9 @@ func (r *Runner) Run(ctx context.Context, all []*Scenario) (*Report, error) {
 	files := &fileServer{}
 	defer files.close()
 	rs := &runState{c: c, f: f, files: files, record: record, start: start}
+	if st, err := webhookStatus(ctx, c); err == nil {
+		rs.hookTimeout, _ = time.ParseDuration(st.Timeout)
+	}
 	for _, ph := range phases {
 		rs.runAll(ctx, r, ph)
 	}
@@ -206,6 +215,8 @@ type runState struct {
 	// start is when Run began: the real time that has since carried the
 	// virtual clock on.
 	start time.Time
+	// hookTimeout is the emulator's webhook timeout as the run began.
+	hookTimeout time.Duration
 }
 
 // runAll runs a phase's scenarios, once what the scenarios before them

@@ -36,6 +36,13 @@ type session struct {
 	// answered is the number of events up to the bot's last message
 	// an expectation read.
 	answered int
+	// hookTimeout is how long the platform waits for the bot to
+	// acknowledge a webhook (the emulator's webhook timeout).
+	hookTimeout time.Duration
+	// late are the webhook events whose late acknowledgement was told;
+	// warnings what the scenario passes with but tells (without Strict).
+	late     map[uint64]bool
+	warnings []string
 	// profileBefore is the Page's Messenger Profile fields before
 	// setup: profile changed them, to put back at the end (nil: the
 	// scenario has no setup: profile, or it was refused).
@@ -64,7 +71,7 @@ func (r *Runner) runOne(ctx context.Context, rs *runState, s *Scenario) Result {
 	limit := cmp.Or(r.Timeout, 2*time.Minute)
 	run, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	ss := &session{r: r, c: rs.c, s: s, files: rs.files, runStart: rs.start}
+	ss := &session{r: r, c: rs.c, s: s, files: rs.files, runStart: rs.start, hookTimeout: rs.hookTimeout}
 	err := ss.run(run, rs.f)
 	if ss.profileBefore != nil {
 		// Whatever the end, even Ctrl-C: the next scenarios, and the
@@ -86,7 +93,7 @@ func (r *Runner) runOne(ctx context.Context, rs *runState, s *Scenario) Result {
 		sf.only("the scenario ran out of its time limit (" + limit.String() + ", --timeout) at this step")
 		err = sf
 	}
-	res := Result{Scenario: s, Duration: time.Since(start)}
+	res := Result{Scenario: s, Duration: time.Since(start), Warnings: ss.warnings}
 	if err != nil && ctx.Err() != nil {
 		err = stopped(ctx, &res, err) // from outside: interrupted, or failed for the run's cause
 	}
@@ -124,11 +131,87 @@ func (ss *session) run(ctx context.Context, f *feed) error {
 		}
 	}
 	// The bot may still be answering the last step: let its webhooks be
-	// delivered, then look once more for refusals.
+	// delivered, then look once more for refusals, and for webhooks it
+	// acknowledged too late.
 	if ss.s.Steps[len(ss.s.Steps)-1].NoMessage == nil {
 		ss.settle(ctx)
 	}
+	ss.awaitFirstAttempts(ctx)
 	return ss.checkRequests(&ss.s.Steps[len(ss.s.Steps)-1])
+}
+
+// awaitFirstAttempts waits, for at most the webhook's timeout (and a
+// little), until the user's webhook in flight, if any, has had its first
+// attempt journalled: a bot that takes longer than the timeout to
+// acknowledge it is then seen (lateAck) even when its answer came in
+// time for the steps.
+func (ss *session) awaitFirstAttempts(ctx context.Context) {
+	deadline := time.After(cmp.Or(ss.hookTimeout, 5*time.Second) + 500*time.Millisecond)
+	for {
+		evs, changed, err := ss.in.snapshot()
+		if err != nil || !ss.firstAttemptDue(ctx, evs) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline:
+			return
+		case <-changed:
+		}
+	}
+}
+
+// firstAttemptDue reports whether the user's webhook now in flight has
+// no attempt journalled yet. The platform sends a user's webhooks one at
+// a time, in order: the one in flight is the first sent and unfinished
+// that is not waiting for a delayed retry. One already in its immediate
+// retries was judged at its first attempt; those behind it wait for it,
+// and are not waited for.
+func (ss *session) firstAttemptDue(ctx context.Context, evs []fakegraph.Event) bool {
+	last := map[uint64]fakegraph.WebhookAttemptDetail{}
+	for _, e := range evs {
+		if a, ok := e.Attempt(); ok {
+			last[a.EventSeq] = a
+		}
+	}
+	for _, e := range ss.pending(ctx, evs) { // in journal order
+		a, began := last[e.Seq]
+		switch {
+		case !began:
+			return true
+		case a.NextRetry != nil: // waiting for a delayed retry: the next one goes
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// lateAck describes a delivery attempt of evs[i] that the bot did not
+// acknowledge within the webhook's timeout, once per webhook event (""
+// for any other event, or one told already).
+func (ss *session) lateAck(evs []fakegraph.Event, i int) string {
+	a, ok := evs[i].Attempt()
+	if !ok || a.Dropped || ss.late[a.EventSeq] ||
+		!(strings.HasPrefix(a.Error, "no answer within ") || strings.HasPrefix(a.Error, "no complete answer within ")) {
+		return ""
+	}
+	if ss.late == nil {
+		ss.late = map[uint64]bool{}
+	}
+	ss.late[a.EventSeq] = true
+	what := fmt.Sprintf("the %s webhook (journal event %d)", evs[i].API, a.EventSeq)
+	for _, e := range evs[:i] {
+		if e.Seq == a.EventSeq && e.Kind == fakegraph.KindUserAction {
+			text := userActionText(e)
+			if !strings.HasPrefix(text, "(") {
+				text = strconv.Quote(text)
+			}
+			what = fmt.Sprintf("the %s webhook of %s", evs[i].API, text)
+		}
+	}
+	return fmt.Sprintf("the bot did not acknowledge %s in time: %s (attempt %d); the platform counts the delivery failed and sends it again", what, a.Error, a.Attempt)
 }
 
 // createUser makes the scenario's own test user.
@@ -328,6 +411,13 @@ func (ss *session) checkRequests(st *Step) error {
 	for ; ss.checked < len(evs); ss.checked++ {
 		if line := strayLine(evs[ss.checked], ss.r.Strict); line != "" {
 			return &stepFailure{step: st, reason: strayReason(evs[ss.checked]) + line}
+		}
+		if late := ss.lateAck(evs, ss.checked); late != "" {
+			if ss.r.Strict {
+				ss.checked++
+				return &stepFailure{step: st, reason: late + " (--strict fails on this)"}
+			}
+			ss.warnings = append(ss.warnings, fmt.Sprintf("%s:%d:%d: %s", ss.s.File, st.Line, st.Column, late))
 		}
 	}
 	return nil

@@ -61,7 +61,7 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.wait, "wait", 10*time.Second, "how long an expect: waits for the bot's message unless it says within:")
 	fs.StringVar(&c.run, "run", "", "run only the scenarios whose name matches this regular expression")
 	fs.StringVar(&c.tags, "tags", "", "run only the scenarios with one of these tags (comma-separated: smoke,shop)")
-	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests")
+	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests, and on webhooks the bot did not acknowledge within the webhook's timeout (without it: a warning line under the scenario)")
 }
 
 // checkEmulatorURL checks an --emulator: the URL of a running serve
