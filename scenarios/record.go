@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,6 +88,12 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 		}
 		return 0, fmt.Errorf("the journal holds nothing a user did: write to the bot first")
 	}
+	// How far the emulator's clock stands from the wall clock now: a
+	// session that ran off the wall clock starts at its date on replay.
+	var offset time.Duration
+	if now, err := emulatorClock(ctx, c); err == nil {
+		offset = now.Sub(time.Now())
+	}
 	fmt.Fprintf(w, "# yaml-language-server: $schema=https://raw.githubusercontent.com/messemu/messemu/main/scenarios/schema.json\n")
 	fmt.Fprintf(w, "# Recorded by messemu record from %s on %s.\n", r.Emulator, time.Now().UTC().Format(time.DateOnly))
 	named := map[string]int{} // a scenario's name is unique in its file
@@ -104,7 +111,7 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 		if named[name]++; named[name] > 1 {
 			name += " (" + strconv.Itoa(named[name]) + ")"
 		}
-		writeSession(w, name, u, byUser[psid])
+		writeSession(w, name, u, byUser[psid], sessionClock(byUser[psid], events, offset))
 	}
 	if written == 0 {
 		return 0, fmt.Errorf("the journal holds only sessions messemu replay played: record a user of your own, or name one with --psid")
@@ -135,31 +142,111 @@ func readJournal(ctx context.Context, c *client) ([]fakegraph.Event, error) {
 	}
 }
 
-// writeSession writes one user's session as a scenario.
-func writeSession(w io.Writer, name string, u fakegraph.User, events []fakegraph.Event) {
+// clockDrift is how far from the wall clock a session's virtual time may
+// stand and still be recorded as run now (no setup: clock): the real
+// time the session took, and some.
+const clockDrift = time.Minute
+
+// sessionClock is the setup: clock of a session (session its events)
+// that ran off the wall clock: the time of its first event; zero when
+// it ran at the wall clock. offset is how far the emulator's clock stands
+// from the wall clock now; the clock moves journalled after the
+// session's start (all, the whole journal) took it part of that way.
+func sessionClock(session, all []fakegraph.Event, offset time.Duration) time.Time {
+	if len(session) == 0 {
+		return time.Time{}
+	}
+	first := session[0]
+	for _, e := range all {
+		if e.Seq <= first.Seq || e.Kind != fakegraph.KindControl || e.API != fakegraph.ChangeClock {
+			continue
+		}
+		var d struct {
+			Data struct {
+				From time.Time `json:"from"`
+				To   time.Time `json:"to"`
+			} `json:"data"`
+		}
+		if json.Unmarshal(e.Detail, &d) == nil {
+			offset -= d.Data.To.Sub(d.Data.From)
+		}
+	}
+	if offset.Abs() <= clockDrift {
+		return time.Time{}
+	}
+	return first.Time.UTC().Truncate(time.Second)
+}
+
+// writeSession writes one user's session as a scenario; clock, when set,
+// as its setup: clock.
+func writeSession(w io.Writer, name string, u fakegraph.User, events []fakegraph.Event, clock time.Time) {
 	fmt.Fprintf(w, "\n- name: %s\n", q(name))
 	fmt.Fprintf(w, "  user: {name: %s", q(u.Name))
 	if u.Locale != "" {
 		fmt.Fprintf(w, ", locale: %s", q(u.Locale))
 	}
-	fmt.Fprintf(w, "}\n  steps:\n")
+	fmt.Fprintf(w, "}\n")
+	if !clock.IsZero() {
+		// The emulator's clock did not stand at the wall clock: the
+		// session is judged at its date, not at the date it replays.
+		fmt.Fprintf(w, "  setup: {clock: %s}  # the session ran on the emulator's virtual clock\n", q(clock.Format(time.RFC3339)))
+	}
+	fmt.Fprintf(w, "  steps:\n")
+	outcome := deliveries(events)
 	for _, e := range events {
-		for _, line := range stepLines(e) {
+		lines := stepLines(e)
+		for _, line := range lines {
 			fmt.Fprintf(w, "    %s\n", line)
 		}
+		if why, failed := outcome[e.Seq]; failed && len(lines) > 0 && e.Kind == fakegraph.KindUserAction {
+			fmt.Fprintf(w, "    # the bot never got this: %s\n", printable(why))
+		}
 	}
+}
+
+// deliveries lists the events of a session whose webhook never reached
+// the bot, with why: every attempt journalled for it failed, or it was
+// dropped unsent. An event with no attempt at all (a bot in process,
+// no webhook) is not listed.
+func deliveries(events []fakegraph.Event) map[uint64]string {
+	failed := map[uint64]string{}
+	delivered := map[uint64]bool{}
+	for _, e := range events {
+		a, ok := e.Attempt()
+		switch {
+		case !ok:
+		case a.Outcome == fakegraph.OutcomeDelivered:
+			delivered[a.EventSeq] = true
+		default:
+			why := a.Error
+			if a.Answer != "" {
+				why += fmt.Sprintf(" (it answered %q)", truncateText(a.Answer, 80))
+			}
+			failed[a.EventSeq] = why
+		}
+	}
+	for seq := range delivered {
+		delete(failed, seq)
+	}
+	return failed
 }
 
 // stepLines renders an event as steps ("" lines none).
 func stepLines(e fakegraph.Event) []string {
 	switch e.Kind {
 	case fakegraph.KindControl:
+		if e.API == fakegraph.ChangeHandoverAct {
+			return handoverStep(e)
+		}
 		var d struct {
 			Data struct {
 				Advanced string `json:"advanced"`
 			} `json:"data"`
 		}
 		if json.Unmarshal(e.Detail, &d) == nil && d.Data.Advanced != "" {
+			if adv, err := time.ParseDuration(d.Data.Advanced); err != nil || adv <= 0 {
+				return nil // a move to where the clock stood: no step
+			}
 			return []string{"- advances_clock: " + d.Data.Advanced}
 		}
 	case fakegraph.KindUserAction:
@@ -168,8 +255,45 @@ func stepLines(e fakegraph.Event) []string {
 		if m, ok := botMessageOf(e); ok {
 			return expectLines(m)
 		}
+		return botHandover(e)
 	}
 	return nil
+}
+
+// handoverStep renders another app's handover action (the Page Inbox's
+// by default) as a handover: step.
+func handoverStep(e fakegraph.Event) []string {
+	var d struct {
+		Data fakegraph.HandoverActRequest `json:"data"`
+	}
+	if json.Unmarshal(e.Detail, &d) != nil || d.Data.Action == "" {
+		return []string{"# (not replayable: a handover by another app)"}
+	}
+	h := d.Data
+	line := "- handover: {action: " + h.Action
+	if h.AppID != "" && h.AppID != fakegraph.PageInboxAppID {
+		line += ", app_id: " + q(h.AppID)
+	}
+	if h.TargetAppID != "" && !(h.Action == "pass_thread_control" && h.TargetAppID == fakegraph.DefaultAppID) {
+		line += ", target_app_id: " + q(h.TargetAppID)
+	}
+	if h.Metadata != "" {
+		line += ", metadata: " + q(h.Metadata)
+	}
+	return []string{line + "}"}
+}
+
+// botHandover renders the bot's own accepted pass, take or release as
+// an expect_user: of the thread's owner after it.
+func botHandover(e fakegraph.Event) []string {
+	if e.API != fakegraph.APIHandover || !e.Accepted || e.Method != "POST" || e.Thread == nil {
+		return nil
+	}
+	did := map[string]string{"pass_thread_control": "passed", "take_thread_control": "took", "release_thread_control": "released"}[path.Base(e.Path)]
+	if did == "" {
+		return nil // a request for the thread changes no owner
+	}
+	return []string{"- expect_user: {thread_owner: " + q(e.Thread.OwnerAppID) + "}  # the bot " + did + " the thread"}
 }
 
 func userStep(e fakegraph.Event) []string {

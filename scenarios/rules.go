@@ -23,7 +23,7 @@ var (
 	handoverActions   = []string{"pass_thread_control", "take_thread_control", "request_thread_control", "release_thread_control"}
 	policyActions     = []string{"warning", "block", "unblock"}
 	senderActions     = []string{"typing_on", "typing_off", "mark_seen", "react", "unreact"}
-	templateTypes     = []string{"generic", "button", "media", "receipt", "customer_feedback", "product"}
+	templateTypes     = []string{"generic", "button", "media", "receipt", "customer_feedback", "product", "one_time_notif_req"}
 	messagingTypes    = []string{"RESPONSE", "UPDATE", "MESSAGE_TAG", "UTILITY"}
 	buttonTypes       = []string{"postback", "web_url", "phone_number", "account_link", "account_unlink", "game_play"}
 	mediaAttachTypes  = []string{"image", "audio", "video", "file"}
