@@ -1,6 +1,11 @@
 package scenarios
 
-import "time"
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+)
 
 // Scenario is one conversation: a test user, optional setup and the steps.
 type Scenario struct {
@@ -63,8 +68,24 @@ func (s *Scenario) StartsAt() (time.Time, bool) {
 	if s.Setup.Clock == "" {
 		return time.Time{}, false
 	}
-	t, err := time.Parse(time.RFC3339, s.Setup.Clock)
+	t, err := parseClock(s.Setup.Clock)
 	return t, err == nil
+}
+
+// clockOffset is the offset a date-time ends with, other than Z.
+var clockOffset = regexp.MustCompile(`[+-]([0-9]{2}):([0-9]{2})$`)
+
+// parseClock reads a setup: clock, an RFC 3339 date-time as schema.json
+// takes it: its T and Z in either case, its offset at most 23:59.
+func parseClock(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, strings.ToUpper(s))
+	if err != nil {
+		return t, err
+	}
+	if m := clockOffset.FindStringSubmatch(s); m != nil && (m[1] > "23" || m[2] > "59") {
+		return time.Time{}, errors.New("the offset is out of range")
+	}
+	return t, nil
 }
 
 // ClockStart is where an emulator started for these scenarios sets its

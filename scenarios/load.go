@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -334,7 +333,14 @@ func (c *shapeCheck) steps(n ast.Node, bad map[string]bool) []readStep {
 		}
 		if len(c.errs) == before {
 			if err := yaml.NodeToValue(item, &st.Step, decodeOpts()...); err != nil {
-				c.errs = append(c.errs, decodeError(err, item, c))
+				pe := decodeError(err, item, c)
+				if kvs := mappingValues(item); len(kvs) == 1 {
+					// A tap's own check knows not which tap it is.
+					if key := keyName(kvs[0].Key); (key == "taps_button" || key == "taps_quick_reply") && !strings.HasPrefix(pe.Reason, key+":") {
+						pe.Reason = key + ": " + pe.Reason
+					}
+				}
+				c.errs = append(c.errs, pe)
 			} else {
 				st.ok = true
 			}
@@ -387,14 +393,20 @@ func (s *Scenario) problems(n ast.Node, read []readStep, bad map[string]bool) []
 	if !bad["steps"] && len(read) == 0 {
 		errs = append(errs, nodeError(n, "scenario %q has no steps (a list under steps: with one such as says: or expect:)", s.Name))
 	}
+	at := func(p place, reason string) *PosError {
+		if p.line == 0 {
+			return nodeError(n, "%s", reason)
+		}
+		return &PosError{Line: p.line, Column: p.col, Reason: reason}
+	}
 	if s.Setup.Clock != "" {
-		if _, err := time.Parse(time.RFC3339, s.Setup.Clock); err != nil {
-			errs = append(errs, nodeError(n, "setup: clock: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", s.Setup.Clock))
+		if _, err := parseClock(s.Setup.Clock); err != nil {
+			errs = append(errs, at(s.at.clock, fmt.Sprintf("setup: clock: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", s.Setup.Clock)))
 		}
 	}
 	if r := s.User.Referral; r != nil {
 		if err := checkReferral(r); err != "" {
-			errs = append(errs, nodeError(n, "user: referral: %s", err))
+			errs = append(errs, at(s.at.referral, "user: referral: "+err))
 		}
 	}
 	// A user refused already may have had a referral: the steps are not

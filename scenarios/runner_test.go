@@ -437,7 +437,7 @@ func TestRefusedSetupProfileIsReportedOnceWithItsRule(t *testing.T) {
 	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 1)
-	assert.Contains(t, rep.Results[0].Failure, "setup: profile: the Messenger Profile API refused it")
+	assert.True(t, strings.HasPrefix(rep.Results[0].Failure, "setup.yaml:3:3: setup: profile: the Messenger Profile API refused it"), "at its profile: key: %s", rep.Results[0].Failure)
 	assert.Contains(t, rep.Results[0].Failure, "error at greeting[0].text (rule greeting.text.length)")
 	assert.Empty(t, rep.Stray, "the refusal is the scenario's, not a stray request")
 }

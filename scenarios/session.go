@@ -237,8 +237,8 @@ func (ss *session) createUser(ctx context.Context) (fakegraph.User, error) {
 
 func (ss *session) setup(ctx context.Context) error {
 	st := ss.s.Setup
-	if st.Clock != "" {
-		if err := ss.c.control(ctx, "POST", "clock/advance", map[string]string{"to": st.Clock}, nil); err != nil && !ss.nearlyAt(ctx) {
+	if at, ok := ss.s.StartsAt(); ok {
+		if err := ss.c.control(ctx, "POST", "clock/advance", map[string]string{"to": at.Format(time.RFC3339Nano)}, nil); err != nil && !ss.nearlyAt(ctx) {
 			reason := "setup: clock: " + err.Error()
 			if strings.Contains(err.Error(), "only moves forward") {
 				reason += "; the emulator's clock is already past " + st.Clock
@@ -273,7 +273,7 @@ func (ss *session) setup(ctx context.Context) error {
 	}
 	if ref := ss.s.User.Referral; ref != nil {
 		if err := ss.c.control(ctx, "POST", "users/"+ss.psid+"/referrals", referralBody(ref), nil); err != nil {
-			return &stepFailure{reason: "user: referral: " + err.Error()}
+			return &stepFailure{step: atPlace(ss.s.at.referral), reason: "user: referral: " + err.Error()}
 		}
 	}
 	return nil

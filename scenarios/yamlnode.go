@@ -61,7 +61,7 @@ func (d *Duration) UnmarshalYAML(n ast.Node) error {
 		return nodeError(n, "want %s; got %s", want("", durationType), found(n))
 	}
 	v, err := time.ParseDuration(s.Value)
-	if err != nil || v < 0 {
+	if err != nil || v < 0 || !durationPattern.MatchString(s.Value) {
 		return nodeError(n, "%q is not %s", s.Value, want("", durationType))
 	}
 	d.Duration = v
@@ -137,8 +137,11 @@ func (r *ReactStep) UnmarshalYAML(n ast.Node) error {
 	if err := yaml.NodeToValue(n, (*plain)(r), decodeOpts()...); err != nil {
 		return err
 	}
-	if (r.Reaction == "") == !r.Unreact {
-		return nodeError(n, "give a reaction or unreact: true")
+	switch {
+	case r.Reaction != "" && r.Unreact:
+		return nodeError(n, "reacts: give a reaction or unreact: true, not both")
+	case r.Reaction == "" && !r.Unreact:
+		return nodeError(n, "reacts: give a reaction (reacts: love) or unreact: true")
 	}
 	return nil
 }

@@ -1,12 +1,13 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
@@ -82,7 +83,10 @@ func (c *shapeCheck) walk(key string, n ast.Node, t reflect.Type) {
 		case isCollection(n):
 			c.fail(n, "%s: want %s or a mapping with %s; got %s", key, scalarForms[t], strings.Join(yamlKeys(t), ", "), found(n))
 		default:
-			c.text(key, n) // taps_quick_reply: Red, reacts: love
+			c.text(key, n)                                                                           // taps_quick_reply: Red, reacts: love
+			if v, ok := stringNode(n); ok && v.Value == "" && t != reflect.TypeFor[ButtonExpect]() { // a button says so itself
+				c.fail(n, "%s: cannot be empty: give %s", key, scalarForms[t])
+			}
 		}
 	case t.Kind() == reflect.Struct:
 		if isMapping(n) {
@@ -135,7 +139,66 @@ func (c *shapeCheck) fields(key string, n ast.Node, t reflect.Type) {
 			_ = c.unknownKey(kv.Key, key, t, name)
 			continue
 		}
+		before := len(c.errs)
 		c.walk(name, kv.Value, f.Type)
+		if check := valueChecks[t][name]; check != nil && len(c.errs) == before {
+			if v, ok := stringNode(unwrapAnchor(kv.Value)); ok {
+				if why := check(v.Value); why != "" {
+					c.fail(v, "%s%s: %s", keyPrefix(key), name, why)
+				}
+			}
+		}
+	}
+}
+
+// valueChecks are what a text value of a key must be beyond text, by the
+// type that holds the key, as schema.json says it: checked where the
+// value is, so an error points at it.
+var valueChecks = map[reflect.Type]map[string]func(string) string{
+	reflect.TypeFor[ReferralStep](): {"ref": checkRef},
+	reflect.TypeFor[Expect]():       {"text_matches": checkPattern},
+	reflect.TypeFor[SendStep]():     {"file": notEmpty("a path, relative to the scenario file (or leave file: out)")},
+	reflect.TypeFor[ReactStep]():    {"reaction": notEmpty("a reaction such as love or an emoji (or leave reaction: out)")},
+	reflect.TypeFor[FaultStep]():    {"method": checkMethod},
+}
+
+// refPattern is what the platform takes as an m.me link's or an ad's ref.
+var refPattern = regexp.MustCompile(`^[A-Za-z0-9_=-]*$`)
+
+// maxRef is the longest ref the platform takes.
+const maxRef = 2083
+
+func checkRef(ref string) string {
+	if !refPattern.MatchString(ref) || len(ref) > maxRef {
+		return fmt.Sprintf("%q is not a ref the platform takes: at most %d characters of A-Z, a-z, 0-9, _, - and =", truncateText(ref, 40), maxRef)
+	}
+	return ""
+}
+
+func checkPattern(re string) string {
+	if _, err := regexp.Compile(re); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// faultMethods are the methods a fault: step may name.
+var faultMethods = []string{"GET", "POST", "DELETE", "get", "post", "delete"}
+
+func checkMethod(m string) string {
+	if !slices.Contains(faultMethods, m) {
+		return fmt.Sprintf("must be GET, POST or DELETE (the bot's calls the rule matches), not %q", m)
+	}
+	return ""
+}
+
+// notEmpty refuses an empty text, saying what is due.
+func notEmpty(what string) func(string) string {
+	return func(v string) string {
+		if v == "" {
+			return "cannot be empty: give " + what
+		}
+		return ""
 	}
 }
 
@@ -265,7 +328,7 @@ func (c *shapeCheck) number(key string, n ast.Node, t reflect.Type, tagged bool)
 func (c *shapeCheck) duration(key string, n ast.Node) {
 	switch v := n.(type) {
 	case *ast.StringNode:
-		if d, err := time.ParseDuration(v.Value); err != nil || d < 0 {
+		if !durationPattern.MatchString(v.Value) {
 			c.fail(n, "%s: %q is not %s", key, v.Value, want(key, durationType))
 		}
 	case *ast.IntegerNode, *ast.FloatNode:
@@ -293,6 +356,10 @@ func overflows(v any, t reflect.Type) bool {
 	}
 	return false
 }
+
+// durationPattern is a duration as schema.json takes it: numbers with
+// their units, none signed (Go's parser takes more: "0", "+5s", ".5s").
+var durationPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`)
 
 var (
 	durationType = reflect.TypeFor[Duration]()
