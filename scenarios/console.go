@@ -68,6 +68,7 @@ func (c *Console) Summary(rep *Report) {
 		fmt.Fprintf(c.W, "FAIL requests outside any scenario's user:\n%s\n", printable(s))
 	}
 	n, failed, stopped := len(rep.Results), rep.Failed()-rep.Interrupted(), rep.Interrupted()
+	unrun := rep.count(func(r Result) bool { return r.Interrupted && r.NotRun })
 	verdict := "PASS"
 	if !rep.OK() {
 		verdict = "FAIL"
@@ -85,7 +86,12 @@ func (c *Console) Summary(rep *Report) {
 		stray = ", and the bot's requests outside any scenario refused"
 	}
 	if stopped > 0 {
-		verdict, stray = "STOPPED", fmt.Sprintf(", %d interrupted", stopped)+stray
+		verdict = "STOPPED"
+		stopText := fmt.Sprintf(", %d interrupted", stopped-unrun)
+		if unrun > 0 {
+			stopText += fmt.Sprintf(", %d not run", unrun)
+		}
+		stray = stopText + stray
 	}
 	fmt.Fprintf(c.W, "%s: %d %s, %d passed, %d failed%s%s\n", verdict, n, noun, n-failed-stopped, failed, stray, took)
 }

@@ -439,8 +439,6 @@ func compareUser(want, got *UserExpect) string {
 	return diff(w, g)
 }
 
-// failedDeliveries names the user's webhook deliveries that did not reach
-// the bot (the last few), often why it did not answer; "" when none.
 // unsentSince says which of the user's actions since the bot's last
 // message read were never sent to the bot, and why ("" when none).
 func (ss *session) unsentSince(ctx context.Context) string {
@@ -452,21 +450,36 @@ func (ss *session) unsentSince(ctx context.Context) string {
 	return "; some of what the user did was not sent to the bot:" + unsentText(lines)
 }
 
+// failedDeliveries lists the user's webhook deliveries that failed (the
+// last few), often why the bot did not answer; "" when none. Each says
+// what came of it: never sent, not answered in time, or answered with an
+// error, which the bot did get.
 func (ss *session) failedDeliveries() string {
 	evs, _, _ := ss.in.snapshot()
 	var lines []string
 	for _, e := range evs {
-		if a, ok := e.Attempt(); ok && a.Outcome != fakegraph.OutcomeDelivered {
-			line := fmt.Sprintf("%s webhook, attempt %d: %s (%s)", e.API, a.Attempt, a.Error, a.Outcome)
-			if a.Answer != "" {
-				line += fmt.Sprintf(", the bot answered %q", a.Answer)
-			}
-			lines = append(lines, line)
+		a, ok := e.Attempt()
+		if !ok || a.Outcome == fakegraph.OutcomeDelivered {
+			continue
 		}
+		if a.Dropped {
+			lines = append(lines, fmt.Sprintf("%s webhook, not sent: %s", e.API, a.Error))
+			continue
+		}
+		line := fmt.Sprintf("%s webhook, attempt %d: %s", e.API, a.Attempt, a.Error)
+		if answer := strings.TrimSpace(a.Answer); answer != "" {
+			line += fmt.Sprintf(" (%q)", truncateText(answer, 200))
+		}
+		if a.Outcome == fakegraph.OutcomeRetry {
+			line += ", and the platform retries it"
+		} else {
+			line += ", and the platform gave it up"
+		}
+		lines = append(lines, line)
 	}
 	if len(lines) == 0 {
 		return ""
 	}
 	lines = lines[max(0, len(lines)-4):]
-	return "; the webhook did not reach the bot:\n      " + strings.Join(lines, "\n      ")
+	return "; webhook deliveries failed:\n      " + strings.Join(lines, "\n      ")
 }

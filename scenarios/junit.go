@@ -68,11 +68,13 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 			c.SystemOut += "warning: " + printable(w) + "\n"
 		}
 		switch {
+		case r.Interrupted && r.NotRun:
+			c.Skipped = &junitSkipped{Message: "not run: the run was interrupted"}
 		case r.Interrupted:
-			c.Skipped = &junitSkipped{Message: "interrupted: " + firstLine(r.Failure)}
+			c.Skipped = &junitSkipped{Message: "interrupted: " + message(r.Failure)}
 		case !r.Passed():
 			// The body is CDATA, which holds any character XML does: printable.
-			c.Failure = &junitFailure{Message: firstLine(r.Failure), Type: "ScenarioFailure", Text: printable(r.Failure)}
+			c.Failure = &junitFailure{Message: message(r.Failure), Type: "ScenarioFailure", Text: printable(r.Failure)}
 			s.Failures++
 		}
 		s.Tests++
@@ -112,7 +114,16 @@ func WriteJUnit(w io.Writer, rep *Report) error {
 
 func seconds(s float64) string { return fmt.Sprintf("%.3f", s) }
 
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+// message is a failure in the one line a CI summary shows: its first
+// line, and when that only leads into the reason (it ends in ":"), the
+// line that follows.
+func message(s string) string {
+	line, rest, _ := strings.Cut(s, "\n")
+	if strings.HasSuffix(line, ":") {
+		next, _, _ := strings.Cut(rest, "\n")
+		if next = strings.TrimSpace(next); next != "" {
+			line += " " + next
+		}
+	}
+	return printable(line)
 }

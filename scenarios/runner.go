@@ -81,6 +81,9 @@ type Result struct {
 	// Interrupted: the run was stopped (Ctrl-C) before the scenario
 	// ended; it did not pass, and Failure says where it stood.
 	Interrupted bool
+	// NotRun: the run stopped (Ctrl-C, or a cause such as the bot
+	// exiting) before the scenario began; Failure says why, at its name.
+	NotRun bool
 	// Warnings are what the scenario passed with but the platform
 	// would mind, each as file:line:column: text: a webhook the bot
 	// acknowledged too late (which Strict fails on).
@@ -102,8 +105,12 @@ type Report struct {
 // Failed counts the scenarios that did not pass (interrupted ones too).
 func (r *Report) Failed() int { return r.count(func(res Result) bool { return !res.Passed() }) }
 
-// Interrupted counts the scenarios the run was stopped in.
+// Interrupted counts the scenarios the run was stopped in or before
+// (Ctrl-C).
 func (r *Report) Interrupted() int { return r.count(func(res Result) bool { return res.Interrupted }) }
+
+// NotRun counts the scenarios the run stopped before they began.
+func (r *Report) NotRun() int { return r.count(func(res Result) bool { return res.NotRun }) }
 
 func (r *Report) count(keep func(Result) bool) int {
 	n := 0
@@ -148,7 +155,8 @@ func (r *Runner) Select(all []*Scenario) []*Scenario {
 // far with ctx's error. How the scenarios it stopped end depends on why:
 // a ctx cancelled without a cause (or with context.Canceled, as Ctrl-C's
 // signal.NotifyContext does) interrupts the run: the scenarios under way
-// are Interrupted where they stood, those not begun are left out. A ctx
+// are Interrupted where they stood, and each one not begun is
+// Interrupted and NotRun at its name: line, given to OnResult too. A ctx
 // cancelled with another cause (context.WithCancelCause: the bot under
 // test exited, say) fails the run for that cause: the scenarios under way
 // fail at their step ("stopped here: " and the cause), and each one not
@@ -268,10 +276,10 @@ func (rs *runState) runAll(ctx context.Context, r *Runner, ph phase) {
 }
 
 // stoppedEarly answers Run when it could not begin (err): with no report,
-// unless ctx was cancelled with a cause that fails the run, when every
-// scenario fails unrun with it.
+// unless ctx was done (Ctrl-C, or a cause that fails the run), when
+// every scenario is listed unrun.
 func (r *Runner) stoppedEarly(ctx context.Context, selected []*Scenario, start time.Time, err error) (*Report, error) {
-	if failCause(ctx) == nil {
+	if ctx.Err() == nil {
 		return nil, err
 	}
 	rep := &Report{}
@@ -297,15 +305,16 @@ func failCause(ctx context.Context) error {
 }
 
 // notRun records the scenarios the run did not begin because ctx was
-// cancelled with a cause that fails them, each at its name: line. An
-// interrupted run (no such cause) leaves them out.
+// done, each at its name: line: failed for the cause that stopped the run
+// (the bot exited), or, interrupted (Ctrl-C), listed as not run.
 func notRun(ctx context.Context, list []*Scenario, record func(Result)) {
 	cause := failCause(ctx)
-	if cause == nil {
-		return
-	}
 	for _, s := range list {
-		record(Result{Scenario: s, Failure: fmt.Sprintf("%s:%d: not run: %s", s.File, s.Line, cause)})
+		if cause == nil {
+			record(Result{Scenario: s, Interrupted: true, NotRun: true, Failure: fmt.Sprintf("%s:%d: not run: the run was interrupted", s.File, s.Line)})
+			continue
+		}
+		record(Result{Scenario: s, NotRun: true, Failure: fmt.Sprintf("%s:%d: not run: %s", s.File, s.Line, cause)})
 	}
 }
 

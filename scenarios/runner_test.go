@@ -413,20 +413,6 @@ func TestRunnerStrictFailsOnWarnings(t *testing.T) {
 	assert.NotContains(t, f, "would refuse")
 }
 
-// A bot that never answered because its webhook failed is told so: the
-// failed deliveries come with the expect that timed out.
-func TestRunnerShowsFailedDeliveries(t *testing.T) {
-	t.Parallel()
-	emu := startEmulator(t)
-	all, err := Parse("crash.yaml", []byte("name: crash\nsteps:\n  - says: crash\n  - expect: {text_contains: crash, within: 1s}\n"))
-	require.NoError(t, err)
-	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
-	require.NoError(t, err)
-	f := rep.Results[0].Failure
-	assert.Contains(t, f, "expect: no message from the bot within 1s; the webhook did not reach the bot:")
-	assert.Contains(t, f, "messages webhook, attempt 1: the bot answered HTTP 500 (retry), the bot answered \"boom")
-}
-
 // A setup: profile the platform refuses fails its scenario once, naming the
 // JSON path and the rule; it is not also a request outside any scenario.
 func TestRefusedSetupProfileIsReportedOnceWithItsRule(t *testing.T) {
@@ -627,19 +613,73 @@ func TestRunnerFailsTheRunForItsCancelCause(t *testing.T) {
 }
 
 // A run cancelled without a cause (Ctrl-C) is interrupted: the scenario
-// under way stops where it stood, those not begun are left out.
+// under way stops where it stood, and those not begun are listed as not
+// run, on the console and in the summary, as when the bot exits.
 func TestRunnerIsInterruptedByAPlainCancel(t *testing.T) {
 	t.Parallel()
 	emu := startEmulator(t)
-	all, err := Parse("stop.yaml", []byte("- name: first\n  steps:\n    - waits: 30s\n- name: second\n  steps:\n    - says: hi\n"))
+	all, err := Parse("stop.yaml", []byte("- name: first\n  steps:\n    - waits: 30s\n- name: second\n  steps:\n    - says: hi\n"+
+		"- name: later, alone\n  steps:\n    - advances_clock: 1h\n"))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r := &Runner{Emulator: emu.URL(), Parallel: 1, OnStart: func(*Scenario) { time.AfterFunc(300*time.Millisecond, cancel) }}
+	var out bytes.Buffer
+	con := &Console{W: &out, Total: len(all)}
+	r := &Runner{Emulator: emu.URL(), Parallel: 1, OnResult: con.Result, OnStart: func(*Scenario) { time.AfterFunc(300*time.Millisecond, cancel) }}
 	rep, err := r.Run(ctx, all)
 	assert.ErrorIs(t, err, context.Canceled)
 	require.NotNil(t, rep)
-	require.Len(t, rep.Results, 1)
+	con.Summary(rep)
+	require.Len(t, rep.Results, 3, out.String())
 	assert.True(t, rep.Results[0].Interrupted)
 	assert.True(t, strings.HasPrefix(rep.Results[0].Failure, "stop.yaml:3:7: interrupted at this step"), rep.Results[0].Failure)
+	for _, res := range rep.Results[1:] {
+		assert.True(t, res.Interrupted && res.NotRun, "%+v", res)
+	}
+	assert.Equal(t, "stop.yaml:4: not run: the run was interrupted", rep.Results[1].Failure)
+	assert.Contains(t, out.String(), "STOP later, alone\n    stop.yaml:7: not run: the run was interrupted\n")
+	assert.Contains(t, out.String(), "STOPPED: 3 scenarios, 0 passed, 0 failed, 1 interrupted, 2 not run")
+
+	var junit bytes.Buffer
+	require.NoError(t, WriteJUnit(&junit, rep))
+	assert.Contains(t, junit.String(), `tests="3"`)
+	assert.Contains(t, junit.String(), `<skipped message="not run: the run was interrupted"></skipped>`)
+}
+
+// A JUnit failure's message, which CI summaries show alone, carries the
+// reason when the failure's first line only leads into it.
+func TestJUnitMessageCarriesTheReason(t *testing.T) {
+	t.Parallel()
+	s := &Scenario{Name: "refused", File: "x.yaml", Line: 1}
+	rep := &Report{Results: []Result{{Scenario: s, Failure: "x.yaml:3:5: the bot made a request the platform would refuse:\n" +
+		"    POST /v26.0/me/messages: error at message (rule message.empty): (#100) Message cannot be empty\n    request: {}"}}}
+	var junit bytes.Buffer
+	require.NoError(t, WriteJUnit(&junit, rep))
+	assert.Contains(t, junit.String(), `message="x.yaml:3:5: the bot made a request the platform would refuse: POST /v26.0/me/messages: error at message (rule message.empty): (#100) Message cannot be empty"`)
+}
+
+// A delivery the bot answered with an error reached it, and is told so;
+// one never sent (the webhook failed its handshake) says so, with no
+// attempt number.
+func TestRunnerTellsWhatBecameOfTheWebhook(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("crash.yaml", []byte("name: crash\nsteps:\n  - says: crash\n  - expect: {text_contains: crash, within: 1s}\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	f := rep.Results[0].Failure
+	assert.NotContains(t, f, "did not reach the bot")
+	assert.Contains(t, f, "expect: no message from the bot within 1s; webhook deliveries failed:")
+	assert.Contains(t, f, `messages webhook, attempt 1: the bot answered HTTP 500 ("boom"), and the platform retries it`)
+
+	gone := startEmulator(t)
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) }))
+	t.Cleanup(refuse.Close)
+	_ = gone.SetWebhook(fakegraph.WebhookConfig{URL: refuse.URL}) // its handshake fails: nothing is sent
+	rep, err = (&Runner{Emulator: gone.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	f = rep.Results[0].Failure
+	assert.NotContains(t, f, "attempt 0")
+	assert.Contains(t, f, "messages webhook, not sent: ")
 }

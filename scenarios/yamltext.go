@@ -83,8 +83,10 @@ func (c *shapeCheck) walk(key string, n ast.Node, t reflect.Type) {
 		case isCollection(n):
 			c.fail(n, "%s: want %s or a mapping with %s; got %s", key, scalarForms[t], strings.Join(yamlKeys(t), ", "), found(n))
 		default:
-			c.text(key, n)                                                                           // taps_quick_reply: Red, reacts: love
-			if v, ok := stringNode(n); ok && v.Value == "" && t != reflect.TypeFor[ButtonExpect]() { // a button says so itself
+			c.text(key, n) // taps_quick_reply: Red, reacts: love
+			// An empty one taps or reacts with nothing (a button's title
+			// says so itself).
+			if v, ok := stringNode(n); ok && v.Value == "" && t != reflect.TypeFor[ButtonExpect]() {
 				c.fail(n, "%s: cannot be empty: give %s", key, scalarForms[t])
 			}
 		}

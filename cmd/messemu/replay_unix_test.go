@@ -113,8 +113,9 @@ func TestReplayKeepsAnExistingJUnitFileWhenItEndsEarly(t *testing.T) {
 }
 
 // Ctrl-C stops the run: the scenario under way is reported as stopped
-// where it stood (not a failure with "context canceled"), the JUnit report
-// is written with it skipped, and replay exits 130.
+// where it stood (not a failure with "context canceled"), the one not
+// begun as not run, the JUnit report is written with both skipped, and
+// replay exits 130.
 func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds binaries")
@@ -123,10 +124,11 @@ func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
 	messemu, echobot := buildBinaries(t)
 	dir := t.TempDir()
 	scenario := filepath.Join(dir, "quiet.yaml")
-	require.NoError(t, os.WriteFile(scenario, []byte("- name: long wait\n  steps:\n    - says: hello\n    - waits: 50s\n"), 0o600))
+	require.NoError(t, os.WriteFile(scenario, []byte("- name: long wait\n  steps:\n    - says: hello\n    - waits: 50s\n"+
+		"- name: next\n  steps:\n    - says: hi\n"), 0o600))
 	junit := filepath.Join(dir, "junit.xml")
 	addr := freeAddr(t)
-	cmd := exec.Command(messemu, "replay", "--addr", addr, "--exec", echobot, "--junit", junit, scenario)
+	cmd := exec.Command(messemu, "replay", "--addr", addr, "--parallel", "1", "--exec", echobot, "--junit", junit, scenario)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())
@@ -147,12 +149,15 @@ func TestReplayInterruptedSaysWhereItStopped(t *testing.T) {
 	assert.Equal(t, 130, ee.ExitCode())
 	assert.Contains(t, stdout.String(), "STOP long wait")
 	assert.Contains(t, stdout.String(), "quiet.yaml:4:7: interrupted at this step", "stopped in its wait")
-	assert.Contains(t, stdout.String(), "STOPPED: 1 scenario, 0 passed, 0 failed, 1 interrupted")
+	assert.Contains(t, stdout.String(), "STOP next\n    "+scenario+":5: not run: the run was interrupted\n", "the scenario not begun is named")
+	assert.Contains(t, stdout.String(), "STOPPED: 2 scenarios, 0 passed, 0 failed, 1 interrupted, 1 not run")
 	assert.NotContains(t, stdout.String()+stderr.String(), "context canceled")
 	assert.Contains(t, stderr.String(), "messemu: replay: interrupted")
 	b, err := os.ReadFile(junit)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `<skipped message="interrupted: `)
+	assert.Contains(t, string(b), `<skipped message="not run: the run was interrupted">`)
+	assert.Equal(t, junitCounts{Tests: 2, Failures: 0}, readJUnit(t, junit))
 }
 
 // Ctrl-C while the bot starts (it never answers the handshake) stops
