@@ -195,13 +195,21 @@ func startBot(ctx context.Context, cfg replayConfig, emuURL string, stderr io.Wr
 	return b, nil
 }
 
+// refusalsToStop is how many times in a row the bot may refuse the
+// handshake the same definite way (a 403 for a wrong verify token, a 404
+// for a wrong path, a wrong challenge) before replay stops waiting: a bot
+// that answers is up, and will answer so again.
+const refusalsToStop = 5
+
 // handshake points the emulator's webhook at the bot, again and again
 // until the bot answers the handshake: the emulator saves a webhook only
-// once its handshake passes.
+// once its handshake passes. A bot that answers it with the same definite
+// refusal refusalsToStop times stops the wait early.
 func handshake(ctx context.Context, emuURL, control, hook, verify string, b *childBot) error {
 	body, _ := json.Marshal(map[string]string{"url": hook, "verify_token": verify})
 	deadline := time.Now().Add(botStartTimeout)
 	var last string
+	refused := 0
 	for {
 		status, answer, err := controlCall(ctx, control, http.MethodPut, emuURL+"/_messemu/v1/webhook", body)
 		if err == nil && status == http.StatusOK {
@@ -210,16 +218,22 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 				return nil
 			}
 		}
-		last = strings.TrimSpace(string(answer))
-		if err != nil {
-			last = err.Error()
+		why := handshakeWhy(answer, err)
+		if why == last && definiteRefusal(why) {
+			refused++
+		} else {
+			refused = 1
 		}
+		last = why
 		if b.exited() {
 			why := "it exited with status 0"
 			if err := b.exitErr(); err != nil {
 				why = err.Error()
 			}
 			return fmt.Errorf("replay: the bot exited before answering the webhook handshake (%s)", why)
+		}
+		if definiteRefusal(why) && refused >= refusalsToStop {
+			return fmt.Errorf("replay: the bot at %s refused the webhook handshake (%d times in a row): %s", hook, refused, why)
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("replay: the bot at %s did not pass the webhook handshake within %s: %s", hook, botStartTimeout, last)
@@ -230,6 +244,38 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// handshakeWhy is why a handshake failed, in words: the emulator's
+// reason without its control API envelope, nor its advice to read the
+// webhook of an emulator that replay stops.
+func handshakeWhy(answer []byte, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	var env struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	why := strings.TrimSpace(string(answer))
+	if json.Unmarshal(answer, &env) == nil && env.Error.Message != "" {
+		why = env.Error.Message
+	}
+	why = strings.TrimPrefix(why, fakegraph.ErrWebhookVerification.Error()+": ")
+	why, _, _ = strings.Cut(why, "; the webhook was left as it was")
+	return why
+}
+
+// definiteRefusal reports a handshake the bot answered, and answered
+// wrong in a way it will again: a client error (a verify token it was not
+// given, a path it does not serve) or an answer that is not the challenge.
+// No answer, or a server error, may be a bot still starting.
+func definiteRefusal(why string) bool {
+	if rest, ok := strings.CutPrefix(why, "the bot answered HTTP 4"); ok && len(rest) >= 2 {
+		return true
+	}
+	return strings.HasPrefix(why, "the bot answered \"") && strings.Contains(why, "not the challenge")
 }
 
 // keepWebhook reads the emulator's webhook and returns what puts it back:
