@@ -683,3 +683,22 @@ func TestRunnerTellsWhatBecameOfTheWebhook(t *testing.T) {
 	assert.NotContains(t, f, "attempt 0")
 	assert.Contains(t, f, "messages webhook, not sent: ")
 }
+
+// A title that several cards of a carousel share, with different
+// payloads, is refused, naming the cards: tapping the first silently
+// would test another button than the one meant.
+func TestRunnerRefusesAnAmbiguousButtonTitle(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("amb.yaml", []byte("name: which mug\nsteps:\n  - says: mugs\n  - expect: {template: generic}\n  - taps_button: Buy\n"))
+	require.NoError(t, err)
+	rep, err := (&Runner{Emulator: emu.URL(), Wait: 5 * time.Second}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.Contains(t, rep.Results[0].Failure, `amb.yaml:5:5: taps_button: "Buy" is the title of 2 buttons of the bot's message: `+
+		`card "Red mug" (postback BUY_RED), card "Blue mug" (postback BUY_BLUE); say which with its payload, such as taps_button: {payload: BUY_RED}`)
+	postbacks := emu.Journal().Find(0, func(e *fakegraph.Event) bool {
+		return e.Kind == fakegraph.KindUserAction && e.API == fakegraph.FieldPostbacks
+	})
+	assert.Empty(t, postbacks, "nothing was tapped")
+}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/messemu/messemu/fakegraph"
@@ -145,29 +146,99 @@ func (ss *session) tapQuickReply(ctx context.Context, t *TapStep) error {
 }
 
 // tapButton taps a postback button of the bot's messages, newest first.
+// A title that names buttons of different payloads in that message (a
+// carousel's "Buy" on every card) is refused: which one is meant is
+// the payload's to say.
 func (ss *session) tapButton(ctx context.Context, t *TapStep) error {
 	// The tap names the message and the button's payload too: a carousel
 	// repeats a title ("Buy") on every card, and the bot must get the
 	// payload of the button this step means.
 	var tap map[string]string
+	var ambiguous error
 	err := ss.waitFor(ctx, ss.r.wait(nil), func(msgs []botMessage) bool {
 		for i := len(msgs) - 1; i >= 0; i-- {
-			for _, b := range msgs[i].allButtons() {
-				if (t.Title != "" && b.Title == t.Title) || (t.Payload != "" && b.Payload == t.Payload) {
-					tap = map[string]string{"title": b.Title, "mid": msgs[i].MID}
-					if b.Payload != "" {
-						tap["payload"] = b.Payload
-					}
-					return true
+			var found []placedButton
+			for _, pb := range msgs[i].placedButtons() {
+				if b := pb.b; (t.Title != "" && b.Title == t.Title) || (t.Payload != "" && b.Payload == t.Payload) {
+					found = append(found, pb)
 				}
 			}
+			if len(found) == 0 {
+				continue
+			}
+			if err := ambiguousTap(t, found); err != nil {
+				ambiguous = err
+				return true
+			}
+			b := found[0].b
+			tap = map[string]string{"title": b.Title, "mid": msgs[i].MID}
+			if b.Payload != "" {
+				tap["payload"] = b.Payload
+			}
+			return true
 		}
 		return false
 	})
+	if ambiguous != nil {
+		return ambiguous
+	}
 	if err != nil {
 		return fmt.Errorf("taps_button: no button %s in the bot's messages%s", tapName(t), ss.offered(false))
 	}
 	return ss.control(ctx, "POST", "users/"+ss.psid+"/postbacks", tap)
+}
+
+// placedButton is a button and the card (element) it is on ("" for a
+// template's own buttons).
+type placedButton struct {
+	card string
+	b    sentButton
+}
+
+// placedButtons lists a template's buttons and its elements', each with
+// its card.
+func (m botMessage) placedButtons() []placedButton {
+	if m.Attachment == nil {
+		return nil
+	}
+	var out []placedButton
+	for _, b := range m.Attachment.Payload.Buttons {
+		out = append(out, placedButton{b: b})
+	}
+	for _, e := range m.Attachment.Payload.Elements {
+		for _, b := range e.Buttons {
+			out = append(out, placedButton{card: e.Title, b: b})
+		}
+	}
+	return out
+}
+
+// ambiguousTap refuses a tap by title that fits buttons of one message
+// that the bot would tell apart (their payloads or urls differ), naming
+// them; nil when they are one.
+func ambiguousTap(t *TapStep, found []placedButton) error {
+	first := found[0].b
+	same := true
+	for _, pb := range found[1:] {
+		same = same && pb.b.Payload == first.Payload && pb.b.URL == first.URL && pb.b.Type == first.Type
+	}
+	if same {
+		return nil
+	}
+	var list []string
+	for _, pb := range found {
+		where := "the message's own button"
+		if pb.card != "" {
+			where = "card " + strconv.Quote(pb.card)
+		}
+		list = append(list, fmt.Sprintf("%s (%s %s)", where, pb.b.Type, pb.b.Payload+pb.b.URL))
+	}
+	hint := "taps_button: {payload: " + first.Payload + "}"
+	if first.Payload == "" {
+		hint = "a payload of one of them"
+	}
+	return fmt.Errorf("taps_button: %s is the title of %d buttons of the bot's message: %s; say which with its payload, such as %s",
+		tapName(t), len(found), strings.Join(list, ", "), hint)
 }
 
 func tapName(t *TapStep) string {

@@ -48,7 +48,7 @@ func TestExpectSaysATapWasNotSentForWantOfASubscription(t *testing.T) {
 steps:
   - says: mugs
   - expect: {template: generic}
-  - taps_button: Buy
+  - taps_button: {payload: BUY_RED}
   - expect: {text: "postback BUY_RED"}
 `)
 	assert.Contains(t, res.Failure, "unsent.yaml:6:5: expect: no message from the bot can come: nothing the user did since its last message was sent to the bot:\n"+
