@@ -192,6 +192,24 @@ func CheckClocks(list []*Scenario, now time.Time) error {
 	return errs
 }
 
+// CheckReachable refuses, before a run on an emulator already running
+// (replay --emulator), the scenarios dated before its clock, which only
+// moves forward: each at its setup: clock. It returns an ErrorList, nil
+// when every date is ahead of clock.
+func CheckReachable(list []*Scenario, clock time.Time) error {
+	var errs ErrorList
+	for _, s := range list {
+		if at, ok := s.StartsAt(); ok && at.Before(clock) {
+			errs = append(errs, clockConflict{s, fmt.Sprintf("setup: clock %s is before the emulator's clock (%s), and the clock only moves forward; "+
+				"start the emulator at that date or earlier (messemu serve --clock), or let replay start its own (no --emulator)", stamp(at), stamp(clock))}.posError())
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
 // posError places the conflict at the scenario's setup: clock.
 func (c clockConflict) posError() *PosError {
 	line, col := c.s.Line, 1

@@ -187,6 +187,9 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			}
 			return fmt.Errorf("replay: %w", err)
 		}
+		if err := scenarios.CheckReachable(selected, now); err != nil {
+			return clockError(err)
+		}
 		if err := scenarios.CheckClocks(selected, now); err != nil {
 			return clockError(err)
 		}

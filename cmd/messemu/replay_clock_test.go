@@ -89,3 +89,20 @@ func TestReplayRefusesUnreachableDatesFirst(t *testing.T) {
 	assert.NoFileExists(t, started, "the bot was started")
 	assert.False(t, strings.Contains(out.String(), "FAIL"), out.String())
 }
+
+// A running emulator's clock cannot go back: a scenario dated before it
+// is refused before the run, with what to do, not failed at its setup.
+func TestReplayRefusesADateBeforeTheEmulatorsClock(t *testing.T) {
+	t.Parallel()
+	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewClock(time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC))))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	dir := t.TempDir()
+	file := filepath.Join(dir, "april.yaml")
+	require.NoError(t, os.WriteFile(file, []byte("name: april\nsetup:\n  clock: \"2026-04-01T09:00:00Z\"\nsteps: [{says: hi}]\n"), 0o600))
+	var out, errOut bytes.Buffer
+	code := run([]string{"replay", "--emulator", emu.URL(), file}, nil, &out, &errOut)
+	assert.Equal(t, 2, code, errOut.String())
+	assert.Contains(t, errOut.String(), file+":3:10: setup: clock 2026-04-01T09:00:00Z is before the emulator's clock (2026-05-01T09:00:")
+	assert.Empty(t, out.String())
+}
