@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -105,4 +106,14 @@ func TestReplayRefusesADateBeforeTheEmulatorsClock(t *testing.T) {
 	assert.Equal(t, 2, code, errOut.String())
 	assert.Contains(t, errOut.String(), file+":3:10: setup: clock 2026-04-01T09:00:00Z is before the emulator's clock (2026-05-01T09:00:")
 	assert.Empty(t, out.String())
+}
+
+// freeAddr is a loopback address nothing listens on just now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
 }

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -180,16 +179,6 @@ func TestReplayInterruptedWhileTheBotStarts(t *testing.T) {
 	require.ErrorAs(t, err, &ee, "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
 	assert.Equal(t, 130, ee.ExitCode(), stderr.String())
 	assert.NotContains(t, stderr.String(), "context canceled")
-}
-
-// freeAddr is a loopback address nothing listens on just now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
 }
 
 // A --junit symlink to a file not there yet: a run that ends early leaves
