@@ -51,9 +51,11 @@ func (s *Server) allRoutes() []route {
 	return all
 }
 
-// routeMatch is what the routes say of a method and path: its route, or
-// else a route of the path under another method (known), or else how many
-// of the path's leading segments some route knows (known: 0 when none).
+// routeMatch is what the routes say of a method and path: its route
+// (found); a route of the path under any method (other, which tells a
+// wrong method from an unknown path when found is nil); and, when no route
+// has the path, how many of its leading segments some route knows (known:
+// 0 when none).
 type routeMatch struct {
 	found, other *route
 	known        int
