@@ -29,15 +29,16 @@
 // it runs, whatever dates other files set. The run goes in the order of
 // those times: the scenarios dated before now, one at a time in date
 // order (replay starts its emulator just before the earliest); then the
-// clock moves to now and the undated scenarios run, those that may share
+// clock moves to now (or stays where a dated scenario's advances_clock
+// carried it past now, so that a run does not pass or fail by the hour it
+// starts at) and the undated scenarios run, those that may share
 // the emulator in parallel, then one at a time those that set the
 // Page's profile and those that move the clock on with advances_clock,
 // each from where the one before left it; then the scenarios dated after
 // now, in date order. advances_clock steps carry the clock past a
 // scenario's start: a date an earlier scenario carries the clock past
-// cannot be reached, and a dated scenario before now that would carry
-// the clock past now would move the undated ones' time. replay refuses
-// such files before anything runs (CheckClocks), naming both scenarios.
+// cannot be reached, and replay refuses such files before anything runs
+// (CheckClocks), naming both scenarios.
 // A scenario whose date the one before ran the clock up to exactly runs
 // there, a few real seconds past it.
 //

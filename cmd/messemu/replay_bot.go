@@ -219,7 +219,7 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 			}
 		}
 		why := handshakeWhy(answer, err)
-		if why == last && definiteRefusal(why) {
+		if refusalKind(why) == refusalKind(last) && definiteRefusal(why) {
 			refused++
 		} else {
 			refused = 1
@@ -267,13 +267,21 @@ func handshakeWhy(answer []byte, err error) string {
 	return why
 }
 
+// refusalKind is why without what changes from one try to the next: the
+// challenge the bot did not echo.
+func refusalKind(why string) string {
+	kind, _, _ := strings.Cut(why, ", not the challenge ")
+	return kind
+}
+
 // definiteRefusal reports a handshake the bot answered, and answered
 // wrong in a way it will again: a client error (a verify token it was not
 // given, a path it does not serve) or an answer that is not the challenge.
-// No answer, or a server error, may be a bot still starting.
+// No answer, a server error, or a timeout or rate limit (408, 429, from a
+// proxy in front of a bot still starting) may pass.
 func definiteRefusal(why string) bool {
 	if rest, ok := strings.CutPrefix(why, "the bot answered HTTP 4"); ok && len(rest) >= 2 {
-		return true
+		return !strings.HasPrefix(rest, "08") && !strings.HasPrefix(rest, "29")
 	}
 	return strings.HasPrefix(why, "the bot answered \"") && strings.Contains(why, "not the challenge")
 }
