@@ -70,7 +70,7 @@ func (rs *runState) isolate(ctx context.Context, verifyToken string) error {
 		set["verify_token"] = verifyToken
 	}
 	if err := rs.c.control(ctx, "PUT", "webhook", set, nil); err != nil {
-		return fmt.Errorf("setting the webhook again (after the scenario before left it failing, with retries pending): %w", err)
+		return fmt.Errorf("setting the webhook again (after the scenario before left it failing, with retries pending) failed, and it is now removed: %w", err)
 	}
 	return nil
 }

@@ -72,3 +72,35 @@ func TestRunnerDoesNotCarryAFailingWebhookIntoTheNextScenario(t *testing.T) {
 	})
 	assert.Empty(t, retried, "the first scenario's webhook was retried during the second")
 }
+
+// With LeaveWebhook (replay --emulator against a serve's own webhook,
+// whose verify token the runner does not know), the runner does not
+// remove and set the webhook again between scenarios: it stays the
+// user's, with its URL.
+func TestRunnerLeavesTheEmulatorsOwnWebhook(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	hook := emu.Webhook()
+	noReceipts := false
+	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: hook.URL, Timeout: 300 * time.Millisecond, Receipts: &noReceipts}))
+	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	all, err := Parse("leave.yaml", []byte(`
+- name: a bot too slow for its webhook
+  steps:
+    - says: too slow
+    - expect: {text: "You said: too slow"}
+- name: then another
+  steps:
+    - advances_clock: 1m
+    - says: one
+    - expect: {text: "You said: one", within: 3s}
+`))
+	require.NoError(t, err)
+	before := emu.Journal().Last()
+	rep, err := (&Runner{Emulator: emu.URL(), Parallel: 1, LeaveWebhook: true}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 2)
+	handshakes := emu.Journal().Find(before, func(e *fakegraph.Event) bool { return e.API == fakegraph.APIWebhookVerify })
+	assert.Empty(t, handshakes, "the runner set the emulator's own webhook again")
+	assert.Equal(t, hook.URL, emu.Webhook().URL)
+}

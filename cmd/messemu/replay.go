@@ -199,6 +199,10 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		// replay sets the webhook, with this token: the runner sets it
 		// again with it when a scenario leaves it failing.
 		runner.VerifyToken = cfg.verifyToken
+	} else {
+		// The running serve's own webhook, whose verify token replay does
+		// not know: left as it stands.
+		runner.LeaveWebhook = true
 	}
 	// The bot's own start-up calls (its Messenger Profile) are judged too.
 	start, err := runner.JournalEnd(ctx)
