@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,13 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	fmt.Fprintf(w, "# yaml-language-server: $schema=https://raw.githubusercontent.com/messemu/messemu/main/scenarios/schema.json\n")
 	fmt.Fprintf(w, "# Recorded by messemu record from %s on %s.\n", r.Emulator, time.Now().UTC().Format(time.DateOnly))
 	named := map[string]int{} // a scenario's name is unique in its file
-	written := 0
+	type session struct {
+		name   string
+		u      fakegraph.User
+		events []fakegraph.Event
+		clock  time.Time
+	}
+	var sessions []session
 	for _, psid := range order {
 		var u fakegraph.User
 		if err := c.control(ctx, "GET", "users/"+psid, nil, &u); err != nil {
@@ -106,12 +113,28 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 		if u.Scenario != "" && r.PSID == "" {
 			continue // a user replay made: its session is a scenario already
 		}
-		written++
 		name := "recorded session of " + u.Name
 		if named[name]++; named[name] > 1 {
 			name += " (" + strconv.Itoa(named[name]) + ")"
 		}
-		writeSession(w, name, u, byUser[psid], sessionClock(byUser[psid], events, offset))
+		sessions = append(sessions, session{name, u, byUser[psid], sessionClock(byUser[psid], events, offset)})
+	}
+	// Sessions that ran side by side on the virtual clock cannot each
+	// replay at their own date (the clock only moves forward): then none
+	// gets one, and replay runs them at its now.
+	var dated bytes.Buffer
+	for _, s := range sessions {
+		writeSession(&dated, s.name, s.u, s.events, s.clock)
+	}
+	if list, err := Parse("recorded.yaml", dated.Bytes()); err == nil && CheckClocks(list, time.Now()) != nil {
+		fmt.Fprintf(w, "# The sessions overlapped on the emulator's virtual clock: no setup: clock is written, and replay runs them at its now.\n")
+		for i := range sessions {
+			sessions[i].clock = time.Time{}
+		}
+	}
+	written := len(sessions)
+	for _, s := range sessions {
+		writeSession(w, s.name, s.u, s.events, s.clock)
 	}
 	if written == 0 {
 		return 0, fmt.Errorf("the journal holds only sessions messemu replay played: record a user of your own, or name one with --psid")

@@ -63,6 +63,34 @@ func TestRecordWritesTheSessionsClock(t *testing.T) {
 	assert.False(t, ok, rec)
 }
 
+// Two sessions side by side on a virtual clock cannot each replay at its
+// own date (the first's advances_clock passes the second's): neither gets
+// one, the file says why, and CheckClocks takes it.
+func TestRecordOverlappingSessionsOnAVirtualClock(t *testing.T) {
+	t.Parallel()
+	live := startEmulatorWith(t, "You said: ", fakegraph.WithClock(fakegraph.NewClock(time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC))))
+	page := fakegraph.DefaultPageID
+	alice, bob := fakegraph.DefaultUsers()[0].PSID, fakegraph.DefaultUsers()[1].PSID
+	for i, text := range []string{"hi", "again"} {
+		for _, psid := range []string{alice, bob} {
+			_, err := live.UserSends(page, psid, fakegraph.UserMessageRequest{Text: text})
+			require.NoError(t, err)
+			botAnswered(t, live, psid, i+1)
+		}
+		if i == 0 {
+			_, err := live.AdvanceClock(25 * time.Hour)
+			require.NoError(t, err)
+		}
+	}
+	all, rec := recordAndLoad(t, live, "", 2)
+	assert.Contains(t, rec, "overlapped on the emulator's virtual clock")
+	for _, sc := range all {
+		_, dated := sc.StartsAt()
+		assert.False(t, dated, rec)
+	}
+	assert.NoError(t, CheckClocks(all, time.Now()), rec)
+}
+
 // Handover is recorded: the Page Inbox passing the thread back as a
 // handover: step, the bot's own pass as the thread's owner expected; the
 // recording replays.
