@@ -222,7 +222,7 @@ func writeSession(w io.Writer, name string, u fakegraph.User, events []fakegraph
 			fmt.Fprintf(w, "    %s\n", line)
 		}
 		if why, failed := outcome[e.Seq]; failed && len(lines) > 0 && e.Kind == fakegraph.KindUserAction {
-			fmt.Fprintf(w, "    # the bot never got this: %s\n", printable(why))
+			fmt.Fprintf(w, "    # its webhook was never delivered: %s\n", printable(why))
 		}
 	}
 }

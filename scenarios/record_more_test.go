@@ -133,5 +133,5 @@ func TestRecordNotesWhatTheBotNeverGot(t *testing.T) {
 		})) > 0
 	}, 5*time.Second, 10*time.Millisecond)
 	_, rec := recordAndLoad(t, live, alice, 1)
-	assert.Contains(t, rec, "    - says: \"crash\"\n    # the bot never got this: the bot answered HTTP 500 (it answered \"boom")
+	assert.Contains(t, rec, "    - says: \"crash\"\n    # its webhook was never delivered: the bot answered HTTP 500 (it answered \"boom")
 }
