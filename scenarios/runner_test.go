@@ -696,7 +696,7 @@ func TestRunnerRefusesAnAmbiguousButtonTitle(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Results, 1)
 	assert.Contains(t, rep.Results[0].Failure, `amb.yaml:5:5: taps_button: "Buy" is the title of 2 buttons of the bot's message: `+
-		`card "Red mug" (postback BUY_RED), card "Blue mug" (postback BUY_BLUE); say which with its payload, such as taps_button: {payload: BUY_RED}`)
+		`card "Red mug" (postback BUY_RED), card "Blue mug" (postback BUY_BLUE); say which with its payload, such as taps_button: {payload: "BUY_RED"}`)
 	postbacks := emu.Journal().Find(0, func(e *fakegraph.Event) bool {
 		return e.Kind == fakegraph.KindUserAction && e.API == fakegraph.FieldPostbacks
 	})

@@ -233,7 +233,7 @@ func ambiguousTap(t *TapStep, found []placedButton) error {
 		}
 		list = append(list, fmt.Sprintf("%s (%s %s)", where, pb.b.Type, pb.b.Payload+pb.b.URL))
 	}
-	hint := "taps_button: {payload: " + first.Payload + "}"
+	hint := "taps_button: {payload: " + q(first.Payload) + "}" // quoted: YAML whatever the payload holds
 	if first.Payload == "" {
 		hint = "a payload of one of them"
 	}
