@@ -31,13 +31,7 @@ func byName(rep *Report) map[string]Result {
 // turn that into "Webhooks Disabled" for it, nor deliver those retries.
 func TestRunnerDoesNotCarryAFailingWebhookIntoTheNextScenario(t *testing.T) {
 	t.Parallel()
-	emu := startEmulator(t)
-	hook := emu.Webhook()
-	// Without receipts: no echo delivered after the slow answer ends the
-	// failure streak.
-	noReceipts := false
-	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: hook.URL, Timeout: 300 * time.Millisecond, Receipts: &noReceipts}))
-	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	emu := slowWebhookEmulator(t)
 	all, err := Parse("isolation.yaml", []byte(`
 - name: a bot too slow for its webhook
   steps:
@@ -79,11 +73,8 @@ func TestRunnerDoesNotCarryAFailingWebhookIntoTheNextScenario(t *testing.T) {
 // user's, with its URL.
 func TestRunnerLeavesTheEmulatorsOwnWebhook(t *testing.T) {
 	t.Parallel()
-	emu := startEmulator(t)
+	emu := slowWebhookEmulator(t)
 	hook := emu.Webhook()
-	noReceipts := false
-	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: hook.URL, Timeout: 300 * time.Millisecond, Receipts: &noReceipts}))
-	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
 	all, err := Parse("leave.yaml", []byte(`
 - name: a bot too slow for its webhook
   steps:
@@ -103,4 +94,16 @@ func TestRunnerLeavesTheEmulatorsOwnWebhook(t *testing.T) {
 	handshakes := emu.Journal().Find(before, func(e *fakegraph.Event) bool { return e.API == fakegraph.APIWebhookVerify })
 	assert.Empty(t, handshakes, "the runner set the emulator's own webhook again")
 	assert.Equal(t, hook.URL, emu.Webhook().URL)
+}
+
+// slowWebhookEmulator is an emulator whose bot answers "too slow" after
+// the webhook's timeout (300 ms), without receipts: no echo delivered
+// after the slow answer ends the failure streak.
+func slowWebhookEmulator(t *testing.T) *fakegraph.Server {
+	t.Helper()
+	emu := startEmulator(t)
+	noReceipts := false
+	require.NoError(t, emu.SetWebhook(fakegraph.WebhookConfig{URL: emu.Webhook().URL, Timeout: 300 * time.Millisecond, Receipts: &noReceipts}))
+	require.Eventually(t, func() bool { return emu.Webhook().Verified }, 5*time.Second, 10*time.Millisecond)
+	return emu
 }
