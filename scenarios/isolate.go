@@ -31,16 +31,11 @@ func (rs *runState) isolate(ctx context.Context, verifyToken string) error {
 	if err != nil || st.URL == "" || clean(st) {
 		return nil // no webhook to clear; a status the emulator cannot give is not the next scenarios' concern
 	}
-	deadline := time.Now().Add(isolateGrace)
-	for !clean(st) && time.Now().Before(deadline) {
-		if err := sleep(ctx, 20*time.Millisecond); err != nil {
-			return err
-		}
-		if st, err = webhookStatus(ctx, rs.c); err != nil {
-			return nil
-		}
+	st, ok, err := pollStatus(ctx, rs.c, st, time.Now().Add(isolateGrace), clean)
+	if err != nil {
+		return err
 	}
-	if clean(st) {
+	if !ok || clean(st) {
 		return nil
 	}
 	// Remove it: what is queued or waiting for a retry ends failed at
@@ -52,13 +47,9 @@ func (rs *runState) isolate(ctx context.Context, verifyToken string) error {
 	if d, err := time.ParseDuration(st.Timeout); err == nil && d > 0 {
 		limit = d
 	}
-	deadline = time.Now().Add(limit + time.Second)
-	for {
-		now, err := webhookStatus(ctx, rs.c)
-		if err != nil || now.Pending == 0 || !time.Now().Before(deadline) {
-			break
-		}
-		if err := sleep(ctx, 20*time.Millisecond); err != nil {
+	if now, err := webhookStatus(ctx, rs.c); err == nil {
+		drained := func(st fakegraph.WebhookStatus) bool { return st.Pending == 0 }
+		if _, _, err := pollStatus(ctx, rs.c, now, time.Now().Add(limit+time.Second), drained); err != nil {
 			return err
 		}
 	}
@@ -79,6 +70,23 @@ func (rs *runState) isolate(ctx context.Context, verifyToken string) error {
 // nothing pending, no failure streak, not disabled.
 func clean(st fakegraph.WebhookStatus) bool {
 	return st.Pending == 0 && st.FailingSince == nil && !st.Alerted && !st.Disabled
+}
+
+// pollStatus reads the webhook's status again every 20ms, from st, until
+// done holds or deadline passes. ok is false when a read failed (st is
+// then the last status read); err is the context's.
+func pollStatus(ctx context.Context, c *client, st fakegraph.WebhookStatus, deadline time.Time, done func(fakegraph.WebhookStatus) bool) (_ fakegraph.WebhookStatus, ok bool, err error) {
+	for !done(st) && time.Now().Before(deadline) {
+		if err := sleep(ctx, 20*time.Millisecond); err != nil {
+			return st, false, err
+		}
+		next, err := webhookStatus(ctx, c)
+		if err != nil {
+			return st, false, nil
+		}
+		st = next
+	}
+	return st, true, nil
 }
 
 func webhookStatus(ctx context.Context, c *client) (fakegraph.WebhookStatus, error) {
