@@ -20,6 +20,10 @@ var (
 	ruleProof = validator.Rule{Name: "appsecret_proof", Source: "Graph/guides/secure-requests"}
 )
 
+// authParam reports the parameters the token check reads, which are judged
+// before anything else (PLATFORM.md §2): access_token and appsecret_proof.
+func authParam(key string) bool { return key == "access_token" || key == "appsecret_proof" }
+
 // tokenOf finds the access token: the query, a form field or top-level JSON
 // key, or an Authorization: Bearer header.
 func (c *call) tokenOf() string {

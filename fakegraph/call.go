@@ -119,7 +119,7 @@ func (c *call) textParam(key string, rule validator.Rule, detail string) (string
 func (c *call) warnUnknownParams(rule validator.Rule, allowed ...string) {
 	for _, k := range sortedKeys(c.params) {
 		switch {
-		case k == "access_token" || k == "appsecret_proof" || containsString(allowed, k):
+		case authParam(k) || containsString(allowed, k):
 		case validator.GraphParam(k):
 			c.warn(k, rule, "one of Graph's own parameters, which messemu does not emulate: the answer is as without it")
 		default:
@@ -550,7 +550,7 @@ func (c *call) requestRecord() json.RawMessage {
 	if d := c.decoded; d.fromJSON && len(d.files) == 0 {
 		usable := true
 		for _, k := range d.queryKeys {
-			usable = usable && (k == "access_token" || k == "appsecret_proof")
+			usable = usable && authParam(k)
 		}
 		_, proofInBody := c.params["appsecret_proof"]
 		usable = usable && (!proofInBody || slices.Contains(d.queryKeys, "appsecret_proof"))

@@ -101,21 +101,35 @@ func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError
 	if d.params == nil {
 		d.params = make(map[string]any, len(d.query))
 	}
-	for k, vs := range d.query {
-		if ge, detail := d.formText(k, vs); ge != nil {
-			return d, ge, detail
+	ge, detail := d.readPairs(d.query, true)
+	return d, ge, detail
+}
+
+// readPairs reads a form's or the query's pairs into params, each name and
+// value judged as text (formText, bodyValue), the last value of a repeated
+// key standing. The query's do not replace the body's (the body wins on a
+// clash), and are noted in queryKeys.
+func (d *decoded) readPairs(vals url.Values, fromQuery bool) (*validator.GraphError, string) {
+	for k, vs := range vals {
+		if len(vs) == 0 {
+			continue
 		}
-		if _, ok := d.params[k]; ok || len(vs) == 0 {
+		if ge, detail := d.formText(k, vs); ge != nil {
+			return ge, detail
+		}
+		if _, set := d.params[k]; set && fromQuery {
 			continue
 		}
 		v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
 		if ge != nil {
-			return d, ge, detail
+			return ge, detail
 		}
 		d.params[k] = v
-		d.queryKeys = append(d.queryKeys, k)
+		if fromQuery {
+			d.queryKeys = append(d.queryKeys, k)
+		}
 	}
-	return d, nil, ""
+	return nil, ""
 }
 
 // maxParams bounds the parameters of a query string or a form body. It is
@@ -226,21 +240,8 @@ func (d *decoded) readBody(r *http.Request, limit int64) (*validator.GraphError,
 			return validator.Err(validator.KeyInvalid), "the form body does not parse: " + err.Error()
 		}
 		d.params = make(map[string]any, len(vals))
-		for k, vs := range vals {
-			if len(vs) == 0 {
-				continue
-			}
-			if ge, detail := d.formText(k, vs); ge != nil {
-				return ge, detail
-			}
-			v, ge, detail := d.bodyValue(k, vs[len(vs)-1])
-			if ge != nil {
-				return ge, detail
-			}
-			d.params[k] = v
-		}
+		return d.readPairs(vals, false)
 	}
-	return nil, ""
 }
 
 // objectParams are the top-level parameters whose value is an object or a
@@ -260,7 +261,7 @@ var objectParams = map[string]bool{
 // badText, as a JSON body's text is; the token and the proof, which come
 // first, are still refused at once.
 func (d *decoded) bodyValue(key, v string) (any, *validator.GraphError, string) {
-	if key == "access_token" || key == "appsecret_proof" {
+	if authParam(key) {
 		return formValue(key, v)
 	}
 	if objectParams[key] && strings.TrimSpace(v) == "null" {
@@ -310,7 +311,7 @@ func (d *decoded) formText(key string, values []string) (*validator.GraphError, 
 	for _, v := range values[:max(len(values)-1, 0)] {
 		switch {
 		case utf8.ValidString(v):
-		case key == "access_token" || key == "appsecret_proof":
+		case authParam(key):
 			return validator.Err(validator.KeyString, key), "invalid UTF-8 in " + key
 		default:
 			d.noteBadText(validator.Path{}.Key(key))
@@ -359,7 +360,7 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 		if message != nil {
 			putTreeBuffer(message, (*message)[:0]) // written from bytes that are not text
 		}
-		for _, k := range []string{"access_token", "appsecret_proof"} {
+		for _, k := range []string{"access_token", "appsecret_proof"} { // the token first
 			if s, isText := obj[k].(string); isText && notUTF8(s) {
 				maps.release(false)
 				return invalidTextAt(validator.Path{}.Key(k)) // at once, as in a form or the query (§1.3)
