@@ -224,10 +224,9 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 	if len(first) < 2 || first[0] != 'v' || first[1] < '0' || first[1] > '9' {
 		u.Path = "/" + c.version + u.Path // the pipeline judges a named version
 	}
-	if !itemHasToken(u, body, contentType) {
+	if q, _ := parseParams(u.RawQuery); !itemHasToken(q, body, contentType) {
 		// Added to the query as it came: encoded again, a pair that does
 		// not parse would be dropped rather than refused.
-		q, _ := parseParams(u.RawQuery)
 		add := "access_token=" + url.QueryEscape(c.token)
 		if proof := c.str("appsecret_proof"); proof != "" && q.Get("appsecret_proof") == "" {
 			add += "&appsecret_proof=" + url.QueryEscape(proof)
@@ -250,9 +249,10 @@ func (c *call) itemRequest(method, relURL string, body []byte, contentType strin
 	return req, ""
 }
 
-// itemHasToken reports whether an item names its own access_token.
-func itemHasToken(u *url.URL, body []byte, contentType string) bool {
-	if q, _ := parseParams(u.RawQuery); q.Get("access_token") != "" {
+// itemHasToken reports whether an item names its own access_token, in its
+// query (q) or its body.
+func itemHasToken(q url.Values, body []byte, contentType string) bool {
+	if q.Get("access_token") != "" {
 		return true
 	}
 	switch contentType {
