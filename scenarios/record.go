@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,11 +121,11 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	// Sessions that ran side by side on the virtual clock cannot each
 	// replay at their own date (the clock only moves forward): then none
 	// gets one, and replay runs them at its now.
-	var dated bytes.Buffer
-	for _, s := range sessions {
-		writeSession(&dated, s.name, s.u, s.events, s.clock)
+	list := make([]*Scenario, len(sessions))
+	for i, s := range sessions {
+		list[i] = clockedScenario(s.name, s.events, s.clock)
 	}
-	if list, err := Parse("recorded.yaml", dated.Bytes()); err == nil && CheckClocks(list, time.Now()) != nil {
+	if CheckClocks(list, time.Now()) != nil {
 		fmt.Fprintf(w, "# The sessions overlapped on the emulator's virtual clock: no setup: clock is written, and replay runs them at its now.\n")
 		for i := range sessions {
 			sessions[i].clock = time.Time{}
@@ -200,6 +199,37 @@ func sessionClock(session, all []fakegraph.Event, offset time.Duration) time.Tim
 	return first.Time.UTC().Truncate(time.Second)
 }
 
+// clockedScenario is as much of a recorded session as its place on the
+// virtual clock needs: its setup: clock and its advances_clock steps.
+func clockedScenario(name string, events []fakegraph.Event, clock time.Time) *Scenario {
+	s := &Scenario{Name: name}
+	if !clock.IsZero() {
+		s.Setup.Clock = clock.Format(time.RFC3339)
+	}
+	for _, e := range events {
+		if _, d, ok := clockAdvance(e); ok && d > 0 {
+			s.Steps = append(s.Steps, Step{AdvancesClock: &Duration{d}})
+		}
+	}
+	return s
+}
+
+// clockAdvance reads how far a journalled clock move advanced the clock,
+// as the journal wrote it and as a duration (0 when it does not read as
+// one); ok is false for an event that is no clock move.
+func clockAdvance(e fakegraph.Event) (text string, d time.Duration, ok bool) {
+	var c struct {
+		Data struct {
+			Advanced string `json:"advanced"`
+		} `json:"data"`
+	}
+	if e.Kind != fakegraph.KindControl || json.Unmarshal(e.Detail, &c) != nil || c.Data.Advanced == "" {
+		return "", 0, false
+	}
+	d, _ = time.ParseDuration(c.Data.Advanced)
+	return c.Data.Advanced, d, true
+}
+
 // writeSession writes one user's session as a scenario; clock, when set,
 // as its setup: clock.
 func writeSession(w io.Writer, name string, u fakegraph.User, events []fakegraph.Event, clock time.Time) {
@@ -261,16 +291,11 @@ func stepLines(e fakegraph.Event) []string {
 		if e.API == fakegraph.ChangeHandoverAct {
 			return handoverStep(e)
 		}
-		var d struct {
-			Data struct {
-				Advanced string `json:"advanced"`
-			} `json:"data"`
-		}
-		if json.Unmarshal(e.Detail, &d) == nil && d.Data.Advanced != "" {
-			if adv, err := time.ParseDuration(d.Data.Advanced); err != nil || adv <= 0 {
+		if text, adv, ok := clockAdvance(e); ok {
+			if adv <= 0 {
 				return nil // a move to where the clock stood: no step
 			}
-			return []string{"- advances_clock: " + d.Data.Advanced}
+			return []string{"- advances_clock: " + text}
 		}
 	case fakegraph.KindUserAction:
 		return userStep(e)
