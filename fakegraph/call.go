@@ -409,6 +409,9 @@ func cmpInt(x, y int) int {
 	return 0
 }
 
+// isPage reports whether seg names the token's Page: me or its ID.
+func (c *call) isPage(seg string) bool { return seg == "me" || seg == c.page.ID }
+
 // resolvePage checks a {page} segment against the token's Page: "me" and
 // the Page's own id are it; another Page's id is 100/33 (PLATFORM.md §1.2).
 func (c *call) resolvePage() *validator.GraphError {
@@ -417,7 +420,7 @@ func (c *call) resolvePage() *validator.GraphError {
 			continue
 		}
 		seg := c.segs[i]
-		if seg == "me" || seg == c.page.ID {
+		if c.isPage(seg) {
 			c.segs[i] = c.page.ID
 			continue
 		}

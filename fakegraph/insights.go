@@ -167,7 +167,7 @@ const day = 24 * time.Hour
 var insightsPeriods = map[string]bool{"day": true, "total_over_range": true, "week": false, "month": false, "days_28": false}
 
 func (s *Server) getInsights(c *call) (any, error) {
-	if id := c.segs[0]; id != "me" && id != c.page.ID {
+	if id := c.segs[0]; !c.isPage(id) {
 		return nil, c.unknownNode(id)
 	}
 	metrics, gerr := c.insightsMetrics()

@@ -101,7 +101,7 @@ func (s *Server) listLabels(c *call) (any, error) {
 	s.mu.RLock()
 	ls := c.page.labels
 	psid := ""
-	if id != "me" && id != c.page.ID {
+	if !c.isPage(id) {
 		if c.page.users[id] == nil {
 			s.mu.RUnlock()
 			return nil, c.unknownNode(id)

@@ -50,7 +50,7 @@ func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
 
 func (s *Server) getNode(c *call) (any, error) {
 	id := c.segs[0]
-	if id == "me" || id == c.page.ID {
+	if c.isPage(id) {
 		return s.getPageNode(c) // pagenode.go
 	}
 	if _, ok := c.params["account_linking_token"]; ok {

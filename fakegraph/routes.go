@@ -113,21 +113,21 @@ var rulePath = validator.Rule{Name: "path", Source: "decision D14"}
 func (c *call) refuseRoute(m routeMatch) *validator.GraphError {
 	if c.method == http.MethodGet && len(c.segs) == 2 && c.segs[1] == "messages" {
 		c.api = APISend
-		if seg := c.segs[0]; c.page != nil && seg != "me" && seg != c.page.ID {
+		if seg := c.segs[0]; c.page != nil && !c.isPage(seg) {
 			return c.fail("", rulePageNode, validator.UnsupportedError(c.method, seg), "another Page's node")
 		}
 		return c.fail("", ruleGetMessages, validator.Err(validator.KeyGetMessages), "the Send API takes POST")
 	}
-	if feature, ok := c.pageEdgeNotModelled(); ok {
+	if own, ok := c.unmodelledPageEdge(); ok {
+		if !own {
+			return c.fail("", rulePageNode, validator.UnsupportedError(c.method, c.segs[0]), "another Page's node")
+		}
 		c.api = APINotEmulated
-		return c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, feature), "")
+		return c.fail("", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, "The Page's "+c.segs[1]+" edge"), "")
 	}
 	if c.multiNodeRead() {
 		c.api = APINotEmulated
 		return c.fail("ids", ruleNotEmulated, validator.Err(validator.KeyNotEmulated, multiNodeFeature), "")
-	}
-	if c.otherPagesEdge() {
-		return c.fail("", rulePageNode, validator.UnsupportedError(c.method, c.segs[0]), "another Page's node")
 	}
 	switch {
 	case m.other != nil:

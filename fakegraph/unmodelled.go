@@ -71,27 +71,22 @@ var pageEdgesNotModelled = func() map[string]bool {
 	return m
 }()
 
-// pageEdgeNotModelled reports the feature named by a call to one of
-// pageEdgesNotModelled on this Page's node (me or its ID).
-func (c *call) pageEdgeNotModelled() (feature string, ok bool) {
-	if len(c.segs) != 2 || c.page == nil || (c.segs[0] != "me" && c.segs[0] != c.page.ID) || !pageEdgesNotModelled[c.segs[1]] {
-		return "", false
+// unmodelledPageEdge reports a call to one of pageEdgesNotModelled: on
+// this Page's node (own), or on a node that is nothing of this Page's
+// (a user, persona, label, message or attachment): another Page's, which
+// a Page token may not reach (PLATFORM.md §1.2: unsupported), and which
+// D28 keeps from the 2500 of a path the platform does not have. Under a
+// node of this Page's the edge is no Page edge: ok is false, and the path
+// stays 2500.
+func (c *call) unmodelledPageEdge() (own, ok bool) {
+	if len(c.segs) != 2 || c.page == nil || !pageEdgesNotModelled[c.segs[1]] {
+		return false, false
 	}
-	return "The Page's " + c.segs[1] + " edge", true
-}
-
-// otherPagesEdge reports a call to one of pageEdgesNotModelled on a node
-// that is neither this Page nor anything of its own (a user, persona,
-// label, message or attachment): another Page's, which a Page token may
-// not reach (PLATFORM.md §1.2: unsupported), and which D28 keeps from the
-// 2500 of a path the platform does not have. Under a node of this Page's
-// the edge is no Page edge, and stays 2500.
-func (c *call) otherPagesEdge() bool {
-	if len(c.segs) != 2 || c.page == nil || c.segs[0] == "me" || c.segs[0] == c.page.ID || !pageEdgesNotModelled[c.segs[1]] {
-		return false
+	if c.isPage(c.segs[0]) {
+		return true, true
 	}
-	_, own := c.s.nodeKindOf(c, c.segs[0])
-	return !own
+	_, mine := c.s.nodeKindOf(c, c.segs[0])
+	return false, !mine
 }
 
 // multiNodeRead reports GET /?ids=a,b: Graph's read of several nodes at
