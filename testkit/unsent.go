@@ -20,8 +20,9 @@ const unsentGrace = time.Second
 // attempt for it. "" when it was sent (or its failure is journalled:
 // no webhook set, no subscription at all), or it carries no webhook.
 // The subscriptions are the current ones: a test that changes them after
-// the action may be told about the new ones.
-func (e *Emulator) unsentWhy(ev *fakegraph.Event) string {
+// the action may be told about the new ones; attempted (fakegraph.Attempted)
+// tells one sent before they changed.
+func (e *Emulator) unsentWhy(ev *fakegraph.Event, attempted map[uint64]bool) string {
 	h, ok := ev.Hook()
 	if !ok {
 		return ""
@@ -34,13 +35,7 @@ func (e *Emulator) unsentWhy(ev *fakegraph.Event) string {
 	why := fakegraph.UnsentText(h, st.Fields, pageFields, func(field string) string {
 		return "give WebhookConfig.Fields " + field + " too, or nil for every field"
 	})
-	if why == "" {
-		return ""
-	}
-	if len(e.srv.Journal().Find(ev.Seq, func(a *fakegraph.Event) bool {
-		d, ok := a.Attempt()
-		return ok && d.EventSeq == ev.Seq
-	})) > 0 {
+	if _, sent := attempted[ev.Seq]; sent {
 		return "" // sent before the subscriptions changed
 	}
 	return why
@@ -63,15 +58,17 @@ type unsentAction struct {
 // those actions (or a handover the bot is told of) did go out: something
 // the bot may still answer.
 func (u *User) unsentSince(seq uint64) (unsent []unsentAction, sent bool) {
-	for _, ev := range u.emu.srv.Journal().Find(seq, func(e *fakegraph.Event) bool {
-		return (e.Kind == fakegraph.KindUserAction || e.Kind == fakegraph.KindHandover) &&
-			e.PSID == u.info.PSID && e.PageID == u.emu.page.ID
-	}) {
+	evs := u.emu.srv.Journal().Find(seq, func(e *fakegraph.Event) bool { return e.PSID == u.info.PSID && e.PageID == u.emu.page.ID })
+	attempted := fakegraph.Attempted(evs)
+	for _, ev := range evs {
+		if k := ev.Kind; k != fakegraph.KindUserAction && k != fakegraph.KindHandover {
+			continue
+		}
 		if _, ok := ev.Hook(); !ok {
 			continue
 		}
 		// unsentWhy takes the dispatcher's lock: not inside Find.
-		switch why := u.emu.unsentWhy(&ev); {
+		switch why := u.emu.unsentWhy(&ev, attempted); {
 		case why == "":
 			sent = true
 		case ev.Kind == fakegraph.KindUserAction:
