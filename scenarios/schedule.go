@@ -100,12 +100,6 @@ func schedule(list []*Scenario, now time.Time) ([]phase, []clockConflict) {
 	var conflicts []clockConflict
 	var clock time.Time // where the scenarios so far leave it (zero: not known)
 	var last *timed     // the scenario that took it there
-	var firstUndated *Scenario
-	if len(shared) > 0 {
-		firstUndated = shared[0]
-	} else if len(undatedAlone) > 0 {
-		firstUndated = undatedAlone[0].s
-	}
 	dated := func(t timed) {
 		switch end := t.at.Add(t.span); {
 		case last != nil && t.at.Before(clock):
@@ -127,7 +121,7 @@ func schedule(list []*Scenario, now time.Time) ([]phase, []clockConflict) {
 	if clock.After(undatedAt) {
 		undatedAt = clock
 	}
-	if firstUndated != nil {
+	if len(shared) > 0 || len(undatedAlone) > 0 {
 		clock = undatedAt
 	}
 	if len(shared) > 0 {
