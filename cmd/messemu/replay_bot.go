@@ -219,7 +219,8 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 			}
 		}
 		why := handshakeWhy(answer, err)
-		if refusalKind(why) == refusalKind(last) && definiteRefusal(why) {
+		definite := definiteRefusal(why)
+		if definite && refusalKind(why) == refusalKind(last) {
 			refused++
 		} else {
 			refused = 1
@@ -232,7 +233,7 @@ func handshake(ctx context.Context, emuURL, control, hook, verify string, b *chi
 			}
 			return fmt.Errorf("replay: the bot exited before answering the webhook handshake (%s)", why)
 		}
-		if definiteRefusal(why) && refused >= refusalsToStop {
+		if definite && refused >= refusalsToStop {
 			return fmt.Errorf("replay: the bot at %s refused the webhook handshake (%d times in a row): %s", hook, refused, why)
 		}
 		if time.Now().After(deadline) {
