@@ -32,6 +32,7 @@ type options struct {
 	products       []Product    // products.go
 	controlToken   string       // control_guard.go
 	timeouts       Timeouts     // timeouts.go
+	standardHTTP   bool         // WithStandardHTTP
 }
 
 func defaultOptions() options {
@@ -47,6 +48,15 @@ func defaultOptions() options {
 		schemas:       validator.MustLoadSchemas(),
 		timeouts:      DefaultTimeouts(),
 	}
+}
+
+// WithStandardHTTP makes Start serve every request with net/http alone.
+// By default Graph API calls over plain HTTP/1.1 keep-alive connections
+// take a shorter road that answers them exactly as net/http would, with
+// half its CPU a call; this option is there to compare the two, or to rule
+// the short road out when a client misbehaves.
+func WithStandardHTTP() Option {
+	return func(o *options) { o.standardHTTP = true }
 }
 
 // WithPage hosts page p. The first WithPage replaces the default page (and

@@ -3,14 +3,17 @@ package fakegraph
 import (
 	"context"
 	"errors"
-	"github.com/messemu/messemu/fakegraph/journal"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/internal/h1"
+	"github.com/messemu/messemu/fakegraph/journal"
 
 	"github.com/messemu/messemu/fakegraph/webhook"
 	"github.com/messemu/messemu/validator"
@@ -81,8 +84,16 @@ type Server struct {
 	msgs *messageStore
 
 	httpMu  sync.Mutex
-	httpSrv *http.Server
+	httpSrv listenServer
 	url     string
+}
+
+// listenServer is what Start serves with: an h1.Server (the short road for
+// Graph calls, net/http for the rest) or, WithStandardHTTP, net/http alone.
+type listenServer interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
 }
 
 type tokenInfo struct {
@@ -250,12 +261,16 @@ func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) er
 	if wrap != nil {
 		h = wrap(h)
 	}
-	srv := &http.Server{
+	hs := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: s.opts.timeouts.ReadHeader, // timeouts.go
 		ReadTimeout:       s.opts.timeouts.Read,
 		IdleTimeout:       s.opts.timeouts.Idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	var srv listenServer = hs
+	if !s.opts.standardHTTP {
+		srv = &h1.Server{HTTP: hs, Fast: graphCall}
 	}
 	s.httpMu.Lock()
 	s.httpSrv = srv
@@ -267,6 +282,17 @@ func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) er
 		}
 	}()
 	return nil
+}
+
+// graphCall reports whether r is a Graph API call, which Start serves on
+// its short road (internal/h1): not the control API (its waits and the web
+// page's websocket need all of net/http) nor a browser's visit of "/".
+func graphCall(r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasPrefix(p, strings.TrimSuffix(ControlPrefix, "/")) {
+		return false
+	}
+	return r.Method != http.MethodGet || (p != "/" && p != "/favicon.ico")
 }
 
 // URL is the base URL of a started server ("" before Start).

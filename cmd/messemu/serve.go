@@ -53,6 +53,7 @@ type serveConfig struct {
 	controlToken string              // serve_exposure.go
 	clock        string              // --clock: the virtual clock's start, RFC 3339 ("": now)
 	start        time.Time           // clock read by check (zero: now)
+	stdHTTP      bool                // --std-http: net/http for every request
 }
 
 func (c *serveConfig) flags(fs *flag.FlagSet) {
@@ -75,6 +76,7 @@ func (c *serveConfig) flags(fs *flag.FlagSet) {
 	fs.Func("products", "catalogue products the product template may name: ids separated by commas, or @file.json holding [{\"id\":…,\"name\":…}] [MESSEMU_PRODUCTS]", c.setProducts)
 	fs.StringVar(&c.caDir, "ca-dir", env("MESSEMU_CA_DIR", ""), "where the intercept CA lives (default: the user config dir) [MESSEMU_CA_DIR]")
 	fs.StringVar(&c.clock, "clock", env("MESSEMU_CLOCK", ""), "start the virtual clock at this time, RFC 3339 such as 2026-04-01T09:00:00Z (default: now); it runs on from there [MESSEMU_CLOCK]")
+	fs.BoolVar(&c.stdHTTP, "std-http", c.envBool("MESSEMU_STD_HTTP"), "serve every request with Go's net/http alone, not Graph calls on messemu's faster HTTP/1.1 road (to compare, or to rule it out when a client misbehaves) [MESSEMU_STD_HTTP]")
 	fs.StringVar(&c.allowOrigin, "allow-origin", env("MESSEMU_ALLOW_ORIGIN", ""), "also let pages from these origins (comma-separated, e.g. http://localhost:3000) open the web UI's websocket [MESSEMU_ALLOW_ORIGIN]")
 	c.webhookFlags(fs)
 	c.exposureFlags(fs)
@@ -182,6 +184,9 @@ func (c *serveConfig) serverOptions(log *slog.Logger) []fakegraph.Option {
 	opts = append(opts, c.exposureOptions()...)
 	if !c.start.IsZero() {
 		opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(c.start)))
+	}
+	if c.stdHTTP {
+		opts = append(opts, fakegraph.WithStandardHTTP())
 	}
 	if c.pageID != fakegraph.DefaultPageID || c.pageToken != fakegraph.DefaultPageToken || c.pageName != fakegraph.DefaultPageName {
 		users := fakegraph.DefaultUsers()

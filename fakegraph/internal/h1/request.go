@@ -1,0 +1,187 @@
+package h1
+
+import (
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// parseRequest reads a request from head (its request line and headers,
+// the empty line included) as net/http would, or reports false for any
+// request the short road leaves to net/http: another method or protocol,
+// a target that is not a path, a header net/http refuses or treats
+// specially (Transfer-Encoding, Expect, Upgrade, a second Host or
+// Content-Length), a folded line.
+func parseRequest(head []byte, c *conn) (*http.Request, bool) {
+	s := string(head[:len(head)-2]) // every string below shares this one
+	line, rest, _ := strings.Cut(s, "\r\n")
+	method, line, ok1 := strings.Cut(line, " ")
+	target, proto, ok2 := strings.Cut(line, " ")
+	if !ok1 || !ok2 || proto != "HTTP/1.1" || len(target) == 0 || target[0] != '/' {
+		return nil, false
+	}
+	switch method {
+	case http.MethodGet:
+		method = http.MethodGet
+	case http.MethodPost:
+		method = http.MethodPost
+	case http.MethodDelete:
+		method = http.MethodDelete
+	default:
+		return nil, false // HEAD, OPTIONS, PUT and the rest: net/http
+	}
+
+	n := strings.Count(rest, "\r\n")
+	h := make(http.Header, n)
+	values := make([]string, 0, n)
+	var host string
+	hosts, lengths := 0, 0
+	contentLength := int64(0)
+	wantsClose := false
+	for rest != "" {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\r\n")
+		if l == "" || l[0] == ' ' || l[0] == '\t' {
+			return nil, false // a folded line
+		}
+		name, value, ok := strings.Cut(l, ":")
+		if !ok || !validFieldName(name) {
+			return nil, false
+		}
+		value = strings.Trim(value, " \t")
+		if !validFieldValue(value) {
+			return nil, false
+		}
+		key := textproto.CanonicalMIMEHeaderKey(name)
+		switch key {
+		case "Host":
+			hosts++
+			if !validHost(value) {
+				return nil, false
+			}
+			host = value
+		case "Content-Length":
+			lengths++
+			v, err := strconv.ParseInt(value, 10, 64)
+			if err != nil || v < 0 || value[0] == '+' || value[0] == '-' {
+				return nil, false
+			}
+			contentLength = v
+		case "Transfer-Encoding", "Expect", "Upgrade", "Te", "Trailer":
+			return nil, false
+		case "Connection":
+			wantsClose = wantsClose || hasToken(value, "close")
+		}
+		values = append(values, value)
+		i := len(values) - 1
+		if vv, ok := h[key]; ok {
+			h[key] = append(vv, value)
+		} else {
+			h[key] = values[i : i+1 : i+1]
+		}
+	}
+	if hosts != 1 || lengths > 1 {
+		return nil, false // net/http answers both
+	}
+	u, err := url.ParseRequestURI(target)
+	if err != nil {
+		return nil, false
+	}
+	delete(h, "Host")
+	// As net/http does: a Pragma: no-cache without Cache-Control means it.
+	if p := h["Pragma"]; len(p) > 0 && p[0] == "no-cache" {
+		if _, ok := h["Cache-Control"]; !ok {
+			h["Cache-Control"] = []string{"no-cache"}
+		}
+	}
+	r := &http.Request{
+		Method:        method,
+		URL:           u,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        h,
+		Body:          http.NoBody,
+		ContentLength: contentLength,
+		Close:         wantsClose,
+		Host:          host,
+		RemoteAddr:    c.remote,
+		RequestURI:    target,
+	}
+	if contentLength > 0 {
+		r.Body = &c.body
+	}
+	return r.WithContext(c.ctx), true
+}
+
+// validFieldName reports whether s is an HTTP token.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTokenByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isTokenByte(b byte) bool { return tokenBytes[b] }
+
+// tokenBytes are the bytes of an HTTP token (RFC 9110, section 5.6.2).
+var tokenBytes = func() (t [256]bool) {
+	for b := '0'; b <= '9'; b++ {
+		t[b] = true
+	}
+	for b := 'a'; b <= 'z'; b++ {
+		t[b], t[b-'a'+'A'] = true, true
+	}
+	for _, b := range "!#$%&'*+-.^_`|~" {
+		t[b] = true
+	}
+	return t
+}()
+
+// validFieldValue reports whether s has no control byte but tab.
+func validFieldValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// validHost is a strict subset of what net/http takes in a Host header:
+// a name, an IPv4 or a bracketed IPv6 address, and a port.
+func validHost(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+		case b == '.' || b == '-' || b == ':' || b == '[' || b == ']' || b == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hasToken reports whether the comma-separated list v holds token, in any
+// case, as net/http reads Connection.
+func hasToken(v, token string) bool {
+	for v != "" {
+		var t string
+		t, v, _ = strings.Cut(v, ",")
+		if strings.EqualFold(strings.Trim(t, " \t"), token) {
+			return true
+		}
+	}
+	return false
+}
