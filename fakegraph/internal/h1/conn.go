@@ -208,8 +208,12 @@ func (c *conn) idleDeadline(now time.Time) {
 		d = c.s.readHeaderTimeout()
 	}
 	want := deadlineAfter(now, d)
-	if c.idleSet && (want.IsZero() == c.deadline.IsZero()) && want.Sub(c.deadline) < deadlineSlack {
-		return
+	if c.idleSet && want.IsZero() == c.deadline.IsZero() {
+		// Moved forward lazily, never back: a deadline already later than
+		// wanted (the first request's header timeout) is set at once.
+		if ahead := want.Sub(c.deadline); ahead >= 0 && ahead < deadlineSlack {
+			return
+		}
 	}
 	c.setDeadline(want, true)
 }
@@ -242,16 +246,26 @@ func isTimeout(err error) bool {
 	return ok && ne.Timeout()
 }
 
-// body is a request's body: the next n bytes of the connection.
+// body is a request's body: the next n bytes of the connection. It reads
+// and closes as net/http's does.
 type body struct {
-	r   *bufio.Reader
-	n   int64
-	err error
+	r          *bufio.Reader
+	n          int64
+	err        error
+	closed     bool
+	earlyClose bool // closed with too much unread to reuse the connection
 }
 
 func (b *body) reset(r *bufio.Reader, n int64) { *b = body{r: r, n: n} }
 
 func (b *body) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	return b.read(p)
+}
+
+func (b *body) read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
@@ -274,21 +288,50 @@ func (b *body) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *body) Close() error { return nil }
+// Close reads what is left, up to net/http's allowance, so that the
+// connection can serve another request.
+func (b *body) Close() error {
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	if b.n > maxPostHandlerReadBytes {
+		b.earlyClose = true
+		return nil
+	}
+	n, err := io.CopyN(io.Discard, readerFunc(b.read), maxPostHandlerReadBytes)
+	if n == maxPostHandlerReadBytes {
+		b.earlyClose = true
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return err
+}
+
+// unread reports whether the body was not read to its end.
+func (b *body) unread() bool { return b.n > 0 || b.err != nil }
 
 // discardRest reads what the handler left of the body, as net/http does
-// before it reuses a connection; false when too much is left or the read
-// fails, and the connection must close.
+// before it reuses a connection; false when too much is left (its
+// allowance or more) or the read fails, and the connection must close.
 func (b *body) discardRest() bool {
-	if b.n == 0 && b.err == nil {
+	if b.closed {
+		return !b.unread()
+	}
+	if !b.unread() {
 		return true
 	}
-	if b.err != nil || b.n > maxPostHandlerReadBytes {
+	if b.err != nil || b.n >= maxPostHandlerReadBytes {
 		return false
 	}
-	_, err := io.Copy(io.Discard, b)
+	_, err := io.Copy(io.Discard, readerFunc(b.read))
 	return err == nil && b.n == 0
 }
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 // appendDate appends now as an HTTP date, formatted once a second.
 func (c *conn) appendDate(dst []byte, now time.Time) []byte {

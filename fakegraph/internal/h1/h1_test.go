@@ -489,17 +489,14 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 		{name: "client Connection: close on a second line", roads: short(1), check: wantClosed(true), steps: []step{
 			one(get("/echo", "Connection: keep-alive", "Connection: close")),
 		}},
-		// h1 BUG (reported, not fixed here): conn.go's wantsClose uses
-		// hasToken, which splits on commas only; net/http's server also
-		// takes "close" after a space or tab (server.go hasToken), answers
-		// with Connection: close and closes. The short road keeps the
-		// connection open.
+		// net/http's server also takes "close" after a space or tab when it
+		// decides to close (r.Close stays false): it answers with
+		// Connection: close and closes.
 		{name: "client Connection: close after a space", roads: short(1), steps: []step{
 			one(get("/echo", "Connection: x close")),
 		}},
-		// h1 BUG (reported, not fixed here): hasToken compares with
-		// strings.EqualFold, which folds U+017F to 's'; net/http compares
-		// ASCII only, so r.Close and the connection's fate differ.
+		// net/http compares ASCII letters only: U+017F is not an 's', the
+		// connection stays open.
 		{name: "client Connection: close with a Unicode fold", roads: short(1), steps: []step{
 			one(get("/echo", "Connection: clo\u017fe")),
 		}},
@@ -515,10 +512,8 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 		{name: "large body left unread", roads: short(1), check: wantClosed(true), steps: []step{
 			one(request("POST", "/noread", large), "POST"),
 		}},
-		// h1 BUG (reported, not fixed here): discardRest closes on an unread
-		// remainder over maxPostHandlerReadBytes; net/http on one of
-		// maxPostHandlerReadBytes or more, so at exactly 256 KB net/http
-		// answers Connection: close and the short road keeps the connection.
+		// net/http gives up on an unread remainder of maxPostHandlerReadBytes
+		// or more: at exactly 256 KB it answers Connection: close.
 		{name: "body of exactly 256 KB left unread", roads: short(1), steps: []step{
 			one(request("POST", "/noread", strings.Repeat("e", maxPostHandlerReadBytes)), "POST"),
 		}},
@@ -538,10 +533,9 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 				t.Errorf("304 answer: %+v", o.Answers[0])
 			}
 		}},
-		// h1 BUG (reported, not fixed here): finish takes a declared
-		// Content-Length on a 204/304 as a short answer and closes with
-		// Connection: close; net/http suppresses the header and keeps the
-		// connection (its length check is for answers that may have a body).
+		// A declared Content-Length on a 204 is suppressed and the
+		// connection kept (net/http checks the length only of answers that
+		// may have a body).
 		{name: "204 with a declared length", roads: short(2), steps: []step{one(get("/declared-on-204")), one(get("/road"))}},
 		{name: "statuses", roads: short(4), steps: []step{
 			one(get("/status?code=299")), one(get("/status?code=500")), one(get("/status?code=404")), one(get("/nowhere")),
@@ -555,9 +549,8 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 		{name: "big answer", roads: short(2), steps: []step{one(get("/big")), one(get("/road"))}},
 		{name: "Content-Type present but empty", roads: short(1), steps: []step{one(get("/no-type"))}},
 		{name: "Content-Encoding set", roads: short(1), steps: []step{one(get("/encoded"))}},
-		// h1 BUG (reported, not fixed here): both send the 5 bytes under
-		// Content-Length: 10 and close, but the short road adds
-		// Connection: close, which net/http (headers already decided) does not.
+		// Both send the 5 bytes under Content-Length: 10 and close, without
+		// Connection: close (net/http finds out after the headers).
 		{name: "declared Content-Length longer than written", roads: short(1), steps: []step{
 			{raw: get("/declared-short") + get("/road"), methods: []string{"GET"}},
 		}, check: func(t *testing.T, o outcome) {
@@ -565,17 +558,15 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 				t.Errorf("short answer %+v, closed %v", o.Answers, o.Closed)
 			}
 		}},
-		// h1 BUG (reported, not fixed here): net/http's Write refuses the
-		// whole of a write that goes past the declared length (0 bytes,
-		// ErrContentLength), so its answer is cut short (Content-Length: 3,
-		// fewer bytes, then close) and unsniffed; the short road writes the
-		// first 3 bytes, sniffs a Content-Type and keeps the connection.
-		{name: "declared Content-Length shorter than written", roads: short(2), steps: []step{
-			one(get("/declared-long")), one(get("/road")),
+		// net/http's Write refuses the whole of a write that goes past the
+		// declared length (0 bytes, ErrContentLength), so its answer is cut
+		// short (Content-Length: 3, fewer bytes, then close) and unsniffed.
+		{name: "declared Content-Length shorter than written", roads: short(1), check: wantClosed(true), steps: []step{
+			one(get("/declared-long")),
 		}},
-		// h1 BUG (reported, not fixed here): as above; net/http sends "12".
-		{name: "declared Content-Length shorter than written in two writes", roads: short(2), steps: []step{
-			one(get("/declared-long-in-two")), one(get("/road")),
+		// As above, after a first write that fits: net/http sends "12".
+		{name: "declared Content-Length shorter than written in two writes", roads: short(1), check: wantClosed(true), steps: []step{
+			one(get("/declared-long-in-two")),
 		}},
 		{name: "declared Content-Length invalid", roads: short(1), steps: []step{one(get("/declared-bad"))}},
 		{name: "superfluous WriteHeader", roads: short(1), steps: []step{one(get("/twice"))}},
@@ -590,13 +581,11 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 				t.Errorf("Date %q, want the handler's alone", d)
 			}
 		}},
-		// h1 BUG (reported, not fixed here): the short road drops the
-		// handler's Transfer-Encoding, sends Content-Length, sniffs and keeps
-		// the connection; net/http sends neither header and closes.
+		// Transfer-Encoding: identity: no Content-Length, no sniffing, the
+		// body ends with the connection.
 		{name: "handler Transfer-Encoding: identity", roads: short(1), steps: []step{one(get("/te-identity"))}},
-		// h1 BUG (reported, not fixed here): net/http does not sniff a
-		// Content-Type when the handler set Transfer-Encoding; the short
-		// road does. (Chunked against Content-Length is framing.)
+		// net/http does not sniff a Content-Type when the handler set
+		// Transfer-Encoding, and chunks the body.
 		{name: "handler Transfer-Encoding: chunked", roads: short(1), steps: []step{one(get("/te-chunked"))}},
 		{name: "Fast says no", roads: []string{roadShort, roadHTTP, roadHTTP}, check: wantClosed(false), steps: []step{
 			one(get("/road")), one(get("/echo", "X-Fast: no")), one(get("/road")),
@@ -813,11 +802,8 @@ func TestIdleTimeoutClosesAnIdleConnection(t *testing.T) {
 		readHeader time.Duration
 	}{
 		{"idle limit alone", 0},
-		// h1 BUG (reported, not fixed here): idleDeadline keeps the
-		// deadline it set before the first request (ReadHeaderTimeout, an
-		// hour here) because the new one is not later by deadlineSlack; an
-		// idle limit shorter than ReadHeaderTimeout is not applied after
-		// the first request. net/http closes after IdleTimeout.
+		// The idle limit applies after the first request even where it is
+		// shorter than the header limit set before it.
 		{"idle limit shorter than the header limit", time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -39,7 +39,7 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 	var host string
 	hosts, lengths := 0, 0
 	contentLength := int64(0)
-	wantsClose := false
+	closeToken := false
 	for rest != "" {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\r\n")
@@ -72,7 +72,7 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 		case "Transfer-Encoding", "Expect", "Upgrade", "Te", "Trailer":
 			return nil, false
 		case "Connection":
-			wantsClose = wantsClose || hasToken(value, "close")
+			closeToken = closeToken || listHasToken(value, "close")
 		}
 		values = append(values, value)
 		i := len(values) - 1
@@ -105,7 +105,7 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 		Header:        h,
 		Body:          http.NoBody,
 		ContentLength: contentLength,
-		Close:         wantsClose,
+		Close:         closeToken,
 		Host:          host,
 		RemoteAddr:    c.remote,
 		RequestURI:    target,
@@ -173,15 +173,64 @@ func validHost(s string) bool {
 	return true
 }
 
-// hasToken reports whether the comma-separated list v holds token, in any
-// case, as net/http reads Connection.
-func hasToken(v, token string) bool {
+// listHasToken reports whether the comma-separated list v holds token
+// (lower case), ASCII letters in any case, as net/http sets Request.Close
+// from Connection.
+func listHasToken(v, token string) bool {
 	for v != "" {
 		var t string
 		t, v, _ = strings.Cut(v, ",")
-		if strings.EqualFold(strings.Trim(t, " \t"), token) {
+		if asciiEqualFold(strings.Trim(t, " \t"), token) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasToken reports whether token (lower case) appears in v between
+// spaces, tabs or commas, ASCII letters in any case: net/http's test of a
+// Connection header when it decides to close.
+func hasToken(v, token string) bool {
+	for sp := 0; sp+len(token) <= len(v); sp++ {
+		if sp > 0 && !isTokenBoundary(v[sp-1]) {
+			continue
+		}
+		if end := sp + len(token); end != len(v) && !isTokenBoundary(v[end]) {
+			continue
+		}
+		if asciiEqualFold(v[sp:sp+len(token)], token) {
+			return true
+		}
+	}
+	return false
+}
+
+func isTokenBoundary(b byte) bool { return b == ' ' || b == ',' || b == '\t' }
+
+// asciiEqualFold compares s with lower, ASCII letters in any case and
+// nothing else folded (not the Unicode folds strings.EqualFold makes).
+func asciiEqualFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// wantsClose reports whether the client asked for the connection to end
+// after this answer, as net/http reads it.
+func wantsClose(r *http.Request) bool {
+	if r.Close {
+		return true
+	}
+	v := r.Header["Connection"]
+	return len(v) > 0 && hasToken(v[0], "close")
 }

@@ -17,16 +17,21 @@ const keepBuffer = 64 << 10
 // response is the short road's http.ResponseWriter: it holds the answer
 // and writes it, headers and body in one write, when the handler returns.
 type response struct {
-	c          *conn
-	req        *http.Request
-	header     http.Header
-	status     int
-	wrote      bool
-	sent       []keyValues // the headers as they stood at WriteHeader, by key
-	declared   int64       // the handler's Content-Length, -1 without
-	body       []byte
-	out        []byte
-	closeAfter bool
+	c        *conn
+	req      *http.Request
+	header   http.Header
+	status   int
+	wrote    bool
+	sent     []keyValues // the headers as they stood at WriteHeader, by key
+	declared int64       // the handler's Content-Length, -1 without
+	written  int64       // what the handler wrote, refused writes included
+	body     []byte
+	interim  []byte // 1xx answers, sent ahead of the final one
+	out      []byte
+	// closeAfter ends the connection after the answer, which says so
+	// (Connection: close); closeQuietly ends it without saying so, where
+	// net/http finds out only after writing.
+	closeAfter, closeQuietly bool
 }
 
 type keyValues struct {
@@ -37,16 +42,18 @@ type keyValues struct {
 func (w *response) reset(req *http.Request) {
 	w.req = req
 	clear(w.header)
-	w.status, w.wrote, w.declared = 0, false, -1
+	w.status, w.wrote, w.declared, w.written = 0, false, -1, 0
 	w.sent = w.sent[:0]
 	w.body = w.body[:0]
-	w.closeAfter = req.Close
+	w.interim = w.interim[:0]
+	w.closeAfter, w.closeQuietly = wantsClose(req), false
 }
 
 func (w *response) Header() http.Header { return w.header }
 
 // WriteHeader takes the status and a copy of the headers, as net/http's
-// does: what the handler changes afterwards is not sent.
+// does: what the handler changes afterwards is not sent. An interim (1xx)
+// status is sent ahead of the answer with the headers as they stand.
 func (w *response) WriteHeader(code int) {
 	if w.wrote {
 		w.c.s.logf("http: superfluous response.WriteHeader call (status %d after %d)", code, w.status)
@@ -55,14 +62,19 @@ func (w *response) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
 	}
+	w.snapshot()
 	if code < 200 && code != http.StatusSwitchingProtocols {
-		return // an interim answer: the Graph API sends none
+		w.interim = appendStatusLine(w.interim, code)
+		for _, kv := range w.sent {
+			if kv.key != "Content-Length" && kv.key != "Transfer-Encoding" {
+				w.interim = appendField(w.interim, kv)
+			}
+		}
+		w.interim = append(w.interim, "\r\n"...)
+		w.sent = w.sent[:0]
+		return
 	}
 	w.wrote, w.status = true, code
-	for k, v := range w.header {
-		w.sent = append(w.sent, keyValues{k, v})
-	}
-	sortByKey(w.sent)
 	if cl := w.get("Content-Length"); cl != "" {
 		if v, err := strconv.ParseInt(cl, 10, 64); err == nil && v >= 0 {
 			w.declared = v
@@ -73,17 +85,30 @@ func (w *response) WriteHeader(code int) {
 	}
 }
 
+// snapshot takes the handler's headers, sorted by key.
+func (w *response) snapshot() {
+	w.sent = w.sent[:0]
+	for k, v := range w.header {
+		w.sent = append(w.sent, keyValues{k, v})
+	}
+	sortByKey(w.sent)
+}
+
+// Write keeps p for the answer, as net/http's Write would send it: a call
+// that would go past a declared Content-Length is refused whole.
 func (w *response) Write(p []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
+	if len(p) == 0 {
+		return 0, nil
+	}
 	if !bodyAllowedForStatus(w.status) {
 		return 0, http.ErrBodyNotAllowed
 	}
-	if w.declared >= 0 && int64(len(w.body))+int64(len(p)) > w.declared {
-		n := int(w.declared - int64(len(w.body)))
-		w.body = append(w.body, p[:n]...)
-		return n, http.ErrContentLength
+	w.written += int64(len(p))
+	if w.declared >= 0 && w.written > w.declared {
+		return 0, http.ErrContentLength
 	}
 	w.body = append(w.body, p...)
 	return len(p), nil
@@ -115,25 +140,28 @@ func (w *response) drop(key string) {
 	}
 }
 
-// finish writes the answer with what net/http adds to it: Date,
+// finish writes the answer with what net/http adds to it (Date,
 // Content-Length, a sniffed Content-Type, Connection: close when the
-// connection ends after it.
+// connection ends after it), decided as net/http decides them.
 func (w *response) finish(now time.Time) error {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
 	c := w.c
+	allowed := bodyAllowedForStatus(w.status)
+	te := w.get("Transfer-Encoding")
 	if w.req.ContentLength != 0 && !w.closeAfter && !c.body.discardRest() {
 		w.closeAfter = true
+	}
+	if c.body.earlyClose {
+		w.closeQuietly = true
 	}
 	if w.get("Connection") == "close" || c.s.closing.Load() {
 		w.closeAfter = true
 	}
-	allowed := bodyAllowedForStatus(w.status)
-	w.drop("Transfer-Encoding") // the answer is always sent with its length
 	var contentType string
 	if allowed {
-		if !w.has("Content-Type") && w.get("Content-Encoding") == "" && len(w.body) > 0 {
+		if !w.has("Content-Type") && w.get("Content-Encoding") == "" && te == "" && len(w.body) > 0 {
 			contentType = http.DetectContentType(w.body)
 		}
 	} else {
@@ -141,14 +169,31 @@ func (w *response) finish(now time.Time) error {
 			w.drop("Content-Type")
 		}
 		w.drop("Content-Length")
-		w.body = w.body[:0]
 	}
-	length := -1
-	if allowed && w.declared < 0 {
+	length := -1 // Content-Length to add
+	if allowed && te == "" && w.declared < 0 {
 		length = len(w.body)
 	}
-	if w.declared >= 0 && int64(len(w.body)) != w.declared {
-		w.closeAfter = true // a short answer: the client must not wait on
+	if w.declared >= 0 && te != "" && te != "identity" {
+		w.c.s.logf("http: WriteHeader called with both Transfer-Encoding of %q and a Content-Length of %d", te, w.declared)
+		w.drop("Content-Length")
+		w.declared = -1
+	}
+	chunked := false
+	switch {
+	case !allowed || w.status == http.StatusNoContent, w.declared >= 0 || length >= 0:
+		w.drop("Transfer-Encoding")
+	case te == "identity":
+		w.closeAfter = true // the body ends with the connection
+		w.drop("Transfer-Encoding")
+	default:
+		chunked = true
+		if te == "chunked" {
+			w.drop("Transfer-Encoding")
+		}
+	}
+	if allowed && w.declared >= 0 && w.written != w.declared {
+		w.closeQuietly = true // the body is not what the answer promised
 	}
 	connection := ""
 	if w.closeAfter && (c.s.closing.Load() || !hasToken(w.get("Connection"), "close")) {
@@ -156,26 +201,10 @@ func (w *response) finish(now time.Time) error {
 		connection = "close"
 	}
 
-	out := append(w.out[:0], "HTTP/1.1 "...)
-	out = strconv.AppendInt(out, int64(w.status), 10)
-	out = append(out, ' ')
-	if text := http.StatusText(w.status); text != "" {
-		out = append(out, text...)
-	} else {
-		out = append(out, "status code "...)
-		out = strconv.AppendInt(out, int64(w.status), 10)
-	}
-	out = append(out, "\r\n"...)
+	out := append(w.out[:0], w.interim...)
+	out = appendStatusLine(out, w.status)
 	for _, kv := range w.sent {
-		if !validFieldName(kv.key) {
-			continue // as net/http drops a header it cannot write
-		}
-		for _, v := range kv.values {
-			out = append(out, kv.key...)
-			out = append(out, ": "...)
-			out = appendFieldValue(out, v)
-			out = append(out, "\r\n"...)
-		}
+		out = appendField(out, kv)
 	}
 	if !w.has("Date") {
 		out = append(out, "Date: "...)
@@ -195,14 +224,31 @@ func (w *response) finish(now time.Time) error {
 	if connection != "" {
 		out = append(out, "Connection: close\r\n"...)
 	}
+	if chunked {
+		out = append(out, "Transfer-Encoding: chunked\r\n"...)
+	}
 	out = append(out, "\r\n"...)
+	body := w.body
+	if !allowed {
+		body = nil
+	}
+	var tail []byte
+	if chunked {
+		if len(body) > 0 {
+			out = strconv.AppendInt(out, int64(len(body)), 16)
+			out = append(out, "\r\n"...)
+			tail = []byte("\r\n0\r\n\r\n")
+		} else {
+			out = append(out, "0\r\n\r\n"...)
+		}
+	}
 
 	var err error
-	if len(w.body) <= keepBuffer/4 {
-		out = append(out, w.body...)
+	if len(body) <= keepBuffer/4 {
+		out = append(append(out, body...), tail...)
 		_, err = c.rwc.Write(out)
 	} else {
-		bufs := net.Buffers{out, w.body}
+		bufs := net.Buffers{out, body, tail}
 		_, err = bufs.WriteTo(c.rwc)
 	}
 	w.out = out
@@ -213,7 +259,39 @@ func (w *response) finish(now time.Time) error {
 		w.body = nil
 	}
 	w.req = nil
+	if w.closeQuietly {
+		w.closeAfter = true
+	}
 	return err
+}
+
+// appendStatusLine appends an HTTP/1.1 status line as net/http writes it.
+func appendStatusLine(out []byte, code int) []byte {
+	out = append(out, "HTTP/1.1 "...)
+	out = strconv.AppendInt(out, int64(code), 10)
+	out = append(out, ' ')
+	if text := http.StatusText(code); text != "" {
+		out = append(out, text...)
+	} else {
+		out = append(out, "status code "...)
+		out = strconv.AppendInt(out, int64(code), 10)
+	}
+	return append(out, "\r\n"...)
+}
+
+// appendField appends a header's lines; a key net/http cannot write is
+// dropped, as net/http drops it.
+func appendField(out []byte, kv keyValues) []byte {
+	if !validFieldName(kv.key) {
+		return out
+	}
+	for _, v := range kv.values {
+		out = append(out, kv.key...)
+		out = append(out, ": "...)
+		out = appendFieldValue(out, v)
+		out = append(out, "\r\n"...)
+	}
+	return out
 }
 
 // sortByKey sorts a handful of headers in net/http's order (by key) by
