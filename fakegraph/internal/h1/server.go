@@ -21,6 +21,16 @@
 // a malformed line, a chunked upload) is handed over with every byte read
 // so far, and net/http serves that connection from then on: its answers,
 // its errors and its limits are the ones a client meets.
+//
+// The short road follows the http.Server's Handler, ReadHeaderTimeout,
+// ReadTimeout, WriteTimeout, IdleTimeout and ErrorLog. The rest of its
+// settings (ConnState, ConnContext, BaseContext, MaxHeaderBytes under
+// 8 KB, SetKeepAlivesEnabled) apply to the connections handed over only.
+// Where the framing may differ, the answer does not: a body net/http
+// would send chunked (over 2 KB) goes with its Content-Length. A request's
+// context carries http.ServerContextKey and http.LocalAddrContextKey but is
+// not cancelled when the client goes away (net/http's background read is
+// part of the cost saved), and its Body reads from the connection.
 package h1
 
 import (
