@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/messemu/messemu/validator"
@@ -161,6 +162,18 @@ type faultSet struct {
 	mu    sync.Mutex
 	next  int
 	rules []*FaultRule
+	// delaying says a rule adds latency: its wait ends early when the
+	// client goes away, which only net/http notices (server.go graphCall).
+	delaying atomic.Bool
+}
+
+// noteDelays updates delaying; fs.mu is held.
+func (fs *faultSet) noteDelays() {
+	d := false
+	for _, r := range fs.rules {
+		d = d || r.Latency > 0
+	}
+	fs.delaying.Store(d)
 }
 
 // AddFault installs a fault rule and returns it with its ID. Rules are
@@ -177,6 +190,7 @@ func (s *Server) AddFault(f FaultRule) (FaultRule, error) {
 	f.Seen, f.Applied = 0, 0
 	rule := f
 	fs.rules = append(fs.rules, &rule)
+	fs.noteDelays()
 	fs.mu.Unlock()
 	s.journalControl(ChangeFaultAdded, "", rule.PSID, rule)
 	return rule, nil
@@ -201,6 +215,7 @@ func (s *Server) RemoveFault(id string) error {
 	for i, r := range fs.rules {
 		if r.ID == id {
 			fs.rules = append(fs.rules[:i:i], fs.rules[i+1:]...)
+			fs.noteDelays()
 			fs.mu.Unlock()
 			s.journalControl(ChangeFaultRemoved, "", r.PSID, *r)
 			return nil
@@ -221,6 +236,7 @@ func (s *Server) clearFaults() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.rules = nil
+	fs.noteDelays()
 }
 
 // applyFaults runs the fault rules on a call whose route and Page are

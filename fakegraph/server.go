@@ -270,7 +270,7 @@ func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) er
 	}
 	var srv listenServer = hs
 	if !s.opts.standardHTTP {
-		srv = &h1.Server{HTTP: hs, Fast: graphCall}
+		srv = &h1.Server{HTTP: hs, Fast: s.graphCall}
 	}
 	s.httpMu.Lock()
 	s.httpSrv = srv
@@ -285,11 +285,17 @@ func (s *Server) StartWith(addr string, wrap func(http.Handler) http.Handler) er
 }
 
 // graphCall reports whether r is a Graph API call, which Start serves on
-// its short road (internal/h1): not the control API (its waits and the web
-// page's websocket need all of net/http) nor a browser's visit of "/".
-func graphCall(r *http.Request) bool {
+// its short road (internal/h1): not what is under /_messemu (the control
+// API's waits and the web page's websocket need all of net/http) nor a
+// browser's visit of "/".
+// While a fault rule adds latency, every call goes through net/http, whose
+// background read ends the wait when the client gives up.
+func (s *Server) graphCall(r *http.Request) bool {
+	if s.faults.delaying.Load() {
+		return false
+	}
 	p := r.URL.Path
-	if strings.HasPrefix(p, strings.TrimSuffix(ControlPrefix, "/")) {
+	if strings.HasPrefix(p, "/_messemu") { // the control API's and the web page's
 		return false
 	}
 	return r.Method != http.MethodGet || (p != "/" && p != "/favicon.ico")
