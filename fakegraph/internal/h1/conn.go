@@ -21,6 +21,14 @@ const readBufferSize = 8 << 10
 // its handler left unread before it gives up on the connection.
 const maxPostHandlerReadBytes = 256 << 10
 
+// headTimedOut is net/http's answer to a request line it gave up waiting
+// for.
+const headTimedOut = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request"
+
+// rstAvoidanceDelay is how long net/http waits between half-closing a
+// connection whose body it refused and closing it.
+const rstAvoidanceDelay = 500 * time.Millisecond
+
 // deadlineSlack is how stale the idle deadline may grow before it is set
 // again: setting it costs a timer update a request, and an idle limit a
 // second short of its value changes nothing a client can tell.
@@ -35,6 +43,13 @@ type conn struct {
 	remote string
 	ctx    context.Context
 	idle   bool // guarded by s.mu
+
+	accepted time.Time // the first request's timeouts count from here
+	lastPost bool      // the request before was a POST (see skipCRLF)
+	// lingerClose half-closes the connection and waits before closing it,
+	// as net/http does after refusing a body, so that the client reads the
+	// answer rather than a reset.
+	lingerClose bool
 
 	br       *bufio.Reader
 	served   int
@@ -66,6 +81,12 @@ func (c *conn) serve() {
 		if handed {
 			return
 		}
+		if c.lingerClose {
+			if cw, ok := c.rwc.(interface{ CloseWrite() error }); ok {
+				_ = cw.CloseWrite()
+			}
+			time.Sleep(rstAvoidanceDelay)
+		}
 		_ = c.rwc.Close()
 		c.br.Reset(nil)
 		readerPool.Put(c.br)
@@ -75,6 +96,9 @@ func (c *conn) serve() {
 		case closeConn:
 			return
 		case handOver:
+			// net/http sets its own deadlines, but none where it has no
+			// timeouts: the short road's must not stay behind.
+			_ = c.rwc.SetReadDeadline(time.Time{})
 			handed = c.s.handoff.give(&readConn{Conn: c.rwc, r: c.br})
 			return
 		}
@@ -85,13 +109,27 @@ func (c *conn) serve() {
 // next waits for the next request and serves it when it can.
 func (c *conn) next() verdict {
 	c.idleDeadline(time.Now())
-	if _, err := c.br.Peek(1); err != nil {
+	// Between requests net/http waits for four bytes before it starts the
+	// next request's header timeout; before the first, for none.
+	first := 1
+	if c.served > 0 {
+		first = 4
+	}
+	if _, err := c.br.Peek(first); err != nil {
 		return closeConn // closed, timed out or shut down while idle
 	}
-	keep := c.s.setIdle(c, false)
+	if !c.s.setIdle(c, false) {
+		return closeConn // shutting down: net/http closes a connection idle till now
+	}
 	defer c.s.setIdle(c, true)
+	if c.lastPost {
+		c.skipCRLF()
+	}
 
 	start := time.Now()
+	if c.served == 0 {
+		start = c.accepted // as net/http times the first request from the accept
+	}
 	head, v := c.readHead(start)
 	if v != keepOpen {
 		return v
@@ -103,6 +141,7 @@ func (c *conn) next() verdict {
 	if _, err := c.br.Discard(len(head)); err != nil {
 		return closeConn
 	}
+	c.lastPost = req.Method == http.MethodPost
 	c.body.reset(c.br, req.ContentLength)
 	if req.ContentLength > int64(c.br.Buffered()) {
 		c.setDeadline(deadlineAfter(start, c.s.HTTP.ReadTimeout), false)
@@ -116,16 +155,25 @@ func (c *conn) next() verdict {
 	if !c.run(w, req) {
 		return closeConn
 	}
-	if !keep {
-		w.closeAfter = true
-	}
-	if err := w.finish(start); err != nil {
+	if err := w.finish(time.Now()); err != nil {
 		return closeConn
 	}
 	if w.closeAfter {
 		return closeConn
 	}
 	return keepOpen
+}
+
+// skipCRLF drops up to four CR or LF bytes ahead of a request, as net/http
+// does after a POST: clients that end a body with a stray line break get
+// their next request read all the same.
+func (c *conn) skipCRLF() {
+	peek, _ := c.br.Peek(4)
+	n := 0
+	for n < len(peek) && (peek[n] == '\r' || peek[n] == '\n') {
+		n++
+	}
+	_, _ = c.br.Discard(n)
 }
 
 // readHead peeks until the buffer holds the request's whole head, which
@@ -148,7 +196,15 @@ func (c *conn) readHead(start time.Time) ([]byte, verdict) {
 			timed = true
 		}
 		if _, err := c.br.Peek(len(buf) + 1); err != nil {
-			if len(buf) > 0 && !isTimeout(err) {
+			switch {
+			case len(buf) == 0:
+			case isTimeout(err):
+				// A head not finished in time: net/http answers one whose
+				// request line was cut (and closes on one whose headers were).
+				if bytes.IndexByte(buf, '\n') < 0 {
+					_, _ = io.WriteString(c.rwc, headTimedOut)
+				}
+			default:
 				return nil, handOver // net/http answers a cut-off head
 			}
 			return nil, closeConn
@@ -251,12 +307,13 @@ func isTimeout(err error) bool {
 type body struct {
 	r          *bufio.Reader
 	n          int64
-	err        error
+	err        error // a read that failed, returned again
+	sawEOF     bool  // read to its end, or to the connection's
 	closed     bool
 	earlyClose bool // closed with too much unread to reuse the connection
 }
 
-func (b *body) reset(r *bufio.Reader, n int64) { *b = body{r: r, n: n} }
+func (b *body) reset(r *bufio.Reader, n int64) { *b = body{r: r, n: n, sawEOF: n == 0} }
 
 func (b *body) Read(p []byte) (int, error) {
 	if b.closed {
@@ -269,7 +326,7 @@ func (b *body) read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
-	if b.n <= 0 {
+	if b.sawEOF {
 		return 0, io.EOF
 	}
 	if int64(len(p)) > b.n {
@@ -277,12 +334,16 @@ func (b *body) read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.n -= int64(n)
-	if err == io.EOF && b.n > 0 {
-		err = io.ErrUnexpectedEOF
-	}
-	if err != nil {
+	switch {
+	case err == io.EOF:
+		b.sawEOF = true
+		if b.n > 0 {
+			err = io.ErrUnexpectedEOF // once; then EOF, as net/http's body
+		}
+	case err != nil:
 		b.err = err
-	} else if b.n == 0 {
+	case b.n == 0:
+		b.sawEOF = true
 		err = io.EOF
 	}
 	return n, err
@@ -309,24 +370,25 @@ func (b *body) Close() error {
 	return err
 }
 
-// unread reports whether the body was not read to its end.
-func (b *body) unread() bool { return b.n > 0 || b.err != nil }
-
 // discardRest reads what the handler left of the body, as net/http does
-// before it reuses a connection; false when too much is left (its
-// allowance or more) or the read fails, and the connection must close.
-func (b *body) discardRest() bool {
+// before it reuses a connection. It reports whether the connection may
+// serve another request, and whether the body was refused for its size
+// (net/http's allowance or more left unread).
+func (b *body) discardRest() (ok, tooBig bool) {
 	if b.closed {
-		return !b.unread()
+		return b.sawEOF && b.err == nil, false
 	}
-	if !b.unread() {
-		return true
+	if b.sawEOF {
+		return b.err == nil, false
 	}
-	if b.err != nil || b.n >= maxPostHandlerReadBytes {
-		return false
+	if b.err != nil {
+		return false, false
+	}
+	if b.n >= maxPostHandlerReadBytes {
+		return false, true
 	}
 	_, err := io.Copy(io.Discard, readerFunc(b.read))
-	return err == nil && b.n == 0
+	return err == nil, false
 }
 
 type readerFunc func([]byte) (int, error)

@@ -169,6 +169,9 @@ func testHandler(g *gate) http.Handler {
 		case "/close-listed":
 			h.Set("Connection", "foo, close")
 			_, _ = io.WriteString(w, "bye")
+		case "/empty-length": // present but empty: net/http chunks and drops it
+			h["Content-Length"] = []string{""}
+			_, _ = io.WriteString(w, "hello")
 		case "/te-identity":
 			h.Set("Transfer-Encoding", "identity")
 			_, _ = io.WriteString(w, "abc")
@@ -584,6 +587,15 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 		// Transfer-Encoding: identity: no Content-Length, no sniffing, the
 		// body ends with the connection.
 		{name: "handler Transfer-Encoding: identity", roads: short(1), steps: []step{one(get("/te-identity"))}},
+		{name: "handler Content-Length empty", roads: short(1), steps: []step{one(get("/empty-length"))}},
+		// After a POST, net/http skips up to four CR or LF bytes ahead of
+		// the next request (a client's stray line break after its body).
+		{name: "stray CRLF after a POST body", roads: short(2), check: wantClosed(false), steps: []step{
+			{raw: request("POST", "/echo", "A") + "\r\n" + get("/road"), methods: []string{"POST", "GET"}},
+		}},
+		{name: "stray CRLF in a packet of its own", roads: short(2), check: wantClosed(false), steps: []step{
+			one(request("POST", "/echo", "A"), "POST"), {raw: "\r\n"}, one(get("/road")),
+		}},
 		// net/http does not sniff a Content-Type when the handler set
 		// Transfer-Encoding, and chunks the body.
 		{name: "handler Transfer-Encoding: chunked", roads: short(1), steps: []step{one(get("/te-chunked"))}},
@@ -783,10 +795,20 @@ func TestReadHeaderTimeoutClosesASlowHead(t *testing.T) {
 	if _, err := io.WriteString(c, "GET /road HTTP/1.1\r\nHost: h1.test\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	// The head is never finished: the server closes without an answer
-	// (as net/http does on a timeout) well before the test's own deadline.
+	// The head is never finished: the server closes without an answer (as
+	// net/http does on a timeout in the headers) well before the test's
+	// own deadline.
 	if _, err := br.ReadByte(); err == nil || isTimeout(err) {
 		t.Errorf("read on a connection with a slow head: %v, want it closed", err)
+	}
+	// A request line cut short gets net/http's 400 before the close.
+	cut := dial(t, s.addr)
+	if _, err := io.WriteString(cut, "GET /ro"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(bufio.NewReader(cut))
+	if err != nil || string(got) != headTimedOut {
+		t.Errorf("a slow request line got %q, %v; want %q and the connection closed", got, err, headTimedOut)
 	}
 	// A connection that sends nothing at all is closed too.
 	silent := dial(t, s.addr)

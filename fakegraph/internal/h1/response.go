@@ -12,7 +12,7 @@ import (
 
 // keepBuffer is the largest body or answer buffer a connection keeps for
 // its next request; a larger one is let go.
-const keepBuffer = 64 << 10
+const keepBuffer = 16 << 10
 
 // response is the short road's http.ResponseWriter: it holds the answer
 // and writes it, headers and body in one write, when the handler returns.
@@ -149,16 +149,22 @@ func (w *response) finish(now time.Time) error {
 	}
 	c := w.c
 	allowed := bodyAllowedForStatus(w.status)
-	te := w.get("Transfer-Encoding")
-	if w.req.ContentLength != 0 && !w.closeAfter && !c.body.discardRest() {
-		w.closeAfter = true
+	if w.req.ContentLength != 0 && !w.closeAfter {
+		ok, tooBig := c.body.discardRest()
+		if !ok {
+			w.closeAfter = true
+		}
+		if tooBig {
+			c.lingerClose = true
+		}
 	}
 	if c.body.earlyClose {
-		w.closeQuietly = true
+		w.closeQuietly, c.lingerClose = true, true
 	}
 	if w.get("Connection") == "close" || c.s.closing.Load() {
 		w.closeAfter = true
 	}
+	te := w.get("Transfer-Encoding")
 	var contentType string
 	if allowed {
 		if !w.has("Content-Type") && w.get("Content-Encoding") == "" && te == "" && len(w.body) > 0 {
@@ -170,27 +176,30 @@ func (w *response) finish(now time.Time) error {
 		}
 		w.drop("Content-Length")
 	}
+	// Framing, as net/http decides it for a handler that has returned.
 	length := -1 // Content-Length to add
-	if allowed && te == "" && w.declared < 0 {
+	if allowed && te == "" && !w.has("Content-Length") {
 		length = len(w.body)
 	}
-	if w.declared >= 0 && te != "" && te != "identity" {
+	hasLength := length >= 0 || w.declared >= 0
+	if hasLength && te != "" && te != "identity" {
 		w.c.s.logf("http: WriteHeader called with both Transfer-Encoding of %q and a Content-Length of %d", te, w.declared)
 		w.drop("Content-Length")
-		w.declared = -1
+		w.declared, hasLength = -1, false
 	}
 	chunked := false
 	switch {
-	case !allowed || w.status == http.StatusNoContent, w.declared >= 0 || length >= 0:
+	case !allowed || w.status == http.StatusNoContent, hasLength:
 		w.drop("Transfer-Encoding")
 	case te == "identity":
 		w.closeAfter = true // the body ends with the connection
 		w.drop("Transfer-Encoding")
-	default:
+	default: // a Transfer-Encoding, or an empty Content-Length
 		chunked = true
 		if te == "chunked" {
 			w.drop("Transfer-Encoding")
 		}
+		w.drop("Content-Length")
 	}
 	if allowed && w.declared >= 0 && w.written != w.declared {
 		w.closeQuietly = true // the body is not what the answer promised

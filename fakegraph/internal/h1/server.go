@@ -30,13 +30,17 @@
 // would send chunked (over 2 KB) goes with its Content-Length. A request's
 // context carries http.ServerContextKey and http.LocalAddrContextKey but is
 // not cancelled when the client goes away (net/http's background read is
-// part of the cost saved), and its Body reads from the connection.
+// part of the cost saved), and its Body reads from the connection. Two
+// things net/http does the short road does not, for handlers that need
+// them: it sends no trailers, and a header value changed in place (not
+// replaced) after WriteHeader is sent changed.
 package h1
 
 import (
 	"bufio"
 	"context"
 	"errors"
+	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -83,6 +87,7 @@ func (s *Server) Serve(l net.Listener) error {
 
 	httpDone := make(chan error, 1)
 	go func() { httpDone <- s.HTTP.Serve(s.handoff) }()
+	defer l.Close() // as net/http's Serve: a listener it gave up on refuses, not hangs
 
 	var delay time.Duration // as net/http backs off a failing Accept
 	for {
@@ -91,10 +96,9 @@ func (s *Server) Serve(l net.Listener) error {
 			if s.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
+			if temporary(err) { // too many open files, a timeout: wait, then go on
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.logf("h1: Accept error: %v; retrying in %v", err, delay)
+				s.logf("http: Accept error: %v; retrying in %v", err, delay)
 				time.Sleep(delay)
 				continue
 			}
@@ -112,20 +116,37 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 }
 
+// temporary is net/http's test of an Accept error worth retrying.
+func temporary(err error) bool {
+	ne, ok := err.(interface{ Temporary() bool })
+	return ok && ne.Temporary()
+}
+
 // Shutdown stops accepting, lets every request under way finish and closes
 // the idle connections, as http.Server.Shutdown does, until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing.Store(true)
 	s.closeListener()
-	err := s.HTTP.Shutdown(ctx)
+	// The idle connections close at once, as net/http's do, while net/http
+	// waits for its own (the control API's waits can hold it a minute).
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- s.HTTP.Shutdown(ctx) }()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
+	var err error
+	httpLeft := true
 	for {
-		if s.closeIdle() == 0 {
+		left := s.closeIdle()
+		if left == 0 && !httpLeft {
 			return err
 		}
 		select {
+		case err = <-httpDone:
+			httpLeft = false
 		case <-ctx.Done():
+			if httpLeft {
+				err = <-httpDone // it returns at ctx's end too
+			}
 			return errors.Join(err, ctx.Err())
 		case <-tick.C:
 		}
@@ -172,11 +193,12 @@ func (s *Server) closeIdle() int {
 
 func (s *Server) newConn(rwc net.Conn) *conn {
 	c := &conn{
-		s:      s,
-		rwc:    rwc,
-		remote: rwc.RemoteAddr().String(),
-		ctx:    context.WithValue(s.baseCtx, http.LocalAddrContextKey, rwc.LocalAddr()),
-		idle:   true,
+		s:        s,
+		rwc:      rwc,
+		accepted: time.Now(),
+		remote:   rwc.RemoteAddr().String(),
+		ctx:      context.WithValue(s.baseCtx, http.LocalAddrContextKey, rwc.LocalAddr()),
+		idle:     true,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -202,10 +224,13 @@ func (s *Server) forget(c *conn) {
 	s.mu.Unlock()
 }
 
+// logf logs where net/http would: its ErrorLog, or the log package's.
 func (s *Server) logf(format string, args ...any) {
 	if l := s.HTTP.ErrorLog; l != nil {
 		l.Printf(format, args...)
+		return
 	}
+	log.Printf(format, args...)
 }
 
 // handoffListener is what HTTP serves: the connections the short road
@@ -255,3 +280,12 @@ type readConn struct {
 }
 
 func (c *readConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// CloseWrite lets net/http half-close a connection it refuses a body on,
+// so that the client reads the answer rather than a reset.
+func (c *readConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
