@@ -64,35 +64,46 @@ func BenchmarkSendText(b *testing.B) { benchSend(b, textSend) }
 func BenchmarkSendGeneric10(b *testing.B) { benchSend(b, generic10()) }
 
 // BenchmarkSendTextHTTP sends over real loopback connections from 32
-// concurrent clients, as a bot under load would.
+// concurrent clients, as a bot under load would, to a started server: on
+// its short road for Graph calls (internal/h1), and with net/http alone
+// (WithStandardHTTP). The client's own work is in the figures.
 func BenchmarkSendTextHTTP(b *testing.B) {
-	s := New(WithJournalLimit(10000))
-	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
-		b.Fatal(err)
+	for _, road := range []struct {
+		name string
+		opts []Option
+	}{{"short-road", nil}, {"net-http", []Option{WithStandardHTTP()}}} {
+		b.Run(road.name, func(b *testing.B) {
+			s := New(append([]Option{WithJournalLimit(10000)}, road.opts...)...)
+			if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.Start("127.0.0.1:0"); err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			defer client.CloseIdleConnections()
+			target := s.URL() + "/v26.0/me/messages?access_token=" + DefaultPageToken
+			b.ReportAllocs()
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					resp, err := client.Post(target, "application/json", strings.NewReader(textSend))
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+						b.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						b.Fatalf("status %d", resp.StatusCode)
+					}
+				}
+			})
+		})
 	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
-	client := srv.Client()
-	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-	target := srv.URL + "/v26.0/me/messages?access_token=" + DefaultPageToken
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			resp, err := client.Post(target, "application/json", strings.NewReader(textSend))
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-				b.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Fatalf("status %d", resp.StatusCode)
-			}
-		}
-	})
 }
 
 // textSendUnicode is a text send most bots outside English make: accents,
