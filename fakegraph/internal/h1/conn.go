@@ -42,7 +42,8 @@ type conn struct {
 	rwc    net.Conn
 	remote string
 	ctx    context.Context
-	idle   bool // guarded by s.mu
+	blank  http.Request // empty but for ctx: each request starts as a copy
+	idle   bool         // guarded by s.mu
 
 	accepted time.Time // the first request's timeouts count from here
 	lastPost bool      // the request before was a POST (see skipCRLF)
@@ -75,6 +76,7 @@ func (c *conn) serve() {
 	c.br.Reset(c.rwc)
 	c.w.c = c
 	c.w.header = make(http.Header, 16)
+	c.blank = *(&http.Request{}).WithContext(c.ctx)
 	handed := false
 	defer func() {
 		c.s.forget(c)

@@ -50,7 +50,7 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 		if !ok || !validFieldName(name) {
 			return nil, false
 		}
-		value = strings.Trim(value, " \t")
+		value = trimOWS(value)
 		if !validFieldValue(value) {
 			return nil, false
 		}
@@ -74,6 +74,9 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 		case "Connection":
 			closeToken = closeToken || listHasToken(value, "close")
 		}
+		if key == "Host" {
+			continue // net/http takes it out of the header into r.Host
+		}
 		values = append(values, value)
 		i := len(values) - 1
 		if vv, ok := h[key]; ok {
@@ -89,31 +92,33 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 	if err != nil {
 		return nil, false
 	}
-	delete(h, "Host")
 	// As net/http does: a Pragma: no-cache without Cache-Control means it.
 	if p := h["Pragma"]; len(p) > 0 && p[0] == "no-cache" {
 		if _, ok := h["Cache-Control"]; !ok {
 			h["Cache-Control"] = []string{"no-cache"}
 		}
 	}
-	r := &http.Request{
-		Method:        method,
-		URL:           u,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        h,
-		Body:          http.NoBody,
-		ContentLength: contentLength,
-		Close:         closeToken,
-		Host:          host,
-		RemoteAddr:    c.remote,
-		RequestURI:    target,
-	}
+	r := new(http.Request)
+	*r = c.blank // a request carrying the connection's context
+	r.Method, r.URL = method, u
+	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
+	r.Header, r.Body, r.ContentLength = h, http.NoBody, contentLength
+	r.Close, r.Host, r.RemoteAddr, r.RequestURI = closeToken, host, c.remote, target
 	if contentLength > 0 {
 		r.Body = &c.body
 	}
-	return r.WithContext(c.ctx), true
+	return r, true
+}
+
+// trimOWS trims the spaces and tabs around a header value.
+func trimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }
 
 // validFieldName reports whether s is an HTTP token.
