@@ -6,15 +6,17 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // decodeObject decodes a JSON body that is one object into the values
 // encoding/json's Decoder gives with UseNumber: map[string]any, []any, string,
 // json.Number, bool and nil, the last of duplicate keys winning. It is
 // every request's decoding, so it goes without reflection: arrays are
-// gathered in a pooled stack and made at their size, common keys and
-// values are not allocated, and a string's escapes are decoded here as
-// encoding/json decodes them (unquote).
+// gathered in a pooled stack, common keys and values are not allocated,
+// the others and the arrays are boxed from chunks (boxAt), and a
+// string's escapes are decoded here as encoding/json decodes them
+// (unquote).
 // It is also the body's syntax check: ok is false for anything that is
 // not one valid JSON object (json.Valid's grammar, trailing space only),
 // and for the few valid ones it leaves to encoding/json (nesting near
@@ -111,6 +113,11 @@ type treeParser struct {
 	asIs bool
 	// maps, when not nil, lends the objects and notes the small ones.
 	maps *treeMaps
+	// The chunks of the tree's strings, numbers and arrays (boxAt), and
+	// of its arrays' elements.
+	strs  []string
+	lists [][]any
+	elems []any
 }
 
 // maxTreeDepth is encoding/json's own nesting bound (10,000). Bodies
@@ -155,7 +162,11 @@ func (p *treeParser) value(depth int) (any, bool) {
 				return v, true
 			}
 		}
-		return p.text(raw, plain, ok)
+		text, ok := p.text(raw, plain, ok)
+		if !ok || text == "" {
+			return "", ok // "" is boxed without allocating
+		}
+		return p.boxText(text, stringType), true
 	case c == 't':
 		return true, p.literal("true")
 	case c == 'f':
@@ -171,7 +182,7 @@ func (p *treeParser) value(depth int) (any, bool) {
 		if p.t != nil {
 			p.node = p.t.leaf(nodeLiteral, 0, start, end)
 		}
-		return json.Number(p.b[start:end]), true
+		return p.boxText(p.b[start:end], numberType), true
 	}
 	return nil, false
 }
@@ -341,13 +352,87 @@ func (p *treeParser) array(depth int) (any, bool) {
 		}
 		if !more {
 			p.closed(node, tbase)
-			out := make([]any, len(p.stack)-base)
+			out := p.list(len(p.stack) - base)
 			copy(out, p.stack[base:])
 			clear(p.stack[base:])
 			p.stack = p.stack[:base]
-			return out, true
+			return p.boxList(out), true
 		}
 	}
+}
+
+// Boxing a string, a number or a slice in an any copies it to the heap:
+// an allocation for each of the tree's strings (a 10-element generic
+// template has a hundred) and two for each array. The decoder instead
+// keeps them in chunks, a few allocations a body, and makes each any
+// point at its value in a chunk, as the runtime would point it at its
+// copy. A value there is written once, before it is boxed, and never
+// after; chunks are not reused, so a value of the tree that outlives its
+// request keeps its chunk alive with it (the strings of the tree keep
+// the whole body alive already).
+
+// The type words of the anys the decoder boxes.
+var (
+	stringType = typeWord("")
+	numberType = typeWord(json.Number(""))
+	listType   = typeWord([]any(nil))
+)
+
+// eface is the layout of an any: its dynamic type, and a pointer to its
+// value when that is not a pointer itself.
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+// boxAt is the any of type typ whose value is at data.
+func boxAt(typ, data unsafe.Pointer) (v any) {
+	*(*eface)(unsafe.Pointer(&v)) = eface{typ: typ, data: data}
+	return v
+}
+
+// chunk is how many values a new chunk holds: one for every per bytes of
+// the body, so that a Send API body takes one chunk of each kind (a
+// template has a string every 40 to 50 bytes, an element of an array
+// every 100 or more, an array every 400), within [least, most], so that
+// a huge body does not make a chunk it may not fill.
+func (p *treeParser) chunk(per, least, most int) int {
+	return min(max(len(p.b)/per, least), most)
+}
+
+// boxText is s as an any of type typ, a string or json.Number.
+func (p *treeParser) boxText(s string, typ unsafe.Pointer) any {
+	if len(p.strs) == cap(p.strs) {
+		p.strs = make([]string, 0, p.chunk(40, 4, 256))
+	}
+	p.strs = append(p.strs, s)
+	return boxAt(typ, unsafe.Pointer(&p.strs[len(p.strs)-1]))
+}
+
+// boxList is a as an any.
+func (p *treeParser) boxList(a []any) any {
+	if len(p.lists) == cap(p.lists) {
+		p.lists = make([][]any, 0, p.chunk(256, 2, 64))
+	}
+	p.lists = append(p.lists, a)
+	return boxAt(listType, unsafe.Pointer(&p.lists[len(p.lists)-1]))
+}
+
+// list is a slice of n elements for an array, in the chunk of elements
+// when it fits there; its capacity is n, so that an append to it copies
+// rather than writing over the next array's.
+func (p *treeParser) list(n int) []any {
+	size := p.chunk(96, 4, 256)
+	if n > size/2 {
+		return make([]any, n)
+	}
+	if cap(p.elems)-len(p.elems) < n {
+		p.elems = make([]any, 0, size)
+	}
+	start := len(p.elems)
+	p.elems = p.elems[:start+n]
+	return p.elems[start : start+n : start+n]
 }
 
 // str reads the key at p.i (its opening quote).
