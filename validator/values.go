@@ -334,6 +334,55 @@ type absURL struct {
 // url.Parse because every button and image URL of a request goes through
 // it (a 10-element generic template has forty).
 func httpURL(s string) (absURL, bool) {
+	if u, ok := plainHTTPURL(s); ok {
+		return u, true
+	}
+	return parseHTTPURL(s)
+}
+
+// plainHTTPURL reads the URLs bots send, "https://" or "http://" and a
+// host of lower-case letters, digits, dots and hyphens, then the path,
+// query or fragment, or nothing, without control characters or spaces, in
+// one pass: the answer is parseHTTPURL's. ok is false for anything else
+// (capitals, userinfo, a port, an IP literal, a label that is empty, a
+// backslash), which parseHTTPURL reads, judging the URL itself.
+func plainHTTPURL(s string) (u absURL, ok bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "https://"):
+		u.https, rest = true, s[len("https://"):]
+	case strings.HasPrefix(s, "http://"):
+		rest = s[len("http://"):]
+	default:
+		return absURL{}, false
+	}
+	i, dot := 0, true // an empty label: at the start, or after a dot
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-':
+			dot = false
+			continue
+		case c == '.' && !dot:
+			dot = true
+			continue
+		}
+		break
+	}
+	if i == 0 || i < len(rest) && rest[i] != '/' && rest[i] != '?' && rest[i] != '#' {
+		return absURL{}, false
+	}
+	for j := i; j < len(rest); j++ {
+		if c := rest[j]; c <= ' ' || c == 0x7f {
+			return absURL{}, false
+		}
+	}
+	u.host = rest[:i]
+	return u, true
+}
+
+// parseHTTPURL is httpURL for any string.
+func parseHTTPURL(s string) (absURL, bool) {
 	var u absURL
 	switch {
 	case len(s) > 8 && (s[:8] == "https://" || strings.EqualFold(s[:8], "https://")):
