@@ -79,3 +79,26 @@ func TestDecodedValuesOutliveTheDecoder(t *testing.T) {
 		t.Errorf("kept values (-want +got):\n%s", d)
 	}
 }
+
+// BenchmarkMessageFromTapeGeneric10 is the canonical message of a
+// 10-element generic template written from its tape, alone.
+func BenchmarkMessageFromTapeGeneric10(b *testing.B) {
+	body := generic10()
+	tp := getTape()
+	defer putTape(tp)
+	if _, ok := decodeWith(body, tp, nil); !ok {
+		b.Fatal("refused")
+	}
+	msg, found := tp.memberNamed(body, 0, "message")
+	if !found {
+		b.Fatal("no message")
+	}
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		var ok bool
+		if buf, ok = tp.appendCanonical(buf[:0], body, msg); !ok {
+			b.Fatal("not written")
+		}
+	}
+}

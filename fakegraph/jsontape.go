@@ -1,6 +1,10 @@
 package fakegraph
 
-import "sync"
+import (
+	"slices"
+	"strings"
+	"sync"
+)
 
 // A send stores its message as json.Marshal writes the decoded tree:
 // keys sorted, strings escaped its way (jsontree.go). Written from the
@@ -55,7 +59,15 @@ type tape struct {
 	nodes []tapeNode
 	kids  []uint32
 	open  []uint32 // the children of the containers being read
-	order []uint32 // the writer's sorted members, a stack like open
+	order []keyed  // the writer's sorted members, a stack like open
+}
+
+// keyed is a member of an object with its key as it stands in the body:
+// the writer sorts them and writes the keys without reading the nodes
+// again.
+type keyed struct {
+	key  string
+	node uint32
 }
 
 var tapes = sync.Pool{New: func() any { return new(tape) }}
@@ -68,6 +80,7 @@ func putTape(t *tape) {
 	if cap(t.nodes) > 1<<14 || cap(t.kids) > 1<<14 {
 		return
 	}
+	clear(t.order[:cap(t.order)]) // its keys are slices of the body
 	t.nodes, t.kids, t.open, t.order = t.nodes[:0], t.kids[:0], t.open[:0], t.order[:0]
 	tapes.Put(t)
 }
@@ -173,33 +186,40 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 	}
 	// An object: its members sorted by key, the last of duplicates kept
 	// (the sort is stable), as the tree has them.
-	kids := t.kids[n.kids : n.kids+n.nkids]
-	for _, kid := range kids {
-		if t.nodes[kid].flags&flagKeyEscaped != 0 {
+	base := len(t.order)
+	for _, kid := range t.kids[n.kids : n.kids+n.nkids] {
+		k := &t.nodes[kid]
+		if k.flags&flagKeyEscaped != 0 {
+			t.order = t.order[:base]
 			return nil, false
 		}
+		t.order = append(t.order, keyed{key: body[k.keyStart:k.keyEnd], node: kid})
 	}
-	base := len(t.order)
-	t.order = append(t.order, kids...)
-	sortByKey(t.order[base:], func(kid uint32) string { return t.key(body, kid) })
+	members := t.order[base:]
+	sortKeyed(members)
+	end := len(t.order)
 	b = append(b, '{')
 	first, ok := true, true
-	for i := base; i < base+len(kids); i++ {
-		kid := t.order[i] // by index: the members below grow t.order
-		key := t.key(body, kid)
-		if i+1 < base+len(kids) && t.key(body, t.order[i+1]) == key {
+	for i := base; i < end; i++ {
+		m := t.order[i] // by index: the members below grow t.order
+		if i+1 < end && t.order[i+1].key == m.key {
 			continue // a later member of the same key wins
 		}
 		if !first {
 			b = append(b, ',')
 		}
 		first = false
-		if t.nodes[kid].flags&flagKeyAsIs != 0 {
-			b = append(append(append(append(b, '"'), key...), '"'), ':')
+		v := &t.nodes[m.node]
+		if v.flags&flagKeyAsIs != 0 {
+			b = append(append(append(append(b, '"'), m.key...), '"'), ':')
 		} else {
-			b = append(appendJSONString(b, key), ':')
+			b = append(appendJSONString(b, m.key), ':')
 		}
-		if b, ok = t.appendCanonical(b, body, kid); !ok {
+		if v.kind == nodeString && v.flags&flagAsIs != 0 { // most members: written here, without a call
+			b = append(append(append(b, '"'), body[v.start:v.end]...), '"')
+			continue
+		}
+		if b, ok = t.appendCanonical(b, body, m.node); !ok {
 			break
 		}
 	}
@@ -208,4 +228,18 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		return nil, false
 	}
 	return append(b, '}'), true
+}
+
+// sortKeyed sorts an object's members by key as sortByKey does, stably:
+// an insertion sort for the few members of most objects, by keyLess.
+func sortKeyed(ms []keyed) {
+	if len(ms) > 12 {
+		slices.SortStableFunc(ms, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+		return
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0 && keyLess(ms[j].key, ms[j-1].key); j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
+		}
+	}
 }
