@@ -62,12 +62,12 @@ type tape struct {
 	order []keyed  // the writer's sorted members, a stack like open
 }
 
-// keyed is a member of an object with its key as it stands in the body:
+// keyed is a member of an object with where its key stands in the body:
 // the writer sorts them and writes the keys without reading the nodes
-// again.
+// again. It holds no pointer, so that sorting, done while the collector
+// may be marking, writes no pointer to the heap (a write barrier each).
 type keyed struct {
-	key  string
-	node uint32
+	start, end, node uint32
 }
 
 var tapes = sync.Pool{New: func() any { return new(tape) }}
@@ -80,7 +80,6 @@ func putTape(t *tape) {
 	if cap(t.nodes) > 1<<14 || cap(t.kids) > 1<<14 {
 		return
 	}
-	clear(t.order[:cap(t.order)]) // its keys are slices of the body
 	t.nodes, t.kids, t.open, t.order = t.nodes[:0], t.kids[:0], t.open[:0], t.order[:0]
 	tapes.Put(t)
 }
@@ -193,16 +192,16 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 			t.order = t.order[:base]
 			return nil, false
 		}
-		t.order = append(t.order, keyed{key: body[k.keyStart:k.keyEnd], node: kid})
+		t.order = append(t.order, keyed{start: k.keyStart, end: k.keyEnd, node: kid})
 	}
-	members := t.order[base:]
-	sortKeyed(members)
+	sortKeyed(t.order[base:], body)
 	end := len(t.order)
 	b = append(b, '{')
 	first, ok := true, true
 	for i := base; i < end; i++ {
 		m := t.order[i] // by index: the members below grow t.order
-		if i+1 < end && t.order[i+1].key == m.key {
+		key := body[m.start:m.end]
+		if i+1 < end && body[t.order[i+1].start:t.order[i+1].end] == key {
 			continue // a later member of the same key wins
 		}
 		if !first {
@@ -211,9 +210,9 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		first = false
 		v := &t.nodes[m.node]
 		if v.flags&flagKeyAsIs != 0 {
-			b = append(append(append(append(b, '"'), m.key...), '"'), ':')
+			b = append(append(append(append(b, '"'), key...), '"'), ':')
 		} else {
-			b = append(appendJSONString(b, m.key), ':')
+			b = append(appendJSONString(b, key), ':')
 		}
 		if v.kind == nodeString && v.flags&flagAsIs != 0 { // most members: written here, without a call
 			b = append(append(append(b, '"'), body[v.start:v.end]...), '"')
@@ -232,13 +231,15 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 
 // sortKeyed sorts an object's members by key as sortByKey does, stably:
 // an insertion sort for the few members of most objects, by keyLess.
-func sortKeyed(ms []keyed) {
+func sortKeyed(ms []keyed, body string) {
 	if len(ms) > 12 {
-		slices.SortStableFunc(ms, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+		slices.SortStableFunc(ms, func(a, b keyed) int {
+			return strings.Compare(body[a.start:a.end], body[b.start:b.end])
+		})
 		return
 	}
 	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && keyLess(ms[j].key, ms[j-1].key); j-- {
+		for j := i; j > 0 && keyLess(body[ms[j].start:ms[j].end], body[ms[j-1].start:ms[j-1].end]); j-- {
 			ms[j], ms[j-1] = ms[j-1], ms[j]
 		}
 	}
