@@ -295,6 +295,27 @@ func dial(t *testing.T, addr string) net.Conn {
 	return c
 }
 
+// opened dials addr and writes raw on the new connection.
+func opened(t *testing.T, addr, raw string) *bufio.Reader {
+	t.Helper()
+	c := dial(t, addr)
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	return bufio.NewReader(c)
+}
+
+// idleOnShortRoad opens a connection that has had one answer on the
+// short road and waits for its next request.
+func idleOnShortRoad(t *testing.T, addr string) *bufio.Reader {
+	t.Helper()
+	br := opened(t, addr, get("/road"))
+	if a, err := readAnswer(br, "GET"); err != nil || a.Road != roadShort {
+		t.Fatalf("a connection's first answer: %+v, %v", a, err)
+	}
+	return br
+}
+
 // readAnswer reads one answer for a request of the given method. An
 // answer whose body is cut off comes back with what was read of it, and
 // the error.
@@ -702,19 +723,8 @@ func TestPanicClosesTheConnectionUnanswered(t *testing.T) {
 func TestShutdownFinishesRequestsAndClosesIdleConnections(t *testing.T) {
 	t.Parallel()
 	s := startShort(t, nil)
-	idle := dial(t, s.addr)
-	idleR := bufio.NewReader(idle)
-	if _, err := io.WriteString(idle, get("/road")); err != nil {
-		t.Fatal(err)
-	}
-	if a, err := readAnswer(idleR, "GET"); err != nil || a.Road != roadShort {
-		t.Fatalf("idle connection's first answer: %+v, %v", a, err)
-	}
-	busy := dial(t, s.addr)
-	busyR := bufio.NewReader(busy)
-	if _, err := io.WriteString(busy, get("/slow")); err != nil {
-		t.Fatal(err)
-	}
+	idleR := idleOnShortRoad(t, s.addr)
+	busyR := opened(t, s.addr, get("/slow"))
 	<-s.gate.started
 
 	shut := make(chan error, 1)
@@ -752,27 +762,12 @@ func TestShutdownFinishesRequestsAndClosesIdleConnections(t *testing.T) {
 func TestCloseDropsEveryConnection(t *testing.T) {
 	t.Parallel()
 	s := startShort(t, nil)
-	idle := dial(t, s.addr)
-	idleR := bufio.NewReader(idle)
-	if _, err := io.WriteString(idle, get("/road")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := readAnswer(idleR, "GET"); err != nil {
-		t.Fatal(err)
-	}
-	handed := dial(t, s.addr) // a connection net/http serves
-	handedR := bufio.NewReader(handed)
-	if _, err := io.WriteString(handed, get("/road", "X-Fast: no")); err != nil {
-		t.Fatal(err)
-	}
+	idleR := idleOnShortRoad(t, s.addr)
+	handedR := opened(t, s.addr, get("/road", "X-Fast: no")) // a connection net/http serves
 	if a, err := readAnswer(handedR, "GET"); err != nil || a.Road != roadHTTP {
 		t.Fatalf("handed-over answer: %+v, %v", a, err)
 	}
-	busy := dial(t, s.addr)
-	busyR := bufio.NewReader(busy)
-	if _, err := io.WriteString(busy, get("/slow")); err != nil {
-		t.Fatal(err)
-	}
+	busyR := opened(t, s.addr, get("/slow"))
 	<-s.gate.started
 	if err := s.srv.Close(); err != nil {
 		t.Errorf("Close: %v", err)

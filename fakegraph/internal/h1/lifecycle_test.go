@@ -66,19 +66,8 @@ func TestServeRetriesATemporaryAcceptError(t *testing.T) {
 func TestShutdownClosesIdleConnectionsWhileNetHTTPWaits(t *testing.T) {
 	t.Parallel()
 	s := startShort(t, nil)
-	idle := dial(t, s.addr)
-	idleR := bufio.NewReader(idle)
-	if _, err := io.WriteString(idle, get("/road")); err != nil {
-		t.Fatal(err)
-	}
-	if a, err := readAnswer(idleR, "GET"); err != nil || a.Road != roadShort {
-		t.Fatalf("idle connection's first answer: %+v, %v", a, err)
-	}
-	busy := dial(t, s.addr) // held by net/http in a slow handler
-	busyR := bufio.NewReader(busy)
-	if _, err := io.WriteString(busy, get("/slow", "X-Fast: no")); err != nil {
-		t.Fatal(err)
-	}
+	idleR := idleOnShortRoad(t, s.addr)
+	busyR := opened(t, s.addr, get("/slow", "X-Fast: no")) // held by net/http in a slow handler
 	<-s.gate.started
 
 	shut := make(chan error, 1)
