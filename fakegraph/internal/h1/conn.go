@@ -98,6 +98,9 @@ func (c *conn) serve() {
 		case closeConn:
 			return
 		case handOver:
+			// net/http's from now: Shutdown must not close it as one of
+			// the short road's idle connections.
+			c.s.forget(c)
 			// net/http sets its own deadlines, but none where it has no
 			// timeouts: the short road's must not stay behind.
 			_ = c.rwc.SetReadDeadline(time.Time{})
@@ -105,6 +108,7 @@ func (c *conn) serve() {
 			return
 		}
 		c.served++
+		c.s.setIdle(c, true)
 	}
 }
 
@@ -123,7 +127,6 @@ func (c *conn) next() verdict {
 	if !c.s.setIdle(c, false) {
 		return closeConn // shutting down: net/http closes a connection idle till now
 	}
-	defer c.s.setIdle(c, true)
 	if c.lastPost {
 		c.skipCRLF()
 	}
