@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/internal/connlisten"
 )
 
 // Options configure a Proxy. The zero value intercepts graph.facebook.com,
@@ -76,7 +78,7 @@ type Proxy struct {
 	// arrive inside intercepted TLS tunnels, fed to it through innerLn.
 	outer     *http.Server
 	inner     *http.Server
-	innerLn   *connListener
+	innerLn   *connlisten.Listener
 	innerOnce sync.Once
 
 	mu      sync.Mutex
@@ -108,7 +110,7 @@ func New(handler http.Handler, ca *CA, opts Options) *Proxy {
 		hosts:       make(map[string]bool, len(hosts)),
 		passthrough: opts.Passthrough,
 		dial:        dial,
-		innerLn:     newConnListener(),
+		innerLn:     connlisten.New(tunnelAddr{}),
 		tunnels:     make(map[net.Conn]struct{}),
 	}
 	for _, h := range hosts {
@@ -267,7 +269,7 @@ func (p *Proxy) serveConnect(w http.ResponseWriter, r *http.Request) {
 	if _, port, err := net.SplitHostPort(target); err == nil && port == "80" {
 		inner = tc // a tunnel to port 80 carries plain HTTP (curl --proxytunnel http://…)
 	}
-	if !p.innerLn.push(inner) {
+	if !p.innerLn.Push(inner) {
 		conn.Close()
 	}
 }

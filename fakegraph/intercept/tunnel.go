@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -81,50 +80,8 @@ func withTunnelHost(ctx context.Context, c net.Conn) context.Context {
 	return ctx
 }
 
-// connListener is a net.Listener fed by hand: each intercepted TLS
-// connection is pushed to it, and the inner http.Server accepts it from
-// there, so keep-alive, timeouts and graceful shutdown are net/http's own.
-type connListener struct {
-	ch   chan net.Conn
-	done chan struct{}
-	once sync.Once
-}
-
-func newConnListener() *connListener {
-	return &connListener{ch: make(chan net.Conn), done: make(chan struct{})}
-}
-
-// push hands c to the server; false if the listener is closed.
-func (l *connListener) push(c net.Conn) bool {
-	select {
-	case <-l.done:
-		return false
-	default:
-	}
-	select {
-	case l.ch <- c:
-		return true
-	case <-l.done:
-		return false
-	}
-}
-
-func (l *connListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.ch:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *connListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *connListener) Addr() net.Addr { return tunnelAddr{} }
-
+// tunnelAddr is the address of the inner server's listener
+// (connlisten), which intercepted TLS connections are pushed to.
 type tunnelAddr struct{}
 
 func (tunnelAddr) Network() string { return "intercept" }

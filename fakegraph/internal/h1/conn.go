@@ -104,7 +104,7 @@ func (c *conn) serve() {
 			// net/http sets its own deadlines, but none where it has no
 			// timeouts: the short road's must not stay behind.
 			_ = c.rwc.SetReadDeadline(time.Time{})
-			handed = c.s.handoff.give(&readConn{Conn: c.rwc, r: c.br})
+			handed = c.s.handoff.Push(&readConn{Conn: c.rwc, r: c.br})
 			return
 		}
 		c.served++

@@ -46,6 +46,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/internal/connlisten"
 )
 
 // Server serves a listener's connections: the requests Fast accepts itself,
@@ -61,7 +63,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	ln      net.Listener
-	handoff *handoffListener
+	handoff *connlisten.Listener // what HTTP serves: the connections handed over
 	conns   map[*conn]struct{}
 	closing atomic.Bool
 	baseCtx context.Context
@@ -76,7 +78,7 @@ func (s *Server) Serve(l net.Listener) error {
 		return errors.New("h1: Serve called twice")
 	}
 	s.ln = l
-	s.handoff = newHandoffListener(l.Addr())
+	s.handoff = connlisten.New(l.Addr())
 	s.conns = make(map[*conn]struct{})
 	s.baseCtx = context.WithValue(context.Background(), http.ServerContextKey, s.HTTP)
 	s.mu.Unlock()
@@ -231,45 +233,6 @@ func (s *Server) logf(format string, args ...any) {
 		return
 	}
 	log.Printf(format, args...)
-}
-
-// handoffListener is what HTTP serves: the connections the short road
-// hands over, each with the bytes it had read already.
-type handoffListener struct {
-	addr   net.Addr
-	conns  chan net.Conn
-	closed chan struct{}
-	once   sync.Once
-}
-
-func newHandoffListener(addr net.Addr) *handoffListener {
-	return &handoffListener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-func (l *handoffListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *handoffListener) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return nil
-}
-
-func (l *handoffListener) Addr() net.Addr { return l.addr }
-
-// give hands c over; false when the listener is closed.
-func (l *handoffListener) give(c net.Conn) bool {
-	select {
-	case l.conns <- c:
-		return true
-	case <-l.closed:
-		return false
-	}
 }
 
 // readConn is a connection whose reads come through r, the buffer that
