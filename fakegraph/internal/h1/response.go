@@ -161,7 +161,8 @@ func (w *response) finish(now time.Time) error {
 	if c.body.earlyClose {
 		w.closeQuietly, c.lingerClose = true, true
 	}
-	if w.get("Connection") == "close" || c.s.closing.Load() {
+	closing, connHeader := c.s.closing.Load(), w.get("Connection")
+	if connHeader == "close" || closing {
 		w.closeAfter = true
 	}
 	te := w.get("Transfer-Encoding")
@@ -183,7 +184,7 @@ func (w *response) finish(now time.Time) error {
 	}
 	hasLength := length >= 0 || w.declared >= 0
 	if hasLength && te != "" && te != "identity" {
-		w.c.s.logf("http: WriteHeader called with both Transfer-Encoding of %q and a Content-Length of %d", te, w.declared)
+		c.s.logf("http: WriteHeader called with both Transfer-Encoding of %q and a Content-Length of %d", te, w.declared)
 		w.drop("Content-Length")
 		w.declared, hasLength = -1, false
 	}
@@ -205,7 +206,7 @@ func (w *response) finish(now time.Time) error {
 		w.closeQuietly = true // the body is not what the answer promised
 	}
 	connection := ""
-	if w.closeAfter && (c.s.closing.Load() || !hasToken(w.get("Connection"), "close")) {
+	if w.closeAfter && (closing || !hasToken(connHeader, "close")) {
 		w.drop("Connection")
 		connection = "close"
 	}
