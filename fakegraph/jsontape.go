@@ -1,10 +1,6 @@
 package fakegraph
 
-import (
-	"slices"
-	"strings"
-	"sync"
-)
+import "sync"
 
 // A send stores its message as json.Marshal writes the decoded tree:
 // keys sorted, strings escaped its way (jsontree.go). Written from the
@@ -194,7 +190,7 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		}
 		t.order = append(t.order, keyed{start: k.keyStart, end: k.keyEnd, node: kid})
 	}
-	sortKeyed(t.order[base:], body)
+	sortByKey(t.order[base:], func(m keyed) string { return body[m.start:m.end] }) // jsontree.go
 	end := len(t.order)
 	b = append(b, '{')
 	first, ok := true, true
@@ -227,20 +223,4 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		return nil, false
 	}
 	return append(b, '}'), true
-}
-
-// sortKeyed sorts an object's members by key as sortByKey does, stably:
-// an insertion sort for the few members of most objects, by keyLess.
-func sortKeyed(ms []keyed, body string) {
-	if len(ms) > 12 {
-		slices.SortStableFunc(ms, func(a, b keyed) int {
-			return strings.Compare(body[a.start:a.end], body[b.start:b.end])
-		})
-		return
-	}
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && keyLess(body[ms[j].start:ms[j].end], body[ms[j-1].start:ms[j-1].end]); j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
-		}
-	}
 }
