@@ -127,14 +127,12 @@ func validFieldName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isTokenByte(s[i]) {
+		if !tokenBytes[s[i]] {
 			return false
 		}
 	}
 	return true
 }
-
-func isTokenByte(b byte) bool { return tokenBytes[b] }
 
 // tokenBytes are the bytes of an HTTP token (RFC 9110, section 5.6.2).
 var tokenBytes = func() (t [256]bool) {
