@@ -3,6 +3,8 @@ package intercept
 import (
 	"net"
 	"syscall"
+
+	"github.com/messemu/messemu/fakegraph/internal/connlisten"
 )
 
 // quickAck asks Linux to acknowledge what c has read at once. A client
@@ -12,7 +14,7 @@ import (
 // for 40 ms on every call. The kernel leaves quick-ack mode by itself, so
 // it is asked again after each read.
 func quickAck(c net.Conn) {
-	if pc, ok := c.(*prefixConn); ok {
+	if pc, ok := c.(*connlisten.ReaderConn); ok {
 		c = pc.Conn
 	}
 	tc, ok := c.(*net.TCPConn)

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/internal/connlisten"
 )
 
 // hijack takes the client connection of a CONNECT request away from the
@@ -36,19 +38,8 @@ func hijack(w http.ResponseWriter) (net.Conn, error) {
 		return nil, fmt.Errorf("reading the buffered bytes: %w", err)
 	}
 	early = bytes.Clone(early)
-	return &prefixConn{Conn: conn, r: io.MultiReader(bytes.NewReader(early), conn)}, nil
+	return &connlisten.ReaderConn{Conn: conn, R: io.MultiReader(bytes.NewReader(early), conn)}, nil
 }
-
-// prefixConn is a connection whose first bytes were already read.
-type prefixConn struct {
-	net.Conn
-	r io.Reader
-}
-
-func (c *prefixConn) Read(b []byte) (int, error) { return c.r.Read(b) }
-
-// CloseWrite half-closes the underlying connection when it can.
-func (c *prefixConn) CloseWrite() error { return closeWrite(c.Conn) }
 
 // tunnelConn is a hijacked CONNECT connection to an intercepted host; host is
 // the CONNECT target, which names the certificate and stands in for a missing

@@ -2,10 +2,12 @@
 // connections over from somewhere else (the intercept proxy's TLS tunnels,
 // the short road's connections it leaves to net/http) pushes them, and an
 // http.Server accepts them from it, so that keep-alive, timeouts and
-// graceful shutdown are net/http's own.
+// graceful shutdown are net/http's own. A connection whose first bytes
+// were read before it was handed over goes as a ReaderConn.
 package connlisten
 
 import (
+	"io"
 	"net"
 	"sync"
 )
@@ -58,3 +60,21 @@ func (l *Listener) Close() error {
 
 // Addr is the address given to New.
 func (l *Listener) Addr() net.Addr { return l.addr }
+
+// ReaderConn is a connection whose reads come through R: a reader that
+// returns the bytes already read from Conn first, then Conn's own.
+type ReaderConn struct {
+	net.Conn
+	R io.Reader
+}
+
+func (c *ReaderConn) Read(p []byte) (int, error) { return c.R.Read(p) }
+
+// CloseWrite half-closes Conn where it can (a TCP connection), so that
+// net/http can refuse a body and still be read; elsewhere it closes Conn.
+func (c *ReaderConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return c.Conn.Close()
+}

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/messemu/messemu/fakegraph/internal/connlisten"
 )
 
 // readBufferSize is the largest request head the short road reads (the
@@ -104,7 +106,7 @@ func (c *conn) serve() {
 			// net/http sets its own deadlines, but none where it has no
 			// timeouts: the short road's must not stay behind.
 			_ = c.rwc.SetReadDeadline(time.Time{})
-			handed = c.s.handoff.Push(&readConn{Conn: c.rwc, r: c.br})
+			handed = c.s.handoff.Push(&connlisten.ReaderConn{Conn: c.rwc, R: c.br})
 			return
 		}
 		c.served++

@@ -37,7 +37,6 @@
 package h1
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"log"
@@ -233,22 +232,4 @@ func (s *Server) logf(format string, args ...any) {
 		return
 	}
 	log.Printf(format, args...)
-}
-
-// readConn is a connection whose reads come through r, the buffer that
-// already holds what the short road read but did not serve.
-type readConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (c *readConn) Read(p []byte) (int, error) { return c.r.Read(p) }
-
-// CloseWrite lets net/http half-close a connection it refuses a body on,
-// so that the client reads the answer rather than a reset.
-func (c *readConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
 }
