@@ -6,9 +6,12 @@
 # on its own): default settings, after a fill of FILL sends (hey -n), both pinned to
 # one core (taskset, where it exists) and the load generator on another,
 # interleaved wrk rounds, then a fixed-rate pass (examples/bench/rate: RATE
-# sends a second on an open schedule, p99). It prints one table and the
-# ratio, by rate and by each server's CPU time a request (/proc/PID/stat
-# over the round), which a busy or virtual machine disturbs far less.
+# sends a second on an open schedule, p99). Each round also sends the
+# 10-element generic template to messemu and to the bare server, whose
+# decoding of it is the yardstick of messemu's template rate. It prints one
+# table and the ratio, by rate and by each server's CPU time a request
+# (/proc/PID/stat over the round), which a busy or virtual machine disturbs
+# far less.
 #
 #   examples/bench/compare.sh                 # the defaults below
 #   FILL=100000 ROUNDS=2 DURATION=10s examples/bench/compare.sh
@@ -129,7 +132,7 @@ if [ "$FILL" -gt 0 ]; then
 	echo "filled in $(($(date +%s) - start)) s; messemu RSS $(rss $mpid VmRSS) MiB" >&2
 fi
 
-mr="" br="" hr="" gr="" mcs="" bcs="" hcs="" gcs=""
+mr="" br="" hr="" gr="" mcs="" bcs="" hcs="" gcs="" bgr="" bgcs=""
 for i in $(seq "$ROUNDS"); do
 	set -- $(rate "http://127.0.0.1:$PORT_B$path" "$tmp/send.lua" "$bpid")
 	b=$1 bc=$2
@@ -139,11 +142,15 @@ for i in $(seq "$ROUNDS"); do
 	m=$1 mc=$2
 	set -- $(rate "http://127.0.0.1:$PORT_M$path" "$tmp/generic.lua" "$mpid")
 	g=$1 gc=$2
-	echo "round $i: bare $b/s ($bc µs CPU a request), bare with headers $h/s ($hc µs), messemu $m/s ($mc µs), generic template $g/s ($gc µs; RSS $(rss $mpid VmRSS) MiB)" >&2
-	br="$br $b" hr="$hr $h" mr="$mr $m" gr="$gr $g" bcs="$bcs $bc" hcs="$hcs $hc" mcs="$mcs $mc" gcs="$gcs $gc"
+	set -- $(rate "http://127.0.0.1:$PORT_B$path" "$tmp/generic.lua" "$bpid")
+	bg=$1 bgc=$2
+	echo "round $i: bare $b/s ($bc µs CPU a request), bare with headers $h/s ($hc µs), messemu $m/s ($mc µs), generic template $g/s ($gc µs; RSS $(rss $mpid VmRSS) MiB), bare's generic template $bg/s ($bgc µs)" >&2
+	br="$br $b" hr="$hr $h" mr="$mr $m" gr="$gr $g" bcs="$bcs $bc" hcs="$hcs $hc" mcs="$mcs $mc" gcs="$gcs $gc" bgr="$bgr $bg" bgcs="$bgcs $bgc"
 done
 g=$(echo "$gr" | median)
 gc=$(echo "$gcs" | median)
+bg=$(echo "$bgr" | median)
+bgc=$(echo "$bgcs" | median)
 
 p99() { # p99 URL: the 99th percentile at RATE sends a second, in ms, and the generator's own lateness at its p99
 	$load_cpu "$tmp/rate" -url "$1" -body "$send" -rate "$RATE" -for "$RATE_FOR" |
@@ -172,6 +179,7 @@ echo "| bare net/http + messemu's $(grep -c -i -v -e '^date:' -e '^content-lengt
 echo "| messemu serve $MESSEMU_FLAGS | $mmed | $((100 * mmed / bmed)) % | $(echo $mr | sed 's/ / \/ /g') | $(echo $mcs | sed 's/ / \/ /g') | $(rss $mpid VmHWM) MiB | $mp ms |"
 echo
 echo "messemu: 10-element generic template, median $g/s (rounds $(echo $gr | sed 's/ / \/ /g')), $gc µs CPU a send ($((100 * g / mmed)) % of its text rate; by CPU a send $((100 * mcmed / (gc > 0 ? gc : 1))) %); fill $FILL sends; journal last seq ${sent:-?}; RSS now $(rss $mpid VmRSS) MiB"
+echo "bare: the same generic template, median $bg/s (rounds $(echo $bgr | sed 's/ / \/ /g')), $bgc µs CPU a request ($((100 * bg / (bmed > 0 ? bmed : 1))) % of its text rate); messemu's template rate is $((100 * g / (bg > 0 ? bg : 1))) % of bare's"
 echo "by CPU a request: bare's is $((100 * bcmed / (mcmed > 0 ? mcmed : 1))) % of messemu's (the rates' ratio on one core, less the noise of a shared machine); bare with the headers' is $((100 * hcmed / (mcmed > 0 ? mcmed : 1))) %"
 echo "messemu's rate is $((100 * mmed / (hmed > 0 ? hmed : 1))) % of the bare server's with the same headers"
 echo "fixed-rate pass: the load generator sent its requests late by (p99) $bl / $hl / $ml ms (bare / with headers / messemu), which the p99s include"
