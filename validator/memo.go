@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -70,21 +71,40 @@ func appendMemoKey(b []byte, v any) (_ []byte, ok bool) {
 		}
 		return b, true
 	case map[string]any:
-		var small [8]string
-		keys := small[:0]
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b = strconv.AppendInt(append(b, '{'), int64(len(x)), 10)
-		for _, k := range keys {
-			if b, ok = appendMemoKey(appendMemoText(b, k), x[k]); !ok {
-				return b, false
-			}
-		}
-		return b, true
+		return appendMemoObject(b, x, "", false)
 	}
 	return b, false
+}
+
+// appendEnvelopeKey is appendMemoKey of body without its message, the
+// envelope the schema backstop checks.
+func appendEnvelopeKey(b []byte, body map[string]any) ([]byte, bool) {
+	return appendMemoObject(b, body, "message", true)
+}
+
+// appendMemoObject writes the key of obj, leaving out the key omit when
+// omitting. Members are gathered with their values, so that writing them
+// in key order needs no lookup.
+func appendMemoObject(b []byte, obj map[string]any, omit string, omitting bool) (_ []byte, ok bool) {
+	type member struct {
+		k string
+		v any
+	}
+	var small [8]member
+	members := small[:0]
+	for k, v := range obj {
+		if !omitting || k != omit {
+			members = append(members, member{k, v})
+		}
+	}
+	slices.SortFunc(members, func(x, y member) int { return strings.Compare(x.k, y.k) })
+	b = strconv.AppendInt(append(b, '{'), int64(len(members)), 10)
+	for _, m := range members {
+		if b, ok = appendMemoKey(appendMemoText(b, m.k), m.v); !ok {
+			return b, false
+		}
+	}
+	return b, true
 }
 
 func appendMemoText(b []byte, s string) []byte {

@@ -14,27 +14,49 @@ var (
 	ruleAttachBoth    = Rule{Name: "message.attachment-xor-attachments", Source: "SendRef"}
 )
 
-var messageKeys = set("text", "attachment", "attachments", "quick_replies", "metadata")
+// The keys of a message, by their slot in messageTable.
+const (
+	msgText = iota
+	msgAttachment
+	msgAttachments
+	msgQuickReplies
+	msgMetadata
+)
 
+var (
+	messageTable = keyTable{msgText: "text", msgAttachment: "attachment", msgAttachments: "attachments", msgQuickReplies: "quick_replies", msgMetadata: "metadata"}
+	messageKeys  = messageTable.keys(messageTable...)
+)
+
+// message reads m by messageTable, each key once, before any check
+// rewrites it: what an optional read drops it reports absent, and only
+// text is read anew, where "" beside an attachment is dropped.
 func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
-	if !s.checkKeys(m, messageKeys, p, ruleMessageKeys) && !s.all {
+	var f fields
+	messageTable.fields(m, &f)
+	if !s.onlyKeys(&f, messageKeys, p, ruleMessageKeys) && !s.all {
 		return
 	}
-	for _, k := range []string{"attachment", "attachments", "quick_replies", "metadata"} {
-		s.optional(m, k, p, true)
+	// What an optional read takes as absent it drops (D22): absent after.
+	attachment, hasAttachment := s.optionalField(f.field(msgAttachment), p, true)
+	attachments, hasAttachments := s.optionalField(f.field(msgAttachments), p, true)
+	quickReplies, hasQuickReplies := s.optionalField(f.field(msgQuickReplies), p, true)
+	metadata, hasMetadata := s.optionalField(f.field(msgMetadata), p, true)
+	tf := f.field(msgText)
+	if tf.has && tf.v == nil {
+		s.optionalField(tf, p, false)
+		tf.has = false
 	}
-	if v, has := m["text"]; has && v == nil {
-		s.optional(m, "text", p, false)
+	text, hasText, ok := "", false, true
+	if tf.has {
+		text, hasText, ok = s.strOf(m, "text", tf.v, p, ruleText)
 	}
-	text, hasText, ok := s.str(m, "text", p, ruleText)
 	if !ok {
 		if !s.all {
 			return
 		}
 		hasText, text = true, "…" // judged already; the rest is judged as if it were text
 	}
-	_, hasAttachment := m["attachment"]
-	_, hasAttachments := m["attachments"]
 	if hasText && text == "" && (hasAttachment || hasAttachments) {
 		// "" beside an attachment is the lenient form of no text (D22).
 		s.optional(m, "text", p, true)
@@ -54,16 +76,20 @@ func (s *sendChecker) message(m map[string]any, p Path, out *SendCheck) {
 	if hasText && !s.maxLen(text, p.Key("text"), ruleText) && !s.all {
 		return
 	}
-	if md, present, ok := s.str(m, "metadata", p, ruleMetadata); (!ok || (present && !s.maxLen(md, p.Key("metadata"), ruleMetadata))) && !s.all {
+	md, present, ok := "", false, true
+	if hasMetadata {
+		md, present, ok = s.strOf(m, "metadata", metadata, p, ruleMetadata)
+	}
+	if (!ok || (present && !s.maxLen(md, p.Key("metadata"), ruleMetadata))) && !s.all {
 		return
 	}
 	if hasAttachment {
-		s.attachment(m["attachment"], p.Key("attachment"), out)
+		s.attachment(attachment, p.Key("attachment"), out)
 	}
 	if hasAttachments {
-		s.attachments(m["attachments"], p.Key("attachments"))
+		s.attachments(attachments, p.Key("attachments"))
 	}
-	if _, ok := m["quick_replies"]; ok {
-		s.quickReplies(m["quick_replies"], p.Key("quick_replies"))
+	if hasQuickReplies {
+		s.quickReplies(quickReplies, p.Key("quick_replies"))
 	}
 }

@@ -1,6 +1,7 @@
 package validator
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 )
@@ -62,16 +63,44 @@ var (
 	senderActions     = []string{"typing_on", "typing_off", "mark_seen", "react", "unreact"}
 	tagsBeforeCutoff  = []string{"ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "CUSTOMER_FEEDBACK", "HUMAN_AGENT", "NON_PROMOTIONAL_SUBSCRIPTION", "POST_PURCHASE_UPDATE"}
 	tagsAfterCutoff   = []string{"CUSTOMER_FEEDBACK", "HUMAN_AGENT", "NON_PROMOTIONAL_SUBSCRIPTION"}
-	sendParams        = set("recipient", "messaging_type", "tag", "notification_type", "persona_id",
-		"reply_to", "message", "sender_action", "payload", "access_token", "appsecret_proof", "filedata")
-	recipientKeys   = []string{"id", "user_ref", "one_time_notif_token", "comment_id", "post_id", "notification_messages_token", "phone_number"}
-	recipientFuture = map[string]string{
+	sendParams        = sendTable.keys(sendTable...)
+	recipientKeys     = recipientTable.keys(recipientTable...)
+	recipientFuture   = map[string]string{
 		"comment_id":                  "Private replies (recipient.comment_id)",
 		"post_id":                     "Private replies (recipient.post_id)",
 		"notification_messages_token": "Marketing messages (recipient.notification_messages_token)",
 		"phone_number":                "Customer matching (recipient.phone_number)",
 	}
 )
+
+// The top-level parameters of a send, by their slot in sendTable: those
+// of a text send first, as fields reads a table in its order and stops
+// once it has found as many keys as the body holds.
+const (
+	sendRecipient = iota
+	sendMessagingType
+	sendMessage
+	sendTag
+	sendNotificationType
+	sendPersonaID
+	sendReplyTo
+	sendSenderAction
+	sendPayload
+	sendAccessToken
+	sendAppsecretProof
+	sendFiledata
+)
+
+var sendTable = keyTable{
+	sendRecipient: "recipient", sendMessagingType: "messaging_type", sendMessage: "message", sendTag: "tag",
+	sendNotificationType: "notification_type", sendPersonaID: "persona_id", sendReplyTo: "reply_to",
+	sendSenderAction: "sender_action", sendPayload: "payload", sendAccessToken: "access_token",
+	sendAppsecretProof: "appsecret_proof", sendFiledata: "filedata",
+}
+
+// recipientTable lists the keys that name a recipient, in the order a
+// refusal of more than one names them.
+var recipientTable = keyTable{"id", "user_ref", "one_time_notif_token", "comment_id", "post_id", "notification_messages_token", "phone_number"}
 
 // Recipient is who a send is for, as the request names them.
 type Recipient struct {
@@ -126,7 +155,6 @@ func (v *Validator) SendEnvelope(body map[string]any, st State) SendCheck {
 // form values already parsed. It normalises lenient forms in body in place.
 func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	s := sendChecker{st: st, now: st.Now()}
-	_, s.upload = body["filedata"]
 	out := SendCheck{}
 	s.run(body, &out)
 	v.sendBackstop(body, &s)
@@ -169,6 +197,15 @@ func (v *Validator) sendBackstop(body map[string]any, s *sendChecker) {
 	if s.failed() || v.schemas == nil {
 		return
 	}
+	buf := memoKeys.Get().(*[]byte)
+	defer memoKeys.Put(buf)
+	// The key is written leaving the message out; it is taken out of the
+	// body only for the schema.
+	key, keyed := appendEnvelopeKey((*buf)[:0], body)
+	*buf = key[:0]
+	if keyed = keyed && len(key) <= maxMemoKey; keyed && v.envelopes.passed(key) {
+		return
+	}
 	msg, hasMsg := body["message"]
 	delete(body, "message")
 	defer func() {
@@ -176,13 +213,6 @@ func (v *Validator) sendBackstop(body map[string]any, s *sendChecker) {
 			body["message"] = msg
 		}
 	}()
-	buf := memoKeys.Get().(*[]byte)
-	defer memoKeys.Put(buf)
-	key, keyed := appendMemoKey((*buf)[:0], body)
-	*buf = key[:0]
-	if keyed = keyed && len(key) <= maxMemoKey; keyed && v.envelopes.passed(key) {
-		return
-	}
 	v.backstop("SendRequest", body, &s.report)
 	if keyed && !s.failed() {
 		v.envelopes.pass(key)
@@ -197,31 +227,38 @@ type sendChecker struct {
 	envelopeOnly bool
 	// upload: the request carries a file part (multipart "filedata"), so
 	// a media payload names neither url nor attachment_id (PLATFORM.md §3).
+	// Only the message content reads it, which SendEnvelope does not judge.
 	upload bool
 	// all: go on after an error with the parts that do not depend on it
 	// (SendAll, send_all.go).
 	all bool
 }
 
+// run reads the body by sendTable, each parameter once, before any check
+// rewrites it: a check that drops or rewrites a parameter does not read
+// it again, and senderAction, which drops some, reads persona_id anew.
 func (s *sendChecker) run(body map[string]any, out *SendCheck) {
-	for _, k := range unknownKeys(body, sendParams) {
+	var f fields
+	sendTable.fields(body, &f)
+	for _, k := range f.unknown(sendParams) {
 		s.unknownParam(k, ruleUnknownParam)
 	}
+	s.upload = f.field(sendFiledata).has
 	// The token and proof were read by the server; here only their type.
-	for _, k := range []string{"access_token", "appsecret_proof"} {
-		if _, _, ok := s.optText(body, k, Path{}, ruleAuthParam); !ok {
+	for _, i := range [...]int{sendAccessToken, sendAppsecretProof} {
+		if _, _, ok := s.optTextField(f.field(i), Path{}, ruleAuthParam); !ok {
 			return
 		}
 	}
-	user, ok := s.recipient(body, out)
+	user, ok := s.recipient(f.field(sendRecipient), out)
 	if !ok {
 		if !s.all {
 			return
 		}
 		user = UserInfo{LastInteraction: s.now, LastMessage: s.now} // judge the rest as if reachable
 	}
-	msg, hasMsg := s.optional(body, "message", Path{}, true)
-	action, hasAction := s.optional(body, "sender_action", Path{}, true)
+	msg, hasMsg := s.optionalField(f.field(sendMessage), Path{}, true)
+	action, hasAction := s.optionalField(f.field(sendSenderAction), Path{}, true)
 	switch {
 	case hasMsg && hasAction:
 		s.fail(Path{}, ruleMsgAndState, Err(KeyMsgAndState), "message and sender_action in one request")
@@ -234,11 +271,11 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 		s.senderAction(body, action, user, out)
 		return
 	}
-	if _, ok := body["payload"]; ok {
+	if f.field(sendPayload).has {
 		s.drop(body, "payload")
 		s.warn(Root("payload"), rulePayloadIgnored, "payload goes with the react and unreact sender actions; ignored on a message")
 	}
-	envelopeOK := s.envelope(body, out)
+	envelopeOK := s.envelope(&f, out)
 	if !envelopeOK && !s.all {
 		return
 	}
@@ -253,55 +290,56 @@ func (s *sendChecker) run(body map[string]any, out *SendCheck) {
 	s.message(m, Root("message"), out)
 }
 
-// recipient checks the recipient and returns the user it names.
-func (s *sendChecker) recipient(body map[string]any, out *SendCheck) (UserInfo, bool) {
+// recipient checks the recipient, f, and returns the user it names.
+func (s *sendChecker) recipient(f field, out *SendCheck) (UserInfo, bool) {
 	p := Root("recipient")
-	raw, ok := body["recipient"]
-	if !ok || raw == nil {
+	if !f.has || f.v == nil {
 		s.fail(p, ruleRecipientRequired, Err(KeyRequired, "recipient"), "no recipient")
 		return UserInfo{}, false
 	}
-	rec, ok := asObject(raw)
+	rec, ok := asObject(f.v)
 	if !ok {
 		s.fail(p, ruleRecipientRequired, Err(KeyInvalid), "recipient must be an object")
 		return UserInfo{}, false
 	}
-	var named, given []string
-	for _, k := range recipientKeys {
-		if v, ok := rec[k]; ok {
-			named = append(named, k)
-			if v != nil && v != "" {
-				given = append(given, k)
-			}
+	// Other keys are the schema's to refuse: only those of the table count.
+	var rf fields
+	recipientTable.fields(rec, &rf)
+	rf.scan(recipientKeys)
+	named, given := rf.has, uint16(0) // by slot in recipientTable
+	for m := named; m != 0; m &= m - 1 {
+		if v := rf.vals[bits.TrailingZeros16(m)]; v != nil && v != "" {
+			given |= m & -m
 		}
 	}
-	if len(given) < len(named) && (len(given) > 0 || len(named) > 1) {
+	if given != named && (given != 0 || bits.OnesCount16(named) > 1) {
 		// Beside a real recipient, or beside each other, null or "" keys
 		// count as absent (D22).
-		for _, k := range named {
-			s.optional(rec, k, p, true)
+		for m := named; m != 0; m &= m - 1 {
+			s.optionalField(rf.field(bits.TrailingZeros16(m)), p, true)
 		}
 		named = given
 	}
-	switch len(named) {
+	switch bits.OnesCount16(named) {
 	case 0:
 		s.fail(p, ruleRecipientKeys, Err(KeyNonEmpty, "recipient"), "recipient names no one")
 		return UserInfo{}, false
 	case 1:
 	default:
-		s.fail(p, ruleRecipientKeys, Err(KeyInvalid), "recipient names more than one of "+strings.Join(named, ", "))
+		s.fail(p, ruleRecipientKeys, Err(KeyInvalid), "recipient names more than one of "+strings.Join(recipientTable.names(named), ", "))
 		return UserInfo{}, false
 	}
-	key := named[0]
+	slot := bits.TrailingZeros16(named)
+	key, v := recipientTable[slot], rf.vals[slot] // not dropped: given, or nothing was
 	if feature, ok := recipientFuture[key]; ok {
 		s.fail(p.Key(key), ruleRecipientOther, Err(KeyNotEmulated, feature), "")
 		return UserInfo{}, false
 	}
-	if rec[key] == nil {
+	if v == nil {
 		s.fail(p.Key(key), ruleRecipientRequired, Err(KeyRequired, p.Key(key).Param()), "recipient."+key+" is null")
 		return UserInfo{}, false
 	}
-	val, _, ok := s.str(rec, key, p, ruleRecipientRequired)
+	val, _, ok := s.strOf(rec, key, v, p, ruleRecipientRequired)
 	if !ok {
 		return UserInfo{}, false
 	}
@@ -366,13 +404,13 @@ func (s *sendChecker) reachable(u UserInfo, p Path, key string) (UserInfo, bool)
 }
 
 // envelope checks messaging_type, tag, notification_type, persona_id and
-// reply_to of a message.
-func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
-	mt, present, ok := s.optText(body, "messaging_type", Path{}, ruleMessagingType)
+// reply_to of a message, from the body read by f.
+func (s *sendChecker) envelope(f *fields, out *SendCheck) bool {
+	mt, present, ok := s.optTextField(f.field(sendMessagingType), Path{}, ruleMessagingType)
 	if !ok {
 		return false
 	}
-	tag, hasTag, ok := s.optText(body, "tag", Path{}, ruleTagEnum)
+	tag, hasTag, ok := s.optTextField(f.field(sendTag), Path{}, ruleTagEnum)
 	if !ok {
 		return false
 	}
@@ -398,23 +436,24 @@ func (s *sendChecker) envelope(body map[string]any, out *SendCheck) bool {
 		}
 		out.Tag = tag
 	} else if hasTag {
-		s.drop(body, "tag")
+		s.drop(f.obj, "tag")
 		s.warn(Root("tag"), ruleTagIgnored, "tag is ignored unless messaging_type is MESSAGE_TAG")
 	}
-	if nt, present, ok := s.optText(body, "notification_type", Path{}, ruleNotificationType); !ok {
+	if nt, present, ok := s.optTextField(f.field(sendNotificationType), Path{}, ruleNotificationType); !ok {
 		return false
 	} else if present && !contains(notificationTypes, nt) {
 		s.fail(Root("notification_type"), ruleNotificationType, EnumError("notification_type", notificationTypes, nt), "")
 		return false
 	}
-	if !s.persona(body) {
+	if !s.persona(f.field(sendPersonaID)) {
 		return false
 	}
-	return s.replyTo(body, out)
+	return s.replyTo(f.field(sendReplyTo), out)
 }
 
-func (s *sendChecker) persona(body map[string]any) bool {
-	id, present, ok := s.optText(body, "persona_id", Path{}, rulePersona)
+// persona checks f, a persona_id.
+func (s *sendChecker) persona(f field) bool {
+	id, present, ok := s.optTextField(f, Path{}, rulePersona)
 	if !ok {
 		return false
 	}
@@ -425,8 +464,9 @@ func (s *sendChecker) persona(body map[string]any) bool {
 	return true
 }
 
-func (s *sendChecker) replyTo(body map[string]any, out *SendCheck) bool {
-	raw, ok := s.optional(body, "reply_to", Path{}, true)
+// replyTo checks f, a reply_to.
+func (s *sendChecker) replyTo(f field, out *SendCheck) bool {
+	raw, ok := s.optionalField(f, Path{}, true)
 	if !ok {
 		return true
 	}

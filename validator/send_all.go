@@ -12,7 +12,6 @@ package validator
 // backstop, which runs only on a request the rules accept, is the same.
 func (v *Validator) SendAll(body map[string]any, st State) SendCheck {
 	s := sendChecker{st: st, now: st.Now(), all: true}
-	_, s.upload = body["filedata"]
 	out := SendCheck{}
 	s.run(body, &out)
 	v.sendBackstop(body, &s)

@@ -29,7 +29,7 @@ func (s *sendChecker) senderAction(body map[string]any, raw any, u UserInfo, out
 			s.warn(Root(k), ruleSenderActionAlone, "a "+action+" sender action is sent alone; "+k+" is ignored")
 		}
 	}
-	if !s.persona(body) {
+	if !s.persona(lookup(body, "persona_id")) { // read anew: the loop above may have dropped it
 		return
 	}
 	if action == "react" || action == "unreact" {

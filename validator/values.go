@@ -173,7 +173,12 @@ func unknownKeys(obj map[string]any, allowed map[string]bool) []string {
 // checkKeys refuses unknown keys inside message and its parts with the
 // "Invalid keys" error (PLATFORM.md §2.4, D19).
 func (r *report) checkKeys(obj map[string]any, allowed map[string]bool, p Path, rule Rule) bool {
-	if bad := unknownKeys(obj, allowed); len(bad) > 0 {
+	return r.knownKeys(unknownKeys(obj, allowed), p, rule)
+}
+
+// knownKeys refuses bad, the unknown keys of the object at p, if any.
+func (r *report) knownKeys(bad []string, p Path, rule Rule) bool {
+	if len(bad) > 0 {
 		r.fail(p, rule, KeysError(p.Param(), bad), "keys the platform does not define")
 		return false
 	}
