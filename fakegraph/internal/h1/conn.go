@@ -149,7 +149,7 @@ func (c *conn) next() verdict {
 		return closeConn
 	}
 	c.lastPost = req.Method == http.MethodPost
-	c.body.reset(c.br, req.ContentLength)
+	c.body.reset(c.br, req.ContentLength, req.Close)
 	if req.ContentLength > int64(c.br.Buffered()) {
 		c.setDeadline(deadlineAfter(start, c.s.HTTP.ReadTimeout), false)
 	}
@@ -159,13 +159,24 @@ func (c *conn) next() verdict {
 
 	w := &c.w
 	w.reset(req)
-	if !c.run(w, req) {
-		return closeConn
+	answered := c.run(w, req)
+	var err error
+	if answered {
+		err = w.finish(time.Now())
 	}
-	if err := w.finish(time.Now()); err != nil {
-		return closeConn
+	// As net/http does after every request, the answer out or the handler
+	// panicked: what is left of the body is read, up to the allowance,
+	// even on a connection about to close (unless the client asked for the
+	// close), so that a client still sending it is not met with a reset;
+	// past the allowance the connection closes lingering.
+	if req.ContentLength > 0 {
+		_ = c.body.Close()
+		if c.body.earlyClose {
+			c.lingerClose = answered // net/http's panic path closes at once
+			return closeConn
+		}
 	}
-	if w.closeAfter {
+	if !answered || err != nil || w.closeAfter {
 		return closeConn
 	}
 	return keepOpen
@@ -318,9 +329,14 @@ type body struct {
 	sawEOF     bool  // read to its end, or to the connection's
 	closed     bool
 	earlyClose bool // closed with too much unread to reuse the connection
+	// closing: the request asked for the connection to close (its
+	// Request.Close), and Close reads nothing more, as net/http's.
+	closing bool
 }
 
-func (b *body) reset(r *bufio.Reader, n int64) { *b = body{r: r, n: n, sawEOF: n == 0} }
+func (b *body) reset(r *bufio.Reader, n int64, closing bool) {
+	*b = body{r: r, n: n, sawEOF: n == 0, closing: closing}
+}
 
 func (b *body) Read(p []byte) (int, error) {
 	if b.closed {
@@ -363,6 +379,9 @@ func (b *body) Close() error {
 		return nil
 	}
 	b.closed = true
+	if b.closing {
+		return nil
+	}
 	if b.n > maxPostHandlerReadBytes {
 		b.earlyClose = true
 		return nil

@@ -485,9 +485,15 @@ func wantClosed(closed bool) func(*testing.T, outcome) {
 
 func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 	t.Parallel()
+	runDiff(t, shortRoadCases())
+}
+
+// shortRoadCases are exchanges the short road serves; the differential
+// fuzz test starts from them too.
+func shortRoadCases() []diffCase {
 	small := strings.Repeat("s", 1<<10)
 	large := strings.Repeat("L", 300<<10)
-	runDiff(t, []diffCase{
+	return []diffCase{
 		{name: "keep-alive", roads: short(3), check: wantClosed(false), steps: []step{
 			one(get("/echo?i=1", "User-Agent: test")),
 			one(request("POST", "/echo?i=2", `{"a":1}`, "Content-Type: application/json")),
@@ -623,13 +629,19 @@ func TestShortRoadAnswersAsNetHTTP(t *testing.T) {
 		{name: "Fast says no", roads: []string{roadShort, roadHTTP, roadHTTP}, check: wantClosed(false), steps: []step{
 			one(get("/road")), one(get("/echo", "X-Fast: no")), one(get("/road")),
 		}},
-	})
+	}
 }
 
 // Every request the short road does not take goes to net/http with the
 // bytes read so far, and gets net/http's answer.
 func TestHandedOverRequestsGetNetHTTPsAnswer(t *testing.T) {
 	t.Parallel()
+	runDiff(t, handedOverCases())
+}
+
+// handedOverCases are exchanges the short road leaves to net/http; the
+// differential fuzz test starts from them too.
+func handedOverCases() []diffCase {
 	bigHead := get("/echo", "X-Big: "+strings.Repeat("b", readBufferSize))
 	handed := func(name, raw string, methods ...string) diffCase {
 		return diffCase{name: name, steps: []step{one(raw, methods...)}, roads: slices.Repeat([]string{roadHTTP}, max(1, len(methods)))}
@@ -637,7 +649,7 @@ func TestHandedOverRequestsGetNetHTTPsAnswer(t *testing.T) {
 	refused := func(name, raw string) diffCase { // net/http answers 400 itself
 		return diffCase{name: name, steps: []step{one(raw)}, roads: []string{""}}
 	}
-	runDiff(t, []diffCase{
+	return []diffCase{
 		handed("HTTP/1.0", "GET /echo HTTP/1.0\r\nHost: h1.test\r\n\r\n"),
 		handed("HTTP/1.0 keep-alive", "GET /echo HTTP/1.0\r\nHost: h1.test\r\nConnection: keep-alive\r\n\r\n"),
 		handed("HEAD", "HEAD /echo HTTP/1.1\r\nHost: h1.test\r\n\r\n", "HEAD"),
@@ -681,7 +693,7 @@ func TestHandedOverRequestsGetNetHTTPsAnswer(t *testing.T) {
 		{name: "pipelined, Fast says no", roads: []string{roadShort, roadHTTP, roadHTTP}, steps: []step{
 			one(get("/road")+request("POST", "/echo", "two", "X-Fast: no")+get("/echo?after"), "GET", "POST", "GET"),
 		}},
-	})
+	}
 }
 
 // readFails reads an answer that must not come: the connection is

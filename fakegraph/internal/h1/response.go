@@ -149,8 +149,17 @@ func (w *response) finish(now time.Time) error {
 	}
 	c := w.c
 	allowed := bodyAllowedForStatus(w.status)
+	// The handler's Connection: close (or a shutdown) is taken before the
+	// body: net/http leaves the rest of a body unread on a connection it
+	// closes anyway, and refuses none.
+	closing, connHeader := c.s.closing.Load(), w.get("Connection")
+	if connHeader == "close" || closing {
+		w.closeAfter = true
+	}
+	tooBig := false
 	if w.req.ContentLength != 0 && !w.closeAfter {
-		ok, tooBig := c.body.discardRest()
+		var ok bool
+		ok, tooBig = c.body.discardRest()
 		if !ok {
 			w.closeAfter = true
 		}
@@ -160,10 +169,6 @@ func (w *response) finish(now time.Time) error {
 	}
 	if c.body.earlyClose {
 		w.closeQuietly, c.lingerClose = true, true
-	}
-	closing, connHeader := c.s.closing.Load(), w.get("Connection")
-	if connHeader == "close" || closing {
-		w.closeAfter = true
 	}
 	te := w.get("Transfer-Encoding")
 	var contentType string
@@ -206,7 +211,9 @@ func (w *response) finish(now time.Time) error {
 		w.closeQuietly = true // the body is not what the answer promised
 	}
 	connection := ""
-	if w.closeAfter && (closing || !hasToken(connHeader, "close")) {
+	// A refused body replaces the handler's Connection header with net/http's
+	// own, whatever the handler's says.
+	if w.closeAfter && (tooBig || closing || !hasToken(connHeader, "close")) {
 		w.drop("Connection")
 		connection = "close"
 	}
