@@ -198,6 +198,7 @@ func (c *conn) skipCRLF() {
 // it returns unconsumed.
 func (c *conn) readHead(start time.Time) ([]byte, verdict) {
 	timed := false
+	checked := 0 // the lines of an unfinished head found fine so far
 	for {
 		buf, _ := c.br.Peek(c.br.Buffered())
 		switch end := headEnd(buf); {
@@ -208,6 +209,12 @@ func (c *conn) readHead(start time.Time) ([]byte, verdict) {
 		}
 		if len(buf) >= c.br.Size() {
 			return nil, handOver // a head longer than the buffer
+		}
+		if lines := bytes.LastIndexByte(buf, '\n') + 1; lines > checked {
+			if !takesSoFar(buf[:lines], c) {
+				return nil, handOver // net/http may answer before the head ends
+			}
+			checked = lines
 		}
 		if !timed {
 			c.setDeadline(deadlineAfter(start, c.s.readHeaderTimeout()), false)

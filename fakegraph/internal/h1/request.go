@@ -1,6 +1,7 @@
 package h1
 
 import (
+	"bytes"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -15,6 +16,29 @@ import (
 // specially (Transfer-Encoding, Expect, Upgrade, a second Host or
 // Content-Length), a folded line.
 func parseRequest(head []byte, c *conn) (*http.Request, bool) {
+	return parseHead(head, c, false)
+}
+
+// takesSoFar reports whether the short road would still take a head whose
+// start, buf, has come: its whole lines are ones parseRequest takes,
+// but for a Host yet to come. A line it refuses hands the connection
+// over at once rather than at the head's end, since net/http may answer
+// it first (a malformed request line, a line without a colon) and a
+// client may wait for that answer before it sends any more.
+func takesSoFar(buf []byte, c *conn) bool {
+	i := bytes.LastIndex(buf, []byte("\r\n"))
+	if i < 0 {
+		return true // not even the request line yet: net/http waits too
+	}
+	head := make([]byte, 0, i+4)
+	head = append(append(head, buf[:i+2]...), "\r\n"...)
+	_, ok := parseHead(head, c, true)
+	return ok
+}
+
+// parseHead is parseRequest; partial takes a head without its Host, the
+// start of one still coming.
+func parseHead(head []byte, c *conn, partial bool) (*http.Request, bool) {
 	s := string(head[:len(head)-2]) // every string below shares this one
 	line, rest, _ := strings.Cut(s, "\r\n")
 	method, line, ok1 := strings.Cut(line, " ")
@@ -85,7 +109,7 @@ func parseRequest(head []byte, c *conn) (*http.Request, bool) {
 			h[key] = values[i : i+1 : i+1]
 		}
 	}
-	if hosts != 1 || lengths > 1 {
+	if hosts > 1 || (hosts == 0 && !partial) || lengths > 1 {
 		return nil, false // net/http answers both
 	}
 	u, err := url.ParseRequestURI(target)

@@ -26,7 +26,8 @@ type response struct {
 	declared int64       // the handler's Content-Length, -1 without
 	written  int64       // what the handler wrote, refused writes included
 	body     []byte
-	interim  []byte // 1xx answers, sent ahead of the final one
+	interim  []byte // a 1xx answer being written
+	werr     error  // a failed write of a 1xx answer
 	out      []byte
 	// closeAfter ends the connection after the answer, which says so
 	// (Connection: close); closeQuietly ends it without saying so, where
@@ -45,7 +46,7 @@ func (w *response) reset(req *http.Request) {
 	w.status, w.wrote, w.declared, w.written = 0, false, -1, 0
 	w.sent = w.sent[:0]
 	w.body = w.body[:0]
-	w.interim = w.interim[:0]
+	w.interim, w.werr = w.interim[:0], nil
 	w.closeAfter, w.closeQuietly = wantsClose(req), false
 }
 
@@ -53,7 +54,7 @@ func (w *response) Header() http.Header { return w.header }
 
 // WriteHeader takes the status and a copy of the headers, as net/http's
 // does: what the handler changes afterwards is not sent. An interim (1xx)
-// status is sent ahead of the answer with the headers as they stand.
+// status is sent at once with the headers as they stand.
 func (w *response) WriteHeader(code int) {
 	if w.wrote {
 		w.c.s.logf("http: superfluous response.WriteHeader call (status %d after %d)", code, w.status)
@@ -71,6 +72,13 @@ func (w *response) WriteHeader(code int) {
 			}
 		}
 		w.interim = append(w.interim, "\r\n"...)
+		// Sent at once, as net/http flushes it: a 1xx is news for the
+		// client while the handler works (103 Early Hints) or waits for
+		// the body.
+		if _, err := w.c.rwc.Write(w.interim); err != nil && w.werr == nil {
+			w.werr = err
+		}
+		w.interim = w.interim[:0]
 		w.sent = w.sent[:0]
 		return
 	}
@@ -218,7 +226,7 @@ func (w *response) finish(now time.Time) error {
 		connection = "close"
 	}
 
-	out := append(w.out[:0], w.interim...)
+	out := w.out[:0]
 	out = appendStatusLine(out, w.status)
 	for _, kv := range w.sent {
 		out = appendField(out, kv)
@@ -278,6 +286,9 @@ func (w *response) finish(now time.Time) error {
 	w.req = nil
 	if w.closeQuietly {
 		w.closeAfter = true
+	}
+	if err == nil {
+		err = w.werr // as net/http, which keeps no connection a write failed on
 	}
 	return err
 }
