@@ -386,8 +386,8 @@ func (b *body) Close() error {
 		return nil
 	}
 	b.closed = true
-	if b.closing {
-		return nil
+	if b.sawEOF || b.closing {
+		return nil // nothing to read, or no point: net/http's order
 	}
 	if b.n > maxPostHandlerReadBytes {
 		b.earlyClose = true
@@ -406,19 +406,21 @@ func (b *body) Close() error {
 // discardRest reads what the handler left of the body, as net/http does
 // before it reuses a connection. It reports whether the connection may
 // serve another request, and whether the body was refused for its size
-// (net/http's allowance or more left unread).
+// (net/http's allowance or more left unread, counted from the
+// Content-Length: a body cut short by the client's close counts what
+// never came).
 func (b *body) discardRest() (ok, tooBig bool) {
 	if b.closed {
 		return b.sawEOF && b.err == nil, false
+	}
+	if b.n >= maxPostHandlerReadBytes {
+		return false, true
 	}
 	if b.sawEOF {
 		return b.err == nil, false
 	}
 	if b.err != nil {
 		return false, false
-	}
-	if b.n >= maxPostHandlerReadBytes {
-		return false, true
 	}
 	_, err := io.Copy(io.Discard, readerFunc(b.read))
 	return err == nil, false

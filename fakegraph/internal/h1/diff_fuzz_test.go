@@ -484,6 +484,12 @@ func diffSeeds() []string {
 		get("/status?code=204")+"GET /road HTHTTP/TP/1.1\r\nH",
 		goGet+"GET /echo HTTP/1.1\r\nHost: h1.test\r\nX-A: 1\r\nNo colon\r\nX",
 		goGet+"GET /echo HTTP/1.1\r\nHost: h1.test\r\nTransfer-Encoding: chunked\r\nX",
+		// found by fuzzing: a body cut short by the close, its
+		// Content-Length past the allowance, is refused (Connection:
+		// close) though nothing is left to read
+		"POST /echo? HTTP/1.1\r\nContent-Length:700000\r\nHost:0\r\n\r\n",
+		"POST /noread HTTP/1.1\r\nHost: h1.test\r\nContent-Length: 300000\r\n\r\nabc",
+		"POST /echo HTTP/1.1\r\nHost: h1.test\r\nContent-Length: 300000\r\nConnection: close\r\n\r\nabc",
 		// a head cut off by the half-close
 		goGet+"GET /echo HTTP/1.1\r\nHost: h1",
 		goGet+"GE",

@@ -9,8 +9,9 @@
 // writer. A bot sending text messages pays that on every call, so the Graph
 // API's calls take a shorter road: the request's head is parsed in place,
 // the handler gets an *http.Request and an http.ResponseWriter as always,
-// and the answer is written in one piece with the headers net/http would
-// add (Date, Content-Length, a sniffed Content-Type, Connection: close).
+// and the answer is written in one piece (a 1xx ahead of it at once) with
+// the headers net/http would add (Date, Content-Length, a sniffed
+// Content-Type, Connection: close).
 //
 // The short road takes only what it can serve exactly as net/http would:
 // an origin-form GET, POST or DELETE over HTTP/1.1 with a Host, at most one
@@ -20,7 +21,9 @@
 // or the control API's waits). Anything else (HTTP/1.0, HTTP/2's preface,
 // a malformed line, a chunked upload) is handed over with every byte read
 // so far, and net/http serves that connection from then on: its answers,
-// its errors and its limits are the ones a client meets.
+// its errors and its limits are the ones a client meets. A head is handed
+// over as soon as a line of it the short road refuses has come, not at
+// its end, since net/http may answer that line at once.
 //
 // The short road follows the http.Server's Handler, ReadHeaderTimeout,
 // ReadTimeout, WriteTimeout, IdleTimeout and ErrorLog. The rest of its
