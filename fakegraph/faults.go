@@ -245,10 +245,15 @@ func (s *Server) clearFaults() {
 func (s *Server) applyFaults(c *call) *validator.GraphError {
 	fs := &s.faults
 	fs.mu.Lock()
-	if len(fs.rules) == 0 {
-		fs.mu.Unlock()
+	n := len(fs.rules)
+	fs.mu.Unlock()
+	if n == 0 {
 		return nil
 	}
+	// A rule names a call's family as the journal files it: a node's
+	// (GET /{PSID} is user_profile) before its handler has looked.
+	s.resolveNodeFamily(c)
+	fs.mu.Lock()
 	psid := c.faultPSID()
 	path := strings.Join(c.segs, "/")
 	inBatch := c.r.Context().Value(batchItemKey{}) != nil
@@ -323,7 +328,7 @@ func (r *FaultRule) matches(c *call, path, psid string) bool {
 	if r.Method != "" && r.Method != c.method {
 		return false
 	}
-	if r.API != "" && (c.route == nil || r.API != c.route.api) {
+	if r.API != "" && r.API != c.apiFamily() {
 		return false
 	}
 	if r.Path != "" {

@@ -249,3 +249,33 @@ func TestFaultPathForms(t *testing.T) {
 		t.Errorf("a rule for another path applied to a send: %+v", a)
 	}
 }
+
+// A rule names a node call by the family the journal files it under:
+// GET /{PSID} is user_profile, GET /{PERSONA_ID} personas.
+func TestFaultByNodeFamily(t *testing.T) {
+	t.Parallel()
+	s := faultServer(t)
+	persona := mustGraph(t, s, "POST", "/me/personas", `{"name":"Ann","profile_picture_url":"https://www.example.com/ann.png"}`)["id"].(string)
+	for _, api := range []string{"user_profile", "personas"} {
+		if _, err := s.AddFault(FaultRule{API: api, Error: validator.KeyUnavailable, Times: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct{ path, api string }{{"/v26.0/" + faultAlice + "?fields=first_name", "user_profile"}, {"/v26.0/" + persona, "personas"}} {
+		if code, out := graph(t, s, "GET", c.path, ""); code != 400 || errorCode(out) != 551 {
+			t.Errorf("GET %s with a %s rule: %d %v, want 551", c.path, c.api, code, out)
+		}
+		if code, out := graph(t, s, "GET", c.path, ""); code != 200 {
+			t.Errorf("GET %s once the rule is spent: %d %v", c.path, code, out)
+		}
+		refused := s.Journal().Find(0, func(e *Event) bool { return e.Kind == KindRequest && !e.Accepted && e.API == c.api })
+		if len(refused) != 1 {
+			t.Errorf("refused %s requests journalled: %d, want 1 (filed under the node's family)", c.api, len(refused))
+		}
+	}
+	for _, f := range s.Faults() {
+		if f.Applied != 1 {
+			t.Errorf("rule %s (%s) applied %d times, want 1", f.ID, f.API, f.Applied)
+		}
+	}
+}

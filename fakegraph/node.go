@@ -1,6 +1,10 @@
 package fakegraph
 
-import "github.com/messemu/messemu/validator"
+import (
+	"net/http"
+
+	"github.com/messemu/messemu/validator"
+)
 
 // Nodes: GET /me, and GET or DELETE of any id the emulator knows. One id
 // space: an id resolves to whatever it is (PLATFORM.md §5–§7), and an id
@@ -46,6 +50,18 @@ func (s *Server) nodeKindOf(c *call, id string) (nodeKind, bool) {
 		}
 	}
 	return nodeKind{}, false
+}
+
+// resolveNodeFamily files a call to a node of the Page (a user, a
+// persona, a label, an attachment) under that node's family, as its
+// handler will: for what runs before the handler (fault rules).
+func (s *Server) resolveNodeFamily(c *call) {
+	if c.api != "" || c.route == nil || c.route.api != APINode || len(c.segs) != 1 || c.page == nil || c.isPage(c.segs[0]) {
+		return
+	}
+	if k, ok := s.nodeKindOf(c, c.segs[0]); ok && (c.method == http.MethodGet && k.get != nil || c.method == http.MethodDelete && k.del != nil) {
+		c.api = k.api
+	}
 }
 
 func (s *Server) getNode(c *call) (any, error) {

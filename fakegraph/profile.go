@@ -149,7 +149,7 @@ func (s *Server) deleteProfile(c *call) (any, error) {
 }
 
 func (s *Server) setUserSettings(c *call) (any, error) {
-	if gerr := s.limits.admitProfile(c, c.str("psid")); gerr != nil {
+	if gerr := s.limits.admitUserSettings(c, c.str("psid")); gerr != nil {
 		return nil, gerr
 	}
 	c.requestJSON = c.requestRecord()
@@ -189,7 +189,7 @@ func (c *call) userSettingsPSID() (string, *validator.GraphError) {
 }
 
 func (s *Server) getUserSettings(c *call) (any, error) {
-	if gerr := s.limits.admitProfile(c, c.str("psid")); gerr != nil {
+	if gerr := s.limits.admitUserSettings(c, c.str("psid")); gerr != nil {
 		return nil, gerr
 	}
 	s.mu.RLock()
@@ -209,7 +209,7 @@ func (s *Server) getUserSettings(c *call) (any, error) {
 }
 
 func (s *Server) deleteUserSettings(c *call) (any, error) {
-	if gerr := s.limits.admitProfile(c, c.str("psid")); gerr != nil {
+	if gerr := s.limits.admitUserSettings(c, c.str("psid")); gerr != nil {
 		return nil, gerr
 	}
 	s.mu.Lock()

@@ -88,6 +88,9 @@ func (w *windowCounter) add(now time.Time) {
 }
 
 func (w *windowCounter) count(now time.Time) int {
+	if w == nil {
+		return 0 // no counter: nothing counted
+	}
 	w.advance(now)
 	return w.total
 }
@@ -116,6 +119,7 @@ func (w *windowCounter) untilBelow(now time.Time, limit int) time.Duration {
 type pageCounters struct {
 	calls   *windowCounter // every Messenger call, 24 h
 	sends   *windowCounter // messages, per second
+	reacts  *windowCounter // reactions, per second: under the sends' limit, not messages
 	media   *windowCounter // audio and video, per second
 	profile *windowCounter // Messenger Profile, 10 min
 	users   map[string]*windowCounter
@@ -157,6 +161,7 @@ func (l *rateLimiter) counters(pageID string) *pageCounters {
 		pc = &pageCounters{
 			calls:   newWindowCounter(quotaWindow, quotaBucket),
 			sends:   newWindowCounter(time.Second, 100*time.Millisecond),
+			reacts:  newWindowCounter(time.Second, 100*time.Millisecond),
 			media:   newWindowCounter(time.Second, 100*time.Millisecond),
 			profile: newWindowCounter(profileWindow, 10*time.Second),
 			users:   map[string]*windowCounter{},
@@ -196,11 +201,11 @@ func (l *rateLimiter) admitSend(c *call, media bool) *validator.GraphError {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	pc := l.counters(c.page.ID)
-	limit, ctr, rule := ruleSendRate.Limit, pc.sends, ruleSendRate
+	ctr, rule, shared := pc.sends, ruleSendRate, pc.reacts
 	if media {
-		limit, ctr, rule = ruleMediaRate.Limit, pc.media, ruleMediaRate
+		ctr, rule, shared = pc.media, ruleMediaRate, nil
 	}
-	if l.on && ctr.count(c.now) >= limit {
+	if l.on && ctr.count(c.now)+shared.count(c.now) >= rule.Limit {
 		return c.fail("", rule, validator.Err(validator.KeyRateAPI), "Send API calls per second exceeded")
 	}
 	ctr.add(c.now)
@@ -210,6 +215,30 @@ func (l *rateLimiter) admitSend(c *call, media bool) *validator.GraphError {
 		c.warn("", ruleHighVolume, "more than 40 messages per second (inbox high volume)")
 	}
 	return nil
+}
+
+// admitReaction counts a react or unreact sender action: the 300 a
+// second are for "text, links, reactions and stickers" (PLATFORM.md §11),
+// while the high-volume warning counts messages.
+func (l *rateLimiter) admitReaction(c *call) *validator.GraphError {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	pc := l.counters(c.page.ID)
+	if l.on && pc.sends.count(c.now)+pc.reacts.count(c.now) >= ruleSendRate.Limit {
+		return c.fail("", ruleSendRate, validator.Err(validator.KeyRateAPI), "Send API calls per second exceeded")
+	}
+	pc.reacts.add(c.now)
+	return nil
+}
+
+// admitUserSettings counts a custom_user_settings call against its user's
+// limit; one naming no user is refused for it and counts against nothing
+// (not the Page's own profile calls).
+func (l *rateLimiter) admitUserSettings(c *call, psid string) *validator.GraphError {
+	if psid == "" {
+		return nil
+	}
+	return l.admitProfile(c, psid)
 }
 
 // admitProfile counts a Messenger Profile call (psid "" for the Page's

@@ -227,3 +227,79 @@ func TestWindowCounterUntilBelow(t *testing.T) {
 	// 100 behind it would let 09:02 go too.
 	assert.Equal(t, 23*time.Hour+59*time.Minute, w2.untilBelow(at(9, 2, 0), 200))
 }
+
+// Reactions are under the 300 a second with text (PLATFORM.md §11: "300/s
+// for text, links, reactions and stickers"), and are not messages for the
+// 40-a-second high-volume warning.
+func TestReactionsShareTheSendLimit(t *testing.T) {
+	t.Parallel()
+	clock := NewFrozenClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	s := New(WithClock(clock), WithRateLimits(true))
+	said, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{bob, carla} {
+		userWrites(t, s, u) // 600 calls of daily quota
+	}
+	react := `{"recipient":{"id":"` + alice + `"},"sender_action":"react","payload":{"message_id":"` + said.MID + `","reaction":"love"}}`
+	for i := range 100 {
+		if code, body, _ := sendOnce(t, s, react); code != 200 {
+			t.Fatalf("reaction %d: %d %v", i+1, code, body)
+		}
+	}
+	for _, e := range s.Journal().After(0, 0) {
+		for _, v := range e.Violations {
+			if v.Rule == "rate.high-volume" {
+				t.Fatalf("event %d: 100 reactions in a second raised the high-volume warning, which counts messages", e.Seq)
+			}
+		}
+	}
+	for i := range 200 {
+		if code, body, _ := sendOnce(t, s, textSend); code != 200 {
+			t.Fatalf("text %d after 100 reactions: %d %v", i+1, code, body)
+		}
+	}
+	if code, body, _ := sendOnce(t, s, react); code != 400 || errorCode(body) != 613 {
+		t.Errorf("reaction 101 after 200 texts in one second: %d %v, want 613", code, body)
+	}
+	if code, body, _ := sendOnce(t, s, textSend); code != 400 || errorCode(body) != 613 {
+		t.Errorf("text 201 after 100 reactions in one second: %d %v, want 613", code, body)
+	}
+	clock.Advance(time.Second)
+	if code, body, _ := sendOnce(t, s, react); code != 200 {
+		t.Errorf("a reaction the next second: %d %v", code, body)
+	}
+}
+
+// A custom_user_settings call without psid is refused for it, and leaves
+// the Page's own 10 Messenger Profile calls in 10 minutes untouched.
+func TestUserSettingsWithoutPSIDLeaveThePageProfileLimit(t *testing.T) {
+	t.Parallel()
+	s := New(WithClock(NewFrozenClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))), WithRateLimits(true))
+	userWrites(t, s, alice)
+	menu := `{"persistent_menu":[{"locale":"default","call_to_actions":[{"type":"postback","title":"A","payload":"P"}]}]}`
+	for i := range 10 {
+		code, out := graph(t, s, "POST", "/v26.0/me/custom_user_settings", menu)
+		if code != 400 || errorCode(out) != 100 {
+			t.Fatalf("call %d without psid: %d %v, want 100", i+1, code, out)
+		}
+	}
+	for _, m := range []string{"GET", "DELETE"} {
+		if code, out := graph(t, s, m, "/v26.0/me/custom_user_settings", ""); code != 400 || errorCode(out) != 100 {
+			t.Fatalf("%s without psid: %d %v, want 100", m, code, out)
+		}
+	}
+	if code, out := graph(t, s, "POST", "/v26.0/me/messenger_profile", `{"greeting":[{"locale":"default","text":"x"}],"get_started":{"payload":"GO"}}`); code != 200 {
+		t.Errorf("the Page's first profile call after 12 user-settings calls without psid: %d %v", code, out)
+	}
+	// With a psid they count for that user: ten pass, the eleventh is refused.
+	for i := range 10 {
+		if code, out := graph(t, s, "POST", "/v26.0/me/custom_user_settings?psid="+alice, menu); code != 200 {
+			t.Fatalf("call %d for Alice: %d %v", i+1, code, out)
+		}
+	}
+	if code, out := graph(t, s, "POST", "/v26.0/me/custom_user_settings?psid="+alice, menu); code != 400 || errorCode(out) != 613 {
+		t.Errorf("call 11 for Alice: %d %v, want 613", code, out)
+	}
+}

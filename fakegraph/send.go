@@ -235,6 +235,11 @@ func (s *Server) send(c *call) (any, error) {
 		return nil, c.fail("recipient.one_time_notif_token", ruleOTNOnce, validator.Err(validator.KeyInvalid), "one-time notification token already used")
 	}
 	if chk.SenderAction != "" {
+		if chk.SenderAction == "react" || chk.SenderAction == "unreact" {
+			if gerr := s.limits.admitReaction(c); gerr != nil {
+				return nil, gerr
+			}
+		}
 		// An action does not spend a one-time token.
 		if c.noEcho {
 			return SenderActionResponse{}, nil // a user_ref's action names no one
