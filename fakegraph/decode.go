@@ -443,8 +443,13 @@ func (d *decoded) readMultipart(r *http.Request, boundary string, limit int64) (
 		d.tap.drain()
 		return validator.Err(validator.KeyTooLarge), "request body over " + strconv.FormatInt(limit, 10) + " bytes"
 	}
-	body, d.unclosed = closeMultipart(body, boundary)
-	mr := multipart.NewReader(bytes.NewReader(body), boundary)
+	closed, unclosed := closeMultipart(body, boundary)
+	if d.unclosed = unclosed; unclosed && headersCut(body, boundary) {
+		// The closing delimiter's line break would end them (D27: a part
+		// cut short is E invalid).
+		return validator.Err(validator.KeyInvalid), "the multipart body stops within a part's headers"
+	}
+	mr := multipart.NewReader(bytes.NewReader(closed), boundary)
 	var lastField, lastValue string // the last part, when it is a text field
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
@@ -518,6 +523,31 @@ func closeMultipart(body []byte, boundary string) (_ []byte, added bool) {
 	}
 	out = append(out[:len(out):len(out)], closing...)
 	return append(out, "\r\n"...), true
+}
+
+// headersCut reports a body whose last part stops within its headers: a
+// delimiter line, at the body's start or after a line break, then header
+// lines with no empty line after them. A body that stops within the
+// delimiter line itself is a delimiter's start (closeMultipart), not a part.
+func headersCut(body []byte, boundary string) bool {
+	delim := "--" + boundary
+	for end := len(body); ; {
+		i := bytes.LastIndex(body[:end], []byte(delim))
+		if i < 0 {
+			return false
+		}
+		if i != 0 && !bytes.HasSuffix(body[:i], []byte("\r\n")) {
+			end = i // the boundary's text within a value, not a delimiter
+			continue
+		}
+		rest := body[i+len(delim):]
+		line := bytes.Index(rest, []byte("\r\n"))
+		if line < 0 || bytes.HasPrefix(rest, []byte("--")) {
+			return false // a delimiter's start, or the closing one
+		}
+		headers := rest[line+2:]
+		return !bytes.HasPrefix(headers, []byte("\r\n")) && !bytes.Contains(headers, []byte("\r\n\r\n"))
+	}
 }
 
 // formValue turns a form value into a JSON value: objects and arrays are

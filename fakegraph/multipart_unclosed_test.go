@@ -106,6 +106,13 @@ func TestMultipartUnclosedEdges(t *testing.T) {
 		{"one closing dash", func(b string) string { return "\r\n--" + b + "-" }, true, true},
 		{"closed", func(b string) string { return "\r\n--" + b + "--\r\n" }, true, false},
 		{"headers cut short", func(b string) string { return "\r\n--" + b + "\r\nContent-Disposition: form-da" }, false, false},
+		// Whole header lines with no empty line after them: the closing
+		// delimiter's own line break must not end them.
+		{"headers cut after a line", func(b string) string {
+			return "\r\n--" + b + "\r\nContent-Disposition: form-data; name=\"x\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n"
+		}, false, false},
+		{"headers cut after the delimiter line", func(b string) string { return "\r\n--" + b + "\r\n" }, false, false},
+		{"a part with no headers, empty", func(b string) string { return "\r\n--" + b + "\r\n\r\n" }, true, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -243,6 +250,27 @@ func TestMultipartSendKeepsTheEnvelopesWarnings(t *testing.T) {
 	for _, want := range []string{"lenient.null-or-empty@reply_to", "tag.ignored@tag"} {
 		if !containsString(got, want) {
 			t.Errorf("violations %v lack %s", got, want)
+		}
+	}
+}
+
+// TestHeadersCut: where an unclosed body's last part stands.
+func TestHeadersCut(t *testing.T) {
+	t.Parallel()
+	const head = "--b\r\nContent-Disposition: form-data; name=\"m\"\r\n"
+	for body, want := range map[string]bool{
+		head:                              true,  // header lines, no empty line
+		"--b\r\n":                         true,  // the delimiter line only
+		head + "\r\nvalue":                false, // headers ended: the value runs to the end
+		head + "\r\nv--b\r\nX: y\r\n":     false, // the boundary's text within the value
+		head + "\r\nv\r\n--b\r\nX: y\r\n": true,  // a second part, cut in its headers
+		head + "\r\nv\r\n--b\r\n\r\n":     false, // a second part with no headers
+		head + "\r\nv\r\n--b":             false, // the start of a delimiter
+		head + "\r\nv\r\n--b--":           false, // the closing one
+		"no delimiter at all":             false,
+	} {
+		if got := headersCut([]byte(body), "b"); got != want {
+			t.Errorf("headersCut(%q) = %v, want %v", body, got, want)
 		}
 	}
 }

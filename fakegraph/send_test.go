@@ -177,3 +177,37 @@ func TestSendsAreNoStateChange(t *testing.T) {
 	}
 	assert.Equal(t, before, changes())
 }
+
+// reply_to.mid and a reaction's message_id name a message of the thread
+// the send goes to (PLATFORM.md §2.1, §2.3), whoever the recipient names
+// it by: a user_ref or a one-time token stands for its user's thread.
+func TestThreadMessagesCheckedForEveryRecipient(t *testing.T) {
+	t.Parallel()
+	s := New()
+	said, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	other, err := s.UserSends(DefaultPageID, bob, UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	ref, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInCheckbox})
+	require.NoError(t, err)
+	recipients := map[string]func() map[string]any{
+		"id":       func() map[string]any { return map[string]any{"id": alice} },
+		"user_ref": func() map[string]any { return map[string]any{"user_ref": ref.UserRef} },
+		"one_time_notif_token": func() map[string]any {
+			otn, err := s.UserOptsIn(DefaultPageID, alice, OptIn{Type: OptInOneTimeNotification, Payload: "P"})
+			require.NoError(t, err)
+			return map[string]any{"one_time_notif_token": otn.OneTimeNotifToken}
+		},
+	}
+	for name, to := range recipients {
+		for _, c := range []struct {
+			mid  string
+			want int
+		}{{"m_doesnotexist", 400}, {other.MID, 400}, {said.MID, 200}} {
+			res := apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": to(), "messaging_type": "RESPONSE", "reply_to": map[string]any{"mid": c.mid}, "message": map[string]any{"text": "x"}})
+			assert.Equal(t, c.want, res.status, "reply_to %s to a %s recipient: %s", c.mid, name, res.raw)
+			res = apiJSON(t, s, "POST", "/v26.0/me/messages", map[string]any{"recipient": to(), "sender_action": "react", "payload": map[string]any{"message_id": c.mid, "reaction": "love"}})
+			assert.Equal(t, c.want, res.status, "a reaction to %s for a %s recipient: %s", c.mid, name, res.raw)
+		}
+	}
+}

@@ -201,7 +201,7 @@ func (v stateView) User(psid string) (validator.UserInfo, bool) {
 	if !ok {
 		return validator.UserInfo{}, false
 	}
-	return validator.UserInfo{LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked,
+	return validator.UserInfo{PSID: psid, LastInteraction: u.LastInteraction, LastMessage: u.LastMessage, Blocked: u.Blocked,
 		ControlledByOther: controlledByOther(v.p, psid, v.now)}, true
 }
 

@@ -484,14 +484,32 @@ func (s *sendChecker) replyTo(f field, out *SendCheck) bool {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyRequired, p.Key("mid").Param()), "")
 		return false
 	}
-	if out.Recipient.PSID != "" && !s.st.ThreadMessage(out.Recipient.PSID, mid) {
+	thread := s.threadOf(out.Recipient)
+	if thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyInvalid), "reply_to.mid is not a message of this thread")
 		return false
 	}
-	if u, ok := s.st.User(out.Recipient.PSID); ok && !s.now.Before(u.LastMessage.Add(StandardWindow)) {
+	if u, ok := s.st.User(thread); ok && !s.now.Before(u.LastMessage.Add(StandardWindow)) {
 		s.warn(p, ruleReplyToWindow, "no user message in the last 24 hours")
 	}
 	return true
+}
+
+// threadOf is the PSID of the thread a send goes to: recipient.id, or
+// the user a user_ref or a one-time token stands for; "" when the state
+// does not say (OfflineState), and the checks that need it pass.
+func (s *sendChecker) threadOf(r Recipient) string {
+	switch {
+	case r.PSID != "":
+		return r.PSID
+	case r.UserRef != "":
+		u, _ := s.st.UserRef(r.UserRef)
+		return u.PSID
+	case r.OTN != "":
+		u, _ := s.st.OneTimeToken(r.OTN)
+		return u.PSID
+	}
+	return ""
 }
 
 func isTemplate(msg map[string]any, kind string) bool {

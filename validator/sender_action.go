@@ -63,7 +63,7 @@ func (s *sendChecker) reaction(body map[string]any, action string, out *SendChec
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
 		return false
 	}
-	if out.Recipient.PSID != "" && !s.st.ThreadMessage(out.Recipient.PSID, mid) {
+	if thread := s.threadOf(out.Recipient); thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyInvalid), "message_id is not a message of this thread")
 		return false
 	}
@@ -85,29 +85,59 @@ func (s *sendChecker) reaction(body map[string]any, action string, out *SendChec
 	return true
 }
 
-// singleEmoji is a loose test: one grapheme-ish cluster made of emoji code
-// points, variation selectors, joiners and skin-tone modifiers.
+// singleEmoji is a loose test of one emoji: a flag (two regional
+// indicators), a keycap (0-9, # or *, an optional U+FE0F, U+20E3), or
+// emoji joined by U+200D, each with its variation selectors, skin-tone
+// modifiers and tag characters.
 func singleEmoji(s string) bool {
-	n := 0
-	prevJoiner := true
-	for _, r := range s {
-		switch {
-		case r == 0x200D:
-			prevJoiner = true
-			continue
-		case r == 0xFE0F || (r >= 0x1F3FB && r <= 0x1F3FF) || (r >= 0xE0020 && r <= 0xE007F):
-			continue
-		case r >= 0x1F1E6 && r <= 0x1F1FF: // regional indicators come in pairs
-			n++
-			continue
-		case r >= 0x2190 && r <= 0x2BFF, r >= 0x1F000 && r <= 0x1FAFF, r == 0x00A9, r == 0x00AE, r == 0x3030, r == 0x303D:
-			if !prevJoiner {
-				return false
-			}
-			prevJoiner = false
-		default:
+	rs := []rune(s)
+	switch {
+	case len(rs) == 0:
+		return false
+	case regionalIndicator(rs[0]):
+		return len(rs) == 2 && regionalIndicator(rs[1])
+	case rs[0] >= '0' && rs[0] <= '9' || rs[0] == '#' || rs[0] == '*':
+		rest := rs[1:]
+		if len(rest) > 0 && rest[0] == 0xFE0F {
+			rest = rest[1:]
+		}
+		return len(rest) == 1 && rest[0] == 0x20E3
+	}
+	for i := 0; ; i++ {
+		if i >= len(rs) || !emojiBase(rs[i]) {
+			return false
+		}
+		for i+1 < len(rs) && emojiTrailer(rs[i+1]) {
+			i++
+		}
+		if i+1 == len(rs) {
+			return true
+		}
+		if i++; rs[i] != 0x200D {
 			return false
 		}
 	}
-	return !prevJoiner || n == 2
+}
+
+func regionalIndicator(r rune) bool { return r >= 0x1F1E6 && r <= 0x1F1FF }
+
+// emojiTrailer: what follows an emoji within it (a variation selector, a
+// skin-tone modifier, a tag character).
+func emojiTrailer(r rune) bool {
+	return r == 0xFE0F || r >= 0x1F3FB && r <= 0x1F3FF || r >= 0xE0020 && r <= 0xE007F
+}
+
+// emojiBase: the blocks emoji come from, less what only follows or pairs.
+func emojiBase(r rune) bool {
+	switch {
+	case regionalIndicator(r), emojiTrailer(r):
+		return false
+	case r >= 0x2190 && r <= 0x2BFF, r >= 0x1F000 && r <= 0x1FAFF:
+		return true
+	}
+	switch r {
+	case 0x00A9, 0x00AE, 0x203C, 0x2049, 0x2122, 0x2139, 0x3030, 0x303D:
+		return true
+	}
+	return false
 }

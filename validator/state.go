@@ -34,6 +34,9 @@ type State interface {
 
 // UserInfo is what the rules need of one test user.
 type UserInfo struct {
+	// PSID is the user's, when the state knows it: it names the thread of
+	// a send whose recipient is a user_ref or a one-time token.
+	PSID string
 	// LastInteraction is the last event that opened or refreshed the
 	// 24-hour window; zero when there was none.
 	LastInteraction time.Time

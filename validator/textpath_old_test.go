@@ -310,11 +310,12 @@ func (s *sendChecker) oldReplyTo(body map[string]any, out *SendCheck) bool {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyRequired, p.Key("mid").Param()), "")
 		return false
 	}
-	if out.Recipient.PSID != "" && !s.st.ThreadMessage(out.Recipient.PSID, mid) {
+	thread := s.threadOf(out.Recipient)
+	if thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyInvalid), "reply_to.mid is not a message of this thread")
 		return false
 	}
-	if u, ok := s.st.User(out.Recipient.PSID); ok && !s.now.Before(u.LastMessage.Add(StandardWindow)) {
+	if u, ok := s.st.User(thread); ok && !s.now.Before(u.LastMessage.Add(StandardWindow)) {
 		s.warn(p, ruleReplyToWindow, "no user message in the last 24 hours")
 	}
 	return true
