@@ -2,6 +2,7 @@ package fakegraph
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,8 +30,12 @@ func genericOf(el string) string {
 	return `{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[` + els + `]}}}}`
 }
 
+// serveLogging logs as serve does at its default level: every call's
+// line, here to a writer that drops it.
+func serveLogging() Option { return WithLogger(slog.New(NewTextHandler(io.Discard, nil))) }
+
 func benchSend(b *testing.B, body string) {
-	s := New(WithJournalLimit(10000))
+	s := New(WithJournalLimit(10000), serveLogging())
 	if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
 		b.Fatal(err)
 	}
@@ -73,7 +78,7 @@ func BenchmarkSendTextHTTP(b *testing.B) {
 		opts []Option
 	}{{"short-road", nil}, {"net-http", []Option{WithStandardHTTP()}}} {
 		b.Run(road.name, func(b *testing.B) {
-			s := New(append([]Option{WithJournalLimit(10000)}, road.opts...)...)
+			s := New(append([]Option{WithJournalLimit(10000), serveLogging()}, road.opts...)...)
 			if _, err := s.UserSends(DefaultPageID, alice, UserMessageRequest{Text: "hi"}); err != nil {
 				b.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package fakegraph
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -42,7 +41,7 @@ func defaultOptions() options {
 		verifyToken:   DefaultVerifyToken,
 		clock:         NewClock(time.Time{}),
 		ids:           NewIDSource(0),
-		logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+		logger:        slog.New(slog.DiscardHandler), // nothing formatted for nobody
 		bodyLimit:     DefaultBodyLimit,
 		oldestVersion: DefaultOldestVersion,
 		schemas:       validator.MustLoadSchemas(),

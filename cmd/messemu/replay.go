@@ -164,7 +164,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 			return clockError(err)
 		}
 		opts := []fakegraph.Option{fakegraph.WithApp(fakegraph.DefaultAppID, cfg.appSecret), fakegraph.WithVerifyToken(cfg.verifyToken),
-			fakegraph.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
+			fakegraph.WithLogger(slog.New(slog.DiscardHandler))}
 		if start, ok := scenarios.ClockStart(selected); ok { // a setup: clock in the past
 			opts = append(opts, fakegraph.WithClock(fakegraph.NewClock(start)))
 		}
