@@ -33,7 +33,10 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 	up.hasURL = up.url != ""
 	up.reusable = isTrue(payload["is_reusable"])
 	m := &sendMedia{up: up, reusable: up.reusable}
-	_, hasID := payload["attachment_id"]
+	// An id of null or "" is absent (D22); the rules say so of a send
+	// without a file, and a file's send is written from the tree anyway.
+	id, hasID := payload["attachment_id"]
+	hasID = hasID && id != nil && id != ""
 	switch {
 	case payload == nil:
 		// Without a payload the validator answers required (§2.4),
@@ -43,7 +46,7 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 		return nil, c.fail("filedata", ruleUploadFiles, validator.Err(validator.KeyFileCount), "a multipart media send without a filedata part")
 	case len(c.files) == 0:
 		return m, nil
-	case hasID:
+	case c.presentNotEmpty(payload, "attachment_id", up.path.Key("payload").Key("attachment_id")):
 		return nil, c.fail(up.path.Key("payload").JSON(), ruleUploadSource, validator.Err(validator.KeyInvalid), "a file part and a payload.attachment_id in one send")
 	}
 	if gerr := c.checkUploadSource(up); gerr != nil {

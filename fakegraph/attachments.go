@@ -188,7 +188,7 @@ func (c *call) readUpload() (*upload, *validator.GraphError) {
 		return nil, gerr
 	}
 	ap := p.Key("attachment")
-	_, hasText := m["text"]
+	hasText := c.presentNotEmpty(m, "text", p.Key("text"))
 	if _, present := m["attachment"]; !present {
 		// A text alone lacks the attachment the upload saves.
 		return nil, c.fail(ap.JSON(), ruleUploadMessage, validator.Err(validator.KeyRequired, ap.Param()), "no message.attachment")
@@ -258,10 +258,27 @@ func (c *call) uploadKeys(obj map[string]any, p validator.Path, allowed []string
 	return c.fail(p.JSON(), ruleUploadMessage, validator.KeysError(p.Param(), bad), "keys the platform does not define")
 }
 
+// presentNotEmpty reports whether obj holds key with a value other than
+// null or "", which are absent on an optional field (PLATFORM.md D22):
+// such a key is taken out, with D22's warning, as the rules take it out.
+func (c *call) presentNotEmpty(obj map[string]any, key string, p validator.Path) bool {
+	v, present := obj[key]
+	if !present {
+		return false
+	}
+	if v != nil && v != "" {
+		return true
+	}
+	delete(obj, key)
+	c.warn(p.JSON(), validator.LenientNull, "null or empty value on an optional field is treated as absent")
+	return false
+}
+
 // readPayloadSource reads payload.url and payload.is_reusable.
 func (c *call) readPayloadSource(up *upload) *validator.GraphError {
 	pp := up.path.Key("payload")
-	if v, present := up.payload["url"]; present && v != nil {
+	if c.presentNotEmpty(up.payload, "url", pp.Key("url")) {
+		v := up.payload["url"]
 		s, ok := v.(string)
 		if _, isBool := v.(bool); !ok && !isBool {
 			s, ok = paramString(v) // a number is text, as on /messages (PLATFORM.md §1.3)

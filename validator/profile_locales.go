@@ -40,7 +40,7 @@ func (r *report) iceBreakers(v any) {
 			r.fail(p.Index(i), ruleProfileShape, Err(KeyInvalid), "an ice breaker is an object")
 			return
 		}
-		_, isNew := obj["call_to_actions"]
+		_, isNew := r.optional(obj, "call_to_actions", p.Index(i), true) // null or "" is absent (D22): the old form
 		if i == 0 {
 			newForm = isNew
 		} else if isNew != newForm {

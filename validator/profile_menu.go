@@ -34,7 +34,7 @@ func (r *report) menuEntry(obj map[string]any, ep Path) bool {
 	if !r.disabledSurfaces(obj, ep) {
 		return false
 	}
-	cv, ok := r.optional(obj, "call_to_actions", ep, false)
+	cv, ok := r.optional(obj, "call_to_actions", ep, true)
 	if !ok {
 		if disabled {
 			r.fail(ep.Key("call_to_actions"), ruleMenuItemsRequired, Err(KeyRequired, ep.Key("call_to_actions").Param()), "a menu with the composer disabled needs call_to_actions")

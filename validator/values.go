@@ -21,6 +21,10 @@ import (
 // ruleLenientNull is the warning for null or "" on an optional field.
 var ruleLenientNull = Rule{Name: "lenient.null-or-empty", Source: "decision D22"}
 
+// LenientNull is the rule of D22's warning, for what the server reads of
+// a body itself before the rules run (an upload's message and payload).
+var LenientNull = ruleLenientNull
+
 // asString reads text: a string, or a number coerced to its text.
 func asString(v any) (string, bool) {
 	switch x := v.(type) {
