@@ -249,3 +249,57 @@ func TestTapOfReadBodySummaryAtEverySize(t *testing.T) {
 		}
 	}
 }
+
+// TestJournalShortensSecretsInAnswers: the paging links of an answer carry
+// the call's token and proof, as Graph writes them, to the bot; the
+// journal's copy of the answer (and a batch's, whose items' bodies hold
+// the links as JSON text) shortens them as it shortens the request's.
+func TestJournalShortensSecretsInAnswers(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, name := range []string{"vip", "new"} {
+		mustGraph(t, s, "POST", "/me/custom_labels", `{"page_label_name":"`+name+`"}`)
+	}
+	proof := defaultProof
+	list := "me/custom_labels?limit=1&fields=page_label_name&access_token=" + DefaultPageToken + "&appsecret_proof=" + proof
+	batch := "access_token=" + DefaultPageToken + "&appsecret_proof=" + proof + "&batch=" + url.QueryEscape(`[{"method":"GET","relative_url":"`+list+`"}]`)
+	calls := []*http.Request{
+		httptest.NewRequest("GET", "/v26.0/"+list, nil),
+		httptest.NewRequest("POST", "/v26.0/", strings.NewReader(batch)),
+		httptest.NewRequest("GET", "/v26.0/oauth/access_token?client_id=1&client_secret="+DefaultAppSecret+"&fb_exchange_token="+DefaultPageToken, nil),
+	}
+	calls[1].Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for i, r := range calls {
+		before := s.Journal().Last()
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, r)
+		if i < 2 {
+			require.Equal(t, 200, rec.Code, rec.Body.String())
+			require.Contains(t, rec.Body.String(), "access_token="+DefaultPageToken, "the bot's answer keeps its paging links whole")
+		}
+		entry, err := json.Marshal(s.Journal().After(before, 0))
+		require.NoError(t, err)
+		assert.NotContains(t, string(entry), proof, "call %d: the proof in full", i)
+		assert.NotContains(t, string(entry), DefaultPageToken, "call %d: the token in full", i)
+		assert.NotContains(t, string(entry), DefaultAppSecret, "call %d: the app secret in full", i)
+		if i < 2 {
+			assert.Contains(t, string(entry), "access_token="+DefaultPageToken[:6]+"…", "call %d: the link's token shortened", i)
+		}
+	}
+}
+
+func TestRedactAnswer(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`{"id":"1"}`: `{"id":"1"}`,
+		`{"next":"https://x/?a=1&access_token=EAAMessemuTestPageToken&appsecret_proof=0123456789abcdef#f"}`: `{"next":"https://x/?a=1&access_token=EAAMes…&appsecret_proof=012345…#f"}`,
+		`{"access_token":"EAAMessemuTestPageToken","page_access_token=x":1}`:                                `{"access_token":"EAAMes…","page_access_token=x":1}`,
+		`[{"body":"{\"access_token\":\"EAAMessemuTestPageToken\",\"n\":\"?input_token=abcdefghij\"}"}]`:     `[{"body":"{\"access_token\":\"EAAMes…\",\"n\":\"?input_token=abcdef…\"}"}]`,
+		`access_token=`: `access_token=…`,
+		`{"next":"/?access_token=EAAMessemuTestPageToken\u0026appsecret_proof=0123456789abcdef"}`: `{"next":"/?access_token=EAAMes…\u0026appsecret_proof=012345…"}`,
+	} {
+		if got := string(redactAnswer([]byte(in))); got != want {
+			t.Errorf("redactAnswer(%s)\n = %s\nwant %s", in, got, want)
+		}
+	}
+}

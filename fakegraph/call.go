@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -531,7 +532,7 @@ func (s *Server) record(c *call, status int, body []byte, accepted bool) {
 	ev := s.journal.Append(Event{
 		Time: c.now, Kind: KindRequest, PageID: pageID, PSID: c.psid, API: api,
 		Method: c.r.Method, Path: c.r.URL.Path, Status: status, Accepted: accepted,
-		Request: req, Response: body, Violations: c.violations, MID: c.mid,
+		Request: req, Response: redactAnswer(body), Violations: c.violations, MID: c.mid,
 		Thread: s.threadState(pageID, c.psid, c.now),
 	})
 	s.logCall(ev, c.start)
@@ -593,7 +594,49 @@ func requestRecord(params map[string]any, files []File) json.RawMessage {
 // secretParams are the parameters the journal shortens (redact): whoever
 // reads the journal (the control API, the web page) sees which token was
 // used, not the token.
-var secretParams = map[string]bool{"access_token": true, "appsecret_proof": true, "input_token": true}
+var secretParams = map[string]bool{"access_token": true, "appsecret_proof": true, "input_token": true, "client_secret": true, "fb_exchange_token": true}
+
+// answerSecrets are how a secret stands in an answer: in a URL's query
+// (Graph writes paging links with the call's token and proof), as a JSON
+// member, and so inside a batch item's body, a JSON string.
+var answerSecrets = [...]string{"access_token=", "appsecret_proof=", "input_token=",
+	`"access_token":"`, `\"access_token\":\"`}
+
+// redactAnswer is an answer as the journal keeps it: its secrets
+// shortened (redact), in a copy; the bot gets the answer as it is.
+func redactAnswer(body []byte) []byte {
+	if !bytes.Contains(body, []byte("_token")) && !bytes.Contains(body, []byte("appsecret_proof")) {
+		return body
+	}
+	var out []byte
+	from := 0 // body[from:] is not yet in out
+	for i := 0; i < len(body); i++ {
+		for _, k := range answerSecrets {
+			if !bytes.HasPrefix(body[i:], []byte(k)) || (k[0] != '"' && k[0] != '\\' && i > 0 && isNameByte(body[i-1])) {
+				continue
+			}
+			start := i + len(k)
+			end := start
+			for end < len(body) && !bytes.ContainsRune([]byte("&\"\\# \r\n"), rune(body[end])) {
+				end++
+			}
+			out = append(append(out, body[from:start]...), redact(string(body[start:end]))...)
+			from, i = end, end-1
+			break
+		}
+	}
+	if out == nil {
+		return body
+	}
+	return append(out, body[from:]...)
+}
+
+// isNameByte: a byte that, before access_token=, makes it the end of
+// another parameter's name (page_access_token=). Not a digit: json.Marshal
+// writes a link's & as \u0026.
+func isNameByte(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
 
 // redactBatch shortens the secrets batch items carry in their
 // relative_url query or urlencoded body (PLATFORM.md §9), in a copy.
