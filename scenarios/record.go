@@ -55,11 +55,13 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 	// writes; a late receipt or webhook attempt is none). One that
 	// follows a session's last step waits here and is dropped.
 	moves := map[string][]fakegraph.Event{}
+	var reset uint64 // the last reset's seq, 0 for none
 	for _, e := range events {
 		if e.Kind == fakegraph.KindControl && e.API == fakegraph.ChangeReset {
 			// A reset took the users and their threads away: the sessions
 			// to record are those after it.
 			order, byUser, moves = nil, map[string][]fakegraph.Event{}, map[string][]fakegraph.Event{}
+			reset = e.Seq
 			continue
 		}
 		if e.PSID == "" || (r.PSID != "" && e.PSID != r.PSID) {
@@ -82,11 +84,15 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 		}
 		byUser[e.PSID] = append(byUser[e.PSID], e)
 	}
+	since := ""
+	if reset != 0 {
+		since = fmt.Sprintf(" since the last reset (journal seq %d: what came before it is not recorded)", reset)
+	}
 	if len(order) == 0 {
 		if r.PSID != "" {
-			return 0, fmt.Errorf("the journal holds nothing user %s did", r.PSID)
+			return 0, fmt.Errorf("the journal holds nothing user %s did%s", r.PSID, since)
 		}
-		return 0, fmt.Errorf("the journal holds nothing a user did: write to the bot first")
+		return 0, fmt.Errorf("the journal holds nothing a user did%s: write to the bot first", since)
 	}
 	// How far the emulator's clock stands from the wall clock now: a
 	// session that ran off the wall clock starts at its date on replay.
@@ -136,7 +142,7 @@ func (r *Recorder) Record(ctx context.Context, w io.Writer) (int, error) {
 		writeSession(w, s.name, s.u, s.events, s.clock)
 	}
 	if written == 0 {
-		return 0, fmt.Errorf("the journal holds only sessions messemu replay played: record a user of your own, or name one with --psid")
+		return 0, fmt.Errorf("the journal holds only sessions messemu replay played%s: record a user of your own, or name one with --psid", since)
 	}
 	return written, nil
 }

@@ -321,3 +321,19 @@ func TestRecordAfterAReset(t *testing.T) {
 	assert.Contains(t, file.String(), `says: "after"`)
 	assert.NotContains(t, file.String(), "before")
 }
+
+// A user whose session came before the last reset is not recorded, and
+// record says why rather than that they did nothing.
+func TestRecordSaysWhenAResetHidSessions(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	bob := fakegraph.DefaultUsers()[1].PSID
+	_, err := emu.UserSends(fakegraph.DefaultPageID, bob, fakegraph.UserMessageRequest{Text: "before"})
+	require.NoError(t, err)
+	botAnswered(t, emu, bob, 1)
+	emu.Reset()
+	for _, psid := range []string{bob, ""} {
+		_, err = (&Recorder{Emulator: emu.URL(), PSID: psid}).Record(context.Background(), &bytes.Buffer{})
+		require.ErrorContains(t, err, "since the last reset (journal seq", "--psid %q", psid)
+	}
+}

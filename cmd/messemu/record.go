@@ -19,7 +19,9 @@ func runRecord(args []string, stdout, stderr io.Writer) error {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: messemu record --out FILE|- [--emulator URL] [--psid PSID] [--control-token T]\n\n"+
 			"Turns what the test users did on a running messemu serve, and what the bot\n"+
-			"answered, into a scenario file for messemu replay. --out is required.\n\n")
+			"answered, into a scenario file for messemu replay. --out is required.\n"+
+			"Only what came after the emulator's last reset is recorded (a reset\n"+
+			"takes the users' threads away).\n\n")
 		fs.PrintDefaults()
 	}
 	emulator := fs.String("emulator", "http://127.0.0.1:8765", "the `URL` of the running messemu serve to record from")
