@@ -38,6 +38,9 @@ func TestRecordAndReplayCarryTheControlToken(t *testing.T) {
 	errOut.Reset()
 	code = run(replay, nil, &out, &errOut)
 	assert.Equal(t, 2, code, "no token: %s", errOut.String())
+	assert.Contains(t, errOut.String(), "HTTP 403", "no token: the status")
+	assert.Contains(t, errOut.String(), "give replay the same --control-token", "no token: what to do")
+	assert.NotContains(t, errOut.String(), "<nil>", "no token: no Go nil in the message")
 
 	errOut.Reset()
 	code = run(append([]string{"replay", "--control-token", "sekret"}, replay[1:]...), nil, &out, &errOut)

@@ -144,13 +144,13 @@ func usage(w io.Writer) {
 
 Usage:
   messemu serve [flags]          run the emulator (messemu serve -h for flags)
-  messemu validate [--at DATE] FILE|-
+  messemu validate [--json] [--at DATE] FILE|-
                                  check a Send API JSON body offline; exit 1 on any error
   messemu replay [--bot URL | --exec CMD] [flags] PATHS...
                                  run scenario files against a bot; exit 1 if one fails
-  messemu record --emulator URL --out FILE [--psid P]
+  messemu record --out FILE|- [--emulator URL] [--psid P] [--control-token T]
                                  turn a live session into a scenario file
-  messemu check JOURNAL.jsonl|- [--at DATE]
+  messemu check [--at DATE] [--strict] JOURNAL.jsonl|-
                                  judge an exported journal's sends under today's rules
   messemu rules [--markdown]     list every rule messemu checks, its limit, severity,
                                  error and source (the Markdown is docs/rules.md)

@@ -310,7 +310,7 @@ func emulatorClock(ctx context.Context, emuURL, control string) (time.Time, erro
 		Now time.Time `json:"now"`
 	}
 	if err != nil || status != http.StatusOK || json.Unmarshal(b, &clock) != nil {
-		return time.Time{}, fmt.Errorf("the emulator at %s does not answer GET /_messemu/v1/clock (%v, HTTP %d): %s", emuURL, err, status, strings.TrimSpace(string(b)))
+		return time.Time{}, fmt.Errorf("the emulator at %s does not answer GET /_messemu/v1/clock (%s)", emuURL, unanswered(err, status, b))
 	}
 	return clock.Now, nil
 }

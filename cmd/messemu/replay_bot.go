@@ -295,7 +295,7 @@ func keepWebhook(ctx context.Context, emuURL, control string, stderr io.Writer) 
 	status, b, err := controlCall(ctx, control, http.MethodGet, emuURL+"/_messemu/v1/webhook", nil)
 	var old fakegraph.WebhookStatus
 	if err != nil || status != http.StatusOK || json.Unmarshal(b, &old) != nil {
-		return nil, fmt.Errorf("replay: the emulator at %s does not answer GET /_messemu/v1/webhook (%v, HTTP %d): %s", emuURL, err, status, strings.TrimSpace(string(b)))
+		return nil, fmt.Errorf("replay: the emulator at %s does not answer GET /_messemu/v1/webhook (%s)", emuURL, unanswered(err, status, b))
 	}
 	return func() {
 		body, _ := json.Marshal(map[string]any{"url": old.URL, "fields": old.Fields, "timeout": old.Timeout, "batch": old.Batch})
@@ -337,11 +337,27 @@ func controlCall(ctx context.Context, control, method, u string, body []byte) (i
 	return resp.StatusCode, b, err
 }
 
+// unanswered says why a control call did not give what replay needs: the
+// connection's error, or the status and the emulator's answer.
+func unanswered(err error, status int, body []byte) string {
+	if err != nil {
+		return err.Error()
+	}
+	out := "HTTP " + strconv.Itoa(status)
+	if t := strings.TrimSpace(string(body)); t != "" {
+		out += ": " + t
+	}
+	if status == http.StatusForbidden {
+		out += "; if it was started with --control-token, give replay the same --control-token"
+	}
+	return out
+}
+
 // pageToken asks the emulator for its first Page's token.
 func pageToken(ctx context.Context, emuURL, control string) (string, error) {
 	status, b, err := controlCall(ctx, control, http.MethodGet, emuURL+"/_messemu/v1/pages", nil)
 	if err != nil || status != http.StatusOK {
-		return "", fmt.Errorf("replay: the emulator at %s does not answer (%v, HTTP %d)", emuURL, err, status)
+		return "", fmt.Errorf("replay: the emulator at %s does not answer GET /_messemu/v1/pages (%s)", emuURL, unanswered(err, status, b))
 	}
 	var pages struct {
 		Data []fakegraph.Page `json:"data"`
