@@ -404,6 +404,10 @@ func (s *Scenario) problems(n ast.Node, read []readStep, bad map[string]bool) []
 			errs = append(errs, at(s.at.clock, fmt.Sprintf("setup: clock: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", s.Setup.Clock)))
 		}
 	}
+	if s.Setup.Profile != nil && len(s.Setup.Profile) == 0 {
+		// The Messenger Profile API refuses an empty body: say so before anything runs.
+		errs = append(errs, at(s.at.profile, "setup: profile: give at least one Messenger Profile field, such as greeting (or leave profile: out)"))
+	}
 	if r := s.User.Referral; r != nil {
 		if err := checkReferral(r); err != "" {
 			errs = append(errs, at(s.at.referral, "user: referral: "+err))
