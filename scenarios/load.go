@@ -406,7 +406,7 @@ func (s *Scenario) problems(n ast.Node, read []readStep, bad map[string]bool) []
 	}
 	if s.Setup.Profile != nil && len(s.Setup.Profile) == 0 {
 		// The Messenger Profile API refuses an empty body: say so before anything runs.
-		errs = append(errs, at(s.at.profile, "setup: profile: give at least one Messenger Profile field, such as greeting (or leave profile: out)"))
+		errs = append(errs, at(s.at.profile, "setup: profile: give at least one Messenger Profile setting, such as greeting (or leave profile: out)"))
 	}
 	if r := s.User.Referral; r != nil {
 		if err := checkReferral(r); err != "" {

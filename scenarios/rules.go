@@ -102,7 +102,7 @@ func (st *Step) check(userActed, userWrote bool) string {
 			return "expect_user: give labels, thread_owner or profile"
 		}
 		if u.Profile != nil && len(u.Profile) == 0 {
-			return "expect_user: profile: name at least one field of the user's profile, such as first_name: Ada"
+			return "expect_user: profile: name at least one part of the user's profile, such as first_name: Ada"
 		}
 	}
 	return ""
@@ -168,6 +168,11 @@ func checkExpect(at string, e *Expect) string {
 		}
 	}
 	if e.Attachment != nil {
+		if *e.Attachment == (AttachExpect{}) {
+			// As an empty button is: {} would check nothing, not even
+			// that the message is an attachment.
+			return at + "attachment: give type, url or both"
+		}
 		if r := oneOf("attachment: type", e.Attachment.Type, mediaAttachTypes); r != "" {
 			return r
 		}

@@ -141,6 +141,12 @@ func (c *shapeCheck) fields(key string, n ast.Node, t reflect.Type) {
 			_ = c.unknownKey(kv.Key, key, t, name)
 			continue
 		}
+		if _, null := unwrapAnchor(kv.Value).(*ast.NullNode); null && nullRefused[t] {
+			// Decoded, a null is a key not given, which checks nothing:
+			// `text:` left empty would pass any message.
+			c.fail(kv, "%s%s: needs a value (leave the key out to not check it)", keyPrefix(key), name)
+			continue
+		}
 		before := len(c.errs)
 		c.walk(name, kv.Value, f.Type)
 		if check := valueChecks[t][name]; check != nil && len(c.errs) == before {
@@ -151,6 +157,16 @@ func (c *shapeCheck) fields(key string, n ast.Node, t reflect.Type) {
 			}
 		}
 	}
+}
+
+// nullRefused are the types whose keys may not be left empty (null): the
+// expectations, where an empty key would read as one not given.
+var nullRefused = map[reflect.Type]bool{
+	reflect.TypeFor[Expect]():        true,
+	reflect.TypeFor[ElementExpect](): true,
+	reflect.TypeFor[ButtonExpect]():  true,
+	reflect.TypeFor[AttachExpect]():  true,
+	reflect.TypeFor[UserExpect]():    true,
 }
 
 // valueChecks are what a text value of a key must be beyond text, by the
