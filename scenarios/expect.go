@@ -158,14 +158,10 @@ func (ss *session) match(want *Expect, m botMessage, reason string) error {
 
 func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
 	wants := st.ExpectAnyOrder
-	left := make([]int, len(wants))
-	for i := range left {
-		left[i] = i
-	}
 	var got []botMessage
 	matched := map[int]int{} // expectation → the message that met it
-	for len(left) > 0 {
-		d := ss.r.wait(&wants[left[0]])
+	for len(got) < len(wants) {
+		d := ss.r.wait(&wants[firstUnmet(len(wants), matched)])
 		m, err := ss.next(ctx, d, false, true)
 		var stop *unsentStop
 		if errors.As(err, &stop) {
@@ -181,14 +177,105 @@ func (ss *session) expectAnyOrder(ctx context.Context, st *Step) error {
 			return err
 		}
 		got = append(got, m)
-		i := slices.IndexFunc(left, func(k int) bool { return satisfied(&wants[k], m) })
-		if i < 0 {
-			return &stepFailure{reason: "expect_any_order: the bot's message matches none of those still expected", diff: anyOrderDiff(wants, got, matched)}
+		// Each message must meet an expectation of its own; which one is
+		// settled only once they are all in: a message that met one
+		// expectation may be moved to another to make room.
+		matched = pairAnyOrder(wants, got)
+		if len(matched) < len(got) {
+			return &stepFailure{reason: anyOrderMismatch(wants, got, matched), diff: anyOrderDiff(wants, got, matched)}
 		}
-		matched[left[i]] = len(got) - 1
-		left = slices.Delete(left, i, i+1)
 	}
 	return nil
+}
+
+// firstUnmet is the first expectation no message meets yet.
+func firstUnmet(n int, matched map[int]int) int {
+	for i := range n {
+		if _, ok := matched[i]; !ok {
+			return i
+		}
+	}
+	return 0
+}
+
+// pairAnyOrder pairs messages with the expectations they meet, each with
+// one of its own, as many as can be (expectation → message): a maximum
+// bipartite matching, by augmenting paths, the messages in the order
+// they came.
+func pairAnyOrder(wants []Expect, got []botMessage) map[int]int {
+	meets := make([][]bool, len(wants))
+	for i := range wants {
+		meets[i] = make([]bool, len(got))
+		for j := range got {
+			meets[i][j] = satisfied(&wants[i], got[j])
+		}
+	}
+	metBy := make([]int, len(wants)) // expectation → message, -1: none
+	for i := range metBy {
+		metBy[i] = -1
+	}
+	var place func(j int, tried []bool) bool
+	place = func(j int, tried []bool) bool {
+		for i := range wants {
+			if !meets[i][j] || tried[i] {
+				continue
+			}
+			tried[i] = true
+			if metBy[i] < 0 || place(metBy[i], tried) {
+				metBy[i] = j
+				return true
+			}
+		}
+		return false
+	}
+	for j := range got {
+		place(j, make([]bool, len(wants)))
+	}
+	matched := map[int]int{}
+	for i, j := range metBy {
+		if j >= 0 {
+			matched[i] = j
+		}
+	}
+	return matched
+}
+
+// anyOrderMismatch says why the messages so far cannot each meet an
+// expectation of their own: a message that meets none at all, or the
+// expectations left unmet and the messages left over, which meet none
+// of them.
+func anyOrderMismatch(wants []Expect, got []botMessage, matched map[int]int) string {
+	used := map[int]bool{}
+	for _, j := range matched {
+		used[j] = true
+	}
+	var left []string
+	for j, m := range got {
+		if used[j] {
+			continue
+		}
+		if !slices.ContainsFunc(wants, func(w Expect) bool { return satisfied(&w, m) }) {
+			return fmt.Sprintf("expect_any_order: the bot's message %q matches none of the expected ones", truncateText(m.summary(), 200))
+		}
+		left = append(left, fmt.Sprintf("%q", truncateText(m.summary(), 200)))
+	}
+	var unmet []string
+	for i := range wants {
+		if _, ok := matched[i]; !ok {
+			w, _ := project(&wants[i], nil)
+			unmet = append(unmet, fmt.Sprintf("expect_any_order[%d] {%s}", i, oneLine(yamlLines(w))))
+		}
+	}
+	return fmt.Sprintf("expect_any_order: the bot's messages cannot each meet an expectation of their own: left unmet %s; "+
+		"left over %s, which meets only expectations other messages need", strings.Join(unmet, ", "), strings.Join(left, ", "))
+}
+
+// oneLine joins YAML lines into one, for a message.
+func oneLine(lines []string) string {
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, ", ")
 }
 
 // anyOrderDiff diffs the expectations, in their order, against the
