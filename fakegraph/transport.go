@@ -12,7 +12,9 @@ import (
 // through it, and the demo bot gets its webhooks through it.
 
 // NewHandlerTransport returns a transport that serves requests for hosts
-// (any scheme and port) with h; name says what h is in errors.
+// with h: a host named without a port on any port, one named with a port
+// ("127.0.0.1:8765") on that port only; any scheme. name says what h is in
+// errors.
 func NewHandlerTransport(h http.Handler, name string, hosts ...string) *HandlerTransport {
 	return &HandlerTransport{handler: h, hosts: hosts, name: name}
 }
@@ -42,11 +44,16 @@ type HandlerTransport struct {
 }
 
 func (t *HandlerTransport) serves(host string) bool {
+	name := host
 	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+		name = h
 	}
 	for _, h := range t.hosts {
-		if strings.EqualFold(h, host) {
+		if _, _, err := net.SplitHostPort(h); err == nil {
+			if strings.EqualFold(h, host) {
+				return true
+			}
+		} else if strings.EqualFold(h, name) {
 			return true
 		}
 	}

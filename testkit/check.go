@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math/big"
 	"sort"
 	"strings"
 
@@ -230,7 +232,50 @@ func toJSONValue(v any) (any, error) {
 	if err := dec.Decode(&out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	if _, err := dec.Token(); err != io.EOF {
+		// A second value, or a stray bracket: what was meant is unclear,
+		// and comparing the first value alone could pass a wrong want.
+		return nil, fmt.Errorf("more after the first JSON value (at byte %d)", dec.InputOffset())
+	}
+	return canonicalNumbers(out), nil
+}
+
+// canonicalNumbers writes each number of v by its value, so that 56.10
+// and 56.1, or 1.0 and 1, compare equal (a bot formats prices its way).
+func canonicalNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		return json.Number(canonicalNumber(string(x)))
+	case []any:
+		for i := range x {
+			x[i] = canonicalNumbers(x[i])
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = canonicalNumbers(e)
+		}
+	}
+	return v
+}
+
+// canonicalNumber is the shortest decimal of a JSON number's exact value.
+func canonicalNumber(s string) string {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return s
+	}
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	ten := big.NewInt(10)
+	scaled := new(big.Rat).Set(r)
+	for digits := 1; digits <= 400; digits++ {
+		scaled.Mul(scaled, new(big.Rat).SetInt(ten))
+		if scaled.IsInt() {
+			return r.FloatString(digits)
+		}
+	}
+	return s
 }
 
 // prune keeps of got only what want mentions: object keys want lacks are

@@ -138,12 +138,13 @@ func forcedByFault(ev *fakegraph.Event) bool {
 
 // sendTo reports a journalled Send API call to u: filed under u, or,
 // refused before the platform read its recipient (and so filed under no
-// user and no Page), naming u's PSID in its request.
+// user: for its token, under no Page either; for its appsecret_proof or a
+// rate limit, under u's Page), naming u's PSID in its request.
 func (u *User) sendTo(ev *fakegraph.Event) bool {
 	if ev.PSID == u.info.PSID {
 		return ev.PageID == u.emu.page.ID
 	}
-	return ev.PSID == "" && ev.PageID == "" && !ev.Accepted && ev.API == fakegraph.APISend && fakegraph.RequestRecipient(ev) == u.info.PSID
+	return ev.PSID == "" && (ev.PageID == "" || ev.PageID == u.emu.page.ID) && !ev.Accepted && ev.API == fakegraph.APISend && fakegraph.RequestRecipient(ev) == u.info.PSID
 }
 
 // NoMessage checks that the bot sends the user nothing more within d. A

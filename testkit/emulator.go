@@ -89,11 +89,13 @@ func Start(t TB, opts ...Option) *Emulator {
 		e.url = "http://" + emulatorHost
 		e.client = &http.Client{Transport: e.Transport()}
 	}
+	// What the bot does as it is built (BotFrom: a Messenger Profile set
+	// up in its constructor) is the bot's too (CheckNoViolations).
+	e.start = srv.Journal().Last()
 	if err := e.connectBot(o); err != nil {
 		t.Fatalf("testkit: %v", err)
 		return e
 	}
-	e.start = srv.Journal().Last()
 	return e
 }
 

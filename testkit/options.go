@@ -27,6 +27,7 @@ type options struct {
 	rateLimits  bool
 	logger      *slog.Logger
 	idSeed      uint64
+	retention   *fakegraph.Retention
 }
 
 // Bot serves the bot's webhook handler in process: the emulator posts its
@@ -88,8 +89,9 @@ func FrozenClockAt(t time.Time) Option {
 	return func(o *options) { o.clockAt, o.frozen = t, true }
 }
 
-// Receipts switches the automatic delivery and read receipts webhooks on
-// or off.
+// Receipts switches on or off what the platform sends after each
+// accepted send: the echo (message_echoes) and then the delivery
+// (message_deliveries). Reads are the user's doing (User.Reads).
 func Receipts(on bool) Option {
 	return func(o *options) { o.receipts = &on }
 }
@@ -153,5 +155,17 @@ func (o *options) fakegraphOptions() []fakegraph.Option {
 	if o.idSeed != 0 {
 		fo = append(fo, fakegraph.WithIDSeed(o.idSeed))
 	}
+	if o.retention != nil {
+		fo = append(fo, fakegraph.WithRetention(*o.retention))
+	}
 	return fo
+}
+
+// Retention bounds the emulator's journal and conversations as serve's
+// --retention does (fakegraph.ParseRetention reads its text), for a
+// long-running test or benchmark; without it testkit keeps everything.
+// A user's waits read on from where they stand, and the transcripts in
+// failure messages show what is still kept.
+func Retention(r fakegraph.Retention) Option {
+	return func(o *options) { o.retention = &r }
 }

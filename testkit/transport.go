@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/messemu/messemu/fakegraph"
 )
@@ -16,5 +17,11 @@ const GraphHost = fakegraph.GraphHost
 // emulator in process: no socket, no certificate. Requests for any other
 // host fail with an error naming it; nothing leaves the process.
 func (e *Emulator) Transport() http.RoundTripper {
-	return e.srv.Client().Transport
+	hosts := []string{fakegraph.GraphHost, fakegraph.InProcessHost}
+	if u, err := url.Parse(e.url); err == nil && u.Port() != "" {
+		// A listening emulator's own address, port and all: the bot's
+		// webhook may listen on the same host.
+		hosts = append(hosts, u.Host)
+	}
+	return fakegraph.NewHandlerTransport(e.srv.Handler(), "the emulator", hosts...)
 }
