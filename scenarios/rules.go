@@ -101,6 +101,9 @@ func (st *Step) check(userActed, userWrote bool) string {
 		if u.Labels == nil && u.ThreadOwner == nil && u.Profile == nil {
 			return "expect_user: give labels, thread_owner or profile"
 		}
+		if u.Within != nil && (u.Within.Duration <= 0 || u.Within.Duration > maxWait) {
+			return fmt.Sprintf("expect_user: within: more than 0 and at most %s", maxWait)
+		}
 		if u.Profile != nil && len(u.Profile) == 0 {
 			return "expect_user: profile: name at least one part of the user's profile, such as first_name: Ada"
 		}

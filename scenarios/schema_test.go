@@ -2,12 +2,15 @@ package scenarios
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/goccy/go-yaml"
+	"github.com/google/go-cmp/cmp"
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -85,4 +88,53 @@ func TestSchemaRefusesWhatTheLoaderRefuses(t *testing.T) {
 		assert.Error(t, validateYAML(t, s, f), "%s: the loader refuses it (%v) but the schema accepts it", f, lerr)
 	}
 	assert.GreaterOrEqual(t, said, 5)
+}
+
+// The schema's list of api families is the emulator's, which the loader
+// checks a fault: against.
+func TestSchemaFaultAPIsAreTheEmulators(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("schema.json")
+	require.NoError(t, err)
+	var s struct {
+		Defs struct {
+			Step struct {
+				OneOf []struct {
+					Properties map[string]struct {
+						Properties map[string]struct {
+							Enum []string `json:"enum"`
+						} `json:"properties"`
+					} `json:"properties"`
+				} `json:"oneOf"`
+			} `json:"step"`
+		} `json:"$defs"`
+	}
+	require.NoError(t, json.Unmarshal(b, &s))
+	var apis []string
+	for _, st := range s.Defs.Step.OneOf {
+		if f, ok := st.Properties["fault"]; ok {
+			apis = f.Properties["api"].Enum
+		}
+	}
+	if d := cmp.Diff(fakegraph.RequestAPIs(), apis); d != "" {
+		t.Errorf("schema.json fault: api: enum (-emulator +schema):\n%s", d)
+	}
+}
+
+// Durations the schema's realWait takes and refuses, as the loader does
+// for waits:, no_message: and within: (more than 0, at most 1m). The
+// schema refuses a part over 1m; only the loader adds the parts up.
+func TestSchemaRealWaitBounds(t *testing.T) {
+	t.Parallel()
+	s := compileSchema(t)
+	for d, ok := range map[string]bool{
+		"1ms": true, "0.5s": true, "59s": true, "60s": true, "1m": true, "1m0s": true, "1.0m": true, "30s500ms": true, "0.01h": true,
+		"0s": false, "0ms": false, "0.0s": false, "2m": false, "90s": false, "1h": false, "1m1s": false, "1.5m": false, "60.5s": false, "120s": false,
+	} {
+		_, lerr := Parse("d.yaml", []byte("name: a\nsteps:\n  - waits: "+d+"\n"))
+		assert.Equal(t, ok, lerr == nil, "loader, waits: %s: %v", d, lerr)
+		inst := map[string]any{"name": "a", "steps": []any{map[string]any{"waits": d}}}
+		serr := s.Validate(inst)
+		assert.Equal(t, ok, serr == nil, "schema, waits: %s: %v", d, serr)
+	}
 }
