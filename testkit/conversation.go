@@ -68,12 +68,15 @@ func (u *User) NextMessage(t TB) Message {
 // is a line; "" when there is none.
 func (u *User) silence(seq uint64) string {
 	j := u.emu.srv.Journal()
-	var unaddressed []fakegraph.Event
+	var unaddressed, elsewhere []fakegraph.Event
 	for _, e := range j.Find(seq, func(e *fakegraph.Event) bool {
-		return e.Kind == fakegraph.KindRequest && e.API == fakegraph.APISend && !e.Accepted && e.PSID == "" && !forcedByFault(e)
+		return e.Kind == fakegraph.KindRequest && e.API == fakegraph.APISend && !e.Accepted && e.PSID != u.info.PSID && !forcedByFault(e)
 	}) {
-		if fakegraph.RequestRecipient(&e) == "" {
+		switch {
+		case e.PSID == "" && fakegraph.RequestRecipient(&e) == "":
 			unaddressed = append(unaddressed, e)
+		case unknownRecipient(&e):
+			elsewhere = append(elsewhere, e) // the bot wrote to a PSID the Page does not have
 		}
 	}
 	var b strings.Builder
@@ -88,6 +91,12 @@ func (u *User) silence(seq uint64) string {
 		fmt.Fprintf(&b, "1 Send API call was refused before its recipient was read: %s\n", refusal(unaddressed[0]))
 	case n > 1:
 		fmt.Fprintf(&b, "%d Send API calls were refused before their recipient was read: %s\n", n, refusal(unaddressed[0]))
+	}
+	switch n := len(elsewhere); {
+	case n == 1:
+		fmt.Fprintf(&b, "1 Send API call to recipient %s, not %s's PSID %s, was refused: %s\n", elsewhere[0].PSID, u.info.FirstName, u.info.PSID, refusal(elsewhere[0]))
+	case n > 1:
+		fmt.Fprintf(&b, "%d Send API calls to recipients the Page does not have (not %s's PSID %s) were refused, the first to %s: %s\n", n, u.info.FirstName, u.info.PSID, elsewhere[0].PSID, refusal(elsewhere[0]))
 	}
 	for _, f := range u.emu.Faults() {
 		if f.Latency >= u.emu.timeout && f.Applied > 0 {
@@ -109,6 +118,17 @@ func (u *User) silence(seq uint64) string {
 			"(or emu.Transport()) to emu.URL(), with emu.PageToken()?\n", u.info.FirstName)
 	}
 	return b.String()
+}
+
+// unknownRecipient reports a send refused because the Page has no user of
+// its recipient's PSID.
+func unknownRecipient(e *fakegraph.Event) bool {
+	for _, v := range e.Violations {
+		if v.Severity == validator.SeverityError {
+			return v.Error != nil && v.Error.Key == validator.KeyNoUser && e.PSID != ""
+		}
+	}
+	return false
 }
 
 // webhookInFlight reports that the webhook of journal event seq went

@@ -138,3 +138,20 @@ func TestRetentionBoundsALongTest(t *testing.T) {
 		t.Errorf("the journal holds %d events, from seq %d: want at most 50, the oldest of 60 sends' forgotten", len(kept), first)
 	}
 }
+
+// A wait that times out names the bot's sends refused for a recipient the
+// Page does not know: a bot that sends to the wrong PSID learns why.
+func TestSilenceNamesSendsToAnUnknownRecipient(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.Timeout(300*time.Millisecond))
+	journalBot(t, emu, func(psid, said string) []map[string]any {
+		return []map[string]any{text("1000000000000001", "lost")}
+	})
+	alice := emu.User("Alice")
+	alice.Says("hi")
+	var rec recorder
+	rec.run(func() { alice.NextMessage(&rec) })
+	if out := rec.output(); !strings.Contains(out, "to recipient 1000000000000001, not Alice's PSID") {
+		t.Errorf("NextMessage after a send to an unknown PSID: %q, want the refusal named", out)
+	}
+}
