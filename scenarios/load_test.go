@@ -294,3 +294,26 @@ func TestLoadSuggestsTheNearestKnownKey(t *testing.T) {
 		}
 	}
 }
+
+// The values the emulator checks when a step runs are checked when the
+// file loads: what it takes loads, what it refuses does not.
+func TestLoadTakesTheReactionsAndFaultArgumentsTheEmulatorTakes(t *testing.T) {
+	t.Parallel()
+	for step, ok := range map[string]bool{
+		"reacts: love":             true,
+		"reacts: 😮":                true,
+		"reacts: ❤":                true,
+		"reacts: heart":            false,
+		"reacts: other":            false,
+		"reacts: ok👍":              false,
+		"reacts: {reaction: like}": true,
+		"reacts: {reaction: hug}":  false,
+		`fault: {error: unknown-path, args: ["/x"]}`:    true,
+		`fault: {error: unknown-path}`:                  false,
+		`fault: {error: unsupported, args: [GET, "1"]}`: true,
+		`fault: {error: rate-api, args: ["1"]}`:         false,
+	} {
+		_, err := Parse("v.yaml", []byte("name: a\nsteps:\n  - says: hi\n  - expect: {text: hi}\n  - "+step+"\n"))
+		assert.Equal(t, ok, err == nil, "%s: %v", step, err)
+	}
+}

@@ -50,6 +50,8 @@ func (st *Step) check(userActed, userWrote bool) string {
 		return "taps_button: " + stepNeedsBotWords + ": there is no button to tap"
 	case st.Reacts != nil && !userActed:
 		return "reacts: " + stepNeedsBotWords + ": there is no message to react to"
+	case st.Reacts != nil && !st.Reacts.Unreact && !validReaction(st.Reacts.Reaction):
+		return fmt.Sprintf("reacts: %q is no reaction: give one of %s, or an emoji", st.Reacts.Reaction, strings.Join(reactionNames, ", "))
 	case st.Edits != nil && !userWrote:
 		return "edits: the user has written nothing to edit yet"
 	case st.Edits != nil && *st.Edits == "":
@@ -145,6 +147,13 @@ func checkFault(f *FaultStep) string {
 	if f.Error != "" && !validator.Known(validator.Key(f.Error)) {
 		return fmt.Sprintf("fault: unknown error key %q; use a key of the error catalogue such as unavailable or rate-api", f.Error)
 	}
+	if f.Error != "" {
+		// As the emulator counts them (fakegraph/faults.go): without
+		// arguments, Err leaves the message's placeholders in place.
+		if n := strings.Count(validator.Err(validator.Key(f.Error)).Message, "%v"); n != len(f.Args) {
+			return fmt.Sprintf("fault: error %q takes %d %s (args:), got %d", f.Error, n, plural(n, "argument"), len(f.Args))
+		}
+	}
 	if apis := fakegraph.RequestAPIs(); f.API != "" && !slices.Contains(apis, f.API) {
 		return fmt.Sprintf("fault: unknown api %q%s; the families are %s", f.API, suggest(f.API, apis), strings.Join(apis, ", "))
 	}
@@ -195,4 +204,18 @@ func checkExpect(at string, e *Expect) string {
 		return fmt.Sprintf("%swithin: more than 0 and at most %s", at, maxWait)
 	}
 	return ""
+}
+
+// reactionNames are the reactions the platform names; any other emoji is
+// taken too (as "other").
+var reactionNames = []string{"smile", "angry", "sad", "wow", "love", "like", "dislike"}
+
+// validReaction is the emulator's rule for a user's reaction
+// (fakegraph's reactionOf, which is not exported): a name of
+// reactionNames, or a text with no ASCII character in it (an emoji).
+func validReaction(r string) bool {
+	if slices.Contains(reactionNames, r) {
+		return true
+	}
+	return r != "" && r != "other" && strings.IndexFunc(r, func(c rune) bool { return c < 0x80 }) < 0
 }
