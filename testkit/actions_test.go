@@ -68,7 +68,7 @@ func TestActionsReachTheBot(t *testing.T) {
 		t.Fatalf("quick replies: %d %s %v", code, body, err)
 	}
 	qr := alice.NextMessage(t)
-	alice.TapsQuickReply("Large")
+	alice.TapsQuickReply("1") // by position: the transcript names the chip
 	testkit.CheckText(t, alice.NextMessage(t), "echo: Large")
 	if code, body, err := send(emu.Client(), emu.URL(), emu.PageToken(), buttons(alice.PSID())); err != nil || code != 200 {
 		t.Fatalf("buttons: %d %s %v", code, body, err)
@@ -98,6 +98,7 @@ func TestActionsReachTheBot(t *testing.T) {
 		t.Errorf("checkbox opt-in user_ref = %q", in.UserRef)
 	}
 	alice.Sends(testkit.Image("https://example.com/cat.png"))
+	alice.Sends(testkit.Sticker(369239263222822))
 	alice.NoMessage(t, 50*time.Millisecond) // the echo bot ignores all of these
 
 	conv := alice.Conversation().String()
@@ -111,6 +112,7 @@ func TestActionsReachTheBot(t *testing.T) {
 		"Alice: [reads the thread]",
 		`Alice: [arrives from SHORTLINK ref "summer-ad"]`,
 		"Alice: [image https://example.com/cat.png]",
+		"Alice: [sticker 369239263222822]",
 	} {
 		if !strings.Contains(conv, want) {
 			t.Errorf("conversation lacks %s:\n%s", want, conv)

@@ -464,6 +464,16 @@ func userAction(ev fakegraph.Event) string {
 		if p, ok := body["payload"]; ok { // tapped by its payload (control API)
 			return fmt.Sprintf("[taps quick reply with payload %q]", str(p))
 		}
+		// The chip's title, which the webhook carries as the text, rather
+		// than the index it may have been tapped by.
+		var item struct {
+			Message struct {
+				Text string `json:"text"`
+			} `json:"message"`
+		}
+		if json.Unmarshal(d.Event, &item) == nil && item.Message.Text != "" {
+			return fmt.Sprintf("[taps quick reply %q]", item.Message.Text)
+		}
 		return fmt.Sprintf("[taps quick reply %q]", str(body["quick_reply"]))
 	case fakegraph.ActionPostback:
 		return fmt.Sprintf("[taps button %q]", str(body["button"]))

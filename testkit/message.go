@@ -231,7 +231,8 @@ func summarize(body map[string]any) string {
 	}
 	for _, a := range list(body["attachments"]) {
 		o := obj(a)
-		fmt.Fprintf(&b, "[%s %s]", str(o["type"]), str(obj(o["payload"])["url"]))
+		pl := obj(o["payload"])
+		fmt.Fprintf(&b, "[%s %s]", str(o["type"]), firstOf(str(pl["url"]), str(pl["sticker_id"]), str(o["url"]), str(o["sticker_id"])))
 	}
 	if qrs := list(body["quick_replies"]); len(qrs) > 0 {
 		var titles []string
