@@ -69,3 +69,21 @@ func keysOf(m map[string]json.RawMessage) []string {
 	slices.Sort(out)
 	return out
 }
+
+// The runner's own User Profile read for expect_user: is never one of the
+// bot's requests: refused (a scenario built past the loader, which
+// refuses the unknown name), it fails the step, and the run lists no
+// stray request for it. (Without the mark the refusal was a stray only
+// when the feed read it after the scenario's user was gone: some runs.)
+func TestExpectUserProfileReadIsTheRunnersOwn(t *testing.T) {
+	t.Parallel()
+	emu := startEmulator(t)
+	all, err := Parse("own.yaml", []byte("name: own\nsteps:\n  - says: hi\n  - expect: {text: \"You said: hi\"}\n  - expect_user: {profile: {first_name: x}}\n"))
+	require.NoError(t, err)
+	all[0].Steps[2].ExpectUser.Profile = map[string]any{"favourite_colour": "blue"}
+	rep, err := (&Runner{Emulator: emu.URL()}).Run(context.Background(), all)
+	require.NoError(t, err)
+	require.Len(t, rep.Results, 1)
+	assert.NotEmpty(t, rep.Results[0].Failure)
+	assert.Empty(t, rep.Stray, "the runner's own read is not the bot's")
+}

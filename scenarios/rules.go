@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -108,6 +109,11 @@ func (st *Step) check(userActed, userWrote bool) string {
 		}
 		if u.Profile != nil && len(u.Profile) == 0 {
 			return "expect_user: profile: name at least one part of the user's profile, such as first_name: Ada"
+		}
+		for _, k := range slices.Sorted(maps.Keys(u.Profile)) {
+			if !slices.Contains(validator.UserProfileFields, k) {
+				return fmt.Sprintf("expect_user: profile: %q is none of what the User Profile API answers: %s", k, strings.Join(validator.UserProfileFields, ", "))
+			}
 		}
 	}
 	return ""

@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/google/go-cmp/cmp"
 	"github.com/messemu/messemu/fakegraph"
+	"github.com/messemu/messemu/validator"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,5 +137,37 @@ func TestSchemaRealWaitBounds(t *testing.T) {
 		inst := map[string]any{"name": "a", "steps": []any{map[string]any{"waits": d}}}
 		serr := s.Validate(inst)
 		assert.Equal(t, ok, serr == nil, "schema, waits: %s: %v", d, serr)
+	}
+}
+
+// The names an expected profile may hold are the User Profile API's.
+func TestSchemaExpectUserProfileNamesAreTheAPIs(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("schema.json")
+	require.NoError(t, err)
+	var s struct {
+		Defs struct {
+			Step struct {
+				OneOf []struct {
+					Properties map[string]struct {
+						Properties map[string]struct {
+							PropertyNames struct {
+								Enum []string `json:"enum"`
+							} `json:"propertyNames"`
+						} `json:"properties"`
+					} `json:"properties"`
+				} `json:"oneOf"`
+			} `json:"step"`
+		} `json:"$defs"`
+	}
+	require.NoError(t, json.Unmarshal(b, &s))
+	var names []string
+	for _, st := range s.Defs.Step.OneOf {
+		if u, ok := st.Properties["expect_user"]; ok {
+			names = u.Properties["profile"].PropertyNames.Enum
+		}
+	}
+	if d := cmp.Diff(validator.UserProfileFields, names); d != "" {
+		t.Errorf("schema.json expect_user: profile: propertyNames (-validator +schema):\n%s", d)
 	}
 }

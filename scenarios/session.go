@@ -338,7 +338,7 @@ func (ss *session) putProfileBack(ctx context.Context) error {
 	slices.Sort(gone)
 	from, seqErr := lastSeq(ctx, ss.c)
 	if seqErr == nil {
-		defer ss.ownProfileCalls(ctx, from)
+		defer ss.ownCalls(ctx, from, fakegraph.APIProfile)
 	}
 	if len(set) > 0 {
 		if err := ss.c.graph(ctx, "POST", "me/messenger_profile", nil, set, nil); err != nil {
@@ -353,10 +353,10 @@ func (ss *session) putProfileBack(ctx context.Context) error {
 	return nil
 }
 
-// ownProfileCalls marks the Messenger Profile calls journalled after
-// seq from as the runner's own.
-func (ss *session) ownProfileCalls(ctx context.Context, from uint64) {
-	evs, _, err := readSelected(ctx, ss.c, "kind=request&api="+fakegraph.APIProfile, &from)
+// ownCalls marks the calls of api journalled after seq from as the
+// runner's own: not the bot's, whatever became of them.
+func (ss *session) ownCalls(ctx context.Context, from uint64, api string) {
+	evs, _, err := readSelected(ctx, ss.c, "kind=request&api="+api, &from)
 	if err != nil {
 		return
 	}

@@ -381,7 +381,13 @@ func (ss *session) userState(ctx context.Context, want *UserExpect, profile map[
 		var p map[string]any
 		fields := slices.Sorted(maps.Keys(want.Profile))
 		q := url.Values{"fields": {strings.Join(fields, ",")}}
-		if err := ss.c.graph(ctx, "GET", ss.psid, q, nil, &p); err != nil {
+		from, seqErr := lastSeq(ctx, ss.c)
+		err := ss.c.graph(ctx, "GET", ss.psid, q, nil, &p)
+		if seqErr == nil {
+			// The runner's own read: never one of the bot's requests.
+			ss.ownCalls(ctx, from, fakegraph.APIUserProfile)
+		}
+		if err != nil {
 			return nil, err
 		}
 		got.Profile = map[string]any{}
