@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -544,11 +545,13 @@ func (ss *session) unsentSince(ctx context.Context) string {
 func (ss *session) failedDeliveries() string {
 	evs, _, _ := ss.in.snapshot()
 	var lines []string
+	forbidden := false
 	for _, e := range evs {
 		a, ok := e.Attempt()
 		if !ok || a.Outcome == fakegraph.OutcomeDelivered {
 			continue
 		}
+		forbidden = forbidden || (!a.Dropped && e.Status == http.StatusForbidden)
 		if a.Dropped {
 			lines = append(lines, fmt.Sprintf("%s webhook, not sent: %s", e.API, a.Error))
 			continue
@@ -568,5 +571,8 @@ func (ss *session) failedDeliveries() string {
 		return ""
 	}
 	lines = lines[max(0, len(lines)-4):]
+	if forbidden && ss.r.ForbiddenHint != "" {
+		lines = append(lines, "("+ss.r.ForbiddenHint+")")
+	}
 	return "; webhook deliveries failed:\n      " + strings.Join(lines, "\n      ")
 }

@@ -75,6 +75,11 @@ type Runner struct {
 	// could fail and leave it removed); a scenario that leaves it failing
 	// can then reach the next ones.
 	LeaveWebhook bool
+	// ForbiddenHint, when set, follows a failure's list of failed webhook
+	// deliveries when the bot answered one with HTTP 403: what the caller
+	// knows of why (replay --emulator: the bot may check signatures with
+	// another app secret than the serve's).
+	ForbiddenHint string
 }
 
 // Result is the outcome of one scenario.

@@ -195,6 +195,15 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	runner.Emulator = emuURL
+	if cfg.emulator != "" {
+		// The serve's app secret is not told on its control API: a bot that
+		// refuses every webhook with 403 likely checks the signatures with
+		// another one (an --exec bot gets replay's --app-secret).
+		runner.ForbiddenHint = "the bot may check signatures with another app secret than the serve's --app-secret"
+		if cfg.exec != "" {
+			runner.ForbiddenHint = "the bot may check signatures with another app secret: give replay the serve's --app-secret"
+		}
+	}
 	if cfg.bot != "" || cfg.exec != "" {
 		// replay sets the webhook, with this token: the runner sets it
 		// again with it when a scenario leaves it failing.
