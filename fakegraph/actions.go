@@ -417,6 +417,23 @@ func reactionOf(r string) (name, emoji string, ok bool) {
 	return "other", r, true
 }
 
+// ValidReaction reports whether UserReacts takes r: a reaction's name
+// (ReactionNames) or an emoji.
+func ValidReaction(r string) bool {
+	_, _, ok := reactionOf(r)
+	return ok
+}
+
+// ReactionNames are the reactions the platform names (PLATFORM.md §10);
+// any other emoji is "other".
+func ReactionNames() []string {
+	names := make([]string, 0, len(reactionEmoji))
+	for _, e := range reactionEmoji {
+		names = append(names, e.name)
+	}
+	return names
+}
+
 // UserReacts makes a test user react to a message of their thread, with a
 // reaction name (love, like, ...) or an emoji.
 func (s *Server) UserReacts(pageID, psid, mid, reaction string) (Reaction, error) {

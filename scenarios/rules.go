@@ -214,14 +214,7 @@ func checkExpect(at string, e *Expect) string {
 
 // reactionNames are the reactions the platform names; any other emoji is
 // taken too (as "other").
-var reactionNames = []string{"smile", "angry", "sad", "wow", "love", "like", "dislike"}
+var reactionNames = fakegraph.ReactionNames()
 
-// validReaction is the emulator's rule for a user's reaction
-// (fakegraph's reactionOf, which is not exported): a name of
-// reactionNames, or a text with no ASCII character in it (an emoji).
-func validReaction(r string) bool {
-	if slices.Contains(reactionNames, r) {
-		return true
-	}
-	return r != "" && r != "other" && strings.IndexFunc(r, func(c rune) bool { return c < 0x80 }) < 0
-}
+// validReaction is the emulator's rule for a user's reaction.
+func validReaction(r string) bool { return fakegraph.ValidReaction(r) }
