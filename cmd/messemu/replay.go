@@ -42,6 +42,7 @@ type replayConfig struct {
 	parallel    int
 	timeout     time.Duration
 	wait        time.Duration
+	settle      time.Duration
 	run         string
 	tags        string
 	strict      bool
@@ -59,6 +60,7 @@ func (c *replayConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.parallel, "parallel", 4, "scenarios run at once (those that move the clock or set the profile run alone)")
 	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "the longest one scenario may take")
 	fs.DurationVar(&c.wait, "wait", 10*time.Second, "how long an expect: waits for the bot's message unless it says within:")
+	fs.DurationVar(&c.settle, "settle", 100*time.Millisecond, "how long replay waits, once a scenario's webhooks are delivered, for what a bot sends after answering them: at the end of a scenario and before an advances_clock (raise it for a bot that answers its webhooks first and sends later)")
 	fs.StringVar(&c.run, "run", "", "run only the scenarios whose name matches this regular expression")
 	fs.StringVar(&c.tags, "tags", "", "run only the scenarios with one of these tags (comma-separated: smoke,shop)")
 	fs.BoolVar(&c.strict, "strict", false, "fail on the platform's warnings too, not only on refused requests, and on webhooks the bot did not acknowledge within the webhook's timeout (without it: a warning line under the scenario)")
@@ -105,8 +107,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	if cfg.parallel < 1 {
 		return errors.New("replay: --parallel must be at least 1")
 	}
-	if cfg.timeout < 0 || cfg.wait < 0 {
-		return errors.New("replay: --timeout and --wait are durations above zero (or 0 for the default)")
+	if cfg.timeout < 0 || cfg.wait < 0 || cfg.settle < 0 {
+		return errors.New("replay: --timeout, --wait and --settle are durations above zero (or 0 for the default)")
 	}
 	var filter *regexp.Regexp
 	if cfg.run != "" {
@@ -137,7 +139,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	runner := &scenarios.Runner{ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait,
+	runner := &scenarios.Runner{ControlToken: cfg.control, Parallel: cfg.parallel, Timeout: cfg.timeout, Wait: cfg.wait, Settle: cfg.settle,
 		Strict: cfg.strict, Filter: filter, Tags: tagList(cfg.tags)}
 	selected := runner.Select(all)
 	if len(selected) == 0 {
