@@ -417,6 +417,32 @@ function drawChat() {
   else if (v.restore !== undefined) { restoreAnchor(box, v.restore); v.restore = undefined; }
 }
 
+/** showRow scrolls to the row of event seq in the thread shown and
+ *  flashes it, drawing older rows first when it is above those drawn (as
+ *  the inspector's reveal does the other way round). */
+function showRow(seq) {
+  // Drawn now, not on the next frame: the thread may have just been
+  // chosen, and a fresh view draws only its newest rows.
+  draw();
+  const t = currentThread();
+  const find = () => document.querySelector(`#messages > [data-seq="${seq}"]`);
+  let n = find();
+  if (!n && t) {
+    const at = t.items.findIndex(it => it.seq === seq);
+    if (at >= 0) {
+      const v = app.view;
+      v.shown = Math.max(v.shown, t.items.length - at);
+      v.redraw = true; v.stick = false;
+      draw();
+      n = find();
+    }
+  }
+  if (!n) return;
+  app.view.stick = false;
+  n.scrollIntoView({ block: 'center' });
+  n.classList.remove('flash'); void n.offsetWidth; n.classList.add('flash');
+}
+
 /** anchorOf is where the reader is: the first row in view and how far
  *  below the top it is. A redraw (earlier rows drawn above, names
  *  reloaded) puts that row back there, as a chat keeps the message being
@@ -696,12 +722,8 @@ async function start() {
     currentUser: () => app.psid,
     highlight: (seq, psid) => {
       if (psid && psid !== app.psid && app.users.has(psid)) selectUser(psid);
-      requestAnimationFrame(() => {
-        const n = document.querySelector(`#messages [data-seq="${seq}"]`);
-        if (!n) return;
-        n.scrollIntoView({ block: 'center' });
-        n.classList.remove('flash'); void n.offsetWidth; n.classList.add('flash');
-      });
+      setPane('chat'); // the narrow layout shows the message, whoever's it is
+      showRow(seq);
     },
   });
   app.controls = new Controls($('controls'), {

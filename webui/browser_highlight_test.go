@@ -1,0 +1,62 @@
+package webui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/messemu/messemu/fakegraph"
+)
+
+// flashedInView says whether the refused row flashes and lies inside the
+// conversation's visible part.
+const flashedInView = `(() => { const n = document.querySelector('#messages > .row.refused.flash'); if (!n) return false;
+	const r = n.getBoundingClientRect(), box = document.getElementById('messages').getBoundingClientRect();
+	return r.bottom > box.top && r.top < box.bottom; })()`
+
+// TestViolationShowsAnOlderMessage: clicking the violation of a refused
+// send whose row is older than those drawn draws the older rows, switches
+// to its user and scrolls to the message, flashing it.
+func TestViolationShowsAnOlderMessage(t *testing.T) {
+	e := startEmulator(t, false)
+	const bob = "6283749102837465"
+	for _, psid := range []string{alice, bob} {
+		_, err := e.srv.UserSends(fakegraph.DefaultPageID, psid, fakegraph.UserMessageRequest{Text: "hello"})
+		require.NoError(t, err)
+	}
+	status, body := e.send(t, bob, map[string]any{"text": ""}, nil) // refused: empty text
+	require.Equal(t, http.StatusBadRequest, status, "%v", body)
+	for i := range 300 { // more than the rows a conversation draws at first
+		status, body = e.send(t, bob, map[string]any{"text": fmt.Sprintf("later %d", i)}, nil)
+		require.Equal(t, http.StatusOK, status, "%v", body)
+	}
+	b := openBrowser(t, e)
+	b.open("/")
+	b.do("problems only", chromedp.Click(chromedp.CSS("#f-problems")))
+	b.click("#events li.ev.refused .violation")
+	b.waitFor("the refused message drawn, in view and flashing", flashedInView, 10*time.Second)
+	assert.Equal(t, bob, eval[string](b, `window.messemu.psid`), "Bob's conversation is shown")
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestViolationShowsTheChatPaneWhenNarrow: in the narrow layout, clicking
+// a violation of the user already shown switches to the chat pane.
+func TestViolationShowsTheChatPaneWhenNarrow(t *testing.T) {
+	e, b := openAfterHello(t)
+	status, body := e.send(t, alice, map[string]any{"text": ""}, nil) // refused: empty text
+	require.Equal(t, http.StatusBadRequest, status, "%v", body)
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(420, 800)))
+	b.clickText(".panes-nav button", "Inspector")
+	b.click("#events li.ev.refused .violation")
+	assert.Equal(t, "chat", eval[string](b, `document.getElementById('layout').dataset.pane`))
+	b.waitFor("the refused message in view and flashing", flashedInView, 10*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
