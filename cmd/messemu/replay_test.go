@@ -218,11 +218,11 @@ func TestReplayExitsTwoOnAFileErrorAndRunsNothing(t *testing.T) {
 	assert.Equal(t, 2, code, "no bot given")
 	code = run([]string{"replay", "--bogus"}, nil, &out, &errOut)
 	assert.Equal(t, 2, code)
-	for _, flag := range []string{"--timeout", "--wait"} {
+	for _, flag := range []string{"--timeout", "--wait", "--settle"} {
 		errOut.Reset()
 		code = run([]string{"replay", "--bot", "http://127.0.0.1:1/webhook", flag, "-1s", "../../scenarios/examples"}, nil, &out, &errOut)
 		assert.Equal(t, 2, code, "%s -1s", flag)
-		assert.Contains(t, errOut.String(), "--timeout and --wait are durations above zero", flag)
+		assert.Contains(t, errOut.String(), "--timeout, --wait and --settle are durations above zero", flag)
 	}
 }
 
