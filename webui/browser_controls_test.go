@@ -180,3 +180,26 @@ func TestPageWithAControlToken(t *testing.T) {
 	b.waitFor("the stream", `document.getElementById('messages').textContent.includes('live too')`, 10*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestTokenAddedToAnOpenPage: a page opened without the token, then given
+// /#token=… in its address bar (the hash changes, no reload), takes the
+// token as at load and connects at once.
+func TestTokenAddedToAnOpenPage(t *testing.T) {
+	e := startEmulator(t, false, fakegraph.WithControlToken("s3cret"))
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hello with a token"})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	// Without the token the page cannot draw (b.open would wait for it);
+	// the refused stream and lists log errors, so they are not asserted.
+	b.do("loading the page without the token", chromedp.Navigate(b.base+"/"))
+	b.waitFor("the refused stream", `document.getElementById('conn').textContent === 'reconnecting…'`, 10*time.Second)
+	b.do("marking the page", chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
+	b.do("giving the token", chromedp.Evaluate[chromedp.Void](`location.hash = '#token=s3cret'`))
+	b.waitFor("the users and the conversation", `document.getElementById('user-list').textContent.includes('Alice') && document.getElementById('messages').textContent.includes('hello with a token')`, 10*time.Second)
+	assert.True(t, eval[bool](b, `window.notReloaded === true`), "no reload")
+	assert.Equal(t, "", eval[string](b, `location.hash`), "the token is out of the address bar")
+	assert.Equal(t, "s3cret", eval[string](b, `sessionStorage.getItem('messemu.token')`), "the token is kept for the tab")
+	_, err = e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "live too"})
+	require.NoError(t, err)
+	b.waitFor("the stream", `document.getElementById('messages').textContent.includes('live too')`, 10*time.Second)
+}

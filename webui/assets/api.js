@@ -4,8 +4,11 @@ const BASE = '/_messemu/v1/';
 
 /** controlToken is the control API's bearer token when serve runs with
  *  --control-token: the page is opened as /#token=…, which it keeps for
- *  the tab and takes out of the address bar. */
-export const controlToken = (() => {
+ *  the tab and takes out of the address bar. A token added to the hash of
+ *  a page already open (no reload) is taken the same way. */
+export let controlToken = takeToken();
+
+function takeToken() {
   const m = location.hash.match(/(?:^#|&)token=([^&]*)/);
   if (m) {
     let token = m[1];
@@ -14,7 +17,19 @@ export const controlToken = (() => {
     history.replaceState(null, '', location.pathname + location.search);
   }
   return sessionStorage.getItem('messemu.token') || '';
-})();
+}
+
+const tokenWatchers = [];
+
+/** onToken calls fn after a token given in the hash of the open page
+ *  replaced controlToken. */
+export function onToken(fn) { tokenWatchers.push(fn); }
+
+addEventListener('hashchange', () => {
+  if (!/(?:^#|&)token=/.test(location.hash)) return;
+  controlToken = takeToken();
+  for (const fn of tokenWatchers) fn();
+});
 
 /** ControlError carries the emulator's error message. */
 export class ControlError extends Error {}

@@ -1,7 +1,7 @@
 // The page: connects to the journal stream, keeps the Model, draws the
 // three panes and acts through the control API.
 import { h, clear, avatar, fmtTime, fmtDuration, dayOf, fmtDay, link, safeURL } from './dom.js';
-import { call, get, post, controlToken } from './api.js';
+import { call, get, post, controlToken, onToken } from './api.js';
 import { Model, KEEP_ITEMS } from './model.js';
 import { item as drawItem, quickReplies, picker, pageAvatar } from './render.js';
 import { Inspector } from './inspector.js';
@@ -35,6 +35,7 @@ window.messemu = app; // for the browser tests and the curious
 
 let ws = null;
 let backoff = 250;
+let retry = null;
 let drawQueued = false;
 
 function connect() {
@@ -76,9 +77,18 @@ function connect() {
   };
   ws.onclose = () => {
     setConn('reconnecting…', 'bad');
-    setTimeout(connect, backoff);
+    retry = setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 5000);
   };
+}
+
+/** reconnect opens the stream again at once (a new control token), not
+ *  after the backoff of a stream refused without one. */
+function reconnect() {
+  clearTimeout(retry);
+  backoff = 250;
+  if (ws) { ws.onclose = null; ws.onmessage = null; ws.close(); }
+  connect();
 }
 
 /** historyDropped: the journal keeps events from first on. A page that
@@ -735,19 +745,28 @@ async function start() {
   wire();
   wireScroll();
   connect(); // the journal streams in while the lists load
+  await loadLists();
+  app.loadedAt = app.draws;
+  // A token given after the page opened: the stream and the lists the
+  // control API refused without it.
+  onToken(async () => { reconnect(); await loadLists(); });
+  setInterval(async () => { try { await app.controls.loadClock(); drawTop(); drawWindow(app.users.get(app.psid)); } catch { /* offline: the stream says so */ } }, 30000);
+}
+
+/** loadLists reads the Pages and the current Page's lists. */
+async function loadLists() {
   try {
     const pages = await get('pages');
     app.pages = pages.data || [];
-    app.pageId = app.pages[0]?.id || '';
-    const sel = $('page-select');
+    if (!app.pages.some(p => p.id === app.pageId)) app.pageId = app.pages[0]?.id || '';
+    const sel = clear($('page-select'));
     for (const p of app.pages) sel.append(h('option', { value: p.id }, `${p.name} (${p.id})`));
+    sel.value = app.pageId;
     sel.disabled = app.pages.length < 2;
     await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
   } catch (err) { toast('messemu: ' + err.message); }
-  app.loadedAt = app.draws;
   app.inspector.setUser(app.psid);
   scheduleDraw();
-  setInterval(async () => { try { await app.controls.loadClock(); drawTop(); drawWindow(app.users.get(app.psid)); } catch { /* offline: the stream says so */ } }, 30000);
 }
 
 start();
