@@ -48,3 +48,32 @@ func TestPageSaysWhatTheRetentionDropped(t *testing.T) {
 	b.waitFor("the marker with the new start", fmt.Sprintf(`document.querySelector('#messages > :first-child')?.textContent.includes('from #%d on')`, first), 5*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestShowEarlierCountFollowsWhatThePageKeeps: the reader scrolled up,
+// new messages make the page let go of the thread's oldest items; the
+// "Show earlier" button's count goes down with them.
+func TestShowEarlierCountFollowsWhatThePageKeeps(t *testing.T) {
+	e := startEmulator(t, false)
+	aliceWrites(t, e, "early", 2150) // under the page's 2,000 kept and its slack
+	b := openBrowser(t, e)
+	b.open("/")
+	b.scrollTo("messages", 0)
+	aliceWrites(t, e, "late", 60) // past the slack: the oldest go
+	b.drawnUpTo(e)
+	b.settle()
+	count := `(() => { const m = window.messemu, t = m.model.thread(m.pageId, m.psid);
+		return t.dropped > 0 ? t.items.length - document.querySelectorAll('#messages > [data-seq]').length : -1; })()`
+	n := eval[float64](b, count)
+	require.Greater(t, n, 0.0, "the page let go of items and has rows not drawn")
+	assert.Equal(t, fmt.Sprintf("Show earlier messages (%s not drawn)", commas(int(n))), eval[string](b, `document.querySelector('#messages > .earlier button')?.textContent`))
+	assert.Empty(t, b.consoleErrors())
+}
+
+// commas writes n as JavaScript's toLocaleString('en') does.
+func commas(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -379,9 +379,6 @@ function drawChat() {
     v.first = Math.min(keepFrom, v.count);
     // A day whose rows are all gone loses its separator.
     for (let d = box.querySelector(':scope > .day'); d && d.nextElementSibling?.classList.contains('day'); d = box.querySelector(':scope > .day')) d.remove();
-    const head = earlier(t, v);
-    box.querySelector(':scope > .earlier')?.remove();
-    if (head) box.prepend(head);
   }
   if (fresh || v.redraw || v.resets !== app.model.resets || end < v.count || v.first < t.dropped ||
       end - v.first > v.shown + (v.stick ? CHAT_WINDOW / 2 : KEEP_ITEMS)) {
@@ -392,8 +389,7 @@ function drawChat() {
     v.key = t.key; v.resets = app.model.resets; v.nodes = new Map(); v.redraw = false; v.day = '';
     v.first = v.count = Math.max(t.dropped, end - v.shown);
     t.dirty.clear();
-    const head = earlier(t, v);
-    if (head) box.append(head);
+    v.headSig = null;
     if (keep && !v.stick) v.restore = keep;
   }
   for (const it of t.dirty) {
@@ -413,6 +409,16 @@ function drawChat() {
     }
     box.append(frag);
     v.count = end;
+  }
+  // The head says how many rows are not drawn: written again whenever
+  // that changes, the view letting go of its oldest rows or the model of
+  // the thread's oldest items.
+  const headSig = `${v.first - t.dropped} ${t.dropped} ${app.model.journalFirst}`;
+  if (v.headSig !== headSig) {
+    v.headSig = headSig;
+    box.querySelector(':scope > .earlier')?.remove();
+    const head = earlier(t, v);
+    if (head) box.prepend(head);
   }
   // A screen reader hears the few messages new since the last draw of this
   // thread, whether or not the draw rebuilt the rows (a names or catalogue
