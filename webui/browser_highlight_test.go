@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,5 +59,19 @@ func TestViolationShowsTheChatPaneWhenNarrow(t *testing.T) {
 	b.click("#events li.ev.refused .violation")
 	assert.Equal(t, "chat", eval[string](b, `document.getElementById('layout').dataset.pane`))
 	b.waitFor("the refused message in view and flashing", flashedInView, 10*time.Second)
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestInspectorSummaryKeepsEmojiWhole: a row's summary cuts a long text
+// by characters, never through an emoji.
+func TestInspectorSummaryKeepsEmojiWhole(t *testing.T) {
+	e := startEmulator(t, false)
+	text := strings.Repeat("x", 39) + "😀 and more"
+	_, err := e.srv.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: text})
+	require.NoError(t, err)
+	b := openBrowser(t, e)
+	b.open("/")
+	got := eval[string](b, `document.querySelector('#events li.ev[data-kind=user_action] .what')?.textContent || ''`)
+	assert.True(t, strings.HasSuffix(got, "“"+strings.Repeat("x", 39)+"😀”"), "summary %q", got)
 	assert.Empty(t, b.consoleErrors())
 }

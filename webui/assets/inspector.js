@@ -205,7 +205,8 @@ export class Inspector {
         // A message without text says what it carries: [image], [file]…
         const atts = e.message?.attachments?.map(a => `[${a.type}]`).join(' ');
         const text = e.message?.text ?? atts ?? e.postback?.title ?? e.reaction?.emoji ?? '';
-        return `${who} · ${d.action || ev.api}${text ? ' “' + String(text).slice(0, 40) + '”' : ''}`;
+        // Cut by code points: half an emoji draws as "�".
+        return `${who} · ${d.action || ev.api}${text ? ' “' + Array.from(String(text)).slice(0, 40).join('') + '”' : ''}`;
       }
       case 'webhook':
         // Events of a thread another app owns go to the bot as standby.
