@@ -75,3 +75,15 @@ func TestInspectorSummaryKeepsEmojiWhole(t *testing.T) {
 	assert.True(t, strings.HasSuffix(got, "“"+strings.Repeat("x", 39)+"😀”"), "summary %q", got)
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestWarningBadgeNamesEachRuleOnce: two quick replies breaking the same
+// rule give a badge naming it once.
+func TestWarningBadgeNamesEachRuleOnce(t *testing.T) {
+	e, b := openAfterHello(t)
+	long := map[string]any{"content_type": "text", "title": "A very long quick reply title", "payload": "L"}
+	status, body := e.send(t, alice, map[string]any{"text": "pick", "quick_replies": []any{long, long}}, nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the warning badge", `document.querySelector('#messages .row.warned .badge.warn') !== null`, 5*time.Second)
+	assert.Equal(t, "⚠ quick_reply.title.length", eval[string](b, `document.querySelector('#messages .row.warned .badge.warn').textContent`))
+	assert.Empty(t, b.consoleErrors())
+}

@@ -47,7 +47,7 @@ export function item(it, ctx) {
   }
   if (warn.length) {
     meta.push(h('button', { type: 'button', class: 'badge warn', title: warn.map(v => `${v.path}: ${v.detail || v.rule}`).join('\n') + '\n(show it in the inspector)',
-      onclick: () => ctx.reveal?.(it.seq) }, `⚠ ${warn.map(v => v.rule).join(', ')}`));
+      onclick: () => ctx.reveal?.(it.seq) }, `⚠ ${[...new Set(warn.map(v => v.rule))].join(', ')}`));
   }
   const hook = mine && it.hook;
   if (hook && hook.outcome !== 'delivered') {
