@@ -87,3 +87,16 @@ func TestWarningBadgeNamesEachRuleOnce(t *testing.T) {
 	assert.Equal(t, "⚠ quick_reply.title.length", eval[string](b, `document.querySelector('#messages .row.warned .badge.warn').textContent`))
 	assert.Empty(t, b.consoleErrors())
 }
+
+// TestChatListKeepsTheLastMessage: a notice (an opt-in) leaves a user's
+// last-message line in the chat list as it was.
+func TestChatListKeepsTheLastMessage(t *testing.T) {
+	e, b := openAfterHello(t)
+	lastLine := `(document.querySelector('#user-list button[data-psid="` + alice + `"] .user-last')?.textContent || '')`
+	b.waitFor("Alice's hello in the chat list", lastLine+` === 'You: hello'`, 5*time.Second)
+	_, err := e.srv.UserOptsIn(fakegraph.DefaultPageID, alice, fakegraph.OptIn{Type: fakegraph.OptInCheckbox})
+	require.NoError(t, err)
+	b.waitFor("the opt-in drawn", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('Opted in'))`, 5*time.Second)
+	assert.Equal(t, "You: hello", eval[string](b, lastLine), "the chat list's line after an opt-in")
+	assert.Empty(t, b.consoleErrors())
+}

@@ -150,7 +150,9 @@ export class Model {
       t.dropped += n; // absolute index of t.items[0]
     }
     if (item.mid) t.byMid.set(item.mid, item);
-    if (item.text !== undefined && !item.refused) { t.lastText = item.text; t.lastFrom = item.from; }
+    // The chat list shows the last message: not a notice (an opt-in, a
+    // handover) nor a refused send.
+    if (item.text !== undefined && !item.refused && item.kind !== 'notice') { t.lastText = item.text; t.lastFrom = item.from; }
     this.touch(t, item);
   }
 
