@@ -29,8 +29,8 @@ func TestReplaySettleWaitsForALateSend(t *testing.T) {
 		var hook struct {
 			Entry []struct {
 				Messaging []struct {
-					Sender struct{ ID string } `json:"sender"`
-					Message *struct{} `json:"message"`
+					Sender  struct{ ID string } `json:"sender"`
+					Message *struct{}           `json:"message"`
 				} `json:"messaging"`
 			} `json:"entry"`
 		}
