@@ -1,9 +1,13 @@
 package webui_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +102,41 @@ func TestChatListKeepsTheLastMessage(t *testing.T) {
 	require.NoError(t, err)
 	b.waitFor("the opt-in drawn", `[...document.querySelectorAll('#messages .notice')].some(n => n.textContent.startsWith('Opted in'))`, 5*time.Second)
 	assert.Equal(t, "You: hello", eval[string](b, lastLine), "the chat list's line after an opt-in")
+	assert.Empty(t, b.consoleErrors())
+}
+
+// TestImageSentByAttachmentID: an image the bot sends by the attachment_id
+// of an upload is drawn from the emulator's copy of the file.
+func TestImageSentByAttachmentID(t *testing.T) {
+	e, b := openAfterHello(t)
+	// A 1×1 PNG, uploaded as a file part.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+		"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	require.NoError(t, mw.WriteField("message", `{"attachment":{"type":"image","payload":{"is_reusable":true}}}`))
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="filedata"; filename="dot.png"`)
+	h.Set("Content-Type", "image/png")
+	pw, err := mw.CreatePart(h)
+	require.NoError(t, err)
+	_, err = pw.Write(png)
+	require.NoError(t, err)
+	require.NoError(t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, e.url+"/"+fakegraph.LatestVersion+"/me/message_attachments?access_token="+fakegraph.DefaultPageToken, &buf)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var up struct {
+		ID string `json:"attachment_id"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&up))
+	resp.Body.Close()
+	require.NotEmpty(t, up.ID, "the upload's attachment_id")
+
+	status, body := e.send(t, alice, map[string]any{"attachment": map[string]any{"type": "image", "payload": map[string]any{"attachment_id": up.ID}}}, nil)
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	b.waitFor("the image drawn from the upload", `[...document.querySelectorAll('#messages img')].some(i => i.getAttribute('src') === '/_messemu/v1/attachments/`+up.ID+`' && i.complete && i.naturalWidth === 1)`, 10*time.Second)
 	assert.Empty(t, b.consoleErrors())
 }

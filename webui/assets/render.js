@@ -108,9 +108,14 @@ function body(it, ctx) {
   return parts.length === 1 ? parts[0] : h('div', { class: 'stack' }, parts);
 }
 
+/** savedURL is where the emulator serves a saved attachment's bytes (or
+ *  the URL it was saved from): an asset sent by attachment_id draws from
+ *  it. With a control token an <img> cannot send it, and shows why. */
+function savedURL(id) { return id ? `/_messemu/v1/attachments/${encodeURIComponent(id)}` : ''; }
+
 function attachment(a, it, ctx) {
   const pl = a.payload || {};
-  const url = pl.url || pl.src;
+  const url = pl.url || pl.src || savedURL(pl.attachment_id);
   switch (a.type) {
     case 'image': return media('img', url, pl, a);
     case 'video': return media('video', url, pl, a);
@@ -126,6 +131,7 @@ function attachment(a, it, ctx) {
 
 function fileName(url, pl, a) {
   if (a.title) return a.title;
+  if (pl.attachment_id && !(pl.url || pl.src)) return `attachment ${pl.attachment_id}`;
   if (url) {
     if (url.startsWith('data:')) return 'attached file';
     try { return decodeURIComponent(new URL(url).pathname.split('/').pop()) || url; } catch { return url; }
@@ -197,7 +203,7 @@ function hostOf(u) { try { return new URL(u).host; } catch { return u; } }
 
 function mediaTemplate(pl, it, ctx) {
   const e = (pl.elements || [])[0] || {};
-  const url = e.url;
+  const url = e.url || savedURL(e.attachment_id);
   const m = e.media_type === 'video'
     ? (url ? h('video', { class: 'media video', src: url, controls: true, preload: 'none', 'aria-label': 'video' }) : null)
     : (url ? img(url) : null);
