@@ -104,7 +104,7 @@ func badInputs(t *testing.T) []badInput {
 		{name: "token of invalid UTF-8", send: request("POST", "/v26.0/me/messages?access_token=%00%ff", "application/json", []byte(`{}`)), status: 400, code: 100, contains: "access_token must be a non-empty UTF-8 encoded string"},
 		{name: "control: malformed JSON", send: request("POST", "/_messemu/v1/users", "application/json", []byte(`{"name":`)), status: 400},
 		{name: "control: deeply nested", send: request("POST", "/_messemu/v1/users", "application/json", deep), status: 400},
-		{name: "control: body over 1 MiB", send: request("POST", "/_messemu/v1/users", "application/json", longText), status: 400, contains: "1 MiB"},
+		{name: "control: body over 1 MiB", send: request("POST", "/_messemu/v1/users", "application/json", longText), status: 413, contains: "1 MiB"},
 		{name: "control: huge clock advance", send: request("POST", "/_messemu/v1/clock/advance", "application/json", []byte(`{"duration":"99999999999h"}`)), status: 400},
 		{name: "control: cross-site", send: request("POST", "/_messemu/v1/reset", "text/plain", nil, "Origin: http://evil.example"), status: 403},
 		{name: "slow headers", send: func(t *testing.T, conn net.Conn, host string) {

@@ -229,6 +229,14 @@ func (s *Server) ctlAdvance(c *controlCall) (any, error) {
 }
 
 func (s *Server) ctlReset(c *controlCall) (any, error) {
+	// Reset takes no body ({} or nothing) and acts on every Page; a
+	// page_id it does not have is a mistake to say, not to ignore.
+	if err := c.decode(&struct{}{}); err != nil {
+		return nil, err
+	}
+	if s.AppRoles(c.pageID) == nil {
+		return nil, fail(ErrNoPage, "no page "+c.pageID)
+	}
 	s.Reset()
 	return ok, nil
 }

@@ -180,7 +180,7 @@ func TestControlFormBodySaysJSON(t *testing.T) {
 	assert.Contains(t, body, "the control API takes a JSON body, not a form")
 	code, body = control(t, s, "POST", "users/"+alice+"/messages", `{"text":`)
 	assert.Equal(t, 400, code)
-	assert.Contains(t, body, "the body is not the expected JSON", "broken JSON is said to be broken JSON")
+	assert.Contains(t, body, "the body is not valid JSON", "broken JSON is said to be broken JSON")
 }
 
 // TestControlTapsByPayload: the control API taps a quick reply or a

@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The control API is a thin HTTP layer over the Server's exported
@@ -107,7 +108,7 @@ func (s *Server) controlEndpoint(rt controlRoute) http.HandlerFunc {
 				return
 			}
 			if len(b) > controlLimit {
-				writeControl(w, nil, invalid("control API bodies are limited to 1 MiB"))
+				writeControl(w, nil, &controlStatus{http.StatusRequestEntityTooLarge, "control API bodies are limited to 1 MiB"})
 				return
 			}
 			c.body = b
@@ -206,32 +207,57 @@ func (f fileAnswer) write(w http.ResponseWriter) {
 
 // decode reads the JSON body into v (an empty body leaves v alone).
 func (c *controlCall) decode(v any) error {
-	if len(strings.TrimSpace(string(c.body))) == 0 {
+	body := bytes.TrimSpace(c.body)
+	if len(body) == 0 {
 		return nil
 	}
-	if err := json.Unmarshal(c.body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			// Said in JSON's words, not Go's.
-			return invalid(fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonKind(te.Type), te.Value))
-		}
-		if formLike(c.r.Header.Get("Content-Type"), c.body) {
-			// curl -d 'text=hi', or a client's form encoding (Python's
-			// requests with data=).
-			return invalid(`the control API takes a JSON body, not a form: send {"text":"hi"}, not text=hi (curl -d '{"text":"hi"}'; Python requests: json=, not data=)`)
-		}
-		return invalid("the body is not the expected JSON: " + err.Error())
+	if formLike(c.r.Header.Get("Content-Type"), body) {
+		// curl -d 'text=hi', or a client's form encoding (Python's
+		// requests with data=).
+		return invalid(`the control API takes a JSON body, not a form: send {"text":"hi"}, not text=hi (curl -d '{"text":"hi"}'; Python requests: json=, not data=)`)
 	}
-	return nil
+	if !utf8.Valid(body) {
+		return invalid("the body is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	// A field this endpoint does not take is a mistake to say, not to
+	// drop: {"approles":…} must not read as no roles at all.
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			return invalid("the body holds more after its JSON value")
+		}
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		// Said in JSON's words, not Go's (and without the alias a type
+		// with its own decoding reads through).
+		return invalid(fmt.Sprintf("%q must be %s, not a JSON %s", strings.TrimPrefix(te.Field, "plain."), jsonKind(te.Type), te.Value))
+	case errors.As(err, &te):
+		return invalid(fmt.Sprintf("the body must be %s, not a JSON %s", jsonKind(reflect.TypeOf(v)), te.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("the body is not valid JSON: it ends before its value does")
+	case errors.As(err, &se):
+		return invalid(fmt.Sprintf("the body is not valid JSON (at byte %d): %s", se.Offset, strings.TrimPrefix(se.Error(), "json: ")))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return invalid("this endpoint takes no field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (see the README's control API section)")
+	}
+	return invalid("the body is not the expected JSON: " + strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // formLike reports a body sent as a form: said so, or key=value text.
+// A body that starts as JSON does is read as JSON whatever the
+// Content-Type says (curl -d sends every body as a form).
 func formLike(contentType string, body []byte) bool {
-	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
-		return true
-	}
 	b := bytes.TrimSpace(body)
-	return len(b) > 0 && b[0] != '{' && b[0] != '[' && b[0] != '"' && bytes.IndexByte(b, '=') > 0
+	if len(b) > 0 && (b[0] == '{' || b[0] == '[' || b[0] == '"') {
+		return false
+	}
+	return strings.HasPrefix(contentType, "application/x-www-form-urlencoded") || bytes.IndexByte(b, '=') > 0
 }
 
 // jsonKind names the JSON value a Go type reads.

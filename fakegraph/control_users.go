@@ -200,6 +200,9 @@ func (s *Server) ctlReaction(c *controlCall) (any, error) {
 }
 
 func (s *Server) ctlRead(c *controlCall) (any, error) {
+	if err := c.decode(&struct{}{}); err != nil { // takes no body ({} or nothing)
+		return nil, err
+	}
 	return s.UserReads(c.pageID, c.psid())
 }
 

@@ -2,6 +2,8 @@ package fakegraph
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -92,12 +94,24 @@ func (s *Server) addUser(u User) (User, error) {
 	if u.Blocked {
 		u.blockedAt = s.clock.Now()
 	}
+	if err := checkProfile(u); err != nil {
+		return User{}, err
+	}
 	if err := s.checkPerson(u); err != nil {
 		return User{}, err
 	}
 	fillUser(&u)
 	p.users[u.PSID] = &u
 	return u, nil
+}
+
+// checkProfile refuses profile values no person has: the User Profile
+// API answers them to the bot as they are.
+func checkProfile(u User) error {
+	if u.Timezone < -12 || u.Timezone > 14 {
+		return invalid(fmt.Sprintf("timezone is hours from UTC, -12 to 14, not %v", u.Timezone))
+	}
+	return nil
 }
 
 // userFields are the JSON names of User's fields, for checking patches.
@@ -148,7 +162,11 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 	}
 	next := *u
 	if err := json.Unmarshal(b, &next); err != nil {
-		return User{}, invalid("the patch does not fit a user: " + err.Error())
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return User{}, invalid(fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonKind(te.Type), te.Value))
+		}
+		return User{}, invalid("the patch does not fit a user: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
 	if _, ok := patch["name"]; !ok {
 		if _, f := patch["first_name"]; f {
@@ -160,6 +178,9 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 	}
 	if next.Blocked && !u.Blocked {
 		next.blockedAt = s.clock.Now()
+	}
+	if err := checkProfile(next); err != nil {
+		return User{}, err
 	}
 	if err := s.checkPerson(next); err != nil {
 		return User{}, err

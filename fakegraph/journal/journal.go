@@ -207,7 +207,7 @@ func (j *Journal) Bytes() int {
 
 // trimmedLocked reports a reader at seq that missed trimmed events.
 func (j *Journal) trimmedLocked(seq uint64) error {
-	if seq+1 < j.first {
+	if j.first > 0 && seq < j.first-1 { // seq+1 would wrap at the largest seq
 		return &TrimmedError{After: seq, First: j.first}
 	}
 	return nil

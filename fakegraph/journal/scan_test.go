@@ -3,6 +3,7 @@ package journal
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,20 @@ func seqs(evs []Event) []uint64 {
 		out[i] = e.Seq
 	}
 	return out
+}
+
+// A position at the largest seq is past every event, not before the
+// oldest kept (seq+1 wrapped to 0 once).
+func TestReadAtTheLargestSeq(t *testing.T) {
+	t.Parallel()
+	j := NewJournal(10)
+	for range 30 {
+		j.Append(Event{Kind: KindControl, API: "test"})
+	}
+	evs, err := j.Read(math.MaxUint64, 0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, evs)
+	_, err = j.Read(2, 0, nil)
+	var te *TrimmedError
+	assert.True(t, errors.As(err, &te), "a position before the oldest kept is still trimmed: %v", err)
 }
