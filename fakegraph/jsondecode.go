@@ -28,6 +28,14 @@ func decodeObject(body []byte) (obj map[string]any, ok bool) {
 	return decodeObjectText(string(body))
 }
 
+// DecodeObject decodes a Send API body as the server does before its
+// rules judge it (decodeObject): numbers as json.Number, and text that is
+// not UTF-8 kept as it came, for the rules to refuse where they read it
+// (encoding/json would have replaced it with U+FFFD). ok is false for a
+// body that is not one JSON object, or one nested near encoding/json's
+// bound; encoding/json then says what is wrong.
+func DecodeObject(body []byte) (obj map[string]any, ok bool) { return decodeObject(body) }
+
 // decodeObjectText is decodeObject of a body held as a string. The body
 // is copied once, and the strings without escapes in the tree (most of a
 // template's: titles, URLs, payloads) are slices of it rather than a copy

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/messemu/messemu/fakegraph"
 	"github.com/messemu/messemu/validator"
 )
 
@@ -49,16 +50,26 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (fail
 	if err != nil {
 		return false, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var body map[string]any
-	if err := dec.Decode(&body); err != nil {
-		return false, fmt.Errorf("%s is not a JSON object: %w", name, err)
+	if len(data) > fakegraph.DefaultBodyLimit {
+		return false, fmt.Errorf("%s is over the %d MiB a request body may be (serve answers it (#100) Invalid parameter without reading it)", name, fakegraph.DefaultBodyLimit>>20)
 	}
-	// serve refuses a body with anything after its object but space (a
-	// stray } included), so validate does not judge the object alone.
-	if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
-		return false, fmt.Errorf("%s is not one JSON object: %q follows it", name, rest[:min(len(rest), 20)])
+	// Decoded as serve decodes it: text that is not UTF-8 stays as it
+	// came, for the rules to refuse where serve's do.
+	body, decoded := fakegraph.DecodeObject(data)
+	if !decoded {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		if err := dec.Decode(&body); err != nil {
+			return false, fmt.Errorf("%s is not a JSON object: %w", name, err)
+		}
+		// serve refuses a body with anything after its object but space (a
+		// stray } included), so validate does not judge the object alone.
+		if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
+			return false, fmt.Errorf("%s is not one JSON object: %q follows it", name, rest[:min(len(rest), 20)])
+		}
+	}
+	if body == nil {
+		return false, fmt.Errorf("%s is not a JSON object: null", name)
 	}
 	res := validator.New(validator.MustLoadSchemas()).SendAll(body, state)
 	answered := answeredIndex(res.Violations)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestValidateCommand(t *testing.T) {
@@ -133,5 +135,26 @@ func TestValidateAtADate(t *testing.T) {
 		if status != tc.status || !strings.Contains(out.String()+errOut.String(), tc.want) {
 			t.Errorf("--at %s: status %d, want %d with %q:\n%s%s", tc.at, status, tc.status, tc.want, out.String(), errOut.String())
 		}
+	}
+}
+
+// validate reads a body as serve does: text that is not UTF-8 is refused
+// where serve refuses it, null is no object, and a body over serve's limit
+// is not judged.
+func TestValidateReadsAsServeDoes(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, body string
+		status     int
+		says       string
+	}{
+		{"invalid UTF-8 text", "{\"recipient\":{\"id\":\"5275811702471834\"},\"messaging_type\":\"RESPONSE\",\"message\":{\"text\":\"\xff\xfe\"}}", 1, "must be a non-empty UTF-8 encoded string"},
+		{"null", "null", 2, "is not a JSON object: null"},
+		{"over the limit", `{"recipient":{"id":"1"},"message":{"text":"` + strings.Repeat("a", 26<<20) + `"}}`, 2, "over the 26 MiB"},
+	} {
+		var out, errOut bytes.Buffer
+		status := run([]string{"validate", "-"}, strings.NewReader(c.body), &out, &errOut)
+		assert.Equal(t, c.status, status, "%s: %s%s", c.name, out.String(), errOut.String())
+		assert.Contains(t, out.String()+errOut.String(), c.says, c.name)
 	}
 }
