@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -238,7 +239,15 @@ func (p *Proxy) serveAbsolute(w http.ResponseWriter, r *http.Request) {
 // decrypted connection to the inner server; other hosts are refused or
 // tunnelled.
 func (p *Proxy) serveConnect(w http.ResponseWriter, r *http.Request) {
-	target := r.Host
+	// The request line's authority-form target, host:port with a port
+	// there can be (RFC 9110 §9.3.6), is what a CONNECT names, whatever
+	// its Host header says.
+	target := r.RequestURI
+	host, port, err := net.SplitHostPort(target)
+	if n, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+		http.Error(w, "messemu: a CONNECT names host:port, a port from 1 to 65535, not "+strconv.Quote(target)+"\n", http.StatusBadRequest)
+		return
+	}
 	if !p.intercepts(target) {
 		if !p.passthrough {
 			p.refuse(w, target)
@@ -247,7 +256,7 @@ func (p *Proxy) serveConnect(w http.ResponseWriter, r *http.Request) {
 		p.tunnel(w, r, target)
 		return
 	}
-	host := normalizeHost(hostOnly(target))
+	host = normalizeHost(host)
 	// Issue (or fetch) the certificate before answering 200, so a host the
 	// CA cannot certify gets a readable error rather than a TLS failure.
 	if _, err := p.ca.LeafCertificate(host); err != nil {
