@@ -35,6 +35,25 @@ type Rejudged struct {
 	// hold).
 	Checked []Verdict
 	Skipped int
+	// Unread counts the Send API requests the journal keeps no body of
+	// to judge: refused before it was read (not one JSON object, or over
+	// the size the journal keeps whole), recorded as a summary or its
+	// parameters alone. Judging the stand-in would invent a reason.
+	Unread int
+}
+
+// unread reports a Send API request whose journal record is a stand-in
+// for a body the platform refused unread.
+func unread(e fakegraph.Event, body map[string]any) bool {
+	if _, summary := body["_body"]; summary {
+		return true
+	}
+	for _, v := range e.Violations {
+		if v.Severity == validator.SeverityError {
+			return v.Rule == "request" // the body as a whole: fakegraph's ruleRequestShape
+		}
+	}
+	return false
 }
 
 // ReadJournal reads exported journal events: JSON lines of events (the
@@ -84,6 +103,10 @@ func Rejudge(events []fakegraph.Event, at time.Time) Rejudged {
 		var body map[string]any
 		if err := dec.Decode(&body); err != nil || body == nil {
 			out.Skipped++
+			continue
+		}
+		if unread(e, body) {
+			out.Unread++
 			continue
 		}
 		res := v.Send(body, recordedState{OfflineState: validator.OfflineState{Clock: at}, e: e})
@@ -160,6 +183,10 @@ func WriteRejudged(w io.Writer, r Rejudged, at time.Time, strict bool) bool {
 	}
 	fmt.Fprintf(w, "%s: %d Send API %s judged at %s, %d would fail; %d other %s not judged\n",
 		verdict, len(r.Checked), requests(len(r.Checked)), at.UTC().Format(time.RFC3339), refused, r.Skipped, requests(r.Skipped))
+	if r.Unread > 0 {
+		fmt.Fprintf(w, "%d Send API %s not judged again: the platform refused them before reading their body (not one JSON object, or too large), and the journal keeps no body of them to judge\n",
+			r.Unread, requests(r.Unread))
+	}
 	return refused == 0
 }
 

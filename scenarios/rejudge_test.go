@@ -147,3 +147,32 @@ func TestRejudgeKeepsAUserRefSendReachable(t *testing.T) {
 	require.Len(t, r.Checked, 1)
 	assert.False(t, r.Checked[0].Refused(), "%v", r.Checked[0].Violations)
 }
+
+// A send the platform refused before reading its body (not one JSON
+// object, or too large for the journal to keep whole) is not judged again:
+// the journal keeps only a stand-in, whose verdict would be made up.
+func TestRejudgeLeavesUnreadBodiesAlone(t *testing.T) {
+	t.Parallel()
+	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	alice := fakegraph.DefaultUsers()[0].PSID
+	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	for _, body := range []string{`[1,2]`, `"hi"`, `{"recipient":` + strings.Repeat(" ", 70<<10) + `{"id":"` + alice + `"},"message":{"text":"` + strings.Repeat("a", 3000) + `"}}`} {
+		resp, err := http.Post(emu.URL()+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+		require.NoError(t, resp.Body.Close())
+	}
+	events, err := ReadJournal(bytes.NewReader(journalLines(t, emu)))
+	require.NoError(t, err)
+	r := Rejudge(events, time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))
+	assert.Equal(t, 3, r.Unread, "the three refused unread")
+	for _, v := range r.Checked {
+		assert.NotContains(t, string(v.Event.Request), "_body", "a summary judged as a request")
+	}
+	var out bytes.Buffer
+	WriteRejudged(&out, r, time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC), false)
+	assert.Contains(t, out.String(), "3 Send API requests not judged again")
+}
