@@ -82,3 +82,24 @@ func TestUserProfileValuesAreChecked(t *testing.T) {
 	status, body = ctl(t, s, "PATCH", "users/5275811702471834", "application/json", `{"timezone":5.5}`)
 	assert.Equal(t, 200, status, "India's +5:30: %s", body)
 }
+
+// Values a control call cannot mean are said: a negative fault latency, a
+// clock moved by nothing, a journal of a Page the emulator does not have.
+func TestControlValuesThatMeanNothing(t *testing.T) {
+	t.Parallel()
+	s := New()
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+		says               string
+	}{
+		{"POST", "faults", `{"api":"send","latency":"-2s"}`, 400, "cannot be negative"},
+		{"POST", "clock/advance", `{"duration":"0s"}`, 400, "positive"},
+		{"GET", "journal?page_id=999", ``, 404, "no page 999"},
+		{"GET", "journal?page_id=" + DefaultPageID, ``, 200, `"events"`},
+	} {
+		status, body := ctl(t, s, c.method, c.path, "application/json", c.body)
+		assert.Equal(t, c.status, status, "%s %s %s: %s", c.method, c.path, c.body, body)
+		assert.Contains(t, body, c.says, c.path)
+	}
+}

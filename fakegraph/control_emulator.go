@@ -70,6 +70,11 @@ type journalAnswer struct {
 
 func (s *Server) ctlJournal(c *controlCall) (any, error) {
 	q := c.r.URL.Query()
+	if q.Has("page_id") && s.AppRoles(c.pageID) == nil {
+		// The journal is every Page's; a Page it does not have is a
+		// mistake to say, as every other endpoint says it.
+		return nil, fail(ErrNoPage, "no page "+c.pageID)
+	}
 	var after uint64
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseUint(v, 10, 64)
@@ -213,7 +218,7 @@ func (s *Server) ctlAdvance(c *controlCall) (any, error) {
 	case req.Duration != "":
 		var d time.Duration
 		d, err = time.ParseDuration(req.Duration)
-		if err != nil || d < 0 {
+		if err != nil || d <= 0 {
 			return nil, invalid("duration must be a positive Go duration such as \"25h\" or \"90m\"")
 		}
 		now, err = s.AdvanceClock(d) // clock.go: refuses an overflow

@@ -123,6 +123,9 @@ const maxFaultLatency = 5 * time.Minute
 
 // check refuses a rule that could not work.
 func (f *FaultRule) check() error {
+	if f.Latency < 0 {
+		return invalid("a fault rule's latency cannot be negative")
+	}
 	if f.Error == "" && f.Latency <= 0 && !f.Timeout {
 		return invalid("a fault rule needs an error key, a latency or a timeout")
 	}
