@@ -97,6 +97,8 @@ func TestControlValuesThatMeanNothing(t *testing.T) {
 		{"POST", "clock/advance", `{"duration":"0s"}`, 400, "positive"},
 		{"GET", "journal?page_id=999", ``, 404, "no page 999"},
 		{"GET", "journal?page_id=" + DefaultPageID, ``, 200, `"events"`},
+		{"GET", "journal?kinds=request", ``, 400, `no parameter \"kinds\"`},
+		{"GET", "journal?psid=1&accepted=false&limit=5&after=0&kind=request&api=send&wait=1ms", ``, 200, `"events"`},
 	} {
 		status, body := ctl(t, s, c.method, c.path, "application/json", c.body)
 		assert.Equal(t, c.status, status, "%s %s %s: %s", c.method, c.path, c.body, body)

@@ -68,8 +68,17 @@ type journalAnswer struct {
 	FirstSeq uint64 `json:"first_seq"`
 }
 
+// journalParams are the query parameters GET journal reads; another is a
+// misspelt filter, which would read the whole journal as if it matched.
+var journalParams = []string{"after", "limit", "kind", "api", "psid", "accepted", "wait", "page_id"}
+
 func (s *Server) ctlJournal(c *controlCall) (any, error) {
 	q := c.r.URL.Query()
+	for k := range q {
+		if !slices.Contains(journalParams, k) {
+			return nil, invalid("the journal takes no parameter " + strconv.Quote(k) + "; it reads " + strings.Join(journalParams, ", "))
+		}
+	}
 	if q.Has("page_id") && s.AppRoles(c.pageID) == nil {
 		// The journal is every Page's; a Page it does not have is a
 		// mistake to say, as every other endpoint says it.
