@@ -20,12 +20,7 @@ import (
 // both accepted; it returns the journal as JSON lines.
 func taggedJournal(t *testing.T) []byte {
 	t.Helper()
-	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
-	require.NoError(t, emu.Start("127.0.0.1:0"))
-	t.Cleanup(func() { _ = emu.Close() })
-	alice := fakegraph.DefaultUsers()[0].PSID
-	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
-	require.NoError(t, err)
+	emu, alice := aliceWrote(t)
 	for _, body := range []string{
 		`{"recipient":{"id":"` + alice + `"},"messaging_type":"RESPONSE","message":{"text":"hello"}}`,
 		`{"recipient":{"id":"` + alice + `"},"messaging_type":"MESSAGE_TAG","tag":"ACCOUNT_UPDATE","message":{"text":"your account changed"}}`,
@@ -36,6 +31,19 @@ func taggedJournal(t *testing.T) []byte {
 		require.NoError(t, resp.Body.Close())
 	}
 	return journalLines(t, emu)
+}
+
+// aliceWrote starts an emulator on a frozen clock before the 2026-04-27
+// cutoff, in which Alice has written to the Page (her window open).
+func aliceWrote(t *testing.T) (*fakegraph.Server, string) {
+	t.Helper()
+	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
+	require.NoError(t, emu.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = emu.Close() })
+	alice := fakegraph.DefaultUsers()[0].PSID
+	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
+	require.NoError(t, err)
+	return emu, alice
 }
 
 // journalLines is emu's journal as JSON lines, as an export writes it.
@@ -153,12 +161,7 @@ func TestRejudgeKeepsAUserRefSendReachable(t *testing.T) {
 // the journal keeps only a stand-in, whose verdict would be made up.
 func TestRejudgeLeavesUnreadBodiesAlone(t *testing.T) {
 	t.Parallel()
-	emu := fakegraph.New(fakegraph.WithClock(fakegraph.NewFrozenClock(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))))
-	require.NoError(t, emu.Start("127.0.0.1:0"))
-	t.Cleanup(func() { _ = emu.Close() })
-	alice := fakegraph.DefaultUsers()[0].PSID
-	_, err := emu.UserSends(fakegraph.DefaultPageID, alice, fakegraph.UserMessageRequest{Text: "hi"})
-	require.NoError(t, err)
+	emu, alice := aliceWrote(t)
 	for _, body := range []string{`[1,2]`, `"hi"`, `{"recipient":` + strings.Repeat(" ", 70<<10) + `{"id":"` + alice + `"},"message":{"text":"` + strings.Repeat("a", 3000) + `"}}`} {
 		resp, err := http.Post(emu.URL()+"/v26.0/me/messages?access_token="+fakegraph.DefaultPageToken, "application/json", strings.NewReader(body))
 		require.NoError(t, err)

@@ -91,10 +91,10 @@ func TestSchemaRefusesWhatTheLoaderRefuses(t *testing.T) {
 	assert.GreaterOrEqual(t, said, 5)
 }
 
-// The schema's list of api families is the emulator's, which the loader
-// checks a fault: against.
-func TestSchemaFaultAPIsAreTheEmulators(t *testing.T) {
-	t.Parallel()
+// stepProperty decodes into v the schema.json definition of property
+// prop of the step whose key is step (fault:, expect_user:, …).
+func stepProperty(t *testing.T, step, prop string, v any) {
+	t.Helper()
 	b, err := os.ReadFile("schema.json")
 	require.NoError(t, err)
 	var s struct {
@@ -102,22 +102,31 @@ func TestSchemaFaultAPIsAreTheEmulators(t *testing.T) {
 			Step struct {
 				OneOf []struct {
 					Properties map[string]struct {
-						Properties map[string]struct {
-							Enum []string `json:"enum"`
-						} `json:"properties"`
+						Properties map[string]json.RawMessage `json:"properties"`
 					} `json:"properties"`
 				} `json:"oneOf"`
 			} `json:"step"`
 		} `json:"$defs"`
 	}
 	require.NoError(t, json.Unmarshal(b, &s))
-	var apis []string
 	for _, st := range s.Defs.Step.OneOf {
-		if f, ok := st.Properties["fault"]; ok {
-			apis = f.Properties["api"].Enum
+		if def, ok := st.Properties[step].Properties[prop]; ok {
+			require.NoError(t, json.Unmarshal(def, v))
+			return
 		}
 	}
-	if d := cmp.Diff(fakegraph.RequestAPIs(), apis); d != "" {
+	t.Fatalf("schema.json has no step %s: with %s", step, prop)
+}
+
+// The schema's list of api families is the emulator's, which the loader
+// checks a fault: against.
+func TestSchemaFaultAPIsAreTheEmulators(t *testing.T) {
+	t.Parallel()
+	var api struct {
+		Enum []string `json:"enum"`
+	}
+	stepProperty(t, "fault", "api", &api)
+	if d := cmp.Diff(fakegraph.RequestAPIs(), api.Enum); d != "" {
 		t.Errorf("schema.json fault: api: enum (-emulator +schema):\n%s", d)
 	}
 }
@@ -143,31 +152,13 @@ func TestSchemaRealWaitBounds(t *testing.T) {
 // The names an expected profile may hold are the User Profile API's.
 func TestSchemaExpectUserProfileNamesAreTheAPIs(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile("schema.json")
-	require.NoError(t, err)
-	var s struct {
-		Defs struct {
-			Step struct {
-				OneOf []struct {
-					Properties map[string]struct {
-						Properties map[string]struct {
-							PropertyNames struct {
-								Enum []string `json:"enum"`
-							} `json:"propertyNames"`
-						} `json:"properties"`
-					} `json:"properties"`
-				} `json:"oneOf"`
-			} `json:"step"`
-		} `json:"$defs"`
+	var profile struct {
+		PropertyNames struct {
+			Enum []string `json:"enum"`
+		} `json:"propertyNames"`
 	}
-	require.NoError(t, json.Unmarshal(b, &s))
-	var names []string
-	for _, st := range s.Defs.Step.OneOf {
-		if u, ok := st.Properties["expect_user"]; ok {
-			names = u.Properties["profile"].PropertyNames.Enum
-		}
-	}
-	if d := cmp.Diff(validator.UserProfileFields, names); d != "" {
+	stepProperty(t, "expect_user", "profile", &profile)
+	if d := cmp.Diff(validator.UserProfileFields, profile.PropertyNames.Enum); d != "" {
 		t.Errorf("schema.json expect_user: profile: propertyNames (-validator +schema):\n%s", d)
 	}
 }
