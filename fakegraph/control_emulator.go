@@ -79,10 +79,12 @@ func (s *Server) ctlJournal(c *controlCall) (any, error) {
 			return nil, invalid("the journal takes no parameter " + strconv.Quote(k) + "; it reads " + strings.Join(journalParams, ", "))
 		}
 	}
-	if q.Has("page_id") && s.AppRoles(c.pageID) == nil {
+	if q.Has("page_id") {
 		// The journal is every Page's; a Page it does not have is a
 		// mistake to say, as every other endpoint says it.
-		return nil, fail(ErrNoPage, "no page "+c.pageID)
+		if err := c.knownPage(); err != nil {
+			return nil, err
+		}
 	}
 	var after uint64
 	if v := q.Get("after"); v != "" {
@@ -248,8 +250,8 @@ func (s *Server) ctlReset(c *controlCall) (any, error) {
 	if err := c.decode(&struct{}{}); err != nil {
 		return nil, err
 	}
-	if s.AppRoles(c.pageID) == nil {
-		return nil, fail(ErrNoPage, "no page "+c.pageID)
+	if err := c.knownPage(); err != nil {
+		return nil, err
 	}
 	s.Reset()
 	return ok, nil

@@ -234,9 +234,7 @@ func (c *controlCall) decode(v any) error {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te) && te.Field != "":
-		// Said in JSON's words, not Go's (and without the alias a type
-		// with its own decoding reads through).
-		return invalid(fmt.Sprintf("%q must be %s, not a JSON %s", strings.TrimPrefix(te.Field, "plain."), jsonKind(te.Type), te.Value))
+		return invalid(typeErrorText(te))
 	case errors.As(err, &te):
 		return invalid(fmt.Sprintf("the body must be %s, not a JSON %s", jsonKind(reflect.TypeOf(v)), te.Value))
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -247,6 +245,20 @@ func (c *controlCall) decode(v any) error {
 		return invalid("this endpoint takes no field " + strings.TrimPrefix(err.Error(), "json: unknown field ") + " (see the README's control API section)")
 	}
 	return invalid("the body is not the expected JSON: " + strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// typeErrorText says a field's wrong type in JSON's words, not Go's (and
+// without the alias a type with its own decoding reads through).
+func typeErrorText(te *json.UnmarshalTypeError) string {
+	return fmt.Sprintf("%q must be %s, not a JSON %s", strings.TrimPrefix(te.Field, "plain."), jsonKind(te.Type), te.Value)
+}
+
+// knownPage refuses a call for a Page the emulator does not have.
+func (c *controlCall) knownPage() error {
+	if c.s.AppRoles(c.pageID) == nil {
+		return fail(ErrNoPage, "no page "+c.pageID)
+	}
+	return nil
 }
 
 // formLike reports a body sent as a form: said so, or key=value text.

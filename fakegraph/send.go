@@ -236,7 +236,7 @@ func (s *Server) send(c *call) (any, error) {
 	}
 	if chk.SenderAction != "" {
 		if chk.SenderAction == "react" || chk.SenderAction == "unreact" {
-			if gerr := s.limits.admitReaction(c); gerr != nil {
+			if gerr := s.limits.admitSend(c, countsAsReaction); gerr != nil {
 				return nil, gerr
 			}
 		}
@@ -246,7 +246,11 @@ func (s *Server) send(c *call) (any, error) {
 		}
 		return SenderActionResponse{RecipientID: c.psid}, nil
 	}
-	if gerr := s.limits.admitSend(c, isMediaMessage(c.params["message"])); gerr != nil {
+	kind := countsAsMessage
+	if isMediaMessage(c.params["message"]) {
+		kind = countsAsAudioVideo
+	}
+	if gerr := s.limits.admitSend(c, kind); gerr != nil {
 		return nil, gerr
 	}
 	p := c.page

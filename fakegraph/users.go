@@ -164,7 +164,7 @@ func (s *Server) updateUser(pageID, psid string, patch map[string]json.RawMessag
 	if err := json.Unmarshal(b, &next); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return User{}, invalid(fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonKind(te.Type), te.Value))
+			return User{}, invalid(typeErrorText(te))
 		}
 		return User{}, invalid("the patch does not fit a user: " + strings.TrimPrefix(err.Error(), "json: "))
 	}
