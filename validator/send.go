@@ -167,6 +167,20 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	return out
 }
 
+// SendJudged is Send of a body whose message is a generic template
+// whose elements the server read and ElementsPass passed, and which it
+// decoded without them (template_generic_read.go). A verdict with an
+// error, or a body the checks rewrote, may owe something to the elements
+// taken out: the server judges the whole body with Send then.
+func (v *Validator) SendJudged(body map[string]any, st State) SendCheck {
+	s := sendChecker{st: st, now: st.Now(), elementsJudged: true}
+	out := SendCheck{}
+	s.run(body, &out)
+	v.sendBackstop(body, &s)
+	out.Violations, out.Rewritten = s.out, s.rewrote
+	return out
+}
+
 // warningsPastError judges a refused request again as SendAll does, going
 // on past its first error, and returns the warnings found after it. Send
 // has recorded everything up to that error already.
@@ -232,6 +246,9 @@ type sendChecker struct {
 	// all: go on after an error with the parts that do not depend on it
 	// (SendAll, send_all.go).
 	all bool
+	// elementsJudged: the body's generic template has no elements, which
+	// ElementsPass passed (SendJudged).
+	elementsJudged bool
 }
 
 // run reads the body by sendTable, each parameter once, before any check

@@ -33,6 +33,9 @@ func (s *sendChecker) genericTemplate(pl map[string]any, p Path) {
 		}
 		s.warn(p.Key("image_aspect_ratio"), ruleAspectLegacy, "image_aspect_ratio is legacy")
 	}
+	if s.elementsJudged {
+		return // passed by ElementsPass, and not in the body (SendJudged)
+	}
 	list, ok := s.elements(pl, p, ruleGenericMin, ruleGenericMax)
 	if !ok {
 		return
