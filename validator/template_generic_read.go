@@ -36,9 +36,9 @@ type Element struct {
 
 // Button is a button or a default action of an Element.
 type Button struct {
-	has                                                 uint16 // by buttonTable slot: the keys read
+	has                                                uint16 // by buttonTable slot: the keys read
 	typ, title, url, payload, heightRatio, shareButton string
-	extensions                                          bool
+	extensions                                         bool
 }
 
 // Reset empties es.
