@@ -217,7 +217,7 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 	segs, ok := c.parseVersion(strings.Trim(c.r.URL.Path, "/"))
 	if !ok {
 		// Authentication still comes first (PLATFORM.md §2: auth, route, …).
-		if d, derr, _ := decodeRequest(c.r, s.opts.bodyLimit); derr == nil {
+		if d, derr, _ := decodeRequest(c.r, s.opts.bodyLimit, false); derr == nil {
 			c.params, c.decoded = d.params, d
 			if aerr := s.authenticate(c); aerr != nil {
 				return nil, aerr
@@ -229,7 +229,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 			segs[0]+" is no Graph API version, or newer than "+LatestVersion)
 	}
 	c.segs = segs
-	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit)
+	// Only a send's generic template is judged as it is read.
+	sendLike := c.method == http.MethodPost && segs[len(segs)-1] == "messages" && !s.opts.wholeTrees
+	d, gerr, detail := decodeRequest(c.r, s.opts.bodyLimit, sendLike)
 	c.decoded = d // a refused body is journalled from it too (body.go)
 	if gerr != nil {
 		// The token and the route still come first (§2) where they can be
@@ -280,6 +282,9 @@ func (s *Server) pipeline(c *call) (any, *validator.GraphError) {
 		return nil, c.refuseRoute(m)
 	}
 	c.route = rt
+	if rt.op != "sendMessage" {
+		c.wholeTree() // only a send reads a tree without its elements
+	}
 	if gerr := c.checkAppToken(); gerr != nil {
 		return nil, gerr
 	}
@@ -565,7 +570,19 @@ func (c *call) requestRecord() json.RawMessage {
 			return json.RawMessage(d.raw)
 		}
 	}
+	c.wholeTree() // rendered from the values: all of them
 	return requestRecord(c.params, c.files)
+}
+
+// wholeTree makes the call's parameters its whole body's, for a call
+// whose generic template's elements were judged as they were read and
+// left out (decoded.judged, jsonelements.go): what reads them, or judges
+// the call otherwise, calls it first.
+func (c *call) wholeTree() {
+	if c.decoded.judged {
+		c.decoded.whole()
+		c.params = c.decoded.params
+	}
 }
 
 // requestRecord renders the parameters as JSON for the journal, with the

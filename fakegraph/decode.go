@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/messemu/messemu/validator"
 )
@@ -60,6 +61,13 @@ type decoded struct {
 	// is refused once the route is known.
 	badText    validator.Path
 	hasBadText bool
+	// judged: the body is a send of a generic template whose elements
+	// passed validator.ElementsPass, and params hold the rest of it
+	// (jsonelements.go); whole decodes all of it.
+	judged bool
+	// sendLike: the call may be a send (POST …/messages), whose body
+	// decodeBodyJudged reads.
+	sendLike bool
 }
 
 // refuseBadText refuses, and journals why, a call whose body's badText is
@@ -79,8 +87,10 @@ const maxMultipartParts = 1000
 var errTooLarge = errors.New("request body too large")
 
 // decodeRequest reads r's query and body within limit bytes.
-func decodeRequest(r *http.Request, limit int64) (decoded, *validator.GraphError, string) {
-	var d decoded // a JSON body's object becomes params itself
+// A sendLike request, one that may be a send, has its generic template's
+// elements judged as they are read (jsonelements.go).
+func decodeRequest(r *http.Request, limit int64, sendLike bool) (decoded, *validator.GraphError, string) {
+	d := decoded{sendLike: sendLike} // a JSON body's object becomes params itself
 	if r.Body != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if ge, detail := d.readBody(r, limit); ge != nil {
 			if d.params == nil {
@@ -348,9 +358,15 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if utf8.Valid(body) {
 		// jsondecode.go: the same values, without reflection, and the
 		// syntax check; anything else is left to encoding/json below.
-		if obj, message, maps, ok := decodeBody(body); ok {
+		obj, message, maps, judged, ok := (map[string]any)(nil), (*[]byte)(nil), (*treeMaps)(nil), false, false
+		if d.sendLike {
+			obj, message, maps, judged, ok = decodeBodyJudged(body)
+		} else {
+			obj, message, maps, ok = decodeBody(body)
+		}
+		if ok {
 			d.setJSON(obj, body)
-			d.message, d.maps = message, maps
+			d.message, d.maps, d.judged = message, maps, judged
 			return nil, ""
 		}
 	}
@@ -422,6 +438,28 @@ func (d *decoded) setJSON(obj map[string]any, body []byte) {
 	}
 	d.params = obj
 	d.raw = body
+}
+
+// whole makes params the whole body's, for a call whose body was judged
+// (judged): decoded again, with the query's parameters as before.
+func (d *decoded) whole() {
+	if !d.judged {
+		return
+	}
+	d.judged = false
+	obj, _ := decodeWith(unsafe.String(unsafe.SliceData(d.raw), len(d.raw)), nil, d.maps) // decoded once already: it is one object
+	d.setJSON(obj, d.raw)
+	queryKeys := d.queryKeys
+	d.readPairs(d.query, true) // read once already: no error
+	d.queryKeys = queryKeys
+}
+
+// wholeCopy is the whole body's parameters, for a call whose body was
+// judged, decoded apart from params: the test binary's checks read it.
+func (d *decoded) wholeCopy() map[string]any {
+	whole := decoded{raw: d.raw, query: d.query, judged: true}
+	whole.whole()
+	return whole.params
 }
 
 // readMultipart reads a multipart body. A body whose closing boundary is

@@ -124,6 +124,9 @@ type treeParser struct {
 	asIs bool
 	// maps, when not nil, lends the objects and notes the small ones.
 	maps *treeMaps
+	// tapeOnly: the body is noted on t and checked, and no tree is built
+	// (every value read is nil).
+	tapeOnly bool
 	// The chunks of the tree's strings, numbers and arrays (boxAt), and
 	// of its arrays' elements.
 	strs  []string
@@ -152,6 +155,10 @@ func (p *treeParser) value(depth int) (any, bool) {
 		return nil, false
 	}
 	switch c := p.b[p.i]; {
+	case c == '{' && p.tapeOnly:
+		return nil, p.tapeObject(depth + 1)
+	case c == '[' && p.tapeOnly:
+		return nil, p.tapeArray(depth + 1)
 	case c == '{':
 		return p.object(depth + 1)
 	case c == '[':
@@ -167,6 +174,9 @@ func (p *treeParser) value(depth int) (any, bool) {
 				}
 			}
 			p.node = p.t.leaf(nodeString, flags, p.i-1-len(raw), p.i-1)
+		}
+		if p.tapeOnly {
+			return nil, ok && (plain || validEscapes(raw))
 		}
 		if plain {
 			if v, common := commonValue(raw); common {
@@ -192,6 +202,9 @@ func (p *treeParser) value(depth int) (any, bool) {
 		p.i = end
 		if p.t != nil {
 			p.node = p.t.leaf(nodeLiteral, 0, start, end)
+		}
+		if p.tapeOnly {
+			return nil, true
 		}
 		return p.boxText(p.b[start:end], numberType), true
 	}
@@ -306,6 +319,98 @@ func (p *treeParser) object(depth int) (any, bool) {
 			return m, true
 		}
 	}
+}
+
+// tapeObject is object noting the body on the tape alone.
+func (p *treeParser) tapeObject(depth int) bool {
+	node, base := p.t.begin(nodeObject)
+	p.i++ // {
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == '}' {
+		p.i++
+		p.closed(node, base)
+		return true
+	}
+	for {
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != '"' {
+			return false
+		}
+		keyStart := p.i + 1
+		raw, plain, ok := p.scanStr()
+		if !ok || !plain && !validEscapes(raw) {
+			return false
+		}
+		keyEnd, keyAsIs := p.i-1, p.asIs
+		p.space()
+		if p.i >= len(p.b) || p.b[p.i] != ':' {
+			return false
+		}
+		p.i++
+		if _, ok := p.value(depth); !ok {
+			return false
+		}
+		p.t.member(p.node, keyStart, keyEnd, !plain, keyAsIs)
+		more, ok := p.after('}')
+		if !ok {
+			return false
+		}
+		if !more {
+			p.closed(node, base)
+			return true
+		}
+	}
+}
+
+// tapeArray is array noting the body on the tape alone.
+func (p *treeParser) tapeArray(depth int) bool {
+	node, base := p.t.begin(nodeArray)
+	p.i++ // [
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		p.closed(node, base)
+		return true
+	}
+	for {
+		if _, ok := p.value(depth); !ok {
+			return false
+		}
+		p.t.element(p.node)
+		more, ok := p.after(']')
+		if !ok {
+			return false
+		}
+		if !more {
+			p.closed(node, base)
+			return true
+		}
+	}
+}
+
+// validEscapes reports whether the escapes of a string's raw text are
+// JSON's, as unquote reads them, without decoding it.
+func validEscapes(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if i+1 == len(raw) {
+			return false
+		}
+		switch raw[i+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			i++
+		case 'u':
+			if _, ok := hexRune(raw[i:]); !ok {
+				return false
+			}
+			i += 5
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // after reads what follows a member or an element: a comma (more to

@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"flag"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -178,7 +179,7 @@ func (s *Server) send(c *call) (any, error) {
 	view := stateView{p: c.page, now: c.now, pages: s.pages}
 	if gerr == nil {
 		envelope := chk.Violations // warnings on what the envelope check took out (a null, an ignored tag)
-		chk = s.validator.Send(c.params, view)
+		chk = s.judgeSend(c, view)
 		chk.Violations = mergeViolations(envelope, chk.Violations)
 		rewritten = rewritten || chk.Rewritten
 	}
@@ -195,7 +196,7 @@ func (s *Server) send(c *call) (any, error) {
 			// The state changed between the verdict and the commit: a
 			// refusal it now earns wins (the first verdict's warnings
 			// stand).
-			if again := s.validator.Send(c.params, view); again.Err() != nil {
+			if again := s.judgeSend(c, view); again.Err() != nil {
 				for _, v := range again.Violations {
 					if v.Severity == validator.SeverityError {
 						chk.Violations = append(chk.Violations, v) // chk.Err() answers it below
@@ -292,6 +293,28 @@ func (s *Server) send(c *call) (any, error) {
 	return resp, nil
 }
 
+// judgeSend is the Send API's verdict on the call's body. A body whose
+// generic template's elements passed as they were read (decoded.judged)
+// is judged without them, when that finds nothing to refuse or rewrite;
+// else on its whole tree, decoded again, so that a refusal, its warnings
+// and any rewrite are the rules' on every element (jsonelements.go). A
+// test binary judges the whole tree too, and panics if the two differ.
+func (s *Server) judgeSend(c *call, view stateView) validator.SendCheck {
+	if c.decoded.judged {
+		chk := s.validator.SendJudged(c.params, view)
+		if chk.Err() == nil && !chk.Rewritten {
+			if checkMessageJSON() {
+				if want := s.validator.Send(c.decoded.wholeCopy(), view); !reflect.DeepEqual(want, chk) {
+					panic(fmt.Sprintf("fakegraph: a send judged without its elements is judged otherwise whole:\n judged: %+v\n whole:  %+v\n body: %s", chk, want, c.decoded.raw))
+				}
+			}
+			return chk
+		}
+		c.wholeTree()
+	}
+	return s.validator.Send(c.params, view)
+}
+
 // messageJSON is the canonical form of the send's message, in a buffer
 // to give back with putTreeBuffer: the decoder's (decoded.message), or
 // when there is none or the message changed since (changed), written
@@ -302,8 +325,12 @@ func (s *Server) messageJSON(c *call, changed bool) (*[]byte, []byte, error) {
 	if fromBody != nil && !changed && !checkMessageJSON() {
 		return fromBody, *fromBody, nil
 	}
+	msg := c.params["message"]
+	if c.decoded.judged {
+		msg = c.decoded.wholeCopy()["message"] // the tree has not the elements
+	}
 	tree := getTreeBuffer()
-	body, err := appendJSONTree((*tree)[:0], c.params["message"])
+	body, err := appendJSONTree((*tree)[:0], msg)
 	if err != nil {
 		putTreeBuffer(tree, *tree)
 		return nil, nil, err

@@ -1,0 +1,247 @@
+package fakegraph
+
+import (
+	"bytes"
+	"sync"
+	"unsafe"
+
+	"github.com/messemu/messemu/validator"
+)
+
+// A generic template's elements are most of its body: fifty objects for
+// ten elements, each a map to decode and for the rules to read back. A
+// send whose message is a generic template is first read onto a tape
+// alone (no tree), its elements from the tape into the validator's typed
+// fields (validator.Elements); when validator.ElementsPass passes them,
+// the tree is built from the tape without them, and the send is judged
+// with validator.SendJudged. Anything else, and a send whose verdict
+// needs the elements after all, has its whole tree (call.wholeTree): the
+// rules stay the only ones that refuse or warn.
+
+// elementsPool holds the typed elements a send reads (5 KB each).
+var elementsPool = sync.Pool{New: func() any { return new(validator.Elements) }}
+
+// genericMark is how a body that may hold a generic template is told
+// from the others before it is read.
+var genericMark = []byte(`"generic"`)
+
+// decodeBodyJudged is decodeBody of a Send API body, whose generic
+// template's elements are judged from the tape and left out of the tree
+// when they pass (judged). It decodes as decodeBody in every other case.
+func decodeBodyJudged(body []byte) (obj map[string]any, message *[]byte, maps *treeMaps, judged, ok bool) {
+	if len(body) >= 1<<32-1 || !bytes.Contains(body, genericMark) {
+		obj, message, maps, ok = decodeBody(body)
+		return obj, message, maps, false, ok
+	}
+	text := unsafe.String(unsafe.SliceData(body), len(body)) // as decodeBody
+	t := getTape()
+	defer putTape(t)
+	p := treeParser{b: text, t: t, tapeOnly: true}
+	p.space()
+	if p.i >= len(text) || text[p.i] != '{' {
+		return nil, nil, nil, false, false
+	}
+	if _, ok := p.value(0); !ok {
+		return nil, nil, nil, false, false
+	}
+	if p.space(); p.i != len(text) {
+		return nil, nil, nil, false, false // trailing data
+	}
+	skip := noNode
+	if els, found := t.genericElements(text); found {
+		es := elementsPool.Get().(*validator.Elements)
+		if t.readElements(text, els, es) && validator.ElementsPass(es) {
+			skip, judged = els, true
+		}
+		es.Reset()
+		elementsPool.Put(es)
+	}
+	maps = getTreeMaps()
+	b := treeParser{b: text, maps: maps}
+	obj, _ = b.fromTape(t, 0, skip).(map[string]any)
+	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
+		buf := getTreeBuffer()
+		if b, written := t.appendCanonical((*buf)[:0], text, n); written {
+			*buf = b
+			return obj, buf, maps, judged, true
+		}
+		putTreeBuffer(buf, (*buf)[:0])
+	}
+	return obj, nil, maps, judged, true
+}
+
+// noNode is no node of a tape (the root is 0, and no value skips it).
+const noNode = ^uint32(0)
+
+// genericElements is the elements node of a body that is a message of a
+// generic template alone: {"message":{"attachment":{"type":"template",
+// "payload":{"template_type":"generic","elements":[…]}}}} besides the
+// envelope. A message with more (quick replies, metadata) is left whole:
+// the server reads its parts from the tree.
+func (t *tape) genericElements(body string) (uint32, bool) {
+	msg, ok := t.objectMember(body, 0, "message", 1)
+	if !ok {
+		return 0, false
+	}
+	att, ok := t.objectMember(body, msg, "attachment", 2)
+	if !ok || !t.textMember(body, att, "type", "template") {
+		return 0, false
+	}
+	pl, ok := t.objectMember(body, att, "payload", 0)
+	if !ok || !t.textMember(body, pl, "template_type", "generic") {
+		return 0, false
+	}
+	els, ok := t.memberNamed(body, pl, "elements")
+	return els, ok && t.nodes[els].kind == nodeArray
+}
+
+// objectMember is object's member name when it is an object of size
+// members (0: any number).
+func (t *tape) objectMember(body string, object uint32, name string, size uint32) (uint32, bool) {
+	n, ok := t.memberNamed(body, object, name)
+	return n, ok && t.nodes[n].kind == nodeObject && (size == 0 || t.nodes[n].nkids == size)
+}
+
+// textMember reports object's member name a string of text want, written
+// without escapes.
+func (t *tape) textMember(body string, object uint32, name, want string) bool {
+	n, ok := t.memberNamed(body, object, name)
+	v := &t.nodes[n]
+	return ok && v.kind == nodeString && v.flags&flagEscaped == 0 && body[v.start:v.end] == want
+}
+
+// text is the string node n's text: a slice of body, or its escapes
+// decoded.
+func (t *tape) text(body string, n *tapeNode) (string, bool) {
+	raw := body[n.start:n.end]
+	if n.flags&flagEscaped == 0 {
+		return raw, true
+	}
+	return unquote(raw)
+}
+
+// readElements reads the array node els into es: false for what the
+// typed fields do not take (another kind of value, a key with escapes,
+// a key they do not know), which the rules read from the tree.
+func (t *tape) readElements(body string, els uint32, es *validator.Elements) bool {
+	a := t.nodes[els]
+	for _, kid := range t.kids[a.kids : a.kids+a.nkids] {
+		el := t.nodes[kid]
+		e := es.Add()
+		if el.kind != nodeObject || e == nil {
+			return false
+		}
+		for _, m := range t.kids[el.kids : el.kids+el.nkids] {
+			v := &t.nodes[m]
+			if v.flags&flagKeyEscaped != 0 {
+				return false
+			}
+			key := body[v.keyStart:v.keyEnd]
+			ok := false
+			switch v.kind {
+			case nodeString:
+				s, valid := t.text(body, v)
+				ok = valid && e.SetText(key, s)
+			case nodeObject:
+				if key == "default_action" {
+					b := e.DefaultAction()
+					ok = b != nil && t.readButton(body, m, b)
+				}
+			case nodeArray:
+				ok = key == "buttons" && e.Buttons()
+				for _, item := range t.kids[v.kids : v.kids+v.nkids] {
+					b := e.AddButton()
+					ok = ok && b != nil && t.readButton(body, item, b)
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readButton reads the object node n into b.
+func (t *tape) readButton(body string, n uint32, b *validator.Button) bool {
+	o := t.nodes[n]
+	if o.kind != nodeObject {
+		return false
+	}
+	for _, m := range t.kids[o.kids : o.kids+o.nkids] {
+		v := &t.nodes[m]
+		if v.flags&flagKeyEscaped != 0 {
+			return false
+		}
+		key := body[v.keyStart:v.keyEnd]
+		ok := false
+		switch {
+		case v.kind == nodeString:
+			s, valid := t.text(body, v)
+			ok = valid && b.SetText(key, s)
+		case v.kind == nodeLiteral && (body[v.start:v.end] == "true" || body[v.start:v.end] == "false"):
+			ok = b.SetBool(key, body[v.start] == 't')
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// fromTape is the value of node n as decodeWith decodes it, built from a
+// tape of the body (p.b) rather than read again; the member skip, when
+// an object holds it, is left out.
+func (p *treeParser) fromTape(t *tape, n uint32, skip uint32) any {
+	v := &t.nodes[n]
+	switch v.kind {
+	case nodeString:
+		raw := p.b[v.start:v.end]
+		if v.flags&flagEscaped == 0 {
+			if c, common := commonValue(raw); common {
+				return c
+			}
+		}
+		text, _ := t.text(p.b, v) // the parser read it
+		if text == "" {
+			return ""
+		}
+		return p.boxText(text, stringType)
+	case nodeLiteral:
+		switch raw := p.b[v.start:v.end]; raw {
+		case "true":
+			return true
+		case "false":
+			return false
+		case "null":
+			return nil
+		default:
+			return p.boxText(raw, numberType)
+		}
+	case nodeArray:
+		if v.nkids == 0 {
+			return make([]any, 0) // as encoding/json has it
+		}
+		out := p.list(int(v.nkids))
+		for i, kid := range t.kids[v.kids : v.kids+v.nkids] {
+			out[i] = p.fromTape(t, kid, skip)
+		}
+		return p.boxList(out)
+	}
+	m := p.maps.get()
+	for _, kid := range t.kids[v.kids : v.kids+v.nkids] {
+		if kid == skip {
+			continue
+		}
+		k := &t.nodes[kid]
+		key := p.b[k.keyStart:k.keyEnd]
+		if k.flags&flagKeyEscaped != 0 {
+			key, _ = unquote(key)
+		} else if c, common := commonKey(key); common {
+			key = c
+		}
+		m[key] = p.fromTape(t, kid, skip)
+	}
+	p.maps.made(m, len(m))
+	return m
+}
