@@ -171,3 +171,20 @@ func TestJudgedSendsAnswerAsWholeOnes(t *testing.T) {
 		t.Errorf("%d of %d sends accepted: the table should hold both", accepted, len(sends))
 	}
 }
+
+// BenchmarkDecodeBodyJudgedGeneric10 is BenchmarkDecodeBodyGeneric10 on
+// the short road: the tape, the elements read and judged, the tree
+// without them and the message's canonical form.
+func BenchmarkDecodeBodyJudgedGeneric10(b *testing.B) {
+	body := []byte(generic10())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		_, msg, maps, judged, ok := decodeBodyJudged(body)
+		if !ok || !judged || msg == nil {
+			b.Fatal("not judged")
+		}
+		putTreeBuffer(msg, *msg)
+		maps.release(true)
+	}
+}

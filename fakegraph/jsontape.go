@@ -155,9 +155,7 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		raw := body[n.start:n.end]
 		switch {
 		case n.flags&flagAsIs != 0:
-			b = append(b, '"')
-			b = append(b, raw...)
-			return append(b, '"'), true
+			return append(b, body[n.start-1:n.end+1]...), true // with its quotes
 		case n.flags&flagEscaped != 0:
 			text, ok := unquote(raw)
 			if !ok {
@@ -190,7 +188,7 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		}
 		t.order = append(t.order, keyed{start: k.keyStart, end: k.keyEnd, node: kid})
 	}
-	sortByKey(t.order[base:], func(m keyed) string { return body[m.start:m.end] }) // jsontree.go
+	sortKeyed(t.order[base:], body)
 	end := len(t.order)
 	b = append(b, '{')
 	first, ok := true, true
@@ -206,12 +204,12 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		first = false
 		v := &t.nodes[m.node]
 		if v.flags&flagKeyAsIs != 0 {
-			b = append(append(append(append(b, '"'), key...), '"'), ':')
+			b = append(append(b, body[m.start-1:m.end+1]...), ':') // the key with its quotes, as it stands
 		} else {
 			b = append(appendJSONString(b, key), ':')
 		}
 		if v.kind == nodeString && v.flags&flagAsIs != 0 { // most members: written here, without a call
-			b = append(append(append(b, '"'), body[v.start:v.end]...), '"')
+			b = append(b, body[v.start-1:v.end+1]...) // with its quotes
 			continue
 		}
 		if b, ok = t.appendCanonical(b, body, m.node); !ok {
@@ -223,4 +221,23 @@ func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool
 		return nil, false
 	}
 	return append(b, '}'), true
+}
+
+// sortKeyed is sortByKey (jsontree.go) of an object's members by their
+// keys in body, without a call for each key: the sort is a third of the
+// writing of a template's message.
+func sortKeyed(ms []keyed, body string) {
+	if len(ms) > 12 {
+		sortByKey(ms, func(m keyed) string { return body[m.start:m.end] })
+		return
+	}
+	for i := 1; i < len(ms); i++ {
+		for j := i; j > 0; j-- {
+			a, b := ms[j], ms[j-1]
+			if !keyLess(body[a.start:a.end], body[b.start:b.end]) {
+				break
+			}
+			ms[j], ms[j-1] = b, a
+		}
+	}
 }

@@ -76,14 +76,14 @@ func note(has *uint16, slot int) bool {
 // SetText reads the element's text key (title, subtitle or image_url)
 // as v. It is false for another key, or one read already.
 func (e *Element) SetText(key, v string) bool {
-	slot := genericElementTable.slot(key)
-	switch slot {
-	case elTitle:
-		e.title = v
-	case elSubtitle:
-		e.subtitle = v
-	case elImageURL:
-		e.imageURL = v
+	var slot int
+	switch key { // genericElementTable's, without a walk of it
+	case "title":
+		e.title, slot = v, elTitle
+	case "subtitle":
+		e.subtitle, slot = v, elSubtitle
+	case "image_url":
+		e.imageURL, slot = v, elImageURL
 	default:
 		return false
 	}
@@ -117,20 +117,20 @@ func (e *Element) AddButton() *Button {
 // webview_height_ratio or webview_share_button. It is false for another
 // key, or one read already.
 func (b *Button) SetText(key, v string) bool {
-	slot := buttonTable.slot(key)
-	switch slot {
-	case btnType:
-		b.typ = v
-	case btnTitle:
-		b.title = v
-	case btnURL:
-		b.url = v
-	case btnPayload:
-		b.payload = v
-	case btnHeightRatio:
-		b.heightRatio = v
-	case btnShareButton:
-		b.shareButton = v
+	var slot int
+	switch key { // buttonTable's, without a walk of it
+	case "type":
+		b.typ, slot = v, btnType
+	case "title":
+		b.title, slot = v, btnTitle
+	case "url":
+		b.url, slot = v, btnURL
+	case "payload":
+		b.payload, slot = v, btnPayload
+	case "webview_height_ratio":
+		b.heightRatio, slot = v, btnHeightRatio
+	case "webview_share_button":
+		b.shareButton, slot = v, btnShareButton
 	default:
 		return false
 	}
@@ -194,7 +194,8 @@ func (e *Element) passes() bool {
 
 // textWithin: text that is UTF-8, not empty and at most limit code points.
 func textWithin(s string, limit int) bool {
-	return s != "" && utf8.ValidString(s) && runeLen(s) <= limit
+	// No more bytes than the limit is no more code points.
+	return s != "" && utf8.ValidString(s) && (len(s) <= limit || runeLen(s) <= limit)
 }
 
 // passesAsDefaultAction is defaultAction's verdict: a web_url without a

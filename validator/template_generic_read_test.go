@@ -194,3 +194,24 @@ func FuzzElementsPass(f *testing.F) {
 		}
 	})
 }
+
+// TestElementsKeysAreTheTables: the keys the typed fields take are the
+// rules' tables' (genericElementTable, buttonTable), each at its slot.
+func TestElementsKeysAreTheTables(t *testing.T) {
+	t.Parallel()
+	for slot, key := range genericElementTable {
+		var e Element
+		took := e.SetText(key, "x")
+		if text := slot == elTitle || slot == elSubtitle || slot == elImageURL; took != text || took && e.has != 1<<slot {
+			t.Errorf("Element.SetText(%q): took %v, has %b", key, took, e.has)
+		}
+	}
+	for slot, key := range buttonTable {
+		var b Button
+		took := b.SetText(key, "x")
+		text := slot != btnExtensions && slot != btnFallbackURL && slot != btnGameMetadata
+		if took != text || took && b.has != 1<<slot {
+			t.Errorf("Button.SetText(%q): took %v, has %b", key, took, b.has)
+		}
+	}
+}
