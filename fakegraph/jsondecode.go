@@ -127,6 +127,10 @@ type treeParser struct {
 	// tapeOnly: the body is noted on t and checked, and no tree is built
 	// (every value read is nil).
 	tapeOnly bool
+	// treeSize, when not 0, is the bytes of the body the tree holds, to
+	// size its chunks by (a tree built without a generic template's
+	// elements holds a tenth of its body).
+	treeSize int
 	// The chunks of the tree's strings, numbers and arrays (boxAt), and
 	// of its arrays' elements.
 	strs  []string
@@ -514,7 +518,11 @@ func boxAt(typ, data unsafe.Pointer) (v any) {
 // every 100 or more, an array every 400), within [least, most], so that
 // a huge body does not make a chunk it may not fill.
 func (p *treeParser) chunk(per, least, most int) int {
-	return min(max(len(p.b)/per, least), most)
+	size := len(p.b)
+	if p.treeSize > 0 {
+		size = p.treeSize
+	}
+	return min(max(size/per, least), most)
 }
 
 // boxText is s as an any of type typ, a string or json.Number.

@@ -58,6 +58,9 @@ func decodeBodyJudged(body []byte) (obj map[string]any, message *[]byte, maps *t
 	}
 	maps = getTreeMaps()
 	b := treeParser{b: text, maps: maps}
+	if judged {
+		b.treeSize = envelopeSize // what is left of the body: its chunks are sized for that
+	}
 	obj, _ = b.fromTape(t, 0, skip).(map[string]any)
 	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
 		buf := getTreeBuffer()
@@ -69,6 +72,10 @@ func decodeBodyJudged(body []byte) (obj map[string]any, message *[]byte, maps *t
 	}
 	return obj, nil, maps, judged, true
 }
+
+// envelopeSize is about the bytes of a body's tree once its generic
+// template's elements are left out: a recipient, a messaging type, a tag.
+const envelopeSize = 256
 
 // noNode is no node of a tape (the root is 0, and no value skips it).
 const noNode = ^uint32(0)
