@@ -1,7 +1,5 @@
 package validator
 
-import "unicode/utf8"
-
 // A 10-element generic template is fifty objects. Decoded into maps and
 // read back by the rules, they are most of what its send costs: every
 // key hashed on the way in and again on the way out. A server may
@@ -20,6 +18,10 @@ import "unicode/utf8"
 
 // Elements are a generic template's elements as a server read them from
 // a body. The zero value is empty; Reset empties it for another body.
+// Their texts must be UTF-8 (read from a body checked whole, escapes
+// decoded as encoding/json decodes them): ElementsPass does not read them
+// again for it, and a reader of other bytes leaves them to the rules,
+// which refuse what is not.
 type Elements struct {
 	els [10]Element // ruleGenericMax.Limit: more do not pass
 	n   int
@@ -171,7 +173,7 @@ func (e *Element) passes() bool {
 		return false
 	}
 	if has(elImageURL) {
-		if _, ok := httpURL(e.imageURL); !ok || !utf8.ValidString(e.imageURL) {
+		if _, ok := httpURL(e.imageURL); !ok {
 			return false
 		}
 	}
@@ -192,10 +194,10 @@ func (e *Element) passes() bool {
 	return e.has&(1<<elSubtitle|1<<elImageURL|1<<elDefaultAction|1<<elButtons) != 0
 }
 
-// textWithin: text that is UTF-8, not empty and at most limit code points.
+// textWithin: text that is not empty and at most limit code points.
 func textWithin(s string, limit int) bool {
 	// No more bytes than the limit is no more code points.
-	return s != "" && utf8.ValidString(s) && (len(s) <= limit || runeLen(s) <= limit)
+	return s != "" && (len(s) <= limit || runeLen(s) <= limit)
 }
 
 // passesAsDefaultAction is defaultAction's verdict: a web_url without a
@@ -235,7 +237,7 @@ func (b *Button) passesTitle() bool {
 // passesWebURL is webURL's verdict. messenger_extensions true needs the
 // Page's whitelisted domains, which the rules read: it does not pass here.
 func (b *Button) passesWebURL() bool {
-	if b.has&(1<<btnURL) == 0 || !utf8.ValidString(b.url) {
+	if b.has&(1<<btnURL) == 0 {
 		return false
 	}
 	if _, ok := httpURL(b.url); !ok {
