@@ -455,7 +455,9 @@ func (d *decoded) whole() {
 }
 
 // wholeCopy is the whole body's parameters, for a call whose body was
-// judged, decoded apart from params: the test binary's checks read it.
+// judged, decoded apart from params: the message a send stores when the
+// decoder could not write it (a key with escapes), and the test binary's
+// checks.
 func (d *decoded) wholeCopy() map[string]any {
 	whole := decoded{raw: d.raw, query: d.query, judged: true}
 	whole.whole()

@@ -41,6 +41,7 @@ func TestDecodeBodyJudgedTakesTheShortRoad(t *testing.T) {
 		{"quick replies beside", strings.Replace(genericSend(`[`+judgedElement+`]`, ""), `"message":{`, `"message":{"quick_replies":[{"content_type":"text","title":"Hi","payload":"HI"}],`, 1), false},
 		{"a button template", strings.Replace(generic10(), `"generic"`, `"button"`, 1), false},
 		{"escaped key", genericSend(`[{"t\u0069tle":"T","subtitle":"S"}]`, ""), false},
+		{"escaped key above", strings.Replace(genericSend(`[`+judgedElement+`]`, ""), `"template_type"`, `"template\u005ftype"`, 1), true},
 		{"repeated key", genericSend(`[{"title":"T","title":"U","subtitle":"S"}]`, ""), false},
 		{"null subtitle", genericSend(`[{"title":"T","subtitle":null,"image_url":"https://example.com/a.png"}]`, ""), false},
 		{"the word in a text send", `{"recipient":{"id":"` + alice + `"},"message":{"text":"\"generic\""}}`, false},
@@ -126,6 +127,8 @@ func TestJudgedSendsAnswerAsWholeOnes(t *testing.T) {
 		{"", strings.Replace(genericSend(one, ""), `"generic"`, `"generic","sharable":"true"`, 1)},
 		{"", strings.Replace(genericSend(one, ""), `"generic"`, `"generic","image_aspect_ratio":"square"`, 1)},
 		{"", strings.Replace(genericSend(one, ""), `"generic"`, `"generic","colour":"red"`, 1)},
+		{"", strings.Replace(genericSend(one, ""), `"template_type"`, `"template\u005ftype"`, 1)}, // no message written from the body
+		{"", strings.Replace(genericSend(one, ""), `"recipient"`, `"recipi\u0065nt"`, 1)},
 		{"", genericSend(`[{"title":"T","subtitle":"S"},{"title":"U"}]`, "")},
 		{"", genericSend(`[]`, "")},
 		{"&message=%7B%7D", genericSend(one, "")}, // the body wins

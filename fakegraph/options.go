@@ -24,17 +24,17 @@ type options struct {
 	logger         *slog.Logger
 	rateLimits     bool
 	bodyLimit      int64
+	oldestVersion  string
+	retention      Retention
+	schemas        *validator.Schemas
+	home           http.Handler // "/" for browsers (home.go)
+	products       []Product    // products.go
+	controlToken   string       // control_guard.go
+	timeouts       Timeouts     // timeouts.go
+	standardHTTP   bool         // WithStandardHTTP
 	// wholeTrees: every body is decoded whole, a send's generic template's
 	// elements too (jsonelements.go); the tests' yardstick.
-	wholeTrees    bool
-	oldestVersion string
-	retention     Retention
-	schemas       *validator.Schemas
-	home          http.Handler // "/" for browsers (home.go)
-	products      []Product    // products.go
-	controlToken  string       // control_guard.go
-	timeouts      Timeouts     // timeouts.go
-	standardHTTP  bool         // WithStandardHTTP
+	wholeTrees bool
 }
 
 func defaultOptions() options {
