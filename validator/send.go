@@ -155,10 +155,7 @@ func (v *Validator) SendEnvelope(body map[string]any, st State) SendCheck {
 // form values already parsed. It normalises lenient forms in body in place.
 func (v *Validator) Send(body map[string]any, st State) SendCheck {
 	s := sendChecker{st: st, now: st.Now()}
-	out := SendCheck{}
-	s.run(body, &out)
-	v.sendBackstop(body, &s)
-	out.Violations, out.Rewritten = s.out, s.rewrote
+	out := v.judge(body, &s)
 	if s.failed() {
 		// The first error answers; the warnings past it are kept too
 		// (PLATFORM.md §2: "The first E wins; all W are kept").
@@ -173,10 +170,14 @@ func (v *Validator) Send(body map[string]any, st State) SendCheck {
 // error, or a body the checks rewrote, may owe something to the elements
 // taken out: the server judges the whole body with Send then.
 func (v *Validator) SendJudged(body map[string]any, st State) SendCheck {
-	s := sendChecker{st: st, now: st.Now(), elementsJudged: true}
+	return v.judge(body, &sendChecker{st: st, now: st.Now(), elementsJudged: true})
+}
+
+// judge runs s's checks and the schema's backstop on body.
+func (v *Validator) judge(body map[string]any, s *sendChecker) SendCheck {
 	out := SendCheck{}
 	s.run(body, &out)
-	v.sendBackstop(body, &s)
+	v.sendBackstop(body, s)
 	out.Violations, out.Rewritten = s.out, s.rewrote
 	return out
 }

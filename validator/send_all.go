@@ -11,12 +11,7 @@ package validator
 // everything up to it runs as in Send, which stops there. The schema
 // backstop, which runs only on a request the rules accept, is the same.
 func (v *Validator) SendAll(body map[string]any, st State) SendCheck {
-	s := sendChecker{st: st, now: st.Now(), all: true}
-	out := SendCheck{}
-	s.run(body, &out)
-	v.sendBackstop(body, &s)
-	out.Violations, out.Rewritten = s.out, s.rewrote
-	return out
+	return v.judge(body, &sendChecker{st: st, now: st.Now(), all: true})
 }
 
 // halt reports whether a failed check (ok false) ends the part being
