@@ -62,6 +62,7 @@ func decodeBodyJudged(body []byte) (obj map[string]any, message *[]byte, maps *t
 	b := treeParser{b: text, maps: maps}
 	if judged {
 		b.treeSize = envelopeSize // what is left of the body: its chunks are sized for that
+		t.elements = skip         // written in order by known keys (appendElements)
 	}
 	obj, _ = b.fromTape(t, 0, skip).(map[string]any)
 	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
@@ -253,4 +254,116 @@ func (p *treeParser) fromTape(t *tape, n uint32, skip uint32) any {
 	}
 	p.maps.made(m, len(m))
 	return m
+}
+
+// The keys of a generic element, and of a button or a default action, in
+// the order the stored message writes them (sorted, as json.Marshal
+// writes a map's). Elements that ElementsPass passed hold no others, none
+// twice and none with escapes (readElements), so the writer puts each
+// member in its key's place rather than sorting them.
+var (
+	elementKeyOrder = [...]string{"buttons", "default_action", "image_url", "subtitle", "title"}
+	buttonKeyOrder  = [...]string{"messenger_extensions", "payload", "title", "type", "url", "webview_height_ratio", "webview_share_button"}
+)
+
+// appendElements appends the elements array node, which ElementsPass
+// passed, as appendCanonical writes it.
+func (t *tape) appendElements(b []byte, body string, node uint32) []byte {
+	a := t.nodes[node]
+	b = append(b, '[')
+	for i, el := range t.kids[a.kids : a.kids+a.nkids] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var at [len(elementKeyOrder)]uint32 // a member's node + 1, in its key's place
+		e := t.nodes[el]
+		for _, m := range t.kids[e.kids : e.kids+e.nkids] {
+			k := &t.nodes[m]
+			switch body[k.keyStart:k.keyEnd] {
+			case "buttons":
+				at[0] = m + 1
+			case "default_action":
+				at[1] = m + 1
+			case "image_url":
+				at[2] = m + 1
+			case "subtitle":
+				at[3] = m + 1
+			case "title":
+				at[4] = m + 1
+			}
+		}
+		b = t.appendInOrder(b, body, at[:], elementKeyOrder[:], func(b []byte, body string, m uint32) []byte {
+			v := t.nodes[m]
+			switch v.kind {
+			case nodeArray: // buttons
+				b = append(b, '[')
+				for j, btn := range t.kids[v.kids : v.kids+v.nkids] {
+					if j > 0 {
+						b = append(b, ',')
+					}
+					b = t.appendButton(b, body, btn)
+				}
+				return append(b, ']')
+			case nodeObject: // default_action
+				return t.appendButton(b, body, m)
+			}
+			return t.appendLeaf(b, body, m)
+		})
+	}
+	return append(b, ']')
+}
+
+// appendButton appends a button or default action object of passed
+// elements, its members in their keys' places.
+func (t *tape) appendButton(b []byte, body string, node uint32) []byte {
+	var at [len(buttonKeyOrder)]uint32
+	o := t.nodes[node]
+	for _, m := range t.kids[o.kids : o.kids+o.nkids] {
+		k := &t.nodes[m]
+		switch body[k.keyStart:k.keyEnd] {
+		case "messenger_extensions":
+			at[0] = m + 1
+		case "payload":
+			at[1] = m + 1
+		case "title":
+			at[2] = m + 1
+		case "type":
+			at[3] = m + 1
+		case "url":
+			at[4] = m + 1
+		case "webview_height_ratio":
+			at[5] = m + 1
+		case "webview_share_button":
+			at[6] = m + 1
+		}
+	}
+	return t.appendInOrder(b, body, at[:], buttonKeyOrder[:], t.appendLeaf)
+}
+
+// appendInOrder appends an object whose members at holds in their keys'
+// order (a node + 1, 0 for none), each value written by value.
+func (t *tape) appendInOrder(b []byte, body string, at []uint32, keys []string, value func([]byte, string, uint32) []byte) []byte {
+	b = append(b, '{')
+	first := true
+	for i, m := range at {
+		if m == 0 {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(append(append(append(b, '"'), keys[i]...), '"'), ':')
+		b = value(b, body, m-1)
+	}
+	return append(b, '}')
+}
+
+// appendLeaf appends a string or literal node of passed elements.
+func (t *tape) appendLeaf(b []byte, body string, node uint32) []byte {
+	if v := &t.nodes[node]; v.kind == nodeString && v.flags&flagAsIs != 0 {
+		return append(b, body[v.start-1:v.end+1]...) // with its quotes
+	}
+	b, _ = t.appendCanonical(b, body, node) // a leaf: always written
+	return b
 }

@@ -56,6 +56,10 @@ type tape struct {
 	kids  []uint32
 	open  []uint32 // the children of the containers being read
 	order []keyed  // the writer's sorted members, a stack like open
+	// elements, when not 0 (the root), is a generic template's elements
+	// that ElementsPass passed, which the writer puts in order by their
+	// keys' known places (appendElements) rather than sorting them.
+	elements uint32
 }
 
 // keyed is a member of an object with where its key stands in the body:
@@ -76,7 +80,7 @@ func putTape(t *tape) {
 	if cap(t.nodes) > 1<<14 || cap(t.kids) > 1<<14 {
 		return
 	}
-	t.nodes, t.kids, t.open, t.order = t.nodes[:0], t.kids[:0], t.open[:0], t.order[:0]
+	t.nodes, t.kids, t.open, t.order, t.elements = t.nodes[:0], t.kids[:0], t.open[:0], t.order[:0], 0
 	tapes.Put(t)
 }
 
@@ -147,6 +151,9 @@ func (t *tape) memberNamed(body string, object uint32, name string) (uint32, boo
 // its place among the sorted keys is the decoded key's, and such keys
 // are left to the tree.
 func (t *tape) appendCanonical(b []byte, body string, node uint32) ([]byte, bool) {
+	if node == t.elements && node != 0 {
+		return t.appendElements(b, body, node), true
+	}
 	n := t.nodes[node]
 	switch n.kind {
 	case nodeLiteral:
