@@ -1,6 +1,7 @@
 package fakegraph
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -84,14 +85,19 @@ func (f FaultRule) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads the latency as a duration string ("2s") or a number
-// of milliseconds.
+// of milliseconds. A field a rule does not have is refused, as the
+// control API refuses one anywhere ({"pssid":…} must not read as a rule
+// for every user); spent, which MarshalJSON writes, may come back.
 func (f *FaultRule) UnmarshalJSON(b []byte) error {
 	type plain FaultRule
 	var w struct {
 		plain
 		Latency json.RawMessage `json:"latency"`
+		Spent   json.RawMessage `json:"spent"`
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
 		return err
 	}
 	*f = FaultRule(w.plain)

@@ -197,6 +197,22 @@ func TestFaultControlAPI(t *testing.T) {
 			t.Errorf("POST %s: %d %s, want 400 with an error", bad, code, body)
 		}
 	}
+	// A misspelt field is said, not read as a rule without it (a rule for
+	// every user where one user was meant).
+	code, body = control(t, s, "POST", "faults", `{"api":"send","pssid":"`+faultAlice+`","error":"unavailable"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body, `takes no field \"pssid\"`) {
+		t.Errorf("POST a misspelt field: %d %s, want 400 naming pssid", code, body)
+	}
+	// What GET lists can be sent back as it is (spent, seen and applied
+	// included).
+	_, listed := control(t, s, "GET", "faults", "")
+	var rules struct{ Data []json.RawMessage }
+	if err := json.Unmarshal([]byte(listed), &rules); err != nil || len(rules.Data) != 1 {
+		t.Fatalf("GET faults: %v %s", err, listed)
+	}
+	if code, body := control(t, s, "POST", "faults", string(rules.Data[0])); code != 200 {
+		t.Errorf("POST back a listed rule %s: %d %s", rules.Data[0], code, body)
+	}
 	if code, _ := control(t, s, "DELETE", "faults/f9", ""); code != http.StatusNotFound {
 		t.Errorf("DELETE unknown rule: %d, want 404", code)
 	}
