@@ -332,18 +332,32 @@ func (p *Proxy) markClosed() {
 	p.mu.Unlock()
 }
 
-// handshakeErrors turns the inner server's error log into slog lines; a
-// failed TLS handshake almost always means a client that does not trust
-// messemu's CA yet, so the line says how to fix that.
+// handshakeErrors turns the inner server's error log into slog lines. A
+// failed TLS handshake most often means a client that does not trust
+// messemu's CA yet, so the line says how to fix that, unless the error
+// says otherwise (bytes that were no TLS at all).
 type handshakeErrors struct{ log *slog.Logger }
+
+// The hints of a failed handshake, by what the client did.
+const (
+	hintUntrusted = "the client does not trust messemu's CA: point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store"
+	hintClosed    = "the client closed the connection during the handshake; if it does not trust messemu's CA, point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store"
+	hintNotTLS    = "the client sent something other than TLS through the tunnel: it should call https://graph.facebook.com, not http://graph.facebook.com:443"
+)
 
 func (h handshakeErrors) Write(b []byte) (int, error) {
 	msg := strings.TrimSpace(string(b))
-	if strings.Contains(msg, "TLS handshake error") {
-		h.log.Warn("intercept: "+msg,
-			"hint", "the client does not trust messemu's CA: point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store")
-	} else {
+	switch {
+	case !strings.Contains(msg, "TLS handshake error"):
 		h.log.Warn("intercept: " + msg)
+	case strings.Contains(msg, "does not look like a TLS handshake"):
+		h.log.Warn("intercept: "+msg, "hint", hintNotTLS)
+	case strings.Contains(msg, "remote error: tls:"):
+		// The client refused the certificate and said so (an alert).
+		h.log.Warn("intercept: "+msg, "hint", hintUntrusted)
+	default:
+		// EOF, a reset, a timeout: the client gave no reason.
+		h.log.Warn("intercept: "+msg, "hint", hintClosed)
 	}
 	return len(b), nil
 }

@@ -2,6 +2,7 @@ package intercept
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -507,5 +508,33 @@ func TestUntrustingClientGetsAHintInTheLog(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "TLS handshake error") || !strings.Contains(logs.String(), "messemu env") {
 		t.Errorf("the log does not explain the failed handshake:\n%s", logs.String())
+	}
+}
+
+// TestHandshakeErrorHints: the hint under a failed handshake says what the
+// client did: refused the certificate, closed the connection, or sent
+// bytes that were no TLS (where the CA is not the matter).
+func TestHandshakeErrorHints(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ line, hint string }{
+		{"http: TLS handshake error from 127.0.0.1:5: remote error: tls: unknown certificate authority", hintUntrusted},
+		{"http: TLS handshake error from 127.0.0.1:5: remote error: tls: bad certificate", hintUntrusted},
+		{"http: TLS handshake error from 127.0.0.1:5: EOF", hintClosed},
+		{"http: TLS handshake error from 127.0.0.1:5: tls: first record does not look like a TLS handshake", hintNotTLS},
+		{"http: superfluous response.WriteHeader call", ""},
+	}
+	for _, tc := range cases {
+		var out bytes.Buffer
+		h := handshakeErrors{log: slog.New(slog.NewJSONHandler(&out, nil))}
+		if _, err := h.Write([]byte(tc.line + "\n")); err != nil {
+			t.Fatal(err)
+		}
+		var rec struct{ Msg, Hint string }
+		if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+			t.Fatalf("%s: %v", out.String(), err)
+		}
+		if rec.Msg != "intercept: "+tc.line || rec.Hint != tc.hint {
+			t.Errorf("%s:\n got %q, hint %q\nwant hint %q", tc.line, rec.Msg, rec.Hint, tc.hint)
+		}
 	}
 }
