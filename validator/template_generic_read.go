@@ -51,9 +51,6 @@ func (es *Elements) Reset() {
 	es.n = 0
 }
 
-// Len is how many elements es holds.
-func (es *Elements) Len() int { return es.n }
-
 // Add is the next element, or nil past the ten a template takes (more do
 // not pass).
 func (es *Elements) Add() *Element {
