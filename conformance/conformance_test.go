@@ -74,7 +74,7 @@ func TestConformance(t *testing.T) {
 				// by side; against one external emulator they take turns
 				// (send.mjs moves its clock).
 				t.Parallel()
-				url = startServer(t, bin)
+				url = startServer(t, bin, nil)
 			}
 			runScript(t, node, url, script)
 		})
@@ -87,9 +87,12 @@ func TestConformance(t *testing.T) {
 			t.Skip("MESSEMU_CONFORMANCE_URL is set: intercept.mjs needs an emulator this test starts with --intercept (run it by hand against yours, conformance/README.md)")
 		}
 		t.Parallel()
-		proxy := freeAddr(t)
+		var proxy string
 		caDir := t.TempDir()
-		url := startServer(t, bin, "--intercept", proxy, "--ca-dir", caDir)
+		url := startServer(t, bin, func() []string {
+			proxy = freeAddr(t) // anew with each attempt: this one may be taken too
+			return []string{"--intercept", proxy, "--ca-dir", caDir}
+		})
 		env := messemuEnv(t, bin, proxy, caDir)
 		env = append(env,
 			"MESSEMU_CA_DIR="+caDir, // the script checks the certificate's issuer against it
@@ -211,13 +214,34 @@ func (b *syncBuffer) String() string {
 }
 
 // startServer runs `messemu serve` on a free loopback port with its built-in
-// defaults (and the extra flags given) and returns its base URL once the control API answers. The server
-// is stopped when the test ends; its log is shown if the test failed.
-func startServer(t *testing.T, bin string, extra ...string) string {
+// defaults (and the flags extra gives, when not nil) and returns its base
+// URL once the control API answers. The server is stopped when the test
+// ends; its log is shown if the test failed. freeAddr's port can be taken
+// by another program before serve binds it (the packages' tests run side
+// by side): serve then stops at once, saying so, and startServer tries
+// other ports, asking extra anew each time (a fresh proxy address).
+func startServer(t *testing.T, bin string, extra func() []string) string {
 	t.Helper()
-	addr := freeAddr(t)
+	const attempts = 5
+	for attempt := 1; ; attempt++ {
+		addr := freeAddr(t)
+		args := []string{"serve", "--addr", addr}
+		if extra != nil {
+			args = append(args, extra()...)
+		}
+		if url, taken := runServer(t, bin, addr, args, attempt == attempts); !taken {
+			return url
+		}
+		t.Logf("messemu serve found a port taken (attempt %d of %d); trying others", attempt, attempts)
+	}
+}
+
+// runServer is one attempt of startServer. taken reports a server that
+// stopped because an address was in use, when last is false: the caller
+// tries again, and this attempt leaves no error behind.
+func runServer(t *testing.T, bin, addr string, args []string, last bool) (url string, taken bool) {
+	t.Helper()
 	logs := &syncBuffer{}
-	args := append([]string{"serve", "--addr", addr}, extra...)
 	if serveHasFlag(t, bin, "no-demo-bot") {
 		args = append(args, "--no-demo-bot") // the demo bot would answer the test user's messages
 	} else {
@@ -233,8 +257,12 @@ func startServer(t *testing.T, bin string, extra ...string) string {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
+	abandoned := false // an attempt whose port was taken
 
 	t.Cleanup(func() {
+		if abandoned {
+			return
+		}
 		select {
 		case err := <-exited:
 			t.Errorf("messemu serve exited during the test: %v", err)
@@ -261,12 +289,16 @@ func startServer(t *testing.T, bin string, extra ...string) string {
 		}
 	})
 
-	url := "http://" + addr
+	url = "http://" + addr
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
 		case err := <-exited:
+			if !last && strings.Contains(logs.String(), "address already in use") {
+				abandoned = true
+				return "", true
+			}
 			exited <- err // let the cleanup see it too
 			t.Fatalf("messemu serve exited before answering: %v\n%s", err, logs.String())
 		default:
@@ -274,8 +306,11 @@ func startServer(t *testing.T, bin string, extra ...string) string {
 		resp, err := client.Get(url + "/_messemu/v1/users")
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return url
+			// The answer is this server's once its banner names the
+			// address (printed when it has bound it): another test's
+			// server, given the same port, may answer first.
+			if resp.StatusCode == http.StatusOK && strings.Contains(logs.String(), url+"/") {
+				return url, false
 			}
 		}
 		if time.Now().After(deadline) {
@@ -426,5 +461,34 @@ func runScript(t *testing.T, node, url, script string, opts ...scriptOption) {
 	}
 	if waitErr != nil {
 		t.Errorf("node %s exited with %v", script, waitErr)
+	}
+}
+
+// TestStartServerTriesAnotherPort: a port taken between freeAddr and
+// serve's bind, the server's own or the intercept proxy's, costs an
+// attempt, not the test.
+func TestStartServerTriesAnotherPort(t *testing.T) {
+	t.Parallel()
+	bin := buildMessemu(t)
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	busy := held.Addr().String()
+	if url, taken := runServer(t, bin, busy, []string{"serve", "--addr", busy}, false); !taken || url != "" {
+		t.Errorf("serve on a held port: url %q, taken %v; want a taken attempt", url, taken)
+	}
+	calls, caDir := 0, t.TempDir()
+	url := startServer(t, bin, func() []string {
+		calls++
+		proxy := busy // the first attempt's proxy port is taken
+		if calls > 1 {
+			proxy = freeAddr(t)
+		}
+		return []string{"--intercept", proxy, "--ca-dir", caDir}
+	})
+	if calls != 2 || url == "" {
+		t.Errorf("startServer with a taken proxy port: %d attempts, url %q; want 2 and a server", calls, url)
 	}
 }
