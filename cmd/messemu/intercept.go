@@ -146,16 +146,16 @@ func runCA(args []string, stdout io.Writer) error {
 // startIntercept starts the `serve --intercept ADDR` listener: an HTTPS
 // intercept proxy whose requests for graph.facebook.com are served by h, the
 // same handler as the plain listener. stop shuts it down gracefully.
-func startIntercept(addr, caDir string, passthrough bool, h http.Handler, log *slog.Logger) (stop func(context.Context) error, err error) {
+func startIntercept(addr, caDir string, passthrough bool, h http.Handler, log *slog.Logger) (stop func(context.Context) error, bound string, err error) {
 	ca, err := loadCA(caDir)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return serveIntercept(l, ca, passthrough, h, log), nil
+	return serveIntercept(l, ca, passthrough, h, log), l.Addr().String(), nil
 }
 
 // serveIntercept serves the intercept proxy on l until stop is called.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -123,7 +125,7 @@ func TestRecordThenReplayThroughTheBinary(t *testing.T) {
 	}
 	t.Parallel()
 	messemu, echobot := buildBinaries(t)
-	emu := startServe(t, messemu)
+	emu, _ := startServe(t, messemu)
 	bot := exec.Command(echobot)
 	bot.Env = append(os.Environ(), "GRAPH_API_URL="+emu, "PAGE_ACCESS_TOKEN=EAAMessemuTestPageToken",
 		"APP_SECRET=messemu-app-secret", "VERIFY_TOKEN=messemu-verify-token", "ADDR=127.0.0.1:"+freePortT(t))
@@ -226,17 +228,52 @@ func TestReplayExitsTwoOnAFileErrorAndRunsNothing(t *testing.T) {
 	}
 }
 
-// startServe runs `messemu serve` on a free port and returns its URL.
-func startServe(t *testing.T, messemu string) string {
+// startServe runs `messemu serve` on a port the system chooses (no port a
+// test picked and another program took before serve bound it) and
+// returns its URL, read from its startup screen, and the screen (to its
+// last line, "… Ctrl-C stops.").
+func startServe(t *testing.T, messemu string, flags ...string) (url, screen string) {
 	t.Helper()
-	addr := "127.0.0.1:" + freePortT(t)
-	cmd := exec.Command(messemu, "serve", "--addr", addr, "--no-demo-bot")
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd := exec.Command(messemu, append([]string{"serve", "--addr", "127.0.0.1:0", "--no-demo-bot"}, flags...)...)
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	cmd.Stderr = io.Discard
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	url := "http://" + addr
+	var lines strings.Builder
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		lines.WriteString(sc.Text() + "\n")
+		if f := strings.Fields(sc.Text()); len(f) >= 3 && f[0] == "Web" && f[1] == "page" {
+			url = strings.TrimSuffix(f[2], "/")
+		}
+		if strings.HasSuffix(sc.Text(), "Ctrl-C stops.") {
+			break
+		}
+	}
+	require.NotEmpty(t, url, "no Web page line on serve's screen:\n%s", lines.String())
+	go func() { _, _ = io.Copy(io.Discard, out) }() // what serve writes later
 	require.Eventually(t, func() bool { return controlOK(url, "GET", "pages", "") }, 10*time.Second, 50*time.Millisecond)
-	return url
+	return url, lines.String()
+}
+
+// TestServeScreenNamesTheChosenPorts: given port 0, the startup screen
+// names the ports the system chose, the intercept proxy's too (it said
+// ":0", in its env command as well), and the proxy listens there.
+func TestServeScreenNamesTheChosenPorts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	t.Parallel()
+	messemu, _ := buildBinaries(t)
+	_, screen := startServe(t, messemu, "--intercept", "127.0.0.1:0", "--ca-dir", t.TempDir())
+	m := regexp.MustCompile(`Intercept +HTTPS proxy for graph\.facebook\.com on (127\.0\.0\.1:(\d+)) .*--intercept (\S+) `).FindStringSubmatch(screen)
+	require.NotNil(t, m, "no Intercept line:\n%s", screen)
+	assert.NotEqual(t, "0", m[2], "the proxy's port")
+	assert.Equal(t, m[1], m[3], "the env command's proxy")
+	conn, err := net.Dial("tcp", m[1])
+	require.NoError(t, err, "the proxy the screen names")
+	conn.Close()
 }
 
 func freePortT(t *testing.T) string {

@@ -407,10 +407,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	stopIntercept := func(context.Context) error { return nil }
 	if cfg.intercept != "" {
-		stopIntercept, err = startIntercept(cfg.intercept, cfg.caDir, cfg.passthrough, srv.Handler(), log)
+		var bound string
+		stopIntercept, bound, err = startIntercept(cfg.intercept, cfg.caDir, cfg.passthrough, srv.Handler(), log)
 		if err != nil {
 			return closing(busyHint(fmt.Errorf("--intercept: %w", err), "--intercept", cfg.intercept), srv)
 		}
+		cfg.intercept = bound // the screen names the port :0 chose, as it does serve's own
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
