@@ -67,15 +67,24 @@ func decodeBody(body []byte) (obj map[string]any, message *[]byte, maps *treeMap
 	if obj, ok = decodeWith(text, t, maps); !ok {
 		return nil, nil, nil, false
 	}
-	if n, found := t.memberNamed(text, 0, "message"); found && t.nodes[n].kind == nodeObject {
-		buf := getTreeBuffer()
-		if b, written := t.appendCanonical((*buf)[:0], text, n); written {
-			*buf = b
-			return obj, buf, maps, true
-		}
-		putTreeBuffer(buf, (*buf)[:0])
+	return obj, t.canonicalMessage(text), maps, true
+}
+
+// canonicalMessage is the canonical form of the body's message member,
+// when it is an object, in a buffer lent by getTreeBuffer; nil when there
+// is none, or the tape cannot write it (appendCanonical).
+func (t *tape) canonicalMessage(body string) *[]byte {
+	n, found := t.memberNamed(body, 0, "message")
+	if !found || t.nodes[n].kind != nodeObject {
+		return nil
 	}
-	return obj, nil, maps, true
+	buf := getTreeBuffer()
+	if b, written := t.appendCanonical((*buf)[:0], body, n); written {
+		*buf = b
+		return buf
+	}
+	putTreeBuffer(buf, (*buf)[:0])
+	return nil
 }
 
 // decodeWith is decodeObjectText, noting the body on t and taking its
@@ -95,17 +104,24 @@ func decodeWith(body string, t *tape, maps *treeMaps) (obj map[string]any, ok bo
 		*st = p.stack[:0]
 		stacks.Put(st)
 	}()
+	v, ok := p.root()
+	obj, _ = v.(map[string]any)
+	return obj, ok && obj != nil
+}
+
+// root reads the whole body as one object with nothing after it but
+// space.
+func (p *treeParser) root() (any, bool) {
 	p.space()
-	if p.i >= len(body) || body[p.i] != '{' {
+	if p.i >= len(p.b) || p.b[p.i] != '{' {
 		return nil, false
 	}
 	v, ok := p.value(0)
 	p.space()
-	if p.i != len(body) {
+	if p.i != len(p.b) {
 		return nil, false // trailing data
 	}
-	obj, _ = v.(map[string]any)
-	return obj, ok && obj != nil
+	return v, ok
 }
 
 var stacks sync.Pool
