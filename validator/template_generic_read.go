@@ -29,19 +29,22 @@ type Elements struct {
 
 // Element is one element of Elements.
 type Element struct {
-	has                       uint16 // by genericElementTable slot: the keys read
-	title, subtitle, imageURL string
-	action                    Button
-	buttons                   [3]Button // ruleGenericBtnMax.Limit
-	nbuttons                  int
+	has      uint16                  // by genericElementTable slot: the keys read
+	texts    [elDefaultAction]string // title, subtitle and image_url, by slot
+	action   Button
+	buttons  [3]Button // ruleGenericBtnMax.Limit
+	nbuttons int
 }
 
 // Button is a button or a default action of an Element.
 type Button struct {
-	has                                                uint16 // by buttonTable slot: the keys read
-	typ, title, url, payload, heightRatio, shareButton string
-	extensions                                         bool
+	has        uint16                      // by buttonTable slot: the keys read
+	texts      [btnGameMetadata + 1]string // the text keys' values, by slot
+	extensions bool
 }
+
+// buttonTexts are the slots of the text keys a Button takes.
+const buttonTexts = 1<<btnType | 1<<btnTitle | 1<<btnURL | 1<<btnPayload | 1<<btnHeightRatio | 1<<btnShareButton
 
 // Reset empties es.
 func (es *Elements) Reset() {
@@ -75,18 +78,12 @@ func note(has *uint16, slot int) bool {
 // SetText reads the element's text key (title, subtitle or image_url)
 // as v. It is false for another key, or one read already.
 func (e *Element) SetText(key, v string) bool {
-	var slot int
-	switch key { // genericElementTable's, without a walk of it
-	case "title":
-		e.title, slot = v, elTitle
-	case "subtitle":
-		e.subtitle, slot = v, elSubtitle
-	case "image_url":
-		e.imageURL, slot = v, elImageURL
-	default:
+	slot := genericElementTable.slot(key)
+	if slot < 0 || slot >= len(e.texts) || !note(&e.has, slot) {
 		return false
 	}
-	return note(&e.has, slot)
+	e.texts[slot] = v
+	return true
 }
 
 // DefaultAction is the element's default_action to fill, nil when it was
@@ -116,24 +113,12 @@ func (e *Element) AddButton() *Button {
 // webview_height_ratio or webview_share_button. It is false for another
 // key, or one read already.
 func (b *Button) SetText(key, v string) bool {
-	var slot int
-	switch key { // buttonTable's, without a walk of it
-	case "type":
-		b.typ, slot = v, btnType
-	case "title":
-		b.title, slot = v, btnTitle
-	case "url":
-		b.url, slot = v, btnURL
-	case "payload":
-		b.payload, slot = v, btnPayload
-	case "webview_height_ratio":
-		b.heightRatio, slot = v, btnHeightRatio
-	case "webview_share_button":
-		b.shareButton, slot = v, btnShareButton
-	default:
+	slot := buttonTable.slot(key)
+	if slot < 0 || buttonTexts&(1<<slot) == 0 || !note(&b.has, slot) {
 		return false
 	}
-	return note(&b.has, slot)
+	b.texts[slot] = v
+	return true
 }
 
 // SetBool reads the button's messenger_extensions as v: false for another
@@ -165,12 +150,12 @@ func (e *Element) passes() bool {
 	has := func(slot int) bool { return e.has&(1<<slot) != 0 }
 	// The title is required and not empty; an optional text that is
 	// empty is dropped as absent with a warning (D22), so it does not pass.
-	if !has(elTitle) || !textWithin(e.title, ruleGenericTitle.Limit) ||
-		has(elSubtitle) && !textWithin(e.subtitle, ruleGenericSubtitle.Limit) {
+	if !has(elTitle) || !textWithin(e.texts[elTitle], ruleGenericTitle.Limit) ||
+		has(elSubtitle) && !textWithin(e.texts[elSubtitle], ruleGenericSubtitle.Limit) {
 		return false
 	}
 	if has(elImageURL) {
-		if _, ok := httpURL(e.imageURL); !ok {
+		if _, ok := httpURL(e.texts[elImageURL]); !ok {
 			return false
 		}
 	}
@@ -201,7 +186,7 @@ func textWithin(s string, limit int) bool {
 // title (a title is warned of).
 func (b *Button) passesAsDefaultAction() bool {
 	return b.has&^defaultActionKeys.mask == 0 && b.has&(1<<btnTitle) == 0 &&
-		b.has&(1<<btnType) != 0 && b.typ == defaultActionTypes[0] && b.passesWebURL()
+		b.has&(1<<btnType) != 0 && b.texts[btnType] == defaultActionTypes[0] && b.passesWebURL()
 }
 
 // passes is button's verdict, for the web_url, postback and phone_number
@@ -210,25 +195,25 @@ func (b *Button) passes() bool {
 	if b.has&(1<<btnType) == 0 {
 		return false
 	}
-	keys, known := buttonKeys(b.typ)
+	keys, known := buttonKeys(b.texts[btnType])
 	if !known || b.has&^keys.mask != 0 || !b.passesTitle() {
 		return false
 	}
-	switch b.typ {
+	switch b.texts[btnType] {
 	case "web_url":
 		return b.passesWebURL()
 	case "postback":
-		return b.has&(1<<btnPayload) != 0 && textWithin(b.payload, ruleButtonPayLen.Limit)
+		return b.has&(1<<btnPayload) != 0 && textWithin(b.texts[btnPayload], ruleButtonPayLen.Limit)
 	case "phone_number":
 		// Not + and digits is warned of, an absent payload too.
-		return b.has&(1<<btnPayload) != 0 && phoneNumber(b.payload)
+		return b.has&(1<<btnPayload) != 0 && phoneNumber(b.texts[btnPayload])
 	}
 	return false
 }
 
 // passesTitle is buttonTitle's verdict: over 20 code points is warned of.
 func (b *Button) passesTitle() bool {
-	return b.has&(1<<btnTitle) != 0 && textWithin(b.title, ruleButtonTitleLen.Limit)
+	return b.has&(1<<btnTitle) != 0 && textWithin(b.texts[btnTitle], ruleButtonTitleLen.Limit)
 }
 
 // passesWebURL is webURL's verdict. messenger_extensions true needs the
@@ -237,13 +222,13 @@ func (b *Button) passesWebURL() bool {
 	if b.has&(1<<btnURL) == 0 {
 		return false
 	}
-	if _, ok := httpURL(b.url); !ok {
+	if _, ok := httpURL(b.texts[btnURL]); !ok {
 		return false
 	}
-	if b.has&(1<<btnHeightRatio) != 0 && !contains(heightRatios, b.heightRatio) {
+	if b.has&(1<<btnHeightRatio) != 0 && !contains(heightRatios, b.texts[btnHeightRatio]) {
 		return false
 	}
-	if b.has&(1<<btnShareButton) != 0 && !contains(shareButtonValues, b.shareButton) {
+	if b.has&(1<<btnShareButton) != 0 && !contains(shareButtonValues, b.texts[btnShareButton]) {
 		return false
 	}
 	return !b.extensions
