@@ -64,7 +64,7 @@ func (v *Validator) CreateLabel(body map[string]any) LabelCheck {
 	out := LabelCheck{}
 	r.unknownParams(body, labelParams, ruleLabelParam)
 	key := "page_label_name"
-	if v, ok := body[key]; !ok || v == nil || v == "" {
+	if lookup(body, key).absent(true) {
 		if _, legacy := body["name"]; legacy {
 			r.optional(body, key, Path{}, true) // null or "" beside name is absent (D22)
 			key = "name"

@@ -192,5 +192,5 @@ var ruleTable = []RuleDoc{
 	{Rule: ruleReceiptURL, Severities: []Severity{SeverityError}, Answers: []Key{KeyString, KeyURL}},
 	{Rule: ruleReceiptElemMax, Severities: []Severity{SeverityError}, LimitAnswers: []Key{KeyTooMany}},
 	{Rule: ruleReceiptObject, Severities: []Severity{SeverityError}, Answers: []Key{KeyInvalid}, Checks: "quantity must be a number"},
-	{Rule: ruleLenientNull, Severities: []Severity{SeverityWarning}, Checks: "null or empty value on an optional field is treated as absent"},
+	{Rule: LenientNull, Severities: []Severity{SeverityWarning}, Checks: "null or empty value on an optional field is treated as absent"},
 }

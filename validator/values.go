@@ -18,12 +18,10 @@ import (
 // the check functions write the normalised value back so that what is stored
 // and schema-checked is the canonical form.
 
-// ruleLenientNull is the warning for null or "" on an optional field.
-var ruleLenientNull = Rule{Name: "lenient.null-or-empty", Source: "decision D22"}
-
-// LenientNull is the rule of D22's warning, for what the server reads of
-// a body itself before the rules run (an upload's message and payload).
-var LenientNull = ruleLenientNull
+// LenientNull is the warning for null or "" on an optional field (D22);
+// exported for what the server reads of a body itself before the rules
+// run (an upload's message and payload).
+var LenientNull = Rule{Name: "lenient.null-or-empty", Source: "decision D22"}
 
 // asString reads text: a string, or a number coerced to its text.
 func asString(v any) (string, bool) {
@@ -127,7 +125,7 @@ func (r *report) optionalField(f field, p Path, emptyIsAbsent bool) (any, bool) 
 	}
 	if f.absent(emptyIsAbsent) {
 		r.drop(f.obj, f.key)
-		r.warn(p.Key(f.key), ruleLenientNull, "null or empty value on an optional field is treated as absent")
+		r.warn(p.Key(f.key), LenientNull, "null or empty value on an optional field is treated as absent")
 		return nil, false
 	}
 	return f.v, true
