@@ -250,6 +250,11 @@ type sendChecker struct {
 	// elementsJudged: the body's generic template has no elements, which
 	// ElementsPass passed (SendJudged).
 	elementsJudged bool
+	// thread is the PSID of the thread the send goes to, as recipient read
+	// it: recipient.id, or the user a user_ref or a one-time token stands
+	// for; "" when the state does not say (OfflineState), and the checks
+	// that need it (reply_to, a reaction's message) pass.
+	thread string
 }
 
 // run reads the body by sendTable, each parameter once, before any check
@@ -363,7 +368,7 @@ func (s *sendChecker) recipient(f field, out *SendCheck) (UserInfo, bool) {
 	}
 	switch key {
 	case "id":
-		out.Recipient.PSID = val
+		out.Recipient.PSID, s.thread = val, val
 		if !allDigits(val) {
 			s.fail(p.Key("id"), ruleRecipientID, Err(KeyID, p.Key("id").Param()), "recipient.id must be digits")
 			return UserInfo{}, false
@@ -377,6 +382,7 @@ func (s *sendChecker) recipient(f field, out *SendCheck) (UserInfo, bool) {
 	case "user_ref":
 		out.Recipient.UserRef = val
 		u, known := s.st.UserRef(val)
+		s.thread = u.PSID
 		if !known {
 			s.fail(p.Key("user_ref"), ruleRecipientRef, Err(KeyNoUser), "user_ref comes only from a plugin opt-in")
 			return UserInfo{}, false
@@ -389,6 +395,7 @@ func (s *sendChecker) recipient(f field, out *SendCheck) (UserInfo, bool) {
 		out.Recipient.OTN = val
 		s.warn(p.Key(key), ruleRecipientOTN, "one-time notification is a legacy beta")
 		u, status := s.st.OneTimeToken(val)
+		s.thread = u.PSID
 		switch status {
 		case TokenValid:
 			// Window-free (§2.1), but not free of a block or of another
@@ -502,7 +509,7 @@ func (s *sendChecker) replyTo(f field, out *SendCheck) bool {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyRequired, p.Key("mid").Param()), "")
 		return false
 	}
-	thread := s.threadOf(out.Recipient)
+	thread := s.thread
 	if thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyInvalid), "reply_to.mid is not a message of this thread")
 		return false
@@ -511,23 +518,6 @@ func (s *sendChecker) replyTo(f field, out *SendCheck) bool {
 		s.warn(p, ruleReplyToWindow, "no user message in the last 24 hours")
 	}
 	return true
-}
-
-// threadOf is the PSID of the thread a send goes to: recipient.id, or
-// the user a user_ref or a one-time token stands for; "" when the state
-// does not say (OfflineState), and the checks that need it pass.
-func (s *sendChecker) threadOf(r Recipient) string {
-	switch {
-	case r.PSID != "":
-		return r.PSID
-	case r.UserRef != "":
-		u, _ := s.st.UserRef(r.UserRef)
-		return u.PSID
-	case r.OTN != "":
-		u, _ := s.st.OneTimeToken(r.OTN)
-		return u.PSID
-	}
-	return ""
 }
 
 func isTemplate(msg map[string]any, kind string) bool {

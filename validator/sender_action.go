@@ -63,7 +63,7 @@ func (s *sendChecker) reaction(body map[string]any, action string, out *SendChec
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyRequired, p.Key("message_id").Param()), "")
 		return false
 	}
-	if thread := s.threadOf(out.Recipient); thread != "" && !s.st.ThreadMessage(thread, mid) {
+	if thread := s.thread; thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("message_id"), ruleReactPayload, Err(KeyInvalid), "message_id is not a message of this thread")
 		return false
 	}

@@ -190,7 +190,7 @@ func (s *sendChecker) oldRecipient(body map[string]any, out *SendCheck) (UserInf
 	}
 	switch key {
 	case "id":
-		out.Recipient.PSID = val
+		out.Recipient.PSID, s.thread = val, val
 		if !allDigits(val) {
 			s.fail(p.Key("id"), ruleRecipientID, Err(KeyID, p.Key("id").Param()), "recipient.id must be digits")
 			return UserInfo{}, false
@@ -204,6 +204,7 @@ func (s *sendChecker) oldRecipient(body map[string]any, out *SendCheck) (UserInf
 	case "user_ref":
 		out.Recipient.UserRef = val
 		u, known := s.st.UserRef(val)
+		s.thread = u.PSID
 		if !known {
 			s.fail(p.Key("user_ref"), ruleRecipientRef, Err(KeyNoUser), "user_ref comes only from a plugin opt-in")
 			return UserInfo{}, false
@@ -216,6 +217,7 @@ func (s *sendChecker) oldRecipient(body map[string]any, out *SendCheck) (UserInf
 		out.Recipient.OTN = val
 		s.warn(p.Key(key), ruleRecipientOTN, "one-time notification is a legacy beta")
 		u, status := s.st.OneTimeToken(val)
+		s.thread = u.PSID
 		switch status {
 		case TokenValid:
 			// Window-free (§2.1), but not free of a block or of another
@@ -310,7 +312,7 @@ func (s *sendChecker) oldReplyTo(body map[string]any, out *SendCheck) bool {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyRequired, p.Key("mid").Param()), "")
 		return false
 	}
-	thread := s.threadOf(out.Recipient)
+	thread := s.thread
 	if thread != "" && !s.st.ThreadMessage(thread, mid) {
 		s.fail(p.Key("mid"), ruleReplyTo, Err(KeyInvalid), "reply_to.mid is not a message of this thread")
 		return false
