@@ -36,7 +36,7 @@ func (s *Server) prepareSendMedia(c *call) (*sendMedia, *validator.GraphError) {
 	// An id of null or "" is absent (D22); the rules say so of a send
 	// without a file, and a file's send is written from the tree anyway.
 	id, hasID := payload["attachment_id"]
-	hasID = hasID && id != nil && id != ""
+	hasID = hasID && !validator.Absent(id)
 	switch {
 	case payload == nil:
 		// Without a payload the validator answers required (§2.4),

@@ -266,7 +266,7 @@ func (c *call) presentNotEmpty(obj map[string]any, key string, p validator.Path)
 	if !present {
 		return false
 	}
-	if v != nil && v != "" {
+	if !validator.Absent(v) {
 		return true
 	}
 	delete(obj, key)

@@ -634,7 +634,7 @@ func redactAnswer(body []byte) []byte {
 			}
 			start := i + len(k)
 			end := start
-			for end < len(body) && !bytes.ContainsRune([]byte("&\"\\# \r\n"), rune(body[end])) {
+			for end < len(body) && strings.IndexByte("&\"\\# \r\n", body[end]) < 0 {
 				end++
 			}
 			out = append(append(out, body[from:start]...), redact(string(body[start:end]))...)

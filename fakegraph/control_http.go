@@ -247,29 +247,27 @@ func (c *controlCall) decode(v any) error {
 	return invalid("the body is not the expected JSON: " + strings.TrimPrefix(err.Error(), "json: "))
 }
 
-// typeErrorText says a field's wrong type in JSON's words, not Go's (and
-// without the alias a type with its own decoding reads through).
+// typeErrorText says a field's wrong type in JSON's words, not Go's.
 func typeErrorText(te *json.UnmarshalTypeError) string {
-	return fmt.Sprintf("%q must be %s, not a JSON %s", strings.TrimPrefix(te.Field, "plain."), jsonKind(te.Type), te.Value)
+	return fmt.Sprintf("%q must be %s, not a JSON %s", te.Field, jsonKind(te.Type), te.Value)
 }
 
 // knownPage refuses a call for a Page the emulator does not have.
 func (c *controlCall) knownPage() error {
-	if c.s.AppRoles(c.pageID) == nil {
-		return fail(ErrNoPage, "no page "+c.pageID)
-	}
-	return nil
+	c.s.mu.RLock()
+	defer c.s.mu.RUnlock()
+	_, err := c.s.page(c.pageID)
+	return err
 }
 
-// formLike reports a body sent as a form: said so, or key=value text.
-// A body that starts as JSON does is read as JSON whatever the
-// Content-Type says (curl -d sends every body as a form).
+// formLike reports a body (trimmed of space) sent as a form: said so, or
+// key=value text. A body that starts as JSON does is read as JSON whatever
+// the Content-Type says (curl -d sends every body as a form).
 func formLike(contentType string, body []byte) bool {
-	b := bytes.TrimSpace(body)
-	if len(b) > 0 && (b[0] == '{' || b[0] == '[' || b[0] == '"') {
+	if len(body) > 0 && (body[0] == '{' || body[0] == '[' || body[0] == '"') {
 		return false
 	}
-	return strings.HasPrefix(contentType, "application/x-www-form-urlencoded") || bytes.IndexByte(b, '=') > 0
+	return strings.HasPrefix(contentType, "application/x-www-form-urlencoded") || bytes.IndexByte(body, '=') > 0
 }
 
 // jsonKind names the JSON value a Go type reads.

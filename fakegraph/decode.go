@@ -358,13 +358,7 @@ func (d *decoded) readJSON(body []byte) (*validator.GraphError, string) {
 	if utf8.Valid(body) {
 		// jsondecode.go: the same values, without reflection, and the
 		// syntax check; anything else is left to encoding/json below.
-		obj, message, maps, judged, ok := (map[string]any)(nil), (*[]byte)(nil), (*treeMaps)(nil), false, false
-		if d.sendLike {
-			obj, message, maps, judged, ok = decodeBodyJudged(body)
-		} else {
-			obj, message, maps, ok = decodeBody(body)
-		}
-		if ok {
+		if obj, message, maps, judged, ok := decodeBodyJudged(body, d.sendLike); ok {
 			d.setJSON(obj, body)
 			d.message, d.maps, d.judged = message, maps, judged
 			return nil, ""
@@ -440,12 +434,9 @@ func (d *decoded) setJSON(obj map[string]any, body []byte) {
 	d.raw = body
 }
 
-// whole makes params the whole body's, for a call whose body was judged
-// (judged): decoded again, with the query's parameters as before.
+// whole makes params the whole body's, decoded again with the query's
+// parameters as before, for a call whose body was judged (judged).
 func (d *decoded) whole() {
-	if !d.judged {
-		return
-	}
 	d.judged = false
 	obj, _ := decodeWith(unsafe.String(unsafe.SliceData(d.raw), len(d.raw)), nil, d.maps) // decoded once already: it is one object
 	d.setJSON(obj, d.raw)
@@ -459,7 +450,7 @@ func (d *decoded) whole() {
 // decoder could not write it (a key with escapes), and the test binary's
 // checks.
 func (d *decoded) wholeCopy() map[string]any {
-	whole := decoded{raw: d.raw, query: d.query, judged: true}
+	whole := decoded{raw: d.raw, query: d.query}
 	whole.whole()
 	return whole.params
 }

@@ -3,6 +3,7 @@ package fakegraph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -98,6 +99,9 @@ func (f *FaultRule) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
+		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+			te.Field = strings.TrimPrefix(te.Field, "plain.") // the alias above is no field of the rule
+		}
 		return err
 	}
 	*f = FaultRule(w.plain)

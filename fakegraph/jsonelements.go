@@ -26,13 +26,14 @@ var elementsPool = sync.Pool{New: func() any { return new(validator.Elements) }}
 // from the others before it is read.
 var genericMark = []byte(`"generic"`)
 
-// decodeBodyJudged is decodeBody of a Send API body, whose generic
-// template's elements are judged from the tape and left out of the tree
-// when they pass (judged). It decodes as decodeBody in every other case.
+// decodeBodyJudged is decodeBody of a Send API body (judge), whose
+// generic template's elements are judged from the tape and left out of
+// the tree when they pass (judged). It decodes as decodeBody in every
+// other case.
 // The body is UTF-8 (readJSON checks it first): the elements' texts are
 // too, as validator.Elements requires.
-func decodeBodyJudged(body []byte) (obj map[string]any, message *[]byte, maps *treeMaps, judged, ok bool) {
-	if len(body) >= 1<<32-1 || !bytes.Contains(body, genericMark) {
+func decodeBodyJudged(body []byte, judge bool) (obj map[string]any, message *[]byte, maps *treeMaps, judged, ok bool) {
+	if !judge || len(body) >= 1<<32-1 || !bytes.Contains(body, genericMark) {
 		obj, message, maps, ok = decodeBody(body)
 		return obj, message, maps, false, ok
 	}

@@ -489,7 +489,7 @@ func TestJudgedSendsAnswerAsWholeOnesGenerated(t *testing.T) {
 		c := (&sendGen{b: b, persona: persona, mid: mid}).send()
 		status, _ := p.send(t, c)
 		judged := false // as the server reads it: a JSON body of a send
-		if _, _, maps, j, ok := decodeBodyJudged([]byte(c.body)); ok {
+		if _, _, maps, j, ok := decodeBodyJudged([]byte(c.body), true); ok {
 			judged = j && c.ctype != ""
 			maps.release(false)
 		}

@@ -48,7 +48,7 @@ func TestDecodeBodyJudgedTakesTheShortRoad(t *testing.T) {
 	}
 	for _, tc := range cases {
 		body := []byte(tc.body)
-		obj, msg, maps, judged, ok := decodeBodyJudged(body)
+		obj, msg, maps, judged, ok := decodeBodyJudged(body, true)
 		if !ok {
 			t.Errorf("%s: refused", tc.name)
 			continue
@@ -71,7 +71,7 @@ func TestDecodeBodyJudgedTakesTheShortRoad(t *testing.T) {
 		wantMaps.release(false)
 	}
 	for _, bad := range []string{`{"message":"generic"`, `{"a":"generic"} x`, `["generic"]`, `{"a":"gen\ueric"}`, `{"generic":[1,2,}`} {
-		if _, _, _, _, ok := decodeBodyJudged([]byte(bad)); ok {
+		if _, _, _, _, ok := decodeBodyJudged([]byte(bad), true); ok {
 			t.Errorf("%s: decoded, want refused", bad)
 		}
 	}
@@ -84,7 +84,7 @@ func FuzzDecodeBodyJudged(f *testing.F) {
 	f.Add(genericSend(`[{"title":"T\u00e9","subtitle":"S","buttons":[{"type":"postback","title":"x","payload":"1"}]}]`, `,"tag":null,"n":-1.5e3`))
 	f.Add(`{"message":{"attachment":{"type":"template","payload":{"template_type":"generic","elements":[{},[],"",1,true,null]}}}}`)
 	f.Fuzz(func(t *testing.T, body string) {
-		obj, msg, maps, judged, ok := decodeBodyJudged([]byte(body))
+		obj, msg, maps, judged, ok := decodeBodyJudged([]byte(body), true)
 		want, wantMsg, wantMaps, wantOK := decodeBody([]byte(body))
 		if ok != wantOK {
 			t.Fatalf("ok = %v, decodeBody's %v", ok, wantOK)
@@ -183,7 +183,7 @@ func BenchmarkDecodeBodyJudgedGeneric10(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		_, msg, maps, judged, ok := decodeBodyJudged(body)
+		_, msg, maps, judged, ok := decodeBodyJudged(body, true)
 		if !ok || !judged || msg == nil {
 			b.Fatal("not judged")
 		}

@@ -29,6 +29,29 @@ type nodeKind struct {
 	del func(c *call, id string) (any, error)
 }
 
+// handler is the kind's answer to method (GET or DELETE), nil when it
+// takes no such call.
+func (k nodeKind) handler(method string) func(c *call, id string) (any, error) {
+	switch method {
+	case http.MethodGet:
+		return k.get
+	case http.MethodDelete:
+		return k.del
+	}
+	return nil
+}
+
+// nodeHandler is what answers method on the node id of the call's Page,
+// with the node's family; nil when id is none, or takes no such call.
+func (s *Server) nodeHandler(c *call, method, id string) (func(c *call, id string) (any, error), string) {
+	if k, ok := s.nodeKindOf(c, id); ok {
+		if h := k.handler(method); h != nil {
+			return h, k.api
+		}
+	}
+	return nil, ""
+}
+
 // nodeKinds lists every kind of node, one line per family.
 func (s *Server) nodeKinds() []nodeKind {
 	return []nodeKind{
@@ -59,8 +82,8 @@ func (s *Server) resolveNodeFamily(c *call) {
 	if c.api != "" || c.route == nil || c.route.api != APINode || len(c.segs) != 1 || c.page == nil || c.isPage(c.segs[0]) {
 		return
 	}
-	if k, ok := s.nodeKindOf(c, c.segs[0]); ok && (c.method == http.MethodGet && k.get != nil || c.method == http.MethodDelete && k.del != nil) {
-		c.api = k.api
+	if h, api := s.nodeHandler(c, c.method, c.segs[0]); h != nil {
+		c.api = api
 	}
 }
 
@@ -72,18 +95,18 @@ func (s *Server) getNode(c *call) (any, error) {
 	if _, ok := c.params["account_linking_token"]; ok {
 		c.warn("account_linking_token", ruleReadParam, "account_linking_token is read on the Page's node only (fields=recipient)")
 	}
-	if k, ok := s.nodeKindOf(c, id); ok && k.get != nil {
-		c.api = k.api
-		return k.get(c, id)
+	if h, api := s.nodeHandler(c, http.MethodGet, id); h != nil {
+		c.api = api
+		return h(c, id)
 	}
 	return nil, c.unknownNode(id)
 }
 
 func (s *Server) deleteNode(c *call) (any, error) {
 	id := c.segs[0]
-	if k, ok := s.nodeKindOf(c, id); ok && k.del != nil {
-		c.api = k.api
-		return k.del(c, id)
+	if h, api := s.nodeHandler(c, http.MethodDelete, id); h != nil {
+		c.api = api
+		return h(c, id)
 	}
 	return nil, c.unknownNode(id)
 }

@@ -216,8 +216,10 @@ func (l *rateLimiter) admitSend(c *call, k sendKind) *validator.GraphError {
 		ctr = pc.reacts
 	}
 	if l.on {
-		used := pc.media.count(c.now)
-		if k != countsAsAudioVideo {
+		var used int
+		if k == countsAsAudioVideo {
+			used = pc.media.count(c.now)
+		} else {
 			used = pc.sends.count(c.now) + pc.reacts.count(c.now)
 		}
 		if used >= rule.Limit {

@@ -48,12 +48,10 @@ func (t *HandlerTransport) serves(host string) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		name = h
 	}
+	// A served host with a port is the request's host with its port; one
+	// without, the request's host without it.
 	for _, h := range t.hosts {
-		if _, _, err := net.SplitHostPort(h); err == nil {
-			if strings.EqualFold(h, host) {
-				return true
-			}
-		} else if strings.EqualFold(h, name) {
+		if strings.EqualFold(h, host) || strings.EqualFold(h, name) {
 			return true
 		}
 	}

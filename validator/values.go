@@ -23,6 +23,10 @@ import (
 // run (an upload's message and payload).
 var LenientNull = Rule{Name: "lenient.null-or-empty", Source: "decision D22"}
 
+// Absent reports a value an optional field takes as absent (D22): null,
+// or "".
+func Absent(v any) bool { return v == nil || v == "" }
+
 // asString reads text: a string, or a number coerced to its text.
 func asString(v any) (string, bool) {
 	switch x := v.(type) {

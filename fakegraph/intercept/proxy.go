@@ -275,7 +275,7 @@ func (p *Proxy) serveConnect(w http.ResponseWriter, r *http.Request) {
 	tc := &tunnelConn{Conn: conn, host: host}
 	p.startInner()
 	var inner net.Conn = tls.Server(tc, p.tlsConfig(host))
-	if _, port, err := net.SplitHostPort(target); err == nil && port == "80" {
+	if port == "80" {
 		inner = tc // a tunnel to port 80 carries plain HTTP (curl --proxytunnel http://…)
 	}
 	if !p.innerLn.Push(inner) {
@@ -340,8 +340,9 @@ type handshakeErrors struct{ log *slog.Logger }
 
 // The hints of a failed handshake, by what the client did.
 const (
-	hintUntrusted = "the client does not trust messemu's CA: point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store"
-	hintClosed    = "the client closed the connection during the handshake; if it does not trust messemu's CA, point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store"
+	trustCA       = "point it at the bundle `messemu env` prints, or add `messemu ca path` to its trust store"
+	hintUntrusted = "the client does not trust messemu's CA: " + trustCA
+	hintClosed    = "the client closed the connection during the handshake; if it does not trust messemu's CA, " + trustCA
 	hintNotTLS    = "the client sent something other than TLS through the tunnel: it should call https://graph.facebook.com, not http://graph.facebook.com:443"
 )
 
