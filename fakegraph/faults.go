@@ -162,8 +162,7 @@ func (f *FaultRule) check() error {
 		if !validator.Known(f.Error) {
 			return invalid("unknown error key " + strconv.Quote(string(f.Error)) + "; use a key of the error catalogue (docs/rules.md, Errors answered) such as \"unavailable\" or \"rate-api\"")
 		}
-		// Without arguments, Err leaves the message's placeholders in place.
-		if want := strings.Count(validator.Err(f.Error).Message, "%v"); want != len(f.Args) {
+		if want := validator.ArgCount(f.Error); want != len(f.Args) {
 			return invalid(fmt.Sprintf("error %q takes %d args, got %d", f.Error, want, len(f.Args)))
 		}
 	}

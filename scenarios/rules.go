@@ -51,8 +51,8 @@ func (st *Step) check(userActed, userWrote bool) string {
 		return "taps_button: " + stepNeedsBotWords + ": there is no button to tap"
 	case st.Reacts != nil && !userActed:
 		return "reacts: " + stepNeedsBotWords + ": there is no message to react to"
-	case st.Reacts != nil && !st.Reacts.Unreact && !validReaction(st.Reacts.Reaction):
-		return fmt.Sprintf("reacts: %q is no reaction: give one of %s, or an emoji", st.Reacts.Reaction, strings.Join(reactionNames, ", "))
+	case st.Reacts != nil && !st.Reacts.Unreact && !fakegraph.ValidReaction(st.Reacts.Reaction):
+		return fmt.Sprintf("reacts: %q is no reaction: give one of %s, or an emoji", st.Reacts.Reaction, strings.Join(fakegraph.ReactionNames(), ", "))
 	case st.Edits != nil && !userWrote:
 		return "edits: the user has written nothing to edit yet"
 	case st.Edits != nil && *st.Edits == "":
@@ -74,11 +74,11 @@ func (st *Step) check(userActed, userWrote bool) string {
 		if r := checkReferral(st.ArrivesFrom); r != "" {
 			return "arrives_from: " + r
 		}
-	case st.Waits != nil && (st.Waits.Duration <= 0 || st.Waits.Duration > maxWait):
+	case st.Waits != nil && !realWait(st.Waits.Duration):
 		return fmt.Sprintf("waits: real time, more than 0 and at most %s (advances_clock: moves virtual time)", maxWait)
 	case st.AdvancesClock != nil && st.AdvancesClock.Duration <= 0:
 		return "advances_clock: needs a positive duration such as 25h"
-	case st.NoMessage != nil && (st.NoMessage.Duration <= 0 || st.NoMessage.Duration > maxWait):
+	case st.NoMessage != nil && !realWait(st.NoMessage.Duration):
 		return fmt.Sprintf("no_message: a real-time wait, more than 0 and at most %s", maxWait)
 	case st.Fault != nil:
 		return checkFault(st.Fault)
@@ -104,7 +104,7 @@ func (st *Step) check(userActed, userWrote bool) string {
 		if u.Labels == nil && u.ThreadOwner == nil && u.Profile == nil {
 			return "expect_user: give labels, thread_owner or profile"
 		}
-		if u.Within != nil && (u.Within.Duration <= 0 || u.Within.Duration > maxWait) {
+		if u.Within != nil && !realWait(u.Within.Duration) {
 			return fmt.Sprintf("expect_user: within: more than 0 and at most %s", maxWait)
 		}
 		if u.Profile != nil && len(u.Profile) == 0 {
@@ -154,9 +154,7 @@ func checkFault(f *FaultStep) string {
 		return fmt.Sprintf("fault: unknown error key %q; use a key of the error catalogue such as unavailable or rate-api", f.Error)
 	}
 	if f.Error != "" {
-		// As the emulator counts them (fakegraph/faults.go): without
-		// arguments, Err leaves the message's placeholders in place.
-		if n := strings.Count(validator.Err(validator.Key(f.Error)).Message, "%v"); n != len(f.Args) {
+		if n := validator.ArgCount(validator.Key(f.Error)); n != len(f.Args) {
 			return fmt.Sprintf("fault: error %q takes %d %s (args:), got %d", f.Error, n, plural(n, "argument"), len(f.Args))
 		}
 	}
@@ -206,15 +204,11 @@ func checkExpect(at string, e *Expect) string {
 	if e.QuickReplyCount != nil && *e.QuickReplyCount < 0 {
 		return at + "quick_reply_count: cannot be negative"
 	}
-	if e.Within != nil && (e.Within.Duration <= 0 || e.Within.Duration > maxWait) {
+	if e.Within != nil && !realWait(e.Within.Duration) {
 		return fmt.Sprintf("%swithin: more than 0 and at most %s", at, maxWait)
 	}
 	return ""
 }
 
-// reactionNames are the reactions the platform names; any other emoji is
-// taken too (as "other").
-var reactionNames = fakegraph.ReactionNames()
-
-// validReaction is the emulator's rule for a user's reaction.
-func validReaction(r string) bool { return fakegraph.ValidReaction(r) }
+// realWait reports a wait a step may ask for: more than 0, at most maxWait.
+func realWait(d time.Duration) bool { return d > 0 && d <= maxWait }

@@ -264,16 +264,8 @@ func canonicalNumber(s string) string {
 	if !ok {
 		return s
 	}
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	ten := big.NewInt(10)
-	scaled := new(big.Rat).Set(r)
-	for digits := 1; digits <= 400; digits++ {
-		scaled.Mul(scaled, new(big.Rat).SetInt(ten))
-		if scaled.IsInt() {
-			return r.FloatString(digits)
-		}
+	if n, exact := r.FloatPrec(); exact && n <= 400 {
+		return r.FloatString(n)
 	}
 	return s
 }

@@ -123,12 +123,8 @@ func (u *User) silence(seq uint64) string {
 // unknownRecipient reports a send refused because the Page has no user of
 // its recipient's PSID.
 func unknownRecipient(e *fakegraph.Event) bool {
-	for _, v := range e.Violations {
-		if v.Severity == validator.SeverityError {
-			return v.Error != nil && v.Error.Key == validator.KeyNoUser && e.PSID != ""
-		}
-	}
-	return false
+	err := (validator.Result{Violations: e.Violations}).Err()
+	return e.PSID != "" && err != nil && err.Key == validator.KeyNoUser
 }
 
 // webhookInFlight reports that the webhook of journal event seq went

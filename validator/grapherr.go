@@ -211,6 +211,10 @@ func Known(key Key) bool {
 	return ok
 }
 
+// ArgCount is how many arguments key's message takes: Err without them
+// leaves its placeholders in place.
+func ArgCount(key Key) int { return strings.Count(Err(key).Message, "%v") }
+
 // EnumError is the "enum" error with the allowed values listed as the
 // platform lists them: "{A, B}".
 func EnumError(path string, allowed []string, got string) *GraphError {

@@ -67,9 +67,9 @@ func runValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) (fail
 		if rest := bytes.TrimSpace(data[dec.InputOffset():]); len(rest) > 0 {
 			return false, fmt.Errorf("%s is not one JSON object: %q follows it", name, rest[:min(len(rest), 20)])
 		}
-	}
-	if body == nil {
-		return false, fmt.Errorf("%s is not a JSON object: null", name)
+		if body == nil { // DecodeObject decodes no null; encoding/json does
+			return false, fmt.Errorf("%s is not a JSON object: null", name)
+		}
 	}
 	res := validator.New(validator.MustLoadSchemas()).SendAll(body, state)
 	answered := answeredIndex(res.Violations)
