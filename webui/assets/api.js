@@ -1,6 +1,9 @@
 // The control API, the only way the page acts on the emulator.
 
-const BASE = '/_messemu/v1/';
+export const BASE = '/_messemu/v1/';
+
+/** TOKEN is a control token in the page's hash: #token=… */
+const TOKEN = /(?:^#|&)token=([^&]*)/;
 
 /** controlToken is the control API's bearer token when serve runs with
  *  --control-token: the page is opened as /#token=…, which it keeps for
@@ -9,7 +12,7 @@ const BASE = '/_messemu/v1/';
 export let controlToken = takeToken();
 
 function takeToken() {
-  const m = location.hash.match(/(?:^#|&)token=([^&]*)/);
+  const m = location.hash.match(TOKEN);
   if (m) {
     let token = m[1];
     try { token = decodeURIComponent(token); } catch { /* not percent-encoded: as it is */ }
@@ -26,7 +29,7 @@ const tokenWatchers = [];
 export function onToken(fn) { tokenWatchers.push(fn); }
 
 addEventListener('hashchange', () => {
-  if (!/(?:^#|&)token=/.test(location.hash)) return;
+  if (!TOKEN.test(location.hash)) return;
   controlToken = takeToken();
   for (const fn of tokenWatchers) fn();
 });

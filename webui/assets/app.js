@@ -699,7 +699,7 @@ function wire() {
   });
   $('page-select').onchange = async e => {
     app.pageId = e.target.value; app.psid = ''; app.view.key = null;
-    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
+    await loadPageLists();
     app.inspector.setUser(app.psid);
     scheduleDraw();
   };
@@ -769,10 +769,15 @@ async function loadLists() {
     for (const p of app.pages) sel.append(h('option', { value: p.id }, `${p.name} (${p.id})`));
     sel.value = app.pageId;
     sel.disabled = app.pages.length < 2;
-    await Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
+    await loadPageLists();
   } catch (err) { toast('messemu: ' + err.message); }
   app.inspector.setUser(app.psid);
   scheduleDraw();
+}
+
+/** loadPageLists reads the current Page's lists. */
+function loadPageLists() {
+  return Promise.all([loaders.users(), loaders.profile(), loaders.personas(), loaders.products(), loaders.controls()]);
 }
 
 start();

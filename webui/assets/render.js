@@ -1,6 +1,7 @@
 // Messages drawn as Messenger draws them. Every Send API message kind has
 // a drawing here; anything unknown is shown as its JSON, never dropped.
 import { h, linkify, truncate, avatar, fmtClock, fmtFull, link, safeURL } from './dom.js';
+import { BASE } from './api.js';
 
 /** Messenger's cut for quick-reply and button titles (decision D6). */
 export const TITLE_CHARS = 20;
@@ -111,7 +112,7 @@ function body(it, ctx) {
 /** savedURL is where the emulator serves a saved attachment's bytes (or
  *  the URL it was saved from): an asset sent by attachment_id draws from
  *  it. With a control token an <img> cannot send it, and shows why. */
-function savedURL(id) { return id ? `/_messemu/v1/attachments/${encodeURIComponent(id)}` : ''; }
+function savedURL(id) { return id ? `${BASE}attachments/${encodeURIComponent(id)}` : ''; }
 
 function attachment(a, it, ctx) {
   const pl = a.payload || {};
