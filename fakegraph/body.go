@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/messemu/messemu/validator"
 )
 
 // Request bodies the emulator refuses: a body over the cap is read to its
@@ -80,6 +82,18 @@ func (t *bodyTap) drain() {
 	t.complete = errors.Is(err, io.EOF)
 }
 
+// BodySummaryKey is the one key of a journalled request that stands for
+// a body the journal keeps as a summary (BodySummary).
+const BodySummaryKey = "_body"
+
+// RefusedUnread reports the violations of a request refused for its body
+// as a whole (not one JSON object, too large, not read): its journalled
+// request is no body to judge again.
+func RefusedUnread(vs []validator.Violation) bool {
+	v, ok := firstError(vs)
+	return ok && v.Rule == ruleRequestShape.Name
+}
+
 // BodySummary is how the journal records a large refused request body.
 type BodySummary struct {
 	// Prefix is the body's first bytes (1 KiB), as text.
@@ -101,7 +115,7 @@ func (t *bodyTap) summary() json.RawMessage {
 		whole := sha256.Sum256(t.kept)
 		sum = whole[:]
 	}
-	b, err := json.Marshal(map[string]BodySummary{"_body": {
+	b, err := json.Marshal(map[string]BodySummary{BodySummaryKey: {
 		Prefix:   strings.ToValidUTF8(string(t.kept[:min(len(t.kept), journalBodyPrefix)]), string(utf8.RuneError)),
 		Size:     t.n,
 		SHA256:   hex.EncodeToString(sum),

@@ -45,15 +45,8 @@ type Rejudged struct {
 // unread reports a Send API request whose journal record is a stand-in
 // for a body the platform refused unread.
 func unread(e fakegraph.Event, body map[string]any) bool {
-	if _, summary := body["_body"]; summary {
-		return true
-	}
-	for _, v := range e.Violations {
-		if v.Severity == validator.SeverityError {
-			return v.Rule == "request" // the body as a whole: fakegraph's ruleRequestShape
-		}
-	}
-	return false
+	_, summary := body[fakegraph.BodySummaryKey]
+	return summary || fakegraph.RefusedUnread(e.Violations)
 }
 
 // ReadJournal reads exported journal events: JSON lines of events (the
